@@ -1,0 +1,296 @@
+#include "journal/export.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/numbers.h"
+
+namespace mg::journal {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<const char*, 9> kCsvColumns = {
+    "id", "date", "kind", "label", "magnesium_mg", "value", "intensity", "irls_items", "note"};
+
+json EntryJson(const Entry& e) {
+  json j;
+  j["id"] = e.id;
+  j["date"] = FormatDate(e.date);
+  j["kind"] = EntryKindName(e.kind);
+  if (!e.label.empty()) j["label"] = e.label;
+  if (e.magnesium_mg) j["magnesium_mg"] = *e.magnesium_mg;
+  if (e.value) j["value"] = *e.value;
+  if (e.intensity) j["intensity"] = *e.intensity;
+  if (!e.irls_items.empty()) j["irls_items"] = e.irls_items;
+  if (!e.note.empty()) j["note"] = e.note;
+  return j;
+}
+
+Result<Entry> EntryFromJson(const json& j, std::string_view where) {
+  auto bad = [&](std::string_view what) {
+    return InvalidArgument(fmt::format("{}: {}", where, what));
+  };
+  if (!j.is_object()) return bad("an entry must be an object");
+  Entry e;
+  for (const auto& [key, value] : j.items()) {
+    if (key == "id") {
+      if (!value.is_number_integer()) return bad("id must be an integer");
+      e.id = value.get<int64_t>();
+    } else if (key == "date") {
+      auto date = value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
+      if (!date) return bad(fmt::format("date: {} is not a YYYY-MM-DD date", value.dump()));
+      e.date = *date;
+    } else if (key == "kind") {
+      auto kind = value.is_string() ? ParseEntryKind(value.get<std::string>()) : std::nullopt;
+      if (!kind) return bad(fmt::format("kind: {} is not an entry kind", value.dump()));
+      e.kind = *kind;
+    } else if (key == "label" || key == "note") {
+      if (!value.is_string()) return bad(fmt::format("{} must be a string", key));
+      (key == "label" ? e.label : e.note) = value.get<std::string>();
+    } else if (key == "magnesium_mg" || key == "value" || key == "intensity") {
+      if (!value.is_number()) return bad(fmt::format("{} must be a number", key));
+      double v = value.get<double>();
+      (key == "magnesium_mg" ? e.magnesium_mg : key == "value" ? e.value : e.intensity) = v;
+    } else if (key == "irls_items") {
+      if (!value.is_array()) return bad("irls_items must be an array");
+      for (const auto& item : value) {
+        if (!item.is_number_integer()) return bad("irls_items must hold integers");
+        e.irls_items.push_back(item.get<int>());
+      }
+    } else {
+      return bad(fmt::format("unknown field '{}'", key));
+    }
+  }
+  if (!j.contains("date") || !j.contains("kind")) return bad("date and kind are required");
+  return e;
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string CsvNumber(const std::optional<double>& v) { return v ? fmt::format("{}", *v) : ""; }
+
+// Splits RFC 4180 CSV into records of fields; records may span lines inside quotes.
+Result<std::vector<std::vector<std::string>>> SplitCsv(std::string_view text,
+                                                       std::string_view source) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false, field_started = false;
+  int line = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"' && field.empty() && !field_started) {
+      quoted = true;
+      field_started = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+      field_started = false;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      record.push_back(std::move(field));
+      field.clear();
+      field_started = false;
+      records.push_back(std::move(record));
+      record.clear();
+      ++line;
+    } else {
+      field += c;
+      field_started = true;
+    }
+  }
+  if (quoted) return InvalidArgument(fmt::format("{}:{}: unterminated quoted field", source, line));
+  if (field_started || !record.empty()) {
+    record.push_back(std::move(field));
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+}  // namespace
+
+std::string EntryToJson(const Entry& entry) { return EntryJson(entry).dump(); }
+
+std::string SnapshotToJson(const Snapshot& snapshot) {
+  json j;
+  j["format"] = "mgadvisor-journal";
+  j["version"] = 1;
+  j["profile"] = snapshot.profile_json ? json(*snapshot.profile_json) : json(nullptr);
+  j["entries"] = json::array();
+  for (const Entry& e : snapshot.entries) j["entries"].push_back(EntryJson(e));
+  j["trials"] = json::array();
+  for (const TrialRecord& t : snapshot.trials) {
+    j["trials"].push_back({{"id", t.id}, {"created", t.created}, {"json", t.json}});
+  }
+  return j.dump(2) + "\n";
+}
+
+Result<Snapshot> SnapshotFromJson(std::string_view text, std::string_view source) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return InvalidArgument(fmt::format("{}: not valid JSON", source));
+  if (!j.is_object() || j.value("format", "") != "mgadvisor-journal") {
+    return InvalidArgument(fmt::format(
+        "{}: not an mgadvisor journal export (\"format\" is not \"mgadvisor-journal\")", source));
+  }
+  if (!j.contains("version") || j["version"] != 1) {
+    return InvalidArgument(fmt::format("{}: unsupported export version {}", source,
+                                       j.contains("version") ? j["version"].dump() : "(none)"));
+  }
+  Snapshot snapshot;
+  if (j.contains("profile") && !j["profile"].is_null()) {
+    if (!j["profile"].is_string()) {
+      return InvalidArgument(fmt::format("{}: profile must be a JSON string", source));
+    }
+    snapshot.profile_json = j["profile"].get<std::string>();
+  }
+  if (j.contains("entries")) {
+    if (!j["entries"].is_array()) {
+      return InvalidArgument(fmt::format("{}: entries must be an array", source));
+    }
+    size_t index = 0;
+    for (const auto& item : j["entries"]) {
+      auto e = EntryFromJson(item, fmt::format("{}: entries[{}]", source, index++));
+      if (!e.ok()) return e.error();
+      snapshot.entries.push_back(std::move(*e));
+    }
+  }
+  if (j.contains("trials")) {
+    size_t index = 0;
+    for (const auto& t : j["trials"]) {
+      if (!t.is_object() || !t.contains("id") || !t["id"].is_number_integer() ||
+          !t.contains("created") || !t["created"].is_string() || !t.contains("json") ||
+          !t["json"].is_string()) {
+        return InvalidArgument(fmt::format(
+            "{}: trials[{}] needs integer id, string created and string json", source, index));
+      }
+      snapshot.trials.push_back(
+          {t["id"].get<int64_t>(), t["created"].get<std::string>(), t["json"].get<std::string>()});
+      ++index;
+    }
+  }
+  return snapshot;
+}
+
+std::string EntriesToCsv(const std::vector<Entry>& entries) {
+  std::string out;
+  for (size_t i = 0; i < kCsvColumns.size(); ++i) {
+    out += i ? "," : "";
+    out += kCsvColumns[i];
+  }
+  out += "\n";
+  for (const Entry& e : entries) {
+    std::string items;
+    for (size_t i = 0; i < e.irls_items.size(); ++i) {
+      items += fmt::format("{}{}", i ? " " : "", e.irls_items[i]);
+    }
+    out += fmt::format("{},{},{},{},{},{},{},{},{}\n", e.id, FormatDate(e.date),
+                       EntryKindName(e.kind), CsvField(e.label), CsvNumber(e.magnesium_mg),
+                       CsvNumber(e.value), CsvNumber(e.intensity), items, CsvField(e.note));
+  }
+  return out;
+}
+
+Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_view source) {
+  auto records = SplitCsv(text, source);
+  if (!records.ok()) return records.error();
+  if (records->empty()) return InvalidArgument(fmt::format("{}: empty CSV", source));
+  const auto& header = records->front();
+  if (header.size() != kCsvColumns.size() ||
+      !std::equal(header.begin(), header.end(), kCsvColumns.begin())) {
+    return InvalidArgument(fmt::format(
+        "{}:1: header must be id,date,kind,label,magnesium_mg,value,intensity,irls_items,note",
+        source));
+  }
+  std::vector<Entry> entries;
+  for (size_t r = 1; r < records->size(); ++r) {
+    const auto& f = (*records)[r];
+    const std::string where = fmt::format("{}: record {}", source, r);
+    if (f.size() == 1 && f[0].empty()) continue;  // Blank line.
+    if (f.size() != kCsvColumns.size()) {
+      return InvalidArgument(
+          fmt::format("{}: {} fields, expected {}", where, f.size(), kCsvColumns.size()));
+    }
+    Entry e;
+    auto number = [&](size_t col, std::optional<double>& out) -> Status {
+      if (f[col].empty()) return {};
+      auto v = ParseFiniteNumber(f[col]);
+      if (!v) {
+        return InvalidArgument(
+            fmt::format("{}: {}: '{}' is not a finite number", where, kCsvColumns[col], f[col]));
+      }
+      out = *v;
+      return {};
+    };
+    std::optional<double> id;
+    MG_RETURN_IF_ERROR(number(0, id));
+    if (id && (*id != std::floor(*id) || *id < 0)) {
+      return InvalidArgument(fmt::format("{}: id: '{}' is not a whole number", where, f[0]));
+    }
+    e.id = id ? static_cast<int64_t>(*id) : 0;
+    auto date = ParseDate(f[1]);
+    if (!date)
+      return InvalidArgument(fmt::format("{}: date: '{}' is not a YYYY-MM-DD date", where, f[1]));
+    e.date = *date;
+    auto kind = ParseEntryKind(f[2]);
+    if (!kind)
+      return InvalidArgument(fmt::format("{}: kind: '{}' is not an entry kind", where, f[2]));
+    e.kind = *kind;
+    e.label = f[3];
+    MG_RETURN_IF_ERROR(number(4, e.magnesium_mg));
+    MG_RETURN_IF_ERROR(number(5, e.value));
+    MG_RETURN_IF_ERROR(number(6, e.intensity));
+    std::string_view items = f[7];
+    while (!items.empty()) {
+      size_t space = items.find(' ');
+      std::string_view token = items.substr(0, space);
+      auto v = ParseFiniteNumber(token);
+      if (!v || *v != std::floor(*v)) {
+        return InvalidArgument(
+            fmt::format("{}: irls_items: '{}' is not a whole number", where, token));
+      }
+      e.irls_items.push_back(static_cast<int>(*v));
+      items = space == std::string_view::npos ? std::string_view() : items.substr(space + 1);
+    }
+    e.note = f[8];
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+Result<Snapshot> ParseJournalFile(std::string_view text, std::string_view source) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && text[first] == '{') return SnapshotFromJson(text, source);
+  auto entries = EntriesFromCsv(text, source);
+  if (!entries.ok()) return entries.error();
+  Snapshot snapshot;
+  snapshot.entries = std::move(*entries);
+  return snapshot;
+}
+
+}  // namespace mg::journal

@@ -1,0 +1,36 @@
+// Journal export and import formats. JSON carries everything (profile, entries, trials); CSV
+// carries the entries only, one row each, for spreadsheets. Both round-trip losslessly: numbers
+// are written in their shortest exact form, and reading back what was written gives equal values.
+#ifndef MGADVISOR_JOURNAL_EXPORT_H_
+#define MGADVISOR_JOURNAL_EXPORT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "journal/journal.h"
+
+namespace mg::journal {
+
+// {"format": "mgadvisor-journal", "version": 1, "profile": <json or null>, "entries": [...],
+//  "trials": [...]}. Entry fields that are unset are omitted.
+std::string SnapshotToJson(const Snapshot& snapshot);
+// Errors: kInvalidArgument naming `source` and the offending entry/field.
+Result<Snapshot> SnapshotFromJson(std::string_view text, std::string_view source);
+
+// One entry as JSON (the same shape as in the snapshot's "entries").
+std::string EntryToJson(const Entry& entry);
+
+// Header: id,date,kind,label,magnesium_mg,value,intensity,irls_items,note. irls_items are the
+// ten scores separated by spaces. Fields are quoted per RFC 4180 when needed.
+std::string EntriesToCsv(const std::vector<Entry>& entries);
+// Errors: kInvalidArgument naming `source`, the line and the column.
+Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_view source);
+
+// Reads either format, recognised by its first non-space character ('{' means JSON).
+Result<Snapshot> ParseJournalFile(std::string_view text, std::string_view source);
+
+}  // namespace mg::journal
+
+#endif  // MGADVISOR_JOURNAL_EXPORT_H_

@@ -1,0 +1,202 @@
+#include "journal/journal.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "core/numbers.h"
+
+namespace mg::journal {
+namespace {
+
+constexpr Date kEarliestDate = std::chrono::year{1900} / 1 / 1;
+
+struct KindInfo {
+  EntryKind kind;
+  const char* name;
+};
+constexpr std::array<KindInfo, 9> kKinds = {{
+    {EntryKind::kFood, "food"},
+    {EntryKind::kSupplement, "supplement"},
+    {EntryKind::kDose, "dose"},
+    {EntryKind::kIrls, "irls"},
+    {EntryKind::kCramps, "cramps"},
+    {EntryKind::kPain, "pain"},
+    {EntryKind::kSleep, "sleep"},
+    {EntryKind::kNote, "note"},
+    {EntryKind::kSideEffect, "side-effect"},
+}};
+
+// Shows a number as the user would have typed it; "nan" and "inf" for the non-finite.
+std::string Show(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return fmt::format("{}", value);
+}
+
+Status CheckRange(std::string_view field, const std::optional<double>& value, double lo, double hi,
+                  bool integer) {
+  if (!value) return {};
+  double v = *value;
+  if (!std::isfinite(v))
+    return InvalidArgument(fmt::format("{}: {} is not a finite number", field, Show(v)));
+  if (v < lo || v > hi) {
+    return InvalidArgument(
+        fmt::format("{}: {} is out of range {}-{}", field, Show(v), Show(lo), Show(hi)));
+  }
+  if (integer && v != std::floor(v)) {
+    return InvalidArgument(fmt::format("{}: {} is not a whole number", field, Show(v)));
+  }
+  return {};
+}
+
+Status Require(std::string_view field, const std::optional<double>& value, EntryKind kind) {
+  if (value) return {};
+  return InvalidArgument(fmt::format("{}: required for a {} entry", field, EntryKindName(kind)));
+}
+
+Status Forbid(std::string_view field, bool present, EntryKind kind) {
+  if (!present) return {};
+  return InvalidArgument(fmt::format("{}: not used by a {} entry", field, EntryKindName(kind)));
+}
+
+}  // namespace
+
+std::optional<Date> ParseDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto number = [&](size_t pos, size_t len) -> std::optional<int> {
+    int out = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      out = out * 10 + (text[i] - '0');
+    }
+    return out;
+  };
+  auto y = number(0, 4), m = number(5, 2), d = number(8, 2);
+  if (!y || !m || !d) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year{*y},
+                                  std::chrono::month{static_cast<unsigned>(*m)},
+                                  std::chrono::day{static_cast<unsigned>(*d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return Date{ymd};
+}
+
+std::string FormatDate(Date date) {
+  std::chrono::year_month_day ymd{date};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+Date SystemClock::Today() const {
+  return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+}
+
+const char* EntryKindName(EntryKind kind) {
+  for (const auto& info : kKinds) {
+    if (info.kind == kind) return info.name;
+  }
+  return "unknown";
+}
+
+std::optional<EntryKind> ParseEntryKind(std::string_view name) {
+  for (const auto& info : kKinds) {
+    if (name == info.name) return info.kind;
+  }
+  return std::nullopt;
+}
+
+const std::vector<EntryKind>& AllEntryKinds() {
+  static const std::vector<EntryKind> kAll = [] {
+    std::vector<EntryKind> all;
+    for (const auto& info : kKinds) all.push_back(info.kind);
+    return all;
+  }();
+  return kAll;
+}
+
+bool IsSymptom(EntryKind kind) {
+  return kind == EntryKind::kIrls || kind == EntryKind::kCramps || kind == EntryKind::kPain ||
+         kind == EntryKind::kSleep;
+}
+
+Status ValidateEntry(const Entry& entry, Date today) {
+  if (entry.date < kEarliestDate) {
+    return InvalidArgument(fmt::format("date: {} is before 1900-01-01", FormatDate(entry.date)));
+  }
+  if (entry.date > today) {
+    return InvalidArgument(fmt::format("date: {} is in the future (today is {})",
+                                       FormatDate(entry.date), FormatDate(today)));
+  }
+  const EntryKind kind = entry.kind;
+  const bool intake = kind == EntryKind::kFood || kind == EntryKind::kSupplement;
+  // A single dose above 5 g elemental is a typo, not a dose (the UL is 350 mg).
+  MG_RETURN_IF_ERROR(CheckRange("magnesium_mg", entry.magnesium_mg, 0, 5000, false));
+  if (kind == EntryKind::kDose) {
+    MG_RETURN_IF_ERROR(Require("magnesium_mg", entry.magnesium_mg, kind));
+  } else if (!intake) {
+    MG_RETURN_IF_ERROR(Forbid("magnesium_mg", entry.magnesium_mg.has_value(), kind));
+  }
+  if ((intake || kind == EntryKind::kDose || kind == EntryKind::kSideEffect) &&
+      entry.label.empty()) {
+    return InvalidArgument(fmt::format("label: required for a {} entry", EntryKindName(kind)));
+  }
+  if (kind == EntryKind::kNote && entry.note.empty()) {
+    return InvalidArgument("note: a note entry needs text");
+  }
+  MG_RETURN_IF_ERROR(
+      Forbid("intensity", entry.intensity.has_value() && kind != EntryKind::kCramps, kind));
+  MG_RETURN_IF_ERROR(
+      Forbid("irls items", !entry.irls_items.empty() && kind != EntryKind::kIrls, kind));
+  if (!IsSymptom(kind)) {
+    MG_RETURN_IF_ERROR(Forbid("value", entry.value.has_value(), kind));
+    return {};
+  }
+  MG_RETURN_IF_ERROR(Require("value", entry.value, kind));
+  switch (kind) {
+    case EntryKind::kIrls: {
+      MG_RETURN_IF_ERROR(CheckRange("irls total", entry.value, 0, 40, true));
+      if (entry.irls_items.empty()) return {};
+      if (entry.irls_items.size() != kIrlsItemCount) {
+        return InvalidArgument(fmt::format("irls items: {} scores given, the scale has {}",
+                                           entry.irls_items.size(), kIrlsItemCount));
+      }
+      int total = 0;
+      for (size_t i = 0; i < entry.irls_items.size(); ++i) {
+        int score = entry.irls_items[i];
+        if (score < 0 || score > 4) {
+          return InvalidArgument(fmt::format("irls item {}: {} is out of range 0-4", i + 1, score));
+        }
+        total += score;
+      }
+      if (total != *entry.value) {
+        return InvalidArgument(fmt::format("irls total: {} does not match the item scores (sum {})",
+                                           Show(*entry.value), total));
+      }
+      return {};
+    }
+    case EntryKind::kCramps:
+      MG_RETURN_IF_ERROR(CheckRange("cramps", entry.value, 0, 100, true));
+      return CheckRange("intensity", entry.intensity, 0, 10, true);
+    case EntryKind::kPain:
+      return CheckRange("pain", entry.value, 0, 10, true);
+    case EntryKind::kSleep:
+      return CheckRange("sleep", entry.value, 0, 10, true);
+    default:
+      return {};
+  }
+}
+
+Result<std::string> DefaultJournalPath() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/mgadvisor/journal.db";
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && *home != '\0') {
+    return std::string(home) + "/.local/share/mgadvisor/journal.db";
+  }
+  return IoError("journal: neither XDG_DATA_HOME nor HOME is set; pass --db PATH");
+}
+
+}  // namespace mg::journal

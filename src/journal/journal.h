@@ -1,0 +1,144 @@
+// The symptom journal: what a person ate, which magnesium doses they took, how their legs, pain
+// and sleep were, and what side effects they noticed, one dated entry at a time.
+//
+// Start here. `Store` is the one storage interface; `OpenSqliteStore()` (journal/sqlite_store.h)
+// is the embedded default and a PostgreSQL store can follow behind the same interface. Every
+// store runs the same contract suite (journal/store_contract_test.cc). Entries are validated by
+// `ValidateEntry()` against a `Clock` before any store writes them, so "a date in 2099", an IRLS
+// item scored 5 or a NaN never reach disk. Scales: the IRLS total (0-40) or its ten item scores
+// (0-4 each; the questionnaire's copyrighted wording is never reproduced), a leg-cramp diary
+// (cramps per night, worst intensity 0-10), pain NRS 0-10 and sleep quality 0-10.
+#ifndef MGADVISOR_JOURNAL_JOURNAL_H_
+#define MGADVISOR_JOURNAL_JOURNAL_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace mg::journal {
+
+using Date = std::chrono::sys_days;
+
+// "2026-11-23" <-> Date. ParseDate refuses anything but a real calendar date in YYYY-MM-DD.
+std::optional<Date> ParseDate(std::string_view text);
+std::string FormatDate(Date date);
+
+// The seam for "today": the system clock in production, a fixed day in tests (and when the
+// MGADVISOR_TODAY environment variable is set, so black-box tests are deterministic).
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Date Today() const = 0;
+};
+class SystemClock final : public Clock {
+ public:
+  Date Today() const override;  // UTC calendar day.
+};
+class FixedClock final : public Clock {
+ public:
+  explicit FixedClock(Date today) : today_(today) {}
+  Date Today() const override { return today_; }
+
+ private:
+  Date today_;
+};
+
+enum class EntryKind {
+  kFood,        // Something eaten; magnesium_mg is its magnesium content when known.
+  kSupplement,  // A supplement other than a trial dose (multivitamin...); magnesium_mg if known.
+  kDose,        // A magnesium dose taken; label = form, magnesium_mg = elemental mg.
+  kIrls,        // IRLS: value = total 0-40; irls_items = the ten item scores (0-4) or empty.
+  kCramps,      // Leg-cramp diary for one night: value = cramps, intensity = worst 0-10.
+  kPain,        // Pain NRS: value 0-10 (integer).
+  kSleep,       // Sleep quality: value 0-10 (0 = terrible, 10 = excellent; integer).
+  kNote,        // Free note: note.
+  kSideEffect,  // A side effect noticed: label = what (e.g. "diarrhoea"), note = details.
+};
+inline constexpr int kIrlsItemCount = 10;
+
+// Stable identifiers used in the CLI, exports and the database: "food", "dose", "irls"...
+const char* EntryKindName(EntryKind kind);
+std::optional<EntryKind> ParseEntryKind(std::string_view name);
+const std::vector<EntryKind>& AllEntryKinds();
+bool IsSymptom(EntryKind kind);  // irls, cramps, pain, sleep.
+
+struct Entry {
+  int64_t id = 0;  // Assigned by the store; 0 before the entry is written.
+  Date date{};
+  EntryKind kind = EntryKind::kNote;
+  std::string label;
+  std::optional<double> magnesium_mg;
+  std::optional<double> value;
+  std::optional<double> intensity;
+  std::vector<int> irls_items;  // Empty, or exactly kIrlsItemCount scores.
+  std::string note;
+
+  bool operator==(const Entry&) const = default;
+};
+
+// Returns OK or kInvalidArgument naming the field and the value, e.g.
+// `irls item 5: 5 is out of range 0-4` or `date: 2099-01-01 is in the future (today is ...)`.
+// Dates before 1900-01-01 are refused too.
+Status ValidateEntry(const Entry& entry, Date today);
+
+struct DateRange {
+  std::optional<Date> from;  // Inclusive; unbounded when empty.
+  std::optional<Date> to;    // Inclusive; unbounded when empty.
+};
+
+// A saved n-of-1 trial plan; the journal stores it opaquely (mg_trial owns the format).
+struct TrialRecord {
+  int64_t id = 0;
+  std::string created;  // YYYY-MM-DD.
+  std::string json;
+  bool operator==(const TrialRecord&) const = default;
+};
+
+// Everything in a journal; the unit of export and import.
+struct Snapshot {
+  std::optional<std::string> profile_json;
+  std::vector<Entry> entries;  // Sorted by date, then id.
+  std::vector<TrialRecord> trials;
+  bool operator==(const Snapshot&) const = default;
+};
+
+// The storage interface. Implementations validate through ValidateEntry() with their clock,
+// make every write one transaction (an acknowledged write survives a crash; a failed one leaves
+// nothing behind), and are not thread-safe (one Store per thread).
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Validates and appends; returns the new id. Errors: kInvalidArgument, kIoError.
+  virtual Result<int64_t> Add(const Entry& entry) = 0;
+  // Entries in the range, sorted by date then id.
+  virtual Result<std::vector<Entry>> List(const DateRange& range) = 0;
+
+  virtual Status SetProfile(const std::string& json) = 0;
+  virtual Result<std::optional<std::string>> Profile() = 0;
+
+  // Saves a trial plan dated `created`; returns its id.
+  virtual Result<int64_t> AddTrial(const std::string& created, const std::string& json) = 0;
+  // The most recently added trial, if any.
+  virtual Result<std::optional<TrialRecord>> LatestTrial() = 0;
+
+  virtual Result<Snapshot> Export() = 0;
+  // Adds the snapshot in one transaction, keeping ids (so export -> import -> export is
+  // lossless). Every entry is validated; an id already present is refused (kInvalidArgument)
+  // and nothing is written. A snapshot profile replaces the current one.
+  virtual Status Import(const Snapshot& snapshot) = 0;
+};
+
+// Where the journal lives by default: $XDG_DATA_HOME/mgadvisor/journal.db, falling back to
+// $HOME/.local/share/mgadvisor/journal.db. Errors: kIoError when neither variable is set.
+Result<std::string> DefaultJournalPath();
+
+}  // namespace mg::journal
+
+#endif  // MGADVISOR_JOURNAL_JOURNAL_H_

@@ -1,0 +1,401 @@
+#include "journal/sqlite_store.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <optional>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace mg::journal {
+namespace {
+
+// Forward migrations, applied in order; index + 1 is the schema version. Never edit a shipped
+// migration: add a new one.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: entries, IRLS item scores, profile, trials.
+      R"sql(
+CREATE TABLE entries (
+  id INTEGER PRIMARY KEY,
+  date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  kind TEXT NOT NULL CHECK (kind IN ('food', 'supplement', 'dose', 'irls', 'cramps', 'pain',
+                                     'sleep', 'note', 'side-effect')),
+  label TEXT NOT NULL DEFAULT '',
+  magnesium_mg REAL,
+  value REAL,
+  intensity REAL,
+  note TEXT NOT NULL DEFAULT '',
+  irls_item_count INTEGER NOT NULL DEFAULT 0 CHECK (irls_item_count IN (0, 10))
+);
+CREATE INDEX entries_by_date ON entries (date, id);
+CREATE TABLE irls_items (
+  entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+  item INTEGER NOT NULL CHECK (item BETWEEN 1 AND 10),
+  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 4),
+  PRIMARY KEY (entry_id, item)
+);
+CREATE TABLE profile (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  json TEXT NOT NULL
+);
+CREATE TABLE trials (
+  id INTEGER PRIMARY KEY,
+  created TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+)sql",
+  };
+  return kMigrations;
+}
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+
+// A prepared statement with 1-based binders and 0-based column readers.
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_.get(), i, v); }
+  void Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, const std::optional<double>& v) {
+    if (v) {
+      sqlite3_bind_double(stmt_.get(), i, *v);
+    } else {
+      sqlite3_bind_null(stmt_.get(), i);
+    }
+  }
+  int Step() { return sqlite3_step(stmt_.get()); }
+  int64_t Int(int c) { return sqlite3_column_int64(stmt_.get(), c); }
+  std::string Text(int c) {
+    const unsigned char* text = sqlite3_column_text(stmt_.get(), c);
+    int size = sqlite3_column_bytes(stmt_.get(), c);
+    return text ? std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size)) : "";
+  }
+  std::optional<double> Real(int c) {
+    if (sqlite3_column_type(stmt_.get(), c) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_column_double(stmt_.get(), c);
+  }
+
+ private:
+  std::unique_ptr<sqlite3_stmt, StmtFinalizer> stmt_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(DbPtr db, std::string path, const Clock& clock)
+      : db_(std::move(db)), path_(std::move(path)), clock_(clock) {}
+
+  Status Init() {
+    MG_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
+    MG_RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL"));
+    MG_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
+    sqlite3_busy_timeout(db_.get(), 5000);
+    return Migrate();
+  }
+
+  Result<int64_t> Add(const Entry& entry) override {
+    MG_RETURN_IF_ERROR(ValidateEntry(entry, clock_.Today()));
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    auto id = Insert(entry, /*keep_id=*/false);
+    if (!id.ok()) return Rollback(id.error());
+    MG_RETURN_IF_ERROR(Commit());
+    return *id;
+  }
+
+  Result<std::vector<Entry>> List(const DateRange& range) override {
+    std::string sql =
+        "SELECT id, date, kind, label, magnesium_mg, value, intensity, note, irls_item_count "
+        "FROM entries WHERE date >= ?1 AND date <= ?2 ORDER BY date, id";
+    auto stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, range.from ? FormatDate(*range.from) : std::string("0000-00-00"));
+    stmt->Bind(2, range.to ? FormatDate(*range.to) : std::string("9999-99-99"));
+    std::vector<Entry> entries;
+    std::vector<size_t> with_items;
+    int rc;
+    while ((rc = stmt->Step()) == SQLITE_ROW) {
+      Entry e;
+      e.id = stmt->Int(0);
+      auto date = ParseDate(stmt->Text(1));
+      auto kind = ParseEntryKind(stmt->Text(2));
+      if (!date || !kind) {
+        return DataError(fmt::format("{}: entry {} is malformed (date '{}', kind '{}')", path_,
+                                     e.id, stmt->Text(1), stmt->Text(2)));
+      }
+      e.date = *date;
+      e.kind = *kind;
+      e.label = stmt->Text(3);
+      e.magnesium_mg = stmt->Real(4);
+      e.value = stmt->Real(5);
+      e.intensity = stmt->Real(6);
+      e.note = stmt->Text(7);
+      if (stmt->Int(8) > 0) with_items.push_back(entries.size());
+      entries.push_back(std::move(e));
+    }
+    if (rc != SQLITE_DONE) return SqlError("reading entries");
+    for (size_t index : with_items) {
+      auto items = Prepare("SELECT score FROM irls_items WHERE entry_id = ?1 ORDER BY item");
+      if (!items.ok()) return items.error();
+      items->Bind(1, entries[index].id);
+      while ((rc = items->Step()) == SQLITE_ROW) {
+        entries[index].irls_items.push_back(static_cast<int>(items->Int(0)));
+      }
+      if (rc != SQLITE_DONE) return SqlError("reading IRLS items");
+      if (entries[index].irls_items.size() != kIrlsItemCount) {
+        return DataError(fmt::format("{}: entry {} has {} IRLS item scores, expected {}", path_,
+                                     entries[index].id, entries[index].irls_items.size(),
+                                     kIrlsItemCount));
+      }
+    }
+    return entries;
+  }
+
+  Status SetProfile(const std::string& json) override {
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status st = WriteProfile(json);
+    if (!st.ok()) return Rollback(st.error());
+    return Commit();
+  }
+
+  Result<std::optional<std::string>> Profile() override {
+    auto stmt = Prepare("SELECT json FROM profile WHERE id = 1");
+    if (!stmt.ok()) return stmt.error();
+    int rc = stmt->Step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(stmt->Text(0));
+    if (rc != SQLITE_DONE) return SqlError("reading the profile");
+    return std::optional<std::string>();
+  }
+
+  Result<int64_t> AddTrial(const std::string& created, const std::string& json) override {
+    if (!ParseDate(created)) {
+      return InvalidArgument(fmt::format("trial created: '{}' is not a YYYY-MM-DD date", created));
+    }
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    auto id = InsertTrial({0, created, json}, false);
+    if (!id.ok()) return Rollback(id.error());
+    MG_RETURN_IF_ERROR(Commit());
+    return *id;
+  }
+
+  Result<std::optional<TrialRecord>> LatestTrial() override {
+    auto stmt = Prepare("SELECT id, created, json FROM trials ORDER BY id DESC LIMIT 1");
+    if (!stmt.ok()) return stmt.error();
+    int rc = stmt->Step();
+    if (rc == SQLITE_ROW) {
+      return std::optional<TrialRecord>(TrialRecord{stmt->Int(0), stmt->Text(1), stmt->Text(2)});
+    }
+    if (rc != SQLITE_DONE) return SqlError("reading trials");
+    return std::optional<TrialRecord>();
+  }
+
+  Result<Snapshot> Export() override {
+    // One read transaction so the snapshot is consistent.
+    MG_RETURN_IF_ERROR(Exec("BEGIN"));
+    auto snapshot = ReadAll();
+    (void)Exec("COMMIT");  // A read-only transaction; nothing to lose if this fails.
+    return snapshot;
+  }
+
+  Status Import(const Snapshot& snapshot) override {
+    const Date today = clock_.Today();
+    for (const Entry& e : snapshot.entries) {
+      Status st = ValidateEntry(e, today);
+      if (!st.ok()) {
+        return InvalidArgument(fmt::format("entry {}: {}", e.id, st.error().message));
+      }
+    }
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status st = ImportLocked(snapshot);
+    if (!st.ok()) return Rollback(st.error());
+    return Commit();
+  }
+
+ private:
+  Status ImportLocked(const Snapshot& snapshot) {
+    if (snapshot.profile_json) MG_RETURN_IF_ERROR(WriteProfile(*snapshot.profile_json));
+    for (const Entry& e : snapshot.entries) {
+      if (e.id > 0) MG_RETURN_IF_ERROR(RefuseExisting("entries", "entry", e.id));
+      auto id = Insert(e, e.id > 0);
+      if (!id.ok()) return id.error();
+    }
+    for (const TrialRecord& t : snapshot.trials) {
+      if (t.id > 0) MG_RETURN_IF_ERROR(RefuseExisting("trials", "trial", t.id));
+      auto id = InsertTrial(t, t.id > 0);
+      if (!id.ok()) return id.error();
+    }
+    return {};
+  }
+
+  Status RefuseExisting(const char* table, const char* what, int64_t id) {
+    auto stmt = Prepare(fmt::format("SELECT 1 FROM {} WHERE id = ?1", table));
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, id);
+    if (stmt->Step() == SQLITE_ROW) {
+      return InvalidArgument(fmt::format(
+          "{} id {} already exists in {}; import into an empty journal", what, id, path_));
+    }
+    return {};
+  }
+
+  Result<Snapshot> ReadAll() {
+    Snapshot snapshot;
+    auto profile = Profile();
+    if (!profile.ok()) return profile.error();
+    snapshot.profile_json = *profile;
+    auto entries = List({});
+    if (!entries.ok()) return entries.error();
+    snapshot.entries = std::move(*entries);
+    auto stmt = Prepare("SELECT id, created, json FROM trials ORDER BY id");
+    if (!stmt.ok()) return stmt.error();
+    int rc;
+    while ((rc = stmt->Step()) == SQLITE_ROW) {
+      snapshot.trials.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2)});
+    }
+    if (rc != SQLITE_DONE) return SqlError("reading trials");
+    return snapshot;
+  }
+
+  Result<int64_t> Insert(const Entry& e, bool keep_id) {
+    auto stmt = Prepare(
+        "INSERT INTO entries (id, date, kind, label, magnesium_mg, value, intensity, note, "
+        "irls_item_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!stmt.ok()) return stmt.error();
+    if (keep_id) stmt->Bind(1, e.id);  // Otherwise NULL: SQLite assigns the next rowid.
+    stmt->Bind(2, FormatDate(e.date));
+    stmt->Bind(3, std::string(EntryKindName(e.kind)));
+    stmt->Bind(4, e.label);
+    stmt->Bind(5, e.magnesium_mg);
+    stmt->Bind(6, e.value);
+    stmt->Bind(7, e.intensity);
+    stmt->Bind(8, e.note);
+    stmt->Bind(9, static_cast<int64_t>(e.irls_items.size()));
+    if (stmt->Step() != SQLITE_DONE) return SqlError("writing an entry");
+    int64_t id = sqlite3_last_insert_rowid(db_.get());
+    for (size_t i = 0; i < e.irls_items.size(); ++i) {
+      auto item = Prepare("INSERT INTO irls_items (entry_id, item, score) VALUES (?1, ?2, ?3)");
+      if (!item.ok()) return item.error();
+      item->Bind(1, id);
+      item->Bind(2, static_cast<int64_t>(i + 1));
+      item->Bind(3, static_cast<int64_t>(e.irls_items[i]));
+      if (item->Step() != SQLITE_DONE) return SqlError("writing IRLS item scores");
+    }
+    return id;
+  }
+
+  Result<int64_t> InsertTrial(const TrialRecord& t, bool keep_id) {
+    auto stmt = Prepare("INSERT INTO trials (id, created, json) VALUES (?1, ?2, ?3)");
+    if (!stmt.ok()) return stmt.error();
+    if (keep_id) stmt->Bind(1, t.id);
+    stmt->Bind(2, t.created);
+    stmt->Bind(3, t.json);
+    if (stmt->Step() != SQLITE_DONE) return SqlError("writing a trial");
+    return sqlite3_last_insert_rowid(db_.get());
+  }
+
+  Status WriteProfile(const std::string& json) {
+    auto stmt = Prepare("INSERT OR REPLACE INTO profile (id, json) VALUES (1, ?1)");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, json);
+    if (stmt->Step() != SQLITE_DONE) return SqlError("writing the profile");
+    return {};
+  }
+
+  Status Migrate() {
+    MG_RETURN_IF_ERROR(
+        Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+             "applied_at TEXT NOT NULL DEFAULT (datetime('now')))"));
+    auto stmt = Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!stmt.ok()) return stmt.error();
+    if (stmt->Step() != SQLITE_ROW) return SqlError("reading the schema version");
+    const int64_t current = stmt->Int(0);
+    const auto& migrations = Migrations();
+    if (current > static_cast<int64_t>(migrations.size())) {
+      return DataError(fmt::format(
+          "{}: journal schema version {} is newer than this mgadvisor understands ({}); "
+          "upgrade mgadvisor",
+          path_, current, migrations.size()));
+    }
+    for (size_t v = static_cast<size_t>(current) + 1; v <= migrations.size(); ++v) {
+      MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+      Status st = Exec(migrations[v - 1]);
+      if (st.ok()) st = Exec(fmt::format("INSERT INTO schema_migrations (version) VALUES ({})", v));
+      if (!st.ok()) return Rollback(st.error());
+      MG_RETURN_IF_ERROR(Commit());
+    }
+    return {};
+  }
+
+  Status Exec(const std::string& sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      std::string text = message ? message : "unknown error";
+      sqlite3_free(message);
+      return IoError(fmt::format("{}: {}", path_, text));
+    }
+    return {};
+  }
+
+  Result<Stmt> Prepare(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return SqlError("preparing a statement");
+    }
+    return Stmt(stmt);
+  }
+
+  Status Commit() {
+    Status st = Exec("COMMIT");
+    if (!st.ok()) return Rollback(st.error());
+    return {};
+  }
+
+  Error Rollback(Error error) {
+    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return error;
+  }
+
+  Error SqlError(const char* doing) {
+    return IoError(fmt::format("{}: {}: {}", path_, doing, sqlite3_errmsg(db_.get())));
+  }
+
+  DbPtr db_;
+  std::string path_;
+  const Clock& clock_;
+};
+
+}  // namespace
+
+int SqliteSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Clock& clock) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec)
+      return IoError(fmt::format("{}: cannot create directory: {}", parent.string(), ec.message()));
+  }
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    return IoError(fmt::format("{}: cannot open journal: {}", path,
+                               raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  auto store = std::make_unique<SqliteStore>(std::move(db), path, clock);
+  MG_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace mg::journal

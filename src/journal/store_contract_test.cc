@@ -1,0 +1,230 @@
+// The Store contract, run against every backend that instantiates StoreContractTest.
+#include "journal/store_contract_test.h"
+
+#include <cmath>
+#include <limits>
+
+#include "journal/test_entries.h"
+
+namespace mg::journal {
+
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(StoreContractTest);
+
+std::unique_ptr<Store> StoreContractTest::Open(const std::string& key) {
+  auto store = GetParam().open(key, clock_);
+  EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+std::string StoreFactoryName(const testing::TestParamInfo<StoreFactory>& info) {
+  return info.param.name;
+}
+
+namespace {
+
+std::vector<Entry> AddAll(Store& store, std::vector<Entry> entries) {
+  for (Entry& e : entries) {
+    auto id = store.Add(e);
+    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
+    e.id = id.ok() ? *id : 0;
+  }
+  return entries;
+}
+
+TEST_P(StoreContractTest, EmptyJournalHasNothing) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto entries = store->List({});
+  ASSERT_TRUE(entries.ok());
+  EXPECT_TRUE(entries->empty());
+  auto profile = store->Profile();
+  ASSERT_TRUE(profile.ok());
+  EXPECT_FALSE(profile->has_value());
+  auto trial = store->LatestTrial();
+  ASSERT_TRUE(trial.ok());
+  EXPECT_FALSE(trial->has_value());
+}
+
+TEST_P(StoreContractTest, EveryKindReadsBackExactly) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto written = AddAll(*store, OneOfEachKind());
+  auto read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, written);
+}
+
+TEST_P(StoreContractTest, IdsIncreaseAndListIsSortedByDateThenId) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto late = MakeEntry(Day(2026, 11, 20), EntryKind::kPain, {.value = 3});
+  auto early = MakeEntry(Day(2026, 11, 10), EntryKind::kPain, {.value = 5});
+  auto a = store->Add(late), b = store->Add(early), c = store->Add(late);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_LT(*a, *b);
+  EXPECT_LT(*b, *c);
+  auto read = store->List({});
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 3u);
+  EXPECT_EQ((*read)[0].id, *b);
+  EXPECT_EQ((*read)[1].id, *a);
+  EXPECT_EQ((*read)[2].id, *c);
+}
+
+TEST_P(StoreContractTest, ListHonoursInclusiveRange) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  AddAll(*store, OneOfEachKind());
+  auto read = store->List({Day(2026, 11, 2), Day(2026, 11, 3)});
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 5u);
+  for (const Entry& e : *read) {
+    EXPECT_GE(e.date, Day(2026, 11, 2));
+    EXPECT_LE(e.date, Day(2026, 11, 3));
+  }
+  auto from_only = store->List({Day(2026, 11, 5), std::nullopt});
+  ASSERT_TRUE(from_only.ok());
+  EXPECT_EQ(from_only->size(), 1u);
+}
+
+TEST_P(StoreContractTest, RefusesBadValuesAndWritesNothing) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  struct Case {
+    Entry entry;
+    std::string message;
+  } cases[] = {
+      {MakeEntry(Day(2026, 11, 1), EntryKind::kIrls,
+                 {.value = 15, .irls_items = {1, 1, 1, 1, 5, 1, 1, 1, 1, 2}}),
+       "irls item 5: 5 is out of range 0-4"},
+      {MakeEntry(Day(2099, 1, 1), EntryKind::kPain, {.value = 3}),
+       "date: 2099-01-01 is in the future (today is 2026-11-23)"},
+      {MakeEntry(Day(2026, 11, 1), EntryKind::kSleep, {.value = nan}),
+       "sleep: nan is not a finite number"},
+      {MakeEntry(Day(2026, 11, 1), EntryKind::kIrls, {.value = 41}),
+       "irls total: 41 is out of range 0-40"},
+      {MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 2.5}),
+       "pain: 2.5 is not a whole number"},
+      {MakeEntry(Day(2026, 11, 1), EntryKind::kCramps, {.value = 1, .intensity = 11}),
+       "intensity: 11 is out of range 0-10"},
+      {MakeEntry(Day(2026, 11, 1), EntryKind::kDose, {.label = "oxide"}),
+       "magnesium_mg: required for a dose entry"},
+      {MakeEntry(Day(2026, 11, 1), EntryKind::kIrls,
+                 {.value = 10, .irls_items = {1, 1, 1, 1, 1, 1, 1, 1, 1, 2}}),
+       "irls total: 10 does not match the item scores (sum 11)"},
+  };
+  for (const auto& c : cases) {
+    auto id = store->Add(c.entry);
+    ASSERT_FALSE(id.ok()) << c.message;
+    EXPECT_EQ(id.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(id.error().message, c.message);
+  }
+  auto read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_TRUE(read->empty());
+}
+
+TEST_P(StoreContractTest, TodayIsAcceptedTomorrowIsNot) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->Add(MakeEntry(clock_.Today(), EntryKind::kPain, {.value = 0})).ok());
+  EXPECT_FALSE(
+      store->Add(MakeEntry(clock_.Today() + std::chrono::days{1}, EntryKind::kPain, {.value = 0}))
+          .ok());
+}
+
+TEST_P(StoreContractTest, EntriesSurviveReopening) {
+  std::vector<Entry> written;
+  {
+    auto store = Open("reopen");
+    ASSERT_NE(store, nullptr);
+    written = AddAll(*store, OneOfEachKind());
+    ASSERT_TRUE(store->SetProfile(R"({"age": 61})").ok());
+  }
+  auto store = Open("reopen");
+  ASSERT_NE(store, nullptr);
+  auto read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, written);
+  auto profile = store->Profile();
+  ASSERT_TRUE(profile.ok());
+  EXPECT_EQ(profile->value_or(""), R"({"age": 61})");
+}
+
+TEST_P(StoreContractTest, ProfileIsReplaced) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->SetProfile("{\"a\":1}").ok());
+  ASSERT_TRUE(store->SetProfile("{\"a\":2}").ok());
+  auto profile = store->Profile();
+  ASSERT_TRUE(profile.ok());
+  EXPECT_EQ(profile->value_or(""), "{\"a\":2}");
+}
+
+TEST_P(StoreContractTest, LatestTrialIsTheLastAdded) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto first = store->AddTrial("2026-11-01", "{\"n\":1}");
+  auto second = store->AddTrial("2026-11-02", "{\"n\":2}");
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto latest = store->LatestTrial();
+  ASSERT_TRUE(latest.ok());
+  ASSERT_TRUE(latest->has_value());
+  EXPECT_EQ(**latest, (TrialRecord{*second, "2026-11-02", "{\"n\":2}"}));
+  EXPECT_FALSE(store->AddTrial("soon", "{}").ok());
+}
+
+TEST_P(StoreContractTest, ExportImportIsLossless) {
+  Snapshot exported;
+  {
+    auto store = Open("source");
+    ASSERT_NE(store, nullptr);
+    AddAll(*store, OneOfEachKind());
+    ASSERT_TRUE(store->SetProfile("{\"sex\":\"female\"}").ok());
+    ASSERT_TRUE(store->AddTrial("2026-11-05", "{\"seed\":7}").ok());
+    auto snapshot = store->Export();
+    ASSERT_TRUE(snapshot.ok());
+    exported = *snapshot;
+  }
+  auto target = Open("target");
+  ASSERT_NE(target, nullptr);
+  ASSERT_TRUE(target->Import(exported).ok());
+  auto again = target->Export();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, exported);
+}
+
+TEST_P(StoreContractTest, ImportIsAllOrNothing) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto existing = store->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 2}));
+  ASSERT_TRUE(existing.ok());
+  Snapshot snapshot;
+  auto fresh = MakeEntry(Day(2026, 11, 2), EntryKind::kPain, {.value = 3});
+  fresh.id = *existing + 100;
+  auto clash = MakeEntry(Day(2026, 11, 3), EntryKind::kPain, {.value = 4});
+  clash.id = *existing;
+  snapshot.entries = {fresh, clash};
+  snapshot.profile_json = "{}";
+  Status st = store->Import(snapshot);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("already exists"), std::string::npos) << st.error().message;
+  auto read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->size(), 1u);
+  auto profile = store->Profile();
+  ASSERT_TRUE(profile.ok());
+  EXPECT_FALSE(profile->has_value());
+
+  auto bad = MakeEntry(Day(2099, 1, 1), EntryKind::kPain, {.value = 4});
+  bad.id = 77;
+  snapshot.entries = {bad};
+  st = store->Import(snapshot);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message,
+            "entry 77: date: 2099-01-01 is in the future (today is 2026-11-23)");
+}
+
+}  // namespace
+}  // namespace mg::journal

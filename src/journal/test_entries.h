@@ -1,0 +1,64 @@
+// Entries used by several journal tests.
+#ifndef MGADVISOR_JOURNAL_TEST_ENTRIES_H_
+#define MGADVISOR_JOURNAL_TEST_ENTRIES_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "journal/journal.h"
+
+namespace mg::journal {
+
+inline Date Day(int y, unsigned m, unsigned d) { return std::chrono::year{y} / m / d; }
+
+struct EntryArgs {
+  std::string label = {};
+  std::optional<double> magnesium_mg = {};
+  std::optional<double> value = {};
+  std::optional<double> intensity = {};
+  std::vector<int> irls_items = {};
+  std::string note = {};
+};
+
+inline Entry MakeEntry(Date date, EntryKind kind, EntryArgs args) {
+  Entry e;
+  e.date = date;
+  e.kind = kind;
+  e.label = std::move(args.label);
+  e.magnesium_mg = args.magnesium_mg;
+  e.value = args.value;
+  e.intensity = args.intensity;
+  e.irls_items = std::move(args.irls_items);
+  e.note = std::move(args.note);
+  return e;
+}
+
+// One valid entry of every kind, with awkward text (commas, quotes, newlines, UTF-8) and
+// numbers that are not exactly representable in decimal.
+inline std::vector<Entry> OneOfEachKind() {
+  using K = EntryKind;
+  return {
+      MakeEntry(Day(2026, 11, 1), K::kFood,
+                {.label = "pumpkin seeds, 30 g", .magnesium_mg = 156.0 * 0.3}),
+      MakeEntry(Day(2026, 11, 1), K::kSupplement,
+                {.label = "multivitamin \"A-Z\"", .magnesium_mg = 100}),
+      MakeEntry(Day(2026, 11, 2), K::kDose,
+                {.label = "citrate", .magnesium_mg = 300, .note = "with dinner"}),
+      MakeEntry(Day(2026, 11, 2), K::kIrls,
+                {.value = 14, .irls_items = {2, 1, 0, 3, 1, 2, 1, 1, 2, 1}}),
+      MakeEntry(Day(2026, 11, 3), K::kIrls, {.value = 22}),
+      MakeEntry(Day(2026, 11, 3), K::kCramps, {.value = 2, .intensity = 7}),
+      MakeEntry(Day(2026, 11, 3), K::kPain, {.value = 4}),
+      MakeEntry(Day(2026, 11, 4), K::kSleep, {.value = 6}),
+      MakeEntry(Day(2026, 11, 4), K::kNote,
+                {.note = "slept badly,\n\"long\" day; caf\u00e9\r\nnext"}),
+      MakeEntry(Day(2026, 11, 5), K::kSideEffect,
+                {.label = "diarrhoea", .note = "mild, after 2 days"}),
+  };
+}
+
+}  // namespace mg::journal
+
+#endif  // MGADVISOR_JOURNAL_TEST_ENTRIES_H_
