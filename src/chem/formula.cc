@@ -1,0 +1,223 @@
+#include "chem/formula.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <vector>
+
+namespace mg::chem {
+
+Result<AtomicWeights> AtomicWeights::Parse(const std::string& toml_text, const std::string& name) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, name);
+  } catch (const toml::parse_error& e) {
+    return DataError(fmt::format("{}:{}: {}", name, e.source().begin.line, e.description()));
+  }
+  AtomicWeights out;
+  out.source_ = root["source"].value_or(std::string());
+  const toml::table* weights = root["weights"].as_table();
+  if (weights == nullptr) return DataError(name + ": missing [weights] table");
+  for (const auto& [key, node] : *weights) {
+    const auto value = node.value<double>();
+    if (!value || *value <= 0) {
+      return DataError(fmt::format("{}:{}: weight of '{}' must be a positive number", name,
+                                   node.source().begin.line, key.str()));
+    }
+    out.weights_.emplace(std::string(key.str()), *value);
+  }
+  return out;
+}
+
+Result<AtomicWeights> AtomicWeights::LoadEmbedded() {
+  auto file = LoadEmbeddedFile("chem/atomic_weights.toml");
+  if (!file.ok()) return file.error();
+  return Parse(file->content, file->name);
+}
+
+std::optional<double> AtomicWeights::Of(std::string_view symbol) const {
+  const auto it = weights_.find(symbol);
+  if (it == weights_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<double> AtomicWeights::MolarMass(const ElementCounts& counts) const {
+  double total = 0;
+  for (const auto& [symbol, count] : counts) {
+    const auto weight = Of(symbol);
+    if (!weight) return InvalidArgument("no atomic weight for element '" + symbol + "'");
+    total += *weight * count;
+  }
+  return total;
+}
+
+namespace {
+
+// Recursive-descent parser over UTF-8 text that tracks character (not byte) positions.
+class FormulaParser {
+ public:
+  FormulaParser(std::string_view text, const AtomicWeights& weights)
+      : text_(text), weights_(weights) {}
+
+  Result<ElementCounts> Parse() {
+    SkipSpaces();
+    if (AtEnd()) return Fail("is empty", 1);
+    ElementCounts total;
+    while (true) {
+      const int multiplier = ParseCount(/*default_value=*/1);
+      if (multiplier < 0) return *error_;
+      ElementCounts part;
+      if (!ParseSequence(part, /*closing=*/'\0')) return *error_;
+      for (const auto& [symbol, count] : part) total[symbol] += count * multiplier;
+      SkipSpaces();
+      if (AtEnd()) break;
+      if (!ConsumeSeparator()) return Fail(fmt::format("unexpected '{}'", CurrentChar()), Column());
+      SkipSpaces();
+      if (AtEnd()) return Fail("ends after a separator", Column());
+    }
+    for (const auto& [symbol, count] : total) {
+      if (count > 100000) return Fail("has an implausibly large atom count", 1);
+    }
+    return total;
+  }
+
+ private:
+  // Parses items until `closing` (or a separator/end at top level). Returns false on error.
+  bool ParseSequence(ElementCounts& out, char closing) {
+    bool any = false;
+    while (true) {
+      SkipSpaces();
+      if (AtEnd() || IsSeparatorHere()) break;
+      const char c = text_[pos_];
+      if (c == ')' || c == ']') {
+        if (closing == '\0') {
+          Fail(fmt::format("unmatched '{}'", c), Column());
+          return false;
+        }
+        break;
+      }
+      if (c == '(' || c == '[') {
+        const int open_column = Column();
+        const char expected = c == '(' ? ')' : ']';
+        Advance();
+        ElementCounts group;
+        if (!ParseSequence(group, expected)) return false;
+        if (AtEnd() || text_[pos_] != expected) {
+          Fail(fmt::format("unclosed '{}' opened at position {}", c, open_column), Column());
+          return false;
+        }
+        Advance();
+        const int count = ParseCount(1);
+        if (count < 0) return false;
+        for (const auto& [symbol, n] : group) out[symbol] += n * count;
+        any = true;
+        continue;
+      }
+      if (c >= 'A' && c <= 'Z') {
+        const int element_column = Column();
+        std::string symbol(1, c);
+        Advance();
+        if (!AtEnd() && text_[pos_] >= 'a' && text_[pos_] <= 'z') {
+          symbol.push_back(text_[pos_]);
+          Advance();
+        }
+        if (!weights_.Of(symbol)) {
+          Fail(fmt::format("unknown element '{}'", symbol), element_column);
+          return false;
+        }
+        const int count = ParseCount(1);
+        if (count < 0) return false;
+        out[symbol] += count;
+        any = true;
+        continue;
+      }
+      Fail(fmt::format("unexpected '{}'", CurrentChar()), Column());
+      return false;
+    }
+    if (!any) {
+      Fail(closing == '\0' ? "has an empty part" : "has an empty group", Column());
+      return false;
+    }
+    return true;
+  }
+
+  // Reads a decimal count; returns `default_value` when none is present, -1 on error.
+  int ParseCount(int default_value) {
+    if (AtEnd() || text_[pos_] < '0' || text_[pos_] > '9') return default_value;
+    const int column = Column();
+    long value = 0;
+    while (!AtEnd() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+      value = value * 10 + (text_[pos_] - '0');
+      if (value > 9999) {
+        Fail("has a count that is too large", column);
+        return -1;
+      }
+      Advance();
+    }
+    if (value == 0) {
+      Fail("has a zero count", column);
+      return -1;
+    }
+    return static_cast<int>(value);
+  }
+
+  bool IsSeparatorHere() const { return SeparatorLength() > 0; }
+
+  size_t SeparatorLength() const {
+    const std::string_view rest = text_.substr(pos_);
+    if (rest.starts_with(".") || rest.starts_with("*")) return 1;
+    if (rest.starts_with("\xC2\xB7")) return 2;      // U+00B7 middle dot
+    if (rest.starts_with("\xE2\x80\xA2")) return 3;  // U+2022 bullet
+    if (rest.starts_with("\xE2\x88\x99")) return 3;  // U+2219 bullet operator
+    if (rest.starts_with("\xE2\x8B\x85")) return 3;  // U+22C5 dot operator
+    return 0;
+  }
+
+  bool ConsumeSeparator() {
+    const size_t length = SeparatorLength();
+    if (length == 0) return false;
+    pos_ += length;
+    ++column_;
+    return true;
+  }
+
+  void SkipSpaces() {
+    while (!AtEnd() && text_[pos_] == ' ') Advance();
+  }
+
+  // Advances one character, skipping UTF-8 continuation bytes so positions count characters.
+  void Advance() {
+    ++pos_;
+    while (!AtEnd() && (static_cast<unsigned char>(text_[pos_]) & 0xC0) == 0x80) ++pos_;
+    ++column_;
+  }
+
+  std::string CurrentChar() const {
+    size_t end = pos_ + 1;
+    while (end < text_.size() && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
+    return std::string(text_.substr(pos_, end - pos_));
+  }
+
+  bool AtEnd() const { return pos_ >= text_.size(); }
+  int Column() const { return column_; }
+
+  Error Fail(const std::string& what, int column) {
+    error_ = InvalidArgument(
+        fmt::format("formula '{}' {} (at position {})", std::string(text_), what, column));
+    return *error_;
+  }
+
+  std::string_view text_;
+  const AtomicWeights& weights_;
+  size_t pos_ = 0;
+  int column_ = 1;
+  std::optional<Error> error_;
+};
+
+}  // namespace
+
+Result<ElementCounts> ParseFormula(std::string_view formula, const AtomicWeights& weights) {
+  return FormulaParser(formula, weights).Parse();
+}
+
+}  // namespace mg::chem

@@ -1,0 +1,32 @@
+// Command registration: each module adds its verbs to the CLI11 app here. Commands are thin:
+// parse, call one library function, render text or JSON.
+#ifndef MGADVISOR_CLI_COMMANDS_H_
+#define MGADVISOR_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+
+namespace mg::cli {
+
+// Options shared by every command, filled by CLI11 before a command's callback runs.
+struct CliContext {
+  bool json = false;                  // --json: machine-readable output on stdout.
+  std::string reference = "us";       // --reference us|eu: which reference-intake set limits use.
+  std::optional<std::string> kb_dir;  // --kb DIR: knowledge base directory instead of embedded.
+  int exit_code = 0;                  // Set by a command's callback; returned by main.
+};
+
+// Runs `body` and turns a failed Status into an error message on stderr and the mapped exit code.
+// Every command callback goes through this, so error rendering lives in one place.
+void RunCommand(CliContext& ctx, const std::function<Status()>& body);
+
+void RegisterChemCommands(CLI::App& app, CliContext& ctx);
+void RegisterDriCommands(CLI::App& app, CliContext& ctx);
+
+}  // namespace mg::cli
+
+#endif  // MGADVISOR_CLI_COMMANDS_H_

@@ -1,0 +1,33 @@
+#include "core/numbers.h"
+
+#include <gtest/gtest.h>
+
+namespace mg {
+namespace {
+
+TEST(ParseFiniteNumber, AcceptsDecimals) {
+  EXPECT_EQ(ParseFiniteNumber("12"), 12.0);
+  EXPECT_EQ(ParseFiniteNumber(" 2.5 "), 2.5);
+  EXPECT_EQ(ParseFiniteNumber("+3"), 3.0);
+  EXPECT_EQ(ParseFiniteNumber("-1.5"), -1.5);
+  EXPECT_EQ(ParseFiniteNumber(".5"), 0.5);
+  EXPECT_EQ(ParseFiniteNumber("1e2"), 100.0);
+}
+
+TEST(ParseFiniteNumber, RejectsEverythingElse) {
+  for (const char* bad : {"", " ", "abc", "12mg", "nan", "NaN", "inf", "-inf", "1e999", "0x10",
+                          "1,5", "1.2.3", "--1"}) {
+    EXPECT_FALSE(ParseFiniteNumber(bad).has_value()) << bad;
+  }
+}
+
+TEST(FormatNumber, DropsTrailingZeros) {
+  EXPECT_EQ(FormatNumber(200.0), "200");
+  EXPECT_EQ(FormatNumber(12.25, 2), "12.25");
+  EXPECT_EQ(FormatNumber(12.5), "12.5");
+  EXPECT_EQ(FormatNumber(-0.01), "0");
+  EXPECT_EQ(FormatNumber(0.1234, 3), "0.123");
+}
+
+}  // namespace
+}  // namespace mg

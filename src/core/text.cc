@@ -1,0 +1,74 @@
+#include "core/text.h"
+
+#include <algorithm>
+#include <set>
+
+namespace mg {
+
+std::string NormalizeName(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (unsigned char c : text) {
+    const bool keep =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+    if (!keep) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c));
+  }
+  return out;
+}
+
+int EditDistance(std::string_view a, std::string_view b) {
+  std::vector<int> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    int diagonal = row[0];
+    row[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const int above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<std::string> CloseMatches(std::string_view query,
+                                      const std::vector<std::string>& candidates, size_t limit) {
+  const std::string q = NormalizeName(query);
+  if (q.empty()) return {};
+  const int threshold = std::max(2, static_cast<int>(q.size()) / 3);
+  std::set<std::pair<int, std::string>> ranked;
+  for (const auto& candidate : candidates) {
+    const std::string c = NormalizeName(candidate);
+    int distance = EditDistance(q, c);
+    if (distance > threshold &&
+        (c.find(q) != std::string::npos || q.find(c) != std::string::npos)) {
+      distance = threshold;  // A containment is a plausible match even when lengths differ a lot.
+    }
+    if (distance <= threshold) ranked.insert({distance, candidate});
+  }
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& [distance, candidate] : ranked) {
+    if (out.size() >= limit) break;
+    if (seen.insert(candidate).second) out.push_back(candidate);
+  }
+  return out;
+}
+
+std::string JoinAlternatives(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += (i + 1 == items.size()) ? " or " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace mg

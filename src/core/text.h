@@ -1,0 +1,30 @@
+// Text helpers shared by every module that looks things up by a person's words: normalisation,
+// edit distance, and "did you mean" suggestions.
+#ifndef MGADVISOR_CORE_TEXT_H_
+#define MGADVISOR_CORE_TEXT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mg {
+
+// Lower-cases ASCII letters, turns every run of non-alphanumeric bytes into one space and trims,
+// so "Magnesium-Citrate " and "magnesium citrate" compare equal. Non-ASCII bytes are kept.
+std::string NormalizeName(std::string_view text);
+
+// Levenshtein distance over bytes.
+int EditDistance(std::string_view a, std::string_view b);
+
+// Up to `limit` candidates closest to `query` (after normalisation): those within an edit
+// distance of about a third of the query's length, or containing it / contained by it.
+// Ordered by distance, then alphabetically. Duplicates are removed.
+std::vector<std::string> CloseMatches(std::string_view query,
+                                      const std::vector<std::string>& candidates, size_t limit = 5);
+
+// "a, b or c" for error messages; "" for an empty list.
+std::string JoinAlternatives(const std::vector<std::string>& items);
+
+}  // namespace mg
+
+#endif  // MGADVISOR_CORE_TEXT_H_

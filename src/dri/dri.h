@@ -1,0 +1,97 @@
+// Reference intakes for magnesium: how much a person needs (RDA/AI, EAR) and the most they may
+// take from supplements and medicines (the supplemental upper level, UL).
+//
+// Two reference sets are data files: "us" (IOM 1997 DRIs, the default) and "eu" (EFSA 2015 AIs with
+// the SCF 2001 ceiling of 250 mg/day). The UL counts supplemental magnesium only, never food. An
+// absent UL means "not established" (infants; EU under 4): callers must then advise no supplement.
+//
+//   auto tables = ReferenceTables::LoadEmbedded();
+//   auto person = MakePerson(34 * 12, Sex::kFemale, ReproductiveState::kNone);
+//   auto values = tables->Lookup(Reference::kUs, *person);  // rda 320, ear 265, ul 350
+#ifndef MGADVISOR_DRI_DRI_H_
+#define MGADVISOR_DRI_DRI_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace mg::dri {
+
+enum class Sex { kMale, kFemale };
+enum class ReproductiveState { kNone, kPregnant, kLactating };
+enum class Reference { kUs, kEu };
+
+inline constexpr double kMaxAgeMonths = 125 * 12;  // Older than any recorded human: refused.
+inline constexpr double kMinPregnancyAgeMonths = 9 * 12;
+
+struct Person {
+  double age_months = 0;
+  Sex sex = Sex::kFemale;
+  ReproductiveState state = ReproductiveState::kNone;
+};
+
+// "34", "34y", "34 years", "2.5" (years) or "8mo", "8 months", "8m" (months) → months.
+// Errors (kInvalidArgument): not a number, negative, unknown unit, older than 125 years.
+Result<double> ParseAgeMonths(std::string_view text);
+Result<Sex> ParseSex(std::string_view text);              // "male"/"m"/"female"/"f"
+Result<Reference> ParseReference(std::string_view text);  // "us" or "eu"
+const char* ReferenceId(Reference reference);
+const char* SexName(Sex sex);
+const char* StateName(ReproductiveState state);  // "none", "pregnant", "lactating"
+
+// Validates a person: age in [0, 125 y]; pregnancy/lactation only for females aged 9 or more.
+Result<Person> MakePerson(double age_months, Sex sex, ReproductiveState state);
+
+// One row of a reference table.
+struct Row {
+  std::string life_stage;  // Stable id, e.g. "female_31_50".
+  std::string label;       // "Females 31-50 years".
+  std::optional<Sex> sex;  // nullopt: any sex.
+  ReproductiveState state = ReproductiveState::kNone;
+  double from_months = 0;           // Inclusive.
+  double to_months = 0;             // Exclusive.
+  std::optional<double> intake_mg;  // RDA or AI; nullopt where the body set none.
+  std::string intake_kind;          // "RDA" or "AI".
+  std::optional<double> ear_mg;
+  std::optional<double> ul_supplemental_mg;  // nullopt: not established.
+  std::string note;
+  int line = 0;  // Where the row starts in its data file.
+};
+
+struct ReferenceSet {
+  Reference reference = Reference::kUs;
+  std::string name;
+  std::string intake_name;  // What the set calls its intake value: "RDA" or "AI".
+  std::vector<std::string> citations;
+  std::vector<Row> rows;
+};
+
+// The values that apply to one person.
+struct Values {
+  const ReferenceSet* set = nullptr;
+  const Row* row = nullptr;
+};
+
+class ReferenceTables {
+ public:
+  // Errors: kDataError with file:line for unknown keys, bad values, or overlapping rows.
+  static Result<ReferenceTables> LoadEmbedded();
+  static Result<ReferenceSet> ParseSet(const std::string& toml_text, const std::string& name);
+
+  const ReferenceSet& set(Reference reference) const;
+
+  // The row for `person`. Errors: kNotFound when the set has no row for this person (e.g.
+  // pregnancy above 50 years), naming the person and the set.
+  Result<Values> Lookup(Reference reference, const Person& person) const;
+
+ private:
+  ReferenceSet us_;
+  ReferenceSet eu_;
+};
+
+}  // namespace mg::dri
+
+#endif  // MGADVISOR_DRI_DRI_H_
