@@ -1,0 +1,303 @@
+#include "foods/foods.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <unordered_set>
+
+#include "core/data_files.h"
+#include "core/numbers.h"
+#include "core/text.h"
+#include "foods/csv.h"
+
+namespace mg::foods {
+namespace {
+
+constexpr const char* kTableColumns[] = {
+    "source",     "name",         "category", "tags",    "aliases", "mg",       "kcal",
+    "calcium_mg", "potassium_mg", "iron_mg",  "fibre_g", "serving", "portions", "usda_description"};
+
+std::vector<std::string> Split(std::string_view text, char separator) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(separator, start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view piece = text.substr(start, end - start);
+    while (!piece.empty() && piece.front() == ' ') piece.remove_prefix(1);
+    while (!piece.empty() && piece.back() == ' ') piece.remove_suffix(1);
+    if (!piece.empty()) out.emplace_back(piece);
+    start = end + 1;
+  }
+  return out;
+}
+
+// "1 cup, chopped=91" -> {1, "cup, chopped", 91}.
+std::optional<Portion> ParsePortion(std::string_view text) {
+  const size_t eq = text.rfind('=');
+  if (eq == std::string_view::npos) return std::nullopt;
+  const auto grams = ParseFiniteNumber(text.substr(eq + 1));
+  if (!grams || *grams <= 0) return std::nullopt;
+  std::string_view label = text.substr(0, eq);
+  while (!label.empty() && label.front() == ' ') label.remove_prefix(1);
+  Portion p;
+  p.grams = *grams;
+  const size_t space = label.find(' ');
+  const auto amount =
+      space == std::string_view::npos ? std::nullopt : ParseFiniteNumber(label.substr(0, space));
+  if (amount && *amount > 0) {
+    p.amount = *amount;
+    p.unit = std::string(label.substr(space + 1));
+  } else {
+    p.unit = std::string(label);
+  }
+  if (p.unit.empty()) return std::nullopt;
+  return p;
+}
+
+}  // namespace
+
+std::string Portion::Label() const { return FormatNumber(amount, 2) + " " + unit; }
+
+bool Food::HasTag(std::string_view tag) const {
+  return std::find(tags.begin(), tags.end(), tag) != tags.end();
+}
+
+std::optional<double> Food::MagnesiumIn(double grams) const {
+  if (!magnesium_mg) return std::nullopt;
+  return *magnesium_mg * grams / 100.0;
+}
+
+FoodDb::FoodDb(std::vector<Food> foods) : foods_(std::move(foods)) {
+  by_source_.reserve(foods_.size());
+  for (size_t i = 0; i < foods_.size(); ++i) by_source_.emplace(foods_[i].source, i);
+}
+
+const Food* FoodDb::FindBySource(std::string_view source) const {
+  auto it = by_source_.find(std::string(source));
+  return it == by_source_.end() ? nullptr : &foods_[it->second];
+}
+
+Result<FoodDb> ParseFoodTable(std::string_view text, const std::string& name) {
+  CsvReader reader(text);
+  std::vector<std::string> row;
+  if (!reader.Next(row)) return DataError(name + ": empty food table");
+  std::vector<int> col;
+  for (const char* column : kTableColumns) {
+    const int index = ColumnIndex(row, column);
+    if (index < 0) return DataError(name + ":1: missing column '" + std::string(column) + "'");
+    col.push_back(index);
+  }
+  std::vector<Food> foods;
+  std::unordered_set<std::string> seen;
+  while (true) {
+    if (!reader.Next(row)) {
+      if (!reader.error().empty()) {
+        return DataError(name + ":" + std::to_string(reader.line()) + ": " + reader.error());
+      }
+      break;
+    }
+    const std::string where = name + ":" + std::to_string(reader.line());
+    if (row.size() < std::size(kTableColumns)) {
+      return DataError(where + ": expected " + std::to_string(std::size(kTableColumns)) +
+                       " fields, found " + std::to_string(row.size()));
+    }
+    auto field = [&](int i) -> const std::string& { return row[static_cast<size_t>(col[i])]; };
+    Food food;
+    food.source = field(0);
+    food.name = field(1);
+    food.category = field(2);
+    if (food.source.empty() || food.name.empty()) {
+      return DataError(where + ": source and name must not be empty");
+    }
+    if (!seen.insert(food.source).second) {
+      return DataError(where + ": duplicate source '" + food.source + "'");
+    }
+    food.tags = Split(field(3), ' ');
+    food.aliases = Split(field(4), ';');
+    std::optional<double>* numbers[] = {&food.magnesium_mg, &food.kcal,    &food.calcium_mg,
+                                        &food.potassium_mg, &food.iron_mg, &food.fibre_g};
+    for (int i = 0; i < 6; ++i) {
+      const std::string& value = field(5 + i);
+      if (value.empty()) continue;
+      const auto number = ParseFiniteNumber(value);
+      if (!number || *number < 0) {
+        return DataError(where + ": field '" + kTableColumns[5 + i] + "': \"" + value +
+                         "\" is not a non-negative number");
+      }
+      *numbers[i] = *number;
+    }
+    for (const std::string& piece : Split(field(12), ';')) {
+      auto portion = ParsePortion(piece);
+      if (!portion) {
+        return DataError(where + ": field 'portions': \"" + piece +
+                         "\" is not of the form '<amount> <unit>=<grams>'");
+      }
+      food.portions.push_back(*portion);
+    }
+    if (field(11).empty()) {
+      food.serving = {100, "g", 100};
+    } else {
+      auto serving = ParsePortion(field(11));
+      if (!serving) {
+        return DataError(where + ": field 'serving': \"" + field(11) +
+                         "\" is not of the form '<amount> <unit>=<grams>'");
+      }
+      food.serving = *serving;
+    }
+    food.usda_description = field(13);
+    foods.push_back(std::move(food));
+  }
+  FoodDb db(std::move(foods));
+  db.set_origin(name);
+  return db;
+}
+
+Result<FoodDb> LoadEmbeddedFoods() {
+  auto file = LoadEmbeddedFile("foods/foods.csv");
+  if (!file.ok()) return file.error();
+  auto db = ParseFoodTable(file->content, file->name);
+  if (!db.ok()) return db.error();
+  std::vector<Food> foods = db->foods();
+  for (Food& food : foods) food.common = true;
+  FoodDb out(std::move(foods));
+  out.set_origin("embedded table (" + file->name + ")");
+  return out;
+}
+
+std::string DefaultStorePath() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  std::string base;
+  if (xdg != nullptr && *xdg != '\0') {
+    base = xdg;
+  } else {
+    const char* home = std::getenv("HOME");
+    base = std::string(home != nullptr ? home : ".") + "/.local/share";
+  }
+  return base + "/mgadvisor/foods.csv";
+}
+
+Result<FoodDb> LoadFoods(const std::optional<std::string>& store_path) {
+  std::string path;
+  if (store_path) {
+    path = *store_path;
+  } else {
+    path = DefaultStorePath();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return LoadEmbeddedFoods();
+  }
+  auto text = ReadFile(path);
+  if (!text.ok()) {
+    return Error{text.error().code, "food store: " + text.error().message +
+                                        " (run 'mgadvisor foods import <dir>' to create it)"};
+  }
+  auto db = ParseFoodTable(*text, path);
+  if (!db.ok()) return db.error();
+  auto embedded = LoadEmbeddedFoods();
+  if (!embedded.ok()) return embedded.error();
+  std::vector<Food> foods = db->foods();
+  for (Food& food : foods) food.common = embedded->FindBySource(food.source) != nullptr;
+  FoodDb out(std::move(foods));
+  out.set_origin(path);
+  return out;
+}
+
+bool ExclusionSet::Excludes(const Food& food) const {
+  for (const std::string& tag : tags) {
+    if (food.HasTag(tag)) return true;
+  }
+  return false;
+}
+
+Result<Exclusions> Exclusions::Load() {
+  auto file = LoadEmbeddedFile("foods/exclusions.toml");
+  if (!file.ok()) return file.error();
+  toml::table doc;
+  try {
+    doc = toml::parse(file->content, file->name);
+  } catch (const toml::parse_error& e) {
+    return DataError(file->name + ":" + std::to_string(e.source().begin.line) + ": " +
+                     std::string(e.description()));
+  }
+  Exclusions out;
+  const toml::array* list = doc["exclusion"].as_array();
+  if (list == nullptr) return DataError(file->name + ": no [[exclusion]] entries");
+  for (const toml::node& node : *list) {
+    const toml::table* t = node.as_table();
+    const std::string where = file->name + ":" + std::to_string(node.source().begin.line);
+    if (t == nullptr) return DataError(where + ": [[exclusion]] must be a table");
+    Entry entry;
+    entry.id = (*t)["id"].value_or(std::string());
+    if (entry.id.empty()) return DataError(where + ": exclusion without an id");
+    auto read_list = [&](const char* key, std::vector<std::string>& into) -> Status {
+      const toml::array* a = (*t)[key].as_array();
+      if (a == nullptr) return DataError(where + ": exclusion '" + entry.id + "' lacks " + key);
+      for (const toml::node& item : *a) {
+        auto s = item.value<std::string>();
+        if (!s) return DataError(where + ": " + key + " of '" + entry.id + "' must be strings");
+        into.push_back(*s);
+      }
+      return {};
+    };
+    MG_RETURN_IF_ERROR(read_list("synonyms", entry.synonyms));
+    MG_RETURN_IF_ERROR(read_list("tags", entry.tags));
+    out.entries_.push_back(std::move(entry));
+  }
+  return out;
+}
+
+Result<ExclusionSet> Exclusions::Resolve(const std::vector<std::string>& names) const {
+  ExclusionSet set;
+  for (const std::string& name : names) {
+    const std::string wanted = NormalizeName(name);
+    if (wanted.empty()) continue;
+    const Entry* found = nullptr;
+    std::vector<std::string> known;
+    for (const Entry& e : entries_) {
+      known.push_back(e.id);
+      if (NormalizeName(e.id) == wanted) found = &e;
+      for (const std::string& s : e.synonyms) {
+        if (NormalizeName(s) == wanted) found = &e;
+      }
+    }
+    if (found == nullptr) {
+      return InvalidArgument("--exclude: \"" + name +
+                             "\" is not a known exclusion; known: " + JoinAlternatives(known));
+    }
+    if (std::find(set.ids.begin(), set.ids.end(), found->id) != set.ids.end()) continue;
+    set.ids.push_back(found->id);
+    for (const std::string& tag : found->tags) {
+      if (std::find(set.tags.begin(), set.tags.end(), tag) == set.tags.end()) {
+        set.tags.push_back(tag);
+      }
+    }
+  }
+  return set;
+}
+
+std::vector<RichFood> RichestInMagnesium(const FoodDb& db, const ExclusionSet& exclusions,
+                                         const RichestOptions& options) {
+  std::vector<RichFood> out;
+  for (const Food& food : db.foods()) {
+    if (options.common_only && !food.common) continue;
+    if (!food.magnesium_mg || exclusions.Excludes(food)) continue;
+    RichFood r;
+    r.food = &food;
+    r.mg_per_serving = *food.magnesium_mg * food.serving.grams / 100.0;
+    if (food.kcal && *food.kcal > 0) r.mg_per_100kcal = *food.magnesium_mg / *food.kcal * 100.0;
+    out.push_back(r);
+  }
+  auto key = [&](const RichFood& r) {
+    return options.ranking == RichRanking::kPerPortion ? r.mg_per_serving : r.mg_per_100kcal;
+  };
+  std::sort(out.begin(), out.end(), [&](const RichFood& a, const RichFood& b) {
+    if (key(a) != key(b)) return key(a) > key(b);
+    return a.food->name < b.food->name;
+  });
+  if (out.size() > options.limit) out.resize(options.limit);
+  return out;
+}
+
+}  // namespace mg::foods

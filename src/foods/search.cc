@@ -1,0 +1,384 @@
+#include "foods/search.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/data_files.h"
+
+namespace mg::foods {
+namespace {
+
+// Field weights: a word in the name counts fully, an alias nearly so, USDA's longer description
+// (when it differs from the name) less.
+constexpr float kNameWeight = 1.0f;
+constexpr float kAliasWeight = 0.95f;
+constexpr float kDescriptionWeight = 0.7f;
+constexpr float kSynonymQuality = 0.95f;
+constexpr float kFuzzyQuality = 0.72f;
+constexpr size_t kMaxPrefixTerms = 96;
+
+uint64_t Hash(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a.
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string Stem(std::string word) {
+  const size_t n = word.size();
+  auto ends = [&](std::string_view suffix) { return word.ends_with(suffix); };
+  if (n > 4 && ends("ies")) {
+    word.replace(n - 3, 3, "y");
+  } else if (n > 4 &&
+             (ends("oes") || ends("ches") || ends("shes") || ends("sses") || ends("xes"))) {
+    word.resize(n - 2);
+  } else if (n > 3 && ends("s") && !ends("ss") && !ends("us") && !ends("is")) {
+    word.resize(n - 1);
+  }
+  return word;
+}
+
+// True when a and b differ by exactly one insertion, deletion, substitution or adjacent swap.
+bool WithinOneEdit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return true;  // Same, or b has one extra letter at the end.
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // Substitution.
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // Swap.
+  }
+  return a.substr(i) == b.substr(i + 1);  // Insertion into a.
+}
+
+uint64_t WordSetKey(std::vector<std::string> words) {
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  std::string joined;
+  for (const auto& w : words) joined += w + ' ';
+  return Hash(joined);
+}
+
+// Per-thread scratch so that Search() is const, thread-safe and allocation-free when warm.
+struct Scratch {
+  std::vector<uint32_t> slot_stamp, query_stamp;
+  std::vector<float> slot_best, total;
+  std::vector<uint8_t> matched;
+  std::vector<uint32_t> slot_touched, touched;
+  uint32_t generation = 0;
+  void Fit(size_t n) {
+    if (slot_stamp.size() < n) {
+      slot_stamp.assign(n, 0);
+      query_stamp.assign(n, 0);
+      slot_best.assign(n, 0);
+      total.assign(n, 0);
+      matched.assign(n, 0);
+      generation = 0;
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> SearchTokens(std::string_view text) {
+  std::vector<std::string> out;
+  std::string word;
+  auto flush = [&]() {
+    if (!word.empty()) out.push_back(Stem(std::move(word)));
+    word.clear();
+  };
+  for (unsigned char c : text) {
+    if (c >= 'A' && c <= 'Z') {
+      word.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+      word.push_back(static_cast<char>(c));
+    } else if (c == '\'') {
+      continue;  // "kellogg's" -> "kelloggs"
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+void FoodSearch::AddTerm(std::string_view token, uint32_t food, float weight,
+                         std::unordered_map<std::string, uint32_t>& ids,
+                         std::vector<std::vector<std::pair<uint32_t, float>>>& lists) {
+  auto [it, inserted] = ids.try_emplace(std::string(token), static_cast<uint32_t>(lists.size()));
+  if (inserted) lists.emplace_back();
+  auto& list = lists[it->second];
+  if (!list.empty() && list.back().first == food) {
+    list.back().second = std::max(list.back().second, weight);
+  } else {
+    list.emplace_back(food, weight);
+  }
+}
+
+Result<FoodSearch> FoodSearch::Build(const FoodDb& db) {
+  FoodSearch index;
+  index.db_ = &db;
+  // Synonyms.
+  auto file = LoadEmbeddedFile("foods/synonyms.toml");
+  if (!file.ok()) return file.error();
+  try {
+    const toml::table doc = toml::parse(file->content, file->name);
+    if (const toml::table* words = doc["words"].as_table()) {
+      for (const auto& [key, value] : *words) {
+        auto text = value.value<std::string>();
+        if (!text) {
+          return DataError(file->name + ":" + std::to_string(value.source().begin.line) +
+                           ": synonym '" + std::string(key.str()) + "' must be a string");
+        }
+        auto from = SearchTokens(key.str());
+        if (from.size() != 1) {
+          return DataError(file->name + ":" + std::to_string(value.source().begin.line) +
+                           ": synonym key '" + std::string(key.str()) + "' must be one word");
+        }
+        index.synonyms_[from[0]] = SearchTokens(*text);
+      }
+    }
+  } catch (const toml::parse_error& e) {
+    return DataError(file->name + ":" + std::to_string(e.source().begin.line) + ": " +
+                     std::string(e.description()));
+  }
+
+  // Postings, built per food in order so each list stays sorted by food.
+  std::unordered_map<std::string, uint32_t> ids;
+  std::vector<std::vector<std::pair<uint32_t, float>>> lists;
+  index.name_length_.resize(db.size());
+  for (size_t i = 0; i < db.size(); ++i) {
+    const Food& food = db[i];
+    const auto food_id = static_cast<uint32_t>(i);
+    const auto name_words = SearchTokens(food.name);
+    for (const auto& w : name_words) index.AddTerm(w, food_id, kNameWeight, ids, lists);
+    index.exact_foods_[WordSetKey(name_words)].push_back(food_id);
+    auto distinct = name_words;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    index.name_length_[i] = static_cast<uint16_t>(std::min<size_t>(distinct.size(), 65535));
+    for (const auto& alias : food.aliases) {
+      const auto words = SearchTokens(alias);
+      for (const auto& w : words) index.AddTerm(w, food_id, kAliasWeight, ids, lists);
+      index.exact_foods_[WordSetKey(words)].push_back(food_id);
+    }
+    if (!food.usda_description.empty() && food.usda_description != food.name) {
+      for (const auto& w : SearchTokens(food.usda_description)) {
+        index.AddTerm(w, food_id, kDescriptionWeight, ids, lists);
+      }
+    }
+  }
+  // Sorted vocabulary and flat posting arrays.
+  std::vector<std::pair<std::string, uint32_t>> sorted(ids.begin(), ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  const double n = static_cast<double>(std::max<size_t>(db.size(), 1));
+  index.posting_offsets_.push_back(0);
+  for (auto& [term, old_id] : sorted) {
+    const auto& list = lists[old_id];
+    const auto new_id = static_cast<uint32_t>(index.terms_.size());
+    index.term_ids_.emplace(term, new_id);
+    for (const auto& [food, weight] : list) {
+      index.posting_food_.push_back(food);
+      index.posting_weight_.push_back(weight);
+    }
+    index.posting_offsets_.push_back(static_cast<uint32_t>(index.posting_food_.size()));
+    index.idf_.push_back(static_cast<float>(std::log(1.0 + n / static_cast<double>(list.size()))));
+    if (term.size() >= 3) {
+      index.deletes_.emplace_back(Hash(term), new_id);
+      for (size_t i = 0; i < term.size(); ++i) {
+        std::string variant = term;
+        variant.erase(i, 1);
+        index.deletes_.emplace_back(Hash(variant), new_id);
+      }
+    }
+    index.terms_.push_back(std::move(term));
+  }
+  std::sort(index.deletes_.begin(), index.deletes_.end());
+  index.deletes_.erase(std::unique(index.deletes_.begin(), index.deletes_.end()),
+                       index.deletes_.end());
+  return index;
+}
+
+void FoodSearch::MatchToken(std::string_view token, bool last, std::vector<TermMatch>& out) const {
+  out.clear();
+  auto add = [&](uint32_t term, float quality) {
+    for (auto& m : out) {
+      if (m.term == term) {
+        m.quality = std::max(m.quality, quality);
+        return;
+      }
+    }
+    out.push_back({term, quality});
+  };
+  if (auto it = term_ids_.find(std::string(token)); it != term_ids_.end()) add(it->second, 1.0f);
+  // Prefixes: any word of three letters or more, and the word being typed from two letters.
+  if (token.size() >= 3 || (last && token.size() >= 2)) {
+    auto lo = std::lower_bound(terms_.begin(), terms_.end(), token);
+    size_t count = 0;
+    for (auto it = lo; it != terms_.end() && it->starts_with(token) && count < kMaxPrefixTerms;
+         ++it, ++count) {
+      if (it->size() == token.size()) continue;
+      const float ratio = static_cast<float>(token.size()) / static_cast<float>(it->size());
+      add(static_cast<uint32_t>(it - terms_.begin()), 0.6f + 0.3f * ratio);
+    }
+  }
+  // One edit away, for words of four letters or more.
+  if (token.size() >= 4) {
+    auto probe = [&](uint64_t h) {
+      auto range = std::equal_range(deletes_.begin(), deletes_.end(), std::make_pair(h, 0u),
+                                    [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto it = range.first; it != range.second; ++it) {
+        const std::string& term = terms_[it->second];
+        if (term != token && WithinOneEdit(token, term)) add(it->second, kFuzzyQuality);
+      }
+    };
+    probe(Hash(token));
+    std::string variant;
+    for (size_t i = 0; i < token.size(); ++i) {
+      if (i > 0 && token[i] == token[i - 1]) continue;  // Same deletion as the previous one.
+      variant.assign(token);
+      variant.erase(i, 1);
+      probe(Hash(variant));
+    }
+  }
+}
+
+void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
+                                  std::vector<std::pair<uint32_t, float>>& results) const {
+  thread_local Scratch s;
+  thread_local std::vector<TermMatch> matches;
+  s.Fit(db_->size());
+  if (s.generation > 0xFFFFFF00u) {
+    std::fill(s.slot_stamp.begin(), s.slot_stamp.end(), 0);
+    std::fill(s.query_stamp.begin(), s.query_stamp.end(), 0);
+    s.generation = 0;
+  }
+  const uint32_t query_gen = ++s.generation;
+  s.touched.clear();
+  float norm = 0;
+  size_t slots = 0;
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    MatchToken(tokens[t], t + 1 == tokens.size(), matches);
+    // Synonyms of this word count as the word itself (a one-word expansion only; longer
+    // expansions are searched as a whole variant of the query by Search()).
+    if (auto syn = synonyms_.find(tokens[t]); syn != synonyms_.end() && syn->second.size() == 1) {
+      if (auto it = term_ids_.find(syn->second[0]); it != term_ids_.end()) {
+        matches.push_back({it->second, kSynonymQuality});
+      }
+    }
+    ++slots;
+    float slot_idf = 0;
+    for (const auto& m : matches) slot_idf = std::max(slot_idf, idf_[m.term] * m.quality);
+    if (matches.empty()) {
+      // An unknown word still counts against every food, at a typical weight.
+      norm += 2.0f;
+      continue;
+    }
+    norm += slot_idf;
+    const uint32_t slot_gen = ++s.generation;
+    s.slot_touched.clear();
+    for (const auto& m : matches) {
+      const float base = m.quality * idf_[m.term];
+      for (uint32_t p = posting_offsets_[m.term]; p < posting_offsets_[m.term + 1]; ++p) {
+        const uint32_t f = posting_food_[p];
+        const float v = base * posting_weight_[p];
+        if (s.slot_stamp[f] != slot_gen) {
+          s.slot_stamp[f] = slot_gen;
+          s.slot_best[f] = v;
+          s.slot_touched.push_back(f);
+        } else if (v > s.slot_best[f]) {
+          s.slot_best[f] = v;
+        }
+      }
+    }
+    for (uint32_t f : s.slot_touched) {
+      if (s.query_stamp[f] != query_gen) {
+        s.query_stamp[f] = query_gen;
+        s.total[f] = 0;
+        s.matched[f] = 0;
+        s.touched.push_back(f);
+      }
+      s.total[f] += s.slot_best[f];
+      if (s.matched[f] < 255) ++s.matched[f];
+    }
+  }
+  if (norm <= 0) return;
+  // Exact name (or alias) matches, ignoring word order.
+  const auto exact = exact_foods_.find(WordSetKey(tokens));
+  for (uint32_t f : s.touched) {
+    float score = s.total[f] / norm;
+    const size_t missing = slots - s.matched[f];
+    for (size_t i = 0; i < missing; ++i) score *= 0.55f;
+    const int extra = static_cast<int>(name_length_[f]) - static_cast<int>(s.matched[f]);
+    if (extra > 0) score /= 1.0f + 0.07f * static_cast<float>(extra);
+    if ((*db_)[f].common) score += 0.12f;
+    results.emplace_back(f, score);
+  }
+  if (exact != exact_foods_.end()) {
+    for (uint32_t f : exact->second) {
+      for (auto& r : results) {
+        if (r.first == f) r.second += 0.5f;
+      }
+    }
+  }
+}
+
+std::vector<SearchHit> FoodSearch::Search(std::string_view query, size_t limit) const {
+  std::vector<SearchHit> hits;
+  if (limit == 0 || db_ == nullptr || db_->size() == 0) return hits;
+  std::vector<std::string> tokens = SearchTokens(query);
+  {
+    std::vector<std::string> unique;
+    for (auto& t : tokens) {
+      if (std::find(unique.begin(), unique.end(), t) == unique.end()) unique.push_back(t);
+    }
+    tokens.swap(unique);
+  }
+  if (tokens.empty()) return hits;
+  if (tokens.size() > 12) tokens.resize(12);
+  std::vector<std::pair<uint32_t, float>> results;
+  SearchTokensInto(tokens, results);
+  // A variant with multi-word synonyms spelled out ("pepitas" -> "pumpkin seeds").
+  std::vector<std::string> variant;
+  bool expanded = false;
+  for (const auto& t : tokens) {
+    auto syn = synonyms_.find(t);
+    if (syn != synonyms_.end() && syn->second.size() > 1) {
+      variant.insert(variant.end(), syn->second.begin(), syn->second.end());
+      expanded = true;
+    } else {
+      variant.push_back(t);
+    }
+  }
+  if (expanded) {
+    std::vector<std::pair<uint32_t, float>> more;
+    SearchTokensInto(variant, more);
+    for (auto& m : more) m.second *= kSynonymQuality;
+    results.insert(results.end(), more.begin(), more.end());
+    std::sort(results.begin(), results.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    results.erase(std::unique(results.begin(), results.end(),
+                              [](const auto& a, const auto& b) { return a.first == b.first; }),
+                  results.end());
+  }
+  auto better = [this](const std::pair<uint32_t, float>& a, const std::pair<uint32_t, float>& b) {
+    if (a.second != b.second) return a.second > b.second;
+    const size_t la = (*db_)[a.first].name.size(), lb = (*db_)[b.first].name.size();
+    if (la != lb) return la < lb;
+    return a.first < b.first;
+  };
+  const size_t n = std::min(limit, results.size());
+  std::partial_sort(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(n),
+                    results.end(), better);
+  for (size_t i = 0; i < n; ++i) hits.push_back({results[i].first, results[i].second});
+  return hits;
+}
+
+}  // namespace mg::foods

@@ -1,0 +1,80 @@
+#include "foods/search.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "core/data_files.h"
+#include "foods/search_quality.h"
+
+namespace mg::foods {
+namespace {
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = LoadEmbeddedFoods();
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(db).value();
+    auto index = FoodSearch::Build(db_);
+    ASSERT_TRUE(index.ok()) << index.error().message;
+    index_ = std::make_unique<FoodSearch>(std::move(index).value());
+  }
+  std::string Top(const std::string& query) {
+    auto hits = index_->Search(query, 1);
+    return hits.empty() ? "" : db_[hits[0].food].source;
+  }
+  FoodDb db_;
+  std::unique_ptr<FoodSearch> index_;
+};
+
+TEST(SearchTokens, LowercasesSplitsAndStemsPlurals) {
+  EXPECT_EQ(SearchTokens("Strawberries, RAW"), (std::vector<std::string>{"strawberry", "raw"}));
+  EXPECT_EQ(SearchTokens("tomatoes & peaches"), (std::vector<std::string>{"tomato", "peach"}));
+  EXPECT_EQ(SearchTokens("hummus, oats"), (std::vector<std::string>{"hummus", "oat"}));
+  EXPECT_EQ(SearchTokens("Kellogg's 70-85%"), (std::vector<std::string>{"kellogg", "70", "85"}));
+  EXPECT_TRUE(SearchTokens("  ,; ").empty());
+}
+
+TEST_F(SearchTest, ForgivesTyposPluralsOrderAndPartialWords) {
+  EXPECT_EQ(Top("pumkin seeds"), "sr28:12014");
+  EXPECT_EQ(Top("brwn rice cooked"), "sr28:20037");
+  EXPECT_EQ(Top("greek yoghurt"), "sr28:01256");
+  EXPECT_EQ(Top("rice brown cooked"), "sr28:20037");
+  EXPECT_EQ(Top("avacado"), "sr28:09037");
+  EXPECT_EQ(Top("quinao"), "sr28:20137");
+  EXPECT_EQ(Top("chia"), "sr28:12006");
+}
+
+TEST_F(SearchTest, NothingForGibberishAndEmpty) {
+  EXPECT_TRUE(index_->Search("", 5).empty());
+  EXPECT_TRUE(index_->Search("  ,,, ", 5).empty());
+  EXPECT_TRUE(index_->Search("xqzvw", 5).empty());
+  EXPECT_TRUE(index_->Search("spinach", 0).empty());
+}
+
+TEST_F(SearchTest, QualitySetMeetsFloor) {
+  auto text = ReadFile(std::string(MG_SOURCE_DIR) + "/src/foods/testdata/search_queries.tsv");
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  auto queries = ParseQualityQueries(*text, "search_queries.tsv");
+  ASSERT_TRUE(queries.ok()) << queries.error().message;
+  ASSERT_GE(queries->size(), 150u);
+  for (const auto& q : *queries) {
+    for (const auto& source : q.expected) {
+      ASSERT_NE(db_.FindBySource(source), nullptr) << q.query << " expects unknown " << source;
+    }
+  }
+  auto score = ScoreQuality(*queries, [&](const std::string& query) {
+    std::vector<std::string> out;
+    for (const auto& hit : index_->Search(query, 5)) out.push_back(db_[hit.food].source);
+    return out;
+  });
+  std::printf("search quality over the embedded table: %zu queries, top-1 %.1f%%, top-5 %.1f%%\n",
+              score.queries, 100 * score.Top1(), 100 * score.Top5());
+  for (const auto& miss : score.misses) std::printf("  miss: %s\n", miss.c_str());
+  EXPECT_GE(score.Top1(), 0.85);
+  EXPECT_GE(score.Top5(), 0.97);
+}
+
+}  // namespace
+}  // namespace mg::foods
