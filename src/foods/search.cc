@@ -250,7 +250,7 @@ void FoodSearch::MatchToken(std::string_view token, bool last, std::vector<TermM
 }
 
 void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
-                                  std::vector<std::pair<uint32_t, float>>& results) const {
+                                  std::vector<Candidate>& results) const {
   thread_local Scratch s;
   thread_local std::vector<TermMatch> matches;
   s.Fit(db_->size());
@@ -318,12 +318,12 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
     const int extra = static_cast<int>(name_length_[f]) - static_cast<int>(s.matched[f]);
     if (extra > 0) score /= 1.0f + 0.07f * static_cast<float>(extra);
     if ((*db_)[f].common) score += 0.12f;
-    results.emplace_back(f, score);
+    results.push_back({f, score, s.matched[f], static_cast<int>(slots)});
   }
   if (exact != exact_foods_.end()) {
     for (uint32_t f : exact->second) {
       for (auto& r : results) {
-        if (r.first == f) r.second += 0.5f;
+        if (r.food == f) r.score += 0.5f;
       }
     }
   }
@@ -342,7 +342,7 @@ std::vector<SearchHit> FoodSearch::Search(std::string_view query, size_t limit) 
   }
   if (tokens.empty()) return hits;
   if (tokens.size() > 12) tokens.resize(12);
-  std::vector<std::pair<uint32_t, float>> results;
+  std::vector<Candidate> results;
   SearchTokensInto(tokens, results);
   // A variant with multi-word synonyms spelled out ("pepitas" -> "pumpkin seeds").
   std::vector<std::string> variant;
@@ -357,27 +357,35 @@ std::vector<SearchHit> FoodSearch::Search(std::string_view query, size_t limit) 
     }
   }
   if (expanded) {
-    std::vector<std::pair<uint32_t, float>> more;
+    std::vector<Candidate> more;
     SearchTokensInto(variant, more);
-    for (auto& m : more) m.second *= kSynonymQuality;
+    for (auto& m : more) {
+      m.score *= kSynonymQuality;
+      // Every word of the expansion found counts as finding the synonym it stands for.
+      if (m.matched == m.total) m.matched = m.total = static_cast<int>(tokens.size());
+    }
     results.insert(results.end(), more.begin(), more.end());
-    std::sort(results.begin(), results.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    std::sort(results.begin(), results.end(), [](const Candidate& a, const Candidate& b) {
+      return a.food != b.food ? a.food < b.food : a.score > b.score;
     });
-    results.erase(std::unique(results.begin(), results.end(),
-                              [](const auto& a, const auto& b) { return a.first == b.first; }),
-                  results.end());
+    results.erase(
+        std::unique(results.begin(), results.end(),
+                    [](const Candidate& a, const Candidate& b) { return a.food == b.food; }),
+        results.end());
   }
-  auto better = [this](const std::pair<uint32_t, float>& a, const std::pair<uint32_t, float>& b) {
-    if (a.second != b.second) return a.second > b.second;
-    const size_t la = (*db_)[a.first].name.size(), lb = (*db_)[b.first].name.size();
+  auto better = [this](const Candidate& a, const Candidate& b) {
+    if (a.score != b.score) return a.score > b.score;
+    const size_t la = (*db_)[a.food].name.size(), lb = (*db_)[b.food].name.size();
     if (la != lb) return la < lb;
-    return a.first < b.first;
+    return a.food < b.food;
   };
   const size_t n = std::min(limit, results.size());
   std::partial_sort(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(n),
                     results.end(), better);
-  for (size_t i = 0; i < n; ++i) hits.push_back({results[i].first, results[i].second});
+  for (size_t i = 0; i < n; ++i) {
+    const Candidate& c = results[i];
+    hits.push_back({c.food, c.score, c.matched, c.total});
+  }
   return hits;
 }
 

@@ -24,8 +24,10 @@
 namespace mg::foods {
 
 struct SearchHit {
-  size_t food = 0;   // Index into the FoodDb.
-  double score = 0;  // Higher is better; about 1 for a full match of every word.
+  size_t food = 0;        // Index into the FoodDb.
+  double score = 0;       // Higher is better; about 1 for a full match of every word.
+  int words_matched = 0;  // Query words this food matched (exactly, by prefix or with a typo).
+  int words_total = 0;    // Distinct words in the query.
 };
 
 // Words as search sees them: lower-cased ASCII letters and digits (other bytes kept), split at
@@ -48,13 +50,19 @@ class FoodSearch {
     uint32_t term;
     float quality;  // 1 exact, less for prefix and fuzzy matches.
   };
+  struct Candidate {
+    uint32_t food;
+    float score;
+    int matched;
+    int total;
+  };
   FoodSearch() = default;
   void AddTerm(std::string_view token, uint32_t food, float weight,
                std::unordered_map<std::string, uint32_t>& ids,
                std::vector<std::vector<std::pair<uint32_t, float>>>& lists);
   void MatchToken(std::string_view token, bool last, std::vector<TermMatch>& out) const;
   void SearchTokensInto(const std::vector<std::string>& tokens,
-                        std::vector<std::pair<uint32_t, float>>& results) const;
+                        std::vector<Candidate>& results) const;
 
   const FoodDb* db_ = nullptr;
   std::vector<std::string> terms_;  // Sorted, for prefix ranges.

@@ -1,0 +1,416 @@
+#include "foods/intake.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "chem/units.h"
+#include "core/numbers.h"
+#include "core/text.h"
+#include "foods/csv.h"
+
+namespace mg::foods {
+namespace {
+
+using nlohmann::json;
+
+constexpr double kMaxSuggestedPortions = 4;  // More than this of one food is no "small change".
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// "2", "0.5", "1/2", "1 1/2" -> number.
+std::optional<double> ParseQuantity(std::string_view text) {
+  const std::string t = Trim(text);
+  if (auto n = ParseFiniteNumber(t)) return n;
+  const size_t slash = t.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  const size_t space = t.rfind(' ', slash);
+  double whole = 0;
+  std::string_view fraction = t;
+  if (space != std::string::npos) {
+    auto w = ParseFiniteNumber(t.substr(0, space));
+    if (!w) return std::nullopt;
+    whole = *w;
+    fraction = std::string_view(t).substr(space + 1);
+  }
+  const size_t s2 = fraction.find('/');
+  auto num = ParseFiniteNumber(fraction.substr(0, s2));
+  auto den = ParseFiniteNumber(fraction.substr(s2 + 1));
+  if (!num || !den || *den == 0) return std::nullopt;
+  return whole + *num / *den;
+}
+
+// "80.00 g" -> {80, "g"}; "1 1/2 cup" -> {1.5, "cup"}.
+bool SplitAmount(std::string_view text, double& amount, std::string& unit) {
+  const std::string t = Trim(text);
+  // The longest leading run that parses as a quantity.
+  for (size_t cut = t.size(); cut > 0; --cut) {
+    if (cut < t.size() && t[cut] != ' ' && !std::isalpha(static_cast<unsigned char>(t[cut]))) {
+      continue;
+    }
+    if (auto q = ParseQuantity(t.substr(0, cut))) {
+      amount = *q;
+      unit = Trim(std::string_view(t).substr(cut));
+      return true;
+    }
+  }
+  return false;
+}
+
+Error BadField(const std::string& where, const std::string& field, const std::string& value,
+               const std::string& why) {
+  return InvalidArgument(where + ": field '" + field + "': \"" + value + "\" " + why);
+}
+
+Status SetType(DiaryEntry& e, const std::string& type_text) {
+  const std::string type = NormalizeName(type_text);
+  if (type.empty() || type == "food") return {};
+  if (type == "supplement" || type == "supplements" || type == "antacid" || type == "laxative" ||
+      type == "medicine") {
+    e.kind = EntryKind::kSupplement;
+    e.product_type = type == "supplements" ? "supplement" : type;
+    return {};
+  }
+  return BadField(e.where, "type", type_text,
+                  "is not one of food, supplement, antacid, laxative, medicine");
+}
+
+Result<Diary> ParseJsonDiary(std::string_view text, const std::string& name) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return InvalidArgument(name + ": not valid JSON: " + e.what());
+  }
+  const json* list = &doc;
+  if (doc.is_object()) {
+    if (!doc.contains("entries") || !doc["entries"].is_array()) {
+      return InvalidArgument(name + ": expected {\"entries\": [...]} or a JSON array");
+    }
+    list = &doc["entries"];
+  }
+  if (!list->is_array()) return InvalidArgument(name + ": expected a JSON array of entries");
+  Diary diary;
+  diary.format = "json";
+  for (size_t i = 0; i < list->size(); ++i) {
+    const json& item = (*list)[i];
+    DiaryEntry e;
+    e.where = name + ": entries[" + std::to_string(i) + "]";
+    if (!item.is_object()) return InvalidArgument(e.where + ": expected an object");
+    auto str = [&](const char* key) -> std::string {
+      return item.contains(key) && item[key].is_string() ? item[key].get<std::string>() : "";
+    };
+    e.date = str("date");
+    if (e.date.empty()) return InvalidArgument(e.where + ": field 'date' is missing");
+    MG_RETURN_IF_ERROR(SetType(e, str("type")));
+    if (!str("supplement").empty()) {
+      e.kind = EntryKind::kSupplement;
+      if (e.product_type == "food") e.product_type = "supplement";
+      e.text = str("supplement");
+    } else {
+      e.text = str("food");
+    }
+    e.compound = str("compound");
+    if (e.text.empty() && e.compound.empty()) {
+      return InvalidArgument(e.where + ": field 'food' (or 'supplement') is missing");
+    }
+    if (e.text.empty()) e.text = e.compound;
+    e.unit = str("unit");
+    if (item.contains("amount") && item["amount"].is_number()) {
+      e.amount = item["amount"].get<double>();
+    } else if (item.contains("amount") && item["amount"].is_string()) {
+      std::string unit;
+      if (!SplitAmount(item["amount"].get<std::string>(), e.amount, unit)) {
+        return BadField(e.where, "amount", item["amount"].get<std::string>(), "is not a number");
+      }
+      if (e.unit.empty()) e.unit = unit;
+    } else {
+      return InvalidArgument(e.where + ": field 'amount' is missing or not a number");
+    }
+    if (item.contains("magnesium_mg") && item["magnesium_mg"].is_number()) {
+      e.reported_mg = item["magnesium_mg"].get<double>();
+    }
+    diary.entries.push_back(std::move(e));
+  }
+  return diary;
+}
+
+Result<Diary> ParseCsvDiary(std::string_view text, const std::string& name) {
+  CsvReader reader(text);
+  std::vector<std::string> header;
+  if (!reader.Next(header)) return InvalidArgument(name + ": empty diary");
+  Diary diary;
+  const bool cronometer = ColumnIndex(header, "Food Name") >= 0 && ColumnIndex(header, "Day") >= 0;
+  diary.format = cronometer ? "cronometer" : "csv";
+  int c_date, c_food, c_amount, c_unit, c_type = -1, c_compound = -1, c_mg = -1, c_category = -1;
+  if (cronometer) {
+    c_date = ColumnIndex(header, "Day");
+    c_food = ColumnIndex(header, "Food Name");
+    c_amount = ColumnIndex(header, "Amount");
+    c_unit = ColumnIndex(header, "Unit");
+    c_mg = ColumnIndex(header, "Magnesium (mg)");
+    c_category = ColumnIndex(header, "Category");
+    if (c_amount < 0) return InvalidArgument(name + ":1: Cronometer export lacks column 'Amount'");
+  } else {
+    c_date = ColumnIndex(header, "date");
+    c_food = ColumnIndex(header, "food");
+    if (c_food < 0) c_food = ColumnIndex(header, "name");
+    c_amount = ColumnIndex(header, "amount");
+    c_unit = ColumnIndex(header, "unit");
+    c_type = ColumnIndex(header, "type");
+    c_compound = ColumnIndex(header, "compound");
+    c_mg = ColumnIndex(header, "magnesium_mg");
+    for (auto [index, column] :
+         {std::pair{c_date, "date"}, {c_food, "food"}, {c_amount, "amount"}}) {
+      if (index < 0) {
+        return InvalidArgument(name + ":1: missing column '" + column +
+                               "' (expected header date,food,amount,unit[,type][,compound])");
+      }
+    }
+  }
+  std::vector<std::string> row;
+  while (true) {
+    if (!reader.Next(row)) {
+      if (!reader.error().empty()) {
+        return InvalidArgument(name + ":" + std::to_string(reader.line()) + ": " + reader.error());
+      }
+      break;
+    }
+    DiaryEntry e;
+    e.where = name + ":" + std::to_string(reader.line());
+    auto field = [&](int index) -> std::string {
+      return index >= 0 && static_cast<size_t>(index) < row.size()
+                 ? Trim(row[static_cast<size_t>(index)])
+                 : std::string();
+    };
+    e.date = field(c_date);
+    e.text = field(c_food);
+    if (e.date.empty())
+      return BadField(e.where, header[static_cast<size_t>(c_date)], "", "is empty");
+    if (e.text.empty())
+      return BadField(e.where, header[static_cast<size_t>(c_food)], "", "is empty");
+    const std::string amount_text = field(c_amount);
+    std::string unit_in_amount;
+    if (!SplitAmount(amount_text, e.amount, unit_in_amount)) {
+      return BadField(e.where, header[static_cast<size_t>(c_amount)], amount_text,
+                      "is not an amount");
+    }
+    e.unit = c_unit >= 0 && !field(c_unit).empty() ? field(c_unit) : unit_in_amount;
+    if (!cronometer) MG_RETURN_IF_ERROR(SetType(e, field(c_type)));
+    e.compound = field(c_compound);
+    if (cronometer && NormalizeName(field(c_category)) == "supplements") {
+      e.kind = EntryKind::kSupplement;
+      e.product_type = "supplement";
+    }
+    if (const std::string mg = field(c_mg); !mg.empty()) {
+      auto value = ParseFiniteNumber(mg);
+      if (!value || *value < 0) {
+        return BadField(e.where, header[static_cast<size_t>(c_mg)], mg,
+                        "is not a non-negative number");
+      }
+      e.reported_mg = *value;
+    }
+    diary.entries.push_back(std::move(e));
+  }
+  return diary;
+}
+
+bool LooksLikeSource(std::string_view text) {
+  return text.starts_with("sr28:") || text.starts_with("fndds:") || text.starts_with("fdc:");
+}
+
+Status ResolveSupplement(ResolvedEntry& r, const chem::CompoundCatalog& compounds) {
+  const DiaryEntry& e = r.entry;
+  if (e.reported_mg) {
+    r.magnesium_mg = e.reported_mg;
+    r.match = "reported";
+    return {};
+  }
+  std::string unit = NormalizeName(e.unit);
+  bool elemental = false;
+  for (const char* word : {"elemental ", " elemental"}) {
+    if (const size_t at = unit.find(word); at != std::string::npos) {
+      unit.erase(at, std::string(word).size());
+      elemental = true;
+    }
+  }
+  if (unit == "elemental") {
+    unit = "mg";
+    elemental = true;
+  }
+  auto amount = chem::ParseAmount(FormatNumber(e.amount, 6) + " " + unit);
+  if (!amount.ok()) {
+    return BadField(e.where, "unit", e.unit,
+                    "is not a supplement amount unit (mg, g, mcg, mmol, mEq, or 'mg elemental')");
+  }
+  const std::string compound_text = e.compound.empty() ? e.text : e.compound;
+  if (elemental || !chem::IsMassUnit(amount->unit)) {
+    r.magnesium_mg = chem::MagnesiumMilligrams(*amount);
+    r.match = "elemental";
+    if (auto c = compounds.Resolve(compound_text); c.ok()) r.compound_id = (*c)->id;
+    return {};
+  }
+  auto compound = compounds.Resolve(compound_text);
+  if (!compound.ok()) {
+    return BadField(e.where, "compound", compound_text, "— " + compound.error().message);
+  }
+  r.compound_id = (*compound)->id;
+  r.magnesium_mg = chem::ElementalFromCompound(**compound, chem::MassMilligrams(*amount));
+  r.match = "compound";
+  return {};
+}
+
+Status ResolveFood(ResolvedEntry& r, const FoodDb& db, const FoodSearch& search,
+                   const UnitTable& units) {
+  const DiaryEntry& e = r.entry;
+  if (e.reported_mg) {
+    r.magnesium_mg = e.reported_mg;
+    r.match = "reported";
+    return {};
+  }
+  if (LooksLikeSource(e.text)) {
+    r.food = db.FindBySource(e.text);
+    if (r.food == nullptr) {
+      return BadField(e.where, "food", e.text, "is not a food in " + db.origin());
+    }
+    r.match = "source";
+  } else {
+    const auto hits = search.Search(e.text, 1);
+    // Every word must be found (allowing typos): "plork" alone must not pass for pork.
+    if (hits.empty() || hits[0].words_matched < hits[0].words_total) {
+      return BadField(e.where, "food", e.text,
+                      "matches no food (try 'mgadvisor foods search' for the name)");
+    }
+    r.food = &db[hits[0].food];
+    r.match = NormalizeName(r.food->name) == NormalizeName(e.text) ? "exact" : "search";
+  }
+  auto grams = GramsOf(*r.food, e.amount, e.unit, units);
+  if (!grams.ok()) return InvalidArgument(e.where + ": field 'unit': " + grams.error().message);
+  r.grams = *grams;
+  r.magnesium_mg = r.food->MagnesiumIn(r.grams);
+  return {};
+}
+
+std::vector<Change> Suggest(const FoodDb& db, double gap, const IntakeOptions& options,
+                            bool by_kcal) {
+  std::vector<Change> changes;
+  RichestOptions ro;
+  ro.limit = db.size();
+  for (const RichFood& rich : RichestInMagnesium(db, options.exclusions, ro)) {
+    if (rich.mg_per_serving <= 0) continue;
+    // Whole or half portions.
+    const double portions = std::ceil(gap / rich.mg_per_serving * 2.0) / 2.0;
+    if (portions > kMaxSuggestedPortions) continue;
+    const Food& f = *rich.food;
+    Change c;
+    c.food = &f;
+    c.portions = portions;
+    c.grams = portions * f.serving.grams;
+    c.magnesium_mg = portions * rich.mg_per_serving;
+    c.kcal = f.kcal ? *f.kcal * c.grams / 100.0 : 0;
+    c.mg_per_portion = rich.mg_per_serving;
+    c.mg_per_100kcal = rich.mg_per_100kcal;
+    if (by_kcal && !f.kcal) continue;
+    changes.push_back(c);
+  }
+  std::stable_sort(changes.begin(), changes.end(), [&](const Change& a, const Change& b) {
+    if (by_kcal) {
+      if (a.kcal != b.kcal) return a.kcal < b.kcal;
+    } else if (a.portions != b.portions) {
+      return a.portions < b.portions;
+    }
+    return a.mg_per_portion > b.mg_per_portion;
+  });
+  if (changes.size() > options.suggestions) changes.resize(options.suggestions);
+  return changes;
+}
+
+}  // namespace
+
+Result<Diary> ParseDiary(std::string_view text, const std::string& name) {
+  size_t i = 0;
+  if (text.starts_with("\xEF\xBB\xBF")) i = 3;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == text.size()) return InvalidArgument(name + ": empty diary");
+  if (text[i] == '{' || text[i] == '[') return ParseJsonDiary(text.substr(i), name);
+  return ParseCsvDiary(text, name);
+}
+
+Result<IntakeAnalysis> AnalyzeIntake(const Diary& diary, const FoodDb& db, const FoodSearch& search,
+                                     const chem::CompoundCatalog& compounds, const UnitTable& units,
+                                     const IntakeTargets& targets, const IntakeOptions& options) {
+  std::map<std::string, DayAnalysis> days;
+  for (const DiaryEntry& e : diary.entries) {
+    ResolvedEntry r;
+    r.entry = e;
+    if (e.kind == EntryKind::kSupplement) {
+      MG_RETURN_IF_ERROR(ResolveSupplement(r, compounds));
+    } else {
+      // A food row that names a magnesium compound in a supplement unit is a supplement.
+      bool as_supplement = false;
+      if (!e.reported_mg && compounds.Resolve(e.text).ok()) {
+        auto amount = chem::ParseAmount("1 " + e.unit);
+        if (amount.ok() && NormalizeName(e.text).find("magnesi") != std::string::npos) {
+          r.entry.kind = EntryKind::kSupplement;
+          r.entry.product_type = "supplement";
+          as_supplement = true;
+        }
+      }
+      if (as_supplement) {
+        MG_RETURN_IF_ERROR(ResolveSupplement(r, compounds));
+      } else {
+        MG_RETURN_IF_ERROR(ResolveFood(r, db, search, units));
+      }
+    }
+    DayAnalysis& day = days[e.date];
+    day.date = e.date;
+    const double mg = r.magnesium_mg.value_or(0);
+    if (r.entry.kind == EntryKind::kSupplement) {
+      day.supplement_mg += mg;
+    } else {
+      day.food_mg += mg;
+      if (!r.magnesium_mg && r.food != nullptr) day.unknown_magnesium.push_back(r.food->name);
+    }
+    day.entries.push_back(std::move(r));
+  }
+  IntakeAnalysis analysis;
+  analysis.targets = targets;
+  for (auto& [date, day] : days) {
+    day.total_mg = day.food_mg + day.supplement_mg;
+    // Top foods, summing repeated foods.
+    std::vector<Contribution> contributions;
+    for (const ResolvedEntry& r : day.entries) {
+      if (r.entry.kind != EntryKind::kFood || !r.magnesium_mg) continue;
+      auto same = std::find_if(contributions.begin(), contributions.end(), [&](const auto& c) {
+        return r.food != nullptr ? c.food == r.food : (c.food == nullptr && c.text == r.entry.text);
+      });
+      if (same == contributions.end()) {
+        contributions.push_back({r.food, r.entry.text, *r.magnesium_mg});
+      } else {
+        same->magnesium_mg += *r.magnesium_mg;
+      }
+    }
+    std::stable_sort(contributions.begin(), contributions.end(),
+                     [](const auto& a, const auto& b) { return a.magnesium_mg > b.magnesium_mg; });
+    if (contributions.size() > options.top_foods) contributions.resize(options.top_foods);
+    day.top_foods = std::move(contributions);
+    if (targets.intake_mg) {
+      day.gap_mg = std::max(0.0, *targets.intake_mg - day.total_mg);
+      if (*day.gap_mg > 0) {
+        day.by_portion = Suggest(db, *day.gap_mg, options, false);
+        day.by_kcal = Suggest(db, *day.gap_mg, options, true);
+      }
+    }
+    day.supplements_over_ul =
+        targets.supplemental_ul_mg && day.supplement_mg > *targets.supplemental_ul_mg;
+    analysis.days.push_back(std::move(day));
+  }
+  return analysis;
+}
+
+}  // namespace mg::foods

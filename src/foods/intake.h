@@ -1,0 +1,128 @@
+// Intake analysis: how much magnesium a food diary gives, per day, from food and from supplements
+// (including antacids and laxatives) separately, against a person's reference intakes and the
+// supplemental upper level; which foods contribute most; and the smallest food changes that
+// close the gap, honouring exclusions.
+//
+// Diaries (ParseDiary detects the format):
+//   * CSV with a header: date,food,amount,unit[,type][,compound]. `type` is food (default),
+//     supplement, antacid or laxative; for those, `compound` names the magnesium compound (e.g.
+//     "magnesium citrate") and amount/unit is the compound's mass ("400,mg"), or unit
+//     "mg elemental" for a label that states elemental magnesium. A row whose food resolves as a
+//     compound (e.g. "magnesium glycinate,200,mg") is a supplement too.
+//   * Cronometer "servings" export (Day,Time,Group,Food Name,Amount[,Unit],...,Magnesium (mg),...,
+//     Category): Cronometer's own magnesium figure is used when present; Category "Supplements"
+//     counts as supplement.
+//   * JSON: {"entries": [{"date", "food" | "supplement", "amount", "unit", "type", "compound"}]}
+//     or a bare array of such entries.
+// Foods are matched by source id ("sr28:12061"), else by search; every search match is reported
+// so a person can confirm it.
+//
+// Pure: no I/O; callers pass the loaded food data, compound catalogue and reference values.
+#ifndef MGADVISOR_FOODS_INTAKE_H_
+#define MGADVISOR_FOODS_INTAKE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chem/compounds.h"
+#include "core/error.h"
+#include "foods/foods.h"
+#include "foods/search.h"
+#include "foods/units.h"
+
+namespace mg::foods {
+
+enum class EntryKind { kFood, kSupplement };
+
+struct DiaryEntry {
+  std::string where;  // "diary.csv:4" or "diary.json: entries[3]", for messages.
+  std::string date;
+  EntryKind kind = EntryKind::kFood;
+  std::string product_type = "food";  // food, supplement, antacid, laxative
+  std::string text;                   // Food or product name as written.
+  std::string compound;               // Supplements: the compound, when given separately.
+  double amount = 0;
+  std::string unit;
+  std::optional<double> reported_mg;  // Magnesium the source app computed (Cronometer).
+};
+
+struct Diary {
+  std::string format;  // "csv", "cronometer", "json"
+  std::vector<DiaryEntry> entries;
+};
+
+// Errors: kInvalidArgument naming name:line, the field and the value (missing column, bad
+// number, bad type).
+Result<Diary> ParseDiary(std::string_view text, const std::string& name);
+
+// What the person should get; from dri::ReferenceTables in the CLI.
+struct IntakeTargets {
+  std::string label;                // "Females 31-50 years (US IOM 1997)".
+  std::optional<double> intake_mg;  // RDA or AI.
+  std::string intake_kind = "RDA";  // "RDA" or "AI".
+  std::optional<double> ear_mg;
+  std::optional<double> supplemental_ul_mg;  // nullopt: not established.
+};
+
+struct ResolvedEntry {
+  DiaryEntry entry;
+  const Food* food = nullptr;          // Foods only.
+  std::string match;                   // "source", "exact", "search" or "reported".
+  double grams = 0;                    // Foods only (0 when the app reported magnesium itself).
+  std::optional<double> magnesium_mg;  // nullopt: the food has no magnesium value.
+  std::string compound_id;             // Supplements: resolved compound ("citrate").
+};
+
+struct Contribution {
+  const Food* food = nullptr;
+  std::string text;  // As written when no food is known (reported values).
+  double magnesium_mg = 0;
+};
+
+struct Change {
+  const Food* food = nullptr;
+  double portions = 0;  // How many usual portions close the gap (whole or half).
+  double grams = 0;
+  double magnesium_mg = 0;  // What those portions add.
+  double kcal = 0;
+  double mg_per_portion = 0;
+  double mg_per_100kcal = 0;
+};
+
+struct DayAnalysis {
+  std::string date;
+  double food_mg = 0;
+  double supplement_mg = 0;
+  double total_mg = 0;
+  std::vector<ResolvedEntry> entries;
+  std::vector<Contribution> top_foods;
+  std::optional<double> gap_mg;    // To the RDA/AI; 0 when met; nullopt without target.
+  std::vector<Change> by_portion;  // Fewest portions of one food that close the gap.
+  std::vector<Change> by_kcal;     // Fewest calories added that close the gap.
+  bool supplements_over_ul = false;
+  std::vector<std::string> unknown_magnesium;  // Foods eaten whose magnesium USDA does not give.
+};
+
+struct IntakeOptions {
+  size_t top_foods = 5;
+  size_t suggestions = 5;
+  ExclusionSet exclusions;
+};
+
+struct IntakeAnalysis {
+  std::vector<DayAnalysis> days;  // In date order.
+  IntakeTargets targets;
+};
+
+// Errors: kInvalidArgument naming the entry (file:line), the field and the value when a food
+// matches nothing, a unit does not apply, or a compound is unknown.
+Result<IntakeAnalysis> AnalyzeIntake(const Diary& diary, const FoodDb& db, const FoodSearch& search,
+                                     const chem::CompoundCatalog& compounds, const UnitTable& units,
+                                     const IntakeTargets& targets,
+                                     const IntakeOptions& options = {});
+
+}  // namespace mg::foods
+
+#endif  // MGADVISOR_FOODS_INTAKE_H_

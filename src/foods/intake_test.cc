@@ -1,0 +1,168 @@
+#include "foods/intake.h"
+
+#include <gtest/gtest.h>
+
+#include "core/data_files.h"
+
+namespace mg::foods {
+namespace {
+
+class IntakeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = LoadEmbeddedFoods();
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(db).value();
+    auto index = FoodSearch::Build(db_);
+    ASSERT_TRUE(index.ok());
+    index_ = std::make_unique<FoodSearch>(std::move(index).value());
+    auto compounds = chem::CompoundCatalog::Load();
+    ASSERT_TRUE(compounds.ok()) << compounds.error().message;
+    compounds_ = std::make_unique<chem::CompoundCatalog>(std::move(compounds).value());
+    auto units = UnitTable::LoadEmbedded();
+    ASSERT_TRUE(units.ok()) << units.error().message;
+    units_ = std::move(units).value();
+    targets_.intake_mg = 320;
+    targets_.ear_mg = 265;
+    targets_.supplemental_ul_mg = 350;
+  }
+  Result<IntakeAnalysis> Analyze(const std::string& file, const IntakeOptions& options = {}) {
+    auto text = ReadFile(std::string(MG_SOURCE_DIR) + "/src/foods/testdata/" + file);
+    if (!text.ok()) return text.error();
+    auto diary = ParseDiary(*text, file);
+    if (!diary.ok()) return diary.error();
+    return AnalyzeIntake(*diary, db_, *index_, *compounds_, units_, targets_, options);
+  }
+  double Fraction(const char* compound) {
+    auto c = compounds_->Resolve(compound);
+    EXPECT_TRUE(c.ok());
+    return c.ok() ? (*c)->magnesium_fraction : 0;
+  }
+  FoodDb db_;
+  std::unique_ptr<FoodSearch> index_;
+  std::unique_ptr<chem::CompoundCatalog> compounds_;
+  UnitTable units_;
+  IntakeTargets targets_;
+};
+
+TEST_F(IntakeTest, GramsOfMassVolumeAndHouseholdUnits) {
+  const Food& almonds = *db_.FindBySource("sr28:12061");
+  EXPECT_NEAR(*GramsOf(almonds, 1, "oz", units_), 28.3495, 1e-3);
+  EXPECT_NEAR(*GramsOf(almonds, 2, "ounces", units_), 56.699, 1e-3);
+  EXPECT_NEAR(*GramsOf(almonds, 50, "g", units_), 50, 1e-9);
+  EXPECT_NEAR(*GramsOf(almonds, 1, "serving", units_), 28.35, 1e-9);
+  const Food& pumpkin = *db_.FindBySource("sr28:12014");  // Only "1 cup = 129 g" by volume.
+  EXPECT_NEAR(*GramsOf(pumpkin, 2, "tbsp", units_), 2 * 129.0 / 16, 1e-6);
+  EXPECT_NEAR(*GramsOf(pumpkin, 1, "teaspoon", units_), 129.0 / 48, 1e-6);
+  const Food& banana = *db_.FindBySource("sr28:09040");
+  EXPECT_NEAR(*GramsOf(banana, 1, "medium", units_), 118, 1e-9);
+  EXPECT_NEAR(*GramsOf(banana, 2, "large", units_), 272, 1e-9);
+  auto bad = GramsOf(almonds, 3, "handfuls", units_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("\"handfuls\""), std::string::npos);
+  EXPECT_FALSE(GramsOf(almonds, 0, "g", units_).ok());
+  EXPECT_FALSE(GramsOf(almonds, -1, "g", units_).ok());
+}
+
+TEST_F(IntakeTest, HandCheckedCsvDiary) {
+  auto analysis = Analyze("diary_basic.csv");
+  ASSERT_TRUE(analysis.ok()) << analysis.error().message;
+  ASSERT_EQ(analysis->days.size(), 2u);
+  const DayAnalysis& d1 = analysis->days[0];
+  EXPECT_EQ(d1.date, "2025-03-01");
+  // Almonds 1 oz (28.3495 g x 2.70) + spinach boiled 1 cup (180 g x 0.87) + banana 118 g x 0.27.
+  EXPECT_NEAR(d1.food_mg, 28.349523 * 2.70 + 156.6 + 31.86, 0.01);
+  EXPECT_NEAR(d1.supplement_mg, 250 * Fraction("magnesium citrate"), 1e-6);
+  EXPECT_NEAR(d1.supplement_mg, 40.4, 0.1);
+  EXPECT_FALSE(d1.supplements_over_ul);
+  ASSERT_FALSE(d1.top_foods.empty());
+  EXPECT_EQ(d1.top_foods[0].food->source, "sr28:11458");  // Spinach leads.
+  ASSERT_TRUE(d1.gap_mg.has_value());
+  EXPECT_NEAR(*d1.gap_mg, 320 - d1.total_mg, 1e-9);
+  ASSERT_FALSE(d1.by_portion.empty());
+  for (const Change& c : d1.by_portion) EXPECT_GE(c.magnesium_mg, *d1.gap_mg - 1e-9);
+
+  const DayAnalysis& d2 = analysis->days[1];
+  // Pumpkin seeds 2 tbsp (129/8 g x 5.92) + brown rice 1.5 cups (303 g x 0.39).
+  EXPECT_NEAR(d2.food_mg, 129.0 / 8 * 5.92 + 303 * 0.39, 0.01);
+  EXPECT_NEAR(d2.supplement_mg, 1200 * Fraction("magnesium hydroxide") + 200, 1e-6);
+  EXPECT_TRUE(d2.supplements_over_ul);
+  EXPECT_EQ(*d2.gap_mg, 0);
+  EXPECT_TRUE(d2.by_portion.empty());
+  // Search matches are reported.
+  EXPECT_EQ(d2.entries[0].match, "search");
+  EXPECT_EQ(d2.entries[0].food->source, "sr28:12014");
+  EXPECT_EQ(d2.entries[1].food->source, "sr28:20037");
+}
+
+TEST_F(IntakeTest, JsonDiary) {
+  auto analysis = Analyze("diary.json");
+  ASSERT_TRUE(analysis.ok()) << analysis.error().message;
+  ASSERT_EQ(analysis->days.size(), 1u);
+  EXPECT_NEAR(analysis->days[0].food_mg, 28.349523 * 2.70 + 86 * 0.70, 0.01);
+  EXPECT_NEAR(analysis->days[0].supplement_mg, 1000 * Fraction("magnesium citrate"), 1e-6);
+}
+
+TEST_F(IntakeTest, CronometerServingsExport) {
+  auto analysis = Analyze("cronometer_servings.csv");
+  ASSERT_TRUE(analysis.ok()) << analysis.error().message;
+  ASSERT_EQ(analysis->days.size(), 2u);
+  EXPECT_NEAR(analysis->days[0].food_mg, 110.4 + 47.4, 1e-9);
+  EXPECT_NEAR(analysis->days[0].supplement_mg, 200, 1e-9);
+  EXPECT_EQ(analysis->days[0].entries[0].match, "reported");
+  // No magnesium column value: matched by search, 1 medium banana = 118 g.
+  EXPECT_NEAR(analysis->days[1].food_mg, 118 * 0.27, 1e-9);
+  EXPECT_EQ(analysis->days[1].entries[0].food->source, "sr28:09040");
+}
+
+TEST_F(IntakeTest, ExclusionsShapeSuggestions) {
+  auto exclusions = Exclusions::Load();
+  ASSERT_TRUE(exclusions.ok());
+  IntakeOptions options;
+  options.exclusions = *exclusions->Resolve({"vegan", "nut allergy"});
+  options.suggestions = 20;
+  auto analysis = Analyze("diary.json", options);
+  ASSERT_TRUE(analysis.ok()) << analysis.error().message;
+  const DayAnalysis& day = analysis->days[0];
+  ASSERT_FALSE(day.by_portion.empty());
+  ASSERT_FALSE(day.by_kcal.empty());
+  for (const auto* list : {&day.by_portion, &day.by_kcal}) {
+    for (const Change& c : *list) {
+      EXPECT_FALSE(options.exclusions.Excludes(*c.food)) << c.food->name;
+      EXPECT_GE(c.magnesium_mg, *day.gap_mg - 1e-9);
+    }
+  }
+  for (size_t i = 1; i < day.by_kcal.size(); ++i) {
+    EXPECT_LE(day.by_kcal[i - 1].kcal, day.by_kcal[i].kcal);
+  }
+}
+
+TEST_F(IntakeTest, BadInputNamesFileLineFieldAndValue) {
+  auto bad_amount = Analyze("diary_bad_amount.csv");
+  ASSERT_FALSE(bad_amount.ok());
+  EXPECT_EQ(bad_amount.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(bad_amount.error().message,
+            "diary_bad_amount.csv:3: field 'amount': \"lots\" is not an amount");
+  auto bad_unit = Analyze("diary_bad_unit.csv");
+  ASSERT_FALSE(bad_unit.ok());
+  EXPECT_NE(bad_unit.error().message.find("diary_bad_unit.csv:3: field 'unit': unit \"handfuls\""),
+            std::string::npos);
+  auto unknown = Analyze("diary_unknown_food.csv");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("diary_unknown_food.csv:2: field 'food': \"xqzvw plork\""),
+            std::string::npos);
+  auto compound = Analyze("diary_bad_compound.csv");
+  ASSERT_FALSE(compound.ok());
+  EXPECT_NE(compound.error().message.find("diary_bad_compound.csv:2: field 'compound'"),
+            std::string::npos);
+  EXPECT_FALSE(ParseDiary("", "empty.csv").ok());
+  EXPECT_FALSE(ParseDiary("date,amount\n", "x.csv").ok());
+  EXPECT_FALSE(ParseDiary("{\"entries\": [{\"food\": \"kale\"}]}", "x.json").ok());
+  EXPECT_FALSE(ParseDiary("[{", "x.json").ok());
+  auto bad_type = ParseDiary("date,food,amount,unit,type\n2025-01-01,kale,1,cup,potion\n", "t.csv");
+  ASSERT_FALSE(bad_type.ok());
+  EXPECT_NE(bad_type.error().message.find("t.csv:2: field 'type': \"potion\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mg::foods
