@@ -1,0 +1,169 @@
+// SVG charts for the trial report: plain SVG 1.1, no scripts, readable without a browser plugin.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/numbers.h"
+#include "trial/trial.h"
+
+namespace mg::trial {
+namespace {
+
+constexpr double kWidth = 800, kHeight = 320;
+constexpr double kLeft = 60, kRight = 20, kTop = 40, kBottom = 50;
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+struct Frame {
+  int days;
+  double y_min, y_max;
+  double X(double day) const { return kLeft + (kWidth - kLeft - kRight) * day / days; }
+  double Y(double v) const {
+    return kTop + (kHeight - kTop - kBottom) * (1 - (v - y_min) / (y_max - y_min));
+  }
+};
+
+std::string Open(const std::string& title) {
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} "
+      "{1}\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      "<title>{2}</title>\n<rect width=\"{0}\" height=\"{1}\" fill=\"white\"/>\n"
+      "<text x=\"{3}\" y=\"22\" font-size=\"15\">{2}</text>\n",
+      kWidth, kHeight, Escape(title), kLeft);
+}
+
+std::string Axes(const Frame& f, const Plan& plan, const std::string& y_label) {
+  std::string out;
+  const double x0 = f.X(0), x1 = f.X(f.days), y0 = f.Y(f.y_min), y1 = f.Y(f.y_max);
+  out += fmt::format(
+      "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"black\"/>\n", x0,
+      y0, y1);
+  out += fmt::format(
+      "<line x1=\"{0:.1f}\" y1=\"{2:.1f}\" x2=\"{1:.1f}\" y2=\"{2:.1f}\" stroke=\"black\"/>\n", x0,
+      x1, y0);
+  for (int i = 0; i <= 4; ++i) {
+    const double v = f.y_min + (f.y_max - f.y_min) * i / 4;
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", x0 - 6,
+                       f.Y(v) + 4, FormatNumber(v, 1));
+  }
+  for (int day = 0; day <= f.days; day += std::max(7, f.days / 8 / 7 * 7)) {
+    out +=
+        fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", f.X(day),
+                    y0 + 18, journal::FormatDate(plan.start + std::chrono::days{day}).substr(5));
+  }
+  out += fmt::format(
+      "<text x=\"16\" y=\"{:.1f}\" transform=\"rotate(-90 16 {:.1f})\" "
+      "text-anchor=\"middle\">{}</text>\n",
+      (y0 + y1) / 2, (y0 + y1) / 2, Escape(y_label));
+  return out;
+}
+
+// Magnesium periods shaded green; their washout days lighter; no-magnesium washout grey.
+std::string Periods(const Frame& f, const Plan& plan) {
+  std::string out;
+  const Design d = plan.ToDesign();
+  for (int period = 0; period < plan.pairs() * 2; ++period) {
+    const int first = period * d.period_days;
+    const bool on = d.OnMagnesium(first);
+    const double top = f.Y(f.y_max), height = f.Y(f.y_min) - top;
+    if (on) {
+      out += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#2e8b57\" "
+          "fill-opacity=\"0.18\"><title>magnesium</title></rect>\n",
+          f.X(first), top, f.X(first + d.period_days) - f.X(first), height);
+    }
+    out += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#888888\" "
+        "fill-opacity=\"0.15\"><title>washout (not analysed)</title></rect>\n",
+        f.X(first), top, f.X(first + d.washout_days) - f.X(first), height);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string TimelineSvg(const Report& r) {
+  const OutcomeSpec& o = r.plan.outcome;
+  Frame f{r.plan.ToDesign().total_days(), o.scale_min, o.scale_max};
+  if (o.scale_max > 20 && o.journal_kind == journal::EntryKind::kCramps) {
+    // Cramp counts: scale to the data, not to the 100 a night the journal allows.
+    double top = 5;
+    for (const DayPoint& p : r.ratings) top = std::max(top, std::ceil(p.value));
+    f.y_max = top;
+  }
+  std::string out = Open(fmt::format("{}: magnesium periods shaded", o.name));
+  out += Periods(f, r.plan);
+  out += Axes(f, r.plan,
+              fmt::format("{} ({} is better)", o.unit, o.higher_is_better ? "higher" : "lower"));
+  std::string path;
+  int previous = -2;
+  for (const DayPoint& p : r.ratings) {
+    path += fmt::format("{}{:.1f},{:.1f} ", p.day == previous + 1 ? "L" : "M", f.X(p.day + 0.5),
+                        f.Y(p.value));
+    previous = p.day;
+  }
+  if (!path.empty()) {
+    out += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"1.5\"/>\n",
+                       path);
+  }
+  for (const DayPoint& p : r.ratings) {
+    out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"#1f4e79\"/>\n",
+                       f.X(p.day + 0.5), f.Y(p.value));
+  }
+  out += fmt::format(
+      "<text x=\"{:.1f}\" y=\"{:.1f}\">green: magnesium; grey: washout, not analysed</text>\n",
+      kLeft, kHeight - 8);
+  return out + "</svg>\n";
+}
+
+std::string IntakeSvg(const Report& r) {
+  if (r.intake.empty()) return "";
+  double top = r.rda_mg.value_or(0);
+  for (const DayPoint& p : r.intake) top = std::max(top, p.value);
+  top = std::ceil(top * 1.1 / 50) * 50;
+  Frame f{r.plan.ToDesign().total_days(), 0, top};
+  std::string out = Open("Daily magnesium intake (food, supplements and doses)");
+  out += Periods(f, r.plan);
+  out += Axes(f, r.plan, "mg per day");
+  const double bar = std::max(1.0, f.X(1) - f.X(0) - 1);
+  for (const DayPoint& p : r.intake) {
+    out += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#1f4e79\"/>\n",
+        f.X(p.day), f.Y(p.value), bar, f.Y(0) - f.Y(p.value));
+  }
+  if (r.rda_mg) {
+    out += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#c0392b\" "
+        "stroke-dasharray=\"6 4\"/>\n<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#c0392b\" "
+        "text-anchor=\"end\">RDA {} mg</text>\n",
+        f.X(0), f.Y(*r.rda_mg), f.X(f.days), f.Y(*r.rda_mg), f.X(f.days), f.Y(*r.rda_mg) - 4,
+        FormatNumber(*r.rda_mg));
+  }
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">green: magnesium periods{}</text>\n", kLeft,
+                     kHeight - 8, r.rda_mg ? "" : "; RDA unknown (pass --age and --sex)");
+  return out + "</svg>\n";
+}
+
+}  // namespace mg::trial

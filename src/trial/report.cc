@@ -1,0 +1,228 @@
+// The trial report: journal entries -> daily series -> statistics -> plain words.
+#include <fmt/format.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/numbers.h"
+#include "trial/trial.h"
+
+namespace mg::trial {
+namespace {
+
+using journal::EntryKind;
+using journal::FormatDate;
+
+std::string Signed(double v) { return fmt::format("{:+.2f}", v); }
+std::string Fixed(double v) { return fmt::format("{:.2f}", v); }
+std::string Percent(double p) { return fmt::format("{:.0f} %", 100 * p); }
+
+std::string Conclusion(const Report& r) {
+  const TrialAnalysis& a = r.analysis;
+  const OutcomeSpec& o = r.plan.outcome;
+  const std::string mid = fmt::format("{} {}", FormatNumber(a.mid_absolute, 2), o.unit);
+  const int planned = r.plan.pairs();
+  switch (a.verdict) {
+    case Verdict::kNotEnoughData:
+      if (!a.finished) {
+        return fmt::format(
+            "Not enough data yet: {} of {} pairs are complete. The verdict waits for the end of "
+            "the trial on {}, because looking early and stopping on a good week makes false "
+            "alarms more likely.",
+            a.usable_pairs, planned, FormatDate(r.plan.end()));
+      }
+      return fmt::format(
+          "Not enough data: only {} of {} pairs have enough ratings in both periods (at least {} "
+          "per period after washout); {} are needed. Add another pair of periods, or plan a new "
+          "trial.",
+          a.usable_pairs, planned, r.plan.ToDesign().MinRatingsPerPeriod(), kMinPairsForVerdict);
+    case Verdict::kBenefit:
+      return fmt::format(
+          "Your {} was better on magnesium, and chance alone is an unlikely explanation (95 % "
+          "interval {} to {} {} better). The chance the benefit is at least the smallest change "
+          "people notice ({}) is {}. Unless the periods were blinded, expectation can produce "
+          "part of this.",
+          o.name, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit, mid,
+          Percent(a.estimate->prob_at_least_mid));
+    case Verdict::kWorse:
+      return fmt::format(
+          "Your {} was worse on magnesium (95 % interval {} to {} {}). Magnesium does not seem to "
+          "help you; consider stopping it.",
+          o.name, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit);
+    case Verdict::kNoMeaningfulBenefit:
+      return fmt::format(
+          "No meaningful benefit: the data rule out an improvement as large as {} (95 % interval "
+          "{} to {}). Magnesium probably does not help your {}.",
+          mid, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.name);
+    case Verdict::kInconclusive:
+      return fmt::format(
+          "Inconclusive: the 95 % interval ({} to {} {}) includes both no effect and a "
+          "meaningful benefit ({}). More pairs of periods would narrow it.",
+          Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit, mid);
+  }
+  return "";
+}
+
+}  // namespace
+
+Report BuildReport(const Plan& plan, const std::vector<journal::Entry>& entries, Date today,
+                   std::optional<double> rda_mg) {
+  Report r;
+  r.plan = plan;
+  r.as_of = today;
+  r.rda_mg = rda_mg;
+  const Design design = plan.ToDesign();
+  const int total = design.total_days();
+  const int as_of = (today - plan.start).count();
+  std::map<int, std::pair<double, int>> ratings;  // day -> (sum, count)
+  std::map<int, double> intake;
+  std::map<int, bool> dosed;
+  for (const journal::Entry& e : entries) {
+    const int day = (e.date - plan.start).count();
+    if (day < 0 || day >= total || day > as_of) continue;
+    if (e.kind == plan.outcome.journal_kind && e.value) {
+      ratings[day].first += *e.value;
+      ratings[day].second += 1;
+    }
+    if (e.kind == EntryKind::kDose) dosed[day] = true;
+    if ((e.kind == EntryKind::kDose || e.kind == EntryKind::kFood ||
+         e.kind == EntryKind::kSupplement) &&
+        e.magnesium_mg) {
+      intake[day] += *e.magnesium_mg;
+    }
+    if (e.kind == EntryKind::kSideEffect) {
+      r.side_effects.push_back({e.date, e.label, e.note, design.OnMagnesium(day)});
+    }
+  }
+  std::vector<std::optional<double>> daily(static_cast<size_t>(total));
+  for (const auto& [day, sum_count] : ratings) {
+    const double mean = sum_count.first / sum_count.second;
+    daily[static_cast<size_t>(day)] = mean;
+    r.ratings.push_back({day, mean});
+  }
+  for (const auto& [day, mg] : intake) r.intake.push_back({day, mg});
+  for (int day = 0; day < total && day <= as_of; ++day) {
+    const bool on = design.OnMagnesium(day);
+    const bool has_dose = dosed.count(day) > 0;
+    if (on) {
+      ++r.adherence.magnesium_days;
+      r.adherence.magnesium_days_dosed += has_dose ? 1 : 0;
+    } else {
+      ++r.adherence.off_days;
+      r.adherence.off_days_dosed += has_dose ? 1 : 0;
+    }
+  }
+  r.analysis = AnalyseTrial(design, daily, as_of);
+  r.conclusion = Conclusion(r);
+  return r;
+}
+
+std::string RenderReportText(const Report& r) {
+  const OutcomeSpec& o = r.plan.outcome;
+  const TrialAnalysis& a = r.analysis;
+  std::string out = fmt::format("n-of-1 trial report: magnesium for {}\n", o.name);
+  out += fmt::format(
+      "Trial {} to {}, {} pairs of {}-day periods ({} washout days each); as of {}.\n\n",
+      FormatDate(r.plan.start), FormatDate(r.plan.end()), r.plan.pairs(), o.period_days,
+      o.washout_days, FormatDate(r.as_of));
+  out += "Period means (washout days excluded):\n";
+  for (const PeriodSummary& p : a.periods) {
+    const Date from = r.plan.start + std::chrono::days{p.first_day};
+    std::string mean = p.mean ? Fixed(*p.mean) : (p.complete ? "too few ratings" : "not finished");
+    out += fmt::format("  pair {}  {}  {:<12}  {} ratings  {}\n", p.pair + 1, FormatDate(from),
+                       p.magnesium ? "magnesium" : "no magnesium", p.ratings, mean);
+  }
+  out += "\n";
+  if (a.estimate) {
+    const PairedAnalysis& e = *a.estimate;
+    out += fmt::format(
+        "Effect ({} better on magnesium; positive = better): {} {} (95 % interval {} to {}), "
+        "from {} pairs{}.\n",
+        o.higher_is_better ? "higher" : "lower", Signed(e.mean), o.unit, Signed(e.ci_low),
+        Signed(e.ci_high), e.pairs, a.finished ? "" : " so far");
+    out += fmt::format(
+        "Probability that magnesium improves it by at least {} {} (minimal important difference): "
+        "{}; that it improves it at all: {}.\n",
+        FormatNumber(a.mid_absolute, 2), o.unit, Percent(e.prob_at_least_mid),
+        Percent(e.prob_better));
+  } else {
+    out += "Effect: needs at least two complete pairs.\n";
+  }
+  out += fmt::format("Minimal important difference: {}.\n", o.mid_source);
+  const Adherence& ad = r.adherence;
+  out += fmt::format(
+      "Adherence: dose logged on {} of {} magnesium days; {} of {} no-magnesium days "
+      "had a dose logged.\n",
+      ad.magnesium_days_dosed, ad.magnesium_days, ad.off_days_dosed, ad.off_days);
+  if (r.side_effects.empty()) {
+    out += "Side effects: none logged.\n";
+  } else {
+    int on = 0;
+    for (const SideEffect& s : r.side_effects) on += s.magnesium ? 1 : 0;
+    out += fmt::format("Side effects: {} logged ({} in magnesium periods):\n",
+                       r.side_effects.size(), on);
+    for (const SideEffect& s : r.side_effects) {
+      out += fmt::format("  {}  {}{}  ({})\n", FormatDate(s.date), s.what,
+                         s.note.empty() ? "" : ": " + s.note,
+                         s.magnesium ? "magnesium" : "no magnesium");
+    }
+  }
+  out += "\nConclusion: " + r.conclusion + "\n";
+  return out;
+}
+
+std::string ReportToJson(const Report& r) {
+  const TrialAnalysis& a = r.analysis;
+  nlohmann::json periods = nlohmann::json::array();
+  for (const PeriodSummary& p : a.periods) {
+    periods.push_back({{"pair", p.pair + 1},
+                       {"start", FormatDate(r.plan.start + std::chrono::days{p.first_day})},
+                       {"magnesium", p.magnesium},
+                       {"ratings", p.ratings},
+                       {"complete", p.complete},
+                       {"mean", p.mean ? nlohmann::json(*p.mean) : nlohmann::json(nullptr)}});
+  }
+  nlohmann::json estimate = nullptr;
+  if (a.estimate) {
+    const PairedAnalysis& e = *a.estimate;
+    estimate = {{"improvement", e.mean},
+                {"ci95_low", e.ci_low},
+                {"ci95_high", e.ci_high},
+                {"sd", e.sd},
+                {"se", e.se},
+                {"pairs", e.pairs},
+                {"prob_at_least_mid", e.prob_at_least_mid},
+                {"prob_better", e.prob_better}};
+  }
+  nlohmann::json side_effects = nlohmann::json::array();
+  for (const SideEffect& s : r.side_effects) {
+    side_effects.push_back({{"date", FormatDate(s.date)},
+                            {"what", s.what},
+                            {"note", s.note},
+                            {"magnesium", s.magnesium}});
+  }
+  nlohmann::json j = {
+      {"outcome", r.plan.outcome.id},
+      {"start", FormatDate(r.plan.start)},
+      {"end", FormatDate(r.plan.end())},
+      {"as_of", FormatDate(r.as_of)},
+      {"finished", a.finished},
+      {"usable_pairs", a.usable_pairs},
+      {"planned_pairs", r.plan.pairs()},
+      {"mid", a.mid_absolute},
+      {"higher_is_better", r.plan.outcome.higher_is_better},
+      {"periods", periods},
+      {"estimate", estimate},
+      {"verdict", VerdictName(a.verdict)},
+      {"adherence",
+       {{"magnesium_days", r.adherence.magnesium_days},
+        {"magnesium_days_dosed", r.adherence.magnesium_days_dosed},
+        {"off_days", r.adherence.off_days},
+        {"off_days_dosed", r.adherence.off_days_dosed}}},
+      {"side_effects", side_effects},
+      {"conclusion", r.conclusion},
+  };
+  return j.dump(2) + "\n";
+}
+
+}  // namespace mg::trial

@@ -1,0 +1,194 @@
+#include "trial/stats.h"
+
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+namespace mg::trial {
+namespace {
+
+// Continued fraction for the regularised incomplete beta function (modified Lentz's method;
+// Press et al., Numerical Recipes, 3rd ed., section 6.4).
+double BetaContinuedFraction(double a, double b, double x) {
+  constexpr double kTiny = 1e-300;
+  constexpr double kEps = 1e-15;
+  double qab = a + b, qap = a + 1, qam = a - 1;
+  double c = 1, d = 1 - qab * x / qap;
+  if (std::fabs(d) < kTiny) d = kTiny;
+  d = 1 / d;
+  double h = d;
+  for (int m = 1; m <= 1000; ++m) {
+    int m2 = 2 * m;
+    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1 / d;
+    double del = d * c;
+    h *= del;
+    if (std::fabs(del - 1) < kEps) break;
+  }
+  return h;
+}
+
+// I_x(a, b).
+double RegularizedBeta(double a, double b, double x) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  double log_front =
+      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
+  double front = std::exp(log_front);
+  if (x < (a + 1) / (a + b + 2)) return front * BetaContinuedFraction(a, b, x) / a;
+  return 1 - front * BetaContinuedFraction(b, a, 1 - x) / b;
+}
+
+}  // namespace
+
+double StudentTCdf(double t, double df) {
+  assert(df > 0);
+  if (std::isinf(t)) return t > 0 ? 1 : 0;
+  double x = df / (df + t * t);
+  double tail = 0.5 * RegularizedBeta(df / 2, 0.5, x);  // P(T > |t|).
+  return t >= 0 ? 1 - tail : tail;
+}
+
+double StudentTQuantile(double p, double df) {
+  assert(p > 0 && p < 1);
+  if (p == 0.5) return 0;
+  if (p < 0.5) return -StudentTQuantile(1 - p, df);
+  // Bracket, then bisect: the CDF is monotone and this is not on a hot path.
+  double lo = 0, hi = 1;
+  while (StudentTCdf(hi, df) < p) {
+    lo = hi;
+    hi *= 2;
+  }
+  for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; ++i) {
+    double mid = 0.5 * (lo + hi);
+    (StudentTCdf(mid, df) < p ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+PairedAnalysis AnalysePairs(const std::vector<double>& improvements, double mid) {
+  assert(improvements.size() >= 2);
+  PairedAnalysis out;
+  const double n = static_cast<double>(improvements.size());
+  out.pairs = static_cast<int>(improvements.size());
+  double sum = 0;
+  for (double d : improvements) sum += d;
+  out.mean = sum / n;
+  double ss = 0;
+  for (double d : improvements) ss += (d - out.mean) * (d - out.mean);
+  out.sd = std::sqrt(ss / (n - 1));
+  out.se = out.sd / std::sqrt(n);
+  const double df = n - 1;
+  if (out.se == 0) {  // Every pair gave the same difference: the t machinery degenerates.
+    out.ci_low = out.ci_high = out.mean;
+    out.prob_at_least_mid = out.mean >= mid ? 1 : 0;
+    out.prob_better = out.mean > 0 ? 1 : 0;
+    return out;
+  }
+  const double half_width = StudentTQuantile(0.975, df) * out.se;
+  out.ci_low = out.mean - half_width;
+  out.ci_high = out.mean + half_width;
+  // Posterior of the mean improvement: mean + se * t(df).
+  out.prob_at_least_mid = 1 - StudentTCdf((mid - out.mean) / out.se, df);
+  out.prob_better = 1 - StudentTCdf(-out.mean / out.se, df);
+  return out;
+}
+
+bool Design::OnMagnesium(int day) const {
+  const int period = day / period_days;
+  const int pair = period / 2;
+  const bool first = period % 2 == 0;
+  return magnesium_first[static_cast<size_t>(pair)] == first;
+}
+
+int Design::MinRatingsPerPeriod() const {
+  const int analysed = period_days - washout_days;
+  const int expected = analysed / rating_every;
+  const int needed = static_cast<int>(std::ceil(min_ratings * expected - 1e-9));
+  return needed < 1 ? 1 : needed;
+}
+
+const char* VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kNotEnoughData:
+      return "not_enough_data";
+    case Verdict::kBenefit:
+      return "benefit";
+    case Verdict::kNoMeaningfulBenefit:
+      return "no_meaningful_benefit";
+    case Verdict::kWorse:
+      return "worse";
+    case Verdict::kInconclusive:
+      return "inconclusive";
+  }
+  return "unknown";
+}
+
+TrialAnalysis AnalyseTrial(const Design& design, const std::vector<std::optional<double>>& daily,
+                           int as_of) {
+  assert(design.pairs() >= 1 && design.period_days > design.washout_days);
+  TrialAnalysis out;
+  const int needed = design.MinRatingsPerPeriod();
+  for (int period = 0; period < design.pairs() * 2; ++period) {
+    PeriodSummary s;
+    s.pair = period / 2;
+    s.first_day = period * design.period_days;
+    s.magnesium = design.OnMagnesium(s.first_day);
+    const int last_day = s.first_day + design.period_days - 1;
+    s.complete = last_day <= as_of;
+    double sum = 0;
+    for (int day = s.first_day + design.washout_days; day <= last_day && day <= as_of; ++day) {
+      if (day < static_cast<int>(daily.size()) && daily[static_cast<size_t>(day)]) {
+        sum += *daily[static_cast<size_t>(day)];
+        ++s.ratings;
+      }
+    }
+    if (s.complete && s.ratings >= needed) s.mean = sum / s.ratings;
+    out.periods.push_back(s);
+  }
+  out.finished = as_of >= design.total_days() - 1;
+
+  std::vector<double> improvements;
+  double off_sum = 0;
+  for (int pair = 0; pair < design.pairs(); ++pair) {
+    const PeriodSummary& a = out.periods[static_cast<size_t>(2 * pair)];
+    const PeriodSummary& b = out.periods[static_cast<size_t>(2 * pair + 1)];
+    if (!a.mean || !b.mean) continue;
+    const double on = a.magnesium ? *a.mean : *b.mean;
+    const double off = a.magnesium ? *b.mean : *a.mean;
+    improvements.push_back(design.higher_is_better ? on - off : off - on);
+    off_sum += off;
+  }
+  out.usable_pairs = static_cast<int>(improvements.size());
+  out.mid_absolute = design.mid;
+  if (design.mid_relative) {
+    out.mid_absolute = improvements.empty() ? 0 : design.mid * off_sum / out.usable_pairs;
+  }
+  if (out.usable_pairs >= 2) out.estimate = AnalysePairs(improvements, out.mid_absolute);
+
+  if (!out.finished || out.usable_pairs < kMinPairsForVerdict) {
+    out.verdict = Verdict::kNotEnoughData;
+  } else if (out.estimate->ci_low > 0) {
+    out.verdict = Verdict::kBenefit;
+  } else if (out.estimate->ci_high < 0) {
+    out.verdict = Verdict::kWorse;
+  } else if (out.estimate->ci_high < out.mid_absolute) {
+    out.verdict = Verdict::kNoMeaningfulBenefit;
+  } else {
+    out.verdict = Verdict::kInconclusive;
+  }
+  return out;
+}
+
+}  // namespace mg::trial

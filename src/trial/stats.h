@@ -1,0 +1,99 @@
+// The statistics of an n-of-1 trial, as pure functions (no I/O, no clock), so thousands of
+// simulated trials run in milliseconds. Method and its checks: docs/STATISTICS.md.
+//
+// Analysis: each period's mean is taken over its analysed days (washout days excluded). Within
+// every magnesium / no-magnesium pair the improvement is the off-period mean minus the
+// on-period mean for a lower-is-better scale (the reverse for higher-is-better), so positive
+// always means "better on magnesium". The estimate is the mean improvement over usable pairs,
+// with a Student-t 95 % interval on n - 1 degrees of freedom. Under the reference prior
+// p(mu, sigma) ∝ 1/sigma the posterior of the mean improvement is that same t distribution,
+// which gives P(improvement >= minimal important difference).
+#ifndef MGADVISOR_TRIAL_STATS_H_
+#define MGADVISOR_TRIAL_STATS_H_
+
+#include <optional>
+#include <vector>
+
+namespace mg::trial {
+
+// Student t distribution with `df` > 0 degrees of freedom.
+double StudentTCdf(double t, double df);
+// REQUIRES: 0 < p < 1.
+double StudentTQuantile(double p, double df);
+
+struct PairedAnalysis {
+  int pairs = 0;      // Usable pairs.
+  double mean = 0;    // Mean improvement.
+  double sd = 0;      // Sample standard deviation of the pair improvements.
+  double se = 0;      // sd / sqrt(pairs).
+  double ci_low = 0;  // 95 % interval for the mean improvement.
+  double ci_high = 0;
+  double prob_at_least_mid = 0;  // Posterior P(improvement >= mid).
+  double prob_better = 0;        // Posterior P(improvement > 0).
+};
+
+// REQUIRES: improvements.size() >= 2.
+PairedAnalysis AnalysePairs(const std::vector<double>& improvements, double mid);
+
+// The shape of a trial, in days counted from its first day (day 0).
+struct Design {
+  int period_days = 14;
+  int washout_days = 4;               // First days of each period, not analysed.
+  int rating_every = 1;               // 1 daily, 7 weekly.
+  double min_ratings = 0.5;           // Fraction of expected ratings a period needs to count.
+  std::vector<bool> magnesium_first;  // One per pair: is the first period of the pair "on"?
+  bool higher_is_better = false;
+  double mid = 2;             // Minimal important difference (absolute, or fraction if relative).
+  bool mid_relative = false;  // mid is a fraction of the mean of the off-magnesium periods.
+
+  int pairs() const { return static_cast<int>(magnesium_first.size()); }
+  int total_days() const { return pairs() * 2 * period_days; }
+  // Is day `day` (0-based from the start) in a magnesium period?
+  bool OnMagnesium(int day) const;
+  bool IsWashout(int day) const { return day % period_days < washout_days; }
+  // Ratings a complete period needs before its mean counts (at least 1).
+  int MinRatingsPerPeriod() const;
+};
+
+struct PeriodSummary {
+  int pair = 0;  // 0-based.
+  bool magnesium = false;
+  int first_day = 0;           // 0-based day of the trial.
+  int ratings = 0;             // Ratings on analysed days.
+  std::optional<double> mean;  // Set when the period is complete and has enough ratings.
+  bool complete = false;       // The period's last day is on or before `as_of`.
+};
+
+enum class Verdict {
+  kNotEnoughData,        // Trial not finished, or too few usable pairs.
+  kBenefit,              // Interval entirely above zero.
+  kNoMeaningfulBenefit,  // Interval entirely below the minimal important difference.
+  kWorse,                // Interval entirely below zero.
+  kInconclusive,         // The interval spans zero and the minimal important difference.
+};
+const char* VerdictName(Verdict verdict);  // "not_enough_data", "benefit", ...
+
+// A verdict needs the whole trial and at least this many usable pairs: looking early and
+// stopping on a good result would inflate false claims of benefit.
+inline constexpr int kMinPairsForVerdict = 3;
+
+struct TrialAnalysis {
+  std::vector<PeriodSummary> periods;
+  int usable_pairs = 0;
+  double mid_absolute = 0;                 // The minimal important difference in scale units.
+  std::optional<PairedAnalysis> estimate;  // Set with >= 2 usable pairs (interim or final).
+  bool finished = false;                   // as_of is on or after the last day.
+  Verdict verdict = Verdict::kNotEnoughData;
+};
+
+// `daily[d]` is the rating of day d (0-based) when there is one; days past the vector's end or
+// after `as_of` count as missing. REQUIRES: design.pairs() >= 1, period_days > washout_days.
+TrialAnalysis AnalyseTrial(const Design& design, const std::vector<std::optional<double>>& daily,
+                           int as_of);
+
+// True when the analysis tells the user magnesium helped (what the simulations count).
+inline bool ClaimsBenefit(const TrialAnalysis& a) { return a.verdict == Verdict::kBenefit; }
+
+}  // namespace mg::trial
+
+#endif  // MGADVISOR_TRIAL_STATS_H_

@@ -1,0 +1,161 @@
+// n-of-1 trials: "does magnesium work for *me*?" answered by a randomised self-experiment.
+//
+// Start here. A Plan is a randomised block design (3-4 pairs of magnesium / no-magnesium periods,
+// random order within each pair, reproducible from a seed) whose period length, washout and
+// minimal important difference come from the outcome (data/trial/outcomes.toml). The journal
+// holds the ratings and doses; TrialStatus() says what is due on a day and BuildReport() turns
+// the journal into an effect estimate with a 95 % interval, the posterior probability of a
+// meaningful benefit, adherence, side effects and a plain-words conclusion. The statistics are
+// pure functions in trial/stats.h; the report adds no I/O beyond its inputs.
+#ifndef MGADVISOR_TRIAL_TRIAL_H_
+#define MGADVISOR_TRIAL_TRIAL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "journal/journal.h"
+#include "trial/stats.h"
+
+namespace mg::trial {
+
+using journal::Date;
+
+struct Band {
+  double max = 0;
+  std::string name;
+};
+
+// One measurable outcome and its default trial design.
+struct OutcomeSpec {
+  std::string id;  // "cramps", "irls", "pain", "sleep".
+  journal::EntryKind journal_kind = journal::EntryKind::kPain;
+  std::string name;
+  std::string unit;
+  bool higher_is_better = false;
+  double scale_min = 0;
+  double scale_max = 10;
+  double mid = 0;
+  bool mid_relative = false;
+  std::string mid_source;
+  int period_days = 14;
+  int washout_days = 4;
+  int rating_every = 1;
+  double min_ratings = 0.5;
+  std::vector<Band> bands;  // Severity bands, ascending by max; may be empty.
+};
+
+// The outcomes in data/trial/outcomes.toml. Errors: kDataError with file:line.
+Result<std::vector<OutcomeSpec>> LoadOutcomes();
+Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
+                                               const std::string& name);
+// Errors: kInvalidArgument naming the known outcomes.
+Result<OutcomeSpec> FindOutcome(const std::vector<OutcomeSpec>& outcomes, std::string_view id);
+// The band name of a value, or "" when the outcome has no bands.
+std::string BandOf(const OutcomeSpec& outcome, double value);
+
+struct PlanRequest {
+  std::string outcome;
+  Date start{};
+  int pairs = 3;
+  uint64_t seed = 0;
+  double dose_mg = 0;               // Elemental magnesium per day in magnesium periods.
+  std::string form;                 // e.g. "citrate".
+  std::optional<int> period_days;   // Defaults from the outcome.
+  std::optional<int> washout_days;  // Defaults from the outcome.
+  std::optional<double> mid;        // Defaults from the outcome (same kind: absolute/relative).
+};
+
+struct Plan {
+  OutcomeSpec outcome;
+  Date start{};
+  uint64_t seed = 0;
+  double dose_mg = 0;
+  std::string form;
+  std::vector<bool> magnesium_first;  // One per pair.
+
+  int pairs() const { return static_cast<int>(magnesium_first.size()); }
+  Date end() const;  // Last day, inclusive.
+  Design ToDesign() const;
+};
+
+inline constexpr int kMinPairs = 3;
+inline constexpr int kMaxPairs = 4;
+
+// Randomises the order within each pair from `seed` (std::mt19937_64, whose output the C++
+// standard fixes, so a seed gives the same plan everywhere). Errors: kInvalidArgument for an
+// unknown outcome, pairs outside 3-4, a non-positive dose, washout >= period, period > 56 days.
+Result<Plan> MakePlan(const PlanRequest& request, const std::vector<OutcomeSpec>& outcomes);
+
+std::string PlanToJson(const Plan& plan);
+// Errors: kDataError when the stored plan is malformed or its outcome unknown.
+Result<Plan> PlanFromJson(std::string_view text, const std::vector<OutcomeSpec>& outcomes);
+
+// The plan as text: one line per period, then a week-by-week calendar.
+std::string RenderCalendar(const Plan& plan);
+
+// What is due on `today`.
+struct TrialStatus {
+  enum class Phase { kNotStarted, kRunning, kFinished } phase = Phase::kNotStarted;
+  int day = 0;  // 0-based day of the trial (negative before the start).
+  int pair = 0;
+  bool magnesium = false;
+  bool washout = false;
+  int day_in_period = 0;  // 1-based.
+  Date period_end{};
+  bool rating_due = false;
+  bool rating_logged = false;
+  bool dose_logged = false;
+  std::vector<std::string> todo;  // Plain sentences.
+};
+TrialStatus GetTrialStatus(const Plan& plan, const std::vector<journal::Entry>& entries,
+                           Date today);
+
+struct Adherence {
+  int magnesium_days = 0;        // Magnesium days elapsed.
+  int magnesium_days_dosed = 0;  // ... with a dose logged.
+  int off_days = 0;              // No-magnesium days elapsed.
+  int off_days_dosed = 0;        // ... with a dose logged anyway (protocol deviations).
+};
+
+struct SideEffect {
+  Date date{};
+  std::string what;
+  std::string note;
+  bool magnesium = false;
+};
+
+struct DayPoint {
+  int day = 0;
+  double value = 0;
+};
+
+struct Report {
+  Plan plan;
+  Date as_of{};
+  TrialAnalysis analysis;
+  Adherence adherence;
+  std::vector<SideEffect> side_effects;
+  std::vector<DayPoint> ratings;  // Daily outcome values (mean of that day's entries).
+  std::vector<DayPoint> intake;   // Daily magnesium from food, supplements and doses, mg.
+  std::optional<double> rda_mg;   // The person's RDA/AI, when known.
+  std::string conclusion;
+};
+
+// Everything the report says, from the plan, the journal's entries and today's date.
+Report BuildReport(const Plan& plan, const std::vector<journal::Entry>& entries, Date today,
+                   std::optional<double> rda_mg);
+std::string RenderReportText(const Report& report);
+std::string ReportToJson(const Report& report);
+
+// SVG charts: the outcome over time with magnesium periods shaded (washout days lighter), and
+// daily magnesium intake against the RDA (empty string when there are no intake entries).
+std::string TimelineSvg(const Report& report);
+std::string IntakeSvg(const Report& report);
+
+}  // namespace mg::trial
+
+#endif  // MGADVISOR_TRIAL_TRIAL_H_

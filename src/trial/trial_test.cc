@@ -1,0 +1,190 @@
+#include "trial/trial.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace mg::trial {
+namespace {
+
+using journal::Entry;
+using journal::EntryKind;
+using ::testing::HasSubstr;
+
+Date Day(int y, unsigned m, unsigned d) { return std::chrono::year{y} / m / d; }
+
+std::vector<OutcomeSpec> Outcomes() {
+  auto o = LoadOutcomes();
+  EXPECT_TRUE(o.ok()) << o.error().message;
+  return o.ok() ? *o : std::vector<OutcomeSpec>{};
+}
+
+Plan PainPlan(uint64_t seed = 42) {
+  PlanRequest req;
+  req.outcome = "pain";
+  req.start = Day(2026, 11, 2);  // A Monday.
+  req.seed = seed;
+  req.dose_mg = 300;
+  req.form = "citrate";
+  auto plan = MakePlan(req, Outcomes());
+  EXPECT_TRUE(plan.ok()) << plan.error().message;
+  return *plan;
+}
+
+TEST(OutcomesTest, EmbeddedOutcomesLoad) {
+  auto outcomes = Outcomes();
+  ASSERT_EQ(outcomes.size(), 4u);
+  auto irls = FindOutcome(outcomes, "irls");
+  ASSERT_TRUE(irls.ok());
+  EXPECT_EQ(BandOf(*irls, 0), "none");
+  EXPECT_EQ(BandOf(*irls, 10), "mild");
+  EXPECT_EQ(BandOf(*irls, 11), "moderate");
+  EXPECT_EQ(BandOf(*irls, 30), "severe");
+  EXPECT_EQ(BandOf(*irls, 31), "very severe");
+  auto unknown = FindOutcome(outcomes, "mood");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message,
+            "--outcome: 'mood' is not an outcome; use cramps, irls, pain or sleep");
+}
+
+TEST(OutcomesTest, BadDataNamesFileAndLine) {
+  auto r = ParseOutcomes("[[outcome]]\nid = \"x\"\n", "o.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "o.toml:1: outcome needs string 'journal_kind'");
+}
+
+TEST(PlanTest, SameSeedSamePlanAndOrdersVary) {
+  EXPECT_EQ(PainPlan(7).magnesium_first, PainPlan(7).magnesium_first);
+  bool saw_on_first = false, saw_off_first = false;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    for (bool b : PainPlan(seed).magnesium_first) (b ? saw_on_first : saw_off_first) = true;
+  }
+  EXPECT_TRUE(saw_on_first && saw_off_first);
+}
+
+TEST(PlanTest, RefusesBadRequests) {
+  PlanRequest req;
+  req.outcome = "pain";
+  req.start = Day(2026, 11, 2);
+  req.dose_mg = 300;
+  req.pairs = 5;
+  EXPECT_EQ(MakePlan(req, Outcomes()).error().message, "--pairs: 5 is outside 3-4");
+  req.pairs = 3;
+  req.washout_days = 14;
+  EXPECT_EQ(MakePlan(req, Outcomes()).error().message,
+            "--washout-days: 14 must be at least 0 and less than the period (14)");
+  req.washout_days.reset();
+  req.dose_mg = 0;
+  EXPECT_EQ(MakePlan(req, Outcomes()).error().message,
+            "--dose: 0 mg is not a daily elemental dose");
+}
+
+TEST(PlanTest, JsonRoundTrip) {
+  Plan plan = PainPlan(99);
+  auto back = PlanFromJson(PlanToJson(plan), Outcomes());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->magnesium_first, plan.magnesium_first);
+  EXPECT_EQ(back->start, plan.start);
+  EXPECT_EQ(back->seed, 99u);
+  EXPECT_EQ(back->outcome.period_days, 14);
+  EXPECT_FALSE(PlanFromJson("{\"outcome\": \"pain\"}", Outcomes()).ok());
+}
+
+TEST(PlanTest, CalendarShowsEveryDay) {
+  Plan plan = PainPlan();
+  plan.magnesium_first = {true, false, true};
+  const std::string text = RenderCalendar(plan);
+  EXPECT_THAT(text, HasSubstr("Pair 1  2026-11-02 to 2026-11-15  MAGNESIUM\n"
+                              "        2026-11-16 to 2026-11-29  no magnesium\n"
+                              "Pair 2  2026-11-30 to 2026-12-13  no magnesium\n"));
+  EXPECT_THAT(text, HasSubstr("2026-11-02    m   m   m   m   M   M   M\n"));
+  EXPECT_THAT(text, HasSubstr("2026-11-16    o   o   o   o   O   O   O\n"));
+  EXPECT_THAT(text, HasSubstr("seed 42"));
+}
+
+Entry Rating(Date d, double v) {
+  Entry e;
+  e.date = d;
+  e.kind = EntryKind::kPain;
+  e.value = v;
+  return e;
+}
+
+Entry Dose(Date d) {
+  Entry e;
+  e.date = d;
+  e.kind = EntryKind::kDose;
+  e.label = "citrate";
+  e.magnesium_mg = 300;
+  return e;
+}
+
+TEST(StatusTest, SaysWhatIsDue) {
+  Plan plan = PainPlan();
+  plan.magnesium_first = {true, false, true};
+  auto before = GetTrialStatus(plan, {}, Day(2026, 11, 1));
+  EXPECT_EQ(before.phase, TrialStatus::Phase::kNotStarted);
+  auto first = GetTrialStatus(plan, {}, Day(2026, 11, 2));
+  EXPECT_EQ(first.phase, TrialStatus::Phase::kRunning);
+  EXPECT_TRUE(first.magnesium);
+  EXPECT_TRUE(first.washout);
+  EXPECT_TRUE(first.rating_due);
+  EXPECT_FALSE(first.dose_logged);
+  EXPECT_THAT(first.todo[0], HasSubstr("take 300 mg citrate"));
+  auto logged = GetTrialStatus(plan, {Rating(Day(2026, 11, 20), 3), Dose(Day(2026, 11, 20))},
+                               Day(2026, 11, 20));
+  EXPECT_FALSE(logged.magnesium);
+  EXPECT_TRUE(logged.rating_logged);
+  EXPECT_THAT(logged.todo[0], HasSubstr("protocol deviation"));
+  auto after = GetTrialStatus(plan, {}, Day(2027, 2, 1));
+  EXPECT_EQ(after.phase, TrialStatus::Phase::kFinished);
+}
+
+TEST(ReportTest, FourWeeksIsNotEnoughYet) {
+  Plan plan = PainPlan();
+  plan.magnesium_first = {true, false, true};
+  std::vector<Entry> entries;
+  for (int d = 0; d < 28; ++d) {
+    const Date day = plan.start + std::chrono::days{d};
+    entries.push_back(Rating(day, d < 14 ? 3 : 5));
+    if (d < 14) entries.push_back(Dose(day));
+  }
+  Report r = BuildReport(plan, entries, plan.start + std::chrono::days{27}, 320);
+  EXPECT_EQ(r.analysis.verdict, Verdict::kNotEnoughData);
+  EXPECT_EQ(r.adherence.magnesium_days, 14);
+  EXPECT_EQ(r.adherence.magnesium_days_dosed, 14);
+  EXPECT_EQ(r.adherence.off_days_dosed, 0);
+  EXPECT_THAT(r.conclusion, HasSubstr("Not enough data yet: 1 of 3 pairs are complete"));
+  const std::string text = RenderReportText(r);
+  EXPECT_THAT(text, HasSubstr("Effect: needs at least two complete pairs."));
+  EXPECT_THAT(TimelineSvg(r), HasSubstr("<svg"));
+  EXPECT_THAT(IntakeSvg(r), HasSubstr("RDA 320 mg"));
+}
+
+TEST(ReportTest, CompleteTrialGivesAnEstimate) {
+  Plan plan = PainPlan();
+  plan.magnesium_first = {true, false, true};
+  std::vector<Entry> entries;
+  const Design design = plan.ToDesign();
+  for (int d = 0; d < design.total_days(); ++d) {
+    const Date day = plan.start + std::chrono::days{d};
+    // On magnesium pain is 2 or 3; off it is 6 or 7.
+    entries.push_back(Rating(day, (design.OnMagnesium(d) ? 2 : 6) + d % 2));
+  }
+  Entry side;
+  side.date = plan.start + std::chrono::days{3};
+  side.kind = EntryKind::kSideEffect;
+  side.label = "loose stools";
+  entries.push_back(side);
+  Report r = BuildReport(plan, entries, plan.end(), std::nullopt);
+  ASSERT_TRUE(r.analysis.estimate.has_value());
+  EXPECT_EQ(r.analysis.verdict, Verdict::kBenefit);
+  EXPECT_EQ(r.side_effects.size(), 1u);
+  EXPECT_TRUE(r.side_effects[0].magnesium);
+  EXPECT_THAT(RenderReportText(r),
+              HasSubstr("Effect (lower better on magnesium; positive = better): +4.00 points"));
+  EXPECT_THAT(ReportToJson(r), HasSubstr("\"verdict\": \"benefit\""));
+  EXPECT_EQ(IntakeSvg(r), "");
+}
+
+}  // namespace
+}  // namespace mg::trial
