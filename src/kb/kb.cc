@@ -1,0 +1,329 @@
+// Enum spellings and the lookup index of KnowledgeBase.
+#include "kb/kb.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/text.h"
+
+namespace mg::kb {
+namespace {
+
+template <typename T>
+const T* Lookup(const std::vector<T>& items, const std::unordered_map<std::string, size_t>& index,
+                std::string_view key) {
+  const auto it = index.find(NormalizeName(key));
+  return it == index.end() ? nullptr : &items[it->second];
+}
+
+// Adds every name of an entity; the first entity to claim a key keeps it (the loader rejects
+// clashes, so this only matters for hand-built bases).
+void AddKeys(std::unordered_map<std::string, size_t>& index, size_t position,
+             const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    const std::string key = NormalizeName(name);
+    if (!key.empty()) index.emplace(key, position);
+  }
+}
+
+std::vector<std::string> Names(const std::string& id, const std::string& name,
+                               const std::vector<std::string>& aliases) {
+  std::vector<std::string> names = {id, name};
+  names.insert(names.end(), aliases.begin(), aliases.end());
+  return names;
+}
+
+}  // namespace
+
+std::string_view ToString(Verdict v) {
+  switch (v) {
+    case Verdict::kEffective:
+      return "effective";
+    case Verdict::kPossiblyEffective:
+      return "possibly_effective";
+    case Verdict::kInsufficientEvidence:
+      return "insufficient_evidence";
+    case Verdict::kLikelyIneffective:
+      return "likely_ineffective";
+    case Verdict::kNotStudied:
+      return "not_studied";
+  }
+  return "?";
+}
+
+std::string_view ToString(Certainty c) {
+  switch (c) {
+    case Certainty::kHigh:
+      return "high";
+    case Certainty::kModerate:
+      return "moderate";
+    case Certainty::kLow:
+      return "low";
+    case Certainty::kVeryLow:
+      return "very_low";
+  }
+  return "?";
+}
+
+std::string_view ToString(Urgency u) {
+  switch (u) {
+    case Urgency::kEmergency:
+      return "emergency";
+    case Urgency::kSoon:
+      return "soon";
+    case Urgency::kRoutine:
+      return "routine";
+  }
+  return "?";
+}
+
+std::string_view ToString(Route r) {
+  switch (r) {
+    case Route::kOral:
+      return "oral";
+    case Route::kTopical:
+      return "topical";
+    case Route::kBath:
+      return "bath";
+    case Route::kIntravenous:
+      return "intravenous";
+    case Route::kFood:
+      return "food";
+  }
+  return "?";
+}
+
+std::string_view ToString(Level l) {
+  switch (l) {
+    case Level::kLow:
+      return "low";
+    case Level::kMedium:
+      return "medium";
+    case Level::kHigh:
+      return "high";
+  }
+  return "?";
+}
+
+std::string_view ToString(ContraindicationAction a) {
+  switch (a) {
+    case ContraindicationAction::kNoSupplement:
+      return "no_supplement";
+    case ContraindicationAction::kClinicianFirst:
+      return "clinician_first";
+    case ContraindicationAction::kCaution:
+      return "caution";
+    case ContraindicationAction::kNote:
+      return "note";
+  }
+  return "?";
+}
+
+std::string_view ToString(InteractionAction a) {
+  switch (a) {
+    case InteractionAction::kSeparate:
+      return "separate";
+    case InteractionAction::kClinicianReview:
+      return "clinician_review";
+    case InteractionAction::kMonitor:
+      return "monitor";
+  }
+  return "?";
+}
+
+std::string_view ToString(LaxativePreference p) {
+  switch (p) {
+    case LaxativePreference::kNone:
+      return "none";
+    case LaxativePreference::kAvoid:
+      return "avoid";
+    case LaxativePreference::kWelcome:
+      return "welcome";
+  }
+  return "?";
+}
+
+std::string_view ToString(MechanismStatus s) {
+  switch (s) {
+    case MechanismStatus::kCorrect:
+      return "correct";
+    case MechanismStatus::kWrong:
+      return "wrong";
+    case MechanismStatus::kUnproven:
+      return "unproven";
+  }
+  return "?";
+}
+
+std::string_view Describe(Verdict v) {
+  switch (v) {
+    case Verdict::kEffective:
+      return "effective";
+    case Verdict::kPossiblyEffective:
+      return "possibly effective";
+    case Verdict::kInsufficientEvidence:
+      return "insufficient evidence";
+    case Verdict::kLikelyIneffective:
+      return "likely ineffective";
+    case Verdict::kNotStudied:
+      return "not studied";
+  }
+  return "?";
+}
+
+std::string_view Describe(Certainty c) {
+  switch (c) {
+    case Certainty::kHigh:
+      return "high";
+    case Certainty::kModerate:
+      return "moderate";
+    case Certainty::kLow:
+      return "low";
+    case Certainty::kVeryLow:
+      return "very low";
+  }
+  return "?";
+}
+
+void KnowledgeBase::Reindex() {
+  for (Index* index :
+       {&condition_index_, &form_index_, &diagnosis_index_, &interaction_index_, &medicine_index_,
+        &contraindication_index_, &red_flag_index_, &measure_index_, &mechanism_index_,
+        &side_effect_index_, &citation_index_, &finding_index_}) {
+    index->clear();
+  }
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    const Condition& c = conditions[i];
+    AddKeys(condition_index_, i, Names(c.id, c.name, c.aliases));
+  }
+  for (size_t i = 0; i < forms.size(); ++i) {
+    AddKeys(form_index_, i, Names(forms[i].id, forms[i].name, forms[i].aliases));
+  }
+  for (size_t i = 0; i < diagnoses.size(); ++i) {
+    AddKeys(diagnosis_index_, i, Names(diagnoses[i].id, diagnoses[i].name, diagnoses[i].aliases));
+  }
+  for (size_t i = 0; i < interactions.size(); ++i) {
+    AddKeys(interaction_index_, i, {interactions[i].id});
+    for (const Medicine& m : interactions[i].medicines) {
+      AddKeys(medicine_index_, i, Names(m.generic, m.generic, m.brands));
+    }
+  }
+  for (size_t i = 0; i < contraindications.size(); ++i) {
+    AddKeys(contraindication_index_, i, {contraindications[i].id});
+  }
+  for (size_t i = 0; i < red_flags.size(); ++i) {
+    AddKeys(red_flag_index_, i, {red_flags[i].id, red_flags[i].name});
+  }
+  for (size_t i = 0; i < measures.size(); ++i) AddKeys(measure_index_, i, {measures[i].id});
+  for (size_t i = 0; i < mechanisms.size(); ++i) {
+    AddKeys(mechanism_index_, i, {mechanisms[i].id, mechanisms[i].name});
+  }
+  for (size_t i = 0; i < side_effects.size(); ++i) {
+    AddKeys(side_effect_index_, i, {side_effects[i].id, side_effects[i].name});
+  }
+  for (size_t i = 0; i < citations.size(); ++i) AddKeys(citation_index_, i, {citations[i].id});
+  for (size_t i = 0; i < findings.size(); ++i) AddKeys(finding_index_, i, {findings[i].id});
+}
+
+const Condition* KnowledgeBase::FindCondition(std::string_view q) const {
+  return Lookup(conditions, condition_index_, q);
+}
+const Form* KnowledgeBase::FindForm(std::string_view q) const {
+  return Lookup(forms, form_index_, q);
+}
+const Diagnosis* KnowledgeBase::FindDiagnosis(std::string_view q) const {
+  return Lookup(diagnoses, diagnosis_index_, q);
+}
+const Interaction* KnowledgeBase::FindInteraction(std::string_view q) const {
+  return Lookup(interactions, interaction_index_, q);
+}
+const Interaction* KnowledgeBase::FindMedicine(std::string_view q) const {
+  return Lookup(interactions, medicine_index_, q);
+}
+const Contraindication* KnowledgeBase::FindContraindication(std::string_view q) const {
+  return Lookup(contraindications, contraindication_index_, q);
+}
+const RedFlag* KnowledgeBase::FindRedFlag(std::string_view q) const {
+  return Lookup(red_flags, red_flag_index_, q);
+}
+const Measure* KnowledgeBase::FindMeasure(std::string_view q) const {
+  return Lookup(measures, measure_index_, q);
+}
+const Mechanism* KnowledgeBase::FindMechanism(std::string_view q) const {
+  return Lookup(mechanisms, mechanism_index_, q);
+}
+const SideEffect* KnowledgeBase::FindSideEffect(std::string_view q) const {
+  return Lookup(side_effects, side_effect_index_, q);
+}
+const Citation* KnowledgeBase::FindCitation(std::string_view q) const {
+  return Lookup(citations, citation_index_, q);
+}
+const Finding* KnowledgeBase::FindFinding(std::string_view q) const {
+  return Lookup(findings, finding_index_, q);
+}
+
+std::vector<std::string> KnowledgeBase::SuggestConditions(std::string_view query,
+                                                          size_t limit) const {
+  std::vector<std::string> candidates;
+  for (const Condition& c : conditions) {
+    for (const auto& n : Names(c.id, c.name, c.aliases)) candidates.push_back(n);
+  }
+  return CloseMatches(query, candidates, limit);
+}
+
+std::vector<std::string> KnowledgeBase::SuggestMedicines(std::string_view query,
+                                                         size_t limit) const {
+  std::vector<std::string> candidates;
+  for (const Interaction& i : interactions) {
+    for (const Medicine& m : i.medicines) {
+      candidates.push_back(m.generic);
+      candidates.insert(candidates.end(), m.brands.begin(), m.brands.end());
+    }
+  }
+  return CloseMatches(query, candidates, limit);
+}
+
+std::vector<std::string> KnowledgeBase::SuggestDiagnoses(std::string_view query,
+                                                         size_t limit) const {
+  std::vector<std::string> candidates;
+  for (const Diagnosis& d : diagnoses) {
+    for (const auto& n : Names(d.id, d.name, d.aliases)) candidates.push_back(n);
+  }
+  return CloseMatches(query, candidates, limit);
+}
+
+std::vector<const Finding*> KnowledgeBase::FindingsFor(std::string_view condition_id) const {
+  std::vector<const Finding*> out;
+  for (const Finding& f : findings) {
+    if (f.condition_id == condition_id) out.push_back(&f);
+  }
+  return out;
+}
+
+std::vector<const Measure*> KnowledgeBase::MeasuresFor(std::string_view condition_id) const {
+  std::vector<const Measure*> out;
+  for (const Measure& m : measures) {
+    if (m.condition_id == condition_id) out.push_back(&m);
+  }
+  return out;
+}
+
+std::vector<const RedFlag*> KnowledgeBase::RedFlagsFor(std::string_view condition_id) const {
+  std::vector<const RedFlag*> out;
+  for (const RedFlag& r : red_flags) {
+    if (std::find(r.condition_ids.begin(), r.condition_ids.end(), condition_id) !=
+        r.condition_ids.end()) {
+      out.push_back(&r);
+    }
+  }
+  return out;
+}
+
+const Finding* KnowledgeBase::OralFinding(std::string_view condition_id) const {
+  for (const Finding& f : findings) {
+    if (f.condition_id == condition_id && f.route == Route::kOral) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace mg::kb

@@ -1,0 +1,321 @@
+// The knowledge base: what is actually known about magnesium for muscle, leg and nerve complaints.
+//
+// Every claim lives as data in data/kb/*.toml (embedded into the binary; `--kb DIR` overrides)
+// and is loaded into the plain structs below: conditions with their common names, evidence
+// findings (condition x route -> verdict + GRADE-style certainty + dose studied + citations),
+// forms and routes, mechanisms (correct ones and the common wrong versions), medicine
+// interactions with machine-readable spacing, contraindications with machine-readable triggers
+// and actions, red flags with urgency, complementary measures with their own grades, side
+// effects, recognised diagnoses and citations. LoadKnowledgeBase() validates everything (unknown
+// keys, missing fields, duplicate ids, dangling references, uncited findings, values outside the
+// allowed sets) and fails with `file:line: message` errors.
+//
+// The plan engine reads this base; it never edits it. A loaded KnowledgeBase is immutable in
+// practice: all lookup helpers are const and safe to call from many threads at once.
+//
+// Example:
+//   auto kb = mg::kb::LoadKnowledgeBase(std::nullopt);            // embedded data
+//   if (!kb.ok()) return kb.error();
+//   const mg::kb::Condition* rls = kb->FindCondition("restless legs");
+//   const mg::kb::Finding* oral = kb->OralFinding(rls->id);       // verdict, dose, citations
+#ifndef MGADVISOR_KB_KB_H_
+#define MGADVISOR_KB_KB_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/data_files.h"
+#include "core/error.h"
+
+namespace mg::kb {
+
+// ---- Closed value sets. Each has a stable snake_case spelling used in the TOML and the JSON. ----
+
+enum class Verdict {
+  kEffective,             // Consistent benefit in RCTs / reviews, at least moderate certainty.
+  kPossiblyEffective,     // Some positive RCTs; low certainty or inconsistent.
+  kInsufficientEvidence,  // Too few or too weak studies to say.
+  kLikelyIneffective,     // Good-quality evidence of no meaningful benefit.
+  kNotStudied,            // No trials found.
+};
+
+enum class Certainty { kHigh, kModerate, kLow, kVeryLow };  // GRADE-style.
+
+enum class Urgency { kEmergency, kSoon, kRoutine };  // Emergency = now; soon = within days.
+
+enum class Route { kOral, kTopical, kBath, kIntravenous, kFood };
+
+enum class Level { kLow, kMedium, kHigh };  // Used for diarrhoea risk and severities.
+
+enum class ContraindicationAction {
+  kNoSupplement,    // Do not suggest any magnesium supplement; refer.
+  kClinicianFirst,  // No supplement until a clinician has reviewed; refer.
+  kCaution,         // A supplement may be suggested within limits; show the caution.
+  kNote,            // Information only.
+};
+
+enum class InteractionAction {
+  kSeparate,         // Keep the spacing below between magnesium and the medicine.
+  kClinicianReview,  // Do not self-supplement without the prescriber's advice (spacing may apply).
+  kMonitor,          // Magnesium status may change; suggest checks; no spacing needed.
+};
+
+// What a diagnosis means for the choice of form (e.g. IBS-D: avoid laxative salts).
+enum class LaxativePreference { kNone, kAvoid, kWelcome };
+
+enum class MechanismStatus { kCorrect, kWrong, kUnproven };
+
+std::string_view ToString(Verdict v);  // "likely_ineffective"
+std::string_view ToString(Certainty c);
+std::string_view ToString(Urgency u);
+std::string_view ToString(Route r);
+std::string_view ToString(Level l);
+std::string_view ToString(ContraindicationAction a);
+std::string_view ToString(InteractionAction a);
+std::string_view ToString(LaxativePreference p);
+std::string_view ToString(MechanismStatus s);
+std::string_view Describe(Verdict v);    // "likely ineffective" (for people)
+std::string_view Describe(Certainty c);  // "very low"
+
+// ---- Entities. Ids are lower_snake_case, unique within their kind. ----
+
+struct Citation {
+  std::string id;  // e.g. "garrison_2020_cochrane"
+  std::string authors;
+  int year = 0;
+  std::string title;
+  std::string venue;  // Journal with volume/pages, or publisher / agency.
+  std::string doi;    // Optional ("" when none).
+  std::string pmid;   // Optional.
+  std::string url;    // Optional. At least one of doi, pmid, url is present.
+  std::string kind;   // "trial", "systematic_review", "guideline", "label", "review", ...
+  std::string note;   // Verification notes, e.g. what could not be checked.
+};
+
+struct Section {  // A titled paragraph of a condition page (e.g. deficiency: "Testing").
+  std::string heading;
+  std::string text;
+};
+
+struct Condition {
+  std::string id;                    // e.g. "restless_legs_syndrome"
+  std::string name;                  // "Restless legs syndrome"
+  std::vector<std::string> aliases;  // "RLS", "restless legs", "Willis-Ekbom disease", ...
+  std::string summary;               // Plain words: what it is and the bottom line on magnesium.
+  std::string what_helps;            // What the evidence supports instead of / beside magnesium.
+  bool night_time_symptoms = false;  // Symptoms mainly in the evening/night: dose in the evening.
+  std::vector<Section> sections;     // Extra detail (deficiency: symptoms, risk groups, testing).
+  std::vector<std::string> mechanism_ids;
+  std::vector<std::string> red_flag_ids;  // Red flags to ask about; derived by the loader from
+                                          // red_flags.toml (each red flag lists its conditions).
+  std::vector<std::string> citation_ids;  // Sources for the summary/sections (may be empty).
+};
+
+struct Finding {
+  std::string id;            // e.g. "night_cramps_oral"
+  std::string condition_id;  // Resolves to a Condition.
+  Route route = Route::kOral;
+  std::string intervention;           // "Oral magnesium (oxide, citrate)"
+  std::vector<std::string> form_ids;  // Forms studied, if known; resolve to Forms.
+  Verdict verdict = Verdict::kNotStudied;
+  std::optional<Certainty> certainty;            // Absent only when verdict is kNotStudied.
+  std::string population;                        // Who was studied.
+  std::string dose_text;                         // As studied, in words ("" when not studied).
+  std::optional<double> dose_elemental_mg_low;   // Elemental mg/day studied, when known.
+  std::optional<double> dose_elemental_mg_high;  // >= low; equal to low for a single dose.
+  std::string duration;                          // e.g. "4-8 weeks"
+  std::string summary;
+  std::vector<std::string> citation_ids;  // At least one, except for kNotStudied (still >= 1:
+                                          // the source that looked and found nothing).
+  std::string note;                       // Caveats, e.g. dose above the supplemental UL.
+};
+
+struct Form {
+  std::string id;  // e.g. "citrate", "epsom_bath", "topical_oil", "iv_sulfate", "food"
+  std::string name;
+  std::vector<std::string> aliases;  // "Epsom salt", "milk of magnesia", ...
+  Route route = Route::kOral;
+  std::vector<std::string> compound_ids;  // Compound catalogue ids (data/chem/compounds.toml).
+  bool self_care = true;                  // False: clinical use only (IV).
+  Level diarrhoea_risk = Level::kMedium;  // GI tolerance: low / medium / high diarrhoea risk.
+  bool laxative = false;                  // Used as / acts as a laxative at usual doses.
+  std::string absorption;                 // What is shown about absorption, in words.
+  std::string gi_tolerance;               // In words.
+  std::string typical_uses;
+  std::string evidence;  // The evidence for this form/route (e.g. how much skin absorption).
+  std::vector<std::string> citation_ids;
+};
+
+struct Medicine {
+  std::string generic;              // "alendronate"
+  std::vector<std::string> brands;  // "Fosamax", "Binosto"
+};
+
+struct Interaction {
+  std::string id;    // Interaction class, e.g. "bisphosphonates"
+  std::string name;  // "Oral bisphosphonates"
+  std::vector<Medicine> medicines;
+  std::string effect;     // What happens.
+  std::string mechanism;  // Why.
+  Level severity = Level::kMedium;
+  InteractionAction action = InteractionAction::kSeparate;
+  // Machine-readable spacing. Magnesium must be taken at least `mg_hours_before_medicine` hours
+  // before the medicine, or at least `mg_hours_after_medicine` hours after it. Absent = no
+  // spacing rule (e.g. monitoring-only interactions).
+  std::optional<double> mg_hours_before_medicine;
+  std::optional<double> mg_hours_after_medicine;
+  std::string management;  // The rule in words, as shown to people.
+  std::vector<std::string> citation_ids;
+  std::string note;
+};
+
+// A contraindication fires when every present field of its trigger holds for the person.
+struct Trigger {
+  std::optional<double> egfr_below;       // eGFR (mL/min/1.73 m2) strictly below this.
+  std::optional<int> ckd_stage_at_least;  // Known CKD stage >= this (1-5; 5 = kidney failure).
+  std::optional<std::string> diagnosis;   // Resolves to a Diagnosis id (e.g. "myasthenia_gravis").
+  bool pregnancy = false;                 // Fires when pregnant.
+  bool lactation = false;                 // Fires when breastfeeding.
+  std::optional<double> age_below_years;  // Age strictly below this (0.5 = six months).
+};
+
+struct Contraindication {
+  std::string id;  // e.g. "egfr_below_30"
+  std::string name;
+  Trigger trigger;
+  ContraindicationAction action = ContraindicationAction::kNote;
+  std::optional<Urgency> referral;  // Referral urgency; present for kNoSupplement/kClinicianFirst.
+  std::string reason;               // Why, in words (shown to people and clinicians).
+  std::string advice;               // What to do instead.
+  std::optional<double> max_supplemental_mg;  // For kCaution: a lower ceiling than the UL, if any.
+  std::vector<std::string> citation_ids;
+};
+
+struct Diagnosis {  // Other diagnoses a profile may list.
+  std::string id;   // e.g. "ibs_d", "myasthenia_gravis", "heart_block", "ckd", "constipation"
+  std::string name;
+  std::vector<std::string> aliases;
+  LaxativePreference laxative = LaxativePreference::kNone;
+  std::string condition_id;  // Optional: the Condition page with more detail ("" when none).
+  std::string note;
+};
+
+struct RedFlag {
+  std::string id;  // e.g. "dvt_signs"
+  std::string name;
+  std::string pattern;   // The symptom pattern, in words.
+  std::string question;  // How to ask a person about it ("Is one calf swollen, warm or red?").
+  Urgency urgency = Urgency::kRoutine;
+  std::vector<std::string> condition_ids;  // Complaints it applies to.
+  std::string action;                      // What to do.
+  std::vector<std::string> citation_ids;   // May be empty for conservative standard triage
+  std::string note;                        // rules; `note` then says so.
+};
+
+struct Measure {   // A complementary (non-magnesium) measure for one condition.
+  std::string id;  // e.g. "rls_iron_studies"
+  std::string condition_id;
+  std::string name;
+  std::string advice;  // What to do, concretely.
+  Verdict verdict = Verdict::kInsufficientEvidence;
+  std::optional<Certainty> certainty;     // Absent only when verdict is kNotStudied.
+  std::string summary;                    // The evidence in words.
+  std::vector<std::string> citation_ids;  // May be empty only with verdict kNotStudied.
+  std::string note;
+};
+
+struct SideEffect {
+  std::string id;  // e.g. "osmotic_diarrhoea", "hypermagnesaemia"
+  std::string name;
+  std::vector<std::string> form_ids;                 // Forms it mostly concerns (empty = any form).
+  std::string dose;                                  // When it appears, in words.
+  std::optional<double> onset_elemental_mg_per_day;  // Typical onset, when known.
+  std::vector<std::string> symptoms;
+  std::vector<std::string> at_risk;  // Who is at risk.
+  std::string action;                // What to do.
+  bool toxicity = false;             // True for signs of too much magnesium.
+  std::vector<std::string> citation_ids;
+};
+
+struct Mechanism {
+  std::string id;
+  std::string name;
+  MechanismStatus status = MechanismStatus::kCorrect;
+  std::string statement;    // The claim as stated (for wrong ones: the common wrong version).
+  std::string correction;   // For kWrong / kUnproven: what is actually true.
+  std::string relevance;    // What it does and does not imply for supplements.
+  std::string corrects_id;  // For kWrong: the correct Mechanism it is a distortion of ("" if none).
+  std::vector<std::string> citation_ids;
+};
+
+// The whole base. Vectors keep file order (files sorted by name). Lookups go through an index
+// built by Reindex(); LoadKnowledgeBase() calls it. If you build or edit a base by hand (tests),
+// call Reindex() afterwards.
+struct KnowledgeBase {
+  std::vector<Citation> citations;
+  std::vector<Condition> conditions;
+  std::vector<Finding> findings;
+  std::vector<Form> forms;
+  std::vector<Interaction> interactions;
+  std::vector<Contraindication> contraindications;
+  std::vector<Diagnosis> diagnoses;
+  std::vector<RedFlag> red_flags;
+  std::vector<Measure> measures;
+  std::vector<SideEffect> side_effects;
+  std::vector<Mechanism> mechanisms;
+
+  void Reindex();
+
+  // Lookups by id, or (where the kind has names) by name or alias, compared after
+  // NormalizeName() ("Restless-Legs" == "restless legs"). nullptr when not found.
+  const Condition* FindCondition(std::string_view id_or_name) const;
+  const Form* FindForm(std::string_view id_or_name) const;
+  const Diagnosis* FindDiagnosis(std::string_view id_or_name) const;
+  const Interaction* FindInteraction(std::string_view id) const;
+  // A medicine by generic or brand name -> its interaction class.
+  const Interaction* FindMedicine(std::string_view name) const;
+  const Contraindication* FindContraindication(std::string_view id) const;
+  const RedFlag* FindRedFlag(std::string_view id_or_name) const;
+  const Measure* FindMeasure(std::string_view id) const;
+  const Mechanism* FindMechanism(std::string_view id_or_name) const;
+  const SideEffect* FindSideEffect(std::string_view id_or_name) const;
+  const Citation* FindCitation(std::string_view id) const;
+  const Finding* FindFinding(std::string_view id) const;
+
+  // "Did you mean" candidates (ids, names, aliases) for a failed lookup; at most `limit`.
+  std::vector<std::string> SuggestConditions(std::string_view query, size_t limit = 5) const;
+  std::vector<std::string> SuggestMedicines(std::string_view query, size_t limit = 5) const;
+  std::vector<std::string> SuggestDiagnoses(std::string_view query, size_t limit = 5) const;
+
+  // All findings / measures / red flags for a condition id, in file order.
+  std::vector<const Finding*> FindingsFor(std::string_view condition_id) const;
+  std::vector<const Measure*> MeasuresFor(std::string_view condition_id) const;
+  std::vector<const RedFlag*> RedFlagsFor(std::string_view condition_id) const;
+  // The finding for oral magnesium supplements for this condition (at most one per condition
+  // and route is allowed), or nullptr.
+  const Finding* OralFinding(std::string_view condition_id) const;
+
+ private:
+  using Index = std::unordered_map<std::string, size_t>;  // Normalised key -> vector position.
+  Index condition_index_, form_index_, diagnosis_index_, interaction_index_, medicine_index_,
+      contraindication_index_, red_flag_index_, measure_index_, mechanism_index_,
+      side_effect_index_, citation_index_, finding_index_;
+};
+
+// Loads and validates data/kb/*.toml: the embedded copy, or the .toml files directly in `dir`.
+// Errors: kNotFound when `dir` does not exist or holds no .toml file; kDataError when any file is
+// invalid: the message lists every problem, one `file:line: message` per line, in file order.
+Result<KnowledgeBase> LoadKnowledgeBase(const std::optional<std::string>& dir);
+
+// The same from files already in memory (names are used in messages). Exposed for tests.
+Result<KnowledgeBase> ParseKnowledgeBase(const std::vector<DataFile>& files);
+
+// Every problem found in the files, one `file:line: message` each (empty when clean).
+std::vector<std::string> LintKnowledgeBase(const std::vector<DataFile>& files);
+
+}  // namespace mg::kb
+
+#endif  // MGADVISOR_KB_KB_H_

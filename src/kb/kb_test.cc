@@ -1,0 +1,248 @@
+// The embedded knowledge base: it lints clean, holds everything issue 3 names, and every id it
+// refers to resolves.
+#include "kb/kb.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace mg::kb {
+namespace {
+
+const KnowledgeBase& Embedded() {
+  static const KnowledgeBase* kb = [] {
+    auto loaded = LoadKnowledgeBase(std::nullopt);
+    EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
+    return new KnowledgeBase(loaded.ok() ? std::move(loaded).value() : KnowledgeBase{});
+  }();
+  return *kb;
+}
+
+TEST(EmbeddedKb, LintsClean) {
+  auto files = LoadDataFiles("kb", ".toml", std::nullopt);
+  ASSERT_TRUE(files.ok()) << files.error().message;
+  EXPECT_THAT(LintKnowledgeBase(*files), ::testing::IsEmpty());
+}
+
+TEST(EmbeddedKb, HasEveryRequiredCondition) {
+  for (const char* id :
+       {"it_band_syndrome", "restless_legs_syndrome", "nocturnal_leg_cramps",
+        "pregnancy_leg_cramps", "exercise_cramps", "muscle_tension", "post_exercise_soreness",
+        "insomnia", "anxiety_stress", "migraine", "nerve_pain", "osteoarthritis", "fibromyalgia",
+        "chronic_pain", "constipation", "magnesium_deficiency"}) {
+    const Condition* c = Embedded().FindCondition(id);
+    ASSERT_NE(c, nullptr) << id;
+    EXPECT_FALSE(c->aliases.empty()) << id;
+    EXPECT_FALSE(Embedded().FindingsFor(id).empty()) << id << " has no finding";
+    EXPECT_FALSE(Embedded().MeasuresFor(id).empty()) << id << " has no complementary measure";
+  }
+}
+
+TEST(EmbeddedKb, FindsConditionsByCommonName) {
+  const KnowledgeBase& kb = Embedded();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"RLS", "restless_legs_syndrome"},
+      {"restless legs", "restless_legs_syndrome"},
+      {"Restless-Legs", "restless_legs_syndrome"},
+      {"ITBS", "it_band_syndrome"},
+      {"leg cramps", "nocturnal_leg_cramps"},
+      {"DOMS", "post_exercise_soreness"},
+      {"sciatica", "nerve_pain"},
+      {"hypomagnesemia", "magnesium_deficiency"},
+      {"joint pain", "osteoarthritis"}};
+  for (const auto& [query, id] : cases) {
+    const Condition* c = kb.FindCondition(query);
+    ASSERT_NE(c, nullptr) << query;
+    EXPECT_EQ(c->id, id) << query;
+  }
+  EXPECT_EQ(kb.FindCondition("unicorn cramps"), nullptr);
+  EXPECT_THAT(kb.SuggestConditions("restles legs"), ::testing::Contains("restless legs"));
+}
+
+TEST(EmbeddedKb, EpsomSaltIsABathForm) {
+  const Form* f = Embedded().FindForm("Epsom salt");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->id, "epsom_bath");
+  EXPECT_EQ(f->route, Route::kBath);
+}
+
+TEST(EmbeddedKb, EveryFindingAndMeasureIsCitedAndGraded) {
+  const KnowledgeBase& kb = Embedded();
+  ASSERT_FALSE(kb.findings.empty());
+  for (const Finding& f : kb.findings) {
+    EXPECT_FALSE(f.citation_ids.empty()) << f.id;
+    EXPECT_EQ(f.certainty.has_value(), f.verdict != Verdict::kNotStudied) << f.id;
+    if (f.dose_elemental_mg_low) {
+      EXPECT_LE(*f.dose_elemental_mg_low, *f.dose_elemental_mg_high);
+    }
+  }
+  for (const Measure& m : kb.measures) {
+    if (m.verdict != Verdict::kNotStudied) {
+      EXPECT_FALSE(m.citation_ids.empty()) << m.id;
+    }
+  }
+}
+
+TEST(EmbeddedKb, EveryReferencedIdResolves) {
+  const KnowledgeBase& kb = Embedded();
+  auto cited = [&kb](const std::vector<std::string>& ids, const std::string& who) {
+    for (const auto& id : ids) EXPECT_NE(kb.FindCitation(id), nullptr) << who << " -> " << id;
+  };
+  for (const Condition& c : kb.conditions) {
+    cited(c.citation_ids, c.id);
+    for (const auto& id : c.mechanism_ids) EXPECT_NE(kb.FindMechanism(id), nullptr) << id;
+    for (const auto& id : c.red_flag_ids) EXPECT_NE(kb.FindRedFlag(id), nullptr) << id;
+  }
+  for (const Finding& f : kb.findings) {
+    cited(f.citation_ids, f.id);
+    EXPECT_NE(kb.FindCondition(f.condition_id), nullptr) << f.id;
+    for (const auto& id : f.form_ids) EXPECT_NE(kb.FindForm(id), nullptr) << f.id << " " << id;
+  }
+  for (const Form& f : kb.forms) cited(f.citation_ids, f.id);
+  for (const Interaction& i : kb.interactions) cited(i.citation_ids, i.id);
+  for (const Contraindication& c : kb.contraindications) {
+    cited(c.citation_ids, c.id);
+    if (c.trigger.diagnosis) {
+      EXPECT_NE(kb.FindDiagnosis(*c.trigger.diagnosis), nullptr) << c.id;
+    }
+  }
+  for (const RedFlag& r : kb.red_flags) {
+    cited(r.citation_ids, r.id);
+    for (const auto& id : r.condition_ids) EXPECT_NE(kb.FindCondition(id), nullptr) << r.id;
+  }
+  for (const Measure& m : kb.measures) {
+    cited(m.citation_ids, m.id);
+    EXPECT_NE(kb.FindCondition(m.condition_id), nullptr) << m.id;
+  }
+  for (const SideEffect& s : kb.side_effects) {
+    cited(s.citation_ids, s.id);
+    for (const auto& id : s.form_ids) EXPECT_NE(kb.FindForm(id), nullptr) << s.id;
+  }
+  for (const Mechanism& m : kb.mechanisms) {
+    cited(m.citation_ids, m.id);
+    if (!m.corrects_id.empty()) {
+      EXPECT_NE(kb.FindMechanism(m.corrects_id), nullptr) << m.id;
+    }
+  }
+  for (const Diagnosis& d : kb.diagnoses) {
+    if (!d.condition_id.empty()) {
+      EXPECT_NE(kb.FindCondition(d.condition_id), nullptr) << d.id;
+    }
+  }
+}
+
+TEST(EmbeddedKb, NightCrampsSayNo) {
+  // Cochrane (Garrison 2020): magnesium is unlikely to prevent idiopathic night cramps.
+  const Finding* f = Embedded().OralFinding("nocturnal_leg_cramps");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->verdict, Verdict::kLikelyIneffective);
+  EXPECT_THAT(f->citation_ids, ::testing::Contains("garrison_2020_cochrane"));
+}
+
+TEST(EmbeddedKb, NightTimeConditionsAreFlagged) {
+  for (const char* id : {"restless_legs_syndrome", "nocturnal_leg_cramps", "insomnia"}) {
+    EXPECT_TRUE(Embedded().FindCondition(id)->night_time_symptoms) << id;
+  }
+  EXPECT_FALSE(Embedded().FindCondition("it_band_syndrome")->night_time_symptoms);
+}
+
+TEST(EmbeddedKb, MedicinesMapToInteractionClassesByGenericAndBrand) {
+  const KnowledgeBase& kb = Embedded();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"alendronate", "bisphosphonates"},
+      {"Fosamax", "bisphosphonates"},
+      {"doxycycline", "tetracyclines"},
+      {"Cipro", "quinolones"},
+      {"moxifloxacin", "moxifloxacin"},
+      {"Synthroid", "levothyroxine"},
+      {"Neurontin", "gabapentin"},
+      {"Tivicay", "dolutegravir"},
+      {"Biktarvy", "bictegravir"},
+      {"Isentress", "raltegravir"},
+      {"penicillamine", "penicillamine"},
+      {"Lasix", "loop_thiazide_diuretics"},
+      {"hydrochlorothiazide", "loop_thiazide_diuretics"},
+      {"spironolactone", "potassium_sparing_diuretics"},
+      {"Nexium", "proton_pump_inhibitors"},
+      {"omeprazole", "proton_pump_inhibitors"},
+      {"digoxin", "digoxin"}};
+  for (const auto& [name, id] : cases) {
+    const Interaction* i = kb.FindMedicine(name);
+    ASSERT_NE(i, nullptr) << name;
+    EXPECT_EQ(i->id, id) << name;
+  }
+  EXPECT_EQ(kb.FindMedicine("paracetamol"), nullptr);
+  EXPECT_THAT(kb.SuggestMedicines("alendronat"), ::testing::Contains("alendronate"));
+}
+
+TEST(EmbeddedKb, SpacingRulesAreMachineReadable) {
+  const KnowledgeBase& kb = Embedded();
+  for (const Interaction& i : kb.interactions) {
+    if (i.action == InteractionAction::kSeparate) {
+      ASSERT_TRUE(i.mg_hours_before_medicine.has_value()) << i.id;
+      EXPECT_GT(*i.mg_hours_before_medicine, 0) << i.id;
+      EXPECT_GT(*i.mg_hours_after_medicine, 0) << i.id;
+    }
+  }
+  const Interaction* cipro = kb.FindMedicine("ciprofloxacin");
+  EXPECT_EQ(cipro->mg_hours_before_medicine, 6);
+  EXPECT_EQ(cipro->mg_hours_after_medicine, 2);
+}
+
+TEST(EmbeddedKb, ContraindicationTriggersThePlanNeeds) {
+  const KnowledgeBase& kb = Embedded();
+  const Contraindication* egfr = kb.FindContraindication("egfr_below_30");
+  ASSERT_NE(egfr, nullptr);
+  EXPECT_EQ(egfr->trigger.egfr_below, 30);
+  EXPECT_EQ(egfr->action, ContraindicationAction::kNoSupplement);
+  EXPECT_TRUE(egfr->referral.has_value());
+  for (const char* diagnosis : {"myasthenia_gravis", "heart_block", "dialysis", "ckd"}) {
+    bool found = false;
+    for (const Contraindication& c : kb.contraindications) {
+      found |= c.trigger.diagnosis == diagnosis;
+    }
+    EXPECT_TRUE(found) << diagnosis;
+  }
+  const Contraindication* infants = kb.FindContraindication("infants");
+  ASSERT_NE(infants, nullptr);
+  EXPECT_EQ(infants->action, ContraindicationAction::kNoSupplement);
+  for (const Contraindication& c : kb.contraindications) {
+    if (c.action == ContraindicationAction::kNoSupplement ||
+        c.action == ContraindicationAction::kClinicianFirst) {
+      EXPECT_TRUE(c.referral.has_value()) << c.id;
+    }
+  }
+}
+
+TEST(EmbeddedKb, DiagnosesCarryLaxativePreference) {
+  const KnowledgeBase& kb = Embedded();
+  ASSERT_NE(kb.FindDiagnosis("IBS-D"), nullptr);
+  EXPECT_EQ(kb.FindDiagnosis("IBS-D")->laxative, LaxativePreference::kAvoid);
+  EXPECT_EQ(kb.FindDiagnosis("constipation")->laxative, LaxativePreference::kWelcome);
+  EXPECT_EQ(kb.FindDiagnosis("MG")->id, "myasthenia_gravis");
+}
+
+TEST(EmbeddedKb, FormsLinkCompoundsAndRoutes) {
+  const KnowledgeBase& kb = Embedded();
+  std::set<Route> routes;
+  for (const Form& f : kb.forms) routes.insert(f.route);
+  EXPECT_EQ(routes.size(), 5u);
+  EXPECT_FALSE(kb.FindForm("intravenous")->self_care);
+  EXPECT_THAT(kb.FindForm("citrate")->compound_ids, ::testing::Contains("citrate_1to1"));
+  EXPECT_EQ(kb.FindForm("magnesium oxide")->diarrhoea_risk, Level::kHigh);
+  EXPECT_TRUE(kb.FindForm("milk of magnesia")->laxative);
+}
+
+TEST(EmbeddedKb, RedFlagsHaveUrgencyAndConditions) {
+  const KnowledgeBase& kb = Embedded();
+  const RedFlag* dvt = kb.FindRedFlag("dvt_signs");
+  ASSERT_NE(dvt, nullptr);
+  EXPECT_EQ(dvt->urgency, Urgency::kEmergency);
+  for (const RedFlag& r : kb.red_flags) EXPECT_FALSE(r.condition_ids.empty()) << r.id;
+  EXPECT_FALSE(kb.RedFlagsFor("it_band_syndrome").empty());
+  EXPECT_FALSE(kb.FindCondition("restless_legs_syndrome")->red_flag_ids.empty());
+}
+
+}  // namespace
+}  // namespace mg::kb
