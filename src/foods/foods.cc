@@ -197,8 +197,19 @@ Result<FoodDb> LoadFoods(const std::optional<std::string>& store_path) {
   if (!db.ok()) return db.error();
   auto embedded = LoadEmbeddedFoods();
   if (!embedded.ok()) return embedded.error();
+  // Foods of the curated table keep its name, tags, aliases and usual portion, so search and
+  // exclusions behave the same on an imported store.
   std::vector<Food> foods = db->foods();
-  for (Food& food : foods) food.common = embedded->FindBySource(food.source) != nullptr;
+  for (Food& food : foods) {
+    const Food* curated = embedded->FindBySource(food.source);
+    if (curated == nullptr) continue;
+    food.common = true;
+    if (food.usda_description.empty()) food.usda_description = food.name;
+    food.name = curated->name;
+    food.tags = curated->tags;
+    food.aliases = curated->aliases;
+    food.serving = curated->serving;
+  }
   FoodDb out(std::move(foods));
   out.set_origin(path);
   return out;
