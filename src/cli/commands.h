@@ -26,6 +26,7 @@ void RunCommand(CliContext& ctx, const std::function<Status()>& body);
 
 void RegisterChemCommands(CLI::App& app, CliContext& ctx);
 void RegisterDriCommands(CLI::App& app, CliContext& ctx);
+void RegisterKbCommands(CLI::App& app, CliContext& ctx);  // kb lint|list, explain
 void RegisterFoodsCommands(CLI::App& app, CliContext& ctx);  // foods search|richest|import, intake
 
 }  // namespace mg::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
 
   mg::cli::RegisterChemCommands(app, ctx);
   mg::cli::RegisterDriCommands(app, ctx);
+  mg::cli::RegisterKbCommands(app, ctx);
   mg::cli::RegisterFoodsCommands(app, ctx);
 
   try {

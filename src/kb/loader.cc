@@ -123,6 +123,8 @@ class EntryReader {
         line_(LineOf(table)),
         problems_(problems),
         references_(references) {
+    // Take the id early (validated later by Id()) so every message can name the entity.
+    if (const auto id = table_["id"].value<std::string>()) id_ = *id;
     for (const auto& [key, value] : table_) {
       if (!allowed.contains(std::string(key.str()))) {
         Report(LineOf(value), fmt::format("unknown key '{}' in {}", key.str(), Who()));
