@@ -4,11 +4,17 @@
 #define MGADVISOR_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "core/error.h"
+
+namespace mg::journal {
+class Store;
+}  // namespace mg::journal
 
 namespace mg::cli {
 
@@ -27,6 +33,13 @@ void RunCommand(CliContext& ctx, const std::function<Status()>& body);
 void RegisterChemCommands(CLI::App& app, CliContext& ctx);
 void RegisterDriCommands(CLI::App& app, CliContext& ctx);
 void RegisterKbCommands(CLI::App& app, CliContext& ctx);  // kb lint|list, explain
+void RegisterJournalCommands(CLI::App& app, CliContext& ctx);  // log ..., journal ...
+void RegisterTrialCommands(CLI::App& app, CliContext& ctx);    // trial plan|status|report
+
+// The journal for `--db PATH` (empty: the default path), with "today" from the system clock or
+// the MGADVISOR_TODAY environment variable (YYYY-MM-DD; for tests and demos).
+Result<std::unique_ptr<journal::Store>> OpenJournal(const std::string& db_flag);
+Result<std::chrono::sys_days> JournalToday();
 void RegisterFoodsCommands(CLI::App& app, CliContext& ctx);  // foods search|richest|import, intake
 
 }  // namespace mg::cli

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   mg::cli::RegisterChemCommands(app, ctx);
   mg::cli::RegisterDriCommands(app, ctx);
   mg::cli::RegisterKbCommands(app, ctx);
+  mg::cli::RegisterJournalCommands(app, ctx);
+  mg::cli::RegisterTrialCommands(app, ctx);
   mg::cli::RegisterFoodsCommands(app, ctx);
 
   try {

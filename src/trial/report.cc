@@ -39,11 +39,14 @@ std::string Conclusion(const Report& r) {
     case Verdict::kBenefit:
       return fmt::format(
           "Your {} was better on magnesium, and chance alone is an unlikely explanation (95 % "
-          "interval {} to {} {} better). The chance the benefit is at least the smallest change "
-          "people notice ({}) is {}. Unless the periods were blinded, expectation can produce "
-          "part of this.",
-          o.name, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit, mid,
-          Percent(a.estimate->prob_at_least_mid));
+          "interval {} to {} {} better). {} (the chance it is at least {}, the smallest change "
+          "people notice, is {}). Unless the periods were blinded, expectation can produce part "
+          "of this.",
+          o.name, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit,
+          a.estimate->prob_at_least_mid >= 0.5 ? "The benefit is probably large enough to notice"
+                                               : "But the benefit is probably smaller than people "
+                                                 "notice",
+          mid, Percent(a.estimate->prob_at_least_mid));
     case Verdict::kWorse:
       return fmt::format(
           "Your {} was worse on magnesium (95 % interval {} to {} {}). Magnesium does not seem to "

@@ -1,0 +1,373 @@
+// `mgadvisor log ...` and `mgadvisor journal show|export|import`: thin adapters over mg_journal.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "core/data_files.h"
+#include "core/numbers.h"
+#include "journal/export.h"
+#include "journal/journal.h"
+#include "journal/sqlite_store.h"
+
+namespace mg::cli {
+namespace {
+
+using journal::Entry;
+using journal::EntryKind;
+
+// Options every journal command shares.
+struct LogOptions {
+  std::string db;
+  std::string date = "today";
+  std::string note;
+};
+
+void AddDbOption(CLI::App* cmd, std::string& db) {
+  cmd->add_option("--db", db,
+                  "Journal database (default $XDG_DATA_HOME/mgadvisor/journal.db, or "
+                  "~/.local/share/mgadvisor/journal.db)");
+}
+
+Result<double> ParseField(std::string_view field, const std::string& text) {
+  auto v = ParseFiniteNumber(text);
+  if (!v) return InvalidArgument(fmt::format("{}: \"{}\" is not a finite number", field, text));
+  return *v;
+}
+
+Result<journal::Date> ParseDateFlag(const std::string& text, journal::Date today) {
+  if (text == "today") return today;
+  if (text == "yesterday") return today - std::chrono::days{1};
+  auto date = journal::ParseDate(text);
+  if (!date) {
+    return InvalidArgument(
+        fmt::format("--date: \"{}\" is not a date (YYYY-MM-DD, today or yesterday)", text));
+  }
+  return *date;
+}
+
+std::string Describe(const Entry& e) {
+  std::string what = journal::EntryKindName(e.kind);
+  if (!e.label.empty()) what += " " + e.label;
+  if (e.magnesium_mg) what += fmt::format(" {} mg Mg", FormatNumber(*e.magnesium_mg, 3));
+  if (e.value) what += fmt::format(" {}", FormatNumber(*e.value, 3));
+  if (e.intensity) what += fmt::format(" (worst {})", FormatNumber(*e.intensity, 3));
+  if (!e.irls_items.empty()) {
+    what += " items";
+    for (int s : e.irls_items) what += fmt::format(" {}", s);
+  }
+  if (!e.note.empty()) what += " — " + e.note;
+  return what;
+}
+
+Status WriteEntry(CliContext& ctx, const LogOptions& opts, Entry entry) {
+  auto store = OpenJournal(opts.db);
+  if (!store.ok()) return store.error();
+  auto today = JournalToday();
+  if (!today.ok()) return today.error();
+  auto date = ParseDateFlag(opts.date, *today);
+  if (!date.ok()) return date.error();
+  entry.date = *date;
+  entry.note = opts.note;
+  auto id = (*store)->Add(entry);
+  if (!id.ok()) return id.error();
+  entry.id = *id;
+  if (ctx.json) {
+    std::printf("%s\n", journal::EntryToJson(entry).c_str());
+  } else {
+    std::printf("Logged %s on %s (entry %lld).\n", Describe(entry).c_str(),
+                journal::FormatDate(entry.date).c_str(), static_cast<long long>(entry.id));
+  }
+  return {};
+}
+
+void AddLogCommon(CLI::App* cmd, LogOptions& opts) {
+  AddDbOption(cmd, opts.db);
+  cmd->add_option("--date", opts.date, "Day of the entry: YYYY-MM-DD, today (default), yesterday");
+  cmd->add_option("--note", opts.note, "Free note");
+}
+
+void RegisterLog(CLI::App& app, CliContext& ctx) {
+  CLI::App* log = app.add_subcommand("log", "Add an entry to the symptom journal");
+  log->require_subcommand(1);
+
+  for (EntryKind kind : {EntryKind::kFood, EntryKind::kSupplement}) {
+    struct Args {
+      LogOptions opts;
+      std::string name;
+      std::string mg;
+    };
+    auto args = std::make_shared<Args>();
+    const bool food = kind == EntryKind::kFood;
+    CLI::App* cmd =
+        log->add_subcommand(food ? "food" : "supplement",
+                            food ? "Something eaten" : "A supplement that is not a trial dose");
+    cmd->add_option("name", args->name, "What it was, e.g. \"pumpkin seeds 30 g\"")->required();
+    cmd->add_option("--mg", args->mg, "Its magnesium content in mg, when known");
+    AddLogCommon(cmd, args->opts);
+    cmd->callback([&ctx, args, kind] {
+      RunCommand(ctx, [&]() -> Status {
+        Entry e;
+        e.kind = kind;
+        e.label = args->name;
+        if (!args->mg.empty()) {
+          auto mg = ParseField("--mg", args->mg);
+          if (!mg.ok()) return mg.error();
+          e.magnesium_mg = *mg;
+        }
+        return WriteEntry(ctx, args->opts, e);
+      });
+    });
+  }
+
+  {
+    struct Args {
+      LogOptions opts;
+      std::string mg;
+      std::string form = "magnesium";
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = log->add_subcommand("dose", "A magnesium dose taken");
+    cmd->add_option("--mg", args->mg, "Elemental magnesium in mg")->required();
+    cmd->add_option("--form", args->form, "The compound, e.g. citrate, glycinate, oxide");
+    AddLogCommon(cmd, args->opts);
+    cmd->callback([&ctx, args] {
+      RunCommand(ctx, [&]() -> Status {
+        Entry e;
+        e.kind = EntryKind::kDose;
+        e.label = args->form;
+        auto mg = ParseField("--mg", args->mg);
+        if (!mg.ok()) return mg.error();
+        e.magnesium_mg = *mg;
+        return WriteEntry(ctx, args->opts, e);
+      });
+    });
+  }
+
+  {
+    struct Args {
+      LogOptions opts;
+      std::string scale;
+      std::string value;
+      std::vector<int> items;
+      std::string intensity;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = log->add_subcommand(
+        "symptom",
+        "A symptom rating: irls TOTAL (0-40) or irls --items (ten scores 0-4), cramps COUNT "
+        "--intensity WORST (0-10), pain NRS (0-10), sleep QUALITY (0 terrible - 10 excellent)");
+    cmd->add_option("scale", args->scale, "irls, cramps, pain or sleep")->required();
+    cmd->add_option("value", args->value, "The rating (IRLS total; cramps in the night; 0-10)");
+    cmd->add_option("--items", args->items, "IRLS: the ten item scores, 0-4 each")
+        ->delimiter(',')
+        ->expected(0, 10);
+    cmd->add_option("--intensity", args->intensity, "Cramps: the worst cramp's intensity, 0-10");
+    AddLogCommon(cmd, args->opts);
+    cmd->callback([&ctx, args] {
+      RunCommand(ctx, [&]() -> Status {
+        auto kind = journal::ParseEntryKind(args->scale);
+        if (!kind || !journal::IsSymptom(*kind)) {
+          return InvalidArgument(
+              fmt::format("scale: \"{}\" is not a symptom scale; use irls, cramps, pain or sleep",
+                          args->scale));
+        }
+        Entry e;
+        e.kind = *kind;
+        e.irls_items = args->items;
+        if (!args->value.empty()) {
+          auto v = ParseField(args->scale, args->value);
+          if (!v.ok()) return v.error();
+          e.value = *v;
+        } else if (*kind == EntryKind::kIrls && !e.irls_items.empty()) {
+          int total = 0;
+          for (int s : e.irls_items) total += s;
+          e.value = total;
+        } else {
+          return InvalidArgument(fmt::format("value: give the {} rating", args->scale));
+        }
+        if (!args->intensity.empty()) {
+          auto v = ParseField("--intensity", args->intensity);
+          if (!v.ok()) return v.error();
+          e.intensity = *v;
+        }
+        return WriteEntry(ctx, args->opts, e);
+      });
+    });
+  }
+
+  for (EntryKind kind : {EntryKind::kNote, EntryKind::kSideEffect}) {
+    struct Args {
+      LogOptions opts;
+      std::string text;
+    };
+    auto args = std::make_shared<Args>();
+    const bool note = kind == EntryKind::kNote;
+    CLI::App* cmd = log->add_subcommand(note ? "note" : "side-effect",
+                                        note ? "A free note" : "A side effect noticed");
+    cmd->add_option("text", args->text, note ? "The note" : "What, e.g. diarrhoea")->required();
+    AddDbOption(cmd, args->opts.db);
+    cmd->add_option("--date", args->opts.date, "Day: YYYY-MM-DD, today (default), yesterday");
+    if (!note) cmd->add_option("--note", args->opts.note, "Details");
+    cmd->callback([&ctx, args, kind] {
+      RunCommand(ctx, [&]() -> Status {
+        Entry e;
+        e.kind = kind;
+        LogOptions opts = args->opts;
+        if (kind == EntryKind::kNote) {
+          opts.note = args->text;
+        } else {
+          e.label = args->text;
+        }
+        return WriteEntry(ctx, opts, e);
+      });
+    });
+  }
+}
+
+void RegisterJournal(CLI::App& app, CliContext& ctx) {
+  CLI::App* group = app.add_subcommand("journal", "Read, export or import the symptom journal");
+  group->require_subcommand(1);
+
+  {
+    struct Args {
+      std::string db, from, to;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = group->add_subcommand("show", "List entries, oldest first");
+    AddDbOption(cmd, args->db);
+    cmd->add_option("--from", args->from, "First day (YYYY-MM-DD)");
+    cmd->add_option("--to", args->to, "Last day (YYYY-MM-DD)");
+    cmd->callback([&ctx, args] {
+      RunCommand(ctx, [&]() -> Status {
+        journal::DateRange range;
+        for (auto [flag, text, out] : {std::tuple{"--from", &args->from, &range.from},
+                                       std::tuple{"--to", &args->to, &range.to}}) {
+          if (text->empty()) continue;
+          auto date = journal::ParseDate(*text);
+          if (!date)
+            return InvalidArgument(fmt::format("{}: \"{}\" is not a YYYY-MM-DD date", flag, *text));
+          *out = *date;
+        }
+        auto store = OpenJournal(args->db);
+        if (!store.ok()) return store.error();
+        auto entries = (*store)->List(range);
+        if (!entries.ok()) return entries.error();
+        if (ctx.json) {
+          nlohmann::json out = nlohmann::json::array();
+          for (const Entry& e : *entries)
+            out.push_back(nlohmann::json::parse(journal::EntryToJson(e)));
+          std::printf("%s\n", out.dump(2).c_str());
+          return {};
+        }
+        if (entries->empty()) std::printf("No entries.\n");
+        for (const Entry& e : *entries) {
+          std::printf("%s  #%-4lld %s\n", journal::FormatDate(e.date).c_str(),
+                      static_cast<long long>(e.id), Describe(e).c_str());
+        }
+        return {};
+      });
+    });
+  }
+
+  {
+    struct Args {
+      std::string db, format = "json", out;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = group->add_subcommand("export", "Write the whole journal as JSON or CSV");
+    AddDbOption(cmd, args->db);
+    cmd->add_option("--format", args->format, "json (everything) or csv (entries only)")
+        ->check(CLI::IsMember({"json", "csv"}));
+    cmd->add_option("--out", args->out, "File to write (default: standard output)");
+    cmd->callback([&ctx, args] {
+      RunCommand(ctx, [&]() -> Status {
+        auto store = OpenJournal(args->db);
+        if (!store.ok()) return store.error();
+        auto snapshot = (*store)->Export();
+        if (!snapshot.ok()) return snapshot.error();
+        const std::string text = args->format == "csv" ? journal::EntriesToCsv(snapshot->entries)
+                                                       : journal::SnapshotToJson(*snapshot);
+        if (args->out.empty()) {
+          std::fwrite(text.data(), 1, text.size(), stdout);
+          return {};
+        }
+        std::ofstream file(args->out, std::ios::binary);
+        file << text;
+        file.close();
+        if (!file) return IoError(fmt::format("{}: cannot write", args->out));
+        return {};
+      });
+    });
+  }
+
+  {
+    struct Args {
+      std::string db, file;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = group->add_subcommand(
+        "import", "Add the entries (and profile, trials) of a JSON or CSV export, keeping ids");
+    AddDbOption(cmd, args->db);
+    cmd->add_option("file", args->file, "A file written by `journal export`")->required();
+    cmd->callback([&ctx, args] {
+      RunCommand(ctx, [&]() -> Status {
+        auto text = ReadFile(args->file);
+        if (!text.ok()) return text.error();
+        auto snapshot = journal::ParseJournalFile(*text, args->file);
+        if (!snapshot.ok()) return snapshot.error();
+        auto store = OpenJournal(args->db);
+        if (!store.ok()) return store.error();
+        MG_RETURN_IF_ERROR((*store)->Import(*snapshot));
+        if (ctx.json) {
+          std::printf("%s\n", nlohmann::json({{"entries", snapshot->entries.size()},
+                                              {"trials", snapshot->trials.size()}})
+                                  .dump()
+                                  .c_str());
+        } else {
+          std::printf("Imported %zu entries and %zu trials from %s.\n", snapshot->entries.size(),
+                      snapshot->trials.size(), args->file.c_str());
+        }
+        return {};
+      });
+    });
+  }
+}
+
+}  // namespace
+
+Result<journal::Date> JournalToday() {
+  // MGADVISOR_TODAY fixes "today" (YYYY-MM-DD) so black-box tests and demos are reproducible.
+  const char* fixed = std::getenv("MGADVISOR_TODAY");
+  if (fixed == nullptr || *fixed == '\0') return journal::SystemClock().Today();
+  auto date = journal::ParseDate(fixed);
+  if (!date)
+    return InvalidArgument(fmt::format("MGADVISOR_TODAY: \"{}\" is not a YYYY-MM-DD date", fixed));
+  return *date;
+}
+
+Result<std::unique_ptr<journal::Store>> OpenJournal(const std::string& db_flag) {
+  auto today = JournalToday();
+  if (!today.ok()) return today.error();
+  // The store keeps a reference to its clock, so the clock lives as long as the program; one
+  // command is one process, so "today" is fixed at the first call.
+  static const journal::FixedClock clock(*today);
+  std::string path = db_flag;
+  if (path.empty()) {
+    auto default_path = journal::DefaultJournalPath();
+    if (!default_path.ok()) return default_path.error();
+    path = *default_path;
+  }
+  return journal::OpenSqliteStore(path, clock);
+}
+
+void RegisterJournalCommands(CLI::App& app, CliContext& ctx) {
+  RegisterLog(app, ctx);
+  RegisterJournal(app, ctx);
+}
+
+}  // namespace mg::cli

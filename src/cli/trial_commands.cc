@@ -1,0 +1,255 @@
+// `mgadvisor trial plan|status|report`: thin adapters over mg_trial, reading the journal.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "cli/commands.h"
+#include "core/numbers.h"
+#include "dri/dri.h"
+#include "journal/journal.h"
+#include "trial/trial.h"
+
+namespace mg::cli {
+namespace {
+
+struct Loaded {
+  std::unique_ptr<journal::Store> store;
+  std::vector<trial::OutcomeSpec> outcomes;
+  trial::Plan plan;
+  journal::Date today;
+};
+
+// Opens the journal and its most recent trial. Errors: kNotFound when no trial was planned.
+Result<Loaded> LoadTrial(const std::string& db) {
+  Loaded out;
+  auto outcomes = trial::LoadOutcomes();
+  if (!outcomes.ok()) return outcomes.error();
+  out.outcomes = std::move(*outcomes);
+  auto store = OpenJournal(db);
+  if (!store.ok()) return store.error();
+  out.store = std::move(*store);
+  auto today = JournalToday();
+  if (!today.ok()) return today.error();
+  out.today = *today;
+  auto record = out.store->LatestTrial();
+  if (!record.ok()) return record.error();
+  if (!record->has_value()) {
+    return NotFound("no trial in this journal: start one with `mgadvisor trial plan`");
+  }
+  auto plan = trial::PlanFromJson((*record)->json, out.outcomes);
+  if (!plan.ok()) return plan.error();
+  out.plan = std::move(*plan);
+  return out;
+}
+
+Status WriteText(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary);
+  file << text;
+  file.close();
+  if (!file) return IoError(fmt::format("{}: cannot write", path.string()));
+  return {};
+}
+
+void RegisterPlan(CLI::App& group, CliContext& ctx) {
+  struct Args {
+    std::string db, outcome, start = "today", dose, form, mid;
+    std::optional<uint64_t> seed;
+    int pairs = 3;
+    std::optional<int> period_days, washout_days;
+    bool dry_run = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = group.add_subcommand(
+      "plan", "Plan a randomised n-of-1 trial: pairs of magnesium / no-magnesium periods");
+  cmd->add_option("--outcome", args->outcome, "What to measure: cramps, irls, pain or sleep")
+      ->required();
+  cmd->add_option("--dose", args->dose, "Elemental magnesium per day in magnesium periods, mg")
+      ->required();
+  cmd->add_option("--form", args->form, "The compound, e.g. citrate");
+  cmd->add_option("--start", args->start, "First day: YYYY-MM-DD or today (default)");
+  cmd->add_option("--seed", args->seed, "Randomisation seed (default: random, printed)");
+  cmd->add_option("--pairs", args->pairs, "Pairs of periods, 3 (default) or 4");
+  cmd->add_option("--period-days", args->period_days, "Days per period (default: by outcome)");
+  cmd->add_option("--washout-days", args->washout_days,
+                  "Days at the start of each period that are not analysed (default: by outcome)");
+  cmd->add_option("--mid", args->mid, "Minimal important difference (default: by outcome)");
+  cmd->add_flag("--dry-run", args->dry_run, "Print the plan without saving it");
+  cmd->add_option("--db", args->db, "Journal database (default: in $XDG_DATA_HOME/mgadvisor)");
+  cmd->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      auto outcomes = trial::LoadOutcomes();
+      if (!outcomes.ok()) return outcomes.error();
+      auto today = JournalToday();
+      if (!today.ok()) return today.error();
+      trial::PlanRequest req;
+      req.outcome = args->outcome;
+      req.pairs = args->pairs;
+      req.form = args->form;
+      req.period_days = args->period_days;
+      req.washout_days = args->washout_days;
+      auto dose = ParseFiniteNumber(args->dose);
+      if (!dose)
+        return InvalidArgument(fmt::format("--dose: \"{}\" is not a number of mg", args->dose));
+      req.dose_mg = *dose;
+      if (!args->mid.empty()) {
+        auto mid = ParseFiniteNumber(args->mid);
+        if (!mid) return InvalidArgument(fmt::format("--mid: \"{}\" is not a number", args->mid));
+        req.mid = *mid;
+      }
+      if (args->start == "today") {
+        req.start = *today;
+      } else {
+        auto start = journal::ParseDate(args->start);
+        if (!start)
+          return InvalidArgument(
+              fmt::format("--start: \"{}\" is not a YYYY-MM-DD date", args->start));
+        req.start = *start;
+      }
+      // A seed that fits in JSON's exact integers, so the saved plan reproduces.
+      req.seed = args->seed ? *args->seed : std::random_device{}() % 1000000;
+      auto plan = trial::MakePlan(req, *outcomes);
+      if (!plan.ok()) return plan.error();
+      if (!args->dry_run) {
+        auto store = OpenJournal(args->db);
+        if (!store.ok()) return store.error();
+        auto id = (*store)->AddTrial(journal::FormatDate(*today), trial::PlanToJson(*plan));
+        if (!id.ok()) return id.error();
+      }
+      if (ctx.json) {
+        std::printf("%s\n", trial::PlanToJson(*plan).c_str());
+      } else {
+        std::printf("%s", trial::RenderCalendar(*plan).c_str());
+        std::printf("%s\n", args->dry_run ? "Not saved (--dry-run)."
+                                          : "Saved in the journal: `mgadvisor trial status` says "
+                                            "what is due each day.");
+      }
+      return {};
+    });
+  });
+}
+
+void RegisterStatus(CLI::App& group, CliContext& ctx) {
+  auto db = std::make_shared<std::string>();
+  CLI::App* cmd = group.add_subcommand("status", "What the current trial needs today");
+  cmd->add_option("--db", *db, "Journal database");
+  cmd->callback([&ctx, db] {
+    RunCommand(ctx, [&]() -> Status {
+      auto loaded = LoadTrial(*db);
+      if (!loaded.ok()) return loaded.error();
+      auto entries = loaded->store->List({loaded->today, loaded->today});
+      if (!entries.ok()) return entries.error();
+      trial::TrialStatus s = trial::GetTrialStatus(loaded->plan, *entries, loaded->today);
+      const char* phase = s.phase == trial::TrialStatus::Phase::kNotStarted ? "not_started"
+                          : s.phase == trial::TrialStatus::Phase::kRunning  ? "running"
+                                                                            : "finished";
+      if (ctx.json) {
+        nlohmann::json j = {{"phase", phase},
+                            {"today", journal::FormatDate(loaded->today)},
+                            {"day", s.day + 1},
+                            {"todo", s.todo}};
+        if (s.phase == trial::TrialStatus::Phase::kRunning) {
+          j["pair"] = s.pair + 1;
+          j["magnesium"] = s.magnesium;
+          j["washout"] = s.washout;
+          j["day_in_period"] = s.day_in_period;
+          j["period_end"] = journal::FormatDate(s.period_end);
+          j["rating_due"] = s.rating_due;
+          j["rating_logged"] = s.rating_logged;
+          j["dose_logged"] = s.dose_logged;
+        }
+        std::printf("%s\n", j.dump(2).c_str());
+        return {};
+      }
+      if (s.phase == trial::TrialStatus::Phase::kRunning) {
+        std::printf("%s: day %d of %d, pair %d, %s period (day %d, ends %s).\n",
+                    journal::FormatDate(loaded->today).c_str(), s.day + 1,
+                    loaded->plan.ToDesign().total_days(), s.pair + 1,
+                    s.magnesium ? "magnesium" : "no-magnesium", s.day_in_period,
+                    journal::FormatDate(s.period_end).c_str());
+      }
+      for (const std::string& line : s.todo) std::printf("- %s\n", line.c_str());
+      return {};
+    });
+  });
+}
+
+void RegisterReport(CLI::App& group, CliContext& ctx) {
+  struct Args {
+    std::string db, svg_dir, age, sex;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = group.add_subcommand(
+      "report", "Effect estimate, 95 % interval, probability of a meaningful benefit, charts");
+  cmd->add_option("--db", args->db, "Journal database");
+  cmd->add_option("--svg-dir", args->svg_dir,
+                  "Write timeline.svg (and intake.svg when intake is logged) here");
+  cmd->add_option("--age", args->age, "Your age, for the RDA line of the intake chart");
+  cmd->add_option("--sex", args->sex, "female or male, for the RDA line of the intake chart");
+  cmd->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      auto loaded = LoadTrial(args->db);
+      if (!loaded.ok()) return loaded.error();
+      std::optional<double> rda;
+      if (!args->age.empty() || !args->sex.empty()) {
+        if (args->age.empty() || args->sex.empty()) {
+          return InvalidArgument("--age and --sex go together (for the RDA line)");
+        }
+        auto age = dri::ParseAgeMonths(args->age);
+        if (!age.ok()) return age.error();
+        auto sex = dri::ParseSex(args->sex);
+        if (!sex.ok()) return sex.error();
+        auto person = dri::MakePerson(*age, *sex, dri::ReproductiveState::kNone);
+        if (!person.ok()) return person.error();
+        auto reference = dri::ParseReference(ctx.reference);
+        if (!reference.ok()) return reference.error();
+        auto tables = dri::ReferenceTables::LoadEmbedded();
+        if (!tables.ok()) return tables.error();
+        auto values = tables->Lookup(*reference, *person);
+        if (!values.ok()) return values.error();
+        rda = values->row->intake_mg;
+      }
+      auto entries = loaded->store->List({loaded->plan.start, loaded->plan.end()});
+      if (!entries.ok()) return entries.error();
+      trial::Report report = trial::BuildReport(loaded->plan, *entries, loaded->today, rda);
+      std::vector<std::string> written;
+      if (!args->svg_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(args->svg_dir, ec);
+        const auto dir = std::filesystem::path(args->svg_dir);
+        MG_RETURN_IF_ERROR(WriteText(dir / "timeline.svg", trial::TimelineSvg(report)));
+        written.push_back((dir / "timeline.svg").string());
+        const std::string intake = trial::IntakeSvg(report);
+        if (!intake.empty()) {
+          MG_RETURN_IF_ERROR(WriteText(dir / "intake.svg", intake));
+          written.push_back((dir / "intake.svg").string());
+        }
+      }
+      if (ctx.json) {
+        auto j = nlohmann::json::parse(trial::ReportToJson(report));
+        j["charts"] = written;
+        std::printf("%s\n", j.dump(2).c_str());
+      } else {
+        std::printf("%s", trial::RenderReportText(report).c_str());
+        for (const std::string& path : written) std::printf("Chart: %s\n", path.c_str());
+      }
+      return {};
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterTrialCommands(CLI::App& app, CliContext& ctx) {
+  CLI::App* group = app.add_subcommand("trial", "n-of-1 trials: does magnesium work for you?");
+  group->require_subcommand(1);
+  RegisterPlan(*group, ctx);
+  RegisterStatus(*group, ctx);
+  RegisterReport(*group, ctx);
+}
+
+}  // namespace mg::cli

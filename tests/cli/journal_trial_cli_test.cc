@@ -1,0 +1,172 @@
+// Black-box tests of `log`, `journal` and `trial`: the real binary in a scratch journal, with
+// "today" fixed through MGADVISOR_TODAY.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/cli/cli_runner.h"
+
+namespace mg {
+namespace {
+
+using ::mg::testing::CliResult;
+using ::testing::HasSubstr;
+
+class JournalCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mg_journal_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Runs mgadvisor on the scratch journal with today fixed.
+  CliResult Run(std::vector<std::string> args, const std::string& today = "2026-11-23",
+                const std::string& db = "journal.db") {
+    args.push_back("--db");
+    args.push_back((dir_ / db).string());
+    return testing::RunCli(args, "", {"MGADVISOR_TODAY=" + today});
+  }
+
+  std::string Slurp(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(JournalCliTest, LogsAndShowsEveryKind) {
+  EXPECT_EQ(Run({"log", "food", "pumpkin seeds 30 g", "--mg", "46.8"}).exit_code, 0);
+  EXPECT_EQ(Run({"log", "dose", "--mg", "300", "--form", "citrate"}).exit_code, 0);
+  auto irls = Run({"log", "symptom", "irls", "--items", "2,1,0,3,1,2,1,1,2,1", "--json"});
+  ASSERT_EQ(irls.exit_code, 0) << irls.err;
+  EXPECT_EQ(nlohmann::json::parse(irls.out)["value"], 14);
+  EXPECT_EQ(
+      Run({"log", "symptom", "cramps", "2", "--intensity", "7", "--date", "yesterday"}).exit_code,
+      0);
+  EXPECT_EQ(Run({"log", "symptom", "pain", "4"}).exit_code, 0);
+  EXPECT_EQ(Run({"log", "symptom", "sleep", "6", "--note", "woke at 4"}).exit_code, 0);
+  EXPECT_EQ(Run({"log", "note", "long walk"}).exit_code, 0);
+  EXPECT_EQ(Run({"log", "side-effect", "diarrhoea", "--note", "mild"}).exit_code, 0);
+  auto show = Run({"journal", "show", "--from", "2026-11-23", "--to", "2026-11-23"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, HasSubstr("dose citrate 300 mg Mg"));
+  EXPECT_THAT(show.out, Not(HasSubstr("cramps")));  // Logged for yesterday.
+  auto json = Run({"journal", "show", "--json"});
+  ASSERT_EQ(json.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(json.out).size(), 8u);
+}
+
+TEST_F(JournalCliTest, BadValuesExitTwoNamingFieldAndValue) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"log", "symptom", "irls", "--items", "1,1,1,1,5,1,1,1,1,1"},
+       "irls item 5: 5 is out of range 0-4"},
+      {{"log", "symptom", "pain", "3", "--date", "2099-01-01"},
+       "date: 2099-01-01 is in the future (today is 2026-11-23)"},
+      {{"log", "symptom", "sleep", "nan"}, "sleep: \"nan\" is not a finite number"},
+      {{"log", "symptom", "pain", "11"}, "pain: 11 is out of range 0-10"},
+      {{"log", "symptom", "mood", "3"}, "scale: \"mood\" is not a symptom scale"},
+      {{"log", "dose", "--mg", "lots"}, "--mg: \"lots\" is not a finite number"},
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.message;
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+  }
+  auto show = Run({"journal", "show", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(show.out).size(), 0u);
+}
+
+TEST_F(JournalCliTest, ExportImportRoundTripIsLossless) {
+  Run({"log", "food", "almonds, \"raw\"", "--mg", "0.30000000000000004"});
+  Run({"log", "symptom", "irls", "22"});
+  Run({"log", "note", "line one\nline two"});
+  Run({"trial", "plan", "--outcome", "irls", "--dose", "250", "--seed", "5"});
+  for (std::string format : {"json", "csv"}) {
+    auto exported = Run({"journal", "export", "--format", format});
+    ASSERT_EQ(exported.exit_code, 0) << exported.err;
+    const auto file = dir_ / ("export." + format);
+    std::ofstream(file) << exported.out;
+    const std::string copy = "copy-" + format + ".db";
+    auto imported = Run({"journal", "import", file.string()}, "2026-11-23", copy);
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    auto again = Run({"journal", "export", "--format", format}, "2026-11-23", copy);
+    EXPECT_EQ(again.out, exported.out) << format;
+    // Importing the same ids twice is refused and changes nothing.
+    auto twice = Run({"journal", "import", file.string()}, "2026-11-23", copy);
+    EXPECT_EQ(twice.exit_code, 2);
+    EXPECT_THAT(twice.err, HasSubstr("already exists"));
+  }
+}
+
+TEST_F(JournalCliTest, PlanLogFourWeeksAndReport) {
+  auto plan = Run({"trial", "plan", "--outcome", "pain", "--dose", "300", "--form", "citrate",
+                   "--start", "2026-10-26", "--seed", "42"},
+                  "2026-10-26");
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("Week of      Mon Tue Wed Thu Fri Sat Sun"));
+  auto plan_json = Run({"trial", "plan", "--outcome", "pain", "--dose", "300", "--start",
+                        "2026-10-26", "--seed", "42", "--dry-run", "--json"},
+                       "2026-10-26");
+  auto order = nlohmann::json::parse(plan_json.out)["magnesium_first"];
+  ASSERT_EQ(order.size(), 3u);
+
+  // Four weeks: pair 1. Pain 3 on magnesium days, 6 off; a dose on every magnesium day.
+  const bool first_on = order[0].get<bool>();
+  for (int d = 0; d < 28; ++d) {
+    char date[16];
+    std::snprintf(date, sizeof date, "2026-%02d-%02d", d < 6 ? 10 : 11, d < 6 ? 26 + d : d - 5);
+    const bool on = (d < 14) == first_on;
+    ASSERT_EQ(
+        Run({"log", "symptom", "pain", on ? "3" : "6", "--date", date}, "2026-11-22").exit_code, 0);
+    if (on) Run({"log", "dose", "--mg", "300", "--form", "citrate", "--date", date}, "2026-11-22");
+  }
+  Run({"log", "food", "spinach", "--mg", "78", "--date", "2026-11-01"}, "2026-11-22");
+  Run({"log", "side-effect", "loose stools", "--date", "2026-10-28"}, "2026-11-22");
+
+  auto status = Run({"trial", "status", "--json"}, "2026-11-23");
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  auto s = nlohmann::json::parse(status.out);
+  EXPECT_EQ(s["phase"], "running");
+  EXPECT_EQ(s["pair"], 2);
+  EXPECT_EQ(s["rating_logged"], false);
+
+  const auto charts = dir_ / "charts";
+  auto report =
+      Run({"trial", "report", "--svg-dir", charts.string(), "--age", "61", "--sex", "female"},
+          "2026-11-22");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("Not enough data yet: 1 of 3 pairs are complete"));
+  EXPECT_THAT(report.out, HasSubstr("Adherence: dose logged on 14 of 14 magnesium days"));
+  EXPECT_THAT(report.out, HasSubstr("Side effects: 1 logged"));
+  EXPECT_THAT(Slurp(charts / "timeline.svg"), HasSubstr("<svg"));
+  EXPECT_THAT(Slurp(charts / "intake.svg"), HasSubstr("RDA 320 mg"));
+  auto json = Run({"trial", "report", "--json"}, "2026-11-22");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["verdict"], "not_enough_data");
+  EXPECT_EQ(j["periods"][0]["mean"], first_on ? 3.0 : 6.0);
+}
+
+TEST_F(JournalCliTest, ReportWithoutATrialIsNotFound) {
+  auto r = Run({"trial", "report"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("no trial in this journal"));
+}
+
+}  // namespace
+}  // namespace mg
