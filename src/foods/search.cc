@@ -273,8 +273,17 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
       }
     }
     ++slots;
+    // One weight per query word: the idf of the word as typed when the vocabulary has it,
+    // else of its best candidate. Alternatives then differ only by match quality, so a
+    // rare near-miss ("ice" for "rice", "paste" for "pasta") never beats the exact word.
     float slot_idf = 0;
-    for (const auto& m : matches) slot_idf = std::max(slot_idf, idf_[m.term] * m.quality);
+    for (const auto& m : matches) {
+      if (m.quality >= 1.0f) {
+        slot_idf = idf_[m.term];
+        break;
+      }
+      slot_idf = std::max(slot_idf, idf_[m.term]);
+    }
     if (matches.empty()) {
       // An unknown word still counts against every food, at a typical weight.
       norm += 2.0f;
@@ -284,7 +293,7 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
     const uint32_t slot_gen = ++s.generation;
     s.slot_touched.clear();
     for (const auto& m : matches) {
-      const float base = m.quality * idf_[m.term];
+      const float base = m.quality * slot_idf;
       for (uint32_t p = posting_offsets_[m.term]; p < posting_offsets_[m.term + 1]; ++p) {
         const uint32_t f = posting_food_[p];
         const float v = base * posting_weight_[p];
@@ -309,9 +318,19 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
     }
   }
   if (norm <= 0) return;
-  // Exact name (or alias) matches, ignoring word order.
+  // Foods that miss two or more words more than the best food cannot reach the top (each
+  // missing word costs almost half the score), so they are not ranked at all.
+  uint8_t best_matched = 0;
+  for (uint32_t f : s.touched) best_matched = std::max(best_matched, s.matched[f]);
+  // Exact name (or alias) matches, ignoring word order, get a bonus.
   const auto exact = exact_foods_.find(WordSetKey(tokens));
+  if (exact != exact_foods_.end()) {
+    for (uint32_t f : exact->second) {
+      if (s.query_stamp[f] == query_gen) s.total[f] += 0.5f * norm;
+    }
+  }
   for (uint32_t f : s.touched) {
+    if (s.matched[f] + 1 < best_matched) continue;
     float score = s.total[f] / norm;
     const size_t missing = slots - s.matched[f];
     for (size_t i = 0; i < missing; ++i) score *= 0.55f;
@@ -319,13 +338,6 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
     if (extra > 0) score /= 1.0f + 0.07f * static_cast<float>(extra);
     if ((*db_)[f].common) score += 0.12f;
     results.push_back({f, score, s.matched[f], static_cast<int>(slots)});
-  }
-  if (exact != exact_foods_.end()) {
-    for (uint32_t f : exact->second) {
-      for (auto& r : results) {
-        if (r.food == f) r.score += 0.5f;
-      }
-    }
   }
 }
 
@@ -342,7 +354,8 @@ std::vector<SearchHit> FoodSearch::Search(std::string_view query, size_t limit) 
   }
   if (tokens.empty()) return hits;
   if (tokens.size() > 12) tokens.resize(12);
-  std::vector<Candidate> results;
+  thread_local std::vector<Candidate> results;
+  results.clear();
   SearchTokensInto(tokens, results);
   // A variant with multi-word synonyms spelled out ("pepitas" -> "pumpkin seeds").
   std::vector<std::string> variant;
@@ -350,9 +363,11 @@ std::vector<SearchHit> FoodSearch::Search(std::string_view query, size_t limit) 
   for (const auto& t : tokens) {
     auto syn = synonyms_.find(t);
     if (syn != synonyms_.end() && syn->second.size() > 1) {
-      variant.insert(variant.end(), syn->second.begin(), syn->second.end());
+      for (const auto& w : syn->second) {
+        if (std::find(variant.begin(), variant.end(), w) == variant.end()) variant.push_back(w);
+      }
       expanded = true;
-    } else {
+    } else if (std::find(variant.begin(), variant.end(), t) == variant.end()) {
       variant.push_back(t);
     }
   }
