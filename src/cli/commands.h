@@ -32,7 +32,9 @@ void RunCommand(CliContext& ctx, const std::function<Status()>& body);
 
 void RegisterChemCommands(CLI::App& app, CliContext& ctx);
 void RegisterDriCommands(CLI::App& app, CliContext& ctx);
+void RegisterFoodsCommands(CLI::App& app, CliContext& ctx);  // foods search|richest|import, intake
 void RegisterKbCommands(CLI::App& app, CliContext& ctx);  // kb lint|list, explain
+void RegisterPlanCommands(CLI::App& app, CliContext& ctx);  // plan
 void RegisterJournalCommands(CLI::App& app, CliContext& ctx);  // log ..., journal ...
 void RegisterTrialCommands(CLI::App& app, CliContext& ctx);    // trial plan|status|report
 
@@ -40,7 +42,6 @@ void RegisterTrialCommands(CLI::App& app, CliContext& ctx);    // trial plan|sta
 // the MGADVISOR_TODAY environment variable (YYYY-MM-DD; for tests and demos).
 Result<std::unique_ptr<journal::Store>> OpenJournal(const std::string& db_flag);
 Result<std::chrono::sys_days> JournalToday();
-void RegisterFoodsCommands(CLI::App& app, CliContext& ctx);  // foods search|richest|import, intake
 
 }  // namespace mg::cli
 

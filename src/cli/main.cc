@@ -20,10 +20,11 @@ int main(int argc, char** argv) {
 
   mg::cli::RegisterChemCommands(app, ctx);
   mg::cli::RegisterDriCommands(app, ctx);
+  mg::cli::RegisterFoodsCommands(app, ctx);
   mg::cli::RegisterKbCommands(app, ctx);
+  mg::cli::RegisterPlanCommands(app, ctx);
   mg::cli::RegisterJournalCommands(app, ctx);
   mg::cli::RegisterTrialCommands(app, ctx);
-  mg::cli::RegisterFoodsCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

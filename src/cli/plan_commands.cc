@@ -1,0 +1,166 @@
+// `plan`: a personal magnesium plan from a profile file or from flags.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "core/numbers.h"
+#include "plan/plan.h"
+#include "plan/profile.h"
+#include "plan/render.h"
+
+namespace mg::cli {
+namespace {
+
+using nlohmann::json;
+
+struct PlanArgs {
+  std::string profile_path;
+  std::string format = "text";
+  std::string age, sex;
+  bool pregnant = false, lactating = false;
+  std::vector<std::string> conditions, medicines, diagnoses, red_flags, taking, exclusions;
+  std::optional<double> egfr, diet_mg;
+  std::optional<int> ckd_stage, max_pills;
+  std::string route;
+  bool sensitive_stomach = false;
+};
+
+bool AnyProfileFlag(const PlanArgs& a) {
+  return !a.age.empty() || !a.sex.empty() || a.pregnant || a.lactating || !a.conditions.empty() ||
+         !a.medicines.empty() || !a.diagnoses.empty() || !a.red_flags.empty() ||
+         !a.taking.empty() || !a.exclusions.empty() || a.egfr || a.diet_mg || a.ckd_stage ||
+         a.max_pills || !a.route.empty() || a.sensitive_stomach;
+}
+
+// Flags become the same document a profile file holds, so both go through one resolver.
+Result<plan::ProfileDocument> DocumentFromFlags(const PlanArgs& a) {
+  json d = json::object();
+  if (!a.age.empty()) {
+    const auto years = ParseFiniteNumber(a.age);
+    d["age"] = years ? json(*years) : json(a.age);
+  }
+  if (!a.sex.empty()) d["sex"] = a.sex;
+  if (a.pregnant) d["pregnant"] = true;
+  if (a.lactating) d["lactating"] = true;
+  if (!a.conditions.empty()) d["complaints"] = a.conditions;
+  if (!a.diagnoses.empty()) d["diagnoses"] = a.diagnoses;
+  if (!a.red_flags.empty()) d["red_flags"] = a.red_flags;
+  if (!a.exclusions.empty()) d["food_exclusions"] = a.exclusions;
+  if (a.egfr || a.ckd_stage) {
+    d["kidney"] = json::object();
+    if (a.egfr) d["kidney"]["egfr"] = *a.egfr;
+    if (a.ckd_stage) d["kidney"]["ckd_stage"] = *a.ckd_stage;
+  }
+  for (const auto& med : a.medicines) {
+    // NAME or NAME@HH:MM[,HH:MM...]
+    const size_t at = med.find('@');
+    if (at == std::string::npos) {
+      d["medicines"].push_back(med);
+      continue;
+    }
+    json times = json::array();
+    std::string rest = med.substr(at + 1);
+    for (size_t start = 0; start <= rest.size();) {
+      const size_t comma = rest.find(',', start);
+      times.push_back(
+          rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    d["medicines"].push_back({{"name", med.substr(0, at)}, {"times", times}});
+  }
+  for (const auto& item : a.taking) {
+    // COMPOUND:AMOUNT[:KIND] (compound mass a day), or elemental:AMOUNT[:KIND].
+    const size_t first = item.find(':');
+    if (first == std::string::npos) {
+      return InvalidArgument(
+          fmt::format("--taking: '{}' should be COMPOUND:AMOUNT[:KIND], e.g. \"magnesium "
+                      "oxide:400mg:supplement\" "
+                      "or \"elemental:100mg\"",
+                      item));
+    }
+    const size_t second = item.find(':', first + 1);
+    const std::string compound = item.substr(0, first);
+    const std::string amount = item.substr(
+        first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+    json entry = {{"kind", second == std::string::npos ? "supplement" : item.substr(second + 1)}};
+    if (compound == "elemental") {
+      entry["elemental"] = amount;
+    } else {
+      entry["compound"] = compound;
+      entry["amount"] = amount;
+    }
+    d["magnesium_taken"].push_back(entry);
+  }
+  if (a.diet_mg) d["diet"] = {{"magnesium_mg_per_day", *a.diet_mg}};
+  if (!a.route.empty() || a.sensitive_stomach || a.max_pills) {
+    d["preferences"] = json::object();
+    if (!a.route.empty()) d["preferences"]["route"] = a.route;
+    if (a.sensitive_stomach) d["preferences"]["sensitive_stomach"] = true;
+    if (a.max_pills) d["preferences"]["max_pills_per_day"] = *a.max_pills;
+  }
+  plan::ProfileDocument doc;
+  doc.tree = d;
+  doc.source_name = "command line";
+  return doc;
+}
+
+Status MakePlan(const CliContext& ctx, const PlanArgs& args) {
+  auto format = plan::ParseFormat(ctx.json ? "json" : args.format);
+  if (!format.ok()) return InvalidArgument("--format: " + format.error().message);
+  if (!args.profile_path.empty() && AnyProfileFlag(args)) {
+    return InvalidArgument(
+        "give either --profile FILE or profile flags (--age, --sex, ...), not both");
+  }
+  if (args.profile_path.empty() && !AnyProfileFlag(args)) {
+    return InvalidArgument("describe the person: --profile FILE, or at least --age and --sex");
+  }
+  auto document = args.profile_path.empty() ? DocumentFromFlags(args)
+                                            : plan::ReadProfileFile(args.profile_path);
+  if (!document.ok()) return document.error();
+  // --reference applies unless the profile names its own reference set.
+  if (!document->tree.contains("reference") && ctx.reference != "us")
+    document->tree["reference"] = ctx.reference;
+  auto context = plan::PlanContext::Load(ctx.kb_dir);
+  if (!context.ok()) return context.error();
+  auto profile = plan::ResolveProfile(*document, **context);
+  if (!profile.ok()) return profile.error();
+  const plan::Plan plan = plan::BuildPlan(*profile, **context);
+  fmt::print("{}", plan::RenderPlan(plan, **context, *format));
+  return {};
+}
+
+}  // namespace
+
+void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
+  auto a = std::make_shared<PlanArgs>();
+  auto* cmd = app.add_subcommand("plan", "A safe, explained magnesium plan for one person");
+  cmd->add_option("--profile", a->profile_path, "Profile file (.toml or .json); see examples/");
+  cmd->add_option("--format", a->format, "text (default), markdown or json");
+  cmd->add_option("--age", a->age, "Age in years, or months for infants (8mo)");
+  cmd->add_option("--sex", a->sex, "male or female");
+  cmd->add_flag("--pregnant", a->pregnant, "Pregnant");
+  cmd->add_flag("--lactating", a->lactating, "Breastfeeding");
+  cmd->add_option("--condition", a->conditions, "A complaint, e.g. \"leg cramps\" (repeatable)");
+  cmd->add_option("--med", a->medicines,
+                  "A medicine, optionally with times: levothyroxine@07:00 (repeatable)");
+  cmd->add_option("--egfr", a->egfr, "Kidney function, eGFR in mL/min/1.73m2");
+  cmd->add_option("--ckd-stage", a->ckd_stage, "Chronic kidney disease stage 1-5");
+  cmd->add_option("--diagnosis", a->diagnoses,
+                  "Another diagnosis, e.g. \"myasthenia gravis\" (repeatable)");
+  cmd->add_option("--red-flag", a->red_flags,
+                  "A red-flag symptom id (see `mgadvisor kb list red-flags`)");
+  cmd->add_option("--taking", a->taking,
+                  "Magnesium already taken a day: COMPOUND:AMOUNT[:supplement|antacid|laxative] or "
+                  "elemental:AMOUNT");
+  cmd->add_option("--diet-mg", a->diet_mg, "Usual magnesium from food, mg/day");
+  cmd->add_option("--exclude", a->exclusions,
+                  "Food exclusion, e.g. vegan, \"nut allergy\" (repeatable)");
+  cmd->add_option("--route", a->route, "Preferred route: any, oral, topical or food_only");
+  cmd->add_flag("--sensitive-stomach", a->sensitive_stomach, "Prefer forms gentle on the gut");
+  cmd->add_option("--max-pills", a->max_pills, "Most pills a day you would take");
+  cmd->callback([&ctx, a] { RunCommand(ctx, [&] { return MakePlan(ctx, *a); }); });
+}
+
+}  // namespace mg::cli

@@ -1,0 +1,517 @@
+#include "plan/plan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/numbers.h"
+
+namespace mg::plan {
+namespace {
+
+int UrgencyRank(kb::Urgency u) {
+  switch (u) {
+    case kb::Urgency::kEmergency:
+      return 0;
+    case kb::Urgency::kSoon:
+      return 1;
+    case kb::Urgency::kRoutine:
+      return 2;
+  }
+  return 2;
+}
+
+double RoundDown(double value, double step) { return std::floor(value / step + 1e-9) * step; }
+
+// True when every present field of the trigger holds for the profile.
+bool TriggerFires(const kb::Trigger& t, const Profile& p) {
+  bool any = false;
+  if (t.egfr_below) {
+    any = true;
+    if (!p.egfr || !(*p.egfr < *t.egfr_below)) return false;
+  }
+  if (t.ckd_stage_at_least) {
+    any = true;
+    if (!p.ckd_stage || *p.ckd_stage < *t.ckd_stage_at_least) return false;
+  }
+  if (t.diagnosis) {
+    any = true;
+    if (std::find(p.diagnosis_ids.begin(), p.diagnosis_ids.end(), *t.diagnosis) ==
+        p.diagnosis_ids.end()) {
+      return false;
+    }
+  }
+  if (t.pregnancy) {
+    any = true;
+    if (p.person.state != dri::ReproductiveState::kPregnant) return false;
+  }
+  if (t.lactation) {
+    any = true;
+    if (p.person.state != dri::ReproductiveState::kLactating) return false;
+  }
+  if (t.age_below_years) {
+    any = true;
+    if (!(p.person.age_months / 12.0 < *t.age_below_years)) return false;
+  }
+  return any;
+}
+
+std::string SpacingRule(const kb::Interaction& i) {
+  if (!i.management.empty()) return i.management;
+  std::string out;
+  if (i.mg_hours_before_medicine) {
+    out += fmt::format("take magnesium at least {} h before",
+                       FormatNumber(*i.mg_hours_before_medicine));
+  }
+  if (i.mg_hours_after_medicine) {
+    out += fmt::format("{}at least {} h after", out.empty() ? "take magnesium " : " or ",
+                       FormatNumber(*i.mg_hours_after_medicine));
+  }
+  return out;
+}
+
+class PlanBuilder {
+ public:
+  PlanBuilder(const Profile& profile, const PlanContext& context)
+      : p_(profile), c_(context), policy_(context.policy) {}
+
+  Plan Build() {
+    LookUpReference();
+    RedFlags();
+    Contraindications();
+    Medicines();
+    Findings();
+    DecideSupplement();
+    Foods();
+    WatchFor();
+    std::stable_sort(plan_.referrals.begin(), plan_.referrals.end(),
+                     [](const Referral& a, const Referral& b) {
+                       return UrgencyRank(a.urgency) < UrgencyRank(b.urgency);
+                     });
+    return std::move(plan_);
+  }
+
+ private:
+  void Fire(std::string rule) { plan_.rules_fired.push_back(std::move(rule)); }
+
+  void Withhold(const std::string& rule) {
+    plan_.supplement_withheld_for_safety = true;
+    Fire(rule);
+  }
+
+  void LookUpReference() {
+    auto values = c_.references.Lookup(p_.reference, p_.person);
+    if (values.ok()) {
+      plan_.reference_row = values->row;
+      plan_.reference_set = values->set;
+      plan_.totals.ul_supplemental_mg = values->row->ul_supplemental_mg;
+      plan_.totals.intake_target_mg = values->row->intake_mg;
+      plan_.totals.ear_mg = values->row->ear_mg;
+    } else {
+      plan_.warnings.push_back(values.error().message +
+                               "; no supplement can be checked against a limit.");
+      Fire("safety.no_reference_row");
+    }
+    for (const auto& taken : p_.magnesium_taken) {
+      plan_.totals.existing_supplemental_mg += taken.elemental_mg_per_day;
+    }
+  }
+
+  void RedFlags() {
+    for (const auto& id : p_.red_flag_ids) {
+      const kb::RedFlag* flag = c_.kb.FindRedFlag(id);
+      if (flag == nullptr) continue;  // ResolveProfile guarantees ids resolve.
+      plan_.referrals.push_back({flag->urgency, flag->name + ": " + flag->action, flag->id});
+      Fire("safety.red_flag." + flag->id);
+      if (flag->urgency == kb::Urgency::kEmergency) emergency_ = true;
+    }
+    if (emergency_) Withhold("safety.emergency_first");
+  }
+
+  void Contraindications() {
+    for (const auto& ci : c_.kb.contraindications) {
+      if (!TriggerFires(ci.trigger, p_)) continue;
+      Fire("safety.contraindication." + ci.id);
+      switch (ci.action) {
+        case kb::ContraindicationAction::kNoSupplement:
+        case kb::ContraindicationAction::kClinicianFirst:
+          plan_.referrals.push_back({ci.referral.value_or(kb::Urgency::kRoutine),
+                                     ci.name + ": " + ci.reason + " " + ci.advice, ci.id});
+          plan_.supplement_withheld_for_safety = true;
+          break;
+        case kb::ContraindicationAction::kCaution:
+          if (ci.max_supplemental_mg) {
+            cap_mg_ = std::min(cap_mg_.value_or(*ci.max_supplemental_mg), *ci.max_supplemental_mg);
+          }
+          plan_.warnings.push_back(ci.name + ": " + ci.reason + " " + ci.advice);
+          break;
+        case kb::ContraindicationAction::kNote:
+          plan_.warnings.push_back(ci.name + ": " + ci.reason);
+          break;
+      }
+    }
+  }
+
+  void Medicines() {
+    for (const auto& medicine : p_.medicines) {
+      if (medicine.interaction_id.empty()) {
+        plan_.unknown_medicines.push_back(medicine.name);
+        plan_.warnings.push_back(fmt::format(
+            "'{}' is not in mgadvisor's interaction list, so it could not be checked: ask a "
+            "pharmacist whether it interacts with magnesium.",
+            medicine.name));
+        Fire("medicine.unknown");
+        continue;
+      }
+      const kb::Interaction* interaction = c_.kb.FindInteraction(medicine.interaction_id);
+      if (interaction == nullptr) continue;
+      InteractionNote note;
+      note.medicine = medicine.name;
+      note.interaction_id = interaction->id;
+      note.action = interaction->action;
+      note.mg_hours_before_medicine = interaction->mg_hours_before_medicine;
+      note.mg_hours_after_medicine = interaction->mg_hours_after_medicine;
+      note.medicine_hours = medicine.hours;
+      note.medicine_hours_assumed = medicine.hours_assumed;
+      note.rule = SpacingRule(*interaction);
+      plan_.interactions.push_back(std::move(note));
+      Fire("interaction." + interaction->id);
+      if (interaction->action == kb::InteractionAction::kClinicianReview) {
+        plan_.referrals.push_back(
+            {kb::Urgency::kRoutine,
+             fmt::format("{} ({}): {} Ask the prescriber before taking magnesium.", medicine.name,
+                         interaction->name, interaction->effect),
+             interaction->id});
+        Withhold("safety.interaction_review." + interaction->id);
+      } else if (interaction->action == kb::InteractionAction::kMonitor) {
+        plan_.warnings.push_back(fmt::format("{} ({}): {} {}", medicine.name, interaction->name,
+                                             interaction->effect, interaction->management));
+      }
+    }
+  }
+
+  void Findings() {
+    for (const auto& complaint : p_.complaints) {
+      FindingNote note;
+      note.condition_id = complaint.condition_id;
+      note.severity = complaint.severity;
+      note.finding = c_.kb.OralFinding(complaint.condition_id);
+      note.policy =
+          note.finding ? policy_.verdict.at(note.finding->verdict) : VerdictPolicy::kDoNotRecommend;
+      plan_.findings.push_back(note);
+      Fire("evidence." + complaint.condition_id);
+      for (const kb::Measure* measure : c_.kb.MeasuresFor(complaint.condition_id)) {
+        if (std::find(plan_.measures.begin(), plan_.measures.end(), measure) ==
+            plan_.measures.end()) {
+          plan_.measures.push_back(measure);
+        }
+      }
+      const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
+      if (condition && condition->night_time_symptoms) night_time_ = true;
+      if (complaint.condition_id == "constipation") wants_laxative_ = true;
+    }
+    for (const auto& id : p_.diagnosis_ids) {
+      const kb::Diagnosis* diagnosis = c_.kb.FindDiagnosis(id);
+      if (diagnosis == nullptr) continue;
+      if (diagnosis->laxative == kb::LaxativePreference::kAvoid) avoid_laxative_ = true;
+      if (diagnosis->laxative == kb::LaxativePreference::kWelcome) wants_laxative_ = true;
+    }
+    if (p_.sensitive_stomach) avoid_laxative_ = true;
+    if (avoid_laxative_) wants_laxative_ = false;  // Gut safety wins over a laxative effect.
+  }
+
+  void DecideSupplement() {
+    bool recommend = false, trial = false;
+    std::optional<double> studied_low, studied_high;
+    for (const auto& note : plan_.findings) {
+      if (note.policy == VerdictPolicy::kDoNotRecommend || note.finding == nullptr) continue;
+      const bool drives = note.policy == VerdictPolicy::kRecommend || !recommend;
+      if (note.policy == VerdictPolicy::kRecommend && !recommend) {
+        recommend = true;
+        studied_low.reset();
+        studied_high.reset();
+      }
+      if (note.policy == VerdictPolicy::kTrial) trial = true;
+      if (!drives) continue;
+      if (note.finding->dose_elemental_mg_low) {
+        studied_low = std::max(studied_low.value_or(0), *note.finding->dose_elemental_mg_low);
+      }
+      const auto high = note.finding->dose_elemental_mg_high ? note.finding->dose_elemental_mg_high
+                                                             : note.finding->dose_elemental_mg_low;
+      if (high) studied_high = std::max(studied_high.value_or(0), *high);
+    }
+    if (!recommend && !trial) {
+      if (!plan_.findings.empty()) Fire("supplement.not_supported_by_evidence");
+      return;
+    }
+    if (plan_.supplement_withheld_for_safety) return;
+    if (p_.route == RoutePreference::kFoodOnly) {
+      Fire("preference.food_only");
+      return;
+    }
+    if (p_.route == RoutePreference::kTopical) {
+      Fire("preference.topical");
+      plan_.warnings.push_back(
+          "You prefer magnesium on the skin (oil, gel, bath). Studies have not shown that "
+          "meaningful amounts cross the skin, so the plan cannot give you a topical dose: it is "
+          "unlikely to harm, but judge it by how you feel, not as a magnesium supply.");
+      return;
+    }
+    if (!plan_.totals.ul_supplemental_mg) {
+      Withhold("safety.ul_not_established");
+      plan_.warnings.push_back(
+          "No supplemental upper limit is established at this age in the selected reference set: "
+          "magnesium should come from food (or breast milk/formula); a supplement only on a "
+          "clinician's advice.");
+      return;
+    }
+    const double ul = *plan_.totals.ul_supplemental_mg;
+    const double existing = plan_.totals.existing_supplemental_mg;
+    if (existing > ul) {
+      Withhold("safety.ul_already_exceeded");
+      plan_.warnings.push_back(fmt::format(
+          "You already take about {} mg/day of magnesium from supplements and medicines, above "
+          "the {} mg/day upper limit for supplemental magnesium. The plan adds none; talk to a "
+          "pharmacist or doctor about reducing it.",
+          FormatNumber(existing), FormatNumber(ul)));
+      return;
+    }
+    double cap = ul - existing;
+    if (cap_mg_) cap = std::min(cap, std::max(0.0, *cap_mg_ - existing));
+    double target = studied_low.value_or(policy_.default_target_mg);
+    if (!studied_low) Fire("dose.default_target");
+    if (studied_high && *studied_high > cap) {
+      Fire("safety.studied_dose_above_limit");
+      plan_.warnings.push_back(fmt::format(
+          "Trials used up to {} mg/day of magnesium, more than the {} mg/day this plan may add "
+          "within the supplemental upper limit ({} mg/day){}. Going above the limit needs a "
+          "clinician's advice and supervision.",
+          FormatNumber(*studied_high), FormatNumber(cap), FormatNumber(ul),
+          existing > 0
+              ? fmt::format(", counting the {} mg/day you already take", FormatNumber(existing))
+              : ""));
+    }
+    if (target > cap) {
+      target = cap;
+      Fire("safety.capped_at_limit");
+    }
+    target = RoundDown(target, policy_.round_to_mg);
+    if (target < policy_.min_useful_mg) {
+      Fire("dose.no_room_under_limit");
+      plan_.warnings.push_back(
+          "There is no room for more supplemental magnesium under the upper limit, counting what "
+          "you already take.");
+      return;
+    }
+    Supplement supplement;
+    supplement.is_trial = !recommend;
+    supplement.daily_elemental_mg = target;
+    Fire(recommend ? "supplement.recommended" : "supplement.trial");
+    if (!ChooseForm(supplement)) return;
+    if (!ScheduleDoses(supplement)) return;
+    Titrate(supplement);
+    plan_.totals.planned_supplemental_mg = supplement.daily_elemental_mg;
+    plan_.supplement = std::move(supplement);
+  }
+
+  bool ChooseForm(Supplement& s) {
+    const auto& order =
+        wants_laxative_ ? policy_.laxative_form_preference : policy_.form_preference;
+    if (wants_laxative_) Fire("form.laxative_wanted");
+    if (avoid_laxative_) Fire("form.avoid_laxative");
+    const int doses = s.daily_elemental_mg > policy_.split_above_mg ? 2 : 1;
+    const kb::Form* fallback = nullptr;
+    const chem::Compound* fallback_compound = nullptr;
+    int fallback_pills = 0;
+    for (const auto& form_id : order) {
+      const kb::Form* form = c_.kb.FindForm(form_id);
+      if (form == nullptr || form->compound_ids.empty()) continue;
+      if (avoid_laxative_ && (form->laxative || form->diarrhoea_risk == kb::Level::kHigh)) continue;
+      if (p_.sensitive_stomach && form->diarrhoea_risk != kb::Level::kLow) continue;
+      const chem::Compound* compound = c_.compounds.FindById(form->compound_ids.front());
+      if (compound == nullptr) continue;
+      const double per_dose = chem::CompoundForElemental(*compound, s.daily_elemental_mg / doses);
+      const int pills =
+          doses * static_cast<int>(std::ceil(per_dose / policy_.compound_mg_per_pill - 1e-9));
+      if (p_.max_pills_per_day && pills > *p_.max_pills_per_day) {
+        if (fallback == nullptr || pills < fallback_pills) {
+          fallback = form;
+          fallback_compound = compound;
+          fallback_pills = pills;
+        }
+        continue;
+      }
+      SetForm(s, *form, *compound, pills);
+      return true;
+    }
+    if (fallback != nullptr) {
+      Fire("form.pill_limit_exceeded");
+      plan_.warnings.push_back(fmt::format(
+          "No suitable form fits in {} pills a day at this dose; the plan needs about {}.",
+          *p_.max_pills_per_day, fallback_pills));
+      SetForm(s, *fallback, *fallback_compound, fallback_pills);
+      return true;
+    }
+    Fire("form.none_suitable");
+    plan_.warnings.push_back(
+        "No oral magnesium form in the knowledge base suits these needs (stomach, preferences); "
+        "food is the way to raise magnesium here.");
+    return false;
+  }
+
+  void SetForm(Supplement& s, const kb::Form& form, const chem::Compound& compound, int pills) {
+    s.form_id = form.id;
+    s.compound_id = compound.id;
+    s.route = form.route;
+    s.daily_compound_mg = chem::CompoundForElemental(compound, s.daily_elemental_mg);
+    s.estimated_pills_per_day = pills;
+    const auto reason = policy_.form_reasons.find(form.id);
+    if (reason != policy_.form_reasons.end())
+      s.reasons.push_back(form.name + ": " + reason->second);
+    Fire("form." + form.id);
+  }
+
+  bool DoseTimeAllowed(double hour) const {
+    for (const auto& note : plan_.interactions) {
+      if (note.action == kb::InteractionAction::kMonitor) continue;
+      for (double medicine_hour : note.medicine_hours) {
+        if (!KeepsSpacing(hour, medicine_hour, note.mg_hours_before_medicine,
+                          note.mg_hours_after_medicine)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  // The allowed time nearest to `preferred` (earlier first on ties), at least `gap` hours from
+  // every time in `taken`; nullopt when none exists in [earliest, latest].
+  std::optional<double> NearestSlot(double preferred, const std::vector<double>& taken) const {
+    const double step = policy_.step_hours;
+    const int max_steps =
+        static_cast<int>((policy_.latest_hour - policy_.earliest_hour) / step) + 1;
+    for (int k = 0; k <= max_steps; ++k) {
+      for (double hour : {preferred - k * step, preferred + k * step}) {
+        if (hour < policy_.earliest_hour - 1e-9 || hour > policy_.latest_hour + 1e-9) continue;
+        bool clear = DoseTimeAllowed(hour);
+        for (double t : taken)
+          clear = clear && std::fabs(t - hour) >= policy_.min_hours_between_doses - 1e-9;
+        if (clear) return hour;
+      }
+    }
+    return std::nullopt;
+  }
+
+  bool ScheduleDoses(Supplement& s) {
+    const chem::Compound* compound = c_.compounds.FindById(s.compound_id);
+    const double last_hour = night_time_ ? policy_.night_dose_hour : policy_.evening_meal_hour;
+    std::vector<std::pair<double, double>> wanted;  // (preferred hour, elemental mg)
+    if (s.daily_elemental_mg > policy_.split_above_mg) {
+      const double first = RoundDown(s.daily_elemental_mg / 2, policy_.round_to_mg);
+      wanted = {{policy_.morning_hour, first}, {last_hour, s.daily_elemental_mg - first}};
+      Fire("timing.split_dose");
+    } else {
+      wanted = {{last_hour, s.daily_elemental_mg}};
+    }
+    if (night_time_) Fire("timing.evening_for_night_symptoms");
+    std::vector<double> taken;
+    // Place the last dose first: its time matters most for night-time symptoms.
+    for (auto it = wanted.rbegin(); it != wanted.rend(); ++it) {
+      const auto slot = NearestSlot(it->first, taken);
+      if (!slot) {
+        plan_.referrals.push_back(
+            {kb::Urgency::kRoutine,
+             "Your medicine times leave no time of day for magnesium that keeps the required "
+             "spacing. Ask a pharmacist to help plan the timing.",
+             "timing"});
+        Withhold("safety.no_spaced_slot");
+        return false;
+      }
+      if (std::fabs(*slot - it->first) > 1e-9) Fire("timing.moved_for_spacing");
+      taken.push_back(*slot);
+      s.doses.push_back({*slot, it->second, chem::CompoundForElemental(*compound, it->second)});
+    }
+    std::sort(s.doses.begin(), s.doses.end(),
+              [](const Dose& a, const Dose& b) { return a.hour < b.hour; });
+    if (!plan_.interactions.empty()) Fire("timing.spacing_checked");
+    return true;
+  }
+
+  void Titrate(Supplement& s) {
+    double daily = std::min(policy_.start_mg, s.daily_elemental_mg);
+    int week = 1;
+    while (true) {
+      s.titration.push_back({week, daily});
+      if (daily >= s.daily_elemental_mg) break;
+      daily = std::min(s.daily_elemental_mg, daily + policy_.weekly_step_mg);
+      ++week;
+    }
+    if (s.titration.size() > 1) Fire("dose.titrate");
+  }
+
+  void Foods() {
+    plan_.totals.diet_mg = p_.diet_mg_per_day;
+    if (p_.diet_mg_per_day && plan_.totals.intake_target_mg &&
+        *plan_.totals.intake_target_mg > *p_.diet_mg_per_day) {
+      plan_.totals.diet_gap_mg = *plan_.totals.intake_target_mg - *p_.diet_mg_per_day;
+      Fire("food.gap");
+    }
+    constexpr size_t kFoodSuggestions = 6;
+    for (const foods::Food* food : c_.foods_by_magnesium) {
+      if (plan_.foods.size() >= kFoodSuggestions) break;
+      if (p_.food_exclusions.Excludes(*food)) continue;
+      plan_.foods.push_back({food, food->MagnesiumIn(food->serving.grams).value_or(0)});
+    }
+    if (!p_.food_exclusions.ids.empty()) Fire("food.exclusions");
+  }
+
+  void WatchFor() {
+    const bool any_magnesium = plan_.supplement.has_value() || !p_.magnesium_taken.empty();
+    if (!any_magnesium) return;
+    for (const auto& effect : c_.kb.side_effects) {
+      const bool form_matches =
+          effect.form_ids.empty() ||
+          (plan_.supplement && std::find(effect.form_ids.begin(), effect.form_ids.end(),
+                                         plan_.supplement->form_id) != effect.form_ids.end());
+      if (form_matches || effect.toxicity) plan_.watch_for.push_back(&effect);
+    }
+  }
+
+  const Profile& p_;
+  const PlanContext& c_;
+  const Policy& policy_;
+  Plan plan_;
+  bool emergency_ = false;
+  bool night_time_ = false;
+  bool wants_laxative_ = false;
+  bool avoid_laxative_ = false;
+  std::optional<double> cap_mg_;
+};
+
+}  // namespace
+
+bool KeepsSpacing(double mg_hour, double medicine_hour, std::optional<double> hours_before,
+                  std::optional<double> hours_after) {
+  if (!hours_before && !hours_after) return true;
+  // A one-sided rule is applied on both sides: the data gives no licence to crowd the other side.
+  const double need_before = hours_before.value_or(*hours_after);
+  const double need_after = hours_after.value_or(*hours_before);
+  // Both are taken every day, so measure around the clock: hours from the medicine forward to
+  // the dose, and from the dose forward to the next medicine.
+  double after = std::fmod(mg_hour - medicine_hour, 24.0);
+  if (after < 0) after += 24.0;
+  const double before = 24.0 - after;
+  return after >= need_after - 1e-9 && before >= need_before - 1e-9;
+}
+
+std::string FormatHour(double hour) {
+  const int minutes = static_cast<int>(std::lround(hour * 60)) % (24 * 60);
+  return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
+}
+
+Plan BuildPlan(const Profile& profile, const PlanContext& context) {
+  return PlanBuilder(profile, context).Build();
+}
+
+}  // namespace mg::plan

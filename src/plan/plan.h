@@ -1,0 +1,219 @@
+// The plan engine: from a person's resolved profile and the loaded knowledge, a deterministic,
+// explained magnesium plan — safety first, never above the supplemental upper limit.
+//
+// BuildPlan() is a pure function: no I/O, no clock, no globals. Everything it needs comes in
+// through PlanContext (loaded once) and Profile (resolved from a file or flags by profile.h). That
+// is what makes the exhaustive safety tests (plan_safety_test.cc) cheap.
+//
+//   auto context = PlanContext::Load(std::nullopt);          // KB, compounds, DRIs, foods, policy
+//   auto profile = ResolveProfile(raw_profile, *context);    // names → ids, errors name fields
+//   Plan plan = BuildPlan(*profile, *context);
+//   std::string json = RenderPlan(plan, *context, Format::kJson);
+//
+// Safety invariants (tested over a grid of profiles, not by example):
+//   - existing + planned supplemental magnesium never exceeds the person's supplemental UL;
+//     no supplement where the UL is not established (infants; EU under 4);
+//   - no supplement when a contraindication with action no_supplement/clinician_first fires,
+//     or an interacting medicine needs the prescriber's review, or a red flag is an emergency;
+//   - every interacting medicine appears in `interactions` and every dose keeps its spacing;
+//   - any red flag puts a referral first; every finding cites at least one source.
+#ifndef MGADVISOR_PLAN_PLAN_H_
+#define MGADVISOR_PLAN_PLAN_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chem/compounds.h"
+#include "core/error.h"
+#include "dri/dri.h"
+#include "foods/foods.h"
+#include "kb/kb.h"
+
+namespace mg::plan {
+
+// ---- Policy (data/plan/policy.toml): judgement calls kept as reviewable data. ----
+
+enum class VerdictPolicy { kRecommend, kTrial, kDoNotRecommend };
+
+struct Policy {
+  std::map<kb::Verdict, VerdictPolicy> verdict;
+  double default_target_mg = 200;
+  double start_mg = 100;
+  double weekly_step_mg = 100;
+  double split_above_mg = 150;
+  double round_to_mg = 25;
+  double min_useful_mg = 25;
+  double night_dose_hour = 21, evening_meal_hour = 19, morning_hour = 8;
+  double earliest_hour = 6, latest_hour = 23, step_hours = 0.5;
+  double min_hours_between_doses = 4, default_medicine_hour = 8;
+  std::vector<std::string> form_preference;           // KB form ids, most preferred first.
+  std::vector<std::string> laxative_form_preference;  // For constipation.
+  double compound_mg_per_pill = 1000;
+  std::map<std::string, std::string> form_reasons;  // Form id → why it suits, for people.
+};
+
+struct FoodFrequencyItem {
+  std::string id;
+  std::string question;
+  double magnesium_mg = 0;  // Per serving.
+  std::string example;
+};
+
+// Everything loaded once and shared by every plan. Immutable after Load(); thread-safe to share.
+struct PlanContext {
+  kb::KnowledgeBase kb;
+  chem::CompoundCatalog compounds;
+  dri::ReferenceTables references;
+  foods::FoodDb foods;
+  foods::Exclusions exclusions;
+  Policy policy;
+  std::vector<FoodFrequencyItem> food_frequency;
+  // Curated foods sorted by magnesium per serving (most first); precomputed so plans stay fast.
+  std::vector<const foods::Food*> foods_by_magnesium;
+
+  // Errors: whatever the loaders report (kDataError with file:line, kNotFound).
+  static Result<std::unique_ptr<PlanContext>> Load(const std::optional<std::string>& kb_dir);
+};
+
+// ---- Profile: a person's situation with every name resolved to a knowledge-base id. ----
+
+struct Complaint {
+  std::string condition_id;
+  std::optional<int> severity;  // 0-10 when given.
+};
+
+struct MedicineTaken {
+  std::string name;            // As the person wrote it.
+  std::string interaction_id;  // "" when the medicine is not in the knowledge base.
+  std::vector<double> hours;   // Times of day taken (hours from midnight).
+  bool hours_assumed = false;  // True when the profile gave no time.
+};
+
+struct MagnesiumTaken {  // Magnesium already taken: supplements, antacids, laxatives.
+  std::string kind;      // "supplement", "antacid" or "laxative".
+  std::string compound_id;
+  double elemental_mg_per_day = 0;
+  std::string description;  // "magnesium hydroxide 800 mg/day (antacid)"
+};
+
+enum class RoutePreference { kAny, kOral, kTopical, kFoodOnly };
+
+struct Profile {
+  dri::Person person;
+  dri::Reference reference = dri::Reference::kUs;
+  std::vector<Complaint> complaints;
+  std::optional<double> egfr;    // mL/min/1.73 m2.
+  std::optional<int> ckd_stage;  // 1-5.
+  std::vector<std::string> diagnosis_ids;
+  std::vector<MedicineTaken> medicines;
+  std::vector<MagnesiumTaken> magnesium_taken;
+  std::optional<double> diet_mg_per_day;  // Estimate, or the food-frequency lower bound.
+  bool diet_is_lower_bound = false;       // True when scored from the food-frequency answers.
+  std::vector<std::string> red_flag_ids;
+  RoutePreference route = RoutePreference::kAny;
+  bool sensitive_stomach = false;
+  std::optional<int> max_pills_per_day;
+  foods::ExclusionSet food_exclusions;
+};
+
+// ---- The plan. ----
+
+struct Referral {
+  kb::Urgency urgency = kb::Urgency::kRoutine;
+  std::string reason;
+  std::string source_id;  // Red flag, contraindication or interaction id.
+};
+
+struct Dose {
+  double hour = 0;  // Time of day, hours from midnight.
+  double elemental_mg = 0;
+  double compound_mg = 0;
+};
+
+struct TitrationStep {
+  int week = 1;  // From this week on (the last step lasts).
+  double daily_elemental_mg = 0;
+};
+
+struct Supplement {
+  std::string form_id;      // KB form id: "citrate".
+  std::string compound_id;  // Catalogue id: "citrate".
+  kb::Route route = kb::Route::kOral;
+  double daily_elemental_mg = 0;
+  double daily_compound_mg = 0;
+  std::vector<Dose> doses;  // Sum of elemental_mg == daily_elemental_mg.
+  std::vector<TitrationStep> titration;
+  int estimated_pills_per_day = 0;
+  bool is_trial = false;             // Offered as an n-of-1 trial, not as evidence-backed.
+  std::vector<std::string> reasons;  // Why this form and dose.
+};
+
+struct InteractionNote {
+  std::string medicine;        // As the person wrote it.
+  std::string interaction_id;  // Class id.
+  kb::InteractionAction action = kb::InteractionAction::kSeparate;
+  std::optional<double> mg_hours_before_medicine;
+  std::optional<double> mg_hours_after_medicine;
+  std::vector<double> medicine_hours;
+  bool medicine_hours_assumed = false;
+  std::string rule;  // The spacing rule in words.
+};
+
+struct FindingNote {
+  std::string condition_id;
+  const kb::Finding* finding = nullptr;  // Oral finding; nullptr when the KB has none.
+  VerdictPolicy policy = VerdictPolicy::kDoNotRecommend;
+  std::optional<int> severity;
+};
+
+struct FoodSuggestion {
+  const foods::Food* food = nullptr;
+  double magnesium_per_serving_mg = 0;
+};
+
+struct Totals {
+  std::optional<double> ul_supplemental_mg;  // nullopt: not established.
+  double existing_supplemental_mg = 0;
+  double planned_supplemental_mg = 0;
+  std::optional<double> intake_target_mg;  // RDA or AI.
+  std::optional<double> ear_mg;
+  std::optional<double> diet_mg;
+  std::optional<double> diet_gap_mg;  // Target minus diet, when both are known and positive.
+};
+
+struct Plan {
+  const dri::Row* reference_row = nullptr;
+  const dri::ReferenceSet* reference_set = nullptr;
+  std::vector<Referral> referrals;  // Most urgent first.
+  bool supplement_withheld_for_safety = false;
+  std::optional<Supplement> supplement;
+  std::vector<InteractionNote> interactions;
+  std::vector<FindingNote> findings;
+  std::vector<FoodSuggestion> foods;
+  std::vector<const kb::Measure*> measures;
+  std::vector<const kb::SideEffect*> watch_for;
+  std::vector<std::string> warnings;
+  std::vector<std::string> rules_fired;
+  Totals totals;
+  std::vector<std::string> unknown_medicines;
+};
+
+// Builds the plan. Pure and deterministic. REQUIRES: `profile` came from ResolveProfile with
+// the same `context` (ids resolve).
+Plan BuildPlan(const Profile& profile, const PlanContext& context);
+
+// True when a magnesium dose at `mg_hour` stays outside the window (medicine - before, medicine +
+// after), measured around the clock because both repeat daily. A one-sided rule is applied on
+// both sides. Checks the spacing from a
+// medicine taken at `medicine_hour` (both hours from midnight, repeating daily).
+bool KeepsSpacing(double mg_hour, double medicine_hour, std::optional<double> hours_before,
+                  std::optional<double> hours_after);
+
+std::string FormatHour(double hour);  // 21.5 → "21:30"
+
+}  // namespace mg::plan
+
+#endif  // MGADVISOR_PLAN_PLAN_H_

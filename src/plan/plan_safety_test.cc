@@ -1,0 +1,313 @@
+// Safety invariants, tested exhaustively over a grid of profiles rather than by example.
+//
+// The grid crosses every age from birth to 100 (months for infants), both sexes, pregnancy and
+// lactation, both reference sets, every kidney band (including unknown), and existing supplement
+// loads from none to above the upper limit; on that base it rotates through every complaint,
+// every interaction class, every diagnosis, every red flag and every preference. A second block
+// crosses every complaint × every interaction class × every diagnosis × loads for an adult.
+// The checks re-derive what must hold from the knowledge base and reference tables themselves,
+// not from the engine's own bookkeeping.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+
+#include "plan/plan.h"
+#include "plan/plan_test_util.h"
+
+namespace mg::plan {
+namespace {
+
+using testing::Context;
+
+struct Dimensions {
+  std::vector<std::string> conditions;  // "" = no complaint.
+  std::vector<std::string> medicines;   // A member of each interaction class; "" = none.
+  std::vector<std::string> diagnoses;   // "" = none.
+  std::vector<std::string> red_flags;   // "" = none.
+};
+
+Dimensions CollectDimensions(const kb::KnowledgeBase& kb) {
+  Dimensions d;
+  d.conditions.push_back("");
+  for (const auto& c : kb.conditions) d.conditions.push_back(c.id);
+  d.medicines.push_back("");
+  for (const auto& i : kb.interactions) {
+    if (!i.medicines.empty()) d.medicines.push_back(i.medicines.front().generic);
+  }
+  d.diagnoses.push_back("");
+  for (const auto& g : kb.diagnoses) d.diagnoses.push_back(g.id);
+  d.red_flags.push_back("");
+  for (const auto& r : kb.red_flags) d.red_flags.push_back(r.id);
+  return d;
+}
+
+int UrgencyRank(kb::Urgency u) {
+  return u == kb::Urgency::kEmergency ? 0 : u == kb::Urgency::kSoon ? 1 : 2;
+}
+
+// The test's own reading of a trigger (kept deliberately plain).
+bool Fires(const kb::Trigger& t, const Profile& p) {
+  const bool has_diagnosis =
+      t.diagnosis && std::find(p.diagnosis_ids.begin(), p.diagnosis_ids.end(), *t.diagnosis) !=
+                         p.diagnosis_ids.end();
+  if (t.egfr_below && !(p.egfr && *p.egfr < *t.egfr_below)) return false;
+  if (t.ckd_stage_at_least && !(p.ckd_stage && *p.ckd_stage >= *t.ckd_stage_at_least)) return false;
+  if (t.diagnosis && !has_diagnosis) return false;
+  if (t.pregnancy && p.person.state != dri::ReproductiveState::kPregnant) return false;
+  if (t.lactation && p.person.state != dri::ReproductiveState::kLactating) return false;
+  if (t.age_below_years && !(p.person.age_months < *t.age_below_years * 12)) return false;
+  return t.egfr_below || t.ckd_stage_at_least || t.diagnosis || t.pregnancy || t.lactation ||
+         t.age_below_years;
+}
+
+bool OutsideWindow(double dose, double medicine, double before, double after) {
+  double forward = std::fmod(dose - medicine + 48.0, 24.0);  // Medicine → dose.
+  return forward >= after - 1e-6 && (24.0 - forward) >= before - 1e-6;
+}
+
+class SafetyChecker {
+ public:
+  explicit SafetyChecker(const PlanContext& c) : c_(c) {}
+
+  void Check(const Profile& p) {
+    ++profiles_;
+    const Plan plan = BuildPlan(p, c_);
+    if (plan.supplement) ++with_supplement_;
+    auto fail = [&](const std::string& what) {
+      if (++failures_ <= 20) ADD_FAILURE() << what << " — " << Describe(p);
+    };
+    // 1. Upper limit: existing + planned never above the person's supplemental UL.
+    auto row = c_.references.Lookup(p.reference, p.person);
+    double existing = 0;
+    for (const auto& m : p.magnesium_taken) existing += m.elemental_mg_per_day;
+    if (plan.supplement) {
+      const Supplement& s = *plan.supplement;
+      if (!row.ok() || !row->row->ul_supplemental_mg)
+        fail("supplement without an established UL");
+      else if (existing + s.daily_elemental_mg > *row->row->ul_supplemental_mg + 1e-9)
+        fail("above UL");
+      if (!(s.daily_elemental_mg > 0)) fail("non-positive dose");
+      double sum = 0;
+      for (const auto& d : s.doses) {
+        sum += d.elemental_mg;
+        if (d.hour < c_.policy.earliest_hour - 1e-9 || d.hour > c_.policy.latest_hour + 1e-9)
+          fail("dose at night");
+      }
+      if (std::fabs(sum - s.daily_elemental_mg) > 1e-6) fail("doses do not add up");
+      for (const auto& step : s.titration) {
+        if (step.daily_elemental_mg > s.daily_elemental_mg + 1e-9) fail("titration above target");
+      }
+      if (s.titration.empty() || s.titration.back().daily_elemental_mg != s.daily_elemental_mg)
+        fail("titration end");
+      if (p.person.age_months < 12) fail("infant given a supplement");
+    }
+    // 2. Contraindications: never skipped.
+    for (const auto& ci : c_.kb.contraindications) {
+      if (!Fires(ci.trigger, p)) continue;
+      const bool blocks = ci.action == kb::ContraindicationAction::kNoSupplement ||
+                          ci.action == kb::ContraindicationAction::kClinicianFirst;
+      if (blocks) {
+        if (plan.supplement) fail("supplement despite contraindication " + ci.id);
+        bool referred = false;
+        for (const auto& r : plan.referrals) referred = referred || r.source_id == ci.id;
+        if (!referred) fail("no referral for contraindication " + ci.id);
+      }
+      if (ci.action == kb::ContraindicationAction::kCaution && ci.max_supplemental_mg &&
+          plan.supplement &&
+          existing + plan.supplement->daily_elemental_mg > *ci.max_supplemental_mg + 1e-9) {
+        fail("above the caution ceiling of " + ci.id);
+      }
+    }
+    // 3. Interactions: listed with their rule; spacing kept by every dose.
+    for (const auto& m : p.medicines) {
+      if (m.interaction_id.empty()) continue;
+      const kb::Interaction* interaction = c_.kb.FindInteraction(m.interaction_id);
+      bool listed = false;
+      for (const auto& note : plan.interactions) {
+        listed = listed || (note.medicine == m.name && note.interaction_id == m.interaction_id &&
+                            !note.rule.empty());
+      }
+      if (!listed) fail("interaction not listed: " + m.name);
+      if (interaction->action == kb::InteractionAction::kClinicianReview && plan.supplement) {
+        fail("supplement despite prescriber review for " + m.name);
+      }
+      if (interaction->action == kb::InteractionAction::kSeparate && plan.supplement) {
+        const double before = interaction->mg_hours_before_medicine.value_or(
+            interaction->mg_hours_after_medicine.value_or(0));
+        const double after = interaction->mg_hours_after_medicine.value_or(
+            interaction->mg_hours_before_medicine.value_or(0));
+        for (const auto& d : plan.supplement->doses) {
+          for (double h : m.hours) {
+            if (!OutsideWindow(d.hour, h, before, after)) fail("spacing broken for " + m.name);
+          }
+        }
+      }
+    }
+    // 4. Red flags: referred, ahead of anything less urgent; an emergency stops the supplement.
+    if (!p.red_flag_ids.empty()) {
+      int most_urgent = 3;
+      for (const auto& id : p.red_flag_ids)
+        most_urgent = std::min(most_urgent, UrgencyRank(c_.kb.FindRedFlag(id)->urgency));
+      // The first referral is at least as urgent as the most urgent red flag (a more urgent
+      // contraindication may stand before a routine flag), and every flag has its referral.
+      if (plan.referrals.empty() || UrgencyRank(plan.referrals.front().urgency) > most_urgent) {
+        fail("red flag not referred first");
+      }
+      for (const auto& id : p.red_flag_ids) {
+        bool referred = false;
+        for (const auto& r : plan.referrals) referred = referred || r.source_id == id;
+        if (!referred) fail("no referral for red flag " + id);
+      }
+      if (most_urgent == 0 && plan.supplement) fail("supplement despite an emergency red flag");
+    }
+    for (size_t i = 1; i < plan.referrals.size(); ++i) {
+      if (UrgencyRank(plan.referrals[i - 1].urgency) > UrgencyRank(plan.referrals[i].urgency))
+        fail("referrals out of order");
+    }
+    // 5. Every finding cites resolvable sources.
+    for (const auto& f : plan.findings) {
+      if (f.finding == nullptr) continue;
+      if (f.finding->citation_ids.empty()) fail("uncited finding " + f.finding->id);
+      for (const auto& id : f.finding->citation_ids) {
+        if (c_.kb.FindCitation(id) == nullptr) fail("dangling citation " + id);
+      }
+    }
+  }
+
+  long profiles() const { return profiles_; }
+  long with_supplement() const { return with_supplement_; }
+
+ private:
+  static std::string Describe(const Profile& p) {
+    std::string out =
+        fmt::format("age {}mo {} {} ref {}", p.person.age_months, dri::SexName(p.person.sex),
+                    dri::StateName(p.person.state), dri::ReferenceId(p.reference));
+    if (p.egfr) out += fmt::format(" egfr {}", *p.egfr);
+    if (p.ckd_stage) out += fmt::format(" ckd {}", *p.ckd_stage);
+    for (const auto& c : p.complaints) out += " complaint " + c.condition_id;
+    for (const auto& m : p.medicines) out += " med " + m.name + "@" + FormatHour(m.hours.front());
+    for (const auto& d : p.diagnosis_ids) out += " dx " + d;
+    for (const auto& r : p.red_flag_ids) out += " flag " + r;
+    for (const auto& m : p.magnesium_taken)
+      out += fmt::format(" taking {}", m.elemental_mg_per_day);
+    return out;
+  }
+
+  const PlanContext& c_;
+  long profiles_ = 0, with_supplement_ = 0, failures_ = 0;
+};
+
+void AddMedicine(Profile& p, const std::string& name, double hour) {
+  if (name.empty()) return;
+  const kb::Interaction* interaction = Context().kb.FindMedicine(name);
+  p.medicines.push_back({name, interaction ? interaction->id : "", {hour}, false});
+}
+
+void AddLoad(Profile& p, double mg) {
+  if (mg > 0) p.magnesium_taken.push_back({"supplement", "citrate", mg, "test load"});
+}
+
+struct KidneyBand {
+  std::optional<double> egfr;
+  std::optional<int> ckd_stage;
+};
+
+TEST(PlanSafety, InvariantsHoldOverTheProfileGrid) {
+  const PlanContext& c = Context();
+  const Dimensions dim = CollectDimensions(c.kb);
+  SafetyChecker checker(c);
+  const std::vector<KidneyBand> kidneys = {{},       {15, {}},   {29.9, {}}, {30, {}},
+                                           {45, {}}, {59.9, {}}, {60, {}},   {95, {}},
+                                           {{}, 3},  {{}, 4},    {{}, 5},    {25, 4}};
+  const std::vector<double> loads = {0, 50, 200, 300, 349, 350, 351, 600};
+  const std::vector<double> medicine_hours = {7, 8, 12.5, 19, 21, 23.5};
+  std::vector<double> ages_months;
+  for (int m = 0; m < 12; ++m) ages_months.push_back(m);
+  for (int y = 1; y <= 100; ++y) ages_months.push_back(y * 12.0);
+  const std::pair<dri::Sex, dri::ReproductiveState> persons[] = {
+      {dri::Sex::kMale, dri::ReproductiveState::kNone},
+      {dri::Sex::kFemale, dri::ReproductiveState::kNone},
+      {dri::Sex::kFemale, dri::ReproductiveState::kPregnant},
+      {dri::Sex::kFemale, dri::ReproductiveState::kLactating}};
+  const RoutePreference routes[] = {RoutePreference::kAny, RoutePreference::kOral,
+                                    RoutePreference::kTopical, RoutePreference::kFoodOnly};
+
+  // Block 1: the demographic × kidney × load base, rotating through everything else.
+  long n = 0;
+  for (double age : ages_months) {
+    for (const auto& [sex, state] : persons) {
+      auto person = dri::MakePerson(age, sex, state);
+      if (!person.ok()) continue;
+      for (auto reference : {dri::Reference::kUs, dri::Reference::kEu}) {
+        if (!c.references.Lookup(reference, *person).ok()) continue;  // Resolution refuses these.
+        for (const auto& kidney : kidneys) {
+          for (double load : loads) {
+            for (int rotation = 0; rotation < 2; ++rotation, ++n) {
+              Profile p;
+              p.person = *person;
+              p.reference = reference;
+              p.egfr = kidney.egfr;
+              p.ckd_stage = kidney.ckd_stage;
+              AddLoad(p, load);
+              // Coprime strides walk every value of each list against many of the others.
+              const auto& cond = dim.conditions[(n * 7 + rotation) % dim.conditions.size()];
+              if (!cond.empty()) p.complaints.push_back({cond, 5});
+              const auto& cond2 = dim.conditions[(n * 3 + 5) % dim.conditions.size()];
+              if (!cond2.empty() && cond2 != cond && n % 3 == 0)
+                p.complaints.push_back({cond2, {}});
+              AddMedicine(p, dim.medicines[(n * 5 + rotation) % dim.medicines.size()],
+                          medicine_hours[n % medicine_hours.size()]);
+              if (n % 4 == 0)
+                AddMedicine(p, dim.medicines[(n * 11 + 3) % dim.medicines.size()], 21);
+              const auto& dx = dim.diagnoses[(n * 13 + rotation) % dim.diagnoses.size()];
+              if (!dx.empty()) p.diagnosis_ids.push_back(dx);
+              const auto& flag = dim.red_flags[(n * 17 + rotation) % dim.red_flags.size()];
+              if (!flag.empty() && n % 2 == 0) p.red_flag_ids.push_back(flag);
+              p.route = routes[(n / 5) % 4];
+              p.sensitive_stomach = n % 6 == 0;
+              if (n % 9 == 0) p.max_pills_per_day = 1;
+              checker.Check(p);
+            }
+          }
+        }
+      }
+    }
+  }
+  // Block 2: every complaint × every interaction class × every diagnosis × loads, for an adult.
+  for (const auto& cond : dim.conditions) {
+    for (const auto& medicine : dim.medicines) {
+      for (const auto& dx : dim.diagnoses) {
+        for (double load : {0.0, 200.0, 349.0, 400.0}) {
+          Profile p;
+          p.person = *dri::MakePerson(40 * 12, dri::Sex::kFemale, dri::ReproductiveState::kNone);
+          if (!cond.empty()) p.complaints.push_back({cond, 7});
+          AddMedicine(p, medicine, 8);
+          if (!dx.empty()) p.diagnosis_ids.push_back(dx);
+          AddLoad(p, load);
+          checker.Check(p);
+        }
+      }
+    }
+  }
+  // Block 3: every red flag with every complaint.
+  for (const auto& flag : dim.red_flags) {
+    for (const auto& cond : dim.conditions) {
+      Profile p;
+      p.person = *dri::MakePerson(60 * 12, dri::Sex::kMale, dri::ReproductiveState::kNone);
+      if (!cond.empty()) p.complaints.push_back({cond, 7});
+      if (!flag.empty()) p.red_flag_ids.push_back(flag);
+      checker.Check(p);
+    }
+  }
+  std::cout << "[ safety  ] " << checker.profiles() << " profiles checked, "
+            << checker.with_supplement() << " with a supplement\n";
+  ::testing::Test::RecordProperty("profiles", std::to_string(checker.profiles()));
+  EXPECT_GT(checker.profiles(), 100000);
+  EXPECT_GT(checker.with_supplement(), 1000);  // The grid must exercise the dosing paths too.
+}
+
+}  // namespace
+}  // namespace mg::plan

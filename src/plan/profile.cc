@@ -1,0 +1,582 @@
+#include "plan/profile.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <set>
+
+#include "chem/units.h"
+#include "core/data_files.h"
+#include "core/numbers.h"
+#include "core/text.h"
+
+namespace mg::plan {
+namespace {
+
+using nlohmann::json;
+
+// Converts a TOML tree to JSON, remembering the line of every path for error messages.
+json TomlToJson(const toml::node& node, const std::string& path,
+                std::map<std::string, int>& lines) {
+  lines[path] = static_cast<int>(node.source().begin.line);
+  if (const auto* table = node.as_table()) {
+    json out = json::object();
+    for (const auto& [key, value] : *table) {
+      const std::string child =
+          path.empty() ? std::string(key.str()) : path + "." + std::string(key.str());
+      out[std::string(key.str())] = TomlToJson(value, child, lines);
+    }
+    return out;
+  }
+  if (const auto* array = node.as_array()) {
+    json out = json::array();
+    for (size_t i = 0; i < array->size(); ++i) {
+      out.push_back(TomlToJson(*array->get(i), fmt::format("{}[{}]", path, i), lines));
+    }
+    return out;
+  }
+  if (auto v = node.value_exact<std::string>()) return *v;
+  if (auto v = node.value_exact<int64_t>()) return *v;
+  if (auto v = node.value_exact<double>()) return *v;
+  if (auto v = node.value_exact<bool>()) return *v;
+  return fmt::format("<unsupported TOML value at line {}>", node.source().begin.line);
+}
+
+// Collects problems while walking the document, each prefixed with where and which field.
+class Checker {
+ public:
+  explicit Checker(const ProfileDocument& doc) : doc_(doc) {}
+
+  void Problem(const std::string& path, const std::string& what) {
+    std::string where = doc_.source_name;
+    // The nearest recorded ancestor's line (a TOML inline value has its own; defaults don't).
+    for (std::string p = path; !p.empty();) {
+      const auto it = doc_.line_of_path.find(p);
+      if (it != doc_.line_of_path.end()) {
+        where += fmt::format(":{}", it->second);
+        break;
+      }
+      const size_t cut = p.find_last_of(".[");
+      p = cut == std::string::npos ? "" : p.substr(0, cut);
+    }
+    problems_.push_back(fmt::format("{}: {}: {}", where, path, what));
+  }
+
+  bool ok() const { return problems_.empty(); }
+  Error ToError() const {
+    std::string message =
+        problems_.size() == 1 ? "profile has a problem:\n" : "profile has problems:\n";
+    for (const auto& p : problems_) message += "  " + p + "\n";
+    message.pop_back();
+    return InvalidArgument(message);
+  }
+
+  // Object keys must all be known: a misspelt key silently ignored is a silent default.
+  void OnlyKeys(const json& object, const std::string& path,
+                std::initializer_list<const char*> keys) {
+    for (const auto& [key, value] : object.items()) {
+      bool known = false;
+      for (const char* k : keys) known = known || key == k;
+      if (!known) {
+        std::vector<std::string> all(keys.begin(), keys.end());
+        const auto close = CloseMatches(key, all);
+        Problem(Join(path, key),
+                "unknown field" +
+                    (close.empty() ? "" : "; did you mean " + JoinAlternatives(close) + "?"));
+      }
+    }
+  }
+
+  static std::string Join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  std::optional<std::string> String(const json& value, const std::string& path) {
+    if (!value.is_string()) {
+      Problem(path, fmt::format("must be text, not {}", value.dump()));
+      return std::nullopt;
+    }
+    return value.get<std::string>();
+  }
+
+  std::optional<double> Number(const json& value, const std::string& path, double min, double max) {
+    double number = 0;
+    if (value.is_number()) {
+      number = value.get<double>();
+    } else if (value.is_string()) {
+      const auto parsed = ParseFiniteNumber(value.get<std::string>());
+      if (!parsed) {
+        Problem(path, fmt::format("'{}' is not a number", value.get<std::string>()));
+        return std::nullopt;
+      }
+      number = *parsed;
+    } else {
+      Problem(path, fmt::format("must be a number, not {}", value.dump()));
+      return std::nullopt;
+    }
+    if (!std::isfinite(number) || number < min || number > max) {
+      Problem(path, fmt::format("{} is outside the possible range {}-{}", FormatNumber(number, 2),
+                                FormatNumber(min), FormatNumber(max)));
+      return std::nullopt;
+    }
+    return number;
+  }
+
+  std::optional<bool> Bool(const json& value, const std::string& path) {
+    if (!value.is_boolean()) {
+      Problem(path, fmt::format("must be true or false, not {}", value.dump()));
+      return std::nullopt;
+    }
+    return value.get<bool>();
+  }
+
+  // A list field; a single value is accepted as a list of one.
+  std::vector<std::pair<json, std::string>> List(const json& object, const char* key) {
+    std::vector<std::pair<json, std::string>> out;
+    if (!object.contains(key)) return out;
+    const json& value = object.at(key);
+    if (value.is_array()) {
+      for (size_t i = 0; i < value.size(); ++i)
+        out.emplace_back(value[i], fmt::format("{}[{}]", key, i));
+    } else {
+      out.emplace_back(value, key);
+    }
+    return out;
+  }
+
+ private:
+  const ProfileDocument& doc_;
+  std::vector<std::string> problems_;
+};
+
+std::string Suggest(const std::vector<std::string>& candidates) {
+  return candidates.empty() ? "" : "; did you mean " + JoinAlternatives(candidates) + "?";
+}
+
+std::optional<int> ParseSeverity(const json& value, Checker& check, const std::string& path) {
+  if (value.is_string()) {
+    const std::string word = NormalizeName(value.get<std::string>());
+    // Words map to the middle of thirds of the 0-10 scale.
+    if (word == "mild") return 3;
+    if (word == "moderate") return 6;
+    if (word == "severe") return 9;
+  }
+  if (value.is_number_integer()) {
+    const auto n = value.get<int64_t>();
+    if (n >= 0 && n <= 10) return static_cast<int>(n);
+  }
+  check.Problem(
+      path, fmt::format("{} is not a severity: use 0-10 or mild, moderate, severe", value.dump()));
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<double> ParseClockTime(std::string_view text) {
+  const size_t colon = text.find(':');
+  const auto hours = ParseFiniteNumber(text.substr(0, colon));
+  double minutes = 0;
+  if (colon != std::string_view::npos) {
+    const auto m = ParseFiniteNumber(text.substr(colon + 1));
+    if (!m || *m < 0 || *m >= 60 || *m != std::floor(*m)) return std::nullopt;
+    minutes = *m;
+  }
+  if (!hours || *hours < 0 || *hours >= 24 || *hours != std::floor(*hours)) return std::nullopt;
+  return *hours + minutes / 60.0;
+}
+
+Result<ProfileDocument> ParseProfileText(const std::string& text, const std::string& name) {
+  ProfileDocument doc;
+  doc.source_name = name;
+  if (name.ends_with(".toml")) {
+    try {
+      const toml::table table = toml::parse(text, name);
+      doc.tree = TomlToJson(table, "", doc.line_of_path);
+      doc.line_of_path.erase("");
+    } catch (const toml::parse_error& e) {
+      return InvalidArgument(
+          fmt::format("{}:{}: {}", name, e.source().begin.line, e.description()));
+    }
+  } else {
+    try {
+      doc.tree = json::parse(text);
+    } catch (const json::parse_error& e) {
+      return InvalidArgument(fmt::format("{}: not valid JSON: {}", name, e.what()));
+    }
+  }
+  if (!doc.tree.is_object()) return InvalidArgument(name + ": a profile must be an object/table");
+  return doc;
+}
+
+Result<ProfileDocument> ReadProfileFile(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.error();
+  if (path.ends_with(".toml") || path.ends_with(".json")) return ParseProfileText(*text, path);
+  // No telling extension: JSON documents start with '{'.
+  const size_t first = text->find_first_not_of(" \t\r\n");
+  const bool looks_json = first != std::string::npos && (*text)[first] == '{';
+  auto doc = ParseProfileText(*text, looks_json ? path : path + ".toml");
+  if (doc.ok()) doc->source_name = path;
+  return doc;
+}
+
+Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContext& context) {
+  const json& d = document.tree;
+  Checker check(document);
+  check.OnlyKeys(
+      d, "",
+      {"age", "sex", "pregnant", "lactating", "reference", "complaints", "kidney", "diagnoses",
+       "medicines", "magnesium_taken", "diet", "food_exclusions", "red_flags", "preferences"});
+  Profile profile;
+
+  // Who.
+  std::optional<double> age_months;
+  if (!d.contains("age")) {
+    check.Problem("age", "is required (years, or months for infants such as \"8mo\")");
+  } else if (d["age"].is_number()) {
+    const auto years = check.Number(d["age"], "age", 0, dri::kMaxAgeMonths / 12);
+    if (years) age_months = *years * 12;
+  } else if (d["age"].is_string()) {
+    auto parsed = dri::ParseAgeMonths(d["age"].get<std::string>());
+    if (parsed.ok()) {
+      age_months = *parsed;
+    } else {
+      check.Problem("age", parsed.error().message);
+    }
+  } else {
+    check.Problem("age", fmt::format("must be a number of years or text like \"8mo\", not {}",
+                                     d["age"].dump()));
+  }
+  std::optional<dri::Sex> sex;
+  if (!d.contains("sex")) {
+    check.Problem("sex", "is required (male or female): reference intakes differ by sex");
+  } else if (auto text = check.String(d["sex"], "sex")) {
+    auto parsed = dri::ParseSex(*text);
+    if (parsed.ok()) {
+      sex = *parsed;
+    } else {
+      check.Problem("sex", parsed.error().message);
+    }
+  }
+  bool pregnant = false, lactating = false, reference_check_needed = false;
+  if (d.contains("pregnant")) pregnant = check.Bool(d["pregnant"], "pregnant").value_or(false);
+  if (d.contains("lactating")) lactating = check.Bool(d["lactating"], "lactating").value_or(false);
+  if (pregnant && lactating)
+    check.Problem("lactating", "pregnant and lactating are both true: give at most one");
+  if (age_months && sex) {
+    const auto state = pregnant    ? dri::ReproductiveState::kPregnant
+                       : lactating ? dri::ReproductiveState::kLactating
+                                   : dri::ReproductiveState::kNone;
+    auto person = dri::MakePerson(*age_months, *sex, state);
+    if (person.ok()) {
+      profile.person = *person;
+      reference_check_needed = true;
+    } else {
+      check.Problem(pregnant    ? "pregnant"
+                    : lactating ? "lactating"
+                                : "age",
+                    person.error().message);
+    }
+  }
+  if (d.contains("reference")) {
+    if (auto text = check.String(d["reference"], "reference")) {
+      auto reference = dri::ParseReference(*text);
+      if (reference.ok()) {
+        profile.reference = *reference;
+      } else {
+        check.Problem("reference", reference.error().message);
+      }
+    }
+  }
+  if (reference_check_needed) {
+    // A person the reference tables do not cover (e.g. pregnancy above 50) gets no silent default.
+    auto row = context.references.Lookup(profile.reference, profile.person);
+    if (!row.ok()) check.Problem("age", row.error().message);
+  }
+
+  // Complaints.
+  for (const auto& [value, path] : check.List(d, "complaints")) {
+    Complaint complaint;
+    std::optional<std::string> name;
+    if (value.is_object()) {
+      check.OnlyKeys(value, path, {"condition", "severity"});
+      if (!value.contains("condition")) {
+        check.Problem(path, "needs a condition");
+        continue;
+      }
+      name = check.String(value["condition"], path + ".condition");
+      if (value.contains("severity"))
+        complaint.severity = ParseSeverity(value["severity"], check, path + ".severity");
+    } else {
+      name = check.String(value, path);
+    }
+    if (!name) continue;
+    const kb::Condition* condition = context.kb.FindCondition(*name);
+    if (condition == nullptr) {
+      check.Problem(path, fmt::format("unknown condition '{}'{}", *name,
+                                      Suggest(context.kb.SuggestConditions(*name))));
+      continue;
+    }
+    complaint.condition_id = condition->id;
+    profile.complaints.push_back(complaint);
+  }
+
+  // Kidneys.
+  if (d.contains("kidney")) {
+    const json& k = d["kidney"];
+    if (!k.is_object()) {
+      check.Problem("kidney", "must be a table/object with egfr and/or ckd_stage");
+    } else {
+      check.OnlyKeys(k, "kidney", {"egfr", "ckd_stage"});
+      if (k.contains("egfr")) profile.egfr = check.Number(k["egfr"], "kidney.egfr", 0, 200);
+      if (k.contains("ckd_stage")) {
+        const auto stage = check.Number(k["ckd_stage"], "kidney.ckd_stage", 1, 5);
+        if (stage && *stage != std::floor(*stage)) {
+          check.Problem("kidney.ckd_stage", "must be a whole stage 1-5");
+        } else if (stage) {
+          profile.ckd_stage = static_cast<int>(*stage);
+        }
+      }
+    }
+  }
+
+  // Other diagnoses.
+  for (const auto& [value, path] : check.List(d, "diagnoses")) {
+    const auto name = check.String(value, path);
+    if (!name) continue;
+    const kb::Diagnosis* diagnosis = context.kb.FindDiagnosis(*name);
+    if (diagnosis == nullptr) {
+      check.Problem(path, fmt::format("unknown diagnosis '{}'{}", *name,
+                                      Suggest(context.kb.SuggestDiagnoses(*name))));
+      continue;
+    }
+    profile.diagnosis_ids.push_back(diagnosis->id);
+  }
+
+  // Medicines.
+  for (const auto& [value, path] : check.List(d, "medicines")) {
+    MedicineTaken medicine;
+    std::optional<std::string> name;
+    json times;
+    if (value.is_object()) {
+      check.OnlyKeys(value, path, {"name", "times"});
+      if (!value.contains("name")) {
+        check.Problem(path, "needs a name");
+        continue;
+      }
+      name = check.String(value["name"], path + ".name");
+      if (value.contains("times")) times = value["times"];
+    } else {
+      name = check.String(value, path);
+    }
+    if (!name) continue;
+    medicine.name = *name;
+    if (const kb::Interaction* interaction = context.kb.FindMedicine(*name)) {
+      medicine.interaction_id = interaction->id;
+    } else if (const auto close = context.kb.SuggestMedicines(*name); !close.empty()) {
+      check.Problem(path, fmt::format("unknown medicine '{}'{} (if it really is '{}', it is not "
+                                      "in the interaction list: write it as it is on the pack)",
+                                      *name, Suggest(close), *name));
+      continue;
+    }
+    const json time_list =
+        times.is_null() ? json::array() : (times.is_array() ? times : json::array({times}));
+    for (size_t i = 0; i < time_list.size(); ++i) {
+      const std::string time_path = fmt::format("{}.times[{}]", path, i);
+      const auto text = check.String(time_list[i], time_path);
+      if (!text) continue;
+      const auto hour = ParseClockTime(*text);
+      if (!hour) {
+        check.Problem(time_path,
+                      fmt::format("'{}' is not a time of day like 07:00 or 19:30", *text));
+        continue;
+      }
+      medicine.hours.push_back(*hour);
+    }
+    if (medicine.hours.empty()) {
+      medicine.hours = {context.policy.default_medicine_hour};
+      medicine.hours_assumed = true;
+    }
+    profile.medicines.push_back(std::move(medicine));
+  }
+
+  // Magnesium already taken.
+  for (const auto& [value, path] : check.List(d, "magnesium_taken")) {
+    if (!value.is_object()) {
+      check.Problem(path, "must be a table/object with kind, compound and amount (or elemental)");
+      continue;
+    }
+    check.OnlyKeys(value, path, {"kind", "compound", "amount", "elemental", "times_per_day"});
+    MagnesiumTaken taken;
+    taken.kind = value.contains("kind") ? check.String(value["kind"], path + ".kind").value_or("")
+                                        : "supplement";
+    if (taken.kind != "supplement" && taken.kind != "antacid" && taken.kind != "laxative") {
+      check.Problem(path + ".kind",
+                    fmt::format("'{}' is not supplement, antacid or laxative", taken.kind));
+      continue;
+    }
+    double times_per_day = 1;
+    if (value.contains("times_per_day")) {
+      const auto n = check.Number(value["times_per_day"], path + ".times_per_day", 0, 24);
+      if (!n) continue;
+      times_per_day = *n;
+    }
+    const chem::Compound* compound = nullptr;
+    if (value.contains("compound")) {
+      const auto name = check.String(value["compound"], path + ".compound");
+      if (!name) continue;
+      auto found = context.compounds.Resolve(*name);
+      if (!found.ok()) {
+        check.Problem(path + ".compound", found.error().message);
+        continue;
+      }
+      compound = *found;
+      taken.compound_id = compound->id;
+    }
+    const bool has_amount = value.contains("amount"), has_elemental = value.contains("elemental");
+    if (has_amount == has_elemental) {
+      check.Problem(
+          path,
+          "give either amount (compound mass per intake) or elemental (magnesium per intake)");
+      continue;
+    }
+    const std::string field = has_amount ? "amount" : "elemental";
+    const auto text = check.String(value[field], path + "." + field);
+    if (!text) continue;
+    auto amount = chem::ParseAmount(*text);
+    if (!amount.ok()) {
+      check.Problem(path + "." + field, amount.error().message);
+      continue;
+    }
+    double elemental_per_intake = 0;
+    if (has_amount) {
+      if (compound == nullptr) {
+        check.Problem(path, "an amount of compound needs the compound's name (or give elemental)");
+        continue;
+      }
+      if (!chem::IsMassUnit(amount->unit)) {
+        check.Problem(path + ".amount",
+                      "a compound amount is a mass (mg, g); use elemental for mmol/mEq");
+        continue;
+      }
+      elemental_per_intake = chem::ElementalFromCompound(*compound, chem::MassMilligrams(*amount));
+    } else {
+      elemental_per_intake = chem::MagnesiumMilligrams(*amount);
+    }
+    taken.elemental_mg_per_day = elemental_per_intake * times_per_day;
+    taken.description = fmt::format(
+        "{}{} × {}/day = {} mg magnesium/day ({})", compound ? compound->name + " " : "", *text,
+        FormatNumber(times_per_day, 2), FormatNumber(taken.elemental_mg_per_day), taken.kind);
+    profile.magnesium_taken.push_back(std::move(taken));
+  }
+
+  // Diet.
+  if (d.contains("diet")) {
+    const json& diet = d["diet"];
+    if (!diet.is_object()) {
+      check.Problem("diet", "must be a table/object with magnesium_mg_per_day or food_frequency");
+    } else {
+      check.OnlyKeys(diet, "diet", {"magnesium_mg_per_day", "food_frequency"});
+      if (diet.contains("magnesium_mg_per_day") && diet.contains("food_frequency")) {
+        check.Problem("diet", "give magnesium_mg_per_day or food_frequency, not both");
+      } else if (diet.contains("magnesium_mg_per_day")) {
+        profile.diet_mg_per_day =
+            check.Number(diet["magnesium_mg_per_day"], "diet.magnesium_mg_per_day", 0, 3000);
+      } else if (diet.contains("food_frequency")) {
+        const json& answers = diet["food_frequency"];
+        if (!answers.is_object()) {
+          check.Problem("diet.food_frequency", "must map item ids to servings per day");
+        } else {
+          double total = 0;
+          for (const auto& [key, servings] : answers.items()) {
+            const std::string path = "diet.food_frequency." + key;
+            const FoodFrequencyItem* item = nullptr;
+            std::vector<std::string> ids;
+            for (const auto& candidate : context.food_frequency) {
+              ids.push_back(candidate.id);
+              if (candidate.id == key) item = &candidate;
+            }
+            if (item == nullptr) {
+              check.Problem(path, "unknown item; known items are " + JoinAlternatives(ids));
+              continue;
+            }
+            if (const auto n = check.Number(servings, path, 0, 20))
+              total += *n * item->magnesium_mg;
+          }
+          profile.diet_mg_per_day = total;
+          profile.diet_is_lower_bound = true;
+        }
+      }
+    }
+  }
+  std::vector<std::string> exclusion_names;
+  for (const auto& [value, path] : check.List(d, "food_exclusions")) {
+    if (auto name = check.String(value, path)) exclusion_names.push_back(*name);
+  }
+  if (!exclusion_names.empty()) {
+    auto resolved = context.exclusions.Resolve(exclusion_names);
+    if (resolved.ok()) {
+      profile.food_exclusions = *resolved;
+    } else {
+      check.Problem("food_exclusions", resolved.error().message);
+    }
+  }
+
+  // Red flags.
+  for (const auto& [value, path] : check.List(d, "red_flags")) {
+    const auto name = check.String(value, path);
+    if (!name) continue;
+    const kb::RedFlag* flag = context.kb.FindRedFlag(*name);
+    if (flag == nullptr) {
+      std::vector<std::string> ids;
+      for (const auto& f : context.kb.red_flags) ids.push_back(f.id);
+      const auto close = CloseMatches(*name, ids);
+      check.Problem(path, fmt::format("unknown red flag '{}'{}", *name,
+                                      close.empty() ? "; known red flags: " + JoinAlternatives(ids)
+                                                    : Suggest(close)));
+      continue;
+    }
+    profile.red_flag_ids.push_back(flag->id);
+  }
+
+  // Preferences.
+  if (d.contains("preferences")) {
+    const json& prefs = d["preferences"];
+    if (!prefs.is_object()) {
+      check.Problem("preferences", "must be a table/object");
+    } else {
+      check.OnlyKeys(prefs, "preferences", {"route", "sensitive_stomach", "max_pills_per_day"});
+      if (prefs.contains("route")) {
+        const std::string route =
+            NormalizeName(check.String(prefs["route"], "preferences.route").value_or("any"));
+        if (route == "any") {
+          profile.route = RoutePreference::kAny;
+        } else if (route == "oral") {
+          profile.route = RoutePreference::kOral;
+        } else if (route == "topical") {
+          profile.route = RoutePreference::kTopical;
+        } else if (route == "food only" || route == "food") {
+          profile.route = RoutePreference::kFoodOnly;
+        } else {
+          check.Problem("preferences.route",
+                        fmt::format("'{}' is not any, oral, topical or food_only", route));
+        }
+      }
+      if (prefs.contains("sensitive_stomach")) {
+        profile.sensitive_stomach =
+            check.Bool(prefs["sensitive_stomach"], "preferences.sensitive_stomach").value_or(false);
+      }
+      if (prefs.contains("max_pills_per_day")) {
+        const auto n =
+            check.Number(prefs["max_pills_per_day"], "preferences.max_pills_per_day", 1, 20);
+        if (n) profile.max_pills_per_day = static_cast<int>(*n);
+      }
+    }
+  }
+
+  if (!check.ok()) return check.ToError();
+  return profile;
+}
+
+}  // namespace mg::plan

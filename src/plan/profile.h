@@ -1,0 +1,56 @@
+// Profiles: what a person tells mgadvisor, from a JSON or TOML file or from command-line flags,
+// checked and resolved against the knowledge base. Every error names the field (and, for TOML,
+// the line) and the problem; unknown condition, diagnosis and red-flag names are listed back with
+// close matches. A medicine the knowledge base does not know is kept and reported in the plan
+// (it cannot be checked for interactions) unless it is close to a known name, which is an error:
+// a misspelt interacting medicine must not slip through.
+//
+// The document shape (JSON shown; TOML is the same tree):
+//   {"age": 67 | "8mo", "sex": "female", "pregnant": false, "lactating": false,
+//    "reference": "us",
+//    "complaints": ["leg cramps", {"condition": "RLS", "severity": 6 | "moderate"}],
+//    "kidney": {"egfr": 55, "ckd_stage": 3},
+//    "diagnoses": ["IBS-D"],
+//    "medicines": ["alendronate", {"name": "levothyroxine", "times": ["07:00"]}],
+//    "magnesium_taken": [{"kind": "antacid", "compound": "milk of magnesia", "amount": "800mg",
+//                         "times_per_day": 2} | {"kind": "supplement", "elemental": "100mg"}],
+//    "diet": {"magnesium_mg_per_day": 250} | {"food_frequency": {"nuts_seeds": 1, ...}},
+//    "food_exclusions": ["vegan", "nut allergy"],
+//    "red_flags": ["dvt_signs"],
+//    "preferences": {"route": "any|oral|topical|food_only", "sensitive_stomach": true,
+//                    "max_pills_per_day": 2}}
+#ifndef MGADVISOR_PLAN_PROFILE_H_
+#define MGADVISOR_PLAN_PROFILE_H_
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/error.h"
+#include "plan/plan.h"
+
+namespace mg::plan {
+
+// A profile document before resolution, with where each field came from.
+struct ProfileDocument {
+  nlohmann::json tree;
+  std::string source_name;                  // File name, or "command line".
+  std::map<std::string, int> line_of_path;  // "complaints[1].severity" → line (TOML only).
+};
+
+// Reads a .json or .toml file (by extension; otherwise sniffed). Errors: kNotFound, kIoError,
+// kInvalidArgument for a syntax error (with line).
+Result<ProfileDocument> ReadProfileFile(const std::string& path);
+// Parses text; `name` ending in ".toml" selects TOML, otherwise JSON.
+Result<ProfileDocument> ParseProfileText(const std::string& text, const std::string& name);
+
+// Checks and resolves a document. Errors (kInvalidArgument): every problem found, one per line,
+// each naming where, the field and the problem.
+Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContext& context);
+
+// "07:00", "7", "19:30", "7:5"... → hours from midnight. nullopt when malformed.
+std::optional<double> ParseClockTime(std::string_view text);
+
+}  // namespace mg::plan
+
+#endif  // MGADVISOR_PLAN_PROFILE_H_

@@ -1,0 +1,438 @@
+#include "plan/render.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "core/numbers.h"
+#include "core/text.h"
+
+namespace mg::plan {
+namespace {
+
+using nlohmann::json;
+
+json OptionalNumber(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+std::string ConditionName(const PlanContext& c, const std::string& id) {
+  const kb::Condition* condition = c.kb.FindCondition(id);
+  return condition ? condition->name : id;
+}
+
+std::string CompoundName(const PlanContext& c, const std::string& id) {
+  const chem::Compound* compound = c.compounds.FindById(id);
+  return compound ? compound->name : id;
+}
+
+std::string CitationLabel(const PlanContext& c, const std::string& id) {
+  const kb::Citation* citation = c.kb.FindCitation(id);
+  if (citation == nullptr) return id;
+  std::string authors = citation->authors;
+  const size_t comma = authors.find(',');
+  if (comma != std::string::npos) authors = authors.substr(0, comma) + " et al.";
+  return fmt::format("{} {}", authors, citation->year);
+}
+
+std::string CitationFull(const kb::Citation& c) {
+  std::string out = fmt::format("{} ({}). {}. {}.", c.authors, c.year, c.title, c.venue);
+  if (!c.doi.empty()) out += " doi:" + c.doi;
+  if (!c.pmid.empty()) out += " PMID " + c.pmid;
+  if (c.doi.empty() && c.pmid.empty() && !c.url.empty()) out += " " + c.url;
+  return out;
+}
+
+std::string MgAmount(double mg) { return FormatNumber(mg, 0) + " mg"; }
+
+const char* VerdictPolicyName(VerdictPolicy p) {
+  switch (p) {
+    case VerdictPolicy::kRecommend:
+      return "recommend";
+    case VerdictPolicy::kTrial:
+      return "trial";
+    case VerdictPolicy::kDoNotRecommend:
+      return "do_not_recommend";
+  }
+  return "do_not_recommend";
+}
+
+// A plan as a small document of blocks, so text and Markdown share one walk.
+struct Block {
+  enum Kind { kHeading, kParagraph, kBullet } kind;
+  std::string text;
+};
+
+class PlanDocument {
+ public:
+  PlanDocument(const Plan& plan, const PlanContext& c) : plan_(plan), c_(c) {}
+
+  std::vector<Block> Build() {
+    Header();
+    Safety();
+    Evidence();
+    SupplementSection();
+    Schedule();
+    FoodSection();
+    Measures();
+    WatchFor();
+    FollowUp();
+    Notes();
+    Sources();
+    return std::move(blocks_);
+  }
+
+ private:
+  // Numbered section heading; sections without content are skipped, so numbers stay contiguous.
+  void H(std::string text) {
+    blocks_.push_back({Block::kHeading, fmt::format("{}. {}", ++section_, text)});
+  }
+  void Title(std::string text) { blocks_.push_back({Block::kHeading, std::move(text)}); }
+  void P(std::string text) { blocks_.push_back({Block::kParagraph, std::move(text)}); }
+  void B(std::string text) { blocks_.push_back({Block::kBullet, std::move(text)}); }
+  std::string Cite(const std::vector<std::string>& ids) {
+    std::vector<std::string> labels;
+    for (const auto& id : ids) {
+      cited_.insert(id);
+      labels.push_back(CitationLabel(c_, id));
+    }
+    std::string out;
+    for (const auto& l : labels) out += (out.empty() ? "" : "; ") + l;
+    return out.empty() ? "" : " [" + out + "]";
+  }
+
+  void Header() {
+    std::string who = "Magnesium plan";
+    if (plan_.reference_row != nullptr) {
+      who += fmt::format(" — {} ({})", plan_.reference_row->label, plan_.reference_set->name);
+    }
+    Title(who);
+    P("This plan explains what the evidence says and how to use magnesium safely. It is not a "
+      "diagnosis and does not replace a clinician.");
+  }
+
+  void Safety() {
+    if (plan_.referrals.empty()) return;
+    H("Safety first: see a clinician");
+    for (const auto& r : plan_.referrals) {
+      const char* when = r.urgency == kb::Urgency::kEmergency ? "EMERGENCY — now"
+                         : r.urgency == kb::Urgency::kSoon    ? "Soon — within days"
+                                                           : "Routine — at your next appointment";
+      B(fmt::format("{}: {}", when, r.reason));
+    }
+  }
+
+  void Evidence() {
+    if (plan_.findings.empty()) return;
+    H("What the evidence says about magnesium for your complaints");
+    for (const auto& f : plan_.findings) {
+      const std::string name = ConditionName(c_, f.condition_id);
+      if (f.finding == nullptr) {
+        B(fmt::format("{}: the knowledge base has no finding on oral magnesium.", name));
+        continue;
+      }
+      const kb::Finding& k = *f.finding;
+      std::string line = fmt::format("{}: {}", name, kb::Describe(k.verdict));
+      if (k.certainty) line += fmt::format(" (certainty: {})", kb::Describe(*k.certainty));
+      line += ". " + k.summary;
+      if (!k.dose_text.empty()) line += " Dose studied: " + k.dose_text + ".";
+      line += Cite(k.citation_ids);
+      B(line);
+      if (f.policy == VerdictPolicy::kDoNotRecommend) {
+        const kb::Condition* condition = c_.kb.FindCondition(f.condition_id);
+        if (condition && !condition->what_helps.empty()) {
+          B(fmt::format("  What does help with {}: {}", name, condition->what_helps));
+        }
+      }
+    }
+  }
+
+  void SupplementSection() {
+    H("Magnesium supplement");
+    if (!plan_.supplement) {
+      if (plan_.supplement_withheld_for_safety) {
+        P("No magnesium supplement: a safety rule above applies. Follow the clinician advice "
+          "first.");
+      } else {
+        P("No magnesium supplement is suggested. See the notes below for why; food can still "
+          "cover your magnesium needs.");
+      }
+      return;
+    }
+    const Supplement& s = *plan_.supplement;
+    if (s.is_trial) {
+      P("The evidence is too thin to say whether magnesium helps. If you want to find out, try it "
+        "as a measured trial (see \"Does it work for you?\"), within the safe limit below.");
+    }
+    const chem::Compound* compound = c_.compounds.FindById(s.compound_id);
+    P(fmt::format(
+        "Take {} of elemental magnesium a day by mouth as {}{}: that is {} of the compound "
+        "(about {} tablet(s) or capsule(s) a day; your product's label gives its "
+        "elemental amount, so go by that).",
+        MgAmount(s.daily_elemental_mg), CompoundName(c_, s.compound_id),
+        compound ? " (" + compound->formula + ")" : "", MgAmount(s.daily_compound_mg),
+        s.estimated_pills_per_day));
+    for (const auto& reason : s.reasons) B("Why this form: " + reason);
+    const Totals& t = plan_.totals;
+    if (t.ul_supplemental_mg) {
+      B(
+          fmt::format("Limit: {} a day of supplemental magnesium (from supplements and medicines, "
+                      "not food). Already taken: {}. This plan adds {}; total {}.",
+                      MgAmount(*t.ul_supplemental_mg), MgAmount(t.existing_supplemental_mg),
+                      MgAmount(t.planned_supplemental_mg),
+                      MgAmount(t.existing_supplemental_mg + t.planned_supplemental_mg)));
+    }
+    if (s.titration.size() > 1) {
+      std::string steps;
+      for (const auto& step : s.titration) {
+        steps += fmt::format("{}week {}{}: {}/day", steps.empty() ? "" : "; ", step.week,
+                             &step == &s.titration.back() ? " on" : "",
+                             MgAmount(step.daily_elemental_mg));
+      }
+      B("Start low to spare your stomach: " + steps + ".");
+    }
+  }
+
+  void Schedule() {
+    if (!plan_.supplement && plan_.interactions.empty()) return;
+    H("Timing");
+    if (plan_.supplement) {
+      for (const auto& d : plan_.supplement->doses) {
+        B(fmt::format("{}  magnesium {} ({} of the compound)", FormatHour(d.hour),
+                      MgAmount(d.elemental_mg), MgAmount(d.compound_mg)));
+      }
+    }
+    for (const auto& i : plan_.interactions) {
+      std::string times;
+      for (double h : i.medicine_hours) times += (times.empty() ? "" : ", ") + FormatHour(h);
+      B(fmt::format("{} at {}{}: {}", i.medicine, times,
+                    i.medicine_hours_assumed ? " (assumed: tell mgadvisor your real time)" : "",
+                    i.rule));
+    }
+  }
+
+  void FoodSection() {
+    H("Food");
+    const Totals& t = plan_.totals;
+    if (t.intake_target_mg) {
+      std::string line = fmt::format("Your reference intake is {} a day from all sources.",
+                                     MgAmount(*t.intake_target_mg));
+      if (t.diet_mg) {
+        line +=
+            fmt::format(" Your diet gives about {}{}.", MgAmount(*t.diet_mg),
+                        t.diet_gap_mg ? fmt::format(", so about {} short", MgAmount(*t.diet_gap_mg))
+                                      : ", which meets it");
+      }
+      P(line);
+    }
+    P("Foods richest in magnesium per usual portion:");
+    for (const auto& f : plan_.foods) {
+      B(fmt::format("{}: {} per {} ({})", f.food->name, MgAmount(f.magnesium_per_serving_mg),
+                    f.food->serving.Label(), f.food->source));
+    }
+  }
+
+  void Measures() {
+    if (plan_.measures.empty()) return;
+    H("What else helps");
+    for (const kb::Measure* m : plan_.measures) {
+      std::string line =
+          fmt::format("{} ({}): {} Evidence: {}", m->name, ConditionName(c_, m->condition_id),
+                      m->advice, kb::Describe(m->verdict));
+      if (m->certainty) line += fmt::format(", {} certainty", kb::Describe(*m->certainty));
+      line += "." + Cite(m->citation_ids);
+      B(line);
+    }
+  }
+
+  void WatchFor() {
+    if (plan_.watch_for.empty()) return;
+    H("Watch for");
+    for (const kb::SideEffect* e : plan_.watch_for) {
+      std::string symptoms;
+      for (const auto& s : e->symptoms) symptoms += (symptoms.empty() ? "" : ", ") + s;
+      B(fmt::format("{}{}: {}. {}{}", e->name, e->toxicity ? " (too much magnesium)" : "", symptoms,
+                    e->action, Cite(e->citation_ids)));
+    }
+  }
+
+  void FollowUp() {
+    H("Does it work for you?");
+    P("Rate your main symptom daily in the journal (`mgadvisor log symptom`) and, to know rather "
+      "than guess, run an n-of-1 trial with on and off periods (`mgadvisor trial plan`). Stop if "
+      "it "
+      "does not help after the trial, or at once if side effects appear.");
+  }
+
+  void Notes() {
+    if (plan_.warnings.empty()) return;
+    H("Notes");
+    for (const auto& w : plan_.warnings) B(w);
+  }
+
+  void Sources() {
+    if (cited_.empty()) return;
+    H("Sources");
+    for (const auto& id : cited_) {
+      if (const kb::Citation* c = c_.kb.FindCitation(id)) B(CitationFull(*c));
+    }
+  }
+
+  const Plan& plan_;
+  const PlanContext& c_;
+  std::vector<Block> blocks_;
+  std::set<std::string> cited_;
+  int section_ = 0;
+};
+
+std::string ToText(const std::vector<Block>& blocks, bool markdown) {
+  std::string out;
+  bool first = true;
+  for (const auto& b : blocks) {
+    switch (b.kind) {
+      case Block::kHeading:
+        if (!first) out += "\n";
+        out += markdown
+                   ? (first ? "# " : "## ") + b.text + "\n\n"
+                   : b.text + "\n" +
+                         std::string(b.text.size() > 70 ? 70 : b.text.size(), first ? '=' : '-') +
+                         "\n";
+        break;
+      case Block::kParagraph:
+        out += b.text + "\n" + (markdown ? "\n" : "");
+        break;
+      case Block::kBullet:
+        out += (markdown ? "- " : "  * ") + b.text + "\n";
+        break;
+    }
+    first = false;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Format> ParseFormat(std::string_view name) {
+  const std::string n = NormalizeName(name);
+  if (n == "text" || n == "txt") return Format::kText;
+  if (n == "markdown" || n == "md") return Format::kMarkdown;
+  if (n == "json") return Format::kJson;
+  return InvalidArgument(
+      fmt::format("format '{}' is not text, markdown or json", std::string(name)));
+}
+
+json PlanToJson(const Plan& plan, const PlanContext& c) {
+  json out;
+  if (plan.supplement) {
+    const Supplement& s = *plan.supplement;
+    json doses = json::array();
+    for (const auto& d : s.doses) {
+      doses.push_back({{"time", FormatHour(d.hour)},
+                       {"elemental_mg", d.elemental_mg},
+                       {"compound_mg", d.compound_mg}});
+    }
+    json titration = json::array();
+    for (const auto& t : s.titration)
+      titration.push_back({{"from_week", t.week}, {"daily_elemental_mg", t.daily_elemental_mg}});
+    out["supplement"] = {{"compound", s.compound_id},
+                         {"compound_name", CompoundName(c, s.compound_id)},
+                         {"form", s.form_id},
+                         {"route", kb::ToString(s.route)},
+                         {"daily_elemental_mg", s.daily_elemental_mg},
+                         {"daily_compound_mg", s.daily_compound_mg},
+                         {"doses", doses},
+                         {"titration", titration},
+                         {"estimated_pills_per_day", s.estimated_pills_per_day},
+                         {"is_trial", s.is_trial},
+                         {"reasons", s.reasons}};
+  } else {
+    out["supplement"] = nullptr;
+  }
+  out["supplement_withheld_for_safety"] = plan.supplement_withheld_for_safety;
+  out["referrals"] = json::array();
+  for (const auto& r : plan.referrals) {
+    out["referrals"].push_back(
+        {{"urgency", kb::ToString(r.urgency)}, {"reason", r.reason}, {"source", r.source_id}});
+  }
+  out["interactions"] = json::array();
+  for (const auto& i : plan.interactions) {
+    std::vector<std::string> times;
+    for (double h : i.medicine_hours) times.push_back(FormatHour(h));
+    out["interactions"].push_back(
+        {{"medicine", i.medicine},
+         {"class", i.interaction_id},
+         {"action", kb::ToString(i.action)},
+         {"spacing_rule", i.rule},
+         {"mg_hours_before_medicine", OptionalNumber(i.mg_hours_before_medicine)},
+         {"mg_hours_after_medicine", OptionalNumber(i.mg_hours_after_medicine)},
+         {"medicine_times", times},
+         {"medicine_times_assumed", i.medicine_hours_assumed}});
+  }
+  out["findings"] = json::array();
+  for (const auto& f : plan.findings) {
+    json item = {{"condition", f.condition_id},
+                 {"condition_name", ConditionName(c, f.condition_id)},
+                 {"plan_policy", VerdictPolicyName(f.policy)},
+                 {"severity", f.severity ? json(*f.severity) : json(nullptr)}};
+    if (f.finding) {
+      item["finding"] = f.finding->id;
+      item["verdict"] = kb::ToString(f.finding->verdict);
+      item["certainty"] =
+          f.finding->certainty ? json(kb::ToString(*f.finding->certainty)) : json(nullptr);
+      item["dose_studied"] = f.finding->dose_text;
+      item["summary"] = f.finding->summary;
+      item["citations"] = f.finding->citation_ids;
+    } else {
+      item["verdict"] = nullptr;
+      item["certainty"] = nullptr;
+      item["citations"] = json::array();
+    }
+    out["findings"].push_back(item);
+  }
+  out["foods"] = json::array();
+  for (const auto& f : plan.foods) {
+    out["foods"].push_back({{"food", f.food->name},
+                            {"source", f.food->source},
+                            {"portion", f.food->serving.Label()},
+                            {"portion_g", f.food->serving.grams},
+                            {"magnesium_mg", f.magnesium_per_serving_mg}});
+  }
+  out["measures"] = json::array();
+  for (const kb::Measure* m : plan.measures) {
+    out["measures"].push_back(
+        {{"id", m->id},
+         {"condition", m->condition_id},
+         {"name", m->name},
+         {"advice", m->advice},
+         {"verdict", kb::ToString(m->verdict)},
+         {"certainty", m->certainty ? json(kb::ToString(*m->certainty)) : json(nullptr)},
+         {"citations", m->citation_ids}});
+  }
+  out["watch_for"] = json::array();
+  for (const kb::SideEffect* e : plan.watch_for) {
+    out["watch_for"].push_back(
+        {{"id", e->id}, {"name", e->name}, {"symptoms", e->symptoms}, {"action", e->action}});
+  }
+  const Totals& t = plan.totals;
+  out["totals"] = {
+      {"ul_supplemental_mg", OptionalNumber(t.ul_supplemental_mg)},
+      {"existing_supplemental_mg", t.existing_supplemental_mg},
+      {"planned_supplemental_mg", t.planned_supplemental_mg},
+      {"total_supplemental_mg", t.existing_supplemental_mg + t.planned_supplemental_mg},
+      {"intake_target_mg", OptionalNumber(t.intake_target_mg)},
+      {"ear_mg", OptionalNumber(t.ear_mg)},
+      {"diet_mg", OptionalNumber(t.diet_mg)},
+      {"diet_gap_mg", OptionalNumber(t.diet_gap_mg)}};
+  out["reference"] =
+      plan.reference_set ? json(dri::ReferenceId(plan.reference_set->reference)) : json(nullptr);
+  out["life_stage"] = plan.reference_row ? json(plan.reference_row->life_stage) : json(nullptr);
+  out["warnings"] = plan.warnings;
+  out["unknown_medicines"] = plan.unknown_medicines;
+  out["rules_fired"] = plan.rules_fired;
+  return out;
+}
+
+std::string RenderPlan(const Plan& plan, const PlanContext& context, Format format) {
+  if (format == Format::kJson) return PlanToJson(plan, context).dump(2) + "\n";
+  return ToText(PlanDocument(plan, context).Build(), format == Format::kMarkdown);
+}
+
+}  // namespace mg::plan

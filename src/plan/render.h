@@ -1,0 +1,28 @@
+// Rendering a plan for people (text, Markdown) and for programs (JSON). Deterministic: the same
+// plan renders to the same bytes.
+#ifndef MGADVISOR_PLAN_RENDER_H_
+#define MGADVISOR_PLAN_RENDER_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "plan/plan.h"
+
+namespace mg::plan {
+
+enum class Format { kText, kMarkdown, kJson };
+
+// Errors: kInvalidArgument for a name other than text, markdown, json.
+Result<Format> ParseFormat(std::string_view name);
+
+// The JSON document. Field names are a contract (docs/PLAN.md): supplement (null or an object
+// with compound, route, daily_elemental_mg, doses), referrals (urgency, reason), interactions
+// (medicine, spacing rule), findings (condition, verdict, certainty, citations), foods, measures,
+// warnings, rules_fired.
+nlohmann::json PlanToJson(const Plan& plan, const PlanContext& context);
+
+std::string RenderPlan(const Plan& plan, const PlanContext& context, Format format);
+
+}  // namespace mg::plan
+
+#endif  // MGADVISOR_PLAN_RENDER_H_
