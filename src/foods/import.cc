@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -134,8 +135,9 @@ void SplitCaret(std::string_view line, std::vector<std::string_view>& fields) {
 }
 
 // Calls fn(line_view, line_number) for each non-empty line; strips CR.
+// Returns the number of lines.
 template <typename Fn>
-void ForEachLine(std::string_view text, Progress& progress, const std::string& label, Fn fn) {
+size_t ForEachLine(std::string_view text, Progress& progress, const std::string& label, Fn fn) {
   size_t pos = 0, line_no = 0, next_report = 0;
   while (pos < text.size()) {
     const char* nl =
@@ -152,6 +154,7 @@ void ForEachLine(std::string_view text, Progress& progress, const std::string& l
     }
   }
   progress.Update(label, text.size(), text.size());
+  return line_no;
 }
 
 std::optional<double> Number(std::string_view s) {
@@ -307,48 +310,88 @@ Status ReadSr28(const fs::path& dir, std::vector<Food>& out, Problems& problems,
     auto text = Read(dir / "NUT_DATA.txt");
     if (!text.ok()) return text.error();
     const std::string name = (dir / "NUT_DATA.txt").string();
-    ForEachLine(text->view(), progress, "NUT_DATA.txt", [&](std::string_view line, size_t n) {
-      // The first three carets by hand (they sit in the first few bytes; a library call per
-      // field costs more than the scan), then a vectorisable count over the rest.
-      const char* d = line.data();
-      const size_t size = line.size();
-      size_t c[3] = {size, size, size};
-      size_t i = 0;
-      for (int k = 0; k < 3; ++k) {
-        while (i < size && d[i] != '^') ++i;
-        c[k] = i;
-        if (i < size) ++i;
-      }
-      const auto carets = (c[2] < size ? 3 : (c[1] < size ? 2 : (c[0] < size ? 1 : 0))) +
-                          std::count(d + i, d + size, '^');
-      if (carets != 17) {
-        return problems.Add(name, n, "expected 18 fields, found " + std::to_string(carets + 1));
-      }
-      const size_t c1 = c[0], c2 = c[1], c3 = c[2];
-      auto strip = [](std::string_view s) {
-        if (s.size() >= 2 && s.front() == '~' && s.back() == '~') s = s.substr(1, s.size() - 2);
-        return s;
-      };
-      const std::string_view ndb = strip(line.substr(0, c1));
-      const std::string_view nutr = strip(line.substr(c1 + 1, c2 - c1 - 1));
-      int number = 0;
-      auto [ptr, ec] = std::from_chars(nutr.data(), nutr.data() + nutr.size(), number);
-      if (ec != std::errc() || ptr != nutr.data() + nutr.size()) {
-        return problems.Add(name, n, "Nutr_No \"" + std::string(nutr) + "\" is not a number");
-      }
-      const int slot = NutrientSlot(number);
-      if (slot < 0) return;
-      Food* food = find(ndb);
-      if (food == nullptr) {
-        return problems.Add(name, n, "NDB_No \"" + std::string(ndb) + "\" is not in FOOD_DES.txt");
-      }
-      const std::string_view value = line.substr(c2 + 1, c3 - c2 - 1);
-      auto v = Number(value);
-      if (!v) {
-        return problems.Add(name, n, "Nutr_Val \"" + std::string(value) + "\" is not a number");
-      }
-      Slot(*food, slot) = *v;
-    });
+    // Two halves split at a line boundary, the second on a helper thread. Each half keeps its
+    // own problem list (line numbers relative to the half); the helper only collects its values
+    // and they are applied after the join, in file order, so nothing is shared while both run.
+    struct Value {
+      Food* food;
+      int slot;
+      double value;
+    };
+    struct Half {
+      std::vector<std::pair<size_t, std::string>> problems;
+      std::vector<Value> values;
+      bool defer = false;
+      size_t lines = 0;
+    };
+    auto parse = [&](std::string_view part, Half& half, Progress& bar) {
+      half.lines = ForEachLine(part, bar, "NUT_DATA.txt", [&](std::string_view line, size_t n) {
+        auto problem = [&](std::string what) { half.problems.emplace_back(n, std::move(what)); };
+        // The first three carets by hand (they sit in the first few bytes; a library call per
+        // field costs more than the scan), then a vectorisable count over the rest.
+        const char* d = line.data();
+        const size_t size = line.size();
+        size_t c[3] = {size, size, size};
+        size_t i = 0;
+        for (int k = 0; k < 3; ++k) {
+          while (i < size && d[i] != '^') ++i;
+          c[k] = i;
+          if (i < size) ++i;
+        }
+        const auto carets = (c[2] < size ? 3 : (c[1] < size ? 2 : (c[0] < size ? 1 : 0))) +
+                            std::count(d + i, d + size, '^');
+        if (carets != 17) {
+          return problem("expected 18 fields, found " + std::to_string(carets + 1));
+        }
+        const size_t c1 = c[0], c2 = c[1], c3 = c[2];
+        auto strip = [](std::string_view s) {
+          if (s.size() >= 2 && s.front() == '~' && s.back() == '~') s = s.substr(1, s.size() - 2);
+          return s;
+        };
+        const std::string_view ndb = strip(line.substr(0, c1));
+        const std::string_view nutr = strip(line.substr(c1 + 1, c2 - c1 - 1));
+        int number = 0;
+        auto [ptr, ec] = std::from_chars(nutr.data(), nutr.data() + nutr.size(), number);
+        if (ec != std::errc() || ptr != nutr.data() + nutr.size()) {
+          return problem("Nutr_No \"" + std::string(nutr) + "\" is not a number");
+        }
+        const int slot = NutrientSlot(number);
+        if (slot < 0) return;
+        Food* food = find(ndb);
+        if (food == nullptr) {
+          return problem("NDB_No \"" + std::string(ndb) + "\" is not in FOOD_DES.txt");
+        }
+        const std::string_view value = line.substr(c2 + 1, c3 - c2 - 1);
+        auto v = Number(value);
+        if (!v) {
+          return problem("Nutr_Val \"" + std::string(value) + "\" is not a number");
+        }
+        if (half.defer) {
+          half.values.push_back({food, slot, *v});
+        } else {
+          Slot(*food, slot) = *v;
+        }
+      });
+    };
+    const std::string_view all = text->view();
+    size_t mid = all.size() / 2;
+    mid = all.find('\n', mid);
+    mid = mid == std::string_view::npos ? all.size() : mid + 1;
+    Half halves[2];
+    Progress quiet(false);
+    if (all.size() >= (1u << 20)) {
+      halves[1].defer = true;
+      std::thread helper([&] { parse(all.substr(mid), halves[1], quiet); });
+      parse(all.substr(0, mid), halves[0], progress);
+      helper.join();
+      for (const Value& v : halves[1].values) Slot(*v.food, v.slot) = v.value;
+    } else {
+      parse(all, halves[0], progress);
+    }
+    for (const auto& [line, what] : halves[0].problems) problems.Add(name, line, what);
+    for (const auto& [line, what] : halves[1].problems) {
+      problems.Add(name, halves[0].lines + line, what);
+    }
   }
   // Household measures.
   {
