@@ -13,6 +13,7 @@
 #include "journal/export.h"
 #include "journal/journal.h"
 #include "journal/sqlite_store.h"
+#include "trial/trial.h"
 
 namespace mg::cli {
 namespace {
@@ -55,6 +56,14 @@ std::string Describe(const Entry& e) {
   if (!e.label.empty()) what += " " + e.label;
   if (e.magnesium_mg) what += fmt::format(" {} mg Mg", FormatNumber(*e.magnesium_mg, 3));
   if (e.value) what += fmt::format(" {}", FormatNumber(*e.value, 3));
+  if (e.kind == EntryKind::kIrls && e.value) {
+    // Severity bands are data (data/trial/outcomes.toml); an unreadable file only loses the band.
+    static const auto outcomes = trial::LoadOutcomes();
+    if (outcomes.ok()) {
+      auto irls = trial::FindOutcome(*outcomes, "irls");
+      if (irls.ok()) what += fmt::format(" ({})", trial::BandOf(*irls, *e.value));
+    }
+  }
   if (e.intensity) what += fmt::format(" (worst {})", FormatNumber(*e.intensity, 3));
   if (!e.irls_items.empty()) {
     what += " items";

@@ -15,7 +15,12 @@ using journal::FormatDate;
 
 std::string Signed(double v) { return fmt::format("{:+.2f}", v); }
 std::string Fixed(double v) { return fmt::format("{:.2f}", v); }
-std::string Percent(double p) { return fmt::format("{:.0f} %", 100 * p); }
+// Whole percent, but never "0 %" or "100 %" for what is only nearly certain.
+std::string Percent(double p) {
+  if (p > 0 && p < 0.005) return "< 1 %";
+  if (p < 1 && p >= 0.995) return "> 99 %";
+  return fmt::format("{:.0f} %", 100 * p);
+}
 
 std::string Conclusion(const Report& r) {
   const TrialAnalysis& a = r.analysis;

@@ -186,5 +186,34 @@ TEST(ReportTest, CompleteTrialGivesAnEstimate) {
   EXPECT_EQ(IntakeSvg(r), "");
 }
 
+TEST(ReportTest, PrintsTheHandComputedExampleToTheLastDigit) {
+  // The trial of stats_test.cc's SmallTrialByHand: improvements 3, 3 and 3.5 points.
+  PlanRequest req;
+  req.outcome = "pain";
+  req.start = Day(2026, 11, 2);
+  req.dose_mg = 300;
+  req.period_days = 3;
+  req.washout_days = 1;
+  auto plan = MakePlan(req, Outcomes());
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  plan->magnesium_first = {true, false, true};
+  const std::vector<std::optional<double>> daily = {9, 3, 5, 1, 6, 8, 0, 7, 7, 9, 4, std::nullopt,
+                                                    8, 2, 4, 2, 6, 7};
+  std::vector<Entry> entries;
+  for (size_t d = 0; d < daily.size(); ++d) {
+    if (daily[d]) entries.push_back(Rating(plan->start + std::chrono::days{d}, *daily[d]));
+  }
+  Report r = BuildReport(*plan, entries, plan->end(), std::nullopt);
+  const std::string text = RenderReportText(r);
+  // Mean 3.1667, se 0.16667, t(0.975, 2) 4.30265: interval 2.4496 to 3.8838.
+  // P(>= 2) = F2(7) = 0.990098 -> "99 %"; P(> 0) = F2(19) = 0.998619 -> "> 99 %".
+  EXPECT_THAT(text, HasSubstr("Effect (lower better on magnesium; positive = better): +3.17 points "
+                              "(95 % interval +2.45 to +3.88), from 3 pairs.\n"));
+  EXPECT_THAT(text, HasSubstr("(minimal important difference): 99 %; that it improves it at all: "
+                              "> 99 %.\n"));
+  EXPECT_THAT(text, HasSubstr("  pair 2  2026-11-11  magnesium     1 ratings  4.00\n"));
+  EXPECT_THAT(text, HasSubstr("Conclusion: Your pain (NRS 0-10) was better on magnesium"));
+}
+
 }  // namespace
 }  // namespace mg::trial

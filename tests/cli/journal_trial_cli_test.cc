@@ -52,6 +52,8 @@ TEST_F(JournalCliTest, LogsAndShowsEveryKind) {
   auto irls = Run({"log", "symptom", "irls", "--items", "2,1,0,3,1,2,1,1,2,1", "--json"});
   ASSERT_EQ(irls.exit_code, 0) << irls.err;
   EXPECT_EQ(nlohmann::json::parse(irls.out)["value"], 14);
+  auto irls_text = Run({"log", "symptom", "irls", "22", "--date", "yesterday"});
+  EXPECT_THAT(irls_text.out, HasSubstr("Logged irls 22 (severe) on 2026-11-22"));
   EXPECT_EQ(
       Run({"log", "symptom", "cramps", "2", "--intensity", "7", "--date", "yesterday"}).exit_code,
       0);
@@ -65,7 +67,7 @@ TEST_F(JournalCliTest, LogsAndShowsEveryKind) {
   EXPECT_THAT(show.out, Not(HasSubstr("cramps")));  // Logged for yesterday.
   auto json = Run({"journal", "show", "--json"});
   ASSERT_EQ(json.exit_code, 0);
-  EXPECT_EQ(nlohmann::json::parse(json.out).size(), 8u);
+  EXPECT_EQ(nlohmann::json::parse(json.out).size(), 9u);
 }
 
 TEST_F(JournalCliTest, BadValuesExitTwoNamingFieldAndValue) {
