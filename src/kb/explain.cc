@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/numbers.h"
@@ -93,7 +95,10 @@ std::string Spacing(const Interaction& i) {
 }
 
 std::string Reference(const Citation& c) {
-  std::string out = fmt::format("{} ({}). {}. {}.", c.authors, c.year, c.title, c.venue);
+  const bool title_punctuated =
+      !c.title.empty() && (c.title.back() == '?' || c.title.back() == '.');
+  std::string out = fmt::format("{} ({}). {}{} {}.", c.authors, c.year, c.title,
+                                title_punctuated ? "" : ".", c.venue);
   if (!c.doi.empty()) out += " doi:" + c.doi;
   if (!c.pmid.empty()) out += " PMID " + c.pmid;
   if (!c.url.empty() && c.doi.empty()) out += " " + c.url;
@@ -234,7 +239,6 @@ std::string ConditionPage(const KnowledgeBase& kb, const Condition& c, Sources& 
 }
 
 std::string FormPage(const KnowledgeBase& kb, const Form& f, Sources& sources) {
-  (void)kb;
   std::string out = fmt::format("{}  ({}, route: {})\n", f.name, f.id, ToString(f.route));
   if (!f.aliases.empty()) {
     std::string aliases;
@@ -254,6 +258,19 @@ std::string FormPage(const KnowledgeBase& kb, const Form& f, Sources& sources) {
   out += "\nTypical uses\n" + Indented(f.typical_uses, 2);
   out += "\nEvidence\n" + Indented(f.evidence, 2);
   sources.Add(f.citation_ids);
+  bool heading = false;
+  for (const Finding& finding : kb.findings) {
+    if (std::find(finding.form_ids.begin(), finding.form_ids.end(), f.id) ==
+        finding.form_ids.end()) {
+      continue;
+    }
+    if (!heading) out += "\nFindings that studied this form\n";
+    heading = true;
+    out += Wrap(fmt::format("{} ({}): {}", finding.condition_id, finding.id,
+                            Grade(finding.verdict, finding.certainty)),
+                "  - ", "    ");
+    sources.Add(finding.citation_ids);
+  }
   return out;
 }
 
