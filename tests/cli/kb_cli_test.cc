@@ -1,0 +1,94 @@
+// Black-box tests of `kb lint`, `kb list` and `explain`: the real binary, as a person or a
+// contributor would run it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "tests/cli/cli_runner.h"
+
+namespace mg {
+namespace {
+
+using ::mg::testing::RunCli;
+using ::testing::HasSubstr;
+
+nlohmann::json Json(const std::string& text) { return nlohmann::json::parse(text); }
+
+TEST(KbCli, BuiltInBaseLintsClean) {
+  auto r = RunCli({"kb", "lint"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("clean (16 conditions"));
+  auto json = RunCli({"kb", "lint", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(Json(json.out)["ok"], true);
+  EXPECT_EQ(Json(json.out)["counts"]["conditions"], 16);
+}
+
+TEST(KbCli, LintOfTheSourceDirectoryIsClean) {
+  auto r = RunCli({"kb", "lint", std::string(MG_SOURCE_DIR) + "/data/kb"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(KbCli, LintOfBrokenFilesExitsThreeWithFileLineErrors) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "mgadvisor_kb_cli_lint";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(fs::path(MG_SOURCE_DIR) / "src/kb/testdata/bad_grade.toml", dir / "bad_grade.toml");
+  auto r = RunCli({"kb", "lint", dir.string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("bad_grade.toml:24: finding 'test_condition_oral' has verdict "
+                               "'works_great'"));
+  EXPECT_THAT(r.err, HasSubstr("bad_grade.toml:25: "));
+  auto json = RunCli({"kb", "lint", dir.string(), "--json"});
+  EXPECT_EQ(json.exit_code, 3);
+  EXPECT_EQ(Json(json.out)["ok"], false);
+  EXPECT_EQ(Json(json.out)["problems"].size(), 2u);
+  // --kb with a broken base makes every command fail the same way.
+  auto explain = RunCli({"--kb", dir.string(), "explain", "RLS"});
+  EXPECT_EQ(explain.exit_code, 3);
+  fs::remove_all(dir);
+}
+
+TEST(KbCli, ListConditionsShowsVerdicts) {
+  auto r = RunCli({"kb", "list"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("nocturnal_leg_cramps"));
+  EXPECT_THAT(r.out, HasSubstr("likely ineffective"));
+  for (const char* kind : {"conditions", "forms", "findings", "interactions", "contraindications",
+                           "red-flags", "measures", "citations", "mechanisms", "side-effects"}) {
+    auto json = RunCli({"kb", "list", kind, "--json"});
+    ASSERT_EQ(json.exit_code, 0) << kind << json.err;
+    EXPECT_FALSE(Json(json.out).empty()) << kind;
+  }
+  EXPECT_EQ(RunCli({"kb", "list", "unicorns"}).exit_code, 2);
+}
+
+TEST(KbCli, ExplainByCommonName) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"explain", "RLS"}, {"explain", "restless legs"}, {"explain", "restless", "legs"}}) {
+    auto r = RunCli(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("Restless legs syndrome  (restless_legs_syndrome)"));
+    EXPECT_THAT(r.out, HasSubstr("ferritin"));
+  }
+  auto itbs = RunCli({"explain", "ITBS", "--json"});
+  ASSERT_EQ(itbs.exit_code, 0) << itbs.err;
+  EXPECT_EQ(Json(itbs.out)["id"], "it_band_syndrome");
+  EXPECT_EQ(Json(itbs.out)["findings"][0]["verdict"], "not_studied");
+  auto epsom = RunCli({"explain", "Epsom salt"});
+  ASSERT_EQ(epsom.exit_code, 0) << epsom.err;
+  EXPECT_THAT(epsom.out, HasSubstr("epsom_bath"));
+}
+
+TEST(KbCli, ExplainUnknownNameExitsWithSuggestions) {
+  auto r = RunCli({"explain", "restles legs"});
+  EXPECT_EQ(r.exit_code, ExitCodeFor(ErrorCode::kNotFound));
+  EXPECT_THAT(r.err, HasSubstr("did you mean"));
+}
+
+}  // namespace
+}  // namespace mg
