@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds the release binary and runs mgadvisor's main job on the embedded
-# data: a plan for an example profile. Extra arguments are passed to `mgadvisor plan`.
+# data: a plan for an example profile (PROFILE=path to choose another). Extra arguments are
+# passed to `mgadvisor plan`, e.g. --format markdown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,10 +10,11 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target mgadvisor
 
 BIN=build/release/src/cli/mgadvisor
+PROFILE=${PROFILE:-examples/night-cramps-older-woman.toml}
 echo "Built $BIN"
 echo
-echo "\$ mgadvisor dri --age 67 --sex female"
-"$BIN" dri --age 67 --sex female
+echo "\$ mgadvisor plan --profile $PROFILE $*"
+"$BIN" plan --profile "$PROFILE" "$@"
 echo
-echo "\$ mgadvisor elemental \"magnesium citrate\" --elemental 200mg"
-"$BIN" elemental "magnesium citrate" --elemental 200mg
+echo "Try the other examples (ls examples/), or describe yourself with flags:"
+echo "  $BIN plan --age 45 --sex female --condition \"restless legs\" --med levothyroxine@07:00"

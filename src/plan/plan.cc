@@ -458,10 +458,10 @@ class PlanBuilder {
       Fire("food.gap");
     }
     constexpr size_t kFoodSuggestions = 6;
-    for (const foods::Food* food : c_.foods_by_magnesium) {
+    for (const foods::RichFood& rich : c_.foods_by_magnesium) {
       if (plan_.foods.size() >= kFoodSuggestions) break;
-      if (p_.food_exclusions.Excludes(*food)) continue;
-      plan_.foods.push_back({food, food->MagnesiumIn(food->serving.grams).value_or(0)});
+      if (p_.food_exclusions.Excludes(*rich.food)) continue;
+      plan_.foods.push_back({rich.food, rich.mg_per_serving});
     }
     if (!p_.food_exclusions.ids.empty()) Fire("food.exclusions");
   }

@@ -71,8 +71,9 @@ struct PlanContext {
   foods::Exclusions exclusions;
   Policy policy;
   std::vector<FoodFrequencyItem> food_frequency;
-  // Curated foods sorted by magnesium per serving (most first); precomputed so plans stay fast.
-  std::vector<const foods::Food*> foods_by_magnesium;
+  // Curated foods by magnesium per usual portion, most first (foods::RichestInMagnesium without
+  // exclusions), computed once so plans only filter it.
+  std::vector<foods::RichFood> foods_by_magnesium;
 
   // Errors: whatever the loaders report (kDataError with file:line, kNotFound).
   static Result<std::unique_ptr<PlanContext>> Load(const std::optional<std::string>& kb_dir);

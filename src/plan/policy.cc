@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include <algorithm>
 
 #include "core/data_files.h"
 #include "plan/plan.h"
@@ -180,19 +179,11 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Load(const std::optional<std::
   if (!ffq.ok()) return ffq.error();
   context->food_frequency = std::move(ffq).value();
 
-  for (const auto& food : context->foods.foods()) {
-    if (food.common && food.magnesium_mg && food.serving.grams > 0) {
-      context->foods_by_magnesium.push_back(&food);
-    }
+  // The foods module's ranking, computed once without exclusions; plans filter it per person.
+  for (const auto& rich : foods::RichestInMagnesium(context->foods, foods::ExclusionSet{},
+                                                    {.limit = context->foods.size()})) {
+    context->foods_by_magnesium.push_back(rich);
   }
-  auto per_serving = [](const foods::Food* f) {
-    return f->MagnesiumIn(f->serving.grams).value_or(0);
-  };
-  std::stable_sort(context->foods_by_magnesium.begin(), context->foods_by_magnesium.end(),
-                   [&](const foods::Food* a, const foods::Food* b) {
-                     const double ma = per_serving(a), mb = per_serving(b);
-                     return ma != mb ? ma > mb : a->name < b->name;
-                   });
   return context;
 }
 
