@@ -33,8 +33,8 @@ void RunCommand(CliContext& ctx, const std::function<Status()>& body);
 void RegisterChemCommands(CLI::App& app, CliContext& ctx);
 void RegisterDriCommands(CLI::App& app, CliContext& ctx);
 void RegisterFoodsCommands(CLI::App& app, CliContext& ctx);  // foods search|richest|import, intake
-void RegisterKbCommands(CLI::App& app, CliContext& ctx);  // kb lint|list, explain
-void RegisterPlanCommands(CLI::App& app, CliContext& ctx);  // plan
+void RegisterKbCommands(CLI::App& app, CliContext& ctx);     // kb lint|list, explain
+void RegisterPlanCommands(CLI::App& app, CliContext& ctx);   // plan
 void RegisterJournalCommands(CLI::App& app, CliContext& ctx);  // log ..., journal ...
 void RegisterTrialCommands(CLI::App& app, CliContext& ctx);    // trial plan|status|report
 

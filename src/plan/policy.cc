@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-
 #include "core/data_files.h"
 #include "plan/plan.h"
 
