@@ -12,7 +12,9 @@ cmake --build --preset asan-ubsan -j "$(nproc)"
 
 echo "== tests"
 status=0
-ctest --preset asan-ubsan -j "$(nproc)" --timeout 900 || status=$?
+log=$(mktemp)
+ctest --preset asan-ubsan -j "$(nproc)" --timeout 900 2>&1 | tee "$log" || status=$?
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 # Formatting is checked after the tests so one run reports everything that is wrong.
 echo "== clang-format check"
@@ -21,4 +23,13 @@ if [ ${#sources[@]} -gt 0 ] && ! clang-format --dry-run --Werror "${sources[@]}"
   echo "clang-format: files above need formatting (clang-format -i FILE)"
   status=1
 fi
+
+# One plain closing line with the counts, whatever ran last.
+summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log" | tail -1 || true)
+if [ -n "$summary" ]; then
+  failed=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<<"$summary")
+  total=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/' <<<"$summary")
+  echo "tests: $((total - failed)) passed, $failed failed"
+fi
+rm -f "$log"
 exit $status
