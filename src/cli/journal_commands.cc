@@ -285,6 +285,30 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
 
   {
     struct Args {
+      std::string db;
+      int64_t id = 0;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = group->add_subcommand("delete", "Remove one entry (by the # shown in `show`)");
+    AddDbOption(cmd, args->db);
+    cmd->add_option("id", args->id, "The entry's number")->required();
+    cmd->callback([&ctx, args] {
+      RunCommand(ctx, [&]() -> Status {
+        auto store = OpenJournal(args->db);
+        if (!store.ok()) return store.error();
+        MG_RETURN_IF_ERROR((*store)->Delete(args->id));
+        if (ctx.json) {
+          std::printf("%s\n", nlohmann::json({{"deleted", args->id}}).dump().c_str());
+        } else {
+          std::printf("Deleted entry %lld.\n", static_cast<long long>(args->id));
+        }
+        return {};
+      });
+    });
+  }
+
+  {
+    struct Args {
       std::string db, format = "json", out;
     };
     auto args = std::make_shared<Args>();

@@ -119,6 +119,8 @@ class Store {
   virtual Result<int64_t> Add(const Entry& entry) = 0;
   // Entries in the range, sorted by date then id.
   virtual Result<std::vector<Entry>> List(const DateRange& range) = 0;
+  // Removes one entry (and its IRLS item scores), to correct a mistake. Errors: kNotFound.
+  virtual Status Delete(int64_t id) = 0;
 
   virtual Status SetProfile(const std::string& json) = 0;
   virtual Result<std::optional<std::string>> Profile() = 0;

@@ -160,6 +160,18 @@ class SqliteStore final : public Store {
     return entries;
   }
 
+  Status Delete(int64_t id) override {
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    auto stmt = Prepare("DELETE FROM entries WHERE id = ?1");
+    if (!stmt.ok()) return Rollback(stmt.error());
+    stmt->Bind(1, id);
+    if (stmt->Step() != SQLITE_DONE) return Rollback(SqlError("deleting an entry"));
+    if (sqlite3_changes(db_.get()) == 0) {
+      return Rollback(NotFound(fmt::format("entry {} is not in {}", id, path_)));
+    }
+    return Commit();
+  }
+
   Status SetProfile(const std::string& json) override {
     MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
     Status st = WriteProfile(json);

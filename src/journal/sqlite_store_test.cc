@@ -84,6 +84,17 @@ TEST_F(SqliteStoreTest, ForeignKeysProtectIrlsItems) {
   sqlite3_close(db);
 }
 
+TEST_F(SqliteStoreTest, DeleteCascadesToIrlsItems) {
+  const std::string path = Path("cascade.db");
+  auto store = OpenSqliteStore(path, clock_);
+  ASSERT_TRUE(store.ok());
+  auto id = (*store)->Add(OneOfEachKind()[3]);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM irls_items"), "10");
+  ASSERT_TRUE((*store)->Delete(*id).ok());
+  EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM irls_items"), "0");
+}
+
 TEST_F(SqliteStoreTest, RefusesASchemaFromTheFuture) {
   const std::string path = Path("future.db");
   {

@@ -152,6 +152,22 @@ TEST_P(StoreContractTest, EntriesSurviveReopening) {
   EXPECT_EQ(profile->value_or(""), R"({"age": 61})");
 }
 
+TEST_P(StoreContractTest, DeleteRemovesOneEntryWithItsItems) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto written = AddAll(*store, OneOfEachKind());
+  const int64_t irls_id = written[3].id;  // The entry with ten item scores.
+  ASSERT_FALSE(written[3].irls_items.empty());
+  ASSERT_TRUE(store->Delete(irls_id).ok());
+  written.erase(written.begin() + 3);
+  auto read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, written);
+  Status again = store->Delete(irls_id);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(StoreContractTest, ProfileIsReplaced) {
   auto store = Open();
   ASSERT_NE(store, nullptr);

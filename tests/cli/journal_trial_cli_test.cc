@@ -68,6 +68,12 @@ TEST_F(JournalCliTest, LogsAndShowsEveryKind) {
   auto json = Run({"journal", "show", "--json"});
   ASSERT_EQ(json.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(json.out).size(), 9u);
+  const int64_t first = nlohmann::json::parse(json.out)[0]["id"];
+  EXPECT_EQ(Run({"journal", "delete", std::to_string(first)}).exit_code, 0);
+  auto missing = Run({"journal", "delete", std::to_string(first)});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_THAT(missing.err, HasSubstr("is not in"));
+  EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 8u);
 }
 
 TEST_F(JournalCliTest, BadValuesExitTwoNamingFieldAndValue) {
