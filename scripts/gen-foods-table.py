@@ -326,8 +326,20 @@ SELECTION = [
     ("14058", "Whey protein powder isolate", "Dairy and eggs", "dairy animal", "protein powder"),
 ]
 
-# Servings chosen by hand where USDA's first measure is not what people eat at once.
-SERVING = {"16098": "2 tbsp=32", "16397": "2 tbsp=32", "12040": "2 tbsp=32", "12088": "2 tbsp=32"}
+# Servings chosen by hand where USDA's first measure is not what people eat at once. Those not
+# listed in WEIGHT.txt are scaled from a listed one (wheat germ: 1 cup = 115 g, so 2 tbsp =
+# 115 / 8 = 14.4 g).
+SERVING = {
+    "16098": "2 tbsp=32", "16397": "2 tbsp=32", "12040": "2 tbsp=32", "12088": "2 tbsp=32",
+    "19165": "1 tbsp=5.4", "11667": "1 tablespoon=7.0", "08037": "1 oz=28.35",
+    "20078": "2 tbsp=14.4", "20077": "2 tbsp=7.3", "20033": "0.25 cup=23.5",
+    "08120": "0.5 cup=40.5", "12036": "0.25 cup=35",
+}
+
+# Ingredients rather than foods eaten as such (flours, dry grains and pulses, spices, sugar,
+# oils): tagged "ingredient" so food suggestions leave them out.
+INGREDIENTS = {"20080", "20081", "20020", "16069", "16144", "20035", "20036", "19335", "02010",
+               "02003", "04053", "04582"}
 
 NUTRIENTS = {"304": "mg", "208": "kcal", "301": "calcium", "306": "potassium", "303": "iron",
              "291": "fibre"}
@@ -389,6 +401,8 @@ def main():
         v = values.get(ndb, {})
         if "mg" not in v:
             sys.exit(f"{ndb} {names[ndb]} has no magnesium value")
+        if ndb in INGREDIENTS:
+            tags += " ingredient"
         tags = " ".join(sorted(set((tags + " " + category_tags.get(category, "")).split())))
         out.writerow([f"sr28:{ndb}", name, category, tags, aliases, v["mg"], v.get("kcal", ""),
                       v.get("calcium", ""), v.get("potassium", ""), v.get("iron", ""),

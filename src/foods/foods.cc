@@ -294,6 +294,7 @@ std::vector<RichFood> RichestInMagnesium(const FoodDb& db, const ExclusionSet& e
   for (const Food& food : db.foods()) {
     if (options.common_only && !food.common) continue;
     if (!food.magnesium_mg || exclusions.Excludes(food)) continue;
+    if (options.skip_ingredients && food.HasTag("ingredient")) continue;
     RichFood r;
     r.food = &food;
     r.mg_per_serving = *food.magnesium_mg * food.serving.grams / 100.0;

@@ -120,6 +120,7 @@ struct RichestOptions {
   size_t limit = 10;
   RichRanking ranking = RichRanking::kPerPortion;
   bool common_only = true;  // Only curated foods (keeps suggestions to things people recognise).
+  bool skip_ingredients = true;  // Leave out foods tagged "ingredient" (flour, dry pulses, spices).
 };
 
 struct RichFood {

@@ -319,10 +319,13 @@ std::vector<Change> Suggest(const FoodDb& db, double gap, const IntakeOptions& o
     changes.push_back(c);
   }
   std::stable_sort(changes.begin(), changes.end(), [&](const Change& a, const Change& b) {
+    // Fewest portions, then fewest calories (the smaller change); or the other way round.
     if (by_kcal) {
       if (a.kcal != b.kcal) return a.kcal < b.kcal;
-    } else if (a.portions != b.portions) {
-      return a.portions < b.portions;
+      if (a.portions != b.portions) return a.portions < b.portions;
+    } else {
+      if (a.portions != b.portions) return a.portions < b.portions;
+      if (a.kcal != b.kcal) return a.kcal < b.kcal;
     }
     return a.mg_per_portion > b.mg_per_portion;
   });
