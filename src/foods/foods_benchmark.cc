@@ -253,8 +253,8 @@ int Run(int argc, char** argv) {
   double best_ms = 1e18;
   for (int i = 0; i < 5; ++i) {
     ImportOptions sr28;
-    sr28.store_path = (fs::temp_directory_path() / ("mg_bench_sr28_" + std::to_string(::getpid())))
-                          .string();
+    sr28.store_path =
+        (fs::temp_directory_path() / ("mg_bench_sr28_" + std::to_string(::getpid()))).string();
     const auto start = std::chrono::steady_clock::now();
     auto r = ImportFoods(usda + "/sr28", sr28);
     const auto end = std::chrono::steady_clock::now();
