@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 namespace mg::kb {
 namespace {
 
@@ -103,6 +107,28 @@ TEST(Explain, UnknownNameSuggestsCloseMatches) {
   EXPECT_EQ(ref.error().code, ErrorCode::kNotFound);
   EXPECT_THAT(ref.error().message, HasSubstr("did you mean"));
   EXPECT_THAT(ref.error().message, HasSubstr("'restless legs'"));
+}
+
+// Golden pages: one file per condition under src/kb/testdata/explain/, so a change to the data
+// or the renderer shows up as a readable diff. Regenerate with MG_UPDATE_GOLDEN=1.
+TEST(Explain, GoldenPages) {
+  namespace fs = std::filesystem;
+  const KnowledgeBase& kb = Embedded();
+  const fs::path dir = fs::path(MG_SOURCE_DIR) / "src/kb/testdata/explain";
+  const bool update = std::getenv("MG_UPDATE_GOLDEN") != nullptr;
+  for (const Condition& c : kb.conditions) {
+    const std::string page = RenderExplanation(kb, *ResolveEntity(kb, c.id));
+    const fs::path path = dir / (c.id + ".txt");
+    if (update) {
+      fs::create_directories(dir);
+      std::ofstream(path, std::ios::binary) << page;
+      continue;
+    }
+    auto golden = ReadFile(path.string());
+    ASSERT_TRUE(golden.ok()) << path << ": run with MG_UPDATE_GOLDEN=1 to create it";
+    EXPECT_EQ(page, *golden) << c.id << " differs from " << path
+                             << " (if intended, regenerate with MG_UPDATE_GOLDEN=1)";
+  }
 }
 
 TEST(List, EveryKindRendersAndCountsMatch) {
