@@ -17,7 +17,10 @@ cli="$build/src/cli/mgadvisor"
 [[ -d "$usda/sr28" ]] || { echo "no USDA data in $usda" >&2; exit 2; }
 
 echo "== search: mgadvisor vs SQLite FTS5 over SR28 + FNDDS =="
-"$bench" --usda "$usda" --benchmark_min_time=0.5
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$bench" --usda "$usda" --benchmark_min_time=0.5 | tee "$out"
+inproc_ms=$(sed -n 's/^SR28 import in process (best of 5): \([0-9.]*\) ms$/\1/p' "$out")
 
 # Best-of-5 wall time of a command, in milliseconds.
 best_ms() {
@@ -39,9 +42,10 @@ echo
 echo "== import of the full SR28 vs wc -l over the same files =="
 wc_ms=$(best_ms wc -l "${files[@]}")
 echo "wc -l: ${wc_ms} ms"
+awk -v a="$inproc_ms" -v b="$wc_ms" 'BEGIN { if (b < 1) b = 1; printf "import (in process) / wc -l: %.1fx\n", a / b }'
 if [[ -x "$cli" ]]; then
   tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
+  trap 'rm -rf "$tmp" "$out"' EXIT
   import_ms=$(best_ms "$cli" foods import "$usda/sr28" --store "$tmp/foods.csv")
   echo "mgadvisor foods import: ${import_ms} ms"
   awk -v a="$import_ms" -v b="$wc_ms" 'BEGIN { if (b < 1) b = 1; printf "import / wc -l: %.1fx\n", a / b }'

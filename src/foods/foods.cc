@@ -298,6 +298,7 @@ std::vector<RichFood> RichestInMagnesium(const FoodDb& db, const ExclusionSet& e
     RichFood r;
     r.food = &food;
     r.mg_per_serving = *food.magnesium_mg * food.serving.grams / 100.0;
+    if (r.mg_per_serving < options.min_mg_per_serving) continue;
     if (food.kcal && *food.kcal > 0) r.mg_per_100kcal = *food.magnesium_mg / *food.kcal * 100.0;
     out.push_back(r);
   }

@@ -121,6 +121,9 @@ struct RichestOptions {
   RichRanking ranking = RichRanking::kPerPortion;
   bool common_only = true;  // Only curated foods (keeps suggestions to things people recognise).
   bool skip_ingredients = true;  // Leave out foods tagged "ingredient" (flour, dry pulses, spices).
+  // Leave out foods whose usual portion gives less than this (tea and water top a per-kcal list
+  // with next to no magnesium).
+  double min_mg_per_serving = 10;
 };
 
 struct RichFood {

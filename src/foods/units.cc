@@ -105,7 +105,7 @@ Result<double> GramsOf(const Food& food, double amount, std::string_view unit,
     }
   }
   std::vector<std::string> known = {"g", "oz", "lb", "serving"};
-  for (const Portion& p : food.portions) known.push_back(p.Label());
+  for (const Portion& p : food.portions) known.push_back("\"" + p.Label() + "\"");
   return InvalidArgument("unit \"" + std::string(unit) + "\" does not apply to '" + food.name +
                          "'; use one of: " + JoinAlternatives(known));
 }
