@@ -7,6 +7,8 @@
 
 #include <set>
 
+#include "chem/compounds.h"
+
 namespace mg::kb {
 namespace {
 
@@ -232,6 +234,30 @@ TEST(EmbeddedKb, FormsLinkCompoundsAndRoutes) {
   EXPECT_THAT(kb.FindForm("citrate")->compound_ids, ::testing::Contains("citrate_1to1"));
   EXPECT_EQ(kb.FindForm("magnesium oxide")->diarrhoea_risk, Level::kHigh);
   EXPECT_TRUE(kb.FindForm("milk of magnesia")->laxative);
+}
+
+TEST(EmbeddedKb, IssueNamedMeasuresArePresentAndGraded) {
+  // Stretching, hydration, sleep positions, trigger avoidance, iron status in RLS,
+  // physiotherapy, warm baths and massage.
+  for (const char* id :
+       {"cramps_stretch", "eamc_hydration", "cramps_sleep_position", "rls_avoid_aggravators",
+        "rls_iron_studies", "itbs_hip_strengthening", "nerve_pain_stay_active",
+        "tension_warmth_massage", "doms_active_recovery_massage"}) {
+    const Measure* m = Embedded().FindMeasure(id);
+    ASSERT_NE(m, nullptr) << id;
+    EXPECT_EQ(m->certainty.has_value(), m->verdict != Verdict::kNotStudied) << id;
+  }
+}
+
+TEST(EmbeddedKb, EveryCatalogueCompoundHasAForm) {
+  auto catalog = chem::CompoundCatalog::Load();
+  ASSERT_TRUE(catalog.ok()) << catalog.error().message;
+  std::set<std::string> linked;
+  for (const Form& f : Embedded().forms)
+    linked.insert(f.compound_ids.begin(), f.compound_ids.end());
+  for (const auto& compound : catalog->compounds()) {
+    EXPECT_TRUE(linked.contains(compound.id)) << compound.id << " is not linked from any form";
+  }
 }
 
 TEST(EmbeddedKb, RedFlagsHaveUrgencyAndConditions) {
