@@ -105,7 +105,11 @@ Result<double> GramsOf(const Food& food, double amount, std::string_view unit,
     }
   }
   std::vector<std::string> known = {"g", "oz", "lb", "serving"};
-  for (const Portion& p : food.portions) known.push_back("\"" + p.Label() + "\"");
+  for (const Portion& p : food.portions) {
+    std::string quoted(1, '"');  // Appends, not operator+: g++ 12 -O3 warns falsely on "x" + s.
+    quoted.append(p.Label()).push_back('"');
+    known.push_back(std::move(quoted));
+  }
   return InvalidArgument("unit \"" + std::string(unit) + "\" does not apply to '" + food.name +
                          "'; use one of: " + JoinAlternatives(known));
 }
