@@ -158,6 +158,48 @@ TEST(Loader, OverrideDirectoryIsUsed) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+// Every key of every kind given a value of the wrong type: each is reported, nothing crashes.
+TEST(Loader, WrongTypesAreReportedNotFatal) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> kinds = {
+      {"citation", {"id", "authors", "year", "title", "venue", "doi", "pmid", "url", "kind"}},
+      {"condition",
+       {"id", "name", "aliases", "summary", "what_helps", "night_time_symptoms", "mechanisms",
+        "citations", "section"}},
+      {"finding",
+       {"id", "condition", "route", "intervention", "forms", "verdict", "certainty", "population",
+        "dose", "dose_mg_low", "dose_mg_high", "duration", "summary", "citations", "note"}},
+      {"form",
+       {"id", "name", "aliases", "route", "compounds", "self_care", "diarrhoea_risk", "laxative",
+        "absorption", "gi_tolerance", "typical_uses", "evidence", "citations"}},
+      {"interaction",
+       {"id", "name", "medicines", "effect", "mechanism", "severity", "action",
+        "mg_hours_before_medicine", "mg_hours_after_medicine", "management", "citations"}},
+      {"contraindication",
+       {"id", "name", "trigger", "action", "referral", "reason", "advice", "max_supplemental_mg",
+        "citations"}},
+      {"diagnosis", {"id", "name", "aliases", "laxative", "condition", "note"}},
+      {"red_flag",
+       {"id", "name", "pattern", "question", "urgency", "conditions", "action", "citations"}},
+      {"measure",
+       {"id", "condition", "name", "advice", "verdict", "certainty", "summary", "citations"}},
+      {"side_effect",
+       {"id", "name", "forms", "dose", "onset_mg", "symptoms", "at_risk", "action", "toxicity",
+        "citations"}},
+      {"mechanism",
+       {"id", "name", "status", "statement", "correction", "relevance", "corrects", "citations"}}};
+  for (const auto& [kind, keys] : kinds) {
+    for (const char* bad : {"[1, 2]", "\"\"", "true", "{a = 1}", "-3"}) {
+      std::string text = "[[" + kind + "]]\n";
+      for (const auto& key : keys) text += key + " = " + bad + "\n";
+      const auto problems = LintKnowledgeBase({DataFile{"wrong.toml", text}});
+      EXPECT_FALSE(problems.empty()) << kind << " with " << bad;
+      for (const auto& problem : problems) {
+        EXPECT_THAT(problem, ::testing::StartsWith("wrong.toml:")) << kind;
+      }
+    }
+  }
+}
+
 TEST(Loader, CleanInputHasNoProblems) {
   const std::string text = R"(
 [[citation]]
