@@ -80,7 +80,9 @@ const Food* FoodDb::FindBySource(std::string_view source) const {
   return it == by_source_.end() ? nullptr : &foods_[it->second];
 }
 
-Result<FoodDb> ParseFoodTable(std::string_view text, const std::string& name) {
+namespace {
+
+Result<std::vector<Food>> ParseFoods(std::string_view text, const std::string& name) {
   CsvReader reader(text);
   std::vector<std::string> row;
   if (!reader.Next(row)) return DataError(name + ": empty food table");
@@ -91,6 +93,7 @@ Result<FoodDb> ParseFoodTable(std::string_view text, const std::string& name) {
     col.push_back(index);
   }
   std::vector<Food> foods;
+  foods.reserve(text.size() / 120 + 1);  // About 170 bytes per stored food; never too few.
   std::unordered_set<std::string> seen;
   while (true) {
     if (!reader.Next(row)) {
@@ -150,7 +153,15 @@ Result<FoodDb> ParseFoodTable(std::string_view text, const std::string& name) {
     food.usda_description = field(13);
     foods.push_back(std::move(food));
   }
-  FoodDb db(std::move(foods));
+  return foods;
+}
+
+}  // namespace
+
+Result<FoodDb> ParseFoodTable(std::string_view text, const std::string& name) {
+  auto foods = ParseFoods(text, name);
+  if (!foods.ok()) return foods.error();
+  FoodDb db(std::move(foods).value());
   db.set_origin(name);
   return db;
 }
@@ -158,9 +169,9 @@ Result<FoodDb> ParseFoodTable(std::string_view text, const std::string& name) {
 Result<FoodDb> LoadEmbeddedFoods() {
   auto file = LoadEmbeddedFile("foods/foods.csv");
   if (!file.ok()) return file.error();
-  auto db = ParseFoodTable(file->content, file->name);
-  if (!db.ok()) return db.error();
-  std::vector<Food> foods = db->foods();
+  auto parsed = ParseFoods(file->content, file->name);
+  if (!parsed.ok()) return parsed.error();
+  std::vector<Food> foods = std::move(parsed).value();
   for (Food& food : foods) food.common = true;
   FoodDb out(std::move(foods));
   out.set_origin("embedded table (" + file->name + ")");
@@ -193,13 +204,13 @@ Result<FoodDb> LoadFoods(const std::optional<std::string>& store_path) {
     return Error{text.error().code, "food store: " + text.error().message +
                                         " (run 'mgadvisor foods import <dir>' to create it)"};
   }
-  auto db = ParseFoodTable(*text, path);
-  if (!db.ok()) return db.error();
+  auto parsed = ParseFoods(*text, path);
+  if (!parsed.ok()) return parsed.error();
   auto embedded = LoadEmbeddedFoods();
   if (!embedded.ok()) return embedded.error();
   // Foods of the curated table keep its name, tags, aliases and usual portion, so search and
   // exclusions behave the same on an imported store.
-  std::vector<Food> foods = db->foods();
+  std::vector<Food> foods = std::move(parsed).value();
   for (Food& food : foods) {
     const Food* curated = embedded->FindBySource(food.source);
     if (curated == nullptr) continue;
