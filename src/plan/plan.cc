@@ -198,7 +198,7 @@ class PlanBuilder {
       note.severity = complaint.severity;
       note.finding = c_.kb.OralFinding(complaint.condition_id);
       note.policy =
-          note.finding ? policy_.verdict.at(note.finding->verdict) : VerdictPolicy::kDoNotRecommend;
+          note.finding ? PolicyFor(*note.finding, policy_) : VerdictPolicy::kDoNotRecommend;
       plan_.findings.push_back(note);
       Fire("evidence." + complaint.condition_id);
       for (const kb::Measure* measure : c_.kb.MeasuresFor(complaint.condition_id)) {
@@ -490,6 +490,16 @@ class PlanBuilder {
 };
 
 }  // namespace
+
+VerdictPolicy PolicyFor(const kb::Finding& finding, const Policy& policy) {
+  const VerdictPolicy base = policy.verdict.at(finding.verdict);
+  // Certainty enums run from kHigh (0) to kVeryLow (3): a larger value is less certain.
+  if (base == VerdictPolicy::kRecommend &&
+      (!finding.certainty || *finding.certainty > policy.min_certainty_to_recommend)) {
+    return VerdictPolicy::kTrial;
+  }
+  return base;
+}
 
 bool KeepsSpacing(double mg_hour, double medicine_hour, std::optional<double> hours_before,
                   std::optional<double> hours_after) {

@@ -40,6 +40,7 @@ enum class VerdictPolicy { kRecommend, kTrial, kDoNotRecommend };
 
 struct Policy {
   std::map<kb::Verdict, VerdictPolicy> verdict;
+  kb::Certainty min_certainty_to_recommend = kb::Certainty::kLow;
   double default_target_mg = 200;
   double start_mg = 100;
   double weekly_step_mg = 100;
@@ -201,6 +202,10 @@ struct Plan {
   Totals totals;
   std::vector<std::string> unknown_medicines;
 };
+
+// What the plan does for a finding: the verdict's policy, with "recommend" downgraded to "trial"
+// when the finding's certainty is below the policy's minimum.
+VerdictPolicy PolicyFor(const kb::Finding& finding, const Policy& policy);
 
 // Builds the plan. Pure and deterministic. REQUIRES: `profile` came from ResolveProfile with
 // the same `context` (ids resolve).

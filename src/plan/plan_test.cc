@@ -73,6 +73,17 @@ TEST(Plan, MigraineStudiedDoseAboveTheLimitIsStatedAndCapped) {
   EXPECT_TRUE(warned);
 }
 
+TEST(Plan, AVeryLowCertaintyBenefitIsOfferedAsATrialNotAdvice) {
+  const Plan plan =
+      PlanFor(R"({"age": 30, "sex": "male", "complaints": ["post-exercise soreness"]})");
+  ASSERT_EQ(plan.findings.size(), 1u);
+  EXPECT_EQ(plan.findings[0].finding->verdict, kb::Verdict::kPossiblyEffective);
+  EXPECT_EQ(plan.findings[0].finding->certainty, kb::Certainty::kVeryLow);
+  EXPECT_EQ(plan.findings[0].policy, VerdictPolicy::kTrial);
+  ASSERT_TRUE(plan.supplement.has_value());
+  EXPECT_TRUE(plan.supplement->is_trial);
+}
+
 TEST(Plan, EuropeanReferenceCapsAt250) {
   const Plan plan =
       PlanFor(R"({"age": 35, "sex": "female", "reference": "eu", "complaints": ["migraine"]})");

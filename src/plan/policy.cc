@@ -76,6 +76,28 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
                       file.name, line, key, value));
     }
   }
+  {
+    const toml::node* node = root.at_path("verdict.min_certainty_to_recommend").node();
+    const std::string value = node ? node->value_or(std::string()) : "";
+    const std::pair<kb::Certainty, const char*> certainties[] = {
+        {kb::Certainty::kHigh, "high"},
+        {kb::Certainty::kModerate, "moderate"},
+        {kb::Certainty::kLow, "low"},
+        {kb::Certainty::kVeryLow, "very_low"}};
+    bool found = false;
+    for (const auto& [certainty, name] : certainties) {
+      if (value == name) {
+        policy.min_certainty_to_recommend = certainty;
+        found = true;
+      }
+    }
+    if (!found) {
+      return DataError(
+          fmt::format("{}:{}: [verdict] min_certainty_to_recommend must be high, "
+                      "moderate, low or very_low, not '{}'",
+                      file.name, node ? node->source().begin.line : 1, value));
+    }
+  }
   const std::pair<const char*, double*> dose_fields[] = {
       {"default_target_mg", &policy.default_target_mg},
       {"start_mg", &policy.start_mg},
