@@ -128,8 +128,8 @@ struct Finding {
   std::optional<double> dose_elemental_mg_high;  // >= low; equal to low for a single dose.
   std::string duration;                          // e.g. "4-8 weeks"
   std::string summary;
-  std::vector<std::string> citation_ids;  // At least one, except for kNotStudied (still >= 1:
-                                          // the source that looked and found nothing).
+  std::vector<std::string> citation_ids;  // At least one (for kNotStudied: the source that
+                                          // looked and found no trial).
   std::string note;                       // Caveats, e.g. dose above the supplemental UL.
 };
 
