@@ -1,6 +1,7 @@
 #include "foods/intake.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
