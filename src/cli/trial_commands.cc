@@ -12,10 +12,60 @@
 #include "core/numbers.h"
 #include "dri/dri.h"
 #include "journal/journal.h"
+#include "plan/plan.h"
+#include "plan/profile.h"
 #include "trial/trial.h"
 
 namespace mg::cli {
 namespace {
+
+// The trial's dose and form come from the plan engine, so a trial can never test more magnesium
+// than the person's plan allows (the supplemental upper limit, contraindications, interactions).
+// `requested_dose` may lower the plan's dose, never raise it.
+struct TrialSupplement {
+  double dose_mg = 0;
+  std::string form;
+};
+
+Result<TrialSupplement> SupplementFromPlan(const CliContext& ctx, const std::string& profile_path,
+                                           const std::string& requested_dose) {
+  auto document = plan::ReadProfileFile(profile_path);
+  if (!document.ok()) return document.error();
+  if (!document->tree.contains("reference") && ctx.reference != "us") {
+    document->tree["reference"] = ctx.reference;
+  }
+  auto context = plan::PlanContext::Load(ctx.kb_dir);
+  if (!context.ok()) return context.error();
+  auto profile = plan::ResolveProfile(*document, **context);
+  if (!profile.ok()) return profile.error();
+  const plan::Plan advice = plan::BuildPlan(*profile, **context);
+  if (!advice.supplement) {
+    std::string why;
+    for (const auto& referral : advice.referrals) why += "\n  - " + referral.reason;
+    for (const auto& warning : advice.warnings) why += "\n  - " + warning;
+    return Error{
+        ErrorCode::kUnsafe,
+        fmt::format("the plan for {} advises no magnesium supplement, so mgadvisor will not "
+                    "plan a trial of one (see `mgadvisor plan --profile {}`).{}",
+                    profile_path, profile_path, why)};
+  }
+  TrialSupplement out{advice.supplement->daily_elemental_mg, advice.supplement->compound_id};
+  if (!requested_dose.empty()) {
+    const auto dose = ParseFiniteNumber(requested_dose);
+    if (!dose || *dose <= 0) {
+      return InvalidArgument(
+          fmt::format("--dose: \"{}\" is not a positive number of mg", requested_dose));
+    }
+    if (*dose > out.dose_mg) {
+      return Error{ErrorCode::kUnsafe,
+                   fmt::format("--dose: {} mg/day is more than the {} mg/day your plan allows "
+                               "(supplemental upper limit and safety rules); use at most that",
+                               FormatNumber(*dose), FormatNumber(out.dose_mg))};
+    }
+    out.dose_mg = *dose;
+  }
+  return out;
+}
 
 struct Loaded {
   std::unique_ptr<journal::Store> store;
@@ -57,7 +107,7 @@ Status WriteText(const std::filesystem::path& path, const std::string& text) {
 
 void RegisterPlan(CLI::App& group, CliContext& ctx) {
   struct Args {
-    std::string db, outcome, start = "today", dose, form, mid;
+    std::string db, outcome, start = "today", dose, profile, mid;
     std::optional<uint64_t> seed;
     int pairs = 3;
     std::optional<int> period_days, washout_days;
@@ -68,9 +118,11 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
       "plan", "Plan a randomised n-of-1 trial: pairs of magnesium / no-magnesium periods");
   cmd->add_option("--outcome", args->outcome, "What to measure: cramps, irls, pain or sleep")
       ->required();
-  cmd->add_option("--dose", args->dose, "Elemental magnesium per day in magnesium periods, mg")
+  cmd->add_option("--profile", args->profile,
+                  "Your profile (.toml/.json): the plan engine sets the dose and form")
       ->required();
-  cmd->add_option("--form", args->form, "The compound, e.g. citrate");
+  cmd->add_option("--dose", args->dose,
+                  "Elemental magnesium per day in magnesium periods, mg (at most the plan's dose)");
   cmd->add_option("--start", args->start, "First day: YYYY-MM-DD or today (default)");
   cmd->add_option("--seed", args->seed, "Randomisation seed (default: random, printed)");
   cmd->add_option("--pairs", args->pairs, "Pairs of periods, 3 (default) or 4");
@@ -89,13 +141,12 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
       trial::PlanRequest req;
       req.outcome = args->outcome;
       req.pairs = args->pairs;
-      req.form = args->form;
+      auto supplement = SupplementFromPlan(ctx, args->profile, args->dose);
+      if (!supplement.ok()) return supplement.error();
+      req.dose_mg = supplement->dose_mg;
+      req.form = supplement->form;
       req.period_days = args->period_days;
       req.washout_days = args->washout_days;
-      auto dose = ParseFiniteNumber(args->dose);
-      if (!dose)
-        return InvalidArgument(fmt::format("--dose: \"{}\" is not a number of mg", args->dose));
-      req.dose_mg = *dose;
       if (!args->mid.empty()) {
         auto mid = ParseFiniteNumber(args->mid);
         if (!mid) return InvalidArgument(fmt::format("--mid: \"{}\" is not a number", args->mid));

@@ -43,6 +43,15 @@ class JournalCliTest : public ::testing::Test {
     return ss.str();
   }
 
+  // A profile for whom the plan engine offers magnesium as a trial (thin evidence, no safety
+  // rule in the way): trials take their dose and form from the plan.
+  std::string ProfilePath(const std::string& json = R"({"age": 61, "sex": "female",
+                                                         "complaints": ["RLS", "chronic pain"]})") {
+    const auto path = dir_ / "profile.json";
+    std::ofstream(path) << json;
+    return path.string();
+  }
+
   std::filesystem::path dir_;
 };
 
@@ -103,7 +112,9 @@ TEST_F(JournalCliTest, ExportImportRoundTripIsLossless) {
   Run({"log", "food", "almonds, \"raw\"", "--mg", "0.30000000000000004"});
   Run({"log", "symptom", "irls", "22"});
   Run({"log", "note", "line one\nline two"});
-  Run({"trial", "plan", "--outcome", "irls", "--dose", "250", "--seed", "5"});
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "irls", "--profile", ProfilePath(), "--seed", "5"})
+                .exit_code,
+            0);
   for (std::string format : {"json", "csv"}) {
     auto exported = Run({"journal", "export", "--format", format});
     ASSERT_EQ(exported.exit_code, 0) << exported.err;
@@ -122,12 +133,12 @@ TEST_F(JournalCliTest, ExportImportRoundTripIsLossless) {
 }
 
 TEST_F(JournalCliTest, PlanLogFourWeeksAndReport) {
-  auto plan = Run({"trial", "plan", "--outcome", "pain", "--dose", "300", "--form", "citrate",
-                   "--start", "2026-10-26", "--seed", "42"},
+  auto plan = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
+                   "2026-10-26", "--seed", "42"},
                   "2026-10-26");
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
   EXPECT_THAT(plan.out, HasSubstr("Week of      Mon Tue Wed Thu Fri Sat Sun"));
-  auto plan_json = Run({"trial", "plan", "--outcome", "pain", "--dose", "300", "--start",
+  auto plan_json = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
                         "2026-10-26", "--seed", "42", "--dry-run", "--json"},
                        "2026-10-26");
   auto order = nlohmann::json::parse(plan_json.out)["magnesium_first"];
@@ -168,6 +179,37 @@ TEST_F(JournalCliTest, PlanLogFourWeeksAndReport) {
   auto j = nlohmann::json::parse(json.out);
   EXPECT_EQ(j["verdict"], "not_enough_data");
   EXPECT_EQ(j["periods"][0]["mean"], first_on ? 3.0 : 6.0);
+}
+
+TEST_F(JournalCliTest, TrialDoseComesFromThePlanAndNeverExceedsIt) {
+  auto planned = Run(
+      {"trial", "plan", "--outcome", "irls", "--profile", ProfilePath(), "--dry-run", "--json"});
+  ASSERT_EQ(planned.exit_code, 0) << planned.err;
+  auto advice = testing::RunCli({"plan", "--profile", ProfilePath(), "--json"});
+  ASSERT_EQ(advice.exit_code, 0) << advice.err;
+  const double plan_dose =
+      nlohmann::json::parse(advice.out)["supplement"]["daily_elemental_mg"].get<double>();
+  const auto trial = nlohmann::json::parse(planned.out);
+  EXPECT_EQ(trial["dose_mg"].get<double>(), plan_dose);
+  EXPECT_EQ(trial["form"], nlohmann::json::parse(advice.out)["supplement"]["compound"]);
+  // A lower dose is allowed; a higher one is refused.
+  EXPECT_EQ(Run({"trial", "plan", "--outcome", "irls", "--profile", ProfilePath(), "--dose", "100",
+                 "--dry-run"})
+                .exit_code,
+            0);
+  auto too_much = Run({"trial", "plan", "--outcome", "irls", "--profile", ProfilePath(), "--dose",
+                       "2000", "--dry-run"});
+  EXPECT_EQ(too_much.exit_code, 2);
+  EXPECT_THAT(too_much.err, HasSubstr("more than the"));
+  // No trial of a supplement the plan withholds (severely reduced kidney function).
+  auto unsafe =
+      Run({"trial", "plan", "--outcome", "irls", "--dry-run", "--profile",
+           ProfilePath(
+               R"({"age": 61, "sex": "female", "complaints": ["RLS"], "kidney": {"egfr": 20}})")});
+  EXPECT_EQ(unsafe.exit_code, 2);
+  EXPECT_THAT(unsafe.err, HasSubstr("advises no magnesium supplement"));
+  EXPECT_EQ(Run({"trial", "plan", "--outcome", "irls", "--dry-run"}).exit_code,
+            2);  // --profile required.
 }
 
 TEST_F(JournalCliTest, ReportWithoutATrialIsNotFound) {
