@@ -222,28 +222,24 @@ class PlanBuilder {
   }
 
   void DecideSupplement() {
-    bool recommend = false, trial = false;
-    std::optional<double> studied_low, studied_high;
-    for (const auto& note : plan_.findings) {
-      if (note.policy == VerdictPolicy::kDoNotRecommend || note.finding == nullptr) continue;
-      const bool drives = note.policy == VerdictPolicy::kRecommend || !recommend;
-      if (note.policy == VerdictPolicy::kRecommend && !recommend) {
-        recommend = true;
-        studied_low.reset();
-        studied_high.reset();
-      }
-      if (note.policy == VerdictPolicy::kTrial) trial = true;
-      if (!drives) continue;
-      if (note.finding->dose_elemental_mg_low) {
-        studied_low = std::max(studied_low.value_or(0), *note.finding->dose_elemental_mg_low);
-      }
-      const auto high = note.finding->dose_elemental_mg_high ? note.finding->dose_elemental_mg_high
-                                                             : note.finding->dose_elemental_mg_low;
-      if (high) studied_high = std::max(studied_high.value_or(0), *high);
-    }
-    if (!recommend && !trial) {
+    auto any_with = [&](VerdictPolicy policy) {
+      return std::any_of(plan_.findings.begin(), plan_.findings.end(), [&](const FindingNote& n) {
+        return n.finding != nullptr && n.policy == policy;
+      });
+    };
+    const bool recommend = any_with(VerdictPolicy::kRecommend);
+    if (!recommend && !any_with(VerdictPolicy::kTrial)) {
       if (!plan_.findings.empty()) Fire("supplement.not_supported_by_evidence");
       return;
+    }
+    // The complaints that drive the dose: those with a recommendation, else those offered a trial.
+    const VerdictPolicy driving = recommend ? VerdictPolicy::kRecommend : VerdictPolicy::kTrial;
+    double studied_low = 0, studied_high = 0;  // Elemental mg/day; 0 = no studied dose known.
+    for (const auto& note : plan_.findings) {
+      if (note.finding == nullptr || note.policy != driving) continue;
+      const double low = note.finding->dose_elemental_mg_low.value_or(0);
+      studied_low = std::max(studied_low, low);
+      studied_high = std::max(studied_high, note.finding->dose_elemental_mg_high.value_or(low));
     }
     if (plan_.supplement_withheld_for_safety) return;
     if (p_.route == RoutePreference::kFoodOnly) {
@@ -279,15 +275,15 @@ class PlanBuilder {
     }
     double cap = ul - existing;
     if (cap_mg_) cap = std::min(cap, std::max(0.0, *cap_mg_ - existing));
-    double target = studied_low.value_or(policy_.default_target_mg);
-    if (!studied_low) Fire("dose.default_target");
-    if (studied_high && *studied_high > cap) {
+    double target = studied_low > 0 ? studied_low : policy_.default_target_mg;
+    if (studied_low <= 0) Fire("dose.default_target");
+    if (studied_high > cap) {
       Fire("safety.studied_dose_above_limit");
       plan_.warnings.push_back(fmt::format(
           "Trials used up to {} mg/day of magnesium, more than the {} mg/day this plan may add "
           "within the supplemental upper limit ({} mg/day){}. Going above the limit needs a "
           "clinician's advice and supervision.",
-          FormatNumber(*studied_high), FormatNumber(cap), FormatNumber(ul),
+          FormatNumber(studied_high), FormatNumber(cap), FormatNumber(ul),
           existing > 0
               ? fmt::format(", counting the {} mg/day you already take", FormatNumber(existing))
               : ""));
