@@ -1,13 +1,13 @@
 #include "chem/compounds.h"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <map>
 #include <set>
 
 #include "core/data_files.h"
 #include "core/text.h"
+#include "core/toml_parse.h"
 
 namespace mg::chem {
 namespace {
@@ -40,12 +40,9 @@ Result<CompoundCatalog> CompoundCatalog::Load(const std::optional<std::string>& 
 Result<CompoundCatalog> CompoundCatalog::Parse(const std::string& toml_text,
                                                const std::string& name,
                                                const AtomicWeights& weights) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    return DataError(fmt::format("{}:{}: {}", name, e.source().begin.line, e.description()));
-  }
+  auto parsed = ParseToml(toml_text, name);
+  if (!parsed.ok()) return parsed.error();
+  const toml::table& root = *parsed;
   const toml::array* entries = root["compound"].as_array();
   if (entries == nullptr || entries->empty()) {
     return DataError(name + ": no [[compound]] entries");

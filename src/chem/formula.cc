@@ -1,19 +1,17 @@
 #include "chem/formula.h"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <vector>
+
+#include "core/toml_parse.h"
 
 namespace mg::chem {
 
 Result<AtomicWeights> AtomicWeights::Parse(const std::string& toml_text, const std::string& name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    return DataError(fmt::format("{}:{}: {}", name, e.source().begin.line, e.description()));
-  }
+  auto parsed = ParseToml(toml_text, name);
+  if (!parsed.ok()) return parsed.error();
+  const toml::table& root = *parsed;
   AtomicWeights out;
   out.source_ = root["source"].value_or(std::string());
   const toml::table* weights = root["weights"].as_table();

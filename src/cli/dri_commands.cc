@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/person_flags.h"
 #include "core/numbers.h"
 #include "dri/dri.h"
 
@@ -12,36 +13,16 @@ namespace {
 
 using nlohmann::json;
 
-struct DriArgs {
-  std::string age;
-  std::string sex;
-  bool pregnant = false;
-  bool lactating = false;
-};
-
 json OptionalNumber(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-Status ShowDri(const CliContext& ctx, const DriArgs& args) {
-  auto reference = dri::ParseReference(ctx.reference);
-  if (!reference.ok()) return InvalidArgument("--reference: " + reference.error().message);
-  auto age = dri::ParseAgeMonths(args.age);
-  if (!age.ok()) return InvalidArgument("--age: " + age.error().message);
-  auto sex = dri::ParseSex(args.sex);
-  if (!sex.ok()) return InvalidArgument("--sex: " + sex.error().message);
-  if (args.pregnant && args.lactating) {
-    return InvalidArgument("--pregnant and --lactating: give at most one");
-  }
-  const auto state = args.pregnant    ? dri::ReproductiveState::kPregnant
-                     : args.lactating ? dri::ReproductiveState::kLactating
-                                      : dri::ReproductiveState::kNone;
-  auto person = dri::MakePerson(*age, *sex, state);
-  if (!person.ok()) return person.error();
+Status ShowDri(const CliContext& ctx, const PersonFlags& flags) {
   auto tables = dri::ReferenceTables::LoadEmbedded();
   if (!tables.ok()) return tables.error();
-  auto values = tables->Lookup(*reference, *person);
-  if (!values.ok()) return values.error();
+  auto looked_up = LookUpPerson(ctx, flags, *tables);
+  if (!looked_up.ok()) return looked_up.error();
+  const dri::Values* values = &looked_up->values;
   const dri::Row& row = *values->row;
   const dri::ReferenceSet& set = *values->set;
   if (ctx.json) {
@@ -87,15 +68,11 @@ Status ShowDri(const CliContext& ctx, const DriArgs& args) {
 }  // namespace
 
 void RegisterDriCommands(CLI::App& app, CliContext& ctx) {
-  auto args = std::make_shared<DriArgs>();
+  auto flags = std::make_shared<PersonFlags>();
   auto* cmd =
       app.add_subcommand("dri", "Reference intakes and the supplemental upper limit for a person");
-  cmd->add_option("--age", args->age, "Age in years (34, 2.5) or months for infants (8mo)")
-      ->required();
-  cmd->add_option("--sex", args->sex, "male or female")->required();
-  cmd->add_flag("--pregnant", args->pregnant, "Pregnant");
-  cmd->add_flag("--lactating", args->lactating, "Breastfeeding");
-  cmd->callback([&ctx, args] { RunCommand(ctx, [&] { return ShowDri(ctx, *args); }); });
+  AddPersonFlags(cmd, *flags, /*required=*/true);
+  cmd->callback([&ctx, flags] { RunCommand(ctx, [&] { return ShowDri(ctx, *flags); }); });
 }
 
 }  // namespace mg::cli

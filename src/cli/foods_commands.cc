@@ -7,6 +7,7 @@
 
 #include "chem/compounds.h"
 #include "cli/commands.h"
+#include "cli/person_flags.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "dri/dri.h"
@@ -149,33 +150,17 @@ Status Import(const CliContext& ctx, const ImportArgs& args) {
 
 struct IntakeArgs {
   std::string diary;
-  std::string age;
-  std::string sex;
-  bool pregnant = false;
-  bool lactating = false;
+  PersonFlags person;
   std::vector<std::string> exclude;
   std::optional<std::string> store;
 };
 
 Result<foods::IntakeTargets> Targets(const CliContext& ctx, const IntakeArgs& args) {
-  auto reference = dri::ParseReference(ctx.reference);
-  if (!reference.ok()) return InvalidArgument("--reference: " + reference.error().message);
-  auto age = dri::ParseAgeMonths(args.age);
-  if (!age.ok()) return InvalidArgument("--age: " + age.error().message);
-  auto sex = dri::ParseSex(args.sex);
-  if (!sex.ok()) return InvalidArgument("--sex: " + sex.error().message);
-  if (args.pregnant && args.lactating) {
-    return InvalidArgument("--pregnant and --lactating: give at most one");
-  }
-  const auto state = args.pregnant    ? dri::ReproductiveState::kPregnant
-                     : args.lactating ? dri::ReproductiveState::kLactating
-                                      : dri::ReproductiveState::kNone;
-  auto person = dri::MakePerson(*age, *sex, state);
-  if (!person.ok()) return person.error();
   auto tables = dri::ReferenceTables::LoadEmbedded();
   if (!tables.ok()) return tables.error();
-  auto values = tables->Lookup(*reference, *person);
-  if (!values.ok()) return values.error();
+  auto looked_up = LookUpPerson(ctx, args.person, *tables);
+  if (!looked_up.ok()) return looked_up.error();
+  const dri::Values* values = &looked_up->values;
   foods::IntakeTargets t;
   t.label = values->row->label + " (" + values->set->name + ")";
   t.intake_mg = values->row->intake_mg;
@@ -408,10 +393,7 @@ void RegisterFoodsCommands(CLI::App& app, CliContext& ctx) {
       "Cronometer servings export): food vs supplements, against your RDA and the supplemental "
       "upper limit, top foods and the smallest changes that close a gap");
   in->add_option("diary", intake->diary, "Diary file (.csv or .json)")->required();
-  in->add_option("--age", intake->age, "Age in years (34) or months for infants (8mo)")->required();
-  in->add_option("--sex", intake->sex, "male or female")->required();
-  in->add_flag("--pregnant", intake->pregnant, "Pregnant");
-  in->add_flag("--lactating", intake->lactating, "Breastfeeding");
+  AddPersonFlags(in, intake->person, /*required=*/true);
   in->add_option("--exclude", intake->exclude,
                  "Foods to leave out of suggestions: vegan, nut allergy, dairy free, ...");
   in->add_option("--store", intake->store,

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "cli/commands.h"
+#include "cli/person_flags.h"
 #include "core/numbers.h"
 #include "dri/dri.h"
 #include "journal/journal.h"
@@ -231,7 +232,8 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
 
 void RegisterReport(CLI::App& group, CliContext& ctx) {
   struct Args {
-    std::string db, svg_dir, age, sex;
+    std::string db, svg_dir;
+    PersonFlags person;  // Optional: for the RDA line of the intake chart.
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand(
@@ -239,30 +241,21 @@ void RegisterReport(CLI::App& group, CliContext& ctx) {
   cmd->add_option("--db", args->db, "Journal database");
   cmd->add_option("--svg-dir", args->svg_dir,
                   "Write timeline.svg (and intake.svg when intake is logged) here");
-  cmd->add_option("--age", args->age, "Your age, for the RDA line of the intake chart");
-  cmd->add_option("--sex", args->sex, "female or male, for the RDA line of the intake chart");
+  AddPersonFlags(cmd, args->person, /*required=*/false);  // For the RDA line of the intake chart.
   cmd->callback([&ctx, args] {
     RunCommand(ctx, [&]() -> Status {
       auto loaded = LoadTrial(args->db);
       if (!loaded.ok()) return loaded.error();
       std::optional<double> rda;
-      if (!args->age.empty() || !args->sex.empty()) {
-        if (args->age.empty() || args->sex.empty()) {
+      if (!args->person.age.empty() || !args->person.sex.empty()) {
+        if (args->person.age.empty() || args->person.sex.empty()) {
           return InvalidArgument("--age and --sex go together (for the RDA line)");
         }
-        auto age = dri::ParseAgeMonths(args->age);
-        if (!age.ok()) return age.error();
-        auto sex = dri::ParseSex(args->sex);
-        if (!sex.ok()) return sex.error();
-        auto person = dri::MakePerson(*age, *sex, dri::ReproductiveState::kNone);
-        if (!person.ok()) return person.error();
-        auto reference = dri::ParseReference(ctx.reference);
-        if (!reference.ok()) return reference.error();
         auto tables = dri::ReferenceTables::LoadEmbedded();
         if (!tables.ok()) return tables.error();
-        auto values = tables->Lookup(*reference, *person);
-        if (!values.ok()) return values.error();
-        rda = values->row->intake_mg;
+        auto looked_up = LookUpPerson(ctx, args->person, *tables);
+        if (!looked_up.ok()) return looked_up.error();
+        rda = looked_up->values.row->intake_mg;
       }
       auto entries = loaded->store->List({loaded->plan.start, loaded->plan.end()});
       if (!entries.ok()) return entries.error();

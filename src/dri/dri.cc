@@ -1,13 +1,13 @@
 #include "dri/dri.h"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <set>
 
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "core/text.h"
+#include "core/toml_parse.h"
 
 namespace mg::dri {
 
@@ -101,12 +101,9 @@ Result<Person> MakePerson(double age_months, Sex sex, ReproductiveState state) {
 
 Result<ReferenceSet> ReferenceTables::ParseSet(const std::string& toml_text,
                                                const std::string& name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    return DataError(fmt::format("{}:{}: {}", name, e.source().begin.line, e.description()));
-  }
+  auto parsed = ParseToml(toml_text, name);
+  if (!parsed.ok()) return parsed.error();
+  const toml::table& root = *parsed;
   ReferenceSet set;
   const toml::table* header = root["reference"].as_table();
   if (header == nullptr) return DataError(name + ": missing [reference] table");

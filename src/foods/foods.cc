@@ -1,7 +1,5 @@
 #include "foods/foods.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +8,7 @@
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "core/text.h"
+#include "core/toml_parse.h"
 #include "foods/csv.h"
 
 namespace mg::foods {
@@ -236,13 +235,9 @@ bool ExclusionSet::Excludes(const Food& food) const {
 Result<Exclusions> Exclusions::Load() {
   auto file = LoadEmbeddedFile("foods/exclusions.toml");
   if (!file.ok()) return file.error();
-  toml::table doc;
-  try {
-    doc = toml::parse(file->content, file->name);
-  } catch (const toml::parse_error& e) {
-    return DataError(file->name + ":" + std::to_string(e.source().begin.line) + ": " +
-                     std::string(e.description()));
-  }
+  auto parsed = ParseToml(*file);
+  if (!parsed.ok()) return parsed.error();
+  const toml::table& doc = *parsed;
   Exclusions out;
   const toml::array* list = doc["exclusion"].as_array();
   if (list == nullptr) return DataError(file->name + ": no [[exclusion]] entries");

@@ -1,10 +1,9 @@
 #include "foods/units.h"
 
-#include <toml++/toml.h>
-
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "core/text.h"
+#include "core/toml_parse.h"
 #include "foods/search.h"
 
 namespace mg::foods {
@@ -26,13 +25,9 @@ const UnitDef* PortionUnit(const Portion& portion, const UnitTable& units) {
 Result<UnitTable> UnitTable::LoadEmbedded() {
   auto file = LoadEmbeddedFile("foods/units.toml");
   if (!file.ok()) return file.error();
-  toml::table doc;
-  try {
-    doc = toml::parse(file->content, file->name);
-  } catch (const toml::parse_error& e) {
-    return DataError(file->name + ":" + std::to_string(e.source().begin.line) + ": " +
-                     std::string(e.description()));
-  }
+  auto parsed = ParseToml(*file);
+  if (!parsed.ok()) return parsed.error();
+  const toml::table& doc = *parsed;
   UnitTable table;
   const toml::array* list = doc["unit"].as_array();
   if (list == nullptr) return DataError(file->name + ": no [[unit]] entries");

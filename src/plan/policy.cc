@@ -1,20 +1,12 @@
 // Loading of data/plan/*.toml and the PlanContext.
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "core/data_files.h"
+#include "core/toml_parse.h"
 #include "plan/plan.h"
 
 namespace mg::plan {
 namespace {
-
-Result<toml::table> ParseToml(const DataFile& file) {
-  try {
-    return toml::parse(file.content, file.name);
-  } catch (const toml::parse_error& e) {
-    return DataError(fmt::format("{}:{}: {}", file.name, e.source().begin.line, e.description()));
-  }
-}
 
 // Reads a required positive number `section.key`, naming file:line when it is missing or bad.
 Status ReadNumber(const toml::table& root, const std::string& file, const char* section,

@@ -1,7 +1,6 @@
 #include "plan/profile.h"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <cmath>
 #include <set>
@@ -10,6 +9,7 @@
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "core/text.h"
+#include "core/toml_parse.h"
 
 namespace mg::plan {
 namespace {
@@ -190,14 +190,10 @@ Result<ProfileDocument> ParseProfileText(const std::string& text, const std::str
   ProfileDocument doc;
   doc.source_name = name;
   if (name.ends_with(".toml")) {
-    try {
-      const toml::table table = toml::parse(text, name);
-      doc.tree = TomlToJson(table, "", doc.line_of_path);
-      doc.line_of_path.erase("");
-    } catch (const toml::parse_error& e) {
-      return InvalidArgument(
-          fmt::format("{}:{}: {}", name, e.source().begin.line, e.description()));
-    }
+    auto table = ParseToml(text, name, ErrorCode::kInvalidArgument);
+    if (!table.ok()) return table.error();
+    doc.tree = TomlToJson(*table, "", doc.line_of_path);
+    doc.line_of_path.erase("");
   } else {
     try {
       doc.tree = json::parse(text);

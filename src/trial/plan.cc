@@ -1,6 +1,5 @@
 // Outcomes, plans, the calendar and "what is due today".
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -9,6 +8,7 @@
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "core/text.h"
+#include "core/toml_parse.h"
 #include "trial/trial.h"
 
 namespace mg::trial {
@@ -26,12 +26,9 @@ std::string Where(const std::string& name, const toml::node& node) {
 
 Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
                                                const std::string& name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    return DataError(fmt::format("{}:{}: {}", name, e.source().begin.line, e.description()));
-  }
+  auto parsed = ParseToml(toml_text, name);
+  if (!parsed.ok()) return parsed.error();
+  const toml::table& root = *parsed;
   const toml::array* list = root["outcome"].as_array();
   if (list == nullptr) return DataError(fmt::format("{}: no [[outcome]] tables", name));
   std::vector<OutcomeSpec> out;
