@@ -448,6 +448,7 @@ class PlanBuilder {
 
   void Foods() {
     plan_.totals.diet_mg = p_.diet_mg_per_day;
+    plan_.totals.diet_is_lower_bound = p_.diet_is_lower_bound;
     if (p_.diet_mg_per_day && plan_.totals.intake_target_mg &&
         *plan_.totals.intake_target_mg > *p_.diet_mg_per_day) {
       plan_.totals.diet_gap_mg = *plan_.totals.intake_target_mg - *p_.diet_mg_per_day;

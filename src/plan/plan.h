@@ -183,6 +183,7 @@ struct Totals {
   std::optional<double> intake_target_mg;  // RDA or AI.
   std::optional<double> ear_mg;
   std::optional<double> diet_mg;
+  bool diet_is_lower_bound = false;   // Scored from the food-frequency answers: at least this.
   std::optional<double> diet_gap_mg;  // Target minus diet, when both are known and positive.
 };
 

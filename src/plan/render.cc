@@ -139,7 +139,7 @@ class PlanDocument {
       if (f.policy == VerdictPolicy::kDoNotRecommend) {
         const kb::Condition* condition = c_.kb.FindCondition(f.condition_id);
         if (condition && !condition->what_helps.empty()) {
-          B(fmt::format("  What does help with {}: {}", name, condition->what_helps));
+          B(fmt::format("What does help with {}: {}", name, condition->what_helps));
         }
       }
     }
@@ -216,10 +216,12 @@ class PlanDocument {
       std::string line = fmt::format("Your reference intake is {} a day from all sources.",
                                      MgAmount(*t.intake_target_mg));
       if (t.diet_mg) {
-        line +=
-            fmt::format(" Your diet gives about {}{}.", MgAmount(*t.diet_mg),
-                        t.diet_gap_mg ? fmt::format(", so about {} short", MgAmount(*t.diet_gap_mg))
-                                      : ", which meets it");
+        line += fmt::format(
+            " Your diet gives {} {}{}{}.", t.diet_is_lower_bound ? "at least" : "about",
+            MgAmount(*t.diet_mg),
+            t.diet_is_lower_bound ? " (counting only the food groups you answered for)" : "",
+            t.diet_gap_mg ? fmt::format(", so up to {} short", MgAmount(*t.diet_gap_mg))
+                          : ", which meets it");
       }
       P(line);
     }
@@ -420,6 +422,7 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
       {"intake_target_mg", OptionalNumber(t.intake_target_mg)},
       {"ear_mg", OptionalNumber(t.ear_mg)},
       {"diet_mg", OptionalNumber(t.diet_mg)},
+      {"diet_is_lower_bound", t.diet_is_lower_bound},
       {"diet_gap_mg", OptionalNumber(t.diet_gap_mg)}};
   out["reference"] =
       plan.reference_set ? json(dri::ReferenceId(plan.reference_set->reference)) : json(nullptr);
