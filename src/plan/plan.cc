@@ -78,6 +78,7 @@ class PlanBuilder {
 
   Plan Build() {
     LookUpReference();
+    ExistingLoad();
     RedFlags();
     Contraindications();
     Medicines();
@@ -115,6 +116,31 @@ class PlanBuilder {
     }
     for (const auto& taken : p_.magnesium_taken) {
       plan_.totals.existing_supplemental_mg += taken.elemental_mg_per_day;
+    }
+  }
+
+  // Magnesium already taken is checked whatever the complaints: someone above the limit is told
+  // so even when the plan would not have suggested a supplement anyway.
+  void ExistingLoad() {
+    const double existing = plan_.totals.existing_supplemental_mg;
+    if (existing <= 0 || plan_.reference_row == nullptr) return;
+    if (!plan_.totals.ul_supplemental_mg) {
+      Withhold("safety.existing_without_limit");
+      plan_.warnings.push_back(fmt::format(
+          "You take about {} mg/day of magnesium from supplements or medicines, but no upper "
+          "limit for supplemental magnesium is established at this age: check it with a "
+          "clinician.",
+          FormatNumber(existing)));
+      return;
+    }
+    const double ul = *plan_.totals.ul_supplemental_mg;
+    if (existing > ul) {
+      Withhold("safety.ul_already_exceeded");
+      plan_.warnings.push_back(fmt::format(
+          "You already take about {} mg/day of magnesium from supplements and medicines, above "
+          "the {} mg/day upper limit for supplemental magnesium. The plan adds none; talk to a "
+          "pharmacist or doctor about reducing it.",
+          FormatNumber(existing), FormatNumber(ul)));
     }
   }
 
@@ -263,16 +289,7 @@ class PlanBuilder {
       return;
     }
     const double ul = *plan_.totals.ul_supplemental_mg;
-    const double existing = plan_.totals.existing_supplemental_mg;
-    if (existing > ul) {
-      Withhold("safety.ul_already_exceeded");
-      plan_.warnings.push_back(fmt::format(
-          "You already take about {} mg/day of magnesium from supplements and medicines, above "
-          "the {} mg/day upper limit for supplemental magnesium. The plan adds none; talk to a "
-          "pharmacist or doctor about reducing it.",
-          FormatNumber(existing), FormatNumber(ul)));
-      return;
-    }
+    const double existing = plan_.totals.existing_supplemental_mg;  // <= ul: see ExistingLoad().
     double cap = ul - existing;
     if (cap_mg_) cap = std::min(cap, std::max(0.0, *cap_mg_ - existing));
     double target = studied_low > 0 ? studied_low : policy_.default_target_mg;

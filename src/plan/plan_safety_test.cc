@@ -83,6 +83,11 @@ class SafetyChecker {
     auto row = c_.references.Lookup(p.reference, p.person);
     double existing = 0;
     for (const auto& m : p.magnesium_taken) existing += m.elemental_mg_per_day;
+    // Someone already above the limit is told so, whatever their complaints.
+    if (row.ok() && row->row->ul_supplemental_mg && existing > *row->row->ul_supplemental_mg &&
+        !testing::Fired(plan, "safety.ul_already_exceeded")) {
+      fail("existing load above the UL not reported");
+    }
     if (plan.supplement) {
       const Supplement& s = *plan.supplement;
       if (!row.ok() || !row->row->ul_supplemental_mg)

@@ -100,6 +100,12 @@ TEST(Plan, ExistingAntacidCountsTowardTheLimit) {
   EXPECT_FALSE(over.supplement.has_value());
   EXPECT_TRUE(Fired(over, "safety.ul_already_exceeded"));
   EXPECT_NEAR(over.totals.existing_supplemental_mg, 500.2, 0.5);
+  // Above the limit is reported even when no supplement would be suggested anyway.
+  const Plan cramps = PlanFor(
+      R"({"age": 70, "sex": "female", "complaints": ["leg cramps"],
+          "magnesium_taken": [{"kind": "laxative", "compound": "milk of magnesia", "amount": "1200mg"}]})");
+  EXPECT_FALSE(cramps.supplement.has_value());
+  EXPECT_TRUE(Fired(cramps, "safety.ul_already_exceeded"));
   // 100 mg already: the plan adds at most 250.
   const Plan some = PlanFor(
       R"({"age": 50, "sex": "male", "complaints": ["migraine"],
