@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   mg::cli::RegisterPlanCommands(app, ctx);
   mg::cli::RegisterJournalCommands(app, ctx);
   mg::cli::RegisterTrialCommands(app, ctx);
+  mg::cli::RegisterServerCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,56 @@
+// Private to mg_server: the API's handlers as plain functions of the loaded state and a request,
+// free of HTTP plumbing, so each one is "parse → call the library → serialise" and nothing else.
+#ifndef MGADVISOR_SERVER_HANDLERS_H_
+#define MGADVISOR_SERVER_HANDLERS_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "foods/foods.h"
+#include "foods/search.h"
+#include "plan/plan.h"
+#include "server/server.h"
+
+namespace mg::server {
+
+// Everything a request may read; immutable after Load and shared by every request thread.
+struct ApiState {
+  std::unique_ptr<plan::PlanContext> context;  // KB, compounds, reference tables, plan foods.
+  std::unique_ptr<foods::FoodDb> foods;        // The food store searched by /api/foods/search.
+  std::unique_ptr<foods::FoodSearch> search;   // Points into *foods.
+  std::string openapi;                         // data/server/openapi.json, served as is.
+
+  static Result<std::unique_ptr<ApiState>> Load(const ServerOptions& options);
+};
+
+struct ApiRequest {
+  std::multimap<std::string, std::string> query;  // Decoded query parameters.
+  std::string body;
+  std::string path_argument;  // The {placeholder} of the route, decoded; "" when none.
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+using Handler = Result<ApiResponse> (*)(const ApiState&, const ApiRequest&);
+
+Result<ApiResponse> HandleHealth(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleCompounds(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleElemental(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleDri(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandlePlan(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleFoodSearch(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleExplain(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleOpenApi(const ApiState& state, const ApiRequest& request);
+
+// {"error": {"code": ErrorCodeName(code), "message": ...}} with HttpStatusFor(code).
+ApiResponse ErrorResponse(const Error& error);
+
+}  // namespace mg::server
+
+#endif  // MGADVISOR_SERVER_HANDLERS_H_

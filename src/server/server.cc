@@ -1,0 +1,164 @@
+#include "server/server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <exception>
+#include <nlohmann/json.hpp>
+
+#include "server/handlers.h"
+
+namespace mg::server {
+namespace {
+
+// The route table: the one list of what the server answers. `pattern` is the httplib regex;
+// `info.path` the OpenAPI template, kept equal to data/server/openapi.json by server_test.
+struct Route {
+  RouteInfo info;
+  std::string pattern;
+  Handler handler;
+};
+
+const std::vector<Route>& RouteTable() {
+  static const std::vector<Route> routes = {
+      {{"GET", "/api/health"}, "/api/health", HandleHealth},
+      {{"GET", "/api/compounds"}, "/api/compounds", HandleCompounds},
+      {{"POST", "/api/elemental"}, "/api/elemental", HandleElemental},
+      {{"GET", "/api/dri"}, "/api/dri", HandleDri},
+      {{"POST", "/api/plan"}, "/api/plan", HandlePlan},
+      {{"GET", "/api/foods/search"}, "/api/foods/search", HandleFoodSearch},
+      {{"GET", "/api/explain/{query}"}, "/api/explain/(.+)", HandleExplain},
+      {{"GET", "/api/openapi.json"}, "/api/openapi.json", HandleOpenApi},
+  };
+  return routes;
+}
+
+void Write(const ApiResponse& response, httplib::Response& out) {
+  out.status = response.status;
+  out.set_content(response.body, response.content_type.c_str());
+}
+
+// The one place where a handler's failure becomes an HTTP response: Errors by HttpStatusFor,
+// and any exception (a bug) as a 500 with code "internal", never a crash.
+void Dispatch(const ApiState& state, const Route& route, const httplib::Request& in,
+              httplib::Response& out) {
+  try {
+    ApiRequest request;
+    // Query parameters from the URL only: httplib also merges form-encoded bodies into
+    // `params`, and a body is never a source of parameters here.
+    if (const size_t question = in.target.find('?'); question != std::string::npos) {
+      httplib::Params params;
+      httplib::detail::parse_query_text(in.target.substr(question + 1), params);
+      for (const auto& [key, value] : params) request.query.emplace(key, value);
+    }
+    request.body = in.body;
+    if (in.matches.size() > 1) request.path_argument = in.matches[1].str();
+    auto response = route.handler(state, request);
+    Write(response.ok() ? *response : ErrorResponse(response.error()), out);
+  } catch (const std::exception& e) {
+    Write(ErrorResponse({ErrorCode::kInternal, fmt::format("internal error: {}", e.what())}), out);
+  } catch (...) {
+    Write(ErrorResponse({ErrorCode::kInternal, "internal error"}), out);
+  }
+}
+
+// Failures httplib detects before any handler runs (no such route, body too large, malformed
+// request) keep httplib's status; this names them in the same {"error": ...} shape. It is not a
+// second code table: mg::ErrorCode values never pass through here.
+const char* TransportErrorCode(int status) {
+  switch (status) {
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "payload_too_large";
+    case 414:
+      return "uri_too_long";
+    default:
+      return status < 500 ? "bad_request" : "internal";
+  }
+}
+
+}  // namespace
+
+const std::vector<RouteInfo>& Routes() {
+  static const std::vector<RouteInfo> infos = [] {
+    std::vector<RouteInfo> out;
+    for (const auto& route : RouteTable()) out.push_back(route.info);
+    return out;
+  }();
+  return infos;
+}
+
+struct Server::Impl {
+  ServerOptions options;
+  std::unique_ptr<ApiState> state;
+  httplib::Server http;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { Stop(); }
+
+Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
+  auto state = ApiState::Load(options);
+  if (!state.ok()) return state.error();
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->state = std::move(*state);
+  const ApiState* shared = impl->state.get();
+  httplib::Server& http = impl->http;
+  http.set_payload_max_length(options.max_body_bytes);
+  http.set_read_timeout(options.read_timeout_seconds, 0);
+  http.set_write_timeout(options.write_timeout_seconds, 0);
+  for (const auto& route : RouteTable()) {
+    auto handler = [shared, &route](const httplib::Request& in, httplib::Response& out) {
+      Dispatch(*shared, route, in, out);
+    };
+    if (route.info.method == "GET") {
+      http.Get(route.pattern, handler);
+    } else {
+      http.Post(route.pattern, handler);
+    }
+  }
+  const httplib::Server::HandlerWithResponse on_error =
+      [](const httplib::Request& in, httplib::Response& out) -> httplib::Server::HandlerResponse {
+    if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // Ours already.
+    const std::string message =
+        out.status == 404 ? fmt::format("no route {} {}; see /api/openapi.json", in.method, in.path)
+        : out.status == 413 ? "request body too large"
+                            : fmt::format("HTTP {}", out.status);
+    const nlohmann::json body = {
+        {"error", {{"code", TransportErrorCode(out.status)}, {"message", message}}}};
+    out.set_content(body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                    "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  http.set_error_handler(on_error);
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Result<int> Server::Bind() {
+  const auto& o = impl_->options;
+  if (o.port == 0) {
+    const int port = impl_->http.bind_to_any_port(o.host);
+    if (port < 0) return IoError(fmt::format("cannot listen on {} (any port)", o.host));
+    return port;
+  }
+  if (!impl_->http.bind_to_port(o.host, o.port)) {
+    return IoError(fmt::format(
+        "cannot listen on {}:{} (in use, or not permitted); try --port with another number", o.host,
+        o.port));
+  }
+  return o.port;
+}
+
+Status Server::Listen() {
+  // listen_after_bind() returns true when Stop() closed the socket, false on a socket error.
+  if (!impl_->http.listen_after_bind()) return IoError("the server stopped accepting connections");
+  return {};
+}
+
+void Server::Stop() { impl_->http.stop(); }
+
+}  // namespace mg::server

@@ -1,0 +1,75 @@
+// The HTTP API: `mgadvisor serve`. A JSON API over the same library functions the CLI calls
+// (plan, compounds/elemental, DRI, food search, explain), so the two never disagree.
+//
+// Everything is loaded once by Server::Create (plan context, compound catalogue, reference tables,
+// food store and its search index) and shared read-only by the request threads. Handlers are thin:
+// parse JSON or query parameters → call one library function → serialise. Expected failures are
+// mg::Error values rendered as {"error": {"code", "message"}} with the status from
+// mg::HttpStatusFor; exceptions are caught in one place, the dispatcher, and become 500s.
+//
+//   auto server = Server::Create({});                 // loads the knowledge once
+//   auto port = (*server)->Bind();                    // 127.0.0.1:8425 unless options say else
+//   (*server)->Listen();                              // blocks until Stop() (any thread)
+//
+// The routes and their shapes are documented in docs/API.md and served as an OpenAPI 3 document
+// at /api/openapi.json (data/server/openapi.json, checked against Routes() by a test).
+#ifndef MGADVISOR_SERVER_SERVER_H_
+#define MGADVISOR_SERVER_SERVER_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace mg::server {
+
+inline constexpr int kDefaultPort = 8425;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";          // Local mode: loopback only.
+  int port = kDefaultPort;                 // 0: any free port (tests).
+  size_t max_body_bytes = 64 * 1024;       // Larger request bodies get 413.
+  int read_timeout_seconds = 5;            // Per socket read.
+  int write_timeout_seconds = 5;           // Per socket write.
+  std::optional<std::string> kb_dir;       // --kb DIR, as for the CLI.
+  std::optional<std::string> foods_store;  // Food store for search (default as the CLI).
+};
+
+// One route of the API: method and OpenAPI path template ("/api/explain/{query}").
+struct RouteInfo {
+  std::string method;  // "GET" or "POST".
+  std::string path;
+};
+
+// Every route the server answers, in documentation order.
+const std::vector<RouteInfo>& Routes();
+
+class Server {
+ public:
+  // Loads the knowledge base, catalogue, reference tables, foods and the search index.
+  // Errors: whatever the loaders report (kDataError with file:line, kNotFound for --kb DIR).
+  static Result<std::unique_ptr<Server>> Create(const ServerOptions& options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket; returns the port (the chosen one when options.port is 0).
+  // Errors: kIoError when the address cannot be bound (in use, not permitted).
+  Result<int> Bind();
+  // Serves until Stop(). REQUIRES: Bind() succeeded. Errors: kIoError if listening fails.
+  Status Listen();
+  // Stops Listen() from any thread (e.g. a signal-waiting thread); safe to call more than once.
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mg::server
+
+#endif  // MGADVISOR_SERVER_SERVER_H_

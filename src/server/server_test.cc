@@ -1,0 +1,316 @@
+// Black-box tests of the HTTP API: the real server on an ephemeral loopback port, real HTTP
+// through httplib's client. Loading the knowledge happens once for the whole suite.
+#include "server/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <cstdlib>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "core/data_files.h"
+#include "plan/plan.h"
+#include "plan/profile.h"
+#include "plan/render.h"
+
+namespace mg::server {
+namespace {
+
+using nlohmann::json;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ServerOptions options;
+    options.port = 0;
+    // Never the developer's own imported food store: the embedded table, as in CI.
+    setenv("XDG_DATA_HOME", "/nonexistent/mgadvisor-server-test", 1);
+    auto server = Server::Create(options);
+    ASSERT_TRUE(server.ok()) << server.error().message;
+    server_ = std::move(*server).release();
+    auto port = server_->Bind();
+    ASSERT_TRUE(port.ok()) << port.error().message;
+    port_ = *port;
+    thread_ = new std::thread([] { (void)server_->Listen(); });
+    auto context = plan::PlanContext::Load(std::nullopt);
+    ASSERT_TRUE(context.ok()) << context.error().message;
+    context_ = std::move(*context).release();
+    // Wait until the listener answers.
+    httplib::Client client("127.0.0.1", port_);
+    for (int i = 0; i < 200; ++i) {
+      if (auto res = client.Get("/api/health"); res && res->status == 200) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "server did not start";
+  }
+  static void TearDownTestSuite() {
+    if (server_) server_->Stop();
+    if (thread_) thread_->join();
+    delete thread_;
+    delete server_;
+    delete context_;
+  }
+
+  httplib::Client Client() {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(30, 0);  // Generous for sanitizer builds.
+    return client;
+  }
+
+  // Parses a JSON response, failing the test (not crashing) when it is not JSON.
+  static json Json(const httplib::Result& res) {
+    EXPECT_TRUE(res) << "no response";
+    if (!res) return nullptr;
+    json out = json::parse(res->body, nullptr, false);
+    EXPECT_FALSE(out.is_discarded()) << res->body;
+    return out;
+  }
+
+  static void ExpectError(const httplib::Result& res, int status, const std::string& code) {
+    ASSERT_TRUE(res) << "no response";
+    EXPECT_EQ(res->status, status) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+    const json body = Json(res);
+    ASSERT_TRUE(body.contains("error")) << res->body;
+    EXPECT_EQ(body["error"]["code"], code) << res->body;
+    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+  }
+
+  // The plan the library renders for `profile`: what `mgadvisor plan --json` prints.
+  static std::string LibraryPlan(const json& profile) {
+    plan::ProfileDocument document;
+    document.tree = profile;
+    document.source_name = "test";
+    auto resolved = plan::ResolveProfile(document, *context_);
+    EXPECT_TRUE(resolved.ok()) << resolved.error().message;
+    if (!resolved.ok()) return "";
+    return plan::RenderPlan(plan::BuildPlan(*resolved, *context_), *context_, plan::Format::kJson);
+  }
+
+  httplib::Result PostJson(const std::string& path, const std::string& body) {
+    return Client().Post(path.c_str(), body, "application/json");
+  }
+
+  static inline Server* server_ = nullptr;
+  static inline std::thread* thread_ = nullptr;
+  static inline plan::PlanContext* context_ = nullptr;
+  static inline int port_ = 0;
+};
+
+TEST_F(ServerTest, HealthSaysOk) {
+  auto res = Client().Get("/api/health");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(Json(res)["status"], "ok");
+}
+
+TEST_F(ServerTest, CompoundsListsTheCatalogue) {
+  auto res = Client().Get("/api/compounds");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const json body = Json(res);
+  ASSERT_TRUE(body.is_array());
+  EXPECT_EQ(body.size(), context_->compounds.compounds().size());
+  bool has_citrate = false;
+  for (const auto& c : body) has_citrate |= c["id"] == "citrate";
+  EXPECT_TRUE(has_citrate);
+}
+
+TEST_F(ServerTest, ElementalFromCompoundAmountAndBack) {
+  auto res = PostJson("/api/elemental", R"({"compound": "magnesium oxide", "amount": "500mg"})");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json forward = Json(res);
+  EXPECT_NEAR(forward["compound_mg"].get<double>(), 500, 1e-9);
+  EXPECT_NEAR(forward["elemental_mg"].get<double>(), 301.5, 1.0);  // MgO is 60.3 % Mg.
+
+  res = PostJson("/api/elemental", R"({"compound": "magnesium oxide", "elemental": "301.5mg"})");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_NEAR(Json(res)["compound_mg"].get<double>(), 500, 1.0);
+}
+
+TEST_F(ServerTest, DriForAWoman) {
+  auto res = Client().Get("/api/dri?age=34&sex=female");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json body = Json(res);
+  EXPECT_EQ(body["rda_mg"], 320);  // Females 31-50.
+  EXPECT_EQ(body["ul_supplemental_mg"], 350);
+  EXPECT_EQ(body["reference"], "us");
+
+  res = Client().Get("/api/dri?age=34&sex=female&pregnant=true&reference=eu");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(Json(res)["reference"], "eu");
+}
+
+TEST_F(ServerTest, FoodSearchToleratesTypos) {
+  auto res = Client().Get("/api/foods/search?q=pumkin%20seeds&limit=3");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json body = Json(res);
+  ASSERT_FALSE(body["results"].empty());
+  EXPECT_LE(body["results"].size(), 3u);
+  const std::string first = body["results"][0]["name"];
+  EXPECT_NE(first.find("umpkin"), std::string::npos) << first;
+}
+
+TEST_F(ServerTest, ExplainByCommonName) {
+  auto res = Client().Get("/api/explain/RLS");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_TRUE(Json(res).is_object());
+
+  res = Client().Get("/api/explain/Epsom%20salt");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+}
+
+TEST_F(ServerTest, ExplainUnknownIsNotFound) {
+  ExpectError(Client().Get("/api/explain/no-such-thing-at-all"), 404, "not_found");
+}
+
+TEST_F(ServerTest, PlanIsByteIdenticalToTheCli) {
+  for (const std::string example :
+       {"examples/migraine.toml", "examples/restless-legs.toml", "examples/swollen-calf.json",
+        "examples/night-cramps-older-woman.toml"}) {
+    auto document = plan::ReadProfileFile(example);
+    ASSERT_TRUE(document.ok()) << document.error().message;
+    auto res = PostJson("/api/plan", document->tree.dump());
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << example << ": " << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+    EXPECT_EQ(res->body, LibraryPlan(document->tree)) << example;
+  }
+}
+
+TEST_F(ServerTest, PlanAsTextAndMarkdown) {
+  const std::string profile = R"({"age": 45, "sex": "male", "complaints": ["leg cramps"]})";
+  auto res = PostJson("/api/plan?format=text", profile);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_FALSE(res->body.empty());
+  res = PostJson("/api/plan?format=markdown", profile);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/markdown; charset=utf-8");
+  ExpectError(PostJson("/api/plan?format=pdf", profile), 400, "invalid_argument");
+}
+
+TEST_F(ServerTest, SafetyNoSupplementWithEgfr20) {
+  auto res = PostJson("/api/plan", R"({"age": 70, "sex": "female", "complaints": ["leg cramps"],
+                                      "kidney": {"egfr": 20}})");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json plan = Json(res);
+  ASSERT_TRUE(plan.contains("supplement"));
+  EXPECT_TRUE(plan["supplement"].is_null()) << plan["supplement"].dump();
+}
+
+TEST_F(ServerTest, SafetyMigraineNeverAboveTheUpperLimit) {
+  for (const int age : {19, 29, 45, 70}) {
+    for (const std::string sex : {"female", "male"}) {
+      const json profile = {{"age", age},
+                            {"sex", sex},
+                            {"complaints", {{{"condition", "migraine"}, {"severity", "severe"}}}}};
+      auto res = PostJson("/api/plan", profile.dump());
+      ASSERT_TRUE(res);
+      ASSERT_EQ(res->status, 200) << res->body;
+      const json plan = Json(res);
+      if (plan["supplement"].is_null()) continue;
+      EXPECT_LE(plan["supplement"]["daily_elemental_mg"].get<double>(), 350) << age << " " << sex;
+      for (const auto& step : plan["supplement"].value("titration", json::array())) {
+        EXPECT_LE(step["daily_elemental_mg"].get<double>(), 350);
+      }
+    }
+  }
+}
+
+TEST_F(ServerTest, BadJsonIs400NamingTheProblem) {
+  auto res = PostJson("/api/plan", R"({"age": 30, "sex": )");
+  ExpectError(res, 400, "invalid_argument");
+  EXPECT_NE(Json(res)["error"]["message"].get<std::string>().find("not valid JSON"),
+            std::string::npos);
+  ExpectError(PostJson("/api/plan", ""), 400, "invalid_argument");
+  ExpectError(PostJson("/api/plan", "[1, 2]"), 400, "invalid_argument");
+  ExpectError(PostJson("/api/elemental", "{\"compound\": \"oxide\", \"amount\": \"1g\"}}"), 400,
+              "invalid_argument");
+  ExpectError(PostJson("/api/elemental", std::string("{\"compound\": \"\xff\xfe\"}")), 400,
+              "invalid_argument");
+}
+
+TEST_F(ServerTest, UnknownFieldsAre400) {
+  auto res = PostJson("/api/plan", R"({"age": 30, "sex": "female", "favourite_colour": "red"})");
+  ExpectError(res, 400, "invalid_argument");
+  EXPECT_NE(res->body.find("favourite_colour"), std::string::npos) << res->body;
+  res = PostJson("/api/elemental", R"({"compound": "oxide", "amount": "1g", "dose": 3})");
+  ExpectError(res, 400, "invalid_argument");
+  EXPECT_NE(res->body.find("dose"), std::string::npos) << res->body;
+  ExpectError(Client().Get("/api/dri?age=30&sex=male&colour=red"), 400, "invalid_argument");
+}
+
+TEST_F(ServerTest, WrongTypesAre400) {
+  auto res = PostJson("/api/elemental", R"({"compound": 5, "amount": "1g"})");
+  ExpectError(res, 400, "invalid_argument");
+  EXPECT_NE(res->body.find("compound"), std::string::npos) << res->body;
+  ExpectError(PostJson("/api/elemental", R"({"compound": "oxide", "amount": ["1g"]})"), 400,
+              "invalid_argument");
+  ExpectError(PostJson("/api/plan", R"({"age": {"years": 30}, "sex": "female"})"), 400,
+              "invalid_argument");
+  ExpectError(Client().Get("/api/dri?age=old&sex=female"), 400, "invalid_argument");
+  ExpectError(Client().Get("/api/dri?age=30&sex=female&pregnant=maybe"), 400, "invalid_argument");
+  ExpectError(Client().Get("/api/foods/search?q=nuts&limit=0"), 400, "invalid_argument");
+  ExpectError(Client().Get("/api/foods/search?q=nuts&limit=2.5"), 400, "invalid_argument");
+  ExpectError(Client().Get("/api/foods/search"), 400, "invalid_argument");
+}
+
+TEST_F(ServerTest, UnknownCompoundIs404) {
+  ExpectError(PostJson("/api/elemental", R"({"compound": "unobtainium", "amount": "1g"})"), 404,
+              "not_found");
+}
+
+TEST_F(ServerTest, OversizeBodyIs413) {
+  const std::string big = "{\"age\": \"" + std::string(70 * 1024, 'x') + "\"}";
+  ExpectError(PostJson("/api/plan", big), 413, "payload_too_large");
+}
+
+TEST_F(ServerTest, UnknownRouteIs404) {
+  ExpectError(Client().Get("/api/nothing-here"), 404, "not_found");
+  ExpectError(Client().Get("/"), 404, "not_found");
+  ExpectError(PostJson("/api/compounds", "{}"), 404, "not_found");
+}
+
+TEST_F(ServerTest, ServerKeepsServingAfterErrors) {
+  for (int i = 0; i < 5; ++i) (void)PostJson("/api/plan", "{not json");
+  auto res = Client().Get("/api/health");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+}
+
+TEST_F(ServerTest, OpenApiPathsEqualTheRouteTable) {
+  auto res = Client().Get("/api/openapi.json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const json doc = Json(res);
+  EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+  std::set<std::pair<std::string, std::string>> documented;
+  for (const auto& [path, operations] : doc["paths"].items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      std::string upper = method;
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      documented.insert({upper, path});
+    }
+  }
+  std::set<std::pair<std::string, std::string>> served;
+  for (const auto& route : Routes()) served.insert({route.method, route.path});
+  EXPECT_EQ(documented, served);
+}
+
+}  // namespace
+}  // namespace mg::server
