@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chem/compounds.h"
+#include "chem/compounds_json.h"
 #include "chem/units.h"
 #include "cli/commands.h"
 #include "core/numbers.h"
@@ -13,24 +14,12 @@ namespace {
 
 using nlohmann::json;
 
-json CompoundJson(const chem::Compound& c) {
-  return {{"id", c.id},
-          {"name", c.name},
-          {"formula", c.formula},
-          {"molar_mass_g_per_mol", c.molar_mass},
-          {"magnesium_fraction", c.magnesium_fraction},
-          {"compound_mg_per_100mg_magnesium", chem::CompoundForElemental(c, 100)},
-          {"synonyms", c.synonyms},
-          {"source", c.source},
-          {"note", c.note}};
-}
-
 Status ListCompounds(const CliContext& ctx) {
   auto catalog = chem::CompoundCatalog::Load();
   if (!catalog.ok()) return catalog.error();
   if (ctx.json) {
     json out = json::array();
-    for (const auto& c : catalog->compounds()) out.push_back(CompoundJson(c));
+    for (const auto& c : catalog->compounds()) out.push_back(chem::CompoundToJson(c));
     fmt::print("{}\n", out.dump(2));
     return {};
   }
@@ -85,7 +74,7 @@ Status Elemental(const CliContext& ctx, const std::string& compound_name,
     elemental_mg = chem::ElementalFromCompound(c, compound_mg);
   }
   if (ctx.json) {
-    json out = {{"compound", CompoundJson(c)},
+    json out = {{"compound", chem::CompoundToJson(c)},
                 {"compound_mg", compound_mg},
                 {"elemental_mg", elemental_mg},
                 {"elemental_mmol", chem::MagnesiumMgToMmol(elemental_mg)},

@@ -7,15 +7,12 @@
 #include "cli/person_flags.h"
 #include "core/numbers.h"
 #include "dri/dri.h"
+#include "dri/dri_json.h"
 
 namespace mg::cli {
 namespace {
 
 using nlohmann::json;
-
-json OptionalNumber(const std::optional<double>& value) {
-  return value ? json(*value) : json(nullptr);
-}
 
 Status ShowDri(const CliContext& ctx, const PersonFlags& flags) {
   auto tables = dri::ReferenceTables::LoadEmbedded();
@@ -26,18 +23,7 @@ Status ShowDri(const CliContext& ctx, const PersonFlags& flags) {
   const dri::Row& row = *values->row;
   const dri::ReferenceSet& set = *values->set;
   if (ctx.json) {
-    json out = {
-        {"reference", dri::ReferenceId(set.reference)},
-        {"reference_name", set.name},
-        {"life_stage", row.life_stage},
-        {"label", row.label},
-        {"rda_mg", OptionalNumber(row.intake_mg)},
-        {"intake_kind", row.intake_mg ? json(row.intake_kind) : json(nullptr)},
-        {"ear_mg", OptionalNumber(row.ear_mg)},
-        {"ul_supplemental_mg", OptionalNumber(row.ul_supplemental_mg)},
-        {"ul_applies_to", "magnesium from supplements and medicines only, not food or water"},
-        {"note", row.note},
-        {"citations", set.citations}};
+    const json out = dri::ValuesToJson(*values);
     fmt::print("{}\n", out.dump(2));
     return {};
   }

@@ -6,10 +6,12 @@
 #include <set>
 
 #include "chem/compounds.h"
+#include "chem/compounds_json.h"
 #include "chem/units.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "dri/dri.h"
+#include "dri/dri_json.h"
 #include "kb/explain.h"
 #include "plan/profile.h"
 #include "plan/render.h"
@@ -31,19 +33,6 @@ ApiResponse JsonResponse(const json& document) { return {200, Serialise(document
 
 json OptionalNumber(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
-}
-
-// The same fields as `mgadvisor compounds --json`.
-json CompoundJson(const chem::Compound& c) {
-  return {{"id", c.id},
-          {"name", c.name},
-          {"formula", c.formula},
-          {"molar_mass_g_per_mol", c.molar_mass},
-          {"magnesium_fraction", c.magnesium_fraction},
-          {"compound_mg_per_100mg_magnesium", chem::CompoundForElemental(c, 100)},
-          {"synonyms", c.synonyms},
-          {"source", c.source},
-          {"note", c.note}};
 }
 
 // The same fields as `mgadvisor foods search --json`.
@@ -156,7 +145,7 @@ Result<ApiResponse> HandleHealth(const ApiState& state, const ApiRequest& reques
 Result<ApiResponse> HandleCompounds(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   json out = json::array();
-  for (const auto& c : state.context->compounds.compounds()) out.push_back(CompoundJson(c));
+  for (const auto& c : state.context->compounds.compounds()) out.push_back(chem::CompoundToJson(c));
   return JsonResponse(out);
 }
 
@@ -199,7 +188,7 @@ Result<ApiResponse> HandleElemental(const ApiState& state, const ApiRequest& req
     compound_mg = chem::MassMilligrams(*amount);
     elemental_mg = chem::ElementalFromCompound(c, compound_mg);
   }
-  return JsonResponse({{"compound", CompoundJson(c)},
+  return JsonResponse({{"compound", chem::CompoundToJson(c)},
                        {"compound_mg", compound_mg},
                        {"elemental_mg", elemental_mg},
                        {"elemental_mmol", chem::MagnesiumMgToMmol(elemental_mg)},
@@ -231,21 +220,7 @@ Result<ApiResponse> HandleDri(const ApiState& state, const ApiRequest& request) 
   if (!person.ok()) return person.error();
   auto values = state.context->references.Lookup(*reference, *person);
   if (!values.ok()) return values.error();
-  const dri::Row& row = *values->row;
-  const dri::ReferenceSet& set = *values->set;
-  // The same fields as `mgadvisor dri --json`.
-  return JsonResponse(
-      {{"reference", dri::ReferenceId(set.reference)},
-       {"reference_name", set.name},
-       {"life_stage", row.life_stage},
-       {"label", row.label},
-       {"rda_mg", OptionalNumber(row.intake_mg)},
-       {"intake_kind", row.intake_mg ? json(row.intake_kind) : json(nullptr)},
-       {"ear_mg", OptionalNumber(row.ear_mg)},
-       {"ul_supplemental_mg", OptionalNumber(row.ul_supplemental_mg)},
-       {"ul_applies_to", "magnesium from supplements and medicines only, not food or water"},
-       {"note", row.note},
-       {"citations", set.citations}});
+  return JsonResponse(dri::ValuesToJson(*values));
 }
 
 Result<ApiResponse> HandlePlan(const ApiState& state, const ApiRequest& request) {
