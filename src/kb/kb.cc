@@ -262,13 +262,24 @@ const Finding* KnowledgeBase::FindFinding(std::string_view q) const {
   return Lookup(findings, finding_index_, q);
 }
 
-std::vector<std::string> KnowledgeBase::SuggestConditions(std::string_view query,
-                                                          size_t limit) const {
+namespace {
+
+// "Did you mean" over the ids, names and aliases of one kind of entity.
+template <typename Entity>
+std::vector<std::string> SuggestNamed(const std::vector<Entity>& entities, std::string_view query,
+                                      size_t limit) {
   std::vector<std::string> candidates;
-  for (const Condition& c : conditions) {
-    for (const auto& n : Names(c.id, c.name, c.aliases)) candidates.push_back(n);
+  for (const Entity& e : entities) {
+    for (const auto& n : Names(e.id, e.name, e.aliases)) candidates.push_back(n);
   }
   return CloseMatches(query, candidates, limit);
+}
+
+}  // namespace
+
+std::vector<std::string> KnowledgeBase::SuggestConditions(std::string_view query,
+                                                          size_t limit) const {
+  return SuggestNamed(conditions, query, limit);
 }
 
 std::vector<std::string> KnowledgeBase::SuggestMedicines(std::string_view query,
@@ -285,11 +296,7 @@ std::vector<std::string> KnowledgeBase::SuggestMedicines(std::string_view query,
 
 std::vector<std::string> KnowledgeBase::SuggestDiagnoses(std::string_view query,
                                                          size_t limit) const {
-  std::vector<std::string> candidates;
-  for (const Diagnosis& d : diagnoses) {
-    for (const auto& n : Names(d.id, d.name, d.aliases)) candidates.push_back(n);
-  }
-  return CloseMatches(query, candidates, limit);
+  return SuggestNamed(diagnoses, query, limit);
 }
 
 std::vector<const Finding*> KnowledgeBase::FindingsFor(std::string_view condition_id) const {
