@@ -14,6 +14,14 @@ const char* ErrorCodeName(ErrorCode code) {
       return "io_error";
     case ErrorCode::kUnsafe:
       return "unsafe";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kForbidden:
+      return "forbidden";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kRateLimited:
+      return "rate_limited";
     case ErrorCode::kInternal:
       return "internal";
   }
@@ -25,6 +33,10 @@ int ExitCodeFor(ErrorCode code) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotFound:
     case ErrorCode::kUnsafe:
+    case ErrorCode::kUnauthenticated:
+    case ErrorCode::kForbidden:
+    case ErrorCode::kConflict:
+    case ErrorCode::kRateLimited:
       return 2;
     case ErrorCode::kDataError:
       return 3;
@@ -44,6 +56,14 @@ int HttpStatusFor(ErrorCode code) {
       return 404;
     case ErrorCode::kUnsafe:
       return 422;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kRateLimited:
+      return 429;
     case ErrorCode::kDataError:
     case ErrorCode::kIoError:
     case ErrorCode::kInternal:

@@ -19,6 +19,10 @@ enum class ErrorCode {
   kDataError,        // A data file (catalogue, knowledge base, food store) is malformed.
   kIoError,          // The operating system refused a read or write.
   kUnsafe,           // A request that a safety rule forbids (e.g. a dose above the upper limit).
+  kUnauthenticated,  // No valid session, or a wrong username/password (multi-user server).
+  kForbidden,        // Signed in, but the request is refused (missing or wrong CSRF token).
+  kConflict,         // The request clashes with what exists (a username already taken).
+  kRateLimited,      // Too many attempts (logins); try again later.
   kInternal,         // A bug: an invariant did not hold.
 };
 

@@ -15,6 +15,7 @@
 #include "kb/explain.h"
 #include "plan/profile.h"
 #include "plan/render.h"
+#include "server/request_json.h"
 
 namespace mg::server {
 namespace {
@@ -22,18 +23,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxSearchLimit = 100;
-
-// Invalid UTF-8 can only arrive inside an error message quoting the request (the parser rejects
-// it in values), so serialising replaces it rather than throwing.
-std::string Serialise(const json& document) {
-  return document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-}
-
-ApiResponse JsonResponse(const json& document) { return {200, Serialise(document)}; }
-
-json OptionalNumber(const std::optional<double>& value) {
-  return value ? json(*value) : json(nullptr);
-}
 
 // The same fields as `mgadvisor foods search --json`.
 json FoodJson(const foods::Food& f) {
@@ -44,71 +33,6 @@ json FoodJson(const foods::Food& f) {
           {"kcal_per_100g", OptionalNumber(f.kcal)},
           {"serving", {{"label", f.serving.Label()}, {"grams", f.serving.grams}}},
           {"magnesium_mg_per_serving", OptionalNumber(f.MagnesiumIn(f.serving.grams))}};
-}
-
-// Parses a request body that must be a JSON object. Errors name the offset of a syntax error.
-Result<json> ParseObject(const std::string& body) {
-  if (body.empty()) return InvalidArgument("request body: expected a JSON object, got nothing");
-  json document;
-  try {
-    document = json::parse(body);
-  } catch (const json::parse_error& e) {  // A library exception, turned into an Error here.
-    return InvalidArgument(fmt::format("request body: not valid JSON: {}", e.what()));
-  }
-  if (!document.is_object()) {
-    return InvalidArgument(
-        fmt::format("request body: expected a JSON object, got {}", document.type_name()));
-  }
-  return document;
-}
-
-Status RejectUnknownFields(const json& object, const std::set<std::string>& known,
-                           std::string_view where) {
-  for (const auto& [key, value] : object.items()) {
-    if (!known.contains(key)) {
-      std::string names;
-      for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
-      return InvalidArgument(
-          fmt::format("{}: unknown field '{}'; known fields: {}", where, key, names));
-    }
-  }
-  return {};
-}
-
-Status RejectUnknownParameters(const ApiRequest& request, const std::set<std::string>& known) {
-  for (const auto& [key, value] : request.query) {
-    if (!known.contains(key)) {
-      std::string names;
-      for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
-      return InvalidArgument(
-          fmt::format("query: unknown parameter '{}'; known parameters: {}", key, names));
-    }
-  }
-  return {};
-}
-
-// An optional string field; errors name the field and the type found.
-Result<std::optional<std::string>> OptionalString(const json& object, const std::string& field) {
-  const auto it = object.find(field);
-  if (it == object.end() || it->is_null()) return std::optional<std::string>();
-  if (!it->is_string()) {
-    return InvalidArgument(
-        fmt::format("{}: expected a string, got {} {}", field, it->type_name(), it->dump()));
-  }
-  return std::optional<std::string>(it->get<std::string>());
-}
-
-std::optional<std::string> Parameter(const ApiRequest& request, const std::string& name) {
-  const auto it = request.query.find(name);
-  if (it == request.query.end()) return std::nullopt;
-  return it->second;
-}
-
-Result<bool> BoolParameter(const ApiRequest& request, const std::string& name) {
-  const auto value = Parameter(request, name);
-  if (!value || *value == "false" || *value == "0") return false;
-  if (*value == "true" || *value == "1" || value->empty()) return true;
-  return InvalidArgument(fmt::format("{}: '{}' is not true or false", name, *value));
 }
 
 }  // namespace
@@ -277,6 +201,28 @@ Result<ApiResponse> HandleExplain(const ApiState& state, const ApiRequest& reque
 Result<ApiResponse> HandleOpenApi(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   return ApiResponse{200, state.openapi};
+}
+
+namespace {
+
+const char* ContentTypeFor(std::string_view path) {
+  if (path.ends_with(".html")) return "text/html; charset=utf-8";
+  if (path.ends_with(".js")) return "text/javascript; charset=utf-8";
+  if (path.ends_with(".css")) return "text/css; charset=utf-8";
+  if (path.ends_with(".svg")) return "image/svg+xml";
+  if (path.ends_with(".json") || path.ends_with(".webmanifest")) return "application/json";
+  if (path.ends_with(".png")) return "image/png";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+Result<ApiResponse> HandleWebAsset(const ApiState&, const ApiRequest& request) {
+  // The route patterns admit only [A-Za-z0-9._-] names, so no path can climb out of data/web.
+  const std::string name = request.path_argument.empty() ? "index.html" : request.path_argument;
+  auto file = LoadEmbeddedFile("web/" + name);
+  if (!file.ok()) return NotFound(fmt::format("no page asset '{}'", name));
+  return ApiResponse{200, std::move(file->content), ContentTypeFor(name)};
 }
 
 }  // namespace mg::server

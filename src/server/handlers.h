@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "foods/foods.h"
 #include "foods/search.h"
+#include "journal/journal.h"
 #include "plan/plan.h"
 #include "server/server.h"
 
@@ -29,6 +30,11 @@ struct ApiRequest {
   std::multimap<std::string, std::string> query;  // Decoded query parameters.
   std::string body;
   std::string path_argument;  // The {placeholder} of the route, decoded; "" when none.
+  // For journal routes only (null otherwise): the person's journal, opened for this request —
+  // the local SQLite journal, or the signed-in account's rows in PostgreSQL. Handlers never see
+  // anyone else's data because they are never handed anyone else's store.
+  journal::Store* journal = nullptr;
+  const journal::Clock* clock = nullptr;  // "Today"; set for every route.
 };
 
 struct ApiResponse {
@@ -47,6 +53,22 @@ Result<ApiResponse> HandlePlan(const ApiState& state, const ApiRequest& request)
 Result<ApiResponse> HandleFoodSearch(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleExplain(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleOpenApi(const ApiState& state, const ApiRequest& request);
+
+// The web page: "/" and "/assets/{file}" from data/web/, embedded in the binary.
+Result<ApiResponse> HandleWebAsset(const ApiState& state, const ApiRequest& request);
+
+// Journal routes (journal_handlers.cc): request.journal is set.
+Result<ApiResponse> HandleGetProfile(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandlePutProfile(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleListEntries(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleAddEntry(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleDeleteEntry(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleLogFood(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleIntake(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleExport(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& request);
 
 // {"error": {"code": ErrorCodeName(code), "message": ...}} with HttpStatusFor(code).
 ApiResponse ErrorResponse(const Error& error);

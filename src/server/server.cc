@@ -6,6 +6,8 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 
+#include "journal/sqlite_store.h"
+#include "server/accounts_api.h"
 #include "server/handlers.h"
 
 namespace mg::server {
@@ -13,6 +15,7 @@ namespace {
 
 // The route table: the one list of what the server answers. `pattern` is the httplib regex;
 // `info.path` the OpenAPI template, kept equal to data/server/openapi.json by server_test.
+// Account routes have no Handler: AccountsApi answers them (they read and set cookies).
 struct Route {
   RouteInfo info;
   std::string pattern;
@@ -20,6 +23,7 @@ struct Route {
 };
 
 const std::vector<Route>& RouteTable() {
+  using enum Access;
   static const std::vector<Route> routes = {
       {{"GET", "/api/health"}, "/api/health", HandleHealth},
       {{"GET", "/api/compounds"}, "/api/compounds", HandleCompounds},
@@ -29,6 +33,28 @@ const std::vector<Route>& RouteTable() {
       {{"GET", "/api/foods/search"}, "/api/foods/search", HandleFoodSearch},
       {{"GET", "/api/explain/{query}"}, "/api/explain/(.+)", HandleExplain},
       {{"GET", "/api/openapi.json"}, "/api/openapi.json", HandleOpenApi},
+      {{"GET", "/api/profile", kJournal}, "/api/profile", HandleGetProfile},
+      {{"PUT", "/api/profile", kJournal}, "/api/profile", HandlePutProfile},
+      {{"GET", "/api/journal/entries", kJournal}, "/api/journal/entries", HandleListEntries},
+      {{"POST", "/api/journal/entries", kJournal}, "/api/journal/entries", HandleAddEntry},
+      {{"DELETE", "/api/journal/entries/{id}", kJournal},
+       "/api/journal/entries/([^/]+)",
+       HandleDeleteEntry},
+      {{"POST", "/api/journal/foods", kJournal}, "/api/journal/foods", HandleLogFood},
+      {{"GET", "/api/intake", kJournal}, "/api/intake", HandleIntake},
+      {{"GET", "/api/journal/export", kJournal}, "/api/journal/export", HandleExport},
+      {{"POST", "/api/trials", kJournal}, "/api/trials", HandleCreateTrial},
+      {{"GET", "/api/trials/current", kJournal}, "/api/trials/current", HandleCurrentTrial},
+      {{"GET", "/api/trials/current/report", kJournal},
+       "/api/trials/current/report",
+       HandleTrialReport},
+      {{"GET", "/api/session", kAccount}, "/api/session", nullptr},
+      {{"POST", "/api/session", kAccount}, "/api/session", nullptr},
+      {{"DELETE", "/api/session", kAccount}, "/api/session", nullptr},
+      {{"POST", "/api/account", kAccount}, "/api/account", nullptr},
+      {{"DELETE", "/api/account", kAccount}, "/api/account", nullptr},
+      {{"GET", "/"}, "/", HandleWebAsset},
+      {{"GET", "/assets/{file}"}, "/assets/([A-Za-z0-9._-]+)", HandleWebAsset},
   };
   return routes;
 }
@@ -38,28 +64,18 @@ void Write(const ApiResponse& response, httplib::Response& out) {
   out.set_content(response.body, response.content_type.c_str());
 }
 
-// The one place where a handler's failure becomes an HTTP response: Errors by HttpStatusFor,
-// and any exception (a bug) as a 500 with code "internal", never a crash.
-void Dispatch(const ApiState& state, const Route& route, const httplib::Request& in,
-              httplib::Response& out) {
-  try {
-    ApiRequest request;
-    // Query parameters from the URL only: httplib also merges form-encoded bodies into
-    // `params`, and a body is never a source of parameters here.
-    if (const size_t question = in.target.find('?'); question != std::string::npos) {
-      httplib::Params params;
-      httplib::detail::parse_query_text(in.target.substr(question + 1), params);
-      for (const auto& [key, value] : params) request.query.emplace(key, value);
-    }
-    request.body = in.body;
-    if (in.matches.size() > 1) request.path_argument = in.matches[1].str();
-    auto response = route.handler(state, request);
-    Write(response.ok() ? *response : ErrorResponse(response.error()), out);
-  } catch (const std::exception& e) {
-    Write(ErrorResponse({ErrorCode::kInternal, fmt::format("internal error: {}", e.what())}), out);
-  } catch (...) {
-    Write(ErrorResponse({ErrorCode::kInternal, "internal error"}), out);
+ApiRequest ParseRequest(const httplib::Request& in) {
+  ApiRequest request;
+  // Query parameters from the URL only: httplib also merges form-encoded bodies into `params`,
+  // and a body is never a source of parameters here.
+  if (const size_t question = in.target.find('?'); question != std::string::npos) {
+    httplib::Params params;
+    httplib::detail::parse_query_text(in.target.substr(question + 1), params);
+    for (const auto& [key, value] : params) request.query.emplace(key, value);
   }
+  request.body = in.body;
+  if (in.matches.size() > 1) request.path_argument = in.matches[1].str();
+  return request;
 }
 
 // Failures httplib detects before any handler runs (no such route, body too large, malformed
@@ -94,7 +110,57 @@ const std::vector<RouteInfo>& Routes() {
 struct Server::Impl {
   ServerOptions options;
   std::unique_ptr<ApiState> state;
+  std::unique_ptr<journal::Clock> clock;
+  std::unique_ptr<AccountsApi> accounts;  // Multi-user mode only.
+  std::string journal_path;               // Local mode only.
   httplib::Server http;
+
+  // The journal a kJournal route works on: the local file, or the signed-in account's rows.
+  Result<std::unique_ptr<journal::Store>> OpenJournal(const httplib::Request& in,
+                                                      const RouteInfo& route) {
+    if (!accounts) return journal::OpenSqliteStore(journal_path, *clock);
+    auto session = accounts->Authenticate(in);
+    if (!session.ok()) return session.error();
+    if (route.method != "GET") MG_RETURN_IF_ERROR(accounts->CheckCsrf(*session, in));
+    return options.database->OpenJournal(session->user_id, *clock);
+  }
+
+  // The one place where a handler's failure becomes an HTTP response: Errors by HttpStatusFor,
+  // and any exception (a bug) as a 500 with code "internal", never a crash.
+  void Dispatch(const Route& route, const httplib::Request& in, httplib::Response& out) {
+    try {
+      if (route.info.access == Access::kAccount) {
+        if (!accounts) {
+          Write(ErrorResponse(NotFound(fmt::format(
+                    "{} {}: accounts exist only in multi-user mode (serve --db postgresql://...)",
+                    route.info.method, route.info.path))),
+                out);
+          return;
+        }
+        accounts->Handle(route.info, in, out);
+        return;
+      }
+      ApiRequest request = ParseRequest(in);
+      request.clock = clock.get();
+      std::unique_ptr<journal::Store> store;
+      if (route.info.access == Access::kJournal) {
+        auto opened = OpenJournal(in, route.info);
+        if (!opened.ok()) {
+          Write(ErrorResponse(opened.error()), out);
+          return;
+        }
+        store = std::move(*opened);
+        request.journal = store.get();
+      }
+      auto response = route.handler(*state, request);
+      Write(response.ok() ? *response : ErrorResponse(response.error()), out);
+    } catch (const std::exception& e) {
+      Write(ErrorResponse({ErrorCode::kInternal, fmt::format("internal error: {}", e.what())}),
+            out);
+    } catch (...) {
+      Write(ErrorResponse({ErrorCode::kInternal, "internal error"}), out);
+    }
+  }
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -106,19 +172,38 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->state = std::move(*state);
-  const ApiState* shared = impl->state.get();
+  if (options.today) {
+    impl->clock = std::make_unique<journal::FixedClock>(*options.today);
+  } else {
+    impl->clock = std::make_unique<journal::SystemClock>();
+  }
+  if (options.database) {
+    impl->accounts = std::make_unique<AccountsApi>(options.database, options.secure_cookies);
+  } else if (options.journal_path) {
+    impl->journal_path = *options.journal_path;
+  } else {
+    auto path = journal::DefaultJournalPath();
+    if (!path.ok()) return path.error();
+    impl->journal_path = *path;
+  }
+  Impl* shared = impl.get();
   httplib::Server& http = impl->http;
   http.set_payload_max_length(options.max_body_bytes);
   http.set_read_timeout(options.read_timeout_seconds, 0);
   http.set_write_timeout(options.write_timeout_seconds, 0);
   for (const auto& route : RouteTable()) {
     auto handler = [shared, &route](const httplib::Request& in, httplib::Response& out) {
-      Dispatch(*shared, route, in, out);
+      shared->Dispatch(route, in, out);
     };
-    if (route.info.method == "GET") {
+    const std::string& method = route.info.method;
+    if (method == "GET") {
       http.Get(route.pattern, handler);
-    } else {
+    } else if (method == "POST") {
       http.Post(route.pattern, handler);
+    } else if (method == "PUT") {
+      http.Put(route.pattern, handler);
+    } else {
+      http.Delete(route.pattern, handler);
     }
   }
   const httplib::Server::HandlerWithResponse on_error =

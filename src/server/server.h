@@ -22,7 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "accounts/database.h"
 #include "core/error.h"
+#include "journal/journal.h"
 
 namespace mg::server {
 
@@ -36,15 +38,32 @@ struct ServerOptions {
   int write_timeout_seconds = 5;           // Per socket write.
   std::optional<std::string> kb_dir;       // --kb DIR, as for the CLI.
   std::optional<std::string> foods_store;  // Food store for search (default as the CLI).
+
+  // Local mode: the one person's SQLite journal (default journal::DefaultJournalPath()).
+  std::optional<std::string> journal_path;
+  // Multi-user mode when set (e.g. PostgreSQL): accounts, sessions and every journal live there,
+  // journal routes need a signed-in session, and state-changing ones a CSRF token.
+  std::shared_ptr<accounts::Database> database;
+  // Mark session cookies Secure (the server sits behind a TLS-terminating proxy). Also set for a
+  // request whose X-Forwarded-Proto is https.
+  bool secure_cookies = false;
+  // Fixes "today" (tests, demos: MGADVISOR_TODAY); the system clock when empty.
+  std::optional<journal::Date> today;
 };
+
+// Who may call a route. kPublic: anyone (knowledge, the web page). kJournal: the person's own
+// journal — in multi-user mode only with a valid session, and with the session's CSRF token when
+// the method changes state. kAccount: sign-up, sign-in, sign-out and account deletion.
+enum class Access { kPublic, kJournal, kAccount };
 
 // One route of the API: method and OpenAPI path template ("/api/explain/{query}").
 struct RouteInfo {
-  std::string method;  // "GET" or "POST".
+  std::string method;  // "GET", "POST", "PUT" or "DELETE".
   std::string path;
+  Access access = Access::kPublic;
 };
 
-// Every route the server answers, in documentation order.
+// Every route the server answers, in documentation order (web page routes included).
 const std::vector<RouteInfo>& Routes();
 
 class Server {
