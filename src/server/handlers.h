@@ -52,6 +52,8 @@ Result<ApiResponse> HandleDri(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandlePlan(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleFoodSearch(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleExplain(const ApiState& state, const ApiRequest& request);
+// GET /api/kb/{kind}: the knowledge base's list of one kind, as `mgadvisor kb list KIND --json`.
+Result<ApiResponse> HandleKbList(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleOpenApi(const ApiState& state, const ApiRequest& request);
 
 // The web page: "/" and "/assets/{file}" from data/web/, embedded in the binary.

@@ -14,6 +14,9 @@ Result<ApiResponse> NotYet(const char* what) {
 
 }  // namespace
 
+Result<ApiResponse> HandleKbList(const ApiState&, const ApiRequest&) {
+  return NotYet("GET /api/kb/{kind}");
+}
 Result<ApiResponse> HandleGetProfile(const ApiState&, const ApiRequest&) {
   return NotYet("GET /api/profile");
 }
