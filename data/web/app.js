@@ -1,0 +1,1197 @@
+// mgadvisor page: plain JS over the JSON API (docs/API.md). Nothing is fetched from outside this
+// server, so the page works offline. Text from the API is always inserted as text (never as HTML);
+// the only markup taken from the server is the trial report's SVG charts, which the server draws.
+'use strict';
+
+const state = {
+  mode: 'local',
+  csrf: null,
+  citations: new Map(),
+  conditions: [],
+  today: null,  // The server's today (from /api/intake), so MGADVISOR_TODAY and time zones agree.
+};
+
+const SECTIONS = ['plan', 'foods', 'symptoms', 'trial', 'account'];
+
+// Dietary exclusions the profile accepts (data/foods/exclusions.toml ids).
+const EXCLUSIONS = [
+  ['vegan', 'Vegan'], ['vegetarian', 'Vegetarian'], ['pescatarian', 'Pescatarian'],
+  ['nut_allergy', 'Nut allergy'], ['peanut_allergy', 'Peanut allergy'],
+  ['dairy_free', 'Dairy-free'], ['egg_allergy', 'Egg allergy'], ['fish_allergy', 'Fish allergy'],
+  ['shellfish_allergy', 'Shellfish allergy'], ['gluten_free', 'Gluten-free'],
+  ['soy_allergy', 'Soy allergy'], ['sesame_allergy', 'Sesame allergy'],
+];
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const $ = (id) => document.getElementById(id);
+
+// Builds an element; children are nodes or strings (inserted as text).
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  for (const child of children) node.append(child instanceof Node ? child : String(child));
+  return node;
+}
+
+function fmtMg(value) {
+  if (value === null || value === undefined) return '—';
+  return `${Math.round(value)} mg`;
+}
+
+function words(id) {
+  return String(id || '').replace(/_/g, ' ');
+}
+
+function addDays(isoDate, days) {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+// Calls the API. Resolves to {ok, status, data}; data.error = {code, message} on failure.
+async function api(method, path, body) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    return {ok: false, status: 0,
+            data: {error: {code: 'network', message: `cannot reach the server (${e.message})`}}};
+  }
+  let data = null;
+  const text = await response.text();
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch (e) {
+    data = {error: {code: 'bad_response', message: `${method} ${path}: not JSON`}};
+  }
+  if (!response.ok && !(data && data.error)) {
+    data = {error: {code: String(response.status), message: `${method} ${path}: ${text}`}};
+  }
+  if (response.status === 401 && state.mode === 'multi' && !path.startsWith('/api/session')) {
+    showSignedOut();
+  }
+  return {ok: response.ok, status: response.status, data};
+}
+
+function errorText(result) {
+  const e = result.data && result.data.error;
+  return e ? e.message : `request failed (${result.status})`;
+}
+
+function setGlobalStatus(message) {
+  $('global-status').textContent = message || '';
+}
+
+// Marks a form busy while a request runs so a double click cannot send it twice.
+async function busy(form, work) {
+  const button = form.querySelector('button[type="submit"]');
+  if (button) button.disabled = true;
+  try {
+    return await work();
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Navigation: hash routes, one section shown at a time.
+
+function currentSection() {
+  const name = location.hash.replace(/^#/, '');
+  return SECTIONS.includes(name) ? name : 'plan';
+}
+
+function showSection(focus) {
+  if (!$('auth').hidden) return;
+  const name = currentSection();
+  for (const id of SECTIONS) $(id).hidden = id !== name;
+  for (const link of document.querySelectorAll('#nav a')) {
+    if (link.getAttribute('href') === `#${name}`) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (focus) {
+    const heading = $(`${name}-title`);
+    if (heading) heading.focus();
+  }
+  if (name === 'foods') refreshIntake();
+  if (name === 'symptoms') refreshEntries();
+  if (name === 'trial') refreshTrial();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-user mode: session, sign in / up, sign out, delete account.
+
+function showSignedOut() {
+  state.csrf = null;
+  $('auth').hidden = false;
+  $('user-bar').hidden = true;
+  $('nav').hidden = true;
+  for (const id of SECTIONS) $(id).hidden = true;
+}
+
+async function showSignedIn(session) {
+  state.csrf = session.csrf_token;
+  $('user-name').textContent = session.user ? session.user.username : '';
+  $('user-bar').hidden = false;
+  $('auth').hidden = true;
+  $('nav').hidden = false;
+  $('nav-account').hidden = false;
+  showSection(false);
+  await loadProfile();
+}
+
+async function authSubmit(form, path, errorId) {
+  const username = form.querySelector('input[name="username"]').value.trim();
+  const password = form.querySelector('input[name="password"]').value;
+  $(errorId).textContent = '';
+  const result = await api('POST', path, {username, password});
+  if (!result.ok) {
+    $(errorId).textContent = errorText(result);
+    return;
+  }
+  form.reset();
+  await showSignedIn(result.data);
+}
+
+function setUpAccounts() {
+  $('sign-in-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(event.target, () => authSubmit(event.target, '/api/session', 'si-error'));
+  });
+  $('sign-up-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(event.target, () => authSubmit(event.target, '/api/account', 'su-error'));
+  });
+  $('sign-out').addEventListener('click', async () => {
+    const result = await api('DELETE', '/api/session');
+    if (!result.ok) {
+      setGlobalStatus(`Sign out failed: ${errorText(result)}`);
+      return;
+    }
+    clearPersonalViews();
+    showSignedOut();
+  });
+  $('delete-account-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(event.target, async () => {
+      $('da-error').textContent = '';
+      const password = $('da-password').value;
+      const result = await api('DELETE', '/api/account', {password});
+      if (!result.ok) {
+        $('da-error').textContent = errorText(result);
+        return;
+      }
+      event.target.reset();
+      clearPersonalViews();
+      showSignedOut();
+      $('si-error').textContent = 'Your account and all its data were deleted.';
+    });
+  });
+}
+
+// After sign-out nothing of the previous person may stay on screen.
+function clearPersonalViews() {
+  $('profile-form').reset();
+  $('plan-output').replaceChildren();
+  $('intake').replaceChildren();
+  $('entries').replaceChildren();
+  $('symptom-chart').replaceChildren();
+  $('trial-current').replaceChildren();
+  $('trial-report').replaceChildren();
+  $('user-name').textContent = '';
+  for (const box of document.querySelectorAll('#profile-form input[type="checkbox"]')) {
+    box.checked = false;
+  }
+  $('p-medicine-rows').replaceChildren();
+  addMedicineRow();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profile form
+
+async function loadKnowledge() {
+  const [conditions, redFlags, diagnoses, interactions, citations] = await Promise.all([
+    api('GET', '/api/kb/conditions'), api('GET', '/api/kb/red-flags'),
+    api('GET', '/api/kb/diagnoses'), api('GET', '/api/kb/interactions'),
+    api('GET', '/api/kb/citations'),
+  ]);
+  if (!conditions.ok) {
+    setGlobalStatus(`Could not load the knowledge base: ${errorText(conditions)}`);
+  }
+  state.conditions = conditions.ok ? conditions.data : [];
+  renderConditions(state.conditions);
+  renderChecks('p-red-flags-list', redFlags.ok ? redFlags.data : [], 'rf',
+               (f) => [el('strong', {}, f.name), ': ', f.question || f.pattern]);
+  renderChecks('p-diagnoses-list', diagnoses.ok ? diagnoses.data : [], 'dx', (d) => d.name);
+  renderChecks('p-exclusions-list', EXCLUSIONS.map(([id, name]) => ({id, name})), 'ex',
+               (x) => x.name);
+  const names = $('medicine-names');
+  if (interactions.ok) {
+    const seen = new Set();
+    for (const rule of interactions.data) {
+      for (const medicine of rule.medicines || []) {
+        for (const name of [medicine.generic, ...(medicine.brands || [])]) {
+          if (name && !seen.has(name)) {
+            seen.add(name);
+            names.append(el('option', {value: name}));
+          }
+        }
+      }
+    }
+  }
+  if (citations.ok) {
+    for (const c of citations.data) state.citations.set(c.id, c);
+  }
+}
+
+function renderConditions(conditions) {
+  const list = $('p-complaints-list');
+  list.replaceChildren();
+  for (const c of conditions) {
+    const box = el('input', {type: 'checkbox', id: `cx-${c.id}`, value: c.id,
+                             'data-role': 'complaint'});
+    const severity = el('input', {type: 'number', id: `cx-${c.id}-severity`, min: '1', max: '10',
+                                  inputmode: 'numeric', 'data-role': 'severity'});
+    const severityRow = el('div', {class: 'severity', hidden: true},
+                           el('label', {for: severity.id}, `How bad, 1-10 (${c.name})`), severity);
+    box.addEventListener('change', () => { severityRow.hidden = !box.checked; });
+    const aliases = (c.aliases || []).slice(0, 3).join(', ');
+    list.append(el('div', {class: 'complaint', 'data-id': c.id},
+                   el('div', {class: 'check'}, box,
+                      el('label', {for: box.id}, c.name,
+                         aliases ? el('span', {class: 'hint'}, ` (${aliases})`) : null)),
+                   severityRow));
+  }
+}
+
+function renderChecks(containerId, items, prefix, labelOf) {
+  const list = $(containerId);
+  list.replaceChildren();
+  for (const item of items) {
+    const box = el('input', {type: 'checkbox', id: `${prefix}-${item.id}`, value: item.id});
+    list.append(el('div', {class: 'check'}, box, el('label', {for: box.id}, labelOf(item))));
+  }
+}
+
+function addMedicineRow(name, time) {
+  const rows = $('p-medicine-rows');
+  const n = rows.children.length;
+  const nameInput = el('input', {type: 'text', id: `med-${n}-name`, list: 'medicine-names',
+                                 'data-role': 'med-name', autocomplete: 'off',
+                                 'data-field': `medicines[${n}] medicines[${n}].name`,
+                                 'aria-describedby': 'p-medicines-error'});
+  const timeInput = el('input', {type: 'time', id: `med-${n}-time`, 'data-role': 'med-time',
+                                 'data-field': `medicines[${n}].times`,
+                                 'aria-describedby': 'p-medicines-error'});
+  nameInput.value = name || '';
+  timeInput.value = time || '';
+  const remove = el('button', {type: 'button', class: 'secondary small',
+                               'aria-label': `Remove medicine ${n + 1}`}, 'Remove');
+  const row = el('div', {class: 'medicine-row'},
+                 el('div', {class: 'field'}, el('label', {for: nameInput.id}, `Medicine ${n + 1}`),
+                    nameInput),
+                 el('div', {class: 'field'}, el('label', {for: timeInput.id},
+                                                `Time taken (medicine ${n + 1})`), timeInput),
+                 remove);
+  remove.addEventListener('click', () => {
+    row.remove();
+    if (!rows.children.length) addMedicineRow();
+  });
+  rows.append(row);
+  return nameInput;
+}
+
+function checkedValues(containerId) {
+  return [...document.querySelectorAll(`#${containerId} input[type="checkbox"]:checked`)]
+      .map((box) => box.value);
+}
+
+function numberOrNull(input) {
+  const text = input.value.trim();
+  return text === '' ? null : Number(text);
+}
+
+// The profile document (docs/PLAN.md), built from the form. Empty fields are left out.
+function profileFromForm() {
+  const doc = {};
+  const age = numberOrNull($('p-age'));
+  if (age !== null) doc.age = age;
+  if ($('p-sex').value) doc.sex = $('p-sex').value;
+  const pregnancy = $('p-pregnancy').value;
+  if (pregnancy === 'pregnant') doc.pregnant = true;
+  if (pregnancy === 'lactating') doc.lactating = true;
+  doc.reference = $('p-reference').value;
+  doc.complaints = [];
+  for (const row of document.querySelectorAll('#p-complaints-list .complaint')) {
+    const box = row.querySelector('[data-role="complaint"]');
+    if (!box.checked) continue;
+    const severity = numberOrNull(row.querySelector('[data-role="severity"]'));
+    doc.complaints.push(severity === null ? box.value : {condition: box.value, severity});
+  }
+  const redFlags = checkedValues('p-red-flags-list');
+  if (redFlags.length) doc.red_flags = redFlags;
+  const diagnoses = checkedValues('p-diagnoses-list');
+  if (diagnoses.length) doc.diagnoses = diagnoses;
+  const kidney = {};
+  const egfr = numberOrNull($('p-egfr'));
+  if (egfr !== null) kidney.egfr = egfr;
+  if ($('p-ckd').value) kidney.ckd_stage = Number($('p-ckd').value);
+  if (Object.keys(kidney).length) doc.kidney = kidney;
+  const medicines = [];
+  for (const row of document.querySelectorAll('#p-medicine-rows .medicine-row')) {
+    const name = row.querySelector('[data-role="med-name"]').value.trim();
+    const time = row.querySelector('[data-role="med-time"]').value;
+    if (!name) continue;
+    medicines.push(time ? {name, times: [time]} : name);
+  }
+  if (medicines.length) doc.medicines = medicines;
+  const taken = numberOrNull($('p-taken-mg'));
+  if (taken !== null && taken > 0) {
+    doc.magnesium_taken = [{kind: $('p-taken-kind').value, elemental: `${taken}mg`}];
+  }
+  const dietMg = numberOrNull($('p-diet-mg'));
+  if (dietMg !== null) doc.diet = {magnesium_mg_per_day: dietMg};
+  const exclusions = checkedValues('p-exclusions-list');
+  if (exclusions.length) doc.food_exclusions = exclusions;
+  const preferences = {route: $('p-route').value};
+  if ($('p-stomach').checked) preferences.sensitive_stomach = true;
+  const pills = numberOrNull($('p-pills'));
+  if (pills !== null) preferences.max_pills_per_day = pills;
+  doc.preferences = preferences;
+  return doc;
+}
+
+// Fills the form from a stored profile (best effort: it may have been written by the CLI).
+function fillForm(doc) {
+  if (!doc || typeof doc !== 'object') return;
+  if (typeof doc.age === 'number') $('p-age').value = doc.age;
+  if (doc.sex) $('p-sex').value = doc.sex;
+  $('p-pregnancy').value = doc.pregnant ? 'pregnant' : doc.lactating ? 'lactating' : '';
+  if (doc.reference) $('p-reference').value = doc.reference;
+  const byNameOrId = (value) => {
+    const needle = String(value).toLowerCase();
+    const hit = state.conditions.find((c) => c.id === value || c.name.toLowerCase() === needle ||
+        (c.aliases || []).some((a) => a.toLowerCase() === needle));
+    return hit ? hit.id : null;
+  };
+  for (const complaint of doc.complaints || []) {
+    const name = typeof complaint === 'string' ? complaint : complaint.condition;
+    const id = byNameOrId(name);
+    const box = id && $(`cx-${id}`);
+    if (!box) continue;
+    box.checked = true;
+    box.dispatchEvent(new Event('change'));
+    if (typeof complaint === 'object' && typeof complaint.severity === 'number') {
+      $(`cx-${id}-severity`).value = complaint.severity;
+    }
+  }
+  for (const id of doc.red_flags || []) if ($(`rf-${id}`)) $(`rf-${id}`).checked = true;
+  for (const id of doc.diagnoses || []) if ($(`dx-${id}`)) $(`dx-${id}`).checked = true;
+  for (const id of doc.food_exclusions || []) if ($(`ex-${id}`)) $(`ex-${id}`).checked = true;
+  if (doc.kidney) {
+    if (doc.kidney.egfr !== undefined) $('p-egfr').value = doc.kidney.egfr;
+    if (doc.kidney.ckd_stage !== undefined) $('p-ckd').value = String(doc.kidney.ckd_stage);
+  }
+  if (Array.isArray(doc.medicines) && doc.medicines.length) {
+    $('p-medicine-rows').replaceChildren();
+    for (const m of doc.medicines) {
+      if (typeof m === 'string') addMedicineRow(m, '');
+      else addMedicineRow(m.name, (m.times || [])[0] || '');
+    }
+  }
+  const taken = (doc.magnesium_taken || [])[0];
+  if (taken && typeof taken.elemental === 'string') {
+    $('p-taken-kind').value = taken.kind || 'supplement';
+    $('p-taken-mg').value = parseFloat(taken.elemental);
+  }
+  if (doc.diet && typeof doc.diet.magnesium_mg_per_day === 'number') {
+    $('p-diet-mg').value = doc.diet.magnesium_mg_per_day;
+  }
+  const prefs = doc.preferences || {};
+  if (prefs.route) $('p-route').value = prefs.route.replace(' ', '_');
+  $('p-stomach').checked = !!prefs.sensitive_stomach;
+  if (prefs.max_pills_per_day) $('p-pills').value = prefs.max_pills_per_day;
+}
+
+async function loadProfile() {
+  const result = await api('GET', '/api/profile');
+  if (result.ok && result.data && result.data.profile) {
+    fillForm(result.data.profile);
+    await showPlan(result.data.profile, false);
+  }
+}
+
+function clearFieldErrors() {
+  const summary = $('profile-errors');
+  summary.hidden = true;
+  summary.replaceChildren();
+  for (const p of document.querySelectorAll('#profile-form .field-error')) p.textContent = '';
+  for (const node of document.querySelectorAll('#profile-form [aria-invalid]')) {
+    node.removeAttribute('aria-invalid');
+  }
+}
+
+// The element a problem's field path ("kidney.egfr", "complaints[0]", "medicines[1].name")
+// belongs to: the most specific element whose data-field lists the path or one of its parents.
+function elementForField(path) {
+  const candidates = [];
+  let p = path;
+  while (p) {
+    candidates.push(p);
+    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+    p = cut > 0 ? p.slice(0, cut) : '';
+  }
+  for (const candidate of candidates) {
+    for (const node of document.querySelectorAll('#profile-form [data-field]')) {
+      if (node.getAttribute('data-field').split(' ').includes(candidate)) return node;
+    }
+  }
+  return null;
+}
+
+// Shows a 400's problems next to their fields and in a summary at the top of the form. The
+// message is "profile has problems:\n  field: problem" or a single "field: problem".
+function showFieldErrors(message) {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean)
+      .filter((l) => !/^profile has problems:?$/.test(l));
+  const summary = $('profile-errors');
+  const list = el('ul');
+  for (const line of lines) {
+    // Strip a "source:line:" prefix if any, then the field path is the text before ": ".
+    const text = line.replace(/^[^\s:]+\.(toml|json):\d+:\s*/, '');
+    const match = /^([A-Za-z_][\w.[\]]*):\s+(.*)$/.exec(text);
+    const target = match ? elementForField(match[1]) : null;
+    const item = el('li', {}, text);
+    if (target) {
+      const errorId = (target.getAttribute('aria-describedby') || '').split(' ')
+          .find((id) => id.endsWith('-error'));
+      const slot = errorId && $(errorId);
+      if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
+      target.setAttribute('aria-invalid', 'true');
+      const focusable = target.matches('input, select, textarea') ? target :
+          target.querySelector('input, select, textarea');
+      if (focusable && focusable.id) {
+        item.replaceChildren(el('a', {href: `#${focusable.id}`, onclick: (e) => {
+          e.preventDefault();
+          focusable.closest('details')?.setAttribute('open', '');
+          focusable.focus();
+        }}, text));
+      }
+    }
+    list.append(item);
+  }
+  summary.replaceChildren(el('p', {}, el('strong', {}, 'Please check these fields:')), list);
+  summary.hidden = false;
+  summary.focus();
+}
+
+async function submitProfile(event) {
+  event.preventDefault();
+  clearFieldErrors();
+  const doc = profileFromForm();
+  await busy(event.target, async () => {
+    const saved = await api('PUT', '/api/profile', doc);
+    if (!saved.ok) {
+      if (saved.status === 400) showFieldErrors(errorText(saved));
+      else setGlobalStatus(`Could not save the profile: ${errorText(saved)}`);
+      return;
+    }
+    await showPlan(doc, true);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan rendering: safety first.
+
+function citationList(ids) {
+  if (!ids || !ids.length) return null;
+  return el('ul', {class: 'citations'}, ids.map((id) => {
+    const c = state.citations.get(id);
+    if (!c) return el('li', {}, id);
+    const href = c.doi ? `https://doi.org/${c.doi}` : c.url ? c.url :
+        c.pmid ? `https://pubmed.ncbi.nlm.nih.gov/${c.pmid}/` : null;
+    const text = `${c.authors ? `${c.authors} ` : ''}(${c.year}). ${c.title}.` +
+        (c.venue ? ` ${c.venue}.` : '');
+    return el('li', {}, text, ' ',
+              href ? el('a', {href, rel: 'noopener noreferrer'},
+                        c.doi ? `doi:${c.doi}` : 'source') : null);
+  }));
+}
+
+async function showPlan(doc, scroll) {
+  const output = $('plan-output');
+  const result = await api('POST', '/api/plan?format=json', doc);
+  if (!result.ok) {
+    if (result.status === 400) showFieldErrors(errorText(result));
+    else output.replaceChildren(el('p', {class: 'error'}, errorText(result)));
+    return;
+  }
+  output.replaceChildren(renderPlan(result.data));
+  if (scroll) {
+    const heading = output.querySelector('h2');
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }
+}
+
+function renderPlan(plan) {
+  const root = el('div', {id: 'plan-result'});
+  root.append(el('h2', {}, 'Your plan'));
+
+  // 1. Referrals and red flags: before anything else.
+  if (plan.referrals && plan.referrals.length) {
+    root.append(el('section', {class: 'safety', id: 'plan-referrals',
+                               'aria-labelledby': 'plan-referrals-title'},
+                   el('h3', {id: 'plan-referrals-title'}, 'See a clinician first'),
+                   el('ul', {}, plan.referrals.map((r) => el('li', {},
+                       el('span', {class: `badge ${r.urgency}`}, r.urgency), r.reason)))));
+  }
+  const safetyNotes = [...(plan.warnings || [])];
+  for (const name of plan.unknown_medicines || []) {
+    safetyNotes.push(`${name}: not in the knowledge base, so interactions were not checked. ` +
+                     'Ask a pharmacist before taking magnesium with it.');
+  }
+  if (safetyNotes.length) {
+    root.append(el('section', {class: 'safety', id: 'plan-warnings'},
+                   el('h3', {}, 'Warnings'), el('ul', {}, safetyNotes.map((w) => el('li', {}, w)))));
+  }
+
+  // 2. The supplement.
+  const s = plan.supplement;
+  const supplement = el('section', {id: 'plan-supplement', class: s ? 'ok-box' : ''});
+  if (s) {
+    supplement.append(
+        el('h3', {}, s.is_trial ? 'Supplement to try (as a measured trial)' : 'Supplement'),
+        el('p', {class: 'meter'}, el('strong', {}, s.compound_name || words(s.form)), ': ',
+           el('strong', {}, `${fmtMg(s.daily_elemental_mg)} elemental magnesium a day`),
+           ` (${fmtMg(s.daily_compound_mg)} of the compound, about ${s.estimated_pills_per_day} ` +
+           `pill${s.estimated_pills_per_day === 1 ? '' : 's'})`),
+        el('h4', {}, 'When to take it'),
+        el('ul', {}, s.doses.map((d) => el('li', {}, el('strong', {}, d.time), ': ',
+                                            `${fmtMg(d.elemental_mg)} elemental`))),
+        s.titration && s.titration.length ? el('h4', {}, 'Start low') : null,
+        s.titration && s.titration.length ?
+            el('ul', {}, s.titration.map((t) => el('li', {},
+                `From week ${t.from_week}: ${fmtMg(t.daily_elemental_mg)} a day`))) : null,
+        (s.reasons || []).length ? el('p', {class: 'hint'}, s.reasons.join(' ')) : null);
+  } else {
+    supplement.append(el('h3', {}, 'Supplement'),
+                      el('p', {}, plan.supplement_withheld_for_safety ?
+                         'No supplement: a safety rule withholds it. Follow the referral above.' :
+                         'No magnesium supplement is recommended for your complaints. ' +
+                         'See what helps below.'));
+  }
+  root.append(supplement);
+
+  // 3. Interactions with spacing.
+  if (plan.interactions && plan.interactions.length) {
+    root.append(el('section', {id: 'plan-interactions'}, el('h3', {}, 'Your medicines'),
+                   el('ul', {}, plan.interactions.map((i) => el('li', {},
+                       el('strong', {}, i.medicine), ` (${words(i.class)}, ${words(i.action)})`,
+                       i.medicine_times && i.medicine_times.length ?
+                           ` taken at ${i.medicine_times.join(', ')}` +
+                           (i.medicine_times_assumed ? ' (assumed)' : '') : '',
+                       '. ', i.spacing_rule)))));
+  }
+
+  // 4. Evidence per complaint.
+  if (plan.findings && plan.findings.length) {
+    root.append(el('section', {id: 'plan-evidence'}, el('h3', {}, 'What the evidence says'),
+                   plan.findings.map((f) => el('article', {class: 'finding'},
+                       el('h4', {}, f.condition_name),
+                       el('p', {}, 'Verdict: ',
+                          el('strong', {class: `verdict-${f.verdict}`}, words(f.verdict)),
+                          f.certainty ? `; certainty: ${f.certainty}` : ''),
+                       el('p', {}, f.summary),
+                       f.dose_studied ? el('p', {class: 'hint'}, `Dose studied: ${f.dose_studied}`)
+                                      : null,
+                       citationList(f.citations)))));
+  }
+
+  // 5. Foods.
+  if (plan.foods && plan.foods.length) {
+    const t = plan.totals || {};
+    root.append(el('section', {id: 'plan-foods'}, el('h3', {}, 'Foods rich in magnesium'),
+                   t.intake_target_mg ? el('p', {}, `Target from food and drink: ` +
+                       `${fmtMg(t.intake_target_mg)} a day; your diet gives ` +
+                       `${t.diet_is_lower_bound ? 'at least ' : ''}${fmtMg(t.diet_mg)}` +
+                       (t.diet_gap_mg > 0 ? `, about ${fmtMg(t.diet_gap_mg)} short.` : '.'))
+                                      : null,
+                   el('div', {class: 'table-wrap'}, el('table', {},
+                       el('thead', {}, el('tr', {}, el('th', {scope: 'col'}, 'Food'),
+                                          el('th', {scope: 'col'}, 'Portion'),
+                                          el('th', {scope: 'col', class: 'num'}, 'Magnesium'))),
+                       el('tbody', {}, plan.foods.map((f) => el('tr', {},
+                           el('td', {}, f.food), el('td', {}, f.portion),
+                           el('td', {class: 'num'}, fmtMg(f.magnesium_mg)))))))));
+  }
+
+  // 6. Measures.
+  if (plan.measures && plan.measures.length) {
+    root.append(el('section', {id: 'plan-measures'}, el('h3', {}, 'What else helps'),
+                   plan.measures.map((m) => el('article', {},
+                       el('h4', {}, m.name),
+                       el('p', {}, m.advice),
+                       el('p', {class: 'hint'}, `Evidence: ${words(m.verdict)}` +
+                          (m.certainty ? `, certainty ${m.certainty}` : '')),
+                       citationList(m.citations)))));
+  }
+
+  // 7. Watch for.
+  if (plan.watch_for && plan.watch_for.length) {
+    root.append(el('section', {id: 'plan-watch'}, el('h3', {}, 'Watch for'),
+                   el('ul', {}, plan.watch_for.map((w) => el('li', {},
+                       el('strong', {}, w.name), `: ${(w.symptoms || []).join(', ')}. `,
+                       w.action)))));
+  }
+
+  const t = plan.totals;
+  if (t) {
+    root.append(el('section', {id: 'plan-totals'}, el('h3', {}, 'Limits'),
+                   el('p', {}, `Upper limit for magnesium from supplements: ` +
+                      `${fmtMg(t.ul_supplemental_mg)} a day. Already taken: ` +
+                      `${fmtMg(t.existing_supplemental_mg)}; planned: ` +
+                      `${fmtMg(t.planned_supplemental_mg)}; total: ` +
+                      `${fmtMg(t.total_supplemental_mg)}.`)));
+  }
+  return root;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Foods: autocomplete combobox, logging, intake.
+
+const food = {results: [], active: -1, chosen: null, timer: null, seq: 0};
+
+function closeOptions() {
+  $('food-options').hidden = true;
+  $('food-search').setAttribute('aria-expanded', 'false');
+  $('food-search').removeAttribute('aria-activedescendant');
+  food.active = -1;
+}
+
+function renderOptions() {
+  const list = $('food-options');
+  list.replaceChildren();
+  food.results.forEach((r, i) => {
+    const serving = r.serving ? `; ${r.serving}: ${fmtMg(r.magnesium_mg_per_serving)}` : '';
+    list.append(el('li', {role: 'option', id: `food-option-${i}`,
+                          'aria-selected': i === food.active ? 'true' : 'false',
+                          onmousedown: (e) => e.preventDefault(),
+                          onclick: () => chooseFood(i)},
+                   r.name,
+                   el('span', {class: 'meta'},
+                      `${fmtMg(r.magnesium_mg_per_100g)} per 100 g${serving}`)));
+  });
+  const open = food.results.length > 0;
+  list.hidden = !open;
+  $('food-search').setAttribute('aria-expanded', open ? 'true' : 'false');
+  if (food.active >= 0) {
+    $('food-search').setAttribute('aria-activedescendant', `food-option-${food.active}`);
+    $(`food-option-${food.active}`).scrollIntoView({block: 'nearest'});
+  } else {
+    $('food-search').removeAttribute('aria-activedescendant');
+  }
+}
+
+async function searchFoods(query) {
+  const seq = ++food.seq;
+  const result = await api('GET', `/api/foods/search?q=${encodeURIComponent(query)}&limit=8`);
+  if (seq !== food.seq) return;  // A newer keystroke has already asked.
+  if (!result.ok) {
+    $('food-error').textContent = errorText(result);
+    food.results = [];
+  } else {
+    $('food-error').textContent = '';
+    food.results = result.data.results || [];
+    if (!food.results.length) $('food-error').textContent = `No food matches "${query}".`;
+  }
+  food.active = -1;
+  renderOptions();
+}
+
+function chooseFood(i) {
+  const r = food.results[i];
+  if (!r) return;
+  food.chosen = r;
+  $('food-search').value = r.name;
+  $('food-chosen').textContent = `${r.name}: ${fmtMg(r.magnesium_mg_per_100g)} per 100 g` +
+      (r.serving ? `; one portion is ${r.serving} (${fmtMg(r.magnesium_mg_per_serving)})` : '');
+  closeOptions();
+}
+
+function setUpFoods() {
+  const input = $('food-search');
+  input.addEventListener('input', () => {
+    food.chosen = null;
+    $('food-chosen').textContent = '';
+    clearTimeout(food.timer);
+    const query = input.value.trim();
+    if (query.length < 2) {
+      food.results = [];
+      closeOptions();
+      return;
+    }
+    food.timer = setTimeout(() => searchFoods(query), 200);
+  });
+  input.addEventListener('keydown', (event) => {
+    const open = !$('food-options').hidden;
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      if (!food.results.length) return;
+      food.active = open ? (food.active + 1) % food.results.length : 0;
+      renderOptions();
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (!food.results.length) return;
+      food.active = food.active <= 0 ? food.results.length - 1 : food.active - 1;
+      renderOptions();
+    } else if (event.key === 'Enter' && open) {
+      event.preventDefault();
+      chooseFood(food.active >= 0 ? food.active : 0);
+    } else if (event.key === 'Escape' && open) {
+      event.preventDefault();
+      closeOptions();
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(closeOptions, 100));
+  $('food-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(event.target, logFood);
+  });
+}
+
+async function logFood() {
+  $('food-error').textContent = '';
+  if (!food.chosen) {
+    $('food-error').textContent = 'Choose a food from the list first.';
+    $('food-search').focus();
+    return;
+  }
+  const amount = numberOrNull($('food-amount'));
+  if (amount === null || !(amount > 0)) {
+    $('food-error').textContent = 'Amount: enter a number above 0.';
+    $('food-amount').focus();
+    return;
+  }
+  const unit = document.querySelector('input[name="food-unit"]:checked').value;
+  const body = {food: food.chosen.source, [unit]: amount};
+  if ($('food-date').value) body.date = $('food-date').value;
+  const result = await api('POST', '/api/journal/foods', body);
+  if (!result.ok) {
+    $('food-error').textContent = errorText(result);
+    return;
+  }
+  const entry = result.data.entry;
+  $('food-chosen').textContent = `Logged: ${entry.label} (${fmtMg(entry.magnesium_mg)}).`;
+  food.chosen = null;
+  $('food-search').value = '';
+  await refreshIntake();
+}
+
+async function refreshIntake() {
+  const box = $('intake');
+  const result = await api('GET', '/api/intake');
+  if (!result.ok) {
+    box.replaceChildren(el('p', {class: 'error'}, errorText(result)));
+    return;
+  }
+  const days = result.data.days || [];
+  const target = result.data.target;
+  if (days.length) state.today = days[days.length - 1].date;
+  const today = days[days.length - 1];
+  const week = days.reduce((sum, d) => sum + d.total_mg, 0);
+  const parts = [];
+  if (today) {
+    parts.push(el('p', {class: 'meter', id: 'intake-today'}, 'Today: ',
+                  el('strong', {}, fmtMg(today.total_mg)),
+                  target ? ` of ${fmtMg(target.intake_mg)} (${target.intake_kind}, ` +
+                           `${target.label})` : '',
+                  ` — food ${fmtMg(today.food_mg)}, supplements ${fmtMg(today.supplement_mg)}.`));
+  }
+  parts.push(el('p', {}, `Last ${days.length} days: ${fmtMg(week)} in total, ` +
+                `${fmtMg(days.length ? week / days.length : 0)} a day on average.`));
+  if (!target) {
+    parts.push(el('p', {class: 'hint'},
+                  'Save your profile to see your daily target.'));
+  } else if (target.supplemental_ul_mg) {
+    parts.push(el('p', {class: 'hint'}, `Supplements should stay under ` +
+                  `${fmtMg(target.supplemental_ul_mg)} a day (upper limit).`));
+  }
+  parts.push(el('div', {class: 'chart'}, intakeChart(days, target)));
+  parts.push(el('div', {class: 'table-wrap'}, el('table', {},
+      el('caption', {class: 'hint'}, 'Magnesium per day'),
+      el('thead', {}, el('tr', {}, ['Date', 'Food', 'Supplements', 'Total'].map((h, i) =>
+          el('th', {scope: 'col', class: i ? 'num' : null}, h)))),
+      el('tbody', {}, days.map((d) => el('tr', {},
+          el('td', {}, d.date), el('td', {class: 'num'}, fmtMg(d.food_mg)),
+          el('td', {class: 'num'}, fmtMg(d.supplement_mg)),
+          el('td', {class: 'num'}, fmtMg(d.total_mg))))))));
+  box.replaceChildren(...parts);
+}
+
+// Stacked bars (food, supplements) per day with the target as a dashed line.
+function intakeChart(days, target) {
+  const W = 640, H = 220, left = 44, bottom = 28, top = 12;
+  const max = Math.max(target ? target.intake_mg : 0, ...days.map((d) => d.total_mg), 100) * 1.1;
+  const y = (v) => H - bottom - (v / max) * (H - bottom - top);
+  const slot = (W - left - 8) / Math.max(days.length, 1);
+  const chart = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img',
+                            'aria-label': 'Magnesium intake per day, food and supplements'});
+  chart.append(svg('line', {x1: left, x2: W - 4, y1: y(0), y2: y(0), stroke: '#4a525c'}));
+  for (const v of [0, max / 2]) {
+    chart.append(svg('text', {x: left - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11,
+                              fill: '#4a525c'}, String(Math.round(v))));
+  }
+  days.forEach((d, i) => {
+    const x = left + i * slot + slot * 0.15, w = slot * 0.7;
+    chart.append(svg('rect', {x, width: w, y: y(d.food_mg), height: y(0) - y(d.food_mg),
+                              fill: '#2e7d32', 'data-date': d.date},
+                     svg('title', {}, `${d.date}: food ${Math.round(d.food_mg)} mg`)));
+    chart.append(svg('rect', {x, width: w, y: y(d.total_mg), height: y(d.food_mg) - y(d.total_mg),
+                              fill: '#0b5cad'},
+                     svg('title', {}, `${d.date}: supplements ${Math.round(d.supplement_mg)} mg`)));
+    chart.append(svg('text', {x: x + w / 2, y: H - 10, 'text-anchor': 'middle', 'font-size': 11,
+                              fill: '#4a525c'}, d.date.slice(5)));
+  });
+  if (target) {
+    chart.append(svg('line', {x1: left, x2: W - 4, y1: y(target.intake_mg),
+                              y2: y(target.intake_mg), stroke: '#a4161a',
+                              'stroke-dasharray': '6 4', 'stroke-width': 2}));
+    chart.append(svg('text', {x: W - 6, y: y(target.intake_mg) - 4, 'text-anchor': 'end',
+                              'font-size': 11, fill: '#a4161a'},
+                     `target ${Math.round(target.intake_mg)} mg`));
+  }
+  return el('figure', {},
+            chart,
+            el('ul', {class: 'chart-legend'},
+               el('li', {}, el('span', {class: 'swatch', style: 'background:#2e7d32'}), 'Food'),
+               el('li', {}, el('span', {class: 'swatch', style: 'background:#0b5cad'}),
+                  'Supplements'),
+               target ? el('li', {}, el('span', {class: 'swatch', style: 'background:#a4161a'}),
+                           'Target') : null));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Symptoms: entry forms, recent entries, chart.
+
+function setUpSymptoms() {
+  for (const form of document.querySelectorAll('.entry-form')) {
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      busy(form, () => submitEntry(form));
+    });
+  }
+}
+
+async function submitEntry(form) {
+  const kind = form.dataset.kind;
+  const errorBox = form.querySelector('.error');
+  errorBox.textContent = '';
+  for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
+  const entry = {kind};
+  if ($('entry-date').value) entry.date = $('entry-date').value;
+  for (const input of form.querySelectorAll('[data-key]')) {
+    const key = input.dataset.key;
+    const text = input.value.trim();
+    if (text === '') continue;
+    entry[key] = input.type === 'number' ? Number(text) : text;
+  }
+  const result = await api('POST', '/api/journal/entries', entry);
+  if (!result.ok) {
+    const message = errorText(result);
+    errorBox.textContent = message;
+    // Mark the input the message names ("value: ...", "intensity: ...", "label: ...").
+    const field = (/^([a-z_ ]+):/.exec(message) || [])[1];
+    for (const input of form.querySelectorAll('[data-key]')) {
+      if (field && (input.dataset.key === field || (field !== 'date' &&
+                    input.dataset.key === 'value' && !['label', 'note', 'intensity',
+                                                      'magnesium_mg'].includes(field)))) {
+        input.setAttribute('aria-invalid', 'true');
+      }
+    }
+    return;
+  }
+  form.reset();
+  await refreshEntries();
+  setGlobalStatus('');
+}
+
+function describeEntry(e) {
+  switch (e.kind) {
+    case 'cramps':
+      return `Cramps: ${e.value}` + (e.intensity !== undefined ? `, worst ${e.intensity}/10` : '');
+    case 'irls': return `IRLS score: ${e.value}/40`;
+    case 'pain': return `Pain: ${e.value}/10`;
+    case 'sleep': return `Sleep: ${e.value}/10`;
+    case 'dose': return `Dose: ${fmtMg(e.magnesium_mg)} ${e.label || ''}`;
+    case 'food':
+    case 'supplement':
+      return `${e.kind === 'food' ? 'Food' : 'Supplement'}: ${e.label}` +
+          (e.magnesium_mg !== undefined ? ` (${fmtMg(e.magnesium_mg)})` : '');
+    case 'side-effect': return `Side effect: ${e.label}${e.note ? ` — ${e.note}` : ''}`;
+    case 'note': return `Note: ${e.note}`;
+    default: return `${e.kind}: ${e.label || e.note || e.value || ''}`;
+  }
+}
+
+async function refreshEntries() {
+  const box = $('entries');
+  const result = await api('GET', '/api/journal/entries');
+  if (!result.ok) {
+    box.replaceChildren(el('p', {class: 'error'}, errorText(result)));
+    return;
+  }
+  const entries = result.data.entries || [];
+  const recent = [...entries].sort((a, b) => (b.date.localeCompare(a.date)) || (b.id - a.id))
+      .slice(0, 40);
+  if (!recent.length) {
+    box.replaceChildren(el('p', {}, 'Nothing logged yet.'));
+  } else {
+    box.replaceChildren(el('ul', {class: 'entry-list'}, recent.map((e) => {
+      const text = describeEntry(e);
+      const remove = el('button', {type: 'button', class: 'secondary small',
+                                   'aria-label': `Delete ${e.date} ${text}`}, 'Delete');
+      remove.addEventListener('click', async () => {
+        const deleted = await api('DELETE', `/api/journal/entries/${encodeURIComponent(e.id)}`);
+        if (!deleted.ok) setGlobalStatus(`Could not delete: ${errorText(deleted)}`);
+        await refreshEntries();
+      });
+      return el('li', {'data-kind': e.kind}, el('span', {}, el('strong', {}, e.date), ' ', text),
+                remove);
+    })));
+  }
+  $('symptom-chart').replaceChildren(symptomChart(entries));
+}
+
+const SERIES = [
+  {kind: 'cramps', name: 'Cramps (count)', colour: '#a4161a', max: null},
+  {kind: 'pain', name: 'Pain (0-10)', colour: '#7a4b00', max: 10},
+  {kind: 'sleep', name: 'Sleep (0-10)', colour: '#0b5cad', max: 10},
+  {kind: 'irls', name: 'IRLS (0-40, shown /4)', colour: '#6a1b9a', max: 40},
+];
+
+// One line per symptom over the last 28 days of entries (scaled to 0-10), dose days marked.
+function symptomChart(entries) {
+  const symptomEntries = entries.filter((e) => SERIES.some((s) => s.kind === e.kind));
+  if (!symptomEntries.length) {
+    return el('p', {}, 'Log a symptom to see it over time here.');
+  }
+  const dates = entries.map((e) => e.date).sort();
+  const last = state.today && state.today > dates[dates.length - 1] ? state.today
+                                                                     : dates[dates.length - 1];
+  const first = addDays(last, -27);
+  const W = 640, H = 240, left = 36, right = 10, top = 12, bottom = 30;
+  const x = (date) => {
+    const days = (Date.parse(`${date}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 864e5;
+    return left + (days / 27) * (W - left - right);
+  };
+  const y = (v) => H - bottom - (Math.min(v, 10) / 10) * (H - top - bottom);
+  const chart = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', id: 'symptom-svg',
+                            'aria-label': `Symptoms from ${first} to ${last}`});
+  for (const v of [0, 5, 10]) {
+    chart.append(svg('line', {x1: left, x2: W - right, y1: y(v), y2: y(v), stroke: '#d5dae0'}));
+    chart.append(svg('text', {x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11,
+                              fill: '#4a525c'}, String(v)));
+  }
+  for (const d of [first, addDays(first, 14), last]) {
+    chart.append(svg('text', {x: x(d), y: H - 10, 'text-anchor': 'middle', 'font-size': 11,
+                              fill: '#4a525c'}, d.slice(5)));
+  }
+  for (const e of entries) {
+    if (e.kind === 'dose' && e.date >= first) {
+      chart.append(svg('rect', {x: x(e.date) - 3, y: top, width: 6, height: H - top - bottom,
+                                fill: '#2e7d32', opacity: 0.18},
+                       svg('title', {}, `${e.date}: dose ${Math.round(e.magnesium_mg)} mg`)));
+    }
+  }
+  const legend = el('ul', {class: 'chart-legend'});
+  for (const s of SERIES) {
+    const points = symptomEntries.filter((e) => e.kind === s.kind && e.date >= first)
+        .sort((a, b) => a.date.localeCompare(b.date))
+        .map((e) => ({date: e.date, raw: e.value,
+                      v: s.max === 40 ? e.value / 4 : e.value}));
+    if (!points.length) continue;
+    chart.append(svg('polyline', {fill: 'none', stroke: s.colour, 'stroke-width': 2,
+                                  points: points.map((p) => `${x(p.date)},${y(p.v)}`).join(' ')}));
+    for (const p of points) {
+      chart.append(svg('circle', {cx: x(p.date), cy: y(p.v), r: 4, fill: s.colour,
+                                  class: 'point', 'data-kind': s.kind, 'data-date': p.date},
+                       svg('title', {}, `${p.date}: ${s.name} ${p.raw}`)));
+    }
+    legend.append(el('li', {}, el('span', {class: 'swatch', style: `background:${s.colour}`}),
+                     s.name));
+  }
+  legend.append(el('li', {}, el('span', {class: 'swatch', style: 'background:#a8d5b0'}),
+                   'Dose days'));
+  return el('figure', {class: 'chart'}, chart, legend);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trial
+
+async function refreshTrial() {
+  const box = $('trial-current');
+  const reportBox = $('trial-report');
+  const result = await api('GET', '/api/trials/current');
+  if (!result.ok) {
+    box.replaceChildren(el('p', {class: 'error'}, errorText(result)));
+    $('trial-form').hidden = false;
+    return;
+  }
+  const {trial, periods, status} = result.data;
+  if (!trial) {
+    box.replaceChildren(el('p', {}, 'No trial yet. Save your profile first; the trial uses ' +
+                                    'the dose and form your plan gives.'));
+    $('trial-form').hidden = false;
+    reportBox.replaceChildren();
+    return;
+  }
+  $('trial-form').hidden = true;
+  box.replaceChildren(renderTrial(trial, periods || [], status));
+  const report = await api('GET', '/api/trials/current/report');
+  if (!report.ok) {
+    reportBox.replaceChildren(el('p', {class: 'error'}, errorText(report)));
+    return;
+  }
+  reportBox.replaceChildren(renderReport(report.data));
+}
+
+function renderTrial(trial, periods, status) {
+  const parts = [el('div', {class: 'card'},
+      el('h2', {}, `Trial: ${words(trial.outcome)}`),
+      el('p', {}, `${trial.start} to ${trial.end}. Dose on magnesium periods: ` +
+                  `${fmtMg(trial.dose_mg)} ${words(trial.form)} a day. Periods of ` +
+                  `${trial.period_days} days, each followed by ${trial.washout_days} washout days.`))];
+  if (status) {
+    const todo = status.todo || [];
+    parts.push(el('div', {class: 'card', id: 'trial-today'},
+        el('h2', {}, 'Today'),
+        el('p', {}, status.phase === 'not_started' ? 'The trial has not started yet.' :
+                    status.phase === 'finished' ? 'The trial is finished: read the report below.' :
+                    `Day ${status.day}, pair ${status.pair}: ` +
+                    (status.washout ? 'washout (no magnesium).' :
+                     status.magnesium ? 'take magnesium.' : 'no magnesium.')),
+        todo.length ? el('ul', {class: 'todo'}, todo.map((t) => el('li', {}, t))) : null));
+  }
+  if (periods.length) {
+    parts.push(el('div', {class: 'card'}, el('h2', {}, 'Calendar'),
+        el('div', {class: 'table-wrap'}, el('table', {id: 'trial-periods'},
+            el('thead', {}, el('tr', {}, ['Pair', 'Period', 'From', 'To', 'Washout until']
+                .map((h) => el('th', {scope: 'col'}, h)))),
+            el('tbody', {}, periods.map((p) => el('tr',
+                {class: p.magnesium ? 'period-mg' : 'period-off'},
+                el('td', {}, p.pair), el('td', {}, p.magnesium ? 'Magnesium' : 'No magnesium'),
+                el('td', {}, p.start), el('td', {}, p.end), el('td', {}, p.washout_end))))))));
+  }
+  return el('div', {}, parts);
+}
+
+// The server draws the charts; its SVG strings are inserted as markup (and only those).
+function serverSvg(markup, label) {
+  const holder = el('div', {class: 'chart', role: 'group', 'aria-label': label});
+  if (typeof markup === 'string' && markup.trim().startsWith('<')) {
+    const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+    const root = doc.documentElement;
+    if (root && root.nodeName.toLowerCase() === 'svg') {
+      for (const s of root.querySelectorAll('script, foreignObject')) s.remove();
+      holder.append(document.importNode(root, true));
+    }
+  }
+  return holder;
+}
+
+function renderReport(r) {
+  const e = r.estimate;
+  return el('div', {class: 'card', id: 'trial-report-card'},
+      el('h2', {}, 'Report'),
+      el('p', {}, el('strong', {}, r.conclusion || words(r.verdict))),
+      el('p', {}, `As of ${r.as_of}: ${r.usable_pairs} of ${r.planned_pairs} pairs usable. ` +
+                  `Verdict: ${words(r.verdict)}.`),
+      e ? el('p', {}, `Estimated improvement with magnesium: ${e.improvement.toFixed(2)} ` +
+                      `(±${(e.se || 0).toFixed(2)}); chance it helps at least the smallest ` +
+                      `difference that matters: ${Math.round(e.prob_at_least_mid * 100)}%.`)
+        : null,
+      el('h3', {}, 'Timeline'), serverSvg(r.timeline_svg, 'Trial timeline'),
+      el('h3', {}, 'Magnesium intake'), serverSvg(r.intake_svg, 'Magnesium intake during the trial'),
+      (r.side_effects || []).length ? el('h3', {}, 'Side effects') : null,
+      (r.side_effects || []).length ? el('ul', {}, r.side_effects.map((s) =>
+          el('li', {}, `${s.date}: ${s.what}${s.note ? ` — ${s.note}` : ''}`))) : null);
+}
+
+function setUpTrial() {
+  $('trial-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(event.target, async () => {
+      $('trial-error').textContent = '';
+      const body = {outcome: $('trial-outcome').value, pairs: Number($('trial-pairs').value)};
+      if ($('trial-start').value) body.start = $('trial-start').value;
+      const result = await api('POST', '/api/trials', body);
+      if (!result.ok) {
+        $('trial-error').textContent = errorText(result);
+        return;
+      }
+      await refreshTrial();
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+async function start() {
+  setUpAccounts();
+  setUpFoods();
+  setUpSymptoms();
+  setUpTrial();
+  $('profile-form').addEventListener('submit', submitProfile);
+  $('add-medicine').addEventListener('click', () => addMedicineRow().focus());
+  addMedicineRow();
+  window.addEventListener('hashchange', () => showSection(true));
+
+  const health = await api('GET', '/api/health');
+  state.mode = health.ok && health.data.mode === 'multi' ? 'multi' : 'local';
+  document.body.dataset.mode = state.mode;
+  await loadKnowledge();
+  if (state.mode === 'multi') {
+    const session = await api('GET', '/api/session');
+    if (!session.ok) {
+      showSignedOut();
+      document.body.dataset.ready = 'true';
+      return;
+    }
+    await showSignedIn(session.data);
+  } else {
+    showSection(false);
+    await loadProfile();
+  }
+  document.body.dataset.ready = 'true';
+}
+
+start();
