@@ -1,24 +1,294 @@
 #include "server/accounts_api.h"
 
+#include <fmt/format.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "accounts/auth.h"
 #include "server/handlers.h"
+#include "server/request_json.h"
 
 namespace mg::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kCookieName = "mg_session";
+constexpr int64_t kSessionSeconds = 7 * 24 * 3600;
+// Failed sign-ins allowed per window, per username and per client address. The address limit is
+// looser because several people may share one address (a clinic, a household).
+constexpr int64_t kFailureWindowSeconds = 15 * 60;
+constexpr int kMaxFailuresPerUser = 5;
+constexpr int kMaxFailuresPerAddress = 30;
+// New accounts per client address per hour, so one client cannot fill the database.
+constexpr int64_t kSignupWindowSeconds = 3600;
+constexpr int kMaxSignupsPerAddress = 10;
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+void WriteJson(httplib::Response& out, const ApiResponse& response) {
+  out.status = response.status;
+  out.set_content(response.body, response.content_type.c_str());
+}
+
+void WriteError(httplib::Response& out, const Error& error) {
+  WriteJson(out, ErrorResponse(error));
+}
+
+// The value of our cookie in a Cookie header ("a=1; mg_session=XYZ; b=2"), or "".
+std::string SessionCookie(const httplib::Request& in) {
+  const std::string header = in.get_header_value("Cookie");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    const size_t end = rest.find(';');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == kCookieName) {
+      return std::string(pair.substr(equals + 1));
+    }
+  }
+  return "";
+}
+
+// A cross-site page can submit a form (urlencoded, multipart, text/plain) without a CORS
+// preflight, but not a JSON body; insisting on JSON stops sign-in CSRF (forcing a victim into the
+// attacker's account) along with SameSite=Strict.
+Status RequireJson(const httplib::Request& in) {
+  const std::string type = in.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0) {
+    return InvalidArgument(fmt::format("Content-Type: expected application/json, got '{}'",
+                                       type.empty() ? "(none)" : type));
+  }
+  return {};
+}
+
+// A browser names the page that sent a request in Origin; when it is not this server, refuse.
+Status CheckOrigin(const httplib::Request& in) {
+  const std::string origin = in.get_header_value("Origin");
+  if (origin.empty() || origin == "null") return {};  // Not a browser, or a same-origin GET.
+  const std::string host = in.get_header_value("Host");
+  const size_t scheme = origin.find("://");
+  const std::string origin_host = scheme == std::string::npos ? origin : origin.substr(scheme + 3);
+  if (host.empty() || origin_host != host) {
+    return Error{ErrorCode::kForbidden,
+                 fmt::format("Origin: '{}' is not this server ('{}'); cross-site requests are "
+                             "refused",
+                             origin, host)};
+  }
+  return {};
+}
+
+struct Credentials {
+  std::string username;  // Normalised.
+  std::string password;
+};
+
+Result<Credentials> ReadCredentials(const httplib::Request& in, bool new_account) {
+  MG_RETURN_IF_ERROR(RequireJson(in));
+  // The parser's message quotes the text near a syntax error, which may be the password.
+  auto body = ParseObject(in.body);
+  if (!body.ok()) {
+    return InvalidArgument(
+        "request body: expected a JSON object {\"username\": ..., \"password\": ...}");
+  }
+  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"username", "password"}, "request body"));
+  auto username = OptionalString(*body, "username");
+  if (!username.ok()) return username.error();
+  if (!*username) return InvalidArgument("username: required");
+  // The password is never quoted back, even in a type error.
+  const auto password = body->find("password");
+  if (password == body->end() || !password->is_string()) {
+    return InvalidArgument("password: required, as a string");
+  }
+  Credentials out;
+  auto normalised = accounts::NormaliseUsername(**username);
+  if (!normalised.ok()) return normalised.error();
+  out.username = std::move(*normalised);
+  out.password = password->get<std::string>();
+  if (new_account) MG_RETURN_IF_ERROR(accounts::CheckNewPassword(out.password));
+  return out;
+}
+
+Error RateLimited(int64_t window_seconds) {
+  return Error{ErrorCode::kRateLimited,
+               fmt::format("too many attempts; try again in {} minutes", window_seconds / 60)};
+}
+
+}  // namespace
 
 AccountsApi::AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies)
     : database_(std::move(database)), secure_cookies_(secure_cookies) {}
 
-Result<accounts::Session> AccountsApi::Authenticate(const httplib::Request&) {
-  return Error{ErrorCode::kUnauthenticated, "sign in first"};
+Result<accounts::Session> AccountsApi::Authenticate(const httplib::Request& in) {
+  const std::string token = SessionCookie(in);
+  if (token.empty()) return Error{ErrorCode::kUnauthenticated, "not signed in"};
+  auto session = database_->FindSession(accounts::TokenDigest(token), Now());
+  if (!session.ok()) return session.error();
+  if (!*session) {
+    return Error{ErrorCode::kUnauthenticated, "the session has expired or ended; sign in again"};
+  }
+  return **session;
 }
 
-Status AccountsApi::CheckCsrf(const accounts::Session&, const httplib::Request&) const {
-  return Error{ErrorCode::kForbidden, "X-CSRF-Token missing"};
+Status AccountsApi::CheckCsrf(const accounts::Session& session, const httplib::Request& in) const {
+  MG_RETURN_IF_ERROR(CheckOrigin(in));
+  const std::string sent = in.get_header_value("X-CSRF-Token");
+  if (sent.empty()) {
+    return Error{ErrorCode::kForbidden,
+                 "X-CSRF-Token: missing; send the csrf_token from GET /api/session"};
+  }
+  if (!accounts::SecretsEqual(sent, session.csrf_token)) {
+    return Error{ErrorCode::kForbidden, "X-CSRF-Token: does not match this session"};
+  }
+  return {};
 }
 
-void AccountsApi::Handle(const RouteInfo&, const httplib::Request&, httplib::Response& out) {
-  const ApiResponse response = ErrorResponse({ErrorCode::kInternal, "not implemented yet"});
-  out.status = response.status;
-  out.set_content(response.body, response.content_type.c_str());
+void AccountsApi::Handle(const RouteInfo& route, const httplib::Request& in,
+                         httplib::Response& out) {
+  const std::string& m = route.method;
+  Status status;
+  if (route.path == "/api/session" && m == "GET") {
+    status = Whoami(in, out);
+  } else if (route.path == "/api/session" && m == "POST") {
+    status = SignIn(in, out, /*new_account=*/false);
+  } else if (route.path == "/api/account" && m == "POST") {
+    status = SignIn(in, out, /*new_account=*/true);
+  } else if (route.path == "/api/session" && m == "DELETE") {
+    status = SignOut(in, out, /*delete_account=*/false);
+  } else if (route.path == "/api/account" && m == "DELETE") {
+    status = SignOut(in, out, /*delete_account=*/true);
+  } else {
+    status =
+        Error{ErrorCode::kInternal, fmt::format("no account handler for {} {}", m, route.path)};
+  }
+  if (!status.ok()) WriteError(out, status.error());
+}
+
+Status AccountsApi::Whoami(const httplib::Request& in, httplib::Response& out) {
+  auto session = Authenticate(in);
+  if (!session.ok()) return session.error();
+  auto account = database_->AccountById(session->user_id);
+  if (!account.ok()) return account.error();
+  if (!*account) return Error{ErrorCode::kUnauthenticated, "the account no longer exists"};
+  WriteJson(out, JsonResponse({{"mode", "multi"},
+                               {"user", {{"username", (*account)->username}}},
+                               {"csrf_token", session->csrf_token}}));
+  return {};
+}
+
+Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, bool new_account) {
+  MG_RETURN_IF_ERROR(CheckOrigin(in));
+  auto credentials = ReadCredentials(in, new_account);
+  if (!credentials.ok()) return credentials.error();
+  const int64_t now = Now();
+  const std::string address_key = "addr:" + in.remote_addr;
+  int64_t user_id = 0;
+  if (new_account) {
+    const std::string signup_key = "signup:" + in.remote_addr;
+    auto recent = database_->LoginFailures(signup_key, now - kSignupWindowSeconds);
+    if (!recent.ok()) return recent.error();
+    if (*recent >= kMaxSignupsPerAddress) return RateLimited(kSignupWindowSeconds);
+    auto hash = accounts::HashPassword(credentials->password);
+    if (!hash.ok()) return hash.error();
+    auto created = database_->CreateAccount(credentials->username, *hash, now);
+    if (!created.ok()) {
+      if (created.error().code == ErrorCode::kConflict) {
+        return Error{ErrorCode::kConflict,
+                     fmt::format("username: '{}' is taken; choose another or sign in",
+                                 credentials->username)};
+      }
+      return created.error();
+    }
+    user_id = *created;
+    auto counted = database_->RecordLoginFailure(signup_key, now, now - kSignupWindowSeconds);
+    if (!counted.ok()) return counted.error();
+  } else {
+    const std::string user_key = "user:" + credentials->username;
+    // Checked before the password, so a locked-out guesser learns nothing more.
+    auto by_user = database_->LoginFailures(user_key, now - kFailureWindowSeconds);
+    if (!by_user.ok()) return by_user.error();
+    auto by_address = database_->LoginFailures(address_key, now - kFailureWindowSeconds);
+    if (!by_address.ok()) return by_address.error();
+    if (*by_user >= kMaxFailuresPerUser || *by_address >= kMaxFailuresPerAddress) {
+      return RateLimited(kFailureWindowSeconds);
+    }
+    auto account = database_->FindAccount(credentials->username);
+    if (!account.ok()) return account.error();
+    bool good = false;
+    if (*account) {
+      good = accounts::VerifyPassword(credentials->password, (*account)->password_hash);
+    } else {
+      accounts::BurnPasswordCheck(credentials->password);  // Same time as a wrong password.
+    }
+    if (!good) {
+      for (const std::string& key : {user_key, address_key}) {
+        auto counted = database_->RecordLoginFailure(key, now, now - kFailureWindowSeconds);
+        if (!counted.ok()) return counted.error();
+      }
+      return Error{ErrorCode::kUnauthenticated, "username or password is wrong"};
+    }
+    MG_RETURN_IF_ERROR(database_->ClearLoginFailures(user_key));
+    user_id = (*account)->id;
+  }
+  accounts::Session session;
+  const std::string token = accounts::NewToken();
+  session.token_hash = accounts::TokenDigest(token);
+  session.user_id = user_id;
+  session.csrf_token = accounts::NewToken();
+  session.expires_unix = now + kSessionSeconds;
+  MG_RETURN_IF_ERROR(database_->AddSession(session));
+  out.set_header("Set-Cookie", SessionCookieHeader(in, token, kSessionSeconds));
+  out.set_header("Cache-Control", "no-store");
+  WriteJson(out, JsonResponse({{"mode", "multi"},
+                               {"user", {{"username", credentials->username}}},
+                               {"csrf_token", session.csrf_token}},
+                              new_account ? 201 : 200));
+  return {};
+}
+
+Status AccountsApi::SignOut(const httplib::Request& in, httplib::Response& out,
+                            bool delete_account) {
+  auto session = Authenticate(in);
+  if (!session.ok()) return session.error();
+  MG_RETURN_IF_ERROR(CheckCsrf(*session, in));
+  if (delete_account) {
+    // Deleting everything asks for the password again: a borrowed unlocked browser is not enough.
+    MG_RETURN_IF_ERROR(RequireJson(in));
+    auto body = ParseObject(in.body);
+    if (!body.ok())
+      return InvalidArgument("request body: expected a JSON object {\"password\": ...}");
+    MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"password"}, "request body"));
+    const auto password = body->find("password");
+    if (password == body->end() || !password->is_string()) {
+      return InvalidArgument("password: required, as a string, to delete the account");
+    }
+    auto account = database_->AccountById(session->user_id);
+    if (!account.ok()) return account.error();
+    if (!*account) return Error{ErrorCode::kUnauthenticated, "the account no longer exists"};
+    if (!accounts::VerifyPassword(password->get<std::string>(), (*account)->password_hash)) {
+      return Error{ErrorCode::kForbidden, "password: wrong; the account was not deleted"};
+    }
+    MG_RETURN_IF_ERROR(database_->DeleteAccount(session->user_id));
+    MG_RETURN_IF_ERROR(database_->ClearLoginFailures("user:" + (*account)->username));
+  } else {
+    MG_RETURN_IF_ERROR(database_->DeleteSession(session->token_hash));
+  }
+  out.set_header("Set-Cookie", SessionCookieHeader(in, "", 0));
+  out.set_header("Cache-Control", "no-store");
+  WriteJson(out,
+            JsonResponse(delete_account ? json{{"deleted", true}} : json{{"signed_out", true}}));
+  return {};
+}
+
+std::string AccountsApi::SessionCookieHeader(const httplib::Request& in, const std::string& token,
+                                             int64_t max_age) const {
+  const bool secure = secure_cookies_ || in.get_header_value("X-Forwarded-Proto") == "https";
+  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", kCookieName, token,
+                     max_age, secure ? "; Secure" : "");
 }
 
 }  // namespace mg::server

@@ -11,7 +11,9 @@
 
 #include <httplib.h>
 
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "accounts/database.h"
 #include "core/error.h"
@@ -32,6 +34,14 @@ class AccountsApi {
   void Handle(const RouteInfo& route, const httplib::Request& in, httplib::Response& out);
 
  private:
+  Status Whoami(const httplib::Request& in, httplib::Response& out);
+  // Sign-in, or sign-up then sign-in; sets the session cookie.
+  Status SignIn(const httplib::Request& in, httplib::Response& out, bool new_account);
+  // Sign-out, or account deletion (password required); clears the cookie.
+  Status SignOut(const httplib::Request& in, httplib::Response& out, bool delete_account);
+  std::string SessionCookieHeader(const httplib::Request& in, const std::string& token,
+                                  int64_t max_age) const;
+
   std::shared_ptr<accounts::Database> database_;
   bool secure_cookies_;
 };
