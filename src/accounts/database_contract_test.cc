@@ -1,0 +1,404 @@
+// The accounts::Database contract, run against every backend that instantiates
+// DatabaseContractTest. The isolation tests are the point: one account's journal must never show,
+// number or delete anything of another's.
+#include "accounts/database_contract_test.h"
+
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "accounts/auth.h"
+#include "journal/test_entries.h"
+
+namespace mg::accounts {
+
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(DatabaseContractTest);
+
+void DatabaseContractTest::SetUp() {
+  auto db = GetParam().open_empty();
+  if (IsSkipped() || HasFatalFailure()) return;
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  db_ = std::move(*db);
+}
+
+int64_t DatabaseContractTest::MakeAccount(const std::string& username) {
+  auto id = db_->CreateAccount(username, "hash-of-" + username, 1700000000);
+  EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
+  return id.ok() ? *id : 0;
+}
+
+std::unique_ptr<journal::Store> DatabaseContractTest::Journal(int64_t user_id) {
+  auto store = db_->OpenJournal(user_id, clock_);
+  EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+std::string DatabaseFactoryName(const testing::TestParamInfo<DatabaseFactory>& info) {
+  return info.param.name;
+}
+
+namespace {
+
+using journal::Day;
+using journal::Entry;
+using journal::EntryKind;
+using journal::MakeEntry;
+
+std::vector<Entry> AddAll(journal::Store& store, std::vector<Entry> entries) {
+  for (Entry& e : entries) {
+    auto id = store.Add(e);
+    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
+    e.id = id.ok() ? *id : 0;
+  }
+  return entries;
+}
+
+TEST_P(DatabaseContractTest, CreatedAccountsAreFoundByNameAndId) {
+  // The server normalises names before they reach the database (auth.h).
+  auto name = NormaliseUsername("Anna-Maria");
+  ASSERT_TRUE(name.ok());
+  auto id = db_->CreateAccount(*name, "$argon2id$v=19$...", 1700000123);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_GT(*id, 0);
+
+  auto lookup = NormaliseUsername("ANNA-MARIA");
+  ASSERT_TRUE(lookup.ok());
+  auto found = db_->FindAccount(*lookup);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, *id);
+  EXPECT_EQ((*found)->username, "anna-maria");
+  EXPECT_EQ((*found)->password_hash, "$argon2id$v=19$...");
+  EXPECT_EQ((*found)->created_unix, 1700000123);
+
+  auto by_id = db_->AccountById(*id);
+  ASSERT_TRUE(by_id.ok());
+  ASSERT_TRUE(by_id->has_value());
+  EXPECT_EQ((*by_id)->username, "anna-maria");
+
+  auto other = db_->CreateAccount("bert", "h", 1);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(*other, *id);
+
+  auto missing = db_->FindAccount("nobody");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  auto missing_id = db_->AccountById(*id + *other + 1000);
+  ASSERT_TRUE(missing_id.ok());
+  EXPECT_FALSE(missing_id->has_value());
+}
+
+TEST_P(DatabaseContractTest, TakenUsernameIsAConflictAndChangesNothing) {
+  const int64_t id = MakeAccount("anna");
+  auto again = db_->CreateAccount("anna", "another-hash", 1800000000);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  EXPECT_NE(again.error().message.find("anna"), std::string::npos) << again.error().message;
+  auto found = db_->FindAccount("anna");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id, id);
+  EXPECT_EQ((*found)->password_hash, "hash-of-anna");
+  // The database stays usable after the refused insert.
+  EXPECT_TRUE(db_->CreateAccount("anna2", "h", 1).ok());
+}
+
+TEST_P(DatabaseContractTest, SessionsAreFoundUntilTheyExpireOrAreDeleted) {
+  const int64_t id = MakeAccount("anna");
+  const Session session{"ab12cd", id, "csrf-token", 2000};
+  ASSERT_TRUE(db_->AddSession(session).ok());
+  ASSERT_TRUE(db_->AddSession({"ef34", id, "csrf-2", 5000}).ok());
+
+  auto found = db_->FindSession("ab12cd", 1999);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->token_hash, "ab12cd");
+  EXPECT_EQ((*found)->user_id, id);
+  EXPECT_EQ((*found)->csrf_token, "csrf-token");
+  EXPECT_EQ((*found)->expires_unix, 2000);
+
+  auto expired = db_->FindSession("ab12cd", 2000);  // Expired at its expiry time.
+  ASSERT_TRUE(expired.ok());
+  EXPECT_FALSE(expired->has_value());
+  auto unknown = db_->FindSession("0000", 0);
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->has_value());
+
+  ASSERT_TRUE(db_->DeleteSession("ab12cd").ok());
+  auto deleted = db_->FindSession("ab12cd", 1000);
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_FALSE(deleted->has_value());
+  EXPECT_TRUE(db_->DeleteSession("ab12cd").ok());  // Logging out twice is harmless.
+  auto other = db_->FindSession("ef34", 1000);     // The other session is untouched.
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->has_value());
+
+  EXPECT_FALSE(db_->AddSession({"9999", id + 1000, "c", 9000}).ok());  // No such account.
+}
+
+TEST_P(DatabaseContractTest, LoginFailuresAreCountedPerKeyWithinTheWindow) {
+  auto first = db_->RecordLoginFailure("user:anna", 100, 0);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(*first, 1);
+  auto second = db_->RecordLoginFailure("user:anna", 200, 0);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, 2);
+  auto other_key = db_->RecordLoginFailure("addr:192.0.2.7", 200, 0);
+  ASSERT_TRUE(other_key.ok());
+  EXPECT_EQ(*other_key, 1);
+
+  auto counted = db_->LoginFailures("user:anna", 0);
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(*counted, 2);
+  auto windowed = db_->LoginFailures("user:anna", 150);  // Only the one at 200.
+  ASSERT_TRUE(windowed.ok());
+  EXPECT_EQ(*windowed, 1);
+  // A failure long after: the earlier ones are outside its window.
+  auto later = db_->RecordLoginFailure("user:anna", 1000, 500);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(*later, 1);
+
+  ASSERT_TRUE(db_->ClearLoginFailures("user:anna").ok());
+  auto cleared = db_->LoginFailures("user:anna", 0);
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_EQ(*cleared, 0);
+  auto kept = db_->LoginFailures("addr:192.0.2.7", 0);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(*kept, 1);
+}
+
+TEST_P(DatabaseContractTest, DeleteAccountRemovesEverythingOfItAndNothingElse) {
+  const int64_t anna = MakeAccount("anna");
+  const int64_t bert = MakeAccount("bert");
+  auto anna_journal = Journal(anna);
+  auto bert_journal = Journal(bert);
+  ASSERT_NE(anna_journal, nullptr);
+  ASSERT_NE(bert_journal, nullptr);
+  AddAll(*anna_journal, journal::OneOfEachKind());
+  ASSERT_TRUE(anna_journal->SetProfile(R"({"age": 61})").ok());
+  ASSERT_TRUE(anna_journal->AddTrial("2026-11-05", "{}").ok());
+  auto bert_entries = AddAll(*bert_journal, journal::OneOfEachKind());
+  ASSERT_TRUE(bert_journal->SetProfile(R"({"age": 40})").ok());
+  ASSERT_TRUE(db_->AddSession({"anna-token", anna, "c", 9000}).ok());
+  ASSERT_TRUE(db_->AddSession({"bert-token", bert, "c", 9000}).ok());
+  ASSERT_TRUE(db_->RecordLoginFailure("user:anna", 100, 0).ok());
+  ASSERT_TRUE(db_->RecordLoginFailure("user:bert", 100, 0).ok());
+
+  ASSERT_TRUE(db_->DeleteAccount(anna).ok());
+
+  auto by_id = db_->AccountById(anna);
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_FALSE(by_id->has_value());
+  auto by_name = db_->FindAccount("anna");
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_FALSE(by_name->has_value());
+  auto session = db_->FindSession("anna-token", 0);
+  ASSERT_TRUE(session.ok());
+  EXPECT_FALSE(session->has_value());
+  auto failures = db_->LoginFailures("user:anna", 0);
+  ASSERT_TRUE(failures.ok());
+  EXPECT_EQ(*failures, 0);
+  // A journal opened before the deletion sees nothing left, and cannot write.
+  auto entries = anna_journal->List({});
+  ASSERT_TRUE(entries.ok());
+  EXPECT_TRUE(entries->empty());
+  auto profile = anna_journal->Profile();
+  ASSERT_TRUE(profile.ok());
+  EXPECT_FALSE(profile->has_value());
+  auto trial = anna_journal->LatestTrial();
+  ASSERT_TRUE(trial.ok());
+  EXPECT_FALSE(trial->has_value());
+  EXPECT_FALSE(anna_journal->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 1})).ok());
+  auto reopened = db_->OpenJournal(anna, clock_);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.error().code, ErrorCode::kNotFound);
+  Status again = db_->DeleteAccount(anna);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+
+  // The same name can register again and starts empty.
+  const int64_t anna2 = MakeAccount("anna");
+  auto fresh = Journal(anna2);
+  ASSERT_NE(fresh, nullptr);
+  auto snapshot = fresh->Export();
+  ASSERT_TRUE(snapshot.ok());
+  EXPECT_EQ(*snapshot, journal::Snapshot{});
+
+  // Bert lost nothing.
+  auto bert_read = bert_journal->List({});
+  ASSERT_TRUE(bert_read.ok());
+  EXPECT_EQ(*bert_read, bert_entries);
+  auto bert_session = db_->FindSession("bert-token", 0);
+  ASSERT_TRUE(bert_session.ok());
+  EXPECT_TRUE(bert_session->has_value());
+  auto bert_failures = db_->LoginFailures("user:bert", 0);
+  ASSERT_TRUE(bert_failures.ok());
+  EXPECT_EQ(*bert_failures, 1);
+}
+
+TEST_P(DatabaseContractTest, UnknownAccountsAreNotFound) {
+  Status deleted = db_->DeleteAccount(424242);
+  ASSERT_FALSE(deleted.ok());
+  EXPECT_EQ(deleted.error().code, ErrorCode::kNotFound);
+  auto journal = db_->OpenJournal(424242, clock_);
+  ASSERT_FALSE(journal.ok());
+  EXPECT_EQ(journal.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(DatabaseContractTest, AccountsSeeOnlyTheirOwnJournal) {
+  const int64_t anna = MakeAccount("anna");
+  const int64_t bert = MakeAccount("bert");
+  auto a = Journal(anna);
+  auto b = Journal(bert);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  auto anna_entries = AddAll(*a, journal::OneOfEachKind());
+  ASSERT_TRUE(a->SetProfile(R"({"sex": "female"})").ok());
+  auto anna_trial = a->AddTrial("2026-11-05", R"({"seed": 7})");
+  ASSERT_TRUE(anna_trial.ok());
+
+  auto seen = b->List({});
+  ASSERT_TRUE(seen.ok());
+  EXPECT_TRUE(seen->empty());
+  auto profile = b->Profile();
+  ASSERT_TRUE(profile.ok());
+  EXPECT_FALSE(profile->has_value());
+  auto trial = b->LatestTrial();
+  ASSERT_TRUE(trial.ok());
+  EXPECT_FALSE(trial->has_value());
+  auto exported = b->Export();
+  ASSERT_TRUE(exported.ok());
+  EXPECT_EQ(*exported, journal::Snapshot{});
+
+  // Bert cannot delete Anna's entries by guessing their ids.
+  for (const Entry& e : anna_entries) {
+    Status st = b->Delete(e.id);
+    ASSERT_FALSE(st.ok()) << "bert deleted anna's entry " << e.id;
+    EXPECT_EQ(st.error().code, ErrorCode::kNotFound);
+  }
+  auto anna_read = a->List({});
+  ASSERT_TRUE(anna_read.ok());
+  EXPECT_EQ(*anna_read, anna_entries);
+
+  // Ids are numbered per account: Bert's first entry and trial are 1, like Anna's were.
+  EXPECT_EQ(anna_entries.front().id, 1);
+  EXPECT_EQ(*anna_trial, 1);
+  auto bert_first = b->Add(MakeEntry(Day(2026, 11, 6), EntryKind::kPain, {.value = 2}));
+  ASSERT_TRUE(bert_first.ok());
+  EXPECT_EQ(*bert_first, 1);
+  auto bert_trial = b->AddTrial("2026-11-06", "{}");
+  ASSERT_TRUE(bert_trial.ok());
+  EXPECT_EQ(*bert_trial, 1);
+  // Bert's profile does not replace Anna's.
+  ASSERT_TRUE(b->SetProfile(R"({"sex": "male"})").ok());
+  auto anna_profile = a->Profile();
+  ASSERT_TRUE(anna_profile.ok());
+  EXPECT_EQ(anna_profile->value_or(""), R"({"sex": "female"})");
+  auto anna_latest = a->LatestTrial();
+  ASSERT_TRUE(anna_latest.ok() && anna_latest->has_value());
+  EXPECT_EQ((*anna_latest)->json, R"({"seed": 7})");
+}
+
+TEST_P(DatabaseContractTest, ImportKeepsIdsPerAccount) {
+  const int64_t anna = MakeAccount("anna");
+  const int64_t bert = MakeAccount("bert");
+  const int64_t cleo = MakeAccount("cleo");
+  auto a = Journal(anna);
+  auto b = Journal(bert);
+  auto c = Journal(cleo);
+  ASSERT_TRUE(a && b && c);
+  AddAll(*a, journal::OneOfEachKind());
+  ASSERT_TRUE(a->SetProfile(R"({"age": 61})").ok());
+  ASSERT_TRUE(a->AddTrial("2026-11-05", "{}").ok());
+  auto anna_export = a->Export();
+  ASSERT_TRUE(anna_export.ok());
+
+  // Anna's ids exist in Anna's journal, not in Cleo's: the import keeps them.
+  ASSERT_TRUE(c->Import(*anna_export).ok());
+  auto cleo_export = c->Export();
+  ASSERT_TRUE(cleo_export.ok());
+  EXPECT_EQ(*cleo_export, *anna_export);
+  auto next = c->Add(MakeEntry(Day(2026, 11, 7), EntryKind::kPain, {.value = 1}));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, static_cast<int64_t>(anna_export->entries.size()) + 1);
+
+  // Bert already has entry 1: the import is refused whole.
+  ASSERT_TRUE(b->Add(MakeEntry(Day(2026, 11, 6), EntryKind::kPain, {.value = 2})).ok());
+  Status st = b->Import(*anna_export);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(st.error().message.find("already exists"), std::string::npos) << st.error().message;
+  auto bert_read = b->Export();
+  ASSERT_TRUE(bert_read.ok());
+  EXPECT_EQ(bert_read->entries.size(), 1u);
+  EXPECT_FALSE(bert_read->profile_json.has_value());
+  EXPECT_TRUE(bert_read->trials.empty());
+
+  // Anna's journal is as it was.
+  auto anna_again = a->Export();
+  ASSERT_TRUE(anna_again.ok());
+  EXPECT_EQ(*anna_again, *anna_export);
+}
+
+// Adds `count` pain entries from a thread of its own (a Store is one per thread).
+std::vector<int64_t> AddFromThread(Database& db, int64_t user_id, const journal::Clock& clock,
+                                   int count, std::vector<std::string>& errors) {
+  std::vector<int64_t> ids;
+  auto store = db.OpenJournal(user_id, clock);
+  if (!store.ok()) {
+    errors.push_back(store.error().message);
+    return ids;
+  }
+  for (int i = 0; i < count; ++i) {
+    auto id =
+        (*store)->Add(MakeEntry(Day(2026, 11, 1 + i % 20), EntryKind::kPain, {.value = i % 11}));
+    if (id.ok()) {
+      ids.push_back(*id);
+    } else {
+      errors.push_back(id.error().message);
+    }
+  }
+  return ids;
+}
+
+TEST_P(DatabaseContractTest, ConcurrentAddsToOneAccountGetUniqueIds) {
+  constexpr int kPerThread = 40;
+  const int64_t anna = MakeAccount("anna");
+  std::vector<int64_t> ids[2];
+  std::vector<std::string> errors[2];
+  {
+    std::jthread t0([&] { ids[0] = AddFromThread(*db_, anna, clock_, kPerThread, errors[0]); });
+    std::jthread t1([&] { ids[1] = AddFromThread(*db_, anna, clock_, kPerThread, errors[1]); });
+  }
+  EXPECT_TRUE(errors[0].empty()) << errors[0].front();
+  EXPECT_TRUE(errors[1].empty()) << errors[1].front();
+  std::set<int64_t> unique(ids[0].begin(), ids[0].end());
+  unique.insert(ids[1].begin(), ids[1].end());
+  EXPECT_EQ(unique.size(), 2u * kPerThread);
+  EXPECT_EQ(*unique.begin(), 1);
+  EXPECT_EQ(*unique.rbegin(), 2 * kPerThread);
+  auto store = Journal(anna);
+  ASSERT_NE(store, nullptr);
+  auto listed = store->List({});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 2u * kPerThread);
+}
+
+TEST_P(DatabaseContractTest, ConcurrentAddsToTwoAccountsNumberEachFromOne) {
+  constexpr int kPerThread = 40;
+  const int64_t users[2] = {MakeAccount("anna"), MakeAccount("bert")};
+  std::vector<int64_t> ids[2];
+  std::vector<std::string> errors[2];
+  {
+    std::jthread t0([&] { ids[0] = AddFromThread(*db_, users[0], clock_, kPerThread, errors[0]); });
+    std::jthread t1([&] { ids[1] = AddFromThread(*db_, users[1], clock_, kPerThread, errors[1]); });
+  }
+  for (int t = 0; t < 2; ++t) {
+    EXPECT_TRUE(errors[t].empty()) << errors[t].front();
+    std::vector<int64_t> expected(kPerThread);
+    for (int i = 0; i < kPerThread; ++i) expected[i] = i + 1;
+    EXPECT_EQ(ids[t], expected) << "account " << users[t];
+  }
+}
+
+}  // namespace
+}  // namespace mg::accounts

@@ -1,0 +1,701 @@
+#include "pgstore/pg_database.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mg::pgstore {
+namespace {
+
+// Forward migrations, applied in order; index + 1 is the schema version. Never edit a shipped
+// migration: add a new one. The CHECK constraints mirror journal/sqlite_store.cc so both stores
+// refuse the same malformed rows even if a bug slipped past ValidateEntry().
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: accounts, sessions, login failures, and the per-account journal tables.
+      R"sql(
+CREATE TABLE accounts (
+  id BIGSERIAL PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE CHECK (username <> ''),
+  password_hash TEXT NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  expires BIGINT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE TABLE login_failures (
+  key TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX login_failures_by_key ON login_failures (key, at);
+CREATE TABLE entries (
+  user_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  id BIGINT NOT NULL CHECK (id > 0),
+  date TEXT NOT NULL CHECK (date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
+  kind TEXT NOT NULL CHECK (kind IN ('food', 'supplement', 'dose', 'irls', 'cramps', 'pain',
+                                     'sleep', 'note', 'side-effect')),
+  label TEXT NOT NULL DEFAULT '',
+  magnesium_mg DOUBLE PRECISION,
+  value DOUBLE PRECISION,
+  intensity DOUBLE PRECISION,
+  note TEXT NOT NULL DEFAULT '',
+  irls_item_count INTEGER NOT NULL DEFAULT 0 CHECK (irls_item_count IN (0, 10)),
+  PRIMARY KEY (user_id, id)
+);
+CREATE INDEX entries_by_date ON entries (user_id, date, id);
+CREATE TABLE irls_items (
+  user_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  entry_id BIGINT NOT NULL,
+  item INTEGER NOT NULL CHECK (item BETWEEN 1 AND 10),
+  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 4),
+  PRIMARY KEY (user_id, entry_id, item),
+  FOREIGN KEY (user_id, entry_id) REFERENCES entries (user_id, id) ON DELETE CASCADE
+);
+CREATE TABLE profile (
+  user_id BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+  json TEXT NOT NULL
+);
+CREATE TABLE trials (
+  user_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  id BIGINT NOT NULL CHECK (id > 0),
+  created TEXT NOT NULL CHECK (created ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
+  json TEXT NOT NULL,
+  PRIMARY KEY (user_id, id)
+);
+)sql",
+  };
+  return kMigrations;
+}
+
+// Serialises migrations across every process opening the same database ("mgadvsr" in ASCII).
+constexpr int64_t kMigrationLockKey = 0x6d67616476737200;
+
+Error Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message)}; }
+
+// libpq messages end with a newline and sometimes span lines; messages here are one line.
+std::string OneLine(const char* what) {
+  std::string text = what;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  return text;
+}
+
+// libpqxx 6 has no std::optional parameters; a null `const char*` is SQL NULL. Doubles are
+// written in the shortest form that reads back exactly.
+class NullableNumber {
+ public:
+  explicit NullableNumber(const std::optional<double>& v)
+      : text_(v ? fmt::format("{}", *v) : ""), null_(!v) {}
+  const char* get() const { return null_ ? nullptr : text_.c_str(); }
+
+ private:
+  std::string text_;
+  bool null_;
+};
+
+std::optional<double> ReadNumber(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  const char* text = field.c_str();
+  double value = 0;
+  std::from_chars(text, text + field.size(), value);
+  return value;
+}
+
+// A fixed-size pool of connections shared by the Database and every journal it hands out.
+// Connections open lazily; a broken one is dropped and a fresh one opened on the next request.
+class Pool {
+ public:
+  Pool(std::string url, int size) : url_(std::move(url)), where_(RedactUrl(url_)), size_(size) {}
+
+  class Lease {
+   public:
+    Lease(Pool* pool, std::unique_ptr<pqxx::connection> conn, bool reused)
+        : pool_(pool), conn_(std::move(conn)), reused_(reused) {}
+    Lease(Lease&& other) noexcept
+        : pool_(other.pool_),
+          conn_(std::move(other.conn_)),
+          reused_(other.reused_),
+          broken_(other.broken_) {}
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (conn_) pool_->Release(std::move(conn_), broken_);
+    }
+    pqxx::connection& conn() { return *conn_; }
+    void MarkBroken() { broken_ = true; }
+    // Came from the idle list: the server may have closed it since it was last used.
+    bool reused() const { return reused_; }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<pqxx::connection> conn_;
+    bool reused_;
+    bool broken_ = false;
+  };
+
+  const std::string& where() const { return where_; }
+
+  Result<Lease> Acquire() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
+      if (idle_.empty()) break;
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      if (conn->is_open()) return Lease(this, std::move(conn), /*reused=*/true);
+      --open_;  // Dropped by the server; open a fresh one instead.
+    }
+    ++open_;
+    lock.unlock();
+    try {
+      return Lease(this, std::make_unique<pqxx::connection>(url_), /*reused=*/false);
+    } catch (const std::exception& e) {
+      lock.lock();
+      --open_;
+      cv_.notify_one();
+      return IoError(
+          fmt::format("cannot connect to PostgreSQL at {}: {}", where_, OneLine(e.what())));
+    }
+  }
+
+  // Runs `body(txn)` in one transaction, committing only when it returns OK. Every libpqxx
+  // exception stops here and becomes an Error naming what was being done. A pooled connection
+  // the server has dropped (restart, idle timeout) is replaced and the transaction retried once:
+  // the loss was noticed before any commit, so nothing of the first attempt was written.
+  template <typename Isolation = pqxx::transaction<>, typename Body>
+  auto Run(std::string_view doing, Body&& body) -> decltype(body(std::declval<Isolation&>())) {
+    for (int attempt = 1;; ++attempt) {
+      auto lease = Acquire();
+      if (!lease.ok()) return lease.error();
+      try {
+        Isolation txn(lease->conn());
+        auto result = body(txn);
+        if (result.ok()) {
+          txn.commit();
+        } else {
+          txn.abort();
+        }
+        return result;
+      } catch (const pqxx::in_doubt_error& e) {
+        lease->MarkBroken();
+        return IoError(
+            fmt::format("PostgreSQL at {}: {}: connection lost during commit; the "
+                        "write may or may not have been saved: {}",
+                        where_, doing, OneLine(e.what())));
+      } catch (const pqxx::broken_connection& e) {
+        lease->MarkBroken();
+        if (lease->reused() && attempt == 1) continue;
+        return IoError(fmt::format("PostgreSQL at {}: connection lost while {}: {}", where_, doing,
+                                   OneLine(e.what())));
+      } catch (const pqxx::unique_violation& e) {
+        return Conflict(fmt::format("PostgreSQL at {}: {}: {}", where_, doing, OneLine(e.what())));
+      } catch (const std::exception& e) {
+        if (!lease->conn().is_open()) lease->MarkBroken();
+        return IoError(fmt::format("PostgreSQL at {}: {}: {}", where_, doing, OneLine(e.what())));
+      }
+    }
+  }
+
+ private:
+  void Release(std::unique_ptr<pqxx::connection> conn, bool broken) {
+    std::lock_guard lock(mu_);
+    if (broken || !conn->is_open()) {
+      --open_;
+    } else {
+      idle_.push_back(std::move(conn));
+    }
+    cv_.notify_one();
+  }
+
+  const std::string url_;
+  const std::string where_;
+  const int size_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  int open_ = 0;  // Idle plus leased.
+};
+
+using ReadTxn = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
+// Locks the account row for the rest of the transaction: serialises id assignment within one
+// account (max + 1 under the lock) and fails cleanly if the account was deleted meanwhile.
+Status LockAccount(pqxx::transaction_base& txn, int64_t user_id) {
+  if (txn.exec_params("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", user_id).empty()) {
+    return NotFound(fmt::format("account {} does not exist", user_id));
+  }
+  return {};
+}
+
+// A journal::Store over the rows of one account. Every statement carries `user_id = $1`.
+class PgJournal final : public journal::Store {
+ public:
+  PgJournal(std::shared_ptr<Pool> pool, int64_t user_id, const journal::Clock& clock)
+      : pool_(std::move(pool)),
+        user_(user_id),
+        clock_(clock),
+        where_(fmt::format("the journal of account {}", user_id)) {}
+
+  Result<int64_t> Add(const journal::Entry& entry) override {
+    MG_RETURN_IF_ERROR(journal::ValidateEntry(entry, clock_.Today()));
+    return pool_->Run(Doing("adding an entry"), [&](pqxx::transaction_base& txn) {
+      return Insert(txn, entry, /*keep_id=*/false);
+    });
+  }
+
+  Result<std::vector<journal::Entry>> List(const journal::DateRange& range) override {
+    return pool_->Run<ReadTxn>(Doing("reading entries"),
+                               [&](pqxx::transaction_base& txn) { return ListIn(txn, range); });
+  }
+
+  Status Delete(int64_t id) override {
+    return pool_->Run(Doing("deleting an entry"), [&](pqxx::transaction_base& txn) -> Status {
+      auto done = txn.exec_params("DELETE FROM entries WHERE user_id = $1 AND id = $2", user_, id);
+      if (done.affected_rows() == 0) {
+        return NotFound(fmt::format("entry {} is not in {}", id, where_));
+      }
+      return {};
+    });
+  }
+
+  Status SetProfile(const std::string& json) override {
+    return pool_->Run(Doing("writing the profile"), [&](pqxx::transaction_base& txn) -> Status {
+      MG_RETURN_IF_ERROR(LockAccount(txn, user_));
+      WriteProfile(txn, json);
+      return {};
+    });
+  }
+
+  Result<std::optional<std::string>> Profile() override {
+    return pool_->Run<ReadTxn>(Doing("reading the profile"),
+                               [&](pqxx::transaction_base& txn) { return ReadProfile(txn); });
+  }
+
+  Result<int64_t> AddTrial(const std::string& created, const std::string& json) override {
+    if (!journal::ParseDate(created)) {
+      return InvalidArgument(fmt::format("trial created: '{}' is not a YYYY-MM-DD date", created));
+    }
+    return pool_->Run(Doing("writing a trial"), [&](pqxx::transaction_base& txn) {
+      return InsertTrial(txn, {0, created, json}, /*keep_id=*/false);
+    });
+  }
+
+  Result<std::optional<journal::TrialRecord>> LatestTrial() override {
+    return pool_->Run<ReadTxn>(
+        Doing("reading trials"),
+        [&](pqxx::transaction_base& txn) -> Result<std::optional<journal::TrialRecord>> {
+          auto rows = txn.exec_params(
+              "SELECT id, created, json FROM trials WHERE user_id = $1 ORDER BY id DESC LIMIT 1",
+              user_);
+          if (rows.empty()) return std::optional<journal::TrialRecord>();
+          return std::optional<journal::TrialRecord>(TrialFrom(rows[0]));
+        });
+  }
+
+  Result<journal::Snapshot> Export() override {
+    // One repeatable-read transaction, so the snapshot is consistent.
+    return pool_->Run<ReadTxn>(
+        Doing("exporting"), [&](pqxx::transaction_base& txn) -> Result<journal::Snapshot> {
+          journal::Snapshot snapshot;
+          auto profile = ReadProfile(txn);
+          if (!profile.ok()) return profile.error();
+          snapshot.profile_json = *profile;
+          auto entries = ListIn(txn, {});
+          if (!entries.ok()) return entries.error();
+          snapshot.entries = std::move(*entries);
+          for (const auto& row : txn.exec_params(
+                   "SELECT id, created, json FROM trials WHERE user_id = $1 ORDER BY id", user_)) {
+            snapshot.trials.push_back(TrialFrom(row));
+          }
+          return snapshot;
+        });
+  }
+
+  Status Import(const journal::Snapshot& snapshot) override {
+    const journal::Date today = clock_.Today();
+    for (const journal::Entry& e : snapshot.entries) {
+      Status st = journal::ValidateEntry(e, today);
+      if (!st.ok()) {
+        return InvalidArgument(fmt::format("entry {}: {}", e.id, st.error().message));
+      }
+    }
+    return pool_->Run(Doing("importing"), [&](pqxx::transaction_base& txn) -> Status {
+      MG_RETURN_IF_ERROR(LockAccount(txn, user_));
+      if (snapshot.profile_json) WriteProfile(txn, *snapshot.profile_json);
+      for (const journal::Entry& e : snapshot.entries) {
+        if (e.id > 0 &&
+            !txn.exec_params("SELECT 1 FROM entries WHERE user_id = $1 AND id = $2", user_, e.id)
+                 .empty()) {
+          return AlreadyExists("entry", e.id);
+        }
+        auto id = Insert(txn, e, e.id > 0, /*locked=*/true);
+        if (!id.ok()) return id.error();
+      }
+      for (const journal::TrialRecord& t : snapshot.trials) {
+        if (t.id > 0 &&
+            !txn.exec_params("SELECT 1 FROM trials WHERE user_id = $1 AND id = $2", user_, t.id)
+                 .empty()) {
+          return AlreadyExists("trial", t.id);
+        }
+        auto id = InsertTrial(txn, t, t.id > 0, /*locked=*/true);
+        if (!id.ok()) return id.error();
+      }
+      return {};
+    });
+  }
+
+ private:
+  std::string Doing(std::string_view what) const { return fmt::format("{} in {}", what, where_); }
+
+  Error AlreadyExists(const char* what, int64_t id) const {
+    return InvalidArgument(fmt::format(
+        "{} id {} already exists in {}; import into an empty journal", what, id, where_));
+  }
+
+  Result<int64_t> Insert(pqxx::transaction_base& txn, const journal::Entry& e, bool keep_id,
+                         bool locked = false) {
+    if (!locked) MG_RETURN_IF_ERROR(LockAccount(txn, user_));
+    int64_t id = e.id;
+    if (!keep_id) {
+      id = txn.exec_params1("SELECT COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1",
+                            user_)[0]
+               .as<int64_t>();
+    }
+    txn.exec_params(
+        "INSERT INTO entries (user_id, id, date, kind, label, magnesium_mg, value, intensity, "
+        "note, irls_item_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        user_, id, journal::FormatDate(e.date), std::string(journal::EntryKindName(e.kind)),
+        e.label, NullableNumber(e.magnesium_mg).get(), NullableNumber(e.value).get(),
+        NullableNumber(e.intensity).get(), e.note, static_cast<int>(e.irls_items.size()));
+    for (size_t i = 0; i < e.irls_items.size(); ++i) {
+      txn.exec_params(
+          "INSERT INTO irls_items (user_id, entry_id, item, score) VALUES ($1, $2, $3, $4)", user_,
+          id, static_cast<int>(i + 1), e.irls_items[i]);
+    }
+    return id;
+  }
+
+  Result<int64_t> InsertTrial(pqxx::transaction_base& txn, const journal::TrialRecord& t,
+                              bool keep_id, bool locked = false) {
+    if (!locked) MG_RETURN_IF_ERROR(LockAccount(txn, user_));
+    int64_t id = t.id;
+    if (!keep_id) {
+      id = txn.exec_params1("SELECT COALESCE(MAX(id), 0) + 1 FROM trials WHERE user_id = $1",
+                            user_)[0]
+               .as<int64_t>();
+    }
+    txn.exec_params("INSERT INTO trials (user_id, id, created, json) VALUES ($1, $2, $3, $4)",
+                    user_, id, t.created, t.json);
+    return id;
+  }
+
+  void WriteProfile(pqxx::transaction_base& txn, const std::string& json) {
+    txn.exec_params(
+        "INSERT INTO profile (user_id, json) VALUES ($1, $2) "
+        "ON CONFLICT (user_id) DO UPDATE SET json = EXCLUDED.json",
+        user_, json);
+  }
+
+  Result<std::optional<std::string>> ReadProfile(pqxx::transaction_base& txn) {
+    auto rows = txn.exec_params("SELECT json FROM profile WHERE user_id = $1", user_);
+    if (rows.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(rows[0][0].as<std::string>());
+  }
+
+  Result<std::vector<journal::Entry>> ListIn(pqxx::transaction_base& txn,
+                                             const journal::DateRange& range) {
+    const std::string from =
+        range.from ? journal::FormatDate(*range.from) : std::string("0000-00-00");
+    const std::string to = range.to ? journal::FormatDate(*range.to) : std::string("9999-99-99");
+    std::vector<journal::Entry> entries;
+    std::vector<int64_t> item_counts;
+    for (const auto& row : txn.exec_params(
+             "SELECT id, date, kind, label, magnesium_mg, value, intensity, note, "
+             "irls_item_count FROM entries WHERE user_id = $1 AND date >= $2 AND date <= $3 "
+             "ORDER BY date, id",
+             user_, from, to)) {
+      journal::Entry e;
+      e.id = row[0].as<int64_t>();
+      auto date = journal::ParseDate(row[1].as<std::string>());
+      auto kind = journal::ParseEntryKind(row[2].as<std::string>());
+      if (!date || !kind) {
+        return DataError(fmt::format("{}: entry {} is malformed (date '{}', kind '{}')", where_,
+                                     e.id, row[1].as<std::string>(), row[2].as<std::string>()));
+      }
+      e.date = *date;
+      e.kind = *kind;
+      e.label = row[3].as<std::string>();
+      e.magnesium_mg = ReadNumber(row[4]);
+      e.value = ReadNumber(row[5]);
+      e.intensity = ReadNumber(row[6]);
+      e.note = row[7].as<std::string>();
+      item_counts.push_back(row[8].as<int64_t>());
+      entries.push_back(std::move(e));
+    }
+    // The item scores of every entry in range, in one query (same snapshot as the entries).
+    size_t next = 0;
+    for (const auto& row : txn.exec_params(
+             "SELECT i.entry_id, i.score FROM irls_items i JOIN entries e "
+             "ON e.user_id = i.user_id AND e.id = i.entry_id "
+             "WHERE i.user_id = $1 AND e.user_id = $1 AND e.date >= $2 AND e.date <= $3 "
+             "ORDER BY e.date, e.id, i.item",
+             user_, from, to)) {
+      const int64_t entry_id = row[0].as<int64_t>();
+      while (next < entries.size() && entries[next].id != entry_id) ++next;
+      if (next == entries.size()) break;
+      entries[next].irls_items.push_back(row[1].as<int>());
+    }
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (static_cast<int64_t>(entries[i].irls_items.size()) != item_counts[i] ||
+          (item_counts[i] != 0 && item_counts[i] != journal::kIrlsItemCount)) {
+        return DataError(fmt::format("{}: entry {} has {} IRLS item scores, expected {}", where_,
+                                     entries[i].id, entries[i].irls_items.size(), item_counts[i]));
+      }
+    }
+    return entries;
+  }
+
+  static journal::TrialRecord TrialFrom(const pqxx::row& row) {
+    return {row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()};
+  }
+
+  std::shared_ptr<Pool> pool_;
+  const int64_t user_;
+  const journal::Clock& clock_;
+  const std::string where_;
+};
+
+accounts::Account AccountFrom(const pqxx::row& row) {
+  return {row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+          row[3].as<int64_t>()};
+}
+
+class PgDatabase final : public accounts::Database {
+ public:
+  explicit PgDatabase(std::shared_ptr<Pool> pool) : pool_(std::move(pool)) {}
+
+  Status Migrate() {
+    return pool_->Run("migrating the schema", [&](pqxx::transaction_base& txn) -> Status {
+      // Transaction-scoped: released by the commit, or by the rollback if anything fails.
+      txn.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
+      txn.exec0(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+      const int64_t current =
+          txn.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int64_t>();
+      const auto& migrations = Migrations();
+      if (current > static_cast<int64_t>(migrations.size())) {
+        return DataError(fmt::format(
+            "PostgreSQL at {}: schema version {} is newer than this mgadvisor understands ({}); "
+            "upgrade mgadvisor",
+            pool_->where(), current, migrations.size()));
+      }
+      for (size_t v = static_cast<size_t>(current) + 1; v <= migrations.size(); ++v) {
+        txn.exec0(migrations[v - 1]);
+        txn.exec_params("INSERT INTO schema_migrations (version) VALUES ($1)", static_cast<int>(v));
+      }
+      return {};
+    });
+  }
+
+  Result<int64_t> CreateAccount(const std::string& username, const std::string& password_hash,
+                                int64_t now_unix) override {
+    auto id =
+        pool_->Run("creating an account", [&](pqxx::transaction_base& txn) -> Result<int64_t> {
+          return txn
+              .exec_params1(
+                  "INSERT INTO accounts (username, password_hash, created) VALUES ($1, $2, $3) "
+                  "RETURNING id",
+                  username, password_hash, now_unix)[0]
+              .as<int64_t>();
+        });
+    if (!id.ok() && id.error().code == ErrorCode::kConflict) {
+      return Conflict(fmt::format("username '{}' is already taken", username));
+    }
+    return id;
+  }
+
+  Result<std::optional<accounts::Account>> FindAccount(const std::string& username) override {
+    return pool_->Run<ReadTxn>(
+        "finding an account",
+        [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Account>> {
+          auto rows = txn.exec_params(
+              "SELECT id, username, password_hash, created FROM accounts WHERE username = $1",
+              username);
+          if (rows.empty()) return std::optional<accounts::Account>();
+          return std::optional<accounts::Account>(AccountFrom(rows[0]));
+        });
+  }
+
+  Result<std::optional<accounts::Account>> AccountById(int64_t user_id) override {
+    return pool_->Run<ReadTxn>(
+        fmt::format("reading account {}", user_id),
+        [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Account>> {
+          auto rows = txn.exec_params(
+              "SELECT id, username, password_hash, created FROM accounts WHERE id = $1", user_id);
+          if (rows.empty()) return std::optional<accounts::Account>();
+          return std::optional<accounts::Account>(AccountFrom(rows[0]));
+        });
+  }
+
+  Status DeleteAccount(int64_t user_id) override {
+    return pool_->Run(
+        fmt::format("deleting account {}", user_id), [&](pqxx::transaction_base& txn) -> Status {
+          auto rows =
+              txn.exec_params("SELECT username FROM accounts WHERE id = $1 FOR UPDATE", user_id);
+          if (rows.empty()) return NotFound(fmt::format("account {} does not exist", user_id));
+          const std::string username = rows[0][0].as<std::string>();
+          // Explicit rather than trusting the cascades alone, so the order never matters.
+          txn.exec_params("DELETE FROM irls_items WHERE user_id = $1", user_id);
+          txn.exec_params("DELETE FROM entries WHERE user_id = $1", user_id);
+          txn.exec_params("DELETE FROM profile WHERE user_id = $1", user_id);
+          txn.exec_params("DELETE FROM trials WHERE user_id = $1", user_id);
+          txn.exec_params("DELETE FROM sessions WHERE user_id = $1", user_id);
+          // Failures are keyed by name (there may be no account behind a guessed name).
+          txn.exec_params("DELETE FROM login_failures WHERE key = $1", "user:" + username);
+          txn.exec_params("DELETE FROM accounts WHERE id = $1", user_id);
+          return {};
+        });
+  }
+
+  Status AddSession(const accounts::Session& session) override {
+    return pool_->Run(fmt::format("adding a session for account {}", session.user_id),
+                      [&](pqxx::transaction_base& txn) -> Status {
+                        MG_RETURN_IF_ERROR(LockAccount(txn, session.user_id));
+                        txn.exec_params(
+                            "INSERT INTO sessions (token_hash, user_id, csrf_token, expires) "
+                            "VALUES ($1, $2, $3, $4)",
+                            session.token_hash, session.user_id, session.csrf_token,
+                            session.expires_unix);
+                        return {};
+                      });
+  }
+
+  Result<std::optional<accounts::Session>> FindSession(const std::string& token_hash,
+                                                       int64_t now_unix) override {
+    // Looked up by the token's hash (the only key a request has); the row names its account.
+    return pool_->Run<ReadTxn>(
+        "finding a session",
+        [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Session>> {
+          auto rows = txn.exec_params(
+              "SELECT token_hash, user_id, csrf_token, expires FROM sessions "
+              "WHERE token_hash = $1 AND expires > $2",
+              token_hash, now_unix);
+          if (rows.empty()) return std::optional<accounts::Session>();
+          return std::optional<accounts::Session>(
+              accounts::Session{rows[0][0].as<std::string>(), rows[0][1].as<int64_t>(),
+                                rows[0][2].as<std::string>(), rows[0][3].as<int64_t>()});
+        });
+  }
+
+  Status DeleteSession(const std::string& token_hash) override {
+    return pool_->Run("deleting a session", [&](pqxx::transaction_base& txn) -> Status {
+      txn.exec_params("DELETE FROM sessions WHERE token_hash = $1", token_hash);
+      return {};
+    });
+  }
+
+  Result<int> RecordLoginFailure(const std::string& key, int64_t now_unix,
+                                 int64_t since_unix) override {
+    return pool_->Run("recording a login failure", [&](pqxx::transaction_base& txn) -> Result<int> {
+      txn.exec_params("INSERT INTO login_failures (key, at) VALUES ($1, $2)", key, now_unix);
+      // Records older than the window no longer count: prune them.
+      txn.exec_params("DELETE FROM login_failures WHERE key = $1 AND at < $2", key, since_unix);
+      return CountFailures(txn, key, since_unix);
+    });
+  }
+
+  Result<int> LoginFailures(const std::string& key, int64_t since_unix) override {
+    return pool_->Run<ReadTxn>("counting login failures", [&](pqxx::transaction_base& txn) {
+      return CountFailures(txn, key, since_unix);
+    });
+  }
+
+  Status ClearLoginFailures(const std::string& key) override {
+    return pool_->Run("clearing login failures", [&](pqxx::transaction_base& txn) -> Status {
+      txn.exec_params("DELETE FROM login_failures WHERE key = $1", key);
+      return {};
+    });
+  }
+
+  Result<std::unique_ptr<journal::Store>> OpenJournal(int64_t user_id,
+                                                      const journal::Clock& clock) override {
+    auto account = AccountById(user_id);
+    if (!account.ok()) return account.error();
+    if (!account->has_value()) return NotFound(fmt::format("account {} does not exist", user_id));
+    return std::unique_ptr<journal::Store>(std::make_unique<PgJournal>(pool_, user_id, clock));
+  }
+
+ private:
+  static Result<int> CountFailures(pqxx::transaction_base& txn, const std::string& key,
+                                   int64_t since_unix) {
+    return txn
+        .exec_params1("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2", key,
+                      since_unix)[0]
+        .as<int>();
+  }
+
+  std::shared_ptr<Pool> pool_;
+};
+
+}  // namespace
+
+int PgSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+std::string RedactUrl(const std::string& url) {
+  std::string out = url;
+  // URI form: scheme://user:password@host... -> scheme://user:***@host...
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const size_t start = scheme + 3;
+    const size_t end = out.find_first_of("/?", start);
+    const size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
+    if (at != std::string::npos && at >= start) {
+      const size_t colon = out.find(':', start);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // Query parameter or keyword form: password=secret -> password=***
+  for (size_t pos = out.find("password="); pos != std::string::npos;
+       pos = out.find("password=", pos + 1)) {
+    const size_t value = pos + 9;
+    const size_t end = out.find_first_of("& ", value);
+    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+  }
+  return out;
+}
+
+Result<std::shared_ptr<accounts::Database>> OpenPostgres(const std::string& url,
+                                                         const PgOptions& options) {
+  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+    return InvalidArgument(fmt::format(
+        "database URL '{}': expected postgresql://user@host:port/dbname", RedactUrl(url)));
+  }
+  if (options.pool_size < 1) {
+    return InvalidArgument(
+        fmt::format("pool size: {} is not a positive number of connections", options.pool_size));
+  }
+  try {
+    auto db = std::make_shared<PgDatabase>(std::make_shared<Pool>(url, options.pool_size));
+    MG_RETURN_IF_ERROR(db->Migrate());
+    return std::shared_ptr<accounts::Database>(std::move(db));
+  } catch (const std::exception& e) {
+    return IoError(fmt::format("opening PostgreSQL at {}: {}", RedactUrl(url), OneLine(e.what())));
+  }
+}
+
+}  // namespace mg::pgstore

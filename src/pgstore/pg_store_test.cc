@@ -1,0 +1,269 @@
+// The PostgreSQL backend on a real server (MGADVISOR_TEST_PG_URL; see pg_test_support.h): the
+// journal Store contract with one fresh account per journal, the accounts::Database contract,
+// and what only PostgreSQL has (migrations under a lock, the connection pool, URLs).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <pqxx/pqxx>
+#include <thread>
+#include <vector>
+
+#include "accounts/database_contract_test.h"
+#include "journal/store_contract_test.h"
+#include "journal/test_entries.h"
+#include "pgstore/pg_database.h"
+#include "pgstore/pg_test_support.h"
+
+namespace mg::pgstore {
+namespace {
+
+void RequirePostgres() { MG_REQUIRE_POSTGRES(); }
+
+// True when the current test may go on (PostgreSQL is there and nothing failed setting it up).
+bool PostgresReady() {
+  RequirePostgres();
+  return !testing::Test::IsSkipped() && !testing::Test::HasFatalFailure();
+}
+
+// One fresh database per test, shared by the factories below; dropped by the environment.
+struct Backend {
+  TestDatabase database;
+  std::shared_ptr<accounts::Database> db;
+  std::map<std::string, int64_t> accounts;  // Store key -> account.
+};
+std::unique_ptr<Backend>& CurrentBackend() {
+  static std::unique_ptr<Backend> backend;
+  return backend;
+}
+
+class DropDatabases : public testing::Environment {
+ public:
+  void TearDown() override { CurrentBackend().reset(); }
+};
+[[maybe_unused]] testing::Environment* const kDropDatabases =
+    testing::AddGlobalTestEnvironment(new DropDatabases);
+
+Result<std::shared_ptr<accounts::Database>> FreshBackend() {
+  CurrentBackend().reset();
+  if (!PostgresReady()) return IoError("PostgreSQL is not available");
+  auto backend = std::make_unique<Backend>();
+  if (!backend->database.ok()) return IoError("could not create a test database");
+  auto db = OpenPostgres(backend->database.url());
+  if (!db.ok()) return db.error();
+  backend->db = *db;
+  CurrentBackend() = std::move(backend);
+  return *db;
+}
+
+journal::StoreFactory PostgresStoreFactory() {
+  return {"Postgres",
+          [](const std::string& key,
+             const journal::Clock& clock) -> Result<std::unique_ptr<journal::Store>> {
+            Backend* backend = CurrentBackend().get();
+            if (backend == nullptr) return IoError("no PostgreSQL test database");
+            auto [it, fresh] = backend->accounts.emplace(key, 0);
+            if (fresh) {
+              auto id = backend->db->CreateAccount("store-" + key, "h", 1);
+              if (!id.ok()) return id.error();
+              it->second = *id;
+            }
+            return backend->db->OpenJournal(it->second, clock);
+          },
+          [] {
+            auto db = FreshBackend();
+            if (!db.ok() && !testing::Test::IsSkipped()) FAIL() << db.error().message;
+          }};
+}
+
+accounts::DatabaseFactory PostgresDatabaseFactory() {
+  return {"Postgres", [] { return FreshBackend(); }};
+}
+
+}  // namespace
+}  // namespace mg::pgstore
+
+namespace mg::journal {
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest,
+                         testing::Values(pgstore::PostgresStoreFactory()), StoreFactoryName);
+}  // namespace mg::journal
+
+namespace mg::accounts {
+INSTANTIATE_TEST_SUITE_P(Postgres, DatabaseContractTest,
+                         testing::Values(pgstore::PostgresDatabaseFactory()), DatabaseFactoryName);
+}  // namespace mg::accounts
+
+namespace mg::pgstore {
+namespace {
+
+using journal::Day;
+using journal::EntryKind;
+using journal::MakeEntry;
+
+class PgDatabaseTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    RequirePostgres();
+    if (IsSkipped() || HasFatalFailure()) return;
+    database_ = std::make_unique<TestDatabase>();
+    ASSERT_TRUE(database_->ok());
+  }
+
+  // Runs one SQL statement on the test database, outside the code under test.
+  pqxx::result Sql(const std::string& sql) {
+    pqxx::connection conn(database_->url());
+    pqxx::nontransaction txn(conn);
+    return txn.exec(sql);
+  }
+  int64_t AppliedVersions() {
+    return Sql("SELECT COUNT(*) FROM schema_migrations")[0][0].as<int64_t>();
+  }
+
+  std::unique_ptr<TestDatabase> database_;
+  journal::FixedClock clock_{Day(2026, 11, 23)};
+};
+
+TEST_F(PgDatabaseTest, OpeningTwiceMigratesOnce) {
+  auto first = OpenPostgres(database_->url());
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto id = (*first)->CreateAccount("anna", "h", 1);
+  ASSERT_TRUE(id.ok());
+  auto second = OpenPostgres(database_->url());
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(AppliedVersions(), PgSchemaVersion());
+  auto found = (*second)->FindAccount("anna");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id, *id);
+}
+
+TEST_F(PgDatabaseTest, ServersStartingTogetherDoNotRace) {
+  constexpr int kServers = 4;
+  std::vector<std::string> errors(kServers);
+  {
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < kServers; ++i) {
+      threads.emplace_back([&, i] {
+        auto db = OpenPostgres(database_->url());
+        if (!db.ok()) errors[i] = db.error().message;
+      });
+    }
+  }
+  for (int i = 0; i < kServers; ++i) EXPECT_EQ(errors[i], "") << "server " << i;
+  EXPECT_EQ(AppliedVersions(), PgSchemaVersion());
+}
+
+TEST_F(PgDatabaseTest, NewerSchemaIsRefused) {
+  ASSERT_TRUE(OpenPostgres(database_->url()).ok());
+  Sql(fmt::format("INSERT INTO schema_migrations (version) VALUES ({})", PgSchemaVersion() + 1));
+  auto db = OpenPostgres(database_->url());
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().code, ErrorCode::kDataError);
+  EXPECT_NE(db.error().message.find("newer than this mgadvisor"), std::string::npos)
+      << db.error().message;
+}
+
+TEST_F(PgDatabaseTest, SchemaRefusesMalformedRowsLikeSqlite) {
+  auto db = OpenPostgres(database_->url());
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->CreateAccount("anna", "h", 1).ok());
+  const char* bad_rows[] = {
+      "INSERT INTO entries (user_id, id, date, kind) VALUES (1, 1, '2026-1-1', 'pain')",
+      "INSERT INTO entries (user_id, id, date, kind) VALUES (1, 1, '2026-11-01', 'mood')",
+      "INSERT INTO entries (user_id, id, date, kind, irls_item_count) "
+      "VALUES (1, 1, '2026-11-01', 'irls', 3)",
+      "INSERT INTO entries (user_id, id, date, kind) VALUES (2, 1, '2026-11-01', 'pain')",
+  };
+  for (const char* sql : bad_rows) EXPECT_ANY_THROW(Sql(sql)) << sql;
+  Sql("INSERT INTO entries (user_id, id, date, kind) VALUES (1, 1, '2026-11-01', 'irls')");
+  EXPECT_ANY_THROW(
+      Sql("INSERT INTO irls_items (user_id, entry_id, item, score) VALUES (1, 1, 1, 5)"));
+  EXPECT_ANY_THROW(
+      Sql("INSERT INTO irls_items (user_id, entry_id, item, score) VALUES (1, 1, 11, 0)"));
+}
+
+TEST_F(PgDatabaseTest, OneConnectionServesManyThreads) {
+  auto db = OpenPostgres(database_->url(), {.pool_size = 1});
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto id = (*db)->CreateAccount("anna", "h", 1);
+  ASSERT_TRUE(id.ok());
+  constexpr int kThreads = 4, kEach = 10;
+  std::vector<int> failures(kThreads);
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        auto store = (*db)->OpenJournal(*id, clock_);
+        if (!store.ok()) {
+          failures[t] = kEach;
+          return;
+        }
+        for (int i = 0; i < kEach; ++i) {
+          if (!(*store)->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 1})).ok()) {
+            ++failures[t];
+          }
+        }
+      });
+    }
+  }
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+  auto store = (*db)->OpenJournal(*id, clock_);
+  ASSERT_TRUE(store.ok());
+  auto listed = (*store)->List({});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), static_cast<size_t>(kThreads * kEach));
+}
+
+TEST_F(PgDatabaseTest, ADroppedConnectionIsReplaced) {
+  auto db = OpenPostgres(database_->url(), {.pool_size = 2});
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  ASSERT_TRUE((*db)->CreateAccount("anna", "h", 1).ok());
+  // What a server restart or an idle timeout does to the pooled connections.
+  auto killed =
+      Sql(fmt::format("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = '{}' AND pid <> pg_backend_pid()",
+                      database_->name()));
+  ASSERT_GE(killed.size(), 1u);
+  auto found = (*db)->FindAccount("anna");
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_TRUE(found->has_value());
+}
+
+TEST(PgUrlTest, UnreachableServerIsAnIoErrorNamingHostButNotPassword) {
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  auto db = OpenPostgres("postgresql://anna:s3cret-pw@127.0.0.1:1/mg");
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().code, ErrorCode::kIoError);
+  EXPECT_NE(db.error().message.find("127.0.0.1"), std::string::npos) << db.error().message;
+  EXPECT_NE(db.error().message.find("1"), std::string::npos) << db.error().message;
+  EXPECT_EQ(db.error().message.find("s3cret-pw"), std::string::npos) << db.error().message;
+}
+
+TEST(PgUrlTest, OtherSchemesAreRefused) {
+  auto db = OpenPostgres("mysql://anna:pw@127.0.0.1/mg");
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(db.error().message.find(":pw@"), std::string::npos) << db.error().message;
+  auto pool = OpenPostgres("postgresql://127.0.0.1/mg", {.pool_size = 0});
+  ASSERT_FALSE(pool.ok());
+  EXPECT_EQ(pool.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(PgUrlTest, RedactUrlHidesPasswordsOnly) {
+  EXPECT_EQ(RedactUrl("postgresql://anna:pw@db.example:5432/mg"),
+            "postgresql://anna:***@db.example:5432/mg");
+  EXPECT_EQ(RedactUrl("postgres://anna@db:5432/mg"), "postgres://anna@db:5432/mg");
+  EXPECT_EQ(RedactUrl("postgresql://db/mg?user=anna&password=pw&sslmode=require"),
+            "postgresql://db/mg?user=anna&password=***&sslmode=require");
+  EXPECT_EQ(RedactUrl("postgresql://an:p@ss@db/mg"), "postgresql://an:***@db/mg");
+}
+
+TEST(PgTestSupportTest, WithDatabaseReplacesOnlyTheName) {
+  EXPECT_EQ(WithDatabase("postgresql://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgresql://postgres@127.0.0.1:5432/t1");
+  EXPECT_EQ(WithDatabase("postgresql://127.0.0.1:5432", "t1"), "postgresql://127.0.0.1:5432/t1");
+  EXPECT_EQ(WithDatabase("postgresql://h/db?sslmode=disable", "t1"),
+            "postgresql://h/t1?sslmode=disable");
+}
+
+}  // namespace
+}  // namespace mg::pgstore
