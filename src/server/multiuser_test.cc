@@ -1,0 +1,493 @@
+// Multi-user mode end to end: the real server over loopback on a real PostgreSQL database (a
+// fresh one per test, from MGADVISOR_TEST_PG_URL; see scripts/pg-test-server.sh). Accounts,
+// sessions, CSRF, rate limiting, account deletion, and the isolation matrix: whatever user B does
+// on every journal and account route, B's responses are the same whether or not user A has data,
+// and A's data is the same afterwards.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "pgstore/pg_database.h"
+#include "pgstore/pg_test_support.h"
+#include "server/server.h"
+
+namespace mg::server {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr char kToday[] = "2026-11-23";
+
+// One running server on one database.
+class RunningServer {
+ public:
+  static std::unique_ptr<RunningServer> Start(std::shared_ptr<accounts::Database> database,
+                                              bool secure_cookies = false) {
+    auto out = std::unique_ptr<RunningServer>(new RunningServer);
+    ServerOptions options;
+    options.port = 0;
+    options.database = std::move(database);
+    options.secure_cookies = secure_cookies;
+    options.today = journal::ParseDate(kToday);
+    auto server = Server::Create(options);
+    EXPECT_TRUE(server.ok()) << server.error().message;
+    if (!server.ok()) return nullptr;
+    out->server_ = std::move(*server);
+    auto port = out->server_->Bind();
+    EXPECT_TRUE(port.ok()) << port.error().message;
+    if (!port.ok()) return nullptr;
+    out->port_ = *port;
+    out->thread_ = std::thread([s = out->server_.get()] { (void)s->Listen(); });
+    httplib::Client client("127.0.0.1", out->port_);
+    for (int i = 0; i < 500; ++i) {
+      if (auto res = client.Get("/api/health"); res && res->status == 200) return out;
+      std::this_thread::sleep_for(10ms);
+    }
+    ADD_FAILURE() << "server did not start";
+    return nullptr;
+  }
+  ~RunningServer() {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  RunningServer() = default;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+// A browser-like client: keeps its session cookie and CSRF token.
+class Browser {
+ public:
+  explicit Browser(int port) : client_("127.0.0.1", port) {
+    client_.set_read_timeout(60, 0);  // Argon2id under sanitizers is slow.
+  }
+
+  httplib::Result Send(const std::string& method, const std::string& path,
+                       const std::string& body = "", bool with_csrf = true,
+                       httplib::Headers extra = {}) {
+    httplib::Headers headers = std::move(extra);
+    if (!cookie_.empty()) headers.emplace("Cookie", "mg_session=" + cookie_);
+    if (with_csrf && !csrf_.empty()) headers.emplace("X-CSRF-Token", csrf_);
+    httplib::Result res = method == "GET"    ? client_.Get(path, headers)
+                          : method == "POST" ? client_.Post(path, headers, body, "application/json")
+                          : method == "PUT"
+                              ? client_.Put(path, headers, body, "application/json")
+                              : client_.Delete(path, headers, body, "application/json");
+    if (res) Remember(*res);
+    return res;
+  }
+
+  // Signs up (or in) and keeps the cookie and token. Returns the status.
+  int SignUp(const std::string& user, const std::string& password) {
+    return Auth("/api/account", user, password);
+  }
+  int SignIn(const std::string& user, const std::string& password) {
+    return Auth("/api/session", user, password);
+  }
+
+  const std::string& cookie() const { return cookie_; }
+  void set_cookie(std::string cookie) { cookie_ = std::move(cookie); }
+  const std::string& csrf() const { return csrf_; }
+  void set_csrf(std::string csrf) { csrf_ = std::move(csrf); }
+
+ private:
+  int Auth(const std::string& path, const std::string& user, const std::string& password) {
+    auto res = Send("POST", path, json{{"username", user}, {"password", password}}.dump());
+    if (!res) return 0;
+    if (res->status == 200 || res->status == 201) {
+      csrf_ = json::parse(res->body)["csrf_token"].get<std::string>();
+    }
+    return res->status;
+  }
+
+  void Remember(const httplib::Response& res) {
+    for (auto [it, end] = res.headers.equal_range("Set-Cookie"); it != end; ++it) {
+      const std::string& value = it->second;
+      const std::string prefix = "mg_session=";
+      if (value.rfind(prefix, 0) != 0) continue;
+      cookie_ = value.substr(prefix.size(), value.find(';') - prefix.size());
+    }
+  }
+
+  httplib::Client client_;
+  std::string cookie_;
+  std::string csrf_;
+};
+
+class MultiUserTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MG_REQUIRE_POSTGRES();
+    test_db_ = std::make_unique<pgstore::TestDatabase>();
+    ASSERT_TRUE(test_db_->ok());
+    auto database = pgstore::OpenPostgres(test_db_->url());
+    ASSERT_TRUE(database.ok()) << database.error().message;
+    database_ = std::move(*database);
+    server_ = RunningServer::Start(database_);
+    ASSERT_NE(server_, nullptr);
+  }
+
+  Browser NewBrowser() { return Browser(server_->port()); }
+
+  static json Body(const httplib::Result& res) {
+    if (!res) return "no response";
+    json out = json::parse(res->body, nullptr, false);
+    return out.is_discarded() ? json(res->body) : out;
+  }
+
+  std::unique_ptr<pgstore::TestDatabase> test_db_;
+  std::shared_ptr<accounts::Database> database_;
+  std::unique_ptr<RunningServer> server_;
+};
+
+const char kProfile[] = R"({"age": 67, "sex": "female", "complaints": ["night leg cramps"]})";
+
+// Every journal route, and every account route, as user B would call them, including attempts
+// on ids that belong to A. `route` is the route template the call exercises, for the coverage
+// check.
+struct Call {
+  std::string method;
+  std::string path;
+  std::string body;
+  std::string route;
+};
+
+std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_username,
+                           const std::string& b_password) {
+  std::vector<Call> calls = {
+      {"GET", "/api/session", "", "/api/session"},
+      {"GET", "/api/profile", "", "/api/profile"},
+      {"GET", "/api/journal/entries", "", "/api/journal/entries"},
+      {"GET", "/api/journal/entries?from=2026-01-01&to=2026-12-31&kind=pain", "",
+       "/api/journal/entries"},
+      {"GET", "/api/intake?from=2026-11-01&to=2026-11-23", "", "/api/intake"},
+      {"GET", "/api/journal/export", "", "/api/journal/export"},
+      {"GET", "/api/trials/current", "", "/api/trials/current"},
+      {"GET", "/api/trials/current/report", "", "/api/trials/current/report"},
+  };
+  // A's entries have ids 1..6; B tries each before it has any of its own.
+  for (int id = 1; id <= 7; ++id) {
+    calls.push_back(
+        {"DELETE", "/api/journal/entries/" + std::to_string(id), "", "/api/journal/entries/{id}"});
+  }
+  const std::vector<Call> writes = {
+      {"PUT", "/api/profile", kProfile, "/api/profile"},
+      {"POST", "/api/journal/entries", R"({"date": "2026-11-20", "kind": "pain", "value": 4})",
+       "/api/journal/entries"},
+      {"POST", "/api/journal/foods", R"({"food": "sr28:12014", "grams": 30, "date": "2026-11-21"})",
+       "/api/journal/foods"},
+      {"POST", "/api/trials", R"({"outcome": "cramps", "start": "2026-11-23", "seed": 7})",
+       "/api/trials"},
+      {"GET", "/api/profile", "", "/api/profile"},
+      {"GET", "/api/journal/entries", "", "/api/journal/entries"},
+      {"GET", "/api/intake?from=2026-11-01&to=2026-11-23", "", "/api/intake"},
+      {"GET", "/api/journal/export", "", "/api/journal/export"},
+      {"GET", "/api/trials/current", "", "/api/trials/current"},
+      {"GET", "/api/trials/current/report", "", "/api/trials/current/report"},
+      {"DELETE", "/api/journal/entries/2", "", "/api/journal/entries/{id}"},
+      {"DELETE", "/api/journal/entries/3", "", "/api/journal/entries/{id}"},
+      // A's name: taken, and B's password is not A's.
+      {"POST", "/api/account", json{{"username", a_username}, {"password", b_password}}.dump(),
+       "/api/account"},
+      {"POST", "/api/session", json{{"username", a_username}, {"password", b_password}}.dump(),
+       "/api/session"},
+      {"POST", "/api/session", json{{"username", b_username}, {"password", b_password}}.dump(),
+       "/api/session"},
+      {"DELETE", "/api/session", "", "/api/session"},
+  };
+  calls.insert(calls.end(), writes.begin(), writes.end());
+  return calls;
+}
+
+// What B may legitimately see differ between two runs: its own name and secrets.
+json Normalise(json body, const std::string& b_username) {
+  if (body.is_object()) {
+    body.erase("csrf_token");
+    if (body.contains("user") && body["user"].is_object() &&
+        body["user"].value("username", "") == b_username) {
+      body["user"]["username"] = "<B>";
+    }
+    if (body.contains("error") && body["error"].is_object()) {
+      std::string message = body["error"].value("message", "");
+      for (size_t at; (at = message.find(b_username)) != std::string::npos;) {
+        message.replace(at, b_username.size(), "<B>");
+      }
+      body["error"]["message"] = message;
+    }
+  }
+  return body;
+}
+
+// Runs B's suite as a brand-new account and returns status + normalised body of every call.
+std::vector<std::pair<int, json>> RunSuite(MultiUserTest* test, Browser browser,
+                                           const std::string& a_username,
+                                           const std::string& b_username) {
+  (void)test;
+  const std::string password = "b's own pass phrase";
+  EXPECT_EQ(browser.SignUp(b_username, password), 201);
+  std::vector<std::pair<int, json>> out;
+  for (const Call& call : SuiteOfB(a_username, b_username, password)) {
+    auto res = browser.Send(call.method, call.path, call.body);
+    json body;
+    if (res) {
+      body = json::parse(res->body, nullptr, false);
+      if (body.is_discarded()) body = res->body;
+    }
+    out.emplace_back(res ? res->status : 0, Normalise(body, b_username));
+  }
+  return out;
+}
+
+// A fills its journal: profile, six entries with distinctive text, a trial.
+void PopulateA(Browser& a) {
+  ASSERT_EQ(a.Send("PUT", "/api/profile",
+                   R"({"age": 44, "sex": "male", "complaints": ["restless legs"]})")
+                ->status,
+            200);
+  for (int i = 0; i < 5; ++i) {
+    auto res = a.Send("POST", "/api/journal/entries",
+                      json{{"date", "2026-11-2" + std::to_string(i)},
+                           {"kind", "note"},
+                           {"note", "SECRET-OF-A-" + std::to_string(i)}}
+                          .dump());
+    ASSERT_EQ(res->status, 201) << res->body;
+  }
+  auto food = a.Send("POST", "/api/journal/foods", R"({"food": "sr28:12014", "grams": 90})");
+  ASSERT_EQ(food->status, 201) << food->body;
+  auto trial = a.Send("POST", "/api/trials", R"({"outcome": "irls", "seed": 99})");
+  ASSERT_EQ(trial->status, 201) << trial->body;
+}
+
+TEST_F(MultiUserTest, JournalRoutesNeedASessionAndStateChangesNeedTheCsrfToken) {
+  Browser anonymous = NewBrowser();
+  Browser a = NewBrowser();
+  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  Browser b = NewBrowser();
+  ASSERT_EQ(b.SignUp("bert", "bert's pass phrase"), 201);
+  int checked = 0;
+  for (const RouteInfo& route : Routes()) {
+    if (route.access != Access::kJournal) continue;
+    std::string path = route.path;
+    if (const size_t brace = path.find('{'); brace != std::string::npos) {
+      path = path.substr(0, brace) + "1";
+    }
+    SCOPED_TRACE(route.method + " " + route.path);
+    auto res = anonymous.Send(route.method, path, "{}");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401) << res->body;
+    EXPECT_EQ(Body(res)["error"]["code"], "unauthenticated");
+
+    Browser forged = NewBrowser();
+    forged.set_cookie("not-a-real-session-token");
+    EXPECT_EQ(forged.Send(route.method, path, "{}")->status, 401);
+
+    if (route.method != "GET") {
+      // A's cookie without a token, and with B's token: refused before anything happens.
+      auto no_token = a.Send(route.method, path, "{}", /*with_csrf=*/false);
+      EXPECT_EQ(no_token->status, 403) << no_token->body;
+      EXPECT_EQ(Body(no_token)["error"]["code"], "forbidden");
+      Browser mixed = NewBrowser();
+      mixed.set_cookie(a.cookie());
+      mixed.set_csrf(b.csrf());
+      EXPECT_EQ(mixed.Send(route.method, path, "{}")->status, 403);
+      // A page on another site sending A's cookie with a guessed token is refused by Origin too.
+      auto cross = a.Send(route.method, path, "{}", true, {{"Origin", "http://evil.example"}});
+      EXPECT_EQ(cross->status, 403) << cross->body;
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 11);
+  // Nothing of the above changed A's journal.
+  auto exported = a.Send("GET", "/api/journal/export");
+  ASSERT_EQ(exported->status, 200);
+  EXPECT_TRUE(Body(exported)["entries"].empty()) << exported->body;
+}
+
+TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
+  Browser a = NewBrowser();
+  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+
+  // World 0: A exists with an empty journal. B1 runs the suite.
+  const auto before = RunSuite(this, NewBrowser(), "anna", "bert1");
+
+  // World 1: A has a profile, entries (ids 1-6) and a trial. B2 runs the same suite.
+  PopulateA(a);
+  if (HasFatalFailure()) return;
+  const auto a_before = Body(a.Send("GET", "/api/journal/export"));
+  ASSERT_EQ(a_before["entries"].size(), 6u) << a_before.dump();
+  const auto after = RunSuite(this, NewBrowser(), "anna", "bert2");
+
+  const auto calls = SuiteOfB("anna", "b", "p");
+  ASSERT_EQ(before.size(), after.size());
+  for (size_t i = 0; i < calls.size(); ++i) {
+    SCOPED_TRACE(calls[i].method + " " + calls[i].path);
+    EXPECT_EQ(before[i].first, after[i].first) << after[i].second.dump();
+    EXPECT_EQ(before[i].second, after[i].second);
+    EXPECT_EQ(after[i].second.dump().find("SECRET-OF-A"), std::string::npos);
+  }
+  // Some calls must have succeeded, or the comparison proves nothing.
+  int successes = 0;
+  for (const auto& [status, body] : after) successes += status < 300;
+  EXPECT_GE(successes, 14);
+
+  // B's attempts on A's ids changed nothing of A's.
+  EXPECT_EQ(Body(a.Send("GET", "/api/journal/export")), a_before);
+
+  // Coverage: the suite (with sign-up) touched every journal and account route.
+  std::set<std::pair<std::string, std::string>> touched = {{"POST", "/api/account"}};
+  for (const Call& call : calls) touched.insert({call.method, call.route});
+  touched.insert({"DELETE", "/api/account"});  // Exercised by AccountDeletion below.
+  for (const RouteInfo& route : Routes()) {
+    if (route.access == Access::kPublic) continue;
+    EXPECT_TRUE(touched.contains({route.method, route.path}))
+        << route.method << " " << route.path << " is missing from the isolation matrix";
+  }
+}
+
+TEST_F(MultiUserTest, AccountDeletionRemovesEverythingAndNeedsThePassword) {
+  Browser a = NewBrowser();
+  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  PopulateA(a);
+  if (HasFatalFailure()) return;
+  auto account = database_->FindAccount("anna");
+  ASSERT_TRUE(account.ok() && account->has_value());
+  const int64_t id = (*account)->id;
+
+  auto wrong = a.Send("DELETE", "/api/account", R"({"password": "not the pass phrase"})");
+  EXPECT_EQ(wrong->status, 403) << wrong->body;
+  auto no_token = a.Send("DELETE", "/api/account", R"({"password": "anna's pass phrase"})", false);
+  EXPECT_EQ(no_token->status, 403);
+  auto deleted = a.Send("DELETE", "/api/account", R"({"password": "anna's pass phrase"})");
+  ASSERT_EQ(deleted->status, 200) << deleted->body;
+  EXPECT_EQ(Body(deleted), json({{"deleted", true}}));
+  EXPECT_NE(deleted->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
+
+  // The old cookie is dead, the journal is gone, the name is free and the new owner sees nothing.
+  EXPECT_EQ(a.Send("GET", "/api/profile")->status, 401);
+  auto journal = database_->OpenJournal(id, journal::FixedClock(*journal::ParseDate(kToday)));
+  EXPECT_FALSE(journal.ok());
+  Browser again = NewBrowser();
+  EXPECT_EQ(again.SignIn("anna", "anna's pass phrase"), 401);
+  ASSERT_EQ(again.SignUp("anna", "a new pass phrase"), 201);
+  EXPECT_EQ(Body(again.Send("GET", "/api/profile")), json({{"profile", nullptr}}));
+  EXPECT_TRUE(Body(again.Send("GET", "/api/journal/export"))["entries"].empty());
+}
+
+TEST_F(MultiUserTest, SignInRateLimitIsPerUsernameAndSharedByAppServers) {
+  Browser a = NewBrowser();
+  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  Browser b = NewBrowser();
+  ASSERT_EQ(b.SignUp("bert", "bert's pass phrase"), 201);
+  // A second app server on the same database: failures on one count on the other.
+  auto second = RunningServer::Start(database_);
+  ASSERT_NE(second, nullptr);
+  for (int i = 0; i < 5; ++i) {
+    Browser guesser(i % 2 ? second->port() : server_->port());
+    EXPECT_EQ(guesser.SignIn("anna", "guess number " + std::to_string(i)), 401);
+  }
+  Browser owner(second->port());
+  EXPECT_EQ(owner.SignIn("anna", "anna's pass phrase"), 429);         // Locked for the window.
+  EXPECT_EQ(NewBrowser().SignIn("bert", "bert's pass phrase"), 200);  // Others unaffected.
+  EXPECT_EQ(NewBrowser().SignIn("nobody-here", "whatever it is"), 401);
+}
+
+TEST_F(MultiUserTest, SessionsWorkOnEveryAppServerAndEndOnSignOut) {
+  Browser a = NewBrowser();
+  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  auto second = RunningServer::Start(database_);
+  ASSERT_NE(second, nullptr);
+  Browser same_user(second->port());
+  same_user.set_cookie(a.cookie());
+  same_user.set_csrf(a.csrf());
+  auto added = same_user.Send("POST", "/api/journal/entries",
+                              R"({"date": "2026-11-22", "kind": "sleep", "value": 6})");
+  ASSERT_EQ(added->status, 201) << added->body;
+  EXPECT_EQ(Body(a.Send("GET", "/api/journal/entries"))["entries"].size(), 1u);
+
+  auto whoami = a.Send("GET", "/api/session");
+  ASSERT_EQ(whoami->status, 200);
+  EXPECT_EQ(Body(whoami)["user"]["username"], "anna");
+  EXPECT_EQ(Body(whoami)["csrf_token"], a.csrf());
+
+  const std::string old_cookie = a.cookie();
+  auto out = a.Send("DELETE", "/api/session");
+  ASSERT_EQ(out->status, 200) << out->body;
+  Browser replay = NewBrowser();
+  replay.set_cookie(old_cookie);
+  EXPECT_EQ(replay.Send("GET", "/api/journal/entries")->status, 401);
+  EXPECT_EQ(same_user.Send("GET", "/api/journal/entries")->status, 401);
+}
+
+TEST_F(MultiUserTest, CookieFlagsAndBadInput) {
+  httplib::Client client("127.0.0.1", server_->port());
+  client.set_read_timeout(60, 0);
+  auto res =
+      client.Post("/api/account", R"({"username": "Anna", "password": "anna's pass phrase"})",
+                  "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::string cookie = res->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos) << cookie;  // Plain HTTP here.
+  EXPECT_EQ(Body(res)["user"]["username"], "anna");               // Names are case-insensitive.
+
+  auto tls =
+      client.Post("/api/session", {{"X-Forwarded-Proto", "https"}},
+                  R"({"username": "ANNA", "password": "anna's pass phrase"})", "application/json");
+  ASSERT_EQ(tls->status, 200) << tls->body;
+  EXPECT_NE(tls->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+
+  struct Bad {
+    const char* path;
+    const char* body;
+    const char* type;
+    int status;
+    const char* message_part;
+  };
+  const Bad bads[] = {
+      {"/api/account", "{\"username\": \"x\", \"password\": \"secret-fragment", "application/json",
+       400, "request body"},
+      {"/api/account", R"({"username": "anna2", "password": "short"})", "application/json", 400,
+       "password"},
+      {"/api/account", R"({"username": "an na", "password": "long enough pass"})",
+       "application/json", 400, "username"},
+      {"/api/account", R"({"username": "anna", "password": "long enough pass"})",
+       "application/json", 409, "taken"},
+      {"/api/account", R"({"username": "anna3", "password": "long enough pass", "admin": true})",
+       "application/json", 400, "admin"},
+      {"/api/session", "username=anna&password=x", "application/x-www-form-urlencoded", 400,
+       "Content-Type"},
+      {"/api/session", R"({"username": "anna", "password": 12345678901})", "application/json", 400,
+       "password"},
+      {"/api/session", "[]", "application/json", 400, "request body"},
+  };
+  for (const Bad& bad : bads) {
+    SCOPED_TRACE(std::string(bad.path) + " " + bad.body);
+    auto r = client.Post(bad.path, bad.body, bad.type);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, bad.status) << r->body;
+    EXPECT_NE(r->body.find(bad.message_part), std::string::npos) << r->body;
+    EXPECT_EQ(r->body.find("secret-fragment"), std::string::npos) << r->body;
+    EXPECT_EQ(r->body.find("12345678901"), std::string::npos) << r->body;
+  }
+  // In multi-user mode the knowledge routes stay public.
+  EXPECT_EQ(client.Get("/api/compounds")->status, 200);
+  auto health = client.Get("/api/health");
+  EXPECT_EQ(Body(health)["mode"], "multi");
+}
+
+}  // namespace
+}  // namespace mg::server
