@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "cli/commands.h"
@@ -18,7 +19,23 @@ struct ServeArgs {
   int port = server::kDefaultPort;
   std::string host = "127.0.0.1";
   std::optional<std::string> foods_store;
+  std::optional<std::string> db;  // --db: the journal's SQLite file.
 };
+
+// Where the journal lives, from --db. Unset: the server's default, the same file as `log` and
+// `journal` use ($XDG_DATA_HOME/mgadvisor/journal.db).
+Status ApplyDbFlag(const std::optional<std::string>& db, server::ServerOptions& options) {
+  if (!db) return {};
+  // MULTI-USER (lead): a postgresql:// or postgres:// URL will select multi-user mode here, by
+  // setting options.database instead of journal_path. Until then it would silently become a
+  // file with that name, so refuse it.
+  if (db->starts_with("postgresql://") || db->starts_with("postgres://")) {
+    return InvalidArgument(
+        fmt::format("--db: \"{}\": PostgreSQL (multi-user mode) is not available yet", *db));
+  }
+  options.journal_path = *db;
+  return {};
+}
 
 Status Serve(const CliContext& ctx, const ServeArgs& args) {
   // SIGINT/SIGTERM are blocked in every thread before anything starts a thread (every thread
@@ -41,6 +58,14 @@ Status Serve(const CliContext& ctx, const ServeArgs& args) {
   options.port = args.port;
   options.kb_dir = ctx.kb_dir;
   options.foods_store = args.foods_store;
+  if (Status db = ApplyDbFlag(args.db, options); !db.ok()) return db;
+  // MGADVISOR_TODAY fixes the journal's "today" as for `log` and `journal`; without it the server
+  // follows the system clock, so a server left running moves on to the next day.
+  if (const char* fixed = std::getenv("MGADVISOR_TODAY"); fixed != nullptr && *fixed != '\0') {
+    auto today = JournalToday();
+    if (!today.ok()) return today.error();
+    options.today = *today;
+  }
   auto created = server::Server::Create(options);
   if (!created.ok()) return created.error();
   server::Server& srv = **created;
@@ -90,6 +115,8 @@ void RegisterServerCommands(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--host", args->host, "Address to bind (default 127.0.0.1: this computer only)");
   cmd->add_option("--foods", args->foods_store,
                   "Food store to search (default: the imported store if any, else built-in)");
+  cmd->add_option("--db", args->db,
+                  "Journal file (SQLite; default $XDG_DATA_HOME/mgadvisor/journal.db)");
   cmd->callback([&ctx, args] { RunCommand(ctx, [&] { return Serve(ctx, *args); }); });
 }
 
