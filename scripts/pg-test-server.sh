@@ -74,7 +74,11 @@ start() {
   if [ "$(id -u)" -eq 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --home-dir "$dir" postgres
     chown postgres: "$dir"
-    # The parent must be traversable by postgres (it usually is: /tmp).
+    if ! runuser -u postgres -- test -w "$dir"; then
+      log "the postgres user cannot reach $dir (a parent directory is private?); set MGADVISOR_PG_DIR or TMPDIR to a path under /tmp"
+      rm -rf "$dir"
+      return 1
+    fi
   fi
   log "initdb in $data"
   as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
@@ -112,7 +116,10 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  url) url ;;
+  url)
+    running || { log "not running; run '$0 start'"; exit 1; }
+    url
+    ;;
   *)
     echo "usage: $0 start|stop|url" >&2
     exit 2

@@ -37,6 +37,8 @@ std::string DatabaseFactoryName(const testing::TestParamInfo<DatabaseFactory>& i
   return info.param.name;
 }
 
+void PrintTo(const DatabaseFactory& factory, std::ostream* os) { *os << factory.name; }
+
 namespace {
 
 using journal::Day;

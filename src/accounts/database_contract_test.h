@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "accounts/database.h"
@@ -37,6 +38,8 @@ class DatabaseContractTest : public testing::TestWithParam<DatabaseFactory> {
 };
 
 std::string DatabaseFactoryName(const testing::TestParamInfo<DatabaseFactory>& info);
+// So failure messages name the backend instead of dumping the factory's bytes.
+void PrintTo(const DatabaseFactory& factory, std::ostream* os);
 
 }  // namespace mg::accounts
 
