@@ -480,14 +480,21 @@ function elementForField(path) {
 // message is "profile has problems:\n  field: problem" or a single "field: problem".
 function showFieldErrors(message) {
   const lines = message.split('\n').map((l) => l.trim()).filter(Boolean)
-      .filter((l) => !/^profile has problems:?$/.test(l));
+      .filter((l) => !/^profile has (a )?problems?:?$/.test(l));
   const summary = $('profile-errors');
   const list = el('ul');
   for (const line of lines) {
-    // Strip a "source:line:" prefix if any, then the field path is the text before ": ".
-    const text = line.replace(/^[^\s:]+\.(toml|json):\d+:\s*/, '');
-    const match = /^([A-Za-z_][\w.[\]]*):\s+(.*)$/.exec(text);
-    const target = match ? elementForField(match[1]) : null;
+    // Lines may start with where the document came from ("request body: ", "me.toml:3: ");
+    // the field path is the first "path: " whose path belongs to an element of the form.
+    let text = line;
+    let target = null;
+    for (let rest = line, i = 0; rest && i < 3 && !target; ++i) {
+      const match = /^([A-Za-z_][\w.[\]]*):\s+(.*)$/.exec(rest);
+      target = match ? elementForField(match[1]) : null;
+      if (target) text = rest;
+      const cut = rest.indexOf(': ');
+      rest = cut < 0 ? '' : rest.slice(cut + 2);
+    }
     const item = el('li', {}, text);
     if (target) {
       const errorId = (target.getAttribute('aria-describedby') || '').split(' ')

@@ -1,0 +1,416 @@
+// End-to-end tests of the web page in real headless Chromium (Debian's /usr/bin/chromium, driven
+// by playwright-core), against the real mgadvisor binary over loopback with a fresh journal.
+//
+//   MGADVISOR_BIN=build/debug/src/cli/mgadvisor node --test e2e.test.mjs
+//
+// Screenshots go to ${MG_ARTIFACTS_DIR:-build/artifacts}/browser/. Any request the page makes to
+// somewhere other than the server fails the test: the page must work offline.
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import {after, before, describe, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+
+import {chromium} from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const binary = path.resolve(process.env.MGADVISOR_BIN || path.join(repo, 'build/debug/src/cli/mgadvisor'));
+const artifacts = path.resolve(repo, process.env.MG_ARTIFACTS_DIR || 'build/artifacts', 'browser');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const TODAY = '2026-11-23';
+const DESKTOP = {width: 1280, height: 900};
+const PHONE = {width: 360, height: 780};
+
+// Starts `mgadvisor serve --port 0 --json` and resolves once its first stdout line says where.
+async function startServer(extraArgs = [], extraEnv = {}) {
+  const dataHome = mkdtempSync(path.join(tmpdir(), 'mg-browser-data-'));
+  const child = spawn(binary, ['serve', '--port', '0', '--json', ...extraArgs], {
+    env: {...process.env, XDG_DATA_HOME: dataHome, MGADVISOR_TODAY: TODAY, ...extraEnv},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const lines = readline.createInterface({input: child.stdout});
+  const first = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve: no address within 60 s\n${stderr}`)),
+                             60000);
+    lines.once('line', (line) => { clearTimeout(timer); resolve(line); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before printing its address\n${stderr}`));
+    });
+  });
+  lines.on('line', () => {});  // Keep draining stdout so the server never blocks on a full pipe.
+  const {address, port} = JSON.parse(first);
+  assert.ok(port > 0, `serve --json printed no port: ${first}`);
+  return {
+    base: address.replace(/\/$/, ''),
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataHome, {recursive: true, force: true});
+    },
+  };
+}
+
+async function launchBrowser() {
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'mg-browser-profile-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: DESKTOP,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, {recursive: true, force: true});
+    },
+  };
+}
+
+// A page that fails the test on an outside request, a console error, or a dialog (errors are
+// shown next to the fields, never as alert()).
+async function openPage(context, base, problems) {
+  const page = await context.newPage();
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${base}/`) || url === base) return route.continue();
+    problems.push(`outside request: ${url}`);
+    return route.abort();
+  });
+  page.on('dialog', async (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // A failed fetch logs a console error; those are asserted through the UI instead.
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+async function screenshot(page, name) {
+  mkdirSync(artifacts, {recursive: true});
+  await page.screenshot({path: path.join(artifacts, `${name}.png`), fullPage: true});
+}
+
+async function go(page, section) {
+  await page.click(`#nav a[href="#${section}"]`);
+  await page.waitForSelector(`#${section}:not([hidden])`);
+}
+
+// Fills the profile: {age, sex, complaint: condition id, severity, medicine, time, redFlag, ckd}.
+async function fillProfile(page, p) {
+  await go(page, 'plan');
+  await page.fill('#p-age', String(p.age));
+  await page.selectOption('#p-sex', p.sex);
+  if (p.complaint) {
+    await page.check(`#cx-${p.complaint}`);
+    if (p.severity) await page.fill(`#cx-${p.complaint}-severity`, String(p.severity));
+  }
+  if (p.medicine) {
+    await page.fill('#med-0-name', p.medicine);
+    if (p.time) await page.fill('#med-0-time', p.time);
+  }
+  if (p.redFlag) await page.check(`#rf-${p.redFlag}`);
+  if (p.ckd) await page.selectOption('#p-ckd', String(p.ckd));
+}
+
+async function submitProfile(page) {
+  const plan = page.waitForResponse((r) => r.url().includes('/api/plan'));
+  await page.click('#make-plan');
+  const response = await plan;
+  assert.equal(response.status(), 200, `POST /api/plan: ${await response.text()}`);
+  await page.waitForSelector('#plan-result');
+}
+
+// Every input, select and textarea (visible or not) has a non-empty accessible label, and every
+// aria-describedby points at an element that exists.
+async function unlabelled(page) {
+  return page.evaluate(() => {
+    const textOf = (ids) => ids.split(/\s+/).map((id) => document.getElementById(id))
+        .map((node) => (node ? node.textContent.trim() : '')).join(' ').trim();
+    const bad = [];
+    for (const node of document.querySelectorAll('input, select, textarea')) {
+      if (node.type === 'hidden') continue;
+      const byLabel = [...(node.labels || [])].map((l) => l.textContent.trim()).join(' ').trim();
+      const byAria = (node.getAttribute('aria-label') || '').trim();
+      const byRef = node.hasAttribute('aria-labelledby') ?
+          textOf(node.getAttribute('aria-labelledby')) : '';
+      if (!byLabel && !byAria && !byRef) bad.push(node.id || node.outerHTML.slice(0, 80));
+      const described = node.getAttribute('aria-describedby');
+      if (described) {
+        for (const id of described.split(/\s+/)) {
+          if (!document.getElementById(id)) bad.push(`${node.id}: aria-describedby ${id} missing`);
+        }
+      }
+    }
+    return bad;
+  });
+}
+
+async function horizontalOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth -
+                             document.documentElement.clientWidth);
+}
+
+describe('web page in local mode', {timeout: 600000}, () => {
+  let server;
+  let browser;
+  const problems = [];
+
+  before(async () => {
+    const version = spawnSync(chromiumPath, ['--version'], {encoding: 'utf8'});
+    assert.equal(version.status, 0, `${chromiumPath} --version failed: ${version.stderr}`);
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  test('a new user: profile → plan, food search by keyboard, intake, symptoms, chart',
+       async () => {
+    const page = await openPage(browser.context, server.base, problems);
+
+    // Local mode: nothing about accounts shows.
+    assert.equal(await page.isVisible('#auth'), false);
+    assert.equal(await page.isVisible('#user-bar'), false);
+    assert.equal(await page.isVisible('#nav-account'), false);
+
+    // The skip link is the first tab stop and lands on the main content.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+
+    // Profile: a 67-year-old woman with night-time leg cramps, on alendronate at 07:00.
+    await fillProfile(page, {age: 67, sex: 'female', complaint: 'nocturnal_leg_cramps',
+                             severity: 6, medicine: 'alendronate', time: '07:00'});
+    await submitProfile(page);
+    const plan = page.locator('#plan-result');
+    await assert.doesNotReject(plan.locator('#plan-evidence').waitFor());
+    const evidence = await plan.locator('#plan-evidence').innerText();
+    assert.match(evidence, /nocturnal leg cramps/i);
+    assert.match(evidence, /likely ineffective/i);
+    assert.ok(await plan.locator('#plan-evidence a[href^="https://doi.org/"]').count() > 0,
+              'evidence cites sources with DOI links');
+    assert.match(await plan.locator('#plan-interactions').innerText(), /alendronate/);
+    assert.ok(await plan.locator('#plan-foods tbody tr').count() > 0, 'foods listed');
+    assert.match(await plan.locator('#plan-measures').innerText(), /stretch/i);
+    // The profile was stored (PUT /api/profile) and comes back.
+    const stored = await (await page.request.get(`${server.base}/api/profile`)).json();
+    assert.equal(stored.profile.age, 67);
+    await screenshot(page, 'desktop-plan');
+
+    // Foods: search "pumpkin" with the keyboard only, choose with the arrow keys and Enter.
+    await go(page, 'foods');
+    await page.waitForSelector('#intake-today');
+    const before = await page.locator('#intake-today').innerText();
+    assert.match(before, /Today: 0 mg/);
+    await page.focus('#food-search');
+    await page.keyboard.type('pumpkin', {delay: 40});
+    await page.waitForSelector('#food-options [role="option"]');
+    const search = page.locator('#food-search');
+    assert.equal(await search.getAttribute('aria-expanded'), 'true');
+    const options = await page.locator('#food-options [role="option"]').allInnerTexts();
+    const seeds = options.findIndex((text) => /pumpkin seeds/i.test(text));
+    assert.ok(seeds >= 0, `a pumpkin seed food is offered: ${options.join(' | ')}`);
+    for (let i = 0; i <= seeds; ++i) await page.keyboard.press('ArrowDown');
+    assert.equal(await search.getAttribute('aria-activedescendant'), `food-option-${seeds}`);
+    assert.equal(await page.getAttribute(`#food-option-${seeds}`, 'aria-selected'), 'true');
+    await page.keyboard.press('Enter');
+    assert.equal(await search.getAttribute('aria-expanded'), 'false');
+    assert.match(await search.inputValue(), /pumpkin seeds/i);
+    assert.match(await page.locator('#food-chosen').innerText(), /per 100 g/);
+    // One portion, logged with the keyboard: Tab to the button, press Enter.
+    assert.equal(await page.isChecked('#food-unit-portions'), true);
+    await page.fill('#food-amount', '1');
+    await page.focus('#log-food');
+    const logged = page.waitForResponse((r) => r.url().endsWith('/api/journal/foods'));
+    await page.keyboard.press('Enter');
+    const logResponse = await logged;
+    assert.equal(logResponse.status(), 201, `POST /api/journal/foods: ${await logResponse.text()}`);
+    await page.waitForFunction(
+        (old) => document.querySelector('#intake-today')?.innerText !== old, before);
+    const todayMg = Number(/Today: (\d+) mg/.exec(await page.locator('#intake-today')
+                                                          .innerText())[1]);
+    assert.ok(todayMg > 100, `one portion of pumpkin seeds adds over 100 mg, got ${todayMg}`);
+    assert.match(await page.locator('#intake-today').innerText(), /of 320 mg/,
+                 'the target for a woman over 50 (RDA 320 mg) shows once the profile is saved');
+    assert.ok(await page.locator('#intake svg rect').count() > 0, 'intake chart drawn');
+    await screenshot(page, 'desktop-foods');
+
+    // Symptoms: cramps three days ago and today, a dose, then the chart.
+    await go(page, 'symptoms');
+    await page.fill('#entry-date', '2026-11-20');
+    await page.fill('#cramps-count', '5');
+    await page.fill('#cramps-intensity', '8');
+    await page.click('form[data-kind="cramps"] button[type="submit"]');
+    await page.waitForSelector('#entries li[data-kind="cramps"]');
+    await page.fill('#entry-date', '');
+    await page.fill('#cramps-count', '3');
+    await page.fill('#cramps-intensity', '6');
+    await page.click('form[data-kind="cramps"] button[type="submit"]');
+    await page.waitForFunction(
+        () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 2);
+    await page.fill('#dose-mg', '200');
+    await page.selectOption('#dose-form', 'magnesium citrate');
+    await page.click('form[data-kind="dose"] button[type="submit"]');
+    await page.waitForSelector('#entries li[data-kind="dose"]');
+    const entries = await page.locator('#entries').innerText();
+    assert.match(entries, /2026-11-23 Cramps: 3, worst 6\/10/);
+    assert.match(entries, /2026-11-20 Cramps: 5, worst 8\/10/);
+    assert.match(entries, /Dose: 200 mg magnesium citrate/);
+    const points = page.locator('#symptom-svg circle.point[data-kind="cramps"]');
+    assert.equal(await points.count(), 2, 'two cramp data points on the chart');
+    assert.equal(await page.locator('#symptom-svg polyline').count(), 1);
+
+    // A bad value is reported next to the form, and no entry is added.
+    await page.fill('#pain-value', '11');
+    await page.click('form[data-kind="pain"] button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#pain-error').textContent !== '');
+    assert.match(await page.locator('#pain-error').innerText(), /pain/i);
+    assert.equal(await page.locator('#entries li[data-kind="pain"]').count(), 0);
+
+    // Delete an entry.
+    const deleteButton = page.locator('#entries li[data-kind="cramps"] button').first();
+    await deleteButton.click();
+    await page.waitForFunction(
+        () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 1);
+    await screenshot(page, 'desktop-symptoms');
+
+    assert.deepEqual(await unlabelled(page), [], 'every input has an accessible label');
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('a red flag puts the referral first and withholds the supplement', async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    // The stored profile from the previous test fills the form; start from a clean form.
+    await page.evaluate(() => document.getElementById('profile-form').reset());
+    await page.evaluate(() => {
+      for (const box of document.querySelectorAll('#profile-form input[type=checkbox]')) {
+        box.checked = false;
+      }
+    });
+    await fillProfile(page, {age: 62, sex: 'male', complaint: 'nocturnal_leg_cramps',
+                             redFlag: 'dvt_signs'});
+    await submitProfile(page);
+    const first = page.locator('#plan-result > section').first();
+    assert.equal(await first.getAttribute('id'), 'plan-referrals');
+    const referrals = await first.innerText();
+    assert.match(referrals, /emergency/i);
+    assert.match(referrals, /deep vein thrombosis|same-day|emergency/i);
+    const referralBox = await first.boundingBox();
+    const supplementBox = await page.locator('#plan-supplement').boundingBox();
+    assert.ok(referralBox.y < supplementBox.y, 'referral is above the supplement');
+    assert.match(await page.locator('#plan-supplement').innerText(), /No supplement/);
+    await screenshot(page, 'desktop-plan-red-flag');
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('kidney disease: referral first, no supplement', async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    await page.evaluate(() => {
+      document.getElementById('profile-form').reset();
+      for (const box of document.querySelectorAll('#profile-form input[type=checkbox]')) {
+        box.checked = false;
+      }
+    });
+    await fillProfile(page, {age: 70, sex: 'female', complaint: 'restless_legs_syndrome',
+                             ckd: 4});
+    await submitProfile(page);
+    const first = page.locator('#plan-result > section').first();
+    assert.equal(await first.getAttribute('id'), 'plan-referrals');
+    assert.match(await first.innerText(), /kidney/i);
+    assert.match(await page.locator('#plan-supplement').innerText(), /No supplement/);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('a field error from the API shows next to the field, not as an alert', async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    await go(page, 'plan');
+    await page.fill('#p-age', '300');
+    await page.selectOption('#p-sex', 'female');
+    const put = page.waitForResponse((r) => r.url().endsWith('/api/profile'));
+    await page.click('#make-plan');
+    assert.equal((await put).status(), 400);
+    await page.waitForSelector('#profile-errors:not([hidden])');
+    assert.match(await page.locator('#p-age-error').innerText(), /age/);
+    assert.equal(await page.getAttribute('#p-age', 'aria-invalid'), 'true');
+    assert.match(await page.getAttribute('#p-age', 'aria-describedby'), /p-age-error/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'profile-errors');
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('an n-of-1 trial: start it, see the calendar, today and the report charts', async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    await page.evaluate(() => {
+      document.getElementById('profile-form').reset();
+      for (const box of document.querySelectorAll('#profile-form input[type=checkbox]')) {
+        box.checked = false;
+      }
+    });
+    // Restless legs: insufficient evidence → the plan offers a measured trial of a supplement.
+    await fillProfile(page, {age: 40, sex: 'female', complaint: 'restless_legs_syndrome'});
+    await submitProfile(page);
+    assert.match(await page.locator('#plan-supplement').innerText(), /elemental magnesium a day/);
+    await go(page, 'trial');
+    await page.waitForSelector('#trial-form:not([hidden])');
+    await page.selectOption('#trial-outcome', 'irls');
+    await page.fill('#trial-start', TODAY);
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/trials'));
+    await page.click('#trial-form button[type="submit"]');
+    const response = await created;
+    assert.equal(response.status(), 201, `POST /api/trials: ${await response.text()}`);
+    await page.waitForSelector('#trial-periods tbody tr');
+    assert.equal(await page.locator('#trial-periods tbody tr').count(), 6, '3 pairs = 6 periods');
+    assert.match(await page.locator('#trial-today').innerText(), /Day 1|not started/);
+    await page.waitForSelector('#trial-report-card svg');
+    assert.ok(await page.locator('#trial-report-card svg').count() >= 1, 'report chart inlined');
+    await screenshot(page, 'desktop-trial');
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('phone, 360 px wide: no horizontal scroll in any section', async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    await page.setViewportSize(PHONE);
+    for (const section of ['plan', 'foods', 'symptoms', 'trial']) {
+      await go(page, section);
+      await page.waitForLoadState('networkidle');
+      const overflow = await horizontalOverflow(page);
+      assert.ok(overflow <= 0, `#${section} scrolls sideways by ${overflow} px at 360 px`);
+      await screenshot(page, `phone-${section}`);
+    }
+    // The food listbox fits too.
+    await go(page, 'foods');
+    await page.focus('#food-search');
+    await page.keyboard.type('spinach', {delay: 30});
+    await page.waitForSelector('#food-options [role="option"]');
+    assert.ok(await horizontalOverflow(page) <= 0, 'the open listbox scrolls sideways');
+    await screenshot(page, 'phone-food-search');
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+});
