@@ -85,14 +85,26 @@ constexpr int64_t kMigrationLockKey = 0x6d67616476737200;
 
 Error Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message)}; }
 
-// libpq messages end with a newline and sometimes span lines; messages here are one line.
+// libpq messages end with a newline and span lines with tabs; messages here are one line.
 std::string OneLine(const char* what) {
-  std::string text = what;
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  for (char& c : text) {
-    if (c == '\n') c = ' ';
+  std::string text;
+  for (const char* c = what; *c != '\0'; ++c) {
+    const bool space = *c == '\n' || *c == '\t' || *c == '\r' || *c == ' ';
+    if (!space) {
+      text.push_back(*c);
+    } else if (!text.empty() && text.back() != ' ') {
+      text.push_back(' ');
+    }
   }
+  if (!text.empty() && text.back() == ' ') text.pop_back();
   return text;
+}
+
+// libpq waits for the operating system's TCP timeout (minutes) on a host that never answers;
+// a server should report that in seconds instead, unless the URL says otherwise.
+std::string WithConnectTimeout(const std::string& url) {
+  if (url.find("connect_timeout=") != std::string::npos) return url;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
 }
 
 // libpqxx 6 has no std::optional parameters; a null `const char*` is SQL NULL. Doubles are
@@ -120,7 +132,8 @@ std::optional<double> ReadNumber(const pqxx::field& field) {
 // Connections open lazily; a broken one is dropped and a fresh one opened on the next request.
 class Pool {
  public:
-  Pool(std::string url, int size) : url_(std::move(url)), where_(RedactUrl(url_)), size_(size) {}
+  Pool(const std::string& url, int size)
+      : url_(WithConnectTimeout(url)), where_(RedactUrl(url)), size_(size) {}
 
   class Lease {
    public:
