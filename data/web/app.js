@@ -280,7 +280,9 @@ function renderConditions(conditions) {
     const severity = el('input', {type: 'number', id: `cx-${c.id}-severity`, min: '1', max: '10',
                                   inputmode: 'numeric', 'data-role': 'severity'});
     const severityRow = el('div', {class: 'severity', hidden: true},
-                           el('label', {for: severity.id}, `How bad, 1-10 (${c.name})`), severity);
+                           el('label', {for: severity.id}, 'How bad (1-10)',
+                              el('span', {class: 'visually-hidden'}, `: ${c.name}`)),
+                           severity);
     box.addEventListener('change', () => { severityRow.hidden = !box.checked; });
     const aliases = (c.aliases || []).slice(0, 3).join(', ');
     list.append(el('div', {class: 'complaint', 'data-id': c.id},
@@ -647,9 +649,11 @@ function renderPlan(plan) {
     const t = plan.totals || {};
     root.append(el('section', {id: 'plan-foods'}, el('h3', {}, 'Foods rich in magnesium'),
                    t.intake_target_mg ? el('p', {}, `Target from food and drink: ` +
-                       `${fmtMg(t.intake_target_mg)} a day; your diet gives ` +
-                       `${t.diet_is_lower_bound ? 'at least ' : ''}${fmtMg(t.diet_mg)}` +
-                       (t.diet_gap_mg > 0 ? `, about ${fmtMg(t.diet_gap_mg)} short.` : '.'))
+                       `${fmtMg(t.intake_target_mg)} a day` +
+                       (t.diet_mg === null || t.diet_mg === undefined ? '.' :
+                        `; your diet gives ${t.diet_is_lower_bound ? 'at least ' : ''}` +
+                        `${fmtMg(t.diet_mg)}` +
+                        (t.diet_gap_mg > 0 ? `, about ${fmtMg(t.diet_gap_mg)} short.` : '.')))
                                       : null,
                    el('div', {class: 'table-wrap'}, el('table', {},
                        el('thead', {}, el('tr', {}, el('th', {scope: 'col'}, 'Food'),
@@ -707,7 +711,8 @@ function renderOptions() {
   const list = $('food-options');
   list.replaceChildren();
   food.results.forEach((r, i) => {
-    const serving = r.serving ? `; ${r.serving}: ${fmtMg(r.magnesium_mg_per_serving)}` : '';
+    const serving = r.serving ? `; ${servingText(r.serving)}: ${fmtMg(r.magnesium_mg_per_serving)}`
+                              : '';
     list.append(el('li', {role: 'option', id: `food-option-${i}`,
                           'aria-selected': i === food.active ? 'true' : 'false',
                           onmousedown: (e) => e.preventDefault(),
@@ -743,13 +748,19 @@ async function searchFoods(query) {
   renderOptions();
 }
 
+function servingText(serving) {
+  if (typeof serving !== 'object') return String(serving);
+  return `${serving.label} (${Math.round(serving.grams)} g)`;
+}
+
 function chooseFood(i) {
   const r = food.results[i];
   if (!r) return;
   food.chosen = r;
   $('food-search').value = r.name;
   $('food-chosen').textContent = `${r.name}: ${fmtMg(r.magnesium_mg_per_100g)} per 100 g` +
-      (r.serving ? `; one portion is ${r.serving} (${fmtMg(r.magnesium_mg_per_serving)})` : '');
+      (r.serving ? `; one portion is ${servingText(r.serving)} ` +
+                       `(${fmtMg(r.magnesium_mg_per_serving)})` : '');
   closeOptions();
 }
 
@@ -838,9 +849,12 @@ async function refreshIntake() {
   if (today) {
     parts.push(el('p', {class: 'meter', id: 'intake-today'}, 'Today: ',
                   el('strong', {}, fmtMg(today.total_mg)),
-                  target ? ` of ${fmtMg(target.intake_mg)} (${target.intake_kind}, ` +
-                           `${target.label})` : '',
-                  ` — food ${fmtMg(today.food_mg)}, supplements ${fmtMg(today.supplement_mg)}.`));
+                  target ? ` of your ${fmtMg(target.intake_mg)} a day` : '',
+                  ` (food ${fmtMg(today.food_mg)}, supplements ${fmtMg(today.supplement_mg)}).`));
+    if (target) {
+      parts.push(el('p', {class: 'hint'}, `Target: the ${target.intake_kind} for ` +
+                    `${target.label}.`));
+    }
   }
   parts.push(el('p', {}, `Last ${days.length} days: ${fmtMg(week)} in total, ` +
                 `${fmtMg(days.length ? week / days.length : 0)} a day on average.`));
@@ -851,21 +865,27 @@ async function refreshIntake() {
     parts.push(el('p', {class: 'hint'}, `Supplements should stay under ` +
                   `${fmtMg(target.supplemental_ul_mg)} a day (upper limit).`));
   }
-  parts.push(el('div', {class: 'chart'}, intakeChart(days, target)));
+  parts.push(el('div', {class: 'chart'}, intakeChart(days, target, chartWidth(box))));
   parts.push(el('div', {class: 'table-wrap'}, el('table', {},
       el('caption', {class: 'hint'}, 'Magnesium per day'),
       el('thead', {}, el('tr', {}, ['Date', 'Food', 'Supplements', 'Total'].map((h, i) =>
           el('th', {scope: 'col', class: i ? 'num' : null}, h)))),
       el('tbody', {}, days.map((d) => el('tr', {},
-          el('td', {}, d.date), el('td', {class: 'num'}, fmtMg(d.food_mg)),
+          el('td', {class: 'date'}, d.date), el('td', {class: 'num'}, fmtMg(d.food_mg)),
           el('td', {class: 'num'}, fmtMg(d.supplement_mg)),
           el('td', {class: 'num'}, fmtMg(d.total_mg))))))));
   box.replaceChildren(...parts);
 }
 
+// Charts are drawn at the width they are shown at (between 300 and 720 units), so their text
+// stays legible on a phone instead of shrinking with the whole picture.
+function chartWidth(container) {
+  return Math.round(Math.min(720, Math.max(300, container.clientWidth || 640)));
+}
+
 // Stacked bars (food, supplements) per day with the target as a dashed line.
-function intakeChart(days, target) {
-  const W = 640, H = 220, left = 44, bottom = 28, top = 12;
+function intakeChart(days, target, width) {
+  const W = width, H = width < 500 ? 240 : 220, left = 40, bottom = 28, top = 16;
   const max = Math.max(target ? target.intake_mg : 0, ...days.map((d) => d.total_mg), 100) * 1.1;
   const y = (v) => H - bottom - (v / max) * (H - bottom - top);
   const slot = (W - left - 8) / Math.max(days.length, 1);
@@ -884,8 +904,11 @@ function intakeChart(days, target) {
     chart.append(svg('rect', {x, width: w, y: y(d.total_mg), height: y(d.food_mg) - y(d.total_mg),
                               fill: '#0b5cad'},
                      svg('title', {}, `${d.date}: supplements ${Math.round(d.supplement_mg)} mg`)));
-    chart.append(svg('text', {x: x + w / 2, y: H - 10, 'text-anchor': 'middle', 'font-size': 11,
-                              fill: '#4a525c'}, d.date.slice(5)));
+    const every = Math.ceil(days.length / 8);  // At most about 8 date labels.
+    if ((days.length - 1 - i) % every === 0) {
+      chart.append(svg('text', {x: x + w / 2, y: H - 10, 'text-anchor': 'middle',
+                                'font-size': 11, fill: '#4a525c'}, d.date.slice(5)));
+    }
   });
   if (target) {
     chart.append(svg('line', {x1: left, x2: W - 4, y1: y(target.intake_mg),
@@ -994,7 +1017,7 @@ async function refreshEntries() {
                 remove);
     })));
   }
-  $('symptom-chart').replaceChildren(symptomChart(entries));
+  $('symptom-chart').replaceChildren(symptomChart(entries, chartWidth($('symptom-chart'))));
 }
 
 const SERIES = [
@@ -1005,7 +1028,7 @@ const SERIES = [
 ];
 
 // One line per symptom over the last 28 days of entries (scaled to 0-10), dose days marked.
-function symptomChart(entries) {
+function symptomChart(entries, width) {
   const symptomEntries = entries.filter((e) => SERIES.some((s) => s.kind === e.kind));
   if (!symptomEntries.length) {
     return el('p', {}, 'Log a symptom to see it over time here.');
@@ -1014,7 +1037,7 @@ function symptomChart(entries) {
   const last = state.today && state.today > dates[dates.length - 1] ? state.today
                                                                      : dates[dates.length - 1];
   const first = addDays(last, -27);
-  const W = 640, H = 240, left = 36, right = 10, top = 12, bottom = 30;
+  const W = width, H = width < 500 ? 260 : 240, left = 30, right = 12, top = 12, bottom = 30;
   const x = (date) => {
     const days = (Date.parse(`${date}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 864e5;
     return left + (days / 27) * (W - left - right);
@@ -1027,8 +1050,8 @@ function symptomChart(entries) {
     chart.append(svg('text', {x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11,
                               fill: '#4a525c'}, String(v)));
   }
-  for (const d of [first, addDays(first, 14), last]) {
-    chart.append(svg('text', {x: x(d), y: H - 10, 'text-anchor': 'middle', 'font-size': 11,
+  for (const [d, anchor] of [[first, 'start'], [addDays(first, 14), 'middle'], [last, 'end']]) {
+    chart.append(svg('text', {x: x(d), y: H - 10, 'text-anchor': anchor, 'font-size': 11,
                               fill: '#4a525c'}, d.slice(5)));
   }
   for (const e of entries) {
@@ -1090,9 +1113,11 @@ async function refreshTrial() {
   reportBox.replaceChildren(renderReport(report.data));
 }
 
+const OUTCOMES = {cramps: 'cramps', irls: 'restless legs (IRLS)', pain: 'pain', sleep: 'sleep'};
+
 function renderTrial(trial, periods, status) {
   const parts = [el('div', {class: 'card'},
-      el('h2', {}, `Trial: ${words(trial.outcome)}`),
+      el('h2', {}, `Trial: ${OUTCOMES[trial.outcome] || words(trial.outcome)}`),
       el('p', {}, `${trial.start} to ${trial.end}. Dose on magnesium periods: ` +
                   `${fmtMg(trial.dose_mg)} ${words(trial.form)} a day. Periods of ` +
                   `${trial.period_days} days, each followed by ${trial.washout_days} washout days.`))];
@@ -1103,8 +1128,9 @@ function renderTrial(trial, periods, status) {
         el('p', {}, status.phase === 'not_started' ? 'The trial has not started yet.' :
                     status.phase === 'finished' ? 'The trial is finished: read the report below.' :
                     `Day ${status.day}, pair ${status.pair}: ` +
-                    (status.washout ? 'washout (no magnesium).' :
-                     status.magnesium ? 'take magnesium.' : 'no magnesium.')),
+                    (status.magnesium ? 'a magnesium period — take your dose.'
+                                      : 'a period without magnesium — take none.') +
+                    (status.washout ? ' Washout days: ratings are kept but not analysed.' : '')),
         todo.length ? el('ul', {class: 'todo'}, todo.map((t) => el('li', {}, t))) : null));
   }
   if (periods.length) {

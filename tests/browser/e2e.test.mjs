@@ -252,7 +252,7 @@ describe('web page in local mode', {timeout: 600000}, () => {
     const todayMg = Number(/Today: (\d+) mg/.exec(await page.locator('#intake-today')
                                                           .innerText())[1]);
     assert.ok(todayMg > 100, `one portion of pumpkin seeds adds over 100 mg, got ${todayMg}`);
-    assert.match(await page.locator('#intake-today').innerText(), /of 320 mg/,
+    assert.match(await page.locator('#intake-today').innerText(), /of your 320 mg a day/,
                  'the target for a woman over 50 (RDA 320 mg) shows once the profile is saved');
     assert.ok(await page.locator('#intake svg rect').count() > 0, 'intake chart drawn');
     await screenshot(page, 'desktop-foods');
