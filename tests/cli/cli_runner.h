@@ -2,6 +2,11 @@
 #ifndef MGADVISOR_TESTS_CLI_CLI_RUNNER_H_
 #define MGADVISOR_TESTS_CLI_CLI_RUNNER_H_
 
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +22,41 @@ struct CliResult {
 // entries ("NAME=value"). Aborts the test binary if the process cannot be started.
 CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_text = "",
                  const std::vector<std::string>& env = {});
+
+// A long-running mgadvisor (`serve`) that the test talks to while it runs: read its output line by
+// line, signal it, wait for its exit. Every wait has a deadline so a hung server fails the test
+// instead of hanging it, and the destructor kills and reaps a process still running.
+class CliProcess {
+ public:
+  CliProcess(pid_t pid, int out_fd, int err_fd) : pid_(pid), out_fd_(out_fd), err_fd_(err_fd) {}
+  ~CliProcess();
+  CliProcess(const CliProcess&) = delete;
+  CliProcess& operator=(const CliProcess&) = delete;
+
+  // The next line of stdout without its '\n'; nullopt at end of output or after `timeout`.
+  std::optional<std::string> ReadLine(std::chrono::milliseconds timeout);
+  // Sends `signal` (SIGINT, SIGTERM...); false when the process is already gone.
+  bool Signal(int signal);
+  // Waits for the exit and the rest of the output. On timeout the process is killed and
+  // exit_code is -1. `out` holds all of stdout, including lines ReadLine returned.
+  CliResult Wait(std::chrono::milliseconds timeout);
+
+ private:
+  // Reads whatever stdout/stderr have until `deadline`; false when the deadline passed first.
+  bool Pump(std::chrono::steady_clock::time_point deadline);
+
+  pid_t pid_;
+  int out_fd_;
+  int err_fd_;
+  bool reaped_ = false;
+  CliResult result_;
+  size_t line_start_ = 0;  // Where in result_.out the next ReadLine starts.
+};
+
+// Starts MG_CLI_PATH with `args` and extra environment entries, stdin empty. Aborts the test
+// binary if the process cannot be started.
+std::unique_ptr<CliProcess> StartCli(const std::vector<std::string>& args,
+                                     const std::vector<std::string>& env = {});
 
 }  // namespace mg::testing
 
