@@ -41,19 +41,11 @@ void PrintTo(const DatabaseFactory& factory, std::ostream* os) { *os << factory.
 
 namespace {
 
+using journal::AddAll;
 using journal::Day;
 using journal::Entry;
 using journal::EntryKind;
 using journal::MakeEntry;
-
-std::vector<Entry> AddAll(journal::Store& store, std::vector<Entry> entries) {
-  for (Entry& e : entries) {
-    auto id = store.Add(e);
-    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
-    e.id = id.ok() ? *id : 0;
-  }
-  return entries;
-}
 
 TEST_P(DatabaseContractTest, CreatedAccountsAreFoundByNameAndId) {
   // The server normalises names before they reach the database (auth.h).

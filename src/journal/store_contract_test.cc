@@ -22,15 +22,6 @@ std::string StoreFactoryName(const testing::TestParamInfo<StoreFactory>& info) {
 
 namespace {
 
-std::vector<Entry> AddAll(Store& store, std::vector<Entry> entries) {
-  for (Entry& e : entries) {
-    auto id = store.Add(e);
-    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
-    e.id = id.ok() ? *id : 0;
-  }
-  return entries;
-}
-
 TEST_P(StoreContractTest, EmptyJournalHasNothing) {
   auto store = Open();
   ASSERT_NE(store, nullptr);

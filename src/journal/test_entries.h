@@ -2,6 +2,8 @@
 #ifndef MGADVISOR_JOURNAL_TEST_ENTRIES_H_
 #define MGADVISOR_JOURNAL_TEST_ENTRIES_H_
 
+#include <gtest/gtest.h>
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -57,6 +59,16 @@ inline std::vector<Entry> OneOfEachKind() {
       MakeEntry(Day(2026, 11, 5), K::kSideEffect,
                 {.label = "diarrhoea", .note = "mild, after 2 days"}),
   };
+}
+
+// Adds every entry (expecting success) and returns them with the ids the store assigned.
+inline std::vector<Entry> AddAll(Store& store, std::vector<Entry> entries) {
+  for (Entry& e : entries) {
+    auto id = store.Add(e);
+    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
+    e.id = id.ok() ? *id : 0;
+  }
+  return entries;
 }
 
 }  // namespace mg::journal

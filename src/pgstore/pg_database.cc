@@ -350,20 +350,14 @@ class PgJournal final : public journal::Store {
       MG_RETURN_IF_ERROR(LockAccount(txn, user_));
       if (snapshot.profile_json) WriteProfile(txn, *snapshot.profile_json);
       for (const journal::Entry& e : snapshot.entries) {
-        if (e.id > 0 &&
-            !txn.exec_params("SELECT 1 FROM entries WHERE user_id = $1 AND id = $2", user_, e.id)
-                 .empty()) {
-          return AlreadyExists("entry", e.id);
-        }
+        MG_RETURN_IF_ERROR(RefuseExisting(
+            txn, "SELECT 1 FROM entries WHERE user_id = $1 AND id = $2", "entry", e.id));
         auto id = Insert(txn, e, e.id > 0, /*locked=*/true);
         if (!id.ok()) return id.error();
       }
       for (const journal::TrialRecord& t : snapshot.trials) {
-        if (t.id > 0 &&
-            !txn.exec_params("SELECT 1 FROM trials WHERE user_id = $1 AND id = $2", user_, t.id)
-                 .empty()) {
-          return AlreadyExists("trial", t.id);
-        }
+        MG_RETURN_IF_ERROR(RefuseExisting(
+            txn, "SELECT 1 FROM trials WHERE user_id = $1 AND id = $2", "trial", t.id));
         auto id = InsertTrial(txn, t, t.id > 0, /*locked=*/true);
         if (!id.ok()) return id.error();
       }
@@ -374,7 +368,11 @@ class PgJournal final : public journal::Store {
  private:
   std::string Doing(std::string_view what) const { return fmt::format("{} in {}", what, where_); }
 
-  Error AlreadyExists(const char* what, int64_t id) const {
+  // Import keeps ids, so an id (`what` `id`) already in this account's journal is refused.
+  // `exists_sql` is a constant query taking (user_id, id).
+  Status RefuseExisting(pqxx::transaction_base& txn, const char* exists_sql, const char* what,
+                        int64_t id) {
+    if (id <= 0 || txn.exec_params(exists_sql, user_, id).empty()) return {};
     return InvalidArgument(fmt::format(
         "{} id {} already exists in {}; import into an empty journal", what, id, where_));
   }
