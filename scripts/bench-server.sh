@@ -63,10 +63,11 @@ fi
 WORK=$(mktemp -d -t mg-bench-server.XXXXXX)
 SERVER_PID=""
 NGINX_PID=""
+WRK_PID=""
 cleanup() {
-  # TERM first: both shut down cleanly on it; then reap so no process outlives the script.
-  for pid in $SERVER_PID $NGINX_PID; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in $SERVER_PID $NGINX_PID; do wait "$pid" 2>/dev/null || true; done
+  # TERM first: all shut down cleanly on it; then reap so no process outlives the script.
+  for pid in $WRK_PID $SERVER_PID $NGINX_PID; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $WRK_PID $SERVER_PID $NGINX_PID; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -134,9 +135,13 @@ cmp -s "$WORK/nginx/static/plan.json" <(curl -sS "$NG/plan.json") || die "nginx 
 run_wrk() {
   local name=$1 url=$2 body=${3:-}
   log "wrk $name: -t$THREADS -c$CONNECTIONS -d$DURATION $url"
+  # In the background and waited for, so a signal to this script is handled at once (bash runs
+  # traps only between foreground commands) and the cleanup stops wrk too.
   MG_BENCH_BODY_FILE=$body wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-    -s bench/server/wrk.lua "$url" >"$WORK/wrk-$name.txt" 2>&1 ||
-    die "wrk $name failed: $(cat "$WORK/wrk-$name.txt")"
+    -s bench/server/wrk.lua "$url" >"$WORK/wrk-$name.txt" 2>&1 &
+  WRK_PID=$!
+  wait "$WRK_PID" || die "wrk $name failed: $(cat "$WORK/wrk-$name.txt")"
+  WRK_PID=""
   grep -q '^MGBENCH ' "$WORK/wrk-$name.txt" || die "wrk $name printed no result: $(cat "$WORK/wrk-$name.txt")"
 }
 run_wrk nginx-plan-size "$NG/plan.json"
