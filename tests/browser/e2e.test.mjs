@@ -218,6 +218,7 @@ describe('web page in local mode', {timeout: 600000}, () => {
     const stored = await (await page.request.get(`${server.base}/api/profile`)).json();
     assert.equal(stored.profile.age, 67);
     await screenshot(page, 'desktop-plan');
+    await plan.screenshot({path: path.join(artifacts, 'desktop-plan-result.png')});
 
     // Foods: search "pumpkin" with the keyboard only, choose with the arrow keys and Enter.
     await go(page, 'foods');
@@ -403,6 +404,10 @@ describe('web page in local mode', {timeout: 600000}, () => {
       assert.ok(overflow <= 0, `#${section} scrolls sideways by ${overflow} px at 360 px`);
       await screenshot(page, `phone-${section}`);
     }
+    // The stored profile (from the trial test) brings its plan back on load.
+    await go(page, 'plan');
+    await page.waitForSelector('#plan-result');
+    await page.locator('#plan-result').screenshot({path: path.join(artifacts, 'phone-plan-result.png')});
     // The food listbox fits too.
     await go(page, 'foods');
     await page.focus('#food-search');
