@@ -12,6 +12,7 @@
 #include "core/numbers.h"
 #include "dri/dri.h"
 #include "foods/foods.h"
+#include "foods/foods_json.h"
 #include "foods/import.h"
 #include "foods/intake.h"
 #include "foods/search.h"
@@ -24,16 +25,6 @@ using nlohmann::json;
 json Optional(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 std::string Round(double v) { return FormatNumber(v, 0); }
-
-json FoodJson(const foods::Food& f) {
-  return {{"source", f.source},
-          {"name", f.name},
-          {"category", f.category},
-          {"magnesium_mg_per_100g", Optional(f.magnesium_mg)},
-          {"kcal_per_100g", Optional(f.kcal)},
-          {"serving", {{"label", f.serving.Label()}, {"grams", f.serving.grams}}},
-          {"magnesium_mg_per_serving", Optional(f.MagnesiumIn(f.serving.grams))}};
-}
 
 std::string PerServing(const foods::Food& f) {
   const auto mg = f.MagnesiumIn(f.serving.grams);
@@ -57,7 +48,7 @@ Status Search(const CliContext& ctx, const SearchArgs& args) {
   if (ctx.json) {
     json results = json::array();
     for (const auto& hit : hits) {
-      json item = FoodJson((*db)[hit.food]);
+      json item = foods::FoodToJson((*db)[hit.food]);
       item["score"] = hit.score;
       item["words_matched"] = hit.words_matched;
       item["words_total"] = hit.words_total;
@@ -100,7 +91,7 @@ Status Richest(const CliContext& ctx, const RichestArgs& args) {
   if (ctx.json) {
     json out = json::array();
     for (const auto& r : rich) {
-      json item = FoodJson(*r.food);
+      json item = foods::FoodToJson(*r.food);
       item["magnesium_mg_per_100kcal"] = r.mg_per_100kcal;
       out.push_back(item);
     }
@@ -160,14 +151,7 @@ Result<foods::IntakeTargets> Targets(const CliContext& ctx, const IntakeArgs& ar
   if (!tables.ok()) return tables.error();
   auto looked_up = LookUpPerson(ctx, args.person, *tables);
   if (!looked_up.ok()) return looked_up.error();
-  const dri::Values* values = &looked_up->values;
-  foods::IntakeTargets t;
-  t.label = values->row->label + " (" + values->set->name + ")";
-  t.intake_mg = values->row->intake_mg;
-  t.intake_kind = values->row->intake_kind.empty() ? "RDA" : values->row->intake_kind;
-  t.ear_mg = values->row->ear_mg;
-  t.supplemental_ul_mg = values->row->ul_supplemental_mg;
-  return t;
+  return foods::TargetsFor(looked_up->values);
 }
 
 json ChangesJson(const std::vector<foods::Change>& changes) {
@@ -261,12 +245,7 @@ Status Intake(const CliContext& ctx, const IntakeArgs& args) {
     json out = {{"diary", args.diary},
                 {"format", diary->format},
                 {"foods", db->origin()},
-                {"targets",
-                 {{"label", t.label},
-                  {"intake_mg", Optional(t.intake_mg)},
-                  {"intake_kind", t.intake_kind},
-                  {"ear_mg", Optional(t.ear_mg)},
-                  {"supplemental_ul_mg", Optional(t.supplemental_ul_mg)}}},
+                {"targets", foods::TargetsToJson(t)},
                 {"exclusions", options.exclusions.ids},
                 {"days", days}};
     fmt::print("{}\n", out.dump(2));

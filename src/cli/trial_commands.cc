@@ -20,15 +20,9 @@
 namespace mg::cli {
 namespace {
 
-// The trial's dose and form come from the plan engine, so a trial can never test more magnesium
-// than the person's plan allows (the supplemental upper limit, contraindications, interactions).
-// `requested_dose` may lower the plan's dose, never raise it.
-struct TrialSupplement {
-  double dose_mg = 0;
-  std::string form;
-};
-
-Result<TrialSupplement> SupplementFromPlan(const CliContext& ctx, const std::string& profile_path,
+// The trial's dose and form come from the plan engine (plan::TrialDoseFromPlan), so a trial
+// can never test more magnesium than the person's plan allows; --dose may lower it only.
+Result<plan::TrialDose> SupplementFromPlan(const CliContext& ctx, const std::string& profile_path,
                                            const std::string& requested_dose) {
   auto document = plan::ReadProfileFile(profile_path);
   if (!document.ok()) return document.error();
@@ -39,33 +33,23 @@ Result<TrialSupplement> SupplementFromPlan(const CliContext& ctx, const std::str
   if (!context.ok()) return context.error();
   auto profile = plan::ResolveProfile(*document, **context);
   if (!profile.ok()) return profile.error();
-  const plan::Plan advice = plan::BuildPlan(*profile, **context);
-  if (!advice.supplement) {
-    std::string why;
-    for (const auto& referral : advice.referrals) why += "\n  - " + referral.reason;
-    for (const auto& warning : advice.warnings) why += "\n  - " + warning;
-    return Error{
-        ErrorCode::kUnsafe,
-        fmt::format("the plan for {} advises no magnesium supplement, so mgadvisor will not "
-                    "plan a trial of one (see `mgadvisor plan --profile {}`).{}",
-                    profile_path, profile_path, why)};
-  }
-  TrialSupplement out{advice.supplement->daily_elemental_mg, advice.supplement->compound_id};
+  std::optional<double> requested;
   if (!requested_dose.empty()) {
-    const auto dose = ParseFiniteNumber(requested_dose);
-    if (!dose || *dose <= 0) {
+    requested = ParseFiniteNumber(requested_dose);
+    if (!requested) {
       return InvalidArgument(
           fmt::format("--dose: \"{}\" is not a positive number of mg", requested_dose));
     }
-    if (*dose > out.dose_mg) {
-      return Error{ErrorCode::kUnsafe,
-                   fmt::format("--dose: {} mg/day is more than the {} mg/day your plan allows "
-                               "(supplemental upper limit and safety rules); use at most that",
-                               FormatNumber(*dose), FormatNumber(out.dose_mg))};
-    }
-    out.dose_mg = *dose;
   }
-  return out;
+  auto dose = plan::TrialDoseFromPlan(plan::BuildPlan(*profile, **context), requested);
+  if (!dose.ok()) {
+    // Name the flag, or the profile whose plan refused, so the person knows what to look at.
+    const std::string& message = dose.error().message;
+    if (message.starts_with("dose: ")) return Error{dose.error().code, "--" + message};
+    return Error{dose.error().code, fmt::format("{}: {}\nSee `mgadvisor plan --profile {}`.",
+                                                profile_path, message, profile_path)};
+  }
+  return dose;
 }
 
 struct Loaded {
@@ -196,24 +180,8 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
       auto entries = loaded->store->List({loaded->today, loaded->today});
       if (!entries.ok()) return entries.error();
       trial::TrialStatus s = trial::GetTrialStatus(loaded->plan, *entries, loaded->today);
-      const char* phase = s.phase == trial::TrialStatus::Phase::kNotStarted ? "not_started"
-                          : s.phase == trial::TrialStatus::Phase::kRunning  ? "running"
-                                                                            : "finished";
       if (ctx.json) {
-        nlohmann::json j = {{"phase", phase},
-                            {"today", journal::FormatDate(loaded->today)},
-                            {"day", s.day + 1},
-                            {"todo", s.todo}};
-        if (s.phase == trial::TrialStatus::Phase::kRunning) {
-          j["pair"] = s.pair + 1;
-          j["magnesium"] = s.magnesium;
-          j["washout"] = s.washout;
-          j["day_in_period"] = s.day_in_period;
-          j["period_end"] = journal::FormatDate(s.period_end);
-          j["rating_due"] = s.rating_due;
-          j["rating_logged"] = s.rating_logged;
-          j["dose_logged"] = s.dose_logged;
-        }
+        const auto j = nlohmann::json::parse(trial::StatusToJson(s, loaded->today));
         std::printf("%s\n", j.dump(2).c_str());
         return {};
       }

@@ -417,4 +417,14 @@ Result<IntakeAnalysis> AnalyzeIntake(const Diary& diary, const FoodDb& db, const
   return analysis;
 }
 
+IntakeTargets TargetsFor(const dri::Values& values) {
+  IntakeTargets t;
+  t.label = values.row->label + " (" + values.set->name + ")";
+  t.intake_mg = values.row->intake_mg;
+  t.intake_kind = values.row->intake_kind.empty() ? "RDA" : values.row->intake_kind;
+  t.ear_mg = values.row->ear_mg;
+  t.supplemental_ul_mg = values.row->ul_supplemental_mg;
+  return t;
+}
+
 }  // namespace mg::foods

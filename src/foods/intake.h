@@ -28,6 +28,7 @@
 
 #include "chem/compounds.h"
 #include "core/error.h"
+#include "dri/dri.h"
 #include "foods/foods.h"
 #include "foods/search.h"
 #include "foods/units.h"
@@ -65,6 +66,8 @@ struct IntakeTargets {
   std::optional<double> ear_mg;
   std::optional<double> supplemental_ul_mg;  // nullopt: not established.
 };
+// From a person's reference values. REQUIRES: values.set and values.row are set.
+IntakeTargets TargetsFor(const dri::Values& values);
 
 struct ResolvedEntry {
   DiaryEntry entry;

@@ -30,15 +30,17 @@ json EntryJson(const Entry& e) {
   return j;
 }
 
-Result<Entry> EntryFromJson(const json& j, std::string_view where) {
+Result<Entry> EntryFromJsonValue(const json& j, std::string_view where) {
   auto bad = [&](std::string_view what) {
     return InvalidArgument(fmt::format("{}: {}", where, what));
   };
-  if (!j.is_object()) return bad("an entry must be an object");
+  if (!j.is_object()) return bad(fmt::format("an entry must be an object, got {}", j.dump()));
   Entry e;
   for (const auto& [key, value] : j.items()) {
     if (key == "id") {
-      if (!value.is_number_integer()) return bad("id must be an integer");
+      if (!value.is_number_integer()) {
+        return bad(fmt::format("id: {} is not an integer", value.dump()));
+      }
       e.id = value.get<int64_t>();
     } else if (key == "date") {
       auto date = value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
@@ -49,23 +51,35 @@ Result<Entry> EntryFromJson(const json& j, std::string_view where) {
       if (!kind) return bad(fmt::format("kind: {} is not an entry kind", value.dump()));
       e.kind = *kind;
     } else if (key == "label" || key == "note") {
-      if (!value.is_string()) return bad(fmt::format("{} must be a string", key));
+      if (!value.is_string()) {
+        return bad(fmt::format("{}: {} is not a string", key, value.dump()));
+      }
       (key == "label" ? e.label : e.note) = value.get<std::string>();
     } else if (key == "magnesium_mg" || key == "value" || key == "intensity") {
-      if (!value.is_number()) return bad(fmt::format("{} must be a number", key));
+      if (!value.is_number()) {
+        return bad(fmt::format("{}: {} is not a number", key, value.dump()));
+      }
       double v = value.get<double>();
       (key == "magnesium_mg" ? e.magnesium_mg : key == "value" ? e.value : e.intensity) = v;
     } else if (key == "irls_items") {
-      if (!value.is_array()) return bad("irls_items must be an array");
+      if (!value.is_array()) {
+        return bad(fmt::format("irls_items: {} is not an array", value.dump()));
+      }
       for (const auto& item : value) {
-        if (!item.is_number_integer()) return bad("irls_items must hold integers");
+        if (!item.is_number_integer()) {
+          return bad(fmt::format("irls_items: {} is not an integer", item.dump()));
+        }
         e.irls_items.push_back(item.get<int>());
       }
     } else {
-      return bad(fmt::format("unknown field '{}'", key));
+      return bad(fmt::format(
+          "unknown field '{}'; known fields: date, kind, label, magnesium_mg, value, intensity, "
+          "irls_items, note",
+          key));
     }
   }
-  if (!j.contains("date") || !j.contains("kind")) return bad("date and kind are required");
+  if (!j.contains("date")) return bad("date: required (YYYY-MM-DD)");
+  if (!j.contains("kind")) return bad("kind: required (food, supplement, dose, irls, ...)");
   return e;
 }
 
@@ -137,6 +151,12 @@ Result<std::vector<std::vector<std::string>>> SplitCsv(std::string_view text,
 
 std::string EntryToJson(const Entry& entry) { return EntryJson(entry).dump(); }
 
+Result<Entry> EntryFromJson(std::string_view text, std::string_view where) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return InvalidArgument(fmt::format("{}: not valid JSON", where));
+  return EntryFromJsonValue(j, where);
+}
+
 std::string SnapshotToJson(const Snapshot& snapshot) {
   json j;
   j["format"] = "mgadvisor-journal";
@@ -175,7 +195,7 @@ Result<Snapshot> SnapshotFromJson(std::string_view text, std::string_view source
     }
     size_t index = 0;
     for (const auto& item : j["entries"]) {
-      auto e = EntryFromJson(item, fmt::format("{}: entries[{}]", source, index++));
+      auto e = EntryFromJsonValue(item, fmt::format("{}: entries[{}]", source, index++));
       if (!e.ok()) return e.error();
       snapshot.entries.push_back(std::move(*e));
     }

@@ -21,6 +21,10 @@ Result<Snapshot> SnapshotFromJson(std::string_view text, std::string_view source
 
 // One entry as JSON (the same shape as in the snapshot's "entries").
 std::string EntryToJson(const Entry& entry);
+// One entry from that shape (the HTTP API's POST body; "id" optional). Checks shape and types
+// only; ValidateEntry() checks the values. Errors: kInvalidArgument "<where>: <field>: <problem>"
+// quoting the value, for syntax errors, unknown fields, wrong types, and a missing date or kind.
+Result<Entry> EntryFromJson(std::string_view text, std::string_view where);
 
 // Header: id,date,kind,label,magnesium_mg,value,intensity,irls_items,note. irls_items are the
 // ten scores separated by spaces. Fields are quoted per RFC 4180 when needed.

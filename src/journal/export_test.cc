@@ -85,5 +85,29 @@ TEST(ExportTest, BadFilesAreNamedErrors) {
             "in.txt:3: unterminated quoted field");
 }
 
+TEST(ExportTest, EntryFromJsonNamesFieldAndValue) {
+  auto message = [](std::string_view text) {
+    auto r = EntryFromJson(text, "body");
+    return r.ok() ? std::string("ok") : r.error().message;
+  };
+  auto entry = EntryFromJson(R"({"date": "2026-11-01", "kind": "dose", "label": "citrate",
+                                 "magnesium_mg": 150})",
+                             "body");
+  ASSERT_TRUE(entry.ok()) << entry.error().message;
+  EXPECT_EQ(entry->kind, EntryKind::kDose);
+  EXPECT_EQ(entry->magnesium_mg, 150);
+  EXPECT_EQ(FormatDate(entry->date), "2026-11-01");
+  EXPECT_EQ(message(R"({"date": "2026-11-01", "kind": "pain", "value": "7"})"),
+            "body: value: \"7\" is not a number");
+  EXPECT_EQ(message(R"({"date": "2026-11-01", "kind": "irls", "irls_items": [1, "x"]})"),
+            "body: irls_items: \"x\" is not an integer");
+  EXPECT_EQ(message(R"({"date": "2026-11-01", "kind": "cramp"})"),
+            "body: kind: \"cramp\" is not an entry kind");
+  EXPECT_EQ(message(R"({"kind": "pain", "value": 3})"), "body: date: required (YYYY-MM-DD)");
+  EXPECT_EQ(message(R"({"date": "2026-11-01", "kind": "pain", "colour": 3})").substr(0, 30),
+            "body: unknown field 'colour'; ");
+  EXPECT_EQ(message("[1"), "body: not valid JSON");
+}
+
 }  // namespace
 }  // namespace mg::journal

@@ -189,6 +189,20 @@ Status ValidateEntry(const Entry& entry, Date today) {
   }
 }
 
+std::vector<DayMagnesium> DailyMagnesium(const std::vector<Entry>& entries, Date from, Date to) {
+  std::vector<DayMagnesium> days;
+  for (Date d = from; d <= to; d += std::chrono::days{1}) days.push_back({d});
+  for (const Entry& e : entries) {
+    if (e.date < from || e.date > to || !e.magnesium_mg) continue;
+    DayMagnesium& day = days[static_cast<size_t>((e.date - from).count())];
+    if (e.kind == EntryKind::kFood) day.food_mg += *e.magnesium_mg;
+    if (e.kind == EntryKind::kSupplement || e.kind == EntryKind::kDose) {
+      day.supplement_mg += *e.magnesium_mg;
+    }
+  }
+  return days;
+}
+
 Result<std::string> DefaultJournalPath() {
   const char* xdg = std::getenv("XDG_DATA_HOME");
   if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/mgadvisor/journal.db";

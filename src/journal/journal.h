@@ -92,6 +92,18 @@ struct DateRange {
   std::optional<Date> to;    // Inclusive; unbounded when empty.
 };
 
+// Magnesium logged on one day: food entries, and supplement plus dose entries. Entries without
+// magnesium_mg count as 0 (the amount is unknown, not absent).
+struct DayMagnesium {
+  Date date{};
+  double food_mg = 0;
+  double supplement_mg = 0;
+  double total_mg() const { return food_mg + supplement_mg; }
+  bool operator==(const DayMagnesium&) const = default;
+};
+// One row per day from `from` to `to` inclusive (none when from > to), entries outside ignored.
+std::vector<DayMagnesium> DailyMagnesium(const std::vector<Entry>& entries, Date from, Date to);
+
 // A saved n-of-1 trial plan; the journal stores it opaquely (mg_trial owns the format).
 struct TrialRecord {
   int64_t id = 0;

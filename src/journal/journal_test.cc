@@ -84,5 +84,23 @@ TEST(DefaultJournalPathTest, FollowsXdgThenHome) {
   if (old_home) setenv("HOME", saved_home.c_str(), 1);
 }
 
+TEST(DailyMagnesiumTest, SumsFoodAndSupplementsPerDay) {
+  const Date d1 = *ParseDate("2026-11-01"), d2 = *ParseDate("2026-11-02");
+  std::vector<Entry> entries = {
+      MakeEntry(d1, EntryKind::kFood, {.label = "spinach", .magnesium_mg = 24}),
+      MakeEntry(d1, EntryKind::kFood, {.label = "bread"}),  // Unknown magnesium: counts 0.
+      MakeEntry(d1, EntryKind::kDose, {.label = "citrate", .magnesium_mg = 150}),
+      MakeEntry(d1, EntryKind::kSupplement, {.label = "multi", .magnesium_mg = 50}),
+      MakeEntry(d1, EntryKind::kPain, {.value = 3}),
+      MakeEntry(d1 - std::chrono::days{1}, EntryKind::kFood, {.label = "x", .magnesium_mg = 99}),
+  };
+  const auto days = DailyMagnesium(entries, d1, d2 + std::chrono::days{1});
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(days[0], (DayMagnesium{d1, 24, 200}));
+  EXPECT_EQ(days[0].total_mg(), 224);
+  EXPECT_EQ(days[1], (DayMagnesium{d2, 0, 0}));
+  EXPECT_TRUE(DailyMagnesium(entries, d2, d1).empty());
+}
+
 }  // namespace
 }  // namespace mg::journal

@@ -538,4 +538,30 @@ Plan BuildPlan(const Profile& profile, const PlanContext& context) {
   return PlanBuilder(profile, context).Build();
 }
 
+Result<TrialDose> TrialDoseFromPlan(const Plan& plan, std::optional<double> requested_mg) {
+  if (!plan.supplement) {
+    std::string why;
+    for (const auto& referral : plan.referrals) why += "\n  - " + referral.reason;
+    for (const auto& warning : plan.warnings) why += "\n  - " + warning;
+    return Error{ErrorCode::kUnsafe,
+                 "the plan advises no magnesium supplement, so no trial of one can be planned" +
+                     (why.empty() ? std::string(" (the plan's findings say why)") : ":" + why)};
+  }
+  TrialDose out{plan.supplement->daily_elemental_mg, plan.supplement->compound_id};
+  if (requested_mg) {
+    if (!(*requested_mg > 0)) {
+      return InvalidArgument(
+          fmt::format("dose: {} is not a positive number of mg", FormatNumber(*requested_mg)));
+    }
+    if (*requested_mg > out.dose_mg) {
+      return Error{ErrorCode::kUnsafe,
+                   fmt::format("dose: {} mg/day is more than the {} mg/day the plan allows "
+                               "(supplemental upper limit and safety rules); use at most that",
+                               FormatNumber(*requested_mg), FormatNumber(out.dose_mg))};
+    }
+    out.dose_mg = *requested_mg;
+  }
+  return out;
+}
+
 }  // namespace mg::plan

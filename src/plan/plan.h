@@ -212,6 +212,17 @@ VerdictPolicy PolicyFor(const kb::Finding& finding, const Policy& policy);
 // the same `context` (ids resolve).
 Plan BuildPlan(const Profile& profile, const PlanContext& context);
 
+// What an n-of-1 trial may test: the plan's daily elemental dose and compound, so a trial never
+// tests more magnesium than the plan allows (supplemental UL, contraindications, interactions).
+struct TrialDose {
+  double dose_mg = 0;
+  std::string form;  // Catalogue compound id, e.g. "citrate".
+};
+// `requested_mg` may lower the plan's dose, never raise it. Errors: kUnsafe when the plan gives
+// no supplement (the message lists its referrals and warnings) or `requested_mg` is above the
+// plan's dose; kInvalidArgument when `requested_mg` is not positive. Messages name "dose".
+Result<TrialDose> TrialDoseFromPlan(const Plan& plan, std::optional<double> requested_mg);
+
 // True when a magnesium dose at `mg_hour` stays outside the window (medicine - before, medicine +
 // after), measured around the clock because both repeat daily. A one-sided rule is applied on
 // both sides. Checks the spacing from a

@@ -314,5 +314,33 @@ TEST(PlanSafety, InvariantsHoldOverTheProfileGrid) {
   EXPECT_GT(checker.with_supplement(), 1000);  // The grid must exercise the dosing paths too.
 }
 
+// A trial's dose comes from the plan: never above it, and no trial where the plan gives none.
+TEST(PlanSafety, TrialDoseNeverAboveThePlan) {
+  // Magnesium offered as a trial: RLS and chronic pain at 61, no safety rule in the way.
+  const Plan offered =
+      BuildPlan(testing::ProfileFrom(
+                    R"({"age": 61, "sex": "female", "complaints": ["RLS", "chronic pain"]})"),
+                testing::Context());
+  ASSERT_TRUE(offered.supplement.has_value());
+  auto dose = TrialDoseFromPlan(offered, std::nullopt);
+  ASSERT_TRUE(dose.ok()) << dose.error().message;
+  EXPECT_EQ(dose->dose_mg, offered.supplement->daily_elemental_mg);
+  EXPECT_EQ(dose->form, offered.supplement->compound_id);
+  auto lower = TrialDoseFromPlan(offered, dose->dose_mg / 2);
+  ASSERT_TRUE(lower.ok());
+  EXPECT_EQ(lower->dose_mg, dose->dose_mg / 2);
+  EXPECT_EQ(TrialDoseFromPlan(offered, dose->dose_mg + 1).error().code, ErrorCode::kUnsafe);
+  EXPECT_EQ(TrialDoseFromPlan(offered, 0.0).error().code, ErrorCode::kInvalidArgument);
+
+  const Plan kidney = BuildPlan(testing::ProfileFrom(R"({"age": 70, "sex": "female", "complaints":
+                                              ["leg cramps"], "kidney": {"egfr": 20}})"),
+                                testing::Context());
+  ASSERT_FALSE(kidney.supplement.has_value());
+  auto refused = TrialDoseFromPlan(kidney, std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnsafe);
+  EXPECT_NE(refused.error().message.find("advises no magnesium supplement"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mg::plan

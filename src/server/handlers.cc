@@ -12,6 +12,7 @@
 #include "core/numbers.h"
 #include "dri/dri.h"
 #include "dri/dri_json.h"
+#include "foods/foods_json.h"
 #include "kb/explain.h"
 #include "plan/profile.h"
 #include "plan/render.h"
@@ -23,17 +24,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxSearchLimit = 100;
-
-// The same fields as `mgadvisor foods search --json`.
-json FoodJson(const foods::Food& f) {
-  return {{"source", f.source},
-          {"name", f.name},
-          {"category", f.category},
-          {"magnesium_mg_per_100g", OptionalNumber(f.magnesium_mg)},
-          {"kcal_per_100g", OptionalNumber(f.kcal)},
-          {"serving", {{"label", f.serving.Label()}, {"grams", f.serving.grams}}},
-          {"magnesium_mg_per_serving", OptionalNumber(f.MagnesiumIn(f.serving.grams))}};
-}
 
 }  // namespace
 
@@ -51,6 +41,9 @@ Result<std::unique_ptr<ApiState>> ApiState::Load(const ServerOptions& options) {
   auto openapi = LoadEmbeddedFile("server/openapi.json");
   if (!openapi.ok()) return openapi.error();
   state->openapi = std::move(openapi->content);
+  auto outcomes = trial::LoadOutcomes();
+  if (!outcomes.ok()) return outcomes.error();
+  state->outcomes = std::move(*outcomes);
   return state;
 }
 
@@ -181,7 +174,7 @@ Result<ApiResponse> HandleFoodSearch(const ApiState& state, const ApiRequest& re
   }
   json results = json::array();
   for (const auto& hit : state.search->Search(*query, limit)) {
-    json item = FoodJson((*state.foods)[hit.food]);
+    json item = foods::FoodToJson((*state.foods)[hit.food]);
     item["score"] = hit.score;
     item["words_matched"] = hit.words_matched;
     item["words_total"] = hit.words_total;

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "foods/foods.h"
@@ -13,6 +14,7 @@
 #include "journal/journal.h"
 #include "plan/plan.h"
 #include "server/server.h"
+#include "trial/trial.h"
 
 namespace mg::server {
 
@@ -22,6 +24,7 @@ struct ApiState {
   std::unique_ptr<foods::FoodDb> foods;        // The food store searched by /api/foods/search.
   std::unique_ptr<foods::FoodSearch> search;   // Points into *foods.
   std::string openapi;                         // data/server/openapi.json, served as is.
+  std::vector<trial::OutcomeSpec> outcomes;    // data/trial/outcomes.toml, for /api/trials.
 
   static Result<std::unique_ptr<ApiState>> Load(const ServerOptions& options);
 };

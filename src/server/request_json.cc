@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+
 namespace mg::server {
 
 using nlohmann::json;
@@ -66,6 +68,38 @@ Result<std::optional<std::string>> OptionalString(const json& object, const std:
         fmt::format("{}: expected a string, got {} {}", field, it->type_name(), it->dump()));
   }
   return std::optional<std::string>(it->get<std::string>());
+}
+
+Result<std::optional<double>> OptionalNumberField(const json& object, const std::string& field) {
+  const auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return std::optional<double>();
+  if (!it->is_number()) {
+    return InvalidArgument(
+        fmt::format("{}: expected a number, got {} {}", field, it->type_name(), it->dump()));
+  }
+  return std::optional<double>(it->get<double>());
+}
+
+Result<std::optional<int64_t>> OptionalIntegerField(const json& object, const std::string& field,
+                                                    int64_t min, int64_t max) {
+  const auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return std::optional<int64_t>();
+  // Unsigned values above int64 and floats like 3.5 are refused; 3.0 is a float in JSON too.
+  if (!it->is_number_integer() ||
+      (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) ||
+      it->get<int64_t>() < min || it->get<int64_t>() > max) {
+    return InvalidArgument(
+        fmt::format("{}: {} is not a whole number from {} to {}", field, it->dump(), min, max));
+  }
+  return std::optional<int64_t>(it->get<int64_t>());
+}
+
+Result<journal::Date> ParseDateField(const std::string& field, const std::string& text) {
+  const auto date = journal::ParseDate(text);
+  if (!date) {
+    return InvalidArgument(fmt::format("{}: \"{}\" is not a YYYY-MM-DD date", field, text));
+  }
+  return *date;
 }
 
 std::optional<std::string> Parameter(const ApiRequest& request, const std::string& name) {

@@ -3,6 +3,7 @@
 #ifndef MGADVISOR_SERVER_REQUEST_JSON_H_
 #define MGADVISOR_SERVER_REQUEST_JSON_H_
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "journal/journal.h"
 #include "server/handlers.h"
 
 namespace mg::server {
@@ -29,6 +31,15 @@ Status RejectUnknownParameters(const ApiRequest& request, const std::set<std::st
 // An optional string field; errors name the field and the type found.
 Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
                                                   const std::string& field);
+// An optional finite number field; errors name the field and the value found.
+Result<std::optional<double>> OptionalNumberField(const nlohmann::json& object,
+                                                  const std::string& field);
+// An optional whole-number field within [min, max]; errors name the field, the value and the range.
+Result<std::optional<int64_t>> OptionalIntegerField(const nlohmann::json& object,
+                                                    const std::string& field, int64_t min,
+                                                    int64_t max);
+// A YYYY-MM-DD date in a string field or query parameter; errors name `field` and the value.
+Result<journal::Date> ParseDateField(const std::string& field, const std::string& text);
 std::optional<std::string> Parameter(const ApiRequest& request, const std::string& name);
 // "true"/"1"/"" → true, absent/"false"/"0" → false, anything else an error naming the parameter.
 Result<bool> BoolParameter(const ApiRequest& request, const std::string& name);

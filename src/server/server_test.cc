@@ -4,18 +4,20 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <stdlib.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "core/data_files.h"
 #include "plan/plan.h"
 #include "plan/profile.h"
 #include "plan/render.h"
+#include "server/running_server_test_util.h"
 
 namespace mg::server {
 namespace {
@@ -26,33 +28,29 @@ class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     ServerOptions options;
-    options.port = 0;
     // Never the developer's own imported food store: the embedded table, as in CI.
     setenv("XDG_DATA_HOME", "/nonexistent/mgadvisor-server-test", 1);
-    auto server = Server::Create(options);
-    ASSERT_TRUE(server.ok()) << server.error().message;
-    server_ = std::move(*server).release();
-    auto port = server_->Bind();
-    ASSERT_TRUE(port.ok()) << port.error().message;
-    port_ = *port;
-    thread_ = new std::thread([] { (void)server_->Listen(); });
+    // Never the developer's own journal either (the journal routes are tested in
+    // journal_api_test.cc, each test with a fresh one).
+    std::string dir = (std::filesystem::temp_directory_path() / "mg-server-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(dir.data()), nullptr);
+    dir_ = new std::string(dir);
+    options.journal_path = dir + "/journal.db";
+    server_ = RunningServer::Start(options).release();
+    ASSERT_NE(server_, nullptr);
+    port_ = server_->port();
     auto context = plan::PlanContext::Load(std::nullopt);
     ASSERT_TRUE(context.ok()) << context.error().message;
     context_ = std::move(*context).release();
-    // Wait until the listener answers.
-    httplib::Client client("127.0.0.1", port_);
-    for (int i = 0; i < 200; ++i) {
-      if (auto res = client.Get("/api/health"); res && res->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    FAIL() << "server did not start";
   }
   static void TearDownTestSuite() {
-    if (server_) server_->Stop();
-    if (thread_) thread_->join();
-    delete thread_;
     delete server_;
     delete context_;
+    if (dir_) {
+      std::error_code ignored;
+      std::filesystem::remove_all(*dir_, ignored);
+    }
+    delete dir_;
   }
 
   httplib::Client Client() {
@@ -95,10 +93,10 @@ class ServerTest : public ::testing::Test {
     return Client().Post(path.c_str(), body, "application/json");
   }
 
-  static inline Server* server_ = nullptr;
-  static inline std::thread* thread_ = nullptr;
+  static inline RunningServer* server_ = nullptr;
   static inline plan::PlanContext* context_ = nullptr;
   static inline int port_ = 0;
+  static inline std::string* dir_ = nullptr;
 };
 
 TEST_F(ServerTest, HealthSaysOk) {
@@ -282,7 +280,9 @@ TEST_F(ServerTest, OversizeBodyIs413) {
 
 TEST_F(ServerTest, UnknownRouteIs404) {
   ExpectError(Client().Get("/api/nothing-here"), 404, "not_found");
-  ExpectError(Client().Get("/"), 404, "not_found");
+  ExpectError(Client().Get("/nothing-here"), 404, "not_found");
+  ExpectError(Client().Get("/assets/no-such-file.js"), 404, "not_found");
+  ExpectError(Client().Get("/assets/../server/openapi.json"), 404, "not_found");
   ExpectError(PostJson("/api/compounds", "{}"), 404, "not_found");
 }
 
@@ -307,9 +307,29 @@ TEST_F(ServerTest, OpenApiPathsEqualTheRouteTable) {
       documented.insert({upper, path});
     }
   }
+  // Every /api/ route documented, and nothing documented that is not served. The web page
+  // ("/", "/assets/{file}") is not part of the API.
   std::set<std::pair<std::string, std::string>> served;
-  for (const auto& route : Routes()) served.insert({route.method, route.path});
+  for (const auto& route : Routes()) {
+    if (route.path.starts_with("/api/")) {
+      served.insert({route.method, route.path});
+    } else {
+      EXPECT_TRUE(route.path == "/" || route.path.starts_with("/assets/")) << route.path;
+    }
+  }
   EXPECT_EQ(documented, served);
+  // Each operation names its responses and every error response uses the error schema.
+  for (const auto& [path, operations] : doc["paths"].items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      ASSERT_TRUE(operation.contains("responses")) << method << " " << path;
+      for (const auto& [status, response] : operation["responses"].items()) {
+        if (status[0] == '4' || status[0] == '5') {
+          EXPECT_EQ(response.value("$ref", ""), "#/components/responses/Error")
+              << method << " " << path << " " << status;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

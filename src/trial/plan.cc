@@ -123,7 +123,7 @@ Result<OutcomeSpec> FindOutcome(const std::vector<OutcomeSpec>& outcomes, std::s
     ids.push_back(o.id);
   }
   return InvalidArgument(
-      fmt::format("--outcome: '{}' is not an outcome; use {}", id, JoinAlternatives(ids)));
+      fmt::format("outcome: '{}' is not an outcome; use {}", id, JoinAlternatives(ids)));
 }
 
 std::string BandOf(const OutcomeSpec& outcome, double value) {
@@ -251,13 +251,12 @@ std::string RenderCalendar(const Plan& plan) {
       o.washout_days, o.name,
       o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every));
   const Design design = plan.ToDesign();
-  for (int period = 0; period < plan.pairs() * 2; ++period) {
-    const int first = period * o.period_days;
-    const Date from = plan.start + std::chrono::days{first};
-    const Date to = from + std::chrono::days{o.period_days - 1};
-    out += fmt::format(
-        "{:<7} {} to {}  {}\n", period % 2 == 0 ? fmt::format("Pair {}", period / 2 + 1) : "",
-        FormatDate(from), FormatDate(to), design.OnMagnesium(first) ? "MAGNESIUM" : "no magnesium");
+  bool first_of_pair = true;
+  for (const Period& p : Periods(plan)) {
+    out += fmt::format("{:<7} {} to {}  {}\n",
+                       first_of_pair ? fmt::format("Pair {}", p.pair + 1) : "", FormatDate(p.start),
+                       FormatDate(p.end), p.magnesium ? "MAGNESIUM" : "no magnesium");
+    first_of_pair = !first_of_pair;
   }
   out += "\nWeek of      Mon Tue Wed Thu Fri Sat Sun\n";
   // Weeks start on Monday; sys_days epoch (1970-01-01) was a Thursday.
@@ -336,6 +335,57 @@ TrialStatus GetTrialStatus(const Plan& plan, const std::vector<journal::Entry>& 
   }
   if (s.washout) s.todo.push_back("Washout day: today's rating is kept but not analysed.");
   return s;
+}
+
+std::vector<Period> Periods(const Plan& plan) {
+  const Design design = plan.ToDesign();
+  const int length = plan.outcome.period_days, washout = plan.outcome.washout_days;
+  std::vector<Period> out;
+  for (int index = 0; index < plan.pairs() * 2; ++index) {
+    const int first = index * length;
+    Period p;
+    p.pair = index / 2;
+    p.magnesium = design.OnMagnesium(first);
+    p.start = plan.start + std::chrono::days{first};
+    p.end = p.start + std::chrono::days{length - 1};
+    if (washout > 0) p.washout_end = p.start + std::chrono::days{washout - 1};
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::string PeriodsToJson(const std::vector<Period>& periods) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Period& p : periods) {
+    out.push_back({{"pair", p.pair + 1},
+                   {"magnesium", p.magnesium},
+                   {"start", FormatDate(p.start)},
+                   {"end", FormatDate(p.end)},
+                   {"washout_end", p.washout_end ? nlohmann::json(FormatDate(*p.washout_end))
+                                                 : nlohmann::json(nullptr)}});
+  }
+  return out.dump();
+}
+
+std::string StatusToJson(const TrialStatus& s, Date today) {
+  using Phase = TrialStatus::Phase;
+  nlohmann::json j = {{"phase", s.phase == Phase::kNotStarted ? "not_started"
+                                : s.phase == Phase::kRunning  ? "running"
+                                                              : "finished"},
+                      {"today", FormatDate(today)},
+                      {"day", s.day + 1},
+                      {"todo", s.todo}};
+  if (s.phase == Phase::kRunning) {
+    j["pair"] = s.pair + 1;
+    j["magnesium"] = s.magnesium;
+    j["washout"] = s.washout;
+    j["day_in_period"] = s.day_in_period;
+    j["period_end"] = FormatDate(s.period_end);
+    j["rating_due"] = s.rating_due;
+    j["rating_logged"] = s.rating_logged;
+    j["dose_logged"] = s.dose_logged;
+  }
+  return j.dump();
 }
 
 }  // namespace mg::trial

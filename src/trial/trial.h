@@ -97,6 +97,18 @@ Result<Plan> PlanFromJson(std::string_view text, const std::vector<OutcomeSpec>&
 // The plan as text: one line per period, then a week-by-week calendar.
 std::string RenderCalendar(const Plan& plan);
 
+// One period of a plan on the calendar.
+struct Period {
+  int pair = 0;  // 0-based.
+  bool magnesium = false;
+  Date start{};
+  Date end{};                       // Inclusive.
+  std::optional<Date> washout_end;  // Last washout day (inclusive); nullopt without washout.
+};
+std::vector<Period> Periods(const Plan& plan);  // In calendar order.
+// [{"pair" (1-based), "magnesium", "start", "end", "washout_end" (date or null)}, ...]
+std::string PeriodsToJson(const std::vector<Period>& periods);
+
 // What is due on `today`.
 struct TrialStatus {
   enum class Phase { kNotStarted, kRunning, kFinished } phase = Phase::kNotStarted;
@@ -113,6 +125,10 @@ struct TrialStatus {
 };
 TrialStatus GetTrialStatus(const Plan& plan, const std::vector<journal::Entry>& entries,
                            Date today);
+// {"phase": "not_started|running|finished", "today", "day" (1-based), "todo": [...]}, and while
+// running also "pair" (1-based), "magnesium", "washout", "day_in_period", "period_end",
+// "rating_due", "rating_logged", "dose_logged" (`trial status --json` and the HTTP API).
+std::string StatusToJson(const TrialStatus& status, Date today);
 
 struct Adherence {
   int magnesium_days = 0;        // Magnesium days elapsed.

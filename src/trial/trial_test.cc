@@ -9,6 +9,7 @@ namespace {
 using journal::Entry;
 using journal::EntryKind;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Date Day(int y, unsigned m, unsigned d) { return std::chrono::year{y} / m / d; }
 
@@ -43,7 +44,7 @@ TEST(OutcomesTest, EmbeddedOutcomesLoad) {
   auto unknown = FindOutcome(outcomes, "mood");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().message,
-            "--outcome: 'mood' is not an outcome; use cramps, irls, pain or sleep");
+            "outcome: 'mood' is not an outcome; use cramps, irls, pain or sleep");
 }
 
 TEST(OutcomesTest, BadDataNamesFileAndLine) {
@@ -137,6 +138,40 @@ TEST(StatusTest, SaysWhatIsDue) {
   EXPECT_THAT(logged.todo[0], HasSubstr("protocol deviation"));
   auto after = GetTrialStatus(plan, {}, Day(2027, 2, 1));
   EXPECT_EQ(after.phase, TrialStatus::Phase::kFinished);
+}
+
+TEST(PlanTest, PeriodsFollowTheRandomisedOrder) {
+  Plan plan = PainPlan();
+  plan.magnesium_first = {true, false, true};
+  const std::vector<Period> periods = Periods(plan);
+  ASSERT_EQ(periods.size(), 6u);
+  EXPECT_EQ(periods[0].pair, 0);
+  EXPECT_TRUE(periods[0].magnesium);
+  EXPECT_EQ(periods[0].start, Day(2026, 11, 2));
+  EXPECT_EQ(periods[0].end, Day(2026, 11, 15));
+  EXPECT_EQ(periods[0].washout_end, Day(2026, 11, 5));  // 4 washout days.
+  EXPECT_FALSE(periods[1].magnesium);
+  EXPECT_EQ(periods[2].pair, 1);
+  EXPECT_FALSE(periods[2].magnesium);  // Pair 2 starts off magnesium.
+  EXPECT_EQ(periods[5].end, plan.end());
+  EXPECT_THAT(PeriodsToJson(periods),
+              HasSubstr(R"({"end":"2026-11-15","magnesium":true,"pair":1,"start":"2026-11-02",)"
+                        R"("washout_end":"2026-11-05"})"));
+}
+
+TEST(StatusTest, JsonCarriesTheRunningFieldsOnlyWhileRunning) {
+  Plan plan = PainPlan();
+  plan.magnesium_first = {true, false, true};
+  const std::string running =
+      StatusToJson(GetTrialStatus(plan, {}, Day(2026, 11, 3)), Day(2026, 11, 3));
+  EXPECT_THAT(running, HasSubstr(R"("day":2,)"));
+  EXPECT_THAT(running, HasSubstr(R"("pair":1,)"));
+  EXPECT_THAT(running, HasSubstr(R"("phase":"running")"));
+  EXPECT_THAT(running, HasSubstr(R"("rating_due":true)"));
+  const std::string before =
+      StatusToJson(GetTrialStatus(plan, {}, Day(2026, 11, 1)), Day(2026, 11, 1));
+  EXPECT_THAT(before, HasSubstr(R"("phase":"not_started")"));
+  EXPECT_THAT(before, Not(HasSubstr("pair")));
 }
 
 TEST(ReportTest, FourWeeksIsNotEnoughYet) {

@@ -1,0 +1,412 @@
+// Black-box tests of the journal, intake and trial routes in local mode: the real server on an
+// ephemeral loopback port over a real SQLite journal in a fresh temporary directory per test,
+// with "today" fixed, and real HTTP through httplib's client.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "journal/journal.h"
+#include "server/running_server_test_util.h"
+#include "server/server.h"
+
+namespace mg::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kToday = "2026-11-23";
+// A profile for whom the plan engine offers magnesium (as a trial: thin evidence, no safety rule
+// in the way), so trials can take their dose and form from the plan.
+constexpr const char* kProfile =
+    R"({"age": 61, "sex": "female", "complaints": ["RLS", "chronic pain"]})";
+
+class JournalApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Never the developer's own food store or journal.
+    setenv("XDG_DATA_HOME", "/nonexistent/mgadvisor-journal-api-test", 1);
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "mg-journal-api-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    journal_path_ = (dir_ / "journal.db").string();
+    Restart();
+  }
+  void TearDown() override {
+    server_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  // (Re)starts the server on the test's journal, "today" fixed.
+  void Restart() {
+    server_.reset();
+    ServerOptions options;
+    options.journal_path = journal_path_;
+    options.today = journal::ParseDate(kToday);
+    server_ = RunningServer::Start(options);
+    ASSERT_NE(server_, nullptr);
+  }
+
+  httplib::Client Client() {
+    httplib::Client client("127.0.0.1", server_->port());
+    client.set_read_timeout(30, 0);  // Generous for sanitizer builds.
+    return client;
+  }
+  httplib::Result Get(const std::string& path) { return Client().Get(path); }
+  httplib::Result Post(const std::string& path, const std::string& body) {
+    return Client().Post(path, body, "application/json");
+  }
+  httplib::Result Put(const std::string& path, const std::string& body) {
+    return Client().Put(path, body, "application/json");
+  }
+  httplib::Result Delete(const std::string& path) { return Client().Delete(path); }
+
+  // The JSON body of a response with the expected status; null (and a failure) otherwise.
+  static json Expect(const httplib::Result& res, int status) {
+    EXPECT_TRUE(res) << "no response";
+    if (!res) return nullptr;
+    EXPECT_EQ(res->status, status) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+    json out = json::parse(res->body, nullptr, false);
+    EXPECT_FALSE(out.is_discarded()) << res->body;
+    return out.is_discarded() ? json(nullptr) : out;
+  }
+
+  // An error response with `status`, `code`, and a message containing `names` (the field).
+  static void ExpectError(const httplib::Result& res, int status, const std::string& code,
+                          const std::string& names) {
+    const json body = Expect(res, status);
+    ASSERT_TRUE(body.is_object() && body.contains("error")) << (res ? res->body : "");
+    EXPECT_EQ(body["error"]["code"], code) << res->body;
+    const std::string message = body["error"]["message"];
+    EXPECT_NE(message.find(names), std::string::npos) << "'" << names << "' not in: " << message;
+  }
+
+  std::filesystem::path dir_;
+  std::string journal_path_;
+  std::unique_ptr<RunningServer> server_;
+};
+
+TEST_F(JournalApiTest, ProfileIsNullThenStoredAsGiven) {
+  EXPECT_TRUE(Expect(Get("/api/profile"), 200)["profile"].is_null());
+  const json stored = Expect(Put("/api/profile", kProfile), 200);
+  EXPECT_EQ(stored["profile"], json::parse(kProfile));
+  EXPECT_EQ(Expect(Get("/api/profile"), 200)["profile"], json::parse(kProfile));
+}
+
+TEST_F(JournalApiTest, ProfileIsValidatedLikeThePlan) {
+  ExpectError(Put("/api/profile", R"({"age": 30, "sex": "female", "favourite_colour": "red"})"),
+              400, "invalid_argument", "favourite_colour");
+  ExpectError(Put("/api/profile", R"({"age": {"years": 30}, "sex": "female"})"), 400,
+              "invalid_argument", "age");
+  ExpectError(Put("/api/profile", R"({"age": 30, "sex": "female", "complaints": ["zzzq"]})"), 400,
+              "invalid_argument", "zzzq");
+  ExpectError(Put("/api/profile", "{not json"), 400, "invalid_argument", "not valid JSON");
+  ExpectError(Put("/api/profile?x=1", kProfile), 400, "invalid_argument", "'x'");
+  // Nothing invalid was stored.
+  EXPECT_TRUE(Expect(Get("/api/profile"), 200)["profile"].is_null());
+}
+
+TEST_F(JournalApiTest, EntriesAddListFilterDelete) {
+  const json pain = Expect(Post("/api/journal/entries", R"({"kind": "pain", "value": 6})"), 201);
+  EXPECT_EQ(pain["entry"]["date"], kToday);  // Defaults to today.
+  EXPECT_EQ(pain["entry"]["value"], 6);
+  const int64_t pain_id = pain["entry"]["id"];
+  EXPECT_GT(pain_id, 0);
+  const json dose = Expect(Post("/api/journal/entries", R"({"date": "2026-11-20", "kind": "dose",
+      "label": "citrate", "magnesium_mg": 150, "note": "with dinner"})"),
+                           201);
+  EXPECT_EQ(dose["entry"]["label"], "citrate");
+  Expect(Post("/api/journal/entries",
+              R"({"date": "2026-11-21", "kind": "irls", "value": 12,
+                  "irls_items": [1, 1, 1, 1, 1, 1, 1, 1, 2, 2]})"),
+         201);
+
+  json all = Expect(Get("/api/journal/entries"), 200)["entries"];
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0]["date"], "2026-11-20");  // Sorted by date.
+  EXPECT_EQ(all[2]["id"], pain_id);
+  EXPECT_EQ(Expect(Get("/api/journal/entries?from=2026-11-21"), 200)["entries"].size(), 2u);
+  EXPECT_EQ(
+      Expect(Get("/api/journal/entries?to=2026-11-21&from=2026-11-21"), 200)["entries"].size(), 1u);
+  const json doses = Expect(Get("/api/journal/entries?kind=dose"), 200)["entries"];
+  ASSERT_EQ(doses.size(), 1u);
+  EXPECT_EQ(doses[0], dose["entry"]);
+
+  EXPECT_EQ(Expect(Delete("/api/journal/entries/" + std::to_string(pain_id)), 200)["deleted"],
+            pain_id);
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["entries"].size(), 2u);
+  ExpectError(Delete("/api/journal/entries/" + std::to_string(pain_id)), 404, "not_found",
+              std::to_string(pain_id));
+}
+
+TEST_F(JournalApiTest, BadEntriesAre400NamingTheField) {
+  ExpectError(Post("/api/journal/entries", R"({"kind": "pain", "value": "7"})"), 400,
+              "invalid_argument", "value");
+  ExpectError(Post("/api/journal/entries", R"({"kind": "pain", "value": 7, "mood": 1})"), 400,
+              "invalid_argument", "mood");
+  ExpectError(Post("/api/journal/entries", R"({"id": 5, "kind": "pain", "value": 7})"), 400,
+              "invalid_argument", "id");
+  ExpectError(Post("/api/journal/entries", R"({"value": 7})"), 400, "invalid_argument", "kind");
+  ExpectError(Post("/api/journal/entries", R"({"kind": "cramp", "value": 7})"), 400,
+              "invalid_argument", "cramp");
+  ExpectError(Post("/api/journal/entries", R"({"date": "2099-01-01", "kind": "pain", "value": 3})"),
+              400, "invalid_argument", "date");
+  ExpectError(Post("/api/journal/entries", R"({"date": "2026-02-30", "kind": "pain", "value": 3})"),
+              400, "invalid_argument", "2026-02-30");
+  ExpectError(Post("/api/journal/entries", R"({"kind": "pain", "value": 11})"), 400,
+              "invalid_argument", "pain: 11");
+  ExpectError(Post("/api/journal/entries",
+                   R"({"kind": "irls", "irls_items": [1, 1, 1, 1, 5, 1, 1, 1, 1, 1]})"),
+              400, "invalid_argument", "irls");
+  ExpectError(Post("/api/journal/entries", R"({"kind": "food", "magnesium_mg": 30})"), 400,
+              "invalid_argument", "label");
+  ExpectError(Post("/api/journal/entries", "[]"), 400, "invalid_argument", "object");
+  EXPECT_TRUE(Expect(Get("/api/journal/entries"), 200)["entries"].empty());
+
+  ExpectError(Get("/api/journal/entries?from=2026-13-01"), 400, "invalid_argument", "from");
+  ExpectError(Get("/api/journal/entries?from=2026-11-23&to=2026-11-01"), 400, "invalid_argument",
+              "from");
+  ExpectError(Get("/api/journal/entries?kind=mood"), 400, "invalid_argument", "mood");
+  ExpectError(Get("/api/journal/entries?limit=3"), 400, "invalid_argument", "limit");
+
+  for (const std::string id : {"abc", "-1", "0", "1.5", "99999999999999999999999", "%201"}) {
+    ExpectError(Delete("/api/journal/entries/" + id), 400, "invalid_argument", "id");
+  }
+  ExpectError(Delete("/api/journal/entries/424242"), 404, "not_found", "424242");
+}
+
+TEST_F(JournalApiTest, LogFoodByGramsOrPortions) {
+  const json grams =
+      Expect(Post("/api/journal/foods", R"({"food": "sr28:11457", "grams": 30})"), 201)["entry"];
+  EXPECT_EQ(grams["kind"], "food");
+  EXPECT_EQ(grams["date"], kToday);
+  EXPECT_EQ(grams["label"], "Spinach, raw — 30 g");
+  EXPECT_NEAR(grams["magnesium_mg"].get<double>(), 23.7, 1e-9);  // 79 mg/100 g.
+  const json portions = Expect(Post("/api/journal/foods", R"({"food": "sr28:11457",
+      "portions": 2, "date": "2026-11-22"})"),
+                               201)["entry"];
+  EXPECT_EQ(portions["label"], "Spinach, raw — 2 × 1 cup (60 g)");
+  EXPECT_NEAR(portions["magnesium_mg"].get<double>(), 47.4, 1e-9);
+  EXPECT_EQ(portions["date"], "2026-11-22");
+
+  ExpectError(Post("/api/journal/foods", R"({"food": "sr28:0", "grams": 30})"), 404, "not_found",
+              "sr28:0");
+  ExpectError(Post("/api/journal/foods", R"({"food": "sr28:11457", "grams": 30, "portions": 1})"),
+              400, "invalid_argument", "grams");
+  ExpectError(Post("/api/journal/foods", R"({"food": "sr28:11457"})"), 400, "invalid_argument",
+              "portions");
+  ExpectError(Post("/api/journal/foods", R"({"food": "sr28:11457", "grams": "30"})"), 400,
+              "invalid_argument", "grams");
+  ExpectError(Post("/api/journal/foods", R"({"food": "sr28:11457", "grams": -5})"), 400,
+              "invalid_argument", "grams");
+  ExpectError(Post("/api/journal/foods", R"({"food": "sr28:11457", "portions": 1e9})"), 400,
+              "invalid_argument", "portions");
+  ExpectError(Post("/api/journal/foods", R"({"grams": 30})"), 400, "invalid_argument", "food");
+  ExpectError(Post("/api/journal/foods", R"({"food": 11457, "grams": 30})"), 400,
+              "invalid_argument", "food");
+  ExpectError(Post("/api/journal/foods", R"({"food": "sr28:11457", "grams": 30, "date": "x"})"),
+              400, "invalid_argument", "date");
+  ExpectError(Post("/api/journal/foods", R"({"food": "sr28:11457", "grams": 30,
+                                             "date": "2027-01-01"})"),
+              400, "invalid_argument", "date");
+  ExpectError(Post("/api/journal/foods", R"({"food": "sr28:11457", "grams": 30, "cal": 1})"), 400,
+              "invalid_argument", "cal");
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["entries"].size(), 2u);
+}
+
+TEST_F(JournalApiTest, IntakeDefaultsToTheLastWeek) {
+  json intake = Expect(Get("/api/intake"), 200);
+  ASSERT_EQ(intake["days"].size(), 7u);
+  EXPECT_EQ(intake["days"][0]["date"], "2026-11-17");
+  EXPECT_EQ(intake["days"][6]["date"], kToday);
+  EXPECT_EQ(intake["days"][6]["total_mg"], 0);
+  EXPECT_TRUE(intake["target"].is_null());  // No profile yet.
+
+  Expect(Post("/api/journal/entries", R"({"kind": "supplement", "label": "multi",
+                                          "magnesium_mg": 50})"),
+         201);
+  Expect(Post("/api/journal/entries", R"({"date": "2026-11-22", "kind": "dose", "label":
+                                          "citrate", "magnesium_mg": 200})"),
+         201);
+  Expect(Post("/api/journal/entries", R"({"kind": "food", "label": "nuts", "magnesium_mg": 80})"),
+         201);
+  intake = Expect(Get("/api/intake?from=2026-11-22&to=2026-11-23"), 200);
+  ASSERT_EQ(intake["days"].size(), 2u);
+  EXPECT_EQ(
+      intake["days"][0],
+      json({{"date", "2026-11-22"}, {"food_mg", 0}, {"supplement_mg", 200}, {"total_mg", 200}}));
+  EXPECT_EQ(intake["days"][1],
+            json({{"date", kToday}, {"food_mg", 80}, {"supplement_mg", 50}, {"total_mg", 130}}));
+
+  ExpectError(Get("/api/intake?from=2026-11-23&to=2026-11-01"), 400, "invalid_argument", "from");
+  ExpectError(Get("/api/intake?from=2020-01-01"), 400, "invalid_argument", "366");
+  ExpectError(Get("/api/intake?to=yesterday"), 400, "invalid_argument", "to");
+  ExpectError(Get("/api/intake?days=3"), 400, "invalid_argument", "days");
+}
+
+TEST_F(JournalApiTest, TrialsNeedAProfileAndASafePlan) {
+  EXPECT_EQ(Expect(Get("/api/trials/current"), 200),
+            json({{"trial", nullptr}, {"periods", json::array()}, {"status", nullptr}}));
+  ExpectError(Get("/api/trials/current/report"), 404, "not_found", "trial");
+  ExpectError(Post("/api/trials", R"({"outcome": "cramps"})"), 400, "invalid_argument", "profile");
+
+  // eGFR 20: the plan gives no supplement, so no trial of one.
+  Expect(Put("/api/profile", R"({"age": 70, "sex": "female", "complaints": ["leg cramps"],
+                                 "kidney": {"egfr": 20}})"),
+         200);
+  ExpectError(Post("/api/trials", R"({"outcome": "cramps"})"), 422, "unsafe",
+              "no magnesium supplement");
+  EXPECT_TRUE(Expect(Get("/api/trials/current"), 200)["trial"].is_null());
+
+  Expect(Put("/api/profile", kProfile), 200);
+  ExpectError(Post("/api/trials", R"({"outcome": "mood"})"), 400, "invalid_argument", "mood");
+  ExpectError(Post("/api/trials", R"({})"), 400, "invalid_argument", "outcome");
+  ExpectError(Post("/api/trials", R"({"outcome": "cramps", "pairs": 5})"), 400, "invalid_argument",
+              "pairs");
+  ExpectError(Post("/api/trials", R"({"outcome": "cramps", "pairs": "3"})"), 400,
+              "invalid_argument", "pairs");
+  ExpectError(Post("/api/trials", R"({"outcome": "cramps", "seed": -1})"), 400, "invalid_argument",
+              "seed");
+  ExpectError(Post("/api/trials", R"({"outcome": "cramps", "seed": 1.5})"), 400, "invalid_argument",
+              "seed");
+  ExpectError(Post("/api/trials", R"({"outcome": "cramps", "start": "soon"})"), 400,
+              "invalid_argument", "start");
+  ExpectError(Post("/api/trials", R"({"outcome": "cramps", "dose_mg": 900})"), 400,
+              "invalid_argument", "dose_mg");
+  EXPECT_TRUE(Expect(Get("/api/trials/current"), 200)["trial"].is_null());
+}
+
+TEST_F(JournalApiTest, KbListsAsTheCli) {
+  const json conditions = Expect(Get("/api/kb/conditions"), 200);
+  ASSERT_TRUE(conditions.is_array());
+  ASSERT_FALSE(conditions.empty());
+  EXPECT_TRUE(conditions[0].contains("id"));
+  EXPECT_TRUE(Expect(Get("/api/kb/red-flags"), 200).is_array());
+  ExpectError(Get("/api/kb/unicorns"), 404, "not_found", "unicorns");
+  ExpectError(Get("/api/kb/conditions?all=1"), 400, "invalid_argument", "all");
+}
+
+// The whole journey: profile → plan → foods from search → intake against the target → a trial
+// → doses and ratings → status and report with charts → export → restart → still there.
+TEST_F(JournalApiTest, FullFlowSurvivesARestart) {
+  Expect(Put("/api/profile", kProfile), 200);
+  const json plan = Expect(Post("/api/plan", kProfile), 200);
+  ASSERT_TRUE(plan["supplement"].is_object()) << plan.dump();
+  const double plan_dose = plan["supplement"]["daily_elemental_mg"];
+
+  const json found = Expect(Get("/api/foods/search?q=spinach%20raw&limit=5"), 200);
+  ASSERT_FALSE(found["results"].empty());
+  const json food = found["results"][0];
+  const json logged =
+      Expect(Post("/api/journal/foods", json({{"food", food["source"]}, {"portions", 1}}).dump()),
+             201)["entry"];
+  EXPECT_NEAR(logged["magnesium_mg"].get<double>(), food["magnesium_mg_per_serving"].get<double>(),
+              1e-9);
+
+  const json intake = Expect(Get("/api/intake"), 200);
+  EXPECT_NEAR(intake["days"][6]["food_mg"].get<double>(),
+              food["magnesium_mg_per_serving"].get<double>(), 1e-9);
+  ASSERT_TRUE(intake["target"].is_object());
+  EXPECT_EQ(intake["target"]["intake_mg"], 320);  // US RDA, women over 50.
+  EXPECT_EQ(intake["target"]["intake_kind"], "RDA");
+  EXPECT_EQ(intake["target"]["supplemental_ul_mg"], 350);
+  EXPECT_NE(intake["target"]["label"].get<std::string>().find("51"), std::string::npos)
+      << intake["target"];
+
+  // A cramps trial that started long enough ago to have finished: 3 pairs of 21 days.
+  const json created = Expect(
+      Post("/api/trials", R"({"outcome": "cramps", "start": "2026-07-01", "seed": 7})"), 201);
+  const json trial = created["trial"];
+  EXPECT_EQ(trial["outcome"], "cramps");
+  EXPECT_EQ(trial["seed"], 7);
+  EXPECT_LE(trial["dose_mg"].get<double>(), plan_dose);  // Never above the plan.
+  EXPECT_EQ(trial["dose_mg"].get<double>(), plan_dose);
+  EXPECT_EQ(trial["form"], plan["supplement"]["compound"]);
+  EXPECT_NE(created["calendar"].get<std::string>().find("Pair 1"), std::string::npos);
+  const json periods = created["periods"];
+  ASSERT_EQ(periods.size(), 6u);
+  EXPECT_EQ(periods[0]["start"], "2026-07-01");
+  EXPECT_EQ(periods[0]["end"], "2026-07-21");
+  EXPECT_EQ(periods[0]["washout_end"], "2026-07-07");
+
+  // Doses on magnesium days; fewer cramps on them, by a different margin in each pair. Every
+  // day rated.
+  for (const json& period : periods) {
+    const bool magnesium = period["magnesium"];
+    const int off_cramps = 3 + period["pair"].get<int>();
+    for (auto day = *journal::ParseDate(period["start"].get<std::string>());
+         day <= *journal::ParseDate(period["end"].get<std::string>());
+         day += std::chrono::days{1}) {
+      const std::string date = journal::FormatDate(day);
+      Expect(Post("/api/journal/entries", json({{"date", date},
+                                                {"kind", "cramps"},
+                                                {"value", magnesium ? 1 : off_cramps},
+                                                {"intensity", magnesium ? 3 : 7}})
+                                              .dump()),
+             201);
+      if (magnesium) {
+        Expect(Post("/api/journal/entries", json({{"date", date},
+                                                  {"kind", "dose"},
+                                                  {"label", trial["form"]},
+                                                  {"magnesium_mg", trial["dose_mg"]}})
+                                                .dump()),
+               201);
+      }
+    }
+  }
+
+  const json current = Expect(Get("/api/trials/current"), 200);
+  EXPECT_EQ(current["trial"], trial);
+  EXPECT_EQ(current["periods"], periods);
+  EXPECT_EQ(current["status"]["phase"], "finished");
+
+  const json report = Expect(Get("/api/trials/current/report"), 200);
+  EXPECT_EQ(report["timeline_svg"].get<std::string>().rfind("<svg", 0), 0u);
+  EXPECT_EQ(report["intake_svg"].get<std::string>().rfind("<svg", 0), 0u);
+  EXPECT_EQ(report["finished"], true);
+  EXPECT_EQ(report["verdict"], "benefit") << report.dump().substr(0, 3000);
+  EXPECT_GT(report["estimate"]["improvement"].get<double>(), 0);
+
+  const std::string entries_before = Expect(Get("/api/journal/entries"), 200).dump();
+  auto exported = Get("/api/journal/export");
+  ASSERT_TRUE(exported);
+  const json snapshot = Expect(exported, 200);
+  EXPECT_EQ(snapshot["format"], "mgadvisor-journal");
+  EXPECT_EQ(snapshot["trials"].size(), 1u);
+  EXPECT_EQ(json::parse(snapshot["profile"].get<std::string>()), json::parse(kProfile));
+
+  Restart();
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200).dump(), entries_before);
+  EXPECT_EQ(Expect(Get("/api/profile"), 200)["profile"], json::parse(kProfile));
+  EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["trial"], trial);
+  EXPECT_EQ(Get("/api/journal/export")->body, exported->body);
+}
+
+TEST_F(JournalApiTest, TrialStartingTodayIsRunning) {
+  Expect(Put("/api/profile", kProfile), 200);
+  Expect(Post("/api/trials", R"({"outcome": "pain", "pairs": 4, "seed": 3})"), 201);
+  const json current = Expect(Get("/api/trials/current"), 200);
+  EXPECT_EQ(current["trial"]["start"], kToday);
+  EXPECT_EQ(current["periods"].size(), 8u);
+  const json status = current["status"];
+  EXPECT_EQ(status["phase"], "running");
+  EXPECT_EQ(status["day"], 1);
+  EXPECT_EQ(status["pair"], 1);
+  EXPECT_EQ(status["washout"], true);
+  EXPECT_EQ(status["rating_due"], true);
+  EXPECT_EQ(status["rating_logged"], false);
+  Expect(Post("/api/journal/entries", R"({"kind": "pain", "value": 5})"), 201);
+  EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["status"]["rating_logged"], true);
+  const json report = Expect(Get("/api/trials/current/report"), 200);
+  EXPECT_EQ(report["intake_svg"], "");  // Nothing with magnesium logged yet.
+}
+
+}  // namespace
+}  // namespace mg::server
