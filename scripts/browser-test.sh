@@ -34,6 +34,21 @@ if ! npm ci --prefer-offline --no-audit --no-fund --loglevel=error; then
   exit 1
 fi
 
+# Multi-user mode: when the binary has it and no server was given, a throwaway PostgreSQL cluster
+# (scripts/pg-test-server.sh, in its own directory) for the length of the run.
+pg_dir=""
+stop_pg() { [ -z "$pg_dir" ] || MGADVISOR_PG_DIR="$pg_dir" "$repo/scripts/pg-test-server.sh" stop || true; }
+trap stop_pg EXIT
+if [ -z "${MGADVISOR_TEST_PG_URL:-}" ] && "$binary" serve --help 2>/dev/null | grep -q postgresql://; then
+  pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/mg-browser-pg.XXXXXX")"
+  chmod 755 "$pg_dir"
+  MGADVISOR_TEST_PG_URL="$(MGADVISOR_PG_DIR="$pg_dir" "$repo/scripts/pg-test-server.sh" start)" || {
+    echo "browser-test: could not start PostgreSQL for the multi-user tests" >&2
+    exit 1
+  }
+  export MGADVISOR_TEST_PG_URL
+fi
+
 mkdir -p "$artifacts/browser"
 status=0
 MGADVISOR_BIN="$binary" MG_ARTIFACTS_DIR="$artifacts" \

@@ -125,6 +125,7 @@ async function busy(form, work) {
 
 function currentSection() {
   const name = location.hash.replace(/^#/, '');
+  if (name === 'account' && state.mode !== 'multi') return 'plan';
   return SECTIONS.includes(name) ? name : 'plan';
 }
 
@@ -1209,7 +1210,13 @@ async function start() {
   window.addEventListener('hashchange', () => showSection(true));
 
   const health = await api('GET', '/api/health');
-  state.mode = health.ok && health.data.mode === 'multi' ? 'multi' : 'local';
+  if (health.ok && health.data.mode) {
+    state.mode = health.data.mode === 'multi' ? 'multi' : 'local';
+  } else {
+    // A server whose health does not say its mode: account routes answer 404 in local mode.
+    const probe = await api('GET', '/api/session');
+    state.mode = probe.status === 404 ? 'local' : 'multi';
+  }
   document.body.dataset.mode = state.mode;
   await loadKnowledge();
   if (state.mode === 'multi') {

@@ -24,6 +24,8 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const TODAY = '2026-11-23';
 const DESKTOP = {width: 1280, height: 900};
 const PHONE = {width: 360, height: 780};
+// Multi-user mode needs a PostgreSQL server; scripts/browser-test.sh starts a throwaway one.
+const pgUrl = process.env.MGADVISOR_TEST_PG_URL || '';
 
 // Starts `mgadvisor serve --port 0 --json` and resolves once its first stdout line says where.
 async function startServer(extraArgs = [], extraEnv = {}) {
@@ -415,6 +417,97 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await page.waitForSelector('#food-options [role="option"]');
     assert.ok(await horizontalOverflow(page) <= 0, 'the open listbox scrolls sideways');
     await screenshot(page, 'phone-food-search');
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('web page in multi-user mode (PostgreSQL)', {
+  timeout: 600000,
+  skip: pgUrl ? false : 'MGADVISOR_TEST_PG_URL is not set (scripts/browser-test.sh sets it)',
+}, () => {
+  let server;
+  let browser;
+  const problems = [];
+  // Unique per run, so a reused database never makes the name taken.
+  const username = `web-${process.pid}-${Date.now().toString(36)}`;
+  const password = 'a long passphrase for the browser test';
+
+  before(async () => {
+    server = await startServer(['--db', pgUrl]);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  test('sign up → plan → sign out → sign in again → delete the account', async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    // Signed out: only the sign-in and create-account forms show.
+    assert.equal(await page.isVisible('#auth'), true);
+    assert.equal(await page.isVisible('#nav'), false);
+    assert.equal(await page.isVisible('#plan'), false);
+    assert.deepEqual(await unlabelled(page), [], 'every input has an accessible label');
+    await screenshot(page, 'multi-signed-out');
+
+    await page.fill('#su-username', username);
+    await page.fill('#su-password', password);
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/account'));
+    await page.click('#sign-up-form button[type="submit"]');
+    assert.equal((await created).status(), 201);
+    await page.waitForSelector('#user-bar:not([hidden])');
+    assert.equal(await page.locator('#user-name').innerText(), username);
+    assert.equal(await page.isVisible('#auth'), false);
+    assert.equal(await page.isVisible('#nav-account'), true);
+
+    // The plan, stored in this account (PUT needs the CSRF token the page keeps).
+    await fillProfile(page, {age: 67, sex: 'female', complaint: 'nocturnal_leg_cramps',
+                             severity: 6});
+    await submitProfile(page);
+    assert.match(await page.locator('#plan-evidence').innerText(), /likely ineffective/i);
+    // A symptom entry (POST with CSRF).
+    await go(page, 'symptoms');
+    await page.fill('#pain-value', '4');
+    await page.click('form[data-kind="pain"] button[type="submit"]');
+    await page.waitForSelector('#entries li[data-kind="pain"]');
+    await screenshot(page, 'multi-signed-in');
+
+    // Sign out: nothing of this person stays on screen, and the API refuses.
+    await page.click('#sign-out');
+    await page.waitForSelector('#auth:not([hidden])');
+    assert.equal(await page.locator('#plan-output').innerHTML(), '');
+    assert.equal(await page.locator('#entries').innerHTML(), '');
+    assert.equal((await page.request.get(`${server.base}/api/profile`)).status(), 401);
+
+    // A wrong password is reported next to the form.
+    await page.fill('#si-username', username);
+    await page.fill('#si-password', 'not the password');
+    await page.click('#sign-in-form button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#si-error').textContent !== '');
+    assert.equal(await page.isVisible('#auth'), true);
+
+    // Signing in again brings the profile and its plan back.
+    await page.fill('#si-password', password);
+    await page.click('#sign-in-form button[type="submit"]');
+    await page.waitForSelector('#user-bar:not([hidden])');
+    await go(page, 'plan');
+    await page.waitForSelector('#plan-result');
+    assert.equal(await page.inputValue('#p-age'), '67');
+    await go(page, 'symptoms');
+    await page.waitForSelector('#entries li[data-kind="pain"]');
+
+    // Delete the account: everything goes, and the name no longer signs in.
+    await go(page, 'account');
+    await page.fill('#da-password', password);
+    const deleted = page.waitForResponse((r) => r.url().endsWith('/api/account'));
+    await page.click('#delete-account-form button[type="submit"]');
+    assert.equal((await deleted).status(), 200);
+    await page.waitForSelector('#auth:not([hidden])');
+    const again = await page.request.post(`${server.base}/api/session`,
+                                          {data: {username, password}});
+    assert.equal(again.status(), 401);
     await page.close();
     assert.deepEqual(problems, []);
   });
