@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "pgstore/pg_database.h"
 #include "server/server.h"
 
 namespace mg::cli {
@@ -19,21 +20,37 @@ struct ServeArgs {
   int port = server::kDefaultPort;
   std::string host = "127.0.0.1";
   std::optional<std::string> foods_store;
-  std::optional<std::string> db;  // --db: the journal's SQLite file.
+  std::optional<std::string> db;  // --db: the journal's SQLite file, or a PostgreSQL URL.
+  bool behind_tls = false;
+  int pool_size = 8;
 };
 
-// Where the journal lives, from --db. Unset: the server's default, the same file as `log` and
-// `journal` use ($XDG_DATA_HOME/mgadvisor/journal.db).
-Status ApplyDbFlag(const std::optional<std::string>& db, server::ServerOptions& options) {
-  if (!db) return {};
-  // MULTI-USER (lead): a postgresql:// or postgres:// URL will select multi-user mode here, by
-  // setting options.database instead of journal_path. Until then it would silently become a
-  // file with that name, so refuse it.
-  if (db->starts_with("postgresql://") || db->starts_with("postgres://")) {
-    return InvalidArgument(
-        fmt::format("--db: \"{}\": PostgreSQL (multi-user mode) is not available yet", *db));
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+// Where the data lives, from --db: a PostgreSQL URL selects multi-user mode (accounts, sessions,
+// everyone's journal in that database); anything else is the one person's SQLite journal file.
+// Unset: the same file as `log` and `journal` use ($XDG_DATA_HOME/mgadvisor/journal.db).
+Status ApplyDbFlag(const ServeArgs& args, server::ServerOptions& options) {
+  const bool postgres =
+      args.db && (args.db->starts_with("postgresql://") || args.db->starts_with("postgres://"));
+  if (postgres) {
+    auto database = pgstore::OpenPostgres(*args.db, {.pool_size = args.pool_size});
+    if (!database.ok()) return database.error();
+    options.database = std::move(*database);
+    options.secure_cookies = args.behind_tls;
+    return {};
   }
-  options.journal_path = *db;
+  // Local mode has no sign-in: listening beyond this computer would hand the journal to anyone
+  // on the network.
+  if (!IsLoopback(args.host)) {
+    return InvalidArgument(fmt::format(
+        "--host {}: local mode (no sign-in) listens on this computer only; to share a server, "
+        "use multi-user mode with --db postgresql://...",
+        args.host));
+  }
+  if (args.db) options.journal_path = *args.db;
   return {};
 }
 
@@ -58,7 +75,7 @@ Status Serve(const CliContext& ctx, const ServeArgs& args) {
   options.port = args.port;
   options.kb_dir = ctx.kb_dir;
   options.foods_store = args.foods_store;
-  if (Status db = ApplyDbFlag(args.db, options); !db.ok()) return db;
+  if (Status db = ApplyDbFlag(args, options); !db.ok()) return db;
   // MGADVISOR_TODAY fixes the journal's "today" as for `log` and `journal`; without it the server
   // follows the system clock, so a server left running moves on to the next day.
   if (const char* fixed = std::getenv("MGADVISOR_TODAY"); fixed != nullptr && *fixed != '\0') {
@@ -86,12 +103,19 @@ Status Serve(const CliContext& ctx, const ServeArgs& args) {
   });
 
   const std::string address = fmt::format("http://{}:{}/", args.host, *port);
+  const bool multi_user = options.database != nullptr;
   if (ctx.json) {
-    fmt::print("{{\"address\": \"{}\", \"port\": {}}}\n", address, *port);
+    fmt::print("{{\"address\": \"{}\", \"port\": {}, \"mode\": \"{}\"}}\n", address, *port,
+               multi_user ? "multi" : "local");
   } else {
-    fmt::print("mgadvisor is serving the API at {}api/ (OpenAPI: {}api/openapi.json)\n", address,
-               address);
-    fmt::print("Local mode: only this computer can connect. Press Ctrl-C to stop.\n");
+    fmt::print("mgadvisor is running. Open {} in your browser.\n", address);
+    fmt::print("The JSON API is at {}api/ (OpenAPI: {}api/openapi.json).\n", address, address);
+    if (multi_user) {
+      fmt::print("Multi-user mode on {}: people sign in; each sees only their own journal.\n",
+                 pgstore::RedactUrl(*args.db));
+    } else {
+      fmt::print("Local mode: only this computer can connect. Press Ctrl-C to stop.\n");
+    }
   }
   std::fflush(stdout);
   const Status listened = srv.Listen();
@@ -116,7 +140,12 @@ void RegisterServerCommands(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--foods", args->foods_store,
                   "Food store to search (default: the imported store if any, else built-in)");
   cmd->add_option("--db", args->db,
-                  "Journal file (SQLite; default $XDG_DATA_HOME/mgadvisor/journal.db)");
+                  "Journal file (SQLite; default $XDG_DATA_HOME/mgadvisor/journal.db), or "
+                  "postgresql://user@host:port/db for multi-user mode with accounts");
+  cmd->add_flag("--behind-tls", args->behind_tls,
+                "Multi-user mode behind a TLS-terminating proxy: mark session cookies Secure");
+  cmd->add_option("--pool", args->pool_size, "Multi-user mode: PostgreSQL connections (default 8)")
+      ->check(CLI::Range(1, 256));
   cmd->callback([&ctx, args] { RunCommand(ctx, [&] { return Serve(ctx, *args); }); });
 }
 
