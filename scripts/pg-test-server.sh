@@ -18,9 +18,9 @@ port_file="$dir/port"
 log() { echo "pg-test-server: $*" >&2; }
 
 bin_dir() {
-  local initdb
-  initdb=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1 || true)
-  [ -n "$initdb" ] && dirname "$initdb"
+  local initdb  # The newest installed major version.
+  initdb=$(printf '%s\n' /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)
+  [ -x "$initdb" ] && dirname "$initdb"
 }
 
 # Runs a command as the cluster's owner.
