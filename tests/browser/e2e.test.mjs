@@ -118,8 +118,11 @@ async function go(page, section) {
 }
 
 // Fills the profile: {age, sex, complaint: condition id, severity, medicine, time, redFlag, ckd}.
+// The form starts empty: a stored profile from an earlier test fills it on load, and reset()
+// clears what that set (values and ticks set by script are not the form's defaults).
 async function fillProfile(page, p) {
   await go(page, 'plan');
+  await page.evaluate(() => document.getElementById('profile-form').reset());
   await page.fill('#p-age', String(p.age));
   await page.selectOption('#p-sex', p.sex);
   if (p.complaint) {
@@ -306,13 +309,6 @@ describe('web page in local mode', {timeout: 600000}, () => {
 
   test('a red flag puts the referral first and withholds the supplement', async () => {
     const page = await openPage(browser.context, server.base, problems);
-    // The stored profile from the previous test fills the form; start from a clean form.
-    await page.evaluate(() => document.getElementById('profile-form').reset());
-    await page.evaluate(() => {
-      for (const box of document.querySelectorAll('#profile-form input[type=checkbox]')) {
-        box.checked = false;
-      }
-    });
     await fillProfile(page, {age: 62, sex: 'male', complaint: 'nocturnal_leg_cramps',
                              redFlag: 'dvt_signs'});
     await submitProfile(page);
@@ -332,12 +328,6 @@ describe('web page in local mode', {timeout: 600000}, () => {
 
   test('kidney disease: referral first, no supplement', async () => {
     const page = await openPage(browser.context, server.base, problems);
-    await page.evaluate(() => {
-      document.getElementById('profile-form').reset();
-      for (const box of document.querySelectorAll('#profile-form input[type=checkbox]')) {
-        box.checked = false;
-      }
-    });
     await fillProfile(page, {age: 70, sex: 'female', complaint: 'restless_legs_syndrome',
                              ckd: 4});
     await submitProfile(page);
@@ -368,12 +358,6 @@ describe('web page in local mode', {timeout: 600000}, () => {
 
   test('an n-of-1 trial: start it, see the calendar, today and the report charts', async () => {
     const page = await openPage(browser.context, server.base, problems);
-    await page.evaluate(() => {
-      document.getElementById('profile-form').reset();
-      for (const box of document.querySelectorAll('#profile-form input[type=checkbox]')) {
-        box.checked = false;
-      }
-    });
     // Restless legs: insufficient evidence → the plan offers a measured trial of a supplement.
     await fillProfile(page, {age: 40, sex: 'female', complaint: 'restless_legs_syndrome'});
     await submitProfile(page);
