@@ -194,10 +194,12 @@ class Pool {
     for (int attempt = 1;; ++attempt) {
       auto lease = Acquire();
       if (!lease.ok()) return lease.error();
+      bool committing = false;
       try {
         Isolation txn(lease->conn());
         auto result = body(txn);
         if (result.ok()) {
+          committing = true;
           txn.commit();
         } else {
           txn.abort();
@@ -211,7 +213,7 @@ class Pool {
                         where_, doing, OneLine(e.what())));
       } catch (const pqxx::broken_connection& e) {
         lease->MarkBroken();
-        if (lease->reused() && attempt == 1) continue;
+        if (lease->reused() && attempt == 1 && !committing) continue;
         return IoError(fmt::format("PostgreSQL at {}: connection lost while {}: {}", where_, doing,
                                    OneLine(e.what())));
       } catch (const pqxx::unique_violation& e) {
