@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/data_files.h"
+#include "foods/foods_json.h"
 
 namespace mg::foods {
 namespace {
@@ -162,6 +163,26 @@ TEST_F(IntakeTest, BadInputNamesFileLineFieldAndValue) {
   auto bad_type = ParseDiary("date,food,amount,unit,type\n2025-01-01,kale,1,cup,potion\n", "t.csv");
   ASSERT_FALSE(bad_type.ok());
   EXPECT_NE(bad_type.error().message.find("t.csv:2: field 'type': \"potion\""), std::string::npos);
+}
+
+TEST(IntakeTargetsTest, FromReferenceValuesAndAsJson) {
+  auto tables = dri::ReferenceTables::LoadEmbedded();
+  ASSERT_TRUE(tables.ok()) << tables.error().message;
+  auto person = dri::MakePerson(34 * 12, dri::Sex::kFemale, dri::ReproductiveState::kNone);
+  ASSERT_TRUE(person.ok());
+  auto values = tables->Lookup(dri::Reference::kUs, *person);
+  ASSERT_TRUE(values.ok()) << values.error().message;
+  const IntakeTargets t = TargetsFor(*values);
+  EXPECT_EQ(t.intake_mg, 320);
+  EXPECT_EQ(t.intake_kind, "RDA");
+  EXPECT_EQ(t.ear_mg, 265);
+  EXPECT_EQ(t.supplemental_ul_mg, 350);
+  EXPECT_NE(t.label.find("31"), std::string::npos) << t.label;
+  const nlohmann::json j = TargetsToJson(t);
+  EXPECT_EQ(j["intake_mg"], 320);
+  EXPECT_EQ(j["label"], t.label);
+  IntakeTargets unknown;
+  EXPECT_TRUE(TargetsToJson(unknown)["ear_mg"].is_null());
 }
 
 }  // namespace
