@@ -192,7 +192,7 @@ Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, b
     auto recent = database_->LoginFailures(signup_key, now - kSignupWindowSeconds);
     if (!recent.ok()) return recent.error();
     if (*recent >= kMaxSignupsPerAddress) return RateLimited(kSignupWindowSeconds);
-    auto hash = accounts::HashPassword(credentials->password);
+    auto hash = WithHashSlot([&] { return accounts::HashPassword(credentials->password); });
     if (!hash.ok()) return hash.error();
     auto created = database_->CreateAccount(credentials->username, *hash, now);
     if (!created.ok()) {
@@ -219,11 +219,13 @@ Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, b
     auto account = database_->FindAccount(credentials->username);
     if (!account.ok()) return account.error();
     bool good = false;
-    if (*account) {
-      good = accounts::VerifyPassword(credentials->password, (*account)->password_hash);
-    } else {
-      accounts::BurnPasswordCheck(credentials->password);  // Same time as a wrong password.
-    }
+    WithHashSlot([&] {
+      if (*account) {
+        good = accounts::VerifyPassword(credentials->password, (*account)->password_hash);
+      } else {
+        accounts::BurnPasswordCheck(credentials->password);  // Same time as a wrong password.
+      }
+    });
     if (!good) {
       for (const std::string& key : {user_key, address_key}) {
         auto counted = database_->RecordLoginFailure(key, now, now - kFailureWindowSeconds);
@@ -269,7 +271,10 @@ Status AccountsApi::SignOut(const httplib::Request& in, httplib::Response& out,
     auto account = database_->AccountById(session->user_id);
     if (!account.ok()) return account.error();
     if (!*account) return Error{ErrorCode::kUnauthenticated, "the account no longer exists"};
-    if (!accounts::VerifyPassword(password->get<std::string>(), (*account)->password_hash)) {
+    const bool good = WithHashSlot([&] {
+      return accounts::VerifyPassword(password->get<std::string>(), (*account)->password_hash);
+    });
+    if (!good) {
       return Error{ErrorCode::kForbidden, "password: wrong; the account was not deleted"};
     }
     MG_RETURN_IF_ERROR(database_->DeleteAccount(session->user_id));

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <semaphore>
 #include <string>
 
 #include "accounts/database.h"
@@ -42,8 +43,22 @@ class AccountsApi {
   std::string SessionCookieHeader(const httplib::Request& in, const std::string& token,
                                   int64_t max_age) const;
 
+  // Runs `work` (an Argon2id hash or check, 64 MiB each) with at most kHashSlots at once, so a
+  // burst of sign-ins cannot take gigabytes; the others wait their turn.
+  template <typename Work>
+  auto WithHashSlot(Work work) {
+    hash_slots_.acquire();
+    struct Release {
+      std::counting_semaphore<>& slots;
+      ~Release() { slots.release(); }
+    } release{hash_slots_};
+    return work();
+  }
+  static constexpr int kHashSlots = 4;
+
   std::shared_ptr<accounts::Database> database_;
   bool secure_cookies_;
+  std::counting_semaphore<> hash_slots_{kHashSlots};
 };
 
 }  // namespace mg::server

@@ -36,6 +36,7 @@ struct ServerOptions {
   size_t max_body_bytes = 64 * 1024;       // Larger request bodies get 413.
   int read_timeout_seconds = 5;            // Per socket read.
   int write_timeout_seconds = 5;           // Per socket write.
+  size_t threads = 64;                     // Request threads (one per open connection).
   std::optional<std::string> kb_dir;       // --kb DIR, as for the CLI.
   std::optional<std::string> foods_store;  // Food store for search (default as the CLI).
 
