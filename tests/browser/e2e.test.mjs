@@ -107,6 +107,12 @@ async function openPage(context, base, problems) {
   return page;
 }
 
+async function streamText(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function screenshot(page, name) {
   mkdirSync(artifacts, {recursive: true});
   await page.screenshot({path: path.join(artifacts, `${name}.png`), fullPage: true});
@@ -301,6 +307,13 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await page.waitForFunction(
         () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 1);
     await screenshot(page, 'desktop-symptoms');
+
+    // The export link downloads the whole journal.
+    const [download] = await Promise.all([page.waitForEvent('download'),
+                                          page.click('a[href="/api/journal/export"]')]);
+    const exported = JSON.parse(await streamText(await download.createReadStream()));
+    assert.equal(exported.format, 'mgadvisor-journal');
+    assert.equal(exported.entries.length, 3, 'food, one cramps entry (one deleted) and a dose');
 
     assert.deepEqual(await unlabelled(page), [], 'every input has an accessible label');
     await page.close();
