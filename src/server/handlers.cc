@@ -44,6 +44,7 @@ Result<std::unique_ptr<ApiState>> ApiState::Load(const ServerOptions& options) {
   auto outcomes = trial::LoadOutcomes();
   if (!outcomes.ok()) return outcomes.error();
   state->outcomes = std::move(*outcomes);
+  state->multi_user = options.database != nullptr;
   return state;
 }
 
@@ -55,6 +56,7 @@ ApiResponse ErrorResponse(const Error& error) {
 Result<ApiResponse> HandleHealth(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   return JsonResponse({{"status", "ok"},
+                       {"mode", state.multi_user ? "multi" : "local"},
                        {"compounds", state.context->compounds.compounds().size()},
                        {"foods", state.foods->origin()}});
 }

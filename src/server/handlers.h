@@ -25,6 +25,7 @@ struct ApiState {
   std::unique_ptr<foods::FoodSearch> search;   // Points into *foods.
   std::string openapi;                         // data/server/openapi.json, served as is.
   std::vector<trial::OutcomeSpec> outcomes;    // data/trial/outcomes.toml, for /api/trials.
+  bool multi_user = false;                     // options.database set: /api/health says "multi".
 
   static Result<std::unique_ptr<ApiState>> Load(const ServerOptions& options);
 };

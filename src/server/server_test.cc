@@ -104,6 +104,7 @@ TEST_F(ServerTest, HealthSaysOk) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(Json(res)["status"], "ok");
+  EXPECT_EQ(Json(res)["mode"], "local");
 }
 
 TEST_F(ServerTest, CompoundsListsTheCatalogue) {
