@@ -14,7 +14,11 @@ import readline from 'node:readline';
 import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 
+import {createRequire} from 'node:module';
+
 import {chromium} from 'playwright-core';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -176,6 +180,17 @@ async function unlabelled(page) {
   });
 }
 
+// axe-core's WCAG 2 A/AA rules on what is on screen now: the serious and critical findings.
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({path: axePath});
+  const results = await page.evaluate(() => window.axe.run(document, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+  }));
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' '))
+          .join('; ')}`);
+}
+
 async function horizontalOverflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth -
                              document.documentElement.clientWidth);
@@ -316,6 +331,11 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.equal(exported.entries.length, 3, 'food, one cramps entry (one deleted) and a dose');
 
     assert.deepEqual(await unlabelled(page), [], 'every input has an accessible label');
+    for (const section of ['symptoms', 'foods', 'trial', 'plan']) {
+      await go(page, section);
+      await page.waitForLoadState('networkidle');
+      assert.deepEqual(await axeViolations(page), [], `axe on #${section}`);
+    }
     await page.close();
     assert.deepEqual(problems, []);
   });
