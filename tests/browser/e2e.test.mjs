@@ -63,6 +63,9 @@ async function startServer(extraArgs = [], extraEnv = {}) {
         await exited;
       }
       rmSync(dataHome, {recursive: true, force: true});
+      // In CI the binary is the ASan/UBSan build: a report on stderr fails the suite.
+      assert.doesNotMatch(stderr, /ERROR: (Address|Leak)Sanitizer|runtime error:/,
+                          `the server reported a sanitizer error:\n${stderr}`);
     },
   };
 }
