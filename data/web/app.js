@@ -834,15 +834,20 @@ async function logFood() {
   await refreshIntake();
 }
 
+// GETs path; on failure shows the error in box and resolves to null.
+async function getOrShowError(path, box) {
+  const result = await api('GET', path);
+  if (result.ok) return result.data;
+  box.replaceChildren(el('p', {class: 'error'}, errorText(result)));
+  return null;
+}
+
 async function refreshIntake() {
   const box = $('intake');
-  const result = await api('GET', '/api/intake');
-  if (!result.ok) {
-    box.replaceChildren(el('p', {class: 'error'}, errorText(result)));
-    return;
-  }
-  const days = result.data.days || [];
-  const target = result.data.target;
+  const data = await getOrShowError('/api/intake', box);
+  if (!data) return;
+  const days = data.days || [];
+  const target = data.target;
   if (days.length) state.today = days[days.length - 1].date;
   const today = days[days.length - 1];
   const week = days.reduce((sum, d) => sum + d.total_mg, 0);
@@ -994,12 +999,9 @@ function describeEntry(e) {
 
 async function refreshEntries() {
   const box = $('entries');
-  const result = await api('GET', '/api/journal/entries');
-  if (!result.ok) {
-    box.replaceChildren(el('p', {class: 'error'}, errorText(result)));
-    return;
-  }
-  const entries = result.data.entries || [];
+  const data = await getOrShowError('/api/journal/entries', box);
+  if (!data) return;
+  const entries = data.entries || [];
   const recent = [...entries].sort((a, b) => (b.date.localeCompare(a.date)) || (b.id - a.id))
       .slice(0, 40);
   if (!recent.length) {
@@ -1106,12 +1108,8 @@ async function refreshTrial() {
   }
   $('trial-form').hidden = true;
   box.replaceChildren(renderTrial(trial, periods || [], status));
-  const report = await api('GET', '/api/trials/current/report');
-  if (!report.ok) {
-    reportBox.replaceChildren(el('p', {class: 'error'}, errorText(report)));
-    return;
-  }
-  reportBox.replaceChildren(renderReport(report.data));
+  const report = await getOrShowError('/api/trials/current/report', reportBox);
+  if (report) reportBox.replaceChildren(renderReport(report));
 }
 
 const OUTCOMES = {cramps: 'cramps', irls: 'restless legs (IRLS)', pain: 'pain', sleep: 'sleep'};
