@@ -23,6 +23,13 @@ log=$(mktemp)
 ctest --preset asan-ubsan -j "$(nproc)" --timeout 900 2>&1 | tee "$log" || status=$?
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+# The bounded load test of the HTTP server (issue 7): a release build against nginx serving the
+# same bytes on loopback, ~25 s. It fails on any request error; speed is reported as ratios.
+echo "== load test (release build; wrk against nginx on loopback)"
+cmake --preset release >/dev/null
+cmake --build --preset release --target mgadvisor -j "$(nproc)"
+./scripts/bench-server.sh build/release/src/cli/mgadvisor || status=1
+
 # Formatting is checked after the tests so one run reports everything that is wrong.
 echo "== clang-format check"
 mapfile -t sources < <(git ls-files -co --exclude-standard '*.cc' '*.h' 2>/dev/null || true)
