@@ -66,22 +66,6 @@ Status RequireJson(const httplib::Request& in) {
   return {};
 }
 
-// A browser names the page that sent a request in Origin; when it is not this server, refuse.
-Status CheckOrigin(const httplib::Request& in) {
-  const std::string origin = in.get_header_value("Origin");
-  if (origin.empty() || origin == "null") return {};  // Not a browser, or a same-origin GET.
-  const std::string host = in.get_header_value("Host");
-  const size_t scheme = origin.find("://");
-  const std::string origin_host = scheme == std::string::npos ? origin : origin.substr(scheme + 3);
-  if (host.empty() || origin_host != host) {
-    return Error{ErrorCode::kForbidden,
-                 fmt::format("Origin: '{}' is not this server ('{}'); cross-site requests are "
-                             "refused",
-                             origin, host)};
-  }
-  return {};
-}
-
 struct Credentials {
   std::string username;  // Normalised.
   std::string password;
@@ -120,6 +104,38 @@ Error RateLimited(int64_t window_seconds) {
 
 }  // namespace
 
+Status CheckSameOrigin(const httplib::Request& in) {
+  const std::string origin = in.get_header_value("Origin");
+  if (origin.empty()) return {};  // Not a browser (curl, scripts): no ambient cookies to abuse.
+  const std::string host = in.get_header_value("Host");
+  const size_t scheme = origin.find("://");
+  // "null" (sandboxed frames, file: pages) never matches: an attacker can produce it at will.
+  const std::string origin_host = scheme == std::string::npos ? "" : origin.substr(scheme + 3);
+  if (host.empty() || origin_host != host) {
+    return Error{ErrorCode::kForbidden,
+                 fmt::format("Origin: '{}' is not this server ('{}'); cross-site requests are "
+                             "refused",
+                             origin, host)};
+  }
+  return {};
+}
+
+Status CheckLoopbackHost(const httplib::Request& in) {
+  const std::string host = in.get_header_value("Host");
+  // Strip the port: "127.0.0.1:8425", "[::1]:8425", "localhost".
+  std::string name = host;
+  if (const size_t bracket = host.rfind(']'); bracket != std::string::npos) {
+    name = host.substr(0, bracket + 1);
+  } else if (const size_t colon = host.rfind(':'); colon != std::string::npos) {
+    name = host.substr(0, colon);
+  }
+  if (name == "127.0.0.1" || name == "localhost" || name == "[::1]") return {};
+  return Error{ErrorCode::kForbidden,
+               fmt::format("Host: '{}' is not this computer; local mode answers only "
+                           "127.0.0.1, localhost and [::1]",
+                           host)};
+}
+
 AccountsApi::AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies)
     : database_(std::move(database)), secure_cookies_(secure_cookies) {}
 
@@ -135,7 +151,7 @@ Result<accounts::Session> AccountsApi::Authenticate(const httplib::Request& in) 
 }
 
 Status AccountsApi::CheckCsrf(const accounts::Session& session, const httplib::Request& in) const {
-  MG_RETURN_IF_ERROR(CheckOrigin(in));
+  MG_RETURN_IF_ERROR(CheckSameOrigin(in));
   const std::string sent = in.get_header_value("X-CSRF-Token");
   if (sent.empty()) {
     return Error{ErrorCode::kForbidden,
@@ -181,7 +197,7 @@ Status AccountsApi::Whoami(const httplib::Request& in, httplib::Response& out) {
 }
 
 Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, bool new_account) {
-  MG_RETURN_IF_ERROR(CheckOrigin(in));
+  MG_RETURN_IF_ERROR(CheckSameOrigin(in));
   auto credentials = ReadCredentials(in, new_account);
   if (!credentials.ok()) return credentials.error();
   const int64_t now = Now();

@@ -22,6 +22,15 @@
 
 namespace mg::server {
 
+// Refuses (kForbidden) a request whose Origin header names another site, or "null". Browsers send
+// Origin with every cross-origin POST, PUT and DELETE, so this stops cross-site request forgery
+// against state-changing routes in both modes; clients without Origin (curl) pass.
+Status CheckSameOrigin(const httplib::Request& in);
+// Local mode: refuses (kForbidden) a Host other than 127.0.0.1, localhost or [::1], whatever the
+// port. A web page on a name that an attacker re-points at 127.0.0.1 (DNS rebinding) would
+// otherwise be same-origin with the journal and could read it.
+Status CheckLoopbackHost(const httplib::Request& in);
+
 class AccountsApi {
  public:
   AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies);

@@ -410,3 +410,32 @@ TEST_F(JournalApiTest, TrialStartingTodayIsRunning) {
 
 }  // namespace
 }  // namespace mg::server
+
+namespace mg::server {
+namespace {
+
+// Local mode has no sign-in, so the browser's same-origin policy is the only wall around the
+// journal: a page on another site must not write to it (CSRF), and a hostile name re-pointed at
+// 127.0.0.1 (DNS rebinding) must not read it.
+TEST_F(JournalApiTest, CrossSiteWritesAndForeignHostsAreRefused) {
+  const std::string note = R"({"date": "2026-11-20", "kind": "note", "note": "mine"})";
+  for (const char* origin : {"http://evil.example", "null", "http://127.0.0.1:1"}) {
+    SCOPED_TRACE(origin);
+    auto res = Client().Post("/api/journal/entries", {{"Origin", origin}}, note,
+                             "text/plain");  // What a cross-site <form enctype=text/plain> sends.
+    ExpectError(res, 403, "forbidden", "Origin");
+  }
+  auto rebound = Client().Get("/api/journal/export", {{"Host", "attacker.example:8425"}});
+  ExpectError(rebound, 403, "forbidden", "Host");
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["entries"].size(), 0u);
+
+  // The page itself (same origin), and clients that send no Origin (curl), still work.
+  const std::string self = "http://127.0.0.1:" + std::to_string(server_->port());
+  Expect(Client().Post("/api/journal/entries", {{"Origin", self}}, note, "application/json"), 201);
+  Expect(Post("/api/journal/entries", note), 201);
+  Expect(Client().Get("/api/health", {{"Host", "localhost:8425"}}), 200);
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["entries"].size(), 2u);
+}
+
+}  // namespace
+}  // namespace mg::server

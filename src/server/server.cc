@@ -130,6 +130,12 @@ struct Server::Impl {
   // and any exception (a bug) as a 500 with code "internal", never a crash.
   void Dispatch(const Route& route, const httplib::Request& in, httplib::Response& out) {
     try {
+      Status guard = accounts ? Status() : CheckLoopbackHost(in);
+      if (guard.ok() && route.info.method != "GET") guard = CheckSameOrigin(in);
+      if (!guard.ok()) {
+        Write(ErrorResponse(guard.error()), out);
+        return;
+      }
       if (route.info.access == Access::kAccount) {
         if (!accounts) {
           Write(ErrorResponse(NotFound(fmt::format(
