@@ -72,6 +72,9 @@ Result<ApiResponse> HandleDeleteEntry(const ApiState& state, const ApiRequest& r
 Result<ApiResponse> HandleLogFood(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleIntake(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleExport(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleImport(const ApiState& state, const ApiRequest& request);
+// POST /api/intake/analyze (public, stores nothing): a food diary analysed as `mgadvisor intake`.
+Result<ApiResponse> HandleIntakeAnalyze(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& request);

@@ -370,4 +370,12 @@ Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& r
   return JsonResponse(out);
 }
 
+Result<ApiResponse> HandleImport(const ApiState&, const ApiRequest&) {
+  return Error{ErrorCode::kInternal, "POST /api/journal/import: not implemented yet"};
+}
+
+Result<ApiResponse> HandleIntakeAnalyze(const ApiState&, const ApiRequest&) {
+  return Error{ErrorCode::kInternal, "POST /api/intake/analyze: not implemented yet"};
+}
+
 }  // namespace mg::server
