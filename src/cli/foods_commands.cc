@@ -22,8 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-json Optional(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-
 std::string Round(double v) { return FormatNumber(v, 0); }
 
 std::string PerServing(const foods::Food& f) {
@@ -154,22 +152,6 @@ Result<foods::IntakeTargets> Targets(const CliContext& ctx, const IntakeArgs& ar
   return foods::TargetsFor(looked_up->values);
 }
 
-json ChangesJson(const std::vector<foods::Change>& changes) {
-  json out = json::array();
-  for (const auto& c : changes) {
-    out.push_back({{"source", c.food->source},
-                   {"name", c.food->name},
-                   {"portions", c.portions},
-                   {"portion", c.food->serving.Label()},
-                   {"grams", c.grams},
-                   {"magnesium_mg", c.magnesium_mg},
-                   {"kcal", c.kcal},
-                   {"magnesium_mg_per_portion", c.mg_per_portion},
-                   {"magnesium_mg_per_100kcal", c.mg_per_100kcal}});
-  }
-  return out;
-}
-
 void PrintChanges(const char* title, const std::vector<foods::Change>& changes) {
   if (changes.empty()) return;
   fmt::print("    {}\n", title);
@@ -209,46 +191,9 @@ Status Intake(const CliContext& ctx, const IntakeArgs& args) {
   const auto& t = analysis->targets;
 
   if (ctx.json) {
-    json days = json::array();
-    for (const auto& day : analysis->days) {
-      json entries = json::array();
-      for (const auto& r : day.entries) {
-        json e = {{"where", r.entry.where}, {"type", r.entry.product_type},
-                  {"text", r.entry.text},   {"amount", r.entry.amount},
-                  {"unit", r.entry.unit},   {"magnesium_mg", Optional(r.magnesium_mg)},
-                  {"match", r.match}};
-        if (r.food != nullptr) {
-          e["food"] = {{"source", r.food->source}, {"name", r.food->name}};
-          e["grams"] = r.grams;
-        }
-        if (!r.compound_id.empty()) e["compound"] = r.compound_id;
-        entries.push_back(e);
-      }
-      json top = json::array();
-      for (const auto& c : day.top_foods) {
-        top.push_back({{"name", c.food ? c.food->name : c.text},
-                       {"source", c.food ? json(c.food->source) : json(nullptr)},
-                       {"magnesium_mg", c.magnesium_mg}});
-      }
-      days.push_back({{"date", day.date},
-                      {"food_mg", day.food_mg},
-                      {"supplement_mg", day.supplement_mg},
-                      {"total_mg", day.total_mg},
-                      {"gap_mg", Optional(day.gap_mg)},
-                      {"supplements_over_ul", day.supplements_over_ul},
-                      {"top_foods", top},
-                      {"changes_by_portion", ChangesJson(day.by_portion)},
-                      {"changes_by_kcal", ChangesJson(day.by_kcal)},
-                      {"foods_without_magnesium_value", day.unknown_magnesium},
-                      {"entries", entries}});
-    }
-    json out = {{"diary", args.diary},
-                {"format", diary->format},
-                {"foods", db->origin()},
-                {"targets", foods::TargetsToJson(t)},
-                {"exclusions", options.exclusions.ids},
-                {"days", days}};
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n",
+               foods::IntakeAnalysisToJson(*analysis, args.diary, *diary, *db, options.exclusions)
+                   .dump(2));
     return {};
   }
 

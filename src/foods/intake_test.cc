@@ -185,5 +185,60 @@ TEST(IntakeTargetsTest, FromReferenceValuesAndAsJson) {
   EXPECT_TRUE(TargetsToJson(unknown)["ear_mg"].is_null());
 }
 
+// The one JSON shape of `mgadvisor intake --json` and POST /api/intake/analyze.
+TEST_F(IntakeTest, AnalysisToJsonCarriesEveryDayEntryAndTarget) {
+  auto text = ReadFile(std::string(MG_SOURCE_DIR) + "/src/foods/testdata/diary_basic.csv");
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  auto diary = ParseDiary(*text, "basic.csv");
+  ASSERT_TRUE(diary.ok()) << diary.error().message;
+  auto exclusions = Exclusions::Load();
+  ASSERT_TRUE(exclusions.ok()) << exclusions.error().message;
+  auto set = exclusions->Resolve({"vegan"});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  targets_.label = "test person";
+  IntakeOptions options;
+  options.exclusions = *set;
+  auto analysis = AnalyzeIntake(*diary, db_, *index_, *compounds_, units_, targets_, options);
+  ASSERT_TRUE(analysis.ok()) << analysis.error().message;
+
+  const nlohmann::json j = IntakeAnalysisToJson(*analysis, "basic.csv", *diary, db_, *set);
+  EXPECT_EQ(j["diary"], "basic.csv");
+  EXPECT_EQ(j["format"], "csv");
+  EXPECT_EQ(j["foods"], db_.origin());
+  EXPECT_EQ(j["targets"], TargetsToJson(targets_));
+  EXPECT_EQ(j["exclusions"], nlohmann::json::array({"vegan"}));
+  ASSERT_EQ(j["days"].size(), 2u);
+  const nlohmann::json& day = j["days"][0];
+  EXPECT_EQ(day["date"], "2025-03-01");
+  EXPECT_DOUBLE_EQ(day["food_mg"].get<double>(), analysis->days[0].food_mg);
+  EXPECT_DOUBLE_EQ(day["supplement_mg"].get<double>(), analysis->days[0].supplement_mg);
+  EXPECT_DOUBLE_EQ(day["total_mg"].get<double>(),
+                   day["food_mg"].get<double>() + day["supplement_mg"].get<double>());
+  ASSERT_EQ(day["entries"].size(), 4u);
+  const nlohmann::json& almonds = day["entries"][0];
+  EXPECT_EQ(almonds["where"], "basic.csv:2");
+  EXPECT_EQ(almonds["type"], "food");
+  EXPECT_EQ(almonds["food"]["source"], "sr28:12061");
+  EXPECT_NEAR(almonds["grams"].get<double>(), 28.3495, 1e-3);
+  const nlohmann::json& citrate = day["entries"][3];
+  EXPECT_EQ(citrate["type"], "supplement");
+  EXPECT_EQ(citrate["compound"], "citrate");
+  EXPECT_FALSE(citrate.contains("food"));
+  EXPECT_FALSE(day["top_foods"].empty());
+  EXPECT_EQ(day["top_foods"][0]["magnesium_mg"].get<double>(),
+            analysis->days[0].top_foods[0].magnesium_mg);
+  for (const char* key : {"gap_mg", "supplements_over_ul", "changes_by_portion", "changes_by_kcal",
+                          "foods_without_magnesium_value"}) {
+    EXPECT_TRUE(day.contains(key)) << key;
+  }
+  // Each suggested change names its food and respects the exclusion (no animal foods for vegan).
+  for (const auto& c : j["days"][1]["changes_by_portion"]) {
+    const Food* food = db_.FindBySource(c["source"].get<std::string>());
+    ASSERT_NE(food, nullptr) << c.dump();
+    EXPECT_FALSE(set->Excludes(*food)) << c.dump();
+    EXPECT_EQ(c["portion"], food->serving.Label());
+  }
+}
+
 }  // namespace
 }  // namespace mg::foods
