@@ -38,6 +38,10 @@ Result<std::unique_ptr<ApiState>> ApiState::Load(const ServerOptions& options) {
   auto search = foods::FoodSearch::Build(*state->foods);
   if (!search.ok()) return search.error();
   state->search = std::make_unique<foods::FoodSearch>(std::move(*search));
+  // The intake analysis also needs compounds and exclusions: the plan context has them.
+  auto units = foods::UnitTable::LoadEmbedded();
+  if (!units.ok()) return units.error();
+  state->units = std::move(*units);
   auto openapi = LoadEmbeddedFile("server/openapi.json");
   if (!openapi.ok()) return openapi.error();
   state->openapi = std::move(openapi->content);

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "foods/foods.h"
 #include "foods/search.h"
+#include "foods/units.h"
 #include "journal/journal.h"
 #include "plan/plan.h"
 #include "server/server.h"
@@ -23,6 +24,7 @@ struct ApiState {
   std::unique_ptr<plan::PlanContext> context;  // KB, compounds, reference tables, plan foods.
   std::unique_ptr<foods::FoodDb> foods;        // The food store searched by /api/foods/search.
   std::unique_ptr<foods::FoodSearch> search;   // Points into *foods.
+  foods::UnitTable units;                      // Household units, for /api/intake/analyze.
   std::string openapi;                         // data/server/openapi.json, served as is.
   std::vector<trial::OutcomeSpec> outcomes;    // data/trial/outcomes.toml, for /api/trials.
   bool multi_user = false;                     // options.database set: /api/health says "multi".

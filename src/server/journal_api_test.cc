@@ -10,6 +10,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "chem/compounds.h"
+#include "core/data_files.h"
+#include "dri/dri.h"
+#include "foods/foods.h"
+#include "foods/foods_json.h"
+#include "foods/intake.h"
+#include "foods/search.h"
+#include "foods/units.h"
 #include "journal/journal.h"
 #include "server/running_server_test_util.h"
 #include "server/server.h"
@@ -435,6 +443,228 @@ TEST_F(JournalApiTest, CrossSiteWritesAndForeignHostsAreRefused) {
   Expect(Post("/api/journal/entries", note), 201);
   Expect(Client().Get("/api/health", {{"Host", "localhost:8425"}}), 200);
   EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["entries"].size(), 2u);
+}
+
+}  // namespace
+}  // namespace mg::server
+
+namespace mg::server {
+namespace {
+
+TEST_F(JournalApiTest, ExportImportsIntoAFreshJournalUnchanged) {
+  Expect(Put("/api/profile", kProfile), 200);
+  Expect(Post("/api/journal/entries",
+              R"({"date": "2026-11-20", "kind": "dose", "label": "citrate", "magnesium_mg": 150,
+                  "note": "with dinner, \"as told\""})"),
+         201);
+  Expect(Post("/api/journal/entries",
+              R"({"date": "2026-11-21", "kind": "irls", "value": 12,
+                  "irls_items": [1, 1, 1, 1, 1, 1, 1, 1, 2, 2]})"),
+         201);
+  Expect(Post("/api/journal/foods", R"({"food": "sr28:12061", "grams": 30})"), 201);
+  Expect(Post("/api/trials", R"({"outcome": "cramps", "start": "2026-07-01", "seed": 7})"), 201);
+  const std::string exported = Get("/api/journal/export")->body;
+
+  // A fresh journal: another file, same server options otherwise.
+  journal_path_ = (dir_ / "fresh.db").string();
+  Restart();
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["entries"].size(), 0u);
+  const json imported = Expect(Post("/api/journal/import", exported), 200);
+  EXPECT_EQ(imported, json({{"entries", 3}, {"trials", 1}}));
+  EXPECT_EQ(Get("/api/journal/export")->body, exported);
+  EXPECT_EQ(Expect(Get("/api/profile"), 200)["profile"], json::parse(kProfile));
+  EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["trial"]["seed"], 7);
+  // New entries continue after the imported ids.
+  const json next = Expect(Post("/api/journal/entries", R"({"kind": "note", "note": "x"})"), 201);
+  EXPECT_GT(next["entry"]["id"].get<int64_t>(), 3);
+}
+
+TEST_F(JournalApiTest, ImportOfAClashingIdWritesNothing) {
+  const json mine = Expect(Post("/api/journal/entries", R"({"kind": "pain", "value": 4})"), 201);
+  const std::string before = Get("/api/journal/export")->body;
+  // Entry 2 is new, entry 1 clashes with `mine`: neither may be written, nor the profile.
+  const json snapshot = {{"format", "mgadvisor-journal"},
+                         {"version", 1},
+                         {"profile", kProfile},
+                         {"entries",
+                          {{{"id", 2}, {"date", "2026-11-01"}, {"kind", "note"}, {"note", "new"}},
+                           {{"id", mine["entry"]["id"]},
+                            {"date", "2026-11-02"},
+                            {"kind", "note"},
+                            {"note", "clash"}}}},
+                         {"trials", json::array()}};
+  ExpectError(Post("/api/journal/import", snapshot.dump()), 400, "invalid_argument",
+              "id " + mine["entry"]["id"].dump());
+  EXPECT_EQ(Get("/api/journal/export")->body, before);
+  EXPECT_TRUE(Expect(Get("/api/profile"), 200)["profile"].is_null());
+}
+
+TEST_F(JournalApiTest, BadImportsAre400NamingTheProblem) {
+  const auto with = [](json changes) {
+    json snapshot = {{"format", "mgadvisor-journal"},
+                     {"version", 1},
+                     {"profile", nullptr},
+                     {"entries", json::array()},
+                     {"trials", json::array()}};
+    snapshot.update(changes);
+    return snapshot.dump();
+  };
+  ExpectError(Post("/api/journal/import", "{not json"), 400, "invalid_argument", "not valid JSON");
+  ExpectError(Post("/api/journal/import", R"({"entries": []})"), 400, "invalid_argument", "format");
+  ExpectError(Post("/api/journal/import", with({{"version", 2}})), 400, "invalid_argument",
+              "version 2");
+  ExpectError(Post("/api/journal/import",
+                   with({{"entries", {{{"id", 1}, {"date", "2026-11-01"}, {"kind", "mood"}}}}})),
+              400, "invalid_argument", "mood");
+  ExpectError(
+      Post("/api/journal/import",
+           with({{"entries",
+                  {{{"id", 1}, {"date", "2026-11-01"}, {"kind", "pain"}, {"value", 11}}}}})),
+      400, "invalid_argument", "pain: 11");
+  ExpectError(Post("/api/journal/import",
+                   with({{"entries", {{{"id", 1}, {"date", "2099-01-01"}, {"kind", "note"}}}}})),
+              400, "invalid_argument", "2099-01-01");
+  ExpectError(Post("/api/journal/import",
+                   with({{"profile", R"({"age": 30, "sex": "female", "complaints": ["zzzq"]})"}})),
+              400, "invalid_argument", "zzzq");
+  ExpectError(Post("/api/journal/import",
+                   with({{"trials", {{{"id", 1}, {"created", kToday}, {"json", "{}"}}}}})),
+              400, "invalid_argument", "trial 1");
+  ExpectError(Post("/api/journal/import?x=1", with(json::object())), 400, "invalid_argument",
+              "'x'");
+  // None of it was written.
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["entries"].size(), 0u);
+  EXPECT_TRUE(Expect(Get("/api/profile"), 200)["profile"].is_null());
+  EXPECT_TRUE(Expect(Get("/api/trials/current"), 200)["trial"].is_null());
+  // An empty export imports nothing, successfully.
+  EXPECT_EQ(Expect(Post("/api/journal/import", with(json::object())), 200),
+            json({{"entries", 0}, {"trials", 0}}));
+}
+
+std::string ReadTestDiary(const std::string& file) {
+  auto text = ReadFile(std::string(MG_SOURCE_DIR) + "/src/foods/testdata/" + file);
+  EXPECT_TRUE(text.ok()) << text.error().message;
+  return text.ok() ? *text : "";
+}
+
+// What `mgadvisor intake DIARY --age 45 --sex female [--exclude ...] --json` prints for a diary
+// named "diary", built with the library from the same data the server loads.
+json LibraryIntakeJson(const std::string& text, const std::vector<std::string>& exclude) {
+  auto db = foods::LoadFoods(std::nullopt);
+  EXPECT_TRUE(db.ok());
+  auto index = foods::FoodSearch::Build(*db);
+  auto compounds = chem::CompoundCatalog::Load();
+  auto units = foods::UnitTable::LoadEmbedded();
+  auto exclusions = foods::Exclusions::Load();
+  auto tables = dri::ReferenceTables::LoadEmbedded();
+  EXPECT_TRUE(index.ok() && compounds.ok() && units.ok() && exclusions.ok() && tables.ok());
+  auto set = exclusions->Resolve(exclude);
+  auto age = dri::ParseAgeMonths("45");
+  auto sex = dri::ParseSex("female");
+  auto person = dri::MakePerson(*age, *sex, dri::ReproductiveState::kNone);
+  auto values = tables->Lookup(dri::Reference::kUs, *person);
+  EXPECT_TRUE(set.ok() && values.ok());
+  auto diary = foods::ParseDiary(text, "diary");
+  EXPECT_TRUE(diary.ok());
+  foods::IntakeOptions options;
+  options.exclusions = *set;
+  auto analysis = foods::AnalyzeIntake(*diary, *db, *index, *compounds, *units,
+                                       foods::TargetsFor(*values), options);
+  EXPECT_TRUE(analysis.ok()) << analysis.error().message;
+  return foods::IntakeAnalysisToJson(*analysis, "diary", *diary, *db, *set);
+}
+
+TEST_F(JournalApiTest, IntakeAnalyzeGivesTheCliJson) {
+  const std::string text = ReadTestDiary("diary_basic.csv");
+  const json analysed = Expect(
+      Post("/api/intake/analyze", json({{"diary", text}, {"age", 45}, {"sex", "female"}}).dump()),
+      200);
+  EXPECT_EQ(analysed, LibraryIntakeJson(text, {}));
+  const json vegan = Expect(Post("/api/intake/analyze", json({{"diary", text},
+                                                              {"age", "45"},
+                                                              {"sex", "female"},
+                                                              {"reference", "us"},
+                                                              {"exclude", {"vegan"}}})
+                                                            .dump()),
+                            200);
+  EXPECT_EQ(vegan, LibraryIntakeJson(text, {"vegan"}));
+  EXPECT_EQ(vegan["exclusions"], json::array({"vegan"}));
+
+  // A few numbers checked independently of the library: US RDA for women 31-50 is 320 mg, the
+  // supplemental UL 350 mg; a raw banana has 27 mg per 100 g; 200 mg elemental is 200 mg.
+  EXPECT_EQ(analysed["diary"], "diary");
+  EXPECT_EQ(analysed["format"], "csv");
+  EXPECT_EQ(analysed["targets"]["intake_mg"], 320);
+  EXPECT_EQ(analysed["targets"]["supplemental_ul_mg"], 350);
+  ASSERT_EQ(analysed["days"].size(), 2u);
+  const json& first = analysed["days"][0];
+  EXPECT_EQ(first["date"], "2025-03-01");
+  ASSERT_EQ(first["entries"].size(), 4u);
+  EXPECT_EQ(first["entries"][2]["where"], "diary:4");
+  EXPECT_EQ(first["entries"][2]["food"]["source"], "sr28:09040");
+  EXPECT_NEAR(first["entries"][2]["magnesium_mg"].get<double>(), 31.86, 1e-9);
+  EXPECT_NEAR(first["total_mg"].get<double>(),
+              first["food_mg"].get<double>() + first["supplement_mg"].get<double>(), 1e-9);
+  EXPECT_NEAR(first["gap_mg"].get<double>(), 320 - first["total_mg"].get<double>(), 1e-9);
+  const json& second = analysed["days"][1];
+  EXPECT_EQ(second["entries"][3]["magnesium_mg"], 200);
+  EXPECT_EQ(second["gap_mg"], 0);
+  EXPECT_EQ(second["supplements_over_ul"], true);  // 200 mg + milk of magnesia > 350 mg.
+
+  // Pregnancy changes the target (US RDA 360 mg at 31-50).
+  const json pregnant = Expect(
+      Post("/api/intake/analyze",
+           json({{"diary", text}, {"age", 45}, {"sex", "female"}, {"pregnant", true}}).dump()),
+      200);
+  EXPECT_EQ(pregnant["targets"]["intake_mg"], 360);
+
+  // A JSON diary too; nothing is stored.
+  const json from_json = Expect(
+      Post("/api/intake/analyze",
+           json({{"diary", ReadTestDiary("diary.json")}, {"age", 45}, {"sex", "female"}}).dump()),
+      200);
+  EXPECT_EQ(from_json["format"], "json");
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["entries"].size(), 0u);
+}
+
+TEST_F(JournalApiTest, IntakeAnalyzeBadInputsAre400NamingThem) {
+  const std::string text = ReadTestDiary("diary_basic.csv");
+  const auto body = [&](json changes) {
+    json b = {{"diary", text}, {"age", 45}, {"sex", "female"}};
+    for (auto& [key, value] : changes.items()) {
+      if (value.is_null()) {
+        b.erase(key);
+      } else {
+        b[key] = value;
+      }
+    }
+    return b.dump();
+  };
+  const char* path = "/api/intake/analyze";
+  ExpectError(Post(path, body({{"age", nullptr}})), 400, "invalid_argument", "age");
+  ExpectError(Post(path, body({{"sex", nullptr}})), 400, "invalid_argument", "sex");
+  ExpectError(Post(path, body({{"diary", nullptr}})), 400, "invalid_argument", "diary");
+  ExpectError(Post(path, body({{"diary", 7}})), 400, "invalid_argument", "diary");
+  ExpectError(Post(path, body({{"age", "old"}})), 400, "invalid_argument", "age");
+  ExpectError(Post(path, body({{"age", json::array()}})), 400, "invalid_argument", "age");
+  ExpectError(Post(path, body({{"sex", "robot"}})), 400, "invalid_argument", "sex");
+  ExpectError(Post(path, body({{"reference", "mars"}})), 400, "invalid_argument", "reference");
+  ExpectError(Post(path, body({{"pregnant", "yes"}})), 400, "invalid_argument", "pregnant");
+  ExpectError(Post(path, body({{"pregnant", true}, {"lactating", true}})), 400, "invalid_argument",
+              "lactating");
+  ExpectError(Post(path, body({{"exclude", "vegan"}})), 400, "invalid_argument", "exclude");
+  ExpectError(Post(path, body({{"exclude", {"carnivore"}}})), 400, "invalid_argument", "carnivore");
+  ExpectError(Post(path, body({{"colour", "red"}})), 400, "invalid_argument", "colour");
+  // Diary lines are named diary:LINE.
+  ExpectError(Post(path, body({{"diary", ReadTestDiary("diary_bad_amount.csv")}})), 400,
+              "invalid_argument", "diary:3");
+  ExpectError(Post(path, body({{"diary", ReadTestDiary("diary_unknown_food.csv")}})), 400,
+              "invalid_argument", "xqzvw plork");
+  ExpectError(Post(path, body({{"diary", "date,food,amount,unit\n2025-03-01,zzqxv,1,g\n"}})), 400,
+              "invalid_argument", "zzqxv");
+  ExpectError(Post(path, body({{"diary", "date,food,amount,unit\n2025-03-01,Almonds,lots,g\n"}})),
+              400, "invalid_argument", "diary:2");
+  ExpectError(Post(path, "[1]"), 400, "invalid_argument", "object");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
-// The journal routes: profile, entries, food logging, intake, export and n-of-1 trials, over
-// request.journal (the person's own journal, opened by the dispatcher), plus the public
-// knowledge-base lists. Each handler checks its input strictly (unknown fields and parameters,
-// wrong types, bad dates and ids are 400s naming them), calls the library, and serialises.
+// The journal routes: profile, entries, food logging, intake, export/import and n-of-1 trials,
+// over request.journal (the person's own journal, opened by the dispatcher), plus the public
+// knowledge-base lists and food-diary analysis. Each handler checks its input strictly (unknown
+// fields and parameters, wrong types, bad dates and ids are 400s naming them), calls the library,
+// and serialises.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -11,6 +12,7 @@
 #include <random>
 
 #include "core/numbers.h"
+#include "dri/dri.h"
 #include "foods/foods_json.h"
 #include "foods/intake.h"
 #include "journal/export.h"
@@ -95,6 +97,55 @@ Result<std::optional<trial::Plan>> CurrentTrial(const ApiState& state, journal::
   auto plan = trial::PlanFromJson((*record)->json, state.outcomes);
   if (!plan.ok()) return plan.error();
   return std::optional<trial::Plan>(std::move(*plan));
+}
+
+// The person of POST /api/intake/analyze: "age" (years as a number, or a string like "8mo"),
+// "sex", optional "pregnant"/"lactating" booleans and "reference" ("us" or "eu"), checked as
+// `mgadvisor intake --age --sex ...` checks its flags; errors name the field.
+struct BodyPerson {
+  dri::Reference reference;
+  dri::Person person;
+};
+Result<BodyPerson> PersonFromBody(const json& body) {
+  std::string age_text;
+  if (!body.contains("age")) return InvalidArgument("age: required, e.g. 45 or \"8mo\"");
+  const json& age_field = body["age"];
+  if (age_field.is_number()) {
+    age_text = age_field.dump();
+  } else if (age_field.is_string()) {
+    age_text = age_field.get<std::string>();
+  } else {
+    return InvalidArgument(fmt::format(
+        "age: expected years (e.g. 45) or a string like \"8mo\", got {}", age_field.dump()));
+  }
+  auto sex_text = OptionalString(body, "sex");
+  if (!sex_text.ok()) return sex_text.error();
+  if (!*sex_text) return InvalidArgument("sex: required, male or female");
+  auto reference_text = OptionalString(body, "reference");
+  if (!reference_text.ok()) return reference_text.error();
+  bool flags[2] = {false, false};
+  const char* names[2] = {"pregnant", "lactating"};
+  for (int i = 0; i < 2; ++i) {
+    if (!body.contains(names[i])) continue;
+    if (!body[names[i]].is_boolean()) {
+      return InvalidArgument(
+          fmt::format("{}: expected true or false, got {}", names[i], body[names[i]].dump()));
+    }
+    flags[i] = body[names[i]].get<bool>();
+  }
+  auto reference = dri::ParseReference(reference_text->value_or("us"));
+  if (!reference.ok()) return InvalidArgument("reference: " + reference.error().message);
+  auto age = dri::ParseAgeMonths(age_text);
+  if (!age.ok()) return InvalidArgument("age: " + age.error().message);
+  auto sex = dri::ParseSex(**sex_text);
+  if (!sex.ok()) return InvalidArgument("sex: " + sex.error().message);
+  if (flags[0] && flags[1]) return InvalidArgument("pregnant and lactating: give at most one");
+  const auto reproductive = flags[0]   ? dri::ReproductiveState::kPregnant
+                            : flags[1] ? dri::ReproductiveState::kLactating
+                                       : dri::ReproductiveState::kNone;
+  auto person = dri::MakePerson(*age, *sex, reproductive);
+  if (!person.ok()) return person.error();
+  return BodyPerson{*reference, *person};
 }
 
 // Adds a validated entry and answers 201 {"entry": ...} with its new id.
@@ -370,12 +421,72 @@ Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& r
   return JsonResponse(out);
 }
 
-Result<ApiResponse> HandleImport(const ApiState&, const ApiRequest&) {
-  return Error{ErrorCode::kInternal, "POST /api/journal/import: not implemented yet"};
+Result<ApiResponse> HandleImport(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto snapshot = journal::SnapshotFromJson(request.body, "body");
+  if (!snapshot.ok()) return snapshot.error();
+  // Stricter than `journal import`: a profile or trial this server cannot read would make every
+  // later /api/intake or /api/trials request fail, so refuse it here, before anything is written.
+  if (snapshot->profile_json) {
+    json profile = json::parse(*snapshot->profile_json, nullptr, /*allow_exceptions=*/false);
+    if (!profile.is_object()) return InvalidArgument("body: profile: not a JSON object");
+    auto resolved = Resolve(state, std::move(profile), "body: profile");
+    if (!resolved.ok()) return resolved.error();
+  }
+  for (const journal::TrialRecord& t : snapshot->trials) {
+    auto plan = trial::PlanFromJson(t.json, state.outcomes);
+    if (!plan.ok()) {
+      return InvalidArgument(fmt::format("body: trial {}: {}", t.id, plan.error().message));
+    }
+  }
+  // All or nothing: an id already in this journal is a 400 and nothing is written.
+  MG_RETURN_IF_ERROR(request.journal->Import(*snapshot));
+  return JsonResponse({{"entries", snapshot->entries.size()}, {"trials", snapshot->trials.size()}});
 }
 
-Result<ApiResponse> HandleIntakeAnalyze(const ApiState&, const ApiRequest&) {
-  return Error{ErrorCode::kInternal, "POST /api/intake/analyze: not implemented yet"};
+Result<ApiResponse> HandleIntakeAnalyze(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto body = ParseObject(request.body);
+  if (!body.ok()) return body.error();
+  MG_RETURN_IF_ERROR(RejectUnknownFields(
+      *body, {"diary", "age", "sex", "pregnant", "lactating", "reference", "exclude"}, "body"));
+  auto text = OptionalString(*body, "diary");
+  if (!text.ok()) return text.error();
+  if (!*text) {
+    return InvalidArgument(
+        "diary: required, the diary's text: CSV date,food,amount,unit[,type,compound], JSON, or a "
+        "Cronometer servings export");
+  }
+  auto person = PersonFromBody(*body);
+  if (!person.ok()) return person.error();
+  auto values = state.context->references.Lookup(person->reference, person->person);
+  if (!values.ok()) return values.error();
+  std::vector<std::string> exclude;
+  if (body->contains("exclude")) {
+    const json& list = (*body)["exclude"];
+    bool strings = list.is_array();
+    for (const json& item : list) strings = strings && item.is_string();
+    if (!strings) {
+      return InvalidArgument(fmt::format(
+          "exclude: expected an array of strings (e.g. [\"vegan\"]), got {}", list.dump()));
+    }
+    exclude = list.get<std::vector<std::string>>();
+  }
+  auto exclusions = state.context->exclusions.Resolve(exclude);
+  if (!exclusions.ok()) return InvalidArgument("exclude: " + exclusions.error().message);
+
+  // The diary is named "diary", so a bad line is reported as diary:LINE.
+  const std::string name = "diary";
+  auto diary = foods::ParseDiary(**text, name);
+  if (!diary.ok()) return diary.error();
+  foods::IntakeOptions options;
+  options.exclusions = *exclusions;
+  auto analysis =
+      foods::AnalyzeIntake(*diary, *state.foods, *state.search, state.context->compounds,
+                           state.units, foods::TargetsFor(*values), options);
+  if (!analysis.ok()) return analysis.error();
+  return JsonResponse(
+      foods::IntakeAnalysisToJson(*analysis, name, *diary, *state.foods, options.exclusions));
 }
 
 }  // namespace mg::server
