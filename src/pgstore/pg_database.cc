@@ -260,10 +260,7 @@ Status LockAccount(pqxx::transaction_base& txn, int64_t user_id) {
 class PgJournal final : public journal::Store {
  public:
   PgJournal(std::shared_ptr<Pool> pool, int64_t user_id, const journal::Clock& clock)
-      : pool_(std::move(pool)),
-        user_(user_id),
-        clock_(clock),
-        where_(fmt::format("the journal of account {}", user_id)) {}
+      : pool_(std::move(pool)), user_(user_id), clock_(clock), where_("this journal") {}
 
   Result<int64_t> Add(const journal::Entry& entry) override {
     MG_RETURN_IF_ERROR(journal::ValidateEntry(entry, clock_.Today()));

@@ -33,10 +33,6 @@ void WriteJson(httplib::Response& out, const ApiResponse& response) {
   out.set_content(response.body, response.content_type.c_str());
 }
 
-void WriteError(httplib::Response& out, const Error& error) {
-  WriteJson(out, ErrorResponse(error));
-}
-
 // The value of our cookie in a Cookie header ("a=1; mg_session=XYZ; b=2"), or "".
 std::string SessionCookie(const httplib::Request& in) {
   const std::string header = in.get_header_value("Cookie");
@@ -163,8 +159,8 @@ Status AccountsApi::CheckCsrf(const accounts::Session& session, const httplib::R
   return {};
 }
 
-void AccountsApi::Handle(const RouteInfo& route, const httplib::Request& in,
-                         httplib::Response& out) {
+Status AccountsApi::Handle(const RouteInfo& route, const httplib::Request& in,
+                           httplib::Response& out) {
   const std::string& m = route.method;
   Status status;
   if (route.path == "/api/session" && m == "GET") {
@@ -181,7 +177,7 @@ void AccountsApi::Handle(const RouteInfo& route, const httplib::Request& in,
     status =
         Error{ErrorCode::kInternal, fmt::format("no account handler for {} {}", m, route.path)};
   }
-  if (!status.ok()) WriteError(out, status.error());
+  return status;
 }
 
 Status AccountsApi::Whoami(const httplib::Request& in, httplib::Response& out) {

@@ -40,8 +40,9 @@ class AccountsApi {
   Result<accounts::Session> Authenticate(const httplib::Request& in);
   // Errors: kForbidden unless X-CSRF-Token equals the session's token.
   Status CheckCsrf(const accounts::Session& session, const httplib::Request& in) const;
-  // Answers one kAccount route (see Routes()), writing the whole response.
-  void Handle(const RouteInfo& route, const httplib::Request& in, httplib::Response& out);
+  // Answers one kAccount route (see Routes()), writing the response on success; an Error is the
+  // caller's to render.
+  Status Handle(const RouteInfo& route, const httplib::Request& in, httplib::Response& out);
 
  private:
   Status Whoami(const httplib::Request& in, httplib::Response& out);

@@ -140,6 +140,19 @@ struct Call {
   std::string route;
 };
 
+// A journal export holding one note with entry id `id`.
+std::string ImportOf(int id) {
+  return json{
+      {"format", "mgadvisor-journal"},
+      {"version", 1},
+      {"profile", nullptr},
+      {"entries",
+       json::array(
+           {{{"id", id}, {"date", "2026-11-02"}, {"kind", "note"}, {"note", "imported by B"}}})},
+      {"trials", json::array()}}
+      .dump();
+}
+
 std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_username,
                            const std::string& b_password) {
   std::vector<Call> calls = {
@@ -174,6 +187,10 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
       {"GET", "/api/trials/current/report", "", "/api/trials/current/report"},
       {"DELETE", "/api/journal/entries/2", "", "/api/journal/entries/{id}"},
       {"DELETE", "/api/journal/entries/3", "", "/api/journal/entries/{id}"},
+      // Id 3 is A's in the second world, yet B may use it; B's own id 1 clashes.
+      {"POST", "/api/journal/import", ImportOf(3), "/api/journal/import"},
+      {"POST", "/api/journal/import", ImportOf(1), "/api/journal/import"},
+      {"GET", "/api/journal/export", "", "/api/journal/export"},
       // A's name: taken, and B's password is not A's.
       {"POST", "/api/account", json{{"username", a_username}, {"password", b_password}}.dump(),
        "/api/account"},
@@ -314,9 +331,13 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
     EXPECT_EQ(after[i].second.dump().find("SECRET-OF-A"), std::string::npos);
   }
   // And exactly these: B's own data works, A's ids are 404 as if they had never existed.
-  const std::vector<int> expected = {200, 200, 200, 200, 200, 200, 200, 404, 404, 404, 404,
-                                     404, 404, 404, 404, 200, 201, 201, 201, 200, 200, 200,
-                                     200, 200, 200, 200, 404, 409, 401, 200, 200};
+  const std::vector<int> expected = {
+      200, 200, 200, 200, 200, 200, 200, 404,  // Reads of an empty journal.
+      404, 404, 404, 404, 404, 404, 404,       // DELETE of ids 1-7.
+      200, 201, 201, 201,                      // B's own profile, entries, food, trial.
+      200, 200, 200, 200, 200, 200, 200, 404,  // Reads of B's data; deletes of B's 2 and 3.
+      200, 400, 200,                           // Imports with id 3 and id 1, export.
+      409, 401, 200, 200};                     // Account and session routes.
   ASSERT_EQ(expected.size(), after.size());
   for (size_t i = 0; i < calls.size(); ++i) {
     EXPECT_EQ(after[i].first, expected[i]) << calls[i].method << " " << calls[i].path;

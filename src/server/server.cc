@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <exception>
 #include <nlohmann/json.hpp>
 
@@ -128,48 +129,59 @@ struct Server::Impl {
     return options.database->OpenJournal(session->user_id, *clock);
   }
 
-  // The one place where a handler's failure becomes an HTTP response: Errors by HttpStatusFor,
-  // and any exception (a bug) as a 500 with code "internal", never a crash.
-  void Dispatch(const Route& route, const httplib::Request& in, httplib::Response& out) {
-    try {
-      Status guard = accounts ? Status() : CheckLoopbackHost(in);
-      if (guard.ok() && route.info.method != "GET") guard = CheckSameOrigin(in);
-      if (!guard.ok()) {
-        Write(ErrorResponse(guard.error()), out);
-        return;
+  // Answers one request, writing the response on success; the caller renders an Error.
+  Status Answer(const Route& route, const httplib::Request& in, httplib::Response& out) {
+    if (!accounts) MG_RETURN_IF_ERROR(CheckLoopbackHost(in));
+    if (route.info.method != "GET") MG_RETURN_IF_ERROR(CheckSameOrigin(in));
+    if (route.info.access == Access::kAccount) {
+      if (!accounts) {
+        return NotFound(fmt::format(
+            "{} {}: accounts exist only in multi-user mode (serve --db postgresql://...)",
+            route.info.method, route.info.path));
       }
-      if (route.info.access == Access::kAccount) {
-        if (!accounts) {
-          Write(ErrorResponse(NotFound(fmt::format(
-                    "{} {}: accounts exist only in multi-user mode (serve --db postgresql://...)",
-                    route.info.method, route.info.path))),
-                out);
-          return;
-        }
-        accounts->Handle(route.info, in, out);
-        return;
-      }
-      ApiRequest request = ParseRequest(in);
-      request.clock = clock.get();
-      std::unique_ptr<journal::Store> store;
-      if (route.info.access == Access::kJournal) {
-        auto opened = OpenJournal(in, route.info);
-        if (!opened.ok()) {
-          Write(ErrorResponse(opened.error()), out);
-          return;
-        }
-        store = std::move(*opened);
-        request.journal = store.get();
-      }
-      auto response = route.handler(*state, request);
-      Write(response.ok() ? *response : ErrorResponse(response.error()), out);
-    } catch (const std::exception& e) {
-      Write(ErrorResponse({ErrorCode::kInternal, fmt::format("internal error: {}", e.what())}),
-            out);
-    } catch (...) {
-      Write(ErrorResponse({ErrorCode::kInternal, "internal error"}), out);
+      return accounts->Handle(route.info, in, out);
     }
+    ApiRequest request = ParseRequest(in);
+    request.clock = clock.get();
+    std::unique_ptr<journal::Store> store;
+    if (route.info.access == Access::kJournal) {
+      auto opened = OpenJournal(in, route.info);
+      if (!opened.ok()) return opened.error();
+      store = std::move(*opened);
+      request.journal = store.get();
+    }
+    auto response = route.handler(*state, request);
+    if (!response.ok()) return response.error();
+    Write(*response, out);
+    return {};
   }
+
+  // The one place where a failure becomes an HTTP response: Errors by HttpStatusFor, and any
+  // exception (a bug) as a 500 with code "internal", never a crash.
+  void Dispatch(const Route& route, const httplib::Request& in, httplib::Response& out) {
+    Status status;
+    try {
+      status = Answer(route, in, out);
+    } catch (const std::exception& e) {
+      status = Error{ErrorCode::kInternal, fmt::format("internal error: {}", e.what())};
+    } catch (...) {
+      status = Error{ErrorCode::kInternal, "internal error"};
+    }
+    if (!status.ok()) Write(ErrorResponse(Shown(status.error())), out);
+  }
+
+  // In multi-user mode the people using the server are not its operator: a server-side failure
+  // (a 500: database, files, a bug) goes to the log in full, and the answer keeps only a reference,
+  // because the details may name the database host or paths. Local mode shows everything.
+  Error Shown(const Error& error) {
+    if (!accounts || HttpStatusFor(error.code) < 500) return error;
+    const uint64_t reference = ++failures;
+    fmt::print(stderr, "mgadvisor: request failed (reference {}): {}\n", reference, error.message);
+    return {error.code, fmt::format("the server could not complete this request (reference {}); "
+                                    "its operator can find the details in the server's log",
+                                    reference)};
+  }
+  std::atomic<uint64_t> failures = 0;
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
