@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build pkg-config clang-format
   libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
-  libsqlite3-dev libcpp-httplib-dev libsodium-dev libpqxx-dev
+  libsqlite3-dev libcpp-httplib-dev libsodium-dev libpqxx-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
