@@ -180,6 +180,19 @@ class SafetyChecker {
         if (c_.kb.FindCitation(id) == nullptr) fail("dangling citation " + id);
       }
     }
+    // 6. A trial (the API's POST /api/trials, the CLI's trial plan) tests exactly the plan's
+    // dose and form, and is refused whenever the plan gives no supplement.
+    auto trial = TrialDoseFromPlan(plan, std::nullopt);
+    if (plan.supplement) {
+      if (!trial.ok() || trial->dose_mg != plan.supplement->daily_elemental_mg ||
+          trial->form != plan.supplement->compound_id) {
+        fail("trial dose differs from the plan's");
+      }
+      if (TrialDoseFromPlan(plan, plan.supplement->daily_elemental_mg + 1).ok())
+        fail("trial dose above the plan's accepted");
+    } else if (trial.ok() || trial.error().code != ErrorCode::kUnsafe) {
+      fail("trial planned although the plan gives no supplement");
+    }
   }
 
   long profiles() const { return profiles_; }
