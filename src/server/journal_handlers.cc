@@ -57,7 +57,8 @@ Result<plan::Profile> Resolve(const ApiState& state, json tree, const std::strin
 }
 
 // The stored profile's intake targets; nullopt without a profile. A stored profile that no
-// longer resolves (the knowledge base changed) is a data_error naming what to fix.
+// longer resolves (the knowledge base changed) is a 409 conflict naming what to fix: the person
+// can mend it, so it is not hidden like a server failure.
 Result<std::optional<foods::IntakeTargets>> StoredTargets(const ApiState& state,
                                                           journal::Store& store) {
   auto stored = StoredProfile(store);
@@ -65,7 +66,9 @@ Result<std::optional<foods::IntakeTargets>> StoredTargets(const ApiState& state,
   if (!stored->has_value()) return std::optional<foods::IntakeTargets>();
   auto profile = Resolve(state, std::move(**stored), "stored profile");
   if (!profile.ok()) {
-    return DataError(profile.error().message + "\n(update it with PUT /api/profile)");
+    return Error{
+        ErrorCode::kConflict,
+        profile.error().message + "\n(the stored profile: update it with PUT /api/profile)"};
   }
   auto values = state.context->references.Lookup(profile->reference, profile->person);
   if (!values.ok()) return values.error();
