@@ -3,10 +3,12 @@
 // sessions, CSRF, rate limiting, account deletion, and the isolation matrix: whatever user B does
 // on every journal and account route, B's responses are the same whether or not user A has data,
 // and A's data is the same afterwards.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -487,6 +489,28 @@ TEST_F(MultiUserTest, CookieFlagsAndBadInput) {
   EXPECT_EQ(client.Get("/api/compounds")->status, 200);
   auto health = client.Get("/api/health");
   EXPECT_EQ(Body(health)["mode"], "multi");
+}
+
+// A server-side failure reaches the person as a reference number only; the details (which may
+// name the database host) go to the operator's log.
+TEST_F(MultiUserTest, ServerFailuresHideTheirDetails) {
+  Browser a = NewBrowser();
+  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  auto account = database_->FindAccount("anna");
+  ASSERT_TRUE(account.ok() && account->has_value());
+  // A trial row this build cannot read, written behind the server's back.
+  const std::string sql = fmt::format(
+      "INSERT INTO trials (user_id, id, created, json) VALUES ({}, 1, '2026-11-23', 'garbage')",
+      (*account)->id);
+  ASSERT_EQ(std::system(fmt::format("psql -q '{}' -c \"{}\"", test_db_->url(), sql).c_str()), 0);
+  auto res = a.Send("GET", "/api/trials/current");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 500) << res->body;
+  const std::string message = Body(res)["error"]["message"];
+  EXPECT_NE(message.find("reference"), std::string::npos) << message;
+  EXPECT_EQ(message.find("127.0.0.1"), std::string::npos) << message;
+  EXPECT_EQ(message.find(test_db_->name()), std::string::npos) << message;
+  EXPECT_EQ(message.find("garbage"), std::string::npos) << message;
 }
 
 }  // namespace
