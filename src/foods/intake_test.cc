@@ -3,20 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "core/data_files.h"
+#include "foods/embedded_foods_test_util.h"
 #include "foods/foods_json.h"
 
 namespace mg::foods {
 namespace {
 
-class IntakeTest : public ::testing::Test {
+class IntakeTest : public EmbeddedFoodsTest {
  protected:
   void SetUp() override {
-    auto db = LoadEmbeddedFoods();
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db).value();
-    auto index = FoodSearch::Build(db_);
-    ASSERT_TRUE(index.ok());
-    index_ = std::make_unique<FoodSearch>(std::move(index).value());
+    EmbeddedFoodsTest::SetUp();
+    if (HasFatalFailure()) return;
     auto compounds = chem::CompoundCatalog::Load();
     ASSERT_TRUE(compounds.ok()) << compounds.error().message;
     compounds_ = std::make_unique<chem::CompoundCatalog>(std::move(compounds).value());
@@ -39,8 +36,6 @@ class IntakeTest : public ::testing::Test {
     EXPECT_TRUE(c.ok());
     return c.ok() ? (*c)->magnesium_fraction : 0;
   }
-  FoodDb db_;
-  std::unique_ptr<FoodSearch> index_;
   std::unique_ptr<chem::CompoundCatalog> compounds_;
   UnitTable units_;
   IntakeTargets targets_;

@@ -5,27 +5,18 @@
 #include <cstdio>
 
 #include "core/data_files.h"
+#include "foods/embedded_foods_test_util.h"
 #include "foods/search_quality.h"
 
 namespace mg::foods {
 namespace {
 
-class SearchTest : public ::testing::Test {
+class SearchTest : public EmbeddedFoodsTest {
  protected:
-  void SetUp() override {
-    auto db = LoadEmbeddedFoods();
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db).value();
-    auto index = FoodSearch::Build(db_);
-    ASSERT_TRUE(index.ok()) << index.error().message;
-    index_ = std::make_unique<FoodSearch>(std::move(index).value());
-  }
   std::string Top(const std::string& query) {
     auto hits = index_->Search(query, 1);
     return hits.empty() ? "" : db_[hits[0].food].source;
   }
-  FoodDb db_;
-  std::unique_ptr<FoodSearch> index_;
 };
 
 TEST(SearchTokens, LowercasesSplitsAndStemsPlurals) {

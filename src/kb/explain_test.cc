@@ -8,22 +8,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "kb/embedded_kb_test_util.h"
+
 namespace mg::kb {
 namespace {
 
 using ::testing::HasSubstr;
 
-const KnowledgeBase& Embedded() {
-  static const KnowledgeBase* kb = [] {
-    auto loaded = LoadKnowledgeBase(std::nullopt);
-    EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
-    return new KnowledgeBase(loaded.ok() ? std::move(loaded).value() : KnowledgeBase{});
-  }();
-  return *kb;
-}
-
 TEST(Explain, EveryConditionByIdAndEveryAlias) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   ASSERT_EQ(kb.conditions.size(), 16u);
   for (const Condition& c : kb.conditions) {
     std::vector<std::string> queries = {c.id, c.name};
@@ -51,7 +44,7 @@ TEST(Explain, EveryConditionByIdAndEveryAlias) {
 }
 
 TEST(Explain, CommonNamesFromTheIssue) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   EXPECT_EQ(ResolveEntity(kb, "RLS")->id, "restless_legs_syndrome");
   EXPECT_EQ(ResolveEntity(kb, "restless legs")->id, "restless_legs_syndrome");
   EXPECT_EQ(ResolveEntity(kb, "ITBS")->id, "it_band_syndrome");
@@ -63,7 +56,7 @@ TEST(Explain, CommonNamesFromTheIssue) {
 }
 
 TEST(Explain, NightCrampsPageSaysItDoesNotWork) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   const std::string page = RenderExplanation(kb, *ResolveEntity(kb, "night cramps"));
   EXPECT_THAT(page, HasSubstr("likely ineffective (certainty: moderate)"));
   EXPECT_THAT(page, HasSubstr("[garrison_2020_cochrane]"));
@@ -72,7 +65,7 @@ TEST(Explain, NightCrampsPageSaysItDoesNotWork) {
 }
 
 TEST(Explain, MedicineExplainsItsInteraction) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   auto ref = ResolveEntity(kb, "Fosamax");
   ASSERT_TRUE(ref.ok());
   EXPECT_EQ(ref->kind, EntityKind::kInteraction);
@@ -82,7 +75,7 @@ TEST(Explain, MedicineExplainsItsInteraction) {
 }
 
 TEST(Explain, OtherKinds) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   EXPECT_EQ(ResolveEntity(kb, "myasthenia gravis")->kind, EntityKind::kDiagnosis);
   EXPECT_EQ(ResolveEntity(kb, "wrong_nmda_production")->kind, EntityKind::kMechanism);
   EXPECT_EQ(ResolveEntity(kb, "dvt_signs")->kind, EntityKind::kRedFlag);
@@ -102,7 +95,7 @@ TEST(Explain, OtherKinds) {
 }
 
 TEST(Explain, UnknownNameSuggestsCloseMatches) {
-  auto ref = ResolveEntity(Embedded(), "restles legs");
+  auto ref = ResolveEntity(EmbeddedKb(), "restles legs");
   ASSERT_FALSE(ref.ok());
   EXPECT_EQ(ref.error().code, ErrorCode::kNotFound);
   EXPECT_THAT(ref.error().message, HasSubstr("did you mean"));
@@ -113,7 +106,7 @@ TEST(Explain, UnknownNameSuggestsCloseMatches) {
 // or the renderer shows up as a readable diff. Regenerate with MG_UPDATE_GOLDEN=1.
 TEST(Explain, GoldenPages) {
   namespace fs = std::filesystem;
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   const fs::path dir = fs::path(MG_SOURCE_DIR) / "src/kb/testdata/explain";
   const bool update = std::getenv("MG_UPDATE_GOLDEN") != nullptr;
   for (const Condition& c : kb.conditions) {
@@ -132,7 +125,7 @@ TEST(Explain, GoldenPages) {
 }
 
 TEST(List, EveryKindRendersAndCountsMatch) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   for (const auto& kind : ListKinds()) {
     auto text = RenderList(kb, kind);
     ASSERT_TRUE(text.ok()) << kind;

@@ -172,17 +172,7 @@ std::string_view Describe(Verdict v) {
 }
 
 std::string_view Describe(Certainty c) {
-  switch (c) {
-    case Certainty::kHigh:
-      return "high";
-    case Certainty::kModerate:
-      return "moderate";
-    case Certainty::kLow:
-      return "low";
-    case Certainty::kVeryLow:
-      return "very low";
-  }
-  return "?";
+  return c == Certainty::kVeryLow ? "very low" : ToString(c);
 }
 
 void KnowledgeBase::Reindex() {

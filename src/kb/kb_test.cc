@@ -8,18 +8,10 @@
 #include <set>
 
 #include "chem/compounds.h"
+#include "kb/embedded_kb_test_util.h"
 
 namespace mg::kb {
 namespace {
-
-const KnowledgeBase& Embedded() {
-  static const KnowledgeBase* kb = [] {
-    auto loaded = LoadKnowledgeBase(std::nullopt);
-    EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
-    return new KnowledgeBase(loaded.ok() ? std::move(loaded).value() : KnowledgeBase{});
-  }();
-  return *kb;
-}
 
 TEST(EmbeddedKb, LintsClean) {
   auto files = LoadDataFiles("kb", ".toml", std::nullopt);
@@ -33,16 +25,16 @@ TEST(EmbeddedKb, HasEveryRequiredCondition) {
         "pregnancy_leg_cramps", "exercise_cramps", "muscle_tension", "post_exercise_soreness",
         "insomnia", "anxiety_stress", "migraine", "nerve_pain", "osteoarthritis", "fibromyalgia",
         "chronic_pain", "constipation", "magnesium_deficiency"}) {
-    const Condition* c = Embedded().FindCondition(id);
+    const Condition* c = EmbeddedKb().FindCondition(id);
     ASSERT_NE(c, nullptr) << id;
     EXPECT_FALSE(c->aliases.empty()) << id;
-    EXPECT_FALSE(Embedded().FindingsFor(id).empty()) << id << " has no finding";
-    EXPECT_FALSE(Embedded().MeasuresFor(id).empty()) << id << " has no complementary measure";
+    EXPECT_FALSE(EmbeddedKb().FindingsFor(id).empty()) << id << " has no finding";
+    EXPECT_FALSE(EmbeddedKb().MeasuresFor(id).empty()) << id << " has no complementary measure";
   }
 }
 
 TEST(EmbeddedKb, FindsConditionsByCommonName) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"RLS", "restless_legs_syndrome"},
       {"restless legs", "restless_legs_syndrome"},
@@ -63,14 +55,14 @@ TEST(EmbeddedKb, FindsConditionsByCommonName) {
 }
 
 TEST(EmbeddedKb, EpsomSaltIsABathForm) {
-  const Form* f = Embedded().FindForm("Epsom salt");
+  const Form* f = EmbeddedKb().FindForm("Epsom salt");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->id, "epsom_bath");
   EXPECT_EQ(f->route, Route::kBath);
 }
 
 TEST(EmbeddedKb, EveryFindingAndMeasureIsCitedAndGraded) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   ASSERT_FALSE(kb.findings.empty());
   for (const Finding& f : kb.findings) {
     EXPECT_FALSE(f.citation_ids.empty()) << f.id;
@@ -87,7 +79,7 @@ TEST(EmbeddedKb, EveryFindingAndMeasureIsCitedAndGraded) {
 }
 
 TEST(EmbeddedKb, EveryReferencedIdResolves) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   auto cited = [&kb](const std::vector<std::string>& ids, const std::string& who) {
     for (const auto& id : ids) EXPECT_NE(kb.FindCitation(id), nullptr) << who << " -> " << id;
   };
@@ -136,7 +128,7 @@ TEST(EmbeddedKb, EveryReferencedIdResolves) {
 
 TEST(EmbeddedKb, NightCrampsSayNo) {
   // Cochrane (Garrison 2020): magnesium is unlikely to prevent idiopathic night cramps.
-  const Finding* f = Embedded().OralFinding("nocturnal_leg_cramps");
+  const Finding* f = EmbeddedKb().OralFinding("nocturnal_leg_cramps");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->verdict, Verdict::kLikelyIneffective);
   EXPECT_THAT(f->citation_ids, ::testing::Contains("garrison_2020_cochrane"));
@@ -144,13 +136,13 @@ TEST(EmbeddedKb, NightCrampsSayNo) {
 
 TEST(EmbeddedKb, NightTimeConditionsAreFlagged) {
   for (const char* id : {"restless_legs_syndrome", "nocturnal_leg_cramps", "insomnia"}) {
-    EXPECT_TRUE(Embedded().FindCondition(id)->night_time_symptoms) << id;
+    EXPECT_TRUE(EmbeddedKb().FindCondition(id)->night_time_symptoms) << id;
   }
-  EXPECT_FALSE(Embedded().FindCondition("it_band_syndrome")->night_time_symptoms);
+  EXPECT_FALSE(EmbeddedKb().FindCondition("it_band_syndrome")->night_time_symptoms);
 }
 
 TEST(EmbeddedKb, MedicinesMapToInteractionClassesByGenericAndBrand) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"alendronate", "bisphosphonates"},
       {"Fosamax", "bisphosphonates"},
@@ -179,7 +171,7 @@ TEST(EmbeddedKb, MedicinesMapToInteractionClassesByGenericAndBrand) {
 }
 
 TEST(EmbeddedKb, SpacingRulesAreMachineReadable) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   for (const Interaction& i : kb.interactions) {
     if (i.action == InteractionAction::kSeparate) {
       ASSERT_TRUE(i.mg_hours_before_medicine.has_value()) << i.id;
@@ -193,7 +185,7 @@ TEST(EmbeddedKb, SpacingRulesAreMachineReadable) {
 }
 
 TEST(EmbeddedKb, ContraindicationTriggersThePlanNeeds) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   const Contraindication* egfr = kb.FindContraindication("egfr_below_30");
   ASSERT_NE(egfr, nullptr);
   EXPECT_EQ(egfr->trigger.egfr_below, 30);
@@ -218,7 +210,7 @@ TEST(EmbeddedKb, ContraindicationTriggersThePlanNeeds) {
 }
 
 TEST(EmbeddedKb, DiagnosesCarryLaxativePreference) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   ASSERT_NE(kb.FindDiagnosis("IBS-D"), nullptr);
   EXPECT_EQ(kb.FindDiagnosis("IBS-D")->laxative, LaxativePreference::kAvoid);
   EXPECT_EQ(kb.FindDiagnosis("constipation")->laxative, LaxativePreference::kWelcome);
@@ -226,7 +218,7 @@ TEST(EmbeddedKb, DiagnosesCarryLaxativePreference) {
 }
 
 TEST(EmbeddedKb, FormsLinkCompoundsAndRoutes) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   std::set<Route> routes;
   for (const Form& f : kb.forms) routes.insert(f.route);
   EXPECT_EQ(routes.size(), 5u);
@@ -243,7 +235,7 @@ TEST(EmbeddedKb, IssueNamedMeasuresArePresentAndGraded) {
        {"cramps_stretch", "eamc_hydration", "cramps_sleep_position", "rls_avoid_aggravators",
         "rls_iron_studies", "itbs_hip_strengthening", "nerve_pain_stay_active",
         "tension_warmth_massage", "doms_active_recovery_massage"}) {
-    const Measure* m = Embedded().FindMeasure(id);
+    const Measure* m = EmbeddedKb().FindMeasure(id);
     ASSERT_NE(m, nullptr) << id;
     EXPECT_EQ(m->certainty.has_value(), m->verdict != Verdict::kNotStudied) << id;
   }
@@ -253,7 +245,7 @@ TEST(EmbeddedKb, EveryCatalogueCompoundHasAForm) {
   auto catalog = chem::CompoundCatalog::Load();
   ASSERT_TRUE(catalog.ok()) << catalog.error().message;
   std::set<std::string> linked;
-  for (const Form& f : Embedded().forms)
+  for (const Form& f : EmbeddedKb().forms)
     linked.insert(f.compound_ids.begin(), f.compound_ids.end());
   for (const auto& compound : catalog->compounds()) {
     EXPECT_TRUE(linked.contains(compound.id)) << compound.id << " is not linked from any form";
@@ -261,7 +253,7 @@ TEST(EmbeddedKb, EveryCatalogueCompoundHasAForm) {
 }
 
 TEST(EmbeddedKb, RedFlagsHaveUrgencyAndConditions) {
-  const KnowledgeBase& kb = Embedded();
+  const KnowledgeBase& kb = EmbeddedKb();
   const RedFlag* dvt = kb.FindRedFlag("dvt_signs");
   ASSERT_NE(dvt, nullptr);
   EXPECT_EQ(dvt->urgency, Urgency::kEmergency);
