@@ -24,7 +24,8 @@ namespace mg::server {
 
 // Refuses (kForbidden) a request whose Origin header names another site, or "null". Browsers send
 // Origin with every cross-origin POST, PUT and DELETE, so this stops cross-site request forgery
-// against state-changing routes in both modes; clients without Origin (curl) pass.
+// against state-changing routes in both modes; clients without Origin (curl) pass. The
+// dispatcher applies it to every non-GET request, account routes included.
 Status CheckSameOrigin(const httplib::Request& in);
 // Local mode: refuses (kForbidden) a Host other than 127.0.0.1, localhost or [::1], whatever the
 // port. A web page on a name that an attacker re-points at 127.0.0.1 (DNS rebinding) would
