@@ -10,6 +10,12 @@ echo "== build (asan-ubsan preset)"
 cmake --preset asan-ubsan >/dev/null
 cmake --build --preset asan-ubsan -j "$(nproc)"
 
+# Every data file as its loader reads it, and the references between files: the source tree's
+# data/ (what the next build embeds), so a bad edit fails here with file:line, not in a test.
+echo "== data lint"
+status=0
+build/asan-ubsan/src/cli/mgadvisor data lint data || status=1
+
 echo "== tests"
 # A throwaway PostgreSQL cluster for the multi-user tests (pgstore, server); CI sets CI, so
 # those tests fail rather than skip if it is missing. A directory of its own, so this never
@@ -18,7 +24,6 @@ export MGADVISOR_PG_DIR="${TMPDIR:-/tmp}/mgadvisor-pg-test.$$"
 pg_url=$(./scripts/pg-test-server.sh start)
 trap './scripts/pg-test-server.sh stop' EXIT
 export MGADVISOR_TEST_PG_URL="$pg_url"
-status=0
 log=$(mktemp)
 ctest --preset asan-ubsan -j "$(nproc)" --timeout 900 2>&1 | tee "$log" || status=$?
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1

@@ -149,15 +149,13 @@ Result<std::vector<std::vector<std::string>>> SplitCsv(std::string_view text,
 
 }  // namespace
 
-std::string EntryToJson(const Entry& entry) { return EntryJson(entry).dump(); }
+json EntryToJson(const Entry& entry) { return EntryJson(entry); }
 
-Result<Entry> EntryFromJson(std::string_view text, std::string_view where) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return InvalidArgument(fmt::format("{}: not valid JSON", where));
+Result<Entry> EntryFromJson(const json& j, std::string_view where) {
   return EntryFromJsonValue(j, where);
 }
 
-std::string SnapshotToJson(const Snapshot& snapshot) {
+json SnapshotToJson(const Snapshot& snapshot) {
   json j;
   j["format"] = "mgadvisor-journal";
   j["version"] = 1;
@@ -168,12 +166,10 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
   for (const TrialRecord& t : snapshot.trials) {
     j["trials"].push_back({{"id", t.id}, {"created", t.created}, {"json", t.json}});
   }
-  return j.dump(2) + "\n";
+  return j;
 }
 
-Result<Snapshot> SnapshotFromJson(std::string_view text, std::string_view source) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return InvalidArgument(fmt::format("{}: not valid JSON", source));
+Result<Snapshot> SnapshotFromJson(const json& j, std::string_view source) {
   if (!j.is_object() || j.value("format", "") != "mgadvisor-journal") {
     return InvalidArgument(fmt::format(
         "{}: not an mgadvisor journal export (\"format\" is not \"mgadvisor-journal\")", source));
@@ -305,7 +301,11 @@ Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_vie
 
 Result<Snapshot> ParseJournalFile(std::string_view text, std::string_view source) {
   size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text[first] == '{') return SnapshotFromJson(text, source);
+  if (first != std::string_view::npos && text[first] == '{') {
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return InvalidArgument(fmt::format("{}: not valid JSON", source));
+    return SnapshotFromJson(j, source);
+  }
   auto entries = EntriesFromCsv(text, source);
   if (!entries.ok()) return entries.error();
   Snapshot snapshot;
