@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,9 +24,9 @@ using ::testing::IsEmpty;
 class DataLintTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mg_data_lint_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');  // Parameterised tests: "Test/Kind".
+    dir_ = fs::temp_directory_path() / ("mg_data_lint_" + std::to_string(::getpid()) + "_" + name);
     fs::remove_all(dir_);
     fs::copy(fs::path(MG_SOURCE_DIR) / "data", dir_, fs::copy_options::recursive);
   }
@@ -79,48 +80,54 @@ TEST_F(DataLintTest, TheBuiltInAndTheSourceDataAreClean) {
 
 // One misspelt key per kind of data file; each must be named with file, line and a suggestion.
 struct Misspelling {
+  std::string kind;  // The test's name.
   std::string file;
   std::string from;
   std::string to;
   std::string message;  // After "file:line: ".
 };
 
-TEST_F(DataLintTest, AMisspeltKeyIsRejectedInEveryKindOfFile) {
-  const std::vector<Misspelling> cases = {
-      {"chem/atomic_weights.toml",
-       "\nsource = ", "\nsorce = ", "unknown key 'sorce' in the file; did you mean 'source'?"},
-      {"chem/compounds.toml", "\nformula = ", "\nformual = ", "unknown key 'formual' in compound"},
-      {"dri/us.toml", "\near_mg = ", "\near_mgg = ", "unknown key 'ear_mgg' in row"},
-      {"dri/eu.toml", "\nintake_name = ", "\nintake_nam = ",
-       "unknown key 'intake_nam' in [reference]; did you mean 'intake_name'?"},
-      {"foods/foods.csv", ",kcal,", ",kcall,",
-       "unknown column 'kcall' in the header; did you mean 'kcal'?"},
-      {"foods/exclusions.toml",
-       "\ntags = ", "\ntag = ", "unknown key 'tag' in exclusion 'vegan'; did you mean 'tags'?"},
-      {"foods/synonyms.toml", "[words]", "[word]",
-       "unknown key 'word' in the file; did you mean 'words'?"},
-      {"foods/units.toml",
-       "\nsize = ", "\nsise = ", "unknown key 'sise' in unit 'g'; did you mean 'size'?"},
-      {"kb/conditions.toml", "\nsummary = ", "\nsumary = ", "unknown key 'sumary' in condition"},
-      {"plan/policy.toml", "\nstart_mg = ", "\nstart_mgg = ",
-       "unknown key 'start_mgg' in [dose]; did you mean 'start_mg'?"},
-      {"plan/food_frequency.toml", "\nquestion = ", "\nquestoin = ",
-       "unknown key 'questoin' in item 'nuts_seeds'; did you mean 'question'?"},
-      {"plan/messages.toml", "\ntext = ", "\ntxt = ", "unknown key 'txt' in message"},
-      {"trial/outcomes.toml", "\nwashout_days = ", "\nwashout_day = ",
-       "unknown key 'washout_day' in outcome 'cramps'; did you mean 'washout_days'?"},
-      {"server/openapi.json", "\"paths\":", "\"pahts\":",
-       "unknown key 'pahts' in the OpenAPI document; did you mean 'paths'?"},
-  };
-  for (const Misspelling& c : cases) {
-    SCOPED_TRACE(c.file);
-    fs::remove_all(dir_);
-    fs::copy(fs::path(MG_SOURCE_DIR) / "data", dir_, fs::copy_options::recursive);
-    Edit(c.file, c.from, c.to);
-    const int line = LineOf(c.file, c.to.substr(c.to.find_first_not_of('\n')));
-    EXPECT_THAT(Problems(), Contains(HasSubstr(Where(c.file, line) + c.message)));
-  }
+class MisspeltKeyTest : public DataLintTest, public ::testing::WithParamInterface<Misspelling> {};
+
+TEST_P(MisspeltKeyTest, IsRejectedWithFileLineAndASuggestion) {
+  const Misspelling& c = GetParam();
+  Edit(c.file, c.from, c.to);
+  const int line = LineOf(c.file, c.to.substr(c.to.find_first_not_of('\n')));
+  EXPECT_THAT(Problems(), Contains(HasSubstr(Where(c.file, line) + c.message)));
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryKindOfDataFile, MisspeltKeyTest,
+    ::testing::Values(
+        Misspelling{"AtomicWeights", "chem/atomic_weights.toml", "\nsource = ", "\nsorce = ",
+                    "unknown key 'sorce' in the file; did you mean 'source'?"},
+        Misspelling{"Compounds", "chem/compounds.toml",
+                    "\nformula = ", "\nformual = ", "unknown key 'formual' in compound"},
+        Misspelling{"ReferenceRow", "dri/us.toml",
+                    "\near_mg = ", "\near_mgg = ", "unknown key 'ear_mgg' in row"},
+        Misspelling{"ReferenceHeader", "dri/eu.toml", "\nintake_name = ", "\nintake_nam = ",
+                    "unknown key 'intake_nam' in [reference]; did you mean 'intake_name'?"},
+        Misspelling{"FoodTable", "foods/foods.csv", ",kcal,", ",kcall,",
+                    "unknown column 'kcall' in the header; did you mean 'kcal'?"},
+        Misspelling{"Exclusions", "foods/exclusions.toml", "\ntags = ", "\ntag = ",
+                    "unknown key 'tag' in exclusion 'vegan'; did you mean 'tags'?"},
+        Misspelling{"SearchSynonyms", "foods/synonyms.toml", "[words]", "[word]",
+                    "unknown key 'word' in the file; did you mean 'words'?"},
+        Misspelling{"Units", "foods/units.toml", "\nsize = ", "\nsise = ",
+                    "unknown key 'sise' in unit 'g'; did you mean 'size'?"},
+        Misspelling{"KnowledgeBase", "kb/conditions.toml",
+                    "\nsummary = ", "\nsumary = ", "unknown key 'sumary' in condition"},
+        Misspelling{"PlanPolicy", "plan/policy.toml", "\nstart_mg = ", "\nstart_mgg = ",
+                    "unknown key 'start_mgg' in [dose]; did you mean 'start_mg'?"},
+        Misspelling{"FoodFrequency", "plan/food_frequency.toml", "\nquestion = ", "\nquestoin = ",
+                    "unknown key 'questoin' in item 'nuts_seeds'; did you mean 'question'?"},
+        Misspelling{"PlanMessages", "plan/messages.toml",
+                    "\ntext = ", "\ntxt = ", "unknown key 'txt' in message"},
+        Misspelling{"TrialOutcomes", "trial/outcomes.toml", "\nwashout_days = ", "\nwashout_day = ",
+                    "unknown key 'washout_day' in outcome 'cramps'; did you mean 'washout_days'?"},
+        Misspelling{"OpenApi", "server/openapi.json", "\"paths\":", "\"pahts\":",
+                    "unknown key 'pahts' in the OpenAPI document; did you mean 'paths'?"}),
+    [](const ::testing::TestParamInfo<Misspelling>& info) { return info.param.kind; });
 
 TEST_F(DataLintTest, EveryProblemIsReportedNotJustTheFirst) {
   Edit("foods/units.toml", "\nsize = ", "\nsise = ");
