@@ -33,6 +33,21 @@ struct LogOptions {
   std::string note;
 };
 
+// --from and --to as dates; either may be empty (unbounded).
+Result<journal::DateRange> RangeFlags(const std::string& from, const std::string& to) {
+  journal::DateRange range;
+  for (auto [flag, text, out] :
+       {std::tuple{"--from", &from, &range.from}, std::tuple{"--to", &to, &range.to}}) {
+    if (text->empty()) continue;
+    auto date = journal::ParseDate(*text);
+    if (!date) {
+      return InvalidArgument(fmt::format("{}: \"{}\" is not a YYYY-MM-DD date", flag, *text));
+    }
+    *out = *date;
+  }
+  return range;
+}
+
 void AddDbOption(CLI::App* cmd, std::string& db) {
   cmd->add_option("--db", db,
                   "Journal database (default $XDG_DATA_HOME/mgadvisor/journal.db, or "
@@ -329,18 +344,11 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--to", args->to, "Last day (YYYY-MM-DD)");
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
-        journal::DateRange range;
-        for (auto [flag, text, out] : {std::tuple{"--from", &args->from, &range.from},
-                                       std::tuple{"--to", &args->to, &range.to}}) {
-          if (text->empty()) continue;
-          auto date = journal::ParseDate(*text);
-          if (!date)
-            return InvalidArgument(fmt::format("{}: \"{}\" is not a YYYY-MM-DD date", flag, *text));
-          *out = *date;
-        }
+        auto range = RangeFlags(args->from, args->to);
+        if (!range.ok()) return range.error();
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();
-        auto entries = ops::ListEntries(**store, {range, std::nullopt});
+        auto entries = ops::ListEntries(**store, {*range, std::nullopt});
         if (!entries.ok()) return AsFlags(entries.error(), {{"from", "--from"}});
         if (ctx.json) {
           // A bare array, as before; the entries are those of /api/journal/entries.
@@ -460,21 +468,14 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--to", args->to, "Last day (YYYY-MM-DD; default: today)");
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
-        ops::IntakeRange range;
-        for (auto [flag, text, out] : {std::tuple{"--from", &args->from, &range.from},
-                                       std::tuple{"--to", &args->to, &range.to}}) {
-          if (text->empty()) continue;
-          auto date = journal::ParseDate(*text);
-          if (!date)
-            return InvalidArgument(fmt::format("{}: \"{}\" is not a YYYY-MM-DD date", flag, *text));
-          *out = *date;
-        }
+        auto range = RangeFlags(args->from, args->to);
+        if (!range.ok()) return range.error();
         auto today = JournalToday();
         if (!today.ok()) return today.error();
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();
         ops::Context context(ContextOptionsOf(ctx));
-        auto intake = ops::Intake(context, **store, range, *today);
+        auto intake = ops::Intake(context, **store, {range->from, range->to}, *today);
         if (!intake.ok()) {
           return AsFlags(intake.error(), {{"from", "--from"}, {"from, to", "--from, --to"}});
         }

@@ -28,6 +28,19 @@ Status WriteText(const std::filesystem::path& path, const std::string& text) {
   return {};
 }
 
+// Today and the journal, which every trial command but a dry run needs.
+struct Journal {
+  journal::Date today{};
+  std::unique_ptr<journal::Store> store;
+};
+Result<Journal> OpenToday(const std::string& db) {
+  auto today = JournalToday();
+  if (!today.ok()) return today.error();
+  auto store = OpenJournal(db);
+  if (!store.ok()) return store.error();
+  return Journal{*today, std::move(*store)};
+}
+
 // The trial operations name fields as the HTTP API does; here they are flags.
 Error TrialAsFlags(Error error) {
   return AsFlags(std::move(error), {{"outcome", "--outcome"},
@@ -155,12 +168,11 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
   cmd->add_option("--db", *db, "Journal database");
   cmd->callback([&ctx, db] {
     RunCommand(ctx, [&]() -> Status {
-      auto today = JournalToday();
-      if (!today.ok()) return today.error();
-      auto store = OpenJournal(*db);
-      if (!store.ok()) return store.error();
+      auto opened = OpenToday(*db);
+      if (!opened.ok()) return opened.error();
+      const journal::Date today = opened->today;
       ops::Context context(ContextOptionsOf(ctx));
-      auto current = ops::CurrentTrial(context, **store, *today);
+      auto current = ops::CurrentTrial(context, *opened->store, today);
       if (!current.ok()) return current.error();
       if (!current->has_value()) {
         return NotFound("no trial in this journal: start one with `mgadvisor trial plan`");
@@ -168,14 +180,13 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
       const ops::TrialToday& t = **current;
       const trial::TrialStatus& s = t.status;
       if (ctx.json) {
-        std::printf("%s\n", trial::StatusToJson(s, *today).dump(2).c_str());
+        std::printf("%s\n", trial::StatusToJson(s, today).dump(2).c_str());
         return {};
       }
       if (s.phase == trial::TrialStatus::Phase::kRunning) {
         std::printf("%s: day %d of %d, pair %d, %s period (day %d, ends %s).\n",
-                    journal::FormatDate(*today).c_str(), s.day + 1,
-                    t.design.ToLayout().total_days(), s.pair + 1,
-                    s.magnesium ? "magnesium" : "no-magnesium", s.day_in_period,
+                    journal::FormatDate(today).c_str(), s.day + 1, t.design.ToLayout().total_days(),
+                    s.pair + 1, s.magnesium ? "magnesium" : "no-magnesium", s.day_in_period,
                     journal::FormatDate(s.period_end).c_str());
       }
       for (const std::string& line : s.todo) std::printf("- %s\n", line.c_str());
@@ -193,12 +204,10 @@ void RegisterEnd(CLI::App& group, CliContext& ctx) {
   cmd->add_option("--db", *db, "Journal database");
   cmd->callback([&ctx, db] {
     RunCommand(ctx, [&]() -> Status {
-      auto today = JournalToday();
-      if (!today.ok()) return today.error();
-      auto store = OpenJournal(*db);
-      if (!store.ok()) return store.error();
+      auto opened = OpenToday(*db);
+      if (!opened.ok()) return opened.error();
       ops::Context context(ContextOptionsOf(ctx));
-      auto ended = ops::EndTrial(context, **store, *today);
+      auto ended = ops::EndTrial(context, *opened->store, opened->today);
       if (!ended.ok()) return ended.error();
       if (ctx.json) {
         std::printf("%s\n", json({{"trial", trial::DesignToJson(*ended)}}).dump(2).c_str());
@@ -206,7 +215,7 @@ void RegisterEnd(CLI::App& group, CliContext& ctx) {
         std::printf(
             "Ended the trial of magnesium for %s on %s. `mgadvisor trial report` shows "
             "what it found.\n",
-            ended->outcome.name.c_str(), journal::FormatDate(*today).c_str());
+            ended->outcome.name.c_str(), journal::FormatDate(opened->today).c_str());
       }
       return {};
     });
@@ -235,12 +244,10 @@ void RegisterReport(CLI::App& group, CliContext& ctx) {
         }
         person = PersonFieldsOf(ctx, args->person);
       }
-      auto today = JournalToday();
-      if (!today.ok()) return today.error();
-      auto store = OpenJournal(args->db);
-      if (!store.ok()) return store.error();
+      auto opened = OpenToday(args->db);
+      if (!opened.ok()) return opened.error();
       ops::Context context(ContextOptionsOf(ctx));
-      auto report = ops::TrialReport(context, **store, *today, person);
+      auto report = ops::TrialReport(context, *opened->store, opened->today, person);
       if (!report.ok()) return PersonAsFlags(report.error());
       std::vector<std::string> written;
       if (!args->svg_dir.empty()) {

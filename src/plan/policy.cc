@@ -14,6 +14,18 @@ namespace {
 
 using Need = TomlReader::Need;
 
+// A number of a policy table, with its bounds and where it goes.
+struct NumberField {
+  const char* key;
+  double* out;
+  NumberRange range;
+};
+void ReadNumbers(TomlReader& table, std::initializer_list<NumberField> fields) {
+  for (const auto& [key, out, range] : fields) {
+    if (auto value = table.Number(key, range)) *out = *value;
+  }
+}
+
 }  // namespace
 
 Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
@@ -39,33 +51,25 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
   if (auto dose = doc.Table("dose", "[dose]",
                             {"default_target_mg", "start_mg", "weekly_step_mg", "split_above_mg",
                              "round_to_mg", "min_useful_mg"})) {
-    const std::tuple<const char*, double*, NumberRange> fields[] = {
-        {"default_target_mg", &policy.default_target_mg, positive},
-        {"start_mg", &policy.start_mg, positive},
-        {"weekly_step_mg", &policy.weekly_step_mg, positive},
-        {"split_above_mg", &policy.split_above_mg, non_negative},
-        {"round_to_mg", &policy.round_to_mg, positive},
-        {"min_useful_mg", &policy.min_useful_mg, non_negative}};
-    for (const auto& [key, out, range] : fields) {
-      if (auto value = dose->Number(key, range)) *out = *value;
-    }
+    ReadNumbers(*dose, {{"default_target_mg", &policy.default_target_mg, positive},
+                        {"start_mg", &policy.start_mg, positive},
+                        {"weekly_step_mg", &policy.weekly_step_mg, positive},
+                        {"split_above_mg", &policy.split_above_mg, non_negative},
+                        {"round_to_mg", &policy.round_to_mg, positive},
+                        {"min_useful_mg", &policy.min_useful_mg, non_negative}});
   }
   if (auto timing = doc.Table(
           "timing", "[timing]",
           {"night_dose_hour", "evening_meal_hour", "morning_hour", "earliest_hour", "latest_hour",
            "step_hours", "min_hours_between_doses", "default_medicine_hour"})) {
-    const std::tuple<const char*, double*, NumberRange> fields[] = {
-        {"night_dose_hour", &policy.night_dose_hour, hour},
-        {"evening_meal_hour", &policy.evening_meal_hour, hour},
-        {"morning_hour", &policy.morning_hour, hour},
-        {"earliest_hour", &policy.earliest_hour, hour},
-        {"latest_hour", &policy.latest_hour, hour},
-        {"step_hours", &policy.step_hours, NumberRange::AboveUpTo(0, 24)},
-        {"min_hours_between_doses", &policy.min_hours_between_doses, hour},
-        {"default_medicine_hour", &policy.default_medicine_hour, hour}};
-    for (const auto& [key, out, range] : fields) {
-      if (auto value = timing->Number(key, range)) *out = *value;
-    }
+    ReadNumbers(*timing, {{"night_dose_hour", &policy.night_dose_hour, hour},
+                          {"evening_meal_hour", &policy.evening_meal_hour, hour},
+                          {"morning_hour", &policy.morning_hour, hour},
+                          {"earliest_hour", &policy.earliest_hour, hour},
+                          {"latest_hour", &policy.latest_hour, hour},
+                          {"step_hours", &policy.step_hours, NumberRange::AboveUpTo(0, 24)},
+                          {"min_hours_between_doses", &policy.min_hours_between_doses, hour},
+                          {"default_medicine_hour", &policy.default_medicine_hour, hour}});
   }
   if (auto form =
           doc.Table("form", "[form]",
