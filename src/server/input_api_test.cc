@@ -87,8 +87,8 @@ class InputApiTest : public ::testing::Test {
 TEST_F(InputApiTest, HundredThousandDeepGzipBodyIsRefusedAndTheServerStaysUp) {
   // In a field, so the old code quoted it in "age: must be a number ..., not <dump>"; 261 bytes
   // gzipped. (A bare deep array was refused as "not an object" without a dump.)
-  const std::string deep = "{\"age\": " + std::string(100000, '[') + std::string(100000, ']') +
-                           ", \"sex\": \"female\"}";
+  const std::string deep =
+      "{\"age\": " + std::string(100000, '[') + std::string(100000, ']') + ", \"sex\": \"female\"}";
   auto client = Client();
   client.set_compress(true);  // Content-Encoding: gzip, as in the attack.
   auto res = client.Post("/api/plan", deep, "application/json");
