@@ -27,6 +27,8 @@ nlohmann::json OptionalNumber(const std::optional<double>& value);
 // with line, column and field path). The typed field accessors (OptionalString,
 // OptionalNumberField, OptionalIntegerField, RejectUnknownFields) come from there too.
 Result<nlohmann::json> ParseObject(const std::string& body);
+// Every handler calls this first: the path argument and every query key and value must be UTF-8
+// (core/utf8.h), and every query key in `known`. Errors (kInvalidArgument) name the parameter.
 Status RejectUnknownParameters(const ApiRequest& request, const std::set<std::string>& known);
 // A YYYY-MM-DD date in a string field or query parameter; errors name `field` and the value.
 Result<journal::Date> ParseDateField(const std::string& field, const std::string& text);
