@@ -6,7 +6,7 @@ set -euo pipefail
 # What each package is for is listed in README.md ("Dependencies").
 PACKAGES=(
   g++ cmake ninja-build pkg-config clang-format
-  libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  libfmt-dev nlohmann-json3-dev libutfcpp-dev libcli11-dev libtomlplusplus-dev
   libsqlite3-dev libcpp-httplib-dev libsodium-dev libpqxx-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

@@ -268,8 +268,7 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
         if (!entries.ok()) return entries.error();
         if (ctx.json) {
           nlohmann::json out = nlohmann::json::array();
-          for (const Entry& e : *entries)
-            out.push_back(nlohmann::json::parse(journal::EntryToJson(e)));
+          for (const Entry& e : *entries) out.push_back(journal::EntryJson(e));
           std::printf("%s\n", out.dump(2).c_str());
           return {};
         }

@@ -1,9 +1,16 @@
 // Journal export and import formats. JSON carries everything (profile, entries, trials); CSV
 // carries the entries only, one row each, for spreadsheets. Both round-trip losslessly: numbers
 // are written in their shortest exact form, and reading back what was written gives equal values.
+//
+// Reading goes through the input boundary (core/json_input.h, core/utf8.h): text that is not
+// UTF-8 is refused naming file:line:column and the byte offset, JSON errors carry line, column
+// and field path. Writing never fails on text: a journal written by a version before that
+// boundary may hold bytes that are not UTF-8, and they are written as U+FFFD (the replacement
+// character) so such a journal still lists and exports.
 #ifndef MGADVISOR_JOURNAL_EXPORT_H_
 #define MGADVISOR_JOURNAL_EXPORT_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,15 +23,20 @@ namespace mg::journal {
 // {"format": "mgadvisor-journal", "version": 1, "profile": <json or null>, "entries": [...],
 //  "trials": [...]}. Entry fields that are unset are omitted.
 std::string SnapshotToJson(const Snapshot& snapshot);
-// Errors: kInvalidArgument naming `source` and the offending entry/field.
+// Errors: kInvalidArgument naming `source` and the offending entry/field ("format", "version",
+// "entries[3].date"...), with line and column for syntax errors. A profile, when present, must
+// be a string holding a JSON object.
 Result<Snapshot> SnapshotFromJson(std::string_view text, std::string_view source);
 
 // One entry as JSON (the same shape as in the snapshot's "entries").
+nlohmann::json EntryJson(const Entry& entry);
 std::string EntryToJson(const Entry& entry);
 // One entry from that shape (the HTTP API's POST body; "id" optional). Checks shape and types
 // only; ValidateEntry() checks the values. Errors: kInvalidArgument "<where>: <field>: <problem>"
 // quoting the value, for syntax errors, unknown fields, wrong types, and a missing date or kind.
 Result<Entry> EntryFromJson(std::string_view text, std::string_view where);
+// The same from a parsed value; `where` prefixes every message.
+Result<Entry> EntryFromJsonValue(const nlohmann::json& value, std::string_view where);
 
 // Header: id,date,kind,label,magnesium_mg,value,intensity,irls_items,note. irls_items are the
 // ten scores separated by spaces. Fields are quoted per RFC 4180 when needed.

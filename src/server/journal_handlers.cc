@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "core/json_input.h"
 #include "core/numbers.h"
 #include "dri/dri.h"
 #include "foods/foods_json.h"
@@ -36,16 +37,14 @@ constexpr double kMaxPortions = 20;
 // Seeds fit in JSON's exact integers (2^53), so a saved plan reproduces from its seed.
 constexpr int64_t kMaxSeed = (int64_t{1} << 53) - 1;
 
-json EntryJson(const journal::Entry& entry) { return json::parse(journal::EntryToJson(entry)); }
-
 // The stored profile as a JSON document; nullopt when none is stored.
 Result<std::optional<json>> StoredProfile(journal::Store& store) {
   auto text = store.Profile();
   if (!text.ok()) return text.error();
   if (!text->has_value()) return std::optional<json>();
-  json document = json::parse(**text, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return DataError("stored profile: not valid JSON");
-  return std::optional<json>(std::move(document));
+  auto document = ParseJson(**text, "stored profile");
+  if (!document.ok()) return DataError(document.error().message);
+  return std::optional<json>(std::move(*document));
 }
 
 // Resolves a profile document against the knowledge base (as POST /api/plan does).
@@ -119,7 +118,7 @@ Result<BodyPerson> PersonFromBody(const json& body) {
     age_text = age_field.get<std::string>();
   } else {
     return InvalidArgument(fmt::format(
-        "age: expected years (e.g. 45) or a string like \"8mo\", got {}", age_field.dump()));
+        "age: expected years (e.g. 45) or a string like \"8mo\", got {}", DescribeJson(age_field)));
   }
   auto sex_text = OptionalString(body, "sex");
   if (!sex_text.ok()) return sex_text.error();
@@ -131,8 +130,8 @@ Result<BodyPerson> PersonFromBody(const json& body) {
   for (int i = 0; i < 2; ++i) {
     if (!body.contains(names[i])) continue;
     if (!body[names[i]].is_boolean()) {
-      return InvalidArgument(
-          fmt::format("{}: expected true or false, got {}", names[i], body[names[i]].dump()));
+      return InvalidArgument(fmt::format("{}: expected true or false, got {}", names[i],
+                                         DescribeJson(body[names[i]])));
     }
     flags[i] = body[names[i]].get<bool>();
   }
@@ -156,7 +155,7 @@ Result<ApiResponse> AddAndAnswer(journal::Store& store, journal::Entry entry) {
   auto id = store.Add(entry);
   if (!id.ok()) return id.error();
   entry.id = *id;
-  return JsonResponse({{"entry", EntryJson(entry)}}, 201);
+  return JsonResponse({{"entry", journal::EntryJson(entry)}}, 201);
 }
 
 }  // namespace
@@ -207,7 +206,7 @@ Result<ApiResponse> HandleListEntries(const ApiState&, const ApiRequest& request
   if (!entries.ok()) return entries.error();
   json out = json::array();
   for (const journal::Entry& e : *entries) {
-    if (!kind || e.kind == *kind) out.push_back(EntryJson(e));
+    if (!kind || e.kind == *kind) out.push_back(journal::EntryJson(e));
   }
   return JsonResponse({{"entries", std::move(out)}});
 }
@@ -220,7 +219,7 @@ Result<ApiResponse> HandleAddEntry(const ApiState&, const ApiRequest& request) {
     return InvalidArgument("id: assigned by the server; leave it out of a new entry");
   }
   if (!body->contains("date")) (*body)["date"] = journal::FormatDate(request.clock->Today());
-  auto entry = journal::EntryFromJson(body->dump(), "body");
+  auto entry = journal::EntryFromJsonValue(*body, "body");
   if (!entry.ok()) return entry.error();
   return AddAndAnswer(*request.journal, std::move(*entry));
 }
@@ -431,9 +430,9 @@ Result<ApiResponse> HandleImport(const ApiState& state, const ApiRequest& reques
   // Stricter than `journal import`: a profile or trial this server cannot read would make every
   // later /api/intake or /api/trials request fail, so refuse it here, before anything is written.
   if (snapshot->profile_json) {
-    json profile = json::parse(*snapshot->profile_json, nullptr, /*allow_exceptions=*/false);
-    if (!profile.is_object()) return InvalidArgument("body: profile: not a JSON object");
-    auto resolved = Resolve(state, std::move(profile), "body: profile");
+    auto profile = ParseJsonObject(*snapshot->profile_json, "body: profile");
+    if (!profile.ok()) return profile.error();
+    auto resolved = Resolve(state, std::move(*profile), "body: profile");
     if (!resolved.ok()) return resolved.error();
   }
   for (const journal::TrialRecord& t : snapshot->trials) {
@@ -471,7 +470,7 @@ Result<ApiResponse> HandleIntakeAnalyze(const ApiState& state, const ApiRequest&
     for (const json& item : list) strings = strings && item.is_string();
     if (!strings) {
       return InvalidArgument(fmt::format(
-          "exclude: expected an array of strings (e.g. [\"vegan\"]), got {}", list.dump()));
+          "exclude: expected an array of strings (e.g. [\"vegan\"]), got {}", DescribeJson(list)));
     }
     exclude = list.get<std::vector<std::string>>();
   }

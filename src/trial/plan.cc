@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/data_files.h"
+#include "core/json_input.h"
 #include "core/numbers.h"
 #include "core/text.h"
 #include "core/toml_parse.h"
@@ -207,11 +208,12 @@ std::string PlanToJson(const Plan& plan) {
 }
 
 Result<Plan> PlanFromJson(std::string_view text, const std::vector<OutcomeSpec>& outcomes) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  auto parsed = ParseJson(text, "stored trial plan");  // Depth-limited: it may come from an import.
   auto bad = [](std::string_view why) {
     return DataError(fmt::format("stored trial plan: {}", why));
   };
-  if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
+  if (!parsed.ok() || !parsed->is_object()) return bad("not a JSON object");
+  const nlohmann::json& j = *parsed;
   try {
     auto outcome = FindOutcome(outcomes, j.at("outcome").get<std::string>());
     if (!outcome.ok()) return bad(outcome.error().message);

@@ -230,7 +230,8 @@ std::string ReportToJson(const Report& r) {
       {"side_effects", side_effects},
       {"conclusion", r.conclusion},
   };
-  return j.dump(2) + "\n";
+  // Side effects are the person's text; one stored before the UTF-8 check is shown as U+FFFD.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace mg::trial
