@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   mg::cli::RegisterJournalCommands(app, ctx);
   mg::cli::RegisterTrialCommands(app, ctx);
   mg::cli::RegisterServerCommands(app, ctx);
+  mg::cli::RegisterLabelCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -498,7 +498,7 @@ class LabelReader {
 
   Status SetServing(int number, const Quantity& q, std::optional<double> grams,
                     std::optional<double> ml, bool from_serving_size_line) {
-    if (q.high <= 0) {
+    if (q.low <= 0) {
       return InvalidArgument(
           fmt::format("line {}: the serving size is {} {}: a serving cannot be "
                       "zero",
@@ -687,13 +687,43 @@ class LabelReader {
     return ids;
   }
 
+  // Whether a (normalised) name has a word of some compound's name; names without one ("rice
+  // flour") are not looked up, which keeps a failed lookup and its suggestions off the hot path.
+  bool MentionsSaltWord(const std::string& name) {
+    if (salt_words_.empty()) {
+      auto add_words = [&](const std::string& text) {
+        const std::string normalized = NormalizeName(text);
+        size_t start = 0;
+        while (start < normalized.size()) {
+          size_t end = normalized.find(' ', start);
+          if (end == std::string::npos) end = normalized.size();
+          const std::string word = normalized.substr(start, end - start);
+          if (word.size() >= 3 && word != "magnesium") salt_words_.insert(word);
+          start = end + 1;
+        }
+      };
+      for (const auto& c : compounds_.compounds()) {
+        add_words(c.name);
+        for (const auto& synonym : c.synonyms) add_words(synonym);
+      }
+    }
+    size_t start = 0;
+    while (start < name.size()) {
+      size_t end = name.find(' ', start);
+      if (end == std::string::npos) end = name.size();
+      if (salt_words_.contains(name.substr(start, end - start))) return true;
+      start = end + 1;
+    }
+    return false;
+  }
+
   static bool HasDigitText(std::string_view s) {
     return std::any_of(s.begin(), s.end(), [](char c) { return IsDigit(c); });
   }
 
   // A salt's name, tolerant of noise words ("magnesium bisglycinate chelate buffered").
   std::optional<std::string> ResolveSalt(const std::string& name) {
-    if (name.empty()) return std::nullopt;
+    if (name.empty() || !MentionsSaltWord(name)) return std::nullopt;
     if (auto found = compounds_.Resolve(name); found.ok()) return (*found)->id;
     std::string kept;
     size_t start = 0;
@@ -1374,7 +1404,9 @@ class LabelReader {
   const chem::CompoundCatalog& compounds_;
   const std::vector<DailyValue>& daily_values_;
   std::vector<LabelLine> lines_;
-  std::string all_words_;  // Every word of the label, " a b c ", for marker matching.
+  std::string all_words_;
+  std::set<std::string> salt_words_;  // Words of compound names, built on first use.  // Every word
+                                      // of the label, " a b c ", for marker matching.
   Label label_;
   bool serving_set_ = false;
   bool serving_from_line_ = false;

@@ -5,6 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <filesystem>
+#include <random>
+
 #include "products/products_json.h"
 #include "products/products_test_util.h"
 
@@ -131,6 +135,60 @@ TEST(Label, JsonHasTheFieldsThePlanReads) {
   const Label blend =
       ReadOk("Supplement Facts\nServing Size 1 Capsule\nMagnesium Blend 500 mg (oxide, citrate)\n");
   EXPECT_TRUE(ToJson(blend)["elemental_mg_per_serving"].is_null());
+}
+
+// A cheap stand-in for the fuzzer in every test run: the corpus labels, damaged at random (bytes
+// flipped, dropped, duplicated, lines cut), must read or fail cleanly, never with a non-finite or
+// negative amount.
+TEST(Label, DamagedLabelsReadOrFailCleanly) {
+  std::vector<std::string> seeds;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(MG_SOURCE_DIR) +
+                                                               "/src/products/testdata/labels")) {
+    if (entry.path().extension() != ".txt") continue;
+    auto text = ReadFile(entry.path().string());
+    ASSERT_TRUE(text.ok());
+    seeds.push_back(*text);
+  }
+  ASSERT_GE(seeds.size(), 40u);
+  std::mt19937 random(13);  // Fixed seed: a failure is reproducible.
+  int read = 0, refused = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string text = seeds[random() % seeds.size()];
+    const int edits = 1 + static_cast<int>(random() % 8);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      const size_t at = random() % text.size();
+      switch (random() % 4) {
+        case 0:
+          text[at] = static_cast<char>(random() % 256);
+          break;
+        case 1:
+          text.erase(at, 1 + random() % 5);
+          break;
+        case 2:
+          text.insert(at, text.substr(at, 1 + random() % 20));
+          break;
+        default:
+          text.resize(at);
+      }
+    }
+    auto label = Read(text);
+    if (!label.ok()) {
+      ++refused;
+      EXPECT_EQ(label.error().code, ErrorCode::kInvalidArgument);
+      EXPECT_FALSE(label.error().message.empty());
+      continue;
+    }
+    ++read;
+    for (const auto& amount : {label->elemental_mg_per_serving, label->elemental_mg_per_unit}) {
+      if (amount) {
+        EXPECT_TRUE(std::isfinite(*amount) && *amount >= 0) << text;
+      }
+    }
+    EXPECT_GT(label->serving.count, 0) << text;
+    EXPECT_GE(label->serving.count_max, label->serving.count) << text;
+  }
+  EXPECT_GT(read, 0);
+  EXPECT_GT(refused, 0);
 }
 
 }  // namespace
