@@ -274,6 +274,13 @@ class CatalogueBuilder {
     std::string file;
     int line = 0;
   };
+  // A reference from an entry (`who`, at file:line) to an id of another kind.
+  struct Ref {
+    std::string file;
+    int line = 0;
+    std::string who;
+    std::string target;
+  };
 
   bool Define(std::map<std::string, Where>& defs, TableReader& r, const std::string& kind) {
     if (r.id().empty()) return false;
@@ -443,46 +450,29 @@ class CatalogueBuilder {
 
   // ---- Cross-checks ----
 
+  // Every reference names something that exists; `what` completes "<who> <what> '<id>'".
+  void CheckRefs(const std::vector<Ref>& refs, const std::vector<std::string>& ids,
+                 std::string_view what, std::string_view missing) {
+    const std::set<std::string> known(ids.begin(), ids.end());
+    for (const auto& ref : refs) {
+      if (known.contains(ref.target)) continue;
+      problems_.Add(ref.file, ref.line,
+                    fmt::format("{} {} '{}', which {}{}", ref.who, what, ref.target, missing,
+                                DidYouMean(ref.target, ids)));
+    }
+  }
+
   void CheckIngredients() {
-    for (const auto& ref : class_refs_) {
-      if (kb_.FindInteraction(ref.target) == nullptr) {
-        std::vector<std::string> ids;
-        for (const auto& i : kb_.interactions) ids.push_back(i.id);
-        problems_.Add(ref.file, ref.line,
-                      fmt::format("{} names interaction class '{}', which the knowledge base "
-                                  "does not have{}",
-                                  ref.who, ref.target, DidYouMean(ref.target, ids)));
-      }
-    }
-    for (const auto& ref : compound_refs_) {
-      if (compounds_.FindById(ref.target) == nullptr) {
-        std::vector<std::string> ids;
-        for (const auto& c : compounds_.compounds()) ids.push_back(c.id);
-        problems_.Add(ref.file, ref.line,
-                      fmt::format("{} names compound '{}', which data/chem/compounds.toml does "
-                                  "not have{}",
-                                  ref.who, ref.target, DidYouMean(ref.target, ids)));
-      }
-    }
-    for (const auto& ref : citation_refs_) {
-      if (kb_.FindCitation(ref.target) == nullptr) {
-        std::vector<std::string> ids;
-        for (const auto& c : kb_.citations) ids.push_back(c.id);
-        problems_.Add(ref.file, ref.line,
-                      fmt::format("{} cites '{}', which is not in the knowledge base's "
-                                  "citations{}",
-                                  ref.who, ref.target, DidYouMean(ref.target, ids)));
-      }
-    }
-    for (const auto& ref : ingredient_refs_) {
-      if (!ingredient_defs_.contains(ref.target)) {
-        std::vector<std::string> ids;
-        for (const auto& [id, where] : ingredient_defs_) ids.push_back(id);
-        problems_.Add(ref.file, ref.line,
-                      fmt::format("{} lists ingredient '{}', which is not defined{}", ref.who,
-                                  ref.target, DidYouMean(ref.target, ids)));
-      }
-    }
+    std::vector<std::string> classes, compounds, citations, ingredients;
+    for (const auto& i : kb_.interactions) classes.push_back(i.id);
+    for (const auto& c : compounds_.compounds()) compounds.push_back(c.id);
+    for (const auto& c : kb_.citations) citations.push_back(c.id);
+    for (const auto& [id, where] : ingredient_defs_) ingredients.push_back(id);
+    CheckRefs(class_refs_, classes, "names interaction class", "the knowledge base does not have");
+    CheckRefs(compound_refs_, compounds, "names compound",
+              "data/chem/compounds.toml does not have");
+    CheckRefs(citation_refs_, citations, "cites", "is not in the knowledge base's citations");
+    CheckRefs(ingredient_refs_, ingredients, "lists ingredient", "is not defined");
   }
 
   const Ingredient* IngredientById(std::string_view id) const {
@@ -621,13 +611,6 @@ class CatalogueBuilder {
       }
     }
   }
-
-  struct Ref {
-    std::string file;
-    int line = 0;
-    std::string who;
-    std::string target;
-  };
 
   const kb::KnowledgeBase& kb_;
   const chem::CompoundCatalog& compounds_;

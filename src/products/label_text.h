@@ -1,5 +1,6 @@
 // Clean-up of label text before it is read: what OCR and copy-paste do to a printed panel.
-// Private to src/products (used by label.cc; tested through ReadLabel).
+// Private to src/products (label.cc; Squeeze also in magnesium_count.cc; tested through
+// ReadLabel).
 #ifndef MGADVISOR_PRODUCTS_LABEL_TEXT_H_
 #define MGADVISOR_PRODUCTS_LABEL_TEXT_H_
 

@@ -7,6 +7,7 @@
 
 #include "chem/units.h"
 #include "core/numbers.h"
+#include "products/label_text.h"
 
 namespace mg::products {
 namespace {
@@ -69,14 +70,6 @@ const UnitSpelling* FindUnit(std::string_view word) {
   return nullptr;
 }
 
-std::string LowerNoSpaces(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c != ' ') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
-
 // A product's own unit, in the families above: "15 mL" is volume, "level teaspoon" a spoon,
 // "tablet" a count.
 UnitFamily FamilyOf(const Product& p) {
@@ -129,7 +122,7 @@ Result<StatedAmount> ParseStatedAmount(std::string_view text) {
     }
     out.value_max = high;
   }
-  std::string rest = LowerNoSpaces(t.substr(i));
+  std::string rest = Squeeze(t.substr(i));
   bool compound = false;
   for (std::string_view marker : {"ofcompound", "ascompound", "compound", "ofsalt", "salt"}) {
     if (rest.ends_with(marker)) {
@@ -288,7 +281,7 @@ Result<std::optional<MagnesiumCount>> CountMagnesium(const Resolution& r,
     if (amount->family == UnitFamily::kCount && family == UnitFamily::kCount) {
       units = amount->value_max;
     } else if (amount->family != UnitFamily::kCount && family == UnitFamily::kVolume) {
-      const UnitSpelling* u = FindUnit(LowerNoSpaces(amount->unit));
+      const UnitSpelling* u = FindUnit(Squeeze(amount->unit));
       const double ml = amount->unit == "fl oz" && product->unit == "fl oz"
                             ? amount->value_max * *product->unit_ml
                             : amount->value_max * (u ? u->ml : 1);
