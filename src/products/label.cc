@@ -273,15 +273,20 @@ std::optional<Quantity> ReadQuantity(const std::vector<Token>& t, size_t i) {
     if (first.unit == "l") unit = "mL", low *= 1000, high *= 1000;
   } else {
     ++j;
-    // A range: "1-2", "1 - 2", "1 to 2", "1 or 2".
-    if (j + 1 < t.size() &&
+    // A range: "1-2", "1 - 2", "1 to 2", "1 or 2", "one to two".
+    const bool joiner =
+        j + 1 < t.size() &&
         ((t[j].kind == Token::Kind::kPunct && t[j].text == "-") ||
-         (t[j].kind == Token::Kind::kWord && (t[j].text == "to" || t[j].text == "or"))) &&
-        t[j + 1].kind == Token::Kind::kNumber && t[j + 1].number) {
+         (t[j].kind == Token::Kind::kWord && (t[j].text == "to" || t[j].text == "or")));
+    if (joiner && t[j + 1].kind == Token::Kind::kNumber && t[j + 1].number) {
       high = *t[j + 1].number;
       if (!t[j + 1].unit.empty() && t[j + 1].unit != "%") {
         if (const auto u = UnitOf(t[j + 1].unit)) unit = *u;
       }
+      j += 2;
+    } else if (joiner && t[j + 1].kind == Token::Kind::kWord && NumberWord(t[j + 1].text) &&
+               t[j + 1].text != "a" && t[j + 1].text != "an") {
+      high = *NumberWord(t[j + 1].text);
       j += 2;
     }
     if (unit.empty()) {
@@ -465,7 +470,7 @@ class LabelReader {
       return {};
     }
     if (section == Section::kIngredients) {
-      ReadIngredientList(number, rest);
+      ReadIngredientList(rest);
       return {};
     }
     if (section == Section::kWarnings) return {};
@@ -1007,16 +1012,13 @@ class LabelReader {
 
   // ---- Ingredient lists: which salts, never amounts ----
 
-  void ReadIngredientList(int number, std::string_view text) {
+  void ReadIngredientList(std::string_view text) {
     // Magnesium salts named in an ingredient list ("Ingredients: magnesium citrate, ...").
     std::string flat;
     for (char c : text) flat.push_back(c == '(' || c == ')' || c == '[' || c == ']' ? ',' : c);
     std::vector<std::string> unknown;
     const auto ids = FormsIn(flat, &unknown);
-    for (const auto& id : ids) {
-      list_compounds_.push_back(id);
-      if (list_line_ == 0) list_line_ = number;
-    }
+    list_compounds_.insert(list_compounds_.end(), ids.begin(), ids.end());
   }
 
   // ---- Directions, maximum, price, container ----
@@ -1158,7 +1160,6 @@ class LabelReader {
       const auto q = ReadQuantity(t, i);
       if (q && IsCountUnit(q->unit) && q->low == q->high && q->low >= 5) {
         units_in_container_ = q->low;
-        container_unit_ = q->unit;
       }
     }
   }
@@ -1419,9 +1420,7 @@ class LabelReader {
   bool amount_missing_ = false;
   std::vector<CompoundOnly> compound_only_;
   std::vector<std::string> list_compounds_;
-  int list_line_ = 0;
   std::optional<double> units_in_container_;
-  std::string container_unit_;
   std::map<size_t, Quantity> each_quantity_;  // Magnesium line index → its "each ..." quantity.
 };
 

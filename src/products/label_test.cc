@@ -60,6 +60,24 @@ TEST(Label, OcrDamageIsRepaired) {
   EXPECT_TRUE(l.warnings.empty());
 }
 
+TEST(Label, RangesWithDashesOrWords) {
+  const Label dash = ReadOk(
+      "Supplement Facts\nServing Size 1\xE2\x80\x93"
+      "2 Capsules\n"
+      "Magnesium (as magnesium malate) 150 mg 36%\n");
+  EXPECT_EQ(dash.serving.count, 1);
+  EXPECT_EQ(dash.serving.count_max, 2);
+  EXPECT_TRUE(dash.HasWarning("range"));
+  const Label words = ReadOk(
+      "Supplement Facts\nServing Size 1 Capsule\n"
+      "Magnesium (as citrate) 100 mg 24%\n"
+      "Directions: take one to two capsules twice daily.\n");
+  ASSERT_TRUE(words.directions.has_value());
+  EXPECT_EQ(*words.directions->units_min, 1);
+  EXPECT_EQ(*words.directions->units_max, 2);
+  EXPECT_EQ(*words.directions->times_max, 2);
+}
+
 TEST(Label, MicrogramsGramsAndMillimoles) {
   EXPECT_NEAR(*ReadOk("Supplement Facts\nServing Size 1 Tablet\nMagnesium 0.25 g\n")
                    .elemental_mg_per_serving,
