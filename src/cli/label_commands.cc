@@ -1,6 +1,7 @@
 // `label FILE|-` (read a product label) and `medicines lookup|lint` (what a name resolves to in
 // the medicines catalogue). Thin: parse, call mg_products, render text or --json.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <iostream>
 #include <iterator>
@@ -175,7 +176,7 @@ void PrintResolution(const products::Resolution& r, const Loaded& loaded,
                        : "");
       }
     }
-    fmt::print("    sources: {} ({})\n", JoinAlternatives(p->citation_ids), p->source);
+    fmt::print("    sources: {} ({})\n", fmt::join(p->citation_ids, ", "), p->source);
   }
   for (const products::Ingredient* i : r.ingredients) {
     std::string detail;
