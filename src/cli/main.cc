@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   mg::cli::RegisterJournalCommands(app, ctx);
   mg::cli::RegisterTrialCommands(app, ctx);
   mg::cli::RegisterServerCommands(app, ctx);
+  mg::cli::RegisterLabelCommands(app, ctx);
 
   // The input boundary: an argument that is not UTF-8 never reaches a command (exit 2, as JSON
   // with --json). CLI11 has not parsed yet, so --json is looked for directly.
