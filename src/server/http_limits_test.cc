@@ -399,6 +399,8 @@ TEST_F(HttpLimitsTest, SecurityHeadersOnEveryResponse) {
       kHealth,
       "GET /api/no-such-route HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
       "GET /api/profile HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+      "GET /api/journal/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+      "GET /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",  // 404 in local mode.
       "POST /api/plan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000000\r\n\r\n",
   };
   for (const std::string& request : requests) {
@@ -416,7 +418,9 @@ TEST_F(HttpLimitsTest, SecurityHeadersOnEveryResponse) {
     EXPECT_EQ(res->Header("X-Content-Type-Options"), "nosniff") << request;
     EXPECT_EQ(res->Header("X-Frame-Options"), "DENY") << request;
     EXPECT_EQ(res->Header("Referrer-Policy"), "no-referrer") << request;
-    const bool journal = request.find("/api/profile") != std::string::npos;
+    const bool journal = request.find("GET /api/profile") != std::string::npos ||
+                         request.find("GET /api/journal") != std::string::npos ||
+                         request.find("GET /api/session") != std::string::npos;
     EXPECT_EQ(res->Header("Cache-Control"), journal ? "no-store" : "") << request;
   }
 }

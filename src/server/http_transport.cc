@@ -116,9 +116,9 @@ Status ParseTarget(HttpRequest& request) {
   return {};
 }
 
-// Inflates a gzip (`gzip`) or zlib (`deflate`, RFC 9110) body into at most `limit` bytes.
-// Errors: kInvalidArgument for data that is not what it claims; nullopt-like "too large" is
-// reported through `too_large` so the caller can answer 413 rather than 400.
+// Inflates a gzip (`gzip`) or zlib (`deflate`, RFC 9110) body, never holding more than
+// limit + 1 bytes. Errors: kInvalidArgument for data that is not what it claims (a 400), or when
+// the output would pass `limit`, in which case `too_large` is also set (a 413).
 Result<std::string> Inflate(std::string_view compressed, bool gzip, size_t limit, bool& too_large) {
   too_large = false;
   z_stream stream{};
@@ -315,8 +315,9 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
         [self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });
   }
 
-  // Whether a read error is the client's fault to be answered; otherwise the client is gone.
-  bool AnswerReadError(error_code ec) {
+  // A read that failed: answered when the client broke a limit or sent something malformed;
+  // otherwise (it left, or stayed idle too long) the connection is simply closed.
+  void AnswerReadError(error_code ec) {
     if (ec == http::error::header_limit) {
       Fail(431,
            fmt::format("request line and headers over {} bytes", impl_.options.max_header_bytes));
@@ -332,14 +333,10 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     } else {
       Fail(400, fmt::format("malformed HTTP request ({})", ec.message()));
     }
-    return true;
   }
 
   void OnHeader(error_code ec) {
-    if (ec) {
-      AnswerReadError(ec);
-      return;
-    }
+    if (ec) return AnswerReadError(ec);
     auto& header = parser_->get();
     if (const auto te = header.find(http::field::transfer_encoding);
         te != header.end() && !EqualsIgnoringCase(Trim(View(te->value())), "chunked")) {
@@ -375,10 +372,7 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
   void ReadBody() {
     http::async_read(socket_, buffer_, *parser_,
                      [self = shared_from_this()](error_code ec, size_t) {
-                       if (ec) {
-                         self->AnswerReadError(ec);
-                         return;
-                       }
+                       if (ec) return self->AnswerReadError(ec);
                        self->OnRequest();
                      });
   }
