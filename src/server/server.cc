@@ -16,9 +16,9 @@
 namespace mg::server {
 namespace {
 
-// The route table: the one list of what the server answers. `pattern` is the decoded path, or a
-// regex whose one group is the {placeholder} when the path has one;
-// `info.path` the OpenAPI template, kept equal to data/server/openapi.json by server_test.
+// The route table: the one list of what the server answers. `pattern` is the decoded path, or,
+// when the path has a {placeholder}, a regex whose one group captures it; `info.path` is the
+// OpenAPI template, kept equal to data/server/openapi.json by server_test.
 // Account routes have no Handler: AccountsApi answers them (they read and set cookies).
 struct Route {
   RouteInfo info;
