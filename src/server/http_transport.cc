@@ -472,29 +472,39 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
 
   void Close() {
     error_code ignored;
+    closed_ = true;
     Disarm();
+    timer_.cancel();  // Its pending wait holds this session.
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
   }
 
   enum class Coding { kIdentity, kGzip, kDeflate };
 
-  // Starts the deadline of `phase`, replacing the one before.
+  // Sets the deadline of `phase`, replacing the one before. The timer itself is moved only when
+  // the new deadline is earlier than the one it is set for: moving it costs a cancelled wait and
+  // often a system call, and most requests only push the deadline later. A timer that fires
+  // early finds the later deadline and waits again.
   void Arm(std::chrono::steady_clock::duration timeout, Phase phase) {
     expired_.reset();
-    const uint64_t generation = ++timer_generation_;
-    timer_.expires_after(timeout);
-    timer_.async_wait([self = shared_from_this(), generation, phase](error_code ec) {
-      // A wait already queued when the timer was re-armed is stale: its generation has passed.
-      if (ec || generation != self->timer_generation_) return;
-      self->expired_ = phase;
+    phase_ = phase;
+    deadline_ = std::chrono::steady_clock::now() + timeout;
+    if (waits_ == 0 || deadline_ < timer_.expiry()) StartTimer();
+  }
+  // No deadline while a worker has the request; a pending wait will find nothing to do.
+  void Disarm() { phase_.reset(); }
+  void StartTimer() {
+    ++waits_;
+    timer_.expires_at(deadline_);  // A wait still pending completes with operation_aborted.
+    timer_.async_wait([self = shared_from_this()](error_code ec) {
+      --self->waits_;
+      // Cancelled, superseded by a newer wait, or nothing to time: done.
+      if (ec || self->waits_ > 0 || !self->phase_ || self->closed_) return;
+      if (std::chrono::steady_clock::now() < self->deadline_) return self->StartTimer();
+      self->expired_ = self->phase_;
       error_code ignored;
       self->socket_.cancel(ignored);
     });
-  }
-  void Disarm() {
-    ++timer_generation_;
-    timer_.cancel();
   }
 
   Impl& impl_;
@@ -502,8 +512,11 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
   // One deadline at a time (see Phase); on expiry it cancels the socket's pending operation, which
   // then completes with operation_aborted and `expired_` says why.
   net::steady_timer timer_;
-  uint64_t timer_generation_ = 0;
-  std::optional<Phase> expired_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::optional<Phase> phase_;    // What deadline_ is for; none while a worker has the request.
+  std::optional<Phase> expired_;  // Set when the deadline of this phase passed.
+  int waits_ = 0;                 // Timer waits not yet completed.
+  bool closed_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
