@@ -405,22 +405,30 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
                   !impl_.stopped.load(std::memory_order_relaxed);
     head_ = message.method() == http::verb::head;
     version_ = message.version();
-    // Nothing is read while the worker answers: one request at a time per connection, so the
-    // pool's queue never holds more than one job per open connection.
+    // Nothing is read while the request is answered: one request at a time per connection, so
+    // the pool's queue never holds more than one job per open connection.
     Disarm();
+    if (impl_.options.runs_inline && impl_.options.runs_inline(request)) {
+      return Write(Answer(request), /*linger=*/false);
+    }
     net::post(impl_.workers, [self = shared_from_this(), request = std::move(request)]() mutable {
-      HttpResponse response;
-      try {
-        self->impl_.handler(request, response);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "mgadvisor: handler threw: %s\n", e.what());
-        response = HttpResponse{};
-        self->impl_.render_error(500, "internal error", response);
-      }
+      HttpResponse response = self->Answer(request);
       net::dispatch(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
         self->Write(std::move(response), /*linger=*/false);
       });
     });
+  }
+
+  HttpResponse Answer(HttpRequest& request) {
+    HttpResponse response;
+    try {
+      impl_.handler(request, response);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "mgadvisor: handler threw: %s\n", e.what());
+      response = HttpResponse{};
+      impl_.render_error(500, "internal error", response);
+    }
+    return response;
   }
 
   // Refuses the request with the transport's own error, then closes the connection.

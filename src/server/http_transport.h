@@ -4,8 +4,9 @@
 //
 // Built on Boost.Beast/Asio (Debian libboost-dev, header-only) and zlib. Sockets are read and
 // written asynchronously on a few I/O threads; each complete request is then handed to a bounded
-// pool of worker threads, because handlers block (SQLite, PostgreSQL, Argon2id). A slow client
-// therefore holds a socket and a small buffer, never a worker. Every limit below is enforced
+// pool of worker threads, because handlers block (SQLite, PostgreSQL, Argon2id) — unless
+// options.runs_inline says the request's handler never blocks. A slow client therefore holds a
+// socket and a small buffer, never a worker. Every limit below is enforced
 // before a handler runs, and answered through the ErrorRenderer (the server's JSON error shape):
 //
 //   header block > max_header_bytes               431, connection closed
@@ -81,6 +82,10 @@ struct HttpTransportOptions {
   size_t max_requests_per_connection = 1000;  // Keep-alive: then "Connection: close".
   size_t io_threads = 2;
   size_t worker_threads = 16;  // Run the handlers; each holds one at a time.
+  // Requests for which this says true are answered on the I/O thread that read them, not handed
+  // to a worker and back: for handlers that never block and take microseconds, where the two
+  // hand-offs would cost more than the work. Unset: every request goes to a worker.
+  std::function<bool(const HttpRequest& request)> runs_inline;
   // Added to every response, the transport's own errors included (unless the handler set them).
   HttpHeaders default_headers;
 };

@@ -146,6 +146,28 @@ bool PathMatches(const CompiledRoute& entry, const std::string& path, std::strin
   return true;
 }
 
+// The route of the request's method (GET's for HEAD) and path, setting its {placeholder}; null
+// when there is none.
+const Route* FindRoute(const HttpRequest& in, std::string& argument) {
+  std::string_view method = in.method;
+  if (method == "HEAD") method = "GET";
+  for (const auto& entry : CompiledRoutes()) {
+    if (entry.route->info.method == method && PathMatches(entry, in.path, argument)) {
+      return entry.route;
+    }
+  }
+  return nullptr;
+}
+
+// Public routes are pure functions of the state loaded at start and a body of at most 64 KiB:
+// they never block, and most take microseconds, so they are answered on the I/O thread. Journal
+// and account routes wait on SQLite, PostgreSQL or Argon2id, and go to the worker pool.
+bool RunsInline(const HttpRequest& in) {
+  std::string ignored;
+  const Route* route = FindRoute(in, ignored);
+  return route == nullptr || route->info.access == Access::kPublic;
+}
+
 }  // namespace
 
 const std::vector<RouteInfo>& Routes() {
@@ -229,17 +251,14 @@ struct Server::Impl {
   // Finds the route for the request (GET's for HEAD) and dispatches to it; 404 when none has both
   // the method and the path.
   void Handle(HttpRequest& in, HttpResponse& out) {
-    std::string_view method = in.method;
-    if (method == "HEAD") method = "GET";
-    for (const auto& entry : CompiledRoutes()) {
-      if (entry.route->info.method != method) continue;
-      std::string argument;
-      if (!PathMatches(entry, in.path, argument)) continue;
-      in.path_argument = std::move(argument);
-      return Dispatch(*entry.route, in, out);
+    std::string argument;
+    const Route* route = FindRoute(in, argument);
+    if (route == nullptr) {
+      return RenderTransportError(
+          404, fmt::format("no route {} {}; see /api/openapi.json", in.method, in.path), out);
     }
-    RenderTransportError(
-        404, fmt::format("no route {} {}; see /api/openapi.json", in.method, in.path), out);
+    in.path_argument = std::move(argument);
+    Dispatch(*route, in, out);
   }
 
   // The people using a server are not always its operator, and a server-side failure (a 500:
@@ -286,6 +305,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   }
   HttpTransportOptions http = options.http;
   for (auto& [name, value] : SecurityHeaders()) http.default_headers.emplace(name, value);
+  http.runs_inline = RunsInline;
   Impl* shared = impl.get();
   impl->http = HttpTransport::Create(
       std::move(http), [shared](HttpRequest& in, HttpResponse& out) { shared->Handle(in, out); },
