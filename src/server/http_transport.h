@@ -1,6 +1,6 @@
-// Private to mg_server: the HTTP/1.1 transport under `mgadvisor serve` — sockets, parsing, limits —
-// with the server's own plain request and response types, so nothing above it (the dispatcher,
-// accounts_api.cc, the handlers) sees the HTTP library.
+// Part of mg_server (ServerOptions::http holds its options): the HTTP/1.1 transport under
+// `mgadvisor serve` — sockets, parsing, limits — with the server's own plain request and response
+// types, so nothing above it (the dispatcher, accounts_api.cc, the handlers) sees the HTTP library.
 //
 // Built on Boost.Beast/Asio (Debian libboost-dev, header-only) and zlib. Sockets are read and
 // written asynchronously on a few I/O threads; each complete request is then handed to a bounded
