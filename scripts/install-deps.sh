@@ -7,7 +7,8 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build pkg-config clang-format
   libfmt-dev nlohmann-json3-dev libutfcpp-dev libcli11-dev libtomlplusplus-dev
-  libsqlite3-dev libcpp-httplib-dev libsodium-dev libpqxx-dev libjemalloc-dev
+  libsqlite3-dev libboost-dev zlib1g-dev libcpp-httplib-dev libsodium-dev libpqxx-dev
+  libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

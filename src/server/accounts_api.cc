@@ -28,14 +28,14 @@ constexpr int kMaxSignupsPerAddress = 10;
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-void WriteJson(httplib::Response& out, const ApiResponse& response) {
+void WriteJson(HttpResponse& out, const ApiResponse& response) {
   out.status = response.status;
-  out.set_content(response.body, response.content_type.c_str());
+  out.SetContent(response.body, response.content_type);
 }
 
 // The value of our cookie in a Cookie header ("a=1; mg_session=XYZ; b=2"), or "".
-std::string SessionCookie(const httplib::Request& in) {
-  const std::string header = in.get_header_value("Cookie");
+std::string SessionCookie(const HttpRequest& in) {
+  const std::string header = in.Header("Cookie");
   std::string_view rest = header;
   while (!rest.empty()) {
     const size_t end = rest.find(';');
@@ -53,8 +53,8 @@ std::string SessionCookie(const httplib::Request& in) {
 // A cross-site page can submit a form (urlencoded, multipart, text/plain) without a CORS
 // preflight, but not a JSON body; insisting on JSON stops sign-in CSRF (forcing a victim into the
 // attacker's account) along with SameSite=Strict.
-Status RequireJson(const httplib::Request& in) {
-  const std::string type = in.get_header_value("Content-Type");
+Status RequireJson(const HttpRequest& in) {
+  const std::string type = in.Header("Content-Type");
   if (type.rfind("application/json", 0) != 0) {
     return InvalidArgument(fmt::format("Content-Type: expected application/json, got '{}'",
                                        type.empty() ? "(none)" : type));
@@ -67,7 +67,7 @@ struct Credentials {
   std::string password;
 };
 
-Result<Credentials> ReadCredentials(const httplib::Request& in, bool new_account) {
+Result<Credentials> ReadCredentials(const HttpRequest& in, bool new_account) {
   MG_RETURN_IF_ERROR(RequireJson(in));
   // The parser's message quotes the text near a syntax error, which may be the password.
   auto body = ParseObject(in.body);
@@ -100,10 +100,10 @@ Error RateLimited(int64_t window_seconds) {
 
 }  // namespace
 
-Status CheckSameOrigin(const httplib::Request& in) {
-  const std::string origin = in.get_header_value("Origin");
+Status CheckSameOrigin(const HttpRequest& in) {
+  const std::string origin = in.Header("Origin");
   if (origin.empty()) return {};  // Not a browser (curl, scripts): no ambient cookies to abuse.
-  const std::string host = in.get_header_value("Host");
+  const std::string host = in.Header("Host");
   const size_t scheme = origin.find("://");
   // "null" (sandboxed frames, file: pages) never matches: an attacker can produce it at will.
   const std::string origin_host = scheme == std::string::npos ? "" : origin.substr(scheme + 3);
@@ -116,8 +116,8 @@ Status CheckSameOrigin(const httplib::Request& in) {
   return {};
 }
 
-Status CheckLoopbackHost(const httplib::Request& in) {
-  const std::string host = in.get_header_value("Host");
+Status CheckLoopbackHost(const HttpRequest& in) {
+  const std::string host = in.Header("Host");
   // Strip the port: "127.0.0.1:8425", "[::1]:8425", "localhost".
   std::string name = host;
   if (const size_t bracket = host.rfind(']'); bracket != std::string::npos) {
@@ -135,7 +135,7 @@ Status CheckLoopbackHost(const httplib::Request& in) {
 AccountsApi::AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies)
     : database_(std::move(database)), secure_cookies_(secure_cookies) {}
 
-Result<accounts::Session> AccountsApi::Authenticate(const httplib::Request& in) {
+Result<accounts::Session> AccountsApi::Authenticate(const HttpRequest& in) {
   const std::string token = SessionCookie(in);
   if (token.empty()) return Error{ErrorCode::kUnauthenticated, "not signed in"};
   auto session = database_->FindSession(accounts::TokenDigest(token), Now());
@@ -146,8 +146,8 @@ Result<accounts::Session> AccountsApi::Authenticate(const httplib::Request& in) 
   return **session;
 }
 
-Status AccountsApi::CheckCsrf(const accounts::Session& session, const httplib::Request& in) const {
-  const std::string sent = in.get_header_value("X-CSRF-Token");
+Status AccountsApi::CheckCsrf(const accounts::Session& session, const HttpRequest& in) const {
+  const std::string sent = in.Header("X-CSRF-Token");
   if (sent.empty()) {
     return Error{ErrorCode::kForbidden,
                  "X-CSRF-Token: missing; send the csrf_token from GET /api/session"};
@@ -158,8 +158,7 @@ Status AccountsApi::CheckCsrf(const accounts::Session& session, const httplib::R
   return {};
 }
 
-Status AccountsApi::Handle(const RouteInfo& route, const httplib::Request& in,
-                           httplib::Response& out) {
+Status AccountsApi::Handle(const RouteInfo& route, const HttpRequest& in, HttpResponse& out) {
   const std::string& m = route.method;
   Status status;
   if (route.path == "/api/session" && m == "GET") {
@@ -179,7 +178,7 @@ Status AccountsApi::Handle(const RouteInfo& route, const httplib::Request& in,
   return status;
 }
 
-Status AccountsApi::Whoami(const httplib::Request& in, httplib::Response& out) {
+Status AccountsApi::Whoami(const HttpRequest& in, HttpResponse& out) {
   auto session = Authenticate(in);
   if (!session.ok()) return session.error();
   auto account = database_->AccountById(session->user_id);
@@ -191,14 +190,14 @@ Status AccountsApi::Whoami(const httplib::Request& in, httplib::Response& out) {
   return {};
 }
 
-Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, bool new_account) {
+Status AccountsApi::SignIn(const HttpRequest& in, HttpResponse& out, bool new_account) {
   auto credentials = ReadCredentials(in, new_account);
   if (!credentials.ok()) return credentials.error();
   const int64_t now = Now();
-  const std::string address_key = "addr:" + in.remote_addr;
+  const std::string address_key = "addr:" + in.remote_address;
   int64_t user_id = 0;
   if (new_account) {
-    const std::string signup_key = "signup:" + in.remote_addr;
+    const std::string signup_key = "signup:" + in.remote_address;
     auto recent = database_->LoginFailures(signup_key, now - kSignupWindowSeconds);
     if (!recent.ok()) return recent.error();
     if (*recent >= kMaxSignupsPerAddress) return RateLimited(kSignupWindowSeconds);
@@ -253,8 +252,8 @@ Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, b
   session.csrf_token = accounts::NewToken();
   session.expires_unix = now + kSessionSeconds;
   MG_RETURN_IF_ERROR(database_->AddSession(session));
-  out.set_header("Set-Cookie", SessionCookieHeader(in, token, kSessionSeconds));
-  out.set_header("Cache-Control", "no-store");
+  out.SetHeader("Set-Cookie", SessionCookieHeader(in, token, kSessionSeconds));
+  out.SetHeader("Cache-Control", "no-store");
   WriteJson(out, JsonResponse({{"mode", "multi"},
                                {"user", {{"username", credentials->username}}},
                                {"csrf_token", session.csrf_token}},
@@ -262,8 +261,7 @@ Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, b
   return {};
 }
 
-Status AccountsApi::SignOut(const httplib::Request& in, httplib::Response& out,
-                            bool delete_account) {
+Status AccountsApi::SignOut(const HttpRequest& in, HttpResponse& out, bool delete_account) {
   auto session = Authenticate(in);
   if (!session.ok()) return session.error();
   MG_RETURN_IF_ERROR(CheckCsrf(*session, in));
@@ -292,16 +290,16 @@ Status AccountsApi::SignOut(const httplib::Request& in, httplib::Response& out,
   } else {
     MG_RETURN_IF_ERROR(database_->DeleteSession(session->token_hash));
   }
-  out.set_header("Set-Cookie", SessionCookieHeader(in, "", 0));
-  out.set_header("Cache-Control", "no-store");
+  out.SetHeader("Set-Cookie", SessionCookieHeader(in, "", 0));
+  out.SetHeader("Cache-Control", "no-store");
   WriteJson(out,
             JsonResponse(delete_account ? json{{"deleted", true}} : json{{"signed_out", true}}));
   return {};
 }
 
-std::string AccountsApi::SessionCookieHeader(const httplib::Request& in, const std::string& token,
+std::string AccountsApi::SessionCookieHeader(const HttpRequest& in, const std::string& token,
                                              int64_t max_age) const {
-  const bool secure = secure_cookies_ || in.get_header_value("X-Forwarded-Proto") == "https";
+  const bool secure = secure_cookies_ || in.Header("X-Forwarded-Proto") == "https";
   return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", kCookieName, token,
                      max_age, secure ? "; Secure" : "");
 }

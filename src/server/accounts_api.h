@@ -9,8 +9,6 @@
 #ifndef MGADVISOR_SERVER_ACCOUNTS_API_H_
 #define MGADVISOR_SERVER_ACCOUNTS_API_H_
 
-#include <httplib.h>
-
 #include <cstdint>
 #include <memory>
 #include <semaphore>
@@ -18,6 +16,7 @@
 
 #include "accounts/database.h"
 #include "core/error.h"
+#include "server/http_transport.h"
 #include "server/server.h"
 
 namespace mg::server {
@@ -26,11 +25,11 @@ namespace mg::server {
 // Origin with every cross-origin POST, PUT and DELETE, so this stops cross-site request forgery
 // against state-changing routes in both modes; clients without Origin (curl) pass. The
 // dispatcher applies it to every non-GET request, account routes included.
-Status CheckSameOrigin(const httplib::Request& in);
+Status CheckSameOrigin(const HttpRequest& in);
 // Local mode: refuses (kForbidden) a Host other than 127.0.0.1, localhost or [::1], whatever the
 // port. A web page on a name that an attacker re-points at 127.0.0.1 (DNS rebinding) would
 // otherwise be same-origin with the journal and could read it.
-Status CheckLoopbackHost(const httplib::Request& in);
+Status CheckLoopbackHost(const HttpRequest& in);
 
 class AccountsApi {
  public:
@@ -38,20 +37,20 @@ class AccountsApi {
 
   // The session named by the request's cookie. Errors: kUnauthenticated (none, unknown,
   // expired, or its account is gone), kIoError.
-  Result<accounts::Session> Authenticate(const httplib::Request& in);
+  Result<accounts::Session> Authenticate(const HttpRequest& in);
   // Errors: kForbidden unless X-CSRF-Token equals the session's token.
-  Status CheckCsrf(const accounts::Session& session, const httplib::Request& in) const;
+  Status CheckCsrf(const accounts::Session& session, const HttpRequest& in) const;
   // Answers one kAccount route (see Routes()), writing the response on success; an Error is the
   // caller's to render.
-  Status Handle(const RouteInfo& route, const httplib::Request& in, httplib::Response& out);
+  Status Handle(const RouteInfo& route, const HttpRequest& in, HttpResponse& out);
 
  private:
-  Status Whoami(const httplib::Request& in, httplib::Response& out);
+  Status Whoami(const HttpRequest& in, HttpResponse& out);
   // Sign-in, or sign-up then sign-in; sets the session cookie.
-  Status SignIn(const httplib::Request& in, httplib::Response& out, bool new_account);
+  Status SignIn(const HttpRequest& in, HttpResponse& out, bool new_account);
   // Sign-out, or account deletion (password required); clears the cookie.
-  Status SignOut(const httplib::Request& in, httplib::Response& out, bool delete_account);
-  std::string SessionCookieHeader(const httplib::Request& in, const std::string& token,
+  Status SignOut(const HttpRequest& in, HttpResponse& out, bool delete_account);
+  std::string SessionCookieHeader(const HttpRequest& in, const std::string& token,
                                   int64_t max_age) const;
 
   // Runs `work` (an Argon2id hash or check, 64 MiB each) with at most kHashSlots at once, so a
