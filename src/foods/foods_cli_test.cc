@@ -124,7 +124,7 @@ TEST_F(FoodsCli, ImportWithNoMagnesiumValueAtAllIsRefusedAndKeepsTheStore) {
   ASSERT_EQ(Run({"foods", "import", kTestdata + "sr28_mini"}).exit_code, 0);
   auto before = ReadFile(store);
   ASSERT_TRUE(before.ok());
-  for (const std::string nut_data : {std::string(), std::string("garbage\nmore^garbage\n")}) {
+  for (const std::string& nut_data : {std::string(), std::string("garbage\nmore^garbage\n")}) {
     const fs::path dir = home_ / "usda";
     fs::remove_all(dir);
     fs::copy(kTestdata + "sr28_mini", dir);

@@ -80,10 +80,17 @@ Status Exec(sqlite3* db, const std::string& path, const char* sql) {
 
 Error SqliteError(sqlite3* db, const std::string& path, const std::string& doing) {
   std::string message = fmt::format("{}: {}: {}", path, doing, sqlite3_errmsg(db));
-  // "disk I/O error" alone does not tell a full disk from a bad one; the system's errno does.
-  if (const int error = sqlite3_system_errno(db); error != 0) {
-    message += fmt::format(" ({})", std::strerror(error));
-  }
+  // "disk I/O error" alone does not tell a full disk from a broken one. SQLite keeps the
+  // system's errno only for some failures (a short write past a file-size limit leaves none), so
+  // a failed write also says what it most likely means.
+  const int error = sqlite3_system_errno(db);
+  const int extended = sqlite3_extended_errcode(db);
+  const bool write_failed = (extended & 0xff) == SQLITE_FULL || extended == SQLITE_IOERR_WRITE ||
+                            extended == SQLITE_IOERR_FSYNC || extended == SQLITE_IOERR_TRUNCATE ||
+                            extended == SQLITE_IOERR_SHMSIZE || extended == SQLITE_IOERR_DIR_FSYNC;
+  std::string reason = error != 0 ? std::strerror(error) : "";
+  if (write_failed) reason += std::string(reason.empty() ? "" : "; ") + "the disk may be full";
+  if (!reason.empty()) message += " (" + reason + ")";
   return IoError(std::move(message));
 }
 
