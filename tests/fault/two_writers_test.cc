@@ -158,8 +158,9 @@ TEST(TwoWritersFault, CliAndLocalServerWriteOneJournalWithoutFailures) {
   EXPECT_EQ(tally.http_unreachable_while_up, 0) << samples;
   EXPECT_EQ(lost, 0);
   // The test exercised what it claims: both writers wrote, many times.
-  EXPECT_GT(tally.cli_writes, 5);
-  EXPECT_GT(tally.http_writes, 50);
+  // (Low bars: under the sanitizers on a busy 2-core machine one CLI write takes seconds.)
+  EXPECT_GE(tally.cli_writes, 3);
+  EXPECT_GE(tally.http_writes, 20);
 }
 
 }  // namespace
