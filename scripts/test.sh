@@ -20,8 +20,15 @@ trap './scripts/pg-test-server.sh stop' EXIT
 export MGADVISOR_TEST_PG_URL="$pg_url"
 status=0
 log=$(mktemp)
+rm -rf build/asan-ubsan/fault-counts  # Filled by the fault tests below (issue 11).
 ctest --preset asan-ubsan -j "$(nproc)" --timeout 900 2>&1 | tee "$log" || status=$?
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# ctest hides a passing test's output; the fault tests' counts (requests, kills, writes,
+# failures, runtime) are worth seeing on every run.
+if compgen -G "build/asan-ubsan/fault-counts/*.txt" >/dev/null; then
+  echo "== fault test counts"
+  cat build/asan-ubsan/fault-counts/*.txt
+fi
 
 # The bounded load test of the HTTP server (issue 7): a release build against nginx serving the
 # same bytes on loopback, ~25 s. It fails on any request error; speed is reported as ratios.

@@ -3,13 +3,13 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "cli/commands.h"
 #include "cli/person_flags.h"
+#include "core/atomic_file.h"
 #include "core/numbers.h"
 #include "dri/dri.h"
 #include "journal/journal.h"
@@ -82,12 +82,9 @@ Result<Loaded> LoadTrial(const std::string& db) {
   return out;
 }
 
+// Charts show a person's symptoms: private (0600), written whole or not at all.
 Status WriteText(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary);
-  file << text;
-  file.close();
-  if (!file) return IoError(fmt::format("{}: cannot write", path.string()));
-  return {};
+  return WriteFileAtomically(path.string(), text);
 }
 
 void RegisterPlan(CLI::App& group, CliContext& ctx) {
@@ -230,8 +227,7 @@ void RegisterReport(CLI::App& group, CliContext& ctx) {
       trial::Report report = trial::BuildReport(loaded->plan, *entries, loaded->today, rda);
       std::vector<std::string> written;
       if (!args->svg_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(args->svg_dir, ec);
+        MG_RETURN_IF_ERROR(CreatePrivateDirectories(args->svg_dir));
         const auto dir = std::filesystem::path(args->svg_dir);
         MG_RETURN_IF_ERROR(WriteText(dir / "timeline.svg", trial::TimelineSvg(report)));
         written.push_back((dir / "timeline.svg").string());

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -25,6 +26,11 @@ constexpr int kMaxFailuresPerAddress = 30;
 // New accounts per client address per hour, so one client cannot fill the database.
 constexpr int64_t kSignupWindowSeconds = 3600;
 constexpr int kMaxSignupsPerAddress = 10;
+// Attempts older than every window count for nothing and may be purged.
+constexpr int64_t kLongestWindowSeconds = std::max(kFailureWindowSeconds, kSignupWindowSeconds);
+// Rows of each kind (expired sessions, old attempts) one purge deletes at most: small enough to
+// sit on the sign-in path, and more than sign-ins create between two purges.
+constexpr int kPurgeRowsPerCall = 100;
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
@@ -89,7 +95,7 @@ Result<Credentials> ReadCredentials(const HttpRequest& in, bool new_account) {
   if (!normalised.ok()) return normalised.error();
   out.username = std::move(*normalised);
   out.password = password->get<std::string>();
-  if (new_account) MG_RETURN_IF_ERROR(accounts::CheckNewPassword(out.password));
+  if (new_account) MG_RETURN_IF_ERROR(accounts::CheckNewPassword(out.password, out.username));
   return out;
 }
 
@@ -133,7 +139,9 @@ Status CheckLoopbackHost(const HttpRequest& in) {
 }
 
 AccountsApi::AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies)
-    : database_(std::move(database)), secure_cookies_(secure_cookies) {}
+    : database_(std::move(database)), secure_cookies_(secure_cookies) {
+  PurgeExpired(Now());  // At start-up; then a little on every sign-in and sign-up.
+}
 
 Result<accounts::Session> AccountsApi::Authenticate(const HttpRequest& in) {
   const std::string token = SessionCookie(in);
@@ -194,13 +202,15 @@ Status AccountsApi::SignIn(const HttpRequest& in, HttpResponse& out, bool new_ac
   auto credentials = ReadCredentials(in, new_account);
   if (!credentials.ok()) return credentials.error();
   const int64_t now = Now();
-  const std::string address_key = "addr:" + in.remote_address;
+  PurgeExpired(now);
   int64_t user_id = 0;
   if (new_account) {
-    const std::string signup_key = "signup:" + in.remote_address;
-    auto recent = database_->LoginFailures(signup_key, now - kSignupWindowSeconds);
-    if (!recent.ok()) return recent.error();
-    if (*recent >= kMaxSignupsPerAddress) return RateLimited(kSignupWindowSeconds);
+    // Every sign-up that gets this far counts, taken name or not: it bounds the Argon2id work
+    // and the name probing one address can cause.
+    auto taken = database_->TakeAttempt(
+        {{"signup:" + in.remote_address, now - kSignupWindowSeconds, kMaxSignupsPerAddress}}, now);
+    if (!taken.ok()) return taken.error();
+    if (!*taken) return RateLimited(kSignupWindowSeconds);
     auto hash = WithHashSlot([&] { return accounts::HashPassword(credentials->password); });
     if (!hash.ok()) return hash.error();
     auto created = database_->CreateAccount(credentials->username, *hash, now);
@@ -213,18 +223,12 @@ Status AccountsApi::SignIn(const HttpRequest& in, HttpResponse& out, bool new_ac
       return created.error();
     }
     user_id = *created;
-    auto counted = database_->RecordLoginFailure(signup_key, now, now - kSignupWindowSeconds);
-    if (!counted.ok()) return counted.error();
   } else {
-    const std::string user_key = "user:" + credentials->username;
-    // Checked before the password, so a locked-out guesser learns nothing more.
-    auto by_user = database_->LoginFailures(user_key, now - kFailureWindowSeconds);
-    if (!by_user.ok()) return by_user.error();
-    auto by_address = database_->LoginFailures(address_key, now - kFailureWindowSeconds);
-    if (!by_address.ok()) return by_address.error();
-    if (*by_user >= kMaxFailuresPerUser || *by_address >= kMaxFailuresPerAddress) {
-      return RateLimited(kFailureWindowSeconds);
-    }
+    // The attempt is taken, atomically per key, before the password is checked, so a locked-out
+    // guesser learns nothing more and parallel guesses cannot all pass one count; a right
+    // password gives it back.
+    auto attempt = TakePasswordAttempt(in, credentials->username, now);
+    if (!attempt.ok()) return attempt.error();
     auto account = database_->FindAccount(credentials->username);
     if (!account.ok()) return account.error();
     bool good = false;
@@ -235,14 +239,8 @@ Status AccountsApi::SignIn(const HttpRequest& in, HttpResponse& out, bool new_ac
         accounts::BurnPasswordCheck(credentials->password);  // Same time as a wrong password.
       }
     });
-    if (!good) {
-      for (const std::string& key : {user_key, address_key}) {
-        auto counted = database_->RecordLoginFailure(key, now, now - kFailureWindowSeconds);
-        if (!counted.ok()) return counted.error();
-      }
-      return Error{ErrorCode::kUnauthenticated, "username or password is wrong"};
-    }
-    MG_RETURN_IF_ERROR(database_->ClearLoginFailures(user_key));
+    if (!good) return Error{ErrorCode::kUnauthenticated, "username or password is wrong"};
+    MG_RETURN_IF_ERROR(GivePasswordAttemptBack(*attempt, credentials->username));
     user_id = (*account)->id;
   }
   accounts::Session session;
@@ -279,14 +277,18 @@ Status AccountsApi::SignOut(const HttpRequest& in, HttpResponse& out, bool delet
     auto account = database_->AccountById(session->user_id);
     if (!account.ok()) return account.error();
     if (!*account) return Error{ErrorCode::kUnauthenticated, "the account no longer exists"};
+    // Under the same limits as sign-in: a stolen session must not be a password oracle.
+    auto attempt = TakePasswordAttempt(in, (*account)->username, Now());
+    if (!attempt.ok()) return attempt.error();
     const bool good = WithHashSlot([&] {
       return accounts::VerifyPassword(password->get<std::string>(), (*account)->password_hash);
     });
     if (!good) {
       return Error{ErrorCode::kForbidden, "password: wrong; the account was not deleted"};
     }
+    // Deleting the account also deletes the attempts under its name.
     MG_RETURN_IF_ERROR(database_->DeleteAccount(session->user_id));
-    MG_RETURN_IF_ERROR(database_->ClearLoginFailures("user:" + (*account)->username));
+    MG_RETURN_IF_ERROR(database_->ReturnAttempts(*attempt));
   } else {
     MG_RETURN_IF_ERROR(database_->DeleteSession(session->token_hash));
   }
@@ -295,6 +297,30 @@ Status AccountsApi::SignOut(const HttpRequest& in, HttpResponse& out, bool delet
   WriteJson(out,
             JsonResponse(delete_account ? json{{"deleted", true}} : json{{"signed_out", true}}));
   return {};
+}
+
+Result<std::vector<int64_t>> AccountsApi::TakePasswordAttempt(const HttpRequest& in,
+                                                              const std::string& username,
+                                                              int64_t now) {
+  auto taken = database_->TakeAttempt(
+      {{"user:" + username, now - kFailureWindowSeconds, kMaxFailuresPerUser},
+       {"addr:" + in.remote_address, now - kFailureWindowSeconds, kMaxFailuresPerAddress}},
+      now);
+  if (!taken.ok()) return taken.error();
+  if (!*taken) return RateLimited(kFailureWindowSeconds);
+  return std::move(**taken);
+}
+
+Status AccountsApi::GivePasswordAttemptBack(const std::vector<int64_t>& attempt,
+                                            const std::string& username) {
+  // The name's earlier failures are forgotten too (its owner got in); the address keeps them.
+  MG_RETURN_IF_ERROR(database_->ClearAttempts("user:" + username));
+  return database_->ReturnAttempts(attempt);
+}
+
+void AccountsApi::PurgeExpired(int64_t now) {
+  // Best effort: a failure here must not fail a sign-in; the next one tries again.
+  (void)database_->PurgeExpired(now, now - kLongestWindowSeconds, kPurgeRowsPerCall);
 }
 
 std::string AccountsApi::SessionCookieHeader(const HttpRequest& in, const std::string& token,

@@ -4,8 +4,10 @@
 // Sessions: a 256-bit random token in an HttpOnly, SameSite=Strict cookie (Secure behind TLS);
 // the database keeps only its SHA-256. CSRF: each session has its own random token, returned by
 // sign-in and GET /api/session, which the page sends back in X-CSRF-Token on every request that
-// changes state; compared in constant time. Rate limiting: failed sign-ins are counted in the
-// database (so every app server sees them) per username and per client address.
+// changes state; compared in constant time. Rate limiting: every password check (sign-in, account
+// deletion) is counted in the database (so every app server sees it) per username and per client
+// address, atomically before the check and given back when the password was right; sign-ups per
+// address likewise. Expired sessions and stale attempts are purged a little at a time.
 #ifndef MGADVISOR_SERVER_ACCOUNTS_API_H_
 #define MGADVISOR_SERVER_ACCOUNTS_API_H_
 
@@ -13,6 +15,7 @@
 #include <memory>
 #include <semaphore>
 #include <string>
+#include <vector>
 
 #include "accounts/database.h"
 #include "core/error.h"
@@ -52,6 +55,14 @@ class AccountsApi {
   Status SignOut(const HttpRequest& in, HttpResponse& out, bool delete_account);
   std::string SessionCookieHeader(const HttpRequest& in, const std::string& token,
                                   int64_t max_age) const;
+  // Counts a password check against the limits of `username` and the client address (one atomic
+  // step in the database) before it happens. Errors: kRateLimited when either is at its limit.
+  Result<std::vector<int64_t>> TakePasswordAttempt(const HttpRequest& in,
+                                                   const std::string& username, int64_t now);
+  // The password was right: the attempt does not count, nor do the name's earlier failures.
+  Status GivePasswordAttemptBack(const std::vector<int64_t>& attempt, const std::string& username);
+  // Deletes a bounded number of expired sessions and stale attempts; failures are ignored.
+  void PurgeExpired(int64_t now);
 
   // Runs `work` (an Argon2id hash or check, 64 MiB each) with at most kHashSlots at once, so a
   // burst of sign-ins cannot take gigabytes; the others wait their turn.
