@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (fuzz/, `fuzz` preset: clang 14, ASan + UBSan) and runs each for a
-# bounded time from its seed corpus. Prints, per target, the executions and the crashes; copies
-# every crashing input to build/artifacts/fuzz/; exits non-zero if any target crashed.
+# Builds the libFuzzer targets (fuzz/, `fuzz` preset: clang 14, ASan + UBSan), replays every input
+# that once crashed a target (fuzz/regressions/<target>/, named after the bug), then runs each
+# target for a bounded time from its seed corpus (fuzz/corpus/<target>/). Prints, per target, the
+# executions, the new crashes and the regressions that crash again; copies every crashing input
+# to build/artifacts/fuzz/; exits non-zero if anything crashed.
 #
 #   ./scripts/fuzz.sh                     # every target, FUZZ_SECONDS (20) each
 #   FUZZ_SECONDS=600 ./scripts/fuzz.sh profile http_body   # a long run of two targets
 #
 # A crash leaves build/artifacts/fuzz/<target>-crash-<sha1> (also leak-, timeout-, oom-);
-# reproduce it with `build/fuzz/fuzz/<target>_fuzzer FILE`, and add it as a unit test beside the
-# code. The corpus grown by a run stays in build/fuzz/corpus/<target> for the next run; the seeds
-# in fuzz/corpus/<target> are only read.
+# reproduce it with `build/fuzz/fuzz/<target>_fuzzer FILE`, add a unit test named after the bug
+# beside the code, and the input to fuzz/regressions/<target>/. The corpus a run grows stays in
+# build/fuzz/corpus/<target> for the next run; the seeds in the repository are only read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,10 +66,23 @@ for t in "${targets[@]}"; do
     args+=(-dict="$dict")
   fi
   log="$artifacts/$t.log"
-  before=$(ls "$artifacts" | grep -c "^$t-" || true)
   echo "== fuzz: $t (${seconds}s)"
+  # Inputs that crashed this target once, one run each so every one that fails is named. They are
+  # not in the seed corpus: their size (e.g. 40 KB of nesting) would slow every mutation.
+  regressions=0
+  for input in fuzz/regressions/"$t"/*; do
+    [ -f "$input" ] || continue
+    if ! ("$binary" -rss_limit_mb=2048 -timeout=60 "$input") >"$log" 2>&1; then
+      regressions=$((regressions + 1))
+      status=1
+      echo "fuzz: $t: regression $(basename "$input") crashes again:"
+      grep -E "^==[0-9]+==ERROR|runtime error|fuzz invariant broken|what\(\)" "$log" | head -3 || true
+      cp "$input" "$artifacts/$t-regression-$(basename "$input")"
+    fi
+  done
+  before=$(ls "$artifacts" | grep -c "^$t-" || true)
   rc=0
-  "$binary" "${args[@]}" "$corpus" "fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
+  ("$binary" "${args[@]}" "$corpus" "fuzz/corpus/$t") >"$log" 2>&1 || rc=$?
   after=$(ls "$artifacts" | grep -c "^$t-" || true)
   execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' ||
           echo "?")
@@ -80,7 +95,8 @@ for t in "${targets[@]}"; do
       "$log" | head -20 || true
     echo "fuzz: whole log in $log"
   fi
-  summary+=("$(printf '%-16s %12s executions %3d crashes' "$t" "$execs" "$crashes")")
+  summary+=("$(printf '%-16s %10s executions %3d new crashes %3d of %d regressions crash' "$t" \
+    "$execs" "$crashes" "$regressions" "$(find fuzz/regressions/"$t" -type f 2>/dev/null | wc -l)")")
 done
 
 echo "== fuzz: summary (${seconds}s per target; crashing inputs in $artifacts/)"
