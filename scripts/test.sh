@@ -37,6 +37,12 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target mgadvisor -j "$(nproc)"
 ./scripts/bench-server.sh build/release/src/cli/mgadvisor || status=1
 
+# Fuzzing (issue 11): every parser a person reaches, under libFuzzer with ASan/UBSan, from its
+# seed corpus for FUZZ_SECONDS (20) each: ~3.5 min on 2 cores, plus the clang build (~8 CPU-min
+# from scratch, seconds with ccache warm).
+echo "== fuzz (clang 14 build; each target for ${FUZZ_SECONDS:-20} s)"
+./scripts/fuzz.sh || status=1
+
 # Formatting is checked after the tests so one run reports everything that is wrong.
 echo "== clang-format check"
 mapfile -t sources < <(git ls-files -co --exclude-standard '*.cc' '*.h' 2>/dev/null || true)

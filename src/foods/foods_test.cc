@@ -81,6 +81,23 @@ TEST(FoodTable, BadRowsNameFileLineAndField) {
   EXPECT_EQ(missing_column.error().code, ErrorCode::kDataError);
 }
 
+// Found by fuzz/data_files_fuzzer (issue 11): a row was checked against the 14 columns the table
+// needs, not against where the header put them, so with an extra column before
+// usda_description a 14-field row was read past its end (heap-use-after-free under ASan).
+TEST(FoodTable, RowShorterThanItsHeaderIsAnErrorNotAReadPastTheEnd) {
+  const std::string header =
+      "source,name,category,tags,aliases,mg,kcal,calcium_mg,potassium_mg,iron_mg,fibre_g,serving,"
+      "portions,note,usda_description\n";
+  const std::string full_row = "a,A,c,,,1,,,,,,,,n,a description longer than sixteen bytes\n";
+  const std::string short_row = "b,B,c,,,1,,,,,,,,n\n";
+  auto table = ParseFoodTable(header + full_row + short_row, "t.csv");
+  ASSERT_FALSE(table.ok());
+  EXPECT_EQ(table.error().message, "t.csv:3: expected 15 fields, found 14");
+  auto good = ParseFoodTable(header + full_row, "t.csv");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  EXPECT_EQ((*good)[0].usda_description, "a description longer than sixteen bytes");
+}
+
 TEST(Exclusions, ResolvesNamesAndRejectsUnknown) {
   auto exclusions = Exclusions::Load();
   ASSERT_TRUE(exclusions.ok()) << exclusions.error().message;
