@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-20}"
 all_targets=(formula amount numbers_dates profile diary journal_import food_search data_files
-             http_body)
+             http_body label)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 

@@ -95,11 +95,17 @@ Error SqliteError(sqlite3* db, const std::string& path, const std::string& doing
 }
 
 Result<SqliteHandle> OpenSqliteFile(const std::string& path) {
+  // ":memory:" is SQLite's in-memory database (tests, fuzz targets): no file, no folder, and its
+  // journal mode stays "memory" because there is nothing to share with another process.
+  const bool in_memory = path == ":memory:";
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) MG_RETURN_IF_ERROR(CreatePrivateDirectories(parent.string()));
-  MG_RETURN_IF_ERROR(CreatePrivateFile(path));
+  if (!in_memory && !parent.empty()) {
+    MG_RETURN_IF_ERROR(CreatePrivateDirectories(parent.string()));
+  }
+  if (!in_memory) MG_RETURN_IF_ERROR(CreatePrivateFile(path));
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  const int flags = SQLITE_OPEN_READWRITE | (in_memory ? SQLITE_OPEN_CREATE : 0);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteHandle db(raw);
   if (rc != SQLITE_OK) {
     return IoError(fmt::format("{}: cannot open journal: {}", path,
@@ -108,7 +114,7 @@ Result<SqliteHandle> OpenSqliteFile(const std::string& path) {
   sqlite3_extended_result_codes(db.get(), 1);
   // First, before anything that may touch a lock.
   sqlite3_busy_timeout(db.get(), kSqliteBusyTimeoutMs);
-  MG_RETURN_IF_ERROR(SwitchToWal(db.get(), path));
+  if (!in_memory) MG_RETURN_IF_ERROR(SwitchToWal(db.get(), path));
   MG_RETURN_IF_ERROR(Exec(db.get(), path, "PRAGMA synchronous=FULL"));
   MG_RETURN_IF_ERROR(Exec(db.get(), path, "PRAGMA foreign_keys=ON"));
   return db;

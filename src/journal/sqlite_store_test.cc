@@ -74,6 +74,20 @@ TEST_F(SqliteStoreTest, CreatesParentDirectoriesAndUsesWal) {
             std::to_string(SqliteSchemaVersion()));
 }
 
+// Regression (found by the http_body fuzz target after the single open path landed): ":memory:"
+// is SQLite's in-memory database, which cannot switch to WAL; it must open, work and leave no
+// file named ":memory:" behind in the working directory.
+TEST_F(SqliteStoreTest, InMemoryJournalOpensWithoutAFile) {
+  const bool existed = std::filesystem::exists(":memory:");
+  auto store = OpenSqliteStore(":memory:", clock_);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto added = (*store)->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kNote, {.note = "in memory"}));
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  if (!existed) {
+    EXPECT_FALSE(std::filesystem::exists(":memory:"));
+  }
+}
+
 TEST_F(SqliteStoreTest, ForeignKeysProtectIrlsItems) {
   const std::string path = Path("fk.db");
   {
