@@ -350,7 +350,9 @@ Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_vie
       size_t space = items.find(' ');
       std::string_view token = items.substr(0, space);
       auto v = ParseFiniteNumber(token);
-      if (!v || *v != std::floor(*v)) {
+      // A score beyond int would be undefined to convert (and the scale's range, 0-4, is checked
+      // later with a clearer message); the JSON reader refuses the same values.
+      if (!v || *v != std::floor(*v) || *v < INT_MIN || *v > INT_MAX) {
         return InvalidArgument(
             fmt::format("{}: irls_items: '{}' is not a whole number", where, token));
       }

@@ -91,6 +91,10 @@ TEST(ExportTest, BadFilesAreNamedErrors) {
   EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
                     "1,2026-11-01,pain,,,1,,,\"open\n"),
             "in.txt:3: unterminated quoted field");
+  // Found by the journal_import fuzz target in CI: a score beyond int was converted (undefined).
+  EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
+                    "1,2026-11-01,irls,,,4,,7777777777777777 1,\n"),
+            "in.txt: record 1: irls_items: '7777777777777777' is not a whole number");
 }
 
 TEST(ExportTest, EntryFromJsonNamesFieldAndValue) {
