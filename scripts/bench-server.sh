@@ -15,6 +15,9 @@
 #
 # Knobs: MG_BENCH_DURATION (wrk -d, default 5s), MG_BENCH_THREADS (-t, 2),
 # MG_BENCH_CONNECTIONS (-c, 16).
+#
+# After the wrk runs, 8 parallel clients post gzip bombs (61 KB inflating to 60 MiB) and the
+# server's peak RSS is reported (issue 11); a bomb that is not refused with 413 is an error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -151,6 +154,46 @@ run_wrk mgadvisor-search "$MG$SEARCH_PATH"
 kill -0 "$SERVER_PID" 2>/dev/null || die "mgadvisor serve died under load: $(cat "$WORK/serve.err")"
 kill -0 "$NGINX_PID" 2>/dev/null || die "nginx died under load"
 
+# --- Peak memory under attack (issue 11): 8 clients at once, each posting 4 gzip bodies of ~61 KB
+# that inflate to 60 MiB, to POST /api/plan. Every one must be refused (413) and the server's
+# peak resident memory (VmHWM) stay near its size after the load above. ---------------------------
+log "gzip bombs: 8 parallel clients x 4 requests"
+python3 - "$SERVER_PID" "$MG_PORT" >"$WORK/bombs.json" <<'BOMBS' || die "gzip bombs: the script failed"
+import gzip, http.client, json, sys, threading
+pid, port = sys.argv[1], int(sys.argv[2])
+def kib(key):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith(key + ":"))
+bomb = gzip.compress(bytes(60 << 20), 9)
+before = kib("VmHWM")
+statuses = []
+def client():
+    for _ in range(4):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            c.request("POST", "/api/plan", bomb, {"Content-Type": "application/json",
+                                                  "Content-Encoding": "gzip"})
+            statuses.append(c.getresponse().status)
+        except OSError as e:
+            statuses.append(str(e))
+        finally:
+            c.close()
+threads = [threading.Thread(target=client) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+try:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/api/health")
+    alive = c.getresponse().status == 200
+except OSError:
+    alive = False
+result = {"bomb_bytes": len(bomb), "inflated_bytes": 60 << 20, "requests": len(statuses),
+          "refused_413": statuses.count(413), "other": [s for s in statuses if s != 413],
+          "peak_rss_before_kib": before, "peak_rss_after_kib": kib("VmHWM"), "alive": alive}
+result["errors"] = 0 if alive and result["refused_413"] == len(statuses) else 1
+print(json.dumps(result))
+BOMBS
+
 # --- Table and JSON. -------------------------------------------------------------------------
 mkdir -p "$ARTIFACTS"
 python3 - "$WORK" "$ARTIFACTS/bench-server.json" "$PLAN_BYTES" "$SEARCH_BYTES" \
@@ -203,6 +246,14 @@ for name, r in runs.items():
     print(f"{name:<20} {r['response_bytes']:>7} {r['requests_per_s']:>11.0f} "
           f"{r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>7}")
 print(f"\n{'target (issue 7)':<36} {'value':>9} {'target':>9}  result")
+with open(os.path.join(work, "bombs.json")) as f:
+    bombs = json.load(f)
+print(f"\ngzip bombs ({bombs['bomb_bytes']} bytes -> {bombs['inflated_bytes'] >> 20} MiB), "
+      f"{bombs['requests']} requests from 8 clients: {bombs['refused_413']} refused with 413; "
+      f"server peak RSS {bombs['peak_rss_before_kib'] // 1024} MiB before, "
+      f"{bombs['peak_rss_after_kib'] // 1024} MiB after"
+      + ("" if bombs["alive"] else "; the server stopped answering")
+      + (f"; other answers: {sorted(set(map(str, bombs['other'])))}" if bombs["other"] else ""))
 for c in comparisons:
     t = c["targets"]
     rows = [(f"{c['route']}: requests/s vs nginx", f"{t['ratio']['value']:.0%}", ">= 50 %", t["ratio"]["met"]),
@@ -219,7 +270,8 @@ result = {
     "load_average_1m": os.getloadavg()[0],
     "runs": runs,
     "comparisons": comparisons,
-    "errors": sum(r["errors"] for r in runs.values()),
+    "gzip_bombs": bombs,
+    "errors": sum(r["errors"] for r in runs.values()) + bombs["errors"],
 }
 with open(out_path, "w") as f:
     json.dump(result, f, indent=2)

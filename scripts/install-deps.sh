@@ -6,8 +6,9 @@ set -euo pipefail
 # What each package is for is listed in README.md ("Dependencies").
 PACKAGES=(
   g++ cmake ninja-build pkg-config clang-format
-  libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
-  libsqlite3-dev libcpp-httplib-dev libsodium-dev libpqxx-dev libjemalloc-dev
+  libfmt-dev nlohmann-json3-dev libutfcpp-dev libcli11-dev libtomlplusplus-dev
+  libsqlite3-dev libboost-dev zlib1g-dev libcpp-httplib-dev libsodium-dev libpqxx-dev
+  libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests: `start` prints its URL, `url` prints it again,
-# `stop` stops it and deletes it. Idempotent. Trust authentication on 127.0.0.1 only and a
+# `stop` stops it and deletes it. Idempotent. For fault tests: `down` stops the server but keeps
+# the cluster and its port, `up` starts it again on the same port (so clients' URLs stay valid),
+# `restart` is both. Trust authentication on 127.0.0.1 only and a
 # socket in the cluster's own directory, so it never touches a system PostgreSQL.
 #
 #   export MGADVISOR_TEST_PG_URL=$(scripts/pg-test-server.sh start)
@@ -91,9 +93,7 @@ EOF
   local port tries
   for tries in 1 2 3; do
     port=$(free_port)
-    if as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 30 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" \
-      start >/dev/null 2>&1; then
+    if launch "$bin" "$port"; then
       echo "$port" >"$port_file"
       log "running on 127.0.0.1:$port"
       url
@@ -103,6 +103,29 @@ EOF
     tail -5 "$dir/server.log" >&2 || true
   done
   return 1
+}
+
+# Starts the server of the existing cluster on `port`; waits until it accepts connections.
+launch() {
+  as_owner "$1/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $2 -k $dir -c fsync=off -c max_connections=200" \
+    start >/dev/null 2>&1
+}
+
+down() {
+  local bin
+  bin=$(bin_dir) || { log "postgresql is not installed"; return 1; }
+  running || { log "not running"; return 0; }
+  # Fast: sessions are ended as on a real server's shutdown, and clients see their connections go.
+  as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null 2>&1
+}
+
+up() {
+  local bin
+  bin=$(bin_dir) || { log "postgresql is not installed"; return 1; }
+  [ -f "$port_file" ] || { log "no cluster in $dir; run '$0 start'"; return 1; }
+  running && return 0
+  launch "$bin" "$(cat "$port_file")" || { tail -5 "$dir/server.log" >&2; return 1; }
 }
 
 stop() {
@@ -116,12 +139,15 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  down) down ;;
+  up) up ;;
+  restart) down && up ;;
   url)
     running || { log "not running; run '$0 start'"; exit 1; }
     url
     ;;
   *)
-    echo "usage: $0 start|stop|url" >&2
+    echo "usage: $0 start|stop|url|down|up|restart" >&2
     exit 2
     ;;
 esac

@@ -25,8 +25,15 @@ pg_url=$(./scripts/pg-test-server.sh start)
 trap './scripts/pg-test-server.sh stop' EXIT
 export MGADVISOR_TEST_PG_URL="$pg_url"
 log=$(mktemp)
+rm -rf build/asan-ubsan/fault-counts  # Filled by the fault tests below (issue 11).
 ctest --preset asan-ubsan -j "$(nproc)" --timeout 900 2>&1 | tee "$log" || status=$?
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# ctest hides a passing test's output; the fault tests' counts (requests, kills, writes,
+# failures, runtime) are worth seeing on every run.
+if compgen -G "build/asan-ubsan/fault-counts/*.txt" >/dev/null; then
+  echo "== fault test counts"
+  cat build/asan-ubsan/fault-counts/*.txt
+fi
 
 # The bounded load test of the HTTP server (issue 7): a release build against nginx serving the
 # same bytes on loopback, ~25 s. It fails on any request error; speed is reported as ratios.
@@ -34,6 +41,13 @@ echo "== load test (release build; wrk against nginx on loopback)"
 cmake --preset release >/dev/null
 cmake --build --preset release --target mgadvisor -j "$(nproc)"
 ./scripts/bench-server.sh build/release/src/cli/mgadvisor || status=1
+
+# Fuzzing (issue 11): every parser a person reaches, under libFuzzer with ASan/UBSan: every past
+# crash replayed, then each target from its seed corpus for 5 s with a fixed seed (~1 min on 2
+# cores, plus the clang build). This is the regression net; the long exploratory runs that find
+# new bugs are `FUZZ_SECONDS=600 ./scripts/fuzz.sh`, run by hand (README, Fuzzing).
+echo "== fuzz (clang 14 build; each target for ${FUZZ_SECONDS:-5} s, seed ${FUZZ_SEED:-1})"
+FUZZ_SECONDS="${FUZZ_SECONDS:-5}" FUZZ_SEED="${FUZZ_SEED:-1}" ./scripts/fuzz.sh || status=1
 
 # Formatting is checked after the tests so one run reports everything that is wrong.
 echo "== clang-format check"

@@ -3,17 +3,107 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "core/data_files.h"
+#include "core/toml_parse.h"
 
 namespace mg::accounts {
 namespace {
 
 constexpr size_t kMinUsername = 3;
 constexpr size_t kMaxUsername = 64;
-constexpr size_t kMinPassword = 10;
-constexpr size_t kMaxPassword = 1024;
+// A username this short ("ann") is a common part of words, so only equality is refused for it.
+constexpr size_t kMinUsernameToSearch = 4;
+constexpr const char* kPasswordRulesFile = "accounts/passwords.toml";
+
+// data/accounts/passwords.toml, loaded once.
+struct PasswordRules {
+  size_t min_length = 0;
+  size_t max_bytes = 0;
+  size_t min_distinct = 0;
+  size_t max_predictable_breaks = 0;
+  std::set<std::pair<char, char>> predictable;  // (a, b): b is a's neighbour in a sequence.
+  std::unordered_set<std::string> common;
+};
+
+Result<PasswordRules> LoadPasswordRules() {
+  auto file = LoadEmbeddedFile(kPasswordRulesFile);
+  if (!file.ok()) return file.error();
+  auto table = ParseToml(*file);
+  if (!table.ok()) return table.error();
+  PasswordRules rules;
+  const auto number = [&](const char* key, size_t& out) -> Status {
+    const auto value = (*table)[key].value<int64_t>();
+    if (!value || *value < 0) {
+      return DataError(fmt::format("{}: '{}' must be a non-negative integer", file->name, key));
+    }
+    out = static_cast<size_t>(*value);
+    return {};
+  };
+  MG_RETURN_IF_ERROR(number("min_length", rules.min_length));
+  MG_RETURN_IF_ERROR(number("max_bytes", rules.max_bytes));
+  MG_RETURN_IF_ERROR(number("min_distinct", rules.min_distinct));
+  MG_RETURN_IF_ERROR(number("max_predictable_breaks", rules.max_predictable_breaks));
+  const auto* sequences = (*table)["sequences"].as_array();
+  const auto* common = (*table)["common"]["passwords"].as_array();
+  if (sequences == nullptr || common == nullptr || common->empty()) {
+    return DataError(
+        fmt::format("{}: needs 'sequences' and a non-empty [common] 'passwords'", file->name));
+  }
+  for (const auto& node : *sequences) {
+    const std::string seq = node.value_or(std::string());
+    for (size_t i = 0; i + 1 < seq.size(); ++i) {
+      rules.predictable.insert({seq[i], seq[i + 1]});
+      rules.predictable.insert({seq[i + 1], seq[i]});
+    }
+  }
+  for (const auto& node : *common) rules.common.insert(node.value_or(std::string()));
+  return rules;
+}
+
+const Result<PasswordRules>& Rules() {
+  static const Result<PasswordRules> kRules = LoadPasswordRules();
+  return kRules;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// "Password12!" -> "password": without leading and trailing characters that are not letters.
+std::string_view Core(std::string_view lower) {
+  const auto is_letter = [](char c) {
+    return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+  };
+  while (!lower.empty() && !is_letter(lower.front())) lower.remove_prefix(1);
+  while (!lower.empty() && !is_letter(lower.back())) lower.remove_suffix(1);
+  return lower;
+}
+
+// Places where the next character is not the same one again nor a sequence neighbour.
+size_t UnpredictableSteps(const std::string& lower, const PasswordRules& rules) {
+  size_t breaks = 0;
+  for (size_t i = 0; i + 1 < lower.size(); ++i) {
+    const char a = lower[i], b = lower[i + 1];
+    if (a != b && !rules.predictable.contains({a, b})) ++breaks;
+  }
+  return breaks;
+}
+
+constexpr const char* kAdvice = "a few unrelated words make a good one";
 
 // sodium_init() is idempotent and thread-safe; every entry point calls it first.
 void InitSodium() {
@@ -47,13 +137,40 @@ Result<std::string> NormaliseUsername(std::string_view username) {
   return out;
 }
 
-Status CheckNewPassword(std::string_view password) {
-  if (password.size() < kMinPassword) {
-    return InvalidArgument(fmt::format(
-        "password: must be at least {} characters (a few words make a good one)", kMinPassword));
+Status CheckNewPassword(std::string_view password, std::string_view username) {
+  const auto& loaded = Rules();
+  if (!loaded.ok()) return Error{ErrorCode::kInternal, loaded.error().message};
+  const PasswordRules& rules = *loaded;
+  if (password.size() < rules.min_length) {
+    return InvalidArgument(
+        fmt::format("password: must be at least {} characters ({})", rules.min_length, kAdvice));
   }
-  if (password.size() > kMaxPassword) {
-    return InvalidArgument(fmt::format("password: must be at most {} bytes", kMaxPassword));
+  if (password.size() > rules.max_bytes) {
+    return InvalidArgument(fmt::format("password: must be at most {} bytes", rules.max_bytes));
+  }
+  const std::string lower = Lower(password);
+  const std::string user = Lower(username);
+  if (!user.empty() && (lower == user || (user.size() >= kMinUsernameToSearch &&
+                                          lower.find(user) != std::string::npos))) {
+    return InvalidArgument("password: must not be or contain the username");
+  }
+  const std::string_view core = Core(lower);
+  if (rules.common.contains(lower) || rules.common.contains(std::string(core))) {
+    return InvalidArgument(
+        fmt::format("password: is one of the most common passwords{}; choose another ({})",
+                    core.size() == lower.size() ? "" : " with digits or symbols added", kAdvice));
+  }
+  const size_t distinct = std::set<char>(lower.begin(), lower.end()).size();
+  if (distinct < rules.min_distinct) {
+    return InvalidArgument(
+        fmt::format("password: uses only {} different characters, at least {} are needed ({})",
+                    distinct, rules.min_distinct, kAdvice));
+  }
+  if (UnpredictableSteps(lower, rules) <= rules.max_predictable_breaks) {
+    return InvalidArgument(fmt::format(
+        "password: is a simple pattern of repeated or sequential characters (like 'abcdefgh' or "
+        "'qwerty123'); choose another ({})",
+        kAdvice));
   }
   return {};
 }

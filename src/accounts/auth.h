@@ -15,9 +15,14 @@ namespace mg::accounts {
 // field "username" and what is wrong.
 Result<std::string> NormaliseUsername(std::string_view username);
 
-// Passwords: 10-1024 bytes (long passphrases welcome; the upper bound keeps hashing bounded).
-// Errors: kInvalidArgument naming the field "password" (never echoing it).
-Status CheckNewPassword(std::string_view password);
+// A new password for `username` (already normalised) must pass the rules of
+// data/accounts/passwords.toml, in this order: 10-1024 bytes (long passphrases welcome; the upper
+// bound keeps hashing bounded); not the username nor containing it; not one of the most common
+// passwords, even with digits or symbols around it ("Password12!"); not a trivial pattern
+// (repeated or keyboard/alphabet-sequential characters). Errors: kInvalidArgument naming the field
+// "password" and the rule it broke (never echoing the password); kInternal if the embedded rules
+// do not load (a bug).
+Status CheckNewPassword(std::string_view password, std::string_view username);
 
 // Argon2id (crypto_pwhash_str, libsodium's interactive limits: 2 passes over 64 MiB). The
 // result carries its own salt and parameters. Errors: kInternal when out of memory.

@@ -25,11 +25,56 @@ TEST(Username, RejectsBadLengthsAndCharactersNamingTheField) {
 }
 
 TEST(Password, LengthBoundsAndTheMessageNeverEchoesIt) {
-  const Status short_one = CheckNewPassword("hunter2");
+  const Status short_one = CheckNewPassword("hunter2", "anna");
   ASSERT_FALSE(short_one.ok());
   EXPECT_EQ(short_one.error().message.find("hunter2"), std::string::npos);
-  EXPECT_TRUE(CheckNewPassword("correct horse").ok());
-  EXPECT_FALSE(CheckNewPassword(std::string(1025, 'x')).ok());
+  EXPECT_TRUE(CheckNewPassword("correct horse", "anna").ok());
+  EXPECT_FALSE(CheckNewPassword(std::string(1025, 'x'), "anna").ok());
+}
+
+// Issue 11: length was the only rule, so "password12" was accepted. Each refusal names its rule
+// and never quotes the password.
+TEST(Password, RefusesCommonPasswordsTheUsernameAndTrivialPatterns) {
+  struct Case {
+    const char* password;
+    const char* username;
+    const char* reason;
+  };
+  const Case refused[] = {
+      {"password12", "anna", "most common passwords with digits"},
+      {"Password12!", "anna", "most common passwords with digits"},
+      {"2024letmein!!", "anna", "most common passwords with digits"},
+      {"1234567890", "anna", "most common passwords"},
+      {"iloveyou", "anna", "at least 10"},
+      {"annabelle-k", "annabelle-k", "username"},
+      {"ANNABELLE-K", "annabelle-k", "username"},
+      {"my name is annabelle", "annabelle", "username"},
+      {"bob", "bob", "at least 10"},
+      {"aaaaaaaaaaaa", "anna", "different characters"},
+      {"abababababab", "anna", "different characters"},
+      {"abcdefghijkl", "anna", "simple pattern"},
+      {"zyxwvutsrqpo", "anna", "simple pattern"},
+      {"qwertyuiop1!", "anna", "simple pattern"},
+      {"asdfghjkl;'zxc", "anna", "simple pattern"},
+      {"9876543210abc", "anna", "simple pattern"},
+  };
+  for (const Case& c : refused) {
+    SCOPED_TRACE(c.password);
+    const Status st = CheckNewPassword(c.password, c.username);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(st.error().message.rfind("password: ", 0), 0u) << st.error().message;
+    EXPECT_NE(st.error().message.find(c.reason), std::string::npos) << st.error().message;
+    EXPECT_EQ(st.error().message.find(c.password), std::string::npos) << st.error().message;
+  }
+  // Passphrases, and passwords that merely share letters with the rules, pass. A username of
+  // three characters is refused only as the whole password.
+  for (const char* good : {"correct horse battery staple", "amber river lantern",
+                           "a long passphrase for the browser test", "Tr0ub4dor&3-xk",
+                           "annual report", "summer of '69 in lisbon"}) {
+    const Status st = CheckNewPassword(good, "ann");
+    EXPECT_TRUE(st.ok()) << good << ": " << st.error().message;
+  }
 }
 
 TEST(PasswordHash, IsArgon2idSaltedAndVerifies) {

@@ -1,4 +1,4 @@
-// The multi-user storage seam: accounts, sessions, login-failure counts and every person's journal
+// The multi-user storage seam: accounts, sessions, rate-limit attempts and every person's journal
 // in one shared database, so app servers hold no state and several can run behind a load balancer.
 //
 // Start here. `Database` is implemented by PostgreSQL (pgstore/pg_database.h); its contract suite
@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "journal/journal.h"
@@ -26,6 +27,14 @@ struct Account {
   std::string username;       // As registered (already normalised by auth.h).
   std::string password_hash;  // libsodium crypto_pwhash_str output (Argon2id).
   int64_t created_unix = 0;
+};
+
+// One rate limit an attempt counts against: at most `max_attempts` under `key` ("user:<name>",
+// "addr:<ip>", "signup:<ip>") since `since_unix`.
+struct RateLimit {
+  std::string key;
+  int64_t since_unix = 0;
+  int max_attempts = 0;
 };
 
 struct Session {
@@ -46,7 +55,8 @@ class Database {
   virtual Result<std::optional<Account>> FindAccount(const std::string& username) = 0;
   virtual Result<std::optional<Account>> AccountById(int64_t user_id) = 0;
   // Deletes the account and everything of it: entries, IRLS items, profile, trials, sessions and
-  // its login-failure records. Errors: kNotFound when there is no such account.
+  // the rate-limit attempts under "user:<its name>". Errors: kNotFound when there is no such
+  // account.
   virtual Status DeleteAccount(int64_t user_id) = 0;
 
   virtual Status AddSession(const Session& session) = 0;
@@ -55,13 +65,26 @@ class Database {
                                                      int64_t now_unix) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
 
-  // Login rate limiting, shared by every app server: records a failed attempt under `key`
-  // ("user:<name>" or "addr:<ip>") and returns how many failures `key` has had since
-  // `since_unix`, this one included. Old records may be pruned.
-  virtual Result<int> RecordLoginFailure(const std::string& key, int64_t now_unix,
-                                         int64_t since_unix) = 0;
-  virtual Result<int> LoginFailures(const std::string& key, int64_t since_unix) = 0;
-  virtual Status ClearLoginFailures(const std::string& key) = 0;
+  // Rate limiting, shared by every app server: see RateLimit. Atomically, under a lock per key
+  // held to the end of the transaction (so parallel requests for one key queue instead of all
+  // reading the same count): when every key has had fewer than its max_attempts since its
+  // since_unix, records one attempt at `now_unix` under each key and returns their ids (in the
+  // order of `limits`); when any key is at its maximum, records nothing and returns nullopt.
+  // Attempts of these keys older than their window are pruned.
+  virtual Result<std::optional<std::vector<int64_t>>> TakeAttempt(
+      const std::vector<RateLimit>& limits, int64_t now_unix) = 0;
+  // How many attempts `key` has had since `since_unix`.
+  virtual Result<int> CountAttempts(const std::string& key, int64_t since_unix) = 0;
+  // Takes back attempts that turned out not to count (e.g. the password was right).
+  virtual Status ReturnAttempts(const std::vector<int64_t>& attempt_ids) = 0;
+  // Forgets every attempt under `key` (a successful sign-in clears its username's failures).
+  virtual Status ClearAttempts(const std::string& key) = 0;
+
+  // Housekeeping with bounded work, so it can run at start-up and on the sign-in path: deletes at
+  // most `max_rows` sessions expired at `now_unix` and at most `max_rows` attempts older than
+  // `attempts_before_unix`. Returns how many rows it deleted.
+  virtual Result<int> PurgeExpired(int64_t now_unix, int64_t attempts_before_unix,
+                                   int max_rows) = 0;
 
   // The journal of one account, behind the same interface and contract as the SQLite journal.
   // `clock` must outlive the store. Errors: kNotFound when the account does not exist.

@@ -3,7 +3,10 @@
 // number or delete anything of another's.
 #include "accounts/database_contract_test.h"
 
+#include <atomic>
+#include <optional>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -129,33 +132,105 @@ TEST_P(DatabaseContractTest, SessionsAreFoundUntilTheyExpireOrAreDeleted) {
   EXPECT_FALSE(db_->AddSession({"9999", id + 1000, "c", 9000}).ok());  // No such account.
 }
 
-TEST_P(DatabaseContractTest, LoginFailuresAreCountedPerKeyWithinTheWindow) {
-  auto first = db_->RecordLoginFailure("user:anna", 100, 0);
+TEST_P(DatabaseContractTest, AttemptsAreCountedPerKeyWithinTheWindowUpToTheLimit) {
+  const auto take = [&](std::vector<RateLimit> limits, int64_t now) {
+    auto taken = db_->TakeAttempt(limits, now);
+    EXPECT_TRUE(taken.ok()) << taken.error().message;
+    return taken.ok() ? *taken : std::nullopt;
+  };
+  const auto count = [&](const std::string& key, int64_t since) {
+    auto n = db_->CountAttempts(key, since);
+    EXPECT_TRUE(n.ok()) << n.error().message;
+    return n.ok() ? *n : -1;
+  };
+  const RateLimit anna{"user:anna", 0, 2};
+  auto first = take({anna}, 100);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->size(), 1u);
+  EXPECT_TRUE(take({anna}, 200).has_value());
+  EXPECT_FALSE(take({anna}, 300).has_value());  // At the limit: refused, and not recorded.
+  EXPECT_EQ(count("user:anna", 0), 2);
+  EXPECT_EQ(count("user:anna", 150), 1);  // Only the one at 200.
+  EXPECT_TRUE(take({{"addr:192.0.2.7", 0, 5}}, 200).has_value());
+  EXPECT_EQ(count("addr:192.0.2.7", 0), 1);
+
+  // A window starting later: the earlier attempts no longer count, and are pruned.
+  EXPECT_TRUE(take({{"user:anna", 500, 2}}, 1000).has_value());
+  EXPECT_EQ(count("user:anna", 0), 1);
+
+  // Several keys at once: all or nothing.
+  const std::vector<RateLimit> both = {{"user:bert", 0, 1}, {"addr:192.0.2.7", 0, 5}};
+  auto granted = take(both, 1000);
+  ASSERT_TRUE(granted.has_value());
+  ASSERT_EQ(granted->size(), 2u);
+  EXPECT_FALSE(take(both, 1001).has_value());  // Bert is at his limit...
+  EXPECT_EQ(count("addr:192.0.2.7", 0), 2);    // ...so the address did not count either.
+  ASSERT_TRUE(db_->ReturnAttempts({(*granted)[1]}).ok());
+  EXPECT_EQ(count("addr:192.0.2.7", 0), 1);
+  EXPECT_EQ(count("user:bert", 0), 1);
+
+  ASSERT_TRUE(db_->ClearAttempts("user:anna").ok());
+  EXPECT_EQ(count("user:anna", 0), 0);
+  EXPECT_EQ(count("addr:192.0.2.7", 0), 1);
+}
+
+// Issue 11 finding 5: the count was read, then the password checked, then a failure recorded, so
+// 30 parallel sign-ins all read "0 failures". Taking an attempt is one atomic step per key.
+TEST_P(DatabaseContractTest, ParallelAttemptsStopExactlyAtTheLimit) {
+  struct Case {
+    std::vector<RateLimit> limits;
+    int requests;
+    int expected;
+  };
+  const Case cases[] = {
+      {{{"user:anna", 0, 5}, {"addr:192.0.2.1", 0, 30}}, 30, 5},  // Wrong sign-ins.
+      {{{"signup:192.0.2.2", 0, 10}}, 25, 10},                    // Sign-ups from one address.
+  };
+  for (const Case& c : cases) {
+    std::atomic<int> granted{0}, failed{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < c.requests; ++i) {
+      threads.emplace_back([&] {
+        auto taken = db_->TakeAttempt(c.limits, 100);
+        if (!taken.ok()) {
+          ++failed;
+        } else if (taken->has_value()) {
+          ++granted;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failed.load(), 0);
+    EXPECT_EQ(granted.load(), c.expected) << c.limits[0].key;
+    auto recorded = db_->CountAttempts(c.limits[0].key, 0);
+    ASSERT_TRUE(recorded.ok());
+    EXPECT_EQ(*recorded, c.expected);
+  }
+}
+
+// Issue 11: old sessions were never purged. Purging deletes what has expired, a bounded number
+// of rows per call, and nothing that is still valid.
+TEST_P(DatabaseContractTest, PurgeExpiredDeletesABoundedNumberOfOldRows) {
+  const int64_t anna = MakeAccount("anna");
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(db_->AddSession({"old-" + std::to_string(i), anna, "c", 100 + i}).ok());
+    ASSERT_TRUE(db_->TakeAttempt({{"user:anna", 0, 100}}, 10 + i).ok());
+  }
+  ASSERT_TRUE(db_->AddSession({"live", anna, "c", 9000}).ok());
+  ASSERT_TRUE(db_->TakeAttempt({{"user:anna", 0, 100}}, 1000).ok());
+  auto first = db_->PurgeExpired(500, 500, 3);
   ASSERT_TRUE(first.ok()) << first.error().message;
-  EXPECT_EQ(*first, 1);
-  auto second = db_->RecordLoginFailure("user:anna", 200, 0);
+  EXPECT_EQ(*first, 6);  // Three sessions, three attempts.
+  auto second = db_->PurgeExpired(500, 500, 3);
   ASSERT_TRUE(second.ok());
-  EXPECT_EQ(*second, 2);
-  auto other_key = db_->RecordLoginFailure("addr:192.0.2.7", 200, 0);
-  ASSERT_TRUE(other_key.ok());
-  EXPECT_EQ(*other_key, 1);
-
-  auto counted = db_->LoginFailures("user:anna", 0);
-  ASSERT_TRUE(counted.ok());
-  EXPECT_EQ(*counted, 2);
-  auto windowed = db_->LoginFailures("user:anna", 150);  // Only the one at 200.
-  ASSERT_TRUE(windowed.ok());
-  EXPECT_EQ(*windowed, 1);
-  // A failure long after: the earlier ones are outside its window.
-  auto later = db_->RecordLoginFailure("user:anna", 1000, 500);
-  ASSERT_TRUE(later.ok());
-  EXPECT_EQ(*later, 1);
-
-  ASSERT_TRUE(db_->ClearLoginFailures("user:anna").ok());
-  auto cleared = db_->LoginFailures("user:anna", 0);
-  ASSERT_TRUE(cleared.ok());
-  EXPECT_EQ(*cleared, 0);
-  auto kept = db_->LoginFailures("addr:192.0.2.7", 0);
+  EXPECT_EQ(*second, 4);
+  auto third = db_->PurgeExpired(500, 500, 3);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(*third, 0);
+  auto live = db_->FindSession("live", 500);
+  ASSERT_TRUE(live.ok());
+  EXPECT_TRUE(live->has_value());
+  auto kept = db_->CountAttempts("user:anna", 0);
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(*kept, 1);
 }
@@ -174,8 +249,8 @@ TEST_P(DatabaseContractTest, DeleteAccountRemovesEverythingOfItAndNothingElse) {
   ASSERT_TRUE(bert_journal->SetProfile(R"({"age": 40})").ok());
   ASSERT_TRUE(db_->AddSession({"anna-token", anna, "c", 9000}).ok());
   ASSERT_TRUE(db_->AddSession({"bert-token", bert, "c", 9000}).ok());
-  ASSERT_TRUE(db_->RecordLoginFailure("user:anna", 100, 0).ok());
-  ASSERT_TRUE(db_->RecordLoginFailure("user:bert", 100, 0).ok());
+  ASSERT_TRUE(db_->TakeAttempt({{"user:anna", 0, 5}}, 100).ok());
+  ASSERT_TRUE(db_->TakeAttempt({{"user:bert", 0, 5}}, 100).ok());
 
   ASSERT_TRUE(db_->DeleteAccount(anna).ok());
 
@@ -188,7 +263,7 @@ TEST_P(DatabaseContractTest, DeleteAccountRemovesEverythingOfItAndNothingElse) {
   auto session = db_->FindSession("anna-token", 0);
   ASSERT_TRUE(session.ok());
   EXPECT_FALSE(session->has_value());
-  auto failures = db_->LoginFailures("user:anna", 0);
+  auto failures = db_->CountAttempts("user:anna", 0);
   ASSERT_TRUE(failures.ok());
   EXPECT_EQ(*failures, 0);
   // A journal opened before the deletion sees nothing left, and cannot write.
@@ -224,7 +299,7 @@ TEST_P(DatabaseContractTest, DeleteAccountRemovesEverythingOfItAndNothingElse) {
   auto bert_session = db_->FindSession("bert-token", 0);
   ASSERT_TRUE(bert_session.ok());
   EXPECT_TRUE(bert_session->has_value());
-  auto bert_failures = db_->LoginFailures("user:bert", 0);
+  auto bert_failures = db_->CountAttempts("user:bert", 0);
   ASSERT_TRUE(bert_failures.ok());
   EXPECT_EQ(*bert_failures, 1);
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <vector>
 
 namespace mg::chem {
@@ -35,26 +36,25 @@ class FormulaParser {
     if (AtEnd()) return Fail("is empty", 1);
     ElementCounts total;
     while (true) {
+      const int multiplier_column = Column();
       const int multiplier = ParseCount(/*default_value=*/1);
       if (multiplier < 0) return *error_;
       ElementCounts part;
-      if (!ParseSequence(part, /*closing=*/'\0')) return *error_;
-      for (const auto& [symbol, count] : part) total[symbol] += count * multiplier;
+      if (!ParseSequence(part, /*closing=*/'\0', /*depth=*/0)) return *error_;
+      if (!AddScaled(part, multiplier, multiplier_column, total)) return *error_;
       SkipSpaces();
       if (AtEnd()) break;
       if (!ConsumeSeparator()) return Fail(fmt::format("unexpected '{}'", CurrentChar()), Column());
       SkipSpaces();
       if (AtEnd()) return Fail("ends after a separator", Column());
     }
-    for (const auto& [symbol, count] : total) {
-      if (count > 100000) return Fail("has an implausibly large atom count", 1);
-    }
     return total;
   }
 
  private:
-  // Parses items until `closing` (or a separator/end at top level). Returns false on error.
-  bool ParseSequence(ElementCounts& out, char closing) {
+  // Parses items until `closing` (or a separator/end at top level) inside `depth` open groups.
+  // Returns false on error.
+  bool ParseSequence(ElementCounts& out, char closing, int depth) {
     bool any = false;
     while (true) {
       SkipSpaces();
@@ -69,18 +69,26 @@ class FormulaParser {
       }
       if (c == '(' || c == '[') {
         const int open_column = Column();
+        // Each group is one level of recursion: without a limit, a long run of '(' exhausts
+        // the stack.
+        if (depth == kMaxFormulaNesting) {
+          Fail(fmt::format("has groups nested deeper than {}", kMaxFormulaNesting), open_column);
+          return false;
+        }
         const char expected = c == '(' ? ')' : ']';
         Advance();
         ElementCounts group;
-        if (!ParseSequence(group, expected)) return false;
+        if (!ParseSequence(group, expected, depth + 1)) return false;
         if (AtEnd() || text_[pos_] != expected) {
           Fail(fmt::format("unclosed '{}' opened at position {}", c, open_column), Column());
           return false;
         }
         Advance();
+        // A total past the limit is blamed on the group's count, or on the group when it has none.
+        const int count_column = AtDigit() ? Column() : open_column;
         const int count = ParseCount(1);
         if (count < 0) return false;
-        for (const auto& [symbol, n] : group) out[symbol] += n * count;
+        if (!AddScaled(group, count, count_column, out)) return false;
         any = true;
         continue;
       }
@@ -98,7 +106,7 @@ class FormulaParser {
         }
         const int count = ParseCount(1);
         if (count < 0) return false;
-        out[symbol] += count;
+        if (!AddScaled({{symbol, 1}}, count, element_column, out)) return false;
         any = true;
         continue;
       }
@@ -112,9 +120,24 @@ class FormulaParser {
     return true;
   }
 
+  // Adds `factor` × `counts` to `out`. Counts stay at most kMaxFormulaAtoms after every step and
+  // the product is taken in 64 bits, so nothing can overflow. Returns false (error set, naming
+  // `column`: where the count that passed the limit was written) past the limit.
+  bool AddScaled(const ElementCounts& counts, int factor, int column, ElementCounts& out) {
+    for (const auto& [symbol, n] : counts) {
+      const int64_t sum = int64_t{out[symbol]} + int64_t{n} * factor;
+      if (sum > kMaxFormulaAtoms) {
+        Fail(fmt::format("has more than {} atoms of {}", kMaxFormulaAtoms, symbol), column);
+        return false;
+      }
+      out[symbol] = static_cast<int>(sum);
+    }
+    return true;
+  }
+
   // Reads a decimal count; returns `default_value` when none is present, -1 on error.
   int ParseCount(int default_value) {
-    if (AtEnd() || text_[pos_] < '0' || text_[pos_] > '9') return default_value;
+    if (!AtDigit()) return default_value;
     const int column = Column();
     long value = 0;
     while (!AtEnd() && text_[pos_] >= '0' && text_[pos_] <= '9') {
@@ -170,12 +193,24 @@ class FormulaParser {
   }
 
   bool AtEnd() const { return pos_ >= text_.size(); }
+  bool AtDigit() const { return !AtEnd() && text_[pos_] >= '0' && text_[pos_] <= '9'; }
   int Column() const { return column_; }
 
   Error Fail(const std::string& what, int column) {
-    error_ = InvalidArgument(
-        fmt::format("formula '{}' {} (at position {})", std::string(text_), what, column));
+    error_ = InvalidArgument(fmt::format("formula {} {} (at position {})", Quoted(), what, column));
     return *error_;
+  }
+
+  // The formula as messages quote it: whole when short, else its start (cut between characters)
+  // and its length, so a 35,000-character input still gives a one-line message.
+  std::string Quoted() const {
+    constexpr size_t kQuoteBytes = 40;
+    if (text_.size() <= kQuoteBytes) return fmt::format("'{}'", text_);
+    size_t cut = kQuoteBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text_[cut]) & 0xC0) == 0x80) --cut;
+    size_t characters = 0;
+    for (const char c : text_) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return fmt::format("'{}…' ({} characters)", text_.substr(0, cut), characters);
   }
 
   std::string_view text_;

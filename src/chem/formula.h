@@ -38,8 +38,16 @@ class AtomicWeights {
   std::string source_;
 };
 
+// Limits that keep any input, however long, within a bounded stack and within int: groups nest
+// at most kMaxFormulaNesting deep (real formulas need three or four), a count is at most 9999,
+// and no element may exceed kMaxFormulaAtoms atoms at any step of the sum.
+inline constexpr int kMaxFormulaNesting = 16;
+inline constexpr int kMaxFormulaAtoms = 100000;
+
 // Parses `formula`. Every element must be in `weights`. Errors (kInvalidArgument) name the
-// 1-based character position: "formula 'Mg(OH2': unclosed '(' opened at position 3".
+// 1-based character position: "formula 'Mg(OH2' unclosed '(' opened at position 3 (at position
+// 7)"; past the limits above, the limit and where it was passed: "formula '((((...' has groups
+// nested deeper than 16 (at position 17)". A long formula is shortened in messages.
 Result<ElementCounts> ParseFormula(std::string_view formula, const AtomicWeights& weights);
 
 }  // namespace mg::chem

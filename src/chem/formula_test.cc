@@ -1,7 +1,10 @@
 #include "chem/formula.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace mg::chem {
 namespace {
@@ -69,6 +72,47 @@ TEST_F(FormulaTest, ErrorsNameThePosition) {
   EXPECT_THAT(ErrorOf("Mg()"), HasSubstr("empty group"));
   EXPECT_THAT(ErrorOf("Mg99999"), HasSubstr("too large"));
   EXPECT_THAT(ErrorOf("Mg-O"), HasSubstr("unexpected '-' (at position 3)"));
+}
+
+// Issue 11, item 8: 35,000 '(' overflowed the stack (SIGSEGV) before the parser noticed
+// anything. Nesting is now refused at the first group past the limit, naming it and the limit.
+TEST_F(FormulaTest, DeepNestingIsRefusedAtTheLimitNotACrash) {
+  const std::string deep = std::string(35000, '(') + "Mg" + std::string(35000, ')');
+  EXPECT_THAT(ErrorOf(deep),
+              HasSubstr(fmt::format("has groups nested deeper than {} (at position {})",
+                                    kMaxFormulaNesting, kMaxFormulaNesting + 1)));
+  const int limit = kMaxFormulaNesting;
+  EXPECT_EQ(Parse(std::string(limit, '(') + "MgO" + std::string(limit, ')')),
+            (ElementCounts{{"Mg", 1}, {"O", 1}}));
+  EXPECT_THAT(ErrorOf(std::string(limit + 1, '[') + "MgO" + std::string(limit + 1, ']')),
+              HasSubstr("nested deeper than"));
+}
+
+// Issue 11, item 8: ((Mg9999)9999)9999 overflowed int and gave a negative molar mass. Every
+// step of the sum is now bounded; the error names the count that passed the limit.
+TEST_F(FormulaTest, AtomCountOverflowIsRefusedNamingTheCount) {
+  EXPECT_THAT(
+      ErrorOf("((Mg9999)9999)9999"),
+      HasSubstr(fmt::format("has more than {} atoms of Mg (at position 10)", kMaxFormulaAtoms)));
+  EXPECT_THAT(ErrorOf("9999Mg9999"), HasSubstr("more than 100000 atoms of Mg (at position 1)"));
+  std::string repeated;
+  for (int i = 0; i < 11; ++i) repeated += "Mg9999";
+  EXPECT_THAT(ErrorOf(repeated), HasSubstr("atoms of Mg (at position 61)"));
+  EXPECT_THAT(ErrorOf("Mg99999(Mg)"), HasSubstr("too large"));
+  EXPECT_THAT(ErrorOf("(Mg1000)101"), HasSubstr("atoms of Mg (at position 9)"));
+  EXPECT_THAT(ErrorOf("Mg9999(Mg9999)10"), HasSubstr("atoms of Mg (at position 15)"));
+  // Exactly at the limit is a formula, with a finite positive mass.
+  const ElementCounts at_limit = Parse("(Mg1000)100");
+  EXPECT_EQ(at_limit, (ElementCounts{{"Mg", kMaxFormulaAtoms}}));
+  const auto mass = weights_.MolarMass(at_limit);
+  ASSERT_TRUE(mass.ok());
+  EXPECT_GT(*mass, 0);
+}
+
+TEST_F(FormulaTest, LongFormulaIsShortenedInMessages) {
+  const std::string message = ErrorOf(std::string(35000, '(') + "Mg");
+  EXPECT_LT(message.size(), 200u) << message;
+  EXPECT_THAT(message, HasSubstr("(35002 characters)"));
 }
 
 }  // namespace

@@ -38,6 +38,7 @@ void RegisterPlanCommands(CLI::App& app, CliContext& ctx);   // plan, profile se
 void RegisterJournalCommands(CLI::App& app, CliContext& ctx);  // log ..., journal ...
 void RegisterTrialCommands(CLI::App& app, CliContext& ctx);    // trial plan|status|end|report
 void RegisterServerCommands(CLI::App& app, CliContext& ctx);   // serve
+void RegisterLabelCommands(CLI::App& app, CliContext& ctx);    // label, medicines lookup|lint
 
 // The journal for `--db PATH` (empty: the default path), with "today" from the system clock or
 // the MGADVISOR_TODAY environment variable (YYYY-MM-DD; for tests and demos).

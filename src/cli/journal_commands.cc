@@ -5,11 +5,11 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "cli/flags.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
@@ -412,11 +412,7 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
           std::fwrite(text.data(), 1, text.size(), stdout);
           return {};
         }
-        std::ofstream file(args->out, std::ios::binary);
-        file << text;
-        file.close();
-        if (!file) return IoError(fmt::format("{}: cannot write", args->out));
-        return {};
+        return WriteFileAtomically(args->out, text);  // Private (0600): health data.
       });
     });
   }

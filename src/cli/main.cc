@@ -1,10 +1,13 @@
 // mgadvisor's command-line entry point: builds the CLI11 app from each module's commands and maps
 // failures to exit codes (core/error.h holds the one table).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <string_view>
 
 #include "cli/commands.h"
+#include "core/utf8.h"
 
 int main(int argc, char** argv) {
   mg::cli::CliContext ctx;
@@ -26,6 +29,14 @@ int main(int argc, char** argv) {
   mg::cli::RegisterJournalCommands(app, ctx);
   mg::cli::RegisterTrialCommands(app, ctx);
   mg::cli::RegisterServerCommands(app, ctx);
+  mg::cli::RegisterLabelCommands(app, ctx);
+
+  // The input boundary: an argument that is not UTF-8 never reaches a command (exit 2, as JSON
+  // with --json). CLI11 has not parsed yet, so --json is looked for directly.
+  ctx.json = std::any_of(argv + 1, argv + argc,
+                         [](const char* a) { return std::string_view(a) == "--json"; });
+  mg::cli::RunCommand(ctx, [&] { return mg::CheckUtf8Arguments(argc, argv); });
+  if (ctx.exit_code != 0) return ctx.exit_code;
 
   try {
     app.parse(argc, argv);

@@ -12,7 +12,9 @@ void RunCommand(CliContext& ctx, const std::function<Status()>& body) {
   if (ctx.json) {
     nlohmann::json out = {
         {"error", {{"code", ErrorCodeName(error.code)}, {"message", error.message}}}};
-    std::fprintf(stderr, "%s\n", out.dump(2).c_str());
+    // Replace, never throw: a message may quote text that is not UTF-8 (exit 2, not 1).
+    std::fprintf(stderr, "%s\n",
+                 out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::fprintf(stderr, "mgadvisor: %s\n", error.message.c_str());
   }

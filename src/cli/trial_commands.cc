@@ -4,11 +4,11 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "cli/flags.h"
 #include "core/numbers.h"
 #include "journal/journal.h"
@@ -20,12 +20,9 @@ namespace {
 
 using nlohmann::json;
 
+// Charts show a person's symptoms: private (0600), written whole or not at all.
 Status WriteText(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary);
-  file << text;
-  file.close();
-  if (!file) return IoError(fmt::format("{}: cannot write", path.string()));
-  return {};
+  return WriteFileAtomically(path.string(), text);
 }
 
 // Today and the journal, which every trial command but a dry run needs.
@@ -251,8 +248,7 @@ void RegisterReport(CLI::App& group, CliContext& ctx) {
       if (!report.ok()) return PersonAsFlags(report.error());
       std::vector<std::string> written;
       if (!args->svg_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(args->svg_dir, ec);
+        MG_RETURN_IF_ERROR(CreatePrivateDirectories(args->svg_dir));
         const auto dir = std::filesystem::path(args->svg_dir);
         MG_RETURN_IF_ERROR(WriteText(dir / "timeline.svg", trial::TimelineSvg(*report)));
         written.push_back((dir / "timeline.svg").string());

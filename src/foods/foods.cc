@@ -97,6 +97,8 @@ Result<std::vector<Food>> ParseFoods(std::string_view text, const std::string& n
   if (!columns.ok()) return problems.ToError();
   std::vector<int> col;
   for (const char* column : kTableColumns) col.push_back(columns.Index(column));
+  // A row must reach the last column the header names, which may lie past the 14 the table needs.
+  const size_t fields_needed = static_cast<size_t>(*std::max_element(col.begin(), col.end())) + 1;
   std::vector<Food> foods;
   foods.reserve(text.size() / 120 + 1);  // About 170 bytes per stored food; never too few.
   std::unordered_set<std::string> seen;
@@ -109,8 +111,8 @@ Result<std::vector<Food>> ParseFoods(std::string_view text, const std::string& n
     }
     const int line = static_cast<int>(reader.line());
     auto bad = [&](std::string message) { problems.Add(name, line, std::move(message)); };
-    if (row.size() < std::size(kTableColumns)) {
-      bad(fmt::format("expected {} fields, found {}", std::size(kTableColumns), row.size()));
+    if (row.size() < fields_needed) {
+      bad(fmt::format("expected {} fields, found {}", fields_needed, row.size()));
       continue;
     }
     auto field = [&](int i) -> const std::string& { return row[static_cast<size_t>(col[i])]; };

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/data_files.h"
@@ -113,6 +114,33 @@ TEST_F(FoodsCli, ImportWritesTheStoreAndAFailedImportKeepsIt) {
   const CliResult help = Run({"foods", "import", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("fdc.nal.usda.gov"), std::string::npos);
+}
+
+// Issue 11 finding 9: an SR28 folder whose NUT_DATA.txt is empty, or holds nothing readable,
+// replaced the store with one without a single magnesium value, exit 0. Now: exit 3 naming the
+// file, and the old store byte for byte as it was.
+TEST_F(FoodsCli, ImportWithNoMagnesiumValueAtAllIsRefusedAndKeepsTheStore) {
+  const std::string store = (home_ / "mgadvisor" / "foods.csv").string();
+  ASSERT_EQ(Run({"foods", "import", kTestdata + "sr28_mini"}).exit_code, 0);
+  auto before = ReadFile(store);
+  ASSERT_TRUE(before.ok());
+  for (const std::string& nut_data : {std::string(), std::string("garbage\nmore^garbage\n")}) {
+    const fs::path dir = home_ / "usda";
+    fs::remove_all(dir);
+    fs::copy(kTestdata + "sr28_mini", dir);
+    std::ofstream(dir / "NUT_DATA.txt", std::ios::trunc) << nut_data;
+    const CliResult r = Run({"foods", "import", dir.string()});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find((dir / "NUT_DATA.txt").string()), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("no magnesium value"), std::string::npos) << r.err;
+    auto after = ReadFile(store);
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(*before, *after);
+  }
+  // No temporary left beside the store.
+  for (const auto& e : fs::directory_iterator(home_ / "mgadvisor")) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << e.path();
+  }
 }
 
 }  // namespace

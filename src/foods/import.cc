@@ -1,6 +1,7 @@
 #include "foods/import.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/atomic_file.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "foods/csv.h"
@@ -614,6 +616,19 @@ Status ReadFndds(const fs::path& dir, std::vector<Food>& out, Problems& problems
 
 enum class Format { kSr28, kFdc, kFndds };
 
+// The file of each format that carries the magnesium values.
+const char* MagnesiumFile(Format format) {
+  switch (format) {
+    case Format::kSr28:
+      return "NUT_DATA.txt";
+    case Format::kFdc:
+      return "food_nutrient.csv";
+    case Format::kFndds:
+      return "fndds_nutrient_values.csv";
+  }
+  return "";
+}
+
 std::optional<Format> Detect(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir / "FOOD_DES.txt", ec) && fs::exists(dir / "NUT_DATA.txt", ec))
@@ -678,6 +693,7 @@ Result<std::vector<Food>> ReadUsdaFoods(const std::string& dir, ImportReport& re
   Progress progress(options.progress);
   std::vector<Food> foods;
   for (const auto& [path, format] : found) {
+    const size_t first = foods.size();
     switch (format) {
       case Format::kSr28:
         MG_RETURN_IF_ERROR(ReadSr28(path, foods, problems, progress));
@@ -691,6 +707,17 @@ Result<std::vector<Food>> ReadUsdaFoods(const std::string& dir, ImportReport& re
         MG_RETURN_IF_ERROR(ReadFndds(path, foods, problems, progress));
         report.formats.push_back("FNDDS CSV");
         break;
+    }
+    // A dataset whose foods carry no magnesium value at all (an empty, truncated or wholly
+    // malformed nutrient file) would replace a working store with a useless one.
+    const bool any_magnesium =
+        std::any_of(foods.begin() + static_cast<std::ptrdiff_t>(first), foods.end(),
+                    [](const Food& f) { return f.magnesium_mg.has_value(); });
+    if (foods.size() > first && !any_magnesium) {
+      return DataError(fmt::format(
+          "{}: no magnesium value (USDA nutrient 304) for any of the {} foods of this dataset "
+          "({} malformed rows so far); the food store was not changed",
+          (path / MagnesiumFile(format)).string(), foods.size() - first, report.malformed_rows));
     }
   }
   report.foods = foods.size();
@@ -724,32 +751,6 @@ std::string FormatFoodTable(const std::vector<Food>& foods) {
   return out;
 }
 
-Status WriteFileAtomically(const std::string& path, const std::string& text) {
-  std::error_code ec;
-  const fs::path target(path);
-  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
-  if (ec) return IoError("cannot create " + target.parent_path().string() + ": " + ec.message());
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return IoError("cannot write " + temp);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      fs::remove(temp, ec);
-      return IoError("cannot write " + temp + " (disk full?)");
-    }
-  }
-  fs::rename(temp, target, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return IoError("cannot replace " + path + ": " + ec.message());
-  }
-  return {};
-}
-
 Result<ImportReport> ImportFoods(const std::string& dir, const ImportOptions& options) {
   ImportReport report;
   auto foods = ReadUsdaFoods(dir, report, options);
@@ -757,7 +758,8 @@ Result<ImportReport> ImportFoods(const std::string& dir, const ImportOptions& op
   if (foods->empty()) {
     return DataError("DIR: \"" + dir + "\" holds no readable foods; the store was not changed");
   }
-  MG_RETURN_IF_ERROR(WriteFileAtomically(options.store_path, FormatFoodTable(*foods)));
+  MG_RETURN_IF_ERROR(
+      WriteFileAtomically(options.store_path, FormatFoodTable(*foods), FileAccess::kShared));
   return report;
 }
 

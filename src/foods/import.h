@@ -7,9 +7,10 @@
 //   * FNDDS "At A Glance" tables as CSV: fndds_nutrient_values.csv, fndds_portions_and_weights.csv.
 // A folder may hold several of these in subfolders; all are imported.
 //
-// Malformed rows are counted and reported with file:line, never silently dropped. The store is
-// written to a temporary file and renamed over the old one only when the import succeeds, so a
-// failed import leaves the previous store intact.
+// Malformed rows are counted and reported with file:line, never silently dropped. A dataset in
+// which no food has a magnesium value is refused whole. The store is written with
+// core/atomic_file.h (temporary file, fsync, rename) only when the import succeeds, so a failed
+// or killed import leaves the previous store intact.
 #ifndef MGADVISOR_FOODS_IMPORT_H_
 #define MGADVISOR_FOODS_IMPORT_H_
 
@@ -38,19 +39,17 @@ struct ImportReport {
 
 // Reads every USDA dataset found in `dir` (or its direct subfolders) into foods.
 // Errors: kInvalidArgument when no known dataset is there; kDataError when a required column
-// or file is missing; kIoError when a file cannot be read.
+// or file is missing, or when a dataset has foods but not one magnesium value (the message names
+// its nutrient file); kIoError when a file cannot be read.
 Result<std::vector<Food>> ReadUsdaFoods(const std::string& dir, ImportReport& report,
                                         const ImportOptions& options = {});
 
 // Serialises foods in the food-table CSV layout that ParseFoodTable reads.
 std::string FormatFoodTable(const std::vector<Food>& foods);
 
-// Writes `text` to `path` atomically (temporary file in the same folder, then rename), creating
-// the folder if needed. Errors: kIoError; the old file is untouched on failure.
-Status WriteFileAtomically(const std::string& path, const std::string& text);
-
-// ReadUsdaFoods + FormatFoodTable + WriteFileAtomically. Errors as above; an import that finds
-// no foods fails (kDataError) and writes nothing.
+// ReadUsdaFoods + FormatFoodTable + WriteFileAtomically (core/atomic_file.h). Errors as above;
+// an import that finds no foods fails (kDataError) and writes nothing; kIoError (naming the
+// store) when it cannot be written, the old store then untouched.
 Result<ImportReport> ImportFoods(const std::string& dir, const ImportOptions& options);
 
 }  // namespace mg::foods

@@ -163,6 +163,43 @@ TEST(ImportFoods, WritesAStoreThatLoadsAndFailedImportKeepsIt) {
   EXPECT_FALSE(ImportFoods(tmp.Path("does-not-exist"), options).ok());
 }
 
+// Issue 11 finding 9, for each format: a dataset with foods but no magnesium value at all is
+// refused (kDataError naming its nutrient file) and the store stays as it was.
+TEST(ImportFoods, ADatasetWithoutAnyMagnesiumValueIsRefused) {
+  TempDir tmp;
+  ImportOptions options;
+  options.store_path = tmp.Path("store/foods.csv");
+  ASSERT_TRUE(ImportFoods(kTestdata + "sr28_mini", options).ok());
+  const auto before = ReadFile(options.store_path);
+  ASSERT_TRUE(before.ok());
+  struct Case {
+    std::string fixture, file, content;
+  };
+  const Case cases[] = {
+      {"sr28_mini", "NUT_DATA.txt", ""},
+      {"sr28_mini", "NUT_DATA.txt", "~09040~^~304~\n"},  // Every row malformed.
+      {"fdc_mini", "food_nutrient.csv", "id,fdc_id,nutrient_id,amount\n"},
+      // Foods whose magnesium cells are all empty.
+      {"fndds_mini", "fndds_nutrient_values.csv",
+       "Food code,Main food description,WWEIA Category description,Magnesium (mg),"
+       "Energy (kcal),Calcium (mg),Potassium (mg),Iron (mg),\"Fiber, total dietary (g)\"\n"
+       "63107010,Banana,Bananas,,89,5,358,0.26,2.6\n42101000,Almonds,Nuts,,579,269,733,3.7,12\n"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.fixture + "/" + c.file + ": \"" + c.content + "\"");
+    const fs::path dir = tmp.Path("copy");
+    fs::remove_all(dir);
+    fs::copy(kTestdata + c.fixture, dir);
+    std::ofstream(dir / c.file, std::ios::trunc) << c.content;
+    auto result = ImportFoods(dir.string(), options);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kDataError) << result.error().message;
+    EXPECT_NE(result.error().message.find((dir / c.file).string()), std::string::npos)
+        << result.error().message;
+    EXPECT_EQ(ReadFile(options.store_path).value(), *before);
+  }
+}
+
 TEST(ImportFoods, StoreRoundTripsThroughTheTableParser) {
   ImportReport report;
   auto foods = ReadUsdaFoods(kTestdata + "fdc_mini", report);

@@ -1,5 +1,7 @@
 #include "foods/intake.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -7,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "chem/units.h"
+#include "core/json_input.h"
 #include "core/numbers.h"
 #include "core/text.h"
+#include "core/utf8.h"
 #include "foods/csv.h"
 
 namespace mg::foods {
@@ -65,7 +69,32 @@ bool SplitAmount(std::string_view text, double& amount, std::string& unit) {
 
 Error BadField(const std::string& where, const std::string& field, const std::string& value,
                const std::string& why) {
-  return InvalidArgument(where + ": field '" + field + "': \"" + value + "\" " + why);
+  return InvalidArgument(where + ": field '" + field + "': " + QuoteForMessage(value) + " " + why);
+}
+
+// A number for a message: never hundreds of digits, whatever was typed.
+std::string ShowAmount(double value) {
+  return std::fabs(value) < 1e9 ? FormatNumber(value, 3) : fmt::format("{:g}", value);
+}
+
+// An amount of 0 or less is a mistake in the amount itself, not in its unit.
+Status CheckAmount(const DiaryEntry& e, const std::string& field, const std::string& as_written) {
+  if (e.amount > 0) return {};
+  return BadField(e.where, field, as_written, "is not a positive amount");
+}
+
+// Reported magnesium (Cronometer's column, a JSON "magnesium_mg") within what one entry can be.
+Status CheckReportedMg(const DiaryEntry& e, const std::string& field,
+                       const std::string& as_written) {
+  if (!e.reported_mg) return {};
+  if (*e.reported_mg < 0)
+    return BadField(e.where, field, as_written, "is not a non-negative number");
+  if (*e.reported_mg > kMaxMagnesiumMgPerEntry) {
+    return BadField(e.where, field, as_written,
+                    fmt::format("is more than {} mg of magnesium, the most one entry can hold",
+                                FormatNumber(kMaxMagnesiumMgPerEntry)));
+  }
+  return {};
 }
 
 Status SetType(DiaryEntry& e, const std::string& type_text) {
@@ -82,60 +111,85 @@ Status SetType(DiaryEntry& e, const std::string& type_text) {
 }
 
 Result<Diary> ParseJsonDiary(std::string_view text, const std::string& name) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return InvalidArgument(name + ": not valid JSON: " + e.what());
-  }
+  auto parsed = ParseJson(text, name);
+  if (!parsed.ok()) return parsed.error();
+  const json& doc = *parsed;
   const json* list = &doc;
+  std::string list_path;
   if (doc.is_object()) {
+    MG_RETURN_IF_ERROR(RejectUnknownFields(doc, {"entries"}, name));
     if (!doc.contains("entries") || !doc["entries"].is_array()) {
       return InvalidArgument(name + ": expected {\"entries\": [...]} or a JSON array");
     }
     list = &doc["entries"];
+    list_path = "entries";
   }
   if (!list->is_array()) return InvalidArgument(name + ": expected a JSON array of entries");
+  // Field errors from core/json_input.h name the path ("entries[3].date"); this adds the file.
+  auto in_file = [&](const Error& error) { return InvalidArgument(name + ": " + error.message); };
   Diary diary;
   diary.format = "json";
   for (size_t i = 0; i < list->size(); ++i) {
     const json& item = (*list)[i];
+    const std::string path = JsonPath(list_path.empty() ? "entries" : list_path, i);
     DiaryEntry e;
-    e.where = name + ": entries[" + std::to_string(i) + "]";
-    if (!item.is_object()) return InvalidArgument(e.where + ": expected an object");
-    auto str = [&](const char* key) -> std::string {
-      return item.contains(key) && item[key].is_string() ? item[key].get<std::string>() : "";
-    };
-    e.date = str("date");
+    e.where = name + ": " + path;
+    if (!item.is_object()) {
+      return InvalidArgument(e.where + ": expected an object, got " + DescribeJson(item));
+    }
+    MG_RETURN_IF_ERROR(RejectUnknownFields(
+        item, {"date", "food", "supplement", "amount", "unit", "type", "compound", "magnesium_mg"},
+        e.where));
+    std::string text[6];
+    const char* keys[6] = {"date", "type", "supplement", "food", "compound", "unit"};
+    for (int k = 0; k < 6; ++k) {
+      auto value = OptionalString(item, keys[k], path);
+      if (!value.ok()) return in_file(value.error());
+      text[k] = value->value_or("");
+    }
+    const auto& [date, type, supplement, food, compound, unit] = text;
+    e.date = date;
     if (e.date.empty()) return InvalidArgument(e.where + ": field 'date' is missing");
-    MG_RETURN_IF_ERROR(SetType(e, str("type")));
-    if (!str("supplement").empty()) {
+    MG_RETURN_IF_ERROR(SetType(e, type));
+    if (!supplement.empty()) {
       e.kind = EntryKind::kSupplement;
       if (e.product_type == "food") e.product_type = "supplement";
-      e.text = str("supplement");
+      e.text = supplement;
     } else {
-      e.text = str("food");
+      e.text = food;
     }
-    e.compound = str("compound");
+    e.compound = compound;
     if (e.text.empty() && e.compound.empty()) {
       return InvalidArgument(e.where + ": field 'food' (or 'supplement') is missing");
     }
     if (e.text.empty()) e.text = e.compound;
-    e.unit = str("unit");
-    if (item.contains("amount") && item["amount"].is_number()) {
-      e.amount = item["amount"].get<double>();
-    } else if (item.contains("amount") && item["amount"].is_string()) {
-      std::string unit;
-      if (!SplitAmount(item["amount"].get<std::string>(), e.amount, unit)) {
-        return BadField(e.where, "amount", item["amount"].get<std::string>(), "is not a number");
+    e.unit = unit;
+    const json* amount = item.contains("amount") ? &item["amount"] : nullptr;
+    std::string amount_as_written;
+    if (amount != nullptr && amount->is_number()) {
+      e.amount = amount->get<double>();
+      amount_as_written = JsonExcerpt(*amount);
+    } else if (amount != nullptr && amount->is_string()) {
+      amount_as_written = amount->get<std::string>();
+      std::string unit_in_amount;
+      if (!SplitAmount(amount_as_written, e.amount, unit_in_amount)) {
+        return BadField(e.where, "amount", amount_as_written, "is not a number");
       }
-      if (e.unit.empty()) e.unit = unit;
+      if (e.unit.empty()) e.unit = unit_in_amount;
+    } else if (amount != nullptr) {
+      return InvalidArgument(
+          fmt::format("{}: {}.amount: expected a number or a string like "
+                      "\"30 g\", got {}",
+                      name, path, DescribeJson(*amount)));
     } else {
-      return InvalidArgument(e.where + ": field 'amount' is missing or not a number");
+      return InvalidArgument(e.where + ": field 'amount' is missing");
     }
-    if (item.contains("magnesium_mg") && item["magnesium_mg"].is_number()) {
-      e.reported_mg = item["magnesium_mg"].get<double>();
-    }
+    MG_RETURN_IF_ERROR(CheckAmount(e, "amount", amount_as_written));
+    auto reported = OptionalNumberField(item, "magnesium_mg", path);
+    if (!reported.ok()) return in_file(reported.error());
+    e.reported_mg = *reported;
+    MG_RETURN_IF_ERROR(CheckReportedMg(
+        e, "magnesium_mg", e.reported_mg ? JsonExcerpt(item["magnesium_mg"]) : std::string()));
     diary.entries.push_back(std::move(e));
   }
   return diary;
@@ -201,6 +255,7 @@ Result<Diary> ParseCsvDiary(std::string_view text, const std::string& name) {
       return BadField(e.where, header[static_cast<size_t>(c_amount)], amount_text,
                       "is not an amount");
     }
+    MG_RETURN_IF_ERROR(CheckAmount(e, header[static_cast<size_t>(c_amount)], amount_text));
     e.unit = c_unit >= 0 && !field(c_unit).empty() ? field(c_unit) : unit_in_amount;
     if (!cronometer) MG_RETURN_IF_ERROR(SetType(e, field(c_type)));
     e.compound = field(c_compound);
@@ -210,11 +265,12 @@ Result<Diary> ParseCsvDiary(std::string_view text, const std::string& name) {
     }
     if (const std::string mg = field(c_mg); !mg.empty()) {
       auto value = ParseFiniteNumber(mg);
-      if (!value || *value < 0) {
+      if (!value) {
         return BadField(e.where, header[static_cast<size_t>(c_mg)], mg,
                         "is not a non-negative number");
       }
       e.reported_mg = *value;
+      MG_RETURN_IF_ERROR(CheckReportedMg(e, header[static_cast<size_t>(c_mg)], mg));
     }
     diary.entries.push_back(std::move(e));
   }
@@ -240,25 +296,34 @@ Status ResolveSupplement(ResolvedEntry& r, const chem::CompoundCatalog& compound
     unit = "mg";
     elemental = true;
   }
-  auto amount = chem::ParseAmount(FormatNumber(e.amount, 6) + " " + unit);
+  // The unit alone ("1 mg"): the amount is already a checked positive number, so a failure
+  // here is the unit's, and no huge amount is ever written out as digits.
+  auto amount = chem::ParseAmount("1 " + unit);
   if (!amount.ok()) {
     return BadField(e.where, "unit", e.unit,
                     "is not a supplement amount unit (mg, g, mcg, mmol, mEq, or 'mg elemental')");
   }
+  amount->value = e.amount;
   const std::string compound_text = e.compound.empty() ? e.text : e.compound;
   if (elemental || !chem::IsMassUnit(amount->unit)) {
     r.magnesium_mg = chem::MagnesiumMilligrams(*amount);
     r.match = "elemental";
     if (auto c = compounds.Resolve(compound_text); c.ok()) r.compound_id = (*c)->id;
-    return {};
+  } else {
+    auto compound = compounds.Resolve(compound_text);
+    if (!compound.ok()) {
+      return BadField(e.where, "compound", compound_text, "— " + compound.error().message);
+    }
+    r.compound_id = (*compound)->id;
+    r.magnesium_mg = chem::ElementalFromCompound(**compound, chem::MassMilligrams(*amount));
+    r.match = "compound";
   }
-  auto compound = compounds.Resolve(compound_text);
-  if (!compound.ok()) {
-    return BadField(e.where, "compound", compound_text, "— " + compound.error().message);
+  if (!(*r.magnesium_mg <= kMaxMagnesiumMgPerEntry)) {
+    return BadField(e.where, "amount", ShowAmount(e.amount) + " " + e.unit,
+                    fmt::format("is more than {} mg of magnesium, the most one entry can hold; "
+                                "check the amount and the unit",
+                                FormatNumber(kMaxMagnesiumMgPerEntry)));
   }
-  r.compound_id = (*compound)->id;
-  r.magnesium_mg = chem::ElementalFromCompound(**compound, chem::MassMilligrams(*amount));
-  r.match = "compound";
   return {};
 }
 
@@ -276,6 +341,13 @@ Status ResolveFood(ResolvedEntry& r, const FoodDb& db, const FoodSearch& search,
   r.match = found->how;
   auto grams = GramsOf(*r.food, e.amount, e.unit, units);
   if (!grams.ok()) return InvalidArgument(e.where + ": field 'unit': " + grams.error().message);
+  if (!(*grams <= kMaxFoodGramsPerEntry)) {
+    return BadField(e.where, "amount", ShowAmount(e.amount) + " " + e.unit,
+                    fmt::format("is more than {} g ({} kg) of one food, the most one entry can "
+                                "hold; split it or check the unit",
+                                FormatNumber(kMaxFoodGramsPerEntry),
+                                FormatNumber(kMaxFoodGramsPerEntry / 1000)));
+  }
   r.grams = *grams;
   r.magnesium_mg = r.food->MagnesiumIn(r.grams);
   return {};
@@ -321,11 +393,14 @@ std::vector<Change> Suggest(const FoodDb& db, double gap, const IntakeOptions& o
 }  // namespace
 
 Result<Diary> ParseDiary(std::string_view text, const std::string& name) {
+  // Refused, not transcoded: see core/utf8.h for why a guessed encoding is worse than a message.
+  MG_RETURN_IF_ERROR(CheckUtf8Document(text, name));
   size_t i = 0;
   if (text.starts_with("\xEF\xBB\xBF")) i = 3;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   if (i == text.size()) return InvalidArgument(name + ": empty diary");
-  if (text[i] == '{' || text[i] == '[') return ParseJsonDiary(text.substr(i), name);
+  // The whole text, so JSON errors count lines and columns from its start.
+  if (text[i] == '{' || text[i] == '[') return ParseJsonDiary(text, name);
   return ParseCsvDiary(text, name);
 }
 

@@ -37,6 +37,15 @@ namespace mg::foods {
 
 enum class EntryKind { kFood, kSupplement };
 
+// Bounds on one diary entry. Beyond them a number is a typo (or an attack), not something eaten,
+// and an analysis built on it would mislead. 5 kg of one food is far above any meal and equals
+// what POST /api/journal/foods accepts for one entry; 5000 mg of magnesium is the journal's own
+// bound for one entry (journal::ValidateEntry), about 14 times the supplemental upper level and
+// above the largest laxative doses (a 300 mL bottle of magnesium citrate solution holds about
+// 2.8 g), so a real entry is never refused.
+inline constexpr double kMaxFoodGramsPerEntry = 5000;
+inline constexpr double kMaxMagnesiumMgPerEntry = 5000;
+
 struct DiaryEntry {
   std::string where;  // "diary.csv:4" or "diary.json: entries[3]", for messages.
   std::string date;
@@ -55,7 +64,8 @@ struct Diary {
 };
 
 // Errors: kInvalidArgument naming name:line, the field and the value (missing column, bad
-// number, bad type).
+// number, a negative amount, bad type), and text that is not UTF-8 (name:line:column, the byte
+// offset and the encoding it looks like: it is refused, not guessed, see core/utf8.h).
 Result<Diary> ParseDiary(std::string_view text, const std::string& name);
 
 // What the person should get; from dri::ReferenceTables in the CLI.
@@ -120,7 +130,8 @@ struct IntakeAnalysis {
 };
 
 // Errors: kInvalidArgument naming the entry (file:line), the field and the value when a food
-// matches nothing, a unit does not apply, or a compound is unknown.
+// matches nothing, a unit does not apply, a compound is unknown, or an entry is above
+// kMaxFoodGramsPerEntry / kMaxMagnesiumMgPerEntry (the message states the bound).
 Result<IntakeAnalysis> AnalyzeIntake(const Diary& diary, const FoodDb& db, const FoodSearch& search,
                                      const chem::CompoundCatalog& compounds, const UnitTable& units,
                                      const IntakeTargets& targets,

@@ -160,6 +160,66 @@ TEST_F(IntakeTest, BadInputNamesFileLineFieldAndValue) {
   EXPECT_NE(bad_type.error().message.find("t.csv:2: field 'type': \"potion\""), std::string::npos);
 }
 
+// Issue 11, finding 12: a negative amount was blamed on the unit and 1e300 g was accepted.
+TEST_F(IntakeTest, AmountsAreCheckedOnTheAmountWithTheBoundStated) {
+  auto analyze = [&](const std::string& text, const std::string& name) -> std::string {
+    auto diary = ParseDiary(text, name);
+    if (!diary.ok()) return diary.error().message;
+    auto analysis = AnalyzeIntake(*diary, db_, *index_, *compounds_, units_, targets_);
+    return analysis.ok() ? "ok" : analysis.error().message;
+  };
+  EXPECT_EQ(analyze("date,food,amount,unit\n2025-01-01,almonds,-30,g\n", "d.csv"),
+            "d.csv:2: field 'amount': \"-30\" is not a positive amount");
+  EXPECT_EQ(analyze(R"([{"date": "2025-01-01", "food": "almonds", "amount": -1, "unit": "oz"}])",
+                    "d.json"),
+            "d.json: entries[0]: field 'amount': \"-1\" is not a positive amount");
+  EXPECT_EQ(analyze("date,food,amount,type,compound\n2025-01-01,pill,-200 mg,supplement,"
+                    "magnesium citrate\n",
+                    "s.csv"),
+            "s.csv:2: field 'amount': \"-200 mg\" is not a positive amount");
+  EXPECT_EQ(analyze("date,food,amount,unit\n2025-01-01,almonds,1e300,g\n", "d.csv"),
+            "d.csv:2: field 'amount': \"1e+300 g\" is more than 5000 g (5 kg) of one food, the "
+            "most one entry can hold; split it or check the unit");
+  // Just inside the bound is fine, and so is a large but real laxative dose.
+  EXPECT_EQ(analyze("date,food,amount,unit\n2025-01-01,almonds,5,kg\n", "d.csv"), "ok");
+  EXPECT_EQ(analyze("date,food,amount,unit,type,compound\n2025-01-01,milk of magnesia,4800,mg,"
+                    "laxative,magnesium hydroxide\n",
+                    "d.csv"),
+            "ok");
+  EXPECT_EQ(analyze("date,food,amount,unit,type,compound\n2025-01-01,pill,6,g elemental,"
+                    "supplement,magnesium glycinate\n",
+                    "d.csv"),
+            "d.csv:2: field 'amount': \"6 g elemental\" is more than 5000 mg of magnesium, the "
+            "most one entry can hold; check the amount and the unit");
+  EXPECT_EQ(
+      analyze("Day,Food Name,Amount,Magnesium (mg)\n2025-01-01,Almonds,30 g,1e300\n", "c.csv"),
+      "c.csv:2: field 'Magnesium (mg)': \"1e300\" is more than 5000 mg of magnesium, the "
+      "most one entry can hold");
+  // Wrong JSON types name the path instead of reading as "missing".
+  EXPECT_EQ(analyze(R"({"entries": [{"date": "2025-01-01", "food": 7, "amount": 1}]})", "d.json"),
+            "d.json: entries[0].food: expected a string, got a number (7)");
+  EXPECT_EQ(
+      analyze(R"({"entries": [{"date": "2025-01-01", "food": "kale", "amount": [1]}]})", "d.json"),
+      "d.json: entries[0].amount: expected a number or a string like \"30 g\", got an "
+      "array ([1])");
+}
+
+// Issue 11, finding 4: a Latin-1 diary is refused, not stored or guessed.
+TEST_F(IntakeTest, DiaryThatIsNotUtf8IsRefused) {
+  auto diary = ParseDiary(
+      "date,food,amount,unit\n2025-01-01,cr\xE8"
+      "me fra\xEE"
+      "che,30,g\n",
+      "d.csv");
+  ASSERT_FALSE(diary.ok());
+  EXPECT_EQ(diary.error().message.substr(0, 59),
+            "d.csv:2:14: byte offset 35 (0xE8) is not valid UTF-8; the t");
+  // JSON diaries: the line and column count from the file's start, past a BOM and blank lines.
+  auto json = ParseDiary("\xEF\xBB\xBF\n\n[{\"date\": 1e999}]", "d.json");
+  ASSERT_FALSE(json.ok());
+  EXPECT_EQ(json.error().message.substr(0, 33), "d.json:3:15: [0].date: \"1e999\" is");
+}
+
 TEST(IntakeTargetsTest, FromReferenceValuesAndAsJson) {
   auto tables = dri::ReferenceTables::LoadEmbedded();
   ASSERT_TRUE(tables.ok()) << tables.error().message;

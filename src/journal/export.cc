@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "core/json_input.h"
 #include "core/numbers.h"
+#include "core/utf8.h"
 
 namespace mg::journal {
 namespace {
@@ -16,66 +20,65 @@ using nlohmann::json;
 constexpr std::array<const char*, 9> kCsvColumns = {
     "id", "date", "kind", "label", "magnesium_mg", "value", "intensity", "irls_items", "note"};
 
-json EntryJson(const Entry& e) {
-  json j;
-  j["id"] = e.id;
-  j["date"] = FormatDate(e.date);
-  j["kind"] = EntryKindName(e.kind);
-  if (!e.label.empty()) j["label"] = e.label;
-  if (e.magnesium_mg) j["magnesium_mg"] = *e.magnesium_mg;
-  if (e.value) j["value"] = *e.value;
-  if (e.intensity) j["intensity"] = *e.intensity;
-  if (!e.irls_items.empty()) j["irls_items"] = e.irls_items;
-  if (!e.note.empty()) j["note"] = e.note;
-  return j;
-}
+// Formats a value for "<field>: <value> is not ..." messages: short, never a whole dump.
+std::string Show(const json& value) { return JsonExcerpt(value); }
 
-Result<Entry> EntryFromJsonValue(const json& j, std::string_view where) {
+Result<Entry> EntryFromObject(const json& j, std::string_view where) {
   auto bad = [&](std::string_view what) {
     return InvalidArgument(fmt::format("{}: {}", where, what));
   };
-  if (!j.is_object()) return bad(fmt::format("an entry must be an object, got {}", j.dump()));
+  if (!j.is_object()) {
+    return bad(fmt::format("an entry must be an object, got {}", DescribeJson(j)));
+  }
+  MG_RETURN_IF_ERROR(RejectUnknownFields(
+      j,
+      {"id", "date", "kind", "label", "magnesium_mg", "value", "intensity", "irls_items", "note"},
+      where));
   Entry e;
   for (const auto& [key, value] : j.items()) {
     if (key == "id") {
-      if (!value.is_number_integer()) {
-        return bad(fmt::format("id: {} is not an integer", value.dump()));
+      // An unsigned value above INT64_MAX would wrap to a negative id.
+      const bool valid = value.is_number_unsigned()
+                             ? value.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)
+                             : value.is_number_integer() && value.get<int64_t>() >= 0;
+      if (!valid) {
+        return bad(
+            fmt::format("id: {} is not an entry id (a whole number, 0 or more)", Show(value)));
       }
       e.id = value.get<int64_t>();
     } else if (key == "date") {
       auto date = value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
-      if (!date) return bad(fmt::format("date: {} is not a YYYY-MM-DD date", value.dump()));
+      if (!date) return bad(fmt::format("date: {} is not a YYYY-MM-DD date", Show(value)));
       e.date = *date;
     } else if (key == "kind") {
       auto kind = value.is_string() ? ParseEntryKind(value.get<std::string>()) : std::nullopt;
-      if (!kind) return bad(fmt::format("kind: {} is not an entry kind", value.dump()));
+      if (!kind) return bad(fmt::format("kind: {} is not an entry kind", Show(value)));
       e.kind = *kind;
     } else if (key == "label" || key == "note") {
       if (!value.is_string()) {
-        return bad(fmt::format("{}: {} is not a string", key, value.dump()));
+        return bad(fmt::format("{}: {} is not a string", key, Show(value)));
       }
       (key == "label" ? e.label : e.note) = value.get<std::string>();
     } else if (key == "magnesium_mg" || key == "value" || key == "intensity") {
       if (!value.is_number()) {
-        return bad(fmt::format("{}: {} is not a number", key, value.dump()));
+        return bad(fmt::format("{}: {} is not a number", key, Show(value)));
       }
       double v = value.get<double>();
       (key == "magnesium_mg" ? e.magnesium_mg : key == "value" ? e.value : e.intensity) = v;
     } else if (key == "irls_items") {
       if (!value.is_array()) {
-        return bad(fmt::format("irls_items: {} is not an array", value.dump()));
+        return bad(fmt::format("irls_items: {} is not an array", Show(value)));
       }
       for (const auto& item : value) {
-        if (!item.is_number_integer()) {
-          return bad(fmt::format("irls_items: {} is not an integer", item.dump()));
+        // Scores outside int would wrap (2^32 to 0) and pass as a valid score.
+        if (!item.is_number_integer() ||
+            (item.is_number_unsigned()
+                 ? item.get<uint64_t>() > INT_MAX
+                 : item.get<int64_t>() < INT_MIN || item.get<int64_t>() > INT_MAX)) {
+          return bad(fmt::format("irls_items: {} is not an integer", Show(item)));
         }
         e.irls_items.push_back(item.get<int>());
       }
-    } else {
-      return bad(fmt::format(
-          "unknown field '{}'; known fields: date, kind, label, magnesium_mg, value, intensity, "
-          "irls_items, note",
-          key));
     }
   }
   if (!j.contains("date")) return bad("date: required (YYYY-MM-DD)");
@@ -149,65 +152,113 @@ Result<std::vector<std::vector<std::string>>> SplitCsv(std::string_view text,
 
 }  // namespace
 
-json EntryToJson(const Entry& entry) { return EntryJson(entry); }
+json EntryToJson(const Entry& e) {
+  json j;
+  j["id"] = e.id;
+  j["date"] = FormatDate(e.date);
+  j["kind"] = EntryKindName(e.kind);
+  // ReplaceInvalidUtf8: a journal from before the UTF-8 boundary may hold other bytes.
+  if (!e.label.empty()) j["label"] = ReplaceInvalidUtf8(e.label);
+  if (e.magnesium_mg) j["magnesium_mg"] = *e.magnesium_mg;
+  if (e.value) j["value"] = *e.value;
+  if (e.intensity) j["intensity"] = *e.intensity;
+  if (!e.irls_items.empty()) j["irls_items"] = e.irls_items;
+  if (!e.note.empty()) j["note"] = ReplaceInvalidUtf8(e.note);
+  return j;
+}
 
-Result<Entry> EntryFromJson(const json& j, std::string_view where) {
-  return EntryFromJsonValue(j, where);
+Result<Entry> EntryFromJson(const json& value, std::string_view where) {
+  return EntryFromObject(value, where);
 }
 
 json SnapshotToJson(const Snapshot& snapshot) {
   json j;
   j["format"] = "mgadvisor-journal";
   j["version"] = 1;
-  j["profile"] = snapshot.profile_json ? json(*snapshot.profile_json) : json(nullptr);
+  j["profile"] =
+      snapshot.profile_json ? json(ReplaceInvalidUtf8(*snapshot.profile_json)) : json(nullptr);
   j["entries"] = json::array();
-  for (const Entry& e : snapshot.entries) j["entries"].push_back(EntryJson(e));
+  for (const Entry& e : snapshot.entries) j["entries"].push_back(EntryToJson(e));
   j["trials"] = json::array();
   for (const TrialRecord& t : snapshot.trials) {
-    j["trials"].push_back({{"id", t.id}, {"created", t.created}, {"json", t.json}});
+    j["trials"].push_back({{"id", t.id},
+                           {"created", ReplaceInvalidUtf8(t.created)},
+                           {"json", ReplaceInvalidUtf8(t.json)}});
   }
   return j;
 }
 
 Result<Snapshot> SnapshotFromJson(const json& j, std::string_view source) {
-  if (!j.is_object() || j.value("format", "") != "mgadvisor-journal") {
-    return InvalidArgument(fmt::format(
-        "{}: not an mgadvisor journal export (\"format\" is not \"mgadvisor-journal\")", source));
-  }
+  // Field errors from core/json_input.h name the path; this adds the file.
+  auto in_source = [&](const Error& error) {
+    return InvalidArgument(fmt::format("{}: {}", source, error.message));
+  };
+  const std::string not_export = fmt::format(
+      "{}: not an mgadvisor journal export (\"format\" is not \"mgadvisor-journal\")", source);
+  if (!j.is_object()) return InvalidArgument(not_export);
+  auto format = OptionalString(j, "format");
+  if (!format.ok()) return in_source(format.error());
+  if (!*format || **format != "mgadvisor-journal") return InvalidArgument(not_export);
   if (!j.contains("version") || j["version"] != 1) {
     return InvalidArgument(fmt::format("{}: unsupported export version {}", source,
-                                       j.contains("version") ? j["version"].dump() : "(none)"));
+                                       j.contains("version") ? Show(j["version"]) : "(none)"));
   }
+  MG_RETURN_IF_ERROR(
+      RejectUnknownFields(j, {"format", "version", "profile", "entries", "trials"}, source));
   Snapshot snapshot;
-  if (j.contains("profile") && !j["profile"].is_null()) {
-    if (!j["profile"].is_string()) {
-      return InvalidArgument(fmt::format("{}: profile must be a JSON string", source));
-    }
-    snapshot.profile_json = j["profile"].get<std::string>();
+  auto profile = OptionalString(j, "profile");
+  if (!profile.ok()) return in_source(profile.error());
+  if (*profile) {
+    // Stored as text and read back by every profile route: it must be a JSON object now, not
+    // a surprise later.
+    auto object = ParseJsonObject(**profile, fmt::format("{}: profile", source));
+    if (!object.ok()) return object.error();
+    snapshot.profile_json = std::move(**profile);
   }
-  if (j.contains("entries")) {
-    if (!j["entries"].is_array()) {
-      return InvalidArgument(fmt::format("{}: entries must be an array", source));
+  if (j.contains("entries") && !j["entries"].is_null()) {
+    const json& entries = j["entries"];
+    if (!entries.is_array()) {
+      return InvalidArgument(
+          fmt::format("{}: entries: expected an array, got {}", source, DescribeJson(entries)));
     }
-    size_t index = 0;
-    for (const auto& item : j["entries"]) {
-      auto e = EntryFromJsonValue(item, fmt::format("{}: entries[{}]", source, index++));
+    for (size_t i = 0; i < entries.size(); ++i) {
+      auto e = EntryFromObject(entries[i], fmt::format("{}: {}", source, JsonPath("entries", i)));
       if (!e.ok()) return e.error();
       snapshot.entries.push_back(std::move(*e));
     }
   }
-  if (j.contains("trials")) {
-    size_t index = 0;
-    for (const auto& t : j["trials"]) {
-      if (!t.is_object() || !t.contains("id") || !t["id"].is_number_integer() ||
-          !t.contains("created") || !t["created"].is_string() || !t.contains("json") ||
-          !t["json"].is_string()) {
-        return InvalidArgument(fmt::format(
-            "{}: trials[{}] needs integer id, string created and string json", source, index));
+  if (j.contains("trials") && !j["trials"].is_null()) {
+    const json& trials = j["trials"];
+    if (!trials.is_array()) {
+      return InvalidArgument(
+          fmt::format("{}: trials: expected an array, got {}", source, DescribeJson(trials)));
+    }
+    for (size_t i = 0; i < trials.size(); ++i) {
+      const json& t = trials[i];
+      const std::string path = JsonPath("trials", i);
+      if (!t.is_object()) {
+        return InvalidArgument(
+            fmt::format("{}: {}: expected an object, got {}", source, path, DescribeJson(t)));
       }
-      snapshot.trials.push_back(
-          {t["id"].get<int64_t>(), t["created"].get<std::string>(), t["json"].get<std::string>()});
-      ++index;
+      MG_RETURN_IF_ERROR(
+          RejectUnknownFields(t, {"id", "created", "json"}, fmt::format("{}: {}", source, path)));
+      auto id = OptionalIntegerField(t, "id", 0, INT64_MAX, path);
+      if (!id.ok()) return in_source(id.error());
+      auto created = OptionalString(t, "created", path);
+      if (!created.ok()) return in_source(created.error());
+      auto plan = OptionalString(t, "json", path);
+      if (!plan.ok()) return in_source(plan.error());
+      if (!*id || !*created || !*plan) {
+        return InvalidArgument(
+            fmt::format("{}: {} needs integer id, string created and string json", source, path));
+      }
+      if (!ParseDate(**created)) {
+        return InvalidArgument(fmt::format("{}: {}.created: {} is not a YYYY-MM-DD date", source,
+                                           path, QuoteForMessage(**created)));
+      }
+      auto object = ParseJsonObject(**plan, fmt::format("{}: {}.json", source, path));
+      if (!object.ok()) return object.error();
+      snapshot.trials.push_back({**id, std::move(**created), std::move(**plan)});
     }
   }
   return snapshot;
@@ -226,13 +277,15 @@ std::string EntriesToCsv(const std::vector<Entry>& entries) {
       items += fmt::format("{}{}", i ? " " : "", e.irls_items[i]);
     }
     out += fmt::format("{},{},{},{},{},{},{},{},{}\n", e.id, FormatDate(e.date),
-                       EntryKindName(e.kind), CsvField(e.label), CsvNumber(e.magnesium_mg),
-                       CsvNumber(e.value), CsvNumber(e.intensity), items, CsvField(e.note));
+                       EntryKindName(e.kind), CsvField(ReplaceInvalidUtf8(e.label)),
+                       CsvNumber(e.magnesium_mg), CsvNumber(e.value), CsvNumber(e.intensity), items,
+                       CsvField(ReplaceInvalidUtf8(e.note)));
   }
   return out;
 }
 
 Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_view source) {
+  MG_RETURN_IF_ERROR(CheckUtf8Document(text, source));
   auto records = SplitCsv(text, source);
   if (!records.ok()) return records.error();
   if (records->empty()) return InvalidArgument(fmt::format("{}: empty CSV", source));
@@ -286,7 +339,9 @@ Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_vie
       size_t space = items.find(' ');
       std::string_view token = items.substr(0, space);
       auto v = ParseFiniteNumber(token);
-      if (!v || *v != std::floor(*v)) {
+      // A score beyond int would be undefined to convert (and the scale's range, 0-4, is checked
+      // later with a clearer message); the JSON reader refuses the same values.
+      if (!v || *v != std::floor(*v) || *v < INT_MIN || *v > INT_MAX) {
         return InvalidArgument(
             fmt::format("{}: irls_items: '{}' is not a whole number", where, token));
       }
@@ -302,9 +357,9 @@ Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_vie
 Result<Snapshot> ParseJournalFile(std::string_view text, std::string_view source) {
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '{') {
-    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return InvalidArgument(fmt::format("{}: not valid JSON", source));
-    return SnapshotFromJson(j, source);
+    auto parsed = ParseJson(text, source);
+    if (!parsed.ok()) return parsed.error();
+    return SnapshotFromJson(*parsed, source);
   }
   auto entries = EntriesFromCsv(text, source);
   if (!entries.ok()) return entries.error();

@@ -1,6 +1,12 @@
 // Journal export and import formats. JSON carries everything (profile, entries, trials); CSV
 // carries the entries only, one row each, for spreadsheets. Both round-trip losslessly: numbers
 // are written in their shortest exact form, and reading back what was written gives equal values.
+//
+// Reading goes through the input boundary (core/json_input.h, core/utf8.h): text that is not
+// UTF-8 is refused naming file:line:column and the byte offset, JSON errors carry line, column
+// and field path. Writing never fails on text: a journal written by a version before that
+// boundary may hold bytes that are not UTF-8, and they are written as U+FFFD (the replacement
+// character) so such a journal still lists and exports.
 #ifndef MGADVISOR_JOURNAL_EXPORT_H_
 #define MGADVISOR_JOURNAL_EXPORT_H_
 
@@ -17,7 +23,9 @@ namespace mg::journal {
 // {"format": "mgadvisor-journal", "version": 1, "profile": <json or null>, "entries": [...],
 //  "trials": [...]}. Entry fields that are unset are omitted.
 nlohmann::json SnapshotToJson(const Snapshot& snapshot);
-// Errors: kInvalidArgument naming `source` and the offending entry/field.
+// Errors: kInvalidArgument naming `source` and the offending entry/field ("format", "version",
+// "entries[3].date"...). A profile, when present, must be a string holding a JSON object. Text
+// is parsed by ParseJournalFile (below) or at a door (core/json_input.h), never here.
 Result<Snapshot> SnapshotFromJson(const nlohmann::json& json, std::string_view source);
 
 // One entry as JSON (the same shape as in the snapshot's "entries").

@@ -1,11 +1,16 @@
 #include "journal/export.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/utf8.h"
 #include "journal/test_entries.h"
 
 namespace mg::journal {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 std::vector<Entry> WithIds(std::vector<Entry> entries) {
   int64_t id = 1;
@@ -65,7 +70,10 @@ TEST(ExportTest, BadFilesAreNamedErrors) {
     auto r = ParseJournalFile(text, "in.txt");
     return r.ok() ? std::string("ok") : r.error().message;
   };
-  EXPECT_EQ(message("{nope"), "in.txt: not valid JSON");
+  // Issue 11, finding 12: the syntax error has its line and column.
+  EXPECT_THAT(message("{nope"), StartsWith("in.txt:1:3: not valid JSON: syntax error"));
+  EXPECT_THAT(message("{\"format\": \"mgadvisor-journal\",\n \"version\": 1,\n \"entries\": [}"),
+              StartsWith("in.txt:3:14: not valid JSON in entries[0]: syntax error"));
   EXPECT_EQ(message(R"({"format": "other"})"),
             "in.txt: not an mgadvisor journal export (\"format\" is not \"mgadvisor-journal\")");
   EXPECT_EQ(message(R"({"format": "mgadvisor-journal", "version": 2})"),
@@ -83,6 +91,10 @@ TEST(ExportTest, BadFilesAreNamedErrors) {
   EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
                     "1,2026-11-01,pain,,,1,,,\"open\n"),
             "in.txt:3: unterminated quoted field");
+  // Found by the journal_import fuzz target in CI: a score beyond int was converted (undefined).
+  EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
+                    "1,2026-11-01,irls,,,4,,7777777777777777 1,\n"),
+            "in.txt: record 1: irls_items: '7777777777777777' is not a whole number");
 }
 
 TEST(ExportTest, EntryFromJsonNamesFieldAndValue) {
@@ -109,6 +121,91 @@ TEST(ExportTest, EntryFromJsonNamesFieldAndValue) {
   // Syntax is checked where the text arrives (the server's request reader); a value that is not
   // an object is this function's to refuse.
   EXPECT_EQ(message("[1]"), "body: an entry must be an object, got [1]");
+}
+
+// Issue 11, finding 7: a wrong JSON type in an import is a field error, not an exception.
+TEST(ExportTest, WrongTypesInAnImportNameTheField) {
+  auto message = [](std::string_view text) {
+    auto r = ParseJournalFile(text, "in.json");
+    return r.ok() ? std::string("ok") : r.error().message;
+  };
+  EXPECT_EQ(message(R"({"format": 5})"), "in.json: format: expected a string, got a number (5)");
+  EXPECT_EQ(message(R"({"format": "mgadvisor-journal", "version": "1"})"),
+            "in.json: unsupported export version \"1\"");
+  const std::string head = R"({"format": "mgadvisor-journal", "version": 1, )";
+  EXPECT_EQ(message(head + R"("profile": 7})"),
+            "in.json: profile: expected a string, got a number (7)");
+  EXPECT_THAT(message(head + R"("profile": "[1, 2]"})"),
+              StartsWith("in.json: profile: expected a JSON object, got an array"));
+  EXPECT_THAT(message(head + R"("profile": "{\"age\": 1e999}"})"),
+              StartsWith("in.json: profile:1:13: age: \"1e999\" is too large a number"));
+  EXPECT_EQ(message(head + R"("entries": {"a": 1}})"),
+            "in.json: entries: expected an array, got an object ({\"a\":1})");
+  EXPECT_EQ(message(head + R"("entries": [{"date": "2026-11-01", "kind": "pain", "id": -4}]})"),
+            "in.json: entries[0]: id: -4 is not an entry id (a whole number, 0 or more)");
+  EXPECT_EQ(
+      message(
+          head +
+          R"("entries": [{"date": "2026-11-01", "kind": "pain", "id": 18446744073709551615}]})"),
+      "in.json: entries[0]: id: 18446744073709551615 is not an entry id (a whole number, 0 or "
+      "more)");
+  // 2^32 would wrap to a score of 0 if it were read as an int.
+  EXPECT_THAT(message(head + R"("entries": [{"date": "2026-11-01", "kind": "irls", "value": 0,
+                                             "irls_items": [4294967296]}]})"),
+              HasSubstr("irls_items: 4294967296 is not an integer"));
+  EXPECT_EQ(message(head + R"("trials": [{"id": "3", "created": "2026-11-01", "json": "{}"}]})"),
+            "in.json: trials[0].id: \"3\" is not a whole number from 0 to 9223372036854775807");
+  EXPECT_EQ(message(head + R"("trials": [{"id": 3, "created": 20261101, "json": "{}"}]})"),
+            "in.json: trials[0].created: expected a string, got a number (20261101)");
+  EXPECT_EQ(message(head + R"("trials": [{"id": 3, "created": "yesterday", "json": "{}"}]})"),
+            "in.json: trials[0].created: \"yesterday\" is not a YYYY-MM-DD date");
+  EXPECT_THAT(message(head + R"("trials": [{"id": 3, "created": "2026-11-01", "json": "[["}]})"),
+              StartsWith("in.json: trials[0].json:1:3: not valid JSON"));
+  EXPECT_THAT(message(head + R"("colour": 1})"), StartsWith("in.json: unknown field 'colour'"));
+}
+
+// Issue 11, finding 1: a deeply nested import is refused before a deep tree exists.
+TEST(ExportTest, DeepNestingIsRefused) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto r = ParseJournalFile(
+      "{\"format\": \"mgadvisor-journal\", \"version\": 1, \"entries\": " + deep + "}",
+      "deep.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message, HasSubstr("nested deeper than 64"));
+}
+
+// Issue 11, finding 4: text that is not UTF-8 is refused with file:line:column and the offset.
+TEST(ExportTest, Latin1CsvIsRefusedNamingTheEncoding) {
+  const std::string csv =
+      "id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
+      "1,2026-11-01,note,,,,,,caf\xE9 au lait\n";
+  auto r = ParseJournalFile(csv, "old.csv");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(r.error().message,
+              StartsWith("old.csv:2:27: byte offset 90 (0xE9) is not valid UTF-8; the text looks "
+                         "like Latin-1 (ISO-8859-1)"));
+  EXPECT_THAT(r.error().message, HasSubstr("iconv -f LATIN1 -t UTF-8"));
+}
+
+// Issue 11, finding 4: a journal written before the UTF-8 boundary still exports; bad bytes
+// become U+FFFD, so the output is always valid UTF-8 (and valid JSON).
+TEST(ExportTest, OldBadBytesAreWrittenAsReplacementCharacters) {
+  Snapshot snapshot;
+  snapshot.entries = WithIds(OneOfEachKind());
+  snapshot.entries[0].label = "caf\xE9";
+  snapshot.entries.back().note = "na\xEFve";
+  snapshot.profile_json = "{\"age\": 40, \"note\": \"\xFF\"}";
+  const std::string json = SnapshotToJson(snapshot).dump(2);
+  EXPECT_TRUE(IsValidUtf8(json));
+  auto back = ParseJournalFile(json, "export.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->entries[0].label, "caf\uFFFD");
+  EXPECT_EQ(back->entries.back().note, "na\uFFFDve");
+  const std::string csv = EntriesToCsv(snapshot.entries);
+  EXPECT_TRUE(IsValidUtf8(csv));
+  EXPECT_NE(csv.find("caf\uFFFD"), std::string::npos);
+  EXPECT_EQ(EntryToJson(snapshot.entries[0])["label"], "caf\uFFFD");
 }
 
 }  // namespace

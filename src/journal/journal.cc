@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "core/numbers.h"
+#include "core/utf8.h"
 
 namespace mg::journal {
 namespace {
@@ -130,6 +131,10 @@ Status ValidateEntry(const Entry& entry, Date today) {
     return InvalidArgument(fmt::format("date: {} is in the future (today is {})",
                                        FormatDate(entry.date), FormatDate(today)));
   }
+  // Defence in depth behind the input boundary (core/utf8.h): whatever the caller, a store never
+  // writes text that is not UTF-8, which would make every later export or listing fail.
+  MG_RETURN_IF_ERROR(CheckUtf8(entry.label, "label"));
+  MG_RETURN_IF_ERROR(CheckUtf8(entry.note, "note"));
   const EntryKind kind = entry.kind;
   const bool intake = kind == EntryKind::kFood || kind == EntryKind::kSupplement;
   // A single dose above 5 g elemental is a typo, not a dose (the UL is 350 mg).

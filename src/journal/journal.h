@@ -84,7 +84,7 @@ struct Entry {
 
 // Returns OK or kInvalidArgument naming the field and the value, e.g.
 // `irls item 5: 5 is out of range 0-4` or `date: 2099-01-01 is in the future (today is ...)`.
-// Dates before 1900-01-01 are refused too.
+// Dates before 1900-01-01 are refused too, and a label or note that is not UTF-8.
 Status ValidateEntry(const Entry& entry, Date today);
 
 struct DateRange {

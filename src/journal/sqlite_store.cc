@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <filesystem>
 #include <optional>
-#include <system_error>
 #include <utility>
 #include <vector>
+
+#include "journal/sqlite_connection.h"
 
 namespace mg::journal {
 namespace {
@@ -51,13 +51,9 @@ CREATE TABLE trials (
   return kMigrations;
 }
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
 struct StmtFinalizer {
   void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
 };
-using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
 
 // A prepared statement with 1-based binders and 0-based column readers.
 class Stmt {
@@ -92,20 +88,14 @@ class Stmt {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(DbPtr db, std::string path, const Clock& clock)
+  SqliteStore(SqliteHandle db, std::string path, const Clock& clock)
       : db_(std::move(db)), path_(std::move(path)), clock_(clock) {}
 
-  Status Init() {
-    MG_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
-    MG_RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL"));
-    MG_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
-    sqlite3_busy_timeout(db_.get(), 5000);
-    return Migrate();
-  }
+  Status Init() { return Migrate(); }
 
   Result<int64_t> Add(const Entry& entry) override {
     MG_RETURN_IF_ERROR(ValidateEntry(entry, clock_.Today()));
-    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
     auto id = Insert(entry, /*keep_id=*/false);
     if (!id.ok()) return Rollback(id.error());
     MG_RETURN_IF_ERROR(Commit());
@@ -161,7 +151,7 @@ class SqliteStore final : public Store {
   }
 
   Status Delete(int64_t id) override {
-    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
     auto stmt = Prepare("DELETE FROM entries WHERE id = ?1");
     if (!stmt.ok()) return Rollback(stmt.error());
     stmt->Bind(1, id);
@@ -173,7 +163,7 @@ class SqliteStore final : public Store {
   }
 
   Status SetProfile(const std::string& json) override {
-    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
     Status st = WriteProfile(json);
     if (!st.ok()) return Rollback(st.error());
     return Commit();
@@ -192,7 +182,7 @@ class SqliteStore final : public Store {
     if (!ParseDate(created)) {
       return InvalidArgument(fmt::format("trial created: '{}' is not a YYYY-MM-DD date", created));
     }
-    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
     auto id = InsertTrial({0, created, json}, false);
     if (!id.ok()) return Rollback(id.error());
     MG_RETURN_IF_ERROR(Commit());
@@ -212,9 +202,10 @@ class SqliteStore final : public Store {
 
   Result<Snapshot> Export() override {
     // One read transaction so the snapshot is consistent.
-    MG_RETURN_IF_ERROR(Exec("BEGIN"));
+    MG_RETURN_IF_ERROR(Exec("BEGIN", "starting a read"));
     auto snapshot = ReadAll();
-    (void)Exec("COMMIT");  // A read-only transaction; nothing to lose if this fails.
+    (void)Exec("COMMIT",
+               "ending a read");  // A read-only transaction; nothing to lose if this fails.
     return snapshot;
   }
 
@@ -226,7 +217,7 @@ class SqliteStore final : public Store {
         return InvalidArgument(fmt::format("entry {}: {}", e.id, st.error().message));
       }
     }
-    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
     Status st = ImportLocked(snapshot);
     if (!st.ok()) return Rollback(st.error());
     return Commit();
@@ -322,14 +313,52 @@ class SqliteStore final : public Store {
     return {};
   }
 
+  // Reads the schema version without a write lock, and takes one (BEGIN IMMEDIATE) only when a
+  // migration is due, re-reading the version under it: a writer that started meanwhile may have
+  // migrated already. Opening an up-to-date journal therefore never waits for a writer.
   Status Migrate() {
+    auto current = SchemaVersion();
+    if (!current.ok()) return current.error();
+    const auto& migrations = Migrations();
+    MG_RETURN_IF_ERROR(RefuseNewerSchema(*current));
+    if (*current == static_cast<int64_t>(migrations.size())) return {};
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
+    Status st = MigrateLocked();
+    if (!st.ok()) return Rollback(st.error());
+    return Commit();
+  }
+
+  Status MigrateLocked() {
     MG_RETURN_IF_ERROR(
         Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-             "applied_at TEXT NOT NULL DEFAULT (datetime('now')))"));
+             "applied_at TEXT NOT NULL DEFAULT (datetime('now')))",
+             "migrating the schema"));
+    auto current = SchemaVersion();
+    if (!current.ok()) return current.error();
+    MG_RETURN_IF_ERROR(RefuseNewerSchema(*current));
+    const auto& migrations = Migrations();
+    for (size_t v = static_cast<size_t>(*current) + 1; v <= migrations.size(); ++v) {
+      MG_RETURN_IF_ERROR(Exec(migrations[v - 1], "migrating the schema"));
+      MG_RETURN_IF_ERROR(Exec(fmt::format("INSERT INTO schema_migrations (version) VALUES ({})", v),
+                              "migrating the schema"));
+    }
+    return {};
+  }
+
+  // 0 for a new file (no schema_migrations table yet).
+  Result<int64_t> SchemaVersion() {
+    auto exists = Prepare(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+    if (!exists.ok()) return exists.error();
+    if (exists->Step() != SQLITE_ROW) return SqlError("reading the schema");
+    if (exists->Int(0) == 0) return int64_t{0};
     auto stmt = Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     if (!stmt.ok()) return stmt.error();
     if (stmt->Step() != SQLITE_ROW) return SqlError("reading the schema version");
-    const int64_t current = stmt->Int(0);
+    return stmt->Int(0);
+  }
+
+  Status RefuseNewerSchema(int64_t current) {
     const auto& migrations = Migrations();
     if (current > static_cast<int64_t>(migrations.size())) {
       return DataError(fmt::format(
@@ -337,22 +366,12 @@ class SqliteStore final : public Store {
           "upgrade mgadvisor",
           path_, current, migrations.size()));
     }
-    for (size_t v = static_cast<size_t>(current) + 1; v <= migrations.size(); ++v) {
-      MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-      Status st = Exec(migrations[v - 1]);
-      if (st.ok()) st = Exec(fmt::format("INSERT INTO schema_migrations (version) VALUES ({})", v));
-      if (!st.ok()) return Rollback(st.error());
-      MG_RETURN_IF_ERROR(Commit());
-    }
     return {};
   }
 
-  Status Exec(const std::string& sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-      std::string text = message ? message : "unknown error";
-      sqlite3_free(message);
-      return IoError(fmt::format("{}: {}", path_, text));
+  Status Exec(const std::string& sql, const char* doing) {
+    if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return SqlError(doing);
     }
     return {};
   }
@@ -367,7 +386,7 @@ class SqliteStore final : public Store {
   }
 
   Status Commit() {
-    Status st = Exec("COMMIT");
+    Status st = Exec("COMMIT", "committing");
     if (!st.ok()) return Rollback(st.error());
     return {};
   }
@@ -377,11 +396,9 @@ class SqliteStore final : public Store {
     return error;
   }
 
-  Error SqlError(const char* doing) {
-    return IoError(fmt::format("{}: {}: {}", path_, doing, sqlite3_errmsg(db_.get())));
-  }
+  Error SqlError(const char* doing) { return SqliteError(db_.get(), path_, doing); }
 
-  DbPtr db_;
+  SqliteHandle db_;
   std::string path_;
   const Clock& clock_;
 };
@@ -391,21 +408,9 @@ class SqliteStore final : public Store {
 int SqliteSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Clock& clock) {
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    if (ec)
-      return IoError(fmt::format("{}: cannot create directory: {}", parent.string(), ec.message()));
-  }
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  DbPtr db(raw);
-  if (rc != SQLITE_OK) {
-    return IoError(fmt::format("{}: cannot open journal: {}", path,
-                               raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
-  }
-  auto store = std::make_unique<SqliteStore>(std::move(db), path, clock);
+  auto db = OpenSqliteFile(path);
+  if (!db.ok()) return db.error();
+  auto store = std::make_unique<SqliteStore>(std::move(*db), path, clock);
   MG_RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<Store>(std::move(store));
 }

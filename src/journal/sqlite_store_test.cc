@@ -3,10 +3,16 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
+#include "journal/sqlite_connection.h"
 #include "journal/store_contract_test.h"
 #include "journal/test_entries.h"
 
@@ -46,17 +52,16 @@ class SqliteStoreTest : public testing::Test {
 };
 
 std::string QueryText(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
+  auto db = OpenSqliteFile(path);
+  if (!db.ok()) return db.error().message;
   sqlite3_stmt* stmt = nullptr;
   std::string out;
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK &&
+  if (sqlite3_prepare_v2(db->get(), sql, -1, &stmt, nullptr) == SQLITE_OK &&
       sqlite3_step(stmt) == SQLITE_ROW) {
     const unsigned char* text = sqlite3_column_text(stmt, 0);
     out = text ? reinterpret_cast<const char*>(text) : "";
   }
   sqlite3_finalize(stmt);
-  sqlite3_close(db);
   return out;
 }
 
@@ -69,19 +74,31 @@ TEST_F(SqliteStoreTest, CreatesParentDirectoriesAndUsesWal) {
             std::to_string(SqliteSchemaVersion()));
 }
 
+// Regression (found by the http_body fuzz target after the single open path landed): ":memory:"
+// is SQLite's in-memory database, which cannot switch to WAL; it must open, work and leave no
+// file named ":memory:" behind in the working directory.
+TEST_F(SqliteStoreTest, InMemoryJournalOpensWithoutAFile) {
+  const bool existed = std::filesystem::exists(":memory:");
+  auto store = OpenSqliteStore(":memory:", clock_);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto added = (*store)->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kNote, {.note = "in memory"}));
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  if (!existed) {
+    EXPECT_FALSE(std::filesystem::exists(":memory:"));
+  }
+}
+
 TEST_F(SqliteStoreTest, ForeignKeysProtectIrlsItems) {
   const std::string path = Path("fk.db");
   {
     auto store = OpenSqliteStore(path, clock_);
     ASSERT_TRUE(store.ok());
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_exec(db, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
-  EXPECT_NE(
-      sqlite3_exec(db, "INSERT INTO irls_items VALUES (999, 1, 2)", nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  sqlite3_close(db);
+  auto db = OpenSqliteFile(path);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_NE(sqlite3_exec(db->get(), "INSERT INTO irls_items VALUES (999, 1, 2)", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
 }
 
 TEST_F(SqliteStoreTest, DeleteCascadesToIrlsItems) {
@@ -101,12 +118,13 @@ TEST_F(SqliteStoreTest, RefusesASchemaFromTheFuture) {
     auto store = OpenSqliteStore(path, clock_);
     ASSERT_TRUE(store.ok());
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_migrations (version) VALUES (999)", nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  {
+    auto db = OpenSqliteFile(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_EQ(sqlite3_exec(db->get(), "INSERT INTO schema_migrations (version) VALUES (999)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+  }
   auto store = OpenSqliteStore(path, clock_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, ErrorCode::kDataError);
@@ -128,6 +146,115 @@ TEST_F(SqliteStoreTest, UnopenablePathIsAnIoError) {
   auto store = OpenSqliteStore("/proc/definitely/not/here.db", clock_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, ErrorCode::kIoError);
+}
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 0777;
+}
+
+// Issue 11: the journal was created 0644 in a 0755 folder. Whatever the umask allows, a new
+// journal (and its WAL files) is readable by its owner only, and folders made for it too.
+TEST_F(SqliteStoreTest, NewJournalAndItsFoldersArePrivate) {
+  const mode_t old_umask = ::umask(022);
+  const std::string path = Path("new/folder/journal.db");
+  auto store = OpenSqliteStore(path, clock_);
+  ::umask(old_umask);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  ASSERT_TRUE((*store)->Add(OneOfEachKind()[0]).ok());
+  EXPECT_EQ(ModeOf(path), 0600u);
+  EXPECT_EQ(ModeOf(path + "-wal"), 0600u);
+  EXPECT_EQ(ModeOf(path + "-shm"), 0600u);
+  EXPECT_EQ(ModeOf(Path("new/folder")), 0700u);
+  EXPECT_EQ(ModeOf(Path("new")), 0700u);
+}
+
+// Another program holds `path` locked for `hold` (an exclusive lock taken with SQLite's own
+// calls, as a second mgadvisor mid-commit or a sqlite3 shell would), then lets go.
+class LockHolder {
+ public:
+  LockHolder(const std::string& path, const char* setup, std::chrono::milliseconds hold) {
+    sqlite3_open(path.c_str(), &db_);
+    EXPECT_EQ(sqlite3_exec(db_, setup, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db_);
+    thread_ = std::thread([this, hold] {
+      std::this_thread::sleep_for(hold);
+      sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+      sqlite3_close(db_);
+    });
+  }
+  ~LockHolder() { thread_.join(); }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::thread thread_;
+};
+
+// Issue 11 finding 3: `PRAGMA journal_mode=WAL` ran before the busy timeout was set, so opening a
+// journal that another connection held locked failed at once with "database is locked".
+TEST_F(SqliteStoreTest, OpeningWaitsWhileAnotherConnectionHoldsALock) {
+  // A journal still in rollback mode, mid-write in another program: switching to WAL must wait.
+  const std::string fresh = Path("rollback.db");
+  {
+    LockHolder holder(fresh,
+                      "PRAGMA journal_mode=DELETE; CREATE TABLE t (x); BEGIN EXCLUSIVE; "
+                      "INSERT INTO t VALUES (1);",
+                      std::chrono::milliseconds(300));
+    auto store = OpenSqliteStore(fresh, clock_);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_TRUE((*store)->Add(OneOfEachKind()[0]).ok());
+  }
+  EXPECT_EQ(QueryText(fresh, "PRAGMA journal_mode"), "wal");
+
+  // A WAL journal whose other user holds the file exclusively (locking_mode=EXCLUSIVE).
+  const std::string wal = Path("wal.db");
+  ASSERT_TRUE(OpenSqliteStore(wal, clock_).ok());
+  {
+    LockHolder holder(wal,
+                      "PRAGMA locking_mode=EXCLUSIVE; BEGIN IMMEDIATE; "
+                      "INSERT INTO entries (date, kind) VALUES ('2026-11-01', 'note');",
+                      std::chrono::milliseconds(300));
+    auto store = OpenSqliteStore(wal, clock_);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    auto added = (*store)->Add(OneOfEachKind()[0]);
+    ASSERT_TRUE(added.ok()) << added.error().message;
+  }
+  EXPECT_EQ(QueryText(wal, "SELECT COUNT(*) FROM entries"), "2");
+}
+
+// Writers on separate connections (separate opens, as the CLI and the server do) never see
+// SQLITE_BUSY: every write takes the lock with BEGIN IMMEDIATE and waits for it.
+TEST_F(SqliteStoreTest, ConcurrentWritersOnSeparateConnectionsAllSucceed) {
+  const std::string path = Path("shared.db");
+  constexpr int kWriters = 4;
+  constexpr int kWrites = 20;
+  std::atomic<int> failures{0};
+  std::vector<std::string> messages(kWriters);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kWrites; ++i) {
+        auto store = OpenSqliteStore(path, clock_);  // A fresh connection, like a request.
+        Status st = store.ok() ? Status() : Status(store.error());
+        if (st.ok()) {
+          auto id = (*store)->Add(OneOfEachKind()[i % OneOfEachKind().size()]);
+          if (!id.ok()) st = id.error();
+        }
+        if (st.ok()) {
+          auto listed = (*store)->List({});
+          if (!listed.ok()) st = listed.error();
+        }
+        if (!st.ok()) {
+          ++failures;
+          messages[w] = st.error().message;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0) << messages[0] << messages[1] << messages[2] << messages[3];
+  EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM entries"), std::to_string(kWriters * kWrites));
 }
 
 }  // namespace

@@ -104,6 +104,11 @@ TEST_P(StoreContractTest, RefusesBadValuesAndWritesNothing) {
       {MakeEntry(Day(2026, 11, 1), EntryKind::kIrls,
                  {.value = 10, .irls_items = {1, 1, 1, 1, 1, 1, 1, 1, 1, 2}}),
        "irls total: 10 does not match the item scores (sum 11)"},
+      // Bytes that are not UTF-8 (Latin-1 "café"), whichever caller skipped the input boundary.
+      {MakeEntry(Day(2026, 11, 1), EntryKind::kNote, {.note = "caf\xE9"}),
+       "note: byte offset 3 (0xE9) is not valid UTF-8 in \"caf\\xE9\""},
+      {MakeEntry(Day(2026, 11, 1), EntryKind::kSideEffect, {.label = "na\xEFve"}),
+       "label: byte offset 2 (0xEF) is not valid UTF-8 in \"na\\xEFve\""},
   };
   for (const auto& c : cases) {
     auto id = store->Add(c.entry);

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/json_input.h"
 #include "chem/compounds.h"
 #include "core/data_files.h"
 #include "core/data_reader.h"
@@ -204,11 +205,12 @@ class Linter {
     }
     checked_.push_back(it->second.name);
     const DataFile& file = it->second;
-    const auto document = nlohmann::json::parse(file.content, nullptr, false);
-    if (document.is_discarded() || !document.is_object()) {
-      problems_.push_back(file.name + ":1: not a JSON object");
+    auto parsed = ParseJsonObject(file.content, file.name);
+    if (!parsed.ok()) {
+      problems_.push_back(parsed.error().message);
       return;
     }
+    const nlohmann::json& document = *parsed;
     // The root fields OpenAPI 3.0 defines; the route table's agreement with the paths is
     // server_test's check (the server is not a dependency of this layer).
     static const std::vector<std::string> kRootFields = {

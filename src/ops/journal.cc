@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_input.h"
 #include "core/numbers.h"
 #include "foods/foods_json.h"
 #include "journal/export.h"
@@ -177,11 +178,10 @@ Result<ImportResult> ImportJournal(const Context& context, journal::Store& store
   // request fail, so refuse it here, before anything is written.
   if (snapshot.profile_json) {
     plan::ProfileDocument document;
-    document.tree = json::parse(*snapshot.profile_json, nullptr, /*allow_exceptions=*/false);
+    auto tree = ParseJsonObject(*snapshot.profile_json, source + ": profile");
+    if (!tree.ok()) return tree.error();
+    document.tree = std::move(*tree);
     document.source_name = source + ": profile";
-    if (!document.tree.is_object()) {
-      return InvalidArgument(source + ": profile: not a JSON object");
-    }
     auto resolved = PlanForProfile(context, std::move(document));
     if (!resolved.ok()) return resolved.error();
   }
@@ -189,8 +189,9 @@ Result<ImportResult> ImportJournal(const Context& context, journal::Store& store
     auto outcomes = context.outcomes();
     if (!outcomes.ok()) return outcomes.error();
     for (const journal::TrialRecord& t : snapshot.trials) {
-      const json design = json::parse(t.json, nullptr, /*allow_exceptions=*/false);
-      auto read = trial::DesignFromJson(design, **outcomes);
+      auto design = ParseJsonObject(t.json, fmt::format("{}: trial {}", source, t.id));
+      if (!design.ok()) return design.error();
+      auto read = trial::DesignFromJson(*design, **outcomes);
       if (!read.ok()) {
         return InvalidArgument(fmt::format("{}: trial {}: {}", source, t.id, read.error().message));
       }

@@ -1,5 +1,7 @@
 #include "ops/plan.h"
 
+#include "core/json_input.h"
+
 namespace mg::ops {
 
 using nlohmann::json;
@@ -30,9 +32,10 @@ Result<std::optional<json>> StoredProfile(journal::Store& store) {
   auto text = store.Profile();
   if (!text.ok()) return text.error();
   if (!text->has_value()) return std::optional<json>();
-  json document = json::parse(**text, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return DataError("stored profile: not valid JSON");
-  return std::optional<json>(std::move(document));
+  // Depth-limited like every JSON read: the text may have come from an import.
+  auto document = ParseJson(**text, "stored profile");
+  if (!document.ok()) return DataError(document.error().message);
+  return std::optional<json>(std::move(*document));
 }
 
 Result<PlanResult> PlanForStoredProfile(const Context& context, journal::Store& store) {

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "core/json_input.h"
 #include "ops/journal.h"
 #include "ops/person.h"
 #include "ops/plan.h"
@@ -22,8 +23,9 @@ Result<std::optional<trial::Design>> LatestDesign(const Context& context, journa
   if (!record->has_value()) return std::optional<trial::Design>();
   auto outcomes = context.outcomes();
   if (!outcomes.ok()) return outcomes.error();
-  const json stored = json::parse((*record)->json, nullptr, /*allow_exceptions=*/false);
-  auto design = trial::DesignFromJson(stored, **outcomes);
+  auto stored = ParseJson((*record)->json, "stored trial plan");
+  if (!stored.ok()) return DataError(stored.error().message);
+  auto design = trial::DesignFromJson(*stored, **outcomes);
   if (!design.ok()) return design.error();
   return std::optional<trial::Design>(std::move(design).value());
 }

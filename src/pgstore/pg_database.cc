@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <cstdint>
@@ -76,9 +77,27 @@ CREATE TABLE trials (
   PRIMARY KEY (user_id, id)
 );
 )sql",
+      // 2: rate-limit attempts with ids (an attempt is taken before the password is checked and
+      // given back when it was right), and indexes for purging by age.
+      R"sql(
+CREATE TABLE rate_limit_attempts (
+  id BIGSERIAL PRIMARY KEY,
+  key TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX rate_limit_attempts_by_key ON rate_limit_attempts (key, at);
+CREATE INDEX rate_limit_attempts_by_age ON rate_limit_attempts (at);
+INSERT INTO rate_limit_attempts (key, at) SELECT key, at FROM login_failures;
+DROP TABLE login_failures;
+CREATE INDEX sessions_by_expiry ON sessions (expires);
+)sql",
   };
   return kMigrations;
 }
+
+// The advisory-lock namespace of per-key rate-limit locks (the two-integer lock space, which
+// never overlaps the single-bigint one the migration lock uses): "mgrl".
+constexpr int32_t kRateLimitLockSpace = 0x6d67726c;
 
 // Serialises migrations across every process opening the same database ("mgadvsr" in ASCII).
 constexpr int64_t kMigrationLockKey = 0x6d67616476737200;
@@ -187,14 +206,22 @@ class Pool {
 
   // Runs `body(txn)` in one transaction, committing only when it returns OK. Every libpqxx
   // exception stops here and becomes an Error naming what was being done. A pooled connection
-  // the server has dropped (restart, idle timeout) is replaced and the transaction retried once:
-  // the loss was noticed before any commit, so nothing of the first attempt was written.
+  // the server has dropped (restart, idle timeout) is replaced and the transaction retried: the
+  // loss was noticed before any commit, so nothing of the failed attempt was written. A restart
+  // kills every idle connection at once, so the first one found dead empties the idle list; a
+  // few more retries cover connections that were leased across the restart and come back later.
   template <typename Isolation = pqxx::transaction<>, typename Body>
   auto Run(std::string_view doing, Body&& body) -> decltype(body(std::declval<Isolation&>())) {
     for (int attempt = 1;; ++attempt) {
       auto lease = Acquire();
       if (!lease.ok()) return lease.error();
       bool committing = false;
+      const auto retry_on_a_fresh_connection = [&] {
+        lease->MarkBroken();
+        if (!lease->reused() || committing || attempt > size_ + 1) return false;
+        DropIdle();
+        return true;
+      };
       try {
         Isolation txn(lease->conn());
         auto result = body(txn);
@@ -212,17 +239,27 @@ class Pool {
                         "write may or may not have been saved: {}",
                         where_, doing, OneLine(e.what())));
       } catch (const pqxx::broken_connection& e) {
-        lease->MarkBroken();
-        if (lease->reused() && attempt == 1 && !committing) continue;
+        if (retry_on_a_fresh_connection()) continue;
         return IoError(fmt::format("PostgreSQL at {}: connection lost while {}: {}", where_, doing,
                                    OneLine(e.what())));
       } catch (const pqxx::unique_violation& e) {
         return Conflict(fmt::format("PostgreSQL at {}: {}: {}", where_, doing, OneLine(e.what())));
       } catch (const std::exception& e) {
+        // A server shutting down ends sessions with an error ("terminating connection due to
+        // administrator command") that libpqxx may raise as a plain SQL error.
+        if (!lease->conn().is_open() && retry_on_a_fresh_connection()) continue;
         if (!lease->conn().is_open()) lease->MarkBroken();
         return IoError(fmt::format("PostgreSQL at {}: {}: {}", where_, doing, OneLine(e.what())));
       }
     }
+  }
+
+  // Closes every idle connection (after one was found dead: they were opened together).
+  void DropIdle() {
+    std::lock_guard lock(mu_);
+    open_ -= static_cast<int>(idle_.size());
+    idle_.clear();
+    cv_.notify_all();
   }
 
  private:
@@ -575,8 +612,8 @@ class PgDatabase final : public accounts::Database {
           txn.exec_params("DELETE FROM profile WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM trials WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM sessions WHERE user_id = $1", user_id);
-          // Failures are keyed by name (there may be no account behind a guessed name).
-          txn.exec_params("DELETE FROM login_failures WHERE key = $1", "user:" + username);
+          // Attempts are keyed by name (there may be no account behind a guessed name).
+          txn.exec_params("DELETE FROM rate_limit_attempts WHERE key = $1", "user:" + username);
           txn.exec_params("DELETE FROM accounts WHERE id = $1", user_id);
           return {};
         });
@@ -619,26 +656,72 @@ class PgDatabase final : public accounts::Database {
     });
   }
 
-  Result<int> RecordLoginFailure(const std::string& key, int64_t now_unix,
-                                 int64_t since_unix) override {
-    return pool_->Run("recording a login failure", [&](pqxx::transaction_base& txn) -> Result<int> {
-      txn.exec_params("INSERT INTO login_failures (key, at) VALUES ($1, $2)", key, now_unix);
-      // Records older than the window no longer count: prune them.
-      txn.exec_params("DELETE FROM login_failures WHERE key = $1 AND at < $2", key, since_unix);
-      return CountFailures(txn, key, since_unix);
+  Result<std::optional<std::vector<int64_t>>> TakeAttempt(
+      const std::vector<accounts::RateLimit>& limits, int64_t now_unix) override {
+    using Taken = std::optional<std::vector<int64_t>>;
+    return pool_->Run("counting an attempt", [&](pqxx::transaction_base& txn) -> Result<Taken> {
+      // One lock per key, taken in key order so two requests sharing keys cannot deadlock, and
+      // held to the end of the transaction: the next request for a key counts only after this
+      // one's attempt is committed (READ COMMITTED: each statement sees what committed before).
+      std::vector<std::string> keys;
+      for (const auto& limit : limits) keys.push_back(limit.key);
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      for (const std::string& key : keys) {
+        txn.exec_params("SELECT pg_advisory_xact_lock($1, hashtext($2))", kRateLimitLockSpace, key);
+      }
+      for (const auto& limit : limits) {
+        txn.exec_params("DELETE FROM rate_limit_attempts WHERE key = $1 AND at < $2", limit.key,
+                        limit.since_unix);
+        if (CountAttemptsIn(txn, limit.key, limit.since_unix) >= limit.max_attempts) {
+          return Taken();  // Commits the pruning only.
+        }
+      }
+      std::vector<int64_t> ids;
+      for (const auto& limit : limits) {
+        ids.push_back(txn.exec_params1("INSERT INTO rate_limit_attempts (key, at) VALUES ($1, $2) "
+                                       "RETURNING id",
+                                       limit.key, now_unix)[0]
+                          .as<int64_t>());
+      }
+      return Taken(std::move(ids));
     });
   }
 
-  Result<int> LoginFailures(const std::string& key, int64_t since_unix) override {
-    return pool_->Run<ReadTxn>("counting login failures", [&](pqxx::transaction_base& txn) {
-      return CountFailures(txn, key, since_unix);
+  Result<int> CountAttempts(const std::string& key, int64_t since_unix) override {
+    return pool_->Run<ReadTxn>("counting attempts", [&](pqxx::transaction_base& txn) {
+      return Result<int>(CountAttemptsIn(txn, key, since_unix));
     });
   }
 
-  Status ClearLoginFailures(const std::string& key) override {
-    return pool_->Run("clearing login failures", [&](pqxx::transaction_base& txn) -> Status {
-      txn.exec_params("DELETE FROM login_failures WHERE key = $1", key);
+  Status ReturnAttempts(const std::vector<int64_t>& attempt_ids) override {
+    return pool_->Run("returning attempts", [&](pqxx::transaction_base& txn) -> Status {
+      for (int64_t id : attempt_ids) {
+        txn.exec_params("DELETE FROM rate_limit_attempts WHERE id = $1", id);
+      }
       return {};
+    });
+  }
+
+  Status ClearAttempts(const std::string& key) override {
+    return pool_->Run("clearing attempts", [&](pqxx::transaction_base& txn) -> Status {
+      txn.exec_params("DELETE FROM rate_limit_attempts WHERE key = $1", key);
+      return {};
+    });
+  }
+
+  Result<int> PurgeExpired(int64_t now_unix, int64_t attempts_before_unix, int max_rows) override {
+    return pool_->Run("purging expired rows", [&](pqxx::transaction_base& txn) -> Result<int> {
+      // LIMIT in a subquery bounds the work; the indexes on expires and at find the rows.
+      const auto sessions = txn.exec_params(
+          "DELETE FROM sessions WHERE token_hash IN "
+          "(SELECT token_hash FROM sessions WHERE expires <= $1 LIMIT $2)",
+          now_unix, max_rows);
+      const auto attempts = txn.exec_params(
+          "DELETE FROM rate_limit_attempts WHERE id IN "
+          "(SELECT id FROM rate_limit_attempts WHERE at < $1 LIMIT $2)",
+          attempts_before_unix, max_rows);
+      return static_cast<int>(sessions.affected_rows() + attempts.affected_rows());
     });
   }
 
@@ -651,10 +734,10 @@ class PgDatabase final : public accounts::Database {
   }
 
  private:
-  static Result<int> CountFailures(pqxx::transaction_base& txn, const std::string& key,
-                                   int64_t since_unix) {
+  static int CountAttemptsIn(pqxx::transaction_base& txn, const std::string& key,
+                             int64_t since_unix) {
     return txn
-        .exec_params1("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2", key,
+        .exec_params1("SELECT COUNT(*) FROM rate_limit_attempts WHERE key = $1 AND at >= $2", key,
                       since_unix)[0]
         .as<int>();
   }

@@ -7,6 +7,7 @@
 
 #include "chem/units.h"
 #include "core/data_files.h"
+#include "core/json_input.h"
 #include "core/numbers.h"
 #include "core/text.h"
 #include "core/toml_parse.h"
@@ -94,7 +95,7 @@ class Checker {
 
   std::optional<std::string> String(const json& value, const std::string& path) {
     if (!value.is_string()) {
-      Problem(path, fmt::format("must be text, not {}", value.dump()));
+      Problem(path, fmt::format("must be text, not {}", JsonExcerpt(value)));
       return std::nullopt;
     }
     return value.get<std::string>();
@@ -112,7 +113,7 @@ class Checker {
       }
       number = *parsed;
     } else {
-      Problem(path, fmt::format("must be a number, not {}", value.dump()));
+      Problem(path, fmt::format("must be a number, not {}", JsonExcerpt(value)));
       return std::nullopt;
     }
     if (!std::isfinite(number) || number < min || number > max) {
@@ -125,7 +126,7 @@ class Checker {
 
   std::optional<bool> Bool(const json& value, const std::string& path) {
     if (!value.is_boolean()) {
-      Problem(path, fmt::format("must be true or false, not {}", value.dump()));
+      Problem(path, fmt::format("must be true or false, not {}", JsonExcerpt(value)));
       return std::nullopt;
     }
     return value.get<bool>();
@@ -167,7 +168,7 @@ std::optional<int> ParseSeverity(const json& value, Checker& check, const std::s
     if (n >= 0 && n <= 10) return static_cast<int>(n);
   }
   check.Problem(
-      path, fmt::format("{} is not a severity: use 0-10 or mild, moderate, severe", value.dump()));
+      path, fmt::format("{} is not a severity: use 0-10 or mild, moderate, severe", JsonExcerpt(value)));
   return std::nullopt;
 }
 
@@ -184,7 +185,7 @@ void ResolvePerson(const json& d, const PlanContext& context, Checker& check, Pr
       fields.age = d["age"].get<std::string>();
     } else {
       check.Problem("age", fmt::format("must be a number of years or text like \"8mo\", not {}",
-                                       d["age"].dump()));
+                                       JsonExcerpt(d["age"])));
       age_type_wrong = true;
     }
   }
@@ -542,11 +543,9 @@ Result<ProfileDocument> ParseProfileText(const std::string& text, const std::str
     doc.tree = TomlToJson(*table, "", doc.line_of_path);
     doc.line_of_path.erase("");
   } else {
-    try {
-      doc.tree = json::parse(text);
-    } catch (const json::parse_error& e) {
-      return InvalidArgument(fmt::format("{}: not valid JSON: {}", name, e.what()));
-    }
+    auto tree = ParseJson(text, name);  // Depth-limited, finite numbers, line:column errors.
+    if (!tree.ok()) return tree.error();
+    doc.tree = std::move(*tree);
   }
   if (!doc.tree.is_object()) return InvalidArgument(name + ": a profile must be an object/table");
   return doc;

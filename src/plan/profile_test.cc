@@ -110,7 +110,11 @@ TEST(Profile, ReportsEveryProblemAtOnce) {
 }
 
 TEST(Profile, SyntaxErrorsAreClear) {
-  EXPECT_THAT(ResolveError("{\"age\": 40,", "x.json"), HasSubstr("x.json: not valid JSON"));
+  // Issue 11: line and column, as every JSON error now has.
+  EXPECT_THAT(ResolveError("{\"age\": 40,", "x.json"), HasSubstr("x.json:1:12: not valid JSON"));
+  EXPECT_THAT(ResolveError("{\"age\": 1e309}", "x.json"), HasSubstr("x.json:1:13: age: "));
+  // TOML files are checked for UTF-8 by toml++ itself, with the line.
+  EXPECT_THAT(ResolveError("sex = \"caf\xE9\"\nage = 40\n", "x.toml"), HasSubstr("x.toml:1:"));
   EXPECT_THAT(ResolveError("age = = 4", "x.toml"), HasSubstr("x.toml:1:"));
   EXPECT_THAT(ResolveError("[1, 2]", "x.json"), HasSubstr("must be an object"));
 }

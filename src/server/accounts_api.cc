@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -25,17 +26,22 @@ constexpr int kMaxFailuresPerAddress = 30;
 // New accounts per client address per hour, so one client cannot fill the database.
 constexpr int64_t kSignupWindowSeconds = 3600;
 constexpr int kMaxSignupsPerAddress = 10;
+// Attempts older than every window count for nothing and may be purged.
+constexpr int64_t kLongestWindowSeconds = std::max(kFailureWindowSeconds, kSignupWindowSeconds);
+// Rows of each kind (expired sessions, old attempts) one purge deletes at most: small enough to
+// sit on the sign-in path, and more than sign-ins create between two purges.
+constexpr int kPurgeRowsPerCall = 100;
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-void WriteJson(httplib::Response& out, const ApiResponse& response) {
+void WriteJson(HttpResponse& out, const ApiResponse& response) {
   out.status = response.status;
-  out.set_content(response.body, response.content_type.c_str());
+  out.SetContent(response.body, response.content_type);
 }
 
 // The value of our cookie in a Cookie header ("a=1; mg_session=XYZ; b=2"), or "".
-std::string SessionCookie(const httplib::Request& in) {
-  const std::string header = in.get_header_value("Cookie");
+std::string SessionCookie(const HttpRequest& in) {
+  const std::string header = in.Header("Cookie");
   std::string_view rest = header;
   while (!rest.empty()) {
     const size_t end = rest.find(';');
@@ -53,8 +59,8 @@ std::string SessionCookie(const httplib::Request& in) {
 // A cross-site page can submit a form (urlencoded, multipart, text/plain) without a CORS
 // preflight, but not a JSON body; insisting on JSON stops sign-in CSRF (forcing a victim into the
 // attacker's account) along with SameSite=Strict.
-Status RequireJson(const httplib::Request& in) {
-  const std::string type = in.get_header_value("Content-Type");
+Status RequireJson(const HttpRequest& in) {
+  const std::string type = in.Header("Content-Type");
   if (type.rfind("application/json", 0) != 0) {
     return InvalidArgument(fmt::format("Content-Type: expected application/json, got '{}'",
                                        type.empty() ? "(none)" : type));
@@ -67,7 +73,7 @@ struct Credentials {
   std::string password;
 };
 
-Result<Credentials> ReadCredentials(const httplib::Request& in, bool new_account) {
+Result<Credentials> ReadCredentials(const HttpRequest& in, bool new_account) {
   MG_RETURN_IF_ERROR(RequireJson(in));
   // The parser's message quotes the text near a syntax error, which may be the password.
   auto body = ParseObject(in.body);
@@ -89,7 +95,7 @@ Result<Credentials> ReadCredentials(const httplib::Request& in, bool new_account
   if (!normalised.ok()) return normalised.error();
   out.username = std::move(*normalised);
   out.password = password->get<std::string>();
-  if (new_account) MG_RETURN_IF_ERROR(accounts::CheckNewPassword(out.password));
+  if (new_account) MG_RETURN_IF_ERROR(accounts::CheckNewPassword(out.password, out.username));
   return out;
 }
 
@@ -100,10 +106,10 @@ Error RateLimited(int64_t window_seconds) {
 
 }  // namespace
 
-Status CheckSameOrigin(const httplib::Request& in) {
-  const std::string origin = in.get_header_value("Origin");
+Status CheckSameOrigin(const HttpRequest& in) {
+  const std::string origin = in.Header("Origin");
   if (origin.empty()) return {};  // Not a browser (curl, scripts): no ambient cookies to abuse.
-  const std::string host = in.get_header_value("Host");
+  const std::string host = in.Header("Host");
   const size_t scheme = origin.find("://");
   // "null" (sandboxed frames, file: pages) never matches: an attacker can produce it at will.
   const std::string origin_host = scheme == std::string::npos ? "" : origin.substr(scheme + 3);
@@ -116,8 +122,8 @@ Status CheckSameOrigin(const httplib::Request& in) {
   return {};
 }
 
-Status CheckLoopbackHost(const httplib::Request& in) {
-  const std::string host = in.get_header_value("Host");
+Status CheckLoopbackHost(const HttpRequest& in) {
+  const std::string host = in.Header("Host");
   // Strip the port: "127.0.0.1:8425", "[::1]:8425", "localhost".
   std::string name = host;
   if (const size_t bracket = host.rfind(']'); bracket != std::string::npos) {
@@ -133,9 +139,11 @@ Status CheckLoopbackHost(const httplib::Request& in) {
 }
 
 AccountsApi::AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies)
-    : database_(std::move(database)), secure_cookies_(secure_cookies) {}
+    : database_(std::move(database)), secure_cookies_(secure_cookies) {
+  PurgeExpired(Now());  // At start-up; then a little on every sign-in and sign-up.
+}
 
-Result<accounts::Session> AccountsApi::Authenticate(const httplib::Request& in) {
+Result<accounts::Session> AccountsApi::Authenticate(const HttpRequest& in) {
   const std::string token = SessionCookie(in);
   if (token.empty()) return Error{ErrorCode::kUnauthenticated, "not signed in"};
   auto session = database_->FindSession(accounts::TokenDigest(token), Now());
@@ -146,8 +154,8 @@ Result<accounts::Session> AccountsApi::Authenticate(const httplib::Request& in) 
   return **session;
 }
 
-Status AccountsApi::CheckCsrf(const accounts::Session& session, const httplib::Request& in) const {
-  const std::string sent = in.get_header_value("X-CSRF-Token");
+Status AccountsApi::CheckCsrf(const accounts::Session& session, const HttpRequest& in) const {
+  const std::string sent = in.Header("X-CSRF-Token");
   if (sent.empty()) {
     return Error{ErrorCode::kForbidden,
                  "X-CSRF-Token: missing; send the csrf_token from GET /api/session"};
@@ -158,8 +166,7 @@ Status AccountsApi::CheckCsrf(const accounts::Session& session, const httplib::R
   return {};
 }
 
-Status AccountsApi::Handle(const RouteInfo& route, const httplib::Request& in,
-                           httplib::Response& out) {
+Status AccountsApi::Handle(const RouteInfo& route, const HttpRequest& in, HttpResponse& out) {
   const std::string& m = route.method;
   Status status;
   if (route.path == "/api/session" && m == "GET") {
@@ -179,7 +186,7 @@ Status AccountsApi::Handle(const RouteInfo& route, const httplib::Request& in,
   return status;
 }
 
-Status AccountsApi::Whoami(const httplib::Request& in, httplib::Response& out) {
+Status AccountsApi::Whoami(const HttpRequest& in, HttpResponse& out) {
   auto session = Authenticate(in);
   if (!session.ok()) return session.error();
   auto account = database_->AccountById(session->user_id);
@@ -191,17 +198,19 @@ Status AccountsApi::Whoami(const httplib::Request& in, httplib::Response& out) {
   return {};
 }
 
-Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, bool new_account) {
+Status AccountsApi::SignIn(const HttpRequest& in, HttpResponse& out, bool new_account) {
   auto credentials = ReadCredentials(in, new_account);
   if (!credentials.ok()) return credentials.error();
   const int64_t now = Now();
-  const std::string address_key = "addr:" + in.remote_addr;
+  PurgeExpired(now);
   int64_t user_id = 0;
   if (new_account) {
-    const std::string signup_key = "signup:" + in.remote_addr;
-    auto recent = database_->LoginFailures(signup_key, now - kSignupWindowSeconds);
-    if (!recent.ok()) return recent.error();
-    if (*recent >= kMaxSignupsPerAddress) return RateLimited(kSignupWindowSeconds);
+    // Every sign-up that gets this far counts, taken name or not: it bounds the Argon2id work
+    // and the name probing one address can cause.
+    auto taken = database_->TakeAttempt(
+        {{"signup:" + in.remote_address, now - kSignupWindowSeconds, kMaxSignupsPerAddress}}, now);
+    if (!taken.ok()) return taken.error();
+    if (!*taken) return RateLimited(kSignupWindowSeconds);
     auto hash = WithHashSlot([&] { return accounts::HashPassword(credentials->password); });
     if (!hash.ok()) return hash.error();
     auto created = database_->CreateAccount(credentials->username, *hash, now);
@@ -214,18 +223,12 @@ Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, b
       return created.error();
     }
     user_id = *created;
-    auto counted = database_->RecordLoginFailure(signup_key, now, now - kSignupWindowSeconds);
-    if (!counted.ok()) return counted.error();
   } else {
-    const std::string user_key = "user:" + credentials->username;
-    // Checked before the password, so a locked-out guesser learns nothing more.
-    auto by_user = database_->LoginFailures(user_key, now - kFailureWindowSeconds);
-    if (!by_user.ok()) return by_user.error();
-    auto by_address = database_->LoginFailures(address_key, now - kFailureWindowSeconds);
-    if (!by_address.ok()) return by_address.error();
-    if (*by_user >= kMaxFailuresPerUser || *by_address >= kMaxFailuresPerAddress) {
-      return RateLimited(kFailureWindowSeconds);
-    }
+    // The attempt is taken, atomically per key, before the password is checked, so a locked-out
+    // guesser learns nothing more and parallel guesses cannot all pass one count; a right
+    // password gives it back.
+    auto attempt = TakePasswordAttempt(in, credentials->username, now);
+    if (!attempt.ok()) return attempt.error();
     auto account = database_->FindAccount(credentials->username);
     if (!account.ok()) return account.error();
     bool good = false;
@@ -236,14 +239,8 @@ Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, b
         accounts::BurnPasswordCheck(credentials->password);  // Same time as a wrong password.
       }
     });
-    if (!good) {
-      for (const std::string& key : {user_key, address_key}) {
-        auto counted = database_->RecordLoginFailure(key, now, now - kFailureWindowSeconds);
-        if (!counted.ok()) return counted.error();
-      }
-      return Error{ErrorCode::kUnauthenticated, "username or password is wrong"};
-    }
-    MG_RETURN_IF_ERROR(database_->ClearLoginFailures(user_key));
+    if (!good) return Error{ErrorCode::kUnauthenticated, "username or password is wrong"};
+    MG_RETURN_IF_ERROR(GivePasswordAttemptBack(*attempt, credentials->username));
     user_id = (*account)->id;
   }
   accounts::Session session;
@@ -253,8 +250,8 @@ Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, b
   session.csrf_token = accounts::NewToken();
   session.expires_unix = now + kSessionSeconds;
   MG_RETURN_IF_ERROR(database_->AddSession(session));
-  out.set_header("Set-Cookie", SessionCookieHeader(in, token, kSessionSeconds));
-  out.set_header("Cache-Control", "no-store");
+  out.SetHeader("Set-Cookie", SessionCookieHeader(in, token, kSessionSeconds));
+  out.SetHeader("Cache-Control", "no-store");
   WriteJson(out, JsonResponse({{"mode", "multi"},
                                {"user", {{"username", credentials->username}}},
                                {"csrf_token", session.csrf_token}},
@@ -262,8 +259,7 @@ Status AccountsApi::SignIn(const httplib::Request& in, httplib::Response& out, b
   return {};
 }
 
-Status AccountsApi::SignOut(const httplib::Request& in, httplib::Response& out,
-                            bool delete_account) {
+Status AccountsApi::SignOut(const HttpRequest& in, HttpResponse& out, bool delete_account) {
   auto session = Authenticate(in);
   if (!session.ok()) return session.error();
   MG_RETURN_IF_ERROR(CheckCsrf(*session, in));
@@ -281,27 +277,55 @@ Status AccountsApi::SignOut(const httplib::Request& in, httplib::Response& out,
     auto account = database_->AccountById(session->user_id);
     if (!account.ok()) return account.error();
     if (!*account) return Error{ErrorCode::kUnauthenticated, "the account no longer exists"};
+    // Under the same limits as sign-in: a stolen session must not be a password oracle.
+    auto attempt = TakePasswordAttempt(in, (*account)->username, Now());
+    if (!attempt.ok()) return attempt.error();
     const bool good = WithHashSlot([&] {
       return accounts::VerifyPassword(password->get<std::string>(), (*account)->password_hash);
     });
     if (!good) {
       return Error{ErrorCode::kForbidden, "password: wrong; the account was not deleted"};
     }
+    // Deleting the account also deletes the attempts under its name.
     MG_RETURN_IF_ERROR(database_->DeleteAccount(session->user_id));
-    MG_RETURN_IF_ERROR(database_->ClearLoginFailures("user:" + (*account)->username));
+    MG_RETURN_IF_ERROR(database_->ReturnAttempts(*attempt));
   } else {
     MG_RETURN_IF_ERROR(database_->DeleteSession(session->token_hash));
   }
-  out.set_header("Set-Cookie", SessionCookieHeader(in, "", 0));
-  out.set_header("Cache-Control", "no-store");
+  out.SetHeader("Set-Cookie", SessionCookieHeader(in, "", 0));
+  out.SetHeader("Cache-Control", "no-store");
   WriteJson(out,
             JsonResponse(delete_account ? json{{"deleted", true}} : json{{"signed_out", true}}));
   return {};
 }
 
-std::string AccountsApi::SessionCookieHeader(const httplib::Request& in, const std::string& token,
+Result<std::vector<int64_t>> AccountsApi::TakePasswordAttempt(const HttpRequest& in,
+                                                              const std::string& username,
+                                                              int64_t now) {
+  auto taken = database_->TakeAttempt(
+      {{"user:" + username, now - kFailureWindowSeconds, kMaxFailuresPerUser},
+       {"addr:" + in.remote_address, now - kFailureWindowSeconds, kMaxFailuresPerAddress}},
+      now);
+  if (!taken.ok()) return taken.error();
+  if (!*taken) return RateLimited(kFailureWindowSeconds);
+  return std::move(**taken);
+}
+
+Status AccountsApi::GivePasswordAttemptBack(const std::vector<int64_t>& attempt,
+                                            const std::string& username) {
+  // The name's earlier failures are forgotten too (its owner got in); the address keeps them.
+  MG_RETURN_IF_ERROR(database_->ClearAttempts("user:" + username));
+  return database_->ReturnAttempts(attempt);
+}
+
+void AccountsApi::PurgeExpired(int64_t now) {
+  // Best effort: a failure here must not fail a sign-in; the next one tries again.
+  (void)database_->PurgeExpired(now, now - kLongestWindowSeconds, kPurgeRowsPerCall);
+}
+
+std::string AccountsApi::SessionCookieHeader(const HttpRequest& in, const std::string& token,
                                              int64_t max_age) const {
-  const bool secure = secure_cookies_ || in.get_header_value("X-Forwarded-Proto") == "https";
+  const bool secure = secure_cookies_ || in.Header("X-Forwarded-Proto") == "https";
   return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", kCookieName, token,
                      max_age, secure ? "; Secure" : "");
 }

@@ -4,20 +4,22 @@
 // Sessions: a 256-bit random token in an HttpOnly, SameSite=Strict cookie (Secure behind TLS);
 // the database keeps only its SHA-256. CSRF: each session has its own random token, returned by
 // sign-in and GET /api/session, which the page sends back in X-CSRF-Token on every request that
-// changes state; compared in constant time. Rate limiting: failed sign-ins are counted in the
-// database (so every app server sees them) per username and per client address.
+// changes state; compared in constant time. Rate limiting: every password check (sign-in, account
+// deletion) is counted in the database (so every app server sees it) per username and per client
+// address, atomically before the check and given back when the password was right; sign-ups per
+// address likewise. Expired sessions and stale attempts are purged a little at a time.
 #ifndef MGADVISOR_SERVER_ACCOUNTS_API_H_
 #define MGADVISOR_SERVER_ACCOUNTS_API_H_
-
-#include <httplib.h>
 
 #include <cstdint>
 #include <memory>
 #include <semaphore>
 #include <string>
+#include <vector>
 
 #include "accounts/database.h"
 #include "core/error.h"
+#include "server/http_transport.h"
 #include "server/server.h"
 
 namespace mg::server {
@@ -26,11 +28,11 @@ namespace mg::server {
 // Origin with every cross-origin POST, PUT and DELETE, so this stops cross-site request forgery
 // against state-changing routes in both modes; clients without Origin (curl) pass. The
 // dispatcher applies it to every non-GET request, account routes included.
-Status CheckSameOrigin(const httplib::Request& in);
+Status CheckSameOrigin(const HttpRequest& in);
 // Local mode: refuses (kForbidden) a Host other than 127.0.0.1, localhost or [::1], whatever the
 // port. A web page on a name that an attacker re-points at 127.0.0.1 (DNS rebinding) would
 // otherwise be same-origin with the journal and could read it.
-Status CheckLoopbackHost(const httplib::Request& in);
+Status CheckLoopbackHost(const HttpRequest& in);
 
 class AccountsApi {
  public:
@@ -38,21 +40,29 @@ class AccountsApi {
 
   // The session named by the request's cookie. Errors: kUnauthenticated (none, unknown,
   // expired, or its account is gone), kIoError.
-  Result<accounts::Session> Authenticate(const httplib::Request& in);
+  Result<accounts::Session> Authenticate(const HttpRequest& in);
   // Errors: kForbidden unless X-CSRF-Token equals the session's token.
-  Status CheckCsrf(const accounts::Session& session, const httplib::Request& in) const;
+  Status CheckCsrf(const accounts::Session& session, const HttpRequest& in) const;
   // Answers one kAccount route (see Routes()), writing the response on success; an Error is the
   // caller's to render.
-  Status Handle(const RouteInfo& route, const httplib::Request& in, httplib::Response& out);
+  Status Handle(const RouteInfo& route, const HttpRequest& in, HttpResponse& out);
 
  private:
-  Status Whoami(const httplib::Request& in, httplib::Response& out);
+  Status Whoami(const HttpRequest& in, HttpResponse& out);
   // Sign-in, or sign-up then sign-in; sets the session cookie.
-  Status SignIn(const httplib::Request& in, httplib::Response& out, bool new_account);
+  Status SignIn(const HttpRequest& in, HttpResponse& out, bool new_account);
   // Sign-out, or account deletion (password required); clears the cookie.
-  Status SignOut(const httplib::Request& in, httplib::Response& out, bool delete_account);
-  std::string SessionCookieHeader(const httplib::Request& in, const std::string& token,
+  Status SignOut(const HttpRequest& in, HttpResponse& out, bool delete_account);
+  std::string SessionCookieHeader(const HttpRequest& in, const std::string& token,
                                   int64_t max_age) const;
+  // Counts a password check against the limits of `username` and the client address (one atomic
+  // step in the database) before it happens. Errors: kRateLimited when either is at its limit.
+  Result<std::vector<int64_t>> TakePasswordAttempt(const HttpRequest& in,
+                                                   const std::string& username, int64_t now);
+  // The password was right: the attempt does not count, nor do the name's earlier failures.
+  Status GivePasswordAttemptBack(const std::vector<int64_t>& attempt, const std::string& username);
+  // Deletes a bounded number of expired sessions and stale attempts; failures are ignored.
+  void PurgeExpired(int64_t now);
 
   // Runs `work` (an Argon2id hash or check, 64 MiB each) with at most kHashSlots at once, so a
   // burst of sign-ins cannot take gigabytes; the others wait their turn.

@@ -51,7 +51,7 @@ Result<dri::PersonFields> PersonFromBody(const json& body) {
     if (!body.contains(name)) continue;
     if (!body[name].is_boolean()) {
       return InvalidArgument(
-          fmt::format("{}: expected true or false, got {}", name, body[name].dump()));
+          fmt::format("{}: expected true or false, got {}", name, DescribeJson(body[name])));
     }
     *out = body[name].get<bool>();
   }
@@ -216,7 +216,7 @@ Result<ApiResponse> HandleIntakeAnalyze(const ApiState& state, const ApiRequest&
     for (const json& item : list) strings = strings && item.is_string();
     if (!strings) {
       return InvalidArgument(fmt::format(
-          "exclude: expected an array of strings (e.g. [\"vegan\"]), got {}", list.dump()));
+          "exclude: expected an array of strings (e.g. [\"vegan\"]), got {}", DescribeJson(list)));
     }
     diary.exclude = list.get<std::vector<std::string>>();
   }

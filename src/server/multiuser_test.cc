@@ -7,9 +7,13 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -62,7 +66,16 @@ class Browser {
     return res;
   }
 
-  // Signs up (or in) and keeps the cookie and token. Returns the status.
+  // Opens a kept-alive connection now (with a GET /api/health), so a request sent later goes
+  // out at once instead of queueing on the server's accept backlog with many others.
+  bool Connect() {
+    client_.set_keep_alive(true);
+    auto res = client_.Get("/api/health");
+    return res && res->status == 200;
+  }
+
+  // Signs up (or in) and keeps the cookie and token. Returns the status, or minus the
+  // httplib::Error when no answer came.
   int SignUp(const std::string& user, const std::string& password) {
     return Auth("/api/account", user, password);
   }
@@ -78,7 +91,7 @@ class Browser {
  private:
   int Auth(const std::string& path, const std::string& user, const std::string& password) {
     auto res = Send("POST", path, json{{"username", user}, {"password", password}}.dump());
-    if (!res) return 0;
+    if (!res) return -static_cast<int>(res.error());
     if (res->status == 200 || res->status == 201) {
       csrf_ = json::parse(res->body)["csrf_token"].get<std::string>();
     }
@@ -271,9 +284,9 @@ void PopulateA(Browser& a) {
 TEST_F(MultiUserTest, JournalRoutesNeedASessionAndStateChangesNeedTheCsrfToken) {
   Browser anonymous = NewBrowser();
   Browser a = NewBrowser();
-  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
   Browser b = NewBrowser();
-  ASSERT_EQ(b.SignUp("bert", "bert's pass phrase"), 201);
+  ASSERT_EQ(b.SignUp("bert", "copper hill meadow"), 201);
   int checked = 0;
   for (const RouteInfo& route : Routes()) {
     if (route.access != Access::kJournal) continue;
@@ -315,7 +328,7 @@ TEST_F(MultiUserTest, JournalRoutesNeedASessionAndStateChangesNeedTheCsrfToken) 
 
 TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
   Browser a = NewBrowser();
-  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
 
   // World 0: A exists with an empty journal. B1 runs the suite.
   const auto before = RunSuite(this, NewBrowser(), "anna", "bert1");
@@ -367,7 +380,7 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
 
 TEST_F(MultiUserTest, AccountDeletionRemovesEverythingAndNeedsThePassword) {
   Browser a = NewBrowser();
-  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
   PopulateA(a);
   if (HasFatalFailure()) return;
   auto account = database_->FindAccount("anna");
@@ -376,9 +389,9 @@ TEST_F(MultiUserTest, AccountDeletionRemovesEverythingAndNeedsThePassword) {
 
   auto wrong = a.Send("DELETE", "/api/account", R"({"password": "not the pass phrase"})");
   EXPECT_EQ(wrong->status, 403) << wrong->body;
-  auto no_token = a.Send("DELETE", "/api/account", R"({"password": "anna's pass phrase"})", false);
+  auto no_token = a.Send("DELETE", "/api/account", R"({"password": "amber river lantern"})", false);
   EXPECT_EQ(no_token->status, 403);
-  auto deleted = a.Send("DELETE", "/api/account", R"({"password": "anna's pass phrase"})");
+  auto deleted = a.Send("DELETE", "/api/account", R"({"password": "amber river lantern"})");
   ASSERT_EQ(deleted->status, 200) << deleted->body;
   EXPECT_EQ(Body(deleted), json({{"deleted", true}}));
   EXPECT_NE(deleted->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
@@ -388,7 +401,7 @@ TEST_F(MultiUserTest, AccountDeletionRemovesEverythingAndNeedsThePassword) {
   auto journal = database_->OpenJournal(id, journal::FixedClock(*journal::ParseDate(kToday)));
   EXPECT_FALSE(journal.ok());
   Browser again = NewBrowser();
-  EXPECT_EQ(again.SignIn("anna", "anna's pass phrase"), 401);
+  EXPECT_EQ(again.SignIn("anna", "amber river lantern"), 401);
   ASSERT_EQ(again.SignUp("anna", "a new pass phrase"), 201);
   EXPECT_EQ(Body(again.Send("GET", "/api/profile")), json({{"profile", nullptr}}));
   EXPECT_TRUE(Body(again.Send("GET", "/api/journal/export"))["entries"].empty());
@@ -396,9 +409,9 @@ TEST_F(MultiUserTest, AccountDeletionRemovesEverythingAndNeedsThePassword) {
 
 TEST_F(MultiUserTest, SignInRateLimitIsPerUsernameAndSharedByAppServers) {
   Browser a = NewBrowser();
-  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
   Browser b = NewBrowser();
-  ASSERT_EQ(b.SignUp("bert", "bert's pass phrase"), 201);
+  ASSERT_EQ(b.SignUp("bert", "copper hill meadow"), 201);
   // A second app server on the same database: failures on one count on the other.
   auto second = StartServer(database_);
   ASSERT_NE(second, nullptr);
@@ -407,14 +420,142 @@ TEST_F(MultiUserTest, SignInRateLimitIsPerUsernameAndSharedByAppServers) {
     EXPECT_EQ(guesser.SignIn("anna", "guess number " + std::to_string(i)), 401);
   }
   Browser owner(second->port());
-  EXPECT_EQ(owner.SignIn("anna", "anna's pass phrase"), 429);         // Locked for the window.
-  EXPECT_EQ(NewBrowser().SignIn("bert", "bert's pass phrase"), 200);  // Others unaffected.
+  EXPECT_EQ(owner.SignIn("anna", "amber river lantern"), 429);        // Locked for the window.
+  EXPECT_EQ(NewBrowser().SignIn("bert", "copper hill meadow"), 200);  // Others unaffected.
   EXPECT_EQ(NewBrowser().SignIn("nobody-here", "whatever it is"), 401);
+}
+
+// Runs `request(browser, i)` for i in [0, n) on n threads at once, each with a new Browser that
+// is connected before they are all released together, and counts the statuses.
+template <typename Request>
+std::map<int, int> InParallel(int port, int n, Request request) {
+  std::map<int, int> statuses;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  std::atomic<int> ready{0};
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      Browser browser(port);
+      const bool connected = browser.Connect();
+      ++ready;
+      while (ready.load() < n) std::this_thread::yield();  // Release them together.
+      const int status = connected ? request(browser, i) : -1;
+      std::lock_guard lock(mu);
+      ++statuses[status];
+    });
+  }
+  for (auto& t : threads) t.join();
+  return statuses;
+}
+
+std::string Describe(const std::map<int, int>& statuses) {
+  std::string out;
+  // A negative status is an httplib::Error: no answer came.
+  for (const auto& [status, count] : statuses) {
+    out += status >= 0 ? fmt::format("{} x {}; ", count, status)
+                       : fmt::format("{} x no answer ({}); ", count,
+                                     httplib::to_string(static_cast<httplib::Error>(-status)));
+  }
+  return out;
+}
+
+// Issue 11 finding 5: the failure count was read before the password check and written after it,
+// so 30 parallel wrong sign-ins for one user were all checked (limit 5).
+TEST_F(MultiUserTest, ParallelWrongSignInsForOneUserStopAtTheLimit) {
+  ASSERT_EQ(NewBrowser().SignUp("anna", "amber river lantern"), 201);
+  const auto statuses = InParallel(server_->port(), 30, [&](Browser& guesser, int i) {
+    return guesser.SignIn("anna", "wrong guess number " + std::to_string(i));
+  });
+  EXPECT_EQ(statuses, (std::map<int, int>{{401, 5}, {429, 25}})) << Describe(statuses);
+  EXPECT_EQ(NewBrowser().SignIn("anna", "amber river lantern"), 429);  // Locked for the window.
+}
+
+// ... and 25 parallel sign-ups from one address all succeeded (limit 10 an hour).
+TEST_F(MultiUserTest, ParallelSignUpsFromOneAddressStopAtTheLimit) {
+  const auto statuses = InParallel(server_->port(), 25, [&](Browser& browser, int i) {
+    return browser.SignUp("person" + std::to_string(i), "amber river lantern");
+  });
+  EXPECT_EQ(statuses, (std::map<int, int>{{201, 10}, {429, 15}})) << Describe(statuses);
+}
+
+// ... and DELETE /api/account checked the password with no limit at all (40 guesses in 6.7 s).
+// Its password checks now count under the sign-in limits, in parallel too.
+TEST_F(MultiUserTest, AccountDeletionPasswordGuessesAreRateLimited) {
+  Browser a = NewBrowser();
+  ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
+  const auto statuses = InParallel(server_->port(), 30, [&](Browser& thief, int i) {
+    // A stolen session: cookie and CSRF token.
+    thief.set_cookie(a.cookie());
+    thief.set_csrf(a.csrf());
+    auto res = thief.Send("DELETE", "/api/account",
+                          json{{"password", "guess number " + std::to_string(i)}}.dump());
+    return res ? res->status : -static_cast<int>(res.error());
+  });
+  EXPECT_EQ(statuses, (std::map<int, int>{{403, 5}, {429, 25}})) << Describe(statuses);
+  // Even the right password waits out the window, and the account is still there.
+  auto right = a.Send("DELETE", "/api/account", R"({"password": "amber river lantern"})");
+  EXPECT_EQ(right->status, 429) << right->body;
+  auto account = database_->FindAccount("anna");
+  ASSERT_TRUE(account.ok());
+  EXPECT_TRUE(account->has_value());
+  // Sign-in shares the limit: the guesses above locked it too.
+  EXPECT_EQ(NewBrowser().SignIn("anna", "amber river lantern"), 429);
+}
+
+// A right password gives its attempt back: signing in many times is not limited.
+TEST_F(MultiUserTest, SuccessfulSignInsDoNotCountAgainstTheLimits) {
+  ASSERT_EQ(NewBrowser().SignUp("anna", "amber river lantern"), 201);
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_EQ(NewBrowser().SignIn("anna", "amber river lantern"), 200) << "sign-in " << i;
+  }
+  auto by_user = database_->CountAttempts("user:anna", 0);
+  ASSERT_TRUE(by_user.ok());
+  EXPECT_EQ(*by_user, 0);
+  auto by_address = database_->CountAttempts("addr:127.0.0.1", 0);
+  ASSERT_TRUE(by_address.ok());
+  EXPECT_EQ(*by_address, 0);
+}
+
+// Issue 11: old sessions were never purged. Expired sessions and stale attempts go at start-up
+// and, a bounded number at a time, on every sign-in.
+TEST_F(MultiUserTest, ExpiredSessionsAndStaleAttemptsArePurged) {
+  Browser a = NewBrowser();
+  ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
+  auto account = database_->FindAccount("anna");
+  ASSERT_TRUE(account.ok() && account->has_value());
+  const auto count = [&](const char* sql) {
+    const std::string command = fmt::format("psql -tAq '{}' -c \"{}\"", test_db_->url(), sql);
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[64] = {0};
+    const bool read = pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr;
+    if (pipe != nullptr) pclose(pipe);
+    return read ? std::atoi(buffer) : -1;
+  };
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(
+        database_->AddSession({"expired-" + std::to_string(i), (*account)->id, "c", 1000 + i})
+            .ok());
+    ASSERT_TRUE(database_->TakeAttempt({{"user:someone" + std::to_string(i), 0, 5}}, 1000).ok());
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sessions"), 21);
+  const char* stale_attempts = "SELECT COUNT(*) FROM rate_limit_attempts WHERE key LIKE 'user:%'";
+  EXPECT_EQ(count(stale_attempts), 20);
+  ASSERT_EQ(NewBrowser().SignIn("anna", "amber river lantern"), 200);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sessions"), 2);  // A's two live sessions.
+  EXPECT_EQ(count(stale_attempts), 0);
+  // The sign-up of a moment ago still counts against its address: it is inside its window.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM rate_limit_attempts WHERE key LIKE 'signup:%'"), 1);
+  EXPECT_EQ(a.Send("GET", "/api/session")->status, 200);  // Live sessions are untouched.
+  // A server starting up purges too.
+  ASSERT_TRUE(database_->AddSession({"expired-again", (*account)->id, "c", 1000}).ok());
+  auto restarted = StartServer(database_);
+  ASSERT_NE(restarted, nullptr);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sessions"), 2);
 }
 
 TEST_F(MultiUserTest, SessionsWorkOnEveryAppServerAndEndOnSignOut) {
   Browser a = NewBrowser();
-  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
   auto second = StartServer(database_);
   ASSERT_NE(second, nullptr);
   Browser same_user(second->port());
@@ -443,7 +584,7 @@ TEST_F(MultiUserTest, CookieFlagsAndBadInput) {
   httplib::Client client("127.0.0.1", server_->port());
   client.set_read_timeout(60, 0);
   auto res =
-      client.Post("/api/account", R"({"username": "Anna", "password": "anna's pass phrase"})",
+      client.Post("/api/account", R"({"username": "Anna", "password": "amber river lantern"})",
                   "application/json");
   ASSERT_EQ(res->status, 201) << res->body;
   const std::string cookie = res->get_header_value("Set-Cookie");
@@ -454,7 +595,7 @@ TEST_F(MultiUserTest, CookieFlagsAndBadInput) {
 
   auto tls =
       client.Post("/api/session", {{"X-Forwarded-Proto", "https"}},
-                  R"({"username": "ANNA", "password": "anna's pass phrase"})", "application/json");
+                  R"({"username": "ANNA", "password": "amber river lantern"})", "application/json");
   ASSERT_EQ(tls->status, 200) << tls->body;
   EXPECT_NE(tls->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
 
@@ -501,7 +642,7 @@ TEST_F(MultiUserTest, CookieFlagsAndBadInput) {
 // name the database host) go to the operator's log.
 TEST_F(MultiUserTest, ServerFailuresHideTheirDetails) {
   Browser a = NewBrowser();
-  ASSERT_EQ(a.SignUp("anna", "anna's pass phrase"), 201);
+  ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
   auto account = database_->FindAccount("anna");
   ASSERT_TRUE(account.ok() && account->has_value());
   // A trial row this build cannot read, written behind the server's back.

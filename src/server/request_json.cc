@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "core/utf8.h"
+
 namespace mg::server {
 
 using nlohmann::json;
@@ -18,37 +20,14 @@ json OptionalNumber(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-// Parses a request body that must be a JSON object. Errors name the offset of a syntax error.
-Result<json> ParseObject(const std::string& body) {
-  if (body.empty()) return InvalidArgument("request body: expected a JSON object, got nothing");
-  json document;
-  try {
-    document = json::parse(body);
-  } catch (const json::parse_error& e) {  // A library exception, turned into an Error here.
-    return InvalidArgument(fmt::format("request body: not valid JSON: {}", e.what()));
-  }
-  if (!document.is_object()) {
-    return InvalidArgument(
-        fmt::format("request body: expected a JSON object, got {}", document.type_name()));
-  }
-  return document;
-}
-
-Status RejectUnknownFields(const json& object, const std::set<std::string>& known,
-                           std::string_view where) {
-  for (const auto& [key, value] : object.items()) {
-    if (!known.contains(key)) {
-      std::string names;
-      for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
-      return InvalidArgument(
-          fmt::format("{}: unknown field '{}'; known fields: {}", where, key, names));
-    }
-  }
-  return {};
-}
+Result<json> ParseObject(const std::string& body) { return ParseJsonObject(body, "request body"); }
 
 Status RejectUnknownParameters(const ApiRequest& request, const std::set<std::string>& known) {
+  // Every handler starts here, so this is where a query or path that is not UTF-8 stops.
+  MG_RETURN_IF_ERROR(CheckUtf8(request.path_argument, "path"));
   for (const auto& [key, value] : request.query) {
+    MG_RETURN_IF_ERROR(CheckUtf8(key, "query"));
+    MG_RETURN_IF_ERROR(CheckUtf8(value, "query: " + key));
     if (!known.contains(key)) {
       std::string names;
       for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
@@ -59,45 +38,11 @@ Status RejectUnknownParameters(const ApiRequest& request, const std::set<std::st
   return {};
 }
 
-// An optional string field; errors name the field and the type found.
-Result<std::optional<std::string>> OptionalString(const json& object, const std::string& field) {
-  const auto it = object.find(field);
-  if (it == object.end() || it->is_null()) return std::optional<std::string>();
-  if (!it->is_string()) {
-    return InvalidArgument(
-        fmt::format("{}: expected a string, got {} {}", field, it->type_name(), it->dump()));
-  }
-  return std::optional<std::string>(it->get<std::string>());
-}
-
-Result<std::optional<double>> OptionalNumberField(const json& object, const std::string& field) {
-  const auto it = object.find(field);
-  if (it == object.end() || it->is_null()) return std::optional<double>();
-  if (!it->is_number()) {
-    return InvalidArgument(
-        fmt::format("{}: expected a number, got {} {}", field, it->type_name(), it->dump()));
-  }
-  return std::optional<double>(it->get<double>());
-}
-
-Result<std::optional<int64_t>> OptionalIntegerField(const json& object, const std::string& field,
-                                                    int64_t min, int64_t max) {
-  const auto it = object.find(field);
-  if (it == object.end() || it->is_null()) return std::optional<int64_t>();
-  // Unsigned values above int64 and floats like 3.5 are refused; 3.0 is a float in JSON too.
-  if (!it->is_number_integer() ||
-      (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) ||
-      it->get<int64_t>() < min || it->get<int64_t>() > max) {
-    return InvalidArgument(
-        fmt::format("{}: {} is not a whole number from {} to {}", field, it->dump(), min, max));
-  }
-  return std::optional<int64_t>(it->get<int64_t>());
-}
-
 Result<journal::Date> ParseDateField(const std::string& field, const std::string& text) {
   const auto date = journal::ParseDate(text);
   if (!date) {
-    return InvalidArgument(fmt::format("{}: \"{}\" is not a YYYY-MM-DD date", field, text));
+    return InvalidArgument(
+        fmt::format("{}: {} is not a YYYY-MM-DD date", field, QuoteForMessage(text)));
   }
   return *date;
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/json_input.h"
 #include "journal/journal.h"
 #include "server/handlers.h"
 
@@ -22,22 +23,13 @@ std::string Serialise(const nlohmann::json& document);
 ApiResponse JsonResponse(const nlohmann::json& document, int status = 200);
 nlohmann::json OptionalNumber(const std::optional<double>& value);
 
-// The body as a JSON object. Errors name the offset of a syntax error or the type found.
+// The body as a JSON object, read by core/json_input.h (depth limit, finite numbers, errors
+// with line, column and field path). The typed field accessors (OptionalString,
+// OptionalNumberField, OptionalIntegerField, RejectUnknownFields) come from there too.
 Result<nlohmann::json> ParseObject(const std::string& body);
-// kInvalidArgument naming the first field not in `known`, and listing the known ones.
-Status RejectUnknownFields(const nlohmann::json& object, const std::set<std::string>& known,
-                           std::string_view where);
+// Every handler calls this first: the path argument and every query key and value must be UTF-8
+// (core/utf8.h), and every query key in `known`. Errors (kInvalidArgument) name the parameter.
 Status RejectUnknownParameters(const ApiRequest& request, const std::set<std::string>& known);
-// An optional string field; errors name the field and the type found.
-Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
-                                                  const std::string& field);
-// An optional finite number field; errors name the field and the value found.
-Result<std::optional<double>> OptionalNumberField(const nlohmann::json& object,
-                                                  const std::string& field);
-// An optional whole-number field within [min, max]; errors name the field, the value and the range.
-Result<std::optional<int64_t>> OptionalIntegerField(const nlohmann::json& object,
-                                                    const std::string& field, int64_t min,
-                                                    int64_t max);
 // A YYYY-MM-DD date in a string field or query parameter; errors name `field` and the value.
 Result<journal::Date> ParseDateField(const std::string& field, const std::string& text);
 std::optional<std::string> Parameter(const ApiRequest& request, const std::string& name);

@@ -1,11 +1,13 @@
 #include "server/server.h"
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include <atomic>
 #include <exception>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <regex>
+#include <string_view>
 
 #include "journal/sqlite_store.h"
 #include "server/accounts_api.h"
@@ -14,8 +16,9 @@
 namespace mg::server {
 namespace {
 
-// The route table: the one list of what the server answers. `pattern` is the httplib regex;
-// `info.path` the OpenAPI template, kept equal to data/server/openapi.json by server_test.
+// The route table: the one list of what the server answers. `pattern` is the decoded path, or,
+// when the path has a {placeholder}, a regex whose one group captures it; `info.path` is the
+// OpenAPI template, kept equal to data/server/openapi.json by server_test.
 // Account routes have no Handler: AccountsApi answers them (they read and set cookies).
 struct Route {
   RouteInfo info;
@@ -64,41 +67,106 @@ const std::vector<Route>& RouteTable() {
   return routes;
 }
 
-void Write(const ApiResponse& response, httplib::Response& out) {
+void Write(const ApiResponse& response, HttpResponse& out) {
   out.status = response.status;
-  out.set_content(response.body, response.content_type.c_str());
+  out.SetContent(response.body, response.content_type);
 }
 
-ApiRequest ParseRequest(const httplib::Request& in) {
-  ApiRequest request;
-  // Query parameters from the URL only: httplib also merges form-encoded bodies into `params`,
-  // and a body is never a source of parameters here.
-  if (const size_t question = in.target.find('?'); question != std::string::npos) {
-    httplib::Params params;
-    httplib::detail::parse_query_text(in.target.substr(question + 1), params);
-    for (const auto& [key, value] : params) request.query.emplace(key, value);
-  }
-  request.body = in.body;
-  if (in.matches.size() > 1) request.path_argument = in.matches[1].str();
-  return request;
-}
-
-// Failures httplib detects before any handler runs (no such route, body too large, malformed
-// request) keep httplib's status; this names them in the same {"error": ...} shape. It is not a
-// second code table: mg::ErrorCode values never pass through here.
+// Failures found before any handler runs — by the transport (body too large, too slow, a bad
+// encoding, too many connections) or by route matching — keep their HTTP status and are named in
+// the same {"error": ...} shape. It is not a second code table: mg::ErrorCode values never pass
+// through here.
 const char* TransportErrorCode(int status) {
   switch (status) {
     case 404:
       return "not_found";
-    case 405:
-      return "method_not_allowed";
+    case 408:
+      return "request_timeout";
     case 413:
       return "payload_too_large";
-    case 414:
-      return "uri_too_long";
+    case 415:
+      return "unsupported_media_type";
+    case 431:
+      return "headers_too_large";
+    case 501:
+      return "not_implemented";
+    case 503:
+      return "unavailable";
     default:
       return status < 500 ? "bad_request" : "internal";
   }
+}
+
+void RenderTransportError(int status, std::string_view message, HttpResponse& out) {
+  const nlohmann::json body = {
+      {"error", {{"code", TransportErrorCode(status)}, {"message", message}}}};
+  out.status = status;
+  out.SetContent(body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                 "application/json");
+}
+
+// On every response. The page (data/web) loads its one script and one style sheet from this
+// server, talks only to /api, and sets styles through the CSSOM, so nothing inline is allowed;
+// no other site may frame it (clickjacking) or learn its URLs from a Referer.
+HttpHeaders SecurityHeaders() {
+  return {
+      {"Content-Security-Policy",
+       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+  };
+}
+
+// A route of the table with its path pattern compiled; literal paths are compared as strings.
+struct CompiledRoute {
+  const Route* route;
+  std::optional<std::regex> pattern;  // Set when the path has a {placeholder}.
+};
+
+const std::vector<CompiledRoute>& CompiledRoutes() {
+  static const std::vector<CompiledRoute> compiled = [] {
+    std::vector<CompiledRoute> out;
+    for (const auto& route : RouteTable()) {
+      CompiledRoute entry{&route, std::nullopt};
+      if (route.pattern.find('(') != std::string::npos) entry.pattern.emplace(route.pattern);
+      out.push_back(std::move(entry));
+    }
+    return out;
+  }();
+  return compiled;
+}
+
+// Whether `path` is the route's, setting the {placeholder} when it has one.
+bool PathMatches(const CompiledRoute& entry, const std::string& path, std::string& argument) {
+  if (!entry.pattern) return path == entry.route->pattern;
+  std::smatch match;
+  if (!std::regex_match(path, match, *entry.pattern)) return false;
+  argument = match[1].str();
+  return true;
+}
+
+// The route of the request's method (GET's for HEAD) and path, setting its {placeholder}; null
+// when there is none.
+const Route* FindRoute(const HttpRequest& in, std::string& argument) {
+  std::string_view method = in.method;
+  if (method == "HEAD") method = "GET";
+  for (const auto& entry : CompiledRoutes()) {
+    if (entry.route->info.method == method && PathMatches(entry, in.path, argument)) {
+      return entry.route;
+    }
+  }
+  return nullptr;
+}
+
+// Public routes are pure functions of the state loaded at start and a body of at most 64 KiB:
+// they never block, and most take microseconds, so they are answered on the I/O thread. Journal
+// and account routes wait on SQLite, PostgreSQL or Argon2id, and go to the worker pool.
+bool RunsInline(const HttpRequest& in) {
+  std::string ignored;
+  const Route* route = FindRoute(in, ignored);
+  return route == nullptr || route->info.access == Access::kPublic;
 }
 
 }  // namespace
@@ -118,10 +186,11 @@ struct Server::Impl {
   std::unique_ptr<journal::Clock> clock;
   std::unique_ptr<AccountsApi> accounts;  // Multi-user mode only.
   std::string journal_path;               // Local mode only.
-  httplib::Server http;
+  std::unique_ptr<HttpTransport> http;
+  std::atomic<uint64_t> failures = 0;
 
   // The journal a kJournal route works on: the local file, or the signed-in account's rows.
-  Result<std::unique_ptr<journal::Store>> OpenJournal(const httplib::Request& in,
+  Result<std::unique_ptr<journal::Store>> OpenJournal(const HttpRequest& in,
                                                       const RouteInfo& route) {
     if (!accounts) return journal::OpenSqliteStore(journal_path, *clock);
     auto session = accounts->Authenticate(in);
@@ -131,7 +200,7 @@ struct Server::Impl {
   }
 
   // Answers one request, writing the response on success; the caller renders an Error.
-  Status Answer(const Route& route, const httplib::Request& in, httplib::Response& out) {
+  Status Answer(const Route& route, HttpRequest& in, HttpResponse& out) {
     if (!accounts) MG_RETURN_IF_ERROR(CheckLoopbackHost(in));
     if (route.info.method != "GET") MG_RETURN_IF_ERROR(CheckSameOrigin(in));
     if (route.info.access == Access::kAccount) {
@@ -142,7 +211,10 @@ struct Server::Impl {
       }
       return accounts->Handle(route.info, in, out);
     }
-    ApiRequest request = ParseRequest(in);
+    ApiRequest request;
+    request.query = std::move(in.query);
+    request.body = std::move(in.body);
+    request.path_argument = std::move(in.path_argument);
     request.clock = clock.get();
     std::unique_ptr<journal::Store> store;
     if (route.info.access == Access::kJournal) {
@@ -159,7 +231,7 @@ struct Server::Impl {
 
   // The one place where a failure becomes an HTTP response: Errors by HttpStatusFor, and any
   // exception (a bug) as a 500 with code "internal", never a crash.
-  void Dispatch(const Route& route, const httplib::Request& in, httplib::Response& out) {
+  void Dispatch(const Route& route, HttpRequest& in, HttpResponse& out) {
     Status status;
     try {
       status = Answer(route, in, out);
@@ -168,21 +240,45 @@ struct Server::Impl {
     } catch (...) {
       status = Error{ErrorCode::kInternal, "internal error"};
     }
-    if (!status.ok()) Write(ErrorResponse(Shown(status.error())), out);
+    if (!status.ok()) {
+      const ApiResponse error = ErrorResponse(Shown(status.error()));
+      out = HttpResponse{};
+      Write(error, out);
+    }
+    // A person's journal, profile and session must not stay in a browser's or proxy's cache.
+    if (route.info.access != Access::kPublic) out.SetHeader("Cache-Control", "no-store");
   }
 
-  // In multi-user mode the people using the server are not its operator: a server-side failure
-  // (a 500: database, files, a bug) goes to the log in full, and the answer keeps only a reference,
-  // because the details may name the database host or paths. Local mode shows everything.
+  // Finds the route for the request (GET's for HEAD) and dispatches to it; 404 when none has both
+  // the method and the path.
+  void Handle(HttpRequest& in, HttpResponse& out) {
+    std::string argument;
+    const Route* route = FindRoute(in, argument);
+    if (route == nullptr) {
+      return RenderTransportError(
+          404, fmt::format("no route {} {}; see /api/openapi.json", in.method, in.path), out);
+    }
+    in.path_argument = std::move(argument);
+    Dispatch(*route, in, out);
+  }
+
+  // The people using a server are not always its operator, and a server-side failure (a 500:
+  // database, files, a bug) may carry a library's text, a path or the database host. So the
+  // answer carries only a reference, and the details go to the server's stderr under the same
+  // reference, in both modes.
   Error Shown(const Error& error) {
-    if (!accounts || HttpStatusFor(error.code) < 500) return error;
+    if (HttpStatusFor(error.code) < 500) return error;
     const uint64_t reference = ++failures;
     fmt::print(stderr, "mgadvisor: request failed (reference {}): {}\n", reference, error.message);
+    if (!accounts) {
+      return {error.code, fmt::format("internal error (reference {}); the details are in the "
+                                      "output of the terminal running mgadvisor serve",
+                                      reference)};
+    }
     return {error.code, fmt::format("the server could not complete this request (reference {}); "
                                     "its operator can find the details in the server's log",
                                     reference)};
   }
-  std::atomic<uint64_t> failures = 0;
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -208,72 +304,20 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
     if (!path.ok()) return path.error();
     impl->journal_path = *path;
   }
+  HttpTransportOptions http = options.http;
+  for (auto& [name, value] : SecurityHeaders()) http.default_headers.emplace(name, value);
+  http.runs_inline = RunsInline;
   Impl* shared = impl.get();
-  httplib::Server& http = impl->http;
-  http.set_payload_max_length(options.max_body_bytes);
-  http.set_read_timeout(options.read_timeout_seconds, 0);
-  http.set_write_timeout(options.write_timeout_seconds, 0);
-  // Without TCP_NODELAY, httplib's separate header and body writes meet the peer's delayed ACK
-  // and every response waits ~40 ms (measured: 283 requests/s with, ~10,000 without).
-  http.set_tcp_nodelay(true);
-  // httplib holds a pool thread per keep-alive connection; the default pool (one per core) made
-  // the 9th concurrent client wait for a whole keep-alive period.
-  const size_t threads = options.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http.set_keep_alive_max_count(100);
-  for (const auto& route : RouteTable()) {
-    auto handler = [shared, &route](const httplib::Request& in, httplib::Response& out) {
-      shared->Dispatch(route, in, out);
-    };
-    const std::string& method = route.info.method;
-    if (method == "GET") {
-      http.Get(route.pattern, handler);
-    } else if (method == "POST") {
-      http.Post(route.pattern, handler);
-    } else if (method == "PUT") {
-      http.Put(route.pattern, handler);
-    } else {
-      http.Delete(route.pattern, handler);
-    }
-  }
-  const httplib::Server::HandlerWithResponse on_error =
-      [](const httplib::Request& in, httplib::Response& out) -> httplib::Server::HandlerResponse {
-    if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // Ours already.
-    const std::string message =
-        out.status == 404 ? fmt::format("no route {} {}; see /api/openapi.json", in.method, in.path)
-        : out.status == 413 ? "request body too large"
-                            : fmt::format("HTTP {}", out.status);
-    const nlohmann::json body = {
-        {"error", {{"code", TransportErrorCode(out.status)}, {"message", message}}}};
-    out.set_content(body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
-                    "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  };
-  http.set_error_handler(on_error);
+  impl->http = HttpTransport::Create(
+      std::move(http), [shared](HttpRequest& in, HttpResponse& out) { shared->Handle(in, out); },
+      RenderTransportError);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-Result<int> Server::Bind() {
-  const auto& o = impl_->options;
-  if (o.port == 0) {
-    const int port = impl_->http.bind_to_any_port(o.host);
-    if (port < 0) return IoError(fmt::format("cannot listen on {} (any port)", o.host));
-    return port;
-  }
-  if (!impl_->http.bind_to_port(o.host, o.port)) {
-    return IoError(fmt::format(
-        "cannot listen on {}:{} (in use, or not permitted); try --port with another number", o.host,
-        o.port));
-  }
-  return o.port;
-}
+Result<int> Server::Bind() { return impl_->http->Bind(impl_->options.host, impl_->options.port); }
 
-Status Server::Listen() {
-  // listen_after_bind() returns true when Stop() closed the socket, false on a socket error.
-  if (!impl_->http.listen_after_bind()) return IoError("the server stopped accepting connections");
-  return {};
-}
+Status Server::Listen() { return impl_->http->Run(); }
 
-void Server::Stop() { impl_->http.stop(); }
+void Server::Stop() { impl_->http->Stop(); }
 
 }  // namespace mg::server

@@ -5,7 +5,9 @@
 // food store and its search index) and shared read-only by the request threads. Handlers are thin:
 // parse JSON or query parameters → call one library function → serialise. Expected failures are
 // mg::Error values rendered as {"error": {"code", "message"}} with the status from
-// mg::HttpStatusFor; exceptions are caught in one place, the dispatcher, and become 500s.
+// mg::HttpStatusFor; exceptions are caught in one place, the dispatcher, and become 500s whose
+// details go to stderr (the answer carries a reference number). The HTTP transport beneath
+// (http_transport.h) enforces the size, time and connection limits before any handler runs.
 //
 //   auto server = Server::Create({});                 // loads the knowledge once
 //   auto port = (*server)->Bind();                    // 127.0.0.1:8425 unless options say else
@@ -25,18 +27,18 @@
 #include "accounts/database.h"
 #include "core/error.h"
 #include "journal/journal.h"
+#include "server/http_transport.h"
 
 namespace mg::server {
 
 inline constexpr int kDefaultPort = 8425;
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";          // Local mode: loopback only.
-  int port = kDefaultPort;                 // 0: any free port (tests).
-  size_t max_body_bytes = 64 * 1024;       // Larger request bodies get 413.
-  int read_timeout_seconds = 5;            // Per socket read.
-  int write_timeout_seconds = 5;           // Per socket write.
-  size_t threads = 64;                     // Request threads (one per open connection).
+  std::string host = "127.0.0.1";  // Local mode: loopback only.
+  int port = kDefaultPort;         // 0: any free port (tests).
+  // Sockets, limits and threads (http_transport.h): body and header sizes, the per-request
+  // deadline, connection caps. default_headers is the server's own (security headers).
+  HttpTransportOptions http;
   std::optional<std::string> kb_dir;       // --kb DIR, as for the CLI.
   std::optional<std::string> foods_store;  // Food store for search (default as the CLI).
 

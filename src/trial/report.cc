@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/numbers.h"
+#include "core/utf8.h"
 #include "trial/trial.h"
 
 namespace mg::trial {
@@ -215,8 +216,10 @@ nlohmann::json ReportToJson(const Report& r) {
   nlohmann::json side_effects = nlohmann::json::array();
   for (const SideEffect& s : r.side_effects) {
     side_effects.push_back({{"date", FormatDate(s.date)},
-                            {"what", s.what},
-                            {"note", s.note},
+                            // The person's text: one stored before the UTF-8 check is shown
+                            // as U+FFFD, so the report still serialises.
+                            {"what", ReplaceInvalidUtf8(s.what)},
+                            {"note", ReplaceInvalidUtf8(s.note)},
                             {"magnesium", s.magnesium}});
   }
   nlohmann::json j = {

@@ -234,6 +234,10 @@ TEST(ReportTest, CompleteTrialGivesAnEstimate) {
               HasSubstr("Effect (lower better on magnesium; positive = better): +4.00 points"));
   EXPECT_EQ(ReportToJson(r)["verdict"], "benefit");
   EXPECT_EQ(IntakeSvg(r), "");
+  // Issue 11: a side effect logged by an older version with Latin-1 bytes still reports, as
+  // U+FFFD, instead of throwing while writing the JSON.
+  r.side_effects[0].note = "na\xEFve";
+  EXPECT_THAT(ReportToJson(r), HasSubstr("\"na\uFFFDve\""));
 }
 
 TEST(ReportTest, PrintsTheHandComputedExampleToTheLastDigit) {

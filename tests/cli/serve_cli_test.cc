@@ -148,6 +148,38 @@ TEST_F(ServeCliTest, PortInUseExitsFourNamingTheAddress) {
   EXPECT_THAT(result.err, HasSubstr("--port"));
 }
 
+// Issue 11, finding 10: a second server on the port of a running one used to start too (the
+// kernel then split requests between two journals). It must refuse, exit 4 and name the address,
+// and the first server must go on answering alone.
+TEST_F(ServeCliTest, SecondServeOnTheSamePortExitsFourNamingTheAddress) {
+  int port = 0;
+  auto first = Start({"--db", (dir_ / "first.db").string()}, port);
+  ASSERT_GT(port, 0);
+  auto second = testing::StartCli(
+      {"serve", "--port", std::to_string(port), "--db", (dir_ / "second.db").string()}, Env());
+  const CliResult refused = second->Wait(kStartTimeout);
+  EXPECT_EQ(refused.exit_code, 4) << refused.out << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("127.0.0.1:" + std::to_string(port)));
+  EXPECT_THAT(refused.err, HasSubstr("in use"));
+  EXPECT_EQ(refused.out, "") << "the second server announced itself";
+
+  // Every request reaches the first server: its journal gets all the writes.
+  auto client = Client(port);
+  for (int i = 0; i < 6; ++i) {
+    auto res = client.Post("/api/journal/entries", R"({"kind": "note", "note": "one server"})",
+                           "application/json");
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, 201) << res->body;
+  }
+  ASSERT_TRUE(first->Signal(SIGTERM));
+  EXPECT_EQ(first->Wait(kStopTimeout).exit_code, 0);
+  const CliResult show = testing::RunCli(
+      {"journal", "show", "--json", "--db", (dir_ / "first.db").string()}, "", Env());
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_EQ(nlohmann::json::parse(show.out).size(), 6u);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "second.db"));
+}
+
 TEST_F(ServeCliTest, JournalWrittenThroughTheApiIsTheCliJournal) {
   const std::string db = (dir_ / "journal.db").string();
   int port = 0;

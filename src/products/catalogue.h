@@ -1,0 +1,185 @@
+// The medicines and products catalogue (data/medicines/*.toml): what a name a person uses for
+// something they take contains. A generic name, a brand, an abbreviation ("HCTZ", "MoM"), a
+// combination written with '/', '+' or 'and' — each resolves to its ingredients; each ingredient
+// maps to the knowledge base's interaction class (data/kb/interactions.toml) and, for magnesium
+// salts, to the compound catalogue (data/chem/compounds.toml). Every product that contains
+// magnesium carries its elemental magnesium per unit (computed from the salt's formula when the
+// label gives the salt's mass) and the label's usual dose.
+//
+// A name the catalogue does not know is returned as unknown with close matches, never dropped.
+// Names are compared ignoring case, spaces, apostrophes and other punctuation, so "Phillips'",
+// "phillips milk of magnesia" and "PHILLIPS MILK-OF-MAGNESIA" are the same name.
+//
+//   auto catalogue = Catalogue::Load(std::nullopt, kb, compounds);   // embedded data
+//   Resolution r = catalogue->Resolve("Dyazide");
+//   r.InteractionIds();   // {"potassium_sparing_diuretics", "loop_thiazide_diuretics"}
+//   catalogue->Resolve("milk of magnesia").products[0]->magnesium_mg_per_unit;  // 500 (per 15 mL)
+//
+// A loaded Catalogue is immutable; every method is const and safe to call from many threads.
+// Resolutions point into the Catalogue that made them and are valid while it lives.
+#ifndef MGADVISOR_PRODUCTS_CATALOGUE_H_
+#define MGADVISOR_PRODUCTS_CATALOGUE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "chem/compounds.h"
+#include "core/data_files.h"
+#include "core/error.h"
+#include "kb/kb.h"
+
+namespace mg::products {
+
+enum class Use { kAntacid, kLaxative, kSupplement, kMedicine };
+std::string_view ToString(Use use);  // "antacid", "laxative", "supplement", "medicine"
+
+struct Ingredient {
+  std::string id;    // "hydrochlorothiazide", "magnesium_hydroxide"
+  std::string name;  // Generic name shown to people.
+  std::vector<std::string> synonyms;
+  std::vector<std::string> abbreviations;  // "HCTZ"
+  std::vector<std::string> brands;         // Products of this ingredient alone.
+  std::string interaction_id;              // Knowledge-base class; "" when none.
+  std::string compound_id;                 // Compound catalogue id (magnesium salts); "" else.
+  bool contains_magnesium = false;         // A magnesium salt, or plain "magnesium".
+  std::vector<std::string> citation_ids;
+  std::string note;
+};
+
+struct ProductIngredient {
+  std::string ingredient_id;
+  std::optional<double> compound_mg;  // Mass of the ingredient per unit, as labelled.
+  std::string compound_id;            // The salt used for the arithmetic ("" when none).
+};
+
+struct DoseRange {
+  double fewest_units = 0;
+  double most_units = 0;
+};
+
+struct Product {
+  std::string id;
+  std::string name;
+  std::vector<std::string> names;          // Generic names of the product ("milk of magnesia").
+  std::vector<std::string> abbreviations;  // "MoM"
+  std::vector<std::string> brands;         // A brand may be shared by a family of strengths.
+  std::vector<std::string> markets;        // "US", "UK", "EU", "CA"
+  std::vector<std::string> forms;          // "tablet", "oral_suspension", ...
+  Use use = Use::kMedicine;
+  std::vector<ProductIngredient> ingredients;
+  std::string unit;               // What the amounts refer to: "tablet", "15 mL", "level teaspoon".
+  std::optional<double> unit_ml;  // Volume of one unit (liquids).
+  std::optional<double> unit_g;   // Mass of one unit (powders).
+  std::optional<double> label_magnesium_mg;     // Elemental Mg per unit as the label states it.
+  std::optional<double> computed_magnesium_mg;  // From the salts' masses and formulas.
+  // The figure every count uses: the larger of the two above (the safe side for the upper
+  // limit); nullopt for products without magnesium.
+  std::optional<double> magnesium_mg_per_unit;
+  std::optional<DoseRange> units_per_dose;  // The label's usual adult dose.
+  std::optional<double> max_units_per_day;  // The label's daily maximum.
+  std::vector<std::string> citation_ids;
+  std::string note;
+  std::string source;  // "data/medicines/magnesium_products.toml:42", for reviewers.
+
+  bool contains_magnesium() const { return magnesium_mg_per_unit.has_value(); }
+};
+
+// A reference amount labels express magnesium against (% Daily Value, % NRV, % RDA).
+struct DailyValue {
+  std::string id;  // "us_dv_2016"
+  std::string name;
+  double magnesium_mg = 0;
+  std::vector<std::string> markers;  // Label words selecting it ("dv", "nrv"), NormalizeName()d.
+  std::string family;                // "us" or "eu"
+  bool current = true;
+  std::vector<std::string> citation_ids;
+  std::string note;
+};
+
+enum class MatchKind {
+  kProduct,      // A product name or brand; `products` holds every product it names.
+  kIngredient,   // An ingredient (generic, synonym, abbreviation or single-ingredient brand).
+  kCombination,  // Several names joined with '/', '+', 'and', ...: see `parts`.
+  kUnknown,      // Not in the catalogue: see `suggestions`.
+};
+enum class NameKind { kGeneric, kSynonym, kAbbreviation, kBrand, kCombination, kNone };
+std::string_view ToString(MatchKind kind);  // "product", "ingredient", "combination", "unknown"
+std::string_view ToString(NameKind kind);   // "generic", "synonym", "abbreviation", "brand", ...
+
+struct Resolution {
+  std::string query;  // As the person wrote it.
+  MatchKind kind = MatchKind::kUnknown;
+  NameKind matched_as = NameKind::kNone;
+  std::string matched_name;  // The catalogue's spelling of the name that matched.
+  // kProduct: every product the name names, the most magnesium per unit first (a brand family
+  // such as "Maalox" names several strengths). For kCombination: the parts' products.
+  std::vector<const Product*> products;
+  // Every ingredient of what was named (products' ingredients, or the ingredient itself), each
+  // once, in order.
+  std::vector<const Ingredient*> ingredients;
+  std::vector<Resolution> parts;  // kCombination: one resolution per part, each known.
+  // kUnknown: close matches from every name in the catalogue; empty when nothing is close.
+  std::vector<std::string> suggestions;
+  std::string unknown_part;  // kUnknown: the part of a combination that was not recognised.
+
+  bool known() const { return kind != MatchKind::kUnknown; }
+  bool ContainsMagnesium() const;
+  // Knowledge-base interaction classes of the ingredients, each once, in ingredient order.
+  std::vector<std::string> InteractionIds() const;
+};
+
+class Catalogue {
+ public:
+  // The embedded catalogue, or the .toml files directly in `dir`. `kb` and `compounds` are used
+  // for cross-checks and must outlive nothing: the catalogue copies what it needs.
+  // Errors: kNotFound for a missing dir; kDataError listing every problem, one
+  // `file:line: message` per line (unknown keys, missing fields, duplicate ids or names,
+  // unknown interaction classes, compounds, citations or ingredients, magnesium amounts that
+  // disagree with the label, knowledge-base medicines the catalogue cannot resolve).
+  static Result<Catalogue> Load(const std::optional<std::string>& dir, const kb::KnowledgeBase& kb,
+                                const chem::CompoundCatalog& compounds);
+  static Result<Catalogue> Parse(const std::vector<DataFile>& files, const kb::KnowledgeBase& kb,
+                                 const chem::CompoundCatalog& compounds);
+
+  // Never fails: an unknown name comes back as MatchKind::kUnknown with suggestions. Tries, in
+  // order: the exact name; the name without a trailing strength or dosage form ("Lasix 40 mg
+  // tablets"); the name split into a combination ("triamterene/HCTZ").
+  Resolution Resolve(std::string_view name) const;
+
+  const Ingredient* FindIngredient(std::string_view id) const;
+  const Product* FindProduct(std::string_view id) const;
+  const std::vector<Ingredient>& ingredients() const { return ingredients_; }
+  const std::vector<Product>& products() const { return products_; }
+  const std::vector<DailyValue>& daily_values() const { return daily_values_; }
+  // Every product that contains magnesium, in file order (for the safety grid).
+  std::vector<const Product*> MagnesiumProducts() const;
+
+ private:
+  struct NameEntry {
+    bool is_product = false;
+    size_t index = 0;
+    NameKind kind = NameKind::kGeneric;
+    std::string spelling;
+  };
+  friend class CatalogueBuilder;
+
+  Resolution ResolveExact(std::string_view name) const;
+  void Reindex();
+
+  std::vector<Ingredient> ingredients_;
+  std::vector<Product> products_;
+  std::vector<DailyValue> daily_values_;
+  std::unordered_map<std::string, std::vector<NameEntry>> names_;  // NameKey → entries.
+  std::vector<std::string> display_names_;                         // For suggestions.
+};
+
+// The comparison key of a name: lower case, without apostrophes, trademark signs, spaces or
+// punctuation ("Phillips' Milk-of-Magnesia®" → "phillipsmilkofmagnesia").
+std::string NameKey(std::string_view name);
+
+}  // namespace mg::products
+
+#endif  // MGADVISOR_PRODUCTS_CATALOGUE_H_
