@@ -95,6 +95,15 @@ TEST(ExportTest, BadFilesAreNamedErrors) {
   EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
                     "1,2026-11-01,irls,,,4,,7777777777777777 1,\n"),
             "in.txt: record 1: irls_items: '7777777777777777' is not a whole number");
+  // The same fuzz target: an id past 2^63 was converted from a double (undefined).
+  EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
+                    "88888888888888888888888,2026-11-01,note,,,,,,x\n"),
+            "in.txt: record 1: id: '88888888888888888888888' is not an entry id (a whole number "
+            "from 0 to 9223372036854775807)");
+  EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
+                    "2.5,2026-11-01,note,,,,,,x\n"),
+            "in.txt: record 1: id: '2.5' is not an entry id (a whole number from 0 to "
+            "9223372036854775807)");
 }
 
 TEST(ExportTest, EntryFromJsonNamesFieldAndValue) {
