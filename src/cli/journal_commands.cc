@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "core/atomic_file.h"
 #include "cli/flags.h"
+#include "core/atomic_file.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "core/text.h"

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "core/atomic_file.h"
 #include "cli/flags.h"
+#include "core/atomic_file.h"
 #include "core/numbers.h"
 #include "journal/journal.h"
 #include "ops/trial.h"

@@ -129,7 +129,7 @@ TEST(ExportTest, EntryFromJsonNamesFieldAndValue) {
             "body: unknown field 'colour'; ");
   // Syntax is checked where the text arrives (the server's request reader); a value that is not
   // an object is this function's to refuse.
-  EXPECT_EQ(message("[1]"), "body: an entry must be an object, got [1]");
+  EXPECT_EQ(message("[1]"), "body: an entry must be an object, got an array ([1])");
 }
 
 // Issue 11, finding 7: a wrong JSON type in an import is a field error, not an exception.

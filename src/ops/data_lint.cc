@@ -8,17 +8,19 @@
 #include <set>
 #include <sstream>
 
-#include "core/json_input.h"
+#include "accounts/auth.h"
 #include "chem/compounds.h"
 #include "core/data_files.h"
 #include "core/data_reader.h"
 #include "core/embedded.h"
+#include "core/json_input.h"
 #include "dri/dri.h"
 #include "foods/foods.h"
 #include "foods/search.h"
 #include "foods/units.h"
 #include "kb/kb.h"
 #include "plan/plan.h"
+#include "products/catalogue.h"
 #include "trial/trial.h"
 
 namespace mg::ops {
@@ -28,7 +30,8 @@ namespace fs = std::filesystem;
 
 // Every data file a loader reads, relative to data/; kb/ takes any *.toml.
 const std::vector<std::string>& KnownFiles() {
-  static const std::vector<std::string> files = {"chem/atomic_weights.toml",
+  static const std::vector<std::string> files = {"accounts/passwords.toml",
+                                                 "chem/atomic_weights.toml",
                                                  "chem/compounds.toml",
                                                  "dri/eu.toml",
                                                  "dri/us.toml",
@@ -86,8 +89,9 @@ class Linter {
       return chem::AtomicWeights::Parse(f.content, f.name);
     });
     std::set<std::string> compound_ids;
+    std::optional<chem::CompoundCatalog> catalog;
     if (weights) {
-      auto catalog = Check("chem/compounds.toml", [&](const DataFile& f) {
+      catalog = Check("chem/compounds.toml", [&](const DataFile& f) {
         return chem::CompoundCatalog::Parse(f.content, f.name, *weights);
       });
       if (catalog) {
@@ -134,6 +138,11 @@ class Linter {
     Check("plan/messages.toml", [](const DataFile& f) { return plan::ParseMessages(f); });
     Check("trial/outcomes.toml",
           [](const DataFile& f) { return trial::ParseOutcomes(f.content, f.name); });
+    Check("accounts/passwords.toml", [](const DataFile& f) -> Result<bool> {
+      MG_RETURN_IF_ERROR(accounts::CheckPasswordRulesFile(f));
+      return true;
+    });
+    CheckMedicines(kb.kb, catalog);
     CheckOpenApi();
     return {std::move(where), std::move(checked_), std::move(problems_)};
   }
@@ -154,6 +163,29 @@ class Linter {
     std::istringstream lines(parsed.error().message);
     for (std::string line; std::getline(lines, line);) problems_.push_back(line);
     return std::nullopt;
+  }
+
+  // The medicines and products catalogue (medicines/*.toml), cross-checked against this folder's
+  // knowledge base and compounds; skipped (the compounds' problems are already reported) when
+  // the compound catalogue does not load.
+  void CheckMedicines(const kb::KnowledgeBase& kb,
+                      const std::optional<chem::CompoundCatalog>& compounds) {
+    std::vector<DataFile> medicines;
+    for (const auto& [path, file] : files_) {
+      if (path.starts_with("medicines/") && path.ends_with(".toml")) {
+        medicines.push_back(file);
+        checked_.push_back(file.name);
+      }
+    }
+    if (medicines.empty()) {
+      Add("medicines/", 1, "no medicines files (medicines/*.toml)");
+      return;
+    }
+    if (!compounds) return;
+    auto parsed = products::Catalogue::Parse(medicines, kb, *compounds);
+    if (parsed.ok()) return;
+    std::istringstream lines(parsed.error().message);
+    for (std::string line; std::getline(lines, line);) problems_.push_back(line);
   }
 
   // An exclusion's tag that no food carries excludes nothing: a misspelt "tree_nuts" would let
@@ -184,8 +216,9 @@ class Linter {
   // A file no loader reads is a misspelt name or a leftover: either way nobody checks it.
   void CheckNames() {
     for (const auto& [path, file] : files_) {
+      // kb/ and medicines/ take any *.toml (their loaders read the whole folder).
       const bool known =
-          path.starts_with("kb/")
+          path.starts_with("kb/") || path.starts_with("medicines/")
               ? path.ends_with(".toml")
               : std::find(KnownFiles().begin(), KnownFiles().end(), path) != KnownFiles().end();
       if (!known) {

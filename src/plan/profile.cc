@@ -167,8 +167,8 @@ std::optional<int> ParseSeverity(const json& value, Checker& check, const std::s
     const auto n = value.get<int64_t>();
     if (n >= 0 && n <= 10) return static_cast<int>(n);
   }
-  check.Problem(
-      path, fmt::format("{} is not a severity: use 0-10 or mild, moderate, severe", JsonExcerpt(value)));
+  check.Problem(path, fmt::format("{} is not a severity: use 0-10 or mild, moderate, severe",
+                                  JsonExcerpt(value)));
   return std::nullopt;
 }
 

@@ -237,7 +237,7 @@ TEST(ReportTest, CompleteTrialGivesAnEstimate) {
   // Issue 11: a side effect logged by an older version with Latin-1 bytes still reports, as
   // U+FFFD, instead of throwing while writing the JSON.
   r.side_effects[0].note = "na\xEFve";
-  EXPECT_THAT(ReportToJson(r), HasSubstr("\"na\uFFFDve\""));
+  EXPECT_EQ(ReportToJson(r)["side_effects"][0]["note"], "na\uFFFDve");
 }
 
 TEST(ReportTest, PrintsTheHandComputedExampleToTheLastDigit) {
