@@ -4,11 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Wall time per phase, printed at the end: the whole command must stay under 30 min on 2 cores.
+phases=()
+phase_start=$SECONDS
+end_phase() {
+  phases+=("$(printf '%-34s %4d s' "$1" $((SECONDS - phase_start)))")
+  phase_start=$SECONDS
+}
+
 ./scripts/install-deps.sh
+end_phase "install dependencies"
 
 echo "== build (asan-ubsan preset)"
 cmake --preset asan-ubsan >/dev/null
 cmake --build --preset asan-ubsan -j "$(nproc)"
+end_phase "build (asan-ubsan)"
 
 # Every data file as its loader reads it, and the references between files: the source tree's
 # data/ (what the next build embeds), so a bad edit fails here with file:line, not in a test.
@@ -30,6 +40,7 @@ ctest --preset asan-ubsan -j "$(nproc)" --timeout 900 2>&1 | tee "$log" || statu
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 # ctest hides a passing test's output; the fault tests' counts (requests, kills, writes,
 # failures, runtime) are worth seeing on every run.
+end_phase "tests (ctest)"
 if compgen -G "build/asan-ubsan/fault-counts/*.txt" >/dev/null; then
   echo "== fault test counts"
   cat build/asan-ubsan/fault-counts/*.txt
@@ -41,6 +52,7 @@ echo "== load test (release build; wrk against nginx on loopback)"
 cmake --preset release >/dev/null
 cmake --build --preset release --target mgadvisor -j "$(nproc)"
 ./scripts/bench-server.sh build/release/src/cli/mgadvisor || status=1
+end_phase "load test (release build + wrk)"
 
 # Fuzzing (issue 11): every parser a person reaches, under libFuzzer with ASan/UBSan: every past
 # crash replayed, then each target from its seed corpus for 5 s with a fixed seed (~1 min on 2
@@ -48,6 +60,7 @@ cmake --build --preset release --target mgadvisor -j "$(nproc)"
 # new bugs are `FUZZ_SECONDS=600 ./scripts/fuzz.sh`, run by hand (README, Fuzzing).
 echo "== fuzz (clang 14 build; each target for ${FUZZ_SECONDS:-5} s, seed ${FUZZ_SEED:-1})"
 FUZZ_SECONDS="${FUZZ_SECONDS:-5}" FUZZ_SEED="${FUZZ_SEED:-1}" ./scripts/fuzz.sh || status=1
+end_phase "fuzz (clang build + runs)"
 
 # Formatting is checked after the tests so one run reports everything that is wrong.
 echo "== clang-format check"
@@ -56,6 +69,11 @@ if [ ${#sources[@]} -gt 0 ] && ! clang-format --dry-run --Werror "${sources[@]}"
   echo "clang-format: files above need formatting (clang-format -i FILE)"
   status=1
 fi
+
+end_phase "clang-format"
+
+echo "== time per phase (total $SECONDS s)"
+printf '%s\n' "${phases[@]}"
 
 # One plain closing line with the counts, whatever ran last.
 summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log" | tail -1 || true)

@@ -126,7 +126,12 @@ INSTANTIATE_TEST_SUITE_P(
         Misspelling{"TrialOutcomes", "trial/outcomes.toml", "\nwashout_days = ", "\nwashout_day = ",
                     "unknown key 'washout_day' in outcome 'cramps'; did you mean 'washout_days'?"},
         Misspelling{"OpenApi", "server/openapi.json", "\"paths\":", "\"pahts\":",
-                    "unknown key 'pahts' in the OpenAPI document; did you mean 'paths'?"}),
+                    "unknown key 'pahts' in the OpenAPI document; did you mean 'paths'?"},
+        Misspelling{"Medicines", "medicines/ingredients.toml",
+                    "\nsynonyms = ", "\nsynonym = ", "unknown key 'synonym'"},
+        Misspelling{"PasswordRules", "accounts/passwords.toml",
+                    "\nmin_distinct = ", "\nmin_distnct = ",
+                    "unknown key 'min_distnct' in passwords.toml; did you mean 'min_distinct'?"}),
     [](const ::testing::TestParamInfo<Misspelling>& info) { return info.param.kind; });
 
 TEST_F(DataLintTest, EveryProblemIsReportedNotJustTheFirst) {
