@@ -225,7 +225,7 @@ void AddMedicine(Profile& p, const std::string& name, double hour) {
 }
 
 void AddLoad(Profile& p, double mg) {
-  if (mg > 0) p.magnesium_taken.push_back({"supplement", "citrate", mg, "test load"});
+  if (mg > 0) p.magnesium_taken.push_back({"supplement", "citrate", mg, "test load", false, {}});
 }
 
 struct KidneyBand {
