@@ -58,25 +58,30 @@ Result<plan::ProfileDocument> DocumentFromFlags(const PlanArgs& a) {
     if (a.ckd_stage) d["kidney"]["ckd_stage"] = *a.ckd_stage;
   }
   for (const auto& med : a.medicines) {
-    // NAME or NAME@HH:MM[,HH:MM...]
+    // NAME[:AMOUNT][@HH:MM[,HH:MM...]]; the amount (per intake) is read for magnesium-containing
+    // medicines ("milk of magnesia:30mL@22:00").
     const size_t at = med.find('@');
-    if (at == std::string::npos) {
-      d["medicines"].push_back(med);
-      continue;
+    const std::string named = med.substr(0, at);
+    const size_t colon = named.find(':');
+    json entry = {{"name", named.substr(0, colon)}};
+    if (colon != std::string::npos) entry["amount"] = named.substr(colon + 1);
+    if (at != std::string::npos) {
+      json times = json::array();
+      std::string rest = med.substr(at + 1);
+      for (size_t start = 0; start <= rest.size();) {
+        const size_t comma = rest.find(',', start);
+        times.push_back(
+            rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      entry["times"] = times;
     }
-    json times = json::array();
-    std::string rest = med.substr(at + 1);
-    for (size_t start = 0; start <= rest.size();) {
-      const size_t comma = rest.find(',', start);
-      times.push_back(
-          rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-    d["medicines"].push_back({{"name", med.substr(0, at)}, {"times", times}});
+    d["medicines"].push_back(entry.size() == 1 ? entry["name"] : entry);
   }
   for (const auto& item : a.taking) {
-    // COMPOUND:AMOUNT[:KIND] (compound mass a day), or elemental:AMOUNT[:KIND].
+    // COMPOUND:AMOUNT[:KIND] or elemental:AMOUNT[:KIND]; the amount is elemental magnesium
+    // unless marked as the salt's mass ("400mg compound") or given in units ("2 tablets").
     const size_t first = item.find(':');
     if (first == std::string::npos) {
       return InvalidArgument(
@@ -211,7 +216,8 @@ void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--lactating", a->lactating, "Breastfeeding");
   cmd->add_option("--condition", a->conditions, "A complaint, e.g. \"leg cramps\" (repeatable)");
   cmd->add_option("--med", a->medicines,
-                  "A medicine, optionally with times: levothyroxine@07:00 (repeatable)");
+                  "A medicine, optionally with an amount each time and times: "
+                  "levothyroxine@07:00, \"milk of magnesia:30mL@22:00\" (repeatable)");
   cmd->add_option("--egfr", a->egfr, "Kidney function, eGFR in mL/min/1.73m2");
   cmd->add_option("--ckd-stage", a->ckd_stage, "Chronic kidney disease stage 1-5");
   cmd->add_option("--diagnosis", a->diagnoses,
@@ -220,7 +226,8 @@ void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
                   "A red-flag symptom id (see `mgadvisor kb list red-flags`)");
   cmd->add_option("--taking", a->taking,
                   "Magnesium already taken a day: COMPOUND:AMOUNT[:supplement|antacid|laxative] or "
-                  "elemental:AMOUNT");
+                  "elemental:AMOUNT; AMOUNT is elemental magnesium (\"400mg\") unless marked as "
+                  "the salt's mass (\"400mg compound\") or given in units (\"2 tablets\")");
   cmd->add_option("--diet-mg", a->diet_mg, "Usual magnesium from food, mg/day");
   cmd->add_option("--exclude", a->exclusions,
                   "Food exclusion, e.g. vegan, \"nut allergy\" (repeatable)");

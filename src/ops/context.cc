@@ -60,6 +60,16 @@ Result<const FoodStore*> Context::foods() const {
   });
 }
 
+Result<const products::Catalogue*> Context::catalogue() const {
+  return Get(catalogue_, [this]() -> Result<std::unique_ptr<const products::Catalogue>> {
+    auto kb_loaded = kb();
+    if (!kb_loaded.ok()) return kb_loaded.error();
+    auto compounds_loaded = compounds();
+    if (!compounds_loaded.ok()) return compounds_loaded.error();
+    return Own(products::Catalogue::Load(std::nullopt, **kb_loaded, **compounds_loaded));
+  });
+}
+
 Result<const plan::PlanContext*> Context::plan() const {
   return Get(plan_, [this]() -> Result<std::unique_ptr<const plan::PlanContext>> {
     auto kb_loaded = kb();
@@ -70,10 +80,13 @@ Result<const plan::PlanContext*> Context::plan() const {
     if (!references_loaded.ok()) return references_loaded.error();
     auto exclusions_loaded = exclusions();
     if (!exclusions_loaded.ok()) return exclusions_loaded.error();
+    auto catalogue_loaded = catalogue();
+    if (!catalogue_loaded.ok()) return catalogue_loaded.error();
     // Copies: the plan context owns its pieces, so it stays valid on its own (the copies cost
     // well under a millisecond, once per process).
-    auto assembled = plan::PlanContext::Assemble(**kb_loaded, **compounds_loaded,
-                                                 **references_loaded, **exclusions_loaded);
+    auto assembled =
+        plan::PlanContext::Assemble(**kb_loaded, **compounds_loaded, **references_loaded,
+                                    **exclusions_loaded, **catalogue_loaded);
     if (!assembled.ok()) return assembled.error();
     return std::unique_ptr<const plan::PlanContext>(std::move(assembled).value());
   });
@@ -87,6 +100,7 @@ Status Context::LoadAll() const {
   MG_RETURN_IF_ERROR(units());
   MG_RETURN_IF_ERROR(outcomes());
   MG_RETURN_IF_ERROR(foods());
+  MG_RETURN_IF_ERROR(catalogue());
   MG_RETURN_IF_ERROR(plan());
   return {};
 }

@@ -29,6 +29,7 @@
 #include "foods/units.h"
 #include "kb/kb.h"
 #include "plan/plan.h"
+#include "products/catalogue.h"
 #include "trial/trial.h"
 
 namespace mg::ops {
@@ -60,6 +61,8 @@ class Context {
   Result<const foods::UnitTable*> units() const;
   Result<const std::vector<trial::OutcomeSpec>*> outcomes() const;
   Result<const FoodStore*> foods() const;
+  // The medicines and products catalogue (embedded), cross-checked against kb() and compounds().
+  Result<const products::Catalogue*> catalogue() const;
   // The plan engine's context, assembled from the pieces above plus the plan's own data.
   Result<const plan::PlanContext*> plan() const;
 
@@ -85,6 +88,7 @@ class Context {
   mutable Lazy<foods::UnitTable> units_;
   mutable Lazy<std::vector<trial::OutcomeSpec>> outcomes_;
   mutable Lazy<FoodStore> foods_;
+  mutable Lazy<products::Catalogue> catalogue_;
   mutable Lazy<plan::PlanContext> plan_;
 };
 

@@ -128,6 +128,7 @@ class PlanBuilder {
     }
     for (const auto& taken : p_.magnesium_taken) {
       plan_.totals.existing_supplemental_mg += taken.elemental_mg_per_day;
+      plan_.magnesium_taken.push_back(taken);  // Shown with how each amount was read.
     }
   }
 

@@ -33,6 +33,7 @@
 #include "dri/dri.h"
 #include "foods/foods.h"
 #include "kb/kb.h"
+#include "products/catalogue.h"
 
 namespace mg::plan {
 
@@ -105,6 +106,9 @@ struct PlanContext {
   std::vector<foods::RichFood> foods_by_magnesium;
 
   Messages messages;
+  // The medicines and products catalogue: every medicine a profile names resolves through it
+  // (brands, abbreviations, combinations), and every magnesium-containing one is counted.
+  products::Catalogue catalogue;
 
   // Errors: whatever the loaders report (kDataError with file:line, kNotFound).
   static Result<std::unique_ptr<PlanContext>> Load(const std::optional<std::string>& kb_dir);
@@ -113,7 +117,8 @@ struct PlanContext {
   static Result<std::unique_ptr<PlanContext>> Assemble(kb::KnowledgeBase kb,
                                                        chem::CompoundCatalog compounds,
                                                        dri::ReferenceTables references,
-                                                       foods::Exclusions exclusions);
+                                                       foods::Exclusions exclusions,
+                                                       products::Catalogue catalogue);
 };
 
 // ---- Profile: a person's situation with every name resolved to a knowledge-base id. ----
@@ -130,11 +135,17 @@ struct MedicineTaken {
   bool hours_assumed = false;  // True when the profile gave no time.
 };
 
-struct MagnesiumTaken {  // Magnesium already taken: supplements, antacids, laxatives.
-  std::string kind;      // "supplement", "antacid" or "laxative".
+// Magnesium already taken — supplements, antacids, laxatives, magnesium-containing medicines —
+// as products::CountMagnesium read it.
+struct MagnesiumTaken {
+  std::string kind;  // "supplement", "antacid", "laxative" or "medicine".
   std::string compound_id;
   double elemental_mg_per_day = 0;
-  std::string description;  // "magnesium hydroxide 800 mg/day (antacid)"
+  // How the amount was read, for people: "milk of magnesia: no amount given: the label's usual
+  // dose ... is assumed: 1000 mg magnesium each time × 1/day = 1000 mg magnesium/day (laxative)".
+  std::string description;
+  bool assumed = false;            // The label's usual dose was assumed (no amount given).
+  std::vector<std::string> notes;  // From the count, e.g. above the label's daily maximum.
 };
 
 enum class RoutePreference { kAny, kOral, kTopical, kFoodOnly };
@@ -238,6 +249,8 @@ struct Plan {
   std::vector<std::string> rules_fired;
   Totals totals;
   std::vector<std::string> unknown_medicines;
+  // The magnesium already taken that the totals count, each with how its amount was read.
+  std::vector<MagnesiumTaken> magnesium_taken;
 };
 
 // What the plan does for a finding: the verdict's policy, with "recommend" downgraded to "trial"

@@ -4,7 +4,9 @@
 // lactation, both reference sets, every kidney band (including unknown), and existing supplement
 // loads from none to above the upper limit; on that base it rotates through every complaint,
 // every interaction class, every diagnosis, every red flag and every preference. A second block
-// crosses every complaint × every interaction class × every diagnosis × loads for an adult.
+// crosses every complaint × every interaction class × every diagnosis × loads for an adult. A
+// third walks every catalogued magnesium-containing product × amounts × ages through the real
+// profile resolver and fails when any of them is not counted toward the limit.
 // The checks re-derive what must hold from the knowledge base and reference tables themselves,
 // not from the engine's own bookkeeping.
 #include <fmt/format.h>
@@ -16,6 +18,8 @@
 
 #include "plan/plan.h"
 #include "plan/plan_test_util.h"
+#include "plan/profile.h"
+#include "products/catalogue.h"
 
 namespace mg::plan {
 namespace {
@@ -225,7 +229,7 @@ void AddMedicine(Profile& p, const std::string& name, double hour) {
 }
 
 void AddLoad(Profile& p, double mg) {
-  if (mg > 0) p.magnesium_taken.push_back({"supplement", "citrate", mg, "test load"});
+  if (mg > 0) p.magnesium_taken.push_back({"supplement", "citrate", mg, "test load", false, {}});
 }
 
 struct KidneyBand {
@@ -325,6 +329,103 @@ TEST(PlanSafety, InvariantsHoldOverTheProfileGrid) {
   ::testing::Test::RecordProperty("profiles", std::to_string(checker.profiles()));
   EXPECT_GT(checker.profiles(), 100000);
   EXPECT_GT(checker.with_supplement(), 1000);  // The grid must exercise the dosing paths too.
+}
+
+// A name the catalogue resolves to `product` (a generic name, brand or abbreviation; a brand
+// family may resolve to a stronger sibling first, which the count then uses). "" when none does.
+std::string NameFor(const products::Product& product, const products::Catalogue& catalogue) {
+  std::vector<std::string> candidates = product.names;
+  candidates.insert(candidates.end(), product.brands.begin(), product.brands.end());
+  candidates.insert(candidates.end(), product.abbreviations.begin(), product.abbreviations.end());
+  candidates.push_back(product.name);
+  for (const auto& name : candidates) {
+    const products::Resolution r = catalogue.Resolve(name);
+    for (const products::Product* p : r.products) {
+      if (p == &product) return name;
+    }
+  }
+  return "";
+}
+
+// Every catalogued magnesium-containing product × amounts × ages × both ways of naming it (a
+// medicine, or magnesium already taken), through the real profile resolver: each is counted
+// toward the upper limit (at least this product's magnesium; never a silent zero), or the
+// profile is refused with an error asking for the amount; and every plan keeps the invariants.
+TEST(PlanSafety, EveryCataloguedMagnesiumSourceIsCounted) {
+  const PlanContext& c = Context();
+  SafetyChecker checker(c);
+  const std::vector<const products::Product*> sources = c.catalogue.MagnesiumProducts();
+  ASSERT_FALSE(sources.empty());
+  // Per intake: none (the label's usual dose), elemental amounts around the adult limit, and the
+  // salt's mass.
+  const std::vector<std::string> amounts = {"",      "25mg",  "150mg",
+                                            "349mg", "400mg", "500mg compound"};
+  const std::vector<int> ages = {1, 3, 4, 8, 9, 13, 14, 18, 19, 30, 31, 50, 51, 70, 71, 90};
+  long refused = 0, counted = 0;
+  for (const products::Product* product : sources) {
+    const std::string name = NameFor(*product, c.catalogue);
+    if (name.empty()) {
+      ADD_FAILURE() << "catalogued magnesium product " << product->id << " cannot be named";
+      continue;
+    }
+    for (const std::string& amount : amounts) {
+      for (int age : ages) {
+        for (int way = 0; way < 2; ++way) {
+          const char* sex = age % 2 == 0 ? "female" : "male";
+          nlohmann::json d = {{"age", age}, {"sex", sex}, {"complaints", {"migraine"}}};
+          if (way == 0) {
+            nlohmann::json medicine = {{"name", name}, {"times", {"21:00"}}};
+            if (!amount.empty()) medicine["amount"] = amount;
+            d["medicines"] = {medicine};
+          } else {
+            if (amount.empty()) continue;  // magnesium_taken always states its amount.
+            d["magnesium_taken"] = {{{"compound", name}, {"amount", amount}}};
+          }
+          ProfileDocument document{d, "grid", {}};
+          auto profile = ResolveProfile(document, c);
+          const std::string what = fmt::format("{} '{}' amount '{}' age {} ({})", product->id, name,
+                                               amount, age, way == 0 ? "medicine" : "taken");
+          if (!profile.ok()) {
+            // Only two refusals are acceptable: no amount and no usual dose (asked for), or a
+            // salt's mass where the product has no single salt.
+            const std::string& message = profile.error().message;
+            const bool asks_amount = amount.empty() && !product->units_per_dose &&
+                                     message.find("no amount was given") != std::string::npos;
+            const bool salt_unclear =
+                amount.ends_with("compound") &&
+                message.find("needs one known magnesium salt") != std::string::npos;
+            if (!asks_amount && !salt_unclear) ADD_FAILURE() << what << ": " << message;
+            ++refused;
+            continue;
+          }
+          double taken = 0;
+          for (const auto& m : profile->magnesium_taken) taken += m.elemental_mg_per_day;
+          double expected = 0;  // The least the count may be.
+          if (amount.empty()) {
+            if (!product->units_per_dose) {
+              ADD_FAILURE() << what << ": counted without an amount or a usual dose";
+            } else {
+              expected = product->units_per_dose->most_units * *product->magnesium_mg_per_unit;
+            }
+          } else if (!amount.ends_with("compound")) {
+            expected = std::stod(amount);
+          } else {
+            expected = 1;  // Some magnesium: the salt's fraction is checked in products_test.
+          }
+          if (!(taken >= expected - 1e-6) || taken <= 0) {
+            ADD_FAILURE() << what << ": counted " << taken << " mg, expected at least " << expected;
+          }
+          ++counted;
+          checker.Check(*profile);
+        }
+      }
+    }
+  }
+  std::cout << "[ safety  ] " << sources.size()
+            << " catalogued magnesium products: " << checker.profiles() << " profiles planned, "
+            << refused << " refused asking for the amount\n";
+  ::testing::Test::RecordProperty("magnesium_source_profiles", std::to_string(checker.profiles()));
+  EXPECT_GT(counted, static_cast<long>(sources.size()));
 }
 
 // A trial's dose comes from the plan: never above it, and no trial where the plan gives none.

@@ -96,14 +96,14 @@ TEST(Plan, ExistingAntacidCountsTowardTheLimit) {
   // 1200 mg magnesium hydroxide ≈ 500 mg magnesium: above the 350 mg limit already.
   const Plan over = PlanFor(
       R"({"age": 50, "sex": "male", "complaints": ["migraine"],
-          "magnesium_taken": [{"kind": "antacid", "compound": "milk of magnesia", "amount": "1200mg"}]})");
+          "magnesium_taken": [{"kind": "antacid", "compound": "milk of magnesia", "amount": "1200mg compound"}]})");
   EXPECT_FALSE(over.supplement.has_value());
   EXPECT_TRUE(Fired(over, "safety.ul_already_exceeded"));
   EXPECT_NEAR(over.totals.existing_supplemental_mg, 500.2, 0.5);
   // Above the limit is reported even when no supplement would be suggested anyway.
   const Plan cramps = PlanFor(
       R"({"age": 70, "sex": "female", "complaints": ["leg cramps"],
-          "magnesium_taken": [{"kind": "laxative", "compound": "milk of magnesia", "amount": "1200mg"}]})");
+          "magnesium_taken": [{"kind": "laxative", "compound": "milk of magnesia", "amount": "1200mg compound"}]})");
   EXPECT_FALSE(cramps.supplement.has_value());
   EXPECT_TRUE(Fired(cramps, "safety.ul_already_exceeded"));
   // 100 mg already: the plan adds at most 250.

@@ -211,8 +211,10 @@ Result<Messages> ParseMessages(const DataFile& file) {
 Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(kb::KnowledgeBase kb,
                                                            chem::CompoundCatalog compounds,
                                                            dri::ReferenceTables references,
-                                                           foods::Exclusions exclusions) {
+                                                           foods::Exclusions exclusions,
+                                                           products::Catalogue catalogue) {
   auto context = std::make_unique<PlanContext>();
+  context->catalogue = std::move(catalogue);
   context->kb = std::move(kb);
   context->compounds = std::move(compounds);
   context->references = std::move(references);
@@ -253,8 +255,11 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Load(const std::optional<std::
   if (!references.ok()) return references.error();
   auto exclusions = foods::Exclusions::Load();
   if (!exclusions.ok()) return exclusions.error();
+  auto catalogue = products::Catalogue::Load(std::nullopt, *kb, *compounds);
+  if (!catalogue.ok()) return catalogue.error();
   return Assemble(std::move(kb).value(), std::move(compounds).value(),
-                  std::move(references).value(), std::move(exclusions).value());
+                  std::move(references).value(), std::move(exclusions).value(),
+                  std::move(catalogue).value());
 }
 
 }  // namespace mg::plan

@@ -5,12 +5,13 @@
 #include <cmath>
 #include <set>
 
-#include "chem/units.h"
 #include "core/data_files.h"
 #include "core/json_input.h"
 #include "core/numbers.h"
 #include "core/text.h"
 #include "core/toml_parse.h"
+#include "products/catalogue.h"
+#include "products/magnesium_count.h"
 
 namespace mg::plan {
 namespace {
@@ -281,31 +282,89 @@ void ResolveDiagnoses(const json& d, const PlanContext& context, Checker& check,
   }
 }
 
-// "medicines": each mapped to its interaction class, with the times it is taken.
+// The word a magnesium entry is listed under: the product's use, or "medicine" for a named salt.
+std::string KindOf(const products::Resolution& resolution) {
+  for (const products::Product* product : resolution.products) {
+    if (product->contains_magnesium()) return std::string(products::ToString(product->use));
+  }
+  return "medicine";
+}
+
+// Counts what `resolution` names through the one count of supplemental magnesium and adds it to
+// the magnesium the person already takes. `amount_text` is the amount per intake as the person
+// wrote it (nullopt: the label's usual dose, or an error asking for the amount).
+void CountTaken(const products::Resolution& resolution,
+                const std::optional<std::string>& amount_text, double intakes_per_day,
+                std::string kind, const PlanContext& context, Checker& check,
+                const std::string& path, const std::string& amount_path, Profile& profile) {
+  std::optional<products::StatedAmount> amount;
+  if (amount_text) {
+    auto parsed = products::ParseStatedAmount(*amount_text);
+    if (!parsed.ok()) {
+      check.Problem(amount_path, parsed.error().message);
+      return;
+    }
+    amount = std::move(parsed).value();
+  }
+  auto count = products::CountMagnesium(resolution, amount, intakes_per_day, context.compounds);
+  if (!count.ok()) {
+    check.Problem(amount_text ? amount_path : path,
+                  count.error().message +
+                      (amount_text || amount_path.ends_with("elemental")
+                           ? ""
+                           : " (write it as \"amount\"; on the command line --med NAME:AMOUNT, "
+                             "e.g. \"magnesium citrate:250mg@21:00\")"));
+    return;
+  }
+  if (!count->has_value()) return;  // Nothing named contains magnesium.
+  const products::MagnesiumCount& counted = **count;
+  MagnesiumTaken taken;
+  taken.kind = std::move(kind);
+  for (const products::Ingredient* ingredient : resolution.ingredients) {
+    if (ingredient->contains_magnesium && !ingredient->compound_id.empty()) {
+      taken.compound_id = ingredient->compound_id;
+      break;
+    }
+  }
+  taken.elemental_mg_per_day = counted.elemental_mg_per_day;
+  taken.assumed = counted.assumed;
+  taken.notes = counted.notes;
+  taken.description = fmt::format("{}: {} × {}/day = {} mg magnesium/day ({})", resolution.query,
+                                  counted.reading, FormatNumber(counted.intakes_per_day, 2),
+                                  FormatNumber(taken.elemental_mg_per_day), taken.kind);
+  profile.magnesium_taken.push_back(std::move(taken));
+}
+
+// "medicines": each resolved through the medicines catalogue (brands, abbreviations,
+// combinations) to its interaction classes, with the times it is taken; a medicine that contains
+// magnesium (an antacid, a laxative) is also counted into the magnesium already taken.
 void ResolveMedicines(const json& d, const PlanContext& context, Checker& check, Profile& profile) {
   for (const auto& [value, path] : check.List(d, "medicines")) {
     MedicineTaken medicine;
-    std::optional<std::string> name;
+    std::optional<std::string> name, amount;
     json times;
     if (value.is_object()) {
-      check.OnlyKeys(value, path, {"name", "times"});
+      check.OnlyKeys(value, path, {"name", "times", "amount"});
       if (!value.contains("name")) {
         check.Problem(path, "needs a name");
         continue;
       }
       name = check.String(value["name"], path + ".name");
       if (value.contains("times")) times = value["times"];
+      if (value.contains("amount")) {
+        amount = check.String(value["amount"], path + ".amount");
+        if (!amount) continue;
+      }
     } else {
       name = check.String(value, path);
     }
     if (!name) continue;
     medicine.name = *name;
-    if (const kb::Interaction* interaction = context.kb.FindMedicine(*name)) {
-      medicine.interaction_id = interaction->id;
-    } else if (const auto close = context.kb.SuggestMedicines(*name); !close.empty()) {
+    const products::Resolution resolution = context.catalogue.Resolve(*name);
+    if (!resolution.known() && !resolution.suggestions.empty()) {
       check.Problem(path, fmt::format("unknown medicine '{}'{} (if it really is '{}', it is not "
                                       "in the interaction list: write it as it is on the pack)",
-                                      *name, Suggest(close), *name));
+                                      *name, Suggest(resolution.suggestions), *name));
       continue;
     }
     const json time_list =
@@ -322,15 +381,37 @@ void ResolveMedicines(const json& d, const PlanContext& context, Checker& check,
       }
       medicine.hours.push_back(*hour);
     }
+    const double intakes_per_day = medicine.hours.empty() ? 1 : medicine.hours.size();
     if (medicine.hours.empty()) {
       medicine.hours = {context.policy.default_medicine_hour};
       medicine.hours_assumed = true;
     }
-    profile.medicines.push_back(std::move(medicine));
+    const bool magnesium = resolution.known() && resolution.ContainsMagnesium();
+    if (magnesium) {
+      CountTaken(resolution, amount, intakes_per_day, KindOf(resolution), context, check, path,
+                 path + ".amount", profile);
+    } else if (amount) {
+      check.Problem(path + ".amount",
+                    fmt::format("'{}' contains no magnesium the catalogue knows of; an amount is "
+                                "only read for magnesium-containing medicines",
+                                *name));
+    }
+    // One entry per interaction class (a combination such as triamterene/HCTZ has two); a name
+    // with none is listed back as not checked, unless it was counted as magnesium.
+    const std::vector<std::string> classes = resolution.InteractionIds();
+    for (const std::string& id : classes) {
+      MedicineTaken entry = medicine;
+      entry.interaction_id = id;
+      profile.medicines.push_back(std::move(entry));
+    }
+    if (classes.empty() && !magnesium) profile.medicines.push_back(std::move(medicine));
   }
 }
 
-// "magnesium_taken": supplements, antacids and laxatives, as elemental mg a day.
+// "magnesium_taken": supplements, antacids and laxatives, counted like a magnesium-containing
+// medicine. `amount` is elemental magnesium unless marked as the salt's mass ("400 mg
+// compound") or given in units of a catalogued product ("2 tablets"); `elemental` is always
+// magnesium itself.
 void ResolveMagnesiumTaken(const json& d, const PlanContext& context, Checker& check,
                            Profile& profile) {
   for (const auto& [value, path] : check.List(d, "magnesium_taken")) {
@@ -339,12 +420,12 @@ void ResolveMagnesiumTaken(const json& d, const PlanContext& context, Checker& c
       continue;
     }
     check.OnlyKeys(value, path, {"kind", "compound", "amount", "elemental", "times_per_day"});
-    MagnesiumTaken taken;
-    taken.kind = value.contains("kind") ? check.String(value["kind"], path + ".kind").value_or("")
-                                        : "supplement";
-    if (taken.kind != "supplement" && taken.kind != "antacid" && taken.kind != "laxative") {
+    const std::string kind = value.contains("kind")
+                                 ? check.String(value["kind"], path + ".kind").value_or("")
+                                 : "supplement";
+    if (kind != "supplement" && kind != "antacid" && kind != "laxative") {
       check.Problem(path + ".kind",
-                    fmt::format("'{}' is not supplement, antacid or laxative", taken.kind));
+                    fmt::format("'{}' is not supplement, antacid or laxative", kind));
       continue;
     }
     double times_per_day = 1;
@@ -353,53 +434,59 @@ void ResolveMagnesiumTaken(const json& d, const PlanContext& context, Checker& c
       if (!n) continue;
       times_per_day = *n;
     }
-    const chem::Compound* compound = nullptr;
+    // What is taken: a catalogued product or salt; a compound-catalogue name ("oxide") stands
+    // for the catalogue's ingredient of that salt; nothing named is plain magnesium.
+    std::string name = "magnesium";
     if (value.contains("compound")) {
-      const auto name = check.String(value["compound"], path + ".compound");
-      if (!name) continue;
-      auto found = context.compounds.Resolve(*name);
-      if (!found.ok()) {
-        check.Problem(path + ".compound", found.error().message);
+      const auto given = check.String(value["compound"], path + ".compound");
+      if (!given) continue;
+      name = *given;
+    }
+    products::Resolution resolution = context.catalogue.Resolve(name);
+    if (!resolution.known() || !resolution.ContainsMagnesium()) {
+      auto compound = context.compounds.Resolve(name);
+      const products::Ingredient* salt = nullptr;
+      if (compound.ok()) {
+        for (const auto& ingredient : context.catalogue.ingredients()) {
+          if (ingredient.contains_magnesium && ingredient.compound_id == (*compound)->id) {
+            salt = &ingredient;
+            break;
+          }
+        }
+      }
+      if (salt == nullptr) {
+        check.Problem(path + ".compound",
+                      compound.ok() ? fmt::format("'{}' is not a magnesium salt the medicines "
+                                                  "catalogue knows",
+                                                  name)
+                                    : compound.error().message);
         continue;
       }
-      compound = *found;
-      taken.compound_id = compound->id;
+      resolution = context.catalogue.Resolve(salt->name);
     }
     const bool has_amount = value.contains("amount"), has_elemental = value.contains("elemental");
     if (has_amount == has_elemental) {
-      check.Problem(
-          path,
-          "give either amount (compound mass per intake) or elemental (magnesium per intake)");
+      check.Problem(path,
+                    "give either amount (magnesium per intake; '400 mg compound' for the salt's "
+                    "mass, '2 tablets' for units of a product) or elemental (magnesium per "
+                    "intake)");
       continue;
     }
     const std::string field = has_amount ? "amount" : "elemental";
     const auto text = check.String(value[field], path + "." + field);
     if (!text) continue;
-    auto amount = chem::ParseAmount(*text);
-    if (!amount.ok()) {
-      check.Problem(path + "." + field, amount.error().message);
-      continue;
-    }
-    double elemental_per_intake = 0;
-    if (has_amount) {
-      if (compound == nullptr) {
-        check.Problem(path, "an amount of compound needs the compound's name (or give elemental)");
+    if (has_elemental) {
+      auto stated = products::ParseStatedAmount(*text);
+      if (stated.ok() && stated->kind != products::AmountKind::kElemental) {
+        check.Problem(path + ".elemental",
+                      fmt::format("'{}' is not an amount of magnesium itself (mg, g, mmol, mEq); "
+                                  "use amount for a salt's mass or units of a product",
+                                  *text));
         continue;
       }
-      if (!chem::IsMassUnit(amount->unit)) {
-        check.Problem(path + ".amount",
-                      "a compound amount is a mass (mg, g); use elemental for mmol/mEq");
-        continue;
-      }
-      elemental_per_intake = chem::ElementalFromCompound(*compound, chem::MassMilligrams(*amount));
-    } else {
-      elemental_per_intake = chem::MagnesiumMilligrams(*amount);
     }
-    taken.elemental_mg_per_day = elemental_per_intake * times_per_day;
-    taken.description = fmt::format(
-        "{}{} × {}/day = {} mg magnesium/day ({})", compound ? compound->name + " " : "", *text,
-        FormatNumber(times_per_day, 2), FormatNumber(taken.elemental_mg_per_day), taken.kind);
-    profile.magnesium_taken.push_back(std::move(taken));
+    CountTaken(resolution, *text, times_per_day, kind, context, check, path, path + "." + field,
+               profile);
   }
 }
 

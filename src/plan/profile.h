@@ -1,9 +1,15 @@
 // Profiles: what a person tells mgadvisor, from a JSON or TOML file or from command-line flags,
 // checked and resolved against the knowledge base. Every error names the field (and, for TOML,
 // the line) and the problem; unknown condition, diagnosis and red-flag names are listed back with
-// close matches. A medicine the knowledge base does not know is kept and reported in the plan
-// (it cannot be checked for interactions) unless it is close to a known name, which is an error:
-// a misspelt interacting medicine must not slip through.
+// close matches. Medicines resolve through the medicines catalogue (products/catalogue.h):
+// brands, abbreviations and combinations ("Dyazide" → triamterene + hydrochlorothiazide) become
+// one entry per interaction class; one that contains magnesium (an antacid, a laxative) is also
+// counted into the magnesium already taken (products/magnesium_count.h: its amount, or the
+// label's usual dose with the assumption shown, or an error asking for the amount). A name the
+// catalogue does not know is kept and reported in the plan (it cannot be checked for
+// interactions) unless it is close to a known name, which is an error: a misspelt interacting
+// medicine must not slip through. Amounts are elemental magnesium unless marked as the salt's
+// mass ("400 mg compound") or given in units of a catalogued product ("2 tablets", "30 mL").
 //
 // The document shape (JSON shown; TOML is the same tree):
 //   {"age": 67 | "8mo", "sex": "female", "pregnant": false, "lactating": false,
@@ -11,9 +17,11 @@
 //    "complaints": ["leg cramps", {"condition": "RLS", "severity": 6 | "moderate"}],
 //    "kidney": {"egfr": 55, "ckd_stage": 3},
 //    "diagnoses": ["IBS-D"],
-//    "medicines": ["alendronate", {"name": "levothyroxine", "times": ["07:00"]}],
-//    "magnesium_taken": [{"kind": "antacid", "compound": "milk of magnesia", "amount": "800mg",
-//                         "times_per_day": 2} | {"kind": "supplement", "elemental": "100mg"}],
+//    "medicines": ["alendronate", {"name": "levothyroxine", "times": ["07:00"]},
+//                  {"name": "milk of magnesia", "amount": "15 mL", "times": ["22:00"]}],
+//    "magnesium_taken": [{"kind": "antacid", "compound": "milk of magnesia", "amount": "2 tbsp",
+//                         "times_per_day": 2} | {"kind": "supplement", "elemental": "100mg"}
+//                        | {"compound": "magnesium oxide", "amount": "400 mg compound"}],
 //    "diet": {"magnesium_mg_per_day": 250} | {"food_frequency": {"nuts_seeds": 1, ...}},
 //    "food_exclusions": ["vegan", "nut allergy"],
 //    "red_flags": ["dvt_signs"],

@@ -34,11 +34,15 @@ TEST(Profile, ResolvesNamesToIds) {
 TEST(Profile, ConvertsMagnesiumAlreadyTaken) {
   const Profile p = ProfileFrom(
       R"({"age": 40, "sex": "male", "magnesium_taken": [
-            {"kind": "supplement", "compound": "magnesium oxide", "amount": "400mg", "times_per_day": 2},
-            {"kind": "laxative", "elemental": "10mmol"}]})");
-  ASSERT_EQ(p.magnesium_taken.size(), 2u);
-  EXPECT_NEAR(p.magnesium_taken[0].elemental_mg_per_day, 2 * 400 * 24.305 / 40.304, 1e-6);
+            {"kind": "supplement", "compound": "magnesium oxide", "amount": "400mg compound", "times_per_day": 2},
+            {"kind": "laxative", "elemental": "10mmol"},
+            {"compound": "magnesium oxide", "amount": "400mg"}]})");
+  ASSERT_EQ(p.magnesium_taken.size(), 3u);
+  // "400mg compound" is the salt's mass; a bare "400mg" is elemental, as on a label (issue 13).
+  EXPECT_NEAR(p.magnesium_taken[0].elemental_mg_per_day, 2 * 400 * 24.305 / 40.304, 0.1);
   EXPECT_NEAR(p.magnesium_taken[1].elemental_mg_per_day, 243.05, 1e-9);
+  EXPECT_NEAR(p.magnesium_taken[2].elemental_mg_per_day, 400, 1e-9);
+  EXPECT_THAT(p.magnesium_taken[2].description, HasSubstr("read as elemental magnesium"));
 }
 
 TEST(Profile, TomlErrorsCarryLineNumbers) {

@@ -148,6 +148,13 @@ class PlanDocument {
 
   void SupplementSection() {
     H("Magnesium supplement");
+    // Every source already taken, with how its amount was read, so a person can check the count
+    // the limit is measured against.
+    for (const auto& taken : plan_.magnesium_taken) {
+      B("Already taken, counted toward the limit: " + taken.description +
+        (taken.assumed ? " (assumed: give the amount you take to count it exactly)" : "") + ".");
+      for (const auto& note : taken.notes) B("Note: " + note + ".");
+    }
     if (!plan_.supplement) {
       if (plan_.supplement_withheld_for_safety) {
         P("No magnesium supplement: a safety rule above applies. Follow the clinician advice "
@@ -449,6 +456,15 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
   out["life_stage"] = plan.reference_row ? json(plan.reference_row->life_stage) : json(nullptr);
   out["warnings"] = plan.warnings;
   out["unknown_medicines"] = plan.unknown_medicines;
+  out["magnesium_taken"] = json::array();
+  for (const auto& taken : plan.magnesium_taken) {
+    out["magnesium_taken"].push_back({{"kind", taken.kind},
+                                      {"compound", taken.compound_id},
+                                      {"elemental_mg_per_day", taken.elemental_mg_per_day},
+                                      {"reading", taken.description},
+                                      {"assumed", taken.assumed},
+                                      {"notes", taken.notes}});
+  }
   out["rules_fired"] = plan.rules_fired;
   return out;
 }

@@ -55,7 +55,8 @@ TEST(PlanCli, FlagsWorkLikeAProfile) {
 
 TEST(PlanCli, TakingAndTimesFromFlags) {
   auto r = RunCli({"plan", "--age", "40", "--sex", "male", "--condition", "migraine", "--med",
-                   "levothyroxine@07:00", "--taking", "magnesium oxide:200mg:antacid", "--json"});
+                   "levothyroxine@07:00", "--taking", "magnesium oxide:200mg compound:antacid",
+                   "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_NEAR(j["totals"]["existing_supplemental_mg"].get<double>(), 120.6, 0.1);
