@@ -38,6 +38,7 @@ struct Amount {  // A number in a sentence with what it measures.
   double low = 0;
   double high = 0;
   bool plus = false;  // "300+", "more than 300"
+  bool grams = false;  // Written in grams ("25 g"), not milligrams.
   enum class Unit { kNone, kMass, kPercent } unit = Unit::kNone;
   size_t token = 0;
 };
@@ -202,6 +203,7 @@ class Judge {
       }
       if (unit_at[j + 1] >= 0) {
         amount.unit = Amount::Unit::kMass;
+        amount.grams = unit_at[j + 1] == 1000;
         amount.low *= unit_at[j + 1];
         amount.high *= unit_at[j + 1];
       } else if (percent_at[j + 1]) {
@@ -535,7 +537,7 @@ class Judge {
         if (q.unit == QuantityUnit::kPercent && amount.unit != Amount::Unit::kPercent) continue;
         if (q.unit == QuantityUnit::kCount && amount.unit != Amount::Unit::kNone) continue;
         if (q.unit == QuantityUnit::kGrams) {
-          if (amount.unit != Amount::Unit::kMass) continue;
+          if (amount.unit != Amount::Unit::kMass || !amount.grams) continue;
           low /= 1000;
           high /= 1000;
         }
