@@ -50,6 +50,8 @@ struct Analysis {
   std::vector<const kb::Condition*> conditions;
   std::vector<const kb::Form*> forms;
   std::set<int> groups;
+  std::vector<Hit> group_hits;
+  std::vector<Hit> negations;  // kNegative and kAbsent hits.
   std::vector<int> organisations;
   std::vector<int> journals;
   std::vector<int> authors;
@@ -60,6 +62,18 @@ struct Analysis {
 
   bool Has(Kind k) const { return count[k] > 0; }
   bool Negated() const { return Has(kNegative) || Has(kAbsent); }
+  // A "not" outside the words that matched `p`: in "you can't take too much", "can't" is part of
+  // the claim, not a denial of it.
+  bool NegatedOutside(const Pattern& p) const {
+    for (const Hit& n : negations) {
+      const bool inside = std::any_of(group_hits.begin(), group_hits.end(), [&](const Hit& g) {
+        return std::find(p.groups.begin(), p.groups.end(), g.payload) != p.groups.end() &&
+               n.begin < g.end && g.begin < n.end;
+      });
+      if (!inside) return true;
+    }
+    return false;
+  }
   bool Matches(const Pattern& p) const {
     if (p.groups.empty()) return false;
     for (int g : p.groups) {
@@ -161,7 +175,12 @@ class Judge {
           }
           break;
         }
-        case kGroupTerm: a.groups.insert(h.payload); break;
+        case kGroupTerm:
+          a.groups.insert(h.payload);
+          a.group_hits.push_back(h);
+          break;
+        case kNegative:
+        case kAbsent: a.negations.push_back(h); break;
         case kOrganisation: a.organisations.push_back(h.payload); break;
         case kJournal: a.journals.push_back(h.payload); break;
         case kAuthor: {
@@ -186,7 +205,9 @@ class Judge {
     // Numbers: ranges ("300-600", "300 to 600"), "300+", "more than 300", units after them.
     for (size_t i = 0; i < a.tokens.size(); ++i) {
       if (!a.tokens[i].number) continue;
-      Amount amount{a.tokens[i].value, a.tokens[i].value, false, Amount::Unit::kNone, i};
+      Amount amount;
+      amount.low = amount.high = a.tokens[i].value;
+      amount.token = i;
       size_t j = i;
       if (j + 2 < a.tokens.size() && (a.tokens[j + 1].text == "-" || a.tokens[j + 1].text == "to") &&
           a.tokens[j + 2].number) {
@@ -298,7 +319,8 @@ class Judge {
 
   Strength StrengthOf(const Analysis& a) const {
     if (a.Has(kAbsent)) return Strength::kAbsent;
-    if (a.Has(kNegative)) return Strength::kNegative;
+    // A hedged denial ("in a small trial it did not help") is a statement about the evidence.
+    if (a.Has(kNegative)) return a.Has(kHedged) ? Strength::kAbsent : Strength::kNegative;
     if (a.Has(kAbsolute)) return Strength::kAbsolute;
     if (a.Has(kHedged)) return Strength::kHedged;
     if (a.Has(kStrong)) return Strength::kStrong;
@@ -366,7 +388,9 @@ class Judge {
                   : m.mechanism->status == kb::MechanismStatus::kWrong
                       ? Verdict::kContradicted
                       : Verdict::kUnsupported;
-      if (a.Negated()) v = v == Verdict::kSupported ? Verdict::kContradicted : Verdict::kSupported;
+      if (a.NegatedOutside(m.pattern)) {
+        v = v == Verdict::kSupported ? Verdict::kContradicted : Verdict::kSupported;
+      }
       return Make("mechanism.pattern", v, m.mechanism->id,
                   {{"mechanism", m.mechanism->name},
                    {"status", std::string(kb::ToString(m.mechanism->status))},
@@ -381,7 +405,7 @@ class Judge {
   std::optional<Assessment> Safety(const Analysis& a) const {
     for (const SafetyPattern& s : d_.safety) {
       if (!a.Matches(s.pattern)) continue;
-      const Verdict v = a.Has(kNegative) ? s.negated : s.verdict;
+      const Verdict v = a.NegatedOutside(s.pattern) ? s.negated : s.verdict;
       return Make("safety.pattern", v, s.id, {{"text", s.explanation}}, s.evidence, s.citations);
     }
     return std::nullopt;
