@@ -73,9 +73,9 @@ inline constexpr EnumName<Verdict> kVerdictNames[] = {
     {"not_assessed", Verdict::kNotAssessed},
 };
 inline constexpr EnumName<ClaimType> kClaimTypeNames[] = {
-    {"efficacy", ClaimType::kEfficacy},   {"absorption", ClaimType::kAbsorption},
-    {"mechanism", ClaimType::kMechanism}, {"dose", ClaimType::kDose},
-    {"safety", ClaimType::kSafety},       {"authority", ClaimType::kAuthority},
+    {"efficacy", ClaimType::kEfficacy},       {"absorption", ClaimType::kAbsorption},
+    {"mechanism", ClaimType::kMechanism},     {"dose", ClaimType::kDose},
+    {"safety", ClaimType::kSafety},           {"authority", ClaimType::kAuthority},
     {"attribution", ClaimType::kAttribution}, {"quantity", ClaimType::kQuantity},
 };
 std::string_view ToString(Verdict v);
@@ -115,14 +115,15 @@ std::vector<Sentence> SplitSentences(std::string_view text,
                                      const std::vector<std::string>& abbreviations);
 
 struct Claim {
-  std::string text;    // The sentence as the page shows it.
-  size_t start = 0;    // Byte offsets of the sentence in the input (HTML: in the markup).
+  std::string text;  // The sentence as the page shows it.
+  size_t start = 0;  // Byte offsets of the sentence in the input (HTML: in the markup).
   size_t end = 0;
   Verdict verdict = Verdict::kNotAssessed;
   ClaimType claim_type = ClaimType::kEfficacy;
-  std::string topic;                   // The condition, form, mechanism... id it is about.
-  std::string explanation;             // Why, in words, naming the evidence.
-  std::vector<std::string> evidence;   // "finding:migraine_oral", "mechanism:...", "organisation:..."
+  std::string topic;        // The condition, form, mechanism... id it is about.
+  std::string explanation;  // Why, in words, naming the evidence.
+  std::vector<std::string>
+      evidence;  // "finding:migraine_oral", "mechanism:...", "organisation:..."
   std::vector<std::string> citations;  // Knowledge-base citation ids behind the evidence.
   std::vector<std::string> rules;      // Checker rule ids that fired (data/check/rules.toml).
 };
@@ -143,8 +144,7 @@ class Checker {
                               const chem::CompoundCatalog& compounds,
                               const std::optional<std::string>& dir);
   // The same from files already in memory (tests).
-  static Result<Checker> FromFiles(const kb::KnowledgeBase& kb,
-                                   const dri::ReferenceTables& tables,
+  static Result<Checker> FromFiles(const kb::KnowledgeBase& kb, const dri::ReferenceTables& tables,
                                    const chem::CompoundCatalog& compounds,
                                    const std::vector<DataFile>& files);
 

@@ -41,9 +41,9 @@ class Loader {
       if (bar == std::string::npos) bar = alternatives.size();
       const std::string phrase = Trim(std::string_view(alternatives).substr(start, bar - start));
       if (phrase.empty() || !data_.index.Add(phrase, kGroupTerm, id)) {
-        r.Report(fmt::format("an empty alternative in '{}' of {}: \"{}\"", key, r.where(),
-                             alternatives),
-                 r.LineAt(key));
+        r.Report(
+            fmt::format("an empty alternative in '{}' of {}: \"{}\"", key, r.where(), alternatives),
+            r.LineAt(key));
       }
       start = bar + 1;
     }
@@ -64,9 +64,9 @@ class Loader {
   void Citations(TomlReader& r, const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
       if (data_.kb->FindCitation(id) == nullptr) {
-        r.Report(fmt::format("{} cites '{}', which is not a knowledge-base citation", r.where(),
-                             id),
-                 r.LineAt("citations"));
+        r.Report(
+            fmt::format("{} cites '{}', which is not a knowledge-base citation", r.where(), id),
+            r.LineAt("citations"));
       }
     }
   }
@@ -114,9 +114,9 @@ class Loader {
   const kb::Condition* Condition(TomlReader& r, std::string_view key, const std::string& id) {
     const kb::Condition* c = data_.kb->FindCondition(id);
     if (c == nullptr || c->id != id) {
-      r.Report(fmt::format("{}: '{}' in '{}' is not a knowledge-base condition id", r.where(), id,
-                           key),
-               r.LineAt(key));
+      r.Report(
+          fmt::format("{}: '{}' in '{}' is not a knowledge-base condition id", r.where(), id, key),
+          r.LineAt(key));
       return nullptr;
     }
     return c;
@@ -125,9 +125,8 @@ class Loader {
   const kb::Form* Form(TomlReader& r, std::string_view key, const std::string& id) {
     const kb::Form* f = data_.kb->FindForm(id);
     if (f == nullptr || f->id != id) {
-      r.Report(
-          fmt::format("{}: '{}' in '{}' is not a knowledge-base form id", r.where(), id, key),
-          r.LineAt(key));
+      r.Report(fmt::format("{}: '{}' in '{}' is not a knowledge-base form id", r.where(), id, key),
+               r.LineAt(key));
       return nullptr;
     }
     return f;
@@ -146,6 +145,28 @@ class Loader {
   }
 
   void Claims(TomlReader& doc, const dri::ReferenceTables& tables) {
+    if (const toml::table* words = doc.FreeTable("proportions")) {
+      for (const auto& [word, value] : *words) {
+        const auto percent = value.value<double>();
+        if (!percent || *percent < 0 || *percent > 100) {
+          doc.Report(fmt::format("[proportions] '{}' must be a percentage (0-100)", word.str()),
+                     LineOf(value));
+          continue;
+        }
+        data_.proportions[std::string(word.str())] = *percent;
+      }
+    }
+    for (TomlReader r : doc.Tables("context", "context", {"condition", "when", "becomes"},
+                                   TomlReader::Need::kOptional, "condition")) {
+      ConditionContext c;
+      c.condition = Condition(r, "condition", r.Text("condition"));
+      std::string alternatives;
+      for (const auto& w : r.TextList("when"))
+        alternatives += (alternatives.empty() ? "" : " | ") + w;
+      c.when_group = Group(r, "when", alternatives);
+      c.becomes = Condition(r, "becomes", r.Text("becomes"));
+      if (c.condition && c.becomes) data_.contexts.push_back(c);
+    }
     if (auto t = doc.Table("efficacy", "[efficacy]", {"positive", "negative", "absent"})) {
       Phrases(*t, "positive", kPositive);
       Phrases(*t, "negative", kNegative);
@@ -156,9 +177,9 @@ class Loader {
       Phrases(*t, "strong", kStrong);
       Phrases(*t, "absolute", kAbsolute);
     }
-    if (auto t = doc.Table("absorption", "[absorption]",
-                           {"cues", "superlative", "comparative", "good", "poor", "transdermal",
-                            "brain"})) {
+    if (auto t = doc.Table(
+            "absorption", "[absorption]",
+            {"cues", "superlative", "comparative", "good", "poor", "transdermal", "brain"})) {
       Phrases(*t, "cues", kAbsorbCue);
       Phrases(*t, "superlative", kAbsorbSuperlative);
       Phrases(*t, "comparative", kAbsorbComparative);
@@ -167,8 +188,7 @@ class Loader {
       Phrases(*t, "transdermal", kTransdermal);
       Phrases(*t, "brain", kBrain);
     }
-    if (auto t = doc.Table("attribution", "[attribution]",
-                           {"study", "reported", "institutions"})) {
+    if (auto t = doc.Table("attribution", "[attribution]", {"study", "reported", "institutions"})) {
       Phrases(*t, "study", kStudyCue);
       Phrases(*t, "reported", kReportVerb);
       Phrases(*t, "institutions", kInstitution);
@@ -200,7 +220,8 @@ class Loader {
       for (const dri::Row& row : tables.set(reference).rows) {
         if (row.from_months < 19 * 12 || row.state != dri::ReproductiveState::kNone) continue;
         if (row.intake_mg) {
-          data_.dose.rda_low = first ? *row.intake_mg : std::min(data_.dose.rda_low, *row.intake_mg);
+          data_.dose.rda_low =
+              first ? *row.intake_mg : std::min(data_.dose.rda_low, *row.intake_mg);
           data_.dose.rda_high = std::max(data_.dose.rda_high, *row.intake_mg);
           first = false;
         }
@@ -213,8 +234,8 @@ class Loader {
   }
 
   void Rules(TomlReader& doc) {
-    for (TomlReader r : doc.Tables("rule", "rule", {"id", "claim_type", "description",
-                                                    "explanation"})) {
+    for (TomlReader r :
+         doc.Tables("rule", "rule", {"id", "claim_type", "description", "explanation"})) {
       Rule rule;
       rule.id = r.Text("id");
       rule.claim_type = r.Enum("claim_type", kClaimTypeNames).value_or(ClaimType::kEfficacy);
@@ -226,10 +247,10 @@ class Loader {
       data_.rules.push_back(std::move(rule));
     }
     std::set<kb::Verdict> seen;
-    for (TomlReader r : doc.Tables("grade", "grade",
-                                   {"grade", "hedged", "plain", "strong", "absolute", "negative",
-                                    "absent"},
-                                   TomlReader::Need::kRequired, "grade")) {
+    for (TomlReader r :
+         doc.Tables("grade", "grade",
+                    {"grade", "hedged", "plain", "strong", "absolute", "negative", "absent"},
+                    TomlReader::Need::kRequired, "grade")) {
       GradeRow row;
       row.grade = r.Enum("grade", kGradeNames).value_or(kb::Verdict::kNotStudied);
       for (const auto& s : kStrengthNames) {
@@ -291,9 +312,9 @@ class Loader {
   }
 
   void Organisations(TomlReader& doc) {
-    for (TomlReader r : doc.Tables("organisation", "organisation",
-                                   {"id", "name", "aliases", "unlisted", "unlisted_text",
-                                    "citations", "position"})) {
+    for (TomlReader r : doc.Tables(
+             "organisation", "organisation",
+             {"id", "name", "aliases", "unlisted", "unlisted_text", "citations", "position"})) {
       Organisation o;
       o.id = r.Text("id");
       o.name = r.Text("name");
@@ -389,13 +410,13 @@ const FormAbsorption* CheckData::AbsorptionOf(const kb::Form* form) const {
 
 const std::vector<std::string>& RuleIdsUsed() {
   static const std::vector<std::string> ids = {
-      "efficacy.grade",        "efficacy.no_finding",       "efficacy.unknown_topic",
-      "absorption.transdermal", "absorption.superlative",   "absorption.comparative",
-      "absorption.rank",       "absorption.brain",          "mechanism.pattern",
-      "dose.upper_limit_stated", "dose.intake_stated",      "dose.above_upper_limit",
-      "dose.within_upper_limit", "dose.studied",            "safety.pattern",
-      "authority.position",    "authority.unlisted",        "authority.unnamed",
-      "attribution.matched",   "attribution.unmatched",     "quantity.fact"};
+      "efficacy.grade",          "efficacy.no_finding",    "efficacy.unknown_topic",
+      "absorption.transdermal",  "absorption.superlative", "absorption.comparative",
+      "absorption.rank",         "absorption.brain",       "mechanism.pattern",
+      "dose.upper_limit_stated", "dose.intake_stated",     "dose.above_upper_limit",
+      "dose.within_upper_limit", "dose.studied",           "safety.pattern",
+      "authority.position",      "authority.unlisted",     "authority.unnamed",
+      "attribution.matched",     "attribution.unmatched",  "quantity.fact"};
   return ids;
 }
 
@@ -441,7 +462,8 @@ void ParseCheckData(const std::vector<DataFile>& files, const dri::ReferenceTabl
       loader.Language(doc);
     } else if (base == "claims.toml") {
       TomlReader doc(*root, file.name, base, problems,
-                     {"efficacy", "strength", "absorption", "attribution", "authority", "dose"});
+                     {"efficacy", "strength", "absorption", "attribution", "authority", "dose",
+                      "proportions", "context"});
       loader.Claims(doc, tables);
     } else if (base == "rules.toml") {
       TomlReader doc(*root, file.name, base, problems, {"rule", "grade"});
@@ -480,7 +502,8 @@ void ParseCheckData(const std::vector<DataFile>& files, const dri::ReferenceTabl
   if (seen.contains("rules.toml")) {
     for (const auto& id : RuleIdsUsed()) {
       if (data.FindRule(id) == nullptr) {
-        problems.Add("rules.toml", 0, fmt::format("rule '{}' is used by the checker but not defined", id));
+        problems.Add("rules.toml", 0,
+                     fmt::format("rule '{}' is used by the checker but not defined", id));
       }
     }
   }

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "check/check.h"
-#include "chem/compounds.h"
 #include "check/tokens.h"
+#include "chem/compounds.h"
 #include "core/data_files.h"
 #include "core/data_reader.h"
 
@@ -18,39 +18,39 @@ namespace mg::check {
 
 // What a phrase in the index stands for (Hit::kind). Payloads index the vectors below.
 enum Kind : int {
-  kSubject,           // "magnesium"
-  kPronoun,           // "it", "this supplement" (a subject when the page is about magnesium)
-  kCondition,         // payload: index into kb->conditions
-  kForm,              // payload: index into kb->forms
-  kHedged,            // strength words
+  kSubject,    // "magnesium"
+  kPronoun,    // "it", "this supplement" (a subject when the page is about magnesium)
+  kCondition,  // payload: index into kb->conditions
+  kForm,       // payload: index into kb->forms
+  kHedged,     // strength words
   kStrong,
   kAbsolute,
-  kPositive,          // "helps", "relieves"
-  kNegative,          // "does not", "no better than placebo"
-  kAbsent,            // "no good evidence", "has not been studied"
-  kAbsorbCue,         // "absorbed", "bioavailable"
-  kAbsorbSuperlative, // "best absorbed", "most bioavailable"
-  kAbsorbComparative, // "better absorbed than"
-  kAbsorbGood,        // "well absorbed"
-  kAbsorbPoor,        // "poorly absorbed"
-  kTransdermal,       // "through the skin"
-  kBrain,             // "brain", "blood-brain barrier"
-  kStudyCue,          // "study", "trial", "journal"
-  kReportVerb,        // "found", "showed" (what a named study reported)
-  kInstitution,       // "Harvard", "university"
-  kJournal,           // payload: index into journals
-  kAuthorityCue,      // "recommends", "approved"
-  kOrganisation,      // payload: index into organisations
-  kUnnamedAuthority,  // "doctors", "a guideline"
-  kDoseRecommend,     // "take", "daily"
-  kDoseRda,           // "RDA", "adults need"
-  kDoseUl,            // "upper limit"
-  kDoseStudied,       // "trials used"
-  kDoseFood,          // "from food"
-  kMassUnit,          // payload: milligrams per unit (1 for mg, 1000 for g)
-  kPercentUnit,       // "percent"
-  kGroupTerm,         // payload: pattern group id (mechanism, safety, quantity, positions)
-  kAuthor,            // payload: index into authors (a first author's surname)
+  kPositive,           // "helps", "relieves"
+  kNegative,           // "does not", "no better than placebo"
+  kAbsent,             // "no good evidence", "has not been studied"
+  kAbsorbCue,          // "absorbed", "bioavailable"
+  kAbsorbSuperlative,  // "best absorbed", "most bioavailable"
+  kAbsorbComparative,  // "better absorbed than"
+  kAbsorbGood,         // "well absorbed"
+  kAbsorbPoor,         // "poorly absorbed"
+  kTransdermal,        // "through the skin"
+  kBrain,              // "brain", "blood-brain barrier"
+  kStudyCue,           // "study", "trial", "journal"
+  kReportVerb,         // "found", "showed" (what a named study reported)
+  kInstitution,        // "Harvard", "university"
+  kJournal,            // payload: index into journals
+  kAuthorityCue,       // "recommends", "approved"
+  kOrganisation,       // payload: index into organisations
+  kUnnamedAuthority,   // "doctors", "a guideline"
+  kDoseRecommend,      // "take", "daily"
+  kDoseRda,            // "RDA", "adults need"
+  kDoseUl,             // "upper limit"
+  kDoseStudied,        // "trials used"
+  kDoseFood,           // "from food"
+  kMassUnit,           // payload: milligrams per unit (1 for mg, 1000 for g)
+  kPercentUnit,        // "percent"
+  kGroupTerm,          // payload: pattern group id (mechanism, safety, quantity, positions)
+  kAuthor,             // payload: index into authors (a first author's surname)
   kKindCount
 };
 
@@ -169,12 +169,18 @@ struct QuantityFact {
 
 // Reference figures from src/dri, for dose claims.
 struct DoseFacts {
-  double us_ul = 0;       // Supplemental upper level, adults (US).
-  double eu_ul = 0;       // The EU ceiling for adults.
-  double rda_low = 0;     // Lowest adult RDA/AI across both sets.
-  double rda_high = 0;    // Highest.
+  double us_ul = 0;     // Supplemental upper level, adults (US).
+  double eu_ul = 0;     // The EU ceiling for adults.
+  double rda_low = 0;   // Lowest adult RDA/AI across both sets.
+  double rda_high = 0;  // Highest.
   std::vector<std::string> us_citations;
   std::vector<std::string> eu_citations;
+};
+
+struct ConditionContext {  // data/check/claims.toml [[context]]
+  const kb::Condition* condition = nullptr;
+  int when_group = -1;
+  const kb::Condition* becomes = nullptr;
 };
 
 struct CheckData {
@@ -190,6 +196,8 @@ struct CheckData {
   std::vector<Journal> journals;
   std::vector<QuantityFact> quantities;
   DoseFacts dose;
+  std::vector<ConditionContext> contexts;
+  std::map<std::string, double> proportions;  // "half" -> 50 (%).
   // Citation id -> the conditions whose findings or pages cite it (for attribution).
   std::map<std::string, std::vector<std::string>> citation_conditions;
   // First authors' surnames in the knowledge base's citations -> their citation ids.

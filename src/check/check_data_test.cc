@@ -1,12 +1,11 @@
 // data/check/*.toml is read strictly: the embedded files are clean, and every kind of mistake is
 // reported with file:line. This is the lint hook for the checker's data until `data lint` lists it.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "check/test_util.h"
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include "core/data_files.h"
 
 namespace mg::check {
@@ -57,9 +56,11 @@ TEST(CheckData, MistakesAreReportedWithFileAndLine) {
        "cites 'holland_2013', which is not a knowledge-base citation"},
       {"mechanisms.toml", "mechanism = \"nmda_block\"", "mechanism = \"nmda_blok\"",
        "'nmda_blok' is not a knowledge-base mechanism id"},
-      {"safety.toml", "\"side_effect:osmotic_diarrhoea\", \"side_effect:hypermagnesaemia\", "
-                      "\"contraindication:egfr_below_30\"]",
-       "\"side_effect:diarrhoea\"]", "evidence 'side_effect:diarrhoea' is not a knowledge-base entry"},
+      {"safety.toml",
+       "\"side_effect:osmotic_diarrhoea\", \"side_effect:hypermagnesaemia\", "
+       "\"contraindication:egfr_below_30\"]",
+       "\"side_effect:diarrhoea\"]",
+       "evidence 'side_effect:diarrhoea' is not a knowledge-base entry"},
       {"quantities.toml", "low = 300\nhigh = 800", "low = 800\nhigh = 300", "high is below low"},
       {"forms.toml", "form = \"oxide\"", "form = \"oxyde\"", "'oxyde' in 'form' is not"},
       {"mechanisms.toml", "all = [\"nmda\", \"block", "all = [\"nmda\", \" | block",
@@ -74,7 +75,8 @@ TEST(CheckData, MistakesAreReportedWithFileAndLine) {
 }
 
 TEST(CheckData, ARuleTheCodeFiresMustBeDefined) {
-  const auto problems = Lint(Edited("rules.toml", "id = \"dose.studied\"", "id = \"dose.studies\""));
+  const auto problems =
+      Lint(Edited("rules.toml", "id = \"dose.studied\"", "id = \"dose.studies\""));
   EXPECT_THAT(fmt::format("{}", fmt::join(problems, "\n")),
               HasSubstr("rule 'dose.studied' is used by the checker but not defined"));
 }

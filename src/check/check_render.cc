@@ -45,8 +45,8 @@ std::string RenderText(const CheckResult& result, const Page& page) {
   for (const Claim& c : result.claims) {
     ++n;
     if (IsFlag(c.verdict)) ++flagged;
-    out += fmt::format("[{}] {} ({}): {}\n", n, ToString(c.verdict), ToString(c.claim_type),
-                       c.text);
+    out +=
+        fmt::format("[{}] {} ({}): {}\n", n, ToString(c.verdict), ToString(c.claim_type), c.text);
     out += fmt::format("    {}\n", c.explanation);
     if (!c.evidence.empty()) out += fmt::format("    evidence: {}\n", fmt::join(c.evidence, ", "));
     if (!c.citations.empty()) {

@@ -3,9 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "check/test_util.h"
-
 #include <iostream>
+
+#include "check/test_util.h"
 
 namespace mg::check {
 namespace {
@@ -55,8 +55,8 @@ TEST(Checker, IssueExamples) {
   EXPECT_EQ(oil.verdict, Verdict::kContradicted);
   EXPECT_EQ(oil.claim_type, ClaimType::kAbsorption);
 
-  const Claim report =
-      Must("A 2010 report in a journal validated it for arthritis, according to our magnesium team.");
+  const Claim report = Must(
+      "A 2010 report in a journal validated it for arthritis, according to our magnesium team.");
   EXPECT_EQ(report.verdict, Verdict::kUnverifiedSource);
 
   const Claim drugs = Must("Magnesium has none of the side effects of drugs.");
@@ -143,13 +143,15 @@ TEST(Checker, APageKeepsOffsetsDeterministicVerdictsAndPronouns) {
   EXPECT_EQ(json["summary"]["claims"], 1);
   EXPECT_EQ(json["summary"]["flagged"], 1);
   EXPECT_EQ(json["summary"]["by_verdict"]["overstated"], 1);
-  EXPECT_THAT(RenderText(a, *page), HasSubstr("[1] overstated (efficacy): It relieves restless legs!"));
+  EXPECT_THAT(RenderText(a, *page),
+              HasSubstr("[1] overstated (efficacy): It relieves restless legs!"));
 }
 
 TEST(Checker, EveryConditionAndFormInTheKnowledgeBaseIsRecognised) {
   const Loaded& d = EmbeddedData();
   for (const kb::Condition& c : d.kb.conditions) {
-    const auto claim = EmbeddedChecker().CheckSentence("Magnesium cures " + c.aliases.front() + ".");
+    const auto claim =
+        EmbeddedChecker().CheckSentence("Magnesium cures " + c.aliases.front() + ".");
     ASSERT_TRUE(claim.has_value()) << c.id;
     EXPECT_EQ(claim->topic, c.id) << c.aliases.front();
   }

@@ -24,12 +24,18 @@ namespace {
 // unverifiable source, which outweighs an overstatement...
 int Severity(Verdict v) {
   switch (v) {
-    case Verdict::kContradicted: return 5;
-    case Verdict::kUnverifiedSource: return 4;
-    case Verdict::kOverstated: return 3;
-    case Verdict::kUnsupported: return 2;
-    case Verdict::kSupported: return 1;
-    case Verdict::kNotAssessed: return 0;
+    case Verdict::kContradicted:
+      return 5;
+    case Verdict::kUnverifiedSource:
+      return 4;
+    case Verdict::kOverstated:
+      return 3;
+    case Verdict::kUnsupported:
+      return 2;
+    case Verdict::kSupported:
+      return 1;
+    case Verdict::kNotAssessed:
+      return 0;
   }
   return 0;
 }
@@ -37,7 +43,7 @@ int Severity(Verdict v) {
 struct Amount {  // A number in a sentence with what it measures.
   double low = 0;
   double high = 0;
-  bool plus = false;  // "300+", "more than 300"
+  bool plus = false;   // "300+", "more than 300"
   bool grams = false;  // Written in grams ("25 g"), not milligrams.
   enum class Unit { kNone, kMass, kPercent } unit = Unit::kNone;
   size_t token = 0;
@@ -130,12 +136,18 @@ std::string Mg(double mg) { return FormatNumber(mg, 1) + " mg"; }
 
 std::string StrengthWords(Strength s) {
   switch (s) {
-    case Strength::kHedged: return "a possibility (\"may\", \"some people\")";
-    case Strength::kPlain: return "a plain statement of effect";
-    case Strength::kStrong: return "proven or strong";
-    case Strength::kAbsolute: return "a cure or a certainty";
-    case Strength::kNegative: return "no effect";
-    case Strength::kAbsent: return "a lack of evidence";
+    case Strength::kHedged:
+      return "a possibility (\"may\", \"some people\")";
+    case Strength::kPlain:
+      return "a plain statement of effect";
+    case Strength::kStrong:
+      return "proven or strong";
+    case Strength::kAbsolute:
+      return "a cure or a certainty";
+    case Strength::kNegative:
+      return "no effect";
+    case Strength::kAbsent:
+      return "a lack of evidence";
   }
   return "";
 }
@@ -180,9 +192,15 @@ class Judge {
           a.group_hits.push_back(h);
           break;
         case kNegative:
-        case kAbsent: a.negations.push_back(h); break;
-        case kOrganisation: a.organisations.push_back(h.payload); break;
-        case kJournal: a.journals.push_back(h.payload); break;
+        case kAbsent:
+          a.negations.push_back(h);
+          break;
+        case kOrganisation:
+          a.organisations.push_back(h.payload);
+          break;
+        case kJournal:
+          a.journals.push_back(h.payload);
+          break;
         case kAuthor: {
           // A surname counts only as written with a capital ("Walker 2003", not "a walker").
           const char first = sentence[a.tokens[h.begin].begin];
@@ -196,21 +214,42 @@ class Judge {
         case kMassUnit:
           if (unit_at[h.begin] < 0) unit_at[h.begin] = h.payload;
           break;
-        case kPercentUnit: percent_at[h.begin] = true; break;
-        default: break;
+        case kPercentUnit:
+          percent_at[h.begin] = true;
+          break;
+        default:
+          break;
+      }
+    }
+    // "Leg cramps in pregnancy" are pregnancy leg cramps, not night cramps in older adults.
+    for (const ConditionContext& c : d_.contexts) {
+      auto it = std::find(a.conditions.begin(), a.conditions.end(), c.condition);
+      if (it == a.conditions.end() || !a.groups.contains(c.when_group)) continue;
+      if (std::find(a.conditions.begin(), a.conditions.end(), c.becomes) != a.conditions.end()) {
+        a.conditions.erase(it);
+      } else {
+        *it = c.becomes;
       }
     }
     a.about_magnesium = a.Has(kSubject) || !a.forms.empty();
     a.pronoun = a.Has(kPronoun);
     // Numbers: ranges ("300-600", "300 to 600"), "300+", "more than 300", units after them.
     for (size_t i = 0; i < a.tokens.size(); ++i) {
+      if (auto p = d_.proportions.find(a.tokens[i].text); p != d_.proportions.end()) {
+        Amount amount;
+        amount.low = amount.high = p->second;
+        amount.unit = Amount::Unit::kPercent;
+        amount.token = i;
+        a.amounts.push_back(amount);
+        continue;
+      }
       if (!a.tokens[i].number) continue;
       Amount amount;
       amount.low = amount.high = a.tokens[i].value;
       amount.token = i;
       size_t j = i;
-      if (j + 2 < a.tokens.size() && (a.tokens[j + 1].text == "-" || a.tokens[j + 1].text == "to") &&
-          a.tokens[j + 2].number) {
+      if (j + 2 < a.tokens.size() &&
+          (a.tokens[j + 1].text == "-" || a.tokens[j + 1].text == "to") && a.tokens[j + 2].number) {
         amount.high = a.tokens[j + 2].value;
         j += 2;
       }
@@ -368,15 +407,15 @@ class Judge {
         continue;
       }
       const Verdict v = GradeVerdict(f->verdict, strength);
-      out.push_back(Make(
-          "efficacy.grade", v, c->id,
-          {{"condition", c->name},
-           {"route", std::string(kb::ToString(route))},
-           {"grade", std::string(kb::Describe(f->verdict))},
-           {"certainty", f->certainty ? std::string(kb::Describe(*f->certainty)) : "no"},
-           {"strength", StrengthWords(strength)},
-           {"summary", f->summary}},
-          {"finding:" + f->id}, f->citation_ids));
+      out.push_back(
+          Make("efficacy.grade", v, c->id,
+               {{"condition", c->name},
+                {"route", std::string(kb::ToString(route))},
+                {"grade", std::string(kb::Describe(f->verdict))},
+                {"certainty", f->certainty ? std::string(kb::Describe(*f->certainty)) : "no"},
+                {"strength", StrengthWords(strength)},
+                {"summary", f->summary}},
+               {"finding:" + f->id}, f->citation_ids));
     }
     return out;
   }
@@ -385,9 +424,8 @@ class Judge {
     for (const MechanismPattern& m : d_.mechanisms) {
       if (!a.Matches(m.pattern)) continue;
       Verdict v = m.mechanism->status == kb::MechanismStatus::kCorrect ? Verdict::kSupported
-                  : m.mechanism->status == kb::MechanismStatus::kWrong
-                      ? Verdict::kContradicted
-                      : Verdict::kUnsupported;
+                  : m.mechanism->status == kb::MechanismStatus::kWrong ? Verdict::kContradicted
+                                                                       : Verdict::kUnsupported;
       if (a.NegatedOutside(m.pattern)) {
         v = v == Verdict::kSupported ? Verdict::kContradicted : Verdict::kSupported;
       }
@@ -444,13 +482,15 @@ class Judge {
         case Stance::kDoesNotEndorse:
           v = a.Negated() ? Verdict::kSupported : Verdict::kContradicted;
           break;
-        case Stance::kNoPosition: v = Verdict::kUnsupported; break;
+        case Stance::kNoPosition:
+          v = Verdict::kUnsupported;
+          break;
       }
       std::vector<std::string> citations = p.citations;
       AddUnique(citations, o.citations);
       return Make("authority.position", v, topic ? topic->id : o.id,
-                  {{"organisation", o.name}, {"position", p.text}},
-                  {"organisation:" + o.id}, citations);
+                  {{"organisation", o.name}, {"position", p.text}}, {"organisation:" + o.id},
+                  citations);
     }
     // Nothing recorded on this topic. Say so only when the sentence names a topic; otherwise
     // (e.g. "according to the NIH, adults need 310-420 mg") the other rules judge the content.
@@ -475,8 +515,7 @@ class Judge {
     // Candidates: knowledge-base citations that fit every detail the sentence gives.
     std::vector<const kb::Citation*> matched;
     for (const kb::Citation& c : kb_.citations) {
-      if (!a.years.empty() &&
-          std::find(a.years.begin(), a.years.end(), c.year) == a.years.end()) {
+      if (!a.years.empty() && std::find(a.years.begin(), a.years.end(), c.year) == a.years.end()) {
         continue;
       }
       if (!a.journals.empty()) {
@@ -540,11 +579,12 @@ class Judge {
       AddUnique(evidence, g.evidence);
     }
     const kb::Citation* first = matched.front();
-    return Make("attribution.matched", v, topic,
-                {{"source", fmt::format("{} {}, {}", first->authors.substr(0, first->authors.find(',')),
-                                        first->year, first->venue)},
-                 {"title", first->title}},
-                evidence, ids);
+    return Make(
+        "attribution.matched", v, topic,
+        {{"source", fmt::format("{} {}, {}", first->authors.substr(0, first->authors.find(',')),
+                                first->year, first->venue)},
+         {"title", first->title}},
+        evidence, ids);
   }
 
   std::optional<Assessment> Quantity(const Analysis& a) const {
@@ -566,8 +606,8 @@ class Judge {
           high /= 1000;
         }
         const bool inside = low >= q.low && high <= q.high;
-        const std::string stated = low == high ? FormatNumber(low, 1)
-                                               : FormatNumber(low, 1) + "-" + FormatNumber(high, 1);
+        const std::string stated =
+            low == high ? FormatNumber(low, 1) : FormatNumber(low, 1) + "-" + FormatNumber(high, 1);
         return Make("quantity.fact", inside ? q.inside : q.outside, q.id,
                     {{"value", stated},
                      {"low", FormatNumber(q.low, 1)},
@@ -609,25 +649,26 @@ class Judge {
                std::abs(x->high - f.eu_ul) <= f.eu_ul * 0.02;
       });
       return Make("dose.upper_limit_stated", matches ? Verdict::kSupported : Verdict::kContradicted,
-                  "upper_limit", {{"value", stated}, {"us_ul", Mg(f.us_ul)}, {"eu_ul", Mg(f.eu_ul)}},
-                  {}, us_and_eu);
+                  "upper_limit",
+                  {{"value", stated}, {"us_ul", Mg(f.us_ul)}, {"eu_ul", Mg(f.eu_ul)}}, {},
+                  us_and_eu);
     }
     if (a.Has(kDoseStudied)) {
       for (const kb::Finding& finding : kb_.findings) {
         if (!finding.dose_elemental_mg_low) continue;
-        if (!a.conditions.empty() && std::find_if(a.conditions.begin(), a.conditions.end(),
-                                                  [&](const kb::Condition* c) {
-                                                    return c->id == finding.condition_id;
-                                                  }) == a.conditions.end()) {
+        if (!a.conditions.empty() &&
+            std::find_if(a.conditions.begin(), a.conditions.end(), [&](const kb::Condition* c) {
+              return c->id == finding.condition_id;
+            }) == a.conditions.end()) {
           continue;
         }
         const double lo = *finding.dose_elemental_mg_low * (1 - tol);
-        const double hi = finding.dose_elemental_mg_high.value_or(*finding.dose_elemental_mg_low) *
-                          (1 + tol);
+        const double hi =
+            finding.dose_elemental_mg_high.value_or(*finding.dose_elemental_mg_low) * (1 + tol);
         if (m.low >= lo && m.high <= hi) {
           return Make("dose.studied", Verdict::kSupported, finding.condition_id,
-                      {{"value", stated}, {"dose", finding.dose_text}},
-                      {"finding:" + finding.id}, finding.citation_ids);
+                      {{"value", stated}, {"dose", finding.dose_text}}, {"finding:" + finding.id},
+                      finding.citation_ids);
         }
       }
       return Make("dose.studied", Verdict::kUnsupported, "", {{"value", stated}, {"dose", "none"}},
@@ -663,9 +704,9 @@ class Judge {
   std::optional<Assessment> Absorption(const Analysis& a) const {
     // "more than" or "better than" is a comparison of absorption only next to an absorption word.
     const bool compares = a.Has(kAbsorbComparative) && a.Has(kAbsorbCue);
-    const bool claim = a.Has(kAbsorbCue) || a.Has(kAbsorbGood) || a.Has(kAbsorbPoor) ||
-                       a.Has(kAbsorbSuperlative);
-    if (!claim) return std::nullopt;
+    const bool claim =
+        a.Has(kAbsorbCue) || a.Has(kAbsorbGood) || a.Has(kAbsorbPoor) || a.Has(kAbsorbSuperlative);
+    if (!claim && !(a.Has(kBrain) && a.Has(kPositive))) return std::nullopt;
     const bool negated = a.Negated();
     // Through the skin: oils, sprays, flakes and baths.
     const kb::Form* skin = nullptr;
@@ -673,8 +714,8 @@ class Judge {
       if (f->route == kb::Route::kTopical || f->route == kb::Route::kBath) skin = f;
     }
     if (skin != nullptr || a.Has(kTransdermal)) {
-      if (!a.Has(kAbsorbGood) && !a.Has(kAbsorbSuperlative) && !compares &&
-          !a.Has(kAbsorbPoor) && !a.Has(kTransdermal) && !a.Has(kPositive)) {
+      if (!a.Has(kAbsorbGood) && !a.Has(kAbsorbSuperlative) && !compares && !a.Has(kAbsorbPoor) &&
+          !a.Has(kTransdermal) && !a.Has(kPositive)) {
         return std::nullopt;
       }
       const kb::Mechanism* m = kb_.FindMechanism("wrong_transdermal_better");
@@ -685,11 +726,12 @@ class Judge {
                   skin ? skin->id : "topical", {{"correction", m ? m->correction : ""}}, evidence,
                   m ? m->citation_ids : std::vector<std::string>{});
     }
-    if (a.Has(kBrain)) {
+    if (a.Has(kBrain) && (claim || a.Has(kPositive))) {
       const kb::Form* threonate = kb_.FindForm("threonate");
       return Make("absorption.brain", negated ? Verdict::kSupported : Verdict::kUnsupported,
                   "threonate", {{"note", threonate ? threonate->absorption : ""}},
-                  {"form:threonate"}, threonate ? threonate->citation_ids : std::vector<std::string>{});
+                  {"form:threonate"},
+                  threonate ? threonate->citation_ids : std::vector<std::string>{});
     }
     std::vector<const FormAbsorption*> oral;
     for (const kb::Form* f : a.forms) {
@@ -723,7 +765,9 @@ class Judge {
     if (a.Has(kAbsorbSuperlative) || compares) {
       const bool low = !oral.empty() && oral[0]->rank == AbsorptionRank::kLow;
       return Make("absorption.superlative",
-                  negated ? Verdict::kSupported : low ? Verdict::kContradicted : Verdict::kOverstated,
+                  negated ? Verdict::kSupported
+                  : low   ? Verdict::kContradicted
+                          : Verdict::kOverstated,
                   oral.empty() ? "" : oral[0]->form->id,
                   {{"form", oral.empty() ? std::string("magnesium") : oral[0]->form->name},
                    {"note", oral.empty() ? "" : oral[0]->form->absorption}},
@@ -733,8 +777,10 @@ class Judge {
       const bool says_good = a.Has(kAbsorbGood) != negated && !a.Has(kAbsorbPoor);
       const AbsorptionRank rank = oral[0]->rank;
       Verdict v = Verdict::kUnsupported;
-      if (rank == AbsorptionRank::kModerate) v = says_good ? Verdict::kSupported : Verdict::kContradicted;
-      if (rank == AbsorptionRank::kLow) v = says_good ? Verdict::kContradicted : Verdict::kSupported;
+      if (rank == AbsorptionRank::kModerate)
+        v = says_good ? Verdict::kSupported : Verdict::kContradicted;
+      if (rank == AbsorptionRank::kLow)
+        v = says_good ? Verdict::kContradicted : Verdict::kSupported;
       return Make("absorption.rank", v, oral[0]->form->id,
                   {{"form", oral[0]->form->name},
                    {"rank", std::string(EnumToString(kAbsorptionRankNames, rank))},
@@ -757,8 +803,7 @@ Checker::~Checker() = default;
 
 const std::vector<std::string>& Checker::abbreviations() const { return data_->abbreviations; }
 
-Result<Checker> Checker::FromFiles(const kb::KnowledgeBase& kb,
-                                   const dri::ReferenceTables& tables,
+Result<Checker> Checker::FromFiles(const kb::KnowledgeBase& kb, const dri::ReferenceTables& tables,
                                    const chem::CompoundCatalog& compounds,
                                    const std::vector<DataFile>& files) {
   auto data = std::make_unique<CheckData>();
@@ -806,6 +851,13 @@ CheckResult Checker::CheckPage(const Page& page, bool about_magnesium_given) con
     about_magnesium = about_magnesium || analyses.back().about_magnesium;
   }
   for (size_t i = 0; i < sentences.size(); ++i) {
+    // "Restless legs? Our magnesium calms them." A claim without a topic takes the topic of the
+    // sentence just before it when that one named a condition and made no claim itself.
+    if (i > 0 && analyses[i].conditions.empty() && !analyses[i - 1].conditions.empty() &&
+        !analyses[i - 1].Has(kPositive) && !analyses[i - 1].Negated() &&
+        page.text.find('\n', sentences[i - 1].end) >= sentences[i].begin) {
+      analyses[i].conditions = analyses[i - 1].conditions;
+    }
     auto assessment = judge.Judge1(analyses[i], about_magnesium);
     if (!assessment) continue;
     const Sentence& s = sentences[i];

@@ -72,9 +72,9 @@ std::string RenderScore(const CorpusScore& score, const std::string& title) {
                      score.dubious_flagged, score.dubious, 100 * score.DubiousFlaggedShare());
   out += fmt::format("  true sentences flagged:    {}/{} = {:.1f} % (target <= 10 %)\n",
                      score.sound_flagged, score.sound, 100 * score.SoundFlaggedShare());
-  out += fmt::format("  exact verdict:             {}/{} = {:.1f} %\n", score.exact,
-                     score.sentences,
-                     score.sentences ? 100.0 * score.exact / score.sentences : 0.0);
+  out +=
+      fmt::format("  exact verdict:             {}/{} = {:.1f} %\n", score.exact, score.sentences,
+                  score.sentences ? 100.0 * score.exact / score.sentences : 0.0);
   std::vector<std::string> labels{"none"};
   for (const auto& v : kVerdictNames) labels.emplace_back(v.name);
   out += "  confusion (rows: expected, columns: checker)\n";

@@ -22,8 +22,7 @@ struct LabelledSentence {
   int line = 0;
 };
 
-Result<std::vector<LabelledSentence>> ParseCorpus(const std::string& text,
-                                                  const std::string& name);
+Result<std::vector<LabelledSentence>> ParseCorpus(const std::string& text, const std::string& name);
 
 struct CorpusScore {
   size_t sentences = 0;

@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
       files.push_back(arg);
     }
   }
-  if (files.empty()) files.push_back(std::string(MG_SOURCE_DIR) + "/src/check/testdata/corpus/heldout.tsv");
+  if (files.empty())
+    files.push_back(std::string(MG_SOURCE_DIR) + "/src/check/testdata/corpus/heldout.tsv");
   const mg::check::Checker& checker = mg::check::EmbeddedChecker();
   for (const auto& file : files) {
     auto text = mg::ReadFile(file);

@@ -1,11 +1,12 @@
 // The checker's quality on its labelled corpus. The held-out figures are the targets:
 // at least 90 % of dubious sentences flagged and at most 10 % of true ones. The dev part is
 // checked too (it is what the rules were tuned on), so a change that breaks it shows here first.
+#include "check/corpus.h"
+
 #include <gtest/gtest.h>
 
 #include <iostream>
 
-#include "check/corpus.h"
 #include "check/test_util.h"
 #include "core/data_files.h"
 

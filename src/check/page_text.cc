@@ -46,13 +46,13 @@ bool LooksLikeHtml(std::string_view bytes) {
 
 // Elements whose content a reader does not see as the article: code, styling, navigation.
 constexpr std::array<std::string_view, 11> kSkippedElements = {
-    "script", "style", "noscript", "template", "svg",   "nav",
-    "head",   "header", "footer",  "aside",    "iframe"};
+    "script", "style",  "noscript", "template", "svg",   "nav",
+    "head",   "header", "footer",   "aside",    "iframe"};
 // Elements that end a line of text (so sentences never run across them).
 constexpr std::array<std::string_view, 27> kBlockElements = {
-    "p",  "div", "br", "li", "ul", "ol",      "h1",     "h2",         "h3",
-    "h4", "h5",  "h6", "tr", "td", "th",      "table",  "section",    "article",
-    "blockquote", "dt", "dd", "figcaption", "hr", "main", "title", "pre", "option"};
+    "p",          "div", "br", "li",         "ul", "ol",   "h1",    "h2",      "h3",
+    "h4",         "h5",  "h6", "tr",         "td", "th",   "table", "section", "article",
+    "blockquote", "dt",  "dd", "figcaption", "hr", "main", "title", "pre",     "option"};
 
 struct Entity {
   std::string_view name;
@@ -60,12 +60,12 @@ struct Entity {
 };
 // The named entities that appear in ordinary prose; others stay as written.
 constexpr std::array<Entity, 24> kEntities = {{
-    {"amp", "&"},          {"lt", "<"},          {"gt", ">"},           {"quot", "\""},
-    {"apos", "'"},         {"nbsp", " "},        {"ndash", "\u2013"},   {"mdash", "\u2014"},
-    {"rsquo", "\u2019"},   {"lsquo", "\u2018"},  {"ldquo", "\u201C"},   {"rdquo", "\u201D"},
-    {"hellip", "\u2026"},  {"deg", "\u00B0"},    {"micro", "\u00B5"},   {"times", "\u00D7"},
-    {"middot", "\u00B7"},  {"reg", "\u00AE"},    {"trade", "\u2122"},   {"copy", "\u00A9"},
-    {"eacute", "\u00E9"},  {"uuml", "\u00FC"},   {"shy", ""},           {"bull", "\u2022"},
+    {"amp", "&"},         {"lt", "<"},         {"gt", ">"},         {"quot", "\""},
+    {"apos", "'"},        {"nbsp", " "},       {"ndash", "\u2013"}, {"mdash", "\u2014"},
+    {"rsquo", "\u2019"},  {"lsquo", "\u2018"}, {"ldquo", "\u201C"}, {"rdquo", "\u201D"},
+    {"hellip", "\u2026"}, {"deg", "\u00B0"},   {"micro", "\u00B5"}, {"times", "\u00D7"},
+    {"middot", "\u00B7"}, {"reg", "\u00AE"},   {"trade", "\u2122"}, {"copy", "\u00A9"},
+    {"eacute", "\u00E9"}, {"uuml", "\u00FC"},  {"shy", ""},         {"bull", "\u2022"},
 }};
 
 void AppendUtf8(std::string& out, uint32_t cp) {
@@ -118,8 +118,8 @@ class HtmlReader {
     for (char b : bytes) {
       // Runs of whitespace collapse to one space, as a browser shows them.
       if (IsSpace(b) && b != '\n') b = ' ';
-      if (b == ' ' && (page_.text.empty() || page_.text.back() == ' ' ||
-                       page_.text.back() == '\n')) {
+      if (b == ' ' &&
+          (page_.text.empty() || page_.text.back() == ' ' || page_.text.back() == '\n')) {
         continue;
       }
       page_.text += b;
@@ -150,11 +150,11 @@ class HtmlReader {
       bool ok = name.size() > 1;
       const bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
       for (size_t k = hex ? 2 : 1; k < name.size() && ok; ++k) {
-        const int digit = std::isxdigit(static_cast<unsigned char>(name[k]))
-                              ? (std::isdigit(static_cast<unsigned char>(name[k]))
-                                     ? name[k] - '0'
-                                     : Lower(name[k]) - 'a' + 10)
-                              : -1;
+        const int digit =
+            std::isxdigit(static_cast<unsigned char>(name[k]))
+                ? (std::isdigit(static_cast<unsigned char>(name[k])) ? name[k] - '0'
+                                                                     : Lower(name[k]) - 'a' + 10)
+                : -1;
         if (digit < 0 || (!hex && digit > 9)) ok = false;
         if (ok) cp = std::min<uint32_t>(cp * (hex ? 16 : 10) + digit, 0x110000);
       }
@@ -191,8 +191,8 @@ class HtmlReader {
     size_t k = i + 1;
     const bool closing = k < close && in_[k] == '/';
     if (closing) ++k;
-    if (k >= close || !(std::isalpha(static_cast<unsigned char>(in_[k])) || in_[k] == '!' ||
-                        in_[k] == '?')) {
+    if (k >= close ||
+        !(std::isalpha(static_cast<unsigned char>(in_[k])) || in_[k] == '!' || in_[k] == '?')) {
       if (skip_depth_ == 0) Emit("<", i, i + 1);
       return i + 1;
     }
@@ -279,8 +279,8 @@ namespace {
 bool IsAbbreviation(std::string_view text, size_t dot,
                     const std::vector<std::string>& abbreviations) {
   size_t begin = dot;
-  while (begin > 0 && (std::isalpha(static_cast<unsigned char>(text[begin - 1])) ||
-                       text[begin - 1] == '.')) {
+  while (begin > 0 &&
+         (std::isalpha(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '.')) {
     --begin;
   }
   std::string word;

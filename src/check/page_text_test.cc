@@ -73,10 +73,11 @@ TEST(SplitSentences, SplitsAtSentenceEndsButNotAbbreviationsDecimalsOrInitials) 
 }
 
 TEST(SplitSentences, LinesHeadingsAndListItemsStandAlone) {
-  EXPECT_THAT(Split("# Magnesium for Sleep\nMagnesium may help some\npeople sleep.\n\n- Cures "
-                    "cramps\n- Safe for everyone\n"),
-              ::testing::ElementsAre("# Magnesium for Sleep", "Magnesium may help some\npeople sleep.",
-                                     "- Cures cramps", "- Safe for everyone"));
+  EXPECT_THAT(
+      Split("# Magnesium for Sleep\nMagnesium may help some\npeople sleep.\n\n- Cures "
+            "cramps\n- Safe for everyone\n"),
+      ::testing::ElementsAre("# Magnesium for Sleep", "Magnesium may help some\npeople sleep.",
+                             "- Cures cramps", "- Safe for everyone"));
 }
 
 }  // namespace

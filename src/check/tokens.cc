@@ -143,6 +143,10 @@ std::vector<int> PhraseIndex::Ids(const std::vector<Token>& tokens) const {
   ids.reserve(tokens.size());
   for (const Token& t : tokens) {
     auto it = vocabulary_.find(t.text);
+    // A plural the phrases spell in the singular ("charley horses", "infusions").
+    if (it == vocabulary_.end() && t.text.size() > 3 && t.text.back() == 's') {
+      it = vocabulary_.find(t.text.substr(0, t.text.size() - 1));
+    }
     ids.push_back(it == vocabulary_.end() ? -1 : it->second);
   }
   return ids;
@@ -156,8 +160,8 @@ void PhraseIndex::Find(const std::vector<int>& ids, std::vector<Hit>& out) const
       const Phrase& p = phrases_[index];
       if (i + p.ids.size() > ids.size()) continue;
       if (std::equal(p.ids.begin(), p.ids.end(), ids.begin() + i)) {
-        out.push_back({p.kind, p.payload, static_cast<uint32_t>(i),
-                       static_cast<uint32_t>(i + p.ids.size())});
+        out.push_back(
+            {p.kind, p.payload, static_cast<uint32_t>(i), static_cast<uint32_t>(i + p.ids.size())});
       }
     }
     std::sort(out.begin() + first, out.end(),
