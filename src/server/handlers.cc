@@ -32,6 +32,10 @@ Result<std::unique_ptr<ApiState>> ApiState::Load(const ServerOptions& options) {
   auto context = plan::PlanContext::Load(options.kb_dir);
   if (!context.ok()) return context.error();
   state->context = std::move(*context);
+  auto checker = check::Checker::Load(state->context->kb, state->context->references,
+                                      state->context->compounds, std::nullopt);
+  if (!checker.ok()) return checker.error();
+  state->checker = std::make_unique<check::Checker>(std::move(*checker));
   auto db = foods::LoadFoods(options.foods_store);
   if (!db.ok()) return db.error();
   state->foods = std::make_unique<foods::FoodDb>(std::move(*db));

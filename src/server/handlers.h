@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "check/check.h"
 #include "core/error.h"
 #include "foods/foods.h"
 #include "foods/search.h"
@@ -22,6 +23,7 @@ namespace mg::server {
 // Everything a request may read; immutable after Load and shared by every request thread.
 struct ApiState {
   std::unique_ptr<plan::PlanContext> context;  // KB, compounds, reference tables, plan foods.
+  std::unique_ptr<check::Checker> checker;     // Points into *context (POST /api/check).
   std::unique_ptr<foods::FoodDb> foods;        // The food store searched by /api/foods/search.
   std::unique_ptr<foods::FoodSearch> search;   // Points into *foods.
   foods::UnitTable units;                      // Household units, for /api/intake/analyze.
@@ -61,6 +63,8 @@ Result<ApiResponse> HandleExplain(const ApiState& state, const ApiRequest& reque
 // GET /api/kb/{kind}: the knowledge base's list of one kind, as `mgadvisor kb list KIND --json`.
 Result<ApiResponse> HandleKbList(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleOpenApi(const ApiState& state, const ApiRequest& request);
+// POST /api/check (check_handlers.cc): {"text": page} -> `mgadvisor check --json`.
+Result<ApiResponse> HandleCheck(const ApiState& state, const ApiRequest& request);
 
 // The web page: "/" and "/assets/{file}" from data/web/, embedded in the binary.
 Result<ApiResponse> HandleWebAsset(const ApiState& state, const ApiRequest& request);
