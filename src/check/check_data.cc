@@ -214,11 +214,12 @@ class Loader {
       Citations(*t, data_.dose.us_citations);
       Citations(*t, data_.dose.eu_citations);
     }
-    // Adult figures from the reference tables the plan uses, so the two never disagree.
+    // Adult figures from the reference tables the plan uses, so the two never disagree. Adult
+    // rows start at 19 years in the US tables and at 18 in the EU ones.
     bool first = true;
     for (const auto reference : {dri::Reference::kUs, dri::Reference::kEu}) {
       for (const dri::Row& row : tables.set(reference).rows) {
-        if (row.from_months < 19 * 12 || row.state != dri::ReproductiveState::kNone) continue;
+        if (row.from_months < 18 * 12 || row.state != dri::ReproductiveState::kNone) continue;
         if (row.intake_mg) {
           data_.dose.rda_low =
               first ? *row.intake_mg : std::min(data_.dose.rda_low, *row.intake_mg);

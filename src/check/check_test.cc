@@ -1,5 +1,6 @@
 #include "check/check.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -75,6 +76,23 @@ TEST(Checker, DoseAgainstTheUpperLimitAndTheIntakes) {
             Verdict::kContradicted);
   const Claim need = Must("Adults need about 310 to 420 mg of magnesium a day.");
   EXPECT_EQ(need.verdict, Verdict::kSupported) << need.explanation;
+}
+
+// Both limits come from the reference tables; the EU adult rows begin at 18, not 19, and were
+// once skipped, so the explanation said "0 mg in the EU".
+TEST(Checker, DoseExplanationNamesBothUpperLimitsFromTheTables) {
+  const Loaded& d = EmbeddedData();
+  auto adult = dri::MakePerson(40 * 12, dri::Sex::kMale, dri::ReproductiveState::kNone);
+  ASSERT_TRUE(adult.ok());
+  const Claim high = Must("Take 800 mg of elemental magnesium every day.");
+  for (const auto reference : {dri::Reference::kUs, dri::Reference::kEu}) {
+    auto values = d.tables.Lookup(reference, *adult);
+    ASSERT_TRUE(values.ok());
+    ASSERT_TRUE(values->row->ul_supplemental_mg.has_value());
+    EXPECT_THAT(high.explanation,
+                HasSubstr(fmt::format("{:g} mg", *values->row->ul_supplemental_mg)));
+  }
+  EXPECT_THAT(high.explanation, ::testing::Not(HasSubstr(" 0 mg")));
 }
 
 TEST(Checker, AuthoritiesAndTheirStatedPositions) {
