@@ -19,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!journal::ValidateEntry(entry, today).ok()) return 0;  // The store refuses it.
   }
 
-  const std::string json = journal::SnapshotToJson(*snapshot);
-  auto again = journal::SnapshotFromJson(json, "re-export");
+  const std::string json = journal::SnapshotToJson(*snapshot).dump(2);
+  auto again = journal::ParseJournalFile(json, "re-export");
   fuzz::Check(again.ok(), again.ok() ? "" : "JSON export not readable: " + again.error().message);
   fuzz::Check(*again == *snapshot, "JSON export does not round-trip");
 

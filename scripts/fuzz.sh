@@ -7,6 +7,11 @@
 #
 #   ./scripts/fuzz.sh                     # every target, FUZZ_SECONDS (20) each
 #   FUZZ_SECONDS=600 ./scripts/fuzz.sh profile http_body   # a long run of two targets
+#   FUZZ_SEED=1 FUZZ_SECONDS=5 ./scripts/fuzz.sh          # what the test command runs
+#
+# FUZZ_SEED fixes libFuzzer's random seed so a run starts from the same mutations each time (the
+# test command uses it so a red run points at a bug, not at luck); the long exploratory runs that
+# find new bugs leave it unset.
 #
 # A crash leaves build/artifacts/fuzz/<target>-crash-<sha1> (also leak-, timeout-, oom-);
 # reproduce it with `build/fuzz/fuzz/<target>_fuzzer FILE`, add a unit test named after the bug
@@ -59,6 +64,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus"
   args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
         -artifact_prefix="$artifacts/$t-")
+  [ -z "${FUZZ_SEED:-}" ] || args+=(-seed="$FUZZ_SEED")
   if [ -n "${dictionaries[$t]:-}" ]; then
     dict="build/fuzz/$t.dict"
     : >"$dict"

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/data_files.h"
-#include "core/toml_parse.h"
+#include "core/data_reader.h"
 
 namespace mg::accounts {
 namespace {
@@ -35,40 +35,61 @@ struct PasswordRules {
   std::unordered_set<std::string> common;
 };
 
-Result<PasswordRules> LoadPasswordRules() {
-  auto file = LoadEmbeddedFile(kPasswordRulesFile);
-  if (!file.ok()) return file.error();
-  auto table = ParseToml(*file);
-  if (!table.ok()) return table.error();
+// Read strictly like every data file (core/data_reader.h): a misspelt key is an error, not a
+// rule silently left at zero.
+Result<PasswordRules> ParsePasswordRules(const DataFile& file) {
+  DataProblems problems;
+  auto root = ParseTomlFile(file, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(
+      *root, file.name, "passwords.toml", problems,
+      {"min_length", "max_bytes", "min_distinct", "max_predictable_breaks", "sequences", "common"});
   PasswordRules rules;
-  const auto number = [&](const char* key, size_t& out) -> Status {
-    const auto value = (*table)[key].value<int64_t>();
-    if (!value || *value < 0) {
-      return DataError(fmt::format("{}: '{}' must be a non-negative integer", file->name, key));
-    }
-    out = static_cast<size_t>(*value);
-    return {};
+  const auto number = [&](std::string_view key, int64_t min, size_t& out) {
+    out = static_cast<size_t>(doc.Integer(key, min, 1 << 20).value_or(0));
   };
-  MG_RETURN_IF_ERROR(number("min_length", rules.min_length));
-  MG_RETURN_IF_ERROR(number("max_bytes", rules.max_bytes));
-  MG_RETURN_IF_ERROR(number("min_distinct", rules.min_distinct));
-  MG_RETURN_IF_ERROR(number("max_predictable_breaks", rules.max_predictable_breaks));
-  const auto* sequences = (*table)["sequences"].as_array();
-  const auto* common = (*table)["common"]["passwords"].as_array();
-  if (sequences == nullptr || common == nullptr || common->empty()) {
-    return DataError(
-        fmt::format("{}: needs 'sequences' and a non-empty [common] 'passwords'", file->name));
-  }
-  for (const auto& node : *sequences) {
-    const std::string seq = node.value_or(std::string());
+  number("min_length", 1, rules.min_length);
+  number("max_bytes", 1, rules.max_bytes);
+  number("min_distinct", 0, rules.min_distinct);
+  number("max_predictable_breaks", 0, rules.max_predictable_breaks);
+  for (const std::string& seq : doc.TextList("sequences")) {
     for (size_t i = 0; i + 1 < seq.size(); ++i) {
       rules.predictable.insert({seq[i], seq[i + 1]});
       rules.predictable.insert({seq[i + 1], seq[i]});
     }
   }
-  for (const auto& node : *common) rules.common.insert(node.value_or(std::string()));
+  // Where the list comes from is part of the file (a reviewer checks it), so it is required.
+  if (auto common =
+          doc.Table("common", "[common]", {"source", "licence", "selection", "passwords"})) {
+    common->Text("source");
+    common->Text("licence");
+    common->Text("selection");
+    for (std::string& password : common->TextList("passwords")) {
+      rules.common.insert(std::move(password));
+    }
+  }
+  if (rules.min_length > rules.max_bytes) {
+    problems.Add(file.name, doc.LineAt("min_length"), "min_length is above max_bytes");
+  }
+  if (!problems.empty()) return problems.ToError();
   return rules;
 }
+
+Result<PasswordRules> LoadPasswordRules() {
+  auto file = LoadEmbeddedFile(kPasswordRulesFile);
+  if (!file.ok()) return file.error();
+  return ParsePasswordRules(*file);
+}
+
+}  // namespace
+
+Status CheckPasswordRulesFile(const DataFile& file) {
+  auto rules = ParsePasswordRules(file);
+  if (!rules.ok()) return rules.error();
+  return {};
+}
+
+namespace {
 
 const Result<PasswordRules>& Rules() {
   static const Result<PasswordRules> kRules = LoadPasswordRules();

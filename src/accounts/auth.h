@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/data_files.h"
 #include "core/error.h"
 
 namespace mg::accounts {
@@ -23,6 +24,10 @@ Result<std::string> NormaliseUsername(std::string_view username);
 // "password" and the rule it broke (never echoing the password); kInternal if the embedded rules
 // do not load (a bug).
 Status CheckNewPassword(std::string_view password, std::string_view username);
+
+// Reads a password-rules file (data/accounts/passwords.toml) as the loader does, for
+// `mgadvisor data lint`. Errors: kDataError listing every problem as file:line.
+Status CheckPasswordRulesFile(const DataFile& file);
 
 // Argon2id (crypto_pwhash_str, libsodium's interactive limits: 2 passes over 64 MiB). The
 // result carries its own salt and parameters. Errors: kInternal when out of memory.

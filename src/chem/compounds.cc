@@ -6,8 +6,8 @@
 #include <set>
 
 #include "core/data_files.h"
+#include "core/data_reader.h"
 #include "core/text.h"
-#include "core/toml_parse.h"
 
 namespace mg::chem {
 namespace {
@@ -21,8 +21,6 @@ std::vector<std::string> LookupKeys(std::string_view name) {
   if (key.starts_with(kMagnesiumPrefix)) keys.push_back(key.substr(kMagnesiumPrefix.size()));
   return keys;
 }
-
-int LineOf(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 
 }  // namespace
 
@@ -40,62 +38,36 @@ Result<CompoundCatalog> CompoundCatalog::Load(const std::optional<std::string>& 
 Result<CompoundCatalog> CompoundCatalog::Parse(const std::string& toml_text,
                                                const std::string& name,
                                                const AtomicWeights& weights) {
-  auto parsed = ParseToml(toml_text, name);
-  if (!parsed.ok()) return parsed.error();
-  const toml::table& root = *parsed;
-  const toml::array* entries = root["compound"].as_array();
-  if (entries == nullptr || entries->empty()) {
-    return DataError(name + ": no [[compound]] entries");
-  }
-  static const std::set<std::string, std::less<>> kKnownKeys = {"id",       "name",   "formula",
-                                                                "synonyms", "source", "note"};
+  DataProblems problems;
+  const auto root = ParseTomlFile(DataFile{name, toml_text}, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, name, "the file", problems, {"compound"});
   CompoundCatalog catalog;
   catalog.weights_ = weights;
   std::map<std::string, std::string> key_owner;  // Lookup key → compound id, to catch clashes.
-  for (const toml::node& entry : *entries) {
-    const toml::table* table = entry.as_table();
-    const int line = LineOf(entry);
-    if (table == nullptr)
-      return DataError(fmt::format("{}:{}: compound must be a table", name, line));
-    for (const auto& [key, value] : *table) {
-      if (!kKnownKeys.contains(key.str())) {
-        return DataError(
-            fmt::format("{}:{}: unknown key '{}' in compound", name, LineOf(value), key.str()));
-      }
-    }
+  for (TomlReader r : doc.Tables("compound", "compound",
+                                 {"id", "name", "formula", "synonyms", "source", "note"})) {
     Compound compound;
-    for (const char* required : {"id", "name", "formula", "source"}) {
-      const auto text = (*table)[required].value<std::string>();
-      if (!text || text->empty()) {
-        return DataError(fmt::format("{}:{}: compound is missing required text field '{}'", name,
-                                     line, required));
-      }
-    }
-    compound.id = *(*table)["id"].value<std::string>();
-    compound.name = *(*table)["name"].value<std::string>();
-    compound.formula = *(*table)["formula"].value<std::string>();
-    compound.source = *(*table)["source"].value<std::string>();
-    compound.note = (*table)["note"].value_or(std::string());
-    if (const toml::array* synonyms = (*table)["synonyms"].as_array()) {
-      for (const toml::node& synonym : *synonyms) {
-        const auto text = synonym.value<std::string>();
-        if (!text) {
-          return DataError(fmt::format("{}:{}: synonyms of '{}' must be strings", name,
-                                       LineOf(synonym), compound.id));
-        }
-        compound.synonyms.push_back(*text);
-      }
-    }
-    const int formula_line = LineOf(*table->get("formula"));
+    compound.id = r.Text("id");
+    compound.name = r.Text("name");
+    compound.formula = r.Text("formula");
+    compound.source = r.Text("source");
+    compound.note = r.OptionalText("note").value_or("");
+    compound.synonyms = r.TextList("synonyms", TomlReader::Need::kOptional);
+    if (compound.formula.empty()) continue;
+    const int formula_line = r.LineAt("formula");
     auto composition = ParseFormula(compound.formula, weights);
     if (!composition.ok()) {
-      return DataError(fmt::format("{}:{}: {}", name, formula_line, composition.error().message));
+      r.Report(composition.error().message, formula_line);
+      continue;
     }
     compound.composition = std::move(composition).value();
     const auto magnesium = compound.composition.find("Mg");
     if (magnesium == compound.composition.end()) {
-      return DataError(fmt::format("{}:{}: formula '{}' of '{}' contains no magnesium", name,
-                                   formula_line, compound.formula, compound.id));
+      r.Report(
+          fmt::format("formula '{}' of '{}' contains no magnesium", compound.formula, compound.id),
+          formula_line);
+      continue;
     }
     compound.magnesium_atoms = magnesium->second;
     compound.molar_mass = *weights.MolarMass(compound.composition);
@@ -111,12 +83,13 @@ Result<CompoundCatalog> CompoundCatalog::Parse(const std::string& toml_text,
     for (const auto& key : own_keys) {
       const auto [it, inserted] = key_owner.emplace(key, compound.id);
       if (!inserted) {
-        return DataError(fmt::format("{}:{}: name '{}' of '{}' is already used by '{}'", name, line,
-                                     key, compound.id, it->second));
+        r.Report(
+            fmt::format("name '{}' of '{}' is already used by '{}'", key, compound.id, it->second));
       }
     }
     catalog.compounds_.push_back(std::move(compound));
   }
+  if (!problems.empty()) return problems.ToError();
   return catalog;
 }
 

@@ -136,7 +136,7 @@ TEST(CompoundCatalogParse, ReportsFileAndLine) {
               HasSubstr("c.toml:6: unknown key 'colour'"));
   const std::string missing = "[[compound]]\nid = \"x\"\nformula = \"MgO\"\nsource = \"s\"\n";
   EXPECT_THAT(CompoundCatalog::Parse(missing, "c.toml", *weights).error().message,
-              HasSubstr("c.toml:1: compound is missing required text field 'name'"));
+              HasSubstr("c.toml:1: compound 'x' is missing required field 'name'"));
   const std::string no_mg =
       "[[compound]]\nid = \"x\"\nname = \"X\"\nformula = \"NaCl\"\nsource = \"s\"\n";
   EXPECT_THAT(CompoundCatalog::Parse(no_mg, "c.toml", *weights).error().message,

@@ -5,34 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/toml_parse.h"
-
 namespace mg::chem {
-
-Result<AtomicWeights> AtomicWeights::Parse(const std::string& toml_text, const std::string& name) {
-  auto parsed = ParseToml(toml_text, name);
-  if (!parsed.ok()) return parsed.error();
-  const toml::table& root = *parsed;
-  AtomicWeights out;
-  out.source_ = root["source"].value_or(std::string());
-  const toml::table* weights = root["weights"].as_table();
-  if (weights == nullptr) return DataError(name + ": missing [weights] table");
-  for (const auto& [key, node] : *weights) {
-    const auto value = node.value<double>();
-    if (!value || *value <= 0) {
-      return DataError(fmt::format("{}:{}: weight of '{}' must be a positive number", name,
-                                   node.source().begin.line, key.str()));
-    }
-    out.weights_.emplace(std::string(key.str()), *value);
-  }
-  return out;
-}
-
-Result<AtomicWeights> AtomicWeights::LoadEmbedded() {
-  auto file = LoadEmbeddedFile("chem/atomic_weights.toml");
-  if (!file.ok()) return file.error();
-  return Parse(file->content, file->name);
-}
 
 std::optional<double> AtomicWeights::Of(std::string_view symbol) const {
   const auto it = weights_.find(symbol);

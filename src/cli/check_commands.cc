@@ -1,5 +1,5 @@
 // `check FILE|-`: each health claim of a page graded against the knowledge base (src/check), and
-// the sentence check behind `explain "<free text>"`. Thin: read, call mg_check, render.
+// the sentence check behind `explain "<free text>"`. Thin: read, call ops::CheckText, render.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -7,28 +7,12 @@
 
 #include "check/check.h"
 #include "cli/commands.h"
+#include "cli/flags.h"
 #include "core/data_files.h"
+#include "ops/check.h"
 
 namespace mg::cli {
 namespace {
-
-struct Loaded {
-  kb::KnowledgeBase kb;
-  dri::ReferenceTables tables;
-  chem::CompoundCatalog compounds;
-};
-
-// The checker keeps pointers into `loaded`, so both live in one place for the command's run.
-Result<std::unique_ptr<Loaded>> LoadAll(const CliContext& ctx) {
-  auto kb = kb::LoadKnowledgeBase(ctx.kb_dir);
-  if (!kb.ok()) return kb.error();
-  auto tables = dri::ReferenceTables::LoadEmbedded();
-  if (!tables.ok()) return tables.error();
-  auto compounds = chem::CompoundCatalog::Load();
-  if (!compounds.ok()) return compounds.error();
-  return std::make_unique<Loaded>(
-      Loaded{std::move(kb).value(), std::move(tables).value(), std::move(compounds).value()});
-}
 
 // Reads at most one byte more than a page may hold, so a huge pipe is refused without being
 // read to its end.
@@ -47,18 +31,14 @@ Result<std::string> ReadInput(const std::string& path) {
 Status CheckCommand(const CliContext& ctx, const std::string& path) {
   auto bytes = ReadInput(path);
   if (!bytes.ok()) return bytes.error();
-  auto page = check::ReadPage(*bytes, path == "-" ? "standard input" : path);
-  if (!page.ok()) return page.error();
-  auto loaded = LoadAll(ctx);
-  if (!loaded.ok()) return loaded.error();
-  const Loaded& l = **loaded;
-  auto checker = check::Checker::Load(l.kb, l.tables, l.compounds, std::nullopt);
-  if (!checker.ok()) return checker.error();
-  const check::CheckResult result = checker->Check(*page);
+  ops::Context context(ContextOptionsOf(ctx));
+  auto checked =
+      ops::CheckText(context, {std::move(bytes).value(), path == "-" ? "standard input" : path});
+  if (!checked.ok()) return checked.error();
   if (ctx.json) {
-    fmt::print("{}\n", check::ToJson(result).dump(2));
+    fmt::print("{}\n", checked->ToJson().dump(2));
   } else {
-    fmt::print("{}", check::RenderText(result, *page));
+    fmt::print("{}", checked->ToText());
   }
   return {};
 }
@@ -66,23 +46,20 @@ Status CheckCommand(const CliContext& ctx, const std::string& path) {
 }  // namespace
 
 Status ExplainClaim(const CliContext& ctx, const std::string& sentence, const Error& not_found) {
-  auto page = check::ReadPage(sentence, "the sentence");
-  if (!page.ok()) return not_found;
-  auto loaded = LoadAll(ctx);
-  if (!loaded.ok()) return loaded.error();
-  const Loaded& l = **loaded;
-  auto checker = check::Checker::Load(l.kb, l.tables, l.compounds, std::nullopt);
-  if (!checker.ok()) return checker.error();
-  auto claim = checker->CheckSentence(sentence);
-  if (!claim) return not_found;  // Neither a name nor a health claim: the "did you mean" error.
+  ops::Context context(ContextOptionsOf(ctx));
+  auto claim = ops::CheckSentence(context, sentence);
+  if (!claim.ok()) return claim.error();
+  if (!claim->has_value()) return not_found;  // Neither a name nor a claim: "did you mean".
   if (ctx.json) {
-    fmt::print("{}\n", check::ToJson(*claim).dump(2));
-  } else {
-    check::CheckResult result;
-    result.sentences = 1;
-    result.claims.push_back(std::move(*claim));
-    fmt::print("{}", check::RenderText(result, *page));
+    fmt::print("{}\n", check::ToJson(**claim).dump(2));
+    return {};
   }
+  auto page = check::ReadPage(sentence, "the sentence");
+  if (!page.ok()) return page.error();
+  check::CheckResult result;
+  result.sentences = 1;
+  result.claims.push_back(std::move(**claim));
+  fmt::print("{}", check::RenderText(result, *page));
   return {};
 }
 

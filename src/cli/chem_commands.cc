@@ -7,7 +7,9 @@
 #include "chem/compounds_json.h"
 #include "chem/units.h"
 #include "cli/commands.h"
+#include "cli/flags.h"
 #include "core/numbers.h"
+#include "ops/chem.h"
 
 namespace mg::cli {
 namespace {
@@ -15,17 +17,18 @@ namespace {
 using nlohmann::json;
 
 Status ListCompounds(const CliContext& ctx) {
-  auto catalog = chem::CompoundCatalog::Load();
+  ops::Context context(ContextOptionsOf(ctx));
+  auto catalog = context.compounds();
   if (!catalog.ok()) return catalog.error();
   if (ctx.json) {
     json out = json::array();
-    for (const auto& c : catalog->compounds()) out.push_back(chem::CompoundToJson(c));
+    for (const auto& c : (*catalog)->compounds()) out.push_back(chem::CompoundToJson(c));
     fmt::print("{}\n", out.dump(2));
     return {};
   }
   fmt::print("{:<22} {:<55} {:<20} {:>9} {:>6} {:>12}\n", "id", "name", "formula", "g/mol", "% Mg",
              "mg per 100mg");
-  for (const auto& c : catalog->compounds()) {
+  for (const auto& c : (*catalog)->compounds()) {
     fmt::print("{:<22} {:<55} {:<20} {:>9.2f} {:>6.1f} {:>12.0f}\n", c.id, c.name, c.formula,
                c.molar_mass, c.magnesium_fraction * 100, chem::CompoundForElemental(c, 100));
   }
@@ -43,48 +46,38 @@ std::string JoinWords(const std::vector<std::string>& words) {
 
 Status Elemental(const CliContext& ctx, const std::string& compound_name,
                  const std::vector<std::string>& amount_words, const std::string& elemental_text) {
-  auto catalog = chem::CompoundCatalog::Load();
-  if (!catalog.ok()) return catalog.error();
-  auto found = catalog->Resolve(compound_name);
-  if (!found.ok()) return found.error();
-  const chem::Compound& c = **found;
   if (amount_words.empty() == elemental_text.empty()) {
     return InvalidArgument(
         "give either a compound amount (elemental \"magnesium citrate\" 1g) or --elemental with "
         "the magnesium wanted (elemental citrate --elemental 200mg), not both or neither");
   }
-  double compound_mg = 0;
-  double elemental_mg = 0;
-  if (!elemental_text.empty()) {
-    auto amount = chem::ParseAmount(elemental_text);
-    if (!amount.ok()) return InvalidArgument("--elemental: " + amount.error().message);
-    elemental_mg = chem::MagnesiumMilligrams(*amount);
-    compound_mg = chem::CompoundForElemental(c, elemental_mg);
+  ops::Context context(ContextOptionsOf(ctx));
+  ops::ElementalRequest request{compound_name, std::nullopt, std::nullopt};
+  if (elemental_text.empty()) {
+    request.amount = JoinWords(amount_words);
   } else {
-    const std::string text = JoinWords(amount_words);
-    auto amount = chem::ParseAmount(text);
-    if (!amount.ok()) return InvalidArgument("amount: " + amount.error().message);
-    if (!chem::IsMassUnit(amount->unit)) {
-      return InvalidArgument(fmt::format(
-          "amount: '{}' is not a mass; a compound amount is weighed (mg, g, mcg). mmol and mEq "
-          "count magnesium itself: use --elemental {}",
-          text, text));
+    request.elemental = elemental_text;
+  }
+  auto result = ops::Elemental(context, request);
+  if (!result.ok()) {
+    Error error = result.error();
+    // The operation says "use elemental"; here that is the --elemental flag.
+    const std::string plain = "use elemental";
+    if (const size_t at = error.message.find(plain); at != std::string::npos) {
+      error.message.replace(at, plain.size(), "use --elemental " + *request.amount);
     }
-    compound_mg = chem::MassMilligrams(*amount);
-    elemental_mg = chem::ElementalFromCompound(c, compound_mg);
+    if (error.message.starts_with("compound: ")) error.message.erase(0, 10);
+    return AsFlags(error, {{"elemental", "--elemental"}});
   }
   if (ctx.json) {
-    json out = {{"compound", chem::CompoundToJson(c)},
-                {"compound_mg", compound_mg},
-                {"elemental_mg", elemental_mg},
-                {"elemental_mmol", chem::MagnesiumMgToMmol(elemental_mg)},
-                {"elemental_meq", chem::MagnesiumMgToMeq(elemental_mg)}};
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", result->ToJson().dump(2));
     return {};
   }
+  const chem::Compound& c = *result->compound;
+  const double elemental_mg = result->elemental_mg;
   fmt::print("{} ({}, {:.1f} % magnesium)\n", c.name, c.formula, c.magnesium_fraction * 100);
   fmt::print("  {} mg of the compound holds {} mg elemental magnesium ({} mmol, {} mEq)\n",
-             FormatNumber(compound_mg, 1), FormatNumber(elemental_mg, 1),
+             FormatNumber(result->compound_mg, 1), FormatNumber(elemental_mg, 1),
              FormatNumber(chem::MagnesiumMgToMmol(elemental_mg), 2),
              FormatNumber(chem::MagnesiumMgToMeq(elemental_mg), 2));
   if (!c.note.empty()) fmt::print("  Note: {}\n", c.note);

@@ -1,5 +1,5 @@
 // Command registration: each module adds its verbs to the CLI11 app here. Commands are thin:
-// parse, call one library function, render text or JSON.
+// parse, call one operation (src/ops, the same the server calls), render text or JSON.
 #ifndef MGADVISOR_CLI_COMMANDS_H_
 #define MGADVISOR_CLI_COMMANDS_H_
 
@@ -33,10 +33,10 @@ void RunCommand(CliContext& ctx, const std::function<Status()>& body);
 void RegisterChemCommands(CLI::App& app, CliContext& ctx);
 void RegisterDriCommands(CLI::App& app, CliContext& ctx);
 void RegisterFoodsCommands(CLI::App& app, CliContext& ctx);  // foods search|richest|import, intake
-void RegisterKbCommands(CLI::App& app, CliContext& ctx);     // kb lint|list, explain
-void RegisterPlanCommands(CLI::App& app, CliContext& ctx);   // plan
+void RegisterKbCommands(CLI::App& app, CliContext& ctx);     // kb lint|list, explain, data lint
+void RegisterPlanCommands(CLI::App& app, CliContext& ctx);   // plan, profile set|show
 void RegisterJournalCommands(CLI::App& app, CliContext& ctx);  // log ..., journal ...
-void RegisterTrialCommands(CLI::App& app, CliContext& ctx);    // trial plan|status|report
+void RegisterTrialCommands(CLI::App& app, CliContext& ctx);    // trial plan|status|end|report
 void RegisterServerCommands(CLI::App& app, CliContext& ctx);   // serve
 void RegisterLabelCommands(CLI::App& app, CliContext& ctx);    // label, medicines lookup|lint
 void RegisterCheckCommands(CLI::App& app, CliContext& ctx);    // check

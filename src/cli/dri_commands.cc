@@ -4,27 +4,22 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/person_flags.h"
+#include "cli/flags.h"
 #include "core/numbers.h"
 #include "dri/dri.h"
-#include "dri/dri_json.h"
+#include "ops/person.h"
 
 namespace mg::cli {
 namespace {
 
-using nlohmann::json;
-
 Status ShowDri(const CliContext& ctx, const PersonFlags& flags) {
-  auto tables = dri::ReferenceTables::LoadEmbedded();
-  if (!tables.ok()) return tables.error();
-  auto looked_up = LookUpPerson(ctx, flags, *tables);
-  if (!looked_up.ok()) return looked_up.error();
-  const dri::Values* values = &looked_up->values;
-  const dri::Row& row = *values->row;
-  const dri::ReferenceSet& set = *values->set;
+  ops::Context context(ContextOptionsOf(ctx));
+  auto looked_up = ops::LookUpPerson(context, PersonFieldsOf(ctx, flags));
+  if (!looked_up.ok()) return PersonAsFlags(looked_up.error());
+  const dri::Row& row = *looked_up->values.row;
+  const dri::ReferenceSet& set = *looked_up->values.set;
   if (ctx.json) {
-    const json out = dri::ValuesToJson(*values);
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", looked_up->ToJson().dump(2));
     return {};
   }
   fmt::print("{} — {}\n", row.label, set.name);

@@ -5,17 +5,17 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "chem/compounds.h"
 #include "cli/commands.h"
-#include "cli/person_flags.h"
+#include "cli/flags.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
-#include "dri/dri.h"
 #include "foods/foods.h"
 #include "foods/foods_json.h"
 #include "foods/import.h"
 #include "foods/intake.h"
 #include "foods/search.h"
+#include "ops/foods.h"
+#include "ops/person.h"
 
 namespace mg::cli {
 namespace {
@@ -38,30 +38,21 @@ struct SearchArgs {
 };
 
 Status Search(const CliContext& ctx, const SearchArgs& args) {
-  auto db = foods::LoadFoods(args.store);
-  if (!db.ok()) return db.error();
-  auto index = foods::FoodSearch::Build(*db);
-  if (!index.ok()) return index.error();
-  const auto hits = index->Search(args.query, args.limit);
+  ops::Context context(ContextOptionsOf(ctx, args.store));
+  auto result = ops::SearchFoods(context, args.query, args.limit);
+  if (!result.ok()) return AsFlags(result.error(), {{"q", "query"}});
   if (ctx.json) {
-    json results = json::array();
-    for (const auto& hit : hits) {
-      json item = foods::FoodToJson((*db)[hit.food]);
-      item["score"] = hit.score;
-      item["words_matched"] = hit.words_matched;
-      item["words_total"] = hit.words_total;
-      results.push_back(item);
-    }
-    fmt::print("{}\n",
-               json{{"query", args.query}, {"foods", db->origin()}, {"results", results}}.dump(2));
+    fmt::print("{}\n", result->ToJson().dump(2));
     return {};
   }
+  const foods::FoodDb& db = result->store->db;
+  const auto& hits = result->hits;
   if (hits.empty()) {
-    fmt::print("No food matches \"{}\" in {}.\n", args.query, db->origin());
+    fmt::print("No food matches \"{}\" in {}.\n", args.query, db.origin());
     return {};
   }
   for (size_t i = 0; i < hits.size(); ++i) {
-    const foods::Food& f = (*db)[hits[i].food];
+    const foods::Food& f = db[hits[i].food];
     fmt::print("{:>2}. {}  [{}]\n    {}\n", i + 1, f.name, f.source, PerServing(f));
   }
   return {};
@@ -80,7 +71,7 @@ Status Richest(const CliContext& ctx, const RichestArgs& args) {
   auto exclusions = foods::Exclusions::Load();
   if (!exclusions.ok()) return exclusions.error();
   auto set = exclusions->Resolve(args.exclude);
-  if (!set.ok()) return set.error();
+  if (!set.ok()) return InvalidArgument("--exclude: " + set.error().message);
   foods::RichestOptions options;
   options.limit = args.limit;
   options.ranking =
@@ -144,14 +135,6 @@ struct IntakeArgs {
   std::optional<std::string> store;
 };
 
-Result<foods::IntakeTargets> Targets(const CliContext& ctx, const IntakeArgs& args) {
-  auto tables = dri::ReferenceTables::LoadEmbedded();
-  if (!tables.ok()) return tables.error();
-  auto looked_up = LookUpPerson(ctx, args.person, *tables);
-  if (!looked_up.ok()) return looked_up.error();
-  return foods::TargetsFor(looked_up->values);
-}
-
 void PrintChanges(const char* title, const std::vector<foods::Change>& changes) {
   if (changes.empty()) return;
   fmt::print("    {}\n", title);
@@ -162,42 +145,28 @@ void PrintChanges(const char* title, const std::vector<foods::Change>& changes) 
 }
 
 Status Intake(const CliContext& ctx, const IntakeArgs& args) {
-  auto targets = Targets(ctx, args);
-  if (!targets.ok()) return targets.error();
+  ops::Context context(ContextOptionsOf(ctx, args.store));
+  // The person first, as before: a bad flag is reported before the diary is read.
+  auto person = ops::LookUpPerson(context, PersonFieldsOf(ctx, args.person));
+  if (!person.ok()) return PersonAsFlags(person.error());
   auto text = ReadFile(args.diary);
   if (!text.ok()) {
     return Error{
         text.error().code == ErrorCode::kNotFound ? ErrorCode::kInvalidArgument : text.error().code,
         "DIARY: " + text.error().message};
   }
-  auto diary = foods::ParseDiary(*text, args.diary);
-  if (!diary.ok()) return diary.error();
-  auto db = foods::LoadFoods(args.store);
-  if (!db.ok()) return db.error();
-  auto index = foods::FoodSearch::Build(*db);
-  if (!index.ok()) return index.error();
-  auto compounds = chem::CompoundCatalog::Load();
-  if (!compounds.ok()) return compounds.error();
-  auto units = foods::UnitTable::LoadEmbedded();
-  if (!units.ok()) return units.error();
-  auto exclusions = foods::Exclusions::Load();
-  if (!exclusions.ok()) return exclusions.error();
-  foods::IntakeOptions options;
-  auto set = exclusions->Resolve(args.exclude);
-  if (!set.ok()) return set.error();
-  options.exclusions = *set;
-  auto analysis = foods::AnalyzeIntake(*diary, *db, *index, *compounds, *units, *targets, options);
-  if (!analysis.ok()) return analysis.error();
-  const auto& t = analysis->targets;
-
+  auto result = ops::AnalyzeDiary(
+      context, {*text, args.diary, PersonFieldsOf(ctx, args.person), args.exclude});
+  if (!result.ok()) return AsFlags(result.error(), {{"exclude", "--exclude"}});
   if (ctx.json) {
-    fmt::print("{}\n",
-               foods::IntakeAnalysisToJson(*analysis, args.diary, *diary, *db, options.exclusions)
-                   .dump(2));
+    fmt::print("{}\n", result->ToJson().dump(2));
     return {};
   }
+  const foods::IntakeAnalysis* analysis = &result->analysis;
+  const auto& t = analysis->targets;
 
-  fmt::print("Magnesium intake from {} ({} diary) — {}\n", args.diary, diary->format, t.label);
+  fmt::print("Magnesium intake from {} ({} diary) — {}\n", args.diary, result->diary.format,
+             t.label);
   if (t.intake_mg) {
     fmt::print("Target: {} {} mg/day from all sources", t.intake_kind, Round(*t.intake_mg));
     if (t.ear_mg) fmt::print(" (EAR {} mg)", Round(*t.ear_mg));

@@ -1,18 +1,23 @@
-// `mgadvisor log ...` and `mgadvisor journal show|export|import`: thin adapters over mg_journal.
+// `mgadvisor log ...` and `mgadvisor journal show|delete|export|import|intake`: thin adapters over
+// the journal operations (ops/journal.h), the same ones the server's journal routes call.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/flags.h"
 #include "core/atomic_file.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
+#include "core/text.h"
 #include "journal/export.h"
 #include "journal/journal.h"
 #include "journal/sqlite_store.h"
+#include "ops/journal.h"
 #include "trial/trial.h"
 
 namespace mg::cli {
@@ -27,6 +32,21 @@ struct LogOptions {
   std::string date = "today";
   std::string note;
 };
+
+// --from and --to as dates; either may be empty (unbounded).
+Result<journal::DateRange> RangeFlags(const std::string& from, const std::string& to) {
+  journal::DateRange range;
+  for (auto [flag, text, out] :
+       {std::tuple{"--from", &from, &range.from}, std::tuple{"--to", &to, &range.to}}) {
+    if (text->empty()) continue;
+    auto date = journal::ParseDate(*text);
+    if (!date) {
+      return InvalidArgument(fmt::format("{}: \"{}\" is not a YYYY-MM-DD date", flag, *text));
+    }
+    *out = *date;
+  }
+  return range;
+}
 
 void AddDbOption(CLI::App* cmd, std::string& db) {
   cmd->add_option("--db", db,
@@ -73,6 +93,8 @@ std::string Describe(const Entry& e) {
   return what;
 }
 
+void Print(const CliContext& ctx, const Entry& entry);
+
 Status WriteEntry(CliContext& ctx, const LogOptions& opts, Entry entry) {
   auto store = OpenJournal(opts.db);
   if (!store.ok()) return store.error();
@@ -82,15 +104,69 @@ Status WriteEntry(CliContext& ctx, const LogOptions& opts, Entry entry) {
   if (!date.ok()) return date.error();
   entry.date = *date;
   entry.note = opts.note;
-  auto id = (*store)->Add(entry);
-  if (!id.ok()) return id.error();
-  entry.id = *id;
+  auto added = ops::AddEntry(**store, std::move(entry));
+  if (!added.ok()) return added.error();
+  Print(ctx, *added);
+  return {};
+}
+
+void Print(const CliContext& ctx, const Entry& entry) {
   if (ctx.json) {
-    std::printf("%s\n", journal::EntryToJson(entry).c_str());
+    std::printf("%s\n", journal::EntryToJson(entry).dump().c_str());
   } else {
     std::printf("Logged %s on %s (entry %lld).\n", Describe(entry).c_str(),
                 journal::FormatDate(entry.date).c_str(), static_cast<long long>(entry.id));
   }
+}
+
+// `log food NAME AMOUNT`: the food and its magnesium through ops::LogFood, as the web page logs.
+Status LogFoodAmount(CliContext& ctx, const LogOptions& opts, const std::string& name,
+                     const std::vector<std::string>& amount_words, const std::string& mg) {
+  if (!mg.empty()) {
+    return InvalidArgument(
+        "--mg: with an AMOUNT the magnesium comes from the food table; give one or the other");
+  }
+  std::string text;
+  for (const auto& w : amount_words) text += (text.empty() ? "" : " ") + w;
+  // "30g", "30 g", "1.5 cups", "2": a number, then the unit (none: usual portions).
+  size_t split = 0;
+  while (split < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[split])) || text[split] == '.')) {
+    ++split;
+  }
+  const auto number = ParseFiniteNumber(text.substr(0, split));
+  if (!number) {
+    return InvalidArgument(
+        fmt::format("amount: \"{}\" does not start with a number (e.g. 30 g, 1 cup)", text));
+  }
+  std::string unit = text.substr(split);
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  ops::FoodLog log;
+  log.food = name;
+  log.note = opts.note;
+  const std::string normal = NormalizeName(unit);
+  if (normal.empty() || normal == "portion" || normal == "portions" || normal == "serving" ||
+      normal == "servings") {
+    log.portions = *number;
+  } else if (normal == "g" || normal == "gram" || normal == "grams") {
+    log.grams = *number;
+  } else {
+    log.amount = *number;
+    log.unit = unit;
+  }
+  auto today = JournalToday();
+  if (!today.ok()) return today.error();
+  auto date = ParseDateFlag(opts.date, *today);
+  if (!date.ok()) return date.error();
+  log.date = *date;
+  auto store = OpenJournal(opts.db);
+  if (!store.ok()) return store.error();
+  ops::Context context(ContextOptionsOf(ctx));
+  auto entry = ops::LogFood(context, **store, log, *today);
+  if (!entry.ok()) {
+    return AsFlags(entry.error(), {{"grams", "amount"}, {"portions", "amount"}, {"food", "name"}});
+  }
+  Print(ctx, *entry);
   return {};
 }
 
@@ -109,17 +185,32 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
       LogOptions opts;
       std::string name;
       std::string mg;
+      std::vector<std::string> amount;
     };
     auto args = std::make_shared<Args>();
     const bool food = kind == EntryKind::kFood;
-    CLI::App* cmd =
-        log->add_subcommand(food ? "food" : "supplement",
-                            food ? "Something eaten" : "A supplement that is not a trial dose");
-    cmd->add_option("name", args->name, "What it was, e.g. \"pumpkin seeds 30 g\"")->required();
+    CLI::App* cmd = log->add_subcommand(
+        food ? "food" : "supplement",
+        food ? "Something eaten. With an AMOUNT the food is found in the food table (by name or "
+               "id, as `foods search` finds it) and its magnesium is worked out: log food "
+               "\"pumpkin seeds\" 30 g; without one it is logged as written"
+             : "A supplement that is not a trial dose");
+    cmd->add_option("name", args->name,
+                    food ? "The food, e.g. \"pumpkin seeds\" or sr28:12014 (or any text with no "
+                           "AMOUNT)"
+                         : "What it was, e.g. \"multivitamin\"")
+        ->required();
+    if (food) {
+      cmd->add_option("amount", args->amount,
+                      "How much: 30 g, 1 cup, 2 slices, 1.5 portions (the usual portion)")
+          ->expected(0, 2);
+    }
     cmd->add_option("--mg", args->mg, "Its magnesium content in mg, when known");
     AddLogCommon(cmd, args->opts);
     cmd->callback([&ctx, args, kind] {
       RunCommand(ctx, [&]() -> Status {
+        if (!args->amount.empty())
+          return LogFoodAmount(ctx, args->opts, args->name, args->amount, args->mg);
         Entry e;
         e.kind = kind;
         e.label = args->name;
@@ -253,23 +344,15 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--to", args->to, "Last day (YYYY-MM-DD)");
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
-        journal::DateRange range;
-        for (auto [flag, text, out] : {std::tuple{"--from", &args->from, &range.from},
-                                       std::tuple{"--to", &args->to, &range.to}}) {
-          if (text->empty()) continue;
-          auto date = journal::ParseDate(*text);
-          if (!date)
-            return InvalidArgument(fmt::format("{}: \"{}\" is not a YYYY-MM-DD date", flag, *text));
-          *out = *date;
-        }
+        auto range = RangeFlags(args->from, args->to);
+        if (!range.ok()) return range.error();
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();
-        auto entries = (*store)->List(range);
-        if (!entries.ok()) return entries.error();
+        auto entries = ops::ListEntries(**store, {*range, std::nullopt});
+        if (!entries.ok()) return AsFlags(entries.error(), {{"from", "--from"}});
         if (ctx.json) {
-          nlohmann::json out = nlohmann::json::array();
-          for (const Entry& e : *entries) out.push_back(journal::EntryJson(e));
-          std::printf("%s\n", out.dump(2).c_str());
+          // A bare array, as before; the entries are those of /api/journal/entries.
+          std::printf("%s\n", ops::EntriesToJson(*entries)["entries"].dump(2).c_str());
           return {};
         }
         if (entries->empty()) std::printf("No entries.\n");
@@ -295,7 +378,7 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
       RunCommand(ctx, [&]() -> Status {
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();
-        MG_RETURN_IF_ERROR((*store)->Delete(args->id));
+        MG_RETURN_IF_ERROR(ops::DeleteEntry(**store, args->id));
         if (ctx.json) {
           std::printf("%s\n", nlohmann::json({{"deleted", args->id}}).dump().c_str());
         } else {
@@ -320,10 +403,11 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
       RunCommand(ctx, [&]() -> Status {
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();
-        auto snapshot = (*store)->Export();
+        auto snapshot = ops::ExportJournal(**store);
         if (!snapshot.ok()) return snapshot.error();
-        const std::string text = args->format == "csv" ? journal::EntriesToCsv(snapshot->entries)
-                                                       : journal::SnapshotToJson(*snapshot);
+        const std::string text = args->format == "csv"
+                                     ? journal::EntriesToCsv(snapshot->entries)
+                                     : journal::SnapshotToJson(*snapshot).dump(2) + "\n";
         if (args->out.empty()) {
           std::fwrite(text.data(), 1, text.size(), stdout);
           return {};
@@ -350,15 +434,78 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
         if (!snapshot.ok()) return snapshot.error();
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();
-        MG_RETURN_IF_ERROR((*store)->Import(*snapshot));
+        // The same checks as POST /api/journal/import: a profile that does not resolve or a
+        // trial that does not read is refused before anything is written.
+        ops::Context context(ContextOptionsOf(ctx));
+        auto imported = ops::ImportJournal(context, **store, *snapshot, args->file);
+        if (!imported.ok()) return imported.error();
         if (ctx.json) {
-          std::printf("%s\n", nlohmann::json({{"entries", snapshot->entries.size()},
-                                              {"trials", snapshot->trials.size()}})
-                                  .dump()
-                                  .c_str());
+          std::printf("%s\n", imported->ToJson().dump().c_str());
         } else {
-          std::printf("Imported %zu entries and %zu trials from %s.\n", snapshot->entries.size(),
-                      snapshot->trials.size(), args->file.c_str());
+          std::printf("Imported %zu entries and %zu trials from %s.\n", imported->entries,
+                      imported->trials, args->file.c_str());
+        }
+        return {};
+      });
+    });
+  }
+
+  {
+    struct Args {
+      std::string db, from, to;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = group->add_subcommand(
+        "intake",
+        "Magnesium logged per day (food, supplements and doses), against the kept profile's "
+        "targets; the last 7 days unless --from/--to say otherwise");
+    AddDbOption(cmd, args->db);
+    cmd->add_option("--from", args->from, "First day (YYYY-MM-DD; default: 6 days before --to)");
+    cmd->add_option("--to", args->to, "Last day (YYYY-MM-DD; default: today)");
+    cmd->callback([&ctx, args] {
+      RunCommand(ctx, [&]() -> Status {
+        auto range = RangeFlags(args->from, args->to);
+        if (!range.ok()) return range.error();
+        auto today = JournalToday();
+        if (!today.ok()) return today.error();
+        auto store = OpenJournal(args->db);
+        if (!store.ok()) return store.error();
+        ops::Context context(ContextOptionsOf(ctx));
+        auto intake = ops::Intake(context, **store, {range->from, range->to}, *today);
+        if (!intake.ok()) {
+          return AsFlags(intake.error(), {{"from", "--from"}, {"from, to", "--from, --to"}});
+        }
+        if (ctx.json) {
+          std::printf("%s\n", intake->ToJson().dump(2).c_str());
+          return {};
+        }
+        const auto& t = intake->target;
+        if (t) {
+          std::printf("Magnesium logged per day — %s", t->label.c_str());
+          if (t->intake_mg) {
+            std::printf(" (%s %s mg/day", t->intake_kind.c_str(),
+                        FormatNumber(*t->intake_mg, 0).c_str());
+            if (t->supplemental_ul_mg) {
+              std::printf("; supplements at most %s mg/day",
+                          FormatNumber(*t->supplemental_ul_mg, 0).c_str());
+            }
+            std::printf(")");
+          }
+          std::printf("\n");
+        } else {
+          std::printf(
+              "Magnesium logged per day (no profile kept: `mgadvisor profile set FILE` "
+              "adds targets)\n");
+        }
+        for (const journal::DayMagnesium& day : intake->days) {
+          std::printf("%s  food %5s mg  supplements %5s mg  total %5s mg",
+                      journal::FormatDate(day.date).c_str(), FormatNumber(day.food_mg, 0).c_str(),
+                      FormatNumber(day.supplement_mg, 0).c_str(),
+                      FormatNumber(day.total_mg(), 0).c_str());
+          if (t && t->supplemental_ul_mg && day.supplement_mg > *t->supplemental_ul_mg) {
+            std::printf("  ABOVE the supplemental upper limit");
+          }
+          std::printf("\n");
         }
         return {};
       });

@@ -1,4 +1,5 @@
-// `kb lint`, `kb list` and `explain`: the knowledge base as people and contributors see it.
+// `kb lint`, `kb list` and `explain`: the knowledge base as people and contributors see it; and
+// `data lint`, which checks every data file (`kb lint` is its knowledge-base part).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include "core/data_files.h"
 #include "kb/explain.h"
 #include "kb/kb.h"
+#include "ops/data_lint.h"
 
 namespace mg::cli {
 namespace {
@@ -92,9 +94,37 @@ Status Explain(const CliContext& ctx, const std::vector<std::string>& words) {
   return {};
 }
 
+// `data lint [DIR]`: every kind of data file, and the references between them (ops/data_lint.h).
+Status DataLint(const CliContext& ctx, const std::string& dir_arg) {
+  const std::optional<std::string> dir = dir_arg.empty() ? std::nullopt : std::optional(dir_arg);
+  auto report = ops::LintData(dir);
+  if (!report.ok()) return report.error();
+  if (ctx.json) {
+    fmt::print("{}\n", report->ToJson().dump(2));
+  } else if (report->ok()) {
+    fmt::print("{}: clean ({} files)\n", report->where, report->files.size());
+  } else {
+    for (const auto& problem : report->problems) fmt::print(stderr, "{}\n", problem);
+  }
+  if (report->ok()) return {};
+  return DataError(fmt::format("{}: {} problem{}", report->where, report->problems.size(),
+                               report->problems.size() == 1 ? "" : "s"));
+}
+
 }  // namespace
 
 void RegisterKbCommands(CLI::App& app, CliContext& ctx) {
+  CLI::App* data = app.add_subcommand("data", "Check the data files mgadvisor reads");
+  data->require_subcommand(1);
+  auto data_dir = std::make_shared<std::string>();
+  CLI::App* data_lint = data->add_subcommand(
+      "lint",
+      "Check every data file (DIR: a folder laid out like data/; default: the built-in data): "
+      "unknown keys, bad values, references between files. Exit 0 if clean, 3 if not");
+  data_lint->add_option("DIR", *data_dir, "A data folder (chem/, dri/, foods/, kb/, plan/, ...)");
+  data_lint->callback(
+      [&ctx, data_dir] { RunCommand(ctx, [&] { return DataLint(ctx, *data_dir); }); });
+
   CLI::App* kb = app.add_subcommand("kb", "Inspect and check the knowledge base");
   kb->require_subcommand(1);
 

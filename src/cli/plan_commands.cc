@@ -1,10 +1,13 @@
-// `plan`: a personal magnesium plan from a profile file or from flags.
+// `plan`: a personal magnesium plan from a profile file, flags or the profile kept in the
+// journal; `profile set|show`: that kept profile.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/flags.h"
 #include "core/numbers.h"
+#include "ops/plan.h"
 #include "plan/plan.h"
 #include "plan/profile.h"
 #include "plan/render.h"
@@ -24,6 +27,8 @@ struct PlanArgs {
   std::optional<int> ckd_stage, max_pills;
   std::string route;
   bool sensitive_stomach = false;
+  bool stored = false;  // --stored: the profile kept in the journal.
+  std::string db;
 };
 
 bool AnyProfileFlag(const PlanArgs& a) {
@@ -109,26 +114,88 @@ Result<plan::ProfileDocument> DocumentFromFlags(const PlanArgs& a) {
 Status MakePlan(const CliContext& ctx, const PlanArgs& args) {
   auto format = plan::ParseFormat(ctx.json ? "json" : args.format);
   if (!format.ok()) return InvalidArgument("--format: " + format.error().message);
-  if (!args.profile_path.empty() && AnyProfileFlag(args)) {
+  const int sources =
+      (!args.profile_path.empty() ? 1 : 0) + (AnyProfileFlag(args) ? 1 : 0) + (args.stored ? 1 : 0);
+  if (sources > 1) {
     return InvalidArgument(
-        "give either --profile FILE or profile flags (--age, --sex, ...), not both");
+        "give one of --profile FILE, profile flags (--age, --sex, ...) or --stored, not both");
   }
-  if (args.profile_path.empty() && !AnyProfileFlag(args)) {
-    return InvalidArgument("describe the person: --profile FILE, or at least --age and --sex");
+  if (sources == 0) {
+    return InvalidArgument(
+        "describe the person: --profile FILE, at least --age and --sex, or --stored (the profile "
+        "kept in the journal by `mgadvisor profile set`)");
   }
-  auto document = args.profile_path.empty() ? DocumentFromFlags(args)
-                                            : plan::ReadProfileFile(args.profile_path);
-  if (!document.ok()) return document.error();
-  // --reference applies unless the profile names its own reference set.
-  if (!document->tree.contains("reference") && ctx.reference != "us")
-    document->tree["reference"] = ctx.reference;
-  auto context = plan::PlanContext::Load(ctx.kb_dir);
-  if (!context.ok()) return context.error();
-  auto profile = plan::ResolveProfile(*document, **context);
-  if (!profile.ok()) return profile.error();
-  const plan::Plan plan = plan::BuildPlan(*profile, **context);
-  fmt::print("{}", plan::RenderPlan(plan, **context, *format));
+  ops::Context context(ContextOptionsOf(ctx));
+  Result<ops::PlanResult> result = InvalidArgument("");
+  if (args.stored) {
+    auto store = OpenJournal(args.db);
+    if (!store.ok()) return store.error();
+    result = ops::PlanForStoredProfile(context, **store);
+  } else {
+    auto document = args.profile_path.empty() ? DocumentFromFlags(args)
+                                              : plan::ReadProfileFile(args.profile_path);
+    if (!document.ok()) return document.error();
+    // --reference applies unless the profile names its own reference set.
+    result = ops::PlanForProfile(context, std::move(*document), ctx.reference);
+  }
+  if (!result.ok()) return result.error();
+  auto loaded = context.plan();
+  if (!loaded.ok()) return loaded.error();
+  fmt::print("{}", result->Render(**loaded, *format));
   return {};
+}
+
+// `profile set FILE` and `profile show`: the profile kept in the journal, which `plan --stored`,
+// `trial plan` without --profile, `journal intake` and the web page read.
+void RegisterProfileCommands(CLI::App& app, CliContext& ctx) {
+  CLI::App* group =
+      app.add_subcommand("profile", "The profile kept in the journal (as the web page keeps it)");
+  group->require_subcommand(1);
+  struct Args {
+    std::string db, file;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* set = group->add_subcommand(
+      "set", "Check a profile file (.toml/.json) as `plan` does and keep it in the journal");
+  set->add_option("file", args->file, "The profile file; see examples/")->required();
+  set->add_option("--db", args->db, "Journal database (default: in $XDG_DATA_HOME/mgadvisor)");
+  set->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      auto document = plan::ReadProfileFile(args->file);
+      if (!document.ok()) return document.error();
+      auto store = OpenJournal(args->db);
+      if (!store.ok()) return store.error();
+      ops::Context context(ContextOptionsOf(ctx));
+      auto stored = ops::SetProfile(context, **store, *document);
+      if (!stored.ok()) return stored.error();
+      if (ctx.json) {
+        fmt::print("{}\n", json({{"profile", *stored}}).dump(2));
+      } else {
+        fmt::print("Kept the profile from {} in the journal.\n", args->file);
+      }
+      return {};
+    });
+  });
+  auto show_db = std::make_shared<std::string>();
+  CLI::App* show = group->add_subcommand("show", "Print the profile kept in the journal (JSON)");
+  show->add_option("--db", *show_db, "Journal database");
+  show->callback([&ctx, show_db] {
+    RunCommand(ctx, [&]() -> Status {
+      auto store = OpenJournal(*show_db);
+      if (!store.ok()) return store.error();
+      auto stored = ops::StoredProfile(**store);
+      if (!stored.ok()) return stored.error();
+      if (ctx.json) {
+        fmt::print("{}\n",
+                   json({{"profile", stored->has_value() ? **stored : json(nullptr)}}).dump(2));
+      } else if (stored->has_value()) {
+        fmt::print("{}\n", (*stored)->dump(2));
+      } else {
+        fmt::print("No profile kept: `mgadvisor profile set FILE` keeps one.\n");
+      }
+      return {};
+    });
+  });
 }
 
 }  // namespace
@@ -160,7 +227,11 @@ void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--route", a->route, "Preferred route: any, oral, topical or food_only");
   cmd->add_flag("--sensitive-stomach", a->sensitive_stomach, "Prefer forms gentle on the gut");
   cmd->add_option("--max-pills", a->max_pills, "Most pills a day you would take");
+  cmd->add_flag("--stored", a->stored,
+                "Use the profile kept in the journal (`mgadvisor profile set FILE`)");
+  cmd->add_option("--db", a->db, "With --stored: the journal database");
   cmd->callback([&ctx, a] { RunCommand(ctx, [&] { return MakePlan(ctx, *a); }); });
+  RegisterProfileCommands(app, ctx);
 }
 
 }  // namespace mg::cli

@@ -1,90 +1,53 @@
-// `mgadvisor trial plan|status|report`: thin adapters over mg_trial, reading the journal.
+// `mgadvisor trial plan|status|end|report`: thin adapters over the trial operations (ops/trial.h),
+// the same ones the server's /api/trials routes call.
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "cli/commands.h"
-#include "cli/person_flags.h"
+#include "cli/flags.h"
 #include "core/atomic_file.h"
 #include "core/numbers.h"
-#include "dri/dri.h"
 #include "journal/journal.h"
-#include "plan/plan.h"
+#include "ops/trial.h"
 #include "plan/profile.h"
-#include "trial/trial.h"
 
 namespace mg::cli {
 namespace {
 
-// The trial's dose and form come from the plan engine (plan::TrialDoseFromPlan), so a trial
-// can never test more magnesium than the person's plan allows; --dose may lower it only.
-Result<plan::TrialDose> SupplementFromPlan(const CliContext& ctx, const std::string& profile_path,
-                                           const std::string& requested_dose) {
-  auto document = plan::ReadProfileFile(profile_path);
-  if (!document.ok()) return document.error();
-  if (!document->tree.contains("reference") && ctx.reference != "us") {
-    document->tree["reference"] = ctx.reference;
-  }
-  auto context = plan::PlanContext::Load(ctx.kb_dir);
-  if (!context.ok()) return context.error();
-  auto profile = plan::ResolveProfile(*document, **context);
-  if (!profile.ok()) return profile.error();
-  std::optional<double> requested;
-  if (!requested_dose.empty()) {
-    requested = ParseFiniteNumber(requested_dose);
-    if (!requested) {
-      return InvalidArgument(
-          fmt::format("--dose: \"{}\" is not a positive number of mg", requested_dose));
-    }
-  }
-  auto dose = plan::TrialDoseFromPlan(plan::BuildPlan(*profile, **context), requested);
-  if (!dose.ok()) {
-    // Name the flag, or the profile whose plan refused, so the person knows what to look at.
-    const std::string& message = dose.error().message;
-    if (message.starts_with("dose: ")) return Error{dose.error().code, "--" + message};
-    return Error{dose.error().code, fmt::format("{}: {}\nSee `mgadvisor plan --profile {}`.",
-                                                profile_path, message, profile_path)};
-  }
-  return dose;
-}
-
-struct Loaded {
-  std::unique_ptr<journal::Store> store;
-  std::vector<trial::OutcomeSpec> outcomes;
-  trial::Plan plan;
-  journal::Date today;
-};
-
-// Opens the journal and its most recent trial. Errors: kNotFound when no trial was planned.
-Result<Loaded> LoadTrial(const std::string& db) {
-  Loaded out;
-  auto outcomes = trial::LoadOutcomes();
-  if (!outcomes.ok()) return outcomes.error();
-  out.outcomes = std::move(*outcomes);
-  auto store = OpenJournal(db);
-  if (!store.ok()) return store.error();
-  out.store = std::move(*store);
-  auto today = JournalToday();
-  if (!today.ok()) return today.error();
-  out.today = *today;
-  auto record = out.store->LatestTrial();
-  if (!record.ok()) return record.error();
-  if (!record->has_value()) {
-    return NotFound("no trial in this journal: start one with `mgadvisor trial plan`");
-  }
-  auto plan = trial::PlanFromJson((*record)->json, out.outcomes);
-  if (!plan.ok()) return plan.error();
-  out.plan = std::move(*plan);
-  return out;
-}
+using nlohmann::json;
 
 // Charts show a person's symptoms: private (0600), written whole or not at all.
 Status WriteText(const std::filesystem::path& path, const std::string& text) {
   return WriteFileAtomically(path.string(), text);
+}
+
+// Today and the journal, which every trial command but a dry run needs.
+struct Journal {
+  journal::Date today{};
+  std::unique_ptr<journal::Store> store;
+};
+Result<Journal> OpenToday(const std::string& db) {
+  auto today = JournalToday();
+  if (!today.ok()) return today.error();
+  auto store = OpenJournal(db);
+  if (!store.ok()) return store.error();
+  return Journal{*today, std::move(*store)};
+}
+
+// The trial operations name fields as the HTTP API does; here they are flags.
+Error TrialAsFlags(Error error) {
+  return AsFlags(std::move(error), {{"outcome", "--outcome"},
+                                    {"pairs", "--pairs"},
+                                    {"seed", "--seed"},
+                                    {"dose", "--dose"},
+                                    {"mid", "--mid"},
+                                    {"period_days", "--period-days"},
+                                    {"washout_days", "--washout-days"},
+                                    {"start", "--start"}});
 }
 
 void RegisterPlan(CLI::App& group, CliContext& ctx) {
@@ -97,12 +60,14 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand(
-      "plan", "Plan a randomised n-of-1 trial: pairs of magnesium / no-magnesium periods");
+      "plan",
+      "Start a randomised n-of-1 trial (pairs of magnesium / no-magnesium periods); it replaces "
+      "a trial that is running");
   cmd->add_option("--outcome", args->outcome, "What to measure: cramps, irls, pain or sleep")
       ->required();
   cmd->add_option("--profile", args->profile,
-                  "Your profile (.toml/.json): the plan engine sets the dose and form")
-      ->required();
+                  "Your profile (.toml/.json): the plan engine sets the dose and form (default: "
+                  "the profile kept in the journal, `mgadvisor profile set`)");
   cmd->add_option("--dose", args->dose,
                   "Elemental magnesium per day in magnesium periods, mg (at most the plan's dose)");
   cmd->add_option("--start", args->start, "First day: YYYY-MM-DD or today (default)");
@@ -116,51 +81,79 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
   cmd->add_option("--db", args->db, "Journal database (default: in $XDG_DATA_HOME/mgadvisor)");
   cmd->callback([&ctx, args] {
     RunCommand(ctx, [&]() -> Status {
-      auto outcomes = trial::LoadOutcomes();
-      if (!outcomes.ok()) return outcomes.error();
       auto today = JournalToday();
       if (!today.ok()) return today.error();
-      trial::PlanRequest req;
-      req.outcome = args->outcome;
-      req.pairs = args->pairs;
-      auto supplement = SupplementFromPlan(ctx, args->profile, args->dose);
-      if (!supplement.ok()) return supplement.error();
-      req.dose_mg = supplement->dose_mg;
-      req.form = supplement->form;
-      req.period_days = args->period_days;
-      req.washout_days = args->washout_days;
-      if (!args->mid.empty()) {
-        auto mid = ParseFiniteNumber(args->mid);
-        if (!mid) return InvalidArgument(fmt::format("--mid: \"{}\" is not a number", args->mid));
-        req.mid = *mid;
+      ops::StartTrialRequest request;
+      request.outcome = args->outcome;
+      request.pairs = args->pairs;
+      request.seed = args->seed;
+      request.period_days = args->period_days;
+      request.washout_days = args->washout_days;
+      request.save = !args->dry_run;
+      request.reference = ctx.reference;
+      if (!args->dose.empty()) {
+        request.dose_mg = ParseFiniteNumber(args->dose);
+        if (!request.dose_mg) {
+          return InvalidArgument(
+              fmt::format("--dose: \"{}\" is not a positive number of mg", args->dose));
+        }
       }
-      if (args->start == "today") {
-        req.start = *today;
-      } else {
-        auto start = journal::ParseDate(args->start);
-        if (!start)
+      if (!args->mid.empty()) {
+        request.mid = ParseFiniteNumber(args->mid);
+        if (!request.mid) {
+          return InvalidArgument(fmt::format("--mid: \"{}\" is not a number", args->mid));
+        }
+      }
+      if (args->start != "today") {
+        request.start = journal::ParseDate(args->start);
+        if (!request.start) {
           return InvalidArgument(
               fmt::format("--start: \"{}\" is not a YYYY-MM-DD date", args->start));
-        req.start = *start;
+        }
       }
-      // A seed that fits in JSON's exact integers, so the saved plan reproduces.
-      req.seed = args->seed ? *args->seed : std::random_device{}() % 1000000;
-      auto plan = trial::MakePlan(req, *outcomes);
-      if (!plan.ok()) return plan.error();
-      if (!args->dry_run) {
-        auto store = OpenJournal(args->db);
-        if (!store.ok()) return store.error();
-        auto id = (*store)->AddTrial(journal::FormatDate(*today), trial::PlanToJson(*plan));
-        if (!id.ok()) return id.error();
+      if (!args->profile.empty()) {
+        auto document = plan::ReadProfileFile(args->profile);
+        if (!document.ok()) return document.error();
+        request.profile = std::move(*document);
+      }
+      // A dry run with a profile file reads and writes no journal.
+      std::unique_ptr<journal::Store> store;
+      if (!args->dry_run || args->profile.empty()) {
+        auto opened = OpenJournal(args->db);
+        if (!opened.ok()) return opened.error();
+        store = std::move(*opened);
+      }
+      ops::Context context(ContextOptionsOf(ctx));
+      auto started = ops::StartTrial(context, store.get(), request, *today);
+      if (!started.ok()) {
+        const Error& error = started.error();
+        // Name the profile whose plan refused, so the person knows what to look at.
+        if (!args->profile.empty() && error.code == ErrorCode::kUnsafe &&
+            !error.message.starts_with("dose: ")) {
+          return Error{error.code, fmt::format("{}: {}\nSee `mgadvisor plan --profile {}`.",
+                                               args->profile, error.message, args->profile)};
+        }
+        return TrialAsFlags(error);
       }
       if (ctx.json) {
-        std::printf("%s\n", trial::PlanToJson(*plan).c_str());
-      } else {
-        std::printf("%s", trial::RenderCalendar(*plan).c_str());
-        std::printf("%s\n", args->dry_run ? "Not saved (--dry-run)."
-                                          : "Saved in the journal: `mgadvisor trial status` says "
-                                            "what is due each day.");
+        // The design at the top level (as before), with everything the text shows beside it.
+        json out = trial::DesignToJson(started->design);
+        out["calendar"] = trial::RenderCalendar(started->design);
+        out["periods"] = trial::PeriodsToJson(trial::Periods(started->design));
+        out["replaced"] =
+            started->replaced ? trial::DesignToJson(*started->replaced) : json(nullptr);
+        out["saved"] = started->saved;
+        std::printf("%s\n", out.dump(2).c_str());
+        return {};
       }
+      std::printf("%s", trial::RenderCalendar(started->design).c_str());
+      if (started->replaced && started->saved) {
+        std::printf("This replaces the trial that started on %s.\n",
+                    journal::FormatDate(started->replaced->start).c_str());
+      }
+      std::printf("%s\n", args->dry_run ? "Not saved (--dry-run)."
+                                        : "Saved in the journal: `mgadvisor trial status` says "
+                                          "what is due each day.");
       return {};
     });
   });
@@ -172,24 +165,55 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
   cmd->add_option("--db", *db, "Journal database");
   cmd->callback([&ctx, db] {
     RunCommand(ctx, [&]() -> Status {
-      auto loaded = LoadTrial(*db);
-      if (!loaded.ok()) return loaded.error();
-      auto entries = loaded->store->List({loaded->today, loaded->today});
-      if (!entries.ok()) return entries.error();
-      trial::TrialStatus s = trial::GetTrialStatus(loaded->plan, *entries, loaded->today);
+      auto opened = OpenToday(*db);
+      if (!opened.ok()) return opened.error();
+      const journal::Date today = opened->today;
+      ops::Context context(ContextOptionsOf(ctx));
+      auto current = ops::CurrentTrial(context, *opened->store, today);
+      if (!current.ok()) return current.error();
+      if (!current->has_value()) {
+        return NotFound("no trial in this journal: start one with `mgadvisor trial plan`");
+      }
+      const ops::TrialToday& t = **current;
+      const trial::TrialStatus& s = t.status;
       if (ctx.json) {
-        const auto j = nlohmann::json::parse(trial::StatusToJson(s, loaded->today));
-        std::printf("%s\n", j.dump(2).c_str());
+        std::printf("%s\n", trial::StatusToJson(s, today).dump(2).c_str());
         return {};
       }
       if (s.phase == trial::TrialStatus::Phase::kRunning) {
         std::printf("%s: day %d of %d, pair %d, %s period (day %d, ends %s).\n",
-                    journal::FormatDate(loaded->today).c_str(), s.day + 1,
-                    loaded->plan.ToDesign().total_days(), s.pair + 1,
-                    s.magnesium ? "magnesium" : "no-magnesium", s.day_in_period,
+                    journal::FormatDate(today).c_str(), s.day + 1, t.design.ToLayout().total_days(),
+                    s.pair + 1, s.magnesium ? "magnesium" : "no-magnesium", s.day_in_period,
                     journal::FormatDate(s.period_end).c_str());
       }
       for (const std::string& line : s.todo) std::printf("- %s\n", line.c_str());
+      return {};
+    });
+  });
+}
+
+void RegisterEnd(CLI::App& group, CliContext& ctx) {
+  auto db = std::make_shared<std::string>();
+  CLI::App* cmd = group.add_subcommand(
+      "end",
+      "End the current trial today (it stays in the journal; its report covers the days "
+      "so far)");
+  cmd->add_option("--db", *db, "Journal database");
+  cmd->callback([&ctx, db] {
+    RunCommand(ctx, [&]() -> Status {
+      auto opened = OpenToday(*db);
+      if (!opened.ok()) return opened.error();
+      ops::Context context(ContextOptionsOf(ctx));
+      auto ended = ops::EndTrial(context, *opened->store, opened->today);
+      if (!ended.ok()) return ended.error();
+      if (ctx.json) {
+        std::printf("%s\n", json({{"trial", trial::DesignToJson(*ended)}}).dump(2).c_str());
+      } else {
+        std::printf(
+            "Ended the trial of magnesium for %s on %s. `mgadvisor trial report` shows "
+            "what it found.\n",
+            ended->outcome.name.c_str(), journal::FormatDate(opened->today).c_str());
+      }
       return {};
     });
   });
@@ -206,43 +230,40 @@ void RegisterReport(CLI::App& group, CliContext& ctx) {
   cmd->add_option("--db", args->db, "Journal database");
   cmd->add_option("--svg-dir", args->svg_dir,
                   "Write timeline.svg (and intake.svg when intake is logged) here");
-  AddPersonFlags(cmd, args->person, /*required=*/false);  // For the RDA line of the intake chart.
+  // For the RDA line of the intake chart; without them, the profile kept in the journal's.
+  AddPersonFlags(cmd, args->person, /*required=*/false);
   cmd->callback([&ctx, args] {
     RunCommand(ctx, [&]() -> Status {
-      auto loaded = LoadTrial(args->db);
-      if (!loaded.ok()) return loaded.error();
-      std::optional<double> rda;
-      if (!args->person.age.empty() || !args->person.sex.empty()) {
+      std::optional<dri::PersonFields> person;
+      if (AnyPersonFlag(args->person)) {
         if (args->person.age.empty() || args->person.sex.empty()) {
           return InvalidArgument("--age and --sex go together (for the RDA line)");
         }
-        auto tables = dri::ReferenceTables::LoadEmbedded();
-        if (!tables.ok()) return tables.error();
-        auto looked_up = LookUpPerson(ctx, args->person, *tables);
-        if (!looked_up.ok()) return looked_up.error();
-        rda = looked_up->values.row->intake_mg;
+        person = PersonFieldsOf(ctx, args->person);
       }
-      auto entries = loaded->store->List({loaded->plan.start, loaded->plan.end()});
-      if (!entries.ok()) return entries.error();
-      trial::Report report = trial::BuildReport(loaded->plan, *entries, loaded->today, rda);
+      auto opened = OpenToday(args->db);
+      if (!opened.ok()) return opened.error();
+      ops::Context context(ContextOptionsOf(ctx));
+      auto report = ops::TrialReport(context, *opened->store, opened->today, person);
+      if (!report.ok()) return PersonAsFlags(report.error());
       std::vector<std::string> written;
       if (!args->svg_dir.empty()) {
         MG_RETURN_IF_ERROR(CreatePrivateDirectories(args->svg_dir));
         const auto dir = std::filesystem::path(args->svg_dir);
-        MG_RETURN_IF_ERROR(WriteText(dir / "timeline.svg", trial::TimelineSvg(report)));
+        MG_RETURN_IF_ERROR(WriteText(dir / "timeline.svg", trial::TimelineSvg(*report)));
         written.push_back((dir / "timeline.svg").string());
-        const std::string intake = trial::IntakeSvg(report);
+        const std::string intake = trial::IntakeSvg(*report);
         if (!intake.empty()) {
           MG_RETURN_IF_ERROR(WriteText(dir / "intake.svg", intake));
           written.push_back((dir / "intake.svg").string());
         }
       }
       if (ctx.json) {
-        auto j = nlohmann::json::parse(trial::ReportToJson(report));
+        json j = trial::ReportToJson(*report);
         j["charts"] = written;
         std::printf("%s\n", j.dump(2).c_str());
       } else {
-        std::printf("%s", trial::RenderReportText(report).c_str());
+        std::printf("%s", trial::RenderReportText(*report).c_str());
         for (const std::string& path : written) std::printf("Chart: %s\n", path.c_str());
       }
       return {};
@@ -257,6 +278,7 @@ void RegisterTrialCommands(CLI::App& app, CliContext& ctx) {
   group->require_subcommand(1);
   RegisterPlan(*group, ctx);
   RegisterStatus(*group, ctx);
+  RegisterEnd(*group, ctx);
   RegisterReport(*group, ctx);
 }
 

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
+#include <cmath>
 #include <set>
 
 #include "core/data_files.h"
+#include "core/data_reader.h"
 #include "core/numbers.h"
 #include "core/text.h"
-#include "core/toml_parse.h"
 
 namespace mg::dri {
 
@@ -57,15 +59,7 @@ Result<Reference> ParseReference(std::string_view text) {
 const char* ReferenceId(Reference reference) { return reference == Reference::kUs ? "us" : "eu"; }
 const char* SexName(Sex sex) { return sex == Sex::kMale ? "male" : "female"; }
 const char* StateName(ReproductiveState state) {
-  switch (state) {
-    case ReproductiveState::kNone:
-      return "none";
-    case ReproductiveState::kPregnant:
-      return "pregnant";
-    case ReproductiveState::kLactating:
-      return "lactating";
-  }
-  return "none";
+  return EnumToString(kStateNames, state).data();  // The table's literals are NUL-terminated.
 }
 
 namespace {
@@ -101,89 +95,62 @@ Result<Person> MakePerson(double age_months, Sex sex, ReproductiveState state) {
 
 Result<ReferenceSet> ReferenceTables::ParseSet(const std::string& toml_text,
                                                const std::string& name) {
-  auto parsed = ParseToml(toml_text, name);
-  if (!parsed.ok()) return parsed.error();
-  const toml::table& root = *parsed;
+  using Need = TomlReader::Need;
+  DataProblems problems;
+  const auto root = ParseTomlFile(DataFile{name, toml_text}, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, name, "the file", problems, {"reference", "row"});
   ReferenceSet set;
-  const toml::table* header = root["reference"].as_table();
-  if (header == nullptr) return DataError(name + ": missing [reference] table");
-  auto reference = ParseReference((*header)["id"].value_or(std::string()));
-  if (!reference.ok()) {
-    return DataError(
-        fmt::format("{}:{}: {}", name, header->source().begin.line, reference.error().message));
+  if (auto header =
+          doc.Table("reference", "[reference]", {"id", "name", "intake_name", "citations"})) {
+    const std::string id = header->Text("id");
+    if (auto reference = ParseReference(id); reference.ok()) {
+      set.reference = *reference;
+    } else if (!id.empty()) {
+      header->Report(reference.error().message, header->LineAt("id"));
+    }
+    set.name = header->Text("name");
+    set.intake_name = header->Text("intake_name");
+    set.citations = header->TextList("citations");
+    if (header->Has("citations") && set.citations.empty()) {
+      header->Report("a reference set needs citations", header->LineAt("citations"));
+    }
   }
-  set.reference = *reference;
-  set.name = (*header)["name"].value_or(std::string());
-  set.intake_name = (*header)["intake_name"].value_or(std::string());
-  if (const toml::array* citations = (*header)["citations"].as_array()) {
-    for (const auto& c : *citations) set.citations.push_back(c.value_or(std::string()));
-  }
-  if (set.citations.empty()) {
-    return DataError(
-        fmt::format("{}:{}: a reference set needs citations", name, header->source().begin.line));
-  }
-  const toml::array* rows = root["row"].as_array();
-  if (rows == nullptr || rows->empty()) return DataError(name + ": no [[row]] entries");
-  static const std::set<std::string, std::less<>> kKeys = {
-      "life_stage", "label",     "sex",         "state",  "from_months",
-      "to_months",  "intake_mg", "intake_kind", "ear_mg", "ul_supplemental_mg",
-      "note"};
+  static constexpr EnumName<std::optional<Sex>> kRowSexes[] = {
+      {"male", Sex::kMale}, {"female", Sex::kFemale}, {"any", std::nullopt}};
   std::set<std::string> seen_ids;
-  for (const toml::node& node : *rows) {
-    const toml::table& t = *node.as_table();
-    const int line = static_cast<int>(node.source().begin.line);
-    auto fail = [&](const std::string& what) {
-      return DataError(fmt::format("{}:{}: {}", name, line, what));
-    };
-    for (const auto& [key, value] : t) {
-      if (!kKeys.contains(key.str())) {
-        return DataError(fmt::format("{}:{}: unknown key '{}' in row", name,
-                                     value.source().begin.line, key.str()));
-      }
-    }
+  for (TomlReader r :
+       doc.Tables("row", "row",
+                  {"life_stage", "label", "sex", "state", "from_months", "to_months", "intake_mg",
+                   "intake_kind", "ear_mg", "ul_supplemental_mg", "note"},
+                  Need::kRequired, "life_stage")) {
     Row row;
-    row.line = line;
-    row.life_stage = t["life_stage"].value_or(std::string());
-    row.label = t["label"].value_or(std::string());
-    if (row.life_stage.empty() || row.label.empty()) return fail("row needs life_stage and label");
-    if (!seen_ids.insert(row.life_stage).second)
-      return fail("duplicate life_stage '" + row.life_stage + "'");
-    const std::string sex = t["sex"].value_or(std::string());
-    if (sex == "male") {
-      row.sex = Sex::kMale;
-    } else if (sex == "female") {
-      row.sex = Sex::kFemale;
-    } else if (sex != "any") {
-      return fail("sex must be male, female or any, not '" + sex + "'");
+    row.line = r.line();
+    row.life_stage = r.Text("life_stage");
+    row.label = r.Text("label");
+    if (!row.life_stage.empty() && !seen_ids.insert(row.life_stage).second) {
+      r.Report(fmt::format("duplicate life_stage '{}'", row.life_stage));
     }
-    const std::string state = t["state"].value_or(std::string());
-    if (state == "pregnant") {
-      row.state = ReproductiveState::kPregnant;
-    } else if (state == "lactating") {
-      row.state = ReproductiveState::kLactating;
-    } else if (state != "none") {
-      return fail("state must be none, pregnant or lactating, not '" + state + "'");
+    row.sex = r.Enum("sex", kRowSexes).value_or(std::nullopt);
+    row.state = r.Enum("state", kStateNames).value_or(ReproductiveState::kNone);
+    const auto from = r.Number("from_months", NumberRange::AtLeast(0));
+    const auto to = r.Number("to_months", NumberRange::AtLeast(0));
+    if (from && to && *to <= *from) {
+      r.Report("from_months/to_months must satisfy 0 <= from < to", r.LineAt("to_months"));
     }
-    const auto from = t["from_months"].value<double>();
-    const auto to = t["to_months"].value<double>();
-    if (!from || !to || *from < 0 || *to <= *from)
-      return fail("from_months/to_months must satisfy 0 <= from < to");
-    row.from_months = *from;
-    row.to_months = *to;
-    for (auto [key, field] :
-         {std::pair{"intake_mg", &row.intake_mg}, std::pair{"ear_mg", &row.ear_mg},
-          std::pair{"ul_supplemental_mg", &row.ul_supplemental_mg}}) {
-      if (!t.contains(key)) continue;
-      const auto value = t[key].value<double>();
-      if (!value || *value <= 0 || *value > 5000)
-        return fail(std::string(key) + " must be a number in (0, 5000]");
-      *field = *value;
+    row.from_months = from.value_or(0);
+    row.to_months = to.value_or(0);
+    const NumberRange mg_range = NumberRange::AboveUpTo(0, 5000);
+    row.intake_mg = r.Number("intake_mg", mg_range, Need::kOptional);
+    row.ear_mg = r.Number("ear_mg", mg_range, Need::kOptional);
+    row.ul_supplemental_mg = r.Number("ul_supplemental_mg", mg_range, Need::kOptional);
+    static constexpr EnumName<int> kIntakeKinds[] = {{"RDA", 0}, {"AI", 1}};
+    if (row.intake_mg) {
+      if (r.Enum("intake_kind", kIntakeKinds)) row.intake_kind = r.Text("intake_kind");
+    } else if (r.Has("intake_kind")) {
+      r.Report("intake_kind without intake_mg", r.LineAt("intake_kind"));
     }
-    row.intake_kind = t["intake_kind"].value_or(std::string());
-    if (row.intake_mg && row.intake_kind != "RDA" && row.intake_kind != "AI") {
-      return fail("intake_kind must be RDA or AI");
-    }
-    row.note = t["note"].value_or(std::string());
+    row.note = r.OptionalText("note").value_or("");
     set.rows.push_back(std::move(row));
   }
   // No two rows may claim the same person: that would make the answer depend on row order.
@@ -193,12 +160,15 @@ Result<ReferenceSet> ReferenceTables::ParseSet(const std::string& toml_text,
       const Row& b = set.rows[j];
       const bool sexes_meet = !a.sex || !b.sex || *a.sex == *b.sex;
       const bool ages_meet = a.from_months < b.to_months && b.from_months < a.to_months;
-      if (sexes_meet && ages_meet && a.state == b.state) {
-        return DataError(fmt::format("{}:{}: row '{}' overlaps row '{}' (line {})", name, b.line,
-                                     b.life_stage, a.life_stage, a.line));
+      if (sexes_meet && ages_meet && a.state == b.state && a.to_months > a.from_months &&
+          b.to_months > b.from_months) {
+        problems.Add(name, b.line,
+                     fmt::format("row '{}' overlaps row '{}' (line {})", b.life_stage, a.life_stage,
+                                 a.line));
       }
     }
   }
+  if (!problems.empty()) return problems.ToError();
   return set;
 }
 
@@ -212,9 +182,16 @@ Result<ReferenceTables> ReferenceTables::LoadEmbedded() {
     if (!set.ok()) return set.error();
     *target = std::move(set).value();
   }
-  if (tables.us_.reference != Reference::kUs || tables.eu_.reference != Reference::kEu) {
+  return FromSets(std::move(tables.us_), std::move(tables.eu_));
+}
+
+Result<ReferenceTables> ReferenceTables::FromSets(ReferenceSet us, ReferenceSet eu) {
+  if (us.reference != Reference::kUs || eu.reference != Reference::kEu) {
     return DataError("data/dri: us.toml and eu.toml must declare ids us and eu");
   }
+  ReferenceTables tables;
+  tables.us_ = std::move(us);
+  tables.eu_ = std::move(eu);
   return tables;
 }
 
@@ -232,6 +209,81 @@ Result<Values> ReferenceTables::Lookup(Reference reference, const Person& person
   }
   return NotFound(fmt::format("the {} reference set ({}) has no row for a {}",
                               ReferenceId(reference), s.name, DescribePerson(person)));
+}
+
+PersonCheck CheckPerson(const PersonFields& fields, const ReferenceTables& tables) {
+  PersonCheck check;
+  auto problem = [&](std::string field, std::string message,
+                     ErrorCode code = ErrorCode::kInvalidArgument) {
+    check.problems.push_back({std::move(field), std::move(message), code});
+  };
+  std::optional<double> age_months;
+  if (fields.age_years) {
+    const double years = *fields.age_years;
+    if (std::isfinite(years) && years >= 0 && years * 12 <= kMaxAgeMonths) {
+      age_months = years * 12;
+    } else {
+      problem("age", fmt::format("{} is outside the possible range 0-{}", FormatNumber(years, 2),
+                                 FormatNumber(kMaxAgeMonths / 12)));
+    }
+  } else if (fields.age) {
+    auto parsed = ParseAgeMonths(*fields.age);
+    if (parsed.ok()) {
+      age_months = *parsed;
+    } else {
+      problem("age", parsed.error().message);
+    }
+  } else {
+    problem("age", "is required (years, or months for infants such as \"8mo\")");
+  }
+  std::optional<Sex> sex;
+  if (!fields.sex) {
+    problem("sex", "is required (male or female): reference intakes differ by sex");
+  } else if (auto parsed = ParseSex(*fields.sex); parsed.ok()) {
+    sex = *parsed;
+  } else {
+    problem("sex", parsed.error().message);
+  }
+  if (fields.pregnant && fields.lactating) {
+    problem("lactating", "pregnant and lactating are both true: give at most one");
+  }
+  bool reference_ok = true;
+  if (fields.reference) {
+    if (auto parsed = ParseReference(*fields.reference); parsed.ok()) {
+      check.reference = *parsed;
+    } else {
+      problem("reference", parsed.error().message);
+      reference_ok = false;
+    }
+  }
+  if (!age_months || !sex || (fields.pregnant && fields.lactating)) return check;
+  const auto state = fields.pregnant    ? ReproductiveState::kPregnant
+                     : fields.lactating ? ReproductiveState::kLactating
+                                        : ReproductiveState::kNone;
+  auto person = MakePerson(*age_months, *sex, state);
+  if (!person.ok()) {
+    problem(fields.pregnant    ? "pregnant"
+            : fields.lactating ? "lactating"
+                               : "age",
+            person.error().message);
+    return check;
+  }
+  check.person = *person;
+  if (!reference_ok) return check;
+  // A person the reference tables do not cover (e.g. pregnancy above 50) gets no silent default.
+  auto values = tables.Lookup(check.reference, *person);
+  if (values.ok()) {
+    check.values = *values;
+  } else {
+    problem("age", values.error().message, values.error().code);
+  }
+  return check;
+}
+
+Error PersonError(const PersonCheck& check) {
+  assert(!check.problems.empty());
+  const FieldProblem& first = check.problems.front();
+  return Error{first.code, first.field + ": " + first.message};
 }
 
 }  // namespace mg::dri

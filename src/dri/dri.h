@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "core/error.h"
 
 namespace mg::dri {
@@ -23,6 +24,12 @@ namespace mg::dri {
 enum class Sex { kMale, kFemale };
 enum class ReproductiveState { kNone, kPregnant, kLactating };
 enum class Reference { kUs, kEu };
+
+// The spellings used in data files, requests and JSON.
+inline constexpr EnumName<ReproductiveState> kStateNames[] = {
+    {"none", ReproductiveState::kNone},
+    {"pregnant", ReproductiveState::kPregnant},
+    {"lactating", ReproductiveState::kLactating}};
 
 inline constexpr double kMaxAgeMonths = 125 * 12;  // Older than any recorded human: refused.
 inline constexpr double kMinPregnancyAgeMonths = 9 * 12;
@@ -80,6 +87,9 @@ class ReferenceTables {
   // Errors: kDataError with file:line for unknown keys, bad values, or overlapping rows.
   static Result<ReferenceTables> LoadEmbedded();
   static Result<ReferenceSet> ParseSet(const std::string& toml_text, const std::string& name);
+  // Tables from sets already parsed (`data lint` of a data folder); `us` and `eu` must declare
+  // those ids (kDataError otherwise).
+  static Result<ReferenceTables> FromSets(ReferenceSet us, ReferenceSet eu);
 
   const ReferenceSet& set(Reference reference) const;
 
@@ -91,6 +101,38 @@ class ReferenceTables {
   ReferenceSet us_;
   ReferenceSet eu_;
 };
+
+// ---- A person as the doors describe one: CLI flags, a request, a profile document. ----
+//
+// The one place that turns those fields into a Person, a reference set and its values, so every
+// door accepts the same input and names the same field in the same words.
+struct PersonFields {
+  std::optional<double> age_years = {};  // A number of years (a JSON or TOML number)...
+  std::optional<std::string> age = {};   // ...or text: "34", "2.5y", "8mo". One is required.
+  std::optional<std::string> sex = {};   // Required: male or female.
+  bool pregnant = false;
+  bool lactating = false;
+  std::optional<std::string> reference = {};  // "us" (default) or "eu".
+};
+
+struct FieldProblem {
+  std::string field;  // "age", "sex", "pregnant", "lactating" or "reference".
+  std::string message;
+  ErrorCode code = ErrorCode::kInvalidArgument;  // kNotFound when the set has no row.
+};
+
+struct PersonCheck {
+  std::optional<Person> person;  // Set when age, sex and state are valid.
+  Reference reference = Reference::kUs;
+  std::optional<Values> values;        // Set when the person is valid and the set has a row.
+  std::vector<FieldProblem> problems;  // Every problem, in field order.
+};
+
+// Checks every field and looks the person up; never stops at the first problem.
+PersonCheck CheckPerson(const PersonFields& fields, const ReferenceTables& tables);
+
+// The first problem of a check as an Error: "<field>: <message>" with its code.
+Error PersonError(const PersonCheck& check);
 
 }  // namespace mg::dri
 

@@ -183,7 +183,7 @@ TEST(ParseSet, ReportsBadRowsWithLines) {
   EXPECT_THAT(ReferenceTables::ParseSet(header + row_a + "colour = 1\n", "t.toml").error().message,
               HasSubstr("t.toml:13: unknown key 'colour'"));
   EXPECT_THAT(ReferenceTables::ParseSet(header + row_a + "ear_mg = -1\n", "t.toml").error().message,
-              HasSubstr("t.toml:6: ear_mg must be a number"));
+              HasSubstr("t.toml:13: field 'ear_mg' of row 'a' is -1, must be above 0"));
   EXPECT_THAT(ReferenceTables::ParseSet(header + row_a + row_a, "t.toml").error().message,
               HasSubstr("t.toml:13: duplicate life_stage 'a'"));
 }

@@ -1,14 +1,16 @@
 #include "foods/foods.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <unordered_set>
 
 #include "core/data_files.h"
+#include "core/data_reader.h"
 #include "core/numbers.h"
 #include "core/text.h"
-#include "core/toml_parse.h"
 #include "foods/csv.h"
 
 namespace mg::foods {
@@ -85,28 +87,33 @@ Result<std::vector<Food>> ParseFoods(std::string_view text, const std::string& n
   CsvReader reader(text);
   std::vector<std::string> row;
   if (!reader.Next(row)) return DataError(name + ": empty food table");
+  // Strict like every data file: a misspelt column is an error, not a silently empty field.
+  DataProblems problems;
+  const CsvColumns columns(
+      row, name,
+      {"source", "name", "category", "tags", "aliases", "mg", "kcal", "calcium_mg", "potassium_mg",
+       "iron_mg", "fibre_g", "serving", "portions", "usda_description"},
+      {}, problems);
+  if (!columns.ok()) return problems.ToError();
   std::vector<int> col;
-  for (const char* column : kTableColumns) {
-    const int index = ColumnIndex(row, column);
-    if (index < 0) return DataError(name + ":1: missing column '" + std::string(column) + "'");
-    col.push_back(index);
-  }
+  for (const char* column : kTableColumns) col.push_back(columns.Index(column));
   // A row must reach the last column the header names, which may lie past the 14 the table needs.
   const size_t fields_needed = static_cast<size_t>(*std::max_element(col.begin(), col.end())) + 1;
   std::vector<Food> foods;
   foods.reserve(text.size() / 120 + 1);  // About 170 bytes per stored food; never too few.
   std::unordered_set<std::string> seen;
+  // Every bad row is reported (file:line), not just the first, so one lint run lists them all.
   while (true) {
     if (!reader.Next(row)) {
-      if (!reader.error().empty()) {
-        return DataError(name + ":" + std::to_string(reader.line()) + ": " + reader.error());
-      }
-      break;
+      if (reader.error().empty()) break;
+      problems.Add(name, static_cast<int>(reader.line()), reader.error());
+      continue;
     }
-    const std::string where = name + ":" + std::to_string(reader.line());
+    const int line = static_cast<int>(reader.line());
+    auto bad = [&](std::string message) { problems.Add(name, line, std::move(message)); };
     if (row.size() < fields_needed) {
-      return DataError(where + ": expected " + std::to_string(fields_needed) + " fields, found " +
-                       std::to_string(row.size()));
+      bad(fmt::format("expected {} fields, found {}", fields_needed, row.size()));
+      continue;
     }
     auto field = [&](int i) -> const std::string& { return row[static_cast<size_t>(col[i])]; };
     Food food;
@@ -114,46 +121,53 @@ Result<std::vector<Food>> ParseFoods(std::string_view text, const std::string& n
     food.name = field(1);
     food.category = field(2);
     if (food.source.empty() || food.name.empty()) {
-      return DataError(where + ": source and name must not be empty");
+      bad("source and name must not be empty");
+      continue;
     }
     if (!seen.insert(food.source).second) {
-      return DataError(where + ": duplicate source '" + food.source + "'");
+      bad("duplicate source '" + food.source + "'");
+      continue;
     }
     food.tags = Split(field(3), ' ');
     food.aliases = Split(field(4), ';');
     std::optional<double>* numbers[] = {&food.magnesium_mg, &food.kcal,    &food.calcium_mg,
                                         &food.potassium_mg, &food.iron_mg, &food.fibre_g};
+    bool ok = true;
     for (int i = 0; i < 6; ++i) {
       const std::string& value = field(5 + i);
       if (value.empty()) continue;
       const auto number = ParseFiniteNumber(value);
       if (!number || *number < 0) {
-        return DataError(where + ": field '" + kTableColumns[5 + i] + "': \"" + value +
-                         "\" is not a non-negative number");
+        bad(fmt::format("field '{}': \"{}\" is not a non-negative number", kTableColumns[5 + i],
+                        value));
+        ok = false;
+        continue;
       }
       *numbers[i] = *number;
     }
     for (const std::string& piece : Split(field(12), ';')) {
       auto portion = ParsePortion(piece);
       if (!portion) {
-        return DataError(where + ": field 'portions': \"" + piece +
-                         "\" is not of the form '<amount> <unit>=<grams>'");
+        bad(fmt::format("field 'portions': \"{}\" is not of the form '<amount> <unit>=<grams>'",
+                        piece));
+        ok = false;
+        continue;
       }
       food.portions.push_back(*portion);
     }
     if (field(11).empty()) {
       food.serving = {100, "g", 100};
-    } else {
-      auto serving = ParsePortion(field(11));
-      if (!serving) {
-        return DataError(where + ": field 'serving': \"" + field(11) +
-                         "\" is not of the form '<amount> <unit>=<grams>'");
-      }
+    } else if (auto serving = ParsePortion(field(11))) {
       food.serving = *serving;
+    } else {
+      bad(fmt::format("field 'serving': \"{}\" is not of the form '<amount> <unit>=<grams>'",
+                      field(11)));
+      ok = false;
     }
     food.usda_description = field(13);
-    foods.push_back(std::move(food));
+    if (ok) foods.push_back(std::move(food));
   }
+  if (!problems.empty()) return problems.ToError();
   return foods;
 }
 
@@ -234,37 +248,32 @@ bool ExclusionSet::Excludes(const Food& food) const {
   return false;
 }
 
+Result<Exclusions> Exclusions::Parse(const DataFile& file) {
+  DataProblems problems;
+  const auto root = ParseTomlFile(file, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, file.name, "the file", problems, {"exclusion"});
+  Exclusions out;
+  for (TomlReader r : doc.Tables("exclusion", "exclusion", {"id", "synonyms", "tags"})) {
+    Entry entry;
+    entry.id = r.Text("id");
+    // An exclusion may have no other names (synonyms = []), but it must rule something out.
+    entry.synonyms = r.TextList("synonyms");
+    entry.tags = r.TextList("tags");
+    if (r.Has("tags") && entry.tags.empty()) {
+      r.Report(fmt::format("{} has no tags, so it would exclude nothing", r.where()),
+               r.LineAt("tags"));
+    }
+    out.entries_.push_back(std::move(entry));
+  }
+  if (!problems.empty()) return problems.ToError();
+  return out;
+}
+
 Result<Exclusions> Exclusions::Load() {
   auto file = LoadEmbeddedFile("foods/exclusions.toml");
   if (!file.ok()) return file.error();
-  auto parsed = ParseToml(*file);
-  if (!parsed.ok()) return parsed.error();
-  const toml::table& doc = *parsed;
-  Exclusions out;
-  const toml::array* list = doc["exclusion"].as_array();
-  if (list == nullptr) return DataError(file->name + ": no [[exclusion]] entries");
-  for (const toml::node& node : *list) {
-    const toml::table* t = node.as_table();
-    const std::string where = file->name + ":" + std::to_string(node.source().begin.line);
-    if (t == nullptr) return DataError(where + ": [[exclusion]] must be a table");
-    Entry entry;
-    entry.id = (*t)["id"].value_or(std::string());
-    if (entry.id.empty()) return DataError(where + ": exclusion without an id");
-    auto read_list = [&](const char* key, std::vector<std::string>& into) -> Status {
-      const toml::array* a = (*t)[key].as_array();
-      if (a == nullptr) return DataError(where + ": exclusion '" + entry.id + "' lacks " + key);
-      for (const toml::node& item : *a) {
-        auto s = item.value<std::string>();
-        if (!s) return DataError(where + ": " + key + " of '" + entry.id + "' must be strings");
-        into.push_back(*s);
-      }
-      return {};
-    };
-    MG_RETURN_IF_ERROR(read_list("synonyms", entry.synonyms));
-    MG_RETURN_IF_ERROR(read_list("tags", entry.tags));
-    out.entries_.push_back(std::move(entry));
-  }
-  return out;
+  return Parse(*file);
 }
 
 Result<ExclusionSet> Exclusions::Resolve(const std::vector<std::string>& names) const {
@@ -282,7 +291,7 @@ Result<ExclusionSet> Exclusions::Resolve(const std::vector<std::string>& names) 
       }
     }
     if (found == nullptr) {
-      return InvalidArgument("--exclude: \"" + name +
+      return InvalidArgument("\"" + name +
                              "\" is not a known exclusion; known: " + JoinAlternatives(known));
     }
     if (std::find(set.ids.begin(), set.ids.end(), found->id) != set.ids.end()) continue;

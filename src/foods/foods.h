@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/data_files.h"
 #include "core/error.h"
 
 namespace mg::foods {
@@ -98,10 +99,11 @@ struct ExclusionSet {
 
 class Exclusions {
  public:
-  // Errors: kDataError with file:line.
+  // data/foods/exclusions.toml. Errors: kDataError with every problem, file:line each.
   static Result<Exclusions> Load();
-  // Resolves names people write. Errors: kInvalidArgument naming the unknown exclusion and the
-  // known ones.
+  static Result<Exclusions> Parse(const DataFile& file);
+  // Resolves names people write. Errors: kInvalidArgument naming the unknown exclusion (quoted)
+  // and the known ones; the caller prefixes the field ("--exclude", "food_exclusions").
   Result<ExclusionSet> Resolve(const std::vector<std::string>& names) const;
   struct Entry {
     std::string id;

@@ -1,11 +1,14 @@
 #include "foods/foods.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
 
 namespace mg::foods {
 namespace {
+
+using ::testing::HasSubstr;
 
 TEST(EmbeddedFoods, LoadsAtLeast200FoodsWithMagnesiumAndPortions) {
   auto db = LoadEmbeddedFoods();
@@ -85,14 +88,16 @@ TEST(FoodTable, BadRowsNameFileLineAndField) {
 // needs, not against where the header put them, so with an extra column before
 // usda_description a 14-field row was read past its end (heap-use-after-free under ASan).
 TEST(FoodTable, RowShorterThanItsHeaderIsAnErrorNotAReadPastTheEnd) {
+  // Found by the data_files fuzz target: a row that stops before the header's last column was
+  // read past its end. The description comes last so the short row lacks exactly that field.
   const std::string header =
       "source,name,category,tags,aliases,mg,kcal,calcium_mg,potassium_mg,iron_mg,fibre_g,serving,"
-      "portions,note,usda_description\n";
-  const std::string full_row = "a,A,c,,,1,,,,,,,,n,a description longer than sixteen bytes\n";
-  const std::string short_row = "b,B,c,,,1,,,,,,,,n\n";
+      "portions,usda_description\n";
+  const std::string full_row = "a,A,c,,,1,,,,,,,,a description longer than sixteen bytes\n";
+  const std::string short_row = "b,B,c,,,1,,,,,,,\n";
   auto table = ParseFoodTable(header + full_row + short_row, "t.csv");
   ASSERT_FALSE(table.ok());
-  EXPECT_EQ(table.error().message, "t.csv:3: expected 15 fields, found 14");
+  EXPECT_THAT(table.error().message, HasSubstr("t.csv:3: expected 14 fields, found 13"));
   auto good = ParseFoodTable(header + full_row, "t.csv");
   ASSERT_TRUE(good.ok()) << good.error().message;
   EXPECT_EQ((*good)[0].usda_description, "a description longer than sixteen bytes");

@@ -277,10 +277,6 @@ Result<Diary> ParseCsvDiary(std::string_view text, const std::string& name) {
   return diary;
 }
 
-bool LooksLikeSource(std::string_view text) {
-  return text.starts_with("sr28:") || text.starts_with("fndds:") || text.starts_with("fdc:");
-}
-
 Status ResolveSupplement(ResolvedEntry& r, const chem::CompoundCatalog& compounds) {
   const DiaryEntry& e = r.entry;
   if (e.reported_mg) {
@@ -339,22 +335,10 @@ Status ResolveFood(ResolvedEntry& r, const FoodDb& db, const FoodSearch& search,
     r.match = "reported";
     return {};
   }
-  if (LooksLikeSource(e.text)) {
-    r.food = db.FindBySource(e.text);
-    if (r.food == nullptr) {
-      return BadField(e.where, "food", e.text, "is not a food in " + db.origin());
-    }
-    r.match = "source";
-  } else {
-    const auto hits = search.Search(e.text, 1);
-    // Every word must be found (allowing typos): "plork" alone must not pass for pork.
-    if (hits.empty() || hits[0].words_matched < hits[0].words_total) {
-      return BadField(e.where, "food", e.text,
-                      "matches no food (try 'mgadvisor foods search' for the name)");
-    }
-    r.food = &db[hits[0].food];
-    r.match = NormalizeName(r.food->name) == NormalizeName(e.text) ? "exact" : "search";
-  }
+  auto found = FindFood(db, search, e.text);
+  if (!found.ok()) return BadField(e.where, "food", e.text, found.error().message);
+  r.food = found->food;
+  r.match = found->how;
   auto grams = GramsOf(*r.food, e.amount, e.unit, units);
   if (!grams.ok()) return InvalidArgument(e.where + ": field 'unit': " + grams.error().message);
   if (!(*grams <= kMaxFoodGramsPerEntry)) {

@@ -1,11 +1,11 @@
 #include "foods/search.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "core/data_files.h"
+#include "core/data_reader.h"
+#include "core/text.h"
 
 namespace mg::foods {
 namespace {
@@ -121,33 +121,39 @@ void FoodSearch::AddTerm(std::string_view token, uint32_t food, float weight,
   }
 }
 
+Result<SearchSynonyms> ParseSearchSynonyms(const DataFile& file) {
+  DataProblems problems;
+  const auto root = ParseTomlFile(file, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, file.name, "the file", problems, {"words"});
+  SearchSynonyms out;
+  if (const toml::table* words = doc.FreeTable("words")) {
+    for (const auto& [key, value] : *words) {
+      const std::string word(key.str());
+      const auto text = value.value_exact<std::string>();
+      const auto from = SearchTokens(word);
+      if (!text || text->empty()) {
+        problems.Add(file.name, LineOf(value), "synonym '" + word + "' must be a non-empty string");
+      } else if (from.size() != 1) {
+        problems.Add(file.name, LineOf(value), "synonym key '" + word + "' must be one word");
+      } else {
+        out[from[0]] = SearchTokens(*text);
+      }
+    }
+  }
+  if (!problems.empty()) return problems.ToError();
+  return out;
+}
+
 Result<FoodSearch> FoodSearch::Build(const FoodDb& db) {
   FoodSearch index;
   index.db_ = &db;
   // Synonyms.
   auto file = LoadEmbeddedFile("foods/synonyms.toml");
   if (!file.ok()) return file.error();
-  try {
-    const toml::table doc = toml::parse(file->content, file->name);
-    if (const toml::table* words = doc["words"].as_table()) {
-      for (const auto& [key, value] : *words) {
-        auto text = value.value<std::string>();
-        if (!text) {
-          return DataError(file->name + ":" + std::to_string(value.source().begin.line) +
-                           ": synonym '" + std::string(key.str()) + "' must be a string");
-        }
-        auto from = SearchTokens(key.str());
-        if (from.size() != 1) {
-          return DataError(file->name + ":" + std::to_string(value.source().begin.line) +
-                           ": synonym key '" + std::string(key.str()) + "' must be one word");
-        }
-        index.synonyms_[from[0]] = SearchTokens(*text);
-      }
-    }
-  } catch (const toml::parse_error& e) {
-    return DataError(file->name + ":" + std::to_string(e.source().begin.line) + ": " +
-                     std::string(e.description()));
-  }
+  auto synonyms = ParseSearchSynonyms(*file);
+  if (!synonyms.ok()) return synonyms.error();
+  index.synonyms_ = std::move(synonyms).value();
 
   // Postings, built per food in order so each list stays sorted by food.
   std::unordered_map<std::string, uint32_t> ids;
@@ -402,6 +408,20 @@ std::vector<SearchHit> FoodSearch::Search(std::string_view query, size_t limit) 
     hits.push_back({c.food, c.score, c.matched, c.total});
   }
   return hits;
+}
+
+Result<FoodMatch> FindFood(const FoodDb& db, const FoodSearch& search, std::string_view text) {
+  if (text.starts_with("sr28:") || text.starts_with("fndds:") || text.starts_with("fdc:")) {
+    const Food* food = db.FindBySource(text);
+    if (food == nullptr) return NotFound("is not a food in " + db.origin());
+    return FoodMatch{food, "source"};
+  }
+  const auto hits = search.Search(text, 1);
+  if (hits.empty() || hits[0].words_matched < hits[0].words_total) {
+    return NotFound("matches no food (try 'mgadvisor foods search' for the name)");
+  }
+  const Food* food = &db[hits[0].food];
+  return FoodMatch{food, NormalizeName(food->name) == NormalizeName(text) ? "exact" : "search"};
 }
 
 }  // namespace mg::foods

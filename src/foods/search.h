@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/data_files.h"
 #include "core/error.h"
 #include "foods/foods.h"
 
@@ -33,6 +34,11 @@ struct SearchHit {
 // Words as search sees them: lower-cased ASCII letters and digits (other bytes kept), split at
 // everything else, plurals reduced ("berries" -> "berry", "tomatoes" -> "tomato").
 std::vector<std::string> SearchTokens(std::string_view text);
+
+// data/foods/synonyms.toml: a query word → the words it also searches for.
+using SearchSynonyms = std::unordered_map<std::string, std::vector<std::string>>;
+// Errors: kDataError with every problem (unknown key, a key that is not one word...), file:line.
+Result<SearchSynonyms> ParseSearchSynonyms(const DataFile& file);
 
 class FoodSearch {
  public:
@@ -74,8 +80,19 @@ class FoodSearch {
   std::vector<std::pair<uint64_t, uint32_t>> deletes_;  // Hash of a term or a 1-deletion -> term.
   std::vector<uint16_t> name_length_;                   // Distinct words in each food's name.
   std::unordered_map<uint64_t, std::vector<uint32_t>> exact_foods_;
-  std::unordered_map<std::string, std::vector<std::string>> synonyms_;
+  SearchSynonyms synonyms_;
 };
+
+// A food named the way people name one: a source id ("sr28:11457") looked up exactly, or words
+// searched for, where every word must be found (allowing typos), so "plork" never passes for
+// pork. Shared by diary analysis and food logging.
+struct FoodMatch {
+  const Food* food = nullptr;
+  std::string how;  // "source", "exact" (the name as written) or "search".
+};
+// Errors: kNotFound whose message completes '"<text>" ...': "is not a food in <origin>" or
+// "matches no food (try 'mgadvisor foods search' for the name)".
+Result<FoodMatch> FindFood(const FoodDb& db, const FoodSearch& search, std::string_view text);
 
 }  // namespace mg::foods
 

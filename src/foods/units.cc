@@ -1,9 +1,9 @@
 #include "foods/units.h"
 
 #include "core/data_files.h"
+#include "core/data_reader.h"
 #include "core/numbers.h"
 #include "core/text.h"
-#include "core/toml_parse.h"
 #include "foods/search.h"
 
 namespace mg::foods {
@@ -22,33 +22,30 @@ const UnitDef* PortionUnit(const Portion& portion, const UnitTable& units) {
 
 }  // namespace
 
+Result<UnitTable> UnitTable::Parse(const DataFile& file) {
+  DataProblems problems;
+  const auto root = ParseTomlFile(file, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, file.name, "the file", problems, {"unit"});
+  static constexpr EnumName<UnitDef::Kind> kKinds[] = {{"mass", UnitDef::Kind::kMass},
+                                                       {"volume", UnitDef::Kind::kVolume}};
+  UnitTable table;
+  for (TomlReader r : doc.Tables("unit", "unit", {"id", "kind", "size", "synonyms"})) {
+    UnitDef def;
+    def.id = r.Text("id");
+    def.kind = r.Enum("kind", kKinds).value_or(UnitDef::Kind::kMass);
+    def.size = r.Number("size", NumberRange::Above(0)).value_or(1);
+    def.synonyms = r.TextList("synonyms", TomlReader::Need::kOptional);
+    table.units_.push_back(std::move(def));
+  }
+  if (!problems.empty()) return problems.ToError();
+  return table;
+}
+
 Result<UnitTable> UnitTable::LoadEmbedded() {
   auto file = LoadEmbeddedFile("foods/units.toml");
   if (!file.ok()) return file.error();
-  auto parsed = ParseToml(*file);
-  if (!parsed.ok()) return parsed.error();
-  const toml::table& doc = *parsed;
-  UnitTable table;
-  const toml::array* list = doc["unit"].as_array();
-  if (list == nullptr) return DataError(file->name + ": no [[unit]] entries");
-  for (const toml::node& node : *list) {
-    const std::string where = file->name + ":" + std::to_string(node.source().begin.line);
-    const toml::table* t = node.as_table();
-    if (t == nullptr) return DataError(where + ": [[unit]] must be a table");
-    UnitDef def;
-    def.id = (*t)["id"].value_or(std::string());
-    const std::string kind = (*t)["kind"].value_or(std::string());
-    def.size = (*t)["size"].value_or(0.0);
-    if (def.id.empty() || def.size <= 0 || (kind != "mass" && kind != "volume")) {
-      return DataError(where + ": unit needs an id, kind = \"mass\" or \"volume\" and size > 0");
-    }
-    def.kind = kind == "mass" ? UnitDef::Kind::kMass : UnitDef::Kind::kVolume;
-    if (const toml::array* syn = (*t)["synonyms"].as_array()) {
-      for (const toml::node& s : *syn) def.synonyms.push_back(s.value_or(std::string()));
-    }
-    table.units_.push_back(std::move(def));
-  }
-  return table;
+  return Parse(*file);
 }
 
 const UnitDef* UnitTable::Find(std::string_view text) const {

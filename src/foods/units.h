@@ -23,8 +23,9 @@ struct UnitDef {
 
 class UnitTable {
  public:
-  // Errors: kDataError with file:line.
+  // data/foods/units.toml. Errors: kDataError with every problem, file:line each.
   static Result<UnitTable> LoadEmbedded();
+  static Result<UnitTable> Parse(const DataFile& file);
   // The unit named by `text` (id or synonym, ignoring case and punctuation); nullptr if none.
   const UnitDef* Find(std::string_view text) const;
 

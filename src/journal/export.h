@@ -22,21 +22,18 @@ namespace mg::journal {
 
 // {"format": "mgadvisor-journal", "version": 1, "profile": <json or null>, "entries": [...],
 //  "trials": [...]}. Entry fields that are unset are omitted.
-std::string SnapshotToJson(const Snapshot& snapshot);
+nlohmann::json SnapshotToJson(const Snapshot& snapshot);
 // Errors: kInvalidArgument naming `source` and the offending entry/field ("format", "version",
-// "entries[3].date"...), with line and column for syntax errors. A profile, when present, must
-// be a string holding a JSON object.
-Result<Snapshot> SnapshotFromJson(std::string_view text, std::string_view source);
+// "entries[3].date"...). A profile, when present, must be a string holding a JSON object. Text
+// is parsed by ParseJournalFile (below) or at a door (core/json_input.h), never here.
+Result<Snapshot> SnapshotFromJson(const nlohmann::json& json, std::string_view source);
 
 // One entry as JSON (the same shape as in the snapshot's "entries").
-nlohmann::json EntryJson(const Entry& entry);
-std::string EntryToJson(const Entry& entry);
+nlohmann::json EntryToJson(const Entry& entry);
 // One entry from that shape (the HTTP API's POST body; "id" optional). Checks shape and types
 // only; ValidateEntry() checks the values. Errors: kInvalidArgument "<where>: <field>: <problem>"
-// quoting the value, for syntax errors, unknown fields, wrong types, and a missing date or kind.
-Result<Entry> EntryFromJson(std::string_view text, std::string_view where);
-// The same from a parsed value; `where` prefixes every message.
-Result<Entry> EntryFromJsonValue(const nlohmann::json& value, std::string_view where);
+// quoting the value, for unknown fields, wrong types, and a missing date or kind.
+Result<Entry> EntryFromJson(const nlohmann::json& json, std::string_view where);
 
 // Header: id,date,kind,label,magnesium_mg,value,intensity,irls_items,note. irls_items are the
 // ten scores separated by spaces. Fields are quoted per RFC 4180 when needed.

@@ -60,7 +60,7 @@ TEST(ExportTest, ParseJournalFileRecognisesBothFormats) {
   EXPECT_EQ(from_csv->entries, entries);
   Snapshot snapshot;
   snapshot.entries = entries;
-  auto from_json = ParseJournalFile("  \n" + SnapshotToJson(snapshot), "x.json");
+  auto from_json = ParseJournalFile("  \n" + SnapshotToJson(snapshot).dump(2), "x.json");
   ASSERT_TRUE(from_json.ok());
   EXPECT_EQ(*from_json, snapshot);
 }
@@ -91,15 +91,28 @@ TEST(ExportTest, BadFilesAreNamedErrors) {
   EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
                     "1,2026-11-01,pain,,,1,,,\"open\n"),
             "in.txt:3: unterminated quoted field");
+  // Found by the journal_import fuzz target in CI: a score beyond int was converted (undefined).
+  EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
+                    "1,2026-11-01,irls,,,4,,7777777777777777 1,\n"),
+            "in.txt: record 1: irls_items: '7777777777777777' is not a whole number");
+  // The same fuzz target: an id past 2^63 was converted from a double (undefined).
+  EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
+                    "88888888888888888888888,2026-11-01,note,,,,,,x\n"),
+            "in.txt: record 1: id: '88888888888888888888888' is not an entry id (a whole number "
+            "from 0 to 9223372036854775807)");
+  EXPECT_EQ(message("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
+                    "2.5,2026-11-01,note,,,,,,x\n"),
+            "in.txt: record 1: id: '2.5' is not an entry id (a whole number from 0 to "
+            "9223372036854775807)");
 }
 
 TEST(ExportTest, EntryFromJsonNamesFieldAndValue) {
   auto message = [](std::string_view text) {
-    auto r = EntryFromJson(text, "body");
+    auto r = EntryFromJson(nlohmann::json::parse(text), "body");
     return r.ok() ? std::string("ok") : r.error().message;
   };
-  auto entry = EntryFromJson(R"({"date": "2026-11-01", "kind": "dose", "label": "citrate",
-                                 "magnesium_mg": 150})",
+  auto entry = EntryFromJson(nlohmann::json::parse(R"({"date": "2026-11-01", "kind": "dose",
+                                 "label": "citrate", "magnesium_mg": 150})"),
                              "body");
   ASSERT_TRUE(entry.ok()) << entry.error().message;
   EXPECT_EQ(entry->kind, EntryKind::kDose);
@@ -114,13 +127,15 @@ TEST(ExportTest, EntryFromJsonNamesFieldAndValue) {
   EXPECT_EQ(message(R"({"kind": "pain", "value": 3})"), "body: date: required (YYYY-MM-DD)");
   EXPECT_EQ(message(R"({"date": "2026-11-01", "kind": "pain", "colour": 3})").substr(0, 30),
             "body: unknown field 'colour'; ");
-  EXPECT_THAT(message("[1"), StartsWith("body:1:3: not valid JSON in [1]: syntax error"));
+  // Syntax is checked where the text arrives (the server's request reader); a value that is not
+  // an object is this function's to refuse.
+  EXPECT_EQ(message("[1]"), "body: an entry must be an object, got an array ([1])");
 }
 
 // Issue 11, finding 7: a wrong JSON type in an import is a field error, not an exception.
 TEST(ExportTest, WrongTypesInAnImportNameTheField) {
   auto message = [](std::string_view text) {
-    auto r = SnapshotFromJson(text, "in.json");
+    auto r = ParseJournalFile(text, "in.json");
     return r.ok() ? std::string("ok") : r.error().message;
   };
   EXPECT_EQ(message(R"({"format": 5})"), "in.json: format: expected a string, got a number (5)");
@@ -190,16 +205,16 @@ TEST(ExportTest, OldBadBytesAreWrittenAsReplacementCharacters) {
   snapshot.entries[0].label = "caf\xE9";
   snapshot.entries.back().note = "na\xEFve";
   snapshot.profile_json = "{\"age\": 40, \"note\": \"\xFF\"}";
-  const std::string json = SnapshotToJson(snapshot);
+  const std::string json = SnapshotToJson(snapshot).dump(2);
   EXPECT_TRUE(IsValidUtf8(json));
-  auto back = SnapshotFromJson(json, "export.json");
+  auto back = ParseJournalFile(json, "export.json");
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back->entries[0].label, "caf\uFFFD");
   EXPECT_EQ(back->entries.back().note, "na\uFFFDve");
   const std::string csv = EntriesToCsv(snapshot.entries);
   EXPECT_TRUE(IsValidUtf8(csv));
   EXPECT_NE(csv.find("caf\uFFFD"), std::string::npos);
-  EXPECT_EQ(EntryJson(snapshot.entries[0])["label"], "caf\uFFFD");
+  EXPECT_EQ(EntryToJson(snapshot.entries[0])["label"], "caf\uFFFD");
 }
 
 }  // namespace

@@ -290,6 +290,15 @@ std::string InteractionPage(const Interaction& i, Sources& sources) {
   return out;
 }
 
+// The contraindications a diagnosis triggers, for its page and its JSON alike.
+std::vector<const Contraindication*> TriggeredBy(const KnowledgeBase& kb, const Diagnosis& d) {
+  std::vector<const Contraindication*> out;
+  for (const Contraindication& c : kb.contraindications) {
+    if (c.trigger.diagnosis && *c.trigger.diagnosis == d.id) out.push_back(&c);
+  }
+  return out;
+}
+
 std::string DiagnosisPage(const KnowledgeBase& kb, const Diagnosis& d, Sources& sources) {
   std::string out = fmt::format("{}  ({})\n", d.name, d.id);
   if (!d.aliases.empty()) {
@@ -299,12 +308,10 @@ std::string DiagnosisPage(const KnowledgeBase& kb, const Diagnosis& d, Sources& 
   }
   out += fmt::format("Laxative magnesium forms: {}\n", ToString(d.laxative));
   if (!d.note.empty()) out += Indented(d.note, 0);
-  for (const Contraindication& c : kb.contraindications) {
-    if (c.trigger.diagnosis && *c.trigger.diagnosis == d.id) {
-      out += "\n" + c.name + ": " + std::string(ToString(c.action)) + "\n";
-      out += Indented(c.reason, 2) + Label("Advice:", c.advice, 2);
-      sources.Add(c.citation_ids);
-    }
+  for (const Contraindication* c : TriggeredBy(kb, d)) {
+    out += "\n" + c->name + ": " + std::string(ToString(c->action)) + "\n";
+    out += Indented(c->reason, 2) + Label("Advice:", c->advice, 2);
+    sources.Add(c->citation_ids);
   }
   if (!d.condition_id.empty()) out += "\nSee also: mgadvisor explain " + d.condition_id + "\n";
   return out;
@@ -518,9 +525,19 @@ nlohmann::json ExplanationJson(const KnowledgeBase& kb, const EntityRef& ref) {
       sources.Add(f.citation_ids);
       break;
     }
-    case EntityKind::kDiagnosis:
-      out["diagnosis"] = ToJson(*kb.FindDiagnosis(ref.id));
+    case EntityKind::kDiagnosis: {
+      // Everything the page shows: the contraindications it triggers, their sources and the
+      // condition to read next.
+      const Diagnosis& d = *kb.FindDiagnosis(ref.id);
+      out["diagnosis"] = ToJson(d);
+      out["contraindications"] = json::array();
+      for (const Contraindication* c : TriggeredBy(kb, d)) {
+        out["contraindications"].push_back(ToJson(*c));
+        sources.Add(c->citation_ids);
+      }
+      out["see_also"] = d.condition_id.empty() ? json(nullptr) : json(d.condition_id);
       break;
+    }
     case EntityKind::kInteraction: {
       const Interaction& i = *kb.FindInteraction(ref.id);
       out["interaction"] = ToJson(i);

@@ -35,125 +35,19 @@ std::vector<std::string> Names(const std::string& id, const std::string& name,
 
 }  // namespace
 
-std::string_view ToString(Verdict v) {
-  switch (v) {
-    case Verdict::kEffective:
-      return "effective";
-    case Verdict::kPossiblyEffective:
-      return "possibly_effective";
-    case Verdict::kInsufficientEvidence:
-      return "insufficient_evidence";
-    case Verdict::kLikelyIneffective:
-      return "likely_ineffective";
-    case Verdict::kNotStudied:
-      return "not_studied";
-  }
-  return "?";
+std::string_view ToString(Verdict v) { return EnumToString(kVerdictNames, v); }
+std::string_view ToString(Certainty v) { return EnumToString(kCertaintyNames, v); }
+std::string_view ToString(Urgency v) { return EnumToString(kUrgencyNames, v); }
+std::string_view ToString(Route v) { return EnumToString(kRouteNames, v); }
+std::string_view ToString(Level v) { return EnumToString(kLevelNames, v); }
+std::string_view ToString(ContraindicationAction v) {
+  return EnumToString(kContraindicationActionNames, v);
 }
-
-std::string_view ToString(Certainty c) {
-  switch (c) {
-    case Certainty::kHigh:
-      return "high";
-    case Certainty::kModerate:
-      return "moderate";
-    case Certainty::kLow:
-      return "low";
-    case Certainty::kVeryLow:
-      return "very_low";
-  }
-  return "?";
+std::string_view ToString(InteractionAction v) { return EnumToString(kInteractionActionNames, v); }
+std::string_view ToString(LaxativePreference v) {
+  return EnumToString(kLaxativePreferenceNames, v);
 }
-
-std::string_view ToString(Urgency u) {
-  switch (u) {
-    case Urgency::kEmergency:
-      return "emergency";
-    case Urgency::kSoon:
-      return "soon";
-    case Urgency::kRoutine:
-      return "routine";
-  }
-  return "?";
-}
-
-std::string_view ToString(Route r) {
-  switch (r) {
-    case Route::kOral:
-      return "oral";
-    case Route::kTopical:
-      return "topical";
-    case Route::kBath:
-      return "bath";
-    case Route::kIntravenous:
-      return "intravenous";
-    case Route::kFood:
-      return "food";
-  }
-  return "?";
-}
-
-std::string_view ToString(Level l) {
-  switch (l) {
-    case Level::kLow:
-      return "low";
-    case Level::kMedium:
-      return "medium";
-    case Level::kHigh:
-      return "high";
-  }
-  return "?";
-}
-
-std::string_view ToString(ContraindicationAction a) {
-  switch (a) {
-    case ContraindicationAction::kNoSupplement:
-      return "no_supplement";
-    case ContraindicationAction::kClinicianFirst:
-      return "clinician_first";
-    case ContraindicationAction::kCaution:
-      return "caution";
-    case ContraindicationAction::kNote:
-      return "note";
-  }
-  return "?";
-}
-
-std::string_view ToString(InteractionAction a) {
-  switch (a) {
-    case InteractionAction::kSeparate:
-      return "separate";
-    case InteractionAction::kClinicianReview:
-      return "clinician_review";
-    case InteractionAction::kMonitor:
-      return "monitor";
-  }
-  return "?";
-}
-
-std::string_view ToString(LaxativePreference p) {
-  switch (p) {
-    case LaxativePreference::kNone:
-      return "none";
-    case LaxativePreference::kAvoid:
-      return "avoid";
-    case LaxativePreference::kWelcome:
-      return "welcome";
-  }
-  return "?";
-}
-
-std::string_view ToString(MechanismStatus s) {
-  switch (s) {
-    case MechanismStatus::kCorrect:
-      return "correct";
-    case MechanismStatus::kWrong:
-      return "wrong";
-    case MechanismStatus::kUnproven:
-      return "unproven";
-  }
-  return "?";
-}
+std::string_view ToString(MechanismStatus v) { return EnumToString(kMechanismStatusNames, v); }
 
 std::string_view Describe(Verdict v) {
   switch (v) {

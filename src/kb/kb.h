@@ -22,12 +22,14 @@
 #define MGADVISOR_KB_KB_H_
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "core/data_files.h"
+#include "core/enum_names.h"
 #include "core/error.h"
 
 namespace mg::kb {
@@ -67,6 +69,45 @@ enum class InteractionAction {
 enum class LaxativePreference { kNone, kAvoid, kWelcome };
 
 enum class MechanismStatus { kCorrect, kWrong, kUnproven };
+
+// The one spelling of each value, as written in data/kb/*.toml, data/plan/policy.toml and the
+// JSON output; the loader, ToString() and every other reader use these tables.
+inline constexpr EnumName<Verdict> kVerdictNames[] = {
+    {"effective", Verdict::kEffective},
+    {"possibly_effective", Verdict::kPossiblyEffective},
+    {"insufficient_evidence", Verdict::kInsufficientEvidence},
+    {"likely_ineffective", Verdict::kLikelyIneffective},
+    {"not_studied", Verdict::kNotStudied}};
+inline constexpr EnumName<Certainty> kCertaintyNames[] = {{"high", Certainty::kHigh},
+                                                          {"moderate", Certainty::kModerate},
+                                                          {"low", Certainty::kLow},
+                                                          {"very_low", Certainty::kVeryLow}};
+inline constexpr EnumName<Urgency> kUrgencyNames[] = {
+    {"emergency", Urgency::kEmergency}, {"soon", Urgency::kSoon}, {"routine", Urgency::kRoutine}};
+inline constexpr EnumName<Route> kRouteNames[] = {{"oral", Route::kOral},
+                                                  {"topical", Route::kTopical},
+                                                  {"bath", Route::kBath},
+                                                  {"intravenous", Route::kIntravenous},
+                                                  {"food", Route::kFood}};
+inline constexpr EnumName<Level> kLevelNames[] = {
+    {"low", Level::kLow}, {"medium", Level::kMedium}, {"high", Level::kHigh}};
+inline constexpr EnumName<ContraindicationAction> kContraindicationActionNames[] = {
+    {"no_supplement", ContraindicationAction::kNoSupplement},
+    {"clinician_first", ContraindicationAction::kClinicianFirst},
+    {"caution", ContraindicationAction::kCaution},
+    {"note", ContraindicationAction::kNote}};
+inline constexpr EnumName<InteractionAction> kInteractionActionNames[] = {
+    {"separate", InteractionAction::kSeparate},
+    {"clinician_review", InteractionAction::kClinicianReview},
+    {"monitor", InteractionAction::kMonitor}};
+inline constexpr EnumName<LaxativePreference> kLaxativePreferenceNames[] = {
+    {"none", LaxativePreference::kNone},
+    {"avoid", LaxativePreference::kAvoid},
+    {"welcome", LaxativePreference::kWelcome}};
+inline constexpr EnumName<MechanismStatus> kMechanismStatusNames[] = {
+    {"correct", MechanismStatus::kCorrect},
+    {"wrong", MechanismStatus::kWrong},
+    {"unproven", MechanismStatus::kUnproven}};
 
 std::string_view ToString(Verdict v);  // "likely_ineffective"
 std::string_view ToString(Certainty c);
@@ -315,6 +356,16 @@ Result<KnowledgeBase> ParseKnowledgeBase(const std::vector<DataFile>& files);
 
 // Every problem found in the files, one `file:line: message` each (empty when clean).
 std::vector<std::string> LintKnowledgeBase(const std::vector<DataFile>& files);
+
+// The same against a given compound catalogue's ids (`data lint DIR` checks a whole data folder,
+// whose forms refer to its own chem/compounds.toml), keeping what could be read: the base holds
+// every entity that loaded, so later checks (the plan policy's forms) can still run.
+struct KnowledgeBaseCheck {
+  KnowledgeBase kb;
+  std::vector<std::string> problems;
+};
+KnowledgeBaseCheck CheckKnowledgeBase(const std::vector<DataFile>& files,
+                                      const std::set<std::string>& compound_ids);
 
 }  // namespace mg::kb
 

@@ -262,5 +262,33 @@ TEST(EmbeddedKb, RedFlagsHaveUrgencyAndConditions) {
   EXPECT_FALSE(kb.FindCondition("restless_legs_syndrome")->red_flag_ids.empty());
 }
 
+// The spelling tables are the only place a value is written: every enumerator has exactly one
+// spelling, no two share one, and ToString and the parser agree.
+template <typename E, size_t N>
+void ExpectOneSpellingEach(const EnumName<E> (&names)[N], int enumerators) {
+  EXPECT_EQ(static_cast<int>(N), enumerators);
+  std::set<std::string_view> spellings;
+  std::set<int> values;
+  for (const auto& n : names) {
+    EXPECT_TRUE(spellings.insert(n.name).second) << n.name;
+    EXPECT_TRUE(values.insert(static_cast<int>(n.value)).second) << n.name;
+    EXPECT_EQ(ToString(n.value), n.name);
+    EXPECT_EQ(ParseEnum(names, n.name), n.value);
+  }
+  for (int v = 0; v < enumerators; ++v) EXPECT_TRUE(values.contains(v)) << v;
+}
+
+TEST(EnumNames, EveryValueHasExactlyOneSpelling) {
+  ExpectOneSpellingEach(kVerdictNames, 5);
+  ExpectOneSpellingEach(kCertaintyNames, 4);
+  ExpectOneSpellingEach(kUrgencyNames, 3);
+  ExpectOneSpellingEach(kRouteNames, 5);
+  ExpectOneSpellingEach(kLevelNames, 3);
+  ExpectOneSpellingEach(kContraindicationActionNames, 4);
+  ExpectOneSpellingEach(kInteractionActionNames, 3);
+  ExpectOneSpellingEach(kLaxativePreferenceNames, 3);
+  ExpectOneSpellingEach(kMechanismStatusNames, 3);
+}
+
 }  // namespace
 }  // namespace mg::kb

@@ -1,99 +1,18 @@
 // Loads data/kb/*.toml into a KnowledgeBase and validates it. Every problem is reported as
 // `file:line: message`; the loader keeps going after a problem so that one lint run lists them all.
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "chem/compounds.h"
+#include "core/data_reader.h"
 #include "core/text.h"
 #include "kb/kb.h"
 
 namespace mg::kb {
 namespace {
-
-// ---- Problems, kept with their position so they can be reported in file order. ----
-
-struct Problem {
-  std::string file;
-  int line = 0;
-  std::string message;
-};
-
-class Problems {
- public:
-  void Add(const std::string& file, int line, std::string message) {
-    problems_.push_back({file, line, std::move(message)});
-  }
-  std::vector<std::string> Sorted() const {
-    std::vector<Problem> sorted = problems_;
-    std::stable_sort(sorted.begin(), sorted.end(), [](const Problem& a, const Problem& b) {
-      return std::tie(a.file, a.line) < std::tie(b.file, b.line);
-    });
-    std::vector<std::string> out;
-    for (const Problem& p : sorted)
-      out.push_back(fmt::format("{}:{}: {}", p.file, p.line, p.message));
-    return out;
-  }
-
- private:
-  std::vector<Problem> problems_;
-};
-
-int LineOf(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
-
-// The value sets, spelled as in the TOML.
-template <typename E>
-struct EnumSpelling {
-  std::string_view name;
-  E value;
-};
-
-const std::vector<EnumSpelling<Verdict>> kVerdicts = {
-    {"effective", Verdict::kEffective},
-    {"possibly_effective", Verdict::kPossiblyEffective},
-    {"insufficient_evidence", Verdict::kInsufficientEvidence},
-    {"likely_ineffective", Verdict::kLikelyIneffective},
-    {"not_studied", Verdict::kNotStudied}};
-const std::vector<EnumSpelling<Certainty>> kCertainties = {{"high", Certainty::kHigh},
-                                                           {"moderate", Certainty::kModerate},
-                                                           {"low", Certainty::kLow},
-                                                           {"very_low", Certainty::kVeryLow}};
-const std::vector<EnumSpelling<Urgency>> kUrgencies = {
-    {"emergency", Urgency::kEmergency}, {"soon", Urgency::kSoon}, {"routine", Urgency::kRoutine}};
-const std::vector<EnumSpelling<Route>> kRoutes = {{"oral", Route::kOral},
-                                                  {"topical", Route::kTopical},
-                                                  {"bath", Route::kBath},
-                                                  {"intravenous", Route::kIntravenous},
-                                                  {"food", Route::kFood}};
-const std::vector<EnumSpelling<Level>> kLevels = {
-    {"low", Level::kLow}, {"medium", Level::kMedium}, {"high", Level::kHigh}};
-const std::vector<EnumSpelling<ContraindicationAction>> kContraActions = {
-    {"no_supplement", ContraindicationAction::kNoSupplement},
-    {"clinician_first", ContraindicationAction::kClinicianFirst},
-    {"caution", ContraindicationAction::kCaution},
-    {"note", ContraindicationAction::kNote}};
-const std::vector<EnumSpelling<InteractionAction>> kInteractionActions = {
-    {"separate", InteractionAction::kSeparate},
-    {"clinician_review", InteractionAction::kClinicianReview},
-    {"monitor", InteractionAction::kMonitor}};
-const std::vector<EnumSpelling<LaxativePreference>> kLaxative = {
-    {"none", LaxativePreference::kNone},
-    {"avoid", LaxativePreference::kAvoid},
-    {"welcome", LaxativePreference::kWelcome}};
-const std::vector<EnumSpelling<MechanismStatus>> kMechanismStatuses = {
-    {"correct", MechanismStatus::kCorrect},
-    {"wrong", MechanismStatus::kWrong},
-    {"unproven", MechanismStatus::kUnproven}};
-
-template <typename E>
-std::string Spellings(const std::vector<EnumSpelling<E>>& spellings) {
-  std::vector<std::string> names;
-  for (const auto& s : spellings) names.emplace_back(s.name);
-  return JoinAlternatives(names);
-}
 
 bool IsSnakeCaseId(std::string_view id) {
   if (id.empty() || !(id[0] >= 'a' && id[0] <= 'z')) return false;
@@ -112,27 +31,20 @@ struct Reference {
   std::string target_id;
 };
 
-// Reads one table (one entity) and reports problems against its file and line.
-class EntryReader {
+// Reads one table (one entity) with the core strict reader, adding what the knowledge base
+// needs on top: the entity's id (lower_snake_case) and references to other entities, which are
+// checked once every file is read.
+class EntryReader : public TomlReader {
  public:
-  EntryReader(const toml::table& table, std::string file, std::string kind, Problems& problems,
-              std::vector<Reference>& references, std::set<std::string> allowed)
-      : table_(table),
-        file_(std::move(file)),
+  EntryReader(const toml::table& table, std::string file, std::string kind, DataProblems& problems,
+              std::vector<Reference>& references, std::initializer_list<std::string_view> allowed)
+      : TomlReader(table, file, Name(table, kind), problems, allowed),
         kind_(std::move(kind)),
-        line_(LineOf(table)),
-        problems_(problems),
         references_(references) {
     // Take the id early (validated later by Id()) so every message can name the entity.
-    if (const auto id = table_["id"].value<std::string>()) id_ = *id;
-    for (const auto& [key, value] : table_) {
-      if (!allowed.contains(std::string(key.str()))) {
-        Report(LineOf(value), fmt::format("unknown key '{}' in {}", key.str(), Who()));
-      }
-    }
+    if (const auto id = table["id"].value_exact<std::string>()) id_ = *id;
   }
 
-  int line() const { return line_; }
   const std::string& id() const { return id_; }
 
   // Reads `id` first so later messages can name the entity.
@@ -145,54 +57,30 @@ class EntryReader {
   }
 
   std::string Text(std::string_view key, bool required) {
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) {
-      if (required) Missing(key);
-      return {};
-    }
-    const auto text = node->value<std::string>();
-    if (!text) {
-      Report(LineOf(*node), fmt::format("field '{}' of {} must be a string", key, Who()));
-      return {};
-    }
-    if (required && text->empty()) {
-      Report(LineOf(*node), fmt::format("field '{}' of {} must not be empty", key, Who()));
-    }
-    return *text;
+    return TomlReader::Text(key, required ? Need::kRequired : Need::kOptional);
   }
-
   std::vector<std::string> TextList(std::string_view key, bool required) {
-    std::vector<std::string> out;
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) {
-      if (required) Missing(key);
-      return out;
-    }
-    const toml::array* array = node->as_array();
-    if (array == nullptr) {
-      Report(LineOf(*node),
-             fmt::format("field '{}' of {} must be an array of strings", key, Who()));
-      return out;
-    }
-    for (const toml::node& item : *array) {
-      const auto text = item.value<std::string>();
-      if (!text || text->empty()) {
-        Report(LineOf(item),
-               fmt::format("field '{}' of {} must be an array of non-empty strings", key, Who()));
-        continue;
-      }
-      out.push_back(*text);
-    }
-    return out;
+    return TomlReader::TextList(key, required ? Need::kRequired : Need::kOptional);
+  }
+  // An optional non-negative number.
+  std::optional<double> Number(std::string_view key) {
+    return TomlReader::Number(key, NumberRange::AtLeast(0), Need::kOptional);
+  }
+  bool Bool(std::string_view key, bool required, bool fallback = false) {
+    return TomlReader::Bool(key, required ? Need::kRequired : Need::kOptional).value_or(fallback);
+  }
+  template <typename E, size_t N>
+  std::optional<E> Enum(std::string_view key, const EnumName<E> (&names)[N], bool required) {
+    return TomlReader::Enum(key, names, required ? Need::kRequired : Need::kOptional);
   }
 
   // A list of ids of `target_kind`; each is checked once all files are read.
   std::vector<std::string> RefList(std::string_view key, std::string target_kind, bool required) {
     std::vector<std::string> out = TextList(key, required);
-    if (const toml::array* array = table_.get_as<toml::array>(key)) {
-      for (const toml::node& item : *array) {
-        if (const auto text = item.value<std::string>(); text && !text->empty()) {
-          references_.push_back({file_, LineOf(item), kind_, id_, target_kind, *text});
+    if (const toml::node* node = Get(key); node != nullptr && node->is_array()) {
+      for (const toml::node& item : *node->as_array()) {
+        if (const auto text = item.value_exact<std::string>(); text && !text->empty()) {
+          references_.push_back({file(), LineOf(item), kind_, id_, target_kind, *text});
         }
       }
     }
@@ -202,96 +90,22 @@ class EntryReader {
   std::string Ref(std::string_view key, std::string target_kind, bool required) {
     std::string value = Text(key, required);
     if (!value.empty()) {
-      references_.push_back({file_, LineAt(key), kind_, id_, std::move(target_kind), value});
+      references_.push_back({file(), LineAt(key), kind_, id_, std::move(target_kind), value});
     }
     return value;
   }
 
-  std::optional<double> Number(std::string_view key, bool required = false) {
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) {
-      if (required) Missing(key);
-      return std::nullopt;
-    }
-    const auto value = node->value<double>();  // Accepts integers too.
-    if (!value || !node->is_number()) {
-      Report(LineOf(*node), fmt::format("field '{}' of {} must be a number", key, Who()));
-      return std::nullopt;
-    }
-    if (*value < 0) {
-      Report(LineOf(*node), fmt::format("field '{}' of {} must not be negative", key, Who()));
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  std::optional<int> Integer(std::string_view key) {
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) return std::nullopt;
-    const auto value = node->value<int64_t>();
-    if (!value || !node->is_integer()) {
-      Report(LineOf(*node), fmt::format("field '{}' of {} must be an integer", key, Who()));
-      return std::nullopt;
-    }
-    return static_cast<int>(*value);
-  }
-
-  bool Bool(std::string_view key, bool required, bool fallback = false) {
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) {
-      if (required) Missing(key);
-      return fallback;
-    }
-    const auto value = node->value<bool>();
-    if (!value || !node->is_boolean()) {
-      Report(LineOf(*node), fmt::format("field '{}' of {} must be true or false", key, Who()));
-      return fallback;
-    }
-    return *value;
-  }
-
-  template <typename E>
-  std::optional<E> Enum(std::string_view key, const std::vector<EnumSpelling<E>>& spellings,
-                        bool required) {
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) {
-      if (required) Missing(key);
-      return std::nullopt;
-    }
-    const auto text = node->value<std::string>();
-    if (text) {
-      for (const auto& s : spellings) {
-        if (s.name == *text) return s.value;
-      }
-    }
-    Report(LineOf(*node),
-           fmt::format("{} has {} '{}', expected one of {}", Who(), key,
-                       text ? *text : std::string("<not a string>"), Spellings(spellings)));
-    return std::nullopt;
-  }
-
-  const toml::node* Get(std::string_view key) const { return table_.get(key); }
-  int LineAt(std::string_view key) const {
-    const toml::node* node = table_.get(key);
-    return node != nullptr ? LineOf(*node) : line_;
-  }
-  void Report(int line, std::string message) { problems_.Add(file_, line, std::move(message)); }
-  std::string Who() const { return id_.empty() ? kind_ : fmt::format("{} '{}'", kind_, id_); }
-  const std::string& file() const { return file_; }
-  Problems& problems() { return problems_; }
-  std::vector<Reference>& references() { return references_; }
+  void Report(int line, std::string message) { TomlReader::Report(std::move(message), line); }
+  const std::string& Who() const { return where(); }
 
  private:
-  void Missing(std::string_view key) {
-    Report(line_, fmt::format("{} is missing required field '{}'", Who(), key));
+  static std::string Name(const toml::table& table, const std::string& kind) {
+    const auto id = table["id"].value_exact<std::string>();
+    return id && !id->empty() ? fmt::format("{} '{}'", kind, *id) : kind;
   }
 
-  const toml::table& table_;
-  std::string file_;
   std::string kind_;
-  int line_;
   std::string id_;
-  Problems& problems_;
   std::vector<Reference>& references_;
 };
 
@@ -306,15 +120,9 @@ class Loader {
   explicit Loader(std::set<std::string> compound_ids) : compound_ids_(std::move(compound_ids)) {}
 
   void ReadFile(const DataFile& file) {
-    toml::table root;
-    try {
-      root = toml::parse(file.content, file.name);
-    } catch (const toml::parse_error& e) {
-      problems_.Add(file.name, static_cast<int>(e.source().begin.line),
-                    std::string(e.description()));
-      return;
-    }
-    for (const auto& [key, value] : root) {
+    const auto root = ParseTomlFile(file, problems_);
+    if (!root) return;
+    for (const auto& [key, value] : *root) {
       const std::string kind(key.str());
       const toml::array* array = value.as_array();
       const bool known = kKinds.contains(kind);
@@ -360,8 +168,8 @@ class Loader {
   }
 
   EntryReader Reader(const toml::table& table, const std::string& file, const std::string& kind,
-                     std::set<std::string> allowed) {
-    return EntryReader(table, file, kind, problems_, references_, std::move(allowed));
+                     std::initializer_list<std::string_view> allowed) {
+    return EntryReader(table, file, kind, problems_, references_, allowed);
   }
 
   // Records the id; reports a duplicate. Returns false when the entity must be dropped.
@@ -400,13 +208,7 @@ class Loader {
     c.url = r.Text("url", false);
     c.kind = r.Text("kind", true);
     c.note = r.Text("note", false);
-    const auto year = r.Integer("year");
-    if (r.Get("year") == nullptr) {
-      r.Report(r.line(), fmt::format("{} is missing required field 'year'", r.Who()));
-    } else if (year && (*year < 1800 || *year > 2100)) {
-      r.Report(r.LineAt("year"), fmt::format("{} has implausible year {}", r.Who(), *year));
-    }
-    c.year = year.value_or(0);
+    c.year = static_cast<int>(r.Integer("year", 1800, 2100).value_or(0));
     if (c.doi.empty() && c.pmid.empty() && c.url.empty()) {
       r.Report(r.line(), fmt::format("{} needs at least one of doi, pmid or url", r.Who()));
     }
@@ -455,12 +257,12 @@ class Loader {
     Finding f;
     f.id = r.Id();
     f.condition_id = r.Ref("condition", "condition", true);
-    f.route = r.Enum("route", kRoutes, true).value_or(Route::kOral);
+    f.route = r.Enum("route", kRouteNames, true).value_or(Route::kOral);
     f.intervention = r.Text("intervention", true);
     f.form_ids = r.RefList("forms", "form", false);
-    const auto verdict = r.Enum("verdict", kVerdicts, true);
+    const auto verdict = r.Enum("verdict", kVerdictNames, true);
     f.verdict = verdict.value_or(Verdict::kNotStudied);
-    f.certainty = r.Enum("certainty", kCertainties, false);
+    f.certainty = r.Enum("certainty", kCertaintyNames, false);
     if (verdict && *verdict != Verdict::kNotStudied && r.Get("certainty") == nullptr) {
       r.Report(r.line(),
                fmt::format("{} needs a certainty unless its verdict is not_studied", r.Who()));
@@ -510,13 +312,13 @@ class Loader {
     f.id = r.Id();
     f.name = r.Text("name", true);
     f.aliases = r.TextList("aliases", false);
-    f.route = r.Enum("route", kRoutes, true).value_or(Route::kOral);
+    f.route = r.Enum("route", kRouteNames, true).value_or(Route::kOral);
     f.compound_ids = r.RefList("compounds", "compound", false);
     if (f.route == Route::kOral && f.compound_ids.empty()) {
       r.Report(r.line(), fmt::format("oral {} must name its compounds", r.Who()));
     }
     f.self_care = r.Bool("self_care", true, true);
-    f.diarrhoea_risk = r.Enum("diarrhoea_risk", kLevels, true).value_or(Level::kMedium);
+    f.diarrhoea_risk = r.Enum("diarrhoea_risk", kLevelNames, true).value_or(Level::kMedium);
     f.laxative = r.Bool("laxative", true);
     f.absorption = r.Text("absorption", true);
     f.gi_tolerance = r.Text("gi_tolerance", true);
@@ -571,8 +373,8 @@ class Loader {
     }
     i.effect = r.Text("effect", true);
     i.mechanism = r.Text("mechanism", true);
-    i.severity = r.Enum("severity", kLevels, true).value_or(Level::kMedium);
-    const auto action = r.Enum("action", kInteractionActions, true);
+    i.severity = r.Enum("severity", kLevelNames, true).value_or(Level::kMedium);
+    const auto action = r.Enum("action", kInteractionActionNames, true);
     i.action = action.value_or(InteractionAction::kSeparate);
     i.mg_hours_before_medicine = r.Number("mg_hours_before_medicine");
     i.mg_hours_after_medicine = r.Number("mg_hours_after_medicine");
@@ -608,11 +410,8 @@ class Loader {
                        {"egfr_below", "ckd_stage_at_least", "diagnosis", "pregnancy", "lactation",
                         "age_below_years"});
       c.trigger.egfr_below = tr.Number("egfr_below");
-      c.trigger.ckd_stage_at_least = tr.Integer("ckd_stage_at_least");
-      if (c.trigger.ckd_stage_at_least &&
-          (*c.trigger.ckd_stage_at_least < 1 || *c.trigger.ckd_stage_at_least > 5)) {
-        r.Report(LineOf(*trigger), fmt::format("{} has ckd_stage_at_least {}, expected 1 to 5",
-                                               r.Who(), *c.trigger.ckd_stage_at_least));
+      if (const auto stage = tr.Integer("ckd_stage_at_least", 1, 5, TomlReader::Need::kOptional)) {
+        c.trigger.ckd_stage_at_least = static_cast<int>(*stage);
       }
       if (table->contains("diagnosis")) {
         const std::string diagnosis = tr.Text("diagnosis", true);
@@ -629,9 +428,9 @@ class Loader {
         r.Report(LineOf(*trigger), fmt::format("{} has an empty trigger", r.Who()));
       }
     }
-    const auto action = r.Enum("action", kContraActions, true);
+    const auto action = r.Enum("action", kContraindicationActionNames, true);
     c.action = action.value_or(ContraindicationAction::kNote);
-    c.referral = r.Enum("referral", kUrgencies, false);
+    c.referral = r.Enum("referral", kUrgencyNames, false);
     if ((action == ContraindicationAction::kNoSupplement ||
          action == ContraindicationAction::kClinicianFirst) &&
         r.Get("referral") == nullptr) {
@@ -653,7 +452,8 @@ class Loader {
     d.id = r.Id();
     d.name = r.Text("name", true);
     d.aliases = r.TextList("aliases", false);
-    d.laxative = r.Enum("laxative", kLaxative, true).value_or(LaxativePreference::kNone);
+    d.laxative =
+        r.Enum("laxative", kLaxativePreferenceNames, true).value_or(LaxativePreference::kNone);
     d.condition_id = r.Ref("condition", "condition", false);
     d.note = r.Text("note", false);
     if (Define(r, "diagnosis")) {
@@ -673,7 +473,7 @@ class Loader {
     f.name = r.Text("name", true);
     f.pattern = r.Text("pattern", true);
     f.question = r.Text("question", true);
-    f.urgency = r.Enum("urgency", kUrgencies, true).value_or(Urgency::kEmergency);
+    f.urgency = r.Enum("urgency", kUrgencyNames, true).value_or(Urgency::kEmergency);
     f.condition_ids = r.RefList("conditions", "condition", true);
     f.action = r.Text("action", true);
     f.citation_ids = r.RefList("citations", "citation", false);
@@ -693,9 +493,9 @@ class Loader {
     m.condition_id = r.Ref("condition", "condition", true);
     m.name = r.Text("name", true);
     m.advice = r.Text("advice", true);
-    const auto verdict = r.Enum("verdict", kVerdicts, true);
+    const auto verdict = r.Enum("verdict", kVerdictNames, true);
     m.verdict = verdict.value_or(Verdict::kNotStudied);
-    m.certainty = r.Enum("certainty", kCertainties, false);
+    m.certainty = r.Enum("certainty", kCertaintyNames, false);
     const bool not_studied = verdict == Verdict::kNotStudied;
     if (verdict && !not_studied && r.Get("certainty") == nullptr) {
       r.Report(r.line(),
@@ -741,7 +541,7 @@ class Loader {
     Mechanism m;
     m.id = r.Id();
     m.name = r.Text("name", true);
-    const auto status = r.Enum("status", kMechanismStatuses, true);
+    const auto status = r.Enum("status", kMechanismStatusNames, true);
     m.status = status.value_or(MechanismStatus::kCorrect);
     m.statement = r.Text("statement", true);
     m.correction = r.Text("correction", status && *status != MechanismStatus::kCorrect);
@@ -815,7 +615,7 @@ class Loader {
 
   std::set<std::string> compound_ids_;
   KnowledgeBase kb_;
-  Problems problems_;
+  DataProblems problems_;
   std::vector<Reference> references_;
   std::map<std::string, std::map<std::string, Definition>> definitions_;
   std::map<std::string, std::vector<Named>> names_;
@@ -837,10 +637,8 @@ struct Outcome {
   std::vector<std::string> problems;
 };
 
-Result<Outcome> Run(const std::vector<DataFile>& files) {
-  auto compounds = CompoundIds();
-  if (!compounds.ok()) return compounds.error();
-  Loader loader(std::move(compounds).value());
+Outcome RunWith(const std::vector<DataFile>& files, std::set<std::string> compound_ids) {
+  Loader loader(std::move(compound_ids));
   for (const DataFile& file : files) loader.ReadFile(file);
   Outcome outcome;
   outcome.problems = loader.Finish();
@@ -849,7 +647,19 @@ Result<Outcome> Run(const std::vector<DataFile>& files) {
   return outcome;
 }
 
+Result<Outcome> Run(const std::vector<DataFile>& files) {
+  auto compounds = CompoundIds();
+  if (!compounds.ok()) return compounds.error();
+  return RunWith(files, std::move(compounds).value());
+}
+
 }  // namespace
+
+KnowledgeBaseCheck CheckKnowledgeBase(const std::vector<DataFile>& files,
+                                      const std::set<std::string>& compound_ids) {
+  Outcome outcome = RunWith(files, compound_ids);
+  return {std::move(outcome.kb), std::move(outcome.problems)};
+}
 
 std::vector<std::string> LintKnowledgeBase(const std::vector<DataFile>& files) {
   auto outcome = Run(files);

@@ -1,5 +1,6 @@
 #include "plan/plan.h"
 
+#include <fmt/args.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -96,6 +97,17 @@ class PlanBuilder {
  private:
   void Fire(std::string rule) { plan_.rules_fired.push_back(std::move(rule)); }
 
+  // The text for `rule` from data/plan/messages.toml with its {placeholders} filled. The loader
+  // formatted every text with exactly these names, so this cannot fail on loaded data.
+  std::string Text(std::string_view rule,
+                   std::initializer_list<std::pair<const char*, std::string>> values = {}) const {
+    const auto it = c_.messages.text.find(rule);
+    if (it == c_.messages.text.end()) return std::string(rule);  // A hand-built test context.
+    fmt::dynamic_format_arg_store<fmt::format_context> args;
+    for (const auto& [name, value] : values) args.push_back(fmt::arg(name, value));
+    return fmt::vformat(it->second, args);
+  }
+
   void Withhold(const std::string& rule) {
     plan_.supplement_withheld_for_safety = true;
     Fire(rule);
@@ -110,8 +122,8 @@ class PlanBuilder {
       plan_.totals.intake_target_mg = values->row->intake_mg;
       plan_.totals.ear_mg = values->row->ear_mg;
     } else {
-      plan_.warnings.push_back(values.error().message +
-                               "; no supplement can be checked against a limit.");
+      plan_.warnings.push_back(
+          Text("safety.no_reference_row", {{"reason", values.error().message}}));
       Fire("safety.no_reference_row");
     }
     for (const auto& taken : p_.magnesium_taken) {
@@ -126,21 +138,16 @@ class PlanBuilder {
     if (existing <= 0 || plan_.reference_row == nullptr) return;
     if (!plan_.totals.ul_supplemental_mg) {
       Withhold("safety.existing_without_limit");
-      plan_.warnings.push_back(fmt::format(
-          "You take about {} mg/day of magnesium from supplements or medicines, but no upper "
-          "limit for supplemental magnesium is established at this age: check it with a "
-          "clinician.",
-          FormatNumber(existing)));
+      plan_.warnings.push_back(
+          Text("safety.existing_without_limit", {{"existing_mg", FormatNumber(existing)}}));
       return;
     }
     const double ul = *plan_.totals.ul_supplemental_mg;
     if (existing > ul) {
       Withhold("safety.ul_already_exceeded");
-      plan_.warnings.push_back(fmt::format(
-          "You already take about {} mg/day of magnesium from supplements and medicines, above "
-          "the {} mg/day upper limit for supplemental magnesium. The plan adds none; talk to a "
-          "pharmacist or doctor about reducing it.",
-          FormatNumber(existing), FormatNumber(ul)));
+      plan_.warnings.push_back(
+          Text("safety.ul_already_exceeded",
+               {{"existing_mg", FormatNumber(existing)}, {"ul_mg", FormatNumber(ul)}}));
     }
   }
 
@@ -183,10 +190,7 @@ class PlanBuilder {
     for (const auto& medicine : p_.medicines) {
       if (medicine.interaction_id.empty()) {
         plan_.unknown_medicines.push_back(medicine.name);
-        plan_.warnings.push_back(fmt::format(
-            "'{}' is not in mgadvisor's interaction list, so it could not be checked: ask a "
-            "pharmacist whether it interacts with magnesium.",
-            medicine.name));
+        plan_.warnings.push_back(Text("medicine.unknown", {{"medicine", medicine.name}}));
         Fire("medicine.unknown");
         continue;
       }
@@ -206,8 +210,9 @@ class PlanBuilder {
       if (interaction->action == kb::InteractionAction::kClinicianReview) {
         plan_.referrals.push_back(
             {kb::Urgency::kRoutine,
-             fmt::format("{} ({}): {} Ask the prescriber before taking magnesium.", medicine.name,
-                         interaction->name, interaction->effect),
+             Text("safety.interaction_review", {{"medicine", medicine.name},
+                                                {"class", interaction->name},
+                                                {"effect", interaction->effect}}),
              interaction->id});
         Withhold("safety.interaction_review." + interaction->id);
       } else if (interaction->action == kb::InteractionAction::kMonitor) {
@@ -274,18 +279,12 @@ class PlanBuilder {
     }
     if (p_.route == RoutePreference::kTopical) {
       Fire("preference.topical");
-      plan_.warnings.push_back(
-          "You prefer magnesium on the skin (oil, gel, bath). Studies have not shown that "
-          "meaningful amounts cross the skin, so the plan cannot give you a topical dose: it is "
-          "unlikely to harm, but judge it by how you feel, not as a magnesium supply.");
+      plan_.warnings.push_back(Text("preference.topical"));
       return;
     }
     if (!plan_.totals.ul_supplemental_mg) {
       Withhold("safety.ul_not_established");
-      plan_.warnings.push_back(
-          "No supplemental upper limit is established at this age in the selected reference set: "
-          "magnesium should come from food (or breast milk/formula); a supplement only on a "
-          "clinician's advice.");
+      plan_.warnings.push_back(Text("safety.ul_not_established"));
       return;
     }
     const double ul = *plan_.totals.ul_supplemental_mg;
@@ -296,14 +295,13 @@ class PlanBuilder {
     if (studied_low <= 0) Fire("dose.default_target");
     if (studied_high > cap) {
       Fire("safety.studied_dose_above_limit");
-      plan_.warnings.push_back(fmt::format(
-          "Trials used up to {} mg/day of magnesium, more than the {} mg/day this plan may add "
-          "within the supplemental upper limit ({} mg/day){}. Going above the limit needs a "
-          "clinician's advice and supervision.",
-          FormatNumber(studied_high), FormatNumber(cap), FormatNumber(ul),
-          existing > 0
-              ? fmt::format(", counting the {} mg/day you already take", FormatNumber(existing))
-              : ""));
+      plan_.warnings.push_back(Text(existing > 0
+                                        ? "safety.studied_dose_above_limit.counting_existing"
+                                        : "safety.studied_dose_above_limit",
+                                    {{"studied_mg", FormatNumber(studied_high)},
+                                     {"cap_mg", FormatNumber(cap)},
+                                     {"ul_mg", FormatNumber(ul)},
+                                     {"existing_mg", FormatNumber(existing)}}));
     }
     if (target > cap) {
       target = cap;
@@ -312,9 +310,7 @@ class PlanBuilder {
     target = RoundDown(target, policy_.round_to_mg);
     if (target < policy_.min_useful_mg) {
       Fire("dose.no_room_under_limit");
-      plan_.warnings.push_back(
-          "There is no room for more supplemental magnesium under the upper limit, counting what "
-          "you already take.");
+      plan_.warnings.push_back(Text("dose.no_room_under_limit"));
       return;
     }
     Supplement supplement;
@@ -360,16 +356,14 @@ class PlanBuilder {
     }
     if (fallback != nullptr) {
       Fire("form.pill_limit_exceeded");
-      plan_.warnings.push_back(fmt::format(
-          "No suitable form fits in {} pills a day at this dose; the plan needs about {}.",
-          *p_.max_pills_per_day, fallback_pills));
+      plan_.warnings.push_back(
+          Text("form.pill_limit_exceeded", {{"max_pills", std::to_string(*p_.max_pills_per_day)},
+                                            {"pills", std::to_string(fallback_pills)}}));
       SetForm(s, *fallback, *fallback_compound, fallback_pills);
       return true;
     }
     Fire("form.none_suitable");
-    plan_.warnings.push_back(
-        "No oral magnesium form in the knowledge base suits these needs (stomach, preferences); "
-        "food is the way to raise magnesium here.");
+    plan_.warnings.push_back(Text("form.none_suitable"));
     return false;
   }
 
@@ -433,11 +427,7 @@ class PlanBuilder {
     for (auto it = wanted.rbegin(); it != wanted.rend(); ++it) {
       const auto slot = NearestSlot(it->first, taken);
       if (!slot) {
-        plan_.referrals.push_back(
-            {kb::Urgency::kRoutine,
-             "Your medicine times leave no time of day for magnesium that keeps the required "
-             "spacing. Ask a pharmacist to help plan the timing.",
-             "timing"});
+        plan_.referrals.push_back({kb::Urgency::kRoutine, Text("safety.no_spaced_slot"), "timing"});
         Withhold("safety.no_spaced_slot");
         return false;
       }

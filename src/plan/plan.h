@@ -27,6 +27,8 @@
 #include <vector>
 
 #include "chem/compounds.h"
+#include "core/data_files.h"
+#include "core/enum_names.h"
 #include "core/error.h"
 #include "dri/dri.h"
 #include "foods/foods.h"
@@ -37,6 +39,10 @@ namespace mg::plan {
 // ---- Policy (data/plan/policy.toml): judgement calls kept as reviewable data. ----
 
 enum class VerdictPolicy { kRecommend, kTrial, kDoNotRecommend };
+inline constexpr EnumName<VerdictPolicy> kVerdictPolicyNames[] = {
+    {"recommend", VerdictPolicy::kRecommend},
+    {"trial", VerdictPolicy::kTrial},
+    {"do_not_recommend", VerdictPolicy::kDoNotRecommend}};
 
 struct Policy {
   std::map<kb::Verdict, VerdictPolicy> verdict;
@@ -63,6 +69,28 @@ struct FoodFrequencyItem {
   std::string example;
 };
 
+// ---- The warning and referral texts (data/plan/messages.toml), reviewed as data. ----
+
+// One text the engine writes: the rule id it records when it does, and the values the text may
+// use as {placeholders}.
+struct MessageSpec {
+  std::string_view rule;
+  std::vector<std::string_view> args;
+};
+// Every text the engine needs; messages.toml must give each exactly once.
+const std::vector<MessageSpec>& MessageSpecs();
+
+struct Messages {
+  std::map<std::string, std::string, std::less<>> text;  // Rule id → text with {placeholders}.
+};
+
+// The loaders of data/plan/*.toml. Errors: kDataError with every problem, file:line each
+// (unknown keys, values out of range, forms the knowledge base lacks, texts whose placeholders
+// the engine does not supply).
+Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb);
+Result<std::vector<FoodFrequencyItem>> ParseFoodFrequency(const DataFile& file);
+Result<Messages> ParseMessages(const DataFile& file);
+
 // Everything loaded once and shared by every plan. Immutable after Load(); thread-safe to share.
 struct PlanContext {
   kb::KnowledgeBase kb;
@@ -76,8 +104,16 @@ struct PlanContext {
   // exclusions), computed once so plans only filter it.
   std::vector<foods::RichFood> foods_by_magnesium;
 
+  Messages messages;
+
   // Errors: whatever the loaders report (kDataError with file:line, kNotFound).
   static Result<std::unique_ptr<PlanContext>> Load(const std::optional<std::string>& kb_dir);
+  // The same from pieces already loaded (ops::Context loads each piece once for every command),
+  // adding the plan's own data: the curated foods, policy, food-frequency items and messages.
+  static Result<std::unique_ptr<PlanContext>> Assemble(kb::KnowledgeBase kb,
+                                                       chem::CompoundCatalog compounds,
+                                                       dri::ReferenceTables references,
+                                                       foods::Exclusions exclusions);
 };
 
 // ---- Profile: a person's situation with every name resolved to a knowledge-base id. ----

@@ -1,186 +1,225 @@
-// Loading of data/plan/*.toml and the PlanContext.
+// Loading data/plan/*.toml (policy, food-frequency items, the engine's message texts) and the
+// PlanContext, all through the strict data reader (core/data_reader.h).
+#include <fmt/args.h>
 #include <fmt/format.h>
 
+#include <set>
+
 #include "core/data_files.h"
-#include "core/toml_parse.h"
+#include "core/data_reader.h"
 #include "plan/plan.h"
 
 namespace mg::plan {
 namespace {
 
-// Reads a required positive number `section.key`, naming file:line when it is missing or bad.
-Status ReadNumber(const toml::table& root, const std::string& file, const char* section,
-                  const char* key, double& out) {
-  const toml::node* node = root.at_path(std::string(section) + "." + key).node();
-  const auto value = node ? node->value<double>() : std::nullopt;
-  if (!value || *value < 0) {
-    const int line = node ? static_cast<int>(node->source().begin.line) : 1;
-    return DataError(
-        fmt::format("{}:{}: [{}] {} must be a non-negative number", file, line, section, key));
-  }
-  out = *value;
-  return {};
-}
+using Need = TomlReader::Need;
 
-Result<std::vector<std::string>> ReadStrings(const toml::table& root, const std::string& file,
-                                             const std::string& path) {
-  const toml::array* array = root.at_path(path).as_array();
-  if (array == nullptr || array->empty()) {
-    return DataError(fmt::format("{}: {} must be a non-empty list of strings", file, path));
+// A number of a policy table, with its bounds and where it goes.
+struct NumberField {
+  const char* key;
+  double* out;
+  NumberRange range;
+};
+void ReadNumbers(TomlReader& table, std::initializer_list<NumberField> fields) {
+  for (const auto& [key, out, range] : fields) {
+    if (auto value = table.Number(key, range)) *out = *value;
   }
-  std::vector<std::string> out;
-  for (const auto& item : *array) {
-    const auto text = item.value<std::string>();
-    if (!text) {
-      return DataError(
-          fmt::format("{}:{}: {} must hold strings", file, item.source().begin.line, path));
-    }
-    out.push_back(*text);
-  }
-  return out;
-}
-
-Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
-  auto parsed = ParseToml(file);
-  if (!parsed.ok()) return parsed.error();
-  const toml::table& root = *parsed;
-  Policy policy;
-  const std::pair<kb::Verdict, const char*> verdicts[] = {
-      {kb::Verdict::kEffective, "effective"},
-      {kb::Verdict::kPossiblyEffective, "possibly_effective"},
-      {kb::Verdict::kInsufficientEvidence, "insufficient_evidence"},
-      {kb::Verdict::kNotStudied, "not_studied"},
-      {kb::Verdict::kLikelyIneffective, "likely_ineffective"}};
-  for (const auto& [verdict, key] : verdicts) {
-    const toml::node* node = root.at_path(std::string("verdict.") + key).node();
-    const std::string value = node ? node->value_or(std::string()) : "";
-    const int line = node ? static_cast<int>(node->source().begin.line) : 1;
-    if (value == "recommend") {
-      policy.verdict[verdict] = VerdictPolicy::kRecommend;
-    } else if (value == "trial") {
-      policy.verdict[verdict] = VerdictPolicy::kTrial;
-    } else if (value == "do_not_recommend") {
-      policy.verdict[verdict] = VerdictPolicy::kDoNotRecommend;
-    } else {
-      return DataError(
-          fmt::format("{}:{}: [verdict] {} must be recommend, trial or "
-                      "do_not_recommend, not '{}'",
-                      file.name, line, key, value));
-    }
-  }
-  {
-    const toml::node* node = root.at_path("verdict.min_certainty_to_recommend").node();
-    const std::string value = node ? node->value_or(std::string()) : "";
-    const std::pair<kb::Certainty, const char*> certainties[] = {
-        {kb::Certainty::kHigh, "high"},
-        {kb::Certainty::kModerate, "moderate"},
-        {kb::Certainty::kLow, "low"},
-        {kb::Certainty::kVeryLow, "very_low"}};
-    bool found = false;
-    for (const auto& [certainty, name] : certainties) {
-      if (value == name) {
-        policy.min_certainty_to_recommend = certainty;
-        found = true;
-      }
-    }
-    if (!found) {
-      return DataError(
-          fmt::format("{}:{}: [verdict] min_certainty_to_recommend must be high, "
-                      "moderate, low or very_low, not '{}'",
-                      file.name, node ? node->source().begin.line : 1, value));
-    }
-  }
-  const std::pair<const char*, double*> dose_fields[] = {
-      {"default_target_mg", &policy.default_target_mg},
-      {"start_mg", &policy.start_mg},
-      {"weekly_step_mg", &policy.weekly_step_mg},
-      {"split_above_mg", &policy.split_above_mg},
-      {"round_to_mg", &policy.round_to_mg},
-      {"min_useful_mg", &policy.min_useful_mg}};
-  for (const auto& [key, out] : dose_fields)
-    MG_RETURN_IF_ERROR(ReadNumber(root, file.name, "dose", key, *out));
-  const std::pair<const char*, double*> timing_fields[] = {
-      {"night_dose_hour", &policy.night_dose_hour},
-      {"evening_meal_hour", &policy.evening_meal_hour},
-      {"morning_hour", &policy.morning_hour},
-      {"earliest_hour", &policy.earliest_hour},
-      {"latest_hour", &policy.latest_hour},
-      {"step_hours", &policy.step_hours},
-      {"min_hours_between_doses", &policy.min_hours_between_doses},
-      {"default_medicine_hour", &policy.default_medicine_hour}};
-  for (const auto& [key, out] : timing_fields)
-    MG_RETURN_IF_ERROR(ReadNumber(root, file.name, "timing", key, *out));
-  if (policy.round_to_mg <= 0 || policy.step_hours <= 0 || policy.weekly_step_mg <= 0) {
-    return DataError(file.name + ": round_to_mg, step_hours and weekly_step_mg must be positive");
-  }
-  MG_RETURN_IF_ERROR(
-      ReadNumber(root, file.name, "form", "compound_mg_per_pill", policy.compound_mg_per_pill));
-  auto preference = ReadStrings(root, file.name, "form.preference");
-  if (!preference.ok()) return preference.error();
-  auto laxative = ReadStrings(root, file.name, "form.laxative_preference");
-  if (!laxative.ok()) return laxative.error();
-  policy.form_preference = *preference;
-  policy.laxative_form_preference = *laxative;
-  for (const auto& list : {*preference, *laxative}) {
-    for (const auto& id : list) {
-      const kb::Form* form = kb.FindForm(id);
-      if (form == nullptr || form->id != id || form->route != kb::Route::kOral ||
-          !form->self_care) {
-        return DataError(fmt::format(
-            "{}: form '{}' is not an oral self-care form of the knowledge base", file.name, id));
-      }
-      const auto reason = root.at_path("form.reasons." + id).value<std::string>();
-      if (!reason)
-        return DataError(fmt::format("{}: [form.reasons] has no reason for '{}'", file.name, id));
-      policy.form_reasons[id] = *reason;
-    }
-  }
-  return policy;
-}
-
-Result<std::vector<FoodFrequencyItem>> ParseFoodFrequency(const DataFile& file) {
-  auto parsed = ParseToml(file);
-  if (!parsed.ok()) return parsed.error();
-  const toml::array* items = (*parsed)["item"].as_array();
-  if (items == nullptr || items->empty()) return DataError(file.name + ": no [[item]] entries");
-  std::vector<FoodFrequencyItem> out;
-  for (const auto& node : *items) {
-    const toml::table& t = *node.as_table();
-    FoodFrequencyItem item;
-    item.id = t["id"].value_or(std::string());
-    item.question = t["question"].value_or(std::string());
-    item.example = t["example"].value_or(std::string());
-    const auto mg = t["magnesium_mg"].value<double>();
-    if (item.id.empty() || item.question.empty() || !mg || *mg <= 0) {
-      return DataError(fmt::format("{}:{}: item needs id, question and a positive magnesium_mg",
-                                   file.name, node.source().begin.line));
-    }
-    item.magnesium_mg = *mg;
-    out.push_back(std::move(item));
-  }
-  return out;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<PlanContext>> PlanContext::Load(const std::optional<std::string>& kb_dir) {
+Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
+  DataProblems problems;
+  const auto root = ParseTomlFile(file, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, file.name, "the file", problems, {"verdict", "dose", "timing", "form"});
+  Policy policy;
+  if (auto verdict =
+          doc.Table("verdict", "[verdict]",
+                    {"effective", "possibly_effective", "insufficient_evidence", "not_studied",
+                     "likely_ineffective", "min_certainty_to_recommend"})) {
+    for (const auto& [name, value] : kb::kVerdictNames) {
+      if (auto what = verdict->Enum(name, kVerdictPolicyNames)) policy.verdict[value] = *what;
+    }
+    if (auto certainty = verdict->Enum("min_certainty_to_recommend", kb::kCertaintyNames)) {
+      policy.min_certainty_to_recommend = *certainty;
+    }
+  }
+  const NumberRange non_negative = NumberRange::AtLeast(0);
+  const NumberRange positive = NumberRange::Above(0);
+  const NumberRange hour = NumberRange::Between(0, 24);
+  if (auto dose = doc.Table("dose", "[dose]",
+                            {"default_target_mg", "start_mg", "weekly_step_mg", "split_above_mg",
+                             "round_to_mg", "min_useful_mg"})) {
+    ReadNumbers(*dose, {{"default_target_mg", &policy.default_target_mg, positive},
+                        {"start_mg", &policy.start_mg, positive},
+                        {"weekly_step_mg", &policy.weekly_step_mg, positive},
+                        {"split_above_mg", &policy.split_above_mg, non_negative},
+                        {"round_to_mg", &policy.round_to_mg, positive},
+                        {"min_useful_mg", &policy.min_useful_mg, non_negative}});
+  }
+  if (auto timing = doc.Table(
+          "timing", "[timing]",
+          {"night_dose_hour", "evening_meal_hour", "morning_hour", "earliest_hour", "latest_hour",
+           "step_hours", "min_hours_between_doses", "default_medicine_hour"})) {
+    ReadNumbers(*timing, {{"night_dose_hour", &policy.night_dose_hour, hour},
+                          {"evening_meal_hour", &policy.evening_meal_hour, hour},
+                          {"morning_hour", &policy.morning_hour, hour},
+                          {"earliest_hour", &policy.earliest_hour, hour},
+                          {"latest_hour", &policy.latest_hour, hour},
+                          {"step_hours", &policy.step_hours, NumberRange::AboveUpTo(0, 24)},
+                          {"min_hours_between_doses", &policy.min_hours_between_doses, hour},
+                          {"default_medicine_hour", &policy.default_medicine_hour, hour}});
+  }
+  if (auto form =
+          doc.Table("form", "[form]",
+                    {"preference", "laxative_preference", "compound_mg_per_pill", "reasons"})) {
+    policy.form_preference = form->TextList("preference");
+    policy.laxative_form_preference = form->TextList("laxative_preference");
+    if (auto mg = form->Number("compound_mg_per_pill", positive)) policy.compound_mg_per_pill = *mg;
+    const toml::table* reasons = form->FreeTable("reasons");
+    std::set<std::string> listed;
+    for (const auto* list : {&policy.form_preference, &policy.laxative_form_preference}) {
+      const int line =
+          form->LineAt(list == &policy.form_preference ? "preference" : "laxative_preference");
+      for (const auto& id : *list) {
+        listed.insert(id);
+        const kb::Form* found = kb.FindForm(id);
+        if (found == nullptr || found->id != id || found->route != kb::Route::kOral ||
+            !found->self_care) {
+          form->Report(
+              fmt::format("form '{}' is not an oral self-care form of the knowledge base", id),
+              line);
+        }
+        const auto reason = reasons ? (*reasons)[id].value_exact<std::string>() : std::nullopt;
+        if (reasons != nullptr && !reason) {
+          form->Report(fmt::format("[form.reasons] has no reason for '{}'", id), LineOf(*reasons));
+        } else if (reason) {
+          policy.form_reasons[id] = *reason;
+        }
+      }
+    }
+    // A reason for a form no list names is a misspelt id or a leftover: either way, dead text.
+    for (const auto& [key, value] : reasons ? *reasons : toml::table{}) {
+      const std::string id(key.str());
+      if (!listed.contains(id)) {
+        problems.Add(
+            file.name, LineOf(value),
+            UnknownNameMessage("form", id, "[form.reasons]", {listed.begin(), listed.end()}));
+      }
+    }
+  }
+  if (!problems.empty()) return problems.ToError();
+  return policy;
+}
+
+Result<std::vector<FoodFrequencyItem>> ParseFoodFrequency(const DataFile& file) {
+  DataProblems problems;
+  const auto root = ParseTomlFile(file, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, file.name, "the file", problems, {"item"});
+  std::vector<FoodFrequencyItem> out;
+  std::set<std::string> ids;
+  for (TomlReader r : doc.Tables("item", "item", {"id", "question", "magnesium_mg", "example"})) {
+    FoodFrequencyItem item;
+    item.id = r.Text("id");
+    item.question = r.Text("question");
+    item.magnesium_mg = r.Number("magnesium_mg", NumberRange::Above(0)).value_or(0);
+    item.example = r.Text("example");
+    if (!item.id.empty() && !ids.insert(item.id).second) {
+      r.Report(fmt::format("duplicate item id '{}'", item.id));
+    }
+    out.push_back(std::move(item));
+  }
+  if (!problems.empty()) return problems.ToError();
+  return out;
+}
+
+const std::vector<MessageSpec>& MessageSpecs() {
+  // The texts the engine writes, by the rule id it records, with the values each text may use.
+  // data/plan/messages.toml must hold exactly these (the loader and `data lint` check it).
+  static const std::vector<MessageSpec> specs = {
+      {"safety.no_reference_row", {"reason"}},
+      {"safety.existing_without_limit", {"existing_mg"}},
+      {"safety.ul_already_exceeded", {"existing_mg", "ul_mg"}},
+      {"medicine.unknown", {"medicine"}},
+      {"safety.interaction_review", {"medicine", "class", "effect"}},
+      {"preference.topical", {}},
+      {"safety.ul_not_established", {}},
+      {"safety.studied_dose_above_limit", {"studied_mg", "cap_mg", "ul_mg"}},
+      {"safety.studied_dose_above_limit.counting_existing",
+       {"studied_mg", "cap_mg", "ul_mg", "existing_mg"}},
+      {"dose.no_room_under_limit", {}},
+      {"form.pill_limit_exceeded", {"max_pills", "pills"}},
+      {"form.none_suitable", {}},
+      {"safety.no_spaced_slot", {}},
+  };
+  return specs;
+}
+
+Result<Messages> ParseMessages(const DataFile& file) {
+  DataProblems problems;
+  const auto root = ParseTomlFile(file, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, file.name, "the file", problems, {"message"});
+  std::vector<std::string> known;
+  for (const auto& spec : MessageSpecs()) known.emplace_back(spec.rule);
+  Messages out;
+  for (TomlReader r : doc.Tables("message", "message", {"rule", "text"}, Need::kRequired, "rule")) {
+    const std::string rule = r.Text("rule");
+    const std::string text = r.Text("text");
+    if (rule.empty()) continue;
+    const MessageSpec* spec = nullptr;
+    for (const auto& s : MessageSpecs()) {
+      if (s.rule == rule) spec = &s;
+    }
+    if (spec == nullptr) {
+      r.Report(UnknownNameMessage("rule", rule, "the engine's messages", known), r.LineAt("rule"));
+      continue;
+    }
+    if (out.text.contains(rule)) {
+      r.Report(fmt::format("a second text for rule '{}'", rule));
+      continue;
+    }
+    // Formats the text with every value the engine passes, so a misspelt {placeholder} is a data
+    // error here rather than a failure while building someone's plan.
+    fmt::dynamic_format_arg_store<fmt::format_context> args;
+    for (const auto& name : spec->args) args.push_back(fmt::arg(name.data(), "x"));
+    try {
+      (void)fmt::vformat(text, args);
+    } catch (const fmt::format_error& e) {  // A library exception, reported as a problem.
+      std::string allowed;
+      for (const auto& name : spec->args) {
+        allowed += fmt::format("{}{{{}}}", allowed.empty() ? "" : ", ", name);
+      }
+      r.Report(fmt::format("text of rule '{}' does not format ({}); it may use {}", rule, e.what(),
+                           allowed.empty() ? "no placeholders" : allowed),
+               r.LineAt("text"));
+      continue;
+    }
+    out.text[rule] = text;
+  }
+  for (const auto& spec : MessageSpecs()) {
+    if (!out.text.contains(std::string(spec.rule))) {
+      problems.Add(file.name, 1, fmt::format("no [[message]] for rule '{}'", spec.rule));
+    }
+  }
+  if (!problems.empty()) return problems.ToError();
+  return out;
+}
+
+Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(kb::KnowledgeBase kb,
+                                                           chem::CompoundCatalog compounds,
+                                                           dri::ReferenceTables references,
+                                                           foods::Exclusions exclusions) {
   auto context = std::make_unique<PlanContext>();
-  auto kb = kb::LoadKnowledgeBase(kb_dir);
-  if (!kb.ok()) return kb.error();
-  context->kb = std::move(kb).value();
-  auto compounds = chem::CompoundCatalog::Load();
-  if (!compounds.ok()) return compounds.error();
-  context->compounds = std::move(compounds).value();
-  auto references = dri::ReferenceTables::LoadEmbedded();
-  if (!references.ok()) return references.error();
-  context->references = std::move(references).value();
+  context->kb = std::move(kb);
+  context->compounds = std::move(compounds);
+  context->references = std::move(references);
+  context->exclusions = std::move(exclusions);
   auto foods = foods::LoadEmbeddedFoods();
   if (!foods.ok()) return foods.error();
   context->foods = std::move(foods).value();
-  auto exclusions = foods::Exclusions::Load();
-  if (!exclusions.ok()) return exclusions.error();
-  context->exclusions = std::move(exclusions).value();
-
   auto policy_file = LoadEmbeddedFile("plan/policy.toml");
   if (!policy_file.ok()) return policy_file.error();
   auto policy = ParsePolicy(*policy_file, context->kb);
@@ -191,6 +230,11 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Load(const std::optional<std::
   auto ffq = ParseFoodFrequency(*ffq_file);
   if (!ffq.ok()) return ffq.error();
   context->food_frequency = std::move(ffq).value();
+  auto messages_file = LoadEmbeddedFile("plan/messages.toml");
+  if (!messages_file.ok()) return messages_file.error();
+  auto messages = ParseMessages(*messages_file);
+  if (!messages.ok()) return messages.error();
+  context->messages = std::move(messages).value();
 
   // The foods module's ranking, computed once without exclusions; plans filter it per person.
   for (const auto& rich : foods::RichestInMagnesium(context->foods, foods::ExclusionSet{},
@@ -198,6 +242,19 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Load(const std::optional<std::
     context->foods_by_magnesium.push_back(rich);
   }
   return context;
+}
+
+Result<std::unique_ptr<PlanContext>> PlanContext::Load(const std::optional<std::string>& kb_dir) {
+  auto kb = kb::LoadKnowledgeBase(kb_dir);
+  if (!kb.ok()) return kb.error();
+  auto compounds = chem::CompoundCatalog::Load();
+  if (!compounds.ok()) return compounds.error();
+  auto references = dri::ReferenceTables::LoadEmbedded();
+  if (!references.ok()) return references.error();
+  auto exclusions = foods::Exclusions::Load();
+  if (!exclusions.ok()) return exclusions.error();
+  return Assemble(std::move(kb).value(), std::move(compounds).value(),
+                  std::move(references).value(), std::move(exclusions).value());
 }
 
 }  // namespace mg::plan

@@ -172,125 +172,51 @@ std::optional<int> ParseSeverity(const json& value, Checker& check, const std::s
   return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<double> ParseClockTime(std::string_view text) {
-  const size_t colon = text.find(':');
-  const auto hours = ParseFiniteNumber(text.substr(0, colon));
-  double minutes = 0;
-  if (colon != std::string_view::npos) {
-    const auto m = ParseFiniteNumber(text.substr(colon + 1));
-    if (!m || *m < 0 || *m >= 60 || *m != std::floor(*m)) return std::nullopt;
-    minutes = *m;
-  }
-  if (!hours || *hours < 0 || *hours >= 24 || *hours != std::floor(*hours)) return std::nullopt;
-  return *hours + minutes / 60.0;
-}
-
-Result<ProfileDocument> ParseProfileText(const std::string& text, const std::string& name) {
-  ProfileDocument doc;
-  doc.source_name = name;
-  if (name.ends_with(".toml")) {
-    auto table = ParseToml(text, name, ErrorCode::kInvalidArgument);
-    if (!table.ok()) return table.error();
-    doc.tree = TomlToJson(*table, "", doc.line_of_path);
-    doc.line_of_path.erase("");
-  } else {
-    auto tree = ParseJson(text, name);  // Depth-limited, finite numbers, line:column errors.
-    if (!tree.ok()) return tree.error();
-    doc.tree = std::move(*tree);
-  }
-  if (!doc.tree.is_object()) return InvalidArgument(name + ": a profile must be an object/table");
-  return doc;
-}
-
-Result<ProfileDocument> ReadProfileFile(const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return text.error();
-  if (path.ends_with(".toml") || path.ends_with(".json")) return ParseProfileText(*text, path);
-  // No telling extension: JSON documents start with '{'.
-  const size_t first = text->find_first_not_of(" \t\r\n");
-  const bool looks_json = first != std::string::npos && (*text)[first] == '{';
-  auto doc = ParseProfileText(*text, looks_json ? path : path + ".toml");
-  if (doc.ok()) doc->source_name = path;
-  return doc;
-}
-
-Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContext& context) {
-  const json& d = document.tree;
-  Checker check(document);
-  check.OnlyKeys(
-      d, "",
-      {"age", "sex", "pregnant", "lactating", "reference", "complaints", "kidney", "diagnoses",
-       "medicines", "magnesium_taken", "diet", "food_exclusions", "red_flags", "preferences"});
-  Profile profile;
-
-  // Who.
-  std::optional<double> age_months;
-  if (!d.contains("age")) {
-    check.Problem("age", "is required (years, or months for infants such as \"8mo\")");
-  } else if (d["age"].is_number()) {
-    const auto years = check.Number(d["age"], "age", 0, dri::kMaxAgeMonths / 12);
-    if (years) age_months = *years * 12;
-  } else if (d["age"].is_string()) {
-    auto parsed = dri::ParseAgeMonths(d["age"].get<std::string>());
-    if (parsed.ok()) {
-      age_months = *parsed;
+// "age", "sex", "pregnant", "lactating" and "reference", checked by dri::CheckPerson like every
+// other door's person, so the same input gets the same words whether typed as flags, sent to the
+// server or written in a profile.
+void ResolvePerson(const json& d, const PlanContext& context, Checker& check, Profile& profile) {
+  dri::PersonFields fields;
+  bool age_type_wrong = false, sex_type_wrong = false;
+  if (d.contains("age")) {
+    if (d["age"].is_number()) {
+      fields.age_years = d["age"].get<double>();
+    } else if (d["age"].is_string()) {
+      fields.age = d["age"].get<std::string>();
     } else {
-      check.Problem("age", parsed.error().message);
-    }
-  } else {
-    check.Problem("age", fmt::format("must be a number of years or text like \"8mo\", not {}",
-                                     JsonExcerpt(d["age"])));
-  }
-  std::optional<dri::Sex> sex;
-  if (!d.contains("sex")) {
-    check.Problem("sex", "is required (male or female): reference intakes differ by sex");
-  } else if (auto text = check.String(d["sex"], "sex")) {
-    auto parsed = dri::ParseSex(*text);
-    if (parsed.ok()) {
-      sex = *parsed;
-    } else {
-      check.Problem("sex", parsed.error().message);
+      check.Problem("age", fmt::format("must be a number of years or text like \"8mo\", not {}",
+                                       JsonExcerpt(d["age"])));
+      age_type_wrong = true;
     }
   }
-  bool pregnant = false, lactating = false, reference_check_needed = false;
-  if (d.contains("pregnant")) pregnant = check.Bool(d["pregnant"], "pregnant").value_or(false);
-  if (d.contains("lactating")) lactating = check.Bool(d["lactating"], "lactating").value_or(false);
-  if (pregnant && lactating)
-    check.Problem("lactating", "pregnant and lactating are both true: give at most one");
-  if (age_months && sex) {
-    const auto state = pregnant    ? dri::ReproductiveState::kPregnant
-                       : lactating ? dri::ReproductiveState::kLactating
-                                   : dri::ReproductiveState::kNone;
-    auto person = dri::MakePerson(*age_months, *sex, state);
-    if (person.ok()) {
-      profile.person = *person;
-      reference_check_needed = true;
-    } else {
-      check.Problem(pregnant    ? "pregnant"
-                    : lactating ? "lactating"
-                                : "age",
-                    person.error().message);
-    }
+  if (d.contains("sex")) {
+    fields.sex = check.String(d["sex"], "sex");
+    sex_type_wrong = !fields.sex;
+  }
+  if (d.contains("pregnant"))
+    fields.pregnant = check.Bool(d["pregnant"], "pregnant").value_or(false);
+  if (d.contains("lactating")) {
+    fields.lactating = check.Bool(d["lactating"], "lactating").value_or(false);
   }
   if (d.contains("reference")) {
-    if (auto text = check.String(d["reference"], "reference")) {
-      auto reference = dri::ParseReference(*text);
-      if (reference.ok()) {
-        profile.reference = *reference;
-      } else {
-        check.Problem("reference", reference.error().message);
-      }
+    fields.reference = check.String(d["reference"], "reference");
+    if (!fields.reference) return;
+  }
+  const dri::PersonCheck person = dri::CheckPerson(fields, context.references);
+  for (const dri::FieldProblem& problem : person.problems) {
+    // A value of the wrong type was reported above; do not report it again as missing.
+    if ((problem.field == "age" && age_type_wrong) || (problem.field == "sex" && sex_type_wrong)) {
+      continue;
     }
+    check.Problem(problem.field, problem.message);
   }
-  if (reference_check_needed) {
-    // A person the reference tables do not cover (e.g. pregnancy above 50) gets no silent default.
-    auto row = context.references.Lookup(profile.reference, profile.person);
-    if (!row.ok()) check.Problem("age", row.error().message);
-  }
+  if (person.person) profile.person = *person.person;
+  profile.reference = person.reference;
+}
 
-  // Complaints.
+// "complaints": conditions by name, alias or id, with an optional severity.
+void ResolveComplaints(const json& d, const PlanContext& context, Checker& check,
+                       Profile& profile) {
   for (const auto& [value, path] : check.List(d, "complaints")) {
     Complaint complaint;
     std::optional<std::string> name;
@@ -316,8 +242,11 @@ Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContex
     complaint.condition_id = condition->id;
     profile.complaints.push_back(complaint);
   }
+}
 
-  // Kidneys.
+// "kidney": eGFR and CKD stage, which contraindications read.
+void ResolveKidney(const json& d, const PlanContext& /*context*/, Checker& check,
+                   Profile& profile) {
   if (d.contains("kidney")) {
     const json& k = d["kidney"];
     if (!k.is_object()) {
@@ -335,8 +264,10 @@ Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContex
       }
     }
   }
+}
 
-  // Other diagnoses.
+// "diagnoses": other diagnoses the knowledge base knows.
+void ResolveDiagnoses(const json& d, const PlanContext& context, Checker& check, Profile& profile) {
   for (const auto& [value, path] : check.List(d, "diagnoses")) {
     const auto name = check.String(value, path);
     if (!name) continue;
@@ -348,8 +279,10 @@ Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContex
     }
     profile.diagnosis_ids.push_back(diagnosis->id);
   }
+}
 
-  // Medicines.
+// "medicines": each mapped to its interaction class, with the times it is taken.
+void ResolveMedicines(const json& d, const PlanContext& context, Checker& check, Profile& profile) {
   for (const auto& [value, path] : check.List(d, "medicines")) {
     MedicineTaken medicine;
     std::optional<std::string> name;
@@ -395,8 +328,11 @@ Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContex
     }
     profile.medicines.push_back(std::move(medicine));
   }
+}
 
-  // Magnesium already taken.
+// "magnesium_taken": supplements, antacids and laxatives, as elemental mg a day.
+void ResolveMagnesiumTaken(const json& d, const PlanContext& context, Checker& check,
+                           Profile& profile) {
   for (const auto& [value, path] : check.List(d, "magnesium_taken")) {
     if (!value.is_object()) {
       check.Problem(path, "must be a table/object with kind, compound and amount (or elemental)");
@@ -465,8 +401,10 @@ Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContex
         FormatNumber(times_per_day, 2), FormatNumber(taken.elemental_mg_per_day), taken.kind);
     profile.magnesium_taken.push_back(std::move(taken));
   }
+}
 
-  // Diet.
+// "diet": usual magnesium intake, or food-frequency answers scored as a lower bound.
+void ResolveDiet(const json& d, const PlanContext& context, Checker& check, Profile& profile) {
   if (d.contains("diet")) {
     const json& diet = d["diet"];
     if (!diet.is_object()) {
@@ -505,6 +443,11 @@ Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContex
       }
     }
   }
+}
+
+// "food_exclusions": vegan, nut allergy..., as foods::Exclusions resolves them.
+void ResolveFoodExclusions(const json& d, const PlanContext& context, Checker& check,
+                           Profile& profile) {
   std::vector<std::string> exclusion_names;
   for (const auto& [value, path] : check.List(d, "food_exclusions")) {
     if (auto name = check.String(value, path)) exclusion_names.push_back(*name);
@@ -517,8 +460,10 @@ Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContex
       check.Problem("food_exclusions", resolved.error().message);
     }
   }
+}
 
-  // Red flags.
+// "red_flags": red-flag ids, each becoming a referral.
+void ResolveRedFlags(const json& d, const PlanContext& context, Checker& check, Profile& profile) {
   for (const auto& [value, path] : check.List(d, "red_flags")) {
     const auto name = check.String(value, path);
     if (!name) continue;
@@ -534,8 +479,11 @@ Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContex
     }
     profile.red_flag_ids.push_back(flag->id);
   }
+}
 
-  // Preferences.
+// "preferences": route, a sensitive stomach, the most pills a day.
+void ResolvePreferences(const json& d, const PlanContext& /*context*/, Checker& check,
+                        Profile& profile) {
   if (d.contains("preferences")) {
     const json& prefs = d["preferences"];
     if (!prefs.is_object()) {
@@ -569,7 +517,66 @@ Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContex
       }
     }
   }
+}
 
+}  // namespace
+
+std::optional<double> ParseClockTime(std::string_view text) {
+  const size_t colon = text.find(':');
+  const auto hours = ParseFiniteNumber(text.substr(0, colon));
+  double minutes = 0;
+  if (colon != std::string_view::npos) {
+    const auto m = ParseFiniteNumber(text.substr(colon + 1));
+    if (!m || *m < 0 || *m >= 60 || *m != std::floor(*m)) return std::nullopt;
+    minutes = *m;
+  }
+  if (!hours || *hours < 0 || *hours >= 24 || *hours != std::floor(*hours)) return std::nullopt;
+  return *hours + minutes / 60.0;
+}
+
+Result<ProfileDocument> ParseProfileText(const std::string& text, const std::string& name) {
+  ProfileDocument doc;
+  doc.source_name = name;
+  if (name.ends_with(".toml")) {
+    auto table = ParseToml(text, name, ErrorCode::kInvalidArgument);
+    if (!table.ok()) return table.error();
+    doc.tree = TomlToJson(*table, "", doc.line_of_path);
+    doc.line_of_path.erase("");
+  } else {
+    auto tree = ParseJson(text, name);  // Depth-limited, finite numbers, line:column errors.
+    if (!tree.ok()) return tree.error();
+    doc.tree = std::move(*tree);
+  }
+  if (!doc.tree.is_object()) return InvalidArgument(name + ": a profile must be an object/table");
+  return doc;
+}
+
+Result<ProfileDocument> ReadProfileFile(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.error();
+  if (path.ends_with(".toml") || path.ends_with(".json")) return ParseProfileText(*text, path);
+  // No telling extension: JSON documents start with '{'.
+  const size_t first = text->find_first_not_of(" \t\r\n");
+  const bool looks_json = first != std::string::npos && (*text)[first] == '{';
+  auto doc = ParseProfileText(*text, looks_json ? path : path + ".toml");
+  if (doc.ok()) doc->source_name = path;
+  return doc;
+}
+
+Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContext& context) {
+  const json& d = document.tree;
+  Checker check(document);
+  check.OnlyKeys(
+      d, "",
+      {"age", "sex", "pregnant", "lactating", "reference", "complaints", "kidney", "diagnoses",
+       "medicines", "magnesium_taken", "diet", "food_exclusions", "red_flags", "preferences"});
+  Profile profile;
+  // One function per section; each reports every problem it finds and resolves what it can.
+  for (const auto section : {ResolvePerson, ResolveComplaints, ResolveKidney, ResolveDiagnoses,
+                             ResolveMedicines, ResolveMagnesiumTaken, ResolveDiet,
+                             ResolveFoodExclusions, ResolveRedFlags, ResolvePreferences}) {
+    section(d, context, check, profile);
+  }
   if (!check.ok()) return check.ToError();
   return profile;
 }

@@ -6,6 +6,7 @@
 
 #include "core/numbers.h"
 #include "core/text.h"
+#include "kb/explain.h"
 
 namespace mg::plan {
 namespace {
@@ -410,8 +411,27 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
   }
   out["watch_for"] = json::array();
   for (const kb::SideEffect* e : plan.watch_for) {
-    out["watch_for"].push_back(
-        {{"id", e->id}, {"name", e->name}, {"symptoms", e->symptoms}, {"action", e->action}});
+    out["watch_for"].push_back({{"id", e->id},
+                                {"name", e->name},
+                                {"symptoms", e->symptoms},
+                                {"action", e->action},
+                                {"citations", e->citation_ids}});
+  }
+  // Every source the text's "Sources" section lists, in the same order (by id), in full.
+  std::set<std::string> cited;
+  for (const auto& f : plan.findings) {
+    if (f.finding) cited.insert(f.finding->citation_ids.begin(), f.finding->citation_ids.end());
+  }
+  for (const kb::Measure* m : plan.measures)
+    cited.insert(m->citation_ids.begin(), m->citation_ids.end());
+  for (const kb::SideEffect* e : plan.watch_for) {
+    cited.insert(e->citation_ids.begin(), e->citation_ids.end());
+  }
+  out["sources"] = json::array();
+  for (const auto& id : cited) {
+    if (const kb::Citation* citation = c.kb.FindCitation(id)) {
+      out["sources"].push_back(kb::ToJson(*citation));
+    }
   }
   const Totals& t = plan.totals;
   out["totals"] = {

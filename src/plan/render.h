@@ -18,7 +18,8 @@ Result<Format> ParseFormat(std::string_view name);
 // The JSON document. Field names are a contract (docs/PLAN.md): supplement (null or an object
 // with compound, route, daily_elemental_mg, doses), referrals (urgency, reason), interactions
 // (medicine, spacing rule), findings (condition, verdict, certainty, citations), foods, measures,
-// warnings, rules_fired.
+// watch_for, sources (every citation the text lists, in full), warnings, rules_fired: everything
+// the text shows.
 nlohmann::json PlanToJson(const Plan& plan, const PlanContext& context);
 
 std::string RenderPlan(const Plan& plan, const PlanContext& context, Format format);

@@ -1,8 +1,8 @@
-// POST /api/check: a page's health claims graded by the checker, as `mgadvisor check --json`.
+// POST /api/check: a page's health claims graded by ops::CheckText, as `mgadvisor check --json`.
 #include <fmt/format.h>
 
-#include "check/check.h"
 #include "core/json_input.h"
+#include "ops/check.h"
 #include "server/handlers.h"
 #include "server/request_json.h"
 
@@ -16,9 +16,9 @@ Result<ApiResponse> HandleCheck(const ApiState& state, const ApiRequest& request
   auto text = OptionalString(*body, "text");
   if (!text.ok()) return text.error();
   if (!text->has_value()) return InvalidArgument("request body: field 'text' is required");
-  auto page = check::ReadPage(**text, "text");
-  if (!page.ok()) return page.error();
-  return JsonResponse(check::ToJson(state.checker->Check(*page)));
+  auto checked = ops::CheckText(*state.context, {std::move(**text), "text"});
+  if (!checked.ok()) return checked.error();
+  return JsonResponse(checked->ToJson());
 }
 
 }  // namespace mg::server

@@ -1,21 +1,21 @@
+// The public routes: health, compounds, elemental, DRI, plan, food search, explain, the
+// knowledge-base lists, food-diary analysis, OpenAPI and the web page. Each reads its query or
+// body strictly (unknown parameters and fields, wrong types are 400s naming them), calls one
+// operation of src/ops (the CLI calls the same) and serialises its result.
 #include "server/handlers.h"
 
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
-#include <set>
 
-#include "chem/compounds.h"
 #include "chem/compounds_json.h"
-#include "chem/units.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
-#include "dri/dri.h"
-#include "dri/dri_json.h"
-#include "foods/foods_json.h"
 #include "kb/explain.h"
-#include "plan/profile.h"
-#include "plan/render.h"
+#include "ops/chem.h"
+#include "ops/foods.h"
+#include "ops/person.h"
+#include "ops/plan.h"
 #include "server/request_json.h"
 
 namespace mg::server {
@@ -25,33 +25,53 @@ using nlohmann::json;
 
 constexpr size_t kMaxSearchLimit = 100;
 
+// The person of a JSON body: "age" (years as a number, or a string like "8mo"), "sex", optional
+// "pregnant"/"lactating" booleans and "reference" ("us" or "eu"); types are checked here, values
+// by the operation, as for every door.
+Result<dri::PersonFields> PersonFromBody(const json& body) {
+  dri::PersonFields fields;
+  if (const auto age = body.find("age"); age != body.end() && !age->is_null()) {
+    if (age->is_number()) {
+      fields.age_years = age->get<double>();
+    } else if (age->is_string()) {
+      fields.age = age->get<std::string>();
+    } else {
+      return InvalidArgument(fmt::format(
+          "age: expected years (e.g. 45) or a string like \"8mo\", got {}", age->dump()));
+    }
+  }
+  auto sex = OptionalString(body, "sex");
+  if (!sex.ok()) return sex.error();
+  fields.sex = *sex;
+  auto reference = OptionalString(body, "reference");
+  if (!reference.ok()) return reference.error();
+  fields.reference = *reference;
+  for (auto [name, out] :
+       {std::pair{"pregnant", &fields.pregnant}, std::pair{"lactating", &fields.lactating}}) {
+    if (!body.contains(name)) continue;
+    if (!body[name].is_boolean()) {
+      return InvalidArgument(
+          fmt::format("{}: expected true or false, got {}", name, DescribeJson(body[name])));
+    }
+    *out = body[name].get<bool>();
+  }
+  return fields;
+}
+
+// The plan context, which every public route but health and the page reads.
+Result<const plan::PlanContext*> Plan(const ApiState& state) { return state.context->plan(); }
+
 }  // namespace
 
 Result<std::unique_ptr<ApiState>> ApiState::Load(const ServerOptions& options) {
   auto state = std::make_unique<ApiState>();
-  auto context = plan::PlanContext::Load(options.kb_dir);
-  if (!context.ok()) return context.error();
-  state->context = std::move(*context);
-  auto checker = check::Checker::Load(state->context->kb, state->context->references,
-                                      state->context->compounds, std::nullopt);
-  if (!checker.ok()) return checker.error();
-  state->checker = std::make_unique<check::Checker>(std::move(*checker));
-  auto db = foods::LoadFoods(options.foods_store);
-  if (!db.ok()) return db.error();
-  state->foods = std::make_unique<foods::FoodDb>(std::move(*db));
-  auto search = foods::FoodSearch::Build(*state->foods);
-  if (!search.ok()) return search.error();
-  state->search = std::make_unique<foods::FoodSearch>(std::move(*search));
-  // The intake analysis also needs compounds and exclusions: the plan context has them.
-  auto units = foods::UnitTable::LoadEmbedded();
-  if (!units.ok()) return units.error();
-  state->units = std::move(*units);
+  state->context = std::make_unique<ops::Context>(
+      ops::ContextOptions{.kb_dir = options.kb_dir, .foods_store = options.foods_store});
+  // Everything now: a data error is reported when the server starts, not on some request.
+  MG_RETURN_IF_ERROR(state->context->LoadAll());
   auto openapi = LoadEmbeddedFile("server/openapi.json");
   if (!openapi.ok()) return openapi.error();
   state->openapi = std::move(openapi->content);
-  auto outcomes = trial::LoadOutcomes();
-  if (!outcomes.ok()) return outcomes.error();
-  state->outcomes = std::move(*outcomes);
   state->multi_user = options.database != nullptr;
   return state;
 }
@@ -63,16 +83,22 @@ ApiResponse ErrorResponse(const Error& error) {
 
 Result<ApiResponse> HandleHealth(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto compounds = state.context->compounds();
+  if (!compounds.ok()) return compounds.error();
+  auto foods = state.context->foods();
+  if (!foods.ok()) return foods.error();
   return JsonResponse({{"status", "ok"},
                        {"mode", state.multi_user ? "multi" : "local"},
-                       {"compounds", state.context->compounds.compounds().size()},
-                       {"foods", state.foods->origin()}});
+                       {"compounds", (*compounds)->compounds().size()},
+                       {"foods", (*foods)->db.origin()}});
 }
 
 Result<ApiResponse> HandleCompounds(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto compounds = state.context->compounds();
+  if (!compounds.ok()) return compounds.error();
   json out = json::array();
-  for (const auto& c : state.context->compounds.compounds()) out.push_back(chem::CompoundToJson(c));
+  for (const auto& c : (*compounds)->compounds()) out.push_back(chem::CompoundToJson(c));
   return JsonResponse(out);
 }
 
@@ -81,73 +107,34 @@ Result<ApiResponse> HandleElemental(const ApiState& state, const ApiRequest& req
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
   MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"compound", "amount", "elemental"}, "body"));
-  auto compound_name = OptionalString(*body, "compound");
-  if (!compound_name.ok()) return compound_name.error();
-  auto amount_text = OptionalString(*body, "amount");
-  if (!amount_text.ok()) return amount_text.error();
-  auto elemental_text = OptionalString(*body, "elemental");
-  if (!elemental_text.ok()) return elemental_text.error();
-  if (!*compound_name) return InvalidArgument("compound: required, e.g. \"magnesium citrate\"");
-  if (amount_text->has_value() == elemental_text->has_value()) {
-    return InvalidArgument(
-        "give either amount (the compound mass, e.g. \"1g\") or elemental (the magnesium "
-        "wanted, e.g. \"200mg\"), not both or neither");
-  }
-  auto found = state.context->compounds.Resolve(**compound_name);
-  if (!found.ok()) return Error{found.error().code, "compound: " + found.error().message};
-  const chem::Compound& c = **found;
-  double compound_mg = 0;
-  double elemental_mg = 0;
-  if (*elemental_text) {
-    auto amount = chem::ParseAmount(**elemental_text);
-    if (!amount.ok()) return InvalidArgument("elemental: " + amount.error().message);
-    elemental_mg = chem::MagnesiumMilligrams(*amount);
-    compound_mg = chem::CompoundForElemental(c, elemental_mg);
-  } else {
-    auto amount = chem::ParseAmount(**amount_text);
-    if (!amount.ok()) return InvalidArgument("amount: " + amount.error().message);
-    if (!chem::IsMassUnit(amount->unit)) {
-      return InvalidArgument(fmt::format(
-          "amount: '{}' is not a mass; a compound amount is weighed (mg, g, mcg). mmol and mEq "
-          "count magnesium itself: use elemental",
-          **amount_text));
-    }
-    compound_mg = chem::MassMilligrams(*amount);
-    elemental_mg = chem::ElementalFromCompound(c, compound_mg);
-  }
-  return JsonResponse({{"compound", chem::CompoundToJson(c)},
-                       {"compound_mg", compound_mg},
-                       {"elemental_mg", elemental_mg},
-                       {"elemental_mmol", chem::MagnesiumMgToMmol(elemental_mg)},
-                       {"elemental_meq", chem::MagnesiumMgToMeq(elemental_mg)}});
+  auto compound = OptionalString(*body, "compound");
+  if (!compound.ok()) return compound.error();
+  if (!*compound) return InvalidArgument("compound: required, e.g. \"magnesium citrate\"");
+  auto amount = OptionalString(*body, "amount");
+  if (!amount.ok()) return amount.error();
+  auto elemental = OptionalString(*body, "elemental");
+  if (!elemental.ok()) return elemental.error();
+  auto result = ops::Elemental(*state.context, {**compound, *amount, *elemental});
+  if (!result.ok()) return result.error();
+  return JsonResponse(result->ToJson());
 }
 
 Result<ApiResponse> HandleDri(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(
       RejectUnknownParameters(request, {"age", "sex", "pregnant", "lactating", "reference"}));
-  const auto age_text = Parameter(request, "age");
-  const auto sex_text = Parameter(request, "sex");
-  if (!age_text) return InvalidArgument("age: required, e.g. age=34 or age=8mo");
-  if (!sex_text) return InvalidArgument("sex: required, male or female");
-  auto reference = dri::ParseReference(Parameter(request, "reference").value_or("us"));
-  if (!reference.ok()) return InvalidArgument("reference: " + reference.error().message);
-  auto age = dri::ParseAgeMonths(*age_text);
-  if (!age.ok()) return InvalidArgument("age: " + age.error().message);
-  auto sex = dri::ParseSex(*sex_text);
-  if (!sex.ok()) return InvalidArgument("sex: " + sex.error().message);
+  dri::PersonFields fields;
+  fields.age = Parameter(request, "age");
+  fields.sex = Parameter(request, "sex");
+  fields.reference = Parameter(request, "reference");
   auto pregnant = BoolParameter(request, "pregnant");
   if (!pregnant.ok()) return pregnant.error();
+  fields.pregnant = *pregnant;
   auto lactating = BoolParameter(request, "lactating");
   if (!lactating.ok()) return lactating.error();
-  if (*pregnant && *lactating) return InvalidArgument("pregnant and lactating: give at most one");
-  const auto reproductive = *pregnant    ? dri::ReproductiveState::kPregnant
-                            : *lactating ? dri::ReproductiveState::kLactating
-                                         : dri::ReproductiveState::kNone;
-  auto person = dri::MakePerson(*age, *sex, reproductive);
-  if (!person.ok()) return person.error();
-  auto values = state.context->references.Lookup(*reference, *person);
+  fields.lactating = *lactating;
+  auto values = ops::LookUpPerson(*state.context, fields);
   if (!values.ok()) return values.error();
-  return JsonResponse(dri::ValuesToJson(*values));
+  return JsonResponse(values->ToJson());
 }
 
 Result<ApiResponse> HandlePlan(const ApiState& state, const ApiRequest& request) {
@@ -159,19 +146,20 @@ Result<ApiResponse> HandlePlan(const ApiState& state, const ApiRequest& request)
   plan::ProfileDocument document;
   document.tree = std::move(*body);
   document.source_name = "request body";
-  auto profile = plan::ResolveProfile(document, *state.context);
-  if (!profile.ok()) return profile.error();
-  const plan::Plan plan = plan::BuildPlan(*profile, *state.context);
-  ApiResponse response{200, plan::RenderPlan(plan, *state.context, *format)};
-  if (*format == plan::Format::kText) response.content_type = "text/plain; charset=utf-8";
-  if (*format == plan::Format::kMarkdown) response.content_type = "text/markdown; charset=utf-8";
+  auto context = Plan(state);
+  if (!context.ok()) return context.error();
+  auto result = ops::PlanForProfile(*state.context, std::move(document));
+  if (!result.ok()) return result.error();
+  if (*format == plan::Format::kJson) return JsonResponse(result->ToJson(**context));
+  ApiResponse response{200, result->Render(**context, *format)};
+  response.content_type =
+      *format == plan::Format::kText ? "text/plain; charset=utf-8" : "text/markdown; charset=utf-8";
   return response;
 }
 
 Result<ApiResponse> HandleFoodSearch(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"q", "limit"}));
   const auto query = Parameter(request, "q");
-  if (!query || query->empty()) return InvalidArgument("q: required, the food to look for");
   size_t limit = 10;
   if (const auto limit_text = Parameter(request, "limit")) {
     const auto parsed = ParseFiniteNumber(*limit_text);
@@ -182,23 +170,59 @@ Result<ApiResponse> HandleFoodSearch(const ApiState& state, const ApiRequest& re
     }
     limit = static_cast<size_t>(*parsed);
   }
-  json results = json::array();
-  for (const auto& hit : state.search->Search(*query, limit)) {
-    json item = foods::FoodToJson((*state.foods)[hit.food]);
-    item["score"] = hit.score;
-    item["words_matched"] = hit.words_matched;
-    item["words_total"] = hit.words_total;
-    results.push_back(std::move(item));
-  }
-  return JsonResponse(
-      {{"query", *query}, {"foods", state.foods->origin()}, {"results", std::move(results)}});
+  auto result = ops::SearchFoods(*state.context, query.value_or(""), limit);
+  if (!result.ok()) return result.error();
+  return JsonResponse(result->ToJson());
 }
 
 Result<ApiResponse> HandleExplain(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
-  auto target = kb::ResolveEntity(state.context->kb, request.path_argument);
+  auto kb = state.context->kb();
+  if (!kb.ok()) return kb.error();
+  auto target = kb::ResolveEntity(**kb, request.path_argument);
   if (!target.ok()) return target.error();
-  return JsonResponse(kb::ExplanationJson(state.context->kb, *target));
+  return JsonResponse(kb::ExplanationJson(**kb, *target));
+}
+
+Result<ApiResponse> HandleKbList(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto kb = state.context->kb();
+  if (!kb.ok()) return kb.error();
+  auto list = kb::ListJson(**kb, request.path_argument);
+  // An unknown kind is a resource that does not exist; the message lists the kinds.
+  if (!list.ok()) return NotFound("kind: " + list.error().message);
+  return JsonResponse(*list);
+}
+
+Result<ApiResponse> HandleIntakeAnalyze(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto body = ParseObject(request.body);
+  if (!body.ok()) return body.error();
+  MG_RETURN_IF_ERROR(RejectUnknownFields(
+      *body, {"diary", "age", "sex", "pregnant", "lactating", "reference", "exclude"}, "body"));
+  auto text = OptionalString(*body, "diary");
+  if (!text.ok()) return text.error();
+  if (!*text) {
+    return InvalidArgument(
+        "diary: required, the diary's text: CSV date,food,amount,unit[,type,compound], JSON, or a "
+        "Cronometer servings export");
+  }
+  auto person = PersonFromBody(*body);
+  if (!person.ok()) return person.error();
+  ops::DiaryRequest diary{**text, "diary", *person, {}};  // Bad lines are named diary:LINE.
+  if (body->contains("exclude")) {
+    const json& list = (*body)["exclude"];
+    bool strings = list.is_array();
+    for (const json& item : list) strings = strings && item.is_string();
+    if (!strings) {
+      return InvalidArgument(fmt::format(
+          "exclude: expected an array of strings (e.g. [\"vegan\"]), got {}", DescribeJson(list)));
+    }
+    diary.exclude = list.get<std::vector<std::string>>();
+  }
+  auto result = ops::AnalyzeDiary(*state.context, diary);
+  if (!result.ok()) return result.error();
+  return JsonResponse(result->ToJson());
 }
 
 Result<ApiResponse> HandleOpenApi(const ApiState& state, const ApiRequest& request) {

@@ -1,5 +1,6 @@
 // Private to mg_server: the API's handlers as plain functions of the loaded state and a request,
-// free of HTTP plumbing, so each one is "parse → call the library → serialise" and nothing else.
+// free of HTTP plumbing, so each one is "parse → call one operation (src/ops) → serialise" and
+// nothing else; the CLI calls the same operations.
 #ifndef MGADVISOR_SERVER_HANDLERS_H_
 #define MGADVISOR_SERVER_HANDLERS_H_
 
@@ -8,28 +9,18 @@
 #include <string>
 #include <vector>
 
-#include "check/check.h"
 #include "core/error.h"
-#include "foods/foods.h"
-#include "foods/search.h"
-#include "foods/units.h"
 #include "journal/journal.h"
-#include "plan/plan.h"
+#include "ops/context.h"
 #include "server/server.h"
-#include "trial/trial.h"
 
 namespace mg::server {
 
 // Everything a request may read; immutable after Load and shared by every request thread.
 struct ApiState {
-  std::unique_ptr<plan::PlanContext> context;  // KB, compounds, reference tables, plan foods.
-  std::unique_ptr<check::Checker> checker;     // Points into *context (POST /api/check).
-  std::unique_ptr<foods::FoodDb> foods;        // The food store searched by /api/foods/search.
-  std::unique_ptr<foods::FoodSearch> search;   // Points into *foods.
-  foods::UnitTable units;                      // Household units, for /api/intake/analyze.
-  std::string openapi;                         // data/server/openapi.json, served as is.
-  std::vector<trial::OutcomeSpec> outcomes;    // data/trial/outcomes.toml, for /api/trials.
-  bool multi_user = false;                     // options.database set: /api/health says "multi".
+  std::unique_ptr<ops::Context> context;  // Every piece loaded at start (Context::LoadAll).
+  std::string openapi;                    // data/server/openapi.json, served as is.
+  bool multi_user = false;                // options.database set: /api/health says "multi".
 
   static Result<std::unique_ptr<ApiState>> Load(const ServerOptions& options);
 };
@@ -69,6 +60,9 @@ Result<ApiResponse> HandleCheck(const ApiState& state, const ApiRequest& request
 // The web page: "/" and "/assets/{file}" from data/web/, embedded in the binary.
 Result<ApiResponse> HandleWebAsset(const ApiState& state, const ApiRequest& request);
 
+// POST /api/intake/analyze (public, stores nothing): a food diary analysed as `mgadvisor intake`.
+Result<ApiResponse> HandleIntakeAnalyze(const ApiState& state, const ApiRequest& request);
+
 // Journal routes (journal_handlers.cc): request.journal is set.
 Result<ApiResponse> HandleGetProfile(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandlePutProfile(const ApiState& state, const ApiRequest& request);
@@ -79,10 +73,10 @@ Result<ApiResponse> HandleLogFood(const ApiState& state, const ApiRequest& reque
 Result<ApiResponse> HandleIntake(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleExport(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleImport(const ApiState& state, const ApiRequest& request);
-// POST /api/intake/analyze (public, stores nothing): a food diary analysed as `mgadvisor intake`.
-Result<ApiResponse> HandleIntakeAnalyze(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& request);
+// POST /api/trials/current/end: ends the current trial today, as `mgadvisor trial end`.
+Result<ApiResponse> HandleEndTrial(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& request);
 
 // {"error": {"code": ErrorCodeName(code), "message": ...}} with HttpStatusFor(code).

@@ -180,6 +180,8 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
       {"GET", "/api/journal/export", "", "/api/journal/export"},
       {"GET", "/api/trials/current", "", "/api/trials/current"},
       {"GET", "/api/trials/current/report", "", "/api/trials/current/report"},
+      // B cannot end A's trial: B has none.
+      {"POST", "/api/trials/current/end", "", "/api/trials/current/end"},
   };
   // A's entries have ids 1..6; B tries each before it has any of its own.
   for (int id = 1; id <= 7; ++id) {
@@ -200,6 +202,7 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
       {"GET", "/api/journal/export", "", "/api/journal/export"},
       {"GET", "/api/trials/current", "", "/api/trials/current"},
       {"GET", "/api/trials/current/report", "", "/api/trials/current/report"},
+      {"POST", "/api/trials/current/end", "", "/api/trials/current/end"},
       {"DELETE", "/api/journal/entries/2", "", "/api/journal/entries/{id}"},
       {"DELETE", "/api/journal/entries/3", "", "/api/journal/entries/{id}"},
       // Id 3 is A's in the second world, yet B may use it; B's own id 1 clashes.
@@ -346,13 +349,16 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
     EXPECT_EQ(after[i].second.dump().find("SECRET-OF-A"), std::string::npos);
   }
   // And exactly these: B's own data works, A's ids are 404 as if they had never existed.
-  const std::vector<int> expected = {
-      200, 200, 200, 200, 200, 200, 200, 404,  // Reads of an empty journal.
-      404, 404, 404, 404, 404, 404, 404,       // DELETE of ids 1-7.
-      200, 201, 201, 201,                      // B's own profile, entries, food, trial.
-      200, 200, 200, 200, 200, 200, 200, 404,  // Reads of B's data; deletes of B's 2 and 3.
-      200, 400, 200,                           // Imports with id 3 and id 1, export.
-      409, 401, 200, 200};                     // Account and session routes.
+  const std::vector<int> expected = {200, 200, 200, 200, 200, 200, 200,
+                                     404,  // Reads of an empty journal.
+                                     404,  // Ending a trial: B has none.
+                                     404, 404, 404, 404, 404, 404, 404,  // DELETE of ids 1-7.
+                                     200, 201, 201, 201,  // B's own profile, entries, food, trial.
+                                     200, 200, 200, 200, 200, 200,  // Reads of B's data.
+                                     200,                           // B ends its own trial.
+                                     200, 404,                      // Deletes of B's 2 and 3.
+                                     200, 400, 200,        // Imports with id 3 and id 1, export.
+                                     409, 401, 200, 200};  // Account and session routes.
   ASSERT_EQ(expected.size(), after.size());
   for (size_t i = 0; i < calls.size(); ++i) {
     EXPECT_EQ(after[i].first, expected[i]) << calls[i].method << " " << calls[i].path;

@@ -53,6 +53,7 @@ const std::vector<Route>& RouteTable() {
       {{"POST", "/api/journal/import", kJournal}, "/api/journal/import", HandleImport},
       {{"POST", "/api/trials", kJournal}, "/api/trials", HandleCreateTrial},
       {{"GET", "/api/trials/current", kJournal}, "/api/trials/current", HandleCurrentTrial},
+      {{"POST", "/api/trials/current/end", kJournal}, "/api/trials/current/end", HandleEndTrial},
       {{"GET", "/api/trials/current/report", kJournal},
        "/api/trials/current/report",
        HandleTrialReport},

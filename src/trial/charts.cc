@@ -54,7 +54,7 @@ std::string Open(const std::string& title) {
       kWidth, kHeight, Escape(title), kLeft);
 }
 
-std::string Axes(const Frame& f, const Plan& plan, const std::string& y_label) {
+std::string Axes(const Frame& f, const Design& design, const std::string& y_label) {
   std::string out;
   const double x0 = f.X(0), x1 = f.X(f.days), y0 = f.Y(f.y_min), y1 = f.Y(f.y_max);
   out += fmt::format(
@@ -71,7 +71,7 @@ std::string Axes(const Frame& f, const Plan& plan, const std::string& y_label) {
   for (int day = 0; day <= f.days; day += std::max(7, f.days / 8 / 7 * 7)) {
     out +=
         fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", f.X(day),
-                    y0 + 18, journal::FormatDate(plan.start + std::chrono::days{day}).substr(5));
+                    y0 + 18, journal::FormatDate(design.start + std::chrono::days{day}).substr(5));
   }
   out += fmt::format(
       "<text x=\"16\" y=\"{:.1f}\" transform=\"rotate(-90 16 {:.1f})\" "
@@ -81,10 +81,10 @@ std::string Axes(const Frame& f, const Plan& plan, const std::string& y_label) {
 }
 
 // Magnesium periods shaded green; their washout days lighter; no-magnesium washout grey.
-std::string Periods(const Frame& f, const Plan& plan) {
+std::string Periods(const Frame& f, const Design& design) {
   std::string out;
-  const Design d = plan.ToDesign();
-  for (int period = 0; period < plan.pairs() * 2; ++period) {
+  const Layout d = design.ToLayout();
+  for (int period = 0; period < design.pairs() * 2; ++period) {
     const int first = period * d.period_days;
     const bool on = d.OnMagnesium(first);
     const double top = f.Y(f.y_max), height = f.Y(f.y_min) - top;
@@ -105,8 +105,8 @@ std::string Periods(const Frame& f, const Plan& plan) {
 }  // namespace
 
 std::string TimelineSvg(const Report& r) {
-  const OutcomeSpec& o = r.plan.outcome;
-  Frame f{r.plan.ToDesign().total_days(), o.scale_min, o.scale_max};
+  const OutcomeSpec& o = r.design.outcome;
+  Frame f{r.design.ToLayout().total_days(), o.scale_min, o.scale_max};
   if (o.scale_max > 20 && o.journal_kind == journal::EntryKind::kCramps) {
     // Cramp counts: scale to the data, not to the 100 a night the journal allows.
     double top = 5;
@@ -114,8 +114,8 @@ std::string TimelineSvg(const Report& r) {
     f.y_max = top;
   }
   std::string out = Open(fmt::format("{}: magnesium periods shaded", o.name));
-  out += Periods(f, r.plan);
-  out += Axes(f, r.plan,
+  out += Periods(f, r.design);
+  out += Axes(f, r.design,
               fmt::format("{} ({} is better)", o.unit, o.higher_is_better ? "higher" : "lower"));
   std::string path;
   int previous = -2;
@@ -143,10 +143,10 @@ std::string IntakeSvg(const Report& r) {
   double top = r.rda_mg.value_or(0);
   for (const DayPoint& p : r.intake) top = std::max(top, p.value);
   top = std::ceil(top * 1.1 / 50) * 50;
-  Frame f{r.plan.ToDesign().total_days(), 0, top};
+  Frame f{r.design.ToLayout().total_days(), 0, top};
   std::string out = Open("Daily magnesium intake (food, supplements and doses)");
-  out += Periods(f, r.plan);
-  out += Axes(f, r.plan, "mg per day");
+  out += Periods(f, r.design);
+  out += Axes(f, r.design, "mg per day");
   const double bar = std::max(1.0, f.X(1) - f.X(0) - 1);
   for (const DayPoint& p : r.intake) {
     out += fmt::format(

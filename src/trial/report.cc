@@ -1,10 +1,12 @@
 // The trial report: journal entries -> daily series -> statistics -> plain words.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/numbers.h"
+#include "core/utf8.h"
 #include "trial/trial.h"
 
 namespace mg::trial {
@@ -24,23 +26,30 @@ std::string Percent(double p) {
 
 std::string Conclusion(const Report& r) {
   const TrialAnalysis& a = r.analysis;
-  const OutcomeSpec& o = r.plan.outcome;
+  const OutcomeSpec& o = r.design.outcome;
   const std::string mid = fmt::format("{} {}", FormatNumber(a.mid_absolute, 2), o.unit);
-  const int planned = r.plan.pairs();
+  const int planned = r.design.pairs();
   switch (a.verdict) {
     case Verdict::kNotEnoughData:
+      if (!a.finished && r.design.ended) {
+        return fmt::format(
+            "No verdict: the trial was ended on {}, before its last day ({}), with {} of {} pairs "
+            "complete. A verdict needs the whole trial, because stopping early when a week looks "
+            "good makes false alarms more likely.",
+            FormatDate(*r.design.ended), FormatDate(r.design.end()), a.usable_pairs, planned);
+      }
       if (!a.finished) {
         return fmt::format(
             "Not enough data yet: {} of {} pairs are complete. The verdict waits for the end of "
             "the trial on {}, because looking early and stopping on a good week makes false "
             "alarms more likely.",
-            a.usable_pairs, planned, FormatDate(r.plan.end()));
+            a.usable_pairs, planned, FormatDate(r.design.end()));
       }
       return fmt::format(
           "Not enough data: only {} of {} pairs have enough ratings in both periods (at least {} "
-          "per period after washout); {} are needed. Add another pair of periods, or plan a new "
+          "per period after washout); {} are needed. Add another pair of periods, or design a new "
           "trial.",
-          a.usable_pairs, planned, r.plan.ToDesign().MinRatingsPerPeriod(), kMinPairsForVerdict);
+          a.usable_pairs, planned, r.design.ToLayout().MinRatingsPerPeriod(), kMinPairsForVerdict);
     case Verdict::kBenefit:
       return fmt::format(
           "Your {} was better on magnesium, and chance alone is an unlikely explanation (95 % "
@@ -73,22 +82,24 @@ std::string Conclusion(const Report& r) {
 
 }  // namespace
 
-Report BuildReport(const Plan& plan, const std::vector<journal::Entry>& entries, Date today,
+Report BuildReport(const Design& design, const std::vector<journal::Entry>& entries, Date today,
                    std::optional<double> rda_mg) {
   Report r;
-  r.plan = plan;
-  r.as_of = today;
+  r.design = design;
   r.rda_mg = rda_mg;
-  const Design design = plan.ToDesign();
-  const int total = design.total_days();
-  const int as_of = (today - plan.start).count();
+  const Layout layout = design.ToLayout();
+  const int total = layout.total_days();
+  // An ended trial is analysed up to its last day, whatever is logged after.
+  const Date last = design.ended ? std::min(today, *design.ended) : today;
+  r.as_of = last;
+  const int as_of = (last - design.start).count();
   std::map<int, std::pair<double, int>> ratings;  // day -> (sum, count)
   std::map<int, double> intake;
   std::map<int, bool> dosed;
   for (const journal::Entry& e : entries) {
-    const int day = (e.date - plan.start).count();
+    const int day = (e.date - design.start).count();
     if (day < 0 || day >= total || day > as_of) continue;
-    if (e.kind == plan.outcome.journal_kind && e.value) {
+    if (e.kind == design.outcome.journal_kind && e.value) {
       ratings[day].first += *e.value;
       ratings[day].second += 1;
     }
@@ -99,7 +110,7 @@ Report BuildReport(const Plan& plan, const std::vector<journal::Entry>& entries,
       intake[day] += *e.magnesium_mg;
     }
     if (e.kind == EntryKind::kSideEffect) {
-      r.side_effects.push_back({e.date, e.label, e.note, design.OnMagnesium(day)});
+      r.side_effects.push_back({e.date, e.label, e.note, layout.OnMagnesium(day)});
     }
   }
   std::vector<std::optional<double>> daily(static_cast<size_t>(total));
@@ -110,7 +121,7 @@ Report BuildReport(const Plan& plan, const std::vector<journal::Entry>& entries,
   }
   for (const auto& [day, mg] : intake) r.intake.push_back({day, mg});
   for (int day = 0; day < total && day <= as_of; ++day) {
-    const bool on = design.OnMagnesium(day);
+    const bool on = layout.OnMagnesium(day);
     const bool has_dose = dosed.count(day) > 0;
     if (on) {
       ++r.adherence.magnesium_days;
@@ -120,22 +131,22 @@ Report BuildReport(const Plan& plan, const std::vector<journal::Entry>& entries,
       r.adherence.off_days_dosed += has_dose ? 1 : 0;
     }
   }
-  r.analysis = AnalyseTrial(design, daily, as_of);
+  r.analysis = AnalyseTrial(layout, daily, as_of);
   r.conclusion = Conclusion(r);
   return r;
 }
 
 std::string RenderReportText(const Report& r) {
-  const OutcomeSpec& o = r.plan.outcome;
+  const OutcomeSpec& o = r.design.outcome;
   const TrialAnalysis& a = r.analysis;
   std::string out = fmt::format("n-of-1 trial report: magnesium for {}\n", o.name);
   out += fmt::format(
       "Trial {} to {}, {} pairs of {}-day periods ({} washout days each); as of {}.\n\n",
-      FormatDate(r.plan.start), FormatDate(r.plan.end()), r.plan.pairs(), o.period_days,
+      FormatDate(r.design.start), FormatDate(r.design.end()), r.design.pairs(), o.period_days,
       o.washout_days, FormatDate(r.as_of));
   out += "Period means (washout days excluded):\n";
   for (const PeriodSummary& p : a.periods) {
-    const Date from = r.plan.start + std::chrono::days{p.first_day};
+    const Date from = r.design.start + std::chrono::days{p.first_day};
     std::string mean = p.mean ? Fixed(*p.mean) : (p.complete ? "too few ratings" : "not finished");
     out += fmt::format("  pair {}  {}  {:<12}  {} ratings  {}\n", p.pair + 1, FormatDate(from),
                        p.magnesium ? "magnesium" : "no magnesium", p.ratings, mean);
@@ -179,12 +190,12 @@ std::string RenderReportText(const Report& r) {
   return out;
 }
 
-std::string ReportToJson(const Report& r) {
+nlohmann::json ReportToJson(const Report& r) {
   const TrialAnalysis& a = r.analysis;
   nlohmann::json periods = nlohmann::json::array();
   for (const PeriodSummary& p : a.periods) {
     periods.push_back({{"pair", p.pair + 1},
-                       {"start", FormatDate(r.plan.start + std::chrono::days{p.first_day})},
+                       {"start", FormatDate(r.design.start + std::chrono::days{p.first_day})},
                        {"magnesium", p.magnesium},
                        {"ratings", p.ratings},
                        {"complete", p.complete},
@@ -205,20 +216,22 @@ std::string ReportToJson(const Report& r) {
   nlohmann::json side_effects = nlohmann::json::array();
   for (const SideEffect& s : r.side_effects) {
     side_effects.push_back({{"date", FormatDate(s.date)},
-                            {"what", s.what},
-                            {"note", s.note},
+                            // The person's text: one stored before the UTF-8 check is shown
+                            // as U+FFFD, so the report still serialises.
+                            {"what", ReplaceInvalidUtf8(s.what)},
+                            {"note", ReplaceInvalidUtf8(s.note)},
                             {"magnesium", s.magnesium}});
   }
   nlohmann::json j = {
-      {"outcome", r.plan.outcome.id},
-      {"start", FormatDate(r.plan.start)},
-      {"end", FormatDate(r.plan.end())},
+      {"outcome", r.design.outcome.id},
+      {"start", FormatDate(r.design.start)},
+      {"end", FormatDate(r.design.end())},
       {"as_of", FormatDate(r.as_of)},
       {"finished", a.finished},
       {"usable_pairs", a.usable_pairs},
-      {"planned_pairs", r.plan.pairs()},
+      {"planned_pairs", r.design.pairs()},
       {"mid", a.mid_absolute},
-      {"higher_is_better", r.plan.outcome.higher_is_better},
+      {"higher_is_better", r.design.outcome.higher_is_better},
       {"periods", periods},
       {"estimate", estimate},
       {"verdict", VerdictName(a.verdict)},
@@ -229,9 +242,16 @@ std::string ReportToJson(const Report& r) {
         {"off_days_dosed", r.adherence.off_days_dosed}}},
       {"side_effects", side_effects},
       {"conclusion", r.conclusion},
+      // What the text report shows besides: the outcome in words and where its MID comes from.
+      {"outcome_name", r.design.outcome.name},
+      {"unit", r.design.outcome.unit},
+      {"period_days", r.design.outcome.period_days},
+      {"washout_days", r.design.outcome.washout_days},
+      {"mid_source", r.design.outcome.mid_source},
+      {"ended",
+       r.design.ended ? nlohmann::json(FormatDate(*r.design.ended)) : nlohmann::json(nullptr)},
   };
-  // Side effects are the person's text; one stored before the UTF-8 check is shown as U+FFFD.
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return j;
 }
 
 }  // namespace mg::trial

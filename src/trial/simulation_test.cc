@@ -36,9 +36,9 @@ struct Figures {
   double mean_estimate = 0;
 };
 
-// The pain design of data/trial/outcomes.toml: 14-day periods, 4 washout days, daily ratings.
-Design PainDesign(int pairs, std::mt19937_64& rng) {
-  Design d;
+// The pain layout of data/trial/outcomes.toml: 14-day periods, 4 washout days, daily ratings.
+Layout PainDesign(int pairs, std::mt19937_64& rng) {
+  Layout d;
   d.period_days = 14;
   d.washout_days = 4;
   d.rating_every = 1;
@@ -57,8 +57,8 @@ Figures Simulate(const Scenario& s, int trials = 2000) {
   f.trials = trials;
   double width_sum = 0, estimate_sum = 0;
   for (int t = 0; t < trials; ++t) {
-    Design design = PainDesign(s.pairs, rng);
-    const int days = design.total_days();
+    Layout layout = PainDesign(s.pairs, rng);
+    const int days = layout.total_days();
     std::vector<std::optional<double>> daily(static_cast<size_t>(days));
     double noise = normal(rng) * s.noise_sd;
     double effect = 0;  // Current effect, approaching its target with the carry-over time constant.
@@ -66,14 +66,14 @@ Figures Simulate(const Scenario& s, int trials = 2000) {
     for (int day = 0; day < days; ++day) {
       if (day > 0) noise = s.phi * noise + innovation_sd * normal(rng);
       // Pain: lower is better, so an improvement lowers the rating.
-      const double target = design.OnMagnesium(day) ? s.true_improvement : 0;
+      const double target = layout.OnMagnesium(day) ? s.true_improvement : 0;
       effect = s.carryover_days > 0 ? target + (effect - target) * std::exp(-1 / s.carryover_days)
                                     : target;
       double value = 5 + noise + s.trend_per_day * day - effect;
       if (s.integer_ratings) value = std::clamp(std::round(value), 0.0, 10.0);
       if (uniform(rng) >= s.missing) daily[static_cast<size_t>(day)] = value;
     }
-    TrialAnalysis a = AnalyseTrial(design, daily, days - 1);
+    TrialAnalysis a = AnalyseTrial(layout, daily, days - 1);
     if (a.verdict == Verdict::kNotEnoughData) continue;
     ++f.with_estimate;
     if (ClaimsBenefit(a)) ++f.claims;

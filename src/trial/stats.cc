@@ -105,14 +105,14 @@ PairedAnalysis AnalysePairs(const std::vector<double>& improvements, double mid)
   return out;
 }
 
-bool Design::OnMagnesium(int day) const {
+bool Layout::OnMagnesium(int day) const {
   const int period = day / period_days;
   const int pair = period / 2;
   const bool first = period % 2 == 0;
   return magnesium_first[static_cast<size_t>(pair)] == first;
 }
 
-int Design::MinRatingsPerPeriod() const {
+int Layout::MinRatingsPerPeriod() const {
   const int analysed = period_days - washout_days;
   const int expected = analysed / rating_every;
   const int needed = static_cast<int>(std::ceil(min_ratings * expected - 1e-9));
@@ -135,20 +135,20 @@ const char* VerdictName(Verdict verdict) {
   return "unknown";
 }
 
-TrialAnalysis AnalyseTrial(const Design& design, const std::vector<std::optional<double>>& daily,
+TrialAnalysis AnalyseTrial(const Layout& layout, const std::vector<std::optional<double>>& daily,
                            int as_of) {
-  assert(design.pairs() >= 1 && design.period_days > design.washout_days);
+  assert(layout.pairs() >= 1 && layout.period_days > layout.washout_days);
   TrialAnalysis out;
-  const int needed = design.MinRatingsPerPeriod();
-  for (int period = 0; period < design.pairs() * 2; ++period) {
+  const int needed = layout.MinRatingsPerPeriod();
+  for (int period = 0; period < layout.pairs() * 2; ++period) {
     PeriodSummary s;
     s.pair = period / 2;
-    s.first_day = period * design.period_days;
-    s.magnesium = design.OnMagnesium(s.first_day);
-    const int last_day = s.first_day + design.period_days - 1;
+    s.first_day = period * layout.period_days;
+    s.magnesium = layout.OnMagnesium(s.first_day);
+    const int last_day = s.first_day + layout.period_days - 1;
     s.complete = last_day <= as_of;
     double sum = 0;
-    for (int day = s.first_day + design.washout_days; day <= last_day && day <= as_of; ++day) {
+    for (int day = s.first_day + layout.washout_days; day <= last_day && day <= as_of; ++day) {
       if (day < static_cast<int>(daily.size()) && daily[static_cast<size_t>(day)]) {
         sum += *daily[static_cast<size_t>(day)];
         ++s.ratings;
@@ -157,23 +157,23 @@ TrialAnalysis AnalyseTrial(const Design& design, const std::vector<std::optional
     if (s.complete && s.ratings >= needed) s.mean = sum / s.ratings;
     out.periods.push_back(s);
   }
-  out.finished = as_of >= design.total_days() - 1;
+  out.finished = as_of >= layout.total_days() - 1;
 
   std::vector<double> improvements;
   double off_sum = 0;
-  for (int pair = 0; pair < design.pairs(); ++pair) {
+  for (int pair = 0; pair < layout.pairs(); ++pair) {
     const PeriodSummary& a = out.periods[static_cast<size_t>(2 * pair)];
     const PeriodSummary& b = out.periods[static_cast<size_t>(2 * pair + 1)];
     if (!a.mean || !b.mean) continue;
     const double on = a.magnesium ? *a.mean : *b.mean;
     const double off = a.magnesium ? *b.mean : *a.mean;
-    improvements.push_back(design.higher_is_better ? on - off : off - on);
+    improvements.push_back(layout.higher_is_better ? on - off : off - on);
     off_sum += off;
   }
   out.usable_pairs = static_cast<int>(improvements.size());
-  out.mid_absolute = design.mid;
-  if (design.mid_relative) {
-    out.mid_absolute = improvements.empty() ? 0 : design.mid * off_sum / out.usable_pairs;
+  out.mid_absolute = layout.mid;
+  if (layout.mid_relative) {
+    out.mid_absolute = improvements.empty() ? 0 : layout.mid * off_sum / out.usable_pairs;
   }
   if (out.usable_pairs >= 2) out.estimate = AnalysePairs(improvements, out.mid_absolute);
 

@@ -36,7 +36,7 @@ struct PairedAnalysis {
 PairedAnalysis AnalysePairs(const std::vector<double>& improvements, double mid);
 
 // The shape of a trial, in days counted from its first day (day 0).
-struct Design {
+struct Layout {
   int period_days = 14;
   int washout_days = 4;               // First days of each period, not analysed.
   int rating_every = 1;               // 1 daily, 7 weekly.
@@ -87,8 +87,8 @@ struct TrialAnalysis {
 };
 
 // `daily[d]` is the rating of day d (0-based) when there is one; days past the vector's end or
-// after `as_of` count as missing. REQUIRES: design.pairs() >= 1, period_days > washout_days.
-TrialAnalysis AnalyseTrial(const Design& design, const std::vector<std::optional<double>>& daily,
+// after `as_of` count as missing. REQUIRES: layout.pairs() >= 1, period_days > washout_days.
+TrialAnalysis AnalyseTrial(const Layout& layout, const std::vector<std::optional<double>>& daily,
                            int as_of);
 
 // True when the analysis tells the user magnesium helped (what the simulations count).

@@ -56,10 +56,10 @@ TEST(AnalysePairsTest, IdenticalDifferencesDegenerateGracefully) {
   EXPECT_EQ(a.prob_better, 1);
 }
 
-Design TinyDesign() {
+Layout TinyDesign() {
   // 3 pairs of 3-day periods, first day of each period is washout; pair order on/off, off/on,
   // on/off. Daily ratings, a period needs 1 of its 2 analysed days.
-  Design d;
+  Layout d;
   d.period_days = 3;
   d.washout_days = 1;
   d.rating_every = 1;
@@ -70,7 +70,7 @@ Design TinyDesign() {
 }
 
 TEST(AnalyseTrialTest, SmallTrialByHand) {
-  Design d = TinyDesign();
+  Layout d = TinyDesign();
   // Days:        0   1  2 | 3  4  5 | 6  7  8 | 9 10 11 | 12 13 14 | 15 16 17
   // Period:      on       | off     | off     | on      | on       | off
   // Rating:      9   3  5 | 1  6  8 | 0  7  7 | 9  4  - | 8  2  4  | 2  6  7
@@ -96,7 +96,7 @@ TEST(AnalyseTrialTest, SmallTrialByHand) {
 }
 
 TEST(AnalyseTrialTest, NotEnoughDataBeforeTheEndOrWithTooFewPairs) {
-  Design d = TinyDesign();
+  Layout d = TinyDesign();
   std::vector<std::optional<double>> daily(18, 5.0);
   TrialAnalysis interim = AnalyseTrial(d, daily, 11);
   EXPECT_FALSE(interim.finished);
@@ -113,7 +113,7 @@ TEST(AnalyseTrialTest, NotEnoughDataBeforeTheEndOrWithTooFewPairs) {
 }
 
 TEST(AnalyseTrialTest, VerdictsFollowTheInterval) {
-  Design d = TinyDesign();
+  Layout d = TinyDesign();
   auto run = [&](double imp1, double imp2, double imp3) {
     // Each pair: on days at 5 - imp, off days at 5 (with a little spread to avoid se = 0).
     std::vector<std::optional<double>> daily(18);
@@ -131,7 +131,7 @@ TEST(AnalyseTrialTest, VerdictsFollowTheInterval) {
 }
 
 TEST(AnalyseTrialTest, HigherIsBetterAndRelativeMid) {
-  Design d = TinyDesign();
+  Layout d = TinyDesign();
   d.higher_is_better = true;
   d.mid = 0.25;
   d.mid_relative = true;
@@ -146,7 +146,7 @@ TEST(AnalyseTrialTest, HigherIsBetterAndRelativeMid) {
 }
 
 TEST(DesignTest, MinRatings) {
-  Design d;
+  Layout d;
   d.period_days = 28;
   d.washout_days = 7;
   d.rating_every = 7;

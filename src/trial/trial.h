@@ -1,16 +1,20 @@
 // n-of-1 trials: "does magnesium work for *me*?" answered by a randomised self-experiment.
 //
-// Start here. A Plan is a randomised block design (3-4 pairs of magnesium / no-magnesium periods,
-// random order within each pair, reproducible from a seed) whose period length, washout and
-// minimal important difference come from the outcome (data/trial/outcomes.toml). The journal
-// holds the ratings and doses; TrialStatus() says what is due on a day and BuildReport() turns
-// the journal into an effect estimate with a 95 % interval, the posterior probability of a
-// meaningful benefit, adherence, side effects and a plain-words conclusion. The statistics are
-// pure functions in trial/stats.h; the report adds no I/O beyond its inputs.
+// Start here. A Design is one person's n-of-1 trial: a randomised block design (3-4 pairs of
+// magnesium / no-magnesium periods, random order within each pair, reproducible from a seed) for
+// one outcome, whose period length, washout and minimal important difference come from
+// data/trial/outcomes.toml, with the dose and form the person's plan allows. (It is not the
+// plan engine's plan::Plan; its shape in days is the Layout of trial/stats.h.) The journal holds
+// the ratings and doses; GetTrialStatus() says what is due on a day and BuildReport() turns the
+// journal into an effect estimate with a 95 % interval, the posterior probability of a meaningful
+// benefit, adherence, side effects and a plain-words conclusion. The statistics are pure
+// functions in trial/stats.h; the report adds no I/O beyond its inputs. JSON forms are
+// nlohmann::json values (the journal stores a design as the text of DesignToJson()).
 #ifndef MGADVISOR_TRIAL_TRIAL_H_
 #define MGADVISOR_TRIAL_TRIAL_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,7 +61,7 @@ Result<OutcomeSpec> FindOutcome(const std::vector<OutcomeSpec>& outcomes, std::s
 // The band name of a value, or "" when the outcome has no bands.
 std::string BandOf(const OutcomeSpec& outcome, double value);
 
-struct PlanRequest {
+struct DesignRequest {
   std::string outcome;
   Date start{};
   int pairs = 3;
@@ -69,35 +73,43 @@ struct PlanRequest {
   std::optional<double> mid;        // Defaults from the outcome (same kind: absolute/relative).
 };
 
-struct Plan {
+struct Design {
   OutcomeSpec outcome;
   Date start{};
   uint64_t seed = 0;
   double dose_mg = 0;
   std::string form;
   std::vector<bool> magnesium_first;  // One per pair.
+  std::optional<Date> ended;          // Set when the person ended the trial early.
 
   int pairs() const { return static_cast<int>(magnesium_first.size()); }
-  Date end() const;  // Last day, inclusive.
-  Design ToDesign() const;
+  Date end() const;  // Last planned day, inclusive.
+  Layout ToLayout() const;
 };
 
 inline constexpr int kMinPairs = 3;
 inline constexpr int kMaxPairs = 4;
 
 // Randomises the order within each pair from `seed` (std::mt19937_64, whose output the C++
-// standard fixes, so a seed gives the same plan everywhere). Errors: kInvalidArgument for an
+// standard fixes, so a seed gives the same design everywhere). Errors: kInvalidArgument for an
 // unknown outcome, pairs outside 3-4, a non-positive dose, washout >= period, period > 56 days.
-Result<Plan> MakePlan(const PlanRequest& request, const std::vector<OutcomeSpec>& outcomes);
+Result<Design> RandomiseDesign(const DesignRequest& request,
+                               const std::vector<OutcomeSpec>& outcomes);
 
-std::string PlanToJson(const Plan& plan);
-// Errors: kDataError when the stored plan is malformed or its outcome unknown.
-Result<Plan> PlanFromJson(std::string_view text, const std::vector<OutcomeSpec>& outcomes);
+// {"outcome", "start", "end", "seed", "dose_mg", "form", "period_days", "washout_days", "mid",
+//  "magnesium_first"[, "ended"]}: what the journal stores and the doors show.
+nlohmann::json DesignToJson(const Design& design);
+// Errors: kDataError when the stored design is malformed or its outcome unknown.
+Result<Design> DesignFromJson(const nlohmann::json& json, const std::vector<OutcomeSpec>& outcomes);
 
-// The plan as text: one line per period, then a week-by-week calendar.
-std::string RenderCalendar(const Plan& plan);
+// The design ended early on `today`: the report then analyses the days up to it and no later day
+// is due. Errors: kConflict when it was already ended or its last day has passed.
+Result<Design> EndDesign(const Design& design, Date today);
 
-// One period of a plan on the calendar.
+// The design as text: one line per period, then a week-by-week calendar.
+std::string RenderCalendar(const Design& design);
+
+// One period of a design on the calendar.
 struct Period {
   int pair = 0;  // 0-based.
   bool magnesium = false;
@@ -105,9 +117,9 @@ struct Period {
   Date end{};                       // Inclusive.
   std::optional<Date> washout_end;  // Last washout day (inclusive); nullopt without washout.
 };
-std::vector<Period> Periods(const Plan& plan);  // In calendar order.
+std::vector<Period> Periods(const Design& design);  // In calendar order.
 // [{"pair" (1-based), "magnesium", "start", "end", "washout_end" (date or null)}, ...]
-std::string PeriodsToJson(const std::vector<Period>& periods);
+nlohmann::json PeriodsToJson(const std::vector<Period>& periods);
 
 // What is due on `today`.
 struct TrialStatus {
@@ -121,14 +133,16 @@ struct TrialStatus {
   bool rating_due = false;
   bool rating_logged = false;
   bool dose_logged = false;
+  std::optional<Date> ended;      // The day the person ended the trial early, if they did.
   std::vector<std::string> todo;  // Plain sentences.
 };
-TrialStatus GetTrialStatus(const Plan& plan, const std::vector<journal::Entry>& entries,
+TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entry>& entries,
                            Date today);
-// {"phase": "not_started|running|finished", "today", "day" (1-based), "todo": [...]}, and while
+// {"phase": "not_started|running|finished", "today", "day" (1-based), "ended" (date or null),
+// "todo": [...]}, and while
 // running also "pair" (1-based), "magnesium", "washout", "day_in_period", "period_end",
 // "rating_due", "rating_logged", "dose_logged" (`trial status --json` and the HTTP API).
-std::string StatusToJson(const TrialStatus& status, Date today);
+nlohmann::json StatusToJson(const TrialStatus& status, Date today);
 
 struct Adherence {
   int magnesium_days = 0;        // Magnesium days elapsed.
@@ -150,7 +164,7 @@ struct DayPoint {
 };
 
 struct Report {
-  Plan plan;
+  Design design;
   Date as_of{};
   TrialAnalysis analysis;
   Adherence adherence;
@@ -161,11 +175,11 @@ struct Report {
   std::string conclusion;
 };
 
-// Everything the report says, from the plan, the journal's entries and today's date.
-Report BuildReport(const Plan& plan, const std::vector<journal::Entry>& entries, Date today,
+// Everything the report says, from the design, the journal's entries and today's date.
+Report BuildReport(const Design& design, const std::vector<journal::Entry>& entries, Date today,
                    std::optional<double> rda_mg);
 std::string RenderReportText(const Report& report);
-std::string ReportToJson(const Report& report);
+nlohmann::json ReportToJson(const Report& report);
 
 // SVG charts: the outcome over time with magnesium periods shaded (washout days lighter), and
 // daily magnesium intake against the RDA (empty string when there are no intake entries).

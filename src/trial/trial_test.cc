@@ -19,16 +19,16 @@ std::vector<OutcomeSpec> Outcomes() {
   return o.ok() ? *o : std::vector<OutcomeSpec>{};
 }
 
-Plan PainPlan(uint64_t seed = 42) {
-  PlanRequest req;
+Design PainDesign(uint64_t seed = 42) {
+  DesignRequest req;
   req.outcome = "pain";
   req.start = Day(2026, 11, 2);  // A Monday.
   req.seed = seed;
   req.dose_mg = 300;
   req.form = "citrate";
-  auto plan = MakePlan(req, Outcomes());
-  EXPECT_TRUE(plan.ok()) << plan.error().message;
-  return *plan;
+  auto design = RandomiseDesign(req, Outcomes());
+  EXPECT_TRUE(design.ok()) << design.error().message;
+  return *design;
 }
 
 TEST(OutcomesTest, EmbeddedOutcomesLoad) {
@@ -50,50 +50,65 @@ TEST(OutcomesTest, EmbeddedOutcomesLoad) {
 TEST(OutcomesTest, BadDataNamesFileAndLine) {
   auto r = ParseOutcomes("[[outcome]]\nid = \"x\"\n", "o.toml");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message, "o.toml:1: outcome needs string 'journal_kind'");
+  // Every problem of the entry at once, each with file:line, not just the first.
+  EXPECT_THAT(
+      r.error().message,
+      ::testing::StartsWith("o.toml:1: outcome 'x' is missing required field 'journal_kind'\n"));
+  EXPECT_THAT(r.error().message,
+              HasSubstr("o.toml:1: outcome 'x' is missing required field 'mid'"));
+  auto misspelt = ParseOutcomes(
+      "[[outcome]]\nid = \"x\"\njournal_kind = \"pain\"\nname = \"n\"\nunit = \"u\"\n"
+      "better = \"lower\"\nscale_min = 0\nscale_max = 10\nmid = 1\nmid_kind = \"absolute\"\n"
+      "mid_source = \"s\"\nperiod_days = 14\nwashout_day = 4\nrating_every = 1\n"
+      "min_ratings = 0.5\n",
+      "o.toml");
+  ASSERT_FALSE(misspelt.ok());
+  EXPECT_THAT(misspelt.error().message,
+              HasSubstr("o.toml:13: unknown key 'washout_day' in outcome 'x'; did you mean "
+                        "'washout_days'?"));
 }
 
-TEST(PlanTest, SameSeedSamePlanAndOrdersVary) {
-  EXPECT_EQ(PainPlan(7).magnesium_first, PainPlan(7).magnesium_first);
+TEST(DesignTest, SameSeedSamePlanAndOrdersVary) {
+  EXPECT_EQ(PainDesign(7).magnesium_first, PainDesign(7).magnesium_first);
   bool saw_on_first = false, saw_off_first = false;
   for (uint64_t seed = 0; seed < 20; ++seed) {
-    for (bool b : PainPlan(seed).magnesium_first) (b ? saw_on_first : saw_off_first) = true;
+    for (bool b : PainDesign(seed).magnesium_first) (b ? saw_on_first : saw_off_first) = true;
   }
   EXPECT_TRUE(saw_on_first && saw_off_first);
 }
 
-TEST(PlanTest, RefusesBadRequests) {
-  PlanRequest req;
+TEST(DesignTest, RefusesBadRequests) {
+  DesignRequest req;
   req.outcome = "pain";
   req.start = Day(2026, 11, 2);
   req.dose_mg = 300;
   req.pairs = 5;
-  EXPECT_EQ(MakePlan(req, Outcomes()).error().message, "--pairs: 5 is outside 3-4");
+  EXPECT_EQ(RandomiseDesign(req, Outcomes()).error().message, "pairs: 5 is outside 3-4");
   req.pairs = 3;
   req.washout_days = 14;
-  EXPECT_EQ(MakePlan(req, Outcomes()).error().message,
-            "--washout-days: 14 must be at least 0 and less than the period (14)");
+  EXPECT_EQ(RandomiseDesign(req, Outcomes()).error().message,
+            "washout_days: 14 must be at least 0 and less than the period (14)");
   req.washout_days.reset();
   req.dose_mg = 0;
-  EXPECT_EQ(MakePlan(req, Outcomes()).error().message,
-            "--dose: 0 mg is not a daily elemental dose");
+  EXPECT_EQ(RandomiseDesign(req, Outcomes()).error().message,
+            "dose: 0 mg is not a daily elemental dose");
 }
 
-TEST(PlanTest, JsonRoundTrip) {
-  Plan plan = PainPlan(99);
-  auto back = PlanFromJson(PlanToJson(plan), Outcomes());
+TEST(DesignTest, JsonRoundTrip) {
+  Design design = PainDesign(99);
+  auto back = DesignFromJson(DesignToJson(design), Outcomes());
   ASSERT_TRUE(back.ok()) << back.error().message;
-  EXPECT_EQ(back->magnesium_first, plan.magnesium_first);
-  EXPECT_EQ(back->start, plan.start);
+  EXPECT_EQ(back->magnesium_first, design.magnesium_first);
+  EXPECT_EQ(back->start, design.start);
   EXPECT_EQ(back->seed, 99u);
   EXPECT_EQ(back->outcome.period_days, 14);
-  EXPECT_FALSE(PlanFromJson("{\"outcome\": \"pain\"}", Outcomes()).ok());
+  EXPECT_FALSE(DesignFromJson(nlohmann::json::parse(R"({"outcome": "pain"})"), Outcomes()).ok());
 }
 
-TEST(PlanTest, CalendarShowsEveryDay) {
-  Plan plan = PainPlan();
-  plan.magnesium_first = {true, false, true};
-  const std::string text = RenderCalendar(plan);
+TEST(DesignTest, CalendarShowsEveryDay) {
+  Design design = PainDesign();
+  design.magnesium_first = {true, false, true};
+  const std::string text = RenderCalendar(design);
   EXPECT_THAT(text, HasSubstr("Pair 1  2026-11-02 to 2026-11-15  MAGNESIUM\n"
                               "        2026-11-16 to 2026-11-29  no magnesium\n"
                               "Pair 2  2026-11-30 to 2026-12-13  no magnesium\n"));
@@ -120,30 +135,30 @@ Entry Dose(Date d) {
 }
 
 TEST(StatusTest, SaysWhatIsDue) {
-  Plan plan = PainPlan();
-  plan.magnesium_first = {true, false, true};
-  auto before = GetTrialStatus(plan, {}, Day(2026, 11, 1));
+  Design design = PainDesign();
+  design.magnesium_first = {true, false, true};
+  auto before = GetTrialStatus(design, {}, Day(2026, 11, 1));
   EXPECT_EQ(before.phase, TrialStatus::Phase::kNotStarted);
-  auto first = GetTrialStatus(plan, {}, Day(2026, 11, 2));
+  auto first = GetTrialStatus(design, {}, Day(2026, 11, 2));
   EXPECT_EQ(first.phase, TrialStatus::Phase::kRunning);
   EXPECT_TRUE(first.magnesium);
   EXPECT_TRUE(first.washout);
   EXPECT_TRUE(first.rating_due);
   EXPECT_FALSE(first.dose_logged);
   EXPECT_THAT(first.todo[0], HasSubstr("take 300 mg citrate"));
-  auto logged = GetTrialStatus(plan, {Rating(Day(2026, 11, 20), 3), Dose(Day(2026, 11, 20))},
+  auto logged = GetTrialStatus(design, {Rating(Day(2026, 11, 20), 3), Dose(Day(2026, 11, 20))},
                                Day(2026, 11, 20));
   EXPECT_FALSE(logged.magnesium);
   EXPECT_TRUE(logged.rating_logged);
   EXPECT_THAT(logged.todo[0], HasSubstr("protocol deviation"));
-  auto after = GetTrialStatus(plan, {}, Day(2027, 2, 1));
+  auto after = GetTrialStatus(design, {}, Day(2027, 2, 1));
   EXPECT_EQ(after.phase, TrialStatus::Phase::kFinished);
 }
 
-TEST(PlanTest, PeriodsFollowTheRandomisedOrder) {
-  Plan plan = PainPlan();
-  plan.magnesium_first = {true, false, true};
-  const std::vector<Period> periods = Periods(plan);
+TEST(DesignTest, PeriodsFollowTheRandomisedOrder) {
+  Design design = PainDesign();
+  design.magnesium_first = {true, false, true};
+  const std::vector<Period> periods = Periods(design);
   ASSERT_EQ(periods.size(), 6u);
   EXPECT_EQ(periods[0].pair, 0);
   EXPECT_TRUE(periods[0].magnesium);
@@ -153,37 +168,37 @@ TEST(PlanTest, PeriodsFollowTheRandomisedOrder) {
   EXPECT_FALSE(periods[1].magnesium);
   EXPECT_EQ(periods[2].pair, 1);
   EXPECT_FALSE(periods[2].magnesium);  // Pair 2 starts off magnesium.
-  EXPECT_EQ(periods[5].end, plan.end());
-  EXPECT_THAT(PeriodsToJson(periods),
+  EXPECT_EQ(periods[5].end, design.end());
+  EXPECT_THAT(PeriodsToJson(periods).dump(),
               HasSubstr(R"({"end":"2026-11-15","magnesium":true,"pair":1,"start":"2026-11-02",)"
                         R"("washout_end":"2026-11-05"})"));
 }
 
 TEST(StatusTest, JsonCarriesTheRunningFieldsOnlyWhileRunning) {
-  Plan plan = PainPlan();
-  plan.magnesium_first = {true, false, true};
+  Design design = PainDesign();
+  design.magnesium_first = {true, false, true};
   const std::string running =
-      StatusToJson(GetTrialStatus(plan, {}, Day(2026, 11, 3)), Day(2026, 11, 3));
+      StatusToJson(GetTrialStatus(design, {}, Day(2026, 11, 3)), Day(2026, 11, 3)).dump();
   EXPECT_THAT(running, HasSubstr(R"("day":2,)"));
   EXPECT_THAT(running, HasSubstr(R"("pair":1,)"));
   EXPECT_THAT(running, HasSubstr(R"("phase":"running")"));
   EXPECT_THAT(running, HasSubstr(R"("rating_due":true)"));
   const std::string before =
-      StatusToJson(GetTrialStatus(plan, {}, Day(2026, 11, 1)), Day(2026, 11, 1));
+      StatusToJson(GetTrialStatus(design, {}, Day(2026, 11, 1)), Day(2026, 11, 1)).dump();
   EXPECT_THAT(before, HasSubstr(R"("phase":"not_started")"));
   EXPECT_THAT(before, Not(HasSubstr("pair")));
 }
 
 TEST(ReportTest, FourWeeksIsNotEnoughYet) {
-  Plan plan = PainPlan();
-  plan.magnesium_first = {true, false, true};
+  Design design = PainDesign();
+  design.magnesium_first = {true, false, true};
   std::vector<Entry> entries;
   for (int d = 0; d < 28; ++d) {
-    const Date day = plan.start + std::chrono::days{d};
+    const Date day = design.start + std::chrono::days{d};
     entries.push_back(Rating(day, d < 14 ? 3 : 5));
     if (d < 14) entries.push_back(Dose(day));
   }
-  Report r = BuildReport(plan, entries, plan.start + std::chrono::days{27}, 320);
+  Report r = BuildReport(design, entries, design.start + std::chrono::days{27}, 320);
   EXPECT_EQ(r.analysis.verdict, Verdict::kNotEnoughData);
   EXPECT_EQ(r.adherence.magnesium_days, 14);
   EXPECT_EQ(r.adherence.magnesium_days_dosed, 14);
@@ -196,53 +211,53 @@ TEST(ReportTest, FourWeeksIsNotEnoughYet) {
 }
 
 TEST(ReportTest, CompleteTrialGivesAnEstimate) {
-  Plan plan = PainPlan();
-  plan.magnesium_first = {true, false, true};
+  Design design = PainDesign();
+  design.magnesium_first = {true, false, true};
   std::vector<Entry> entries;
-  const Design design = plan.ToDesign();
-  for (int d = 0; d < design.total_days(); ++d) {
-    const Date day = plan.start + std::chrono::days{d};
+  const Layout layout = design.ToLayout();
+  for (int d = 0; d < layout.total_days(); ++d) {
+    const Date day = design.start + std::chrono::days{d};
     // On magnesium pain is 2 or 3; off it is 6 or 7.
-    entries.push_back(Rating(day, (design.OnMagnesium(d) ? 2 : 6) + d % 2));
+    entries.push_back(Rating(day, (layout.OnMagnesium(d) ? 2 : 6) + d % 2));
   }
   Entry side;
-  side.date = plan.start + std::chrono::days{3};
+  side.date = design.start + std::chrono::days{3};
   side.kind = EntryKind::kSideEffect;
   side.label = "loose stools";
   entries.push_back(side);
-  Report r = BuildReport(plan, entries, plan.end(), std::nullopt);
+  Report r = BuildReport(design, entries, design.end(), std::nullopt);
   ASSERT_TRUE(r.analysis.estimate.has_value());
   EXPECT_EQ(r.analysis.verdict, Verdict::kBenefit);
   EXPECT_EQ(r.side_effects.size(), 1u);
   EXPECT_TRUE(r.side_effects[0].magnesium);
   EXPECT_THAT(RenderReportText(r),
               HasSubstr("Effect (lower better on magnesium; positive = better): +4.00 points"));
-  EXPECT_THAT(ReportToJson(r), HasSubstr("\"verdict\": \"benefit\""));
+  EXPECT_EQ(ReportToJson(r)["verdict"], "benefit");
   EXPECT_EQ(IntakeSvg(r), "");
   // Issue 11: a side effect logged by an older version with Latin-1 bytes still reports, as
   // U+FFFD, instead of throwing while writing the JSON.
   r.side_effects[0].note = "na\xEFve";
-  EXPECT_THAT(ReportToJson(r), HasSubstr("\"na\uFFFDve\""));
+  EXPECT_EQ(ReportToJson(r)["side_effects"][0]["note"], "na\uFFFDve");
 }
 
 TEST(ReportTest, PrintsTheHandComputedExampleToTheLastDigit) {
   // The trial of stats_test.cc's SmallTrialByHand: improvements 3, 3 and 3.5 points.
-  PlanRequest req;
+  DesignRequest req;
   req.outcome = "pain";
   req.start = Day(2026, 11, 2);
   req.dose_mg = 300;
   req.period_days = 3;
   req.washout_days = 1;
-  auto plan = MakePlan(req, Outcomes());
-  ASSERT_TRUE(plan.ok()) << plan.error().message;
-  plan->magnesium_first = {true, false, true};
+  auto design = RandomiseDesign(req, Outcomes());
+  ASSERT_TRUE(design.ok()) << design.error().message;
+  design->magnesium_first = {true, false, true};
   const std::vector<std::optional<double>> daily = {9, 3, 5, 1, 6, 8, 0, 7, 7, 9, 4, std::nullopt,
                                                     8, 2, 4, 2, 6, 7};
   std::vector<Entry> entries;
   for (size_t d = 0; d < daily.size(); ++d) {
-    if (daily[d]) entries.push_back(Rating(plan->start + std::chrono::days{d}, *daily[d]));
+    if (daily[d]) entries.push_back(Rating(design->start + std::chrono::days{d}, *daily[d]));
   }
-  Report r = BuildReport(*plan, entries, plan->end(), std::nullopt);
+  Report r = BuildReport(*design, entries, design->end(), std::nullopt);
   const std::string text = RenderReportText(r);
   // Mean 3.1667, se 0.16667, t(0.975, 2) 4.30265: interval 2.4496 to 3.8838.
   // P(>= 2) = F2(7) = 0.990098 -> "99 %"; P(> 0) = F2(19) = 0.998619 -> "> 99 %".
@@ -252,6 +267,37 @@ TEST(ReportTest, PrintsTheHandComputedExampleToTheLastDigit) {
                               "> 99 %.\n"));
   EXPECT_THAT(text, HasSubstr("  pair 2  2026-11-11  magnesium     1 ratings  4.00\n"));
   EXPECT_THAT(text, HasSubstr("Conclusion: Your pain (NRS 0-10) was better on magnesium"));
+}
+
+TEST(EndTest, AnEndedTrialStopsAndIsAnalysedUpToItsEnd) {
+  Design design = PainDesign();
+  design.magnesium_first = {true, false, true};
+  const Date day_20 = design.start + std::chrono::days{20};
+  auto ended = EndDesign(design, day_20);
+  ASSERT_TRUE(ended.ok()) << ended.error().message;
+  EXPECT_EQ(ended->ended, day_20);
+  // It survives the journal's JSON, and designs stored without "ended" still read.
+  auto back = DesignFromJson(DesignToJson(*ended), Outcomes());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->ended, day_20);
+  EXPECT_FALSE(DesignToJson(design).contains("ended"));
+  // Nothing is due after the end, and ending twice is a conflict.
+  const TrialStatus later = GetTrialStatus(*ended, {}, day_20 + std::chrono::days{3});
+  EXPECT_EQ(later.phase, TrialStatus::Phase::kFinished);
+  EXPECT_THAT(later.todo[0], HasSubstr("was ended on 2026-11-22"));
+  EXPECT_EQ(StatusToJson(later, day_20)["ended"], "2026-11-22");
+  EXPECT_EQ(EndDesign(*ended, day_20).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(EndDesign(design, design.end() + std::chrono::days{1}).error().code,
+            ErrorCode::kConflict);
+  // Ratings logged after the end do not count; the report says why there is no verdict.
+  std::vector<Entry> entries;
+  for (int d = 0; d < 42; ++d) entries.push_back(Rating(design.start + std::chrono::days{d}, 4));
+  Report r = BuildReport(*ended, entries, design.start + std::chrono::days{41}, std::nullopt);
+  EXPECT_EQ(r.as_of, day_20);
+  EXPECT_EQ(static_cast<int>(r.ratings.size()), 21);
+  EXPECT_EQ(r.analysis.verdict, Verdict::kNotEnoughData);
+  EXPECT_THAT(r.conclusion, HasSubstr("No verdict: the trial was ended on 2026-11-22"));
+  EXPECT_EQ(ReportToJson(r)["ended"], "2026-11-22");
 }
 
 }  // namespace

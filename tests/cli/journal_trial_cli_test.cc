@@ -208,8 +208,110 @@ TEST_F(JournalCliTest, TrialDoseComesFromThePlanAndNeverExceedsIt) {
                R"({"age": 61, "sex": "female", "complaints": ["RLS"], "kidney": {"egfr": 20}})")});
   EXPECT_EQ(unsafe.exit_code, 2);
   EXPECT_THAT(unsafe.err, HasSubstr("advises no magnesium supplement"));
-  EXPECT_EQ(Run({"trial", "plan", "--outcome", "irls", "--dry-run"}).exit_code,
-            2);  // --profile required.
+  // Without --profile the trial's plan is the stored profile's; with none stored, exit 2.
+  auto none = Run({"trial", "plan", "--outcome", "irls", "--dry-run"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, HasSubstr("profile: none stored"));
+}
+
+// Drift fix: starting a trial is one operation. The CLI may use the profile kept in the journal,
+// as the server always has, and gets the same dose and form as with the profile file.
+TEST_F(JournalCliTest, TrialPlanWithoutAProfileFileUsesTheStoredProfile) {
+  auto with_file = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--seed",
+                        "3", "--dry-run", "--json"});
+  ASSERT_EQ(with_file.exit_code, 0) << with_file.err;
+  ASSERT_EQ(Run({"profile", "set", ProfilePath()}).exit_code, 0);
+  auto stored = Run({"trial", "plan", "--outcome", "pain", "--seed", "3", "--json"});
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  const auto a = nlohmann::json::parse(with_file.out), b = nlohmann::json::parse(stored.out);
+  EXPECT_EQ(a["dose_mg"], b["dose_mg"]);
+  EXPECT_EQ(a["form"], b["form"]);
+  EXPECT_EQ(a["magnesium_first"], b["magnesium_first"]);
+  EXPECT_EQ(b["saved"], true);
+  EXPECT_TRUE(b["replaced"].is_null());
+  // A second start replaces the first and says so; `trial end` stops it.
+  auto again = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("This replaces the trial that started on 2026-11-23."));
+  auto ended = Run({"trial", "end"});
+  ASSERT_EQ(ended.exit_code, 0) << ended.err;
+  EXPECT_THAT(ended.out, HasSubstr("Ended the trial"));
+  auto twice = Run({"trial", "end", "--json"});
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_EQ(nlohmann::json::parse(twice.err)["error"]["code"], "conflict");
+  auto status = Run({"trial", "status"}, "2026-11-25");
+  EXPECT_THAT(status.out, HasSubstr("The trial was ended on 2026-11-23"));
+  // A seed the journal's JSON could not hold exactly is refused (the server always did).
+  auto big_seed = Run({"trial", "plan", "--outcome", "pain", "--seed", "9007199254740993"});
+  EXPECT_EQ(big_seed.exit_code, 2);
+  EXPECT_THAT(big_seed.err, HasSubstr("--seed: 9007199254740993 is not a whole number"));
+}
+
+// Drift fix: `journal import` makes the server's checks, so it cannot leave a journal the web page
+// then answers with 409: a profile that does not resolve or a trial that cannot be read is
+// refused, and nothing is written.
+TEST_F(JournalCliTest, ImportRefusesAProfileOrTrialTheJournalCouldNotRead) {
+  const nlohmann::json base = {
+      {"format", "mgadvisor-journal"},
+      {"version", 1},
+      {"profile", nullptr},
+      {"entries", {{{"id", 1}, {"date", "2026-11-01"}, {"kind", "note"}, {"note", "kept?"}}}},
+      {"trials", nlohmann::json::array()}};
+  nlohmann::json bad_profile = base;
+  bad_profile["profile"] = R"({"age": 30, "sex": "female", "complaints": ["zzzq"]})";
+  nlohmann::json bad_trial = base;
+  bad_trial["trials"] = {{{"id", 1}, {"created", "2026-11-01"}, {"json", "{}"}}};
+  for (const auto& [name, snapshot, message] :
+       {std::tuple{"profile.json", bad_profile, std::string("unknown condition 'zzzq'")},
+        std::tuple{"trial.json", bad_trial, std::string("trial.json: trial 1: ")}}) {
+    const auto file = dir_ / name;
+    std::ofstream(file) << snapshot.dump();
+    auto r = Run({"journal", "import", file.string()});
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_THAT(r.err, HasSubstr(message));
+  }
+  EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 0u);
+}
+
+// Drift fix: the report's RDA line comes from the stored profile when no --age/--sex is given, as
+// the server's report always did.
+TEST_F(JournalCliTest, ReportTakesTheRdaFromTheStoredProfile) {
+  ASSERT_EQ(Run({"profile", "set", ProfilePath()}).exit_code, 0);
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--seed", "1", "--start", "2026-11-01"},
+                "2026-11-01")
+                .exit_code,
+            0);
+  Run({"log", "dose", "--mg", "100", "--date", "2026-11-02"}, "2026-11-03");
+  const auto charts = dir_ / "charts";
+  auto report = Run({"trial", "report", "--svg-dir", charts.string()}, "2026-11-03");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(Slurp(charts / "intake.svg"), HasSubstr("RDA 320 mg"));
+}
+
+// Drift fix: `journal show` checks its range like GET /api/journal/entries.
+TEST_F(JournalCliTest, ShowRefusesARangeThatEndsBeforeItStarts) {
+  auto r = Run({"journal", "show", "--from", "2026-11-23", "--to", "2026-11-01"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--from: 2026-11-23 is after to: 2026-11-01"));
+}
+
+// Logging a food by name and amount finds it in the food table and carries its magnesium, as
+// the web page's food logging does; without an amount it is logged as written.
+TEST_F(JournalCliTest, LogFoodByNameAndAmount) {
+  auto r = Run({"log", "food", "raw spinach", "1", "cup", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto entry = nlohmann::json::parse(r.out);
+  EXPECT_EQ(entry["label"], "Spinach, raw — 1 cup (30 g)");
+  EXPECT_NEAR(entry["magnesium_mg"].get<double>(), 23.7, 1e-9);
+  auto unknown = Run({"log", "food", "xqzvw plork", "30g"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("name: \"xqzvw plork\" matches no food"));
+  auto both = Run({"log", "food", "spinach", "30g", "--mg", "20"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_THAT(both.err, HasSubstr("--mg"));
+  auto intake = Run({"journal", "intake", "--json"});
+  ASSERT_EQ(intake.exit_code, 0) << intake.err;
+  EXPECT_NEAR(nlohmann::json::parse(intake.out)["days"][6]["food_mg"].get<double>(), 23.7, 1e-9);
 }
 
 TEST_F(JournalCliTest, ReportWithoutATrialIsNotFound) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -51,6 +52,55 @@ TEST(KbCli, LintOfBrokenFilesExitsThreeWithFileLineErrors) {
   auto explain = RunCli({"--kb", dir.string(), "explain", "RLS"});
   EXPECT_EQ(explain.exit_code, 3);
   fs::remove_all(dir);
+}
+
+TEST(DataCli, LintIsCleanOnTheBuiltInAndTheSourceData) {
+  auto r = RunCli({"data", "lint"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("the built-in data: clean"));
+  auto source = RunCli({"data", "lint", std::string(MG_SOURCE_DIR) + "/data", "--json"});
+  ASSERT_EQ(source.exit_code, 0) << source.err;
+  EXPECT_EQ(Json(source.out)["ok"], true);
+  EXPECT_GE(Json(source.out)["files"].size(), 24u);
+}
+
+TEST(DataCli, LintOfABrokenFolderExitsThreeWithEveryProblem) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "mgadvisor_data_cli_lint";
+  fs::remove_all(dir);
+  fs::copy(fs::path(MG_SOURCE_DIR) / "data", dir, fs::copy_options::recursive);
+  // Two misspelt keys in two kinds of file: both are reported, each with file:line.
+  for (const auto& [file, from, to] :
+       {std::tuple{"foods/units.toml", "\nsize = ", "\nsise = "},
+        std::tuple{"plan/policy.toml", "\nstart_mg = ", "\nstart_mgg = "}}) {
+    std::ifstream in(dir / file);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    text.replace(text.find(from), std::string(from).size(), to);
+    std::ofstream(dir / file, std::ios::trunc) << text;
+  }
+  auto r = RunCli({"data", "lint", dir.string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("units.toml:"));
+  EXPECT_THAT(r.err, HasSubstr("unknown key 'sise' in unit 'g'; did you mean 'size'?"));
+  EXPECT_THAT(r.err, HasSubstr("unknown key 'start_mgg' in [dose]; did you mean 'start_mg'?"));
+  auto json = RunCli({"data", "lint", dir.string(), "--json"});
+  EXPECT_EQ(json.exit_code, 3);
+  EXPECT_EQ(Json(json.out)["ok"], false);
+  fs::remove_all(dir);
+}
+
+TEST(KbCli, ExplainJsonOfADiagnosisCarriesWhatTheTextShows) {
+  auto text = RunCli({"explain", "myasthenia gravis"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  auto json = RunCli({"explain", "myasthenia gravis", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto j = Json(json.out);
+  ASSERT_FALSE(j["contraindications"].empty());
+  for (const auto& c : j["contraindications"]) {
+    EXPECT_THAT(text.out, HasSubstr(c["name"].get<std::string>()));
+  }
+  ASSERT_FALSE(j["citations"].empty());
+  EXPECT_THAT(text.out, HasSubstr("Sources"));
 }
 
 TEST(KbCli, ListConditionsShowsVerdicts) {

@@ -1,0 +1,110 @@
+#include "ops/context.h"
+
+namespace mg::ops {
+namespace {
+
+// Wraps a loaded value in the unique_ptr the Lazy slot holds.
+template <typename T>
+Result<std::unique_ptr<const T>> Own(Result<T> loaded) {
+  if (!loaded.ok()) return loaded.error();
+  return std::unique_ptr<const T>(std::make_unique<T>(std::move(loaded).value()));
+}
+
+}  // namespace
+
+Context::Context(ContextOptions options) : options_(std::move(options)) {}
+
+template <typename T, typename Load>
+Result<const T*> Context::Get(Lazy<T>& lazy, Load&& load) {
+  std::call_once(lazy.once, [&] { lazy.loaded.emplace(load()); });
+  const auto& loaded = *lazy.loaded;
+  if (!loaded.ok()) return loaded.error();
+  return loaded.value().get();
+}
+
+Result<const chem::CompoundCatalog*> Context::compounds() const {
+  return Get(compounds_, [] { return Own(chem::CompoundCatalog::Load()); });
+}
+
+Result<const dri::ReferenceTables*> Context::references() const {
+  return Get(references_, [] { return Own(dri::ReferenceTables::LoadEmbedded()); });
+}
+
+Result<const kb::KnowledgeBase*> Context::kb() const {
+  return Get(kb_, [this] { return Own(kb::LoadKnowledgeBase(options_.kb_dir)); });
+}
+
+Result<const foods::Exclusions*> Context::exclusions() const {
+  return Get(exclusions_, [] { return Own(foods::Exclusions::Load()); });
+}
+
+Result<const foods::UnitTable*> Context::units() const {
+  return Get(units_, [] { return Own(foods::UnitTable::LoadEmbedded()); });
+}
+
+Result<const std::vector<trial::OutcomeSpec>*> Context::outcomes() const {
+  return Get(outcomes_, [] { return Own(trial::LoadOutcomes()); });
+}
+
+Result<const FoodStore*> Context::foods() const {
+  return Get(foods_, [this]() -> Result<std::unique_ptr<const FoodStore>> {
+    auto db = foods::LoadFoods(options_.foods_store);
+    if (!db.ok()) return db.error();
+    auto store = std::make_unique<FoodStore>();
+    store->db = std::move(db).value();
+    // Built after the store has its final address: the index points into store->db.
+    auto search = foods::FoodSearch::Build(store->db);
+    if (!search.ok()) return search.error();
+    store->search = std::make_unique<foods::FoodSearch>(std::move(search).value());
+    return std::unique_ptr<const FoodStore>(std::move(store));
+  });
+}
+
+Result<const plan::PlanContext*> Context::plan() const {
+  return Get(plan_, [this]() -> Result<std::unique_ptr<const plan::PlanContext>> {
+    auto kb_loaded = kb();
+    if (!kb_loaded.ok()) return kb_loaded.error();
+    auto compounds_loaded = compounds();
+    if (!compounds_loaded.ok()) return compounds_loaded.error();
+    auto references_loaded = references();
+    if (!references_loaded.ok()) return references_loaded.error();
+    auto exclusions_loaded = exclusions();
+    if (!exclusions_loaded.ok()) return exclusions_loaded.error();
+    // Copies: the plan context owns its pieces, so it stays valid on its own (the copies cost
+    // well under a millisecond, once per process).
+    auto assembled = plan::PlanContext::Assemble(**kb_loaded, **compounds_loaded,
+                                                 **references_loaded, **exclusions_loaded);
+    if (!assembled.ok()) return assembled.error();
+    return std::unique_ptr<const plan::PlanContext>(std::move(assembled).value());
+  });
+}
+
+Result<const check::Checker*> Context::checker() const {
+  return Get(checker_, [this]() -> Result<std::unique_ptr<const check::Checker>> {
+    auto kb_loaded = kb();
+    if (!kb_loaded.ok()) return kb_loaded.error();
+    auto compounds_loaded = compounds();
+    if (!compounds_loaded.ok()) return compounds_loaded.error();
+    auto references_loaded = references();
+    if (!references_loaded.ok()) return references_loaded.error();
+    // The checker keeps pointers into the knowledge base and catalogue, which this context owns
+    // for as long as it lives.
+    return Own(
+        check::Checker::Load(**kb_loaded, **references_loaded, **compounds_loaded, std::nullopt));
+  });
+}
+
+Status Context::LoadAll() const {
+  MG_RETURN_IF_ERROR(compounds());
+  MG_RETURN_IF_ERROR(references());
+  MG_RETURN_IF_ERROR(kb());
+  MG_RETURN_IF_ERROR(exclusions());
+  MG_RETURN_IF_ERROR(units());
+  MG_RETURN_IF_ERROR(outcomes());
+  MG_RETURN_IF_ERROR(foods());
+  MG_RETURN_IF_ERROR(plan());
+  MG_RETURN_IF_ERROR(checker());
+  return {};
+}
+
+}  // namespace mg::ops

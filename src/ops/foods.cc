@@ -1,0 +1,58 @@
+#include "ops/foods.h"
+
+#include "foods/foods_json.h"
+#include "ops/person.h"
+
+namespace mg::ops {
+
+using nlohmann::json;
+
+json FoodSearchResult::ToJson() const {
+  json results = json::array();
+  for (const auto& hit : hits) {
+    json item = foods::FoodToJson(store->db[hit.food]);
+    item["score"] = hit.score;
+    item["words_matched"] = hit.words_matched;
+    item["words_total"] = hit.words_total;
+    results.push_back(std::move(item));
+  }
+  return {{"query", query}, {"foods", store->db.origin()}, {"results", std::move(results)}};
+}
+
+Result<FoodSearchResult> SearchFoods(const Context& context, const std::string& query,
+                                     size_t limit) {
+  if (query.empty()) return InvalidArgument("q: required, the food to look for");
+  auto store = context.foods();
+  if (!store.ok()) return store.error();
+  return FoodSearchResult{query, *store, (*store)->search->Search(query, limit)};
+}
+
+json DiaryResult::ToJson() const {
+  return foods::IntakeAnalysisToJson(analysis, name, diary, store->db, exclusions);
+}
+
+Result<DiaryResult> AnalyzeDiary(const Context& context, const DiaryRequest& request) {
+  auto person = LookUpPerson(context, request.person);
+  if (!person.ok()) return person.error();
+  auto exclusions = context.exclusions();
+  if (!exclusions.ok()) return exclusions.error();
+  auto set = (*exclusions)->Resolve(request.exclude);
+  if (!set.ok()) return InvalidArgument("exclude: " + set.error().message);
+  auto diary = foods::ParseDiary(request.text, request.name);
+  if (!diary.ok()) return diary.error();
+  auto store = context.foods();
+  if (!store.ok()) return store.error();
+  auto compounds = context.compounds();
+  if (!compounds.ok()) return compounds.error();
+  auto units = context.units();
+  if (!units.ok()) return units.error();
+  foods::IntakeOptions options;
+  options.exclusions = *set;
+  auto analysis = foods::AnalyzeIntake(*diary, (*store)->db, *(*store)->search, **compounds,
+                                       **units, foods::TargetsFor(person->values), options);
+  if (!analysis.ok()) return analysis.error();
+  return DiaryResult{request.name, std::move(diary).value(), std::move(analysis).value(), *set,
+                     *store};
+}
+
+}  // namespace mg::ops

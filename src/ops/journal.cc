@@ -1,0 +1,205 @@
+#include "ops/journal.h"
+
+#include <fmt/format.h>
+
+#include "core/json_input.h"
+#include "core/numbers.h"
+#include "foods/foods_json.h"
+#include "journal/export.h"
+#include "ops/plan.h"
+
+namespace mg::ops {
+
+using journal::Date;
+using journal::FormatDate;
+using nlohmann::json;
+
+namespace {
+
+// Bounds for one food entry: five kilograms of one food, or 20 portions.
+constexpr double kMaxFoodGrams = 5000;
+constexpr double kMaxPortions = 20;
+
+Status CheckRange(const std::optional<Date>& from, const std::optional<Date>& to) {
+  if (from && to && *from > *to) {
+    return InvalidArgument(
+        fmt::format("from: {} is after to: {}", FormatDate(*from), FormatDate(*to)));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<journal::Entry> AddEntry(journal::Store& store, journal::Entry entry) {
+  auto id = store.Add(entry);
+  if (!id.ok()) return id.error();
+  entry.id = *id;
+  return entry;
+}
+
+Result<journal::Entry> LogFood(const Context& context, journal::Store& store, const FoodLog& log,
+                               Date today) {
+  if (log.food.empty()) return InvalidArgument("food: required, a food id or name");
+  const int amounts = (log.grams ? 1 : 0) + (log.portions ? 1 : 0) + (log.amount ? 1 : 0);
+  if (amounts != 1) {
+    return InvalidArgument(
+        "give one amount: grams (e.g. 30), portions (e.g. 1) or an amount with its unit (e.g. 1 "
+        "cup), not several or none");
+  }
+  if (log.grams && !(*log.grams > 0 && *log.grams <= kMaxFoodGrams)) {
+    return InvalidArgument(fmt::format("grams: {} is outside 0-{} (more than 0)",
+                                       FormatNumber(*log.grams), FormatNumber(kMaxFoodGrams)));
+  }
+  if (log.portions && !(*log.portions > 0 && *log.portions <= kMaxPortions)) {
+    return InvalidArgument(fmt::format("portions: {} is outside 0-{} (more than 0)",
+                                       FormatNumber(*log.portions), FormatNumber(kMaxPortions)));
+  }
+  auto store_loaded = context.foods();
+  if (!store_loaded.ok()) return store_loaded.error();
+  const FoodStore& foods = **store_loaded;
+  auto found = foods::FindFood(foods.db, *foods.search, log.food);
+  if (!found.ok()) {
+    return Error{found.error().code,
+                 fmt::format("food: \"{}\" {}", log.food, found.error().message)};
+  }
+  const foods::Food& food = *found->food;
+  double grams = 0;
+  std::string amount_text;
+  if (log.grams) {
+    grams = *log.grams;
+    amount_text = fmt::format("{} g", FormatNumber(grams));
+  } else if (log.portions) {
+    grams = *log.portions * food.serving.grams;
+    amount_text = fmt::format("{} × {} ({} g)", FormatNumber(*log.portions), food.serving.Label(),
+                              FormatNumber(grams));
+  } else {
+    auto units = context.units();
+    if (!units.ok()) return units.error();
+    auto converted = foods::GramsOf(food, *log.amount, log.unit, **units);
+    if (!converted.ok()) return InvalidArgument("unit: " + converted.error().message);
+    grams = *converted;
+    if (!(grams > 0 && grams <= kMaxFoodGrams)) {
+      return InvalidArgument(fmt::format("amount: {} {} is {} g, outside 0-{} g",
+                                         FormatNumber(*log.amount), log.unit, FormatNumber(grams),
+                                         FormatNumber(kMaxFoodGrams)));
+    }
+    amount_text =
+        fmt::format("{} {} ({} g)", FormatNumber(*log.amount, 2), log.unit, FormatNumber(grams));
+  }
+  journal::Entry entry;
+  entry.kind = journal::EntryKind::kFood;
+  entry.date = log.date.value_or(today);
+  entry.label = fmt::format("{} — {}", food.name, amount_text);
+  // Unknown when USDA gives no magnesium value: logged without it rather than as 0.
+  entry.magnesium_mg = food.MagnesiumIn(grams);
+  entry.note = log.note;
+  return AddEntry(store, std::move(entry));
+}
+
+Result<std::vector<journal::Entry>> ListEntries(journal::Store& store, const EntryQuery& query) {
+  MG_RETURN_IF_ERROR(CheckRange(query.range.from, query.range.to));
+  auto entries = store.List(query.range);
+  if (!entries.ok()) return entries.error();
+  if (!query.kind) return entries;
+  std::vector<journal::Entry> out;
+  for (journal::Entry& e : *entries) {
+    if (e.kind == *query.kind) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+json EntriesToJson(const std::vector<journal::Entry>& entries) {
+  json out = json::array();
+  for (const journal::Entry& e : entries) out.push_back(journal::EntryToJson(e));
+  return {{"entries", std::move(out)}};
+}
+
+Status DeleteEntry(journal::Store& store, int64_t id) {
+  const Status deleted = store.Delete(id);
+  if (!deleted.ok() && deleted.error().code == ErrorCode::kNotFound) {
+    return NotFound(fmt::format("id: entry {} is not in this journal", id));
+  }
+  return deleted;
+}
+
+json IntakeSummary::ToJson() const {
+  json out = json::array();
+  for (const journal::DayMagnesium& day : days) {
+    out.push_back({{"date", FormatDate(day.date)},
+                   {"food_mg", day.food_mg},
+                   {"supplement_mg", day.supplement_mg},
+                   {"total_mg", day.total_mg()}});
+  }
+  return {{"days", std::move(out)},
+          {"target", target ? foods::TargetsToJson(*target) : json(nullptr)}};
+}
+
+Result<std::optional<foods::IntakeTargets>> StoredTargets(const Context& context,
+                                                          journal::Store& store) {
+  auto stored = StoredProfile(store);
+  if (!stored.ok()) return stored.error();
+  if (!stored->has_value()) return std::optional<foods::IntakeTargets>();
+  auto plan = PlanForStoredProfile(context, store);
+  if (!plan.ok()) return plan.error();
+  auto tables = context.references();
+  if (!tables.ok()) return tables.error();
+  auto values = (*tables)->Lookup(plan->profile.reference, plan->profile.person);
+  if (!values.ok()) return values.error();
+  return std::optional<foods::IntakeTargets>(foods::TargetsFor(*values));
+}
+
+Result<IntakeSummary> Intake(const Context& context, journal::Store& store,
+                             const IntakeRange& range, Date today) {
+  MG_RETURN_IF_ERROR(CheckRange(range.from, range.to));
+  const Date to = range.to.value_or(today);
+  const Date from = range.from.value_or(to - std::chrono::days{6});
+  MG_RETURN_IF_ERROR(CheckRange(from, to));
+  if ((to - from).count() >= kMaxIntakeDays) {
+    return InvalidArgument(fmt::format("from, to: {} to {} is more than {} days; ask for less",
+                                       FormatDate(from), FormatDate(to), kMaxIntakeDays));
+  }
+  auto entries = store.List({from, to});
+  if (!entries.ok()) return entries.error();
+  IntakeSummary out;
+  out.days = journal::DailyMagnesium(*entries, from, to);
+  auto target = StoredTargets(context, store);
+  if (!target.ok()) return target.error();
+  out.target = std::move(*target);
+  return out;
+}
+
+Result<journal::Snapshot> ExportJournal(journal::Store& store) { return store.Export(); }
+
+json ImportResult::ToJson() const { return {{"entries", entries}, {"trials", trials}}; }
+
+Result<ImportResult> ImportJournal(const Context& context, journal::Store& store,
+                                   const journal::Snapshot& snapshot, const std::string& source) {
+  // A profile or trial this journal could not read would make every later plan, intake or trial
+  // request fail, so refuse it here, before anything is written.
+  if (snapshot.profile_json) {
+    plan::ProfileDocument document;
+    auto tree = ParseJsonObject(*snapshot.profile_json, source + ": profile");
+    if (!tree.ok()) return tree.error();
+    document.tree = std::move(*tree);
+    document.source_name = source + ": profile";
+    auto resolved = PlanForProfile(context, std::move(document));
+    if (!resolved.ok()) return resolved.error();
+  }
+  if (!snapshot.trials.empty()) {
+    auto outcomes = context.outcomes();
+    if (!outcomes.ok()) return outcomes.error();
+    for (const journal::TrialRecord& t : snapshot.trials) {
+      auto design = ParseJsonObject(t.json, fmt::format("{}: trial {}", source, t.id));
+      if (!design.ok()) return design.error();
+      auto read = trial::DesignFromJson(*design, **outcomes);
+      if (!read.ok()) {
+        return InvalidArgument(fmt::format("{}: trial {}: {}", source, t.id, read.error().message));
+      }
+    }
+  }
+  // All or nothing: an id already in this journal is refused and nothing is written.
+  MG_RETURN_IF_ERROR(store.Import(snapshot));
+  return ImportResult{snapshot.entries.size(), snapshot.trials.size()};
+}
+
+}  // namespace mg::ops

@@ -1,0 +1,302 @@
+// The operations on real SQLite journals in a scratch directory. Both doors call these, so the
+// rules they enforce are tested here once; tests/cli/both_doors_test.cc checks that the CLI and
+// the server answer alike.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "journal/export.h"
+#include "journal/sqlite_store.h"
+#include "ops/chem.h"
+#include "ops/journal.h"
+#include "ops/person.h"
+#include "ops/plan.h"
+#include "ops/trial.h"
+
+namespace mg::ops {
+namespace {
+
+namespace fs = std::filesystem;
+using journal::Date;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+Date Day(int y, unsigned m, unsigned d) { return std::chrono::year{y} / m / d; }
+
+const Date kToday = Day(2026, 11, 23);
+
+// The loaded data, once per test binary (loading is the slow part under sanitizers).
+const Context& Shared() {
+  static const Context* context = [] {
+    auto* c = new Context(ContextOptions{});
+    const Status loaded = c->LoadAll();
+    EXPECT_TRUE(loaded.ok()) << loaded.error().message;
+    return c;
+  }();
+  return *context;
+}
+
+plan::ProfileDocument Profile(const std::string& json_text) {
+  auto document = plan::ParseProfileText(json_text, "test.json");
+  EXPECT_TRUE(document.ok()) << document.error().message;
+  return document.ok() ? *document : plan::ProfileDocument{};
+}
+
+// For whom the plan offers magnesium as a trial (thin evidence, no safety rule in the way).
+constexpr const char* kTrialProfile =
+    R"({"age": 61, "sex": "female", "complaints": ["RLS", "chronic pain"]})";
+
+class OpsJournalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("mg_ops_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    store_ = Open("journal.db");
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::unique_ptr<journal::Store> Open(const std::string& name) {
+    auto store = journal::OpenSqliteStore((dir_ / name).string(), clock_);
+    EXPECT_TRUE(store.ok()) << store.error().message;
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  journal::FixedClock clock_{kToday};
+  fs::path dir_;
+  std::unique_ptr<journal::Store> store_;
+};
+
+TEST(OpsPerson, ErrorsNameTheFieldAsEveryDoorDoes) {
+  const auto error = [](dri::PersonFields fields) {
+    auto r = LookUpPerson(Shared(), fields);
+    return r.ok() ? std::string("ok") : r.error().message;
+  };
+  EXPECT_EQ(error({.age = "-3", .sex = "female"}), "age: age '-3' is negative");
+  EXPECT_EQ(error({.age_years = 130, .sex = "female"}),
+            "age: 130 is outside the possible range 0-125");
+  EXPECT_EQ(error({.age = "30"}),
+            "sex: is required (male or female): reference intakes differ by sex");
+  EXPECT_EQ(error({.age = "30", .sex = "female", .pregnant = true, .lactating = true}),
+            "lactating: pregnant and lactating are both true: give at most one");
+  EXPECT_EQ(error({.age = "30", .sex = "female", .reference = "uk"}),
+            "reference: reference 'uk' is not us or eu");
+  auto none = LookUpPerson(Shared(), {.age = "55", .sex = "female", .pregnant = true});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+  EXPECT_THAT(none.error().message, StartsWith("age: the us reference set"));
+  auto ok = LookUpPerson(Shared(), {.age = "34", .sex = "female"});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->ToJson()["rda_mg"], 320);
+}
+
+TEST(OpsChem, ElementalFromEitherSide) {
+  auto citrate = Elemental(Shared(), {"magnesium citrate", "1g", std::nullopt});
+  ASSERT_TRUE(citrate.ok());
+  EXPECT_NEAR(citrate->elemental_mg, 161.6, 0.2);
+  auto back = Elemental(Shared(), {"citrate", std::nullopt, "161.6mg"});
+  ASSERT_TRUE(back.ok());
+  EXPECT_NEAR(back->compound_mg, 1000, 2);
+  EXPECT_THAT(Elemental(Shared(), {"citrate", "10mmol", std::nullopt}).error().message,
+              HasSubstr("is not a mass"));
+  EXPECT_THAT(Elemental(Shared(), {"citrate", "1g", "1g"}).error().message, HasSubstr("not both"));
+  EXPECT_EQ(Elemental(Shared(), {"unobtainium", "1g", std::nullopt}).error().code,
+            ErrorCode::kNotFound);
+}
+
+TEST(OpsContext, EachPieceLoadsOnceEvenWhenAskedFromManyThreads) {
+  Context context(ContextOptions{});
+  std::vector<const chem::CompoundCatalog*> seen(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < seen.size(); ++i) {
+    threads.emplace_back([&, i] { seen[i] = *context.compounds(); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto* p : seen) EXPECT_EQ(p, seen[0]);
+  // A broken --kb directory is an error of the pieces that need it only.
+  Context broken(ContextOptions{.kb_dir = "/nonexistent/kb", .foods_store = std::nullopt});
+  EXPECT_TRUE(broken.compounds().ok());
+  EXPECT_EQ(broken.kb().error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(broken.plan().error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(OpsJournalTest, ImportRefusesWhatTheJournalCouldNotReadAndWritesNothing) {
+  journal::Snapshot snapshot;
+  snapshot.entries = {{7, Day(2026, 11, 1), journal::EntryKind::kPain, "", {}, 3, {}, {}, ""}};
+  snapshot.profile_json = R"({"age": 30, "sex": "female", "complaints": ["zzzq"]})";
+  auto bad_profile = ImportJournal(Shared(), *store_, snapshot, "in.json");
+  ASSERT_FALSE(bad_profile.ok());
+  EXPECT_THAT(bad_profile.error().message, HasSubstr("zzzq"));
+  snapshot.profile_json.reset();
+  snapshot.trials = {{1, "2026-11-01", "{}"}};
+  auto bad_trial = ImportJournal(Shared(), *store_, snapshot, "in.json");
+  ASSERT_FALSE(bad_trial.ok());
+  EXPECT_THAT(bad_trial.error().message, StartsWith("in.json: trial 1: "));
+  auto exported = ExportJournal(*store_);
+  ASSERT_TRUE(exported.ok());
+  EXPECT_TRUE(exported->entries.empty());
+  EXPECT_FALSE(exported->profile_json.has_value());
+  snapshot.trials.clear();
+  auto good = ImportJournal(Shared(), *store_, snapshot, "in.json");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  EXPECT_EQ(good->ToJson(), nlohmann::json({{"entries", 1}, {"trials", 0}}));
+}
+
+TEST_F(OpsJournalTest, LogFoodByIdOrNameWithGramsPortionsOrUnits) {
+  auto grams = LogFood(Shared(), *store_, {.food = "sr28:11457", .grams = 30}, kToday);
+  ASSERT_TRUE(grams.ok()) << grams.error().message;
+  EXPECT_EQ(grams->label, "Spinach, raw — 30 g");
+  EXPECT_NEAR(*grams->magnesium_mg, 23.7, 1e-9);
+  EXPECT_GT(grams->id, 0);
+  auto by_name = LogFood(Shared(), *store_, {.food = "raw spinach", .portions = 2}, kToday);
+  ASSERT_TRUE(by_name.ok()) << by_name.error().message;
+  EXPECT_EQ(by_name->label, "Spinach, raw — 2 × 1 cup (60 g)");
+  EXPECT_NEAR(*by_name->magnesium_mg, 47.4, 1e-9);
+  auto cups =
+      LogFood(Shared(), *store_, {.food = "spinach raw", .amount = 1, .unit = "cup"}, kToday);
+  ASSERT_TRUE(cups.ok()) << cups.error().message;
+  EXPECT_EQ(cups->label, "Spinach, raw — 1 cup (30 g)");
+  EXPECT_NEAR(*cups->magnesium_mg, 23.7, 1e-9);
+
+  auto unknown = LogFood(Shared(), *store_, {.food = "xqzvw plork", .grams = 10}, kToday);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  EXPECT_THAT(unknown.error().message, StartsWith("food: \"xqzvw plork\" matches no food"));
+  EXPECT_EQ(LogFood(Shared(), *store_, {.food = "sr28:0", .grams = 10}, kToday).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_THAT(LogFood(Shared(), *store_, {.food = "sr28:11457", .grams = 1, .portions = 1}, kToday)
+                  .error()
+                  .message,
+              HasSubstr("not several or none"));
+  EXPECT_THAT(
+      LogFood(Shared(), *store_, {.food = "sr28:11457", .amount = 2, .unit = "planks"}, kToday)
+          .error()
+          .message,
+      StartsWith("unit: unit \"planks\" does not apply"));
+  EXPECT_EQ(ListEntries(*store_, {})->size(), 3u);
+}
+
+TEST_F(OpsJournalTest, EntriesListFilteredAndTheRangeChecked) {
+  ASSERT_TRUE(
+      AddEntry(*store_, {0, kToday, journal::EntryKind::kPain, "", {}, 4, {}, {}, ""}).ok());
+  ASSERT_TRUE(
+      AddEntry(*store_, {0, kToday, journal::EntryKind::kNote, "", {}, {}, {}, {}, "walk"}).ok());
+  EXPECT_EQ(ListEntries(*store_, {{}, journal::EntryKind::kNote})->size(), 1u);
+  auto reversed = ListEntries(*store_, {{Day(2026, 11, 23), Day(2026, 11, 1)}, std::nullopt});
+  ASSERT_FALSE(reversed.ok());
+  EXPECT_EQ(reversed.error().message, "from: 2026-11-23 is after to: 2026-11-01");
+  EXPECT_EQ(DeleteEntry(*store_, 99).error().message, "id: entry 99 is not in this journal");
+}
+
+TEST_F(OpsJournalTest, IntakeSumsDaysAndTakesTargetsFromTheStoredProfile) {
+  ASSERT_TRUE(
+      AddEntry(*store_, {0, kToday, journal::EntryKind::kFood, "nuts", 80, {}, {}, {}, ""}).ok());
+  auto no_profile = Intake(Shared(), *store_, {}, kToday);
+  ASSERT_TRUE(no_profile.ok());
+  EXPECT_EQ(no_profile->days.size(), 7u);
+  EXPECT_EQ(no_profile->days.back().food_mg, 80);
+  EXPECT_TRUE(no_profile->ToJson()["target"].is_null());
+  ASSERT_TRUE(SetProfile(Shared(), *store_, Profile(R"({"age": 52, "sex": "female"})")).ok());
+  auto with_profile = Intake(Shared(), *store_, {Day(2026, 11, 23), std::nullopt}, kToday);
+  ASSERT_TRUE(with_profile.ok());
+  EXPECT_EQ(with_profile->days.size(), 1u);
+  EXPECT_EQ(with_profile->target->intake_mg, 320);
+  EXPECT_THAT(Intake(Shared(), *store_, {Day(2020, 1, 1), std::nullopt}, kToday).error().message,
+              HasSubstr("more than 366 days"));
+  EXPECT_EQ(Intake(Shared(), *store_, {kToday, Day(2026, 11, 1)}, kToday).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_F(OpsJournalTest, AStoredProfileThatNoLongerResolvesIsAConflictToMend) {
+  ASSERT_TRUE(store_->SetProfile(R"({"age": 52, "sex": "female", "complaints": ["zzzq"]})").ok());
+  auto plan = PlanForStoredProfile(Shared(), *store_);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().code, ErrorCode::kConflict);
+  EXPECT_THAT(plan.error().message, HasSubstr("update it with `mgadvisor profile set FILE`"));
+  EXPECT_EQ(Intake(Shared(), *store_, {}, kToday).error().code, ErrorCode::kConflict);
+}
+
+TEST_F(OpsJournalTest, TrialsStartFromTheStoredOrAGivenProfileReplaceAndEnd) {
+  StartTrialRequest request;
+  request.outcome = "pain";
+  request.seed = 42;
+  auto no_profile = StartTrial(Shared(), store_.get(), request, kToday);
+  ASSERT_FALSE(no_profile.ok());
+  EXPECT_THAT(no_profile.error().message, StartsWith("profile: none stored"));
+
+  // From a given profile: the dose is the plan's.
+  request.profile = Profile(kTrialProfile);
+  auto plan = PlanForProfile(Shared(), Profile(kTrialProfile));
+  ASSERT_TRUE(plan.ok() && plan->plan.supplement.has_value());
+  auto first = StartTrial(Shared(), store_.get(), request, kToday);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->design.dose_mg, plan->plan.supplement->daily_elemental_mg);
+  EXPECT_EQ(first->design.form, plan->plan.supplement->compound_id);
+  EXPECT_FALSE(first->replaced.has_value());
+  EXPECT_TRUE(first->saved);
+
+  // From the stored profile, the same; it replaces the running trial and says so.
+  ASSERT_TRUE(SetProfile(Shared(), *store_, Profile(kTrialProfile)).ok());
+  request.profile.reset();
+  request.outcome = "sleep";
+  auto second = StartTrial(Shared(), store_.get(), request, kToday);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->design.dose_mg, first->design.dose_mg);
+  ASSERT_TRUE(second->replaced.has_value());
+  EXPECT_EQ(second->replaced->outcome.id, "pain");
+  EXPECT_EQ(second->ToJson()["replaced"]["outcome"], "pain");
+
+  // A dry run with a profile needs no journal and writes nothing.
+  request.profile = Profile(kTrialProfile);
+  request.save = false;
+  auto dry = StartTrial(Shared(), nullptr, request, kToday);
+  ASSERT_TRUE(dry.ok()) << dry.error().message;
+  EXPECT_FALSE(dry->saved);
+  auto current = CurrentTrial(Shared(), *store_, kToday);
+  ASSERT_TRUE(current.ok() && current->has_value());
+  EXPECT_EQ((*current)->design.outcome.id, "sleep");
+
+  // A higher dose than the plan's is unsafe; ending twice is a conflict.
+  request.save = true;
+  request.dose_mg = first->design.dose_mg + 100;
+  EXPECT_EQ(StartTrial(Shared(), store_.get(), request, kToday).error().code, ErrorCode::kUnsafe);
+  auto ended = EndTrial(Shared(), *store_, kToday);
+  ASSERT_TRUE(ended.ok()) << ended.error().message;
+  EXPECT_EQ(ended->ended, kToday);
+  EXPECT_EQ(EndTrial(Shared(), *store_, kToday).error().code, ErrorCode::kConflict);
+  auto after = CurrentTrial(Shared(), *store_, kToday + std::chrono::days{1});
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_EQ((*after)->status.phase, trial::TrialStatus::Phase::kFinished);
+  EXPECT_EQ((*after)->ToJson()["status"]["ended"], "2026-11-23");
+}
+
+TEST_F(OpsJournalTest, TheReportsRdaComesFromThePersonOrTheStoredProfile) {
+  ASSERT_TRUE(SetProfile(Shared(), *store_, Profile(kTrialProfile)).ok());
+  StartTrialRequest request;
+  request.outcome = "pain";
+  request.seed = 1;
+  ASSERT_TRUE(StartTrial(Shared(), store_.get(), request, kToday).ok());
+  auto stored = TrialReport(Shared(), *store_, kToday);
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  EXPECT_EQ(stored->rda_mg, 320);  // US RDA, women over 30.
+  auto young_man =
+      TrialReport(Shared(), *store_, kToday, dri::PersonFields{.age = "20", .sex = "male"});
+  ASSERT_TRUE(young_man.ok());
+  EXPECT_EQ(young_man->rda_mg, 400);
+  EXPECT_THAT(TrialReport(Shared(), *store_, kToday, dri::PersonFields{.age = "x", .sex = "male"})
+                  .error()
+                  .message,
+              StartsWith("age: "));
+  auto empty = Open("empty.db");
+  EXPECT_EQ(TrialReport(Shared(), *empty, kToday).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace mg::ops

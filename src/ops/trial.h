@@ -1,0 +1,85 @@
+// n-of-1 trial operations: start (or replace) a trial whose dose and form come from the person's
+// plan, what is due today, end a trial early, and the report — `mgadvisor trial ...` and
+// /api/trials/... alike.
+#ifndef MGADVISOR_OPS_TRIAL_H_
+#define MGADVISOR_OPS_TRIAL_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "dri/dri.h"
+#include "journal/journal.h"
+#include "ops/context.h"
+#include "plan/profile.h"
+#include "trial/trial.h"
+
+namespace mg::ops {
+
+// Seeds fit in JSON's exact integers (2^53), so a saved design reproduces from its seed.
+inline constexpr int64_t kMaxSeed = (int64_t{1} << 53) - 1;
+
+struct StartTrialRequest {
+  std::string outcome;                 // cramps, irls, pain or sleep.
+  std::optional<journal::Date> start;  // Default: today.
+  int pairs = trial::kMinPairs;
+  std::optional<uint64_t> seed;    // Default: random (and saved with the design).
+  std::optional<double> dose_mg;   // May lower the plan's dose, never raise it.
+  std::optional<int> period_days;  // Defaults from the outcome.
+  std::optional<int> washout_days;
+  std::optional<double> mid;
+  // The person whose plan sets the dose: a profile given now (`trial plan --profile FILE`), or,
+  // when absent, the profile stored in the journal (as the web page does).
+  std::optional<plan::ProfileDocument> profile;
+  std::optional<std::string> reference;  // Applies to `profile` when it names no set.
+  bool save = true;                      // false: a dry run, nothing is written.
+};
+
+struct StartedTrial {
+  trial::Design design;
+  std::optional<trial::Design> replaced;  // The running trial this one replaces, if any.
+  bool saved = false;
+
+  // {"trial": design, "calendar": text, "periods": [...], "replaced": design | null, "saved"}
+  nlohmann::json ToJson() const;
+};
+
+// Checks the request, takes dose and form from the plan (a trial never tests more magnesium
+// than the plan allows, and none when the plan gives none), randomises the order and saves it.
+// Starting while a trial runs replaces it (the result says which). `store` may be null for a dry
+// run with a profile given (nothing is read or written). Errors: kInvalidArgument naming the
+// field (outcome, pairs, seed, dose, profile...); kUnsafe when the plan gives no supplement or
+// `dose_mg` is above the plan's dose; kConflict when the stored profile no longer resolves.
+Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
+                                const StartTrialRequest& request, journal::Date today);
+
+// The journal's current (most recent) trial with what is due today; nullopt without a trial.
+struct TrialToday {
+  trial::Design design;
+  trial::TrialStatus status;
+  journal::Date today{};
+
+  // {"trial": design, "periods": [...], "status": {...}}
+  nlohmann::json ToJson() const;
+};
+Result<std::optional<TrialToday>> CurrentTrial(const Context& context, journal::Store& store,
+                                               journal::Date today);
+// {"trial": null, "periods": [], "status": null}: the answer without a trial.
+nlohmann::json NoTrialJson();
+
+// Ends the current trial today (kept in the journal: its report analyses the days before).
+// Errors: kNotFound without a trial; kConflict when it already ended or finished.
+Result<trial::Design> EndTrial(const Context& context, journal::Store& store, journal::Date today);
+
+// The current trial's report. The RDA line of the intake chart comes from `person` when given
+// (`trial report --age --sex`), else from the stored profile, when there is one.
+// Errors: kNotFound without a trial; person errors naming the field.
+Result<trial::Report> TrialReport(const Context& context, journal::Store& store,
+                                  journal::Date today,
+                                  const std::optional<dri::PersonFields>& person = std::nullopt);
+
+}  // namespace mg::ops
+
+#endif  // MGADVISOR_OPS_TRIAL_H_

@@ -1,0 +1,402 @@
+// Outcomes, plans, the calendar and "what is due today".
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "core/data_files.h"
+#include "core/data_reader.h"
+#include "core/numbers.h"
+#include "core/text.h"
+#include "trial/trial.h"
+
+namespace mg::trial {
+namespace {
+
+using journal::FormatDate;
+
+constexpr int kMaxPeriodDays = 56;
+
+}  // namespace
+
+Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
+                                               const std::string& name) {
+  DataProblems problems;
+  const auto root = ParseTomlFile(DataFile{name, toml_text}, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, name, "the file", problems, {"outcome"});
+  static constexpr EnumName<bool> kBetter[] = {{"lower", false}, {"higher", true}};
+  static constexpr EnumName<bool> kMidKinds[] = {{"absolute", false}, {"relative", true}};
+  std::vector<OutcomeSpec> out;
+  for (TomlReader r : doc.Tables("outcome", "outcome",
+                                 {"id", "journal_kind", "name", "unit", "better", "scale_min",
+                                  "scale_max", "mid", "mid_kind", "mid_source", "period_days",
+                                  "washout_days", "rating_every", "min_ratings", "bands"})) {
+    OutcomeSpec o;
+    o.id = r.Text("id");
+    const std::string kind = r.Text("journal_kind");
+    o.name = r.Text("name");
+    o.unit = r.Text("unit");
+    o.higher_is_better = r.Enum("better", kBetter).value_or(false);
+    o.scale_min = r.Number("scale_min").value_or(0);
+    o.scale_max = r.Number("scale_max").value_or(10);
+    o.mid = r.Number("mid", NumberRange::AtLeast(0)).value_or(0);
+    o.mid_relative = r.Enum("mid_kind", kMidKinds).value_or(false);
+    o.mid_source = r.Text("mid_source");
+    o.period_days = static_cast<int>(r.Integer("period_days", 2, kMaxPeriodDays).value_or(14));
+    o.washout_days = static_cast<int>(r.Integer("washout_days", 0, 365).value_or(0));
+    o.rating_every = static_cast<int>(r.Integer("rating_every", 1, 365).value_or(1));
+    o.min_ratings = r.Number("min_ratings", NumberRange::AboveUpTo(0, 1)).value_or(0.5);
+    const auto parsed_kind = journal::ParseEntryKind(kind);
+    if (!kind.empty() && (!parsed_kind || !journal::IsSymptom(*parsed_kind))) {
+      r.Report(fmt::format("journal_kind '{}' is not a symptom kind", kind),
+               r.LineAt("journal_kind"));
+    } else if (parsed_kind) {
+      o.journal_kind = *parsed_kind;
+    }
+    if (o.period_days <= o.washout_days) {
+      r.Report("need washout_days < period_days", r.LineAt("washout_days"));
+    }
+    if (o.scale_max <= o.scale_min) r.Report("need scale_min < scale_max", r.LineAt("scale_max"));
+    if (const toml::node* bands = r.Get("bands")) {
+      const toml::array* list = bands->as_array();
+      if (list == nullptr)
+        r.Report("bands must be a list of { max = N, name = \"...\" }", LineOf(*bands));
+      for (size_t i = 0; list != nullptr && i < list->size(); ++i) {
+        const toml::node& b = *list->get(i);
+        const toml::table* table = b.as_table();
+        if (table == nullptr) {
+          r.Report("bands must be a list of { max = N, name = \"...\" }", LineOf(b));
+          continue;
+        }
+        TomlReader band(*table, r.file(), fmt::format("band {} of {}", i + 1, r.where()),
+                        r.problems(), {"max", "name"});
+        const auto max = band.Number("max");
+        const std::string band_name = band.Text("name");
+        if (!max) continue;
+        if (!o.bands.empty() && *max <= o.bands.back().max) {
+          band.Report("bands need ascending max values", LineOf(b));
+        }
+        o.bands.push_back({*max, band_name});
+      }
+    }
+    out.push_back(std::move(o));
+  }
+  if (!problems.empty()) return problems.ToError();
+  return out;
+}
+
+Result<std::vector<OutcomeSpec>> LoadOutcomes() {
+  auto file = LoadEmbeddedFile("trial/outcomes.toml");
+  if (!file.ok()) return file.error();
+  return ParseOutcomes(file->content, file->name);
+}
+
+Result<OutcomeSpec> FindOutcome(const std::vector<OutcomeSpec>& outcomes, std::string_view id) {
+  std::vector<std::string> ids;
+  for (const OutcomeSpec& o : outcomes) {
+    if (o.id == id) return o;
+    ids.push_back(o.id);
+  }
+  return InvalidArgument(
+      fmt::format("outcome: '{}' is not an outcome; use {}", id, JoinAlternatives(ids)));
+}
+
+std::string BandOf(const OutcomeSpec& outcome, double value) {
+  for (const Band& b : outcome.bands) {
+    if (value <= b.max) return b.name;
+  }
+  return "";
+}
+
+Date Design::end() const {
+  return start + std::chrono::days{pairs() * 2 * outcome.period_days - 1};
+}
+
+Layout Design::ToLayout() const {
+  Layout d;
+  d.period_days = outcome.period_days;
+  d.washout_days = outcome.washout_days;
+  d.rating_every = outcome.rating_every;
+  d.min_ratings = outcome.min_ratings;
+  d.magnesium_first = magnesium_first;
+  d.higher_is_better = outcome.higher_is_better;
+  d.mid = outcome.mid;
+  d.mid_relative = outcome.mid_relative;
+  return d;
+}
+
+Result<Design> RandomiseDesign(const DesignRequest& request,
+                               const std::vector<OutcomeSpec>& outcomes) {
+  auto outcome = FindOutcome(outcomes, request.outcome);
+  if (!outcome.ok()) return outcome.error();
+  Design design;
+  design.outcome = *outcome;
+  if (request.pairs < kMinPairs || request.pairs > kMaxPairs) {
+    return InvalidArgument(
+        fmt::format("pairs: {} is outside {}-{}", request.pairs, kMinPairs, kMaxPairs));
+  }
+  if (!(request.dose_mg > 0) || request.dose_mg > 5000) {
+    return InvalidArgument(
+        fmt::format("dose: {} mg is not a daily elemental dose", FormatNumber(request.dose_mg)));
+  }
+  if (request.period_days) design.outcome.period_days = *request.period_days;
+  if (request.washout_days) design.outcome.washout_days = *request.washout_days;
+  if (request.mid) {
+    if (!(*request.mid >= 0)) return InvalidArgument("mid: must be zero or more");
+    design.outcome.mid = *request.mid;
+  }
+  const int period = design.outcome.period_days, washout = design.outcome.washout_days;
+  if (period < 2 || period > kMaxPeriodDays) {
+    return InvalidArgument(fmt::format("period_days: {} is outside 2-{}", period, kMaxPeriodDays));
+  }
+  if (washout < 0 || washout >= period) {
+    return InvalidArgument(fmt::format(
+        "washout_days: {} must be at least 0 and less than the period ({})", washout, period));
+  }
+  if ((period - washout) / design.outcome.rating_every < 1) {
+    return InvalidArgument(fmt::format(
+        "period_days: {} days minus {} washout leaves no room for a rating every {} days", period,
+        washout, design.outcome.rating_every));
+  }
+  design.start = request.start;
+  design.seed = request.seed;
+  design.dose_mg = request.dose_mg;
+  design.form = request.form;
+  std::mt19937_64 rng(request.seed);
+  for (int i = 0; i < request.pairs; ++i) design.magnesium_first.push_back((rng() >> 63) != 0);
+  return design;
+}
+
+nlohmann::json DesignToJson(const Design& design) {
+  nlohmann::json j = {
+      {"outcome", design.outcome.id},
+      {"start", FormatDate(design.start)},
+      {"end", FormatDate(design.end())},
+      {"seed", design.seed},
+      {"dose_mg", design.dose_mg},
+      {"form", design.form},
+      {"period_days", design.outcome.period_days},
+      {"washout_days", design.outcome.washout_days},
+      {"mid", design.outcome.mid},
+      {"magnesium_first", design.magnesium_first},
+  };
+  // Only when set, so designs stored before trials could be ended read back unchanged.
+  if (design.ended) j["ended"] = FormatDate(*design.ended);
+  return j;
+}
+
+Result<Design> DesignFromJson(const nlohmann::json& j, const std::vector<OutcomeSpec>& outcomes) {
+  auto bad = [](std::string_view why) {
+    return DataError(fmt::format("stored trial design: {}", why));
+  };
+  if (!j.is_object()) return bad("not a JSON object");
+  try {
+    auto outcome = FindOutcome(outcomes, j.at("outcome").get<std::string>());
+    if (!outcome.ok()) return bad(outcome.error().message);
+    Design design;
+    design.outcome = *outcome;
+    auto start = journal::ParseDate(j.at("start").get<std::string>());
+    if (!start) return bad("start is not a date");
+    design.start = *start;
+    design.seed = j.at("seed").get<uint64_t>();
+    design.dose_mg = j.at("dose_mg").get<double>();
+    design.form = j.at("form").get<std::string>();
+    design.outcome.period_days = j.at("period_days").get<int>();
+    design.outcome.washout_days = j.at("washout_days").get<int>();
+    design.outcome.mid = j.at("mid").get<double>();
+    design.magnesium_first = j.at("magnesium_first").get<std::vector<bool>>();
+    if (j.contains("ended")) {
+      auto ended = journal::ParseDate(j.at("ended").get<std::string>());
+      if (!ended) return bad("ended is not a date");
+      design.ended = *ended;
+    }
+    if (design.outcome.period_days <= design.outcome.washout_days ||
+        design.outcome.washout_days < 0 || design.pairs() < 1) {
+      return bad("impossible period, washout or pair count");
+    }
+    return design;
+  } catch (const nlohmann::json::exception& e) {  // Wrong types: a library exception, as a value.
+    return bad(e.what());
+  }
+}
+
+Result<Design> EndDesign(const Design& design, Date today) {
+  if (design.ended) {
+    return Error{ErrorCode::kConflict,
+                 fmt::format("the trial was already ended on {}", FormatDate(*design.ended))};
+  }
+  if (today > design.end()) {
+    return Error{ErrorCode::kConflict,
+                 fmt::format("the trial already finished on {}; there is nothing to end",
+                             FormatDate(design.end()))};
+  }
+  Design ended = design;
+  ended.ended = today;
+  return ended;
+}
+
+std::string RenderCalendar(const Design& design) {
+  const OutcomeSpec& o = design.outcome;
+  std::string out = fmt::format(
+      "n-of-1 trial of magnesium for {}\n"
+      "{} pairs of {}-day periods ({} to {}), order randomised within each pair (seed {}).\n"
+      "Magnesium periods: {} mg elemental magnesium{} a day. No-magnesium periods: none "
+      "(a look-alike placebo, if someone can prepare it, makes the test fairer).\n"
+      "The first {} days of every period are washout: keep rating, but they are not analysed.\n"
+      "Rate {} {}.\n\n",
+      o.name, design.pairs(), o.period_days, FormatDate(design.start), FormatDate(design.end()),
+      design.seed, FormatNumber(design.dose_mg), design.form.empty() ? "" : " as " + design.form,
+      o.washout_days, o.name,
+      o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every));
+  const Layout layout = design.ToLayout();
+  bool first_of_pair = true;
+  for (const Period& p : Periods(design)) {
+    out += fmt::format("{:<7} {} to {}  {}\n",
+                       first_of_pair ? fmt::format("Pair {}", p.pair + 1) : "", FormatDate(p.start),
+                       FormatDate(p.end), p.magnesium ? "MAGNESIUM" : "no magnesium");
+    first_of_pair = !first_of_pair;
+  }
+  out += "\nWeek of      Mon Tue Wed Thu Fri Sat Sun\n";
+  // Weeks start on Monday; sys_days epoch (1970-01-01) was a Thursday.
+  const std::chrono::weekday start_weekday{design.start};
+  const Date first_monday = design.start - (start_weekday - std::chrono::Monday);
+  for (Date week = first_monday; week <= design.end(); week += std::chrono::days{7}) {
+    out += FormatDate(week) + "  ";
+    for (int i = 0; i < 7; ++i) {
+      const Date day = week + std::chrono::days{i};
+      std::string cell = ".";
+      if (day >= design.start && day <= design.end()) {
+        const int d = (day - design.start).count();
+        cell = layout.OnMagnesium(d) ? "M" : "O";
+        if (layout.IsWashout(d)) cell = layout.OnMagnesium(d) ? "m" : "o";
+      }
+      out += fmt::format(" {:>2} ", cell);
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += "\n";
+  }
+  out += "\nM magnesium day, O no-magnesium day; lower case: washout (rate, not analysed).\n";
+  return out;
+}
+
+TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entry>& entries,
+                           Date today) {
+  TrialStatus s;
+  const OutcomeSpec& o = design.outcome;
+  s.day = (today - design.start).count();
+  const std::string kind = journal::EntryKindName(o.journal_kind);
+  s.ended = design.ended;
+  if (design.ended && today >= *design.ended) {
+    s.phase = TrialStatus::Phase::kFinished;
+    s.todo.push_back(fmt::format(
+        "The trial was ended on {}; take no more trial doses. `mgadvisor trial report` shows what "
+        "it found so far.",
+        FormatDate(*design.ended)));
+    return s;
+  }
+  if (s.day < 0) {
+    s.phase = TrialStatus::Phase::kNotStarted;
+    s.todo.push_back(fmt::format("The trial starts on {} ({} days from now).",
+                                 FormatDate(design.start), -s.day));
+    return s;
+  }
+  if (today > design.end()) {
+    s.phase = TrialStatus::Phase::kFinished;
+    s.todo.push_back("The trial is over: run `mgadvisor trial report`.");
+    return s;
+  }
+  s.phase = TrialStatus::Phase::kRunning;
+  const Layout layout = design.ToLayout();
+  s.pair = s.day / (2 * o.period_days);
+  s.magnesium = layout.OnMagnesium(s.day);
+  s.washout = layout.IsWashout(s.day);
+  s.day_in_period = s.day % o.period_days + 1;
+  s.period_end = design.start + std::chrono::days{s.day - s.day_in_period + o.period_days};
+  s.rating_due = s.day_in_period % o.rating_every == 0;
+  for (const journal::Entry& e : entries) {
+    if (e.date != today) continue;
+    if (e.kind == o.journal_kind) s.rating_logged = true;
+    if (e.kind == journal::EntryKind::kDose) s.dose_logged = true;
+  }
+  if (s.magnesium) {
+    s.todo.push_back(s.dose_logged
+                         ? "Magnesium day: dose logged."
+                         : fmt::format("Magnesium day: take {} mg{} and log it: mgadvisor log dose "
+                                       "--mg {}{}",
+                                       FormatNumber(design.dose_mg),
+                                       design.form.empty() ? "" : " " + design.form,
+                                       FormatNumber(design.dose_mg),
+                                       design.form.empty() ? "" : " --form " + design.form));
+  } else {
+    s.todo.push_back(s.dose_logged ? "No-magnesium day, but a dose is logged: the trial counts "
+                                     "this as a protocol deviation."
+                                   : "No-magnesium day: take no magnesium supplement.");
+  }
+  if (s.rating_due) {
+    s.todo.push_back(s.rating_logged
+                         ? fmt::format("Rating of {} logged.", o.name)
+                         : fmt::format("Rate your {}: mgadvisor log symptom {} ...", o.name, kind));
+  } else {
+    s.todo.push_back(fmt::format("No rating due today (next in {} days).",
+                                 o.rating_every - s.day_in_period % o.rating_every));
+  }
+  if (s.washout) s.todo.push_back("Washout day: today's rating is kept but not analysed.");
+  return s;
+}
+
+std::vector<Period> Periods(const Design& design) {
+  const Layout layout = design.ToLayout();
+  const int length = design.outcome.period_days, washout = design.outcome.washout_days;
+  std::vector<Period> out;
+  for (int index = 0; index < design.pairs() * 2; ++index) {
+    const int first = index * length;
+    Period p;
+    p.pair = index / 2;
+    p.magnesium = layout.OnMagnesium(first);
+    p.start = design.start + std::chrono::days{first};
+    p.end = p.start + std::chrono::days{length - 1};
+    if (washout > 0) p.washout_end = p.start + std::chrono::days{washout - 1};
+    out.push_back(p);
+  }
+  return out;
+}
+
+nlohmann::json PeriodsToJson(const std::vector<Period>& periods) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Period& p : periods) {
+    out.push_back({{"pair", p.pair + 1},
+                   {"magnesium", p.magnesium},
+                   {"start", FormatDate(p.start)},
+                   {"end", FormatDate(p.end)},
+                   {"washout_end", p.washout_end ? nlohmann::json(FormatDate(*p.washout_end))
+                                                 : nlohmann::json(nullptr)}});
+  }
+  return out;
+}
+
+nlohmann::json StatusToJson(const TrialStatus& s, Date today) {
+  using Phase = TrialStatus::Phase;
+  nlohmann::json j = {
+      {"phase", s.phase == Phase::kNotStarted ? "not_started"
+                : s.phase == Phase::kRunning  ? "running"
+                                              : "finished"},
+      {"today", FormatDate(today)},
+      {"day", s.day + 1},
+      {"ended", s.ended ? nlohmann::json(FormatDate(*s.ended)) : nlohmann::json(nullptr)},
+      {"todo", s.todo}};
+  if (s.phase == Phase::kRunning) {
+    j["pair"] = s.pair + 1;
+    j["magnesium"] = s.magnesium;
+    j["washout"] = s.washout;
+    j["day_in_period"] = s.day_in_period;
+    j["period_end"] = FormatDate(s.period_end);
+    j["rating_due"] = s.rating_due;
+    j["rating_logged"] = s.rating_logged;
+    j["dose_logged"] = s.dose_logged;
+  }
+  return j;
+}
+
+}  // namespace mg::trial

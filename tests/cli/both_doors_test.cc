@@ -1,0 +1,355 @@
+// Every operation through both doors: the real `mgadvisor` binary with --json, and the real
+// server (`mgadvisor serve`) over loopback HTTP, each on its own journal with the same "today".
+// Both doors call one implementation (src/ops), so for the same input they must give the same
+// result — and the same error code when the input is refused. The rows run in order and each
+// door's journal goes through the same history, so ids and trial orders agree too.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "core/error.h"
+#include "tests/cli/cli_runner.h"
+
+namespace mg {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kToday = "2026-11-23";
+
+// For whom the plan offers magnesium as a trial (thin evidence, no safety rule in the way).
+const json kProfile = {{"age", 61}, {"sex", "female"}, {"complaints", {"RLS", "chronic pain"}}};
+
+// A page for the claim checker: a true sentence, an overstated one, a wrong mechanism and a dose
+// above the upper limit, in Markdown.
+constexpr const char* kPage =
+    "# Magnesium\n\nMagnesium is involved in more than 300 enzymatic reactions. It relieves "
+    "restless legs.\n\n- Magnesium reduces the brain's production of NMDA.\n- Take 900 mg a "
+    "day.\n";
+
+json Without(json j, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) j.erase(key);
+  return j;
+}
+
+// One operation: the CLI's arguments and the HTTP request that must agree, and how each side's
+// JSON becomes the operation's result (some routes wrap it, e.g. {"entry": ...}).
+struct Row {
+  std::string name;
+  std::vector<std::string> cli;
+  bool journal = false;  // The CLI command takes --db.
+  std::string method;
+  std::string path;
+  json body = nullptr;
+  // nullopt: success expected; otherwise the error code both must give.
+  std::optional<ErrorCode> error = std::nullopt;
+  std::function<json(const json&)> from_cli = [](const json& j) { return j; };
+  std::function<json(const json&)> from_http = [](const json& j) { return j; };
+};
+
+class BothDoorsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("mg_both_doors_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "profile.json") << kProfile.dump();
+    fs::copy_file(fs::path(MG_SOURCE_DIR) / "src/foods/testdata/diary_basic.csv",
+                  dir_ / "diary.csv");
+    const json snapshot = {
+        {"format", "mgadvisor-journal"},
+        {"version", 1},
+        {"profile", nullptr},
+        {"entries", {{{"id", 1}, {"date", "2026-11-20"}, {"kind", "sleep"}, {"value", 6}}}},
+        {"trials", json::array()}};
+    std::ofstream(dir_ / "export.json") << snapshot.dump();
+    json bad = snapshot;
+    bad["entries"] = json::array();
+    bad["profile"] = json({{"age", 30}, {"sex", "female"}, {"complaints", {"zzzq"}}}).dump();
+    std::ofstream(dir_ / "bad-export.json") << bad.dump();
+    std::ofstream(dir_ / "page.md") << kPage;
+    std::ofstream(dir_ / "blank-page.txt") << " \n\t\n";
+
+    server_ = testing::StartCli(
+        {"serve", "--port", "0", "--json", "--db", (dir_ / "server.db").string()}, Env());
+    const auto line = server_->ReadLine(60s);
+    ASSERT_TRUE(line.has_value()) << server_->Wait(20s).err;
+    port_ = json::parse(*line).at("port");
+  }
+
+  void TearDown() override {
+    if (server_) {
+      server_->Signal(SIGTERM);
+      server_->Wait(20s);
+    }
+    fs::remove_all(dir_);
+  }
+
+  std::vector<std::string> Env() const {
+    return {"XDG_DATA_HOME=" + (dir_ / "data").string(), std::string("MGADVISOR_TODAY=") + kToday};
+  }
+
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // The CLI's JSON (stdout, or the error on stderr) and exit code.
+  std::pair<int, json> RunCliRow(const Row& row) {
+    std::vector<std::string> args = row.cli;
+    args.push_back("--json");
+    if (row.journal) {
+      args.push_back("--db");
+      args.push_back(Path("cli.db"));
+    }
+    const auto r = testing::RunCli(args, "", Env());
+    const std::string& text = r.exit_code == 0 ? r.out : r.err;
+    json parsed = json::parse(text, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << row.name << ": the CLI printed no JSON:\n" << text;
+    return {r.exit_code, parsed};
+  }
+
+  std::pair<int, json> RunHttpRow(const Row& row) {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(60, 0);
+    const std::string body = row.body.is_null() ? "" : row.body.dump();
+    httplib::Result res = row.method == "GET"   ? client.Get(row.path)
+                          : row.method == "PUT" ? client.Put(row.path, body, "application/json")
+                                                : client.Post(row.path, body, "application/json");
+    EXPECT_TRUE(res) << row.name << ": no HTTP response";
+    if (!res) return {0, nullptr};
+    json parsed = json::parse(res->body, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << row.name << ": " << res->body;
+    return {res->status, parsed};
+  }
+
+  fs::path dir_;
+  std::unique_ptr<testing::CliProcess> server_;
+  int port_ = 0;
+};
+
+TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer) {
+  ASSERT_GT(port_, 0);
+  const std::string diary_path = Path("diary.csv");
+  std::ifstream diary_file(diary_path);
+  const std::string diary((std::istreambuf_iterator<char>(diary_file)), {});
+  // The CLI names the diary by its path; the server's body has no path, so it says "diary".
+  const auto diary_named = [diary_path](const json& j) {
+    std::string text = j.dump();
+    for (size_t at; (at = text.find(diary_path)) != std::string::npos;) {
+      text.replace(at, diary_path.size(), "diary");
+    }
+    return json::parse(text);
+  };
+  // `trial plan --json` prints the design at the top level (as it always has) with the rest
+  // beside it; the server wraps the design in "trial".
+  const auto started = [](const json& j) {
+    return json{{"trial", Without(j, {"calendar", "periods", "replaced", "saved"})},
+                {"calendar", j.at("calendar")},
+                {"periods", j.at("periods")},
+                {"replaced", j.at("replaced")},
+                {"saved", j.at("saved")}};
+  };
+  const auto field = [](const char* key) { return [key](const json& j) { return j.at(key); }; };
+
+  const std::vector<Row> rows = {
+      {.name = "compounds", .cli = {"compounds"}, .method = "GET", .path = "/api/compounds"},
+      {.name = "elemental",
+       .cli = {"elemental", "citrate", "1g"},
+       .method = "POST",
+       .path = "/api/elemental",
+       .body = {{"compound", "citrate"}, {"amount", "1g"}}},
+      {.name = "elemental from the magnesium wanted",
+       .cli = {"elemental", "glycinate", "--elemental", "200mg"},
+       .method = "POST",
+       .path = "/api/elemental",
+       .body = {{"compound", "glycinate"}, {"elemental", "200mg"}}},
+      {.name = "elemental of an unknown compound",
+       .cli = {"elemental", "unobtainium", "1g"},
+       .method = "POST",
+       .path = "/api/elemental",
+       .body = {{"compound", "unobtainium"}, {"amount", "1g"}},
+       .error = ErrorCode::kNotFound},
+      {.name = "person",
+       .cli = {"dri", "--age", "34", "--sex", "female", "--pregnant"},
+       .method = "GET",
+       .path = "/api/dri?age=34&sex=female&pregnant=true"},
+      {.name = "person without a reference row",
+       .cli = {"dri", "--age", "55", "--sex", "female", "--pregnant"},
+       .method = "GET",
+       .path = "/api/dri?age=55&sex=female&pregnant=true",
+       .error = ErrorCode::kNotFound},
+      {.name = "explain a diagnosis",
+       .cli = {"explain", "myasthenia gravis"},
+       .method = "GET",
+       .path = "/api/explain/myasthenia%20gravis"},
+      {.name = "check a page",
+       .cli = {"check", Path("page.md")},
+       .method = "POST",
+       .path = "/api/check",
+       .body = {{"text", kPage}}},
+      {.name = "check a blank page",
+       .cli = {"check", Path("blank-page.txt")},
+       .method = "POST",
+       .path = "/api/check",
+       .body = {{"text", " \n\t\n"}},
+       .error = ErrorCode::kInvalidArgument},
+      {.name = "knowledge-base list",
+       .cli = {"kb", "list", "red-flags"},
+       .method = "GET",
+       .path = "/api/kb/red-flags"},
+      {.name = "food search",
+       .cli = {"foods", "search", "pumpkin seeds", "--limit", "3"},
+       .method = "GET",
+       .path = "/api/foods/search?q=pumpkin%20seeds&limit=3"},
+      {.name = "plan for a profile",
+       .cli = {"plan", "--profile", Path("profile.json")},
+       .method = "POST",
+       .path = "/api/plan",
+       .body = kProfile},
+      {.name = "diary analysis",
+       .cli = {"intake", diary_path, "--age", "45", "--sex", "female", "--exclude", "vegan"},
+       .method = "POST",
+       .path = "/api/intake/analyze",
+       .body = {{"diary", diary}, {"age", 45}, {"sex", "female"}, {"exclude", {"vegan"}}},
+       .from_cli = diary_named},
+      {.name = "import a journal",
+       .cli = {"journal", "import", Path("export.json")},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/import",
+       .body = json::parse(std::ifstream(Path("export.json")))},
+      {.name = "import a profile that does not resolve",
+       .cli = {"journal", "import", Path("bad-export.json")},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/import",
+       .body = json::parse(std::ifstream(Path("bad-export.json"))),
+       .error = ErrorCode::kInvalidArgument},
+      {.name = "a trial without a stored profile",
+       .cli = {"trial", "plan", "--outcome", "pain", "--seed", "7"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/trials",
+       .body = {{"outcome", "pain"}, {"seed", 7}},
+       .error = ErrorCode::kInvalidArgument},
+      {.name = "store the profile",
+       .cli = {"profile", "set", Path("profile.json")},
+       .journal = true,
+       .method = "PUT",
+       .path = "/api/profile",
+       .body = kProfile},
+      {.name = "plan for the stored profile",
+       .cli = {"plan", "--stored"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/plan",
+       .body = kProfile},
+      {.name = "log an entry",
+       .cli = {"log", "symptom", "pain", "4"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/entries",
+       .body = {{"kind", "pain"}, {"value", 4}},
+       .from_http = field("entry")},
+      {.name = "log a food by id and grams",
+       .cli = {"log", "food", "sr28:11457", "30", "g"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/foods",
+       .body = {{"food", "sr28:11457"}, {"grams", 30}},
+       .from_http = field("entry")},
+      {.name = "log a food by name and portions",
+       .cli = {"log", "food", "raw spinach", "2", "portions"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/foods",
+       .body = {{"food", "raw spinach"}, {"portions", 2}},
+       .from_http = field("entry")},
+      {.name = "list entries",
+       .cli = {"journal", "show"},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/journal/entries",
+       .from_http = field("entries")},
+      {.name = "intake for a date range",
+       .cli = {"journal", "intake", "--from", "2026-11-20", "--to", kToday},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/intake?from=2026-11-20&to=2026-11-23"},
+      {.name = "start a trial",
+       .cli = {"trial", "plan", "--outcome", "pain", "--seed", "7"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/trials",
+       .body = {{"outcome", "pain"}, {"seed", 7}},
+       .from_cli = started},
+      {.name = "replace the trial",
+       .cli = {"trial", "plan", "--outcome", "sleep", "--seed", "8"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/trials",
+       .body = {{"outcome", "sleep"}, {"seed", 8}},
+       .from_cli = started},
+      {.name = "what is due today",
+       .cli = {"trial", "status"},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/trials/current",
+       .from_http = field("status")},
+      {.name = "end the trial",
+       .cli = {"trial", "end"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/trials/current/end"},
+      {.name = "end it again",
+       .cli = {"trial", "end"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/trials/current/end",
+       .error = ErrorCode::kConflict},
+      {.name = "the trial's report",
+       .cli = {"trial", "report"},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/trials/current/report",
+       .from_cli = [](const json& j) { return Without(j, {"charts"}); },
+       .from_http =
+           [](const json& j) {
+             return Without(j, {"timeline_svg", "intake_svg"});
+           }},
+      {.name = "export the journal",
+       .cli = {"journal", "export"},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/journal/export"},
+  };
+
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    const auto [exit_code, cli] = RunCliRow(row);
+    const auto [status, http] = RunHttpRow(row);
+    if (row.error) {
+      EXPECT_EQ(exit_code, ExitCodeFor(*row.error)) << cli.dump(2);
+      EXPECT_EQ(status, HttpStatusFor(*row.error)) << http.dump(2);
+      EXPECT_EQ(cli["error"]["code"], ErrorCodeName(*row.error)) << cli.dump(2);
+      EXPECT_EQ(http["error"]["code"], ErrorCodeName(*row.error)) << http.dump(2);
+      continue;
+    }
+    ASSERT_EQ(exit_code, 0) << cli.dump(2);
+    ASSERT_LT(status, 300) << http.dump(2);
+    EXPECT_EQ(row.from_cli(cli), row.from_http(http)) << "CLI:\n"
+                                                      << row.from_cli(cli).dump(2) << "\nserver:\n"
+                                                      << row.from_http(http).dump(2);
+  }
+}
+
+}  // namespace
+}  // namespace mg
