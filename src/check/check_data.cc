@@ -20,7 +20,7 @@ std::string Trim(std::string_view s) {
 
 class Loader {
  public:
-  Loader(CheckData& data, DataProblems& problems) : data_(data), problems_(problems) {}
+  explicit Loader(CheckData& data) : data_(data) {}
 
   void Phrases(TomlReader& r, std::string_view key, int kind, int payload = 0,
                TomlReader::Need need = TomlReader::Need::kRequired) {
@@ -385,7 +385,6 @@ class Loader {
 
  private:
   CheckData& data_;
-  DataProblems& problems_;
 };
 
 std::string BaseName(const std::string& path) {
@@ -423,7 +422,7 @@ const std::vector<std::string>& RuleIdsUsed() {
 
 void ParseCheckData(const std::vector<DataFile>& files, const dri::ReferenceTables& tables,
                     CheckData& data, DataProblems& problems) {
-  Loader loader(data, problems);
+  Loader loader(data);
   const kb::KnowledgeBase& kb = *data.kb;
   // Conditions and forms are found by the names and aliases the knowledge base gives them.
   for (size_t i = 0; i < kb.conditions.size(); ++i) {
