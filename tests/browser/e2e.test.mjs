@@ -427,7 +427,7 @@ describe('web page in local mode', {timeout: 600000}, () => {
     // A true sentence, an overstated one, a wrong mechanism, a sentence with no claim, and
     // non-ASCII text before a claim (the API's offsets are UTF-8 bytes).
     const sample = 'Magnesium is involved in more than 300 enzymatic reactions. ' +
-        'Our “miracle” oil relieves restless legs.\n\n' +
+        'Our “miracle” magnesium oil relieves restless legs.\n\n' +
         'Magnesium reduces the brain’s production of NMDA. Order today and save.';
     await page.fill('#check-text', sample);
     const checked = page.waitForResponse((r) => r.url().endsWith('/api/check'));

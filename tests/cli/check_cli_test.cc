@@ -1,10 +1,10 @@
 // `mgadvisor check` and explain's free-text fallback, through the real binary. The example pages
 // in examples/check/ have golden outputs beside them (.expected.txt, .expected.json), so a change
-// to the knowledge base or the rules shows as a readable diff. Regenerate: MG_UPDATE_GOLDEN=1.
+// to the knowledge base or the rules shows as a readable diff (./scripts/update-golden.sh
+// regenerates them).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -22,14 +22,11 @@ using ::testing::HasSubstr;
 const char* kExamples[] = {"shop-page.html", "news-article.md", "fact-sheet.txt"};
 
 void CompareGolden(const std::string& path, const std::string& actual) {
-  if (std::getenv("MG_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
   auto golden = ReadFile(path);
-  ASSERT_TRUE(golden.ok()) << path << ": run with MG_UPDATE_GOLDEN=1 to create it";
+  ASSERT_TRUE(golden.ok()) << path << ": run ./scripts/update-golden.sh to create it";
   EXPECT_EQ(actual, *golden) << path
-                             << " differs (if intended, regenerate with MG_UPDATE_GOLDEN=1)";
+                             << " differs (if intended, run ./scripts/update-golden.sh and review "
+                                "`git diff examples/check`)";
 }
 
 TEST(CheckCli, ExamplePagesMatchTheirGoldenOutputs) {
