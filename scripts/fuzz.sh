@@ -22,14 +22,14 @@ cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-20}"
 all_targets=(formula amount numbers_dates profile diary journal_import food_search data_files
-             http_body label)
+             http_body label check)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
 # The dictionaries each target uses (fuzz/<name>.dict, joined when there are several).
 declare -A dictionaries=(
   [formula]="formula" [amount]="amount" [profile]="json toml" [diary]="json csv"
-  [journal_import]="json csv" [http_body]="json" [data_files]="toml csv"
+  [journal_import]="json csv" [http_body]="json" [data_files]="toml csv" [check]="check"
 )
 
 # clang 14 and its libFuzzer/sanitizer runtimes (Debian), installed when missing.

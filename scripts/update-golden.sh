@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the golden plans: for every example profile (examples/*.toml, examples/*.json) its
-# plan as text and as JSON, in examples/golden/<name>.txt and <name>.json. golden_test (in
+# plan as text and as JSON, in examples/golden/<name>.txt and <name>.json; and for every example
+# page of the claim checker (examples/check/) its checked claims beside it. golden_test (in
 # cli_test) compares the program's output with these files, so a change to the knowledge base,
 # the policy, the messages or the engine shows up in review as a readable diff of plans.
 #
@@ -30,3 +31,15 @@ for profile in examples/*.toml examples/*.json; do
   count=$((count + 1))
 done
 echo "update-golden: wrote the plans of $count example profiles to examples/golden/"
+
+# The claim checker's example pages: each page's checked text and JSON beside it
+# (examples/check/<page>.expected.txt and .expected.json; check_cli_test compares them).
+pages=0
+for page in examples/check/*; do
+  case "$page" in *.expected.txt | *.expected.json) continue ;; esac
+  [ -f "$page" ] || continue
+  "$binary" check "$page" >"$page.expected.txt"
+  "$binary" --json check "$page" >"$page.expected.json"
+  pages=$((pages + 1))
+done
+echo "update-golden: wrote the checked claims of $pages example pages to examples/check/"

@@ -11,7 +11,7 @@ const state = {
   today: null,  // The server's today (from /api/intake), so MGADVISOR_TODAY and time zones agree.
 };
 
-const SECTIONS = ['plan', 'foods', 'symptoms', 'trial', 'account'];
+const SECTIONS = ['plan', 'foods', 'symptoms', 'trial', 'check', 'account'];
 
 // Dietary exclusions the profile accepts (data/foods/exclusions.toml ids).
 const EXCLUSIONS = [
@@ -1197,6 +1197,130 @@ function setUpTrial() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Check a claim: POST /api/check, then the text with each claim marked by verdict. A verdict is
+// told by a label and a symbol as well as by colour, and each marked claim is a button, so its
+// explanation opens from the keyboard, a click or a tap.
+
+const VERDICTS = {
+  supported: {symbol: '✓', label: 'Supported'},
+  overstated: {symbol: '▲', label: 'Overstated'},
+  contradicted: {symbol: '✗', label: 'Contradicted'},
+  unsupported: {symbol: '?', label: 'Unsupported'},
+  unverified_source: {symbol: '!', label: 'Unverified source'},
+  not_assessed: {symbol: '○', label: 'Not assessed'},
+};
+
+function verdictOf(claim) {
+  return VERDICTS[claim.verdict] || {symbol: '•', label: words(claim.verdict)};
+}
+
+function claimExplanation(claim, index) {
+  const v = verdictOf(claim);
+  return el('div', {class: `check-explanation check-v-${claim.verdict}`, id: `check-exp-${index}`},
+    el('p', {class: 'check-explanation-head'},
+      el('span', {class: 'check-label', text: `${v.symbol} ${v.label}`}),
+      ` ${words(claim.claim_type)}${claim.topic ? ` · ${words(claim.topic)}` : ''}`),
+    el('p', {class: 'check-quote', text: claim.text}),
+    el('p', {text: claim.explanation}),
+    claim.evidence.length ? el('p', {class: 'hint', text: `Evidence: ${claim.evidence.join(', ')}`})
+      : null,
+    claim.citations.length ? citationList(claim.citations) : null,
+    el('p', {class: 'hint', text: `Rules: ${claim.rules.join(', ')}`}));
+}
+
+function showClaimExplanation(claims, index) {
+  const panel = $('check-explanation');
+  panel.replaceChildren(claimExplanation(claims[index], index));
+  for (const button of document.querySelectorAll('#check-marked .check-claim')) {
+    button.setAttribute('aria-expanded', String(Number(button.dataset.index) === index));
+  }
+}
+
+function claimButton(claims, index, text) {
+  const claim = claims[index];
+  const v = verdictOf(claim);
+  const show = () => showClaimExplanation(claims, index);
+  return el('button', {
+    type: 'button',
+    class: `check-claim check-v-${claim.verdict}`,
+    'data-index': String(index),
+    'data-verdict': claim.verdict,
+    'aria-expanded': 'false',
+    'aria-controls': 'check-explanation',
+    onfocus: show,
+    onclick: show,
+  }, el('span', {class: 'check-label', text: `${v.symbol} ${v.label}`}), ' ', text);
+}
+
+// The input with each claim's span marked. Offsets are UTF-8 byte offsets into the input, so
+// the text is sliced as bytes. An HTML page shows only its claims, in order: its markup is not
+// worth reading.
+function renderMarkedText(input, result) {
+  const claims = result.claims;
+  const box = el('div', {id: 'check-marked', class: 'check-marked card'});
+  if (result.summary.format === 'html') {
+    claims.forEach((claim, i) => box.append(el('p', {}, claimButton(claims, i, claim.text))));
+    return box;
+  }
+  const bytes = new TextEncoder().encode(input);
+  const decode = (from, to) => new TextDecoder().decode(bytes.subarray(from, to));
+  let at = 0;
+  claims.forEach((claim, i) => {
+    if (claim.start < at) return;  // Overlapping spans are not expected; never print twice.
+    if (claim.start > at) box.append(decode(at, claim.start));
+    box.append(claimButton(claims, i, decode(claim.start, claim.end)));
+    at = claim.end;
+  });
+  if (at < bytes.length) box.append(decode(at, bytes.length));
+  return box;
+}
+
+function renderCheck(input, result) {
+  const out = $('check-output');
+  const s = result.summary;
+  const counts = Object.entries(s.by_verdict)
+    .filter(([, n]) => n > 0)
+    .map(([verdict, n]) => el('li', {class: `check-v-${verdict}`},
+      el('span', {class: 'check-label', text: `${verdictOf({verdict}).symbol} ${verdictOf({verdict}).label}`}),
+      ` ${n}`));
+  const summary = el('p', {id: 'check-summary',
+    text: `${s.sentences} sentences read, ${s.claims} health claims, ${s.flagged} flagged.`});
+  if (result.claims.length === 0) {
+    out.replaceChildren(summary, el('p', {text: 'No sentence here makes a health claim about magnesium that the checker recognises.'}));
+    return;
+  }
+  out.replaceChildren(
+    summary,
+    el('ul', {class: 'check-legend', 'aria-label': 'Claims by verdict'}, counts),
+    renderMarkedText(input, result),
+    el('div', {id: 'check-explanation', class: 'check-panel', 'aria-live': 'polite'},
+      el('p', {class: 'hint', text: 'Select a marked claim to see what the evidence says.'})));
+}
+
+function setUpCheck() {
+  $('check-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    busy(form, async () => {
+      const text = $('check-text').value;
+      $('check-error').textContent = '';
+      if (!text.trim()) {
+        $('check-error').textContent = 'Paste some text to check.';
+        $('check-text').focus();
+        return;
+      }
+      const result = await api('POST', '/api/check', {text});
+      if (!result.ok) {
+        $('check-error').textContent = errorText(result);
+        $('check-output').replaceChildren();
+        return;
+      }
+      renderCheck(text, result.data);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Start
 
 async function start() {
@@ -1204,6 +1328,7 @@ async function start() {
   setUpFoods();
   setUpSymptoms();
   setUpTrial();
+  setUpCheck();
   $('profile-form').addEventListener('submit', submitProfile);
   $('add-medicine').addEventListener('click', () => addMedicineRow().focus());
   addMedicineRow();

@@ -81,6 +81,10 @@ Status Explain(const CliContext& ctx, const std::vector<std::string>& words) {
   auto kb = kb::LoadKnowledgeBase(ctx.kb_dir);
   if (!kb.ok()) return kb.error();
   auto target = kb::ResolveEntity(*kb, query);
+  // Not a name: read it as a claim to check ("magnesium reduces inflammation").
+  if (!target.ok() && target.error().code == ErrorCode::kNotFound) {
+    return ExplainClaim(ctx, query, target.error());
+  }
   if (!target.ok()) return target.error();
   if (ctx.json) {
     fmt::print("{}\n", kb::ExplanationJson(*kb, *target).dump(2));

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   mg::cli::RegisterTrialCommands(app, ctx);
   mg::cli::RegisterServerCommands(app, ctx);
   mg::cli::RegisterLabelCommands(app, ctx);
+  mg::cli::RegisterCheckCommands(app, ctx);
 
   // The input boundary: an argument that is not UTF-8 never reaches a command (exit 2, as JSON
   // with --json). CLI11 has not parsed yet, so --json is looked for directly.

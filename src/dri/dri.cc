@@ -182,9 +182,16 @@ Result<ReferenceTables> ReferenceTables::LoadEmbedded() {
     if (!set.ok()) return set.error();
     *target = std::move(set).value();
   }
-  if (tables.us_.reference != Reference::kUs || tables.eu_.reference != Reference::kEu) {
+  return FromSets(std::move(tables.us_), std::move(tables.eu_));
+}
+
+Result<ReferenceTables> ReferenceTables::FromSets(ReferenceSet us, ReferenceSet eu) {
+  if (us.reference != Reference::kUs || eu.reference != Reference::kEu) {
     return DataError("data/dri: us.toml and eu.toml must declare ids us and eu");
   }
+  ReferenceTables tables;
+  tables.us_ = std::move(us);
+  tables.eu_ = std::move(eu);
   return tables;
 }
 

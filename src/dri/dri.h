@@ -87,6 +87,9 @@ class ReferenceTables {
   // Errors: kDataError with file:line for unknown keys, bad values, or overlapping rows.
   static Result<ReferenceTables> LoadEmbedded();
   static Result<ReferenceSet> ParseSet(const std::string& toml_text, const std::string& name);
+  // Tables from sets already parsed (`data lint` of a data folder); `us` and `eu` must declare
+  // those ids (kDataError otherwise).
+  static Result<ReferenceTables> FromSets(ReferenceSet us, ReferenceSet eu);
 
   const ReferenceSet& set(Reference reference) const;
 

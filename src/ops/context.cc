@@ -92,6 +92,21 @@ Result<const plan::PlanContext*> Context::plan() const {
   });
 }
 
+Result<const check::Checker*> Context::checker() const {
+  return Get(checker_, [this]() -> Result<std::unique_ptr<const check::Checker>> {
+    auto kb_loaded = kb();
+    if (!kb_loaded.ok()) return kb_loaded.error();
+    auto compounds_loaded = compounds();
+    if (!compounds_loaded.ok()) return compounds_loaded.error();
+    auto references_loaded = references();
+    if (!references_loaded.ok()) return references_loaded.error();
+    // The checker keeps pointers into the knowledge base and catalogue, which this context owns
+    // for as long as it lives.
+    return Own(
+        check::Checker::Load(**kb_loaded, **references_loaded, **compounds_loaded, std::nullopt));
+  });
+}
+
 Status Context::LoadAll() const {
   MG_RETURN_IF_ERROR(compounds());
   MG_RETURN_IF_ERROR(references());
@@ -102,6 +117,7 @@ Status Context::LoadAll() const {
   MG_RETURN_IF_ERROR(foods());
   MG_RETURN_IF_ERROR(catalogue());
   MG_RETURN_IF_ERROR(plan());
+  MG_RETURN_IF_ERROR(checker());
   return {};
 }
 

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "check/check.h"
 #include "chem/compounds.h"
 #include "core/error.h"
 #include "dri/dri.h"
@@ -65,6 +66,8 @@ class Context {
   Result<const products::Catalogue*> catalogue() const;
   // The plan engine's context, assembled from the pieces above plus the plan's own data.
   Result<const plan::PlanContext*> plan() const;
+  // The claim checker (data/check), pointing into kb() and compounds().
+  Result<const check::Checker*> checker() const;
 
   // Loads every piece now (the server fails at start rather than on some later request).
   Status LoadAll() const;
@@ -90,6 +93,7 @@ class Context {
   mutable Lazy<FoodStore> foods_;
   mutable Lazy<products::Catalogue> catalogue_;
   mutable Lazy<plan::PlanContext> plan_;
+  mutable Lazy<check::Checker> checker_;
 };
 
 }  // namespace mg::ops

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "accounts/auth.h"
+#include "check/check.h"
 #include "chem/compounds.h"
 #include "core/data_files.h"
 #include "core/data_reader.h"
@@ -98,6 +99,7 @@ class Linter {
         for (const auto& c : catalog->compounds()) compound_ids.insert(c.id);
       }
     }
+    std::vector<dri::ReferenceSet> sets;
     for (const auto& [path, id] : {std::pair{"dri/us.toml", dri::Reference::kUs},
                                    std::pair{"dri/eu.toml", dri::Reference::kEu}}) {
       auto set = Check(path, [](const DataFile& f) {
@@ -105,7 +107,14 @@ class Linter {
       });
       if (set && set->reference != id) {
         Add(path, 1, fmt::format("[reference] id must be '{}' in this file", dri::ReferenceId(id)));
+      } else if (set) {
+        sets.push_back(std::move(*set));
       }
+    }
+    std::optional<dri::ReferenceTables> tables;
+    if (sets.size() == 2) {
+      auto joined = dri::ReferenceTables::FromSets(std::move(sets[0]), std::move(sets[1]));
+      if (joined.ok()) tables = std::move(joined).value();
     }
     auto foods = Check("foods/foods.csv",
                        [](const DataFile& f) { return foods::ParseFoodTable(f.content, f.name); });
@@ -143,6 +152,7 @@ class Linter {
       return true;
     });
     CheckMedicines(kb.kb, catalog);
+    CheckClaimData(kb.kb, catalog, tables);
     CheckOpenApi();
     return {std::move(where), std::move(checked_), std::move(problems_)};
   }
@@ -188,6 +198,28 @@ class Linter {
     for (std::string line; std::getline(lines, line);) problems_.push_back(line);
   }
 
+  // The claim checker's vocabulary and rules (check/*.toml), cross-checked against this folder's
+  // knowledge base, compounds and reference intakes; skipped (their problems are already
+  // reported) when the catalogue or the reference tables do not load.
+  void CheckClaimData(const kb::KnowledgeBase& kb,
+                      const std::optional<chem::CompoundCatalog>& compounds,
+                      const std::optional<dri::ReferenceTables>& tables) {
+    std::vector<DataFile> check_files;
+    for (const auto& [path, file] : files_) {
+      if (path.starts_with("check/") && path.ends_with(".toml")) {
+        check_files.push_back(file);
+        checked_.push_back(file.name);
+      }
+    }
+    if (check_files.empty()) {
+      Add("check/", 1, "no claim-checker files (check/*.toml)");
+      return;
+    }
+    if (!compounds || !tables) return;
+    const auto problems = check::LintCheckData(kb, *tables, *compounds, check_files);
+    problems_.insert(problems_.end(), problems.begin(), problems.end());
+  }
+
   // An exclusion's tag that no food carries excludes nothing: a misspelt "tree_nuts" would let
   // nuts through for someone with a nut allergy.
   void CheckExclusionTags(const foods::FoodDb& foods, const foods::Exclusions& exclusions) {
@@ -216,9 +248,9 @@ class Linter {
   // A file no loader reads is a misspelt name or a leftover: either way nobody checks it.
   void CheckNames() {
     for (const auto& [path, file] : files_) {
-      // kb/ and medicines/ take any *.toml (their loaders read the whole folder).
+      // kb/, medicines/ and check/ take any *.toml (their loaders read the whole folder).
       const bool known =
-          path.starts_with("kb/") || path.starts_with("medicines/")
+          path.starts_with("kb/") || path.starts_with("medicines/") || path.starts_with("check/")
               ? path.ends_with(".toml")
               : std::find(KnownFiles().begin(), KnownFiles().end(), path) != KnownFiles().end();
       if (!known) {

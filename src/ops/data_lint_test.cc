@@ -129,6 +129,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "unknown key 'pahts' in the OpenAPI document; did you mean 'paths'?"},
         Misspelling{"Medicines", "medicines/ingredients.toml",
                     "\nsynonyms = ", "\nsynonym = ", "unknown key 'synonym'"},
+        Misspelling{"ClaimChecker", "check/organisations.toml",
+                    "\nunlisted_text = ", "\nunlisted_txt = ", "unknown key 'unlisted_txt'"},
         Misspelling{"PasswordRules", "accounts/passwords.toml",
                     "\nmin_distinct = ", "\nmin_distnct = ",
                     "unknown key 'min_distnct' in passwords.toml; did you mean 'min_distinct'?"}),
@@ -166,6 +168,13 @@ TEST_F(DataLintTest, ReferencesBetweenFilesAreChecked) {
   EXPECT_THAT(problems, Contains(HasSubstr("exclusion 'nut_allergy' has unknown tag 'tree_nuts' in "
                                            "foods/foods.csv (no food carries it); did you mean "
                                            "'tree_nut'?")));
+}
+
+TEST_F(DataLintTest, TheClaimCheckersCitationsAreCheckedAgainstTheFoldersKnowledgeBase) {
+  Edit("check/organisations.toml", "citations = [\"eu_432_2012\", \"efsa_2010_mg_claims\"]",
+       "citations = [\"eu_432_2012x\", \"efsa_2010_mg_claims\"]");
+  EXPECT_THAT(Problems(),
+              Contains(AllOf(HasSubstr("organisations.toml"), HasSubstr("eu_432_2012x"))));
 }
 
 TEST_F(DataLintTest, AMessageMayUseOnlyThePlaceholdersTheEngineFills) {

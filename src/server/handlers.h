@@ -54,6 +54,8 @@ Result<ApiResponse> HandleExplain(const ApiState& state, const ApiRequest& reque
 // GET /api/kb/{kind}: the knowledge base's list of one kind, as `mgadvisor kb list KIND --json`.
 Result<ApiResponse> HandleKbList(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleOpenApi(const ApiState& state, const ApiRequest& request);
+// POST /api/check (check_handlers.cc): {"text": page} -> `mgadvisor check --json`.
+Result<ApiResponse> HandleCheck(const ApiState& state, const ApiRequest& request);
 
 // The web page: "/" and "/assets/{file}" from data/web/, embedded in the binary.
 Result<ApiResponse> HandleWebAsset(const ApiState& state, const ApiRequest& request);

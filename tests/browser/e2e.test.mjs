@@ -420,10 +420,79 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.deepEqual(problems, []);
   });
 
+  test('check a claim: pasted text comes back with claims marked, explained by keyboard and tap',
+       async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    await go(page, 'check');
+    // A true sentence, an overstated one, a wrong mechanism, a sentence with no claim, and
+    // non-ASCII text before a claim (the API's offsets are UTF-8 bytes).
+    const sample = 'Magnesium is involved in more than 300 enzymatic reactions. ' +
+        'Our “miracle” magnesium oil relieves restless legs.\n\n' +
+        'Magnesium reduces the brain’s production of NMDA. Order today and save.';
+    await page.fill('#check-text', sample);
+    const checked = page.waitForResponse((r) => r.url().endsWith('/api/check'));
+    await page.click('#check-form button[type="submit"]');
+    const response = await checked;
+    assert.equal(response.status(), 200, `POST /api/check: ${await response.text()}`);
+    const body = await response.json();
+    await page.waitForSelector('#check-marked .check-claim');
+    const claims = page.locator('#check-marked .check-claim');
+    assert.equal(await claims.count(), body.claims.length);
+    assert.ok(body.claims.length >= 3, `expected 3 claims, got ${JSON.stringify(body.claims)}`);
+    // Each marked span is the claim's sentence, labelled with its verdict in words.
+    for (let i = 0; i < body.claims.length; ++i) {
+      const claim = body.claims[i];
+      const text = await claims.nth(i).innerText();
+      assert.ok(text.includes(claim.text.slice(0, 20)), `claim ${i}: "${text}" vs "${claim.text}"`);
+      assert.equal(await claims.nth(i).getAttribute('data-verdict'), claim.verdict);
+      assert.match(text, new RegExp(claim.verdict.replace('_', ' '), 'i'));
+    }
+    // The sentence with no claim is shown, unmarked.
+    assert.match(await page.locator('#check-marked').innerText(), /Order today and save\./);
+    assert.equal(await page.locator('#check-marked .check-claim', {hasText: 'Order today'}).count(),
+                 0);
+    const verdicts = body.claims.map((c) => c.verdict);
+    assert.ok(verdicts.includes('supported') && verdicts.includes('contradicted'), verdicts.join());
+    // Keyboard: Tab from the submit button reaches the first claim and shows its explanation.
+    await page.focus('#check-form button[type="submit"]');
+    let reached = false;
+    for (let i = 0; i < 6 && !reached; ++i) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement.classList.contains('check-claim'));
+    }
+    assert.ok(reached, 'no claim is reachable with Tab');
+    const focused = Number(await page.evaluate(() => document.activeElement.dataset.index));
+    await page.waitForSelector('#check-explanation .check-explanation');
+    assert.equal(await page.locator('#check-explanation .check-quote').innerText(),
+                 body.claims[focused].text);
+    assert.match(await page.locator('#check-explanation').innerText(),
+                 new RegExp(body.claims[focused].rules[0].replace('.', '\\.')));
+    // Tap (a click) on the contradicted claim shows its explanation instead.
+    const wrong = verdicts.indexOf('contradicted');
+    await claims.nth(wrong).click();
+    assert.equal(await claims.nth(wrong).getAttribute('aria-expanded'), 'true');
+    assert.match(await page.locator('#check-explanation').innerText(), /glutamate/);
+    assert.deepEqual(await axeViolations(page), []);
+    await screenshot(page, 'desktop-check');
+    // Phone width: nothing scrolls sideways, and the explanation still opens on tap.
+    await page.setViewportSize(PHONE);
+    assert.ok(await horizontalOverflow(page) <= 0, 'the marked text scrolls sideways at 360 px');
+    await claims.nth(0).click();
+    assert.equal(await page.locator('#check-explanation .check-quote').innerText(),
+                 body.claims[0].text);
+    await screenshot(page, 'phone-check');
+    // Bad input: the API's message next to the field, no alert.
+    await page.fill('#check-text', '   ');
+    await page.click('#check-form button[type="submit"]');
+    assert.match(await page.locator('#check-error').innerText(), /Paste some text/);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
   test('phone, 360 px wide: no horizontal scroll in any section', async () => {
     const page = await openPage(browser.context, server.base, problems);
     await page.setViewportSize(PHONE);
-    for (const section of ['plan', 'foods', 'symptoms', 'trial']) {
+    for (const section of ['plan', 'foods', 'symptoms', 'trial', 'check']) {
       await go(page, section);
       await page.waitForLoadState('networkidle');
       const overflow = await horizontalOverflow(page);

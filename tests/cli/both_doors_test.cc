@@ -30,6 +30,13 @@ constexpr const char* kToday = "2026-11-23";
 // For whom the plan offers magnesium as a trial (thin evidence, no safety rule in the way).
 const json kProfile = {{"age", 61}, {"sex", "female"}, {"complaints", {"RLS", "chronic pain"}}};
 
+// A page for the claim checker: a true sentence, an overstated one, a wrong mechanism and a dose
+// above the upper limit, in Markdown.
+constexpr const char* kPage =
+    "# Magnesium\n\nMagnesium is involved in more than 300 enzymatic reactions. It relieves "
+    "restless legs.\n\n- Magnesium reduces the brain's production of NMDA.\n- Take 900 mg a "
+    "day.\n";
+
 json Without(json j, std::initializer_list<const char*> keys) {
   for (const char* key : keys) j.erase(key);
   return j;
@@ -70,6 +77,8 @@ class BothDoorsTest : public ::testing::Test {
     bad["entries"] = json::array();
     bad["profile"] = json({{"age", 30}, {"sex", "female"}, {"complaints", {"zzzq"}}}).dump();
     std::ofstream(dir_ / "bad-export.json") << bad.dump();
+    std::ofstream(dir_ / "page.md") << kPage;
+    std::ofstream(dir_ / "blank-page.txt") << " \n\t\n";
 
     server_ = testing::StartCli(
         {"serve", "--port", "0", "--json", "--db", (dir_ / "server.db").string()}, Env());
@@ -181,6 +190,17 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .cli = {"explain", "myasthenia gravis"},
        .method = "GET",
        .path = "/api/explain/myasthenia%20gravis"},
+      {.name = "check a page",
+       .cli = {"check", Path("page.md")},
+       .method = "POST",
+       .path = "/api/check",
+       .body = {{"text", kPage}}},
+      {.name = "check a blank page",
+       .cli = {"check", Path("blank-page.txt")},
+       .method = "POST",
+       .path = "/api/check",
+       .body = {{"text", " \n\t\n"}},
+       .error = ErrorCode::kInvalidArgument},
       {.name = "knowledge-base list",
        .cli = {"kb", "list", "red-flags"},
        .method = "GET",
