@@ -26,13 +26,24 @@ void ReadNumbers(TomlReader& table, std::initializer_list<NumberField> fields) {
   }
 }
 
+// A table's `citations`: the sources of its facts, each a citation of the knowledge base.
+void CheckCitations(TomlReader& table, const kb::KnowledgeBase& kb) {
+  for (const auto& id : table.TextList("citations")) {
+    if (kb.FindCitation(id) == nullptr) {
+      table.Report(fmt::format("citation '{}' is not in data/kb/citations.toml", id),
+                   table.LineAt("citations"));
+    }
+  }
+}
+
 }  // namespace
 
 Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
   DataProblems problems;
   const auto root = ParseTomlFile(file, problems);
   if (!root) return problems.ToError();
-  TomlReader doc(*root, file.name, "the file", problems, {"verdict", "dose", "timing", "form"});
+  TomlReader doc(*root, file.name, "the file", problems,
+                 {"verdict", "dose", "timing", "form", "food", "children"});
   Policy policy;
   if (auto verdict =
           doc.Table("verdict", "[verdict]",
@@ -109,6 +120,36 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
       }
     }
   }
+  if (auto food =
+          doc.Table("food", "[food]",
+                    {"never_suggest_tags", "food_list_from_age_months", "renal_diet_egfr_below",
+                     "renal_diet_ckd_stage_at_least", "renal_diet_diagnoses", "citations"})) {
+    CheckCitations(*food, kb);
+    policy.never_suggest_tags = food->TextList("never_suggest_tags");
+    ReadNumbers(*food,
+                {{"food_list_from_age_months", &policy.food_list_from_age_months, non_negative},
+                 {"renal_diet_egfr_below", &policy.renal_diet_egfr_below, positive}});
+    if (auto stage = food->Integer("renal_diet_ckd_stage_at_least", 1, 5)) {
+      policy.renal_diet_ckd_stage_at_least = static_cast<int>(*stage);
+    }
+    policy.renal_diet_diagnoses = food->TextList("renal_diet_diagnoses");
+    for (const auto& id : policy.renal_diet_diagnoses) {
+      const kb::Diagnosis* found = kb.FindDiagnosis(id);
+      if (found == nullptr || found->id != id) {
+        food->Report(fmt::format("diagnosis '{}' is not in the knowledge base", id),
+                     food->LineAt("renal_diet_diagnoses"));
+      }
+    }
+  }
+  if (auto children = doc.Table(
+          "children", "[children]",
+          {"clinician_set_laxative_below_years", "adult_measures_from_years", "citations"})) {
+    CheckCitations(*children, kb);
+    ReadNumbers(*children,
+                {{"clinician_set_laxative_below_years", &policy.clinician_set_laxative_below_years,
+                  non_negative},
+                 {"adult_measures_from_years", &policy.adult_measures_from_years, non_negative}});
+  }
   if (!problems.empty()) return problems.ToError();
   return policy;
 }
@@ -152,7 +193,14 @@ const std::vector<MessageSpec>& MessageSpecs() {
       {"dose.no_room_under_limit", {}},
       {"form.pill_limit_exceeded", {"max_pills", "pills"}},
       {"form.none_suitable", {}},
-      {"safety.no_spaced_slot", {}},
+      {"safety.no_spaced_slot", {"earliest", "latest", "alternatives"}},
+      {"timing.one_dose_only", {"mg", "time"}},
+      {"measures.adults_only_left_out", {}},
+      {"food.ask_renal_team", {}},
+      {"food.infant", {}},
+      {"safety.child_laxative", {}},
+      {"follow_up.trial", {}},
+      {"follow_up.journal", {}},
   };
   return specs;
 }
