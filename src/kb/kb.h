@@ -153,6 +153,9 @@ struct Condition {
   std::vector<std::string> red_flag_ids;  // Red flags to ask about; derived by the loader from
                                           // red_flags.toml (each red flag lists its conditions).
   std::vector<std::string> citation_ids;  // Sources for the summary/sections (may be empty).
+  // The condition a complaint of this kind is in pregnancy, when the evidence there differs
+  // (leg cramps → leg cramps in pregnancy); "" = the same.
+  std::string in_pregnancy;
 };
 
 struct Finding {

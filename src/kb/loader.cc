@@ -218,7 +218,7 @@ class Loader {
   void ReadCondition(const toml::table& t, const std::string& file) {
     auto r = Reader(t, file, "condition",
                     {"id", "name", "aliases", "summary", "what_helps", "night_time_symptoms",
-                     "mechanisms", "citations", "section"});
+                     "mechanisms", "citations", "section", "in_pregnancy"});
     Condition c;
     c.id = r.Id();
     c.name = r.Text("name", true);
@@ -228,6 +228,7 @@ class Loader {
     c.night_time_symptoms = r.Bool("night_time_symptoms", true);
     c.mechanism_ids = r.RefList("mechanisms", "mechanism", false);
     c.citation_ids = r.RefList("citations", "citation", false);
+    c.in_pregnancy = r.Ref("in_pregnancy", "condition", false);
     if (const toml::node* sections = r.Get("section")) {
       const toml::array* array = sections->as_array();
       if (array == nullptr || !array->is_array_of_tables()) {

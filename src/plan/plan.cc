@@ -100,8 +100,10 @@ class PlanBuilder {
     RedFlags();
     Contraindications();
     Medicines();
+    RouteComplaints();
     Findings();
     SafetyNets();
+    RiskGroups();
     DecideSupplement();
     Foods();
     FollowUp();
@@ -255,9 +257,69 @@ class PlanBuilder {
     }
   }
 
+  // In pregnancy a complaint is read as its pregnancy variant (leg cramps → leg cramps in
+  // pregnancy), whose evidence, measures and red flags are the pregnancy ones.
+  void RouteComplaints() {
+    const bool pregnant = p_.person.state == dri::ReproductiveState::kPregnant;
+    for (Complaint complaint : p_.complaints) {
+      const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
+      if (pregnant && condition != nullptr && !condition->in_pregnancy.empty()) {
+        Fire("pregnancy.routed." + complaint.condition_id);
+        complaint.condition_id = condition->in_pregnancy;
+      }
+      const bool seen =
+          std::any_of(complaints_.begin(), complaints_.end(),
+                      [&](const Complaint& c) { return c.condition_id == complaint.condition_id; });
+      if (!seen) complaints_.push_back(std::move(complaint));
+    }
+  }
+
+  // Medicines and diagnoses that can lower blood magnesium: one referral naming them all, sooner
+  // when a complaint can be a sign of low magnesium.
+  void RiskGroups() {
+    auto listed = [](const std::vector<std::string>& ids, const std::string& id) {
+      return std::find(ids.begin(), ids.end(), id) != ids.end();
+    };
+    std::vector<std::string> causes;
+    for (const auto& medicine : p_.medicines) {
+      if (listed(policy_.risk_interactions, medicine.interaction_id))
+        causes.push_back(medicine.name);
+    }
+    for (const auto& id : p_.diagnosis_ids) {
+      const kb::Diagnosis* diagnosis = c_.kb.FindDiagnosis(id);
+      if (diagnosis != nullptr && listed(policy_.risk_diagnoses, id)) {
+        causes.push_back(diagnosis->name);
+      }
+    }
+    if (causes.empty()) return;
+    std::vector<std::string> signs;
+    for (const auto& complaint : complaints_) {
+      if (!listed(policy_.risk_sooner_for_conditions, complaint.condition_id)) continue;
+      const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
+      signs.push_back(condition != nullptr ? condition->name : complaint.condition_id);
+    }
+    auto join = [](const std::vector<std::string>& items) {
+      std::string out;
+      for (size_t i = 0; i < items.size(); ++i) {
+        out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+      }
+      return out;
+    };
+    const char* rule = signs.empty() ? "safety.risk_group" : "safety.risk_group.with_symptoms";
+    std::string causes_text = join(causes);
+    causes_text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(causes_text[0])));
+    std::string complaints_text = join(signs);
+    for (char& ch : complaints_text)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    plan_.referrals.push_back(
+        {signs.empty() ? kb::Urgency::kRoutine : kb::Urgency::kSoon,
+         Text(rule, {{"causes", causes_text}, {"complaints", complaints_text}}), "risk_group"});
+    Fire(rule);
+  }
+
   void Findings() {
     bool adult_measure_left_out = false;
-    for (const auto& complaint : p_.complaints) {
+    for (const auto& complaint : complaints_) {
       FindingNote note;
       note.condition_id = complaint.condition_id;
       note.severity = complaint.severity;
@@ -298,7 +360,7 @@ class PlanBuilder {
   // they ticked no red flag.
   void SafetyNets() {
     const bool pregnant = p_.person.state == dri::ReproductiveState::kPregnant;
-    for (const auto& complaint : p_.complaints) {
+    for (const auto& complaint : complaints_) {
       SafetyNet net{complaint.condition_id, {}};
       for (const kb::RedFlag* flag : c_.kb.RedFlagsFor(complaint.condition_id)) {
         if (!flag->pregnancy_only || pregnant) net.red_flags.push_back(flag);
@@ -662,6 +724,7 @@ class PlanBuilder {
   bool wants_laxative_ = false;
   bool avoid_laxative_ = false;
   std::optional<double> cap_mg_;
+  std::vector<Complaint> complaints_;  // The profile's, routed for pregnancy (RouteComplaints).
 };
 
 }  // namespace

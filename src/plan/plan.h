@@ -71,6 +71,11 @@ struct Policy {
   double clinician_set_laxative_below_years = 18;
   // [children]: adult-only measures (kb::Measure::adults_only) are left out below this age.
   double adult_measures_from_years = 18;
+  // [risk_groups]: medicines (KB interaction ids) and diagnoses that can lower blood magnesium,
+  // potassium or calcium: a referral to check them, sooner with a complaint that can be a sign.
+  std::vector<std::string> risk_interactions;
+  std::vector<std::string> risk_diagnoses;
+  std::vector<std::string> risk_sooner_for_conditions;
 };
 
 struct FoodFrequencyItem {

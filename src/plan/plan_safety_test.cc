@@ -199,6 +199,23 @@ class SafetyChecker {
         if (c_.kb.FindCitation(id) == nullptr) fail("dangling citation " + id);
       }
     }
+    // 11. Every risk group of low magnesium (a listed medicine class or diagnosis) yields one
+    // blood-test referral.
+    bool at_risk = false;
+    for (const auto& m : p.medicines) {
+      at_risk = at_risk ||
+                std::find(c_.policy.risk_interactions.begin(), c_.policy.risk_interactions.end(),
+                          m.interaction_id) != c_.policy.risk_interactions.end();
+    }
+    for (const auto& d : p.diagnosis_ids) {
+      at_risk = at_risk ||
+                std::find(c_.policy.risk_diagnoses.begin(), c_.policy.risk_diagnoses.end(), d) !=
+                    c_.policy.risk_diagnoses.end();
+    }
+    const long blood_tests =
+        std::count_if(plan.referrals.begin(), plan.referrals.end(),
+                      [](const Referral& r) { return r.source_id == "risk_group"; });
+    if (blood_tests != (at_risk ? 1 : 0)) fail("risk-group referral count wrong");
     // 10. A child gets no adult drug advice, and no supplement as a laxative.
     if (p.person.age_months < 18 * 12) {
       for (const kb::Measure* m : plan.measures) {
@@ -210,7 +227,12 @@ class SafetyChecker {
     // 9. Every complaint's red-flag questions are in the safety net; pregnancy-only ones only in
     // pregnancy.
     const bool pregnant = p.person.state == dri::ReproductiveState::kPregnant;
-    for (const auto& complaint : p.complaints) {
+    for (const auto& asked : p.complaints) {
+      // In pregnancy a complaint is read as its pregnancy variant, when it has one.
+      Complaint complaint = asked;
+      const kb::Condition* condition = c_.kb.FindCondition(asked.condition_id);
+      if (pregnant && condition != nullptr && !condition->in_pregnancy.empty())
+        complaint.condition_id = condition->in_pregnancy;
       const SafetyNet* net = nullptr;
       for (const auto& n : plan.safety_net) {
         if (n.condition_id == complaint.condition_id) net = &n;

@@ -43,7 +43,7 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
   const auto root = ParseTomlFile(file, problems);
   if (!root) return problems.ToError();
   TomlReader doc(*root, file.name, "the file", problems,
-                 {"verdict", "dose", "timing", "form", "food", "children"});
+                 {"verdict", "dose", "timing", "form", "food", "children", "risk_groups"});
   Policy policy;
   if (auto verdict =
           doc.Table("verdict", "[verdict]",
@@ -150,6 +150,28 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
                   non_negative},
                  {"adult_measures_from_years", &policy.adult_measures_from_years, non_negative}});
   }
+  if (auto risk = doc.Table("risk_groups", "[risk_groups]",
+                            {"interactions", "diagnoses", "sooner_for_conditions", "citations"})) {
+    CheckCitations(*risk, kb);
+    policy.risk_interactions = risk->TextList("interactions");
+    policy.risk_diagnoses = risk->TextList("diagnoses");
+    policy.risk_sooner_for_conditions = risk->TextList("sooner_for_conditions");
+    auto check = [&](const std::vector<std::string>& ids, const char* key, const char* kind,
+                     auto find) {
+      for (const auto& id : ids) {
+        if (find(id) == nullptr) {
+          risk->Report(fmt::format("{} '{}' is not in the knowledge base", kind, id),
+                       risk->LineAt(key));
+        }
+      }
+    };
+    check(policy.risk_interactions, "interactions", "interaction",
+          [&](const std::string& id) { return kb.FindInteraction(id); });
+    check(policy.risk_diagnoses, "diagnoses", "diagnosis",
+          [&](const std::string& id) { return kb.FindDiagnosis(id); });
+    check(policy.risk_sooner_for_conditions, "sooner_for_conditions", "condition",
+          [&](const std::string& id) { return kb.FindCondition(id); });
+  }
   if (!problems.empty()) return problems.ToError();
   return policy;
 }
@@ -196,6 +218,8 @@ const std::vector<MessageSpec>& MessageSpecs() {
       {"safety.no_spaced_slot", {"earliest", "latest", "alternatives"}},
       {"timing.one_dose_only", {"mg", "time"}},
       {"measures.adults_only_left_out", {}},
+      {"safety.risk_group", {"causes"}},
+      {"safety.risk_group.with_symptoms", {"causes", "complaints"}},
       {"food.ask_renal_team", {}},
       {"food.infant", {}},
       {"safety.child_laxative", {}},

@@ -232,5 +232,41 @@ TEST(PeopleCli, IntakeAboveTheLimitIsReferredAndNamed) {
   }
 }
 
+// issue 14, pregnancy: `--pregnant --condition "leg cramps"` reached the older-adult idiopathic
+// finding; only the exact words "leg cramps in pregnancy" reached the right one.
+TEST(PeopleCli, LegCrampsInPregnancyReachThePregnancyFinding) {
+  const json j =
+      PlanJson({"--age", "30", "--sex", "female", "--pregnant", "--condition", "leg cramps"});
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["condition"], "pregnancy_leg_cramps");
+  const json not_pregnant =
+      PlanJson({"--age", "30", "--sex", "female", "--condition", "leg cramps"});
+  EXPECT_EQ(not_pregnant["findings"][0]["condition"], "nocturnal_leg_cramps");
+}
+
+// issue 14, risk groups: night cramps with a thiazide and a PPI gave no referral at all.
+TEST(PeopleCli, RiskGroupMedicinesGetABloodTestReferral) {
+  const json j = PlanJson({"--age", "66", "--sex", "male", "--condition", "leg cramps", "--med",
+                           "hydrochlorothiazide", "--med", "omeprazole"});
+  std::string reason, urgency;
+  for (const auto& r : j["referrals"]) {
+    if (r["source"] == "risk_group") {
+      reason = r["reason"].get<std::string>();
+      urgency = r["urgency"].get<std::string>();
+    }
+  }
+  EXPECT_THAT(reason, HasSubstr("Hydrochlorothiazide"));  // First in the sentence.
+  EXPECT_THAT(reason, HasSubstr("omeprazole"));
+  EXPECT_THAT(reason, HasSubstr("magnesium, potassium and calcium"));
+  EXPECT_EQ(urgency, "soon");  // Cramps can be a sign of low magnesium.
+  const json diabetes = PlanJson({"--age", "55", "--sex", "female", "--condition", "insomnia",
+                                  "--diagnosis", "type 2 diabetes"});
+  bool routine = false;
+  for (const auto& r : diabetes["referrals"]) {
+    routine |= r["source"] == "risk_group" && r["urgency"] == "routine";
+  }
+  EXPECT_TRUE(routine);
+}
+
 }  // namespace
 }  // namespace mg
