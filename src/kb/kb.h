@@ -153,6 +153,9 @@ struct Condition {
   std::vector<std::string> red_flag_ids;  // Red flags to ask about; derived by the loader from
                                           // red_flags.toml (each red flag lists its conditions).
   std::vector<std::string> citation_ids;  // Sources for the summary/sections (may be empty).
+  // The condition a complaint of this kind is in pregnancy, when the evidence there differs
+  // (leg cramps → leg cramps in pregnancy); "" = the same.
+  std::string in_pregnancy;
 };
 
 struct Finding {
@@ -233,6 +236,9 @@ struct Contraindication {
   std::string advice;               // What to do instead.
   std::optional<double> max_supplemental_mg;  // For kCaution: a lower ceiling than the UL, if any.
   std::vector<std::string> citation_ids;
+  // Rules that describe one cause at different severities (eGFR below 60 and below 30) share a
+  // cause ("kidney"), so a plan refers once, for the most severe of them. "" = its own cause.
+  std::string cause;
 };
 
 struct Diagnosis {  // Other diagnoses a profile may list.
@@ -254,6 +260,7 @@ struct RedFlag {
   std::string action;                      // What to do.
   std::vector<std::string> citation_ids;   // May be empty for conservative standard triage
   std::string note;                        // rules; `note` then says so.
+  bool pregnancy_only = false;             // Asked only in pregnancy (pre-eclampsia signs).
 };
 
 struct Measure {   // A complementary (non-magnesium) measure for one condition.
@@ -266,6 +273,7 @@ struct Measure {   // A complementary (non-magnesium) measure for one condition.
   std::string summary;                    // The evidence in words.
   std::vector<std::string> citation_ids;  // May be empty only with verdict kNotStudied.
   std::string note;
+  bool adults_only = false;  // Adult drugs, doses or thresholds: not shown for a child.
 };
 
 struct SideEffect {

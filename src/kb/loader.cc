@@ -218,7 +218,7 @@ class Loader {
   void ReadCondition(const toml::table& t, const std::string& file) {
     auto r = Reader(t, file, "condition",
                     {"id", "name", "aliases", "summary", "what_helps", "night_time_symptoms",
-                     "mechanisms", "citations", "section"});
+                     "mechanisms", "citations", "section", "in_pregnancy"});
     Condition c;
     c.id = r.Id();
     c.name = r.Text("name", true);
@@ -228,6 +228,7 @@ class Loader {
     c.night_time_symptoms = r.Bool("night_time_symptoms", true);
     c.mechanism_ids = r.RefList("mechanisms", "mechanism", false);
     c.citation_ids = r.RefList("citations", "citation", false);
+    c.in_pregnancy = r.Ref("in_pregnancy", "condition", false);
     if (const toml::node* sections = r.Get("section")) {
       const toml::array* array = sections->as_array();
       if (array == nullptr || !array->is_array_of_tables()) {
@@ -396,7 +397,7 @@ class Loader {
   void ReadContraindication(const toml::table& t, const std::string& file) {
     auto r = Reader(t, file, "contraindication",
                     {"id", "name", "trigger", "action", "referral", "reason", "advice",
-                     "max_supplemental_mg", "citations"});
+                     "max_supplemental_mg", "citations", "cause"});
     Contraindication c;
     c.id = r.Id();
     c.name = r.Text("name", true);
@@ -442,6 +443,7 @@ class Loader {
     c.max_supplemental_mg = r.Number("max_supplemental_mg");
     c.citation_ids = r.RefList("citations", "citation", false);
     RequireCitations(r, c.citation_ids, false);
+    c.cause = r.Text("cause", false);
     if (Define(r, "contraindication")) kb_.contraindications.push_back(std::move(c));
   }
 
@@ -467,7 +469,7 @@ class Loader {
   void ReadRedFlag(const toml::table& t, const std::string& file) {
     auto r = Reader(t, file, "red_flag",
                     {"id", "name", "pattern", "question", "urgency", "conditions", "action",
-                     "citations", "note"});
+                     "citations", "note", "pregnancy_only"});
     RedFlag f;
     f.id = r.Id();
     f.name = r.Text("name", true);
@@ -478,6 +480,7 @@ class Loader {
     f.action = r.Text("action", true);
     f.citation_ids = r.RefList("citations", "citation", false);
     f.note = r.Text("note", false);
+    f.pregnancy_only = r.Bool("pregnancy_only", false);
     if (f.citation_ids.empty() && f.note.empty()) {
       r.Report(r.line(), fmt::format("{} has no citations and no note saying why", r.Who()));
     }
@@ -487,12 +490,13 @@ class Loader {
   void ReadMeasure(const toml::table& t, const std::string& file) {
     auto r = Reader(t, file, "measure",
                     {"id", "condition", "name", "advice", "verdict", "certainty", "summary",
-                     "citations", "note"});
+                     "citations", "note", "adults_only"});
     Measure m;
     m.id = r.Id();
     m.condition_id = r.Ref("condition", "condition", true);
     m.name = r.Text("name", true);
     m.advice = r.Text("advice", true);
+    m.adults_only = r.Bool("adults_only", false);
     const auto verdict = r.Enum("verdict", kVerdictNames, true);
     m.verdict = verdict.value_or(Verdict::kNotStudied);
     m.certainty = r.Enum("certainty", kCertaintyNames, false);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <map>
 
 #include "core/numbers.h"
 
@@ -21,6 +23,21 @@ int UrgencyRank(kb::Urgency u) {
       return 2;
   }
   return 2;
+}
+
+bool Blocks(const kb::Contraindication& ci) {
+  return ci.action == kb::ContraindicationAction::kNoSupplement ||
+         ci.action == kb::ContraindicationAction::kClinicianFirst;
+}
+
+// Of two blocking rules of one cause: no_supplement before clinician_first, then the more urgent
+// referral; on a tie the earlier rule in the file (the one already chosen) stays.
+bool MoreSevere(const kb::Contraindication& a, const kb::Contraindication& b) {
+  const bool a_stops = a.action == kb::ContraindicationAction::kNoSupplement;
+  const bool b_stops = b.action == kb::ContraindicationAction::kNoSupplement;
+  if (a_stops != b_stops) return a_stops;
+  return UrgencyRank(a.referral.value_or(kb::Urgency::kRoutine)) <
+         UrgencyRank(b.referral.value_or(kb::Urgency::kRoutine));
 }
 
 double RoundDown(double value, double step) { return std::floor(value / step + 1e-9) * step; }
@@ -83,9 +100,13 @@ class PlanBuilder {
     RedFlags();
     Contraindications();
     Medicines();
+    RouteComplaints();
     Findings();
+    SafetyNets();
+    RiskGroups();
     DecideSupplement();
     Foods();
+    FollowUp();
     WatchFor();
     std::stable_sort(plan_.referrals.begin(), plan_.referrals.end(),
                      [](const Referral& a, const Referral& b) {
@@ -139,16 +160,21 @@ class PlanBuilder {
     if (existing <= 0 || plan_.reference_row == nullptr) return;
     if (!plan_.totals.ul_supplemental_mg) {
       Withhold("safety.existing_without_limit");
-      plan_.warnings.push_back(
-          Text("safety.existing_without_limit", {{"existing_mg", FormatNumber(existing)}}));
+      plan_.referrals.push_back(
+          {kb::Urgency::kRoutine,
+           Text("safety.existing_without_limit", {{"existing_mg", FormatNumber(existing)}}),
+           "existing_without_limit"});
       return;
     }
     const double ul = *plan_.totals.ul_supplemental_mg;
     if (existing > ul) {
+      // A referral, not only a note: the person's own intake is the safety problem.
       Withhold("safety.ul_already_exceeded");
-      plan_.warnings.push_back(
-          Text("safety.ul_already_exceeded",
-               {{"existing_mg", FormatNumber(existing)}, {"ul_mg", FormatNumber(ul)}}));
+      plan_.referrals.push_back(
+          {kb::Urgency::kSoon,
+           Text("safety.ul_already_exceeded",
+                {{"existing_mg", FormatNumber(existing)}, {"ul_mg", FormatNumber(ul)}}),
+           "ul_already_exceeded"});
     }
   }
 
@@ -164,15 +190,24 @@ class PlanBuilder {
   }
 
   void Contraindications() {
+    // One referral per cause: the most severe rule of a cause that fires speaks for it (an eGFR
+    // of 25 is below 30 and below 60; the person needs one kidney referral, not two).
+    std::map<std::string, const kb::Contraindication*> referring;  // Cause → its rule.
+    for (const auto& ci : c_.kb.contraindications) {
+      if (ci.cause.empty() || !Blocks(ci) || !TriggerFires(ci.trigger, p_)) continue;
+      auto [it, inserted] = referring.emplace(ci.cause, &ci);
+      if (!inserted && MoreSevere(ci, *it->second)) it->second = &ci;
+    }
     for (const auto& ci : c_.kb.contraindications) {
       if (!TriggerFires(ci.trigger, p_)) continue;
       Fire("safety.contraindication." + ci.id);
       switch (ci.action) {
         case kb::ContraindicationAction::kNoSupplement:
         case kb::ContraindicationAction::kClinicianFirst:
+          plan_.supplement_withheld_for_safety = true;
+          if (!ci.cause.empty() && referring.at(ci.cause) != &ci) break;
           plan_.referrals.push_back({ci.referral.value_or(kb::Urgency::kRoutine),
                                      ci.name + ": " + ci.reason + " " + ci.advice, ci.id});
-          plan_.supplement_withheld_for_safety = true;
           break;
         case kb::ContraindicationAction::kCaution:
           if (ci.max_supplemental_mg) {
@@ -223,8 +258,69 @@ class PlanBuilder {
     }
   }
 
+  // In pregnancy a complaint is read as its pregnancy variant (leg cramps → leg cramps in
+  // pregnancy), whose evidence, measures and red flags are the pregnancy ones.
+  void RouteComplaints() {
+    const bool pregnant = p_.person.state == dri::ReproductiveState::kPregnant;
+    for (Complaint complaint : p_.complaints) {
+      const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
+      if (pregnant && condition != nullptr && !condition->in_pregnancy.empty()) {
+        Fire("pregnancy.routed." + complaint.condition_id);
+        complaint.condition_id = condition->in_pregnancy;
+      }
+      const bool seen =
+          std::any_of(complaints_.begin(), complaints_.end(),
+                      [&](const Complaint& c) { return c.condition_id == complaint.condition_id; });
+      if (!seen) complaints_.push_back(std::move(complaint));
+    }
+  }
+
+  // Medicines and diagnoses that can lower blood magnesium: one referral naming them all, sooner
+  // when a complaint can be a sign of low magnesium.
+  void RiskGroups() {
+    auto listed = [](const std::vector<std::string>& ids, const std::string& id) {
+      return std::find(ids.begin(), ids.end(), id) != ids.end();
+    };
+    std::vector<std::string> causes;
+    for (const auto& medicine : p_.medicines) {
+      if (listed(policy_.risk_interactions, medicine.interaction_id))
+        causes.push_back(medicine.name);
+    }
+    for (const auto& id : p_.diagnosis_ids) {
+      const kb::Diagnosis* diagnosis = c_.kb.FindDiagnosis(id);
+      if (diagnosis != nullptr && listed(policy_.risk_diagnoses, id)) {
+        causes.push_back(diagnosis->name);
+      }
+    }
+    if (causes.empty()) return;
+    std::vector<std::string> signs;
+    for (const auto& complaint : complaints_) {
+      if (!listed(policy_.risk_sooner_for_conditions, complaint.condition_id)) continue;
+      const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
+      signs.push_back(condition != nullptr ? condition->name : complaint.condition_id);
+    }
+    auto join = [](const std::vector<std::string>& items) {
+      std::string out;
+      for (size_t i = 0; i < items.size(); ++i) {
+        out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+      }
+      return out;
+    };
+    const char* rule = signs.empty() ? "safety.risk_group" : "safety.risk_group.with_symptoms";
+    std::string causes_text = join(causes);
+    causes_text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(causes_text[0])));
+    std::string complaints_text = join(signs);
+    for (char& ch : complaints_text)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    plan_.referrals.push_back(
+        {signs.empty() ? kb::Urgency::kRoutine : kb::Urgency::kSoon,
+         Text(rule, {{"causes", causes_text}, {"complaints", complaints_text}}), "risk_group"});
+    Fire(rule);
+  }
+
   void Findings() {
-    for (const auto& complaint : p_.complaints) {
+    bool adult_measure_left_out = false;
+    for (const auto& complaint : complaints_) {
       FindingNote note;
       note.condition_id = complaint.condition_id;
       note.severity = complaint.severity;
@@ -234,6 +330,10 @@ class PlanBuilder {
       plan_.findings.push_back(note);
       Fire("evidence." + complaint.condition_id);
       for (const kb::Measure* measure : c_.kb.MeasuresFor(complaint.condition_id)) {
+        if (measure->adults_only && p_.person.age_months < policy_.adult_measures_from_years * 12) {
+          adult_measure_left_out = true;
+          continue;
+        }
         if (std::find(plan_.measures.begin(), plan_.measures.end(), measure) ==
             plan_.measures.end()) {
           plan_.measures.push_back(measure);
@@ -249,8 +349,25 @@ class PlanBuilder {
       if (diagnosis->laxative == kb::LaxativePreference::kAvoid) avoid_laxative_ = true;
       if (diagnosis->laxative == kb::LaxativePreference::kWelcome) wants_laxative_ = true;
     }
+    if (adult_measure_left_out) {
+      Fire("measures.adults_only_left_out");
+      plan_.warnings.push_back(Text("measures.adults_only_left_out"));
+    }
     if (p_.sensitive_stomach) avoid_laxative_ = true;
     if (avoid_laxative_) wants_laxative_ = false;  // Gut safety wins over a laxative effect.
+  }
+
+  // Each complaint's red-flag questions, so that a person knows when to seek help even when
+  // they ticked no red flag.
+  void SafetyNets() {
+    const bool pregnant = p_.person.state == dri::ReproductiveState::kPregnant;
+    for (const auto& complaint : complaints_) {
+      SafetyNet net{complaint.condition_id, {}};
+      for (const kb::RedFlag* flag : c_.kb.RedFlagsFor(complaint.condition_id)) {
+        if (!flag->pregnancy_only || pregnant) net.red_flags.push_back(flag);
+      }
+      if (!net.red_flags.empty()) plan_.safety_net.push_back(std::move(net));
+    }
   }
 
   void DecideSupplement() {
@@ -276,6 +393,13 @@ class PlanBuilder {
     if (plan_.supplement_withheld_for_safety) return;
     if (p_.route == RoutePreference::kFoodOnly) {
       Fire("preference.food_only");
+      return;
+    }
+    // A child's laxative and its dose are a clinician's choice, never an adult dose from here.
+    if (wants_laxative_ && p_.person.age_months < policy_.clinician_set_laxative_below_years * 12) {
+      plan_.referrals.push_back(
+          {kb::Urgency::kRoutine, Text("safety.child_laxative"), "child_laxative"});
+      Withhold("safety.child_laxative");
       return;
     }
     if (p_.route == RoutePreference::kTopical) {
@@ -393,19 +517,50 @@ class PlanBuilder {
     return true;
   }
 
-  // The allowed time nearest to `preferred` (earlier first on ties), at least `gap` hours from
-  // every time in `taken`; nullopt when none exists in [earliest, latest].
-  std::optional<double> NearestSlot(double preferred, const std::vector<double>& taken) const {
+  // The minutes of the day a dose may take, from the policy's earliest to its latest hour: each
+  // keeps every spacing rule. Minute resolution, so a window narrower than the search step (a
+  // medicine twice a day leaves 12:00-15:00 between doxycycline at 09:00 and 21:00) is found.
+  struct DayMinutes {
+    int first = 0;              // Minute of the day of allowed[0].
+    std::vector<bool> allowed;  // allowed[i]: minute first + i keeps every spacing rule.
+    int earliest_allowed = -1, latest_allowed = -1;  // -1: none.
+    bool Allowed(int minute) const {
+      return minute >= first && minute < first + static_cast<int>(allowed.size()) &&
+             allowed[minute - first];
+    }
+  };
+
+  DayMinutes AllowedMinutes() const {
+    DayMinutes day;
+    day.first = static_cast<int>(std::ceil(policy_.earliest_hour * 60 - 1e-9));
+    const int last = static_cast<int>(std::floor(policy_.latest_hour * 60 + 1e-9));
+    for (int m = day.first; m <= last; ++m) {
+      const bool ok = DoseTimeAllowed(m / 60.0);
+      day.allowed.push_back(ok);
+      if (ok && day.earliest_allowed < 0) day.earliest_allowed = m;
+      if (ok) day.latest_allowed = m;
+    }
+    return day;
+  }
+
+  // The allowed minute nearest to `preferred` (earlier first on ties) for which `fits` holds:
+  // first on the policy's step (times people read easily), then at any minute. nullopt only when
+  // no allowed minute of the day fits.
+  template <typename Fits>
+  std::optional<int> NearestMinute(const DayMinutes& day, double preferred, Fits fits) const {
+    const int span = static_cast<int>(day.allowed.size());
     const double step = policy_.step_hours;
-    const int max_steps =
-        static_cast<int>((policy_.latest_hour - policy_.earliest_hour) / step) + 1;
+    const int max_steps = static_cast<int>(span / (step * 60)) + 1;
     for (int k = 0; k <= max_steps; ++k) {
       for (double hour : {preferred - k * step, preferred + k * step}) {
-        if (hour < policy_.earliest_hour - 1e-9 || hour > policy_.latest_hour + 1e-9) continue;
-        bool clear = DoseTimeAllowed(hour);
-        for (double t : taken)
-          clear = clear && std::fabs(t - hour) >= policy_.min_hours_between_doses - 1e-9;
-        if (clear) return hour;
+        const int m = static_cast<int>(std::lround(hour * 60));
+        if (std::fabs(m / 60.0 - hour) < 1e-9 && day.Allowed(m) && fits(m)) return m;
+      }
+    }
+    const int centre = static_cast<int>(std::lround(preferred * 60));
+    for (int k = 0; k <= span + std::abs(centre - day.first); ++k) {
+      for (int m : {centre - k, centre + k}) {
+        if (day.Allowed(m) && fits(m)) return m;
       }
     }
     return std::nullopt;
@@ -414,27 +569,71 @@ class PlanBuilder {
   bool ScheduleDoses(Supplement& s) {
     const chem::Compound* compound = c_.compounds.FindById(s.compound_id);
     const double last_hour = night_time_ ? policy_.night_dose_hour : policy_.evening_meal_hour;
-    std::vector<std::pair<double, double>> wanted;  // (preferred hour, elemental mg)
-    if (s.daily_elemental_mg > policy_.split_above_mg) {
-      const double first = RoundDown(s.daily_elemental_mg / 2, policy_.round_to_mg);
-      wanted = {{policy_.morning_hour, first}, {last_hour, s.daily_elemental_mg - first}};
-      Fire("timing.split_dose");
-    } else {
-      wanted = {{last_hour, s.daily_elemental_mg}};
-    }
     if (night_time_) Fire("timing.evening_for_night_symptoms");
-    std::vector<double> taken;
-    // Place the last dose first: its time matters most for night-time symptoms.
-    for (auto it = wanted.rbegin(); it != wanted.rend(); ++it) {
-      const auto slot = NearestSlot(it->first, taken);
-      if (!slot) {
-        plan_.referrals.push_back({kb::Urgency::kRoutine, Text("safety.no_spaced_slot"), "timing"});
-        Withhold("safety.no_spaced_slot");
-        return false;
+    const DayMinutes day = AllowedMinutes();
+    if (day.earliest_allowed < 0) {
+      std::string alternatives;
+      for (const auto& note : plan_.interactions) {
+        if (note.action != kb::InteractionAction::kSeparate) continue;
+        const kb::Interaction* interaction = c_.kb.FindInteraction(note.interaction_id);
+        if (interaction != nullptr && !interaction->management.empty()) {
+          alternatives += fmt::format("{}{}: {}", alternatives.empty() ? "" : " ", note.medicine,
+                                      interaction->management);
+        }
       }
-      if (std::fabs(*slot - it->first) > 1e-9) Fire("timing.moved_for_spacing");
-      taken.push_back(*slot);
-      s.doses.push_back({*slot, it->second, chem::CompoundForElemental(*compound, it->second)});
+      plan_.referrals.push_back(
+          {kb::Urgency::kRoutine,
+           Text("safety.no_spaced_slot", {{"earliest", FormatHour(policy_.earliest_hour)},
+                                          {"latest", FormatHour(policy_.latest_hour)},
+                                          {"alternatives", alternatives}}),
+           "timing"});
+      Withhold("safety.no_spaced_slot");
+      return false;
+    }
+    const int gap = static_cast<int>(std::ceil(policy_.min_hours_between_doses * 60 - 1e-9));
+    std::vector<std::pair<int, double>> placed;  // (minute, elemental mg)
+    if (s.daily_elemental_mg > policy_.split_above_mg) {
+      // The last dose first (its time matters most for night-time symptoms), at a minute that
+      // leaves room for the first one; then the first dose nearest the morning.
+      const auto last = NearestMinute(day, last_hour, [&](int m) {
+        return day.earliest_allowed <= m - gap || day.latest_allowed >= m + gap;
+      });
+      if (last) {
+        const auto first = NearestMinute(day, policy_.morning_hour,
+                                         [&](int m) { return std::abs(m - *last) >= gap; });
+        const double first_mg = RoundDown(s.daily_elemental_mg / 2, policy_.round_to_mg);
+        placed = {{*first, first_mg}, {*last, s.daily_elemental_mg - first_mg}};
+        Fire("timing.split_dose");
+        if (std::fabs(*last / 60.0 - last_hour) > 1e-9 ||
+            std::fabs(*first / 60.0 - policy_.morning_hour) > 1e-9) {
+          Fire("timing.moved_for_spacing");
+        }
+      } else {
+        // Room for one dose a day only: one dose, no larger than a dose that needs no split.
+        const double one =
+            RoundDown(std::min(s.daily_elemental_mg, policy_.split_above_mg), policy_.round_to_mg);
+        if (one < policy_.min_useful_mg) {
+          Withhold("safety.no_spaced_slot");
+          return false;
+        }
+        s.daily_elemental_mg = one;
+        s.daily_compound_mg = chem::CompoundForElemental(*compound, one);
+        s.estimated_pills_per_day =
+            static_cast<int>(std::ceil(s.daily_compound_mg / policy_.compound_mg_per_pill - 1e-9));
+        const int only = *NearestMinute(day, last_hour, [](int) { return true; });
+        placed = {{only, one}};
+        Fire("timing.one_dose_only");
+        plan_.warnings.push_back(Text("timing.one_dose_only", {{"mg", FormatNumber(one)},
+                                                               {"time", FormatHour(only / 60.0)}}));
+        if (std::fabs(only / 60.0 - last_hour) > 1e-9) Fire("timing.moved_for_spacing");
+      }
+    } else {
+      const int only = *NearestMinute(day, last_hour, [](int) { return true; });
+      placed = {{only, s.daily_elemental_mg}};
+      if (std::fabs(only / 60.0 - last_hour) > 1e-9) Fire("timing.moved_for_spacing");
+    }
+    for (const auto& [minute, mg] : placed) {
+      s.doses.push_back({minute / 60.0, mg, chem::CompoundForElemental(*compound, mg)});
     }
     std::sort(s.doses.begin(), s.doses.end(),
               [](const Dose& a, const Dose& b) { return a.hour < b.hour; });
@@ -462,13 +661,47 @@ class PlanBuilder {
       plan_.totals.diet_gap_mg = *plan_.totals.intake_target_mg - *p_.diet_mg_per_day;
       Fire("food.gap");
     }
+    if (!p_.food_exclusions.ids.empty()) Fire("food.exclusions");
+    // A list of adult portions suits neither a baby nor someone whose potassium and phosphorus
+    // the renal team may limit: they get advice in words instead.
+    if (p_.person.age_months < policy_.food_list_from_age_months) {
+      plan_.food_note = Text("food.infant");
+      Fire("food.infant");
+      return;
+    }
+    if (RenalDietMayApply()) {
+      plan_.food_note = Text("food.ask_renal_team");
+      Fire("food.ask_renal_team");
+      return;
+    }
     constexpr size_t kFoodSuggestions = 6;
     for (const foods::RichFood& rich : c_.foods_by_magnesium) {
       if (plan_.foods.size() >= kFoodSuggestions) break;
       if (p_.food_exclusions.Excludes(*rich.food)) continue;
+      if (std::any_of(policy_.never_suggest_tags.begin(), policy_.never_suggest_tags.end(),
+                      [&](const std::string& tag) { return rich.food->HasTag(tag); })) {
+        continue;
+      }
       plan_.foods.push_back({rich.food, rich.mg_per_serving});
     }
-    if (!p_.food_exclusions.ids.empty()) Fire("food.exclusions");
+  }
+
+  bool RenalDietMayApply() const {
+    if (p_.egfr && *p_.egfr < policy_.renal_diet_egfr_below) return true;
+    if (p_.ckd_stage && *p_.ckd_stage >= policy_.renal_diet_ckd_stage_at_least) return true;
+    return std::any_of(policy_.renal_diet_diagnoses.begin(), policy_.renal_diet_diagnoses.end(),
+                       [&](const std::string& id) {
+                         return std::find(p_.diagnosis_ids.begin(), p_.diagnosis_ids.end(), id) !=
+                                p_.diagnosis_ids.end();
+                       });
+  }
+
+  // An n-of-1 trial tests the plan's supplement; without one there is nothing to test.
+  void FollowUp() {
+    plan_.suggests_trial = plan_.supplement.has_value();
+    const char* rule = plan_.suggests_trial ? "follow_up.trial" : "follow_up.journal";
+    plan_.follow_up = Text(rule);
+    Fire(rule);
   }
 
   void WatchFor() {
@@ -492,6 +725,7 @@ class PlanBuilder {
   bool wants_laxative_ = false;
   bool avoid_laxative_ = false;
   std::optional<double> cap_mg_;
+  std::vector<Complaint> complaints_;  // The profile's, routed for pregnancy (RouteComplaints).
 };
 
 }  // namespace

@@ -61,6 +61,22 @@ struct Policy {
   std::vector<std::string> laxative_form_preference;  // For constipation.
   double compound_mg_per_pill = 1000;
   std::map<std::string, std::string> form_reasons;  // Form id → why it suits, for people.
+  // [food]: what the food list may show.
+  std::vector<std::string> never_suggest_tags;  // Food tags that are not food people eat.
+  double food_list_from_age_months = 12;        // Younger: milk and weaning advice, no list.
+  // A kidney diet (potassium, phosphorus) is the renal team's: no food list when it may apply.
+  double renal_diet_egfr_below = 45;
+  int renal_diet_ckd_stage_at_least = 4;
+  std::vector<std::string> renal_diet_diagnoses;  // KB diagnosis ids ("dialysis").
+  // [children]: a laxative dose for a child is set by a clinician, below this age.
+  double clinician_set_laxative_below_years = 18;
+  // [children]: adult-only measures (kb::Measure::adults_only) are left out below this age.
+  double adult_measures_from_years = 18;
+  // [risk_groups]: medicines (KB interaction ids) and diagnoses that can lower blood magnesium,
+  // potassium or calcium: a referral to check them, sooner with a complaint that can be a sign.
+  std::vector<std::string> risk_interactions;
+  std::vector<std::string> risk_diagnoses;
+  std::vector<std::string> risk_sooner_for_conditions;
 };
 
 struct FoodFrequencyItem {
@@ -223,6 +239,13 @@ struct FoodSuggestion {
   double magnesium_per_serving_mg = 0;
 };
 
+// The red flags to ask about for one complaint (kb::Condition red flags, the pregnancy-only ones
+// only in pregnancy): every output format shows each question with what to do.
+struct SafetyNet {
+  std::string condition_id;
+  std::vector<const kb::RedFlag*> red_flags;
+};
+
 struct Totals {
   std::optional<double> ul_supplemental_mg;  // nullopt: not established.
   double existing_supplemental_mg = 0;
@@ -242,7 +265,11 @@ struct Plan {
   std::optional<Supplement> supplement;
   std::vector<InteractionNote> interactions;
   std::vector<FindingNote> findings;
+  std::vector<SafetyNet> safety_net;  // One per complaint that has red flags, in complaint order.
   std::vector<FoodSuggestion> foods;
+  std::string food_note;        // Why there is no food list and what to do instead ("" = a list).
+  bool suggests_trial = false;  // The follow-up offers an n-of-1 trial (only with a supplement).
+  std::string follow_up;        // "Does it work for you?": how to follow the plan up.
   std::vector<const kb::Measure*> measures;
   std::vector<const kb::SideEffect*> watch_for;
   std::vector<std::string> warnings;

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <map>
 
 #include "plan/plan.h"
 #include "plan/plan_test_util.h"
@@ -88,10 +89,16 @@ class SafetyChecker {
     double existing = 0;
     for (const auto& m : p.magnesium_taken) existing += m.elemental_mg_per_day;
     // Someone already above the limit is told so, whatever their complaints.
-    if (row.ok() && row->row->ul_supplemental_mg && existing > *row->row->ul_supplemental_mg &&
-        !testing::Fired(plan, "safety.ul_already_exceeded")) {
-      fail("existing load above the UL not reported");
+    if (row.ok() && row->row->ul_supplemental_mg && existing > *row->row->ul_supplemental_mg) {
+      bool referred = false;
+      for (const auto& r : plan.referrals)
+        referred = referred || r.source_id == "ul_already_exceeded";
+      if (!testing::Fired(plan, "safety.ul_already_exceeded") || !referred)
+        fail("existing load above the UL not reported and referred");
     }
+    // A withheld supplement always says why: a referral or a note to point to.
+    if (plan.supplement_withheld_for_safety && plan.referrals.empty() && plan.warnings.empty())
+      fail("supplement withheld with no reason shown");
     if (plan.supplement) {
       const Supplement& s = *plan.supplement;
       if (!row.ok() || !row->row->ul_supplemental_mg)
@@ -113,7 +120,15 @@ class SafetyChecker {
         fail("titration end");
       if (p.person.age_months < 12) fail("infant given a supplement");
     }
-    // 2. Contraindications: never skipped.
+    // 2. Contraindications: never skipped. Rules of one cause (kidney, young age) refer once:
+    // each blocking rule that fires is referred, by itself or by a rule of its cause, and each
+    // cause has exactly one referral.
+    std::map<std::string, int> referrals_by_cause;
+    for (const auto& r : plan.referrals) {
+      for (const auto& ci : c_.kb.contraindications) {
+        if (r.source_id == ci.id && !ci.cause.empty()) ++referrals_by_cause[ci.cause];
+      }
+    }
     for (const auto& ci : c_.kb.contraindications) {
       if (!Fires(ci.trigger, p)) continue;
       const bool blocks = ci.action == kb::ContraindicationAction::kNoSupplement ||
@@ -122,6 +137,10 @@ class SafetyChecker {
         if (plan.supplement) fail("supplement despite contraindication " + ci.id);
         bool referred = false;
         for (const auto& r : plan.referrals) referred = referred || r.source_id == ci.id;
+        if (!ci.cause.empty()) {
+          referred = referrals_by_cause[ci.cause] == 1;
+          if (referrals_by_cause[ci.cause] > 1) fail("more than one referral for " + ci.cause);
+        }
         if (!referred) fail("no referral for contraindication " + ci.id);
       }
       if (ci.action == kb::ContraindicationAction::kCaution && ci.max_supplemental_mg &&
@@ -183,6 +202,73 @@ class SafetyChecker {
       for (const auto& id : f.finding->citation_ids) {
         if (c_.kb.FindCitation(id) == nullptr) fail("dangling citation " + id);
       }
+    }
+    // 11. Every risk group of low magnesium (a listed medicine class or diagnosis) yields one
+    // blood-test referral.
+    bool at_risk = false;
+    for (const auto& m : p.medicines) {
+      at_risk = at_risk ||
+                std::find(c_.policy.risk_interactions.begin(), c_.policy.risk_interactions.end(),
+                          m.interaction_id) != c_.policy.risk_interactions.end();
+    }
+    for (const auto& d : p.diagnosis_ids) {
+      at_risk = at_risk ||
+                std::find(c_.policy.risk_diagnoses.begin(), c_.policy.risk_diagnoses.end(), d) !=
+                    c_.policy.risk_diagnoses.end();
+    }
+    const long blood_tests =
+        std::count_if(plan.referrals.begin(), plan.referrals.end(),
+                      [](const Referral& r) { return r.source_id == "risk_group"; });
+    if (blood_tests != (at_risk ? 1 : 0)) fail("risk-group referral count wrong");
+    // 10. A child gets no adult drug advice, and no supplement as a laxative.
+    if (p.person.age_months < 18 * 12) {
+      for (const kb::Measure* m : plan.measures) {
+        if (m->adults_only) fail("adult measure for a child: " + m->id);
+      }
+      if (plan.supplement && testing::Fired(plan, "form.laxative_wanted"))
+        fail("laxative dose for a child");
+    }
+    // 9. Every complaint's red-flag questions are in the safety net; pregnancy-only ones only in
+    // pregnancy.
+    const bool pregnant = p.person.state == dri::ReproductiveState::kPregnant;
+    for (const auto& asked : p.complaints) {
+      // In pregnancy a complaint is read as its pregnancy variant, when it has one.
+      Complaint complaint = asked;
+      const kb::Condition* condition = c_.kb.FindCondition(asked.condition_id);
+      if (pregnant && condition != nullptr && !condition->in_pregnancy.empty())
+        complaint.condition_id = condition->in_pregnancy;
+      const SafetyNet* net = nullptr;
+      for (const auto& n : plan.safety_net) {
+        if (n.condition_id == complaint.condition_id) net = &n;
+      }
+      for (const auto& flag : c_.kb.red_flags) {
+        const bool applies = std::find(flag.condition_ids.begin(), flag.condition_ids.end(),
+                                       complaint.condition_id) != flag.condition_ids.end();
+        const bool shown = net != nullptr && std::find(net->red_flags.begin(), net->red_flags.end(),
+                                                       &flag) != net->red_flags.end();
+        if (applies && (!flag.pregnancy_only || pregnant) && !shown)
+          fail("safety-net question missing: " + flag.id + " for " + complaint.condition_id);
+        if (shown && flag.pregnancy_only && !pregnant) fail("pregnancy question shown: " + flag.id);
+      }
+    }
+    // 7. No n-of-1 trial is suggested when the plan gives no supplement (nothing to test).
+    if (!plan.supplement &&
+        (plan.suggests_trial || plan.follow_up.find("trial") != std::string::npos))
+      fail("trial suggested without a supplement");
+    // 8. Food fit for the person: a baby is never offered nuts, seeds or powders; below the
+    // kidney-diet line the list gives way to the renal team.
+    if (p.person.age_months < 12) {
+      for (const auto& f : plan.foods) {
+        if (f.food->category == "Nuts and seeds" || f.food->HasTag("tree_nut") ||
+            f.food->HasTag("peanut") || f.food->HasTag("powder")) {
+          fail("infant offered " + f.food->name);
+        }
+      }
+    }
+    if (p.egfr && *p.egfr < 45 && (!plan.foods.empty() || plan.food_note.empty()))
+      fail("food list below eGFR 45");
+    for (const auto& f : plan.foods) {
+      if (f.food->HasTag("powder")) fail("a powder offered as food: " + f.food->name);
     }
     // 6. A trial (the API's POST /api/trials, the CLI's trial plan) tests exactly the plan's
     // dose and form, and is refused whenever the plan gives no supplement.
@@ -426,6 +512,96 @@ TEST(PlanSafety, EveryCataloguedMagnesiumSourceIsCounted) {
             << refused << " refused asking for the amount\n";
   ::testing::Test::RecordProperty("magnesium_source_profiles", std::to_string(checker.profiles()));
   EXPECT_GT(counted, static_cast<long>(sources.size()));
+}
+
+// Whenever a minute of the day keeps every spacing rule, the scheduler places a dose there; when
+// two minutes at least the policy's gap apart do, a split dose stays split. The test finds the
+// feasible minutes by brute force over the day, with its own reading of the spacing rule, for
+// every spacing class with a medicine taken once or twice a day at every hour.
+TEST(PlanSafety, SchedulerFindsAFeasibleTimeWheneverOneExists) {
+  const PlanContext& c = Context();
+  const Policy& policy = c.policy;
+  const Profile base = testing::ProfileFrom(
+      R"({"age": 61, "sex": "female", "complaints": ["RLS", "chronic pain"]})");
+  const Plan unspaced = BuildPlan(base, c);
+  ASSERT_TRUE(unspaced.supplement.has_value());
+  ASSERT_GT(unspaced.supplement->daily_elemental_mg, policy.split_above_mg);  // Both paths run.
+  const int first = static_cast<int>(std::ceil(policy.earliest_hour * 60 - 1e-9));
+  const int last = static_cast<int>(std::floor(policy.latest_hour * 60 + 1e-9));
+  const int gap = static_cast<int>(std::ceil(policy.min_hours_between_doses * 60 - 1e-9));
+  long checked = 0, one_dose = 0, none = 0, failures = 0;
+  for (const auto& interaction : c.kb.interactions) {
+    if (interaction.action != kb::InteractionAction::kSeparate || interaction.medicines.empty() ||
+        !(interaction.mg_hours_before_medicine || interaction.mg_hours_after_medicine)) {
+      continue;
+    }
+    const double before = interaction.mg_hours_before_medicine.value_or(
+        interaction.mg_hours_after_medicine.value_or(0));
+    const double after = interaction.mg_hours_after_medicine.value_or(
+        interaction.mg_hours_before_medicine.value_or(0));
+    for (int h1 = 0; h1 < 24; ++h1) {
+      for (int apart = 0; apart <= 12; ++apart) {
+        std::vector<double> hours = {static_cast<double>(h1)};
+        if (apart > 0) hours.push_back(std::fmod(h1 + apart + 0.5 * (apart % 2), 24.0));
+        auto allowed = [&](int minute) {
+          for (double h : hours) {
+            if (!OutsideWindow(minute / 60.0, h, before, after)) return false;
+          }
+          return true;
+        };
+        int lo = -1, hi = -1;
+        for (int m = first; m <= last; ++m) {
+          if (!allowed(m)) continue;
+          if (lo < 0) lo = m;
+          hi = m;
+        }
+        Profile p = base;
+        p.medicines.push_back(
+            {interaction.medicines.front().generic, interaction.id, hours, false});
+        const Plan plan = BuildPlan(p, c);
+        ++checked;
+        auto fail = [&](const std::string& what) {
+          if (++failures <= 20) {
+            std::string times;
+            for (double h : hours) times += " " + FormatHour(h);
+            ADD_FAILURE() << what << " — " << interaction.id << " at" << times;
+          }
+        };
+        if (lo < 0) {
+          ++none;
+          if (plan.supplement) fail("dose placed although no minute keeps the spacing");
+          if (!testing::Fired(plan, "safety.no_spaced_slot")) fail("no-slot not reported");
+          continue;
+        }
+        if (!plan.supplement) {
+          fail("no dose placed although a feasible minute exists");
+          continue;
+        }
+        const auto& doses = plan.supplement->doses;
+        for (const auto& d : doses) {
+          const int m = static_cast<int>(std::lround(d.hour * 60));
+          if (m < first || m > last || !allowed(m)) fail("dose at a minute that breaks spacing");
+        }
+        if (hi - lo >= gap) {
+          if (doses.size() != 2)
+            fail("split dose not kept although two times fit");
+          else if (std::lround((doses[1].hour - doses[0].hour) * 60) < gap)
+            fail("doses closer than the policy's gap");
+        } else {
+          ++one_dose;
+          if (doses.size() != 1 ||
+              plan.supplement->daily_elemental_mg > policy.split_above_mg + 1e-9) {
+            fail("one window: expected one dose no larger than an unsplit dose");
+          }
+        }
+      }
+    }
+  }
+  std::cout << "[ schedule ] " << checked << " medicine schedules checked, " << one_dose
+            << " with room for one dose, " << none << " with none\n";
+  EXPECT_GT(one_dose, 0);
+  EXPECT_GT(none, 0);
+  EXPECT_GT(checked, 1000);
 }
 
 // A trial's dose comes from the plan: never above it, and no trial where the plan gives none.

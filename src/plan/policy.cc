@@ -26,13 +26,24 @@ void ReadNumbers(TomlReader& table, std::initializer_list<NumberField> fields) {
   }
 }
 
+// A table's `citations`: the sources of its facts, each a citation of the knowledge base.
+void CheckCitations(TomlReader& table, const kb::KnowledgeBase& kb) {
+  for (const auto& id : table.TextList("citations")) {
+    if (kb.FindCitation(id) == nullptr) {
+      table.Report(fmt::format("citation '{}' is not in data/kb/citations.toml", id),
+                   table.LineAt("citations"));
+    }
+  }
+}
+
 }  // namespace
 
 Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
   DataProblems problems;
   const auto root = ParseTomlFile(file, problems);
   if (!root) return problems.ToError();
-  TomlReader doc(*root, file.name, "the file", problems, {"verdict", "dose", "timing", "form"});
+  TomlReader doc(*root, file.name, "the file", problems,
+                 {"verdict", "dose", "timing", "form", "food", "children", "risk_groups"});
   Policy policy;
   if (auto verdict =
           doc.Table("verdict", "[verdict]",
@@ -109,6 +120,58 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
       }
     }
   }
+  if (auto food =
+          doc.Table("food", "[food]",
+                    {"never_suggest_tags", "food_list_from_age_months", "renal_diet_egfr_below",
+                     "renal_diet_ckd_stage_at_least", "renal_diet_diagnoses", "citations"})) {
+    CheckCitations(*food, kb);
+    policy.never_suggest_tags = food->TextList("never_suggest_tags");
+    ReadNumbers(*food,
+                {{"food_list_from_age_months", &policy.food_list_from_age_months, non_negative},
+                 {"renal_diet_egfr_below", &policy.renal_diet_egfr_below, positive}});
+    if (auto stage = food->Integer("renal_diet_ckd_stage_at_least", 1, 5)) {
+      policy.renal_diet_ckd_stage_at_least = static_cast<int>(*stage);
+    }
+    policy.renal_diet_diagnoses = food->TextList("renal_diet_diagnoses");
+    for (const auto& id : policy.renal_diet_diagnoses) {
+      const kb::Diagnosis* found = kb.FindDiagnosis(id);
+      if (found == nullptr || found->id != id) {
+        food->Report(fmt::format("diagnosis '{}' is not in the knowledge base", id),
+                     food->LineAt("renal_diet_diagnoses"));
+      }
+    }
+  }
+  if (auto children = doc.Table(
+          "children", "[children]",
+          {"clinician_set_laxative_below_years", "adult_measures_from_years", "citations"})) {
+    CheckCitations(*children, kb);
+    ReadNumbers(*children,
+                {{"clinician_set_laxative_below_years", &policy.clinician_set_laxative_below_years,
+                  non_negative},
+                 {"adult_measures_from_years", &policy.adult_measures_from_years, non_negative}});
+  }
+  if (auto risk = doc.Table("risk_groups", "[risk_groups]",
+                            {"interactions", "diagnoses", "sooner_for_conditions", "citations"})) {
+    CheckCitations(*risk, kb);
+    policy.risk_interactions = risk->TextList("interactions");
+    policy.risk_diagnoses = risk->TextList("diagnoses");
+    policy.risk_sooner_for_conditions = risk->TextList("sooner_for_conditions");
+    auto check = [&](const std::vector<std::string>& ids, const char* key, const char* kind,
+                     auto find) {
+      for (const auto& id : ids) {
+        if (find(id) == nullptr) {
+          risk->Report(fmt::format("{} '{}' is not in the knowledge base", kind, id),
+                       risk->LineAt(key));
+        }
+      }
+    };
+    check(policy.risk_interactions, "interactions", "interaction",
+          [&](const std::string& id) { return kb.FindInteraction(id); });
+    check(policy.risk_diagnoses, "diagnoses", "diagnosis",
+          [&](const std::string& id) { return kb.FindDiagnosis(id); });
+    check(policy.risk_sooner_for_conditions, "sooner_for_conditions", "condition",
+          [&](const std::string& id) { return kb.FindCondition(id); });
+  }
   if (!problems.empty()) return problems.ToError();
   return policy;
 }
@@ -152,7 +215,16 @@ const std::vector<MessageSpec>& MessageSpecs() {
       {"dose.no_room_under_limit", {}},
       {"form.pill_limit_exceeded", {"max_pills", "pills"}},
       {"form.none_suitable", {}},
-      {"safety.no_spaced_slot", {}},
+      {"safety.no_spaced_slot", {"earliest", "latest", "alternatives"}},
+      {"timing.one_dose_only", {"mg", "time"}},
+      {"measures.adults_only_left_out", {}},
+      {"safety.risk_group", {"causes"}},
+      {"safety.risk_group.with_symptoms", {"causes", "complaints"}},
+      {"food.ask_renal_team", {}},
+      {"food.infant", {}},
+      {"safety.child_laxative", {}},
+      {"follow_up.trial", {}},
+      {"follow_up.journal", {}},
   };
   return specs;
 }

@@ -69,6 +69,7 @@ class PlanDocument {
   std::vector<Block> Build() {
     Header();
     Safety();
+    SafetyNet();
     Evidence();
     SupplementSection();
     Schedule();
@@ -121,6 +122,17 @@ class PlanDocument {
     }
   }
 
+  void SafetyNet() {
+    if (plan_.safety_net.empty()) return;
+    H("When to seek help at once");
+    for (const auto& net : plan_.safety_net) {
+      P(fmt::format("With {}, ask yourself:", ConditionName(c_, net.condition_id)));
+      for (const kb::RedFlag* flag : net.red_flags) {
+        B(fmt::format("{} If so: {}", flag->question, flag->action) + Cite(flag->citation_ids));
+      }
+    }
+  }
+
   void Evidence() {
     if (plan_.findings.empty()) return;
     H("What the evidence says about magnesium for your complaints");
@@ -156,9 +168,11 @@ class PlanDocument {
       for (const auto& note : taken.notes) B("Note: " + note + ".");
     }
     if (!plan_.supplement) {
-      if (plan_.supplement_withheld_for_safety) {
-        P("No magnesium supplement: a safety rule above applies. Follow the clinician advice "
+      if (plan_.supplement_withheld_for_safety && !plan_.referrals.empty()) {
+        P("No magnesium supplement: follow the clinician advice under \"Safety first\" above "
           "first.");
+      } else if (plan_.supplement_withheld_for_safety) {
+        P("No magnesium supplement, for the safety reasons in the notes below.");
       } else {
         P("No magnesium supplement is suggested. See the notes below for why; food can still "
           "cover your magnesium needs.");
@@ -233,6 +247,10 @@ class PlanDocument {
       }
       P(line);
     }
+    if (!plan_.food_note.empty()) {
+      P(plan_.food_note);
+      return;
+    }
     P("Foods richest in magnesium per usual portion:");
     for (const auto& f : plan_.foods) {
       B(fmt::format("{}: {} per {} ({})", f.food->name, MgAmount(f.magnesium_per_serving_mg),
@@ -266,10 +284,7 @@ class PlanDocument {
 
   void FollowUp() {
     H("Does it work for you?");
-    P("Rate your main symptom daily in the journal (`mgadvisor log symptom`) and, to know rather "
-      "than guess, run an n-of-1 trial with on and off periods (`mgadvisor trial plan`). Stop if "
-      "it "
-      "does not help after the trial, or at once if side effects appear.");
+    P(plan_.follow_up);
   }
 
   void Notes() {
@@ -405,6 +420,22 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
                             {"portion_g", f.food->serving.grams},
                             {"magnesium_mg", f.magnesium_per_serving_mg}});
   }
+  out["food_note"] = plan.food_note.empty() ? json(nullptr) : json(plan.food_note);
+  out["follow_up"] = {{"text", plan.follow_up}, {"suggests_trial", plan.suggests_trial}};
+  out["safety_net"] = json::array();
+  for (const auto& net : plan.safety_net) {
+    json questions = json::array();
+    for (const kb::RedFlag* flag : net.red_flags) {
+      questions.push_back({{"red_flag", flag->id},
+                           {"question", flag->question},
+                           {"urgency", kb::ToString(flag->urgency)},
+                           {"action", flag->action},
+                           {"citations", flag->citation_ids}});
+    }
+    out["safety_net"].push_back({{"condition", net.condition_id},
+                                 {"condition_name", ConditionName(c, net.condition_id)},
+                                 {"questions", questions}});
+  }
   out["measures"] = json::array();
   for (const kb::Measure* m : plan.measures) {
     out["measures"].push_back(
@@ -431,6 +462,10 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
   }
   for (const kb::Measure* m : plan.measures)
     cited.insert(m->citation_ids.begin(), m->citation_ids.end());
+  for (const auto& net : plan.safety_net) {
+    for (const kb::RedFlag* flag : net.red_flags)
+      cited.insert(flag->citation_ids.begin(), flag->citation_ids.end());
+  }
   for (const kb::SideEffect* e : plan.watch_for) {
     cited.insert(e->citation_ids.begin(), e->citation_ids.end());
   }
