@@ -7,16 +7,20 @@
 #
 #   ./scripts/fuzz.sh                     # every target, FUZZ_SECONDS (20) each
 #   FUZZ_SECONDS=600 ./scripts/fuzz.sh profile http_body   # a long run of two targets
-#   FUZZ_SEED=1 FUZZ_SECONDS=5 ./scripts/fuzz.sh          # what the test command runs
+#   FUZZ_SEED=1 FUZZ_SECONDS=5 FUZZ_BUILD=build/asan-ubsan ./scripts/fuzz.sh   # the test command
+#
+# FUZZ_BUILD names a build tree that already has the targets configured (the asan-ubsan preset
+# does: clang, MGADVISOR_FUZZ); without it the `fuzz` preset (-O1, faster executions) is built in
+# build/fuzz, which is what long runs want.
 #
 # FUZZ_SEED fixes libFuzzer's random seed so a run starts from the same mutations each time (the
 # test command uses it so a red run points at a bug, not at luck); the long exploratory runs that
 # find new bugs leave it unset.
 #
 # A crash leaves build/artifacts/fuzz/<target>-crash-<sha1> (also leak-, timeout-, oom-);
-# reproduce it with `build/fuzz/fuzz/<target>_fuzzer FILE`, add a unit test named after the bug
+# reproduce it with `build/fuzz/fuzz/<target>_fuzzer FILE` (or the FUZZ_BUILD tree's), add a unit test named after the bug
 # beside the code, and the input to fuzz/regressions/<target>/. The corpus a run grows stays in
-# build/fuzz/corpus/<target> for the next run; the seeds in the repository are only read.
+# <build>/fuzz-corpus/<target> for the next run; the seeds in the repository are only read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,11 +49,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "== fuzz: build (fuzz preset, clang 14)"
-cmake --preset fuzz >/dev/null
+build_dir="${FUZZ_BUILD:-build/fuzz}"
+if [ -z "${FUZZ_BUILD:-}" ]; then
+  echo "== fuzz: build (fuzz preset, clang 14)"
+  cmake --preset fuzz >/dev/null
+else
+  echo "== fuzz: build (targets in $build_dir)"
+fi
 build_targets=()
 for t in "${targets[@]}"; do build_targets+=("${t}_fuzzer"); done
-cmake --build build/fuzz --target "${build_targets[@]}" -j "$(nproc)"
+cmake --build "$build_dir" --target "${build_targets[@]}" -j "$(nproc)"
 
 artifacts=build/artifacts/fuzz
 mkdir -p "$artifacts"
@@ -59,14 +68,14 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 status=0
 summary=()
 for t in "${targets[@]}"; do
-  binary="build/fuzz/fuzz/${t}_fuzzer"
-  corpus="build/fuzz/corpus/$t"
+  binary="$build_dir/fuzz/${t}_fuzzer"
+  corpus="$build_dir/fuzz-corpus/$t"
   mkdir -p "$corpus"
   args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
         -artifact_prefix="$artifacts/$t-")
   [ -z "${FUZZ_SEED:-}" ] || args+=(-seed="$FUZZ_SEED")
   if [ -n "${dictionaries[$t]:-}" ]; then
-    dict="build/fuzz/$t.dict"
+    dict="$build_dir/fuzz-corpus/$t.dict"
     : >"$dict"
     for d in ${dictionaries[$t]}; do cat "fuzz/$d.dict" >>"$dict"; done
     args+=(-dict="$dict")

@@ -169,8 +169,8 @@ TEST_F(PgDatabaseTest, SchemaRefusesMalformedRowsLikeSqlite) {
   const char* bad_rows[] = {
       "INSERT INTO entries (user_id, id, date, kind) VALUES (1, 1, '2026-1-1', 'pain')",
       "INSERT INTO entries (user_id, id, date, kind) VALUES (1, 1, '2026-11-01', 'mood')",
-      "INSERT INTO entries (user_id, id, date, kind, irls_item_count) "
-      "VALUES (1, 1, '2026-11-01', 'irls', 3)",
+      ("INSERT INTO entries (user_id, id, date, kind, irls_item_count) "
+       "VALUES (1, 1, '2026-11-01', 'irls', 3)"),
       "INSERT INTO entries (user_id, id, date, kind) VALUES (2, 1, '2026-11-01', 'pain')",
   };
   for (const char* sql : bad_rows) EXPECT_ANY_THROW(Sql(sql)) << sql;
