@@ -18,8 +18,8 @@
 # find new bugs leave it unset.
 #
 # A crash leaves build/artifacts/fuzz/<target>-crash-<sha1> (also leak-, timeout-, oom-);
-# reproduce it with `build/fuzz/fuzz/<target>_fuzzer FILE` (or the FUZZ_BUILD tree's), add a unit test named after the bug
-# beside the code, and the input to fuzz/regressions/<target>/. The corpus a run grows stays in
+# reproduce it with `build/fuzz/fuzz/<target>_fuzzer FILE` (or the FUZZ_BUILD tree's), add a
+# unit test named after the bug beside the code, and the input to fuzz/regressions/<target>/. The corpus a run grows stays in
 # <build>/fuzz-corpus/<target> for the next run; the seeds in the repository are only read.
 set -euo pipefail
 cd "$(dirname "$0")/.."

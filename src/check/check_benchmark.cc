@@ -18,8 +18,8 @@ const std::string& TenThousandWordPage() {
         "Magnesium may help some people with restless legs.",
         "Our magnesium oil is readily absorbed through the skin and works better than pills.",
         "Free shipping on all orders over fifty dollars, and returns are easy.",
-        "A 2016 meta-analysis in Hypertension found that magnesium lowered blood pressure a "
-        "little.",
+        ("A 2016 meta-analysis in Hypertension found that magnesium lowered blood pressure a "
+         "little."),
         "Take 400 mg of elemental magnesium every day for deep sleep.",
         "Magnesium is involved in more than 300 enzymatic reactions in the body.",
         "It has none of the side effects of drugs and is safe for everyone.",

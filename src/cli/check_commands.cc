@@ -45,24 +45,6 @@ Status CheckCommand(const CliContext& ctx, const std::string& path) {
 
 }  // namespace
 
-Status ExplainClaim(const CliContext& ctx, const std::string& sentence, const Error& not_found) {
-  ops::Context context(ContextOptionsOf(ctx));
-  auto claim = ops::CheckSentence(context, sentence);
-  if (!claim.ok()) return claim.error();
-  if (!claim->has_value()) return not_found;  // Neither a name nor a claim: "did you mean".
-  if (ctx.json) {
-    fmt::print("{}\n", check::ToJson(**claim).dump(2));
-    return {};
-  }
-  auto page = check::ReadPage(sentence, "the sentence");
-  if (!page.ok()) return page.error();
-  check::CheckResult result;
-  result.sentences = 1;
-  result.claims.push_back(std::move(**claim));
-  fmt::print("{}", check::RenderText(result, *page));
-  return {};
-}
-
 void RegisterCheckCommands(CLI::App& app, CliContext& ctx) {
   auto path = std::make_shared<std::string>();
   CLI::App* check = app.add_subcommand(

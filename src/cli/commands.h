@@ -41,10 +41,6 @@ void RegisterServerCommands(CLI::App& app, CliContext& ctx);   // serve
 void RegisterLabelCommands(CLI::App& app, CliContext& ctx);    // label, medicines lookup|lint
 void RegisterCheckCommands(CLI::App& app, CliContext& ctx);    // check
 
-// `explain "<free text>"` when no entry has that name: the sentence's claim graded by the
-// checker; `not_found` (the lookup's error) when the text makes no health claim.
-Status ExplainClaim(const CliContext& ctx, const std::string& sentence, const Error& not_found);
-
 // The journal for `--db PATH` (empty: the default path), with "today" from the system clock or
 // the MGADVISOR_TODAY environment variable (YYYY-MM-DD; for tests and demos).
 Result<std::unique_ptr<journal::Store>> OpenJournal(const std::string& db_flag);

@@ -5,9 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/flags.h"
 #include "core/data_files.h"
 #include "kb/explain.h"
 #include "kb/kb.h"
+#include "ops/check.h"
 #include "ops/data_lint.h"
 
 namespace mg::cli {
@@ -78,18 +80,15 @@ Status List(const CliContext& ctx, const std::string& kind) {
 Status Explain(const CliContext& ctx, const std::vector<std::string>& words) {
   std::string query;
   for (const auto& word : words) query += (query.empty() ? "" : " ") + word;
-  auto kb = kb::LoadKnowledgeBase(ctx.kb_dir);
+  ops::Context context(ContextOptionsOf(ctx));
+  auto explained = ops::Explain(context, query);
+  if (!explained.ok()) return explained.error();
+  auto kb = context.kb();
   if (!kb.ok()) return kb.error();
-  auto target = kb::ResolveEntity(*kb, query);
-  // Not a name: read it as a claim to check ("magnesium reduces inflammation").
-  if (!target.ok() && target.error().code == ErrorCode::kNotFound) {
-    return ExplainClaim(ctx, query, target.error());
-  }
-  if (!target.ok()) return target.error();
   if (ctx.json) {
-    fmt::print("{}\n", kb::ExplanationJson(*kb, *target).dump(2));
+    fmt::print("{}\n", explained->ToJson(**kb).dump(2));
   } else {
-    fmt::print("{}", kb::RenderExplanation(*kb, *target));
+    fmt::print("{}", explained->ToText(**kb));
   }
   return {};
 }

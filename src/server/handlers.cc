@@ -12,6 +12,7 @@
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "kb/explain.h"
+#include "ops/check.h"
 #include "ops/chem.h"
 #include "ops/foods.h"
 #include "ops/person.h"
@@ -177,11 +178,11 @@ Result<ApiResponse> HandleFoodSearch(const ApiState& state, const ApiRequest& re
 
 Result<ApiResponse> HandleExplain(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto explained = ops::Explain(*state.context, request.path_argument);
+  if (!explained.ok()) return explained.error();
   auto kb = state.context->kb();
   if (!kb.ok()) return kb.error();
-  auto target = kb::ResolveEntity(**kb, request.path_argument);
-  if (!target.ok()) return target.error();
-  return JsonResponse(kb::ExplanationJson(**kb, *target));
+  return JsonResponse(explained->ToJson(**kb));
 }
 
 Result<ApiResponse> HandleKbList(const ApiState& state, const ApiRequest& request) {
