@@ -72,14 +72,15 @@ TEST(CrashTest, AcknowledgedEntriesSurviveSigkill) {
   for (int round = 0; round < kRounds; ++round) {
     int fds[2];
     ASSERT_EQ(pipe(fds), 0);
+    // Each round numbers its notes from its own base, so every acknowledged note is unique.
+    // Built before fork(): a forked child only execs.
+    const std::string first = std::to_string(round * 1000000L);
     pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
       close(fds[1]);
-      // Each round numbers its notes from its own base, so every acknowledged note is unique.
-      const std::string first = std::to_string(round * 1000000L);
       execl(MG_CRASH_WRITER, MG_CRASH_WRITER, db.c_str(), "1000000", first.c_str(),
             static_cast<char*>(nullptr));
       _exit(127);

@@ -13,6 +13,21 @@
 extern char** environ;
 
 namespace mg::testing {
+
+ExecCommand::ExecCommand(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env) {
+  arg_storage_ = {MG_CLI_PATH};
+  arg_storage_.insert(arg_storage_.end(), args.begin(), args.end());
+  for (auto& s : arg_storage_) argv_.push_back(s.data());
+  argv_.push_back(nullptr);
+  for (char** e = environ; *e != nullptr; ++e) env_storage_.emplace_back(*e);
+  env_storage_.insert(env_storage_.end(), env.begin(), env.end());
+  for (auto& s : env_storage_) envp_.push_back(s.data());
+  envp_.push_back(nullptr);
+}
+
+void ExecCommand::Exec() { execve(MG_CLI_PATH, argv_.data(), envp_.data()); }
+
 namespace {
 
 // Forks and execs MG_CLI_PATH with `args` and the environment plus `env`, its stdin, stdout and
@@ -21,6 +36,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>
             int& out, int& err) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) std::abort();
+  ExecCommand command(args, env);  // Before fork(): the child must not allocate.
   const pid_t pid = fork();
   if (pid < 0) std::abort();
   if (pid == 0) {
@@ -30,18 +46,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
       close(fd);
     }
-    std::vector<std::string> storage = {MG_CLI_PATH};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : storage) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_storage;
-    for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
-    env_storage.insert(env_storage.end(), env.begin(), env.end());
-    std::vector<char*> envp;
-    for (auto& s : env_storage) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    execve(MG_CLI_PATH, argv.data(), envp.data());
+    command.Exec();
     _exit(127);
   }
   close(in_pipe[0]);

@@ -18,6 +18,24 @@ struct CliResult {
   std::string err;  // stderr
 };
 
+// MG_CLI_PATH's argument and environment vectors for execve, built before fork(): the tests
+// that fork have other threads (HTTP clients, a server reader), and a child of a threaded parent
+// may only make async-signal-safe calls until it execs — allocating there can deadlock on a lock
+// another thread held at the fork (seen as a hung TwoWritersFault under clang's ASan).
+struct ExecCommand {
+  ExecCommand(const std::vector<std::string>& args, const std::vector<std::string>& env);
+  ExecCommand(const ExecCommand&) = delete;
+  ExecCommand& operator=(const ExecCommand&) = delete;
+  // execve(MG_CLI_PATH, ...); returns only if that fails.
+  void Exec();
+
+ private:
+  std::vector<std::string> arg_storage_;
+  std::vector<std::string> env_storage_;
+  std::vector<char*> argv_;
+  std::vector<char*> envp_;
+};
+
 // Runs MG_CLI_PATH with `args` (no shell involved), optional `stdin_text`, and extra environment
 // entries ("NAME=value"). Aborts the test binary if the process cannot be started.
 CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_text = "",

@@ -21,11 +21,11 @@ nlohmann::json Json(const std::string& text) { return nlohmann::json::parse(text
 TEST(KbCli, BuiltInBaseLintsClean) {
   auto r = RunCli({"kb", "lint"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("clean (16 conditions"));
+  EXPECT_THAT(r.out, HasSubstr("clean (24 conditions"));
   auto json = RunCli({"kb", "lint", "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_EQ(Json(json.out)["ok"], true);
-  EXPECT_EQ(Json(json.out)["counts"]["conditions"], 16);
+  EXPECT_EQ(Json(json.out)["counts"]["conditions"], 24);
 }
 
 TEST(KbCli, LintOfTheSourceDirectoryIsClean) {

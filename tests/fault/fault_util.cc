@@ -74,6 +74,7 @@ testing::CliResult RunCliWithFileSizeLimit(const std::vector<std::string>& args,
   const int out_fd = mkstemp(out_name);
   const int err_fd = mkstemp(err_name);
   if (out_fd < 0 || err_fd < 0) std::abort();
+  testing::ExecCommand command(args, env);  // Before fork(): the child must not allocate.
   const pid_t pid = fork();
   if (pid < 0) std::abort();
   if (pid == 0) {
@@ -84,18 +85,7 @@ testing::CliResult RunCliWithFileSizeLimit(const std::vector<std::string>& args,
     signal(SIGXFSZ, SIG_IGN);  // Inherited across exec: writes past the limit fail with EFBIG.
     const rlimit limit{max_file_bytes, max_file_bytes};
     setrlimit(RLIMIT_FSIZE, &limit);
-    std::vector<std::string> storage = {MG_CLI_PATH};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : storage) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_storage;
-    for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
-    env_storage.insert(env_storage.end(), env.begin(), env.end());
-    std::vector<char*> envp;
-    for (auto& s : env_storage) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    execve(MG_CLI_PATH, argv.data(), envp.data());
+    command.Exec();
     _exit(127);
   }
   close(out_fd);
