@@ -125,15 +125,8 @@ class Linter {
     Check("foods/units.toml", [](const DataFile& f) { return foods::UnitTable::Parse(f); });
     // The knowledge base, against this folder's compounds (or, when the catalogue is broken and
     // already reported, against none, so its forms' other problems still show).
-    std::vector<DataFile> kb_files;
-    for (const auto& [path, file] : files_) {
-      if (path.starts_with("kb/") && path.ends_with(".toml")) {
-        kb_files.push_back(file);
-        checked_.push_back(file.name);
-      }
-    }
+    const std::vector<DataFile> kb_files = FolderFiles("kb/", "knowledge-base files");
     kb::KnowledgeBaseCheck kb = kb::CheckKnowledgeBase(kb_files, compound_ids);
-    if (kb_files.empty()) Add("kb/", 1, "no knowledge-base files (kb/*.toml)");
     if (!weights || compound_ids.empty()) {
       // Without a catalogue every form would "refer to an unknown compound": say it once.
       std::erase_if(kb.problems, [](const std::string& p) {
@@ -180,18 +173,8 @@ class Linter {
   // the compound catalogue does not load.
   void CheckMedicines(const kb::KnowledgeBase& kb,
                       const std::optional<chem::CompoundCatalog>& compounds) {
-    std::vector<DataFile> medicines;
-    for (const auto& [path, file] : files_) {
-      if (path.starts_with("medicines/") && path.ends_with(".toml")) {
-        medicines.push_back(file);
-        checked_.push_back(file.name);
-      }
-    }
-    if (medicines.empty()) {
-      Add("medicines/", 1, "no medicines files (medicines/*.toml)");
-      return;
-    }
-    if (!compounds) return;
+    const std::vector<DataFile> medicines = FolderFiles("medicines/", "medicines files");
+    if (medicines.empty() || !compounds) return;
     auto parsed = products::Catalogue::Parse(medicines, kb, *compounds);
     if (parsed.ok()) return;
     std::istringstream lines(parsed.error().message);
@@ -204,20 +187,26 @@ class Linter {
   void CheckClaimData(const kb::KnowledgeBase& kb,
                       const std::optional<chem::CompoundCatalog>& compounds,
                       const std::optional<dri::ReferenceTables>& tables) {
-    std::vector<DataFile> check_files;
+    const std::vector<DataFile> check_files = FolderFiles("check/", "claim-checker files");
+    if (check_files.empty() || !compounds || !tables) return;
+    const auto problems = check::LintCheckData(kb, *tables, *compounds, check_files);
+    problems_.insert(problems_.end(), problems.begin(), problems.end());
+  }
+
+  // Every *.toml in a folder whose loader reads the whole folder (kb/, medicines/, check/), each
+  // marked as checked; an empty folder is a problem ("no <what> (<folder>*.toml)").
+  std::vector<DataFile> FolderFiles(std::string_view folder, std::string_view what) {
+    std::vector<DataFile> found;
     for (const auto& [path, file] : files_) {
-      if (path.starts_with("check/") && path.ends_with(".toml")) {
-        check_files.push_back(file);
+      if (path.starts_with(folder) && path.ends_with(".toml")) {
+        found.push_back(file);
         checked_.push_back(file.name);
       }
     }
-    if (check_files.empty()) {
-      Add("check/", 1, "no claim-checker files (check/*.toml)");
-      return;
+    if (found.empty()) {
+      Add(std::string(folder), 1, fmt::format("no {} ({}*.toml)", what, folder));
     }
-    if (!compounds || !tables) return;
-    const auto problems = check::LintCheckData(kb, *tables, *compounds, check_files);
-    problems_.insert(problems_.end(), problems.begin(), problems.end());
+    return found;
   }
 
   // An exclusion's tag that no food carries excludes nothing: a misspelt "tree_nuts" would let
