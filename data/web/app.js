@@ -390,6 +390,17 @@ function profileFromForm() {
   const pills = numberOrNull($('p-pills'));
   if (pills !== null) preferences.max_pills_per_day = pills;
   doc.preferences = preferences;
+  const label = $('p-product-label').value;
+  if (label.trim()) {
+    const product = {label};
+    const name = $('p-product-name').value.trim();
+    if (name) product.name = name;
+    const price = $('p-product-price').value.trim();
+    if (price) product.price = price;
+    const pack = numberOrNull($('p-product-pack'));
+    if (pack !== null) product.units_per_pack = pack;
+    doc.product = product;
+  }
   return doc;
 }
 
@@ -443,6 +454,11 @@ function fillForm(doc) {
   if (prefs.route) $('p-route').value = prefs.route.replace(' ', '_');
   $('p-stomach').checked = !!prefs.sensitive_stomach;
   if (prefs.max_pills_per_day) $('p-pills').value = prefs.max_pills_per_day;
+  const product = doc.product || {};
+  $('p-product-label').value = typeof product.label === 'string' ? product.label : '';
+  $('p-product-name').value = typeof product.name === 'string' ? product.name : '';
+  $('p-product-price').value = product.price !== undefined ? String(product.price) : '';
+  $('p-product-pack').value = product.units_per_pack !== undefined ? product.units_per_pack : '';
 }
 
 async function loadProfile() {
@@ -598,7 +614,31 @@ function renderPlan(plan) {
   // 2. The supplement.
   const s = plan.supplement;
   const supplement = el('section', {id: 'plan-supplement', class: s ? 'ok-box' : ''});
-  if (s) {
+  if (s && s.product) {
+    const p = s.product;
+    const units = (n) => `${n} ${p.unit}${n === 1 || p.unit === 'mL' || p.unit === 'g' ? '' : 's'}`;
+    supplement.append(
+        el('h3', {}, s.is_trial ? 'Supplement to try (as a measured trial)' : 'Supplement'),
+        el('p', {class: 'meter'}, el('strong', {}, p.name), ': ',
+           el('strong', {}, `${units(p.units_per_day)} a day`),
+           ` (${fmtMg(s.daily_elemental_mg)} elemental magnesium; ` +
+           `${fmtMg(p.elemental_mg_per_unit)} in each ${p.unit})`),
+        p.cost_per_day !== null ?
+            el('p', {id: 'plan-cost'}, `Cost: about ${p.cost_per_day.toFixed(2)}` +
+               `${p.currency ? ' ' + p.currency : ''} a day (price from ${p.price_source}).`) :
+            null,
+        el('h4', {}, 'When to take it'),
+        el('ul', {}, s.doses.map((d) => el('li', {}, el('strong', {}, d.time), ': ',
+                                            `${units(d.units)} (${fmtMg(d.elemental_mg)})`))),
+        s.titration && s.titration.length > 1 ? el('h4', {}, 'Start low') : null,
+        s.titration && s.titration.length > 1 ?
+            el('ul', {}, s.titration.map((t) => el('li', {},
+                `From week ${t.from_week}: ${units(t.daily_units)} a day`))) : null,
+        (p.label_warnings || []).length ?
+            el('ul', {class: 'hint'}, p.label_warnings.map((w) => el('li', {}, `From the label: ${w}`))) :
+            null,
+        (s.reasons || []).length ? el('p', {class: 'hint'}, s.reasons.join(' ')) : null);
+  } else if (s) {
     supplement.append(
         el('h3', {}, s.is_trial ? 'Supplement to try (as a measured trial)' : 'Supplement'),
         el('p', {class: 'meter'}, el('strong', {}, s.compound_name || words(s.form)), ': ',
@@ -1320,11 +1360,48 @@ function setUpCheck() {
   });
 }
 
+// The product field of the profile form: "Read the label" shows what POST /api/label read, so a
+// person sees the magnesium per pill before the plan counts pills of it.
+function setUpProductLabel() {
+  $('p-product-read').addEventListener('click', () => {
+    const out = $('p-product-summary');
+    const error = $('p-product-label-error');
+    busy($('profile-form'), async () => {
+      error.textContent = '';
+      const text = $('p-product-label').value;
+      if (!text.trim()) {
+        error.textContent = 'Paste the label first.';
+        $('p-product-label').focus();
+        return;
+      }
+      const result = await api('POST', '/api/label', {text});
+      if (!result.ok) {
+        error.textContent = errorText(result);
+        out.replaceChildren();
+        return;
+      }
+      const l = result.data;
+      const perUnit = l.elemental_mg_per_unit;
+      out.replaceChildren(
+          el('p', {id: 'p-product-read-result'},
+             perUnit === null ?
+                 'This label does not say how much magnesium one pill or mL holds, so a plan ' +
+                     'cannot count it.' :
+                 `${fmtMg(perUnit)} of magnesium in each ${l.serving_units.unit || 'unit'}; ` +
+                     `${fmtMg(l.elemental_mg_per_serving)} per serving of ` +
+                     `${l.serving_units.count} ${l.serving_units.unit}.`),
+          (l.warnings || []).length ?
+              el('ul', {class: 'hint'}, l.warnings.map((w) => el('li', {}, w.message))) : null);
+    });
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Start
 
 async function start() {
   setUpAccounts();
+  setUpProductLabel();
   setUpFoods();
   setUpSymptoms();
   setUpTrial();

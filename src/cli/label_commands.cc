@@ -9,10 +9,12 @@
 
 #include "chem/compounds.h"
 #include "cli/commands.h"
+#include "cli/flags.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
 #include "core/text.h"
 #include "kb/kb.h"
+#include "ops/products.h"
 #include "products/catalogue.h"
 #include "products/label.h"
 #include "products/magnesium_count.h"
@@ -113,26 +115,24 @@ void PrintLabel(const products::Label& l, const chem::CompoundCatalog& compounds
 }
 
 Status ReadLabelCommand(const CliContext& ctx, const std::string& path) {
-  std::string text;
+  ops::LabelRequest request;
   if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    request.text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     if (std::cin.bad()) return IoError("cannot read the label from standard input");
+    request.source = "standard input";
   } else {
     auto content = ReadFile(path);
     if (!content.ok()) return content.error();
-    text = std::move(content).value();
+    request.text = std::move(content).value();
+    request.source = path;
   }
-  auto loaded = Load(ctx, std::nullopt);
-  if (!loaded.ok()) return loaded.error();
-  auto label = products::ReadLabel(text, loaded->compounds, loaded->catalogue.daily_values());
-  if (!label.ok()) {
-    return Error{label.error().code, fmt::format("{}: {}", path == "-" ? "standard input" : path,
-                                                 label.error().message)};
-  }
+  ops::Context context(ContextOptionsOf(ctx));
+  auto result = ops::ReadProductLabel(context, request);
+  if (!result.ok()) return result.error();
   if (ctx.json) {
-    fmt::print("{}\n", products::ToJson(*label).dump(2));
+    fmt::print("{}\n", result->ToJson().dump(2));
   } else {
-    PrintLabel(*label, loaded->compounds, loaded->catalogue);
+    PrintLabel(result->label, **context.compounds(), **context.catalogue());
   }
   return {};
 }

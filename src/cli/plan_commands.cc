@@ -2,10 +2,13 @@
 // journal; `profile set|show`: that kept profile.
 #include <fmt/format.h>
 
+#include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "core/data_files.h"
 #include "core/numbers.h"
 #include "ops/plan.h"
 #include "plan/plan.h"
@@ -29,7 +32,35 @@ struct PlanArgs {
   bool sensitive_stomach = false;
   bool stored = false;  // --stored: the profile kept in the journal.
   std::string db;
+  // --product FILE|- (a label as printed), with an optional name, price and pack size.
+  std::string product_path, product_name, price;
+  std::optional<double> pack;
 };
+
+// The --product flags as the profile's "product" object (the label's text read here, at the
+// door: a profile sent to the API carries the text itself, never a path on the server).
+Result<std::optional<json>> ProductFromFlags(const PlanArgs& a) {
+  if (a.product_path.empty()) {
+    if (!a.product_name.empty() || !a.price.empty() || a.pack) {
+      return InvalidArgument("--product-name, --price and --pack describe --product FILE; give it");
+    }
+    return std::optional<json>();
+  }
+  std::string text;
+  if (a.product_path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (std::cin.bad()) return IoError("--product: cannot read the label from standard input");
+  } else {
+    auto content = ReadFile(a.product_path);
+    if (!content.ok()) return Error{content.error().code, "--product: " + content.error().message};
+    text = std::move(content).value();
+  }
+  json product = {{"label", std::move(text)}};
+  if (!a.product_name.empty()) product["name"] = a.product_name;
+  if (!a.price.empty()) product["price"] = a.price;
+  if (a.pack) product["units_per_pack"] = *a.pack;
+  return std::optional<json>(std::move(product));
+}
 
 bool AnyProfileFlag(const PlanArgs& a) {
   return !a.age.empty() || !a.sex.empty() || a.pregnant || a.lactating || !a.conditions.empty() ||
@@ -130,16 +161,19 @@ Status MakePlan(const CliContext& ctx, const PlanArgs& args) {
         "describe the person: --profile FILE, at least --age and --sex, or --stored (the profile "
         "kept in the journal by `mgadvisor profile set`)");
   }
+  auto product = ProductFromFlags(args);
+  if (!product.ok()) return product.error();
   ops::Context context(ContextOptionsOf(ctx));
   Result<ops::PlanResult> result = InvalidArgument("");
   if (args.stored) {
     auto store = OpenJournal(args.db);
     if (!store.ok()) return store.error();
-    result = ops::PlanForStoredProfile(context, **store);
+    result = ops::PlanForStoredProfile(context, **store, *product);
   } else {
     auto document = args.profile_path.empty() ? DocumentFromFlags(args)
                                               : plan::ReadProfileFile(args.profile_path);
     if (!document.ok()) return document.error();
+    if (*product) document->tree["product"] = std::move(**product);
     // --reference applies unless the profile names its own reference set.
     result = ops::PlanForProfile(context, std::move(*document), ctx.reference);
   }
@@ -237,6 +271,15 @@ void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--stored", a->stored,
                 "Use the profile kept in the journal (`mgadvisor profile set FILE`)");
   cmd->add_option("--db", a->db, "With --stored: the journal database");
+  cmd->add_option("--product", a->product_path,
+                  "Your magnesium product's label as printed (a text file, or - for standard "
+                  "input): the plan doses in its pills, spoons or mL");
+  cmd->add_option("--product-name", a->product_name, "With --product: what to call it");
+  cmd->add_option("--price", a->price,
+                  "With --product: the pack's price, e.g. 12.99 or \"8.50 GBP\" (cost per day)");
+  cmd->add_option("--pack", a->pack,
+                  "With --product and --price: pills (or mL...) in the pack, when the label does "
+                  "not say");
   cmd->callback([&ctx, a] { RunCommand(ctx, [&] { return MakePlan(ctx, *a); }); });
   RegisterProfileCommands(app, ctx);
 }

@@ -22,6 +22,9 @@ int EditDistance(std::string_view a, std::string_view b);
 std::vector<std::string> CloseMatches(std::string_view query,
                                       const std::vector<std::string>& candidates, size_t limit = 5);
 
+// `text` without leading and trailing ASCII whitespace (space, tab, CR, LF).
+std::string_view Trim(std::string_view text);
+
 // "a, b or c" for error messages; "" for an empty list.
 std::string JoinAlternatives(const std::vector<std::string>& items);
 

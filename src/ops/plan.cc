@@ -38,7 +38,8 @@ Result<std::optional<json>> StoredProfile(journal::Store& store) {
   return std::optional<json>(std::move(*document));
 }
 
-Result<PlanResult> PlanForStoredProfile(const Context& context, journal::Store& store) {
+Result<PlanResult> PlanForStoredProfile(const Context& context, journal::Store& store,
+                                        const std::optional<json>& product) {
   auto stored = StoredProfile(store);
   if (!stored.ok()) return stored.error();
   if (!stored->has_value()) {
@@ -49,8 +50,11 @@ Result<PlanResult> PlanForStoredProfile(const Context& context, journal::Store& 
   plan::ProfileDocument document;
   document.tree = std::move(**stored);
   document.source_name = "stored profile";
+  // A product given now is the person's word for this plan, so its problems are theirs to fix
+  // here, not the stored profile's.
+  if (product) document.tree["product"] = *product;
   auto result = PlanForProfile(context, std::move(document));
-  if (!result.ok() && result.error().code == ErrorCode::kInvalidArgument) {
+  if (!result.ok() && result.error().code == ErrorCode::kInvalidArgument && !product) {
     return Error{ErrorCode::kConflict,
                  result.error().message +
                      "\n(the stored profile: update it with `mgadvisor profile set FILE` or PUT "

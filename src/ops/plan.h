@@ -35,10 +35,12 @@ Result<PlanResult> PlanForProfile(const Context& context, plan::ProfileDocument 
 // Errors: kDataError when the stored text is not JSON.
 Result<std::optional<nlohmann::json>> StoredProfile(journal::Store& store);
 
-// The plan for the stored profile. Errors: kInvalidArgument ("profile: none stored; ...") when
-// there is none; kConflict naming what to fix when the stored profile no longer resolves (the
-// knowledge base changed): the person can mend it.
-Result<PlanResult> PlanForStoredProfile(const Context& context, journal::Store& store);
+// The plan for the stored profile; `product`, when given, replaces the stored profile's product
+// for this plan only (`plan --stored --product FILE`). Errors: kInvalidArgument ("profile: none
+// stored; ...") when there is none; kConflict naming what to fix when the stored profile no
+// longer resolves (the knowledge base changed): the person can mend it.
+Result<PlanResult> PlanForStoredProfile(const Context& context, journal::Store& store,
+                                        const std::optional<nlohmann::json>& product = {});
 
 // Checks a profile exactly as a plan would and stores the document as given (so the person's own
 // words re-resolve against a newer knowledge base). Returns the stored document.

@@ -444,6 +444,7 @@ class PlanBuilder {
     Fire(recommend ? "supplement.recommended" : "supplement.trial");
     if (!ChooseForm(supplement)) return;
     if (!ScheduleDoses(supplement)) return;
+    if (p_.product) UseProduct(supplement);
     Titrate(supplement);
     plan_.totals.planned_supplemental_mg = supplement.daily_elemental_mg;
     plan_.supplement = std::move(supplement);
@@ -641,6 +642,135 @@ class PlanBuilder {
     return true;
   }
 
+  // The oral self-care form of the knowledge base that a catalogue compound is, or nullptr.
+  const kb::Form* FormOfCompound(const std::string& compound_id) const {
+    for (const auto* list : {&policy_.form_preference, &policy_.laxative_form_preference}) {
+      for (const auto& form_id : *list) {
+        const kb::Form* form = c_.kb.FindForm(form_id);
+        if (form != nullptr && std::find(form->compound_ids.begin(), form->compound_ids.end(),
+                                         compound_id) != form->compound_ids.end()) {
+          return form;
+        }
+      }
+    }
+    const kb::Form* form = c_.kb.FindForm(compound_id);
+    return form != nullptr && form->route == kb::Route::kOral ? form : nullptr;
+  }
+
+  // Why a form does not suit this person's gut, or "" when it does: the same rules ChooseForm
+  // applies to the plan's own choice.
+  std::string FormUnsuitable(const kb::Form& form) const {
+    if (avoid_laxative_ && (form.laxative || form.diarrhoea_risk == kb::Level::kHigh)) {
+      return "loosens the stool, which your profile says to avoid";
+    }
+    if (p_.sensitive_stomach && form.diarrhoea_risk != kb::Level::kLow) {
+      return "is not gentle on a sensitive stomach";
+    }
+    return "";
+  }
+
+  // Units of the product for `mg`, rounded down to what can be measured: never more magnesium
+  // than the plan's amount, so never above the limit the amount was capped at.
+  double UnitsFor(double mg, double step) const {
+    return std::floor(mg / p_.product->elemental_mg_per_unit / step + 1e-9) * step;
+  }
+  double ProductStep() const {
+    const auto it = policy_.product_measure_steps.find(p_.product->unit);
+    return it == policy_.product_measure_steps.end() ? 1.0 : it->second;
+  }
+
+  // The person's own product: the plan's doses become what can be measured of it (whole pills,
+  // or steps of a liquid or powder), never more magnesium than planned. A product whose form
+  // does not suit the person, or whose one unit is more than the day's amount, is not used: the
+  // plan stays in milligrams and says why.
+  void UseProduct(Supplement& s) {
+    const ProductChoice& product = *p_.product;
+    std::string forms;
+    const kb::Form* first_form = nullptr;
+    for (const auto& id : product.compound_ids) {
+      const kb::Form* form = FormOfCompound(id);
+      if (form == nullptr) continue;
+      if (first_form == nullptr) first_form = form;
+      const std::string why = FormUnsuitable(*form);
+      if (!why.empty()) {
+        Fire("product.form_unsuitable");
+        plan_.warnings.push_back(
+            Text("product.form_unsuitable",
+                 {{"product", product.name}, {"form", form->name}, {"why", why}}));
+        return;
+      }
+      forms += (forms.empty() ? "" : ", ") + form->name;
+    }
+    const double step = ProductStep();
+    const double u = product.elemental_mg_per_unit;
+    double units = UnitsFor(s.daily_elemental_mg, step);
+    if (units <= 0) {
+      Fire("product.unit_above_dose");
+      plan_.warnings.push_back(
+          Text("product.unit_above_dose", {{"product", product.name},
+                                           {"unit", product.unit},
+                                           {"unit_mg", FormatNumber(u, 1)},
+                                           {"dose_mg", FormatNumber(s.daily_elemental_mg)}}));
+      return;
+    }
+    // Pills are the units the policy does not measure in steps (mL, scoops...).
+    const bool pills = !policy_.product_measure_steps.contains(product.unit);
+    if (pills && p_.max_pills_per_day && units > *p_.max_pills_per_day) {
+      units = *p_.max_pills_per_day;
+      Fire("product.pill_limit");
+      plan_.warnings.push_back(
+          Text("product.pill_limit", {{"max_pills", std::to_string(*p_.max_pills_per_day)},
+                                      {"product", product.name},
+                                      {"mg", FormatNumber(units * u)}}));
+    }
+    // The doses keep the times the schedule found (each keeps every spacing rule); a split that
+    // the product cannot fill goes to the later time, which matters most for night symptoms.
+    std::vector<std::pair<double, double>> placed;  // (hour, units)
+    if (s.doses.size() == 2 && units >= 2 * step) {
+      const double first = std::floor(units / 2 / step + 1e-9) * step;
+      placed = {{s.doses[0].hour, first}, {s.doses[1].hour, units - first}};
+    } else {
+      placed = {{s.doses.back().hour, units}};
+      if (s.doses.size() == 2) {
+        Fire("product.one_dose");
+        plan_.warnings.push_back(Text("product.one_dose", {{"product", product.name},
+                                                           {"unit", product.unit},
+                                                           {"mg", FormatNumber(units * u, 1)},
+                                                           {"time", FormatHour(placed[0].first)}}));
+      }
+    }
+    const chem::Compound* compound =
+        product.compound_ids.size() == 1 ? c_.compounds.FindById(product.compound_ids[0]) : nullptr;
+    s.doses.clear();
+    for (const auto& [hour, n] : placed) {
+      const double mg = n * u;
+      s.doses.push_back({hour, mg, compound ? chem::CompoundForElemental(*compound, mg) : 0, n});
+    }
+    s.daily_elemental_mg = units * u;
+    s.daily_compound_mg =
+        compound ? chem::CompoundForElemental(*compound, s.daily_elemental_mg) : 0;
+    s.form_id = first_form ? first_form->id : "";
+    s.compound_id = product.compound_ids.empty() ? "" : product.compound_ids.front();
+    s.estimated_pills_per_day = pills ? static_cast<int>(units) : 0;
+    s.reasons.clear();
+    s.reasons.push_back(
+        fmt::format("{} is the product you named{}", product.name,
+                    forms.empty() ? " (its magnesium form is not one the knowledge base grades)"
+                                  : fmt::format(" ({})", forms)));
+    if (first_form != nullptr) {
+      const auto reason = policy_.form_reasons.find(first_form->id);
+      if (reason != policy_.form_reasons.end()) {
+        s.reasons.push_back(first_form->name + ": " + reason->second);
+      }
+    }
+    ProductUse use{
+        product.name,         product.unit,          u, units, std::nullopt, product.currency,
+        product.price_source, product.label_warnings};
+    if (product.price_per_unit) use.cost_per_day = *product.price_per_unit * units;
+    s.product = std::move(use);
+    Fire("product.used");
+  }
+
   void Titrate(Supplement& s) {
     double daily = std::min(policy_.start_mg, s.daily_elemental_mg);
     int week = 1;
@@ -649,6 +779,18 @@ class PlanBuilder {
       if (daily >= s.daily_elemental_mg) break;
       daily = std::min(s.daily_elemental_mg, daily + policy_.weekly_step_mg);
       ++week;
+    }
+    if (s.product) {
+      // In units of the product: at least one measure a day, never more than the full dose.
+      const double step = ProductStep();
+      std::vector<TitrationStep> steps;
+      for (const TitrationStep& t : s.titration) {
+        const double units = std::min(s.product->units_per_day,
+                                      std::max(step, UnitsFor(t.daily_elemental_mg, step)));
+        if (!steps.empty() && steps.back().daily_units == units) continue;
+        steps.push_back({t.week, units * s.product->elemental_mg_per_unit, units});
+      }
+      s.titration = std::move(steps);
     }
     if (s.titration.size() > 1) Fire("dose.titrate");
   }

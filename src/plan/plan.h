@@ -61,6 +61,9 @@ struct Policy {
   std::vector<std::string> laxative_form_preference;  // For constipation.
   double compound_mg_per_pill = 1000;
   std::map<std::string, std::string> form_reasons;  // Form id → why it suits, for people.
+  // [product]: the smallest amount of a product's unit a person can measure ("mL" → 1, "scoop"
+  // → 0.5); a unit not listed is taken whole (pills are never split: many must not be).
+  std::map<std::string, double, std::less<>> product_measure_steps;
   // [food]: what the food list may show.
   std::vector<std::string> never_suggest_tags;  // Food tags that are not food people eat.
   double food_list_from_age_months = 12;        // Younger: milk and weaning advice, no list.
@@ -166,6 +169,20 @@ struct MagnesiumTaken {
 
 enum class RoutePreference { kAny, kOral, kTopical, kFoodOnly };
 
+// A labelled product the person wants to take the plan's magnesium as (profile "product", or
+// `plan --product FILE`), read by products::ReadLabel. The plan doses in whole units of it (or
+// in the measurable steps of a liquid or powder) and prices it when a price is known.
+struct ProductChoice {
+  std::string name;                       // As the person named it, or "your product".
+  std::vector<std::string> compound_ids;  // Magnesium salts on the label (catalogue ids).
+  double elemental_mg_per_unit = 0;       // > 0: a label that hides it is refused at resolve.
+  std::string unit;                       // "capsule", "tablet", "mL", "scoop"...
+  std::optional<double> price_per_unit;
+  std::string currency;      // "USD", "GBP"...; "" when the price has none.
+  std::string price_source;  // Where the price came from, for people ("the label", "you").
+  std::vector<std::string> label_warnings;  // The label reader's warnings, for people.
+};
+
 struct Profile {
   dri::Person person;
   dri::Reference reference = dri::Reference::kUs;
@@ -182,6 +199,7 @@ struct Profile {
   bool sensitive_stomach = false;
   std::optional<int> max_pills_per_day;
   foods::ExclusionSet food_exclusions;
+  std::optional<ProductChoice> product;
 };
 
 // ---- The plan. ----
@@ -195,12 +213,26 @@ struct Referral {
 struct Dose {
   double hour = 0;  // Time of day, hours from midnight.
   double elemental_mg = 0;
-  double compound_mg = 0;
+  double compound_mg = 0;  // 0 when a product holds several salts (no one compound mass).
+  double units = 0;        // Units of the person's product; 0 without a product.
 };
 
 struct TitrationStep {
   int week = 1;  // From this week on (the last step lasts).
   double daily_elemental_mg = 0;
+  double daily_units = 0;  // Units of the person's product; 0 without a product.
+};
+
+// How the plan uses the person's product.
+struct ProductUse {
+  std::string name;
+  std::string unit;
+  double elemental_mg_per_unit = 0;
+  double units_per_day = 0;
+  std::optional<double> cost_per_day;  // With price_per_unit.
+  std::string currency;
+  std::string price_source;
+  std::vector<std::string> label_warnings;  // What the label reader warned about.
 };
 
 struct Supplement {
@@ -212,8 +244,9 @@ struct Supplement {
   std::vector<Dose> doses;  // Sum of elemental_mg == daily_elemental_mg.
   std::vector<TitrationStep> titration;
   int estimated_pills_per_day = 0;
-  bool is_trial = false;             // Offered as an n-of-1 trial, not as evidence-backed.
-  std::vector<std::string> reasons;  // Why this form and dose.
+  bool is_trial = false;              // Offered as an n-of-1 trial, not as evidence-backed.
+  std::vector<std::string> reasons;   // Why this form and dose.
+  std::optional<ProductUse> product;  // Dosed in units of the person's product.
 };
 
 struct InteractionNote {

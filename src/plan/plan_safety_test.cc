@@ -10,6 +10,7 @@
 // The checks re-derive what must hold from the knowledge base and reference tables themselves,
 // not from the engine's own bookkeeping.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -77,7 +78,8 @@ class SafetyChecker {
  public:
   explicit SafetyChecker(const PlanContext& c) : c_(c) {}
 
-  void Check(const Profile& p) {
+  // Checks the plan for `p` and returns it, for a test's own further checks.
+  Plan Check(const Profile& p) {
     ++profiles_;
     const Plan plan = BuildPlan(p, c_);
     if (plan.supplement) ++with_supplement_;
@@ -283,6 +285,7 @@ class SafetyChecker {
     } else if (trial.ok() || trial.error().code != ErrorCode::kUnsafe) {
       fail("trial planned although the plan gives no supplement");
     }
+    return plan;
   }
 
   long profiles() const { return profiles_; }
@@ -424,10 +427,15 @@ std::string NameFor(const products::Product& product, const products::Catalogue&
   candidates.insert(candidates.end(), product.brands.begin(), product.brands.end());
   candidates.insert(candidates.end(), product.abbreviations.begin(), product.abbreviations.end());
   candidates.push_back(product.name);
-  for (const auto& name : candidates) {
-    const products::Resolution r = catalogue.Resolve(name);
-    for (const products::Product* p : r.products) {
-      if (p == &product) return name;
+  // A name for this product alone first (a brand family such as "Rolaids" names several
+  // strengths and counts the strongest), else any name that includes it.
+  for (const bool alone : {true, false}) {
+    for (const auto& name : candidates) {
+      const products::Resolution r = catalogue.Resolve(name);
+      if (alone && r.products.size() != 1) continue;
+      for (const products::Product* p : r.products) {
+        if (p == &product) return name;
+      }
     }
   }
   return "";
@@ -512,6 +520,113 @@ TEST(PlanSafety, EveryCataloguedMagnesiumSourceIsCounted) {
             << refused << " refused asking for the amount\n";
   ::testing::Test::RecordProperty("magnesium_source_profiles", std::to_string(checker.profiles()));
   EXPECT_GT(counted, static_cast<long>(sources.size()));
+}
+
+// The person's own product (profile "product"): for every strength of unit, every unit kind,
+// every oral form and none, across ages, loads already taken, stomachs, pill limits and a spacing
+// medicine, the product's doses are what can be measured of it, never more magnesium than the
+// plan in milligrams would give, at the plan's own (spacing-checked) times; a form that does not
+// suit the person is never used; and every plan passes the grid's invariants.
+TEST(PlanSafety, APersonsProductNeverRaisesTheDose) {
+  const PlanContext& c = Context();
+  SafetyChecker checker(c);
+  // Strengths around the dose steps (25 mg rounding, 150 mg split) and the limits (110, 350 mg).
+  const std::vector<double> strengths = {1, 24.9, 55, 83.4, 100, 120, 175, 349, 350, 1000};
+  const std::vector<std::string> units = {"capsule", "mL", "scoop"};  // Whole, 1 and 1/2 steps.
+  // No form named, the gentlest, a soluble salt, the most laxative, and two forms at once.
+  const std::vector<std::vector<std::string>> compound_sets = {
+      {}, {"bisglycinate"}, {"citrate"}, {"oxide"}, {"oxide", "citrate"}};
+  const std::vector<std::string> bases = {
+      R"({"age": 60, "sex": "female", "complaints": ["migraine"]})",
+      R"({"age": 61, "sex": "female", "complaints": ["RLS", "chronic pain"],
+          "medicines": [{"name": "levothyroxine", "times": ["07:00"]}]})",
+      R"({"age": 45, "sex": "male", "complaints": ["constipation"]})",
+      R"({"age": 35, "sex": "female", "complaints": ["nocturnal leg cramps"], "diagnoses": ["IBS-D"]})",
+      R"({"age": 10, "sex": "male", "complaints": ["migraine"]})",
+      R"({"age": 30, "sex": "female", "pregnant": true, "complaints": ["leg cramps"]})",
+      R"({"age": 70, "sex": "male", "complaints": ["migraine"],
+          "medicines": [{"name": "doxycycline", "times": ["09:00", "21:00"]}]})"};
+  long with_product = 0, not_used = 0;
+  for (const std::string& base_text : bases) {
+    for (double taken : {0.0, 300.0}) {
+      for (int variant = 0; variant < 3; ++variant) {  // none, sensitive stomach, 2 pills a day
+        Profile base = testing::ProfileFrom(base_text);
+        if (taken > 0) base.magnesium_taken.push_back({"supplement", "", taken, "grid", false, {}});
+        if (variant == 1) base.sensitive_stomach = true;
+        if (variant == 2) base.max_pills_per_day = 2;
+        const Plan in_mg = BuildPlan(base, c);
+        for (double strength : strengths) {
+          for (const std::string& unit : units) {
+            for (const auto& compounds : compound_sets) {
+              Profile p = base;
+              p.product =
+                  ProductChoice{"grid product", compounds, strength, unit, 0.25, "EUR", "you", {}};
+              const Plan plan = checker.Check(p);
+              const std::string what =
+                  fmt::format("{} taken {} variant {} product {} mg/{} [{}]", base_text, taken,
+                              variant, strength, unit, fmt::join(compounds, ","));
+              // The product never brings a supplement the milligram plan would not give.
+              if (plan.supplement.has_value() != in_mg.supplement.has_value()) {
+                ADD_FAILURE() << what << ": the product changed whether there is a supplement";
+                continue;
+              }
+              if (!plan.supplement) continue;
+              const Supplement& s = *plan.supplement;
+              if (!s.product) {
+                ++not_used;
+                continue;
+              }
+              ++with_product;
+              const auto step_it = c.policy.product_measure_steps.find(unit);
+              const double step =
+                  step_it == c.policy.product_measure_steps.end() ? 1.0 : step_it->second;
+              double sum_units = 0, sum_mg = 0;
+              for (const Dose& d : s.doses) {
+                sum_units += d.units;
+                sum_mg += d.elemental_mg;
+                if (std::fabs(d.units / step - std::round(d.units / step)) > 1e-9 || d.units <= 0)
+                  ADD_FAILURE() << what << ": a dose of " << d.units << " " << unit;
+                if (std::fabs(d.elemental_mg - d.units * strength) > 1e-6)
+                  ADD_FAILURE() << what << ": a dose's magnesium is not what its units hold";
+                const bool planned_time =
+                    std::any_of(in_mg.supplement->doses.begin(), in_mg.supplement->doses.end(),
+                                [&](const Dose& m) { return std::fabs(m.hour - d.hour) < 1e-9; });
+                if (!planned_time) ADD_FAILURE() << what << ": a dose moved off the schedule";
+              }
+              if (std::fabs(sum_units - s.product->units_per_day) > 1e-9 ||
+                  std::fabs(sum_mg - s.daily_elemental_mg) > 1e-6)
+                ADD_FAILURE() << what << ": the doses do not add up";
+              if (s.daily_elemental_mg > in_mg.supplement->daily_elemental_mg + 1e-9)
+                ADD_FAILURE() << what << ": more magnesium than the plan in milligrams";
+              if (step_it == c.policy.product_measure_steps.end() && p.max_pills_per_day &&
+                  sum_units > *p.max_pills_per_day)
+                ADD_FAILURE() << what << ": more pills than the person accepts";
+              if (!s.product->cost_per_day ||
+                  std::fabs(*s.product->cost_per_day - 0.25 * sum_units) > 1e-9)
+                ADD_FAILURE() << what << ": cost per day is not price x units";
+              for (const auto& id : compounds) {
+                for (const auto& form_id : c.policy.form_preference) {
+                  const kb::Form* form = c.kb.FindForm(form_id);
+                  if (form == nullptr ||
+                      std::find(form->compound_ids.begin(), form->compound_ids.end(), id) ==
+                          form->compound_ids.end())
+                    continue;
+                  if (p.sensitive_stomach && form->diarrhoea_risk != kb::Level::kLow)
+                    ADD_FAILURE() << what << ": used a form unsuited to a sensitive stomach";
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  std::cout << "[ safety  ] person's product: " << checker.profiles() << " profiles planned, "
+            << with_product << " dosed in the product, " << not_used
+            << " not used (form or strength)\n";
+  ::testing::Test::RecordProperty("product_profiles", std::to_string(checker.profiles()));
+  EXPECT_GT(with_product, 1000);
+  EXPECT_GT(not_used, 0);
 }
 
 // Whenever a minute of the day keeps every spacing rule, the scheduler places a dose there; when

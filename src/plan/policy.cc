@@ -42,8 +42,9 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
   DataProblems problems;
   const auto root = ParseTomlFile(file, problems);
   if (!root) return problems.ToError();
-  TomlReader doc(*root, file.name, "the file", problems,
-                 {"verdict", "dose", "timing", "form", "food", "children", "risk_groups"});
+  TomlReader doc(
+      *root, file.name, "the file", problems,
+      {"verdict", "dose", "timing", "form", "food", "children", "risk_groups", "product"});
   Policy policy;
   if (auto verdict =
           doc.Table("verdict", "[verdict]",
@@ -172,6 +173,21 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
     check(policy.risk_sooner_for_conditions, "sooner_for_conditions", "condition",
           [&](const std::string& id) { return kb.FindCondition(id); });
   }
+  if (auto product = doc.Table("product", "[product]", {"measure_steps"})) {
+    if (const toml::table* steps = product->FreeTable("measure_steps")) {
+      for (const auto& [unit, value] : *steps) {
+        const auto step = value.value<double>();
+        // A step above one unit would round a dose up past what a unit holds.
+        if (!step || *step <= 0 || *step > 1) {
+          product->Report(fmt::format("measure_steps.{} must be a number above 0 and at most 1",
+                                      std::string(unit.str())),
+                          LineOf(value));
+          continue;
+        }
+        policy.product_measure_steps[std::string(unit.str())] = *step;
+      }
+    }
+  }
   if (!problems.empty()) return problems.ToError();
   return policy;
 }
@@ -215,6 +231,10 @@ const std::vector<MessageSpec>& MessageSpecs() {
       {"dose.no_room_under_limit", {}},
       {"form.pill_limit_exceeded", {"max_pills", "pills"}},
       {"form.none_suitable", {}},
+      {"product.form_unsuitable", {"product", "form", "why"}},
+      {"product.unit_above_dose", {"product", "unit", "unit_mg", "dose_mg"}},
+      {"product.pill_limit", {"max_pills", "product", "mg"}},
+      {"product.one_dose", {"product", "unit", "mg", "time"}},
       {"safety.no_spaced_slot", {"earliest", "latest", "alternatives"}},
       {"timing.one_dose_only", {"mg", "time"}},
       {"measures.adults_only_left_out", {}},

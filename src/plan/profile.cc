@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "core/toml_parse.h"
 #include "products/catalogue.h"
+#include "products/label.h"
 #include "products/magnesium_count.h"
 
 namespace mg::plan {
@@ -606,6 +607,131 @@ void ResolvePreferences(const json& d, const PlanContext& /*context*/, Checker& 
   }
 }
 
+// "12.99", "12.99 USD", "USD 12.99", "$12.99", "£8.50", "€9,99" → amount and currency code ("" when
+// none is written). nullopt when it is not a price.
+std::optional<std::pair<double, std::string>> ParsePrice(std::string_view text) {
+  std::string currency;
+  std::string rest(Trim(text));
+  for (const auto& [symbol, code] : {std::pair{"$", "USD"}, {"\u00a3", "GBP"}, {"\u20ac", "EUR"}}) {
+    const std::string_view sym(symbol);
+    if (rest.starts_with(sym)) rest = rest.substr(sym.size()), currency = code;
+    if (rest.ends_with(sym)) rest = rest.substr(0, rest.size() - sym.size()), currency = code;
+  }
+  rest = std::string(Trim(rest));
+  const size_t space = rest.find(' ');
+  if (space != std::string::npos) {
+    std::string a = rest.substr(0, space), b(Trim(rest.substr(space + 1)));
+    auto is_code = [](const std::string& w) {
+      return w.size() == 3 && std::all_of(w.begin(), w.end(), [](char ch) {
+               return std::isalpha(static_cast<unsigned char>(ch));
+             });
+    };
+    if (is_code(b)) {
+      rest = a, currency = b;
+    } else if (is_code(a)) {
+      rest = b, currency = a;
+    } else {
+      return std::nullopt;
+    }
+    for (char& ch : currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
+  // A decimal comma ("9,99") as European labels print it; never a thousands separator here.
+  if (const size_t comma = rest.find(','); comma != std::string::npos && rest.size() - comma == 3) {
+    rest[comma] = '.';
+  }
+  const auto amount = ParseFiniteNumber(rest);
+  if (!amount || *amount < 0) return std::nullopt;
+  return std::pair{*amount, currency};
+}
+
+// "product": the person's own magnesium product, as its label is printed, with an optional
+// name, price and pack size. The label must say how much magnesium one unit holds: a plan cannot
+// count pills of a product that hides it.
+void ResolveProduct(const json& d, const PlanContext& context, Checker& check, Profile& profile) {
+  if (!d.contains("product")) return;
+  const json& p = d["product"];
+  if (!p.is_object()) {
+    check.Problem("product", "must be a table/object with the label's text (label)");
+    return;
+  }
+  check.OnlyKeys(p, "product", {"label", "name", "price", "units_per_pack"});
+  if (!p.contains("label")) {
+    check.Problem("product.label", "needed: the text of the product's label, as printed");
+    return;
+  }
+  const auto text = check.String(p["label"], "product.label");
+  if (!text) return;
+  auto label = products::ReadLabel(*text, context.compounds, context.catalogue.daily_values());
+  if (!label.ok()) {
+    check.Problem("product.label", label.error().message);
+    return;
+  }
+  ProductChoice product;
+  product.name = "your product";
+  if (p.contains("name")) {
+    if (auto name = check.String(p["name"], "product.name"); name && !Trim(*name).empty()) {
+      product.name = std::string(Trim(*name));
+    }
+  }
+  product.unit = label->serving.unit.empty() ? "unit" : label->serving.unit;
+  product.compound_ids = label->compounds;
+  for (const auto& w : label->warnings) {
+    product.label_warnings.push_back(w.line > 0 ? fmt::format("line {}: {}", w.line, w.message)
+                                                : w.message);
+  }
+  if (label->elemental_mg_per_serving && *label->elemental_mg_per_serving == 0) {
+    check.Problem("product.label", "the label lists no magnesium");
+    return;
+  }
+  if (!label->elemental_mg_per_unit || *label->elemental_mg_per_unit <= 0) {
+    check.Problem("product.label",
+                  label->serving.assumed
+                      ? "the label has no serving size, so the magnesium in one pill or mL is "
+                        "not known; paste the whole Supplement Facts panel"
+                      : "the label does not say how much magnesium it holds (" +
+                            (label->warnings.empty() ? std::string("no elemental amount")
+                                                     : label->warnings.front().message) +
+                            "); choose a product whose label states it");
+    return;
+  }
+  product.elemental_mg_per_unit = *label->elemental_mg_per_unit;
+  // Units in a pack: the person's word, else the label's servings per container.
+  std::optional<double> units_per_pack;
+  if (p.contains("units_per_pack")) {
+    units_per_pack = check.Number(p["units_per_pack"], "product.units_per_pack", 1, 100000);
+  } else if (label->servings_per_container && *label->servings_per_container > 0) {
+    units_per_pack = *label->servings_per_container * label->serving.count;
+  }
+  if (p.contains("price")) {
+    std::optional<std::pair<double, std::string>> price;
+    if (p["price"].is_number()) {
+      price = std::pair{p["price"].get<double>(), std::string()};
+      if (!std::isfinite(price->first) || price->first < 0) price.reset();
+    } else if (p["price"].is_string()) {
+      price = ParsePrice(p["price"].get<std::string>());
+    }
+    if (!price) {
+      check.Problem("product.price", fmt::format("{} is not a price (e.g. 12.99, \"12.99 USD\" or "
+                                                 "\"\u00a38.50\")",
+                                                 JsonExcerpt(p["price"])));
+    } else if (!units_per_pack) {
+      check.Problem("product.units_per_pack",
+                    fmt::format("needed with a price: how many {}s the pack holds (the label does "
+                                "not say)",
+                                product.unit));
+    } else {
+      product.price_per_unit = price->first / *units_per_pack;
+      product.currency = price->second;
+      product.price_source = "you";
+    }
+  } else if (label->price && units_per_pack) {
+    product.price_per_unit = label->price->amount / *units_per_pack;
+    product.currency = label->price->currency;
+    product.price_source = "the label";
+  }
+  profile.product = std::move(product);
+}
+
 }  // namespace
 
 std::optional<double> ParseClockTime(std::string_view text) {
@@ -653,15 +779,16 @@ Result<ProfileDocument> ReadProfileFile(const std::string& path) {
 Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContext& context) {
   const json& d = document.tree;
   Checker check(document);
-  check.OnlyKeys(
-      d, "",
-      {"age", "sex", "pregnant", "lactating", "reference", "complaints", "kidney", "diagnoses",
-       "medicines", "magnesium_taken", "diet", "food_exclusions", "red_flags", "preferences"});
+  check.OnlyKeys(d, "",
+                 {"age", "sex", "pregnant", "lactating", "reference", "complaints", "kidney",
+                  "diagnoses", "medicines", "magnesium_taken", "diet", "food_exclusions",
+                  "red_flags", "preferences", "product"});
   Profile profile;
   // One function per section; each reports every problem it finds and resolves what it can.
-  for (const auto section : {ResolvePerson, ResolveComplaints, ResolveKidney, ResolveDiagnoses,
-                             ResolveMedicines, ResolveMagnesiumTaken, ResolveDiet,
-                             ResolveFoodExclusions, ResolveRedFlags, ResolvePreferences}) {
+  for (const auto section :
+       {ResolvePerson, ResolveComplaints, ResolveKidney, ResolveDiagnoses, ResolveMedicines,
+        ResolveMagnesiumTaken, ResolveDiet, ResolveFoodExclusions, ResolveRedFlags,
+        ResolvePreferences, ResolveProduct}) {
     section(d, context, check, profile);
   }
   if (!check.ok()) return check.ToError();

@@ -44,6 +44,18 @@ std::string CitationFull(const kb::Citation& c) {
 
 std::string MgAmount(double mg) { return FormatNumber(mg, 0) + " mg"; }
 
+// "2 capsules", "1 tablet", "7.5 mL", "1.5 scoops", "2 gummies".
+std::string UnitCount(double n, const std::string& unit) {
+  std::string out = FormatNumber(n, 2) + " " + unit;
+  if (n == 1 || unit == "mL" || unit == "g") return out;
+  if (unit.ends_with("y")) return out.substr(0, out.size() - 1) + "ies";
+  return out + "s";
+}
+
+std::string Money(double amount, const std::string& currency) {
+  return FormatNumber(amount, 2) + (currency.empty() ? "" : " " + currency);
+}
+
 const char* VerdictPolicyName(VerdictPolicy p) {
   switch (p) {
     case VerdictPolicy::kRecommend:
@@ -185,13 +197,27 @@ class PlanDocument {
         "as a measured trial (see \"Does it work for you?\"), within the safe limit below.");
     }
     const chem::Compound* compound = c_.compounds.FindById(s.compound_id);
-    P(fmt::format(
-        "Take {} of elemental magnesium a day by mouth as {}{}: that is {} of the compound "
-        "(about {} tablet(s) or capsule(s) a day; your product's label gives its "
-        "elemental amount, so go by that).",
-        MgAmount(s.daily_elemental_mg), CompoundName(c_, s.compound_id),
-        compound ? " (" + compound->formula + ")" : "", MgAmount(s.daily_compound_mg),
-        s.estimated_pills_per_day));
+    if (const auto& product = s.product) {
+      P(
+          fmt::format("Take {} of {} a day by mouth: {} of elemental magnesium ({} mg in each {}, "
+                      "as its label states).",
+                      UnitCount(product->units_per_day, product->unit), product->name,
+                      MgAmount(s.daily_elemental_mg),
+                      FormatNumber(product->elemental_mg_per_unit, 1), product->unit));
+      if (product->cost_per_day) {
+        B(fmt::format("Cost: about {} a day (price from {}).",
+                      Money(*product->cost_per_day, product->currency), product->price_source));
+      }
+      for (const auto& warning : product->label_warnings) B("From the label: " + warning + ".");
+    } else {
+      P(fmt::format(
+          "Take {} of elemental magnesium a day by mouth as {}{}: that is {} of the compound "
+          "(about {} tablet(s) or capsule(s) a day; your product's label gives its "
+          "elemental amount, so go by that).",
+          MgAmount(s.daily_elemental_mg), CompoundName(c_, s.compound_id),
+          compound ? " (" + compound->formula + ")" : "", MgAmount(s.daily_compound_mg),
+          s.estimated_pills_per_day));
+    }
     for (const auto& reason : s.reasons) B("Why this form: " + reason);
     const Totals& t = plan_.totals;
     if (t.ul_supplemental_mg) {
@@ -205,9 +231,12 @@ class PlanDocument {
     if (s.titration.size() > 1) {
       std::string steps;
       for (const auto& step : s.titration) {
-        steps += fmt::format("{}week {}{}: {}/day", steps.empty() ? "" : "; ", step.week,
-                             &step == &s.titration.back() ? " on" : "",
-                             MgAmount(step.daily_elemental_mg));
+        steps += fmt::format(
+            "{}week {}{}: {}/day", steps.empty() ? "" : "; ", step.week,
+            &step == &s.titration.back() ? " on" : "",
+            s.product ? fmt::format("{} ({})", UnitCount(step.daily_units, s.product->unit),
+                                    MgAmount(step.daily_elemental_mg))
+                      : MgAmount(step.daily_elemental_mg));
       }
       B("Start low to spare your stomach: " + steps + ".");
     }
@@ -217,9 +246,16 @@ class PlanDocument {
     if (!plan_.supplement && plan_.interactions.empty()) return;
     H("Timing");
     if (plan_.supplement) {
-      for (const auto& d : plan_.supplement->doses) {
-        B(fmt::format("{}  magnesium {} ({} of the compound)", FormatHour(d.hour),
-                      MgAmount(d.elemental_mg), MgAmount(d.compound_mg)));
+      const Supplement& s = *plan_.supplement;
+      for (const auto& d : s.doses) {
+        if (s.product) {
+          B(fmt::format("{}  {} of {} (magnesium {})", FormatHour(d.hour),
+                        UnitCount(d.units, s.product->unit), s.product->name,
+                        MgAmount(d.elemental_mg)));
+        } else {
+          B(fmt::format("{}  magnesium {} ({} of the compound)", FormatHour(d.hour),
+                        MgAmount(d.elemental_mg), MgAmount(d.compound_mg)));
+        }
       }
     }
     for (const auto& i : plan_.interactions) {
@@ -350,13 +386,18 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
     const Supplement& s = *plan.supplement;
     json doses = json::array();
     for (const auto& d : s.doses) {
-      doses.push_back({{"time", FormatHour(d.hour)},
-                       {"elemental_mg", d.elemental_mg},
-                       {"compound_mg", d.compound_mg}});
+      json dose = {{"time", FormatHour(d.hour)},
+                   {"elemental_mg", d.elemental_mg},
+                   {"compound_mg", d.compound_mg}};
+      if (s.product) dose["units"] = d.units;
+      doses.push_back(std::move(dose));
     }
     json titration = json::array();
-    for (const auto& t : s.titration)
-      titration.push_back({{"from_week", t.week}, {"daily_elemental_mg", t.daily_elemental_mg}});
+    for (const auto& t : s.titration) {
+      json step = {{"from_week", t.week}, {"daily_elemental_mg", t.daily_elemental_mg}};
+      if (s.product) step["daily_units"] = t.daily_units;
+      titration.push_back(std::move(step));
+    }
     out["supplement"] = {{"compound", s.compound_id},
                          {"compound_name", CompoundName(c, s.compound_id)},
                          {"form", s.form_id},
@@ -368,6 +409,16 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
                          {"estimated_pills_per_day", s.estimated_pills_per_day},
                          {"is_trial", s.is_trial},
                          {"reasons", s.reasons}};
+    if (const auto& p = s.product) {
+      out["supplement"]["product"] = {{"name", p->name},
+                                      {"unit", p->unit},
+                                      {"elemental_mg_per_unit", p->elemental_mg_per_unit},
+                                      {"units_per_day", p->units_per_day},
+                                      {"cost_per_day", OptionalNumber(p->cost_per_day)},
+                                      {"currency", p->currency},
+                                      {"price_source", p->price_source},
+                                      {"label_warnings", p->label_warnings}};
+    }
   } else {
     out["supplement"] = nullptr;
   }

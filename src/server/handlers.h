@@ -56,6 +56,7 @@ Result<ApiResponse> HandleKbList(const ApiState& state, const ApiRequest& reques
 Result<ApiResponse> HandleOpenApi(const ApiState& state, const ApiRequest& request);
 // POST /api/check (check_handlers.cc): {"text": page} -> `mgadvisor check --json`.
 Result<ApiResponse> HandleCheck(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleLabel(const ApiState& state, const ApiRequest& request);
 
 // The web page: "/" and "/assets/{file}" from data/web/, embedded in the binary.
 Result<ApiResponse> HandleWebAsset(const ApiState& state, const ApiRequest& request);

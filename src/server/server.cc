@@ -38,6 +38,7 @@ const std::vector<Route>& RouteTable() {
       {{"GET", "/api/explain/{query}"}, "/api/explain/(.+)", HandleExplain},
       {{"GET", "/api/kb/{kind}"}, "/api/kb/([a-z_-]+)", HandleKbList},
       {{"POST", "/api/check"}, "/api/check", HandleCheck},
+      {{"POST", "/api/label"}, "/api/label", HandleLabel},
       {{"GET", "/api/openapi.json"}, "/api/openapi.json", HandleOpenApi},
       {{"GET", "/api/profile", kJournal}, "/api/profile", HandleGetProfile},
       {{"PUT", "/api/profile", kJournal}, "/api/profile", HandlePutProfile},

@@ -420,6 +420,43 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.deepEqual(problems, []);
   });
 
+  test('your product: a pasted label is read, and the plan counts its capsules and cost',
+       async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    await fillProfile(page, {age: 60, sex: 'female', complaint: 'migraine'});
+    const label = 'Supplement Facts\nServing Size 2 Capsules\nServings Per Container 60\n' +
+        'Magnesium (as magnesium bisglycinate chelate)   200 mg   48%\n';
+    await page.fill('#p-product-label', label);
+    const read = page.waitForResponse((r) => r.url().endsWith('/api/label'));
+    await page.click('#p-product-read');
+    const response = await read;
+    assert.equal(response.status(), 200, `POST /api/label: ${await response.text()}`);
+    const body = await response.json();
+    assert.equal(body.elemental_mg_per_unit, 100);
+    assert.match(await page.locator('#p-product-read-result').innerText(),
+                 /100 mg of magnesium in each capsule/);
+    await page.fill('#p-product-name', 'My glycinate');
+    await page.fill('#p-product-price', '12.00 GBP');
+    await submitProfile(page);
+    const supplement = await page.locator('#plan-supplement').innerText();
+    // 350 mg allowed a day: 3 capsules of 100 mg; 120 capsules for 12.00 GBP.
+    assert.match(supplement, /My glycinate: 3 capsules a day/);
+    assert.match(await page.locator('#plan-cost').innerText(), /0\.30 GBP a day/);
+    // A label that hides its magnesium is refused on the field, not lost.
+    await page.fill('#p-product-label', 'Supplement Facts\nServing Size 2 Capsules\n' +
+        'Magnesium Complex Blend 600 mg\n (magnesium glycinate, magnesium malate)\n');
+    // The profile is checked (and kept) before the plan is asked for: PUT /api/profile refuses.
+    const refused = page.waitForResponse((r) => r.url().includes('/api/profile') &&
+                                              r.request().method() === 'PUT');
+    await page.click('#make-plan');
+    assert.equal((await refused).status(), 400);
+    await page.waitForFunction(
+        () => document.getElementById('p-product-label-error').textContent.length > 0);
+    assert.match(await page.locator('#p-product-label-error').innerText(), /magnesium/);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
   test('check a claim: pasted text comes back with claims marked, explained by keyboard and tap',
        async () => {
     const page = await openPage(browser.context, server.base, problems);

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -36,6 +37,11 @@ constexpr const char* kPage =
     "# Magnesium\n\nMagnesium is involved in more than 300 enzymatic reactions. It relieves "
     "restless legs.\n\n- Magnesium reduces the brain's production of NMDA.\n- Take 900 mg a "
     "day.\n";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 json Without(json j, std::initializer_list<const char*> keys) {
   for (const char* key : keys) j.erase(key);
@@ -78,6 +84,11 @@ class BothDoorsTest : public ::testing::Test {
     bad["profile"] = json({{"age", 30}, {"sex", "female"}, {"complaints", {"zzzq"}}}).dump();
     std::ofstream(dir_ / "bad-export.json") << bad.dump();
     std::ofstream(dir_ / "page.md") << kPage;
+    fs::copy_file(
+        fs::path(MG_SOURCE_DIR) / "src/products/testdata/labels/us_sf_glycinate_2caps.txt",
+        dir_ / "label.txt");
+    fs::copy_file(fs::path(MG_SOURCE_DIR) / "src/products/testdata/labels/bad_unit.txt",
+                  dir_ / "bad-label.txt");
     std::ofstream(dir_ / "blank-page.txt") << " \n\t\n";
 
     server_ = testing::StartCli(
@@ -159,6 +170,12 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
   };
   const auto field = [](const char* key) { return [key](const json& j) { return j.at(key); }; };
 
+  const std::string label_text = ReadAll(Path("label.txt"));
+  json with_product = kProfile;
+  with_product["product"] = {{"label", label_text},
+                             {"name", "Brightleaf glycinate"},
+                             {"price", "12.00 GBP"},
+                             {"units_per_pack", 120}};
   const std::vector<Row> rows = {
       {.name = "compounds", .cli = {"compounds"}, .method = "GET", .path = "/api/compounds"},
       {.name = "elemental",
@@ -223,6 +240,23 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .method = "POST",
        .path = "/api/plan",
        .body = kProfile},
+      {.name = "plan in the person's product, with its price",
+       .cli = {"plan", "--profile", Path("profile.json"), "--product", Path("label.txt"),
+               "--product-name", "Brightleaf glycinate", "--price", "12.00 GBP", "--pack", "120"},
+       .method = "POST",
+       .path = "/api/plan",
+       .body = with_product},
+      {.name = "read a label",
+       .cli = {"label", Path("label.txt")},
+       .method = "POST",
+       .path = "/api/label",
+       .body = {{"text", label_text}}},
+      {.name = "read text that is not a label",
+       .cli = {"label", Path("bad-label.txt")},
+       .method = "POST",
+       .path = "/api/label",
+       .body = {{"text", ReadAll(Path("bad-label.txt"))}},
+       .error = ErrorCode::kInvalidArgument},
       {.name = "diary analysis",
        .cli = {"intake", diary_path, "--age", "45", "--sex", "female", "--exclude", "vegan"},
        .method = "POST",

@@ -105,6 +105,25 @@ TEST(CountCli, WithoutAUsualDoseTheAmountIsAskedForNeverZero) {
   EXPECT_GT(rolaids["totals"]["existing_supplemental_mg"].get<double>(), 0);
 }
 
+// Rolaids Extra Strength and Ultra Strength: their Drug Facts give a usual dose (2-4 and 2-3
+// tablets) and magnesium per tablet (55 and 85 mg; the catalogue keeps the larger of the label's
+// figure and the one computed from the salt): with no amount, the most tablets of one dose is
+// assumed and shown.
+TEST(CountCli, RolaidsStrengthsWithoutAnAmountCountTheLabelsUsualDose) {
+  for (const auto& [name, label_mg] : {std::pair{"Rolaids Extra Strength", 4 * 55.0},
+                                       std::pair{"Rolaids Ultra Strength", 3 * 85.0}}) {
+    const json j = PlanJson({"--med", std::string(name) + "@20:00"});
+    const double counted = j["totals"]["existing_supplemental_mg"].get<double>();
+    EXPECT_GE(counted, label_mg) << name;
+    EXPECT_LE(counted, label_mg * 1.05) << name;  // Label and formula agree within 5 %.
+    ASSERT_EQ(j["magnesium_taken"].size(), 1u) << name;
+    EXPECT_TRUE(j["magnesium_taken"][0]["assumed"].get<bool>()) << name;
+    EXPECT_NEAR(j["magnesium_taken"][0]["elemental_mg_per_day"].get<double>(), UsualDoseMg(name),
+                1e-6);
+    EXPECT_LE(j["totals"]["total_supplemental_mg"].get<double>(), kUlMg) << name;
+  }
+}
+
 TEST(CountCli, DyazideAndMaxzideWithholdTheSupplementLikeTriamterene) {
   const json alone = PlanJson({"--med", "triamterene"});
   ASSERT_TRUE(alone["supplement"].is_null());
