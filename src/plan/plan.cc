@@ -723,6 +723,28 @@ class PlanBuilder {
                                       {"product", product.name},
                                       {"mg", FormatNumber(units * u)}}));
     }
+    // Never more than the label's own daily maximum: its directions are part of the product.
+    if (product.label_max_units_per_day) {
+      const double most = std::floor(*product.label_max_units_per_day / step + 1e-9) * step;
+      if (units > most && most > 0) {
+        units = most;
+        Fire("product.label_maximum");
+        plan_.warnings.push_back(Text("product.label_maximum", {{"product", product.name},
+                                                                {"units", FormatNumber(most, 2)},
+                                                                {"unit", product.unit},
+                                                                {"mg", FormatNumber(units * u)}}));
+      }
+    }
+    if (product.label_suggested_units_per_day &&
+        units > *product.label_suggested_units_per_day + 1e-9) {
+      Fire("product.above_label_suggestion");
+      plan_.warnings.push_back(
+          Text("product.above_label_suggestion",
+               {{"product", product.name},
+                {"suggested", FormatNumber(*product.label_suggested_units_per_day, 2)},
+                {"unit", product.unit},
+                {"units", FormatNumber(units, 2)}}));
+    }
     // The doses keep the times the schedule found (each keeps every spacing rule); a split that
     // the product cannot fill goes to the later time, which matters most for night symptoms.
     std::vector<std::pair<double, double>> placed;  // (hour, units)
@@ -753,10 +775,10 @@ class PlanBuilder {
     s.compound_id = product.compound_ids.empty() ? "" : product.compound_ids.front();
     s.estimated_pills_per_day = pills ? static_cast<int>(units) : 0;
     s.reasons.clear();
-    s.reasons.push_back(
-        fmt::format("{} is the product you named{}", product.name,
-                    forms.empty() ? " (its magnesium form is not one the knowledge base grades)"
-                                  : fmt::format(" ({})", forms)));
+    s.reasons.push_back(fmt::format(
+        "{}the product you named{}", product.name == "your product" ? "" : product.name + ", ",
+        forms.empty() ? " (its magnesium form is not one the knowledge base grades)"
+                      : fmt::format(" ({})", forms)));
     if (first_form != nullptr) {
       const auto reason = policy_.form_reasons.find(first_form->id);
       if (reason != policy_.form_reasons.end()) {

@@ -181,6 +181,11 @@ struct ProductChoice {
   std::string currency;      // "USD", "GBP"...; "" when the price has none.
   std::string price_source;  // Where the price came from, for people ("the label", "you").
   std::vector<std::string> label_warnings;  // The label reader's warnings, for people.
+  // The label's directions: the most units a day it allows ("do not exceed 4 capsules a day"),
+  // a limit the plan keeps; and its suggested use (the most per dose times the most doses a
+  // day), which the plan only mentions when it gives more.
+  std::optional<double> label_max_units_per_day;
+  std::optional<double> label_suggested_units_per_day;
 };
 
 struct Profile {

@@ -559,8 +559,19 @@ TEST(PlanSafety, APersonsProductNeverRaisesTheDose) {
           for (const std::string& unit : units) {
             for (const auto& compounds : compound_sets) {
               Profile p = base;
-              p.product =
-                  ProductChoice{"grid product", compounds, strength, unit, 0.25, "EUR", "you", {}};
+              ProductChoice product;
+              product.name = "grid product";
+              product.compound_ids = compounds;
+              product.elemental_mg_per_unit = strength;
+              product.unit = unit;
+              product.price_per_unit = 0.25;
+              product.currency = "EUR";
+              product.price_source = "you";
+              // Some labels limit the units a day, some suggest a use, some say nothing.
+              const int directions = static_cast<int>(strength) % 3;
+              if (directions == 1) product.label_max_units_per_day = 2;
+              if (directions == 2) product.label_suggested_units_per_day = 1;
+              p.product = product;
               const Plan plan = checker.Check(p);
               const std::string what =
                   fmt::format("{} taken {} variant {} product {} mg/{} [{}]", base_text, taken,
@@ -601,6 +612,8 @@ TEST(PlanSafety, APersonsProductNeverRaisesTheDose) {
               if (step_it == c.policy.product_measure_steps.end() && p.max_pills_per_day &&
                   sum_units > *p.max_pills_per_day)
                 ADD_FAILURE() << what << ": more pills than the person accepts";
+              if (product.label_max_units_per_day && sum_units > *product.label_max_units_per_day)
+                ADD_FAILURE() << what << ": more units than the label allows a day";
               if (!s.product->cost_per_day ||
                   std::fabs(*s.product->cost_per_day - 0.25 * sum_units) > 1e-9)
                 ADD_FAILURE() << what << ": cost per day is not price x units";

@@ -235,6 +235,8 @@ const std::vector<MessageSpec>& MessageSpecs() {
       {"product.unit_above_dose", {"product", "unit", "unit_mg", "dose_mg"}},
       {"product.pill_limit", {"max_pills", "product", "mg"}},
       {"product.one_dose", {"product", "unit", "mg", "time"}},
+      {"product.label_maximum", {"product", "units", "unit", "mg"}},
+      {"product.above_label_suggestion", {"product", "suggested", "unit", "units"}},
       {"safety.no_spaced_slot", {"earliest", "latest", "alternatives"}},
       {"timing.one_dose_only", {"mg", "time"}},
       {"measures.adults_only_left_out", {}},

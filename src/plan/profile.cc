@@ -695,6 +695,13 @@ void ResolveProduct(const json& d, const PlanContext& context, Checker& check, P
     return;
   }
   product.elemental_mg_per_unit = *label->elemental_mg_per_unit;
+  if (const auto& d = label->directions) {
+    product.label_max_units_per_day = d->max_units_per_day;
+    if (d->units_max) {
+      // "Take 2 tablets daily" is once a day.
+      product.label_suggested_units_per_day = *d->units_max * d->times_max.value_or(1);
+    }
+  }
   // Units in a pack: the person's word, else the label's servings per container.
   std::optional<double> units_per_pack;
   if (p.contains("units_per_pack")) {
@@ -717,7 +724,7 @@ void ResolveProduct(const json& d, const PlanContext& context, Checker& check, P
     } else if (!units_per_pack) {
       check.Problem("product.units_per_pack",
                     fmt::format("needed with a price: how many {}s the pack holds (the label does "
-                                "not say)",
+                                "not say; on the command line --pack N)",
                                 product.unit));
     } else {
       product.price_per_unit = price->first / *units_per_pack;

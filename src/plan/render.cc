@@ -53,7 +53,7 @@ std::string UnitCount(double n, const std::string& unit) {
 }
 
 std::string Money(double amount, const std::string& currency) {
-  return FormatNumber(amount, 2) + (currency.empty() ? "" : " " + currency);
+  return fmt::format("{:.2f}", amount) + (currency.empty() ? "" : " " + currency);
 }
 
 const char* VerdictPolicyName(VerdictPolicy p) {
