@@ -1116,12 +1116,22 @@ async function refreshTrial() {
 
 const OUTCOMES = {cramps: 'cramps', irls: 'restless legs (IRLS)', pain: 'pain', sleep: 'sleep'};
 
+// The calendar puts the washout at the start of every period (its first days), so the words do.
+function trialShape(trial) {
+  return `${trial.days} days, ${trial.start} to ${trial.end}: ` +
+      `${trial.magnesium_first.length} pairs of ${trial.period_days}-day periods; the first ` +
+      `${trial.washout_days} days of every period are washout (rated, not analysed). Dose on ` +
+      `magnesium periods: ${fmtMg(trial.dose_mg)} ${words(trial.form)} a day.`;
+}
+
 function renderTrial(trial, periods, status) {
+  const running = status && status.phase !== 'finished';
   const parts = [el('div', {class: 'card'},
       el('h2', {}, `Trial: ${OUTCOMES[trial.outcome] || words(trial.outcome)}`),
-      el('p', {}, `${trial.start} to ${trial.end}. Dose on magnesium periods: ` +
-                  `${fmtMg(trial.dose_mg)} ${words(trial.form)} a day. Periods of ` +
-                  `${trial.period_days} days, each followed by ${trial.washout_days} washout days.`))];
+      el('p', {}, trialShape(trial)),
+      trial.ended ? el('p', {}, `Ended early on ${trial.ended}` +
+                                (trial.end_reason ? `: ${trial.end_reason}.` : '.')) : null,
+      running ? renderEndTrial() : null)];
   if (status) {
     const todo = status.todo || [];
     parts.push(el('div', {class: 'card', id: 'trial-today'},
@@ -1147,6 +1157,39 @@ function renderTrial(trial, periods, status) {
   return el('div', {}, parts);
 }
 
+// Ending a trial cannot be undone, so it takes two steps: the button opens a reason field and
+// a confirming button.
+function renderEndTrial() {
+  const reason = el('input', {id: 'trial-end-reason', type: 'text', maxlength: '500',
+                              'aria-describedby': 'trial-end-error'});
+  const error = el('p', {id: 'trial-end-error', class: 'error'});
+  const confirm = el('div', {id: 'trial-end-confirm', hidden: ''},
+      el('label', {for: 'trial-end-reason'}, 'Why are you ending it? (kept with the trial)'),
+      reason,
+      el('p', {}, 'Ending stops the trial today; the report then covers the days so far and ' +
+                  'gives no verdict.'),
+      el('button', {type: 'button', id: 'trial-end-yes'}, 'Yes, end the trial'),
+      error);
+  const open = el('button', {type: 'button', id: 'trial-end', class: 'secondary'},
+                  'End the trial early…');
+  open.addEventListener('click', () => {
+    confirm.hidden = false;
+    open.hidden = true;
+    reason.focus();
+  });
+  confirm.querySelector('#trial-end-yes').addEventListener('click', (event) => {
+    busy(event.target, async () => {
+      const result = await api('POST', '/api/trials/current/end', {reason: reason.value.trim()});
+      if (!result.ok) {
+        error.textContent = errorText(result);
+        return;
+      }
+      await refreshTrial();
+    });
+  });
+  return el('div', {}, open, confirm);
+}
+
 // The server draws the charts; its SVG strings are inserted as markup (and only those).
 function serverSvg(markup, label) {
   const holder = el('div', {class: 'chart', role: 'group', 'aria-label': label});
@@ -1168,6 +1211,8 @@ function renderReport(r) {
       el('p', {}, el('strong', {}, r.conclusion || words(r.verdict))),
       el('p', {}, `As of ${r.as_of}: ${r.usable_pairs} of ${r.planned_pairs} pairs usable. ` +
                   `Verdict: ${words(r.verdict)}.`),
+      r.adherence ? el('p', {}, `Doses logged on ${r.adherence.magnesium_days_dosed} of ` +
+                                `${r.adherence.magnesium_days} magnesium days.`) : null,
       e ? el('p', {}, `Estimated improvement with magnesium: ${e.improvement.toFixed(2)} ` +
                       `(±${(e.se || 0).toFixed(2)}); chance it helps at least the smallest ` +
                       `difference that matters: ${Math.round(e.prob_at_least_mid * 100)}%.`)
@@ -1179,18 +1224,45 @@ function renderReport(r) {
           el('li', {}, `${s.date}: ${s.what}${s.note ? ` — ${s.note}` : ''}`))) : null);
 }
 
+// Starting is two steps: a dry run shows the trial's length and dates, then the person starts
+// that very trial (same seed) or changes the form.
 function setUpTrial() {
+  let previewed = null;
+  const hidePreview = () => {
+    previewed = null;
+    $('trial-preview').hidden = true;
+  };
+  for (const id of ['trial-outcome', 'trial-start', 'trial-pairs']) {
+    $(id).addEventListener('change', hidePreview);
+  }
+  $('trial-cancel').addEventListener('click', hidePreview);
   $('trial-form').addEventListener('submit', (event) => {
     event.preventDefault();
     busy(event.target, async () => {
       $('trial-error').textContent = '';
       const body = {outcome: $('trial-outcome').value, pairs: Number($('trial-pairs').value)};
       if ($('trial-start').value) body.start = $('trial-start').value;
-      const result = await api('POST', '/api/trials', body);
+      const result = await api('POST', '/api/trials', {...body, dry_run: true});
+      if (!result.ok) {
+        hidePreview();
+        $('trial-error').textContent = errorText(result);
+        return;
+      }
+      previewed = {...body, seed: result.data.trial.seed};
+      $('trial-preview-text').textContent = `This trial lasts ${trialShape(result.data.trial)}`;
+      $('trial-preview').hidden = false;
+      $('trial-confirm').focus();
+    });
+  });
+  $('trial-confirm').addEventListener('click', (event) => {
+    if (!previewed) return;
+    busy(event.target, async () => {
+      const result = await api('POST', '/api/trials', previewed);
       if (!result.ok) {
         $('trial-error').textContent = errorText(result);
         return;
       }
+      hidePreview();
       await refreshTrial();
     });
   });

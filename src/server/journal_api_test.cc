@@ -1,6 +1,7 @@
 // Black-box tests of the journal, intake and trial routes in local mode: the real server on an
 // ephemeral loopback port over a real SQLite journal in a fresh temporary directory per test,
 // with "today" fixed, and real HTTP through httplib's client.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <stdlib.h>
@@ -414,6 +415,34 @@ TEST_F(JournalApiTest, TrialStartingTodayIsRunning) {
   EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["status"]["rating_logged"], true);
   const json report = Expect(Get("/api/trials/current/report"), 200);
   EXPECT_EQ(report["intake_svg"], "");  // Nothing with magnesium logged yet.
+}
+
+// Issue 16: POST /api/trials replaced a running trial silently. Now 409 unless "replace": true;
+// "dry_run": true shows the length and calendar (200, nothing saved); ending takes a reason.
+TEST_F(JournalApiTest, ARunningTrialIsReplacedOnlyWhenAskedAndEndsWithAReason) {
+  Expect(Put("/api/profile", kProfile), 200);
+  const json first = Expect(Post("/api/trials", R"({"outcome": "pain", "seed": 3})"), 201);
+  EXPECT_EQ(first["trial"]["days"], 84);  // 3 pairs of two 14-day periods.
+  const json refused = Expect(Post("/api/trials", R"({"outcome": "sleep", "seed": 4})"), 409);
+  EXPECT_EQ(refused["error"]["code"], "conflict");
+  EXPECT_THAT(refused["error"]["message"].get<std::string>(),
+              ::testing::StartsWith("replace: a trial of magnesium for pain"));
+  EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["trial"], first["trial"]);
+  const json preview =
+      Expect(Post("/api/trials", R"({"outcome": "sleep", "seed": 4, "dry_run": true})"), 200);
+  EXPECT_EQ(preview["saved"], false);
+  EXPECT_EQ(preview["replaced"], first["trial"]);
+  EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["trial"], first["trial"]);
+  Expect(Post("/api/trials", R"({"outcome": "sleep", "seed": 4, "replace": "yes"})"), 400);
+  const json replaced =
+      Expect(Post("/api/trials", R"({"outcome": "sleep", "seed": 4, "replace": true})"), 201);
+  EXPECT_EQ(replaced["replaced"], first["trial"]);
+  EXPECT_EQ(replaced["trial"], preview["trial"]);
+  Expect(Post("/api/trials/current/end", R"({"reason": 7})"), 400);
+  Expect(Post("/api/trials/current/end", R"({"why": "x"})"), 400);
+  const json ended = Expect(Post("/api/trials/current/end", R"({"reason": "a cold"})"), 200);
+  EXPECT_EQ(ended["trial"]["end_reason"], "a cold");
+  EXPECT_EQ(Expect(Get("/api/trials/current/report"), 200)["end_reason"], "a cold");
 }
 
 }  // namespace

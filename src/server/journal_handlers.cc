@@ -169,7 +169,8 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
-  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"outcome", "start", "pairs", "seed"}, "body"));
+  MG_RETURN_IF_ERROR(RejectUnknownFields(
+      *body, {"outcome", "start", "pairs", "seed", "replace", "dry_run"}, "body"));
   ops::StartTrialRequest start;
   auto outcome = OptionalString(*body, "outcome");
   if (!outcome.ok()) return outcome.error();
@@ -188,10 +189,17 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   auto seed = OptionalIntegerField(*body, "seed", 0, ops::kMaxSeed);
   if (!seed.ok()) return seed.error();
   if (*seed) start.seed = static_cast<uint64_t>(**seed);
+  auto replace = OptionalBool(*body, "replace");
+  if (!replace.ok()) return replace.error();
+  start.replace = replace->value_or(false);
+  // A dry run shows the length and calendar before anything is saved (the page's preview).
+  auto dry_run = OptionalBool(*body, "dry_run");
+  if (!dry_run.ok()) return dry_run.error();
+  start.save = !dry_run->value_or(false);
   // The dose and form come from the plan for the stored profile.
   auto started = ops::StartTrial(*state.context, request.journal, start, request.clock->Today());
   if (!started.ok()) return started.error();
-  return JsonResponse(started->ToJson(), 201);
+  return JsonResponse(started->ToJson(), started->saved ? 201 : 200);
 }
 
 Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& request) {
@@ -203,12 +211,16 @@ Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& 
 
 Result<ApiResponse> HandleEndTrial(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  std::string reason;
   if (!request.body.empty()) {
     auto body = ParseObject(request.body);
     if (!body.ok()) return body.error();
-    MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {}, "body"));
+    MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"reason"}, "body"));
+    auto given = OptionalString(*body, "reason");
+    if (!given.ok()) return given.error();
+    reason = given->value_or("");
   }
-  auto ended = ops::EndTrial(*state.context, *request.journal, request.clock->Today());
+  auto ended = ops::EndTrial(*state.context, *request.journal, request.clock->Today(), reason);
   if (!ended.ok()) return ended.error();
   return JsonResponse({{"trial", trial::DesignToJson(*ended)}});
 }

@@ -229,13 +229,25 @@ TEST_F(JournalCliTest, TrialPlanWithoutAProfileFileUsesTheStoredProfile) {
   EXPECT_EQ(a["magnesium_first"], b["magnesium_first"]);
   EXPECT_EQ(b["saved"], true);
   EXPECT_TRUE(b["replaced"].is_null());
-  // A second start replaces the first and says so; `trial end` stops it.
-  auto again = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4"});
+  // Issue 16: a second start no longer replaces the first silently: refused without --replace
+  // (naming the running trial), and with it the first is replaced and the output says so.
+  auto refused = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("--replace: a trial of magnesium for pain (NRS 0-10) is "
+                                     "running (2026-11-23 to 2027-02-14)"));
+  auto dry = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("Saving it would replace the trial that started on 2026-11-23"));
+  auto again = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4", "--replace"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("84 days: 3 pairs of 14-day periods"));  // Its length.
   EXPECT_THAT(again.out, HasSubstr("This replaces the trial that started on 2026-11-23."));
-  auto ended = Run({"trial", "end"});
+  // `trial end --reason` stops it; the report says when and why.
+  auto ended = Run({"trial", "end", "--reason", "a bad cold"});
   ASSERT_EQ(ended.exit_code, 0) << ended.err;
   EXPECT_THAT(ended.out, HasSubstr("Ended the trial"));
+  auto report = Run({"trial", "report"});
+  EXPECT_THAT(report.out, HasSubstr("Ended early on 2026-11-23: a bad cold."));
   auto twice = Run({"trial", "end", "--json"});
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_EQ(nlohmann::json::parse(twice.err)["error"]["code"], "conflict");
@@ -318,6 +330,33 @@ TEST_F(JournalCliTest, ReportWithoutATrialIsNotFound) {
   auto r = Run({"trial", "report"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("no trial in this journal"));
+}
+
+// Issue 16: a finished trial with ratings but no dose logged on any magnesium day gave a verdict,
+// and the report showed the fact sheet's "[R89]". Now: no verdict, the reason, no tag.
+TEST_F(JournalCliTest, NoVerdictWithoutAnyDoseAndNoInternalTags) {
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
+                 "2026-10-01", "--seed", "5", "--period-days", "3", "--washout-days", "1"},
+                "2026-10-01")
+                .exit_code,
+            0);
+  for (int d = 0; d < 18; ++d) {
+    char date[16];
+    std::snprintf(date, sizeof date, "2026-10-%02d", d + 1);
+    ASSERT_EQ(Run({"log", "symptom", "pain", d % 2 == 0 ? "2" : "7", "--date", date}).exit_code, 0);
+  }
+  auto report = Run({"trial", "report"}, "2026-10-30");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("Adherence: dose logged on 0 of 9 magnesium days"));
+  EXPECT_THAT(report.out, HasSubstr("Conclusion: No verdict: no dose was logged on any of the 9 "
+                                    "magnesium days"));
+  EXPECT_THAT(report.out, HasSubstr("the first 1 days of each are washout"));
+  EXPECT_THAT(report.out, ::testing::Not(::testing::ContainsRegex("\\[R[0-9]+")));
+  auto json = Run({"trial", "report", "--json"}, "2026-10-30");
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["verdict"], "not_enough_data");
+  EXPECT_EQ(j["adherence_known"], false);
+  EXPECT_THAT(j.dump(), ::testing::Not(::testing::ContainsRegex("\\[R[0-9]+")));
 }
 
 }  // namespace
