@@ -999,29 +999,70 @@ function describeEntry(e) {
   }
 }
 
+// The entry list shows PAGE_SIZE entries at a time, newest first; older ones a click away.
+const PAGE_SIZE = 40;
+let entryPage = 0;
+
+// Deleting takes two clicks (Delete, then "Yes, delete"); "Undo" brings back the latest change.
+function entryItem(e) {
+  const text = describeEntry(e);
+  const remove = el('button', {type: 'button', class: 'secondary small',
+                               'aria-label': `Delete ${e.date} ${text}`}, 'Delete');
+  const confirm = el('button', {type: 'button', class: 'small', hidden: '',
+                                'aria-label': `Yes, delete ${e.date} ${text}`}, 'Yes, delete');
+  remove.addEventListener('click', () => {
+    remove.hidden = true;
+    confirm.hidden = false;
+    confirm.focus();
+  });
+  confirm.addEventListener('click', async () => {
+    const deleted = await api('DELETE', `/api/journal/entries/${encodeURIComponent(e.id)}`);
+    setGlobalStatus(deleted.ok ? 'Deleted. "Undo last change" brings it back.'
+                               : `Could not delete: ${errorText(deleted)}`);
+    await refreshEntries();
+  });
+  return el('li', {'data-kind': e.kind}, el('span', {}, el('strong', {}, e.date), ' ', text),
+            remove, confirm);
+}
+
 async function refreshEntries() {
   const box = $('entries');
   const data = await getOrShowError('/api/journal/entries', box);
   if (!data) return;
   const entries = data.entries || [];
-  const recent = [...entries].sort((a, b) => (b.date.localeCompare(a.date)) || (b.id - a.id))
-      .slice(0, 40);
-  if (!recent.length) {
-    box.replaceChildren(el('p', {}, 'Nothing logged yet.'));
-  } else {
-    box.replaceChildren(el('ul', {class: 'entry-list'}, recent.map((e) => {
-      const text = describeEntry(e);
-      const remove = el('button', {type: 'button', class: 'secondary small',
-                                   'aria-label': `Delete ${e.date} ${text}`}, 'Delete');
-      remove.addEventListener('click', async () => {
-        const deleted = await api('DELETE', `/api/journal/entries/${encodeURIComponent(e.id)}`);
-        if (!deleted.ok) setGlobalStatus(`Could not delete: ${errorText(deleted)}`);
-        await refreshEntries();
-      });
-      return el('li', {'data-kind': e.kind}, el('span', {}, el('strong', {}, e.date), ' ', text),
-                remove);
-    })));
-  }
+  const newest = [...entries].sort((a, b) => (b.date.localeCompare(a.date)) || (b.id - a.id));
+  const pages = Math.max(1, Math.ceil(newest.length / PAGE_SIZE));
+  entryPage = Math.min(entryPage, pages - 1);
+  const shown = newest.slice(entryPage * PAGE_SIZE, (entryPage + 1) * PAGE_SIZE);
+  const undo = el('button', {type: 'button', id: 'entries-undo', class: 'secondary small'},
+                  'Undo last change');
+  undo.addEventListener('click', async () => {
+    const result = await api('POST', '/api/journal/undo', {});
+    if (!result.ok) {
+      setGlobalStatus(`Could not undo: ${errorText(result)}`);
+    } else {
+      const u = result.data.undone;
+      setGlobalStatus(!u ? 'Nothing to undo.'
+          : `Undone (${u.change}): ${u.entry.date} ${describeEntry(u.entry)}`);
+    }
+    await refreshEntries();
+  });
+  const pager = (label, id, page) => {
+    const button = el('button', {type: 'button', id, class: 'secondary small'}, label);
+    button.addEventListener('click', async () => {
+      entryPage = page;
+      await refreshEntries();
+    });
+    return button;
+  };
+  box.replaceChildren(
+      shown.length ? el('ul', {class: 'entry-list'}, shown.map(entryItem))
+                   : el('p', {}, 'Nothing logged yet.'),
+      el('p', {id: 'entries-pager'},
+         pages > 1 ? `Page ${entryPage + 1} of ${pages} (${newest.length} entries). ` : '',
+         entryPage > 0 ? pager('Newer entries', 'entries-newer', entryPage - 1) : null,
+         entryPage + 1 < pages ? pager('Older entries', 'entries-older', entryPage + 1) : null,
+         undo));
   $('symptom-chart').replaceChildren(symptomChart(entries, chartWidth($('symptom-chart'))));
 }
 

@@ -75,6 +75,9 @@ class JournalApiTest : public ::testing::Test {
     return Client().Put(path, body, "application/json");
   }
   httplib::Result Delete(const std::string& path) { return Client().Delete(path); }
+  httplib::Result Patch(const std::string& path, const std::string& body) {
+    return Client().Patch(path, body, "application/json");
+  }
 
   // The JSON body of a response with the expected status; null (and a failure) otherwise.
   static json Expect(const httplib::Result& res, int status) {
@@ -183,7 +186,9 @@ TEST_F(JournalApiTest, BadEntriesAre400NamingTheField) {
   ExpectError(Get("/api/journal/entries?from=2026-11-23&to=2026-11-01"), 400, "invalid_argument",
               "from");
   ExpectError(Get("/api/journal/entries?kind=mood"), 400, "invalid_argument", "mood");
-  ExpectError(Get("/api/journal/entries?limit=3"), 400, "invalid_argument", "limit");
+  // limit is a parameter now (paging, issue 16); a misspelt one is still refused.
+  ExpectError(Get("/api/journal/entries?lmit=3"), 400, "invalid_argument", "lmit");
+  ExpectError(Get("/api/journal/entries?limit=3x"), 400, "invalid_argument", "limit");
 
   for (const std::string id : {"abc", "-1", "0", "1.5", "99999999999999999999999", "%201"}) {
     ExpectError(Delete("/api/journal/entries/" + id), 400, "invalid_argument", "id");
@@ -415,6 +420,58 @@ TEST_F(JournalApiTest, TrialStartingTodayIsRunning) {
   EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["status"]["rating_logged"], true);
   const json report = Expect(Get("/api/trials/current/report"), 200);
   EXPECT_EQ(report["intake_svg"], "");  // Nothing with magnesium logged yet.
+}
+
+// Issue 16: entries could only be deleted. Now PATCH corrects one, POST /api/journal/undo walks
+// back, GET pages entries back from the newest, and GET /api/journal/foods lists one day.
+TEST_F(JournalApiTest, EntriesAreCorrectedUndonePagedAndListedByDay) {
+  for (const char* body : {R"({"kind": "pain", "value": 4})",
+                           R"({"kind": "food", "label": "spinach",)"
+                           R"( "magnesium_mg": 78})",
+                           R"({"kind": "food", "label": "bread"})",
+                           R"({"kind": "dose", "label": "citrate", "magnesium_mg": 200})"}) {
+    Expect(Post("/api/journal/entries", body), 201);
+  }
+  const json edited =
+      Expect(Patch("/api/journal/entries/1", R"({"value": 6, "note": "after the walk"})"), 200);
+  EXPECT_EQ(edited["entry"]["id"], 1);
+  EXPECT_EQ(edited["entry"]["value"], 6);
+  EXPECT_EQ(edited["entry"]["note"], "after the walk");
+  EXPECT_EQ(edited["entry"]["kind"], "pain");
+  Expect(Patch("/api/journal/entries/1", R"({"value": 11})"), 400);
+  Expect(Patch("/api/journal/entries/1", R"({"id": 3})"), 400);
+  Expect(Patch("/api/journal/entries/1", R"({"valeu": 3})"), 400);
+  Expect(Patch("/api/journal/entries/1", R"({})"), 400);
+  Expect(Patch("/api/journal/entries/99", R"({"value": 3})"), 404);
+  Expect(Patch("/api/journal/entries/x", R"({"value": 3})"), 400);
+  Expect(Delete("/api/journal/entries/2"), 200);
+  // Undo: the delete, the edit, then the four adds; then nothing.
+  const json undo_delete = Expect(Post("/api/journal/undo", ""), 200);
+  EXPECT_EQ(undo_delete["undone"]["change"], "delete");
+  EXPECT_EQ(undo_delete["undone"]["entry"]["label"], "spinach");
+  const json undo_edit = Expect(Post("/api/journal/undo", "{}"), 200);
+  EXPECT_EQ(undo_edit["undone"]["change"], "edit");
+  EXPECT_EQ(undo_edit["undone"]["entry"]["value"], 4);
+  Expect(Post("/api/journal/undo", R"({"all": true})"), 400);
+  // Pages, back from the newest.
+  const json page = Expect(Get("/api/journal/entries?limit=2&offset=1"), 200);
+  EXPECT_EQ(page["total"], 4);
+  ASSERT_EQ(page["entries"].size(), 2u);
+  EXPECT_EQ(page["entries"][0]["id"], 2);
+  EXPECT_EQ(page["entries"][1]["id"], 3);
+  Expect(Get("/api/journal/entries?limit=0"), 400);
+  Expect(Get("/api/journal/entries?offset=-1"), 400);
+  // The day's foods.
+  const json day = Expect(Get(std::string("/api/journal/foods?date=") + kToday), 200);
+  EXPECT_EQ(day["foods"].size(), 2u);
+  EXPECT_EQ(day["supplements"].size(), 1u);
+  EXPECT_EQ(day["food_mg"], 78);
+  EXPECT_EQ(day["total_mg"], 278);
+  EXPECT_EQ(day["without_magnesium"], 1);
+  Expect(Get("/api/journal/foods?date=2026-13-01"), 400);
+  for (int i = 0; i < 4; ++i) Expect(Post("/api/journal/undo", ""), 200);
+  EXPECT_TRUE(Expect(Post("/api/journal/undo", ""), 200)["undone"].is_null());
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["total"], 0);
 }
 
 // Issue 16: POST /api/trials replaced a running trial silently. Now 409 unless "replace": true;

@@ -120,9 +120,12 @@ class BothDoorsTest : public ::testing::Test {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(60, 0);
     const std::string body = row.body.is_null() ? "" : row.body.dump();
-    httplib::Result res = row.method == "GET"   ? client.Get(row.path)
-                          : row.method == "PUT" ? client.Put(row.path, body, "application/json")
-                                                : client.Post(row.path, body, "application/json");
+    httplib::Result res = row.method == "GET"     ? client.Get(row.path)
+                          : row.method == "PUT"   ? client.Put(row.path, body, "application/json")
+                          : row.method == "PATCH" ? client.Patch(row.path, body, "application/json")
+                          : row.method == "DELETE"
+                              ? client.Delete(row.path)
+                              : client.Post(row.path, body, "application/json");
     EXPECT_TRUE(res) << row.name << ": no HTTP response";
     if (!res) return {0, nullptr};
     json parsed = json::parse(res->body, nullptr, false);
@@ -288,6 +291,45 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .method = "GET",
        .path = "/api/journal/entries",
        .from_http = field("entries")},
+      {.name = "a page of entries, back from the newest",
+       .cli = {"journal", "show", "--limit", "2", "--offset", "1"},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/journal/entries?limit=2&offset=1",
+       .from_http = field("entries")},
+      {.name = "correct an entry",
+       .cli = {"journal", "edit", "1", "--value", "7", "--note", "typo"},
+       .journal = true,
+       .method = "PATCH",
+       .path = "/api/journal/entries/1",
+       .body = {{"value", 7}, {"note", "typo"}}},
+      {.name = "a correction out of range",
+       .cli = {"journal", "edit", "1", "--value", "12"},
+       .journal = true,
+       .method = "PATCH",
+       .path = "/api/journal/entries/1",
+       .body = {{"value", 12}},
+       .error = ErrorCode::kInvalidArgument},
+      {.name = "undo the correction",
+       .cli = {"journal", "undo"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/undo"},
+      {.name = "delete an entry (confirmed)",
+       .cli = {"journal", "delete", "2", "--yes"},
+       .journal = true,
+       .method = "DELETE",
+       .path = "/api/journal/entries/2"},
+      {.name = "undo the delete",
+       .cli = {"journal", "undo"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/undo"},
+      {.name = "the day's foods",
+       .cli = {"journal", "foods", "--date", kToday},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/journal/foods?date=2026-11-23"},
       {.name = "intake for a date range",
        .cli = {"journal", "intake", "--from", "2026-11-20", "--to", kToday},
        .journal = true,

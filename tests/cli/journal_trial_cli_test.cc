@@ -35,6 +35,12 @@ class JournalCliTest : public ::testing::Test {
     args.push_back((dir_ / db).string());
     return testing::RunCli(args, "", {"MGADVISOR_TODAY=" + today});
   }
+  // The same with `input` on standard input (answers to a confirmation).
+  CliResult RunWithInput(std::vector<std::string> args, const std::string& input) {
+    args.push_back("--db");
+    args.push_back((dir_ / "journal.db").string());
+    return testing::RunCli(args, input, {"MGADVISOR_TODAY=2026-11-23"});
+  }
 
   std::string Slurp(const std::filesystem::path& path) {
     std::ifstream in(path);
@@ -78,8 +84,8 @@ TEST_F(JournalCliTest, LogsAndShowsEveryKind) {
   ASSERT_EQ(json.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(json.out).size(), 9u);
   const int64_t first = nlohmann::json::parse(json.out)[0]["id"];
-  EXPECT_EQ(Run({"journal", "delete", std::to_string(first)}).exit_code, 0);
-  auto missing = Run({"journal", "delete", std::to_string(first)});
+  EXPECT_EQ(Run({"journal", "delete", std::to_string(first), "--yes"}).exit_code, 0);
+  auto missing = Run({"journal", "delete", std::to_string(first), "--yes"});
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(missing.err, HasSubstr("is not in"));
   EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 8u);
@@ -357,6 +363,76 @@ TEST_F(JournalCliTest, NoVerdictWithoutAnyDoseAndNoInternalTags) {
   EXPECT_EQ(j["verdict"], "not_enough_data");
   EXPECT_EQ(j["adherence_known"], false);
   EXPECT_THAT(j.dump(), ::testing::Not(::testing::ContainsRegex("\\[R[0-9]+")));
+}
+
+// Issue 16: entries could only be deleted (no confirmation, no undo). Now: edit, undo, a
+// confirmation before deleting, paging, and the day's food list.
+TEST_F(JournalCliTest, EditUndoConfirmPageAndTheDaysFoods) {
+  ASSERT_EQ(Run({"log", "symptom", "pain", "4"}).exit_code, 0);                           // 1
+  ASSERT_EQ(Run({"log", "food", "spinach", "--mg", "78"}).exit_code, 0);                  // 2
+  ASSERT_EQ(Run({"log", "food", "bread"}).exit_code, 0);                                  // 3
+  ASSERT_EQ(Run({"log", "dose", "--mg", "200", "--form", "citrate"}).exit_code, 0);       // 4
+  ASSERT_EQ(Run({"log", "symptom", "sleep", "6", "--date", "2026-11-20"}).exit_code, 0);  // 5
+
+  // Edit: only the fields given change; bad values are refused naming the flag.
+  auto edited = Run({"journal", "edit", "1", "--value", "6", "--note", "after the walk"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_THAT(edited.out, HasSubstr("Entry 1 is now: pain 6 — after the walk on 2026-11-23."));
+  auto bad = Run({"journal", "edit", "1", "--value", "11"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("pain: 11 is out of range 0-10"));
+  EXPECT_EQ(Run({"journal", "edit", "99", "--value", "1"}).exit_code, 2);
+  auto nothing = Run({"journal", "edit", "1"});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_THAT(nothing.err, HasSubstr("nothing to change"));
+
+  // Delete asks first: no answer or "n" changes nothing; "y" deletes.
+  auto unanswered = RunWithInput({"journal", "delete", "2"}, "");
+  EXPECT_EQ(unanswered.exit_code, 2);
+  EXPECT_THAT(unanswered.err, HasSubstr("Delete entry 2 (food spinach 78 mg Mg on 2026-11-23)?"));
+  EXPECT_THAT(unanswered.err, HasSubstr("pass --yes"));
+  EXPECT_EQ(RunWithInput({"journal", "delete", "2"}, "n\n").exit_code, 2);
+  auto yes = RunWithInput({"journal", "delete", "2"}, "y\n");
+  ASSERT_EQ(yes.exit_code, 0) << yes.err;
+  EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 4u);
+
+  // Undo walks back: the delete, then the edit.
+  auto undo_delete = Run({"journal", "undo"});
+  ASSERT_EQ(undo_delete.exit_code, 0) << undo_delete.err;
+  EXPECT_THAT(undo_delete.out, HasSubstr("Restored the entry deleted: #2 food spinach 78 mg Mg"));
+  auto undo_edit = Run({"journal", "undo", "--json"});
+  ASSERT_EQ(undo_edit.exit_code, 0) << undo_edit.err;
+  const auto undone = nlohmann::json::parse(undo_edit.out)["undone"];
+  EXPECT_EQ(undone["change"], "edit");
+  EXPECT_EQ(undone["entry"]["value"], 4);
+  const auto all = nlohmann::json::parse(Run({"journal", "show", "--json"}).out);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[1]["value"], 4);  // Entry 1 as first logged (after entry 5, an older day).
+  EXPECT_FALSE(all[1].contains("note"));
+
+  // Paging goes back from the newest: two per page.
+  auto page1 = Run({"journal", "show", "--limit", "2"});
+  EXPECT_THAT(page1.out, HasSubstr("#3 "));
+  EXPECT_THAT(page1.out, HasSubstr("#4 "));
+  EXPECT_THAT(page1.out, Not(HasSubstr("#2 ")));
+  EXPECT_THAT(page1.out, HasSubstr("(3 older entries: --offset 2)"));
+  auto page2 = Run({"journal", "show", "--limit", "2", "--offset", "2", "--json"});
+  const auto ids = nlohmann::json::parse(page2.out);
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[0]["id"], 1);
+  EXPECT_EQ(ids[1]["id"], 2);
+  EXPECT_EQ(Run({"journal", "show", "--limit", "0"}).exit_code, 2);
+
+  // The day's foods: two foods (one without a value), the dose, the totals.
+  auto foods = Run({"journal", "foods"});
+  ASSERT_EQ(foods.exit_code, 0) << foods.err;
+  EXPECT_THAT(foods.out, HasSubstr("#2    food spinach 78 mg Mg"));
+  EXPECT_THAT(foods.out, HasSubstr("#3    food bread"));
+  EXPECT_THAT(foods.out, HasSubstr("#4    dose citrate 200 mg Mg"));
+  EXPECT_THAT(foods.out, HasSubstr("Magnesium: food 78 mg, supplements 200 mg, total 278 mg "
+                                   "(at least: 1 without a magnesium value)"));
+  auto other_day = Run({"journal", "foods", "--date", "2026-11-20", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(other_day.out)["foods"].size(), 0u);
 }
 
 }  // namespace
