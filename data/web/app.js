@@ -978,7 +978,10 @@ async function submitEntry(form) {
   }
   form.reset();
   await refreshEntries();
-  setGlobalStatus('');
+  // Recorded all the same; a dose above the day's limit is said plainly.
+  const warnings = (result.data && result.data.warnings) || [];
+  errorBox.textContent = warnings.join(' ');
+  setGlobalStatus(warnings.length ? warnings.join(' ') : '');
 }
 
 function describeEntry(e) {
@@ -1006,9 +1009,9 @@ let entryPage = 0;
 // Deleting takes two clicks (Delete, then "Yes, delete"); "Undo" brings back the latest change.
 function entryItem(e) {
   const text = describeEntry(e);
-  const remove = el('button', {type: 'button', class: 'secondary small',
+  const remove = el('button', {type: 'button', class: 'secondary small entry-delete',
                                'aria-label': `Delete ${e.date} ${text}`}, 'Delete');
-  const confirm = el('button', {type: 'button', class: 'small', hidden: '',
+  const confirm = el('button', {type: 'button', class: 'small entry-delete-yes', hidden: '',
                                 'aria-label': `Yes, delete ${e.date} ${text}`}, 'Yes, delete');
   remove.addEventListener('click', () => {
     remove.hidden = true;

@@ -121,9 +121,14 @@ Status WriteEntry(CliContext& ctx, const LogOptions& opts, Entry entry) {
   if (!date.ok()) return date.error();
   entry.date = *date;
   entry.note = opts.note;
-  auto added = ops::AddEntry(**store, std::move(entry));
-  if (!added.ok()) return added.error();
-  Print(ctx, *added);
+  ops::Context context(ContextOptionsOf(ctx));  // Loads only what a warning needs, if any.
+  auto logged = ops::LogEntry(context, **store, std::move(entry));
+  if (!logged.ok()) return logged.error();
+  Print(ctx, logged->entry);
+  // Warnings go to standard error, so --json output stays the entry alone (as before).
+  for (const std::string& warning : logged->warnings) {
+    std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
+  }
   return {};
 }
 

@@ -40,6 +40,38 @@ Result<journal::Entry> AddEntry(journal::Store& store, journal::Entry entry) {
   return entry;
 }
 
+json LoggedEntry::ToJson() const {
+  return {{"entry", journal::EntryToJson(entry)}, {"warnings", warnings}};
+}
+
+Result<LoggedEntry> LogEntry(const Context& context, journal::Store& store, journal::Entry entry) {
+  auto added = AddEntry(store, std::move(entry));
+  if (!added.ok()) return added.error();
+  LoggedEntry out{std::move(*added), {}};
+  const journal::EntryKind kind = out.entry.kind;
+  if (kind != journal::EntryKind::kDose && kind != journal::EntryKind::kSupplement) return out;
+  if (!out.entry.magnesium_mg) return out;
+  // The entry is written; a profile that no longer resolves must not turn that into an error.
+  auto targets = StoredTargets(context, store);
+  if (!targets.ok() || !targets->has_value() || !(*targets)->supplemental_ul_mg) return out;
+  const double ul = *(*targets)->supplemental_ul_mg;
+  auto day = store.List({out.entry.date, out.entry.date});
+  if (!day.ok()) return out;
+  const journal::DayMagnesium total =
+      journal::DailyMagnesium(*day, out.entry.date, out.entry.date).front();
+  if (total.supplement_mg > ul) {
+    out.warnings.push_back(fmt::format(
+        "Recorded, but this takes your supplemental magnesium on {} to {} mg, above the upper "
+        "limit of {} mg a day for you ({}). Above it, diarrhoea and cramps become likely, and "
+        "much more is dangerous, above all with weak kidneys. If this amount is right, take no "
+        "more today and ask a clinician or pharmacist; if it is a typo, correct it with "
+        "`mgadvisor journal edit {}`.",
+        FormatDate(out.entry.date), FormatNumber(total.supplement_mg), FormatNumber(ul),
+        (*targets)->label, out.entry.id));
+  }
+  return out;
+}
+
 Result<journal::Entry> LogFood(const Context& context, journal::Store& store, const FoodLog& log,
                                Date today) {
   if (log.food.empty()) return InvalidArgument("food: required, a food id or name");

@@ -21,6 +21,18 @@ namespace mg::ops {
 // Errors: kInvalidArgument from journal::ValidateEntry naming field and value; storage errors.
 Result<journal::Entry> AddEntry(journal::Store& store, journal::Entry entry);
 
+// An entry logged, with plain warnings about it (recorded all the same: the journal says what
+// happened, and the warning says what it means).
+struct LoggedEntry {
+  journal::Entry entry;
+  std::vector<std::string> warnings;
+  nlohmann::json ToJson() const;  // {"entry": {...}, "warnings": [...]}
+};
+// AddEntry, then, for a dose or supplement, a warning when the day's supplemental magnesium
+// (journal::DailyMagnesium) is now above the stored profile's supplemental upper limit. Without
+// a stored profile the limit is unknown and nothing is said. Errors as AddEntry.
+Result<LoggedEntry> LogEntry(const Context& context, journal::Store& store, journal::Entry entry);
+
 // A food eaten: `food` is a food id ("sr28:11457") or words searched for ("raw spinach"), with
 // exactly one amount: grams, portions (of the food's usual portion), or an amount in a unit
 // ("1 cup", "2 slices", "30 g").

@@ -474,6 +474,24 @@ TEST_F(JournalApiTest, EntriesAreCorrectedUndonePagedAndListedByDay) {
   EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["total"], 0);
 }
 
+// Issue 16: a dose over the day's supplemental upper limit is recorded and warned about.
+TEST_F(JournalApiTest, ADoseAboveTheDaysLimitIsRecordedWithAWarning) {
+  Expect(Put("/api/profile", kProfile), 200);
+  const json small = Expect(
+      Post("/api/journal/entries", R"({"kind": "dose", "label": "citrate", "magnesium_mg": 200})"),
+      201);
+  EXPECT_TRUE(small["warnings"].empty());
+  const json big = Expect(
+      Post("/api/journal/entries", R"({"kind": "dose", "label": "citrate", "magnesium_mg": 3000})"),
+      201);
+  EXPECT_EQ(big["entry"]["magnesium_mg"], 3000);
+  ASSERT_EQ(big["warnings"].size(), 1u);
+  EXPECT_NE(big["warnings"][0].get<std::string>().find("3200 mg, above the upper limit of 350"),
+            std::string::npos)
+      << big.dump();
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["total"], 2);
+}
+
 // Issue 16: POST /api/trials replaced a running trial silently. Now 409 unless "replace": true;
 // "dry_run": true shows the length and calendar (200, nothing saved); ending takes a reason.
 TEST_F(JournalApiTest, ARunningTrialIsReplacedOnlyWhenAskedAndEndsWithAReason) {

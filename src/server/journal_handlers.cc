@@ -148,7 +148,7 @@ Result<ApiResponse> HandleDayFoods(const ApiState&, const ApiRequest& request) {
   return JsonResponse(day->ToJson());
 }
 
-Result<ApiResponse> HandleAddEntry(const ApiState&, const ApiRequest& request) {
+Result<ApiResponse> HandleAddEntry(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
@@ -158,9 +158,9 @@ Result<ApiResponse> HandleAddEntry(const ApiState&, const ApiRequest& request) {
   if (!body->contains("date")) (*body)["date"] = journal::FormatDate(request.clock->Today());
   auto entry = journal::EntryFromJson(*body, "body");
   if (!entry.ok()) return entry.error();
-  auto added = ops::AddEntry(*request.journal, std::move(*entry));
-  if (!added.ok()) return added.error();
-  return JsonResponse({{"entry", journal::EntryToJson(*added)}}, 201);
+  auto logged = ops::LogEntry(*state.context, *request.journal, std::move(*entry));
+  if (!logged.ok()) return logged.error();
+  return JsonResponse(logged->ToJson(), 201);
 }
 
 Result<ApiResponse> HandleDeleteEntry(const ApiState&, const ApiRequest& request) {

@@ -324,19 +324,20 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.equal(await page.locator('#entries li[data-kind="pain"]').count(), 0);
 
     // Delete an entry: two clicks (issue 16), and "Undo last change" brings it back.
-    const firstCramps = page.locator('#entries li[data-kind="cramps"]').first();
-    await firstCramps.locator('button', {hasText: 'Delete'}).click();
-    assert.equal(await page.locator('#entries li[data-kind="cramps"]').count(), 2,
-                 'one click deletes nothing');
-    await firstCramps.locator('button', {hasText: 'Yes, delete'}).click();
+    const deleteFirstCramps = async () => {
+      await page.click('#entries li[data-kind="cramps"] .entry-delete >> nth=0');
+      await page.waitForSelector('#entries li[data-kind="cramps"] .entry-delete-yes:visible');
+      assert.equal(await page.locator('#entries li[data-kind="cramps"]').count(), 2,
+                   'one click deletes nothing');
+      await page.click('#entries li[data-kind="cramps"] .entry-delete-yes:visible');
+    };
+    await deleteFirstCramps();
     await page.waitForFunction(
         () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 1);
     await page.click('#entries-undo');
     await page.waitForFunction(
         () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 2);
-    const again = page.locator('#entries li[data-kind="cramps"]').first();
-    await again.locator('button', {hasText: 'Delete'}).click();
-    await again.locator('button', {hasText: 'Yes, delete'}).click();
+    await deleteFirstCramps();
     await page.waitForFunction(
         () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 1);
     await screenshot(page, 'desktop-symptoms');

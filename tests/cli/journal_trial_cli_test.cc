@@ -435,5 +435,22 @@ TEST_F(JournalCliTest, EditUndoConfirmPageAndTheDaysFoods) {
   EXPECT_EQ(nlohmann::json::parse(other_day.out)["foods"].size(), 0u);
 }
 
+// Issue 16: a 3,000 mg dose was logged without a word. It is still recorded (the journal says
+// what happened) but the day's supplemental total above the upper limit is said plainly.
+TEST_F(JournalCliTest, ADoseAboveTheDaysLimitIsRecordedWithAWarning) {
+  ASSERT_EQ(Run({"profile", "set", ProfilePath()}).exit_code, 0);
+  auto small = Run({"log", "dose", "--mg", "200", "--form", "citrate"});
+  ASSERT_EQ(small.exit_code, 0) << small.err;
+  EXPECT_THAT(small.err, Not(HasSubstr("WARNING")));
+  auto big = Run({"log", "dose", "--mg", "3000", "--form", "citrate", "--json"});
+  ASSERT_EQ(big.exit_code, 0) << big.err;
+  EXPECT_EQ(nlohmann::json::parse(big.out)["magnesium_mg"], 3000);  // Recorded.
+  EXPECT_THAT(big.err, HasSubstr("WARNING: Recorded, but this takes your supplemental magnesium "
+                                 "on 2026-11-23 to 3200 mg, above the upper limit of 350 mg"));
+  // Another day is counted on its own.
+  auto other = Run({"log", "dose", "--mg", "300", "--date", "2026-11-20"});
+  EXPECT_THAT(other.err, Not(HasSubstr("WARNING")));
+}
+
 }  // namespace
 }  // namespace mg
