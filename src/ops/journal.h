@@ -54,11 +54,11 @@ Result<journal::Entry> LogFood(const Context& context, journal::Store& store, co
                                journal::Date today);
 
 struct EntryQuery {
-  journal::DateRange range;
-  std::optional<journal::EntryKind> kind;
+  journal::DateRange range = {};
+  std::optional<journal::EntryKind> kind = {};
   // Paging goes back in time: skip the `offset` newest matching entries, then keep the `limit`
   // newest of the rest (all when unset); a page is still listed oldest first.
-  std::optional<size_t> limit;
+  std::optional<size_t> limit = {};
   size_t offset = 0;
 };
 inline constexpr size_t kMaxPageSize = 1000;
