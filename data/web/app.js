@@ -1018,7 +1018,10 @@ async function submitEntry(form) {
   }
   form.reset();
   await refreshEntries();
-  setGlobalStatus('');
+  // Recorded all the same; a dose above the day's limit is said plainly.
+  const warnings = (result.data && result.data.warnings) || [];
+  errorBox.textContent = warnings.join(' ');
+  setGlobalStatus(warnings.length ? warnings.join(' ') : '');
 }
 
 function describeEntry(e) {
@@ -1039,29 +1042,70 @@ function describeEntry(e) {
   }
 }
 
+// The entry list shows PAGE_SIZE entries at a time, newest first; older ones a click away.
+const PAGE_SIZE = 40;
+let entryPage = 0;
+
+// Deleting takes two clicks (Delete, then "Yes, delete"); "Undo" brings back the latest change.
+function entryItem(e) {
+  const text = describeEntry(e);
+  const remove = el('button', {type: 'button', class: 'secondary small entry-delete',
+                               'aria-label': `Delete ${e.date} ${text}`}, 'Delete');
+  const confirm = el('button', {type: 'button', class: 'small entry-delete-yes', hidden: '',
+                                'aria-label': `Yes, delete ${e.date} ${text}`}, 'Yes, delete');
+  remove.addEventListener('click', () => {
+    remove.hidden = true;
+    confirm.hidden = false;
+    confirm.focus();
+  });
+  confirm.addEventListener('click', async () => {
+    const deleted = await api('DELETE', `/api/journal/entries/${encodeURIComponent(e.id)}`);
+    setGlobalStatus(deleted.ok ? 'Deleted. "Undo last change" brings it back.'
+                               : `Could not delete: ${errorText(deleted)}`);
+    await refreshEntries();
+  });
+  return el('li', {'data-kind': e.kind}, el('span', {}, el('strong', {}, e.date), ' ', text),
+            remove, confirm);
+}
+
 async function refreshEntries() {
   const box = $('entries');
   const data = await getOrShowError('/api/journal/entries', box);
   if (!data) return;
   const entries = data.entries || [];
-  const recent = [...entries].sort((a, b) => (b.date.localeCompare(a.date)) || (b.id - a.id))
-      .slice(0, 40);
-  if (!recent.length) {
-    box.replaceChildren(el('p', {}, 'Nothing logged yet.'));
-  } else {
-    box.replaceChildren(el('ul', {class: 'entry-list'}, recent.map((e) => {
-      const text = describeEntry(e);
-      const remove = el('button', {type: 'button', class: 'secondary small',
-                                   'aria-label': `Delete ${e.date} ${text}`}, 'Delete');
-      remove.addEventListener('click', async () => {
-        const deleted = await api('DELETE', `/api/journal/entries/${encodeURIComponent(e.id)}`);
-        if (!deleted.ok) setGlobalStatus(`Could not delete: ${errorText(deleted)}`);
-        await refreshEntries();
-      });
-      return el('li', {'data-kind': e.kind}, el('span', {}, el('strong', {}, e.date), ' ', text),
-                remove);
-    })));
-  }
+  const newest = [...entries].sort((a, b) => (b.date.localeCompare(a.date)) || (b.id - a.id));
+  const pages = Math.max(1, Math.ceil(newest.length / PAGE_SIZE));
+  entryPage = Math.min(entryPage, pages - 1);
+  const shown = newest.slice(entryPage * PAGE_SIZE, (entryPage + 1) * PAGE_SIZE);
+  const undo = el('button', {type: 'button', id: 'entries-undo', class: 'secondary small'},
+                  'Undo last change');
+  undo.addEventListener('click', async () => {
+    const result = await api('POST', '/api/journal/undo', {});
+    if (!result.ok) {
+      setGlobalStatus(`Could not undo: ${errorText(result)}`);
+    } else {
+      const u = result.data.undone;
+      setGlobalStatus(!u ? 'Nothing to undo.'
+          : `Undone (${u.change}): ${u.entry.date} ${describeEntry(u.entry)}`);
+    }
+    await refreshEntries();
+  });
+  const pager = (label, id, page) => {
+    const button = el('button', {type: 'button', id, class: 'secondary small'}, label);
+    button.addEventListener('click', async () => {
+      entryPage = page;
+      await refreshEntries();
+    });
+    return button;
+  };
+  box.replaceChildren(
+      shown.length ? el('ul', {class: 'entry-list'}, shown.map(entryItem))
+                   : el('p', {}, 'Nothing logged yet.'),
+      el('p', {id: 'entries-pager'},
+         pages > 1 ? `Page ${entryPage + 1} of ${pages} (${newest.length} entries). ` : '',
+         entryPage > 0 ? pager('Newer entries', 'entries-newer', entryPage - 1) : null,
+         entryPage + 1 < pages ? pager('Older entries', 'entries-older', entryPage + 1) : null,
+         undo));
   $('symptom-chart').replaceChildren(symptomChart(entries, chartWidth($('symptom-chart'))));
 }
 
@@ -1156,12 +1200,22 @@ async function refreshTrial() {
 
 const OUTCOMES = {cramps: 'cramps', irls: 'restless legs (IRLS)', pain: 'pain', sleep: 'sleep'};
 
+// The calendar puts the washout at the start of every period (its first days), so the words do.
+function trialShape(trial) {
+  return `${trial.days} days, ${trial.start} to ${trial.end}: ` +
+      `${trial.magnesium_first.length} pairs of ${trial.period_days}-day periods; the first ` +
+      `${trial.washout_days} days of every period are washout (rated, not analysed). Dose on ` +
+      `magnesium periods: ${fmtMg(trial.dose_mg)} ${words(trial.form)} a day.`;
+}
+
 function renderTrial(trial, periods, status) {
+  const running = status && status.phase !== 'finished';
   const parts = [el('div', {class: 'card'},
       el('h2', {}, `Trial: ${OUTCOMES[trial.outcome] || words(trial.outcome)}`),
-      el('p', {}, `${trial.start} to ${trial.end}. Dose on magnesium periods: ` +
-                  `${fmtMg(trial.dose_mg)} ${words(trial.form)} a day. Periods of ` +
-                  `${trial.period_days} days, each followed by ${trial.washout_days} washout days.`))];
+      el('p', {}, trialShape(trial)),
+      trial.ended ? el('p', {}, `Ended early on ${trial.ended}` +
+                                (trial.end_reason ? `: ${trial.end_reason}.` : '.')) : null,
+      running ? renderEndTrial() : null)];
   if (status) {
     const todo = status.todo || [];
     parts.push(el('div', {class: 'card', id: 'trial-today'},
@@ -1187,6 +1241,39 @@ function renderTrial(trial, periods, status) {
   return el('div', {}, parts);
 }
 
+// Ending a trial cannot be undone, so it takes two steps: the button opens a reason field and
+// a confirming button.
+function renderEndTrial() {
+  const reason = el('input', {id: 'trial-end-reason', type: 'text', maxlength: '500',
+                              'aria-describedby': 'trial-end-error'});
+  const error = el('p', {id: 'trial-end-error', class: 'error'});
+  const confirm = el('div', {id: 'trial-end-confirm', hidden: ''},
+      el('label', {for: 'trial-end-reason'}, 'Why are you ending it? (kept with the trial)'),
+      reason,
+      el('p', {}, 'Ending stops the trial today; the report then covers the days so far and ' +
+                  'gives no verdict.'),
+      el('button', {type: 'button', id: 'trial-end-yes'}, 'Yes, end the trial'),
+      error);
+  const open = el('button', {type: 'button', id: 'trial-end', class: 'secondary'},
+                  'End the trial early…');
+  open.addEventListener('click', () => {
+    confirm.hidden = false;
+    open.hidden = true;
+    reason.focus();
+  });
+  confirm.querySelector('#trial-end-yes').addEventListener('click', (event) => {
+    busy(event.target, async () => {
+      const result = await api('POST', '/api/trials/current/end', {reason: reason.value.trim()});
+      if (!result.ok) {
+        error.textContent = errorText(result);
+        return;
+      }
+      await refreshTrial();
+    });
+  });
+  return el('div', {}, open, confirm);
+}
+
 // The server draws the charts; its SVG strings are inserted as markup (and only those).
 function serverSvg(markup, label) {
   const holder = el('div', {class: 'chart', role: 'group', 'aria-label': label});
@@ -1208,6 +1295,8 @@ function renderReport(r) {
       el('p', {}, el('strong', {}, r.conclusion || words(r.verdict))),
       el('p', {}, `As of ${r.as_of}: ${r.usable_pairs} of ${r.planned_pairs} pairs usable. ` +
                   `Verdict: ${words(r.verdict)}.`),
+      r.adherence ? el('p', {}, `Doses logged on ${r.adherence.magnesium_days_dosed} of ` +
+                                `${r.adherence.magnesium_days} magnesium days.`) : null,
       e ? el('p', {}, `Estimated improvement with magnesium: ${e.improvement.toFixed(2)} ` +
                       `(±${(e.se || 0).toFixed(2)}); chance it helps at least the smallest ` +
                       `difference that matters: ${Math.round(e.prob_at_least_mid * 100)}%.`)
@@ -1219,18 +1308,45 @@ function renderReport(r) {
           el('li', {}, `${s.date}: ${s.what}${s.note ? ` — ${s.note}` : ''}`))) : null);
 }
 
+// Starting is two steps: a dry run shows the trial's length and dates, then the person starts
+// that very trial (same seed) or changes the form.
 function setUpTrial() {
+  let previewed = null;
+  const hidePreview = () => {
+    previewed = null;
+    $('trial-preview').hidden = true;
+  };
+  for (const id of ['trial-outcome', 'trial-start', 'trial-pairs']) {
+    $(id).addEventListener('change', hidePreview);
+  }
+  $('trial-cancel').addEventListener('click', hidePreview);
   $('trial-form').addEventListener('submit', (event) => {
     event.preventDefault();
     busy(event.target, async () => {
       $('trial-error').textContent = '';
       const body = {outcome: $('trial-outcome').value, pairs: Number($('trial-pairs').value)};
       if ($('trial-start').value) body.start = $('trial-start').value;
-      const result = await api('POST', '/api/trials', body);
+      const result = await api('POST', '/api/trials', {...body, dry_run: true});
+      if (!result.ok) {
+        hidePreview();
+        $('trial-error').textContent = errorText(result);
+        return;
+      }
+      previewed = {...body, seed: result.data.trial.seed};
+      $('trial-preview-text').textContent = `This trial lasts ${trialShape(result.data.trial)}`;
+      $('trial-preview').hidden = false;
+      $('trial-confirm').focus();
+    });
+  });
+  $('trial-confirm').addEventListener('click', (event) => {
+    if (!previewed) return;
+    busy(event.target, async () => {
+      const result = await api('POST', '/api/trials', previewed);
       if (!result.ok) {
         $('trial-error').textContent = errorText(result);
         return;
       }
+      hidePreview();
       await refreshTrial();
     });
   });

@@ -2,6 +2,7 @@
 // the journal operations (ops/journal.h), the same ones the server's journal routes call.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -95,6 +96,22 @@ std::string Describe(const Entry& e) {
 
 void Print(const CliContext& ctx, const Entry& entry);
 
+// Asks `question` and reads the answer from standard input (a terminal, or a pipe: `echo y |`).
+// Anything but y/yes, or no answer at all, refuses: nothing destructive happens by default.
+Status Confirm(const std::string& question) {
+  std::fprintf(stderr, "%s [y/N] ", question.c_str());
+  std::fflush(stderr);
+  char answer[16] = {};
+  if (std::fgets(answer, sizeof answer, stdin) == nullptr) {
+    std::fprintf(stderr, "\n");
+    return InvalidArgument(
+        "not confirmed (no answer on standard input); pass --yes to skip asking");
+  }
+  const std::string text = NormalizeName(answer);
+  if (text == "y" || text == "yes") return {};
+  return InvalidArgument("not confirmed; nothing was changed");
+}
+
 Status WriteEntry(CliContext& ctx, const LogOptions& opts, Entry entry) {
   auto store = OpenJournal(opts.db);
   if (!store.ok()) return store.error();
@@ -104,9 +121,14 @@ Status WriteEntry(CliContext& ctx, const LogOptions& opts, Entry entry) {
   if (!date.ok()) return date.error();
   entry.date = *date;
   entry.note = opts.note;
-  auto added = ops::AddEntry(**store, std::move(entry));
-  if (!added.ok()) return added.error();
-  Print(ctx, *added);
+  ops::Context context(ContextOptionsOf(ctx));  // Loads only what a warning needs, if any.
+  auto logged = ops::LogEntry(context, **store, std::move(entry));
+  if (!logged.ok()) return logged.error();
+  Print(ctx, logged->entry);
+  // Warnings go to standard error, so --json output stays the entry alone (as before).
+  for (const std::string& warning : logged->warnings) {
+    std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
+  }
   return {};
 }
 
@@ -335,31 +357,96 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
 
   {
     struct Args {
-      std::string db, from, to;
+      std::string db, from, to, kind;
+      std::optional<size_t> limit;
+      size_t offset = 0;
     };
     auto args = std::make_shared<Args>();
-    CLI::App* cmd = group->add_subcommand("show", "List entries, oldest first");
+    CLI::App* cmd = group->add_subcommand(
+        "show",
+        "List entries, oldest first; --limit N shows the N newest (--offset K skips the K "
+        "newest first: the next page back)");
     AddDbOption(cmd, args->db);
     cmd->add_option("--from", args->from, "First day (YYYY-MM-DD)");
     cmd->add_option("--to", args->to, "Last day (YYYY-MM-DD)");
+    cmd->add_option("--kind", args->kind, "Only entries of this kind (food, dose, pain...)");
+    cmd->add_option("--limit", args->limit, "At most this many entries, the newest");
+    cmd->add_option("--offset", args->offset, "Skip this many of the newest entries first");
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
         auto range = RangeFlags(args->from, args->to);
         if (!range.ok()) return range.error();
+        ops::EntryQuery query{*range, std::nullopt, args->limit, args->offset};
+        if (!args->kind.empty()) {
+          query.kind = journal::ParseEntryKind(args->kind);
+          if (!query.kind) {
+            return InvalidArgument(fmt::format("--kind: \"{}\" is not an entry kind", args->kind));
+          }
+        }
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();
-        auto entries = ops::ListEntries(**store, {*range, std::nullopt});
-        if (!entries.ok()) return AsFlags(entries.error(), {{"from", "--from"}});
+        auto page = ops::ListEntryPage(**store, query);
+        if (!page.ok()) return AsFlags(page.error(), {{"from", "--from"}, {"limit", "--limit"}});
         if (ctx.json) {
           // A bare array, as before; the entries are those of /api/journal/entries.
-          std::printf("%s\n", ops::EntriesToJson(*entries)["entries"].dump(2).c_str());
+          std::printf("%s\n", ops::EntriesToJson(page->entries)["entries"].dump(2).c_str());
           return {};
         }
-        if (entries->empty()) std::printf("No entries.\n");
-        for (const Entry& e : *entries) {
+        if (page->entries.empty()) std::printf("No entries.\n");
+        for (const Entry& e : page->entries) {
           std::printf("%s  #%-4lld %s\n", journal::FormatDate(e.date).c_str(),
                       static_cast<long long>(e.id), Describe(e).c_str());
         }
+        const size_t older =
+            page->total - std::min(page->total, page->offset) - page->entries.size();
+        if (older > 0) {
+          std::printf("(%zu older entries: --offset %zu)\n", older,
+                      page->offset + page->entries.size());
+        }
+        return {};
+      });
+    });
+  }
+
+  {
+    struct Args {
+      std::string db, date = "today";
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = group->add_subcommand(
+        "foods", "What was eaten on one day (foods, supplements, doses) with its magnesium");
+    AddDbOption(cmd, args->db);
+    cmd->add_option("--date", args->date, "The day: YYYY-MM-DD, today (default), yesterday");
+    cmd->callback([&ctx, args] {
+      RunCommand(ctx, [&]() -> Status {
+        auto today = JournalToday();
+        if (!today.ok()) return today.error();
+        auto date = ParseDateFlag(args->date, *today);
+        if (!date.ok()) return date.error();
+        auto store = OpenJournal(args->db);
+        if (!store.ok()) return store.error();
+        auto day = ops::FoodsOfDay(**store, *date);
+        if (!day.ok()) return day.error();
+        if (ctx.json) {
+          std::printf("%s\n", day->ToJson().dump(2).c_str());
+          return {};
+        }
+        std::printf("%s\n", journal::FormatDate(day->date).c_str());
+        if (day->foods.empty() && day->supplements.empty()) std::printf("Nothing logged.\n");
+        for (const auto* list : {&day->foods, &day->supplements}) {
+          for (const Entry& e : *list) {
+            std::printf("  #%-4lld %s\n", static_cast<long long>(e.id), Describe(e).c_str());
+          }
+        }
+        std::printf(
+            "Magnesium: food %s mg, supplements %s mg, total %s mg%s\n",
+            FormatNumber(day->magnesium.food_mg, 0).c_str(),
+            FormatNumber(day->magnesium.supplement_mg, 0).c_str(),
+            FormatNumber(day->magnesium.total_mg(), 0).c_str(),
+            day->without_magnesium > 0
+                ? fmt::format(" (at least: {} without a magnesium value)", day->without_magnesium)
+                      .c_str()
+                : "");
         return {};
       });
     });
@@ -369,21 +456,139 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
     struct Args {
       std::string db;
       int64_t id = 0;
+      bool yes = false;
     };
     auto args = std::make_shared<Args>();
-    CLI::App* cmd = group->add_subcommand("delete", "Remove one entry (by the # shown in `show`)");
+    CLI::App* cmd = group->add_subcommand(
+        "delete",
+        "Remove one entry (by the # shown in `show`), after asking; `journal undo` brings it back");
     AddDbOption(cmd, args->db);
     cmd->add_option("id", args->id, "The entry's number")->required();
+    cmd->add_flag("--yes,-y", args->yes, "Do not ask for confirmation");
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();
+        auto entry = ops::GetEntry(**store, args->id);
+        if (!entry.ok()) return entry.error();
+        if (!args->yes) {
+          MG_RETURN_IF_ERROR(
+              Confirm(fmt::format("Delete entry {} ({} on {})?", args->id, Describe(*entry),
+                                  journal::FormatDate(entry->date))));
+        }
         MG_RETURN_IF_ERROR(ops::DeleteEntry(**store, args->id));
         if (ctx.json) {
           std::printf("%s\n", nlohmann::json({{"deleted", args->id}}).dump().c_str());
         } else {
-          std::printf("Deleted entry %lld.\n", static_cast<long long>(args->id));
+          std::printf("Deleted entry %lld (`mgadvisor journal undo` brings it back).\n",
+                      static_cast<long long>(args->id));
         }
+        return {};
+      });
+    });
+  }
+
+  {
+    struct Args {
+      LogOptions opts;
+      int64_t id = 0;
+      std::string kind, label, mg, value, intensity;
+      std::vector<int> items;
+      bool date_given = false;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = group->add_subcommand(
+        "edit",
+        "Correct an entry (by the # shown in `show`): only the fields given change; `journal "
+        "undo` reverts it");
+    AddDbOption(cmd, args->opts.db);
+    cmd->add_option("id", args->id, "The entry's number")->required();
+    cmd->add_option("--date", args->opts.date, "Its day: YYYY-MM-DD, today, yesterday");
+    cmd->add_option("--kind", args->kind, "Its kind (food, dose, pain...)");
+    cmd->add_option("--label", args->label, "Its label (food, form, side effect)");
+    cmd->add_option("--mg", args->mg, "Its magnesium in mg (\"none\" clears it)");
+    cmd->add_option("--value", args->value, "The rating or count (\"none\" clears it)");
+    cmd->add_option("--intensity", args->intensity, "Cramps: the worst intensity 0-10");
+    cmd->add_option("--items", args->items, "IRLS: the ten item scores, 0-4 each")
+        ->delimiter(',')
+        ->expected(0, 10);
+    cmd->add_option("--note", args->opts.note, "Its note (\"\" clears it)");
+    cmd->callback([&ctx, args, cmd] {
+      RunCommand(ctx, [&]() -> Status {
+        nlohmann::json patch = nlohmann::json::object();
+        if (cmd->count("--date") > 0) {
+          auto today = JournalToday();
+          if (!today.ok()) return today.error();
+          auto date = ParseDateFlag(args->opts.date, *today);
+          if (!date.ok()) return date.error();
+          patch["date"] = journal::FormatDate(*date);
+        }
+        if (cmd->count("--kind") > 0) patch["kind"] = args->kind;
+        if (cmd->count("--label") > 0) patch["label"] = args->label;
+        if (cmd->count("--note") > 0) patch["note"] = args->opts.note;
+        if (cmd->count("--items") > 0) patch["irls_items"] = args->items;
+        for (auto [flag, key, text] : {std::tuple{"--mg", "magnesium_mg", &args->mg},
+                                       std::tuple{"--value", "value", &args->value},
+                                       std::tuple{"--intensity", "intensity", &args->intensity}}) {
+          if (cmd->count(flag) == 0) continue;
+          if (*text == "none") {
+            patch[key] = nullptr;
+            continue;
+          }
+          auto number = ParseField(flag, *text);
+          if (!number.ok()) return number.error();
+          patch[key] = *number;
+        }
+        auto store = OpenJournal(args->opts.db);
+        if (!store.ok()) return store.error();
+        auto edited = ops::EditEntry(**store, args->id, patch);
+        if (!edited.ok()) {
+          return AsFlags(edited.error(), {{"entry: magnesium_mg", "--mg"},
+                                          {"entry: value", "--value"},
+                                          {"entry: intensity", "--intensity"},
+                                          {"entry: date", "--date"},
+                                          {"entry: kind", "--kind"},
+                                          {"entry: label", "--label"},
+                                          {"entry: note", "--note"},
+                                          {"entry: irls_items", "--items"}});
+        }
+        if (ctx.json) {
+          std::printf("%s\n",
+                      nlohmann::json({{"entry", journal::EntryToJson(*edited)}}).dump().c_str());
+        } else {
+          std::printf("Entry %lld is now: %s on %s.\n", static_cast<long long>(edited->id),
+                      Describe(*edited).c_str(), journal::FormatDate(edited->date).c_str());
+        }
+        return {};
+      });
+    });
+  }
+
+  {
+    auto db = std::make_shared<std::string>();
+    CLI::App* cmd = group->add_subcommand(
+        "undo", "Revert the latest add, edit or delete of an entry (repeat to go further back)");
+    AddDbOption(cmd, *db);
+    cmd->callback([&ctx, db] {
+      RunCommand(ctx, [&]() -> Status {
+        auto store = OpenJournal(*db);
+        if (!store.ok()) return store.error();
+        auto undone = ops::UndoLastChange(**store);
+        if (!undone.ok()) return undone.error();
+        if (ctx.json) {
+          std::printf("%s\n", ops::UndoneToJson(*undone).dump().c_str());
+          return {};
+        }
+        if (!undone->has_value()) {
+          std::printf("Nothing to undo.\n");
+          return {};
+        }
+        const journal::UndoneChange& u = **undone;
+        const char* what = u.kind == journal::ChangeKind::kAdd    ? "Removed the entry added"
+                           : u.kind == journal::ChangeKind::kEdit ? "Restored the entry edited"
+                                                                  : "Restored the entry deleted";
+        std::printf("%s: #%lld %s on %s.\n", what, static_cast<long long>(u.entry.id),
+                    Describe(u.entry).c_str(), journal::FormatDate(u.entry.date).c_str());
         return {};
       });
     });

@@ -47,7 +47,9 @@ Error TrialAsFlags(Error error) {
                                     {"mid", "--mid"},
                                     {"period_days", "--period-days"},
                                     {"washout_days", "--washout-days"},
-                                    {"start", "--start"}});
+                                    {"start", "--start"},
+                                    {"replace", "--replace"},
+                                    {"reason", "--reason"}});
 }
 
 void RegisterPlan(CLI::App& group, CliContext& ctx) {
@@ -56,13 +58,13 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
     std::optional<uint64_t> seed;
     int pairs = 3;
     std::optional<int> period_days, washout_days;
-    bool dry_run = false;
+    bool dry_run = false, replace = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand(
       "plan",
-      "Start a randomised n-of-1 trial (pairs of magnesium / no-magnesium periods); it replaces "
-      "a trial that is running");
+      "Start a randomised n-of-1 trial (pairs of magnesium / no-magnesium periods); a trial "
+      "that is running is replaced only with --replace");
   cmd->add_option("--outcome", args->outcome, "What to measure: cramps, irls, pain or sleep")
       ->required();
   cmd->add_option("--profile", args->profile,
@@ -77,7 +79,10 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
   cmd->add_option("--washout-days", args->washout_days,
                   "Days at the start of each period that are not analysed (default: by outcome)");
   cmd->add_option("--mid", args->mid, "Minimal important difference (default: by outcome)");
-  cmd->add_flag("--dry-run", args->dry_run, "Print the plan without saving it");
+  cmd->add_flag("--dry-run", args->dry_run,
+                "Print the plan (its length and calendar) without saving it");
+  cmd->add_flag("--replace", args->replace,
+                "Replace the trial that is running (its days stay in the journal)");
   cmd->add_option("--db", args->db, "Journal database (default: in $XDG_DATA_HOME/mgadvisor)");
   cmd->callback([&ctx, args] {
     RunCommand(ctx, [&]() -> Status {
@@ -90,6 +95,7 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
       request.period_days = args->period_days;
       request.washout_days = args->washout_days;
       request.save = !args->dry_run;
+      request.replace = args->replace;
       request.reference = ctx.reference;
       if (!args->dose.empty()) {
         request.dose_mg = ParseFiniteNumber(args->dose);
@@ -147,8 +153,10 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
         return {};
       }
       std::printf("%s", trial::RenderCalendar(started->design).c_str());
-      if (started->replaced && started->saved) {
-        std::printf("This replaces the trial that started on %s.\n",
+      if (started->replaced) {
+        std::printf(started->saved ? "This replaces the trial that started on %s.\n"
+                                   : "Saving it would replace the trial that started on %s "
+                                     "(--replace).\n",
                     journal::FormatDate(started->replaced->start).c_str());
       }
       std::printf("%s\n", args->dry_run ? "Not saved (--dry-run)."
@@ -193,19 +201,24 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
 }
 
 void RegisterEnd(CLI::App& group, CliContext& ctx) {
-  auto db = std::make_shared<std::string>();
+  struct Args {
+    std::string db, reason;
+  };
+  auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand(
       "end",
       "End the current trial today (it stays in the journal; its report covers the days "
       "so far)");
-  cmd->add_option("--db", *db, "Journal database");
-  cmd->callback([&ctx, db] {
+  cmd->add_option("--reason", args->reason,
+                  "Why you end it (kept with the trial and shown in its report)");
+  cmd->add_option("--db", args->db, "Journal database");
+  cmd->callback([&ctx, args] {
     RunCommand(ctx, [&]() -> Status {
-      auto opened = OpenToday(*db);
+      auto opened = OpenToday(args->db);
       if (!opened.ok()) return opened.error();
       ops::Context context(ContextOptionsOf(ctx));
-      auto ended = ops::EndTrial(context, *opened->store, opened->today);
-      if (!ended.ok()) return ended.error();
+      auto ended = ops::EndTrial(context, *opened->store, opened->today, args->reason);
+      if (!ended.ok()) return TrialAsFlags(ended.error());
       if (ctx.json) {
         std::printf("%s\n", json({{"trial", trial::DesignToJson(*ended)}}).dump(2).c_str());
       } else {

@@ -66,6 +66,25 @@ Status Forbid(std::string_view field, bool present, EntryKind kind) {
 
 }  // namespace
 
+const char* ChangeKindName(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::kAdd:
+      return "add";
+    case ChangeKind::kEdit:
+      return "edit";
+    case ChangeKind::kDelete:
+      return "delete";
+  }
+  return "add";
+}
+
+std::optional<ChangeKind> ParseChangeKind(std::string_view name) {
+  for (ChangeKind kind : {ChangeKind::kAdd, ChangeKind::kEdit, ChangeKind::kDelete}) {
+    if (name == ChangeKindName(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
 std::optional<Date> ParseDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   auto number = [&](size_t pos, size_t len) -> std::optional<int> {

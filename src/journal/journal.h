@@ -112,6 +112,19 @@ struct TrialRecord {
   bool operator==(const TrialRecord&) const = default;
 };
 
+// One change to an entry that `Store::Undo()` reverted: what the change was and the entry it
+// concerned (as it is again after an undone edit or delete; as it was before an undone add).
+enum class ChangeKind { kAdd, kEdit, kDelete };
+const char* ChangeKindName(ChangeKind kind);  // "add", "edit", "delete".
+std::optional<ChangeKind> ParseChangeKind(std::string_view name);
+struct UndoneChange {
+  ChangeKind kind = ChangeKind::kAdd;
+  Entry entry;
+  bool operator==(const UndoneChange&) const = default;
+};
+// Undo reaches back this many entry changes (older ones are forgotten).
+inline constexpr int kUndoDepth = 50;
+
 // Everything in a journal; the unit of export and import.
 struct Snapshot {
   std::optional<std::string> profile_json;
@@ -133,6 +146,14 @@ class Store {
   virtual Result<std::vector<Entry>> List(const DateRange& range) = 0;
   // Removes one entry (and its IRLS item scores), to correct a mistake. Errors: kNotFound.
   virtual Status Delete(int64_t id) = 0;
+  // Replaces the entry whose id is `entry.id` (date, kind and every field; its IRLS item scores
+  // too), to correct a mistake. Validated like Add. Errors: kNotFound, kInvalidArgument.
+  virtual Status Replace(const Entry& entry) = 0;
+  // Add, Replace and Delete each record what they changed in the same transaction; Undo reverts
+  // the most recent change not yet undone (an add is deleted, an edit or a delete restored with
+  // its id) and forgets it, so repeated calls walk back up to kUndoDepth changes. Import and
+  // trials are not undone. Returns nullopt when there is nothing to undo.
+  virtual Result<std::optional<UndoneChange>> Undo() = 0;
 
   virtual Status SetProfile(const std::string& json) = 0;
   virtual Result<std::optional<std::string>> Profile() = 0;

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "journal/export.h"
 #include "journal/sqlite_connection.h"
 
 namespace mg::journal {
@@ -45,6 +47,16 @@ CREATE TABLE trials (
   id INTEGER PRIMARY KEY,
   created TEXT NOT NULL,
   json TEXT NOT NULL
+);
+)sql",
+      // 2: the undo log of entry changes (Store::Undo): the entry as it was before an edit or a
+      // delete, as JSON (journal/export.h), so undoing restores it with its id.
+      R"sql(
+CREATE TABLE entry_changes (
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('add', 'edit', 'delete')),
+  entry_id INTEGER NOT NULL,
+  before TEXT
 );
 )sql",
   };
@@ -98,8 +110,26 @@ class SqliteStore final : public Store {
     MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
     auto id = Insert(entry, /*keep_id=*/false);
     if (!id.ok()) return Rollback(id.error());
+    Status logged = LogChange(ChangeKind::kAdd, *id, std::nullopt);
+    if (!logged.ok()) return Rollback(logged.error());
     MG_RETURN_IF_ERROR(Commit());
     return *id;
+  }
+
+  Status Replace(const Entry& entry) override {
+    MG_RETURN_IF_ERROR(ValidateEntry(entry, clock_.Today()));
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
+    Status st = ReplaceLocked(entry, /*log=*/true);
+    if (!st.ok()) return Rollback(st.error());
+    return Commit();
+  }
+
+  Result<std::optional<UndoneChange>> Undo() override {
+    MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
+    auto undone = UndoLocked();
+    if (!undone.ok()) return Rollback(undone.error());
+    MG_RETURN_IF_ERROR(Commit());
+    return undone;
   }
 
   Result<std::vector<Entry>> List(const DateRange& range) override {
@@ -152,13 +182,11 @@ class SqliteStore final : public Store {
 
   Status Delete(int64_t id) override {
     MG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a write"));
-    auto stmt = Prepare("DELETE FROM entries WHERE id = ?1");
-    if (!stmt.ok()) return Rollback(stmt.error());
-    stmt->Bind(1, id);
-    if (stmt->Step() != SQLITE_DONE) return Rollback(SqlError("deleting an entry"));
-    if (sqlite3_changes(db_.get()) == 0) {
-      return Rollback(NotFound(fmt::format("entry {} is not in {}", id, path_)));
-    }
+    auto before = ReadOne(id);
+    if (!before.ok()) return Rollback(before.error());
+    Status st = DeleteRow(id);
+    if (st.ok()) st = LogChange(ChangeKind::kDelete, id, *before);
+    if (!st.ok()) return Rollback(st.error());
     return Commit();
   }
 
@@ -224,6 +252,109 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // The entry with `id`. Errors: kNotFound.
+  Result<Entry> ReadOne(int64_t id) {
+    auto stmt = Prepare("SELECT date FROM entries WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, id);
+    const int rc = stmt->Step();
+    if (rc == SQLITE_DONE) return NotFound(fmt::format("entry {} is not in {}", id, path_));
+    if (rc != SQLITE_ROW) return SqlError("reading an entry");
+    const auto date = ParseDate(stmt->Text(0));
+    if (!date) return DataError(fmt::format("{}: entry {} has a malformed date", path_, id));
+    auto day = List({*date, *date});
+    if (!day.ok()) return day.error();
+    for (Entry& e : *day) {
+      if (e.id == id) return std::move(e);
+    }
+    return NotFound(fmt::format("entry {} is not in {}", id, path_));
+  }
+
+  Status DeleteRow(int64_t id) {
+    auto stmt = Prepare("DELETE FROM entries WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, id);
+    if (stmt->Step() != SQLITE_DONE) return SqlError("deleting an entry");
+    if (sqlite3_changes(db_.get()) == 0) {
+      return NotFound(fmt::format("entry {} is not in {}", id, path_));
+    }
+    return {};
+  }
+
+  // Delete and insert again with the same id: the IRLS item scores follow without a second
+  // code path for updating them.
+  Status ReplaceLocked(const Entry& entry, bool log) {
+    auto before = ReadOne(entry.id);
+    if (!before.ok()) return before.error();
+    MG_RETURN_IF_ERROR(DeleteRow(entry.id));
+    auto id = Insert(entry, /*keep_id=*/true);
+    if (!id.ok()) return id.error();
+    if (log) MG_RETURN_IF_ERROR(LogChange(ChangeKind::kEdit, entry.id, *before));
+    return {};
+  }
+
+  Status LogChange(ChangeKind kind, int64_t id, const std::optional<Entry>& before) {
+    auto stmt = Prepare("INSERT INTO entry_changes (kind, entry_id, before) VALUES (?1, ?2, ?3)");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, std::string(ChangeKindName(kind)));
+    stmt->Bind(2, id);
+    // Text stored before the UTF-8 check may hold bad bytes: kept as U+FFFD, never a throw.
+    if (before) {
+      stmt->Bind(
+          3, EntryToJson(*before).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    if (stmt->Step() != SQLITE_DONE) return SqlError("recording a change for undo");
+    return Exec(fmt::format("DELETE FROM entry_changes WHERE seq <= (SELECT MAX(seq) FROM "
+                            "entry_changes) - {}",
+                            kUndoDepth),
+                "forgetting old changes");
+  }
+
+  Result<std::optional<UndoneChange>> UndoLocked() {
+    auto stmt =
+        Prepare("SELECT seq, kind, entry_id, before FROM entry_changes ORDER BY seq DESC LIMIT 1");
+    if (!stmt.ok()) return stmt.error();
+    const int rc = stmt->Step();
+    if (rc == SQLITE_DONE) return std::optional<UndoneChange>();
+    if (rc != SQLITE_ROW) return SqlError("reading the undo log");
+    const int64_t seq = stmt->Int(0), id = stmt->Int(2);
+    const std::string kind_name = stmt->Text(1), before_text = stmt->Text(3);
+    auto kind = ParseChangeKind(kind_name);
+    if (!kind) return DataError(fmt::format("{}: undo log: unknown change '{}'", path_, kind_name));
+    UndoneChange out{*kind, {}};
+    if (*kind == ChangeKind::kAdd) {
+      auto added = ReadOne(id);
+      if (!added.ok()) return added.error();
+      out.entry = std::move(*added);
+      MG_RETURN_IF_ERROR(DeleteRow(id));
+    } else {
+      auto before = EntryFromLog(before_text, id);
+      if (!before.ok()) return before.error();
+      out.entry = std::move(*before);
+      if (*kind == ChangeKind::kEdit) {
+        MG_RETURN_IF_ERROR(ReplaceLocked(out.entry, /*log=*/false));
+      } else {
+        auto inserted = Insert(out.entry, /*keep_id=*/true);
+        if (!inserted.ok()) return inserted.error();
+      }
+    }
+    auto forget = Prepare("DELETE FROM entry_changes WHERE seq = ?1");
+    if (!forget.ok()) return forget.error();
+    forget->Bind(1, seq);
+    if (forget->Step() != SQLITE_DONE) return SqlError("updating the undo log");
+    return std::optional<UndoneChange>(std::move(out));
+  }
+
+  Result<Entry> EntryFromLog(const std::string& text, int64_t id) {
+    auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+      return DataError(fmt::format("{}: undo log: entry {} is not JSON", path_, id));
+    }
+    auto entry = EntryFromJson(parsed, fmt::format("{}: undo log", path_));
+    if (!entry.ok()) return DataError(entry.error().message);
+    return entry;
+  }
+
   Status ImportLocked(const Snapshot& snapshot) {
     if (snapshot.profile_json) MG_RETURN_IF_ERROR(WriteProfile(*snapshot.profile_json));
     for (const Entry& e : snapshot.entries) {

@@ -1,6 +1,7 @@
 // The Store contract, run against every backend that instantiates StoreContractTest.
 #include "journal/store_contract_test.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -60,6 +61,78 @@ TEST_P(StoreContractTest, IdsIncreaseAndListIsSortedByDateThenId) {
   EXPECT_EQ((*read)[0].id, *b);
   EXPECT_EQ((*read)[1].id, *a);
   EXPECT_EQ((*read)[2].id, *c);
+}
+
+// Issue 16: entries can be corrected (Replace) and every add, edit and delete undone, newest
+// first, restoring ids and IRLS item scores; a journal reopened later undoes the same.
+TEST_P(StoreContractTest, ReplaceAndUndoWalkBackEveryChange) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto none = store->Undo();
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_FALSE(none->has_value());
+  const auto entries = AddAll(*store, OneOfEachKind());
+  const auto irls = std::find_if(entries.begin(), entries.end(),
+                                 [](const Entry& e) { return !e.irls_items.empty(); });
+  ASSERT_NE(irls, entries.end());
+  // Edit: another day, value and item scores; the id stays.
+  Entry edited = *irls;
+  edited.date = Day(2026, 11, 22);
+  edited.irls_items = {4, 4, 4, 4, 4, 4, 4, 4, 4, 4};
+  edited.value = 40;
+  edited.note = "typo fixed";
+  ASSERT_TRUE(store->Replace(edited).ok());
+  // Refused edits change nothing: an unknown id, an invalid value.
+  Entry ghost = edited;
+  ghost.id = 9999;
+  EXPECT_EQ(store->Replace(ghost).error().code, ErrorCode::kNotFound);
+  Entry bad = edited;
+  bad.irls_items[0] = 5;
+  EXPECT_EQ(store->Replace(bad).error().code, ErrorCode::kInvalidArgument);
+  auto after_edit = store->List({});
+  ASSERT_TRUE(after_edit.ok());
+  EXPECT_EQ(std::count(after_edit->begin(), after_edit->end(), edited), 1);
+  // Delete another entry, add a new one.
+  ASSERT_TRUE(store->Delete(entries.front().id).ok());
+  auto added = store->Add(MakeEntry(Day(2026, 11, 23), EntryKind::kPain, {.value = 1}));
+  ASSERT_TRUE(added.ok());
+  // Undo, reopened (the log is stored): the add, then the delete, then the edit.
+  store = Open();
+  ASSERT_NE(store, nullptr);
+  auto undo_add = store->Undo();
+  ASSERT_TRUE(undo_add.ok() && undo_add->has_value());
+  EXPECT_EQ((*undo_add)->kind, ChangeKind::kAdd);
+  EXPECT_EQ((*undo_add)->entry.id, *added);
+  auto undo_delete = store->Undo();
+  ASSERT_TRUE(undo_delete.ok() && undo_delete->has_value());
+  EXPECT_EQ((*undo_delete)->kind, ChangeKind::kDelete);
+  EXPECT_EQ((*undo_delete)->entry, entries.front());
+  auto undo_edit = store->Undo();
+  ASSERT_TRUE(undo_edit.ok() && undo_edit->has_value());
+  EXPECT_EQ((*undo_edit)->kind, ChangeKind::kEdit);
+  EXPECT_EQ((*undo_edit)->entry, *irls);
+  auto back = store->List({});
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, entries);  // Exactly as before the three changes.
+}
+
+TEST_P(StoreContractTest, UndoReachesBackAFixedDepth) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < kUndoDepth + 5; ++i) {
+    ASSERT_TRUE(store->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 1})).ok());
+  }
+  int undone = 0;
+  for (;;) {
+    auto u = store->Undo();
+    ASSERT_TRUE(u.ok()) << u.error().message;
+    if (!u->has_value()) break;
+    ++undone;
+  }
+  EXPECT_EQ(undone, kUndoDepth);
+  auto left = store->List({});
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left->size(), 5u);
 }
 
 TEST_P(StoreContractTest, ListHonoursInclusiveRange) {

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "core/json_input.h"
 #include "core/numbers.h"
 #include "foods/foods_json.h"
@@ -35,6 +38,38 @@ Result<journal::Entry> AddEntry(journal::Store& store, journal::Entry entry) {
   if (!id.ok()) return id.error();
   entry.id = *id;
   return entry;
+}
+
+json LoggedEntry::ToJson() const {
+  return {{"entry", journal::EntryToJson(entry)}, {"warnings", warnings}};
+}
+
+Result<LoggedEntry> LogEntry(const Context& context, journal::Store& store, journal::Entry entry) {
+  auto added = AddEntry(store, std::move(entry));
+  if (!added.ok()) return added.error();
+  LoggedEntry out{std::move(*added), {}};
+  const journal::EntryKind kind = out.entry.kind;
+  if (kind != journal::EntryKind::kDose && kind != journal::EntryKind::kSupplement) return out;
+  if (!out.entry.magnesium_mg) return out;
+  // The entry is written; a profile that no longer resolves must not turn that into an error.
+  auto targets = StoredTargets(context, store);
+  if (!targets.ok() || !targets->has_value() || !(*targets)->supplemental_ul_mg) return out;
+  const double ul = *(*targets)->supplemental_ul_mg;
+  auto day = store.List({out.entry.date, out.entry.date});
+  if (!day.ok()) return out;
+  const journal::DayMagnesium total =
+      journal::DailyMagnesium(*day, out.entry.date, out.entry.date).front();
+  if (total.supplement_mg > ul) {
+    out.warnings.push_back(fmt::format(
+        "Recorded, but this takes your supplemental magnesium on {} to {} mg, above the upper "
+        "limit of {} mg a day for you ({}). Above it, diarrhoea and cramps become likely, and "
+        "much more is dangerous, above all with weak kidneys. If this amount is right, take no "
+        "more today and ask a clinician or pharmacist; if it is a typo, correct it with "
+        "`mgadvisor journal edit {}`.",
+        FormatDate(out.entry.date), FormatNumber(total.supplement_mg), FormatNumber(ul),
+        (*targets)->label, out.entry.id));
+  }
+  return out;
 }
 
 Result<journal::Entry> LogFood(const Context& context, journal::Store& store, const FoodLog& log,
@@ -96,14 +131,123 @@ Result<journal::Entry> LogFood(const Context& context, journal::Store& store, co
   return AddEntry(store, std::move(entry));
 }
 
-Result<std::vector<journal::Entry>> ListEntries(journal::Store& store, const EntryQuery& query) {
+Result<EntryPage> ListEntryPage(journal::Store& store, const EntryQuery& query) {
   MG_RETURN_IF_ERROR(CheckRange(query.range.from, query.range.to));
+  if (query.limit && (*query.limit < 1 || *query.limit > kMaxPageSize)) {
+    return InvalidArgument(fmt::format("limit: {} is outside 1-{}", *query.limit, kMaxPageSize));
+  }
   auto entries = store.List(query.range);
   if (!entries.ok()) return entries.error();
-  if (!query.kind) return entries;
-  std::vector<journal::Entry> out;
+  std::vector<journal::Entry> all;
   for (journal::Entry& e : *entries) {
-    if (e.kind == *query.kind) out.push_back(std::move(e));
+    if (!query.kind || e.kind == *query.kind) all.push_back(std::move(e));
+  }
+  EntryPage page{{}, all.size(), query.offset, query.limit};
+  // Back in time from the newest: [first, last) of the oldest-first list.
+  const size_t last = all.size() - std::min(query.offset, all.size());
+  const size_t first = query.limit ? last - std::min(*query.limit, last) : 0;
+  page.entries.assign(std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(first)),
+                      std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(last)));
+  return page;
+}
+
+Result<std::vector<journal::Entry>> ListEntries(journal::Store& store, const EntryQuery& query) {
+  auto page = ListEntryPage(store, query);
+  if (!page.ok()) return page.error();
+  return std::move(page->entries);
+}
+
+json EntryPage::ToJson() const {
+  json out = EntriesToJson(entries);
+  out["total"] = total;
+  out["offset"] = offset;
+  out["limit"] = limit ? json(*limit) : json(nullptr);
+  return out;
+}
+
+Result<journal::Entry> GetEntry(journal::Store& store, int64_t id) {
+  // A personal journal is small; one read of all of it keeps the Store interface small too.
+  auto entries = store.List({});
+  if (!entries.ok()) return entries.error();
+  for (journal::Entry& e : *entries) {
+    if (e.id == id) return std::move(e);
+  }
+  return NotFound(fmt::format("id: entry {} is not in this journal", id));
+}
+
+Result<journal::Entry> EditEntry(journal::Store& store, int64_t id, const json& patch) {
+  if (!patch.is_object())
+    return InvalidArgument("body: must be a JSON object of the fields to change");
+  if (patch.contains("id")) return InvalidArgument("id: an entry's id cannot change");
+  if (patch.empty()) {
+    return InvalidArgument("nothing to change: give at least one field (date, value, label...)");
+  }
+  auto current = GetEntry(store, id);
+  if (!current.ok()) return current.error();
+  json merged = journal::EntryToJson(*current);
+  for (const auto& [key, value] : patch.items()) {
+    if (value.is_null()) {
+      merged.erase(key);  // Clears an optional field; a required one is then reported missing.
+    } else {
+      merged[key] = value;
+    }
+  }
+  // An IRLS total follows new item scores unless a total is given too.
+  if (patch.contains("irls_items") && !patch.contains("value") && merged["irls_items"].is_array()) {
+    int total = 0;
+    bool numbers = true;
+    for (const json& item : merged["irls_items"]) {
+      numbers = numbers && item.is_number_integer();
+      if (numbers) total += item.get<int>();
+    }
+    if (numbers && !merged["irls_items"].empty()) merged["value"] = total;
+  }
+  auto entry = journal::EntryFromJson(merged, "entry");
+  if (!entry.ok()) return entry.error();
+  entry->id = id;
+  const Status replaced = store.Replace(*entry);
+  if (!replaced.ok() && replaced.error().code == ErrorCode::kNotFound) {
+    return NotFound(fmt::format("id: entry {} is not in this journal", id));
+  }
+  if (!replaced.ok()) return replaced.error();
+  return entry;
+}
+
+Result<std::optional<journal::UndoneChange>> UndoLastChange(journal::Store& store) {
+  return store.Undo();
+}
+
+json UndoneToJson(const std::optional<journal::UndoneChange>& undone) {
+  if (!undone) return {{"undone", nullptr}};
+  return {{"undone",
+           {{"change", journal::ChangeKindName(undone->kind)},
+            {"entry", journal::EntryToJson(undone->entry)}}}};
+}
+
+json DayFoods::ToJson() const {
+  return {{"date", FormatDate(date)},
+          {"foods", EntriesToJson(foods)["entries"]},
+          {"supplements", EntriesToJson(supplements)["entries"]},
+          {"food_mg", magnesium.food_mg},
+          {"supplement_mg", magnesium.supplement_mg},
+          {"total_mg", magnesium.total_mg()},
+          {"without_magnesium", without_magnesium}};
+}
+
+Result<DayFoods> FoodsOfDay(journal::Store& store, Date date) {
+  auto entries = store.List({date, date});
+  if (!entries.ok()) return entries.error();
+  DayFoods out;
+  out.date = date;
+  out.magnesium = journal::DailyMagnesium(*entries, date, date).front();
+  for (journal::Entry& e : *entries) {
+    using journal::EntryKind;
+    if (e.kind != EntryKind::kFood && e.kind != EntryKind::kSupplement &&
+        e.kind != EntryKind::kDose) {
+      continue;
+    }
+    out.without_magnesium += e.magnesium_mg ? 0 : 1;
+    (e.kind == EntryKind::kFood ? out.foods : out.supplements).push_back(std::move(e));
   }
   return out;
 }

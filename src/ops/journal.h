@@ -21,6 +21,18 @@ namespace mg::ops {
 // Errors: kInvalidArgument from journal::ValidateEntry naming field and value; storage errors.
 Result<journal::Entry> AddEntry(journal::Store& store, journal::Entry entry);
 
+// An entry logged, with plain warnings about it (recorded all the same: the journal says what
+// happened, and the warning says what it means).
+struct LoggedEntry {
+  journal::Entry entry;
+  std::vector<std::string> warnings;
+  nlohmann::json ToJson() const;  // {"entry": {...}, "warnings": [...]}
+};
+// AddEntry, then, for a dose or supplement, a warning when the day's supplemental magnesium
+// (journal::DailyMagnesium) is now above the stored profile's supplemental upper limit. Without
+// a stored profile the limit is unknown and nothing is said. Errors as AddEntry.
+Result<LoggedEntry> LogEntry(const Context& context, journal::Store& store, journal::Entry entry);
+
 // A food eaten: `food` is a food id ("sr28:11457") or words searched for ("raw spinach"), with
 // exactly one amount: grams, portions (of the food's usual portion), or an amount in a unit
 // ("1 cup", "2 slices", "30 g").
@@ -42,16 +54,60 @@ Result<journal::Entry> LogFood(const Context& context, journal::Store& store, co
                                journal::Date today);
 
 struct EntryQuery {
-  journal::DateRange range;
-  std::optional<journal::EntryKind> kind;
+  journal::DateRange range = {};
+  std::optional<journal::EntryKind> kind = {};
+  // Paging goes back in time: skip the `offset` newest matching entries, then keep the `limit`
+  // newest of the rest (all when unset); a page is still listed oldest first.
+  std::optional<size_t> limit = {};
+  size_t offset = 0;
 };
-// Errors: kInvalidArgument "from: ... is after to: ..." for an empty range.
+inline constexpr size_t kMaxPageSize = 1000;
+// Errors: kInvalidArgument "from: ... is after to: ..." for an empty range; "limit: ..." outside
+// 1-kMaxPageSize.
 Result<std::vector<journal::Entry>> ListEntries(journal::Store& store, const EntryQuery& query);
+// The page and how many entries match in all (so a door can offer the next page).
+struct EntryPage {
+  std::vector<journal::Entry> entries;
+  size_t total = 0;
+  size_t offset = 0;
+  std::optional<size_t> limit;
+  // {"entries": [...], "total", "offset", "limit" (null: all)}; entries as in an export.
+  nlohmann::json ToJson() const;
+};
+Result<EntryPage> ListEntryPage(journal::Store& store, const EntryQuery& query);
 // {"entries": [...]}, each as in an export.
 nlohmann::json EntriesToJson(const std::vector<journal::Entry>& entries);
 
 // Errors: kNotFound "id: entry N is not in this journal".
 Status DeleteEntry(journal::Store& store, int64_t id);
+// The entry with `id`. Errors: kNotFound "id: entry N is not in this journal".
+Result<journal::Entry> GetEntry(journal::Store& store, int64_t id);
+
+// Corrects an entry: the fields in `patch` (an object in the entry's JSON shape, e.g.
+// {"value": 4, "date": "2026-11-20"}; null clears an optional number) replace the entry's,
+// the rest stay; the id cannot change. Returns the entry as stored. Errors: kNotFound;
+// kInvalidArgument naming the field (unknown fields, wrong types, values ValidateEntry refuses).
+Result<journal::Entry> EditEntry(journal::Store& store, int64_t id, const nlohmann::json& patch);
+
+// Reverts the most recent add, edit or delete (journal::Store::Undo); nullopt when none is left.
+Result<std::optional<journal::UndoneChange>> UndoLastChange(journal::Store& store);
+// {"undone": {"change": "add|edit|delete", "entry": {...}} | null}
+nlohmann::json UndoneToJson(const std::optional<journal::UndoneChange>& undone);
+
+// What was eaten on one day: its food entries and supplement/dose entries, with the day's
+// magnesium (journal::DailyMagnesium) and how many entries have no magnesium value (unknown, so
+// the total is a lower bound).
+struct DayFoods {
+  journal::Date date{};
+  std::vector<journal::Entry> foods;        // kind food.
+  std::vector<journal::Entry> supplements;  // kinds supplement and dose.
+  journal::DayMagnesium magnesium;
+  int without_magnesium = 0;
+  // {"date", "foods": [...], "supplements": [...], "food_mg", "supplement_mg", "total_mg",
+  //  "without_magnesium"}
+  nlohmann::json ToJson() const;
+};
+Result<DayFoods> FoodsOfDay(journal::Store& store, journal::Date date);
 
 // Magnesium logged per day, with the stored profile's targets when there is one.
 struct IntakeRange {

@@ -242,10 +242,20 @@ TEST_F(OpsJournalTest, TrialsStartFromTheStoredOrAGivenProfileReplaceAndEnd) {
   EXPECT_FALSE(first->replaced.has_value());
   EXPECT_TRUE(first->saved);
 
-  // From the stored profile, the same; it replaces the running trial and says so.
+  // From the stored profile, the same. A running trial is never replaced silently (issue 16):
+  // without `replace` saving is a conflict naming it, and nothing is written...
   ASSERT_TRUE(SetProfile(Shared(), *store_, Profile(kTrialProfile)).ok());
   request.profile.reset();
   request.outcome = "sleep";
+  auto refused = StartTrial(Shared(), store_.get(), request, kToday);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_THAT(refused.error().message, StartsWith("replace: a trial of magnesium for pain"));
+  auto still = CurrentTrial(Shared(), *store_, kToday);
+  ASSERT_TRUE(still.ok() && still->has_value());
+  EXPECT_EQ((*still)->design.outcome.id, "pain");
+  // ...with it, the running trial is replaced and the result says which.
+  request.replace = true;
   auto second = StartTrial(Shared(), store_.get(), request, kToday);
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(second->design.dose_mg, first->design.dose_mg);
@@ -267,9 +277,12 @@ TEST_F(OpsJournalTest, TrialsStartFromTheStoredOrAGivenProfileReplaceAndEnd) {
   request.save = true;
   request.dose_mg = first->design.dose_mg + 100;
   EXPECT_EQ(StartTrial(Shared(), store_.get(), request, kToday).error().code, ErrorCode::kUnsafe);
-  auto ended = EndTrial(Shared(), *store_, kToday);
+  EXPECT_EQ(EndTrial(Shared(), *store_, kToday, std::string(600, 'x')).error().code,
+            ErrorCode::kInvalidArgument);
+  auto ended = EndTrial(Shared(), *store_, kToday, "travelling");
   ASSERT_TRUE(ended.ok()) << ended.error().message;
   EXPECT_EQ(ended->ended, kToday);
+  EXPECT_EQ(ended->end_reason, "travelling");
   EXPECT_EQ(EndTrial(Shared(), *store_, kToday).error().code, ErrorCode::kConflict);
   auto after = CurrentTrial(Shared(), *store_, kToday + std::chrono::days{1});
   ASSERT_TRUE(after.ok() && after->has_value());
@@ -296,6 +309,74 @@ TEST_F(OpsJournalTest, TheReportsRdaComesFromThePersonOrTheStoredProfile) {
               StartsWith("age: "));
   auto empty = Open("empty.db");
   EXPECT_EQ(TrialReport(Shared(), *empty, kToday).error().code, ErrorCode::kNotFound);
+}
+
+// Issue 16: the plan must never suggest a trial that `trial plan` then refuses, and a refusal
+// must give the plan's real reason. Every example profile, every outcome.
+TEST(OpsTrial, APlanSuggestsATrialExactlyWhenOneCanBeStarted) {
+  int suggested = 0, refused = 0;
+  for (const auto& file : fs::directory_iterator(fs::path(MG_SOURCE_DIR) / "examples")) {
+    const std::string ext = file.path().extension().string();
+    if (ext != ".toml" && ext != ".json") continue;
+    SCOPED_TRACE(file.path().filename().string());
+    auto document = plan::ReadProfileFile(file.path().string());
+    ASSERT_TRUE(document.ok()) << document.error().message;
+    auto planned = PlanForProfile(Shared(), *document);
+    ASSERT_TRUE(planned.ok()) << planned.error().message;
+    for (const char* outcome : {"cramps", "irls", "pain", "sleep"}) {
+      StartTrialRequest request;
+      request.outcome = outcome;
+      request.seed = 1;
+      request.profile = *document;
+      request.save = false;
+      auto started = StartTrial(Shared(), nullptr, request, kToday);
+      EXPECT_EQ(planned->plan.suggests_trial, started.ok())
+          << outcome << ": " << (started.ok() ? "" : started.error().message);
+      if (!started.ok()) {
+        EXPECT_EQ(started.error().code, ErrorCode::kUnsafe);
+        EXPECT_THAT(started.error().message, HasSubstr(":\n  - "));  // A reason, always.
+      }
+    }
+    (planned->plan.suggests_trial ? suggested : refused) += 1;
+  }
+  EXPECT_GT(suggested, 0);
+  EXPECT_GT(refused, 0);
+}
+
+TEST(OpsTrial, ARefusalNamesTheRealReasonNotAnUnrelatedNote) {
+  auto reason = [](const std::string& profile) {
+    StartTrialRequest request;
+    request.outcome = "cramps";
+    request.profile = Profile(profile);
+    request.save = false;
+    auto started = StartTrial(Shared(), nullptr, request, kToday);
+    EXPECT_FALSE(started.ok());
+    return started.ok() ? std::string() : started.error().message;
+  };
+  // Night cramps in an older woman on a thiazide: the evidence (likely ineffective) is why; the
+  // thiazide note (a risk-group referral) withheld nothing and is not quoted.
+  const std::string cramps = reason(R"({"age": 67, "sex": "female", "complaints": ["leg cramps"],)"
+                                    R"( "medicines": [{"name": "hydrochlorothiazide"}]})");
+  EXPECT_THAT(cramps, HasSubstr(":\n  - the evidence does not support magnesium for Idiopathic "
+                                "nocturnal leg cramps (older adults): likely ineffective"));
+  EXPECT_THAT(cramps, ::testing::Not(HasSubstr("ydrochlorothiazide")));
+  EXPECT_THAT(cramps, ::testing::Not(HasSubstr("for safety")));
+  // With eGFR 55 too (the example profile), the kidney rule also withholds one: it comes second,
+  // as "besides", after the evidence that decided.
+  const std::string also_kidney = reason(
+      R"({"age": 67, "sex": "female", "complaints": ["leg cramps"], "kidney": {"egfr": 55}})");
+  EXPECT_THAT(also_kidney, HasSubstr(":\n  - the evidence does not support magnesium for "));
+  EXPECT_THAT(also_kidney, HasSubstr("\n  - besides, for safety, a clinician first: Moderately "
+                                     "reduced kidney function"));
+  // Restless legs (a trial) with eGFR 25: the kidney rule withheld it, and that is what it says.
+  const std::string kidney =
+      reason(R"({"age": 67, "sex": "female", "complaints": ["RLS"], "kidney": {"egfr": 25}})");
+  EXPECT_THAT(kidney, HasSubstr("for safety, a clinician first: "));
+  EXPECT_THAT(kidney, ::testing::Not(HasSubstr("the evidence does not support")));
+  // A food-only preference.
+  EXPECT_THAT(reason(R"({"age": 40, "sex": "male", "complaints": ["RLS"],)"
+                     R"( "preferences": {"route": "food_only"}})"),
+              ::testing::Not(HasSubstr("(the plan's findings say why)")));
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
+#include <string_view>
+#include <vector>
 
 #include "core/json_input.h"
 #include "ops/journal.h"
@@ -40,6 +43,34 @@ Result<trial::Design> RequireDesign(const Context& context, journal::Store& stor
   return std::move(**design);
 }
 
+bool Fired(const plan::Plan& plan, std::string_view rule) {
+  return std::find(plan.rules_fired.begin(), plan.rules_fired.end(), rule) !=
+         plan.rules_fired.end();
+}
+
+// Did this referral withhold the supplement? Only the rules that call Withhold (or block as a
+// contraindication) count; a risk-group or kidney note that merely rides along does not.
+bool Withheld(const plan::PlanContext& context, const plan::Plan& plan,
+              const plan::Referral& referral) {
+  const std::string& id = referral.source_id;
+  if (Fired(plan, "safety.interaction_review." + id)) return true;
+  if (Fired(plan, "safety.contraindication." + id)) {
+    const kb::Contraindication* ci = context.kb.FindContraindication(id);
+    return ci != nullptr && (ci->action == kb::ContraindicationAction::kNoSupplement ||
+                             ci->action == kb::ContraindicationAction::kClinicianFirst);
+  }
+  if (Fired(plan, "safety.red_flag." + id)) {
+    return Fired(plan, "safety.emergency_first") && referral.urgency == kb::Urgency::kEmergency;
+  }
+  if (id == "timing") return Fired(plan, "safety.no_spaced_slot");
+  return Fired(plan, "safety." + id);  // ul_already_exceeded, existing_without_limit, ...
+}
+
+std::string MessageFor(const plan::PlanContext& context, std::string_view rule) {
+  const auto it = context.messages.text.find(rule);
+  return it == context.messages.text.end() ? std::string(rule) : it->second;
+}
+
 Status Save(journal::Store& store, const trial::Design& design, Date today) {
   auto id = store.AddTrial(journal::FormatDate(today), DesignToJson(design).dump());
   if (!id.ok()) return id.error();
@@ -47,6 +78,51 @@ Status Save(journal::Store& store, const trial::Design& design, Date today) {
 }
 
 }  // namespace
+
+Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Plan& plan) {
+  std::vector<std::string> why;
+  // The plan engine's order: the evidence first, then safety, then preferences and room.
+  if (plan.findings.empty()) {
+    why.push_back("the profile names no complaint that magnesium could be tried for");
+  } else if (Fired(plan, "supplement.not_supported_by_evidence")) {
+    for (const plan::FindingNote& note : plan.findings) {
+      const kb::Condition* condition = context.kb.FindCondition(note.condition_id);
+      const std::string name = condition != nullptr ? condition->name : note.condition_id;
+      if (note.finding == nullptr) {
+        why.push_back(
+            fmt::format("the knowledge base has no finding on oral magnesium for {}", name));
+        continue;
+      }
+      std::string line = fmt::format("the evidence does not support magnesium for {}: {}", name,
+                                     kb::Describe(note.finding->verdict));
+      if (note.finding->certainty) {
+        line += fmt::format(" (certainty: {})", kb::Describe(*note.finding->certainty));
+      }
+      why.push_back(std::move(line));
+    }
+  }
+  if (plan.supplement_withheld_for_safety) {
+    // After the evidence these are a second reason ("even if it did"), not the first.
+    const char* lead = why.empty() ? "for safety, a clinician first: "
+                                   : "besides, for safety, a clinician first: ";
+    for (const plan::Referral& referral : plan.referrals) {
+      if (Withheld(context, plan, referral)) why.push_back(lead + referral.reason);
+    }
+  }
+  for (const char* rule : {"preference.food_only", "preference.topical",
+                           "safety.ul_not_established", "dose.no_room_under_limit"}) {
+    if (Fired(plan, rule)) why.push_back(MessageFor(context, rule));
+  }
+  if (why.empty()) {  // A form or schedule that did not fit: the plan's own notes say which.
+    for (const auto& referral : plan.referrals) why.push_back(referral.reason);
+    for (const auto& warning : plan.warnings) why.push_back(warning);
+  }
+  std::string message =
+      "the plan advises no magnesium supplement, so no trial of one can be planned";
+  if (why.empty()) message += " (the plan's findings say why)";
+  for (size_t i = 0; i < why.size(); ++i) message += (i == 0 ? ":\n  - " : "\n  - ") + why[i];
+  return Error{ErrorCode::kUnsafe, std::move(message)};
+}
 
 json StartedTrial::ToJson() const {
   return {{"trial", trial::DesignToJson(design)},
@@ -77,6 +153,11 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
   auto planned = request.profile ? PlanForProfile(context, *request.profile, request.reference)
                                  : PlanForStoredProfile(context, *store);
   if (!planned.ok()) return planned.error();
+  if (!planned->plan.supplement) {
+    auto plan_context = context.plan();
+    if (!plan_context.ok()) return plan_context.error();
+    return NoTrialWithoutSupplement(**plan_context, planned->plan);
+  }
   auto dose = plan::TrialDoseFromPlan(planned->plan, request.dose_mg);
   if (!dose.ok()) return dose.error();
 
@@ -100,6 +181,14 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
     if (current->has_value() && !(*current)->ended && today <= (*current)->end()) {
       out.replaced = std::move(**current);
     }
+  }
+  if (out.replaced && request.save && !request.replace) {
+    return Error{ErrorCode::kConflict,
+                 fmt::format("replace: a trial of magnesium for {} is running ({} to {}); end it "
+                             "first (`mgadvisor trial end`), or replace it (`trial plan "
+                             "--replace`, or \"replace\": true) — its days stay in the journal",
+                             out.replaced->outcome.name, journal::FormatDate(out.replaced->start),
+                             journal::FormatDate(out.replaced->end()))};
   }
   if (request.save) {
     MG_RETURN_IF_ERROR(Save(*store, out.design, today));
@@ -128,10 +217,11 @@ Result<std::optional<TrialToday>> CurrentTrial(const Context& context, journal::
   return std::optional<TrialToday>(std::move(out));
 }
 
-Result<trial::Design> EndTrial(const Context& context, journal::Store& store, Date today) {
+Result<trial::Design> EndTrial(const Context& context, journal::Store& store, Date today,
+                               std::string_view reason) {
   auto design = RequireDesign(context, store);
   if (!design.ok()) return design.error();
-  auto ended = trial::EndDesign(*design, today);
+  auto ended = trial::EndDesign(*design, today, reason);
   if (!ended.ok()) return ended.error();
   // Saved as the newest record: the journal keeps the whole history, and the ended design is
   // what status and report read from now on.

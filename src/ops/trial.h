@@ -35,6 +35,9 @@ struct StartTrialRequest {
   std::optional<plan::ProfileDocument> profile;
   std::optional<std::string> reference;  // Applies to `profile` when it names no set.
   bool save = true;                      // false: a dry run, nothing is written.
+  // A trial that is running (or planned to start) is replaced only when this is set; otherwise
+  // saving is refused (kConflict), so a second `trial plan` cannot silently discard one.
+  bool replace = false;
 };
 
 struct StartedTrial {
@@ -48,10 +51,13 @@ struct StartedTrial {
 
 // Checks the request, takes dose and form from the plan (a trial never tests more magnesium
 // than the plan allows, and none when the plan gives none), randomises the order and saves it.
-// Starting while a trial runs replaces it (the result says which). `store` may be null for a dry
-// run with a profile given (nothing is read or written). Errors: kInvalidArgument naming the
-// field (outcome, pairs, seed, dose, profile...); kUnsafe when the plan gives no supplement or
-// `dose_mg` is above the plan's dose; kConflict when the stored profile no longer resolves.
+// Starting while a trial runs replaces it only with `replace` (the result says which); a dry
+// run says what it would replace. `store` may be null for a dry run with a profile given
+// (nothing is read or written). Errors: kInvalidArgument naming the field (outcome, pairs, seed,
+// dose, profile...); kUnsafe when the plan gives no supplement (the message gives the plan's
+// own reason: the evidence, the safety rule that withheld it, a preference...) or `dose_mg` is
+// above the plan's dose; kConflict when a trial is running and `replace` is not set, or when the
+// stored profile no longer resolves.
 Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
                                 const StartTrialRequest& request, journal::Date today);
 
@@ -69,9 +75,17 @@ Result<std::optional<TrialToday>> CurrentTrial(const Context& context, journal::
 // {"trial": null, "periods": [], "status": null}: the answer without a trial.
 nlohmann::json NoTrialJson();
 
-// Ends the current trial today (kept in the journal: its report analyses the days before).
-// Errors: kNotFound without a trial; kConflict when it already ended or finished.
-Result<trial::Design> EndTrial(const Context& context, journal::Store& store, journal::Date today);
+// Why a plan gives no supplement, in the order the plan engine decided it: the evidence for the
+// complaints, the safety rules that withheld one (only those: an unrelated note is not a
+// reason), a preference, no room under the upper limit. kUnsafe, naming "profile".
+// REQUIRES: !plan.supplement.
+Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Plan& plan);
+
+// Ends the current trial today (kept in the journal: its report analyses the days before), with
+// the person's reason (may be empty). Errors: kNotFound without a trial; kConflict when it
+// already ended or finished; kInvalidArgument naming "reason" (not UTF-8, over 500 bytes).
+Result<trial::Design> EndTrial(const Context& context, journal::Store& store, journal::Date today,
+                               std::string_view reason = {});
 
 // The current trial's report. The RDA line of the intake chart comes from `person` when given
 // (`trial report --age --sex`), else from the stored profile, when there is one.

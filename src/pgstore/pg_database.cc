@@ -8,11 +8,14 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "journal/export.h"
 
 namespace mg::pgstore {
 namespace {
@@ -90,6 +93,18 @@ CREATE INDEX rate_limit_attempts_by_age ON rate_limit_attempts (at);
 INSERT INTO rate_limit_attempts (key, at) SELECT key, at FROM login_failures;
 DROP TABLE login_failures;
 CREATE INDEX sessions_by_expiry ON sessions (expires);
+)sql",
+      // 3: the undo log of entry changes (journal::Store::Undo), per account: the entry as it
+      // was before an edit or a delete, as JSON (journal/export.h).
+      R"sql(
+CREATE TABLE entry_changes (
+  user_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  seq BIGSERIAL NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('add', 'edit', 'delete')),
+  entry_id BIGINT NOT NULL,
+  before TEXT,
+  PRIMARY KEY (user_id, seq)
+);
 )sql",
   };
   return kMigrations;
@@ -301,9 +316,59 @@ class PgJournal final : public journal::Store {
 
   Result<int64_t> Add(const journal::Entry& entry) override {
     MG_RETURN_IF_ERROR(journal::ValidateEntry(entry, clock_.Today()));
-    return pool_->Run(Doing("adding an entry"), [&](pqxx::transaction_base& txn) {
-      return Insert(txn, entry, /*keep_id=*/false);
+    return pool_->Run(Doing("adding an entry"),
+                      [&](pqxx::transaction_base& txn) -> Result<int64_t> {
+                        auto id = Insert(txn, entry, /*keep_id=*/false);
+                        if (id.ok()) LogChange(txn, journal::ChangeKind::kAdd, *id, std::nullopt);
+                        return id;
+                      });
+  }
+
+  Status Replace(const journal::Entry& entry) override {
+    MG_RETURN_IF_ERROR(journal::ValidateEntry(entry, clock_.Today()));
+    return pool_->Run(Doing("editing an entry"), [&](pqxx::transaction_base& txn) -> Status {
+      MG_RETURN_IF_ERROR(LockAccount(txn, user_));
+      return ReplaceIn(txn, entry, /*log=*/true);
     });
+  }
+
+  Result<std::optional<journal::UndoneChange>> Undo() override {
+    return pool_->Run(
+        Doing("undoing a change"),
+        [&](pqxx::transaction_base& txn) -> Result<std::optional<journal::UndoneChange>> {
+          MG_RETURN_IF_ERROR(LockAccount(txn, user_));
+          auto rows = txn.exec_params(
+              "SELECT seq, kind, entry_id, before FROM entry_changes WHERE user_id = $1 "
+              "ORDER BY seq DESC LIMIT 1",
+              user_);
+          if (rows.empty()) return std::optional<journal::UndoneChange>();
+          const int64_t seq = rows[0][0].as<int64_t>(), id = rows[0][2].as<int64_t>();
+          const std::string kind_name = rows[0][1].as<std::string>();
+          auto kind = journal::ParseChangeKind(kind_name);
+          if (!kind) {
+            return DataError(fmt::format("{}: undo log: unknown change '{}'", where_, kind_name));
+          }
+          journal::UndoneChange out{*kind, {}};
+          if (*kind == journal::ChangeKind::kAdd) {
+            auto added = ReadOne(txn, id);
+            if (!added.ok()) return added.error();
+            out.entry = std::move(*added);
+            MG_RETURN_IF_ERROR(DeleteRow(txn, id));
+          } else {
+            auto before =
+                EntryFromLog(rows[0][3].is_null() ? "" : rows[0][3].as<std::string>(), id);
+            if (!before.ok()) return before.error();
+            out.entry = std::move(*before);
+            if (*kind == journal::ChangeKind::kEdit) {
+              MG_RETURN_IF_ERROR(ReplaceIn(txn, out.entry, /*log=*/false));
+            } else {
+              auto inserted = Insert(txn, out.entry, /*keep_id=*/true, /*locked=*/true);
+              if (!inserted.ok()) return inserted.error();
+            }
+          }
+          txn.exec_params("DELETE FROM entry_changes WHERE user_id = $1 AND seq = $2", user_, seq);
+          return std::optional<journal::UndoneChange>(std::move(out));
+        });
   }
 
   Result<std::vector<journal::Entry>> List(const journal::DateRange& range) override {
@@ -313,10 +378,11 @@ class PgJournal final : public journal::Store {
 
   Status Delete(int64_t id) override {
     return pool_->Run(Doing("deleting an entry"), [&](pqxx::transaction_base& txn) -> Status {
-      auto done = txn.exec_params("DELETE FROM entries WHERE user_id = $1 AND id = $2", user_, id);
-      if (done.affected_rows() == 0) {
-        return NotFound(fmt::format("entry {} is not in {}", id, where_));
-      }
+      MG_RETURN_IF_ERROR(LockAccount(txn, user_));
+      auto before = ReadOne(txn, id);
+      if (!before.ok()) return before.error();
+      MG_RETURN_IF_ERROR(DeleteRow(txn, id));
+      LogChange(txn, journal::ChangeKind::kDelete, id, *before);
       return {};
     });
   }
@@ -403,6 +469,68 @@ class PgJournal final : public journal::Store {
 
  private:
   std::string Doing(std::string_view what) const { return fmt::format("{} in {}", what, where_); }
+
+  // The entry with `id`. Errors: kNotFound.
+  Result<journal::Entry> ReadOne(pqxx::transaction_base& txn, int64_t id) {
+    auto rows =
+        txn.exec_params("SELECT date FROM entries WHERE user_id = $1 AND id = $2", user_, id);
+    if (rows.empty()) return NotFound(fmt::format("entry {} is not in {}", id, where_));
+    const auto date = journal::ParseDate(rows[0][0].as<std::string>());
+    if (!date) return DataError(fmt::format("{}: entry {} has a malformed date", where_, id));
+    auto day = ListIn(txn, {*date, *date});
+    if (!day.ok()) return day.error();
+    for (journal::Entry& e : *day) {
+      if (e.id == id) return std::move(e);
+    }
+    return NotFound(fmt::format("entry {} is not in {}", id, where_));
+  }
+
+  Status DeleteRow(pqxx::transaction_base& txn, int64_t id) {
+    auto done = txn.exec_params("DELETE FROM entries WHERE user_id = $1 AND id = $2", user_, id);
+    if (done.affected_rows() == 0) {
+      return NotFound(fmt::format("entry {} is not in {}", id, where_));
+    }
+    return {};
+  }
+
+  // Delete and insert again with the same id, so the IRLS item scores follow. REQUIRES: the
+  // account is locked.
+  Status ReplaceIn(pqxx::transaction_base& txn, const journal::Entry& entry, bool log) {
+    auto before = ReadOne(txn, entry.id);
+    if (!before.ok()) return before.error();
+    MG_RETURN_IF_ERROR(DeleteRow(txn, entry.id));
+    auto id = Insert(txn, entry, /*keep_id=*/true, /*locked=*/true);
+    if (!id.ok()) return id.error();
+    if (log) LogChange(txn, journal::ChangeKind::kEdit, entry.id, *before);
+    return {};
+  }
+
+  void LogChange(pqxx::transaction_base& txn, journal::ChangeKind kind, int64_t id,
+                 const std::optional<journal::Entry>& before) {
+    // Text stored before the UTF-8 check may hold bad bytes: kept as U+FFFD, never a throw.
+    std::optional<std::string> text;
+    if (before) {
+      text = journal::EntryToJson(*before).dump(-1, ' ', false,
+                                                nlohmann::json::error_handler_t::replace);
+    }
+    txn.exec_params(
+        "INSERT INTO entry_changes (user_id, kind, entry_id, before) VALUES ($1, $2, $3, $4)",
+        user_, std::string(journal::ChangeKindName(kind)), id, text);
+    txn.exec_params(
+        "DELETE FROM entry_changes WHERE user_id = $1 AND seq <= (SELECT MAX(seq) FROM "
+        "entry_changes WHERE user_id = $1) - $2",
+        user_, journal::kUndoDepth);
+  }
+
+  Result<journal::Entry> EntryFromLog(const std::string& text, int64_t id) {
+    auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+      return DataError(fmt::format("{}: undo log: entry {} is not JSON", where_, id));
+    }
+    auto entry = journal::EntryFromJson(parsed, fmt::format("{}: undo log", where_));
+    if (!entry.ok()) return DataError(entry.error().message);
+    return entry;
+  }
 
   // Import keeps ids, so an id (`what` `id`) already in this account's journal is refused.
   // `exists_sql` is a constant query taking (user_id, id).
@@ -607,6 +735,7 @@ class PgDatabase final : public accounts::Database {
           if (rows.empty()) return NotFound(fmt::format("account {} does not exist", user_id));
           const std::string username = rows[0][0].as<std::string>();
           // Explicit rather than trusting the cascades alone, so the order never matters.
+          txn.exec_params("DELETE FROM entry_changes WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM irls_items WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM entries WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM profile WHERE user_id = $1", user_id);

@@ -74,6 +74,12 @@ Result<ApiResponse> HandleLogFood(const ApiState& state, const ApiRequest& reque
 Result<ApiResponse> HandleIntake(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleExport(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleImport(const ApiState& state, const ApiRequest& request);
+// PATCH /api/journal/entries/{id}: corrects an entry (the fields given), as `journal edit`.
+Result<ApiResponse> HandleEditEntry(const ApiState& state, const ApiRequest& request);
+// POST /api/journal/undo: reverts the latest add, edit or delete, as `journal undo`.
+Result<ApiResponse> HandleUndo(const ApiState& state, const ApiRequest& request);
+// GET /api/journal/foods?date=: what was eaten that day, as `journal foods`.
+Result<ApiResponse> HandleDayFoods(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& request);
 // POST /api/trials/current/end: ends the current trial today, as `mgadvisor trial end`.

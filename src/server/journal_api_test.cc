@@ -1,6 +1,7 @@
 // Black-box tests of the journal, intake and trial routes in local mode: the real server on an
 // ephemeral loopback port over a real SQLite journal in a fresh temporary directory per test,
 // with "today" fixed, and real HTTP through httplib's client.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <stdlib.h>
@@ -74,6 +75,9 @@ class JournalApiTest : public ::testing::Test {
     return Client().Put(path, body, "application/json");
   }
   httplib::Result Delete(const std::string& path) { return Client().Delete(path); }
+  httplib::Result Patch(const std::string& path, const std::string& body) {
+    return Client().Patch(path, body, "application/json");
+  }
 
   // The JSON body of a response with the expected status; null (and a failure) otherwise.
   static json Expect(const httplib::Result& res, int status) {
@@ -182,7 +186,9 @@ TEST_F(JournalApiTest, BadEntriesAre400NamingTheField) {
   ExpectError(Get("/api/journal/entries?from=2026-11-23&to=2026-11-01"), 400, "invalid_argument",
               "from");
   ExpectError(Get("/api/journal/entries?kind=mood"), 400, "invalid_argument", "mood");
-  ExpectError(Get("/api/journal/entries?limit=3"), 400, "invalid_argument", "limit");
+  // limit is a parameter now (paging, issue 16); a misspelt one is still refused.
+  ExpectError(Get("/api/journal/entries?lmit=3"), 400, "invalid_argument", "lmit");
+  ExpectError(Get("/api/journal/entries?limit=3x"), 400, "invalid_argument", "limit");
 
   for (const std::string id : {"abc", "-1", "0", "1.5", "99999999999999999999999", "%201"}) {
     ExpectError(Delete("/api/journal/entries/" + id), 400, "invalid_argument", "id");
@@ -414,6 +420,104 @@ TEST_F(JournalApiTest, TrialStartingTodayIsRunning) {
   EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["status"]["rating_logged"], true);
   const json report = Expect(Get("/api/trials/current/report"), 200);
   EXPECT_EQ(report["intake_svg"], "");  // Nothing with magnesium logged yet.
+}
+
+// Issue 16: entries could only be deleted. Now PATCH corrects one, POST /api/journal/undo walks
+// back, GET pages entries back from the newest, and GET /api/journal/foods lists one day.
+TEST_F(JournalApiTest, EntriesAreCorrectedUndonePagedAndListedByDay) {
+  for (const char* body : {R"({"kind": "pain", "value": 4})",
+                           R"({"kind": "food", "label": "spinach",)"
+                           R"( "magnesium_mg": 78})",
+                           R"({"kind": "food", "label": "bread"})",
+                           R"({"kind": "dose", "label": "citrate", "magnesium_mg": 200})"}) {
+    Expect(Post("/api/journal/entries", body), 201);
+  }
+  const json edited =
+      Expect(Patch("/api/journal/entries/1", R"({"value": 6, "note": "after the walk"})"), 200);
+  EXPECT_EQ(edited["entry"]["id"], 1);
+  EXPECT_EQ(edited["entry"]["value"], 6);
+  EXPECT_EQ(edited["entry"]["note"], "after the walk");
+  EXPECT_EQ(edited["entry"]["kind"], "pain");
+  Expect(Patch("/api/journal/entries/1", R"({"value": 11})"), 400);
+  Expect(Patch("/api/journal/entries/1", R"({"id": 3})"), 400);
+  Expect(Patch("/api/journal/entries/1", R"({"valeu": 3})"), 400);
+  Expect(Patch("/api/journal/entries/1", R"({})"), 400);
+  Expect(Patch("/api/journal/entries/99", R"({"value": 3})"), 404);
+  Expect(Patch("/api/journal/entries/x", R"({"value": 3})"), 400);
+  Expect(Delete("/api/journal/entries/2"), 200);
+  // Undo: the delete, the edit, then the four adds; then nothing.
+  const json undo_delete = Expect(Post("/api/journal/undo", ""), 200);
+  EXPECT_EQ(undo_delete["undone"]["change"], "delete");
+  EXPECT_EQ(undo_delete["undone"]["entry"]["label"], "spinach");
+  const json undo_edit = Expect(Post("/api/journal/undo", "{}"), 200);
+  EXPECT_EQ(undo_edit["undone"]["change"], "edit");
+  EXPECT_EQ(undo_edit["undone"]["entry"]["value"], 4);
+  Expect(Post("/api/journal/undo", R"({"all": true})"), 400);
+  // Pages, back from the newest.
+  const json page = Expect(Get("/api/journal/entries?limit=2&offset=1"), 200);
+  EXPECT_EQ(page["total"], 4);
+  ASSERT_EQ(page["entries"].size(), 2u);
+  EXPECT_EQ(page["entries"][0]["id"], 2);
+  EXPECT_EQ(page["entries"][1]["id"], 3);
+  Expect(Get("/api/journal/entries?limit=0"), 400);
+  Expect(Get("/api/journal/entries?offset=-1"), 400);
+  // The day's foods.
+  const json day = Expect(Get(std::string("/api/journal/foods?date=") + kToday), 200);
+  EXPECT_EQ(day["foods"].size(), 2u);
+  EXPECT_EQ(day["supplements"].size(), 1u);
+  EXPECT_EQ(day["food_mg"], 78);
+  EXPECT_EQ(day["total_mg"], 278);
+  EXPECT_EQ(day["without_magnesium"], 1);
+  Expect(Get("/api/journal/foods?date=2026-13-01"), 400);
+  for (int i = 0; i < 4; ++i) Expect(Post("/api/journal/undo", ""), 200);
+  EXPECT_TRUE(Expect(Post("/api/journal/undo", ""), 200)["undone"].is_null());
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["total"], 0);
+}
+
+// Issue 16: a dose over the day's supplemental upper limit is recorded and warned about.
+TEST_F(JournalApiTest, ADoseAboveTheDaysLimitIsRecordedWithAWarning) {
+  Expect(Put("/api/profile", kProfile), 200);
+  const json small = Expect(
+      Post("/api/journal/entries", R"({"kind": "dose", "label": "citrate", "magnesium_mg": 200})"),
+      201);
+  EXPECT_TRUE(small["warnings"].empty());
+  const json big = Expect(
+      Post("/api/journal/entries", R"({"kind": "dose", "label": "citrate", "magnesium_mg": 3000})"),
+      201);
+  EXPECT_EQ(big["entry"]["magnesium_mg"], 3000);
+  ASSERT_EQ(big["warnings"].size(), 1u);
+  EXPECT_NE(big["warnings"][0].get<std::string>().find("3200 mg, above the upper limit of 350"),
+            std::string::npos)
+      << big.dump();
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["total"], 2);
+}
+
+// Issue 16: POST /api/trials replaced a running trial silently. Now 409 unless "replace": true;
+// "dry_run": true shows the length and calendar (200, nothing saved); ending takes a reason.
+TEST_F(JournalApiTest, ARunningTrialIsReplacedOnlyWhenAskedAndEndsWithAReason) {
+  Expect(Put("/api/profile", kProfile), 200);
+  const json first = Expect(Post("/api/trials", R"({"outcome": "pain", "seed": 3})"), 201);
+  EXPECT_EQ(first["trial"]["days"], 84);  // 3 pairs of two 14-day periods.
+  const json refused = Expect(Post("/api/trials", R"({"outcome": "sleep", "seed": 4})"), 409);
+  EXPECT_EQ(refused["error"]["code"], "conflict");
+  EXPECT_THAT(refused["error"]["message"].get<std::string>(),
+              ::testing::StartsWith("replace: a trial of magnesium for pain"));
+  EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["trial"], first["trial"]);
+  const json preview =
+      Expect(Post("/api/trials", R"({"outcome": "sleep", "seed": 4, "dry_run": true})"), 200);
+  EXPECT_EQ(preview["saved"], false);
+  EXPECT_EQ(preview["replaced"], first["trial"]);
+  EXPECT_EQ(Expect(Get("/api/trials/current"), 200)["trial"], first["trial"]);
+  Expect(Post("/api/trials", R"({"outcome": "sleep", "seed": 4, "replace": "yes"})"), 400);
+  const json replaced =
+      Expect(Post("/api/trials", R"({"outcome": "sleep", "seed": 4, "replace": true})"), 201);
+  EXPECT_EQ(replaced["replaced"], first["trial"]);
+  EXPECT_EQ(replaced["trial"], preview["trial"]);
+  Expect(Post("/api/trials/current/end", R"({"reason": 7})"), 400);
+  Expect(Post("/api/trials/current/end", R"({"why": "x"})"), 400);
+  const json ended = Expect(Post("/api/trials/current/end", R"({"reason": "a cold"})"), 200);
+  EXPECT_EQ(ended["trial"]["end_reason"], "a cold");
+  EXPECT_EQ(Expect(Get("/api/trials/current/report"), 200)["end_reason"], "a cold");
 }
 
 }  // namespace

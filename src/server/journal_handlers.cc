@@ -33,6 +33,33 @@ Result<journal::DateRange> RangeParameters(const ApiRequest& request) {
   return range;
 }
 
+// The {id} of /api/journal/entries/{id}: digits only (from_chars alone would accept "-1" and
+// stop quietly at "12abc").
+Result<int64_t> EntryIdArgument(const ApiRequest& request) {
+  const std::string& text = request.path_argument;
+  int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+      error != std::errc() || end != text.data() + text.size() || id < 1) {
+    return InvalidArgument(
+        fmt::format("id: '{}' is not an entry id (a whole number from 1 to {})", text, INT64_MAX));
+  }
+  return id;
+}
+
+// ?limit= and ?offset=: whole numbers; errors name the parameter and the value.
+Result<std::optional<size_t>> CountParameter(const ApiRequest& request, const char* name) {
+  const auto text = Parameter(request, name);
+  if (!text) return std::optional<size_t>();
+  size_t value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (text->empty() || text->find_first_not_of("0123456789") != std::string::npos ||
+      error != std::errc() || end != text->data() + text->size()) {
+    return InvalidArgument(fmt::format("{}: '{}' is not a whole number", name, *text));
+  }
+  return std::optional<size_t>(value);
+}
+
 plan::ProfileDocument BodyDocument(json body) {
   plan::ProfileDocument document;
   document.tree = std::move(body);
@@ -59,7 +86,7 @@ Result<ApiResponse> HandlePutProfile(const ApiState& state, const ApiRequest& re
 }
 
 Result<ApiResponse> HandleListEntries(const ApiState&, const ApiRequest& request) {
-  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"from", "to", "kind"}));
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"from", "to", "kind", "limit", "offset"}));
   ops::EntryQuery query;
   auto range = RangeParameters(request);
   if (!range.ok()) return range.error();
@@ -74,12 +101,54 @@ Result<ApiResponse> HandleListEntries(const ApiState&, const ApiRequest& request
       return InvalidArgument(fmt::format("kind: '{}' is not an entry kind; use {}", *text, names));
     }
   }
-  auto entries = ops::ListEntries(*request.journal, query);
-  if (!entries.ok()) return entries.error();
-  return JsonResponse(ops::EntriesToJson(*entries));
+  auto limit = CountParameter(request, "limit");
+  if (!limit.ok()) return limit.error();
+  query.limit = *limit;
+  auto offset = CountParameter(request, "offset");
+  if (!offset.ok()) return offset.error();
+  query.offset = offset->value_or(0);
+  auto page = ops::ListEntryPage(*request.journal, query);
+  if (!page.ok()) return page.error();
+  return JsonResponse(page->ToJson());
 }
 
-Result<ApiResponse> HandleAddEntry(const ApiState&, const ApiRequest& request) {
+Result<ApiResponse> HandleEditEntry(const ApiState&, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto id = EntryIdArgument(request);
+  if (!id.ok()) return id.error();
+  auto body = ParseObject(request.body);
+  if (!body.ok()) return body.error();
+  auto edited = ops::EditEntry(*request.journal, *id, *body);
+  if (!edited.ok()) return edited.error();
+  return JsonResponse({{"entry", journal::EntryToJson(*edited)}});
+}
+
+Result<ApiResponse> HandleUndo(const ApiState&, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  if (!request.body.empty()) {
+    auto body = ParseObject(request.body);
+    if (!body.ok()) return body.error();
+    MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {}, "body"));
+  }
+  auto undone = ops::UndoLastChange(*request.journal);
+  if (!undone.ok()) return undone.error();
+  return JsonResponse(ops::UndoneToJson(*undone));
+}
+
+Result<ApiResponse> HandleDayFoods(const ApiState&, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"date"}));
+  journal::Date date = request.clock->Today();
+  if (const auto text = Parameter(request, "date")) {
+    auto parsed = ParseDateField("date", *text);
+    if (!parsed.ok()) return parsed.error();
+    date = *parsed;
+  }
+  auto day = ops::FoodsOfDay(*request.journal, date);
+  if (!day.ok()) return day.error();
+  return JsonResponse(day->ToJson());
+}
+
+Result<ApiResponse> HandleAddEntry(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
@@ -89,24 +158,17 @@ Result<ApiResponse> HandleAddEntry(const ApiState&, const ApiRequest& request) {
   if (!body->contains("date")) (*body)["date"] = journal::FormatDate(request.clock->Today());
   auto entry = journal::EntryFromJson(*body, "body");
   if (!entry.ok()) return entry.error();
-  auto added = ops::AddEntry(*request.journal, std::move(*entry));
-  if (!added.ok()) return added.error();
-  return JsonResponse({{"entry", journal::EntryToJson(*added)}}, 201);
+  auto logged = ops::LogEntry(*state.context, *request.journal, std::move(*entry));
+  if (!logged.ok()) return logged.error();
+  return JsonResponse(logged->ToJson(), 201);
 }
 
 Result<ApiResponse> HandleDeleteEntry(const ApiState&, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
-  const std::string& text = request.path_argument;
-  int64_t id = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  // Digits only: from_chars alone would accept "-1" and stop quietly at "12abc".
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
-      error != std::errc() || end != text.data() + text.size() || id < 1) {
-    return InvalidArgument(
-        fmt::format("id: '{}' is not an entry id (a whole number from 1 to {})", text, INT64_MAX));
-  }
-  MG_RETURN_IF_ERROR(ops::DeleteEntry(*request.journal, id));
-  return JsonResponse({{"deleted", id}});
+  auto id = EntryIdArgument(request);
+  if (!id.ok()) return id.error();
+  MG_RETURN_IF_ERROR(ops::DeleteEntry(*request.journal, *id));
+  return JsonResponse({{"deleted", *id}});
 }
 
 Result<ApiResponse> HandleLogFood(const ApiState& state, const ApiRequest& request) {
@@ -169,7 +231,8 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
-  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"outcome", "start", "pairs", "seed"}, "body"));
+  MG_RETURN_IF_ERROR(RejectUnknownFields(
+      *body, {"outcome", "start", "pairs", "seed", "replace", "dry_run"}, "body"));
   ops::StartTrialRequest start;
   auto outcome = OptionalString(*body, "outcome");
   if (!outcome.ok()) return outcome.error();
@@ -188,10 +251,17 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   auto seed = OptionalIntegerField(*body, "seed", 0, ops::kMaxSeed);
   if (!seed.ok()) return seed.error();
   if (*seed) start.seed = static_cast<uint64_t>(**seed);
+  auto replace = OptionalBool(*body, "replace");
+  if (!replace.ok()) return replace.error();
+  start.replace = replace->value_or(false);
+  // A dry run shows the length and calendar before anything is saved (the page's preview).
+  auto dry_run = OptionalBool(*body, "dry_run");
+  if (!dry_run.ok()) return dry_run.error();
+  start.save = !dry_run->value_or(false);
   // The dose and form come from the plan for the stored profile.
   auto started = ops::StartTrial(*state.context, request.journal, start, request.clock->Today());
   if (!started.ok()) return started.error();
-  return JsonResponse(started->ToJson(), 201);
+  return JsonResponse(started->ToJson(), started->saved ? 201 : 200);
 }
 
 Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& request) {
@@ -203,12 +273,16 @@ Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& 
 
 Result<ApiResponse> HandleEndTrial(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  std::string reason;
   if (!request.body.empty()) {
     auto body = ParseObject(request.body);
     if (!body.ok()) return body.error();
-    MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {}, "body"));
+    MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"reason"}, "body"));
+    auto given = OptionalString(*body, "reason");
+    if (!given.ok()) return given.error();
+    reason = given->value_or("");
   }
-  auto ended = ops::EndTrial(*state.context, *request.journal, request.clock->Today());
+  auto ended = ops::EndTrial(*state.context, *request.journal, request.clock->Today(), reason);
   if (!ended.ok()) return ended.error();
   return JsonResponse({{"trial", trial::DesignToJson(*ended)}});
 }

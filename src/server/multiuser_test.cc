@@ -59,8 +59,9 @@ class Browser {
     if (with_csrf && !csrf_.empty()) headers.emplace("X-CSRF-Token", csrf_);
     httplib::Result res = method == "GET"    ? client_.Get(path, headers)
                           : method == "POST" ? client_.Post(path, headers, body, "application/json")
-                          : method == "PUT"
-                              ? client_.Put(path, headers, body, "application/json")
+                          : method == "PUT"  ? client_.Put(path, headers, body, "application/json")
+                          : method == "PATCH"
+                              ? client_.Patch(path, headers, body, "application/json")
                               : client_.Delete(path, headers, body, "application/json");
     if (res) Remember(*res);
     return res;
@@ -188,6 +189,13 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
     calls.push_back(
         {"DELETE", "/api/journal/entries/" + std::to_string(id), "", "/api/journal/entries/{id}"});
   }
+  // Nor correct them, undo A's changes, or list A's foods of a day.
+  for (int id = 1; id <= 7; ++id) {
+    calls.push_back({"PATCH", "/api/journal/entries/" + std::to_string(id), R"({"value": 1})",
+                     "/api/journal/entries/{id}"});
+  }
+  calls.push_back({"POST", "/api/journal/undo", "", "/api/journal/undo"});
+  calls.push_back({"GET", "/api/journal/foods?date=2026-11-21", "", "/api/journal/foods"});
   const std::vector<Call> writes = {
       {"PUT", "/api/profile", kProfile, "/api/profile"},
       {"POST", "/api/journal/entries", R"({"date": "2026-11-20", "kind": "pain", "value": 4})",
@@ -196,6 +204,10 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
        "/api/journal/foods"},
       {"POST", "/api/trials", R"({"outcome": "irls", "start": "2026-11-23", "seed": 7})",
        "/api/trials"},
+      // B corrects its own entry, sees its own day, and undoes its own correction.
+      {"PATCH", "/api/journal/entries/1", R"({"value": 5})", "/api/journal/entries/{id}"},
+      {"GET", "/api/journal/foods?date=2026-11-21", "", "/api/journal/foods"},
+      {"POST", "/api/journal/undo", "", "/api/journal/undo"},
       {"GET", "/api/profile", "", "/api/profile"},
       {"GET", "/api/journal/entries", "", "/api/journal/entries"},
       {"GET", "/api/intake?from=2026-11-01&to=2026-11-23", "", "/api/intake"},
@@ -353,7 +365,10 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
                                      404,  // Reads of an empty journal.
                                      404,  // Ending a trial: B has none.
                                      404, 404, 404, 404, 404, 404, 404,  // DELETE of ids 1-7.
+                                     404, 404, 404, 404, 404, 404, 404,  // PATCH of ids 1-7.
+                                     200, 200,  // Undo (nothing of B's) and a day's foods.
                                      200, 201, 201, 201,  // B's own profile, entries, food, trial.
+                                     200, 200, 200,       // B's own correction, day, undo.
                                      200, 200, 200, 200, 200, 200,  // Reads of B's data.
                                      200,                           // B ends its own trial.
                                      200, 404,                      // Deletes of B's 2 and 3.

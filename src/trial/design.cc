@@ -9,6 +9,7 @@
 #include "core/data_reader.h"
 #include "core/numbers.h"
 #include "core/text.h"
+#include "core/utf8.h"
 #include "trial/trial.h"
 
 namespace mg::trial {
@@ -59,6 +60,18 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
       r.Report("need washout_days < period_days", r.LineAt("washout_days"));
     }
     if (o.scale_max <= o.scale_min) r.Report("need scale_min < scale_max", r.LineAt("scale_max"));
+    // People read these texts in every report; a reference tag like "[R89]" means nothing to
+    // them (the fact sheet's numbers belong in a comment).
+    for (const auto& [key, text] : {std::pair<const char*, const std::string&>{"name", o.name},
+                                    {"unit", o.unit},
+                                    {"mid_source", o.mid_source}}) {
+      if (const size_t at = text.find("[R"); at != std::string::npos) {
+        r.Report(fmt::format("{}: '{}' is an internal reference tag, shown to people; keep it in "
+                             "a comment",
+                             key, text.substr(at, text.find(']', at) - at + 1)),
+                 r.LineAt(key));
+      }
+    }
     if (const toml::node* bands = r.Get("bands")) {
       const toml::array* list = bands->as_array();
       if (list == nullptr)
@@ -181,9 +194,11 @@ nlohmann::json DesignToJson(const Design& design) {
       {"washout_days", design.outcome.washout_days},
       {"mid", design.outcome.mid},
       {"magnesium_first", design.magnesium_first},
+      {"days", design.ToLayout().total_days()},
   };
   // Only when set, so designs stored before trials could be ended read back unchanged.
   if (design.ended) j["ended"] = FormatDate(*design.ended);
+  if (!design.end_reason.empty()) j["end_reason"] = design.end_reason;
   return j;
 }
 
@@ -212,6 +227,7 @@ Result<Design> DesignFromJson(const nlohmann::json& j, const std::vector<Outcome
       if (!ended) return bad("ended is not a date");
       design.ended = *ended;
     }
+    if (j.contains("end_reason")) design.end_reason = j.at("end_reason").get<std::string>();
     if (design.outcome.period_days <= design.outcome.washout_days ||
         design.outcome.washout_days < 0 || design.pairs() < 1) {
       return bad("impossible period, washout or pair count");
@@ -222,7 +238,12 @@ Result<Design> DesignFromJson(const nlohmann::json& j, const std::vector<Outcome
   }
 }
 
-Result<Design> EndDesign(const Design& design, Date today) {
+Result<Design> EndDesign(const Design& design, Date today, std::string_view reason) {
+  if (!IsValidUtf8(reason)) return InvalidArgument("reason: is not UTF-8 text");
+  if (reason.size() > kMaxEndReasonBytes) {
+    return InvalidArgument(fmt::format("reason: {} bytes is longer than the {} allowed",
+                                       reason.size(), kMaxEndReasonBytes));
+  }
   if (design.ended) {
     return Error{ErrorCode::kConflict,
                  fmt::format("the trial was already ended on {}", FormatDate(*design.ended))};
@@ -234,6 +255,7 @@ Result<Design> EndDesign(const Design& design, Date today) {
   }
   Design ended = design;
   ended.ended = today;
+  ended.end_reason = std::string(reason);
   return ended;
 }
 
@@ -241,14 +263,15 @@ std::string RenderCalendar(const Design& design) {
   const OutcomeSpec& o = design.outcome;
   std::string out = fmt::format(
       "n-of-1 trial of magnesium for {}\n"
-      "{} pairs of {}-day periods ({} to {}), order randomised within each pair (seed {}).\n"
+      "{} days: {} pairs of {}-day periods ({} to {}), order randomised within each pair (seed "
+      "{}).\n"
       "Magnesium periods: {} mg elemental magnesium{} a day. No-magnesium periods: none "
       "(a look-alike placebo, if someone can prepare it, makes the test fairer).\n"
       "The first {} days of every period are washout: keep rating, but they are not analysed.\n"
       "Rate {} {}.\n\n",
-      o.name, design.pairs(), o.period_days, FormatDate(design.start), FormatDate(design.end()),
-      design.seed, FormatNumber(design.dose_mg), design.form.empty() ? "" : " as " + design.form,
-      o.washout_days, o.name,
+      o.name, design.ToLayout().total_days(), design.pairs(), o.period_days,
+      FormatDate(design.start), FormatDate(design.end()), design.seed, FormatNumber(design.dose_mg),
+      design.form.empty() ? "" : " as " + design.form, o.washout_days, o.name,
       o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every));
   const Layout layout = design.ToLayout();
   bool first_of_pair = true;

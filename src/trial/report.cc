@@ -29,9 +29,18 @@ std::string Conclusion(const Report& r) {
   const OutcomeSpec& o = r.design.outcome;
   const std::string mid = fmt::format("{} {}", FormatNumber(a.mid_absolute, 2), o.unit);
   const int planned = r.design.pairs();
+  const bool ended_early = !a.finished && r.design.ended;
+  if (r.adherence.Unknown() && !ended_early) {
+    return fmt::format(
+        "No verdict: no dose was logged on any of the {} magnesium days so far, so the journal "
+        "cannot tell whether magnesium was taken, and a difference between the periods could not "
+        "be put down to it. Log each dose on the day you take it (`mgadvisor log dose`, or "
+        "Symptoms on the page), including past days with --date.",
+        r.adherence.magnesium_days);
+  }
   switch (a.verdict) {
     case Verdict::kNotEnoughData:
-      if (!a.finished && r.design.ended) {
+      if (ended_early) {
         return fmt::format(
             "No verdict: the trial was ended on {}, before its last day ({}), with {} of {} pairs "
             "complete. A verdict needs the whole trial, because stopping early when a week looks "
@@ -132,6 +141,9 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
     }
   }
   r.analysis = AnalyseTrial(layout, daily, as_of);
+  // Without a logged dose there is nothing to attribute a difference to: no verdict (the
+  // periods and the estimate are still shown, for what they are).
+  if (r.adherence.Unknown()) r.analysis.verdict = Verdict::kNotEnoughData;
   r.conclusion = Conclusion(r);
   return r;
 }
@@ -141,9 +153,15 @@ std::string RenderReportText(const Report& r) {
   const TrialAnalysis& a = r.analysis;
   std::string out = fmt::format("n-of-1 trial report: magnesium for {}\n", o.name);
   out += fmt::format(
-      "Trial {} to {}, {} pairs of {}-day periods ({} washout days each); as of {}.\n\n",
+      "Trial {} to {}, {} pairs of {}-day periods (the first {} days of each are washout); as "
+      "of {}.\n",
       FormatDate(r.design.start), FormatDate(r.design.end()), r.design.pairs(), o.period_days,
       o.washout_days, FormatDate(r.as_of));
+  if (r.design.ended) {
+    out += fmt::format("Ended early on {}{}.\n", FormatDate(*r.design.ended),
+                       r.design.end_reason.empty() ? "" : ": " + r.design.end_reason);
+  }
+  out += "\n";
   out += "Period means (washout days excluded):\n";
   for (const PeriodSummary& p : a.periods) {
     const Date from = r.design.start + std::chrono::days{p.first_day};
@@ -250,6 +268,9 @@ nlohmann::json ReportToJson(const Report& r) {
       {"mid_source", r.design.outcome.mid_source},
       {"ended",
        r.design.ended ? nlohmann::json(FormatDate(*r.design.ended)) : nlohmann::json(nullptr)},
+      {"end_reason",
+       r.design.end_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.design.end_reason)},
+      {"adherence_known", !r.adherence.Unknown()},
   };
   return j;
 }

@@ -81,6 +81,7 @@ struct Design {
   std::string form;
   std::vector<bool> magnesium_first;  // One per pair.
   std::optional<Date> ended;          // Set when the person ended the trial early.
+  std::string end_reason;             // Why they ended it, in their words ("" = not given).
 
   int pairs() const { return static_cast<int>(magnesium_first.size()); }
   Date end() const;  // Last planned day, inclusive.
@@ -97,14 +98,18 @@ Result<Design> RandomiseDesign(const DesignRequest& request,
                                const std::vector<OutcomeSpec>& outcomes);
 
 // {"outcome", "start", "end", "seed", "dose_mg", "form", "period_days", "washout_days", "mid",
-//  "magnesium_first"[, "ended"]}: what the journal stores and the doors show.
+//  "magnesium_first", "days"[, "ended"[, "end_reason"]]}: what the journal stores and the doors
+// show ("days" is the planned length, so a person sees it before starting).
 nlohmann::json DesignToJson(const Design& design);
 // Errors: kDataError when the stored design is malformed or its outcome unknown.
 Result<Design> DesignFromJson(const nlohmann::json& json, const std::vector<OutcomeSpec>& outcomes);
 
-// The design ended early on `today`: the report then analyses the days up to it and no later day
-// is due. Errors: kConflict when it was already ended or its last day has passed.
-Result<Design> EndDesign(const Design& design, Date today);
+// The design ended early on `today`, for `reason` (the person's words, may be empty): the report
+// then analyses the days up to it and no later day is due. Errors: kConflict when it was already
+// ended or its last day has passed; kInvalidArgument naming "reason" when it is not UTF-8 or
+// longer than kMaxEndReasonBytes.
+inline constexpr size_t kMaxEndReasonBytes = 500;
+Result<Design> EndDesign(const Design& design, Date today, std::string_view reason = {});
 
 // The design as text: one line per period, then a week-by-week calendar.
 std::string RenderCalendar(const Design& design);
@@ -145,6 +150,9 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
 nlohmann::json StatusToJson(const TrialStatus& status, Date today);
 
 struct Adherence {
+  // No dose logged on any elapsed magnesium day: the journal cannot say whether magnesium was
+  // taken at all, so the report gives no verdict (an "effect" would compare two no-dose arms).
+  bool Unknown() const { return magnesium_days > 0 && magnesium_days_dosed == 0; }
   int magnesium_days = 0;        // Magnesium days elapsed.
   int magnesium_days_dosed = 0;  // ... with a dose logged.
   int off_days = 0;              // No-magnesium days elapsed.

@@ -217,8 +217,9 @@ TEST(ReportTest, CompleteTrialGivesAnEstimate) {
   const Layout layout = design.ToLayout();
   for (int d = 0; d < layout.total_days(); ++d) {
     const Date day = design.start + std::chrono::days{d};
-    // On magnesium pain is 2 or 3; off it is 6 or 7.
+    // On magnesium pain is 2 or 3; off it is 6 or 7; every magnesium dose is logged.
     entries.push_back(Rating(day, (layout.OnMagnesium(d) ? 2 : 6) + d % 2));
+    if (layout.OnMagnesium(d)) entries.push_back(Dose(day));
   }
   Entry side;
   side.date = design.start + std::chrono::days{3};
@@ -233,7 +234,7 @@ TEST(ReportTest, CompleteTrialGivesAnEstimate) {
   EXPECT_THAT(RenderReportText(r),
               HasSubstr("Effect (lower better on magnesium; positive = better): +4.00 points"));
   EXPECT_EQ(ReportToJson(r)["verdict"], "benefit");
-  EXPECT_EQ(IntakeSvg(r), "");
+  EXPECT_THAT(IntakeSvg(r), HasSubstr("<svg"));  // The doses are intake.
   // Issue 11: a side effect logged by an older version with Latin-1 bytes still reports, as
   // U+FFFD, instead of throwing while writing the JSON.
   r.side_effects[0].note = "na\xEFve";
@@ -256,6 +257,9 @@ TEST(ReportTest, PrintsTheHandComputedExampleToTheLastDigit) {
   std::vector<Entry> entries;
   for (size_t d = 0; d < daily.size(); ++d) {
     if (daily[d]) entries.push_back(Rating(design->start + std::chrono::days{d}, *daily[d]));
+    if (design->ToLayout().OnMagnesium(static_cast<int>(d))) {
+      entries.push_back(Dose(design->start + std::chrono::days{d}));
+    }
   }
   Report r = BuildReport(*design, entries, design->end(), std::nullopt);
   const std::string text = RenderReportText(r);
@@ -298,6 +302,64 @@ TEST(EndTest, AnEndedTrialStopsAndIsAnalysedUpToItsEnd) {
   EXPECT_EQ(r.analysis.verdict, Verdict::kNotEnoughData);
   EXPECT_THAT(r.conclusion, HasSubstr("No verdict: the trial was ended on 2026-11-22"));
   EXPECT_EQ(ReportToJson(r)["ended"], "2026-11-22");
+}
+
+TEST(EndTest, TheReasonIsKeptAndShownAndChecked) {
+  Design design = PainDesign();
+  const Date day_20 = design.start + std::chrono::days{20};
+  auto ended = EndDesign(design, day_20, "moving house");
+  ASSERT_TRUE(ended.ok()) << ended.error().message;
+  auto back = DesignFromJson(DesignToJson(*ended), Outcomes());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->end_reason, "moving house");
+  Report r = BuildReport(*back, {}, day_20, std::nullopt);
+  EXPECT_THAT(RenderReportText(r), HasSubstr("Ended early on 2026-11-22: moving house.\n"));
+  EXPECT_EQ(ReportToJson(r)["end_reason"], "moving house");
+  EXPECT_EQ(EndDesign(design, day_20, std::string(kMaxEndReasonBytes + 1, 'x')).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_THAT(EndDesign(design, day_20, "bad \xff").error().message, HasSubstr("reason: "));
+}
+
+// Issue 16: a finished trial whose journal holds no dose on any magnesium day gave a verdict
+// ("benefit"); the journal cannot say magnesium was taken, so there is none, and it says why.
+TEST(ReportTest, NoVerdictWithoutAnyDoseLogged) {
+  Design design = PainDesign();
+  design.magnesium_first = {true, false, true};
+  const Layout layout = design.ToLayout();
+  std::vector<Entry> entries;
+  for (int d = 0; d < layout.total_days(); ++d) {
+    entries.push_back(Rating(design.start + std::chrono::days{d}, layout.OnMagnesium(d) ? 2 : 6));
+  }
+  Report r = BuildReport(design, entries, design.end(), std::nullopt);
+  EXPECT_EQ(r.adherence.magnesium_days, 42);
+  EXPECT_EQ(r.adherence.magnesium_days_dosed, 0);
+  ASSERT_TRUE(r.analysis.estimate.has_value());            // The numbers are still shown...
+  EXPECT_EQ(r.analysis.verdict, Verdict::kNotEnoughData);  // ...but no verdict.
+  EXPECT_THAT(r.conclusion, HasSubstr("No verdict: no dose was logged on any of the 42 magnesium"));
+  EXPECT_EQ(ReportToJson(r)["adherence_known"], false);
+  EXPECT_EQ(IntakeSvg(r), "");  // No intake logged: no intake chart.
+  // One logged dose is enough to know the person took part; the verdict comes back.
+  entries.push_back(Dose(design.start));
+  EXPECT_EQ(BuildReport(design, entries, design.end(), std::nullopt).analysis.verdict,
+            Verdict::kBenefit);
+}
+
+// Issue 16: "[R89]" (a fact-sheet number) showed in reports. Texts people read carry none, and
+// the loader refuses one.
+TEST(OutcomesTest, NoInternalReferenceTagsInTextsPeopleRead) {
+  for (const OutcomeSpec& o : Outcomes()) {
+    for (const std::string& text : {o.name, o.unit, o.mid_source}) {
+      EXPECT_THAT(text, Not(HasSubstr("[R"))) << o.id;
+    }
+  }
+  auto tagged = ParseOutcomes(
+      "[[outcome]]\nid = \"x\"\njournal_kind = \"pain\"\nname = \"n\"\nunit = \"u\"\n"
+      "better = \"lower\"\nmid = 1\nmid_source = \"Farrar 2001 [R89]\"\nperiod_days = 14\n"
+      "washout_days = 4\n",
+      "o.toml");
+  ASSERT_FALSE(tagged.ok());
+  EXPECT_THAT(tagged.error().message,
+              HasSubstr("o.toml:8: mid_source: '[R89]' is an internal reference tag"));
 }
 
 }  // namespace

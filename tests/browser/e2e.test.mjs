@@ -323,9 +323,21 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.match(await page.locator('#pain-error').innerText(), /pain/i);
     assert.equal(await page.locator('#entries li[data-kind="pain"]').count(), 0);
 
-    // Delete an entry.
-    const deleteButton = page.locator('#entries li[data-kind="cramps"] button').first();
-    await deleteButton.click();
+    // Delete an entry: two clicks (issue 16), and "Undo last change" brings it back.
+    const deleteFirstCramps = async () => {
+      await page.click('#entries li[data-kind="cramps"] .entry-delete >> nth=0');
+      await page.waitForSelector('#entries li[data-kind="cramps"] .entry-delete-yes:visible');
+      assert.equal(await page.locator('#entries li[data-kind="cramps"]').count(), 2,
+                   'one click deletes nothing');
+      await page.click('#entries li[data-kind="cramps"] .entry-delete-yes:visible');
+    };
+    await deleteFirstCramps();
+    await page.waitForFunction(
+        () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 1);
+    await page.click('#entries-undo');
+    await page.waitForFunction(
+        () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 2);
+    await deleteFirstCramps();
     await page.waitForFunction(
         () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 1);
     await screenshot(page, 'desktop-symptoms');
@@ -406,13 +418,32 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await page.waitForSelector('#trial-form:not([hidden])');
     await page.selectOption('#trial-outcome', 'irls');
     await page.fill('#trial-start', TODAY);
-    const created = page.waitForResponse((r) => r.url().endsWith('/api/trials'));
+    // Issue 16: the length is shown before starting (a dry run, nothing saved yet), in words that
+    // agree with the calendar: the washout is the first days of every period.
+    const previewed = page.waitForResponse((r) => r.url().endsWith('/api/trials'));
     await page.click('#trial-form button[type="submit"]');
+    assert.equal((await previewed).status(), 200, 'the preview saves nothing');
+    await page.waitForSelector('#trial-confirm:visible');
+    const preview = await page.locator('#trial-preview-text').innerText();
+    assert.match(preview, /This trial lasts 168 days/);
+    assert.match(preview, /the first 7 days of every period are washout/);
+    assert.doesNotMatch(preview, /followed by/);
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/trials'));
+    await page.click('#trial-confirm');
     const response = await created;
     assert.equal(response.status(), 201, `POST /api/trials: ${await response.text()}`);
     await page.waitForSelector('#trial-periods tbody tr');
     assert.equal(await page.locator('#trial-periods tbody tr').count(), 6, '3 pairs = 6 periods');
     assert.match(await page.locator('#trial-today').innerText(), /Day 1|not started/);
+    assert.match(await page.locator('#trial-current').innerText(), /first 7 days of every period/);
+    // Ending early takes two steps and keeps the reason.
+    await page.click('#trial-end');
+    await page.fill('#trial-end-reason', 'moving house');
+    const ended = page.waitForResponse((r) => r.url().endsWith('/api/trials/current/end'));
+    await page.click('#trial-end-yes');
+    assert.equal((await ended).status(), 200);
+    await page.waitForSelector('text=Ended early on');
+    assert.match(await page.locator('#trial-current').innerText(), /Ended early on .*: moving house/);
     await page.waitForSelector('#trial-report-card svg');
     assert.ok(await page.locator('#trial-report-card svg').count() >= 1, 'report chart inlined');
     await screenshot(page, 'desktop-trial');

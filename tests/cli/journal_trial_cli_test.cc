@@ -35,6 +35,12 @@ class JournalCliTest : public ::testing::Test {
     args.push_back((dir_ / db).string());
     return testing::RunCli(args, "", {"MGADVISOR_TODAY=" + today});
   }
+  // The same with `input` on standard input (answers to a confirmation).
+  CliResult RunWithInput(std::vector<std::string> args, const std::string& input) {
+    args.push_back("--db");
+    args.push_back((dir_ / "journal.db").string());
+    return testing::RunCli(args, input, {"MGADVISOR_TODAY=2026-11-23"});
+  }
 
   std::string Slurp(const std::filesystem::path& path) {
     std::ifstream in(path);
@@ -78,8 +84,8 @@ TEST_F(JournalCliTest, LogsAndShowsEveryKind) {
   ASSERT_EQ(json.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(json.out).size(), 9u);
   const int64_t first = nlohmann::json::parse(json.out)[0]["id"];
-  EXPECT_EQ(Run({"journal", "delete", std::to_string(first)}).exit_code, 0);
-  auto missing = Run({"journal", "delete", std::to_string(first)});
+  EXPECT_EQ(Run({"journal", "delete", std::to_string(first), "--yes"}).exit_code, 0);
+  auto missing = Run({"journal", "delete", std::to_string(first), "--yes"});
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(missing.err, HasSubstr("is not in"));
   EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 8u);
@@ -229,13 +235,25 @@ TEST_F(JournalCliTest, TrialPlanWithoutAProfileFileUsesTheStoredProfile) {
   EXPECT_EQ(a["magnesium_first"], b["magnesium_first"]);
   EXPECT_EQ(b["saved"], true);
   EXPECT_TRUE(b["replaced"].is_null());
-  // A second start replaces the first and says so; `trial end` stops it.
-  auto again = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4"});
+  // Issue 16: a second start no longer replaces the first silently: refused without --replace
+  // (naming the running trial), and with it the first is replaced and the output says so.
+  auto refused = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("--replace: a trial of magnesium for pain (NRS 0-10) is "
+                                     "running (2026-11-23 to 2027-02-14)"));
+  auto dry = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("Saving it would replace the trial that started on 2026-11-23"));
+  auto again = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4", "--replace"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("84 days: 3 pairs of 14-day periods"));  // Its length.
   EXPECT_THAT(again.out, HasSubstr("This replaces the trial that started on 2026-11-23."));
-  auto ended = Run({"trial", "end"});
+  // `trial end --reason` stops it; the report says when and why.
+  auto ended = Run({"trial", "end", "--reason", "a bad cold"});
   ASSERT_EQ(ended.exit_code, 0) << ended.err;
   EXPECT_THAT(ended.out, HasSubstr("Ended the trial"));
+  auto report = Run({"trial", "report"});
+  EXPECT_THAT(report.out, HasSubstr("Ended early on 2026-11-23: a bad cold."));
   auto twice = Run({"trial", "end", "--json"});
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_EQ(nlohmann::json::parse(twice.err)["error"]["code"], "conflict");
@@ -318,6 +336,120 @@ TEST_F(JournalCliTest, ReportWithoutATrialIsNotFound) {
   auto r = Run({"trial", "report"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("no trial in this journal"));
+}
+
+// Issue 16: a finished trial with ratings but no dose logged on any magnesium day gave a verdict,
+// and the report showed the fact sheet's "[R89]". Now: no verdict, the reason, no tag.
+TEST_F(JournalCliTest, NoVerdictWithoutAnyDoseAndNoInternalTags) {
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
+                 "2026-10-01", "--seed", "5", "--period-days", "3", "--washout-days", "1"},
+                "2026-10-01")
+                .exit_code,
+            0);
+  for (int d = 0; d < 18; ++d) {
+    char date[16];
+    std::snprintf(date, sizeof date, "2026-10-%02d", d + 1);
+    ASSERT_EQ(Run({"log", "symptom", "pain", d % 2 == 0 ? "2" : "7", "--date", date}).exit_code, 0);
+  }
+  auto report = Run({"trial", "report"}, "2026-10-30");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("Adherence: dose logged on 0 of 9 magnesium days"));
+  EXPECT_THAT(report.out, HasSubstr("Conclusion: No verdict: no dose was logged on any of the 9 "
+                                    "magnesium days"));
+  EXPECT_THAT(report.out, HasSubstr("the first 1 days of each are washout"));
+  EXPECT_THAT(report.out, ::testing::Not(::testing::ContainsRegex("\\[R[0-9]+")));
+  auto json = Run({"trial", "report", "--json"}, "2026-10-30");
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["verdict"], "not_enough_data");
+  EXPECT_EQ(j["adherence_known"], false);
+  EXPECT_THAT(j.dump(), ::testing::Not(::testing::ContainsRegex("\\[R[0-9]+")));
+}
+
+// Issue 16: entries could only be deleted (no confirmation, no undo). Now: edit, undo, a
+// confirmation before deleting, paging, and the day's food list.
+TEST_F(JournalCliTest, EditUndoConfirmPageAndTheDaysFoods) {
+  ASSERT_EQ(Run({"log", "symptom", "pain", "4"}).exit_code, 0);                           // 1
+  ASSERT_EQ(Run({"log", "food", "spinach", "--mg", "78"}).exit_code, 0);                  // 2
+  ASSERT_EQ(Run({"log", "food", "bread"}).exit_code, 0);                                  // 3
+  ASSERT_EQ(Run({"log", "dose", "--mg", "200", "--form", "citrate"}).exit_code, 0);       // 4
+  ASSERT_EQ(Run({"log", "symptom", "sleep", "6", "--date", "2026-11-20"}).exit_code, 0);  // 5
+
+  // Edit: only the fields given change; bad values are refused naming the flag.
+  auto edited = Run({"journal", "edit", "1", "--value", "6", "--note", "after the walk"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_THAT(edited.out, HasSubstr("Entry 1 is now: pain 6 — after the walk on 2026-11-23."));
+  auto bad = Run({"journal", "edit", "1", "--value", "11"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("pain: 11 is out of range 0-10"));
+  EXPECT_EQ(Run({"journal", "edit", "99", "--value", "1"}).exit_code, 2);
+  auto nothing = Run({"journal", "edit", "1"});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_THAT(nothing.err, HasSubstr("nothing to change"));
+
+  // Delete asks first: no answer or "n" changes nothing; "y" deletes.
+  auto unanswered = RunWithInput({"journal", "delete", "2"}, "");
+  EXPECT_EQ(unanswered.exit_code, 2);
+  EXPECT_THAT(unanswered.err, HasSubstr("Delete entry 2 (food spinach 78 mg Mg on 2026-11-23)?"));
+  EXPECT_THAT(unanswered.err, HasSubstr("pass --yes"));
+  EXPECT_EQ(RunWithInput({"journal", "delete", "2"}, "n\n").exit_code, 2);
+  auto yes = RunWithInput({"journal", "delete", "2"}, "y\n");
+  ASSERT_EQ(yes.exit_code, 0) << yes.err;
+  EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 4u);
+
+  // Undo walks back: the delete, then the edit.
+  auto undo_delete = Run({"journal", "undo"});
+  ASSERT_EQ(undo_delete.exit_code, 0) << undo_delete.err;
+  EXPECT_THAT(undo_delete.out, HasSubstr("Restored the entry deleted: #2 food spinach 78 mg Mg"));
+  auto undo_edit = Run({"journal", "undo", "--json"});
+  ASSERT_EQ(undo_edit.exit_code, 0) << undo_edit.err;
+  const auto undone = nlohmann::json::parse(undo_edit.out)["undone"];
+  EXPECT_EQ(undone["change"], "edit");
+  EXPECT_EQ(undone["entry"]["value"], 4);
+  const auto all = nlohmann::json::parse(Run({"journal", "show", "--json"}).out);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[1]["value"], 4);  // Entry 1 as first logged (after entry 5, an older day).
+  EXPECT_FALSE(all[1].contains("note"));
+
+  // Paging goes back from the newest: two per page.
+  auto page1 = Run({"journal", "show", "--limit", "2"});
+  EXPECT_THAT(page1.out, HasSubstr("#3 "));
+  EXPECT_THAT(page1.out, HasSubstr("#4 "));
+  EXPECT_THAT(page1.out, Not(HasSubstr("#2 ")));
+  EXPECT_THAT(page1.out, HasSubstr("(3 older entries: --offset 2)"));
+  auto page2 = Run({"journal", "show", "--limit", "2", "--offset", "2", "--json"});
+  const auto ids = nlohmann::json::parse(page2.out);
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[0]["id"], 1);
+  EXPECT_EQ(ids[1]["id"], 2);
+  EXPECT_EQ(Run({"journal", "show", "--limit", "0"}).exit_code, 2);
+
+  // The day's foods: two foods (one without a value), the dose, the totals.
+  auto foods = Run({"journal", "foods"});
+  ASSERT_EQ(foods.exit_code, 0) << foods.err;
+  EXPECT_THAT(foods.out, HasSubstr("#2    food spinach 78 mg Mg"));
+  EXPECT_THAT(foods.out, HasSubstr("#3    food bread"));
+  EXPECT_THAT(foods.out, HasSubstr("#4    dose citrate 200 mg Mg"));
+  EXPECT_THAT(foods.out, HasSubstr("Magnesium: food 78 mg, supplements 200 mg, total 278 mg "
+                                   "(at least: 1 without a magnesium value)"));
+  auto other_day = Run({"journal", "foods", "--date", "2026-11-20", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(other_day.out)["foods"].size(), 0u);
+}
+
+// Issue 16: a 3,000 mg dose was logged without a word. It is still recorded (the journal says
+// what happened) but the day's supplemental total above the upper limit is said plainly.
+TEST_F(JournalCliTest, ADoseAboveTheDaysLimitIsRecordedWithAWarning) {
+  ASSERT_EQ(Run({"profile", "set", ProfilePath()}).exit_code, 0);
+  auto small = Run({"log", "dose", "--mg", "200", "--form", "citrate"});
+  ASSERT_EQ(small.exit_code, 0) << small.err;
+  EXPECT_THAT(small.err, Not(HasSubstr("WARNING")));
+  auto big = Run({"log", "dose", "--mg", "3000", "--form", "citrate", "--json"});
+  ASSERT_EQ(big.exit_code, 0) << big.err;
+  EXPECT_EQ(nlohmann::json::parse(big.out)["magnesium_mg"], 3000);  // Recorded.
+  EXPECT_THAT(big.err, HasSubstr("WARNING: Recorded, but this takes your supplemental magnesium "
+                                 "on 2026-11-23 to 3200 mg, above the upper limit of 350 mg"));
+  // Another day is counted on its own.
+  auto other = Run({"log", "dose", "--mg", "300", "--date", "2026-11-20"});
+  EXPECT_THAT(other.err, Not(HasSubstr("WARNING")));
 }
 
 }  // namespace
