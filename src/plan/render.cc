@@ -25,6 +25,14 @@ std::string CompoundName(const PlanContext& c, const std::string& id) {
   return compound ? compound->name : id;
 }
 
+// "Magnesium citrate (trimagnesium dicitrate, anhydrous)" → "magnesium citrate": the name
+// people use, without the chemical detail in brackets.
+std::string CommonName(const std::string& name) {
+  std::string out = name.substr(0, name.find(" ("));
+  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
 std::string CitationLabel(const PlanContext& c, const std::string& id) {
   const kb::Citation* citation = c.kb.FindCitation(id);
   if (citation == nullptr) return id;
@@ -194,15 +202,19 @@ class PlanDocument {
       P("The evidence is too thin to say whether magnesium helps. If you want to find out, try it "
         "as a measured trial (see \"Does it work for you?\"), within the safe limit below.");
     }
+    // The common name first ("magnesium citrate"); the chemistry is a detail below.
     const chem::Compound* compound = c_.compounds.FindById(s.compound_id);
     P(fmt::format(
-        "Take {} of elemental magnesium a day by mouth as {}{}: that is {} of the compound "
+        "Take {} of elemental magnesium a day by mouth as {}: that is {} of the compound "
         "(about {} tablet(s) or capsule(s) a day; your product's label gives its "
         "elemental amount, so go by that).",
-        MgAmount(s.daily_elemental_mg), CompoundName(c_, s.compound_id),
-        compound ? " (" + compound->formula + ")" : "", MgAmount(s.daily_compound_mg),
-        s.estimated_pills_per_day));
+        MgAmount(s.daily_elemental_mg), CommonName(CompoundName(c_, s.compound_id)),
+        MgAmount(s.daily_compound_mg), s.estimated_pills_per_day));
     for (const auto& reason : s.reasons) B("Why this form: " + reason);
+    if (compound != nullptr) {
+      B(fmt::format("The compound, for a pharmacist: {}, formula {}.", compound->name,
+                    compound->formula));
+    }
     const Totals& t = plan_.totals;
     if (t.ul_supplemental_mg) {
       B(

@@ -4,7 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "tests/cli/cli_runner.h"
 
@@ -423,6 +426,56 @@ TEST(PeopleCli, ChildrenGetChildPortionsRankedPerPortionAndPer100Kcal) {
   ASSERT_FALSE(older["foods"].empty());
   EXPECT_GT(older["foods"][0]["child_portion_factor"].get<double>(),
             toddler["foods"][0]["child_portion_factor"].get<double>());
+}
+
+// Ids, enum spellings and source tags a person should never read: snake_case words
+// ("moderate_ckd", "very_low"), bracketed codes ("[R89]"), food source ids ("sr28:12012") and
+// chemical formulae ("(MgCl2)"). Web addresses, `commands` and the one line for a pharmacist that
+// names the compound's formula are left out of the scan.
+std::vector<std::string> IdLikeTokens(const std::string& text) {
+  static const std::regex kUrl(R"(https?://\S+|`[^`]*`|The compound, for a pharmacist:[^\n]*)");
+  static const std::regex kIdLike(
+      R"(\b[a-z]+_[a-z0-9_]+\b|\[[A-Z]+[0-9]+\]|\b(sr28|fndds|fdc):[0-9]+\b|\(Mg[A-Z0-9(][^ ]*)");
+  const std::string scanned = std::regex_replace(text, kUrl, " ");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(scanned.begin(), scanned.end(), kIdLike);
+       it != std::sregex_iterator(); ++it) {
+    out.push_back(it->str());
+  }
+  return out;
+}
+
+// issue 14, plain words: "(trimagnesium dicitrate, anhydrous) (Mg3(C6H5O7)2)" in the first line,
+// `very_low`, ids in text. Every golden plan's text and Markdown, and the plans of the people this
+// issue is about, are scanned for id-like tokens.
+TEST(PeopleCli, PlansSpeakPlainWordsWithoutIdsOrFormulaeFirst) {
+  namespace fs = std::filesystem;
+  const fs::path golden = fs::path(MG_SOURCE_DIR) / "examples/golden";
+  int scanned = 0;
+  for (const auto& entry : fs::directory_iterator(golden)) {
+    if (entry.path().extension() != ".txt") continue;
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(IdLikeTokens(text), ::testing::IsEmpty()) << entry.path();
+    ++scanned;
+  }
+  EXPECT_GE(scanned, 10);
+  const std::vector<std::vector<std::string>> people = {
+      {"--age", "8mo", "--sex", "female", "--condition", "constipation"},
+      {"--age", "10", "--sex", "male", "--condition", "restless legs", "--ferritin", "40"},
+      {"--age", "30", "--sex", "female", "--pregnant", "--condition", "leg cramps"},
+      {"--age", "61", "--sex", "female", "--condition", "RLS", "--med", "sertraline"},
+      {"--age", "70", "--sex", "male", "--condition", "leg cramps", "--egfr", "25"}};
+  for (const auto& args : people) {
+    for (const char* format : {"text", "markdown"}) {
+      const std::string text = PlanText(args, format);
+      EXPECT_THAT(IdLikeTokens(text), ::testing::IsEmpty()) << args[1] << " " << format;
+    }
+  }
+  // The common name comes first; the formula is a detail for a pharmacist.
+  const std::string supplement = PlanText({"--age", "61", "--sex", "female", "--condition", "RLS"});
+  EXPECT_THAT(supplement, HasSubstr("by mouth as magnesium citrate:"));
+  EXPECT_THAT(supplement, HasSubstr("formula Mg3(C6H5O7)2"));
 }
 
 }  // namespace
