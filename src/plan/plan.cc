@@ -462,7 +462,12 @@ class PlanBuilder {
     for (const auto& complaint : complaints_) {
       SafetyNet net{complaint.condition_id, {}};
       for (const kb::RedFlag* flag : c_.kb.RedFlagsFor(complaint.condition_id)) {
-        if (!flag->pregnancy_only || pregnant) net.red_flags.push_back(flag);
+        // Age-fitted (a child's bowel question is not an adult's) and, in pregnancy, fitted to
+        // the week when it is known (pre-eclampsia from 20 weeks).
+        if ((!flag->pregnancy_only || pregnant) &&
+            flag->AppliesTo(p_.person.age_months, p_.gestation_weeks)) {
+          net.red_flags.push_back(flag);
+        }
       }
       if (!net.red_flags.empty()) plan_.safety_net.push_back(std::move(net));
     }

@@ -251,9 +251,16 @@ class SafetyChecker {
                                        complaint.condition_id) != flag.condition_ids.end();
         const bool shown = net != nullptr && std::find(net->red_flags.begin(), net->red_flags.end(),
                                                        &flag) != net->red_flags.end();
-        if (applies && (!flag.pregnancy_only || pregnant) && !shown)
+        // The test's own reading of the age and gestation limits.
+        const double years = p.person.age_months / 12.0;
+        const bool fits_age = (!flag.from_age_years || years >= *flag.from_age_years) &&
+                              (!flag.below_age_years || years < *flag.below_age_years);
+        const bool fits_week = !flag.from_gestation_weeks || !p.gestation_weeks ||
+                               *p.gestation_weeks >= *flag.from_gestation_weeks;
+        const bool due = (!flag.pregnancy_only || pregnant) && fits_age && fits_week;
+        if (applies && due && !shown)
           fail("safety-net question missing: " + flag.id + " for " + complaint.condition_id);
-        if (shown && flag.pregnancy_only && !pregnant) fail("pregnancy question shown: " + flag.id);
+        if (shown && !due) fail("question shown that does not fit the person: " + flag.id);
       }
     }
     // 12. Iron drives restless-legs advice: with a complaint the policy lists, a ferritin at or
@@ -463,6 +470,8 @@ TEST(PlanSafety, InvariantsHoldOverTheProfileGrid) {
                                                                 75.0,         75.1, 200.0};
               p.ferritin_ug_l = ferritins[(n / 7) % 7];
               p.iron_deficiency = n % 10 == 3;
+              if (state == dri::ReproductiveState::kPregnant && n % 3 != 0)
+                p.gestation_weeks = n % 3 == 1 ? 12.0 : 30.0;
               p.sensitive_stomach = n % 6 == 0;
               if (n % 9 == 0) p.max_pills_per_day = 1;
               checker.Check(p);

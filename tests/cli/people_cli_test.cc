@@ -478,5 +478,45 @@ TEST(PeopleCli, PlansSpeakPlainWordsWithoutIdsOrFormulaeFirst) {
   EXPECT_THAT(supplement, HasSubstr("formula Mg3(C6H5O7)2"));
 }
 
+std::vector<std::string> SafetyNetIds(const json& plan) {
+  std::vector<std::string> out;
+  for (const auto& net : plan["safety_net"]) {
+    for (const auto& q : net["questions"]) out.push_back(q["red_flag"].get<std::string>());
+  }
+  return out;
+}
+
+// issue 14 (noticed): an infant with constipation was asked "a new change after 50?". A child
+// gets the children's bowel question; an adult keeps the adult one.
+TEST(PeopleCli, RedFlagQuestionsFitTheAge) {
+  const json infant = PlanJson({"--age", "8mo", "--sex", "female", "--condition", "constipation"});
+  EXPECT_THAT(SafetyNetIds(infant), ::testing::Contains("child_bowel_red_flags"));
+  EXPECT_THAT(SafetyNetIds(infant), Not(::testing::Contains("bowel_red_flags")));
+  EXPECT_THAT(infant["safety_net"].dump(), Not(HasSubstr("after 50")));
+  const json adult = PlanJson({"--age", "55", "--sex", "male", "--condition", "constipation"});
+  EXPECT_THAT(SafetyNetIds(adult), ::testing::Contains("bowel_red_flags"));
+  EXPECT_THAT(SafetyNetIds(adult), Not(::testing::Contains("child_bowel_red_flags")));
+}
+
+// issue 14 (noticed): the pre-eclampsia question said "after 20 weeks" because the profile had no
+// week of pregnancy. With gestation_weeks it is asked from 20 weeks; without it, it is asked.
+TEST(PeopleCli, PreEclampsiaQuestionFollowsTheWeekOfPregnancy) {
+  const std::vector<std::string> base = {"--age",      "30",          "--sex",   "female",
+                                         "--pregnant", "--condition", "migraine"};
+  auto with_weeks = [&](const char* weeks) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {"--gestation-weeks", weeks});
+    return PlanJson(args);
+  };
+  EXPECT_THAT(SafetyNetIds(PlanJson(base)), ::testing::Contains("pre_eclampsia_signs"));
+  EXPECT_THAT(SafetyNetIds(with_weeks("12")), Not(::testing::Contains("pre_eclampsia_signs")));
+  EXPECT_THAT(SafetyNetIds(with_weeks("20")), ::testing::Contains("pre_eclampsia_signs"));
+  EXPECT_THAT(SafetyNetIds(with_weeks("34")), ::testing::Contains("pre_eclampsia_signs"));
+  // A week of pregnancy without pregnancy is refused, naming the field.
+  const auto r = RunCli({"plan", "--age", "30", "--sex", "female", "--gestation-weeks", "12"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("gestation_weeks"));
+}
+
 }  // namespace
 }  // namespace mg
