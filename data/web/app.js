@@ -352,6 +352,8 @@ function profileFromForm() {
   const pregnancy = $('p-pregnancy').value;
   if (pregnancy === 'pregnant') doc.pregnant = true;
   if (pregnancy === 'lactating') doc.lactating = true;
+  const gestation = numberOrNull($('p-gestation'));
+  if (pregnancy === 'pregnant' && gestation !== null) doc.gestation_weeks = gestation;
   doc.reference = $('p-reference').value;
   doc.complaints = [];
   for (const row of document.querySelectorAll('#p-complaints-list .complaint')) {
@@ -369,6 +371,9 @@ function profileFromForm() {
   if (egfr !== null) kidney.egfr = egfr;
   if ($('p-ckd').value) kidney.ckd_stage = Number($('p-ckd').value);
   if (Object.keys(kidney).length) doc.kidney = kidney;
+  const ferritin = numberOrNull($('p-ferritin'));
+  if (ferritin !== null) doc.ferritin_ug_l = ferritin;
+  if ($('p-iron').checked) doc.iron_deficiency = true;
   const medicines = [];
   for (const row of document.querySelectorAll('#p-medicine-rows .medicine-row')) {
     const name = row.querySelector('[data-role="med-name"]').value.trim();
@@ -411,6 +416,9 @@ function fillForm(doc) {
   if (doc.sex) $('p-sex').value = doc.sex;
   $('p-pregnancy').value = doc.pregnant ? 'pregnant' : doc.lactating ? 'lactating' : '';
   if (doc.reference) $('p-reference').value = doc.reference;
+  if (typeof doc.gestation_weeks === 'number') $('p-gestation').value = doc.gestation_weeks;
+  if (typeof doc.ferritin_ug_l === 'number') $('p-ferritin').value = doc.ferritin_ug_l;
+  $('p-iron').checked = !!doc.iron_deficiency;
   const byNameOrId = (value) => {
     const needle = String(value).toLowerCase();
     const hit = state.conditions.find((c) => c.id === value || c.name.toLowerCase() === needle ||

@@ -26,7 +26,8 @@ struct PlanArgs {
   std::string age, sex;
   bool pregnant = false, lactating = false;
   std::vector<std::string> conditions, medicines, diagnoses, red_flags, taking, exclusions;
-  std::optional<double> egfr, diet_mg;
+  std::optional<double> egfr, diet_mg, ferritin, gestation_weeks;
+  bool iron_deficiency = false;
   std::optional<int> ckd_stage, max_pills;
   std::string route;
   bool sensitive_stomach = false;
@@ -66,7 +67,8 @@ bool AnyProfileFlag(const PlanArgs& a) {
   return !a.age.empty() || !a.sex.empty() || a.pregnant || a.lactating || !a.conditions.empty() ||
          !a.medicines.empty() || !a.diagnoses.empty() || !a.red_flags.empty() ||
          !a.taking.empty() || !a.exclusions.empty() || a.egfr || a.diet_mg || a.ckd_stage ||
-         a.max_pills || !a.route.empty() || a.sensitive_stomach;
+         a.max_pills || !a.route.empty() || a.sensitive_stomach || a.ferritin ||
+         a.iron_deficiency || a.gestation_weeks;
 }
 
 // Flags become the same document a profile file holds, so both go through one resolver.
@@ -134,6 +136,9 @@ Result<plan::ProfileDocument> DocumentFromFlags(const PlanArgs& a) {
     }
     d["magnesium_taken"].push_back(entry);
   }
+  if (a.ferritin) d["ferritin_ug_l"] = *a.ferritin;
+  if (a.iron_deficiency) d["iron_deficiency"] = true;
+  if (a.gestation_weeks) d["gestation_weeks"] = *a.gestation_weeks;
   if (a.diet_mg) d["diet"] = {{"magnesium_mg_per_day", *a.diet_mg}};
   if (!a.route.empty() || a.sensitive_stomach || a.max_pills) {
     d["preferences"] = json::object();
@@ -265,6 +270,10 @@ void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--diet-mg", a->diet_mg, "Usual magnesium from food, mg/day");
   cmd->add_option("--exclude", a->exclusions,
                   "Food exclusion, e.g. vegan, \"nut allergy\" (repeatable)");
+  cmd->add_option("--ferritin", a->ferritin, "Serum ferritin in µg/L (the same number as ng/mL)");
+  cmd->add_flag("--iron-deficiency", a->iron_deficiency, "A clinician has found iron deficiency");
+  cmd->add_option("--gestation-weeks", a->gestation_weeks,
+                  "With --pregnant: completed weeks of pregnancy");
   cmd->add_option("--route", a->route, "Preferred route: any, oral, topical or food_only");
   cmd->add_flag("--sensitive-stomach", a->sensitive_stomach, "Prefer forms gentle on the gut");
   cmd->add_option("--max-pills", a->max_pills, "Most pills a day you would take");

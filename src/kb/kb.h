@@ -261,6 +261,17 @@ struct RedFlag {
   std::vector<std::string> citation_ids;   // May be empty for conservative standard triage
   std::string note;                        // rules; `note` then says so.
   bool pregnancy_only = false;             // Asked only in pregnancy (pre-eclampsia signs).
+  // Asked only from / below these ages (the adult and the child wording of a bowel question).
+  std::optional<double> from_age_years, below_age_years;
+  // Pregnancy-only: asked from this week of pregnancy on; when the week is not known, asked.
+  std::optional<double> from_gestation_weeks;
+  // True when the question fits a person of this age (months) and week of pregnancy.
+  bool AppliesTo(double age_months, std::optional<double> gestation_weeks) const {
+    const double years = age_months / 12.0;
+    if (from_age_years && years < *from_age_years) return false;
+    if (below_age_years && years >= *below_age_years) return false;
+    return !(from_gestation_weeks && gestation_weeks && *gestation_weeks < *from_gestation_weeks);
+  }
 };
 
 struct Measure {   // A complementary (non-magnesium) measure for one condition.

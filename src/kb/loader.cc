@@ -467,9 +467,10 @@ class Loader {
   }
 
   void ReadRedFlag(const toml::table& t, const std::string& file) {
-    auto r = Reader(t, file, "red_flag",
-                    {"id", "name", "pattern", "question", "urgency", "conditions", "action",
-                     "citations", "note", "pregnancy_only"});
+    auto r = Reader(
+        t, file, "red_flag",
+        {"id", "name", "pattern", "question", "urgency", "conditions", "action", "citations",
+         "note", "pregnancy_only", "from_age_years", "below_age_years", "from_gestation_weeks"});
     RedFlag f;
     f.id = r.Id();
     f.name = r.Text("name", true);
@@ -481,6 +482,13 @@ class Loader {
     f.citation_ids = r.RefList("citations", "citation", false);
     f.note = r.Text("note", false);
     f.pregnancy_only = r.Bool("pregnancy_only", false);
+    f.from_age_years = r.Number("from_age_years");
+    f.below_age_years = r.Number("below_age_years");
+    f.from_gestation_weeks = r.Number("from_gestation_weeks");
+    if (f.from_gestation_weeks && !f.pregnancy_only) {
+      r.Report(r.line(),
+               fmt::format("{} has from_gestation_weeks but is not pregnancy_only", r.Who()));
+    }
     if (f.citation_ids.empty() && f.note.empty()) {
       r.Report(r.line(), fmt::format("{} has no citations and no note saying why", r.Who()));
     }

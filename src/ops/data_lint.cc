@@ -40,6 +40,7 @@ const std::vector<std::string>& KnownFiles() {
                                                  "foods/foods.csv",
                                                  "foods/synonyms.toml",
                                                  "foods/units.toml",
+                                                 "plan/child_portions.toml",
                                                  "plan/food_frequency.toml",
                                                  "plan/messages.toml",
                                                  "plan/policy.toml",
@@ -138,6 +139,8 @@ class Linter {
     Check("plan/food_frequency.toml",
           [](const DataFile& f) { return plan::ParseFoodFrequency(f); });
     Check("plan/messages.toml", [](const DataFile& f) { return plan::ParseMessages(f); });
+    Check("plan/child_portions.toml",
+          [&](const DataFile& f) { return plan::ParseChildPortions(f, kb.kb); });
     Check("trial/outcomes.toml",
           [](const DataFile& f) { return trial::ParseOutcomes(f.content, f.name); });
     Check("accounts/passwords.toml", [](const DataFile& f) -> Result<bool> {

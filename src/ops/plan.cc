@@ -25,6 +25,7 @@ Result<PlanResult> PlanForProfile(const Context& context, plan::ProfileDocument 
   if (!profile.ok()) return profile.error();
   PlanResult out{std::move(profile).value(), {}};
   out.plan = plan::BuildPlan(out.profile, **loaded);
+  plan::NoteFieldsWithoutEffect(out.profile, **loaded, out.plan);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/numbers.h"
+#include "core/text.h"
 
 namespace mg::plan {
 namespace {
@@ -38,6 +39,15 @@ bool MoreSevere(const kb::Contraindication& a, const kb::Contraindication& b) {
   if (a_stops != b_stops) return a_stops;
   return UrgencyRank(a.referral.value_or(kb::Urgency::kRoutine)) <
          UrgencyRank(b.referral.value_or(kb::Urgency::kRoutine));
+}
+
+// "a", "a and b", "a, b and c".
+std::string JoinWords(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+  }
+  return out;
 }
 
 double RoundDown(double value, double step) { return std::floor(value / step + 1e-9) * step; }
@@ -102,6 +112,9 @@ class PlanBuilder {
     Medicines();
     RouteComplaints();
     Findings();
+    IronStatus();
+    AggravatingMedicines();
+    ReferInsteadOfSelfCare();
     SafetyNets();
     RiskGroups();
     DecideSupplement();
@@ -225,6 +238,8 @@ class PlanBuilder {
   void Medicines() {
     for (const auto& medicine : p_.medicines) {
       if (medicine.interaction_id.empty()) {
+        // A catalogued medicine of no interaction class is known not to interact.
+        if (!medicine.ingredient_ids.empty()) continue;
         plan_.unknown_medicines.push_back(medicine.name);
         plan_.warnings.push_back(Text("medicine.unknown", {{"medicine", medicine.name}}));
         Fire("medicine.unknown");
@@ -299,17 +314,10 @@ class PlanBuilder {
       const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
       signs.push_back(condition != nullptr ? condition->name : complaint.condition_id);
     }
-    auto join = [](const std::vector<std::string>& items) {
-      std::string out;
-      for (size_t i = 0; i < items.size(); ++i) {
-        out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
-      }
-      return out;
-    };
     const char* rule = signs.empty() ? "safety.risk_group" : "safety.risk_group.with_symptoms";
-    std::string causes_text = join(causes);
+    std::string causes_text = JoinWords(causes);
     causes_text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(causes_text[0])));
-    std::string complaints_text = join(signs);
+    std::string complaints_text = JoinWords(signs);
     for (char& ch : complaints_text)
       ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     plan_.referrals.push_back(
@@ -357,6 +365,96 @@ class PlanBuilder {
     if (avoid_laxative_) wants_laxative_ = false;  // Gut safety wins over a laxative effect.
   }
 
+  bool HasComplaint(const std::vector<std::string>& ids, const std::string& id) const {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  }
+
+  // Iron status drives restless-legs advice: a ferritin at or below the line (adults 75 µg/L or
+  // below, children below 50 µg/L) or a known iron deficiency is a referral for iron treatment;
+  // a child with no ferritin is told the children's line.
+  void IronStatus() {
+    const kb::Condition* condition = nullptr;
+    for (const auto& complaint : complaints_) {
+      if (HasComplaint(policy_.iron_conditions, complaint.condition_id)) {
+        condition = c_.kb.FindCondition(complaint.condition_id);
+        break;
+      }
+    }
+    if (condition == nullptr) return;
+    const bool child = p_.person.age_months < policy_.iron_child_below_years * 12;
+    const std::string who = child ? "children and teenagers" : "adults";
+    const std::string threshold =
+        child ? fmt::format("below {} µg/L", FormatNumber(policy_.child_ferritin_below_ug_l))
+              : fmt::format("{} µg/L or below",
+                            FormatNumber(policy_.adult_ferritin_at_or_below_ug_l));
+    if (p_.iron_deficiency) {
+      Fire("iron.deficiency");
+      plan_.referrals.push_back({kb::Urgency::kRoutine, Text("iron.deficiency"), "iron"});
+    }
+    if (p_.ferritin_ug_l) {
+      const double ferritin = *p_.ferritin_ug_l;
+      const bool low = child ? ferritin < policy_.child_ferritin_below_ug_l
+                             : ferritin <= policy_.adult_ferritin_at_or_below_ug_l;
+      const char* rule = low ? "iron.low_ferritin" : "iron.ferritin_not_low";
+      const std::string text = Text(
+          rule, {{"ferritin", FormatNumber(ferritin, 1)}, {"who", who}, {"threshold", threshold}});
+      Fire(rule);
+      if (low && !p_.iron_deficiency) {
+        plan_.referrals.push_back({kb::Urgency::kRoutine, text, "iron"});
+      } else if (!low) {
+        plan_.warnings.push_back(text);
+      }
+    } else if (child && !p_.iron_deficiency) {
+      Fire("iron.check_child");
+      plan_.warnings.push_back(Text("iron.check_child", {{"threshold", threshold}}));
+    }
+  }
+
+  // Medicines that can bring on or worsen a complaint, named for the person who takes them.
+  void AggravatingMedicines() {
+    for (const auto& complaint : complaints_) {
+      std::vector<std::string> named;
+      for (const auto& group : policy_.aggravating_medicines) {
+        if (group.condition_id != complaint.condition_id) continue;
+        for (const auto& medicine : p_.medicines) {
+          const bool member = std::any_of(
+              medicine.ingredient_ids.begin(), medicine.ingredient_ids.end(),
+              [&](const std::string& id) { return HasComplaint(group.ingredient_ids, id); });
+          const std::string entry = fmt::format("{} ({})", medicine.name, group.group);
+          if (member && std::find(named.begin(), named.end(), entry) == named.end()) {
+            named.push_back(entry);
+          }
+        }
+      }
+      if (named.empty()) continue;
+      const std::string list = JoinWords(named);  // Names as the person wrote them.
+      const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
+      std::string complaint_name = condition != nullptr ? condition->name : complaint.condition_id;
+      for (char& ch : complaint_name)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      plan_.referrals.push_back(
+          {kb::Urgency::kRoutine,
+           Text("medicine.aggravates", {{"medicines", list}, {"complaint", complaint_name}}),
+           "aggravating_medicine"});
+      Fire("medicine.aggravates." + complaint.condition_id);
+    }
+  }
+
+  // A complaint that is a diagnosis to confirm (low magnesium): a referral for a blood test and
+  // its cause, and no self-care supplement.
+  void ReferInsteadOfSelfCare() {
+    for (const auto& complaint : complaints_) {
+      if (!HasComplaint(policy_.refer_instead_of_self_care, complaint.condition_id)) continue;
+      const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
+      plan_.referrals.push_back(
+          {kb::Urgency::kRoutine,
+           Text("complaint.refer_first",
+                {{"complaint", condition != nullptr ? condition->name : complaint.condition_id}}),
+           "refer_first"});
+      Withhold("complaint.refer_first");
+    }
+  }
+
   // Each complaint's red-flag questions, so that a person knows when to seek help even when
   // they ticked no red flag.
   void SafetyNets() {
@@ -364,7 +462,12 @@ class PlanBuilder {
     for (const auto& complaint : complaints_) {
       SafetyNet net{complaint.condition_id, {}};
       for (const kb::RedFlag* flag : c_.kb.RedFlagsFor(complaint.condition_id)) {
-        if (!flag->pregnancy_only || pregnant) net.red_flags.push_back(flag);
+        // Age-fitted (a child's bowel question is not an adult's) and, in pregnancy, fitted to
+        // the week when it is known (pre-eclampsia from 20 weeks).
+        if ((!flag->pregnancy_only || pregnant) &&
+            flag->AppliesTo(p_.person.age_months, p_.gestation_weeks)) {
+          net.red_flags.push_back(flag);
+        }
       }
       if (!net.red_flags.empty()) plan_.safety_net.push_back(std::move(net));
     }
@@ -838,15 +941,33 @@ class PlanBuilder {
       Fire("food.ask_renal_team");
       return;
     }
+    // A child's list gives a child's portion (a fraction of the usual one, the same for every
+    // food, so the ranking stands) and, while whole nuts are a choking risk, only smooth spreads
+    // of nuts and seeds.
+    const double age_years = p_.person.age_months / 12.0;
+    const ChildPortions& portions = c_.child_portions;
+    const ChildPortions::Band* band = portions.For(age_years);
+    const bool spreads_only = age_years < portions.whole_nuts_from_years;
+    if (band != nullptr) Fire("food.child_portions");
     constexpr size_t kFoodSuggestions = 6;
     for (const foods::RichFood& rich : c_.foods_by_magnesium) {
       if (plan_.foods.size() >= kFoodSuggestions) break;
-      if (p_.food_exclusions.Excludes(*rich.food)) continue;
+      const foods::Food& food = *rich.food;
+      if (p_.food_exclusions.Excludes(food)) continue;
       if (std::any_of(policy_.never_suggest_tags.begin(), policy_.never_suggest_tags.end(),
-                      [&](const std::string& tag) { return rich.food->HasTag(tag); })) {
+                      [&](const std::string& tag) { return food.HasTag(tag); })) {
         continue;
       }
-      plan_.foods.push_back({rich.food, rich.mg_per_serving});
+      if (spreads_only && food.category == portions.nut_category &&
+          std::none_of(portions.spread_words.begin(), portions.spread_words.end(),
+                       [&](const std::string& word) {
+                         return NormalizeName(food.name).find(word) != std::string::npos;
+                       })) {
+        continue;
+      }
+      const double factor = band != nullptr ? band->factor : 1;
+      plan_.foods.push_back({&food, rich.mg_per_serving * factor, rich.mg_per_100kcal,
+                             food.serving.grams * factor, band});
     }
   }
 

@@ -80,6 +80,37 @@ struct Policy {
   std::vector<std::string> risk_interactions;
   std::vector<std::string> risk_diagnoses;
   std::vector<std::string> risk_sooner_for_conditions;
+  // [iron]: ferritin and iron deficiency drive the advice for these complaints (restless legs).
+  std::vector<std::string> iron_conditions;
+  double adult_ferritin_at_or_below_ug_l = 75;
+  double child_ferritin_below_ug_l = 50;
+  double iron_child_below_years = 18;
+  // [[aggravating_medicines]]: medicines (catalogue ingredient ids) that can bring on or worsen
+  // a complaint, named for the person who takes one.
+  struct AggravatingMedicines {
+    std::string condition_id;
+    std::string group;  // In words, with its article: "an antidepressant".
+    std::vector<std::string> ingredient_ids;
+  };
+  std::vector<AggravatingMedicines> aggravating_medicines;
+  // [complaints]: complaints that need a diagnosis first (low magnesium): a referral, no
+  // self-care supplement.
+  std::vector<std::string> refer_instead_of_self_care;
+};
+
+// data/plan/child_portions.toml: a child's portion as a fraction of the usual (adult) one.
+struct ChildPortions {
+  struct Band {
+    double from_years = 0, below_years = 0;
+    double factor = 1;
+    std::string words;  // "two-fifths"
+  };
+  std::vector<Band> bands;  // Ordered, not overlapping.
+  double whole_nuts_from_years = 5;
+  std::string nut_category;               // foods.csv category of nuts and seeds.
+  std::vector<std::string> spread_words;  // Names of smooth spreads of that category.
+  // The band for an age; nullptr for an adult (or a baby, who gets no list).
+  const Band* For(double age_years) const;
 };
 
 struct FoodFrequencyItem {
@@ -110,6 +141,7 @@ struct Messages {
 Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb);
 Result<std::vector<FoodFrequencyItem>> ParseFoodFrequency(const DataFile& file);
 Result<Messages> ParseMessages(const DataFile& file);
+Result<ChildPortions> ParseChildPortions(const DataFile& file, const kb::KnowledgeBase& kb);
 
 // Everything loaded once and shared by every plan. Immutable after Load(); thread-safe to share.
 struct PlanContext {
@@ -119,6 +151,7 @@ struct PlanContext {
   foods::FoodDb foods;
   foods::Exclusions exclusions;
   Policy policy;
+  ChildPortions child_portions;
   std::vector<FoodFrequencyItem> food_frequency;
   // Curated foods by magnesium per usual portion, most first (foods::RichestInMagnesium without
   // exclusions), computed once so plans only filter it.
@@ -152,6 +185,8 @@ struct MedicineTaken {
   std::string interaction_id;  // "" when the medicine is not in the knowledge base.
   std::vector<double> hours;   // Times of day taken (hours from midnight).
   bool hours_assumed = false;  // True when the profile gave no time.
+  // The catalogue's ingredient ids of what was named (empty when the catalogue does not know it).
+  std::vector<std::string> ingredient_ids;
 };
 
 // Magnesium already taken — supplements, antacids, laxatives, magnesium-containing medicines —
@@ -205,6 +240,9 @@ struct Profile {
   std::optional<int> max_pills_per_day;
   foods::ExclusionSet food_exclusions;
   std::optional<ProductChoice> product;
+  std::optional<double> ferritin_ug_l;    // Serum ferritin, µg/L (the same number as ng/mL).
+  bool iron_deficiency = false;           // A clinician has found iron deficiency.
+  std::optional<double> gestation_weeks;  // Completed weeks of pregnancy, when known.
 };
 
 // ---- The plan. ----
@@ -274,7 +312,10 @@ struct FindingNote {
 
 struct FoodSuggestion {
   const foods::Food* food = nullptr;
-  double magnesium_per_serving_mg = 0;
+  double magnesium_per_serving_mg = 0;         // Per the person's portion (a child's when `child`).
+  double magnesium_per_100kcal_mg = 0;         // 0 when the food's energy is unknown.
+  double portion_g = 0;                        // The person's portion in grams.
+  const ChildPortions::Band* child = nullptr;  // Set for a child's portion.
 };
 
 // The red flags to ask about for one complaint (kb::Condition red flags, the pregnancy-only ones
@@ -293,6 +334,13 @@ struct Totals {
   std::optional<double> diet_mg;
   bool diet_is_lower_bound = false;   // Scored from the food-frequency answers: at least this.
   std::optional<double> diet_gap_mg;  // Target minus diet, when both are known and positive.
+};
+
+// A profile field the plan read that changed nothing in it: said so, so that no input is silently
+// ignored ("ferritin 40 µg/L: noted; it does not change magnesium advice here").
+struct NotedField {
+  std::string field;  // The profile field's path: "ferritin_ug_l", "medicines[1]".
+  std::string what;   // In words: "ferritin 40 µg/L", "sertraline".
 };
 
 struct Plan {
@@ -316,6 +364,8 @@ struct Plan {
   std::vector<std::string> unknown_medicines;
   // The magnesium already taken that the totals count, each with how its amount was read.
   std::vector<MagnesiumTaken> magnesium_taken;
+  // Fields of the profile that had no effect on this plan (NoteFieldsWithoutEffect).
+  std::vector<NotedField> noted_without_effect;
 };
 
 // What the plan does for a finding: the verdict's policy, with "recommend" downgraded to "trial"
@@ -325,6 +375,13 @@ VerdictPolicy PolicyFor(const kb::Finding& finding, const Policy& policy);
 // Builds the plan. Pure and deterministic. REQUIRES: `profile` came from ResolveProfile with
 // the same `context` (ids resolve).
 Plan BuildPlan(const Profile& profile, const PlanContext& context);
+
+// Lists in `plan.noted_without_effect` every field of `profile` (each complaint, medicine,
+// diagnosis and red flag on its own) whose removal leaves the plan, as the person reads it, the
+// same: the plan is built again without that field and compared. `plan` must be
+// BuildPlan(profile, context). A field at its default value (pregnant: false) counts as not given.
+// Age is never listed: it chooses the reference values every plan shows.
+void NoteFieldsWithoutEffect(const Profile& profile, const PlanContext& context, Plan& plan);
 
 // What an n-of-1 trial may test: the plan's daily elemental dose and compound, so a trial never
 // tests more magnesium than the plan allows (supplemental UL, contraindications, interactions).

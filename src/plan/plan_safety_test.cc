@@ -17,10 +17,12 @@
 #include <cmath>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "plan/plan.h"
 #include "plan/plan_test_util.h"
 #include "plan/profile.h"
+#include "plan/render.h"
 #include "products/catalogue.h"
 
 namespace mg::plan {
@@ -43,6 +45,9 @@ Dimensions CollectDimensions(const kb::KnowledgeBase& kb) {
   for (const auto& i : kb.interactions) {
     if (!i.medicines.empty()) d.medicines.push_back(i.medicines.front().generic);
   }
+  // A member of each group of medicines that can worsen a complaint.
+  for (const auto& group : Context().policy.aggravating_medicines)
+    d.medicines.push_back(group.ingredient_ids.back());
   d.diagnoses.push_back("");
   for (const auto& g : kb.diagnoses) d.diagnoses.push_back(g.id);
   d.red_flags.push_back("");
@@ -248,10 +253,72 @@ class SafetyChecker {
                                        complaint.condition_id) != flag.condition_ids.end();
         const bool shown = net != nullptr && std::find(net->red_flags.begin(), net->red_flags.end(),
                                                        &flag) != net->red_flags.end();
-        if (applies && (!flag.pregnancy_only || pregnant) && !shown)
+        // The test's own reading of the age and gestation limits.
+        const double years = p.person.age_months / 12.0;
+        const bool fits_age = (!flag.from_age_years || years >= *flag.from_age_years) &&
+                              (!flag.below_age_years || years < *flag.below_age_years);
+        const bool fits_week = !flag.from_gestation_weeks || !p.gestation_weeks ||
+                               *p.gestation_weeks >= *flag.from_gestation_weeks;
+        const bool due = (!flag.pregnancy_only || pregnant) && fits_age && fits_week;
+        if (applies && due && !shown)
           fail("safety-net question missing: " + flag.id + " for " + complaint.condition_id);
-        if (shown && flag.pregnancy_only && !pregnant) fail("pregnancy question shown: " + flag.id);
+        if (shown && !due) fail("question shown that does not fit the person: " + flag.id);
       }
+    }
+    // 12. Iron drives restless-legs advice: with a complaint the policy lists, a ferritin at or
+    // below the adults' line (below the children's line under 18) or a known deficiency gives
+    // exactly one iron referral; otherwise none.
+    std::vector<std::string> routed;
+    for (const auto& asked : p.complaints) {
+      const kb::Condition* condition = c_.kb.FindCondition(asked.condition_id);
+      routed.push_back(pregnant && condition != nullptr && !condition->in_pregnancy.empty()
+                           ? condition->in_pregnancy
+                           : asked.condition_id);
+    }
+    auto count_source = [&](const char* source) {
+      return std::count_if(plan.referrals.begin(), plan.referrals.end(),
+                           [&](const Referral& r) { return r.source_id == source; });
+    };
+    const bool iron_complaint = std::any_of(routed.begin(), routed.end(), [&](const auto& id) {
+      return std::find(c_.policy.iron_conditions.begin(), c_.policy.iron_conditions.end(), id) !=
+             c_.policy.iron_conditions.end();
+    });
+    const bool child = p.person.age_months < c_.policy.iron_child_below_years * 12;
+    const bool low_iron = p.iron_deficiency ||
+                          (p.ferritin_ug_l &&
+                           (child ? *p.ferritin_ug_l < c_.policy.child_ferritin_below_ug_l
+                                  : *p.ferritin_ug_l <= c_.policy.adult_ferritin_at_or_below_ug_l));
+    if (count_source("iron") != (iron_complaint && low_iron ? 1 : 0))
+      fail("iron referral count wrong");
+    // 13. A medicine that can worsen a complaint is named, in one referral per complaint.
+    for (const auto& id : routed) {
+      std::vector<std::string> aggravating;
+      for (const auto& group : c_.policy.aggravating_medicines) {
+        if (group.condition_id != id) continue;
+        for (const auto& m : p.medicines) {
+          for (const auto& ingredient : m.ingredient_ids) {
+            if (std::find(group.ingredient_ids.begin(), group.ingredient_ids.end(), ingredient) !=
+                group.ingredient_ids.end())
+              aggravating.push_back(m.name);
+          }
+        }
+      }
+      for (const auto& name : aggravating) {
+        bool named = false;
+        for (const auto& r : plan.referrals) {
+          named = named || (r.source_id == "aggravating_medicine" &&
+                            r.reason.find(name) != std::string::npos);
+        }
+        if (!named) fail("aggravating medicine not named: " + name + " for " + id);
+      }
+    }
+    // 14. A complaint that needs a diagnosis first (low magnesium) is referred, with no
+    // self-care supplement.
+    for (const auto& id : routed) {
+      const auto& refer = c_.policy.refer_instead_of_self_care;
+      if (std::find(refer.begin(), refer.end(), id) == refer.end()) continue;
+      if (plan.supplement) fail("self-care supplement for " + id);
+      if (count_source("refer_first") == 0) fail("no referral for " + id);
     }
     // 7. No n-of-1 trial is suggested when the plan gives no supplement (nothing to test).
     if (!plan.supplement &&
@@ -266,6 +333,19 @@ class SafetyChecker {
           fail("infant offered " + f.food->name);
         }
       }
+    }
+    // A child's list gives children's portions, never adult ones; no whole nuts or seeds while
+    // they are a choking risk.
+    const double years = p.person.age_months / 12.0;
+    for (const auto& f : plan.foods) {
+      if (years >= 1 && years < 18 && (f.child == nullptr || !(f.child->factor < 1)))
+        fail("adult portion for a child: " + f.food->name);
+      if (years >= 18 && f.child != nullptr) fail("child portion for an adult");
+      if (years < c_.child_portions.whole_nuts_from_years &&
+          f.food->category == c_.child_portions.nut_category &&
+          f.food->name.find("butter") == std::string::npos &&
+          f.food->name.find("paste") == std::string::npos)
+        fail("whole nuts or seeds for a young child: " + f.food->name);
     }
     if (p.egfr && *p.egfr < 45 && (!plan.foods.empty() || plan.food_note.empty()))
       fail("food list below eGFR 45");
@@ -302,6 +382,8 @@ class SafetyChecker {
     for (const auto& m : p.medicines) out += " med " + m.name + "@" + FormatHour(m.hours.front());
     for (const auto& d : p.diagnosis_ids) out += " dx " + d;
     for (const auto& r : p.red_flag_ids) out += " flag " + r;
+    if (p.ferritin_ug_l) out += fmt::format(" ferritin {}", *p.ferritin_ug_l);
+    if (p.iron_deficiency) out += " iron_deficiency";
     for (const auto& m : p.magnesium_taken)
       out += fmt::format(" taking {}", m.elemental_mg_per_day);
     return out;
@@ -314,7 +396,15 @@ class SafetyChecker {
 void AddMedicine(Profile& p, const std::string& name, double hour) {
   if (name.empty()) return;
   const kb::Interaction* interaction = Context().kb.FindMedicine(name);
-  p.medicines.push_back({name, interaction ? interaction->id : "", {hour}, false});
+  // Resolved once per name: the grid adds the same few medicines to many profiles.
+  static std::map<std::string, std::vector<std::string>> ingredients_of;
+  auto [it, added] = ingredients_of.try_emplace(name);
+  if (added) {
+    for (const products::Ingredient* i : Context().catalogue.Resolve(name).ingredients)
+      it->second.push_back(i->id);
+  }
+  const std::vector<std::string>& ingredients = it->second;
+  p.medicines.push_back({name, interaction ? interaction->id : "", {hour}, false, ingredients});
 }
 
 void AddLoad(Profile& p, double mg) {
@@ -378,6 +468,13 @@ TEST(PlanSafety, InvariantsHoldOverTheProfileGrid) {
               const auto& flag = dim.red_flags[(n * 17 + rotation) % dim.red_flags.size()];
               if (!flag.empty() && n % 2 == 0) p.red_flag_ids.push_back(flag);
               p.route = routes[(n / 5) % 4];
+              // Iron status around both ferritin lines, and a known deficiency.
+              static const std::optional<double> ferritins[] = {std::nullopt, 30.0, 49.9, 50.0,
+                                                                75.0,         75.1, 200.0};
+              p.ferritin_ug_l = ferritins[(n / 7) % 7];
+              p.iron_deficiency = n % 10 == 3;
+              if (state == dri::ReproductiveState::kPregnant && n % 3 != 0)
+                p.gestation_weeks = n % 3 == 1 ? 12.0 : 30.0;
               p.sensitive_stomach = n % 6 == 0;
               if (n % 9 == 0) p.max_pills_per_day = 1;
               checker.Check(p);
@@ -685,7 +782,7 @@ TEST(PlanSafety, SchedulerFindsAFeasibleTimeWheneverOneExists) {
         }
         Profile p = base;
         p.medicines.push_back(
-            {interaction.medicines.front().generic, interaction.id, hours, false});
+            {interaction.medicines.front().generic, interaction.id, hours, false, {}});
         const Plan plan = BuildPlan(p, c);
         ++checked;
         auto fail = [&](const std::string& what) {
@@ -730,6 +827,123 @@ TEST(PlanSafety, SchedulerFindsAFeasibleTimeWheneverOneExists) {
   EXPECT_GT(one_dose, 0);
   EXPECT_GT(none, 0);
   EXPECT_GT(checked, 1000);
+}
+
+// Every field a profile accepts either changes the plan or is reported in it as having no
+// effect: for each field (ProfileFields(), so a new field fails here until it has sample values)
+// and each sample value, on bases from infancy to old age, the plan with the field is compared
+// with the plan without it. A field listed as without effect must really change nothing.
+TEST(PlanSafety, EveryProfileFieldChangesThePlanOrIsNotedAsWithoutEffect) {
+  using nlohmann::json;
+  const PlanContext& c = Context();
+  // Field → patches that set it (with whatever else it needs, which the comparison also has).
+  std::map<std::string, std::vector<json>> samples = {
+      {"sex", {{{"sex", "male"}}}},
+      {"pregnant", {{{"pregnant", true}}}},
+      {"lactating", {{{"lactating", true}}}},
+      {"reference", {{{"reference", "eu"}}}},
+      {"complaints",
+       {{{"complaints", {"RLS"}}},
+        {{"complaints", {"leg cramps"}}},
+        {{"complaints", {"migraine"}}}}},
+      {"kidney",
+       {{{"kidney", {{"egfr", 90}}}},
+        {{"kidney", {{"egfr", 25}}}},
+        {{"kidney", {{"ckd_stage", 2}}}}}},
+      {"medicines",
+       {{{"medicines", {"sertraline"}}},
+        {{"medicines", {"levothyroxine"}}},
+        {{"medicines", {"an unlisted remedy"}}},
+        {{"medicines", {{{"name", "milk of magnesia"}, {"amount", "15 mL"}}}}}}},
+      {"magnesium_taken", {{{"magnesium_taken", {{{"elemental", "100mg"}}}}}}},
+      {"diet", {{{"diet", {{"magnesium_mg_per_day", 150}}}}}},
+      {"food_exclusions", {{{"food_exclusions", {"vegan"}}}}},
+      {"preferences",
+       {{{"preferences", {{"route", "topical"}}}},
+        {{"preferences", {{"sensitive_stomach", true}}}},
+        {{"preferences", {{"max_pills_per_day", 1}}}}}},
+      {"ferritin_ug_l", {{{"ferritin_ug_l", 40}}, {{"ferritin_ug_l", 200}}}},
+      {"iron_deficiency", {{{"iron_deficiency", true}}}},
+      {"product",
+       {{{"product",
+          {{"label",
+            "Supplement Facts\nServing Size 1 Capsule\nMagnesium (as magnesium citrate) 100 mg\n"}}}},
+        {{"product",
+          {{"label", "Supplement Facts\nServing Size 1 Tablet\nMagnesium (as oxide) 400 mg\n"},
+           {"price", "9.99 USD"},
+           {"units_per_pack", 100}}}}}},
+      {"gestation_weeks",
+       {{{"pregnant", true}, {"gestation_weeks", 12}},
+        {{"pregnant", true}, {"gestation_weeks", 30}}}},
+  };
+  for (const auto& diagnosis : c.kb.diagnoses)
+    samples["diagnoses"].push_back({{"diagnoses", {diagnosis.id}}});
+  for (const auto& flag : c.kb.red_flags)
+    samples["red_flags"].push_back({{"red_flags", {flag.id}}});
+  // Age is required and chooses the reference values every plan shows; it has no "without".
+  const std::set<std::string> exempt = {"age"};
+  for (std::string_view field : ProfileFields()) {
+    if (!exempt.contains(std::string(field)))
+      EXPECT_TRUE(samples.contains(std::string(field))) << "no sample values for " << field;
+  }
+  const std::vector<json> bases = {
+      {{"age", "8mo"}, {"sex", "female"}, {"complaints", {"constipation"}}},
+      {{"age", 6}, {"sex", "female"}},
+      {{"age", 10}, {"sex", "female"}, {"complaints", {"restless legs"}}},
+      {{"age", 16}, {"sex", "female"}, {"complaints", {"leg cramps"}}},
+      {{"age", 30}, {"sex", "female"}, {"complaints", {"migraine"}}},
+      {{"age", 45}, {"sex", "female"}, {"complaints", {"RLS"}}},
+      {{"age", 45}, {"sex", "female"}},
+      {{"age", 75}, {"sex", "female"}, {"complaints", {"leg cramps"}}, {"kidney", {{"egfr", 40}}}},
+  };
+  auto plan_of = [&](const json& d) -> std::optional<Plan> {
+    auto profile = ResolveProfile(ProfileDocument{d, "grid", {}}, c);
+    if (!profile.ok()) return std::nullopt;
+    Plan plan = BuildPlan(*profile, c);
+    NoteFieldsWithoutEffect(*profile, c, plan);
+    return plan;
+  };
+  auto visible = [&](const Plan& plan) {
+    json out = PlanToJson(plan, c);
+    out.erase("rules_fired");
+    out.erase("noted_without_effect");
+    return out;
+  };
+  long checked = 0, noted = 0;
+  for (const json& base : bases) {
+    for (const auto& [field, patches] : samples) {
+      for (const json& patch : patches) {
+        json with = base, without = base;
+        for (const auto& [key, value] : patch.items()) {
+          with[key] = value;
+          if (key != field) without[key] = value;
+        }
+        // Without the field at all (a base's own complaints too); sex is required, so "without"
+        // is the base's sex.
+        if (field != "sex") without.erase(field);
+        const auto plan_with = plan_of(with), plan_without = plan_of(without);
+        if (!plan_with || !plan_without) continue;  // Not a valid person (a pregnant infant).
+        ++checked;
+        bool listed = false;
+        for (const auto& n : plan_with->noted_without_effect) {
+          listed = listed || n.field == field || n.field.starts_with(field + "[") ||
+                   n.field.starts_with(field + ".");
+        }
+        const bool changed = visible(*plan_with) != visible(*plan_without);
+        noted += listed ? 1 : 0;
+        if (!changed && !listed)
+          ADD_FAILURE() << field << " " << patch.dump() << " changed nothing and was not noted, on "
+                        << base.dump();
+        if (changed && listed)
+          ADD_FAILURE() << field << " " << patch.dump() << " changed the plan but was noted as "
+                        << "without effect, on " << base.dump();
+      }
+    }
+  }
+  std::cout << "[ fields  ] " << checked << " field settings checked, " << noted
+            << " noted as without effect\n";
+  EXPECT_GT(checked, 300);
+  EXPECT_GT(noted, 10);
 }
 
 // A trial's dose comes from the plan: never above it, and no trial where the plan gives none.

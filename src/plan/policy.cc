@@ -42,9 +42,9 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
   DataProblems problems;
   const auto root = ParseTomlFile(file, problems);
   if (!root) return problems.ToError();
-  TomlReader doc(
-      *root, file.name, "the file", problems,
-      {"verdict", "dose", "timing", "form", "food", "children", "risk_groups", "product"});
+  TomlReader doc(*root, file.name, "the file", problems,
+                 {"verdict", "dose", "timing", "form", "food", "children", "risk_groups", "iron",
+                  "aggravating_medicines", "complaints", "product"});
   Policy policy;
   if (auto verdict =
           doc.Table("verdict", "[verdict]",
@@ -187,9 +187,87 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
         policy.product_measure_steps[std::string(unit.str())] = *step;
       }
     }
+  // A condition id a table names must be the knowledge base's own id (not an alias).
+  auto check_conditions = [&](TomlReader& table, const std::vector<std::string>& ids,
+                              const char* key) {
+    for (const auto& id : ids) {
+      const kb::Condition* found = kb.FindCondition(id);
+      if (found == nullptr || found->id != id) {
+        table.Report(fmt::format("condition '{}' is not in the knowledge base", id),
+                     table.LineAt(key));
+      }
+    }
+  };
+  if (auto iron = doc.Table("iron", "[iron]",
+                            {"conditions", "adult_ferritin_at_or_below_ug_l",
+                             "child_ferritin_below_ug_l", "child_below_years", "citations"})) {
+    CheckCitations(*iron, kb);
+    policy.iron_conditions = iron->TextList("conditions");
+    check_conditions(*iron, policy.iron_conditions, "conditions");
+    ReadNumbers(*iron, {{"adult_ferritin_at_or_below_ug_l", &policy.adult_ferritin_at_or_below_ug_l,
+                         positive},
+                        {"child_ferritin_below_ug_l", &policy.child_ferritin_below_ug_l, positive},
+                        {"child_below_years", &policy.iron_child_below_years, non_negative}});
+  }
+  for (TomlReader r :
+       doc.Tables("aggravating_medicines", "aggravating_medicines",
+                  {"condition", "group", "ingredients", "citations"}, Need::kOptional)) {
+    CheckCitations(r, kb);
+    Policy::AggravatingMedicines group;
+    group.condition_id = r.Text("condition");
+    group.group = r.Text("group");
+    group.ingredient_ids = r.TextList("ingredients");
+    check_conditions(r, {group.condition_id}, "condition");
+    policy.aggravating_medicines.push_back(std::move(group));  // Ingredients: see Assemble.
+  }
+  if (auto complaints =
+          doc.Table("complaints", "[complaints]", {"refer_instead_of_self_care", "citations"})) {
+    CheckCitations(*complaints, kb);
+    policy.refer_instead_of_self_care = complaints->TextList("refer_instead_of_self_care");
+    check_conditions(*complaints, policy.refer_instead_of_self_care, "refer_instead_of_self_care");
   }
   if (!problems.empty()) return problems.ToError();
   return policy;
+}
+
+const ChildPortions::Band* ChildPortions::For(double age_years) const {
+  for (const Band& band : bands) {
+    if (age_years >= band.from_years && age_years < band.below_years) return &band;
+  }
+  return nullptr;
+}
+
+Result<ChildPortions> ParseChildPortions(const DataFile& file, const kb::KnowledgeBase& kb) {
+  DataProblems problems;
+  const auto root = ParseTomlFile(file, problems);
+  if (!root) return problems.ToError();
+  TomlReader doc(*root, file.name, "the file", problems, {"band", "nuts", "sources"});
+  ChildPortions out;
+  for (TomlReader r :
+       doc.Tables("band", "band", {"from_years", "below_years", "factor", "words"})) {
+    ChildPortions::Band band;
+    band.from_years = r.Number("from_years", NumberRange::Between(0, 18)).value_or(0);
+    band.below_years = r.Number("below_years", NumberRange::Between(0, 18)).value_or(0);
+    band.factor = r.Number("factor", NumberRange::AboveUpTo(0, 1)).value_or(1);
+    band.words = r.Text("words");
+    const double previous = out.bands.empty() ? 0 : out.bands.back().below_years;
+    if (!(band.below_years > band.from_years) || band.from_years < previous) {
+      r.Report(
+          "bands must be in age order, each from_years below its below_years, none overlapping");
+    }
+    out.bands.push_back(std::move(band));
+  }
+  if (auto nuts = doc.Table("nuts", "[nuts]", {"whole_from_years", "category", "spread_words"})) {
+    out.whole_nuts_from_years =
+        nuts->Number("whole_from_years", NumberRange::Between(0, 18)).value_or(5);
+    out.nut_category = nuts->Text("category");
+    out.spread_words = nuts->TextList("spread_words");
+  }
+  if (auto sources = doc.Table("sources", "[sources]", {"citations"})) {
+    CheckCitations(*sources, kb);
+  }
+  if (!problems.empty()) return problems.ToError();
+  return out;
 }
 
 Result<std::vector<FoodFrequencyItem>> ParseFoodFrequency(const DataFile& file) {
@@ -247,6 +325,13 @@ const std::vector<MessageSpec>& MessageSpecs() {
       {"safety.child_laxative", {}},
       {"follow_up.trial", {}},
       {"follow_up.journal", {}},
+      {"iron.low_ferritin", {"ferritin", "who", "threshold"}},
+      {"iron.ferritin_not_low", {"ferritin", "who", "threshold"}},
+      {"iron.deficiency", {}},
+      {"iron.check_child", {"threshold"}},
+      {"medicine.aggravates", {"medicines", "complaint"}},
+      {"complaint.refer_first", {"complaint"}},
+      {"noted.no_effect", {"fields"}},
   };
   return specs;
 }
@@ -321,6 +406,22 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(kb::KnowledgeBase kb,
   auto policy = ParsePolicy(*policy_file, context->kb);
   if (!policy.ok()) return policy.error();
   context->policy = std::move(policy).value();
+  // Medicines that aggravate a complaint are named by catalogue ingredient id: each must be one.
+  for (const auto& group : context->policy.aggravating_medicines) {
+    for (const auto& id : group.ingredient_ids) {
+      if (context->catalogue.FindIngredient(id) == nullptr) {
+        return DataError(
+            fmt::format("{}: [[aggravating_medicines]] '{}': ingredient '{}' is not "
+                        "in the medicines catalogue (data/medicines/)",
+                        policy_file->name, group.group, id));
+      }
+    }
+  }
+  auto portions_file = LoadEmbeddedFile("plan/child_portions.toml");
+  if (!portions_file.ok()) return portions_file.error();
+  auto portions = ParseChildPortions(*portions_file, context->kb);
+  if (!portions.ok()) return portions.error();
+  context->child_portions = std::move(portions).value();
   auto ffq_file = LoadEmbeddedFile("plan/food_frequency.toml");
   if (!ffq_file.ok()) return ffq_file.error();
   auto ffq = ParseFoodFrequency(*ffq_file);

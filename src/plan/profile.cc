@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -387,6 +388,9 @@ void ResolveMedicines(const json& d, const PlanContext& context, Checker& check,
       medicine.hours = {context.policy.default_medicine_hour};
       medicine.hours_assumed = true;
     }
+    for (const products::Ingredient* ingredient : resolution.ingredients) {
+      medicine.ingredient_ids.push_back(ingredient->id);
+    }
     const bool magnesium = resolution.known() && resolution.ContainsMagnesium();
     if (magnesium) {
       CountTaken(resolution, amount, intakes_per_day, KindOf(resolution), context, check, path,
@@ -739,7 +743,47 @@ void ResolveProduct(const json& d, const PlanContext& context, Checker& check, P
   profile.product = std::move(product);
 }
 
+// "ferritin_ug_l", "iron_deficiency": iron status, which the restless-legs advice reads.
+// "gestation_weeks": how far a pregnancy is, which the pregnancy-only red flags read.
+void ResolveIronAndPregnancy(const json& d, const PlanContext& /*context*/, Checker& check,
+                             Profile& profile) {
+  if (d.contains("ferritin_ug_l")) {
+    profile.ferritin_ug_l = check.Number(d["ferritin_ug_l"], "ferritin_ug_l", 0, 5000);
+  }
+  if (d.contains("iron_deficiency")) {
+    profile.iron_deficiency = check.Bool(d["iron_deficiency"], "iron_deficiency").value_or(false);
+  }
+  if (d.contains("gestation_weeks")) {
+    profile.gestation_weeks = check.Number(d["gestation_weeks"], "gestation_weeks", 0, 45);
+    const bool pregnant =
+        d.contains("pregnant") && d["pregnant"].is_boolean() && d["pregnant"].get<bool>();
+    if (!pregnant) check.Problem("gestation_weeks", "is given, but pregnant is not true");
+  }
+}
+
 }  // namespace
+
+const std::vector<std::string_view>& ProfileFields() {
+  static const std::vector<std::string_view> fields = {"age",
+                                                       "sex",
+                                                       "pregnant",
+                                                       "lactating",
+                                                       "reference",
+                                                       "complaints",
+                                                       "kidney",
+                                                       "diagnoses",
+                                                       "medicines",
+                                                       "magnesium_taken",
+                                                       "diet",
+                                                       "food_exclusions",
+                                                       "red_flags",
+                                                       "preferences",
+                                                       "ferritin_ug_l",
+                                                       "iron_deficiency",
+                                                       "gestation_weeks",
+                                                       "product"};
+  return fields;
+}
 
 std::optional<double> ParseClockTime(std::string_view text) {
   const size_t colon = text.find(':');
@@ -786,16 +830,18 @@ Result<ProfileDocument> ReadProfileFile(const std::string& path) {
 Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContext& context) {
   const json& d = document.tree;
   Checker check(document);
-  check.OnlyKeys(d, "",
-                 {"age", "sex", "pregnant", "lactating", "reference", "complaints", "kidney",
-                  "diagnoses", "medicines", "magnesium_taken", "diet", "food_exclusions",
-                  "red_flags", "preferences", "product"});
+  for (const auto& [key, value] : d.items()) {
+    const auto& fields = ProfileFields();
+    if (std::find(fields.begin(), fields.end(), key) != fields.end()) continue;
+    const auto close = CloseMatches(key, std::vector<std::string>(fields.begin(), fields.end()));
+    check.Problem(key, "unknown field" + Suggest(close));
+  }
   Profile profile;
   // One function per section; each reports every problem it finds and resolves what it can.
   for (const auto section :
        {ResolvePerson, ResolveComplaints, ResolveKidney, ResolveDiagnoses, ResolveMedicines,
         ResolveMagnesiumTaken, ResolveDiet, ResolveFoodExclusions, ResolveRedFlags,
-        ResolvePreferences, ResolveProduct}) {
+        ResolvePreferences, ResolveProduct, ResolveIronAndPregnancy}) {
     section(d, context, check, profile);
   }
   if (!check.ok()) return check.ToError();

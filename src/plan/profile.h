@@ -25,6 +25,7 @@
 //    "diet": {"magnesium_mg_per_day": 250} | {"food_frequency": {"nuts_seeds": 1, ...}},
 //    "food_exclusions": ["vegan", "nut allergy"],
 //    "red_flags": ["dvt_signs"],
+//    "ferritin_ug_l": 40, "iron_deficiency": true, "gestation_weeks": 24,
 //    "preferences": {"route": "any|oral|topical|food_only", "sensitive_stomach": true,
 //                    "max_pills_per_day": 2}}
 #ifndef MGADVISOR_PLAN_PROFILE_H_
@@ -55,6 +56,9 @@ Result<ProfileDocument> ParseProfileText(const std::string& text, const std::str
 // Checks and resolves a document. Errors (kInvalidArgument): every problem found, one per line,
 // each naming where, the field and the problem.
 Result<Profile> ResolveProfile(const ProfileDocument& document, const PlanContext& context);
+
+// Every top-level field a profile may have, in the order the documentation lists them.
+const std::vector<std::string_view>& ProfileFields();
 
 // "07:00", "7", "19:30", "7:5"... → hours from midnight. nullopt when malformed.
 std::optional<double> ParseClockTime(std::string_view text);

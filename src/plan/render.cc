@@ -25,6 +25,14 @@ std::string CompoundName(const PlanContext& c, const std::string& id) {
   return compound ? compound->name : id;
 }
 
+// "Magnesium citrate (trimagnesium dicitrate, anhydrous)" → "magnesium citrate": the name
+// people use, without the chemical detail in brackets.
+std::string CommonName(const std::string& name) {
+  std::string out = name.substr(0, name.find(" ("));
+  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
 std::string CitationLabel(const PlanContext& c, const std::string& id) {
   const kb::Citation* citation = c.kb.FindCitation(id);
   if (citation == nullptr) return id;
@@ -40,6 +48,16 @@ std::string CitationFull(const kb::Citation& c) {
   if (!c.pmid.empty()) out += " PMID " + c.pmid;
   if (c.doi.empty() && c.pmid.empty() && !c.url.empty()) out += " " + c.url;
   return out;
+}
+
+// "Noted, but it does not change magnesium advice here: ferritin 40 µg/L; sertraline."
+std::string NotedText(const Plan& plan, const PlanContext& c) {
+  std::string fields;
+  for (const auto& noted : plan.noted_without_effect)
+    fields += (fields.empty() ? "" : "; ") + noted.what;
+  const auto it = c.messages.text.find("noted.no_effect");
+  if (it == c.messages.text.end()) return fields;  // A hand-built test context.
+  return fmt::format(fmt::runtime(it->second), fmt::arg("fields", fields));
 }
 
 std::string MgAmount(double mg) { return FormatNumber(mg, 0) + " mg"; }
@@ -196,6 +214,7 @@ class PlanDocument {
       P("The evidence is too thin to say whether magnesium helps. If you want to find out, try it "
         "as a measured trial (see \"Does it work for you?\"), within the safe limit below.");
     }
+    // The common name first ("magnesium citrate"); the chemistry is a detail below.
     const chem::Compound* compound = c_.compounds.FindById(s.compound_id);
     if (const auto& product = s.product) {
       P(
@@ -211,14 +230,17 @@ class PlanDocument {
       for (const auto& warning : product->label_warnings) B("From the label: " + warning + ".");
     } else {
       P(fmt::format(
-          "Take {} of elemental magnesium a day by mouth as {}{}: that is {} of the compound "
+          "Take {} of elemental magnesium a day by mouth as {}: that is {} of the compound "
           "(about {} tablet(s) or capsule(s) a day; your product's label gives its "
           "elemental amount, so go by that).",
-          MgAmount(s.daily_elemental_mg), CompoundName(c_, s.compound_id),
-          compound ? " (" + compound->formula + ")" : "", MgAmount(s.daily_compound_mg),
-          s.estimated_pills_per_day));
+          MgAmount(s.daily_elemental_mg), CommonName(CompoundName(c_, s.compound_id)),
+          MgAmount(s.daily_compound_mg), s.estimated_pills_per_day));
     }
     for (const auto& reason : s.reasons) B("Why this form: " + reason);
+    if (compound != nullptr) {
+      B(fmt::format("The compound, for a pharmacist: {}, formula {}.", compound->name,
+                    compound->formula));
+    }
     const Totals& t = plan_.totals;
     if (t.ul_supplemental_mg) {
       B(
@@ -287,10 +309,22 @@ class PlanDocument {
       P(plan_.food_note);
       return;
     }
-    P("Foods richest in magnesium per usual portion:");
+    const bool child = !plan_.foods.empty() && plan_.foods.front().child != nullptr;
+    P(child ? "Foods richest in magnesium per child's portion for this age (with magnesium per "
+              "100 kcal, so that filling foods are not mistaken for rich ones):"
+            : "Foods richest in magnesium per usual portion (with magnesium per 100 kcal):");
     for (const auto& f : plan_.foods) {
-      B(fmt::format("{}: {} per {} ({})", f.food->name, MgAmount(f.magnesium_per_serving_mg),
-                    f.food->serving.Label(), f.food->source));
+      const std::string portion =
+          f.child != nullptr
+              ? fmt::format("a child's portion ({} of {}, about {} g)", f.child->words,
+                            f.food->serving.Label(), FormatNumber(f.portion_g, 0))
+              : f.food->serving.Label();
+      std::string line =
+          fmt::format("{}: {} {} {}", f.food->name, MgAmount(f.magnesium_per_serving_mg),
+                      f.child != nullptr ? "in" : "per", portion);
+      if (f.magnesium_per_100kcal_mg > 0)
+        line += fmt::format("; {} per 100 kcal", MgAmount(f.magnesium_per_100kcal_mg));
+      B(line);
     }
   }
 
@@ -324,9 +358,10 @@ class PlanDocument {
   }
 
   void Notes() {
-    if (plan_.warnings.empty()) return;
+    if (plan_.warnings.empty() && plan_.noted_without_effect.empty()) return;
     H("Notes");
     for (const auto& w : plan_.warnings) B(w);
+    if (!plan_.noted_without_effect.empty()) B(NotedText(plan_, c_));
   }
 
   void Sources() {
@@ -465,11 +500,17 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
   }
   out["foods"] = json::array();
   for (const auto& f : plan.foods) {
-    out["foods"].push_back({{"food", f.food->name},
-                            {"source", f.food->source},
-                            {"portion", f.food->serving.Label()},
-                            {"portion_g", f.food->serving.grams},
-                            {"magnesium_mg", f.magnesium_per_serving_mg}});
+    out["foods"].push_back(
+        {{"food", f.food->name},
+         {"source", f.food->source},
+         {"portion", f.child != nullptr
+                         ? fmt::format("{} of {}", f.child->words, f.food->serving.Label())
+                         : f.food->serving.Label()},
+         {"portion_g", f.portion_g},
+         {"child_portion_factor", f.child != nullptr ? json(f.child->factor) : json(nullptr)},
+         {"magnesium_mg", f.magnesium_per_serving_mg},
+         {"magnesium_mg_per_100kcal",
+          f.magnesium_per_100kcal_mg > 0 ? json(f.magnesium_per_100kcal_mg) : json(nullptr)}});
   }
   out["food_note"] = plan.food_note.empty() ? json(nullptr) : json(plan.food_note);
   out["follow_up"] = {{"text", plan.follow_up}, {"suggests_trial", plan.suggests_trial}};
@@ -551,6 +592,9 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
                                       {"assumed", taken.assumed},
                                       {"notes", taken.notes}});
   }
+  out["noted_without_effect"] = json::array();
+  for (const auto& noted : plan.noted_without_effect)
+    out["noted_without_effect"].push_back({{"field", noted.field}, {"what", noted.what}});
   out["rules_fired"] = plan.rules_fired;
   return out;
 }

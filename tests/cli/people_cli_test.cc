@@ -4,7 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "tests/cli/cli_runner.h"
 
@@ -266,6 +269,253 @@ TEST(PeopleCli, RiskGroupMedicinesGetABloodTestReferral) {
     routine |= r["source"] == "risk_group" && r["urgency"] == "routine";
   }
   EXPECT_TRUE(routine);
+}
+
+std::vector<std::string> ReasonsFrom(const json& plan, const std::string& source) {
+  std::vector<std::string> out;
+  for (const auto& r : plan["referrals"]) {
+    if (r["source"] == source) out.push_back(r["reason"].get<std::string>());
+  }
+  return out;
+}
+
+// issue 14, risk groups: iron deficiency and a ferritin value could not be entered; the adult line
+// (75 µg/L or below) and the children's (below 50 µg/L) now decide the restless-legs advice.
+TEST(PeopleCli, FerritinDrivesRestlessLegsAdviceWithAdultAndChildLines) {
+  const json adult_low =
+      PlanJson({"--age", "45", "--sex", "female", "--condition", "RLS", "--ferritin", "60"});
+  ASSERT_EQ(ReasonsFrom(adult_low, "iron").size(), 1u);
+  EXPECT_THAT(ReasonsFrom(adult_low, "iron")[0], HasSubstr("75 µg/L or below"));
+  const json adult_ok =
+      PlanJson({"--age", "45", "--sex", "female", "--condition", "RLS", "--ferritin", "120"});
+  EXPECT_TRUE(ReasonsFrom(adult_ok, "iron").empty());
+  // 60 µg/L is low for an adult but not for a child: the children's line is below 50.
+  const json child_60 = PlanJson(
+      {"--age", "10", "--sex", "male", "--condition", "restless legs", "--ferritin", "60"});
+  EXPECT_TRUE(ReasonsFrom(child_60, "iron").empty());
+  EXPECT_THAT(child_60["warnings"].dump(), HasSubstr("below 50 µg/L"));
+  const json child_40 = PlanJson(
+      {"--age", "10", "--sex", "male", "--condition", "restless legs", "--ferritin", "40"});
+  ASSERT_EQ(ReasonsFrom(child_40, "iron").size(), 1u);
+  EXPECT_THAT(ReasonsFrom(child_40, "iron")[0], HasSubstr("children and teenagers"));
+  // A child with no ferritin is told the children's line, not the adult one.
+  const std::string child_text =
+      PlanText({"--age", "10", "--sex", "male", "--condition", "restless legs"});
+  EXPECT_THAT(child_text, HasSubstr("below 50 µg/L"));
+  EXPECT_THAT(child_text, Not(HasSubstr("75 µg/L")));
+  // A known iron deficiency is a referral by itself; the profile file takes the same fields.
+  const json deficient =
+      PlanJson({"--age", "30", "--sex", "female", "--condition", "RLS", "--iron-deficiency"});
+  ASSERT_EQ(ReasonsFrom(deficient, "iron").size(), 1u);
+  EXPECT_THAT(ReasonsFrom(deficient, "iron")[0], HasSubstr("Iron deficiency"));
+}
+
+TEST(PeopleCli, FerritinOutOfRangeIsRefusedNamingTheField) {
+  const auto r = RunCli({"plan", "--age", "45", "--sex", "female", "--ferritin", "-3"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("ferritin_ug_l"));
+}
+
+// issue 14: restless legs with sertraline or diphenhydramine named neither as a possible trigger.
+TEST(PeopleCli, MedicinesThatWorsenRestlessLegsAreNamed) {
+  const json j = PlanJson({"--age", "52", "--sex", "female", "--condition", "restless legs",
+                           "--med", "sertraline", "--med", "Benadryl", "--med", "metoclopramide"});
+  const auto reasons = ReasonsFrom(j, "aggravating_medicine");
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_THAT(reasons[0], HasSubstr("sertraline (an antidepressant)"));
+  EXPECT_THAT(reasons[0], HasSubstr("Benadryl (a sedating antihistamine)"));
+  EXPECT_THAT(reasons[0], HasSubstr("metoclopramide (a dopamine-blocking medicine)"));
+  EXPECT_THAT(reasons[0], HasSubstr("Do not stop"));
+  // They are known medicines now, not "not in the interaction list".
+  EXPECT_TRUE(j["unknown_medicines"].empty());
+  // Without the complaint, sertraline is no trigger of anything the plan advises on.
+  const json other = PlanJson(
+      {"--age", "52", "--sex", "female", "--condition", "migraine", "--med", "sertraline"});
+  EXPECT_TRUE(ReasonsFrom(other, "aggravating_medicine").empty());
+  // A misspelling is caught rather than passed over.
+  const auto misspelt = RunCli({"plan", "--age", "52", "--sex", "female", "--med", "sertralin"});
+  EXPECT_EQ(misspelt.exit_code, 2);
+  EXPECT_THAT(misspelt.err, HasSubstr("sertraline"));
+}
+
+// issue 14: "low magnesium" got a self-care 200 mg plan; it needs a blood test and its cause.
+TEST(PeopleCli, LowMagnesiumIsReferredForABloodTestNotSelfTreated) {
+  for (const char* words : {"low magnesium", "magnesium deficiency"}) {
+    const json j = PlanJson({"--age", "40", "--sex", "male", "--condition", words});
+    EXPECT_TRUE(j["supplement"].is_null()) << words;
+    EXPECT_FALSE(j["follow_up"]["suggests_trial"].get<bool>()) << words;
+    ASSERT_EQ(ReasonsFrom(j, "refer_first").size(), 1u) << words;
+    EXPECT_THAT(ReasonsFrom(j, "refer_first")[0], HasSubstr("blood magnesium")) << words;
+  }
+}
+
+// issue 14: accepted fields were silently ignored. Each field either changes the plan or the plan
+// says it was read and changed nothing, in every format.
+TEST(PeopleCli, FieldsThatChangeNothingAreSaidToHaveNoEffect) {
+  const std::vector<std::string> args = {"--age",       "45",         "--sex",      "male",
+                                         "--condition", "migraine",   "--ferritin", "40",
+                                         "--med",       "sertraline", "--egfr",     "95"};
+  const json j = PlanJson(args);
+  std::vector<std::string> fields;
+  for (const auto& n : j["noted_without_effect"]) fields.push_back(n["field"].get<std::string>());
+  EXPECT_THAT(fields,
+              ::testing::UnorderedElementsAre("ferritin_ug_l", "medicines[0]", "kidney.egfr"));
+  for (const char* format : {"text", "markdown"}) {
+    const std::string text = PlanText(args, format);
+    EXPECT_THAT(text, HasSubstr("does not change magnesium advice here: "));
+    EXPECT_THAT(text, HasSubstr("ferritin 40 µg/L")) << format;
+    EXPECT_THAT(text, HasSubstr("sertraline")) << format;
+  }
+  // The same ferritin with restless legs changes the plan, so it is not listed.
+  const json rls =
+      PlanJson({"--age", "45", "--sex", "male", "--condition", "RLS", "--ferritin", "40"});
+  EXPECT_TRUE(rls["noted_without_effect"].empty()) << rls["noted_without_effect"].dump();
+}
+
+// issue 14: "growing pains" was an unknown condition. Now graded: no trial of magnesium, so no
+// supplement; what helps and the signs that point elsewhere.
+TEST(PeopleCli, GrowingPainsAreGradedWithTheirOwnEvidence) {
+  const json j = PlanJson({"--age", "7", "--sex", "male", "--condition", "growing pains"});
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["condition"], "growing_pains");
+  EXPECT_EQ(j["findings"][0]["verdict"], "not_studied");
+  EXPECT_TRUE(j["supplement"].is_null());
+  EXPECT_FALSE(j["follow_up"]["suggests_trial"].get<bool>());
+  bool cites_review = false;
+  for (const auto& c : j["findings"][0]["citations"])
+    cites_review |= c == "evans_2008_growing_pains";
+  EXPECT_TRUE(cites_review);
+  ASSERT_EQ(j["safety_net"].size(), 1u);
+  EXPECT_THAT(j["safety_net"][0].dump(), HasSubstr("one leg only"));
+  EXPECT_THAT(PlanText({"--age", "7", "--sex", "male", "--condition", "growing pains"}),
+              HasSubstr("massage"));
+}
+
+// issue 14, food advice: everyone got the same list of adult portions. A child gets children's
+// portions (a fraction of the usual one, by age) with magnesium per 100 kcal, and no whole nuts or
+// seeds before 5; an adult keeps the usual portions.
+TEST(PeopleCli, ChildrenGetChildPortionsRankedPerPortionAndPer100Kcal) {
+  const json toddler = PlanJson({"--age", "3", "--sex", "female"});
+  const json adult = PlanJson({"--age", "40", "--sex", "female"});
+  ASSERT_FALSE(toddler["foods"].empty());
+  ASSERT_FALSE(adult["foods"].empty());
+  double previous = 1e9;
+  for (const auto& f : toddler["foods"]) {
+    ASSERT_TRUE(f["child_portion_factor"].is_number()) << f.dump();
+    EXPECT_LT(f["child_portion_factor"].get<double>(), 1.0);
+    EXPECT_LE(f["magnesium_mg"].get<double>(), previous);  // Ranked per portion.
+    previous = f["magnesium_mg"].get<double>();
+    const std::string name = f["food"].get<std::string>();
+    EXPECT_THAT(name, Not(HasSubstr("seeds,"))) << name;  // No whole seeds at 3.
+    EXPECT_THAT(name, Not(HasSubstr("Pumpkin seeds"))) << name;
+    EXPECT_THAT(name, Not(HasSubstr("Hemp seeds"))) << name;
+  }
+  for (const auto& f : adult["foods"]) EXPECT_TRUE(f["child_portion_factor"].is_null());
+  // The same food is a smaller portion for the child than for the adult.
+  for (const auto& c : toddler["foods"]) {
+    for (const auto& a : adult["foods"]) {
+      if (a["food"] == c["food"])
+        EXPECT_LT(c["portion_g"].get<double>(), a["portion_g"].get<double>());
+    }
+  }
+  const std::string text = PlanText({"--age", "3", "--sex", "female"});
+  EXPECT_THAT(text, HasSubstr("child's portion"));
+  EXPECT_THAT(text, HasSubstr("per 100 kcal"));
+  // At 12 the portion is larger than at 3, still a child's.
+  const json older = PlanJson({"--age", "12", "--sex", "male"});
+  ASSERT_FALSE(older["foods"].empty());
+  EXPECT_GT(older["foods"][0]["child_portion_factor"].get<double>(),
+            toddler["foods"][0]["child_portion_factor"].get<double>());
+}
+
+// Ids, enum spellings and source tags a person should never read: snake_case words
+// ("moderate_ckd", "very_low"), bracketed codes ("[R89]"), food source ids ("sr28:12012") and
+// chemical formulae ("(MgCl2)"). Web addresses, `commands` and the one line for a pharmacist that
+// names the compound's formula are left out of the scan.
+std::vector<std::string> IdLikeTokens(const std::string& text) {
+  static const std::regex kUrl(R"(https?://\S+|`[^`]*`|The compound, for a pharmacist:[^\n]*)");
+  static const std::regex kIdLike(
+      R"(\b[a-z]+_[a-z0-9_]+\b|\[[A-Z]+[0-9]+\]|\b(sr28|fndds|fdc):[0-9]+\b|\(Mg[A-Z0-9(][^ ]*)");
+  const std::string scanned = std::regex_replace(text, kUrl, " ");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(scanned.begin(), scanned.end(), kIdLike);
+       it != std::sregex_iterator(); ++it) {
+    out.push_back(it->str());
+  }
+  return out;
+}
+
+// issue 14, plain words: "(trimagnesium dicitrate, anhydrous) (Mg3(C6H5O7)2)" in the first line,
+// `very_low`, ids in text. Every golden plan's text and Markdown, and the plans of the people this
+// issue is about, are scanned for id-like tokens.
+TEST(PeopleCli, PlansSpeakPlainWordsWithoutIdsOrFormulaeFirst) {
+  namespace fs = std::filesystem;
+  const fs::path golden = fs::path(MG_SOURCE_DIR) / "examples/golden";
+  int scanned = 0;
+  for (const auto& entry : fs::directory_iterator(golden)) {
+    if (entry.path().extension() != ".txt") continue;
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(IdLikeTokens(text), ::testing::IsEmpty()) << entry.path();
+    ++scanned;
+  }
+  EXPECT_GE(scanned, 10);
+  const std::vector<std::vector<std::string>> people = {
+      {"--age", "8mo", "--sex", "female", "--condition", "constipation"},
+      {"--age", "10", "--sex", "male", "--condition", "restless legs", "--ferritin", "40"},
+      {"--age", "30", "--sex", "female", "--pregnant", "--condition", "leg cramps"},
+      {"--age", "61", "--sex", "female", "--condition", "RLS", "--med", "sertraline"},
+      {"--age", "70", "--sex", "male", "--condition", "leg cramps", "--egfr", "25"}};
+  for (const auto& args : people) {
+    for (const char* format : {"text", "markdown"}) {
+      const std::string text = PlanText(args, format);
+      EXPECT_THAT(IdLikeTokens(text), ::testing::IsEmpty()) << args[1] << " " << format;
+    }
+  }
+  // The common name comes first; the formula is a detail for a pharmacist.
+  const std::string supplement = PlanText({"--age", "61", "--sex", "female", "--condition", "RLS"});
+  EXPECT_THAT(supplement, HasSubstr("by mouth as magnesium citrate:"));
+  EXPECT_THAT(supplement, HasSubstr("formula Mg3(C6H5O7)2"));
+}
+
+std::vector<std::string> SafetyNetIds(const json& plan) {
+  std::vector<std::string> out;
+  for (const auto& net : plan["safety_net"]) {
+    for (const auto& q : net["questions"]) out.push_back(q["red_flag"].get<std::string>());
+  }
+  return out;
+}
+
+// issue 14 (noticed): an infant with constipation was asked "a new change after 50?". A child
+// gets the children's bowel question; an adult keeps the adult one.
+TEST(PeopleCli, RedFlagQuestionsFitTheAge) {
+  const json infant = PlanJson({"--age", "8mo", "--sex", "female", "--condition", "constipation"});
+  EXPECT_THAT(SafetyNetIds(infant), ::testing::Contains("child_bowel_red_flags"));
+  EXPECT_THAT(SafetyNetIds(infant), Not(::testing::Contains("bowel_red_flags")));
+  EXPECT_THAT(infant["safety_net"].dump(), Not(HasSubstr("after 50")));
+  const json adult = PlanJson({"--age", "55", "--sex", "male", "--condition", "constipation"});
+  EXPECT_THAT(SafetyNetIds(adult), ::testing::Contains("bowel_red_flags"));
+  EXPECT_THAT(SafetyNetIds(adult), Not(::testing::Contains("child_bowel_red_flags")));
+}
+
+// issue 14 (noticed): the pre-eclampsia question said "after 20 weeks" because the profile had no
+// week of pregnancy. With gestation_weeks it is asked from 20 weeks; without it, it is asked.
+TEST(PeopleCli, PreEclampsiaQuestionFollowsTheWeekOfPregnancy) {
+  const std::vector<std::string> base = {"--age",      "30",          "--sex",   "female",
+                                         "--pregnant", "--condition", "migraine"};
+  auto with_weeks = [&](const char* weeks) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {"--gestation-weeks", weeks});
+    return PlanJson(args);
+  };
+  EXPECT_THAT(SafetyNetIds(PlanJson(base)), ::testing::Contains("pre_eclampsia_signs"));
+  EXPECT_THAT(SafetyNetIds(with_weeks("12")), Not(::testing::Contains("pre_eclampsia_signs")));
+  EXPECT_THAT(SafetyNetIds(with_weeks("20")), ::testing::Contains("pre_eclampsia_signs"));
+  EXPECT_THAT(SafetyNetIds(with_weeks("34")), ::testing::Contains("pre_eclampsia_signs"));
+  // A week of pregnancy without pregnancy is refused, naming the field.
+  const auto r = RunCli({"plan", "--age", "30", "--sex", "female", "--gestation-weeks", "12"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("gestation_weeks"));
 }
 
 }  // namespace

@@ -1,0 +1,160 @@
+// NoteFieldsWithoutEffect: every profile field either changes the plan or is said to have no
+// effect. Each field is taken away in turn and the plan built again; the plans are compared as
+// their JSON documents (everything the text shows) without the engine's rule trace.
+#include <fmt/format.h>
+
+#include <functional>
+
+#include "core/numbers.h"
+#include "plan/plan.h"
+#include "plan/render.h"
+
+namespace mg::plan {
+namespace {
+
+// One field of a profile as given: how to name it and how to take it away.
+struct Probe {
+  std::string field;
+  std::string what;
+  std::function<void(Profile&)> remove;
+};
+
+template <typename T>
+std::function<void(Profile&)> EraseAt(std::vector<T> Profile::*list, size_t index) {
+  return [list, index](Profile& p) { (p.*list).erase((p.*list).begin() + index); };
+}
+
+std::vector<Probe> ProbesFor(const Profile& p, const PlanContext& c) {
+  std::vector<Probe> probes;
+  const bool pregnant = p.person.state == dri::ReproductiveState::kPregnant;
+  const bool lactating = p.person.state == dri::ReproductiveState::kLactating;
+  if (!pregnant && !lactating) {
+    // Sex cannot be taken away; the other sex stands for "not this one".
+    probes.push_back({"sex", fmt::format("sex ({})", dri::SexName(p.person.sex)), [](Profile& q) {
+                        q.person.sex =
+                            q.person.sex == dri::Sex::kFemale ? dri::Sex::kMale : dri::Sex::kFemale;
+                      }});
+  }
+  if (pregnant) {
+    probes.push_back({"pregnant", "pregnancy", [](Profile& q) {
+                        q.person.state = dri::ReproductiveState::kNone;
+                        q.gestation_weeks.reset();
+                      }});
+  }
+  if (lactating) {
+    probes.push_back({"lactating", "breastfeeding",
+                      [](Profile& q) { q.person.state = dri::ReproductiveState::kNone; }});
+  }
+  if (p.reference != dri::Reference::kUs) {
+    probes.push_back({"reference",
+                      fmt::format("reference values ({})", dri::ReferenceId(p.reference)),
+                      [](Profile& q) { q.reference = dri::Reference::kUs; }});
+  }
+  for (size_t i = 0; i < p.complaints.size(); ++i) {
+    const kb::Condition* condition = c.kb.FindCondition(p.complaints[i].condition_id);
+    probes.push_back({fmt::format("complaints[{}]", i),
+                      condition ? condition->name : p.complaints[i].condition_id,
+                      EraseAt(&Profile::complaints, i)});
+  }
+  if (p.egfr) {
+    probes.push_back({"kidney.egfr", fmt::format("eGFR {}", FormatNumber(*p.egfr, 1)),
+                      [](Profile& q) { q.egfr.reset(); }});
+  }
+  if (p.ckd_stage) {
+    probes.push_back({"kidney.ckd_stage",
+                      fmt::format("chronic kidney disease stage {}", *p.ckd_stage),
+                      [](Profile& q) { q.ckd_stage.reset(); }});
+  }
+  for (size_t i = 0; i < p.diagnosis_ids.size(); ++i) {
+    const kb::Diagnosis* diagnosis = c.kb.FindDiagnosis(p.diagnosis_ids[i]);
+    probes.push_back({fmt::format("diagnoses[{}]", i),
+                      diagnosis ? diagnosis->name : p.diagnosis_ids[i],
+                      EraseAt(&Profile::diagnosis_ids, i)});
+  }
+  // A medicine may stand for several entries (one per interaction class): taken away together.
+  std::vector<std::string> names;
+  for (const auto& m : p.medicines) {
+    if (std::find(names.begin(), names.end(), m.name) == names.end()) names.push_back(m.name);
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    probes.push_back({fmt::format("medicines[{}]", i), names[i], [name = names[i]](Profile& q) {
+                        std::erase_if(q.medicines,
+                                      [&](const MedicineTaken& m) { return m.name == name; });
+                      }});
+  }
+  for (size_t i = 0; i < p.magnesium_taken.size(); ++i) {
+    probes.push_back({fmt::format("magnesium_taken[{}]", i), p.magnesium_taken[i].description,
+                      EraseAt(&Profile::magnesium_taken, i)});
+  }
+  if (p.diet_mg_per_day) {
+    probes.push_back({"diet", "your usual magnesium from food", [](Profile& q) {
+                        q.diet_mg_per_day.reset();
+                        q.diet_is_lower_bound = false;
+                      }});
+  }
+  if (!p.food_exclusions.ids.empty()) {
+    probes.push_back({"food_exclusions", "food exclusions",
+                      [](Profile& q) { q.food_exclusions = foods::ExclusionSet{}; }});
+  }
+  for (size_t i = 0; i < p.red_flag_ids.size(); ++i) {
+    const kb::RedFlag* flag = c.kb.FindRedFlag(p.red_flag_ids[i]);
+    probes.push_back({fmt::format("red_flags[{}]", i), flag ? flag->name : p.red_flag_ids[i],
+                      EraseAt(&Profile::red_flag_ids, i)});
+  }
+  if (p.route != RoutePreference::kAny) {
+    probes.push_back({"preferences.route", "the preferred route",
+                      [](Profile& q) { q.route = RoutePreference::kAny; }});
+  }
+  if (p.sensitive_stomach) {
+    probes.push_back({"preferences.sensitive_stomach", "a sensitive stomach",
+                      [](Profile& q) { q.sensitive_stomach = false; }});
+  }
+  if (p.max_pills_per_day) {
+    probes.push_back({"preferences.max_pills_per_day",
+                      fmt::format("at most {} pills a day", *p.max_pills_per_day),
+                      [](Profile& q) { q.max_pills_per_day.reset(); }});
+  }
+  if (p.ferritin_ug_l) {
+    probes.push_back({"ferritin_ug_l",
+                      fmt::format("ferritin {} µg/L", FormatNumber(*p.ferritin_ug_l, 1)),
+                      [](Profile& q) { q.ferritin_ug_l.reset(); }});
+  }
+  if (p.iron_deficiency) {
+    probes.push_back(
+        {"iron_deficiency", "iron deficiency", [](Profile& q) { q.iron_deficiency = false; }});
+  }
+  if (p.product) {
+    probes.push_back({"product", "your product (" + p.product->name + ")",
+                      [](Profile& q) { q.product.reset(); }});
+  }
+  if (p.gestation_weeks) {
+    probes.push_back({"gestation_weeks",
+                      fmt::format("{} weeks of pregnancy", FormatNumber(*p.gestation_weeks, 1)),
+                      [](Profile& q) { q.gestation_weeks.reset(); }});
+  }
+  return probes;
+}
+
+// The plan as its reader sees it: the JSON document without the rule trace and the notes.
+nlohmann::json Visible(const Plan& plan, const PlanContext& c) {
+  nlohmann::json out = PlanToJson(plan, c);
+  out.erase("rules_fired");
+  out.erase("noted_without_effect");
+  return out;
+}
+
+}  // namespace
+
+void NoteFieldsWithoutEffect(const Profile& profile, const PlanContext& context, Plan& plan) {
+  plan.noted_without_effect.clear();
+  const nlohmann::json seen = Visible(plan, context);
+  for (const Probe& probe : ProbesFor(profile, context)) {
+    Profile without = profile;
+    probe.remove(without);
+    if (Visible(BuildPlan(without, context), context) == seen) {
+      plan.noted_without_effect.push_back({probe.field, probe.what});
+    }
+  }
+}
+
+}  // namespace mg::plan
