@@ -187,6 +187,7 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
         policy.product_measure_steps[std::string(unit.str())] = *step;
       }
     }
+  }
   // A condition id a table names must be the knowledge base's own id (not an alias).
   auto check_conditions = [&](TomlReader& table, const std::vector<std::string>& ids,
                               const char* key) {
