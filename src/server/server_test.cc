@@ -86,7 +86,9 @@ class ServerTest : public ::testing::Test {
     auto resolved = plan::ResolveProfile(document, *context_);
     EXPECT_TRUE(resolved.ok()) << resolved.error().message;
     if (!resolved.ok()) return "";
-    return plan::RenderPlan(plan::BuildPlan(*resolved, *context_), *context_, plan::Format::kJson);
+    plan::Plan plan = plan::BuildPlan(*resolved, *context_);
+    plan::NoteFieldsWithoutEffect(*resolved, *context_, plan);  // As every plan people read.
+    return plan::RenderPlan(plan, *context_, plan::Format::kJson);
   }
 
   httplib::Result PostJson(const std::string& path, const std::string& body) {

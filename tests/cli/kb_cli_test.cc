@@ -18,14 +18,24 @@ using ::testing::HasSubstr;
 
 nlohmann::json Json(const std::string& text) { return nlohmann::json::parse(text); }
 
+// The conditions the data file holds, counted from its text (not from the loader under test).
+int ConditionsInData() {
+  std::ifstream in(std::string(MG_SOURCE_DIR) + "/data/kb/conditions.toml");
+  int n = 0;
+  for (std::string line; std::getline(in, line);) n += line == "[[condition]]";
+  return n;
+}
+
 TEST(KbCli, BuiltInBaseLintsClean) {
+  const int conditions = ConditionsInData();
+  ASSERT_GE(conditions, 25);  // Growing pains made 25.
   auto r = RunCli({"kb", "lint"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("clean (24 conditions"));
+  EXPECT_THAT(r.out, HasSubstr("clean (" + std::to_string(conditions) + " conditions"));
   auto json = RunCli({"kb", "lint", "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_EQ(Json(json.out)["ok"], true);
-  EXPECT_EQ(Json(json.out)["counts"]["conditions"], 24);
+  EXPECT_EQ(Json(json.out)["counts"]["conditions"], conditions);
 }
 
 TEST(KbCli, LintOfTheSourceDirectoryIsClean) {
