@@ -867,7 +867,8 @@ TEST(PlanSafety, EveryProfileFieldChangesThePlanOrIsNotedAsWithoutEffect) {
       {"product",
        {{{"product",
           {{"label",
-            "Supplement Facts\nServing Size 1 Capsule\nMagnesium (as magnesium citrate) 100 mg\n"}}}},
+            "Supplement Facts\nServing Size 1 Capsule\nMagnesium (as magnesium citrate) 100 "
+            "mg\n"}}}},
         {{"product",
           {{"label", "Supplement Facts\nServing Size 1 Tablet\nMagnesium (as oxide) 400 mg\n"},
            {"price", "9.99 USD"},
