@@ -1,5 +1,12 @@
 #include "cli/flags.h"
 
+#include <fmt/format.h>
+
+#include <iostream>
+#include <iterator>
+
+#include "core/data_files.h"
+
 namespace mg::cli {
 
 void AddPersonFlags(CLI::App* cmd, PersonFlags& flags, bool required) {
@@ -50,6 +57,13 @@ Error PersonAsFlags(Error error) {
                                     {"pregnant", "--pregnant"},
                                     {"lactating", "--lactating"},
                                     {"reference", "--reference"}});
+}
+
+Result<std::string> ReadFileOrStdin(const std::string& path, std::string_view what) {
+  if (path != "-") return ReadFile(path);
+  std::string text(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>{});
+  if (std::cin.bad()) return IoError(fmt::format("cannot read {} from standard input", what));
+  return text;
 }
 
 }  // namespace mg::cli

@@ -32,6 +32,10 @@ bool AnyPersonFlag(const PersonFlags& flags);
 ops::ContextOptions ContextOptionsOf(const CliContext& ctx,
                                      const std::optional<std::string>& foods_store = std::nullopt);
 
+// The text of a file named on the command line, or of standard input for "-" (`what` names it
+// in the read error: "the label"). Errors: ReadFile's, or kIoError for standard input.
+Result<std::string> ReadFileOrStdin(const std::string& path, std::string_view what);
+
 // An operation's error with a leading "<field>:" renamed to its flag, e.g. {"age", "--age"}:
 // "age: age '-3' is negative" becomes "--age: age '-3' is negative".
 using FieldFlag = std::pair<std::string_view, std::string_view>;

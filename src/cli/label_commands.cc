@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <iostream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "chem/compounds.h"
@@ -115,17 +113,9 @@ void PrintLabel(const products::Label& l, const chem::CompoundCatalog& compounds
 }
 
 Status ReadLabelCommand(const CliContext& ctx, const std::string& path) {
-  ops::LabelRequest request;
-  if (path == "-") {
-    request.text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    if (std::cin.bad()) return IoError("cannot read the label from standard input");
-    request.source = "standard input";
-  } else {
-    auto content = ReadFile(path);
-    if (!content.ok()) return content.error();
-    request.text = std::move(content).value();
-    request.source = path;
-  }
+  auto text = ReadFileOrStdin(path, "the label");
+  if (!text.ok()) return text.error();
+  ops::LabelRequest request{std::move(text).value(), path == "-" ? "standard input" : path};
   ops::Context context(ContextOptionsOf(ctx));
   auto result = ops::ReadProductLabel(context, request);
   if (!result.ok()) return result.error();

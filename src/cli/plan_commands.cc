@@ -2,8 +2,6 @@
 // journal; `profile set|show`: that kept profile.
 #include <fmt/format.h>
 
-#include <iostream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -47,16 +45,9 @@ Result<std::optional<json>> ProductFromFlags(const PlanArgs& a) {
     }
     return std::optional<json>();
   }
-  std::string text;
-  if (a.product_path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    if (std::cin.bad()) return IoError("--product: cannot read the label from standard input");
-  } else {
-    auto content = ReadFile(a.product_path);
-    if (!content.ok()) return Error{content.error().code, "--product: " + content.error().message};
-    text = std::move(content).value();
-  }
-  json product = {{"label", std::move(text)}};
+  auto text = ReadFileOrStdin(a.product_path, "the label");
+  if (!text.ok()) return Error{text.error().code, "--product: " + text.error().message};
+  json product = {{"label", std::move(text).value()}};
   if (!a.product_name.empty()) product["name"] = a.product_name;
   if (!a.price.empty()) product["price"] = a.price;
   if (a.pack) product["units_per_pack"] = *a.pack;
