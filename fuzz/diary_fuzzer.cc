@@ -32,8 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const Loaded* loaded = new Loaded;
   auto diary = foods::ParseDiary(fuzz::AsText(data, size), "diary");
   if (!diary.ok()) return 0;
-  auto analysis = foods::AnalyzeIntake(*diary, loaded->foods, loaded->search,
-                                       loaded->context->compounds, loaded->units, loaded->targets);
+  auto analysis =
+      foods::AnalyzeIntake(*diary, loaded->foods, loaded->search, loaded->context->catalogue,
+                           loaded->context->compounds, loaded->units, loaded->targets);
   if (!analysis.ok()) return 0;
   for (const foods::DayAnalysis& day : analysis->days) {
     fuzz::Check(day.total_mg >= 0 && !std::isnan(day.total_mg), "a day total that is not a number");

@@ -40,6 +40,7 @@ const std::map<std::string, double>& ExpectedMolarMasses() {
       {"orotate_dihydrate", 370.51},
       {"pidolate", 280.52},
       {"glycerophosphate", 194.36},  // Hand sum: MgC3H7O6P.
+      {"trisilicate", 260.86},       // Hand sum: 2 × 24.305 + 3 × 28.085 + 8 × 15.999.
   };
   return kExpected;
 }

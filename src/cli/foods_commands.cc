@@ -204,7 +204,11 @@ Status Intake(const CliContext& ctx, const IntakeArgs& args) {
       if (r.match == "search") {
         fmt::print("  Matched \"{}\" ({}) to {} [{}] — check this is what you ate.\n", r.entry.text,
                    r.entry.where, r.food->name, r.food->source);
+      } else if (!r.reading.empty()) {
+        // How each supplement amount was read, so a salt's mass typed as "mg" can be caught.
+        fmt::print("  {} ({}): {}\n", r.entry.text, r.entry.where, r.reading);
       }
+      for (const auto& note : r.notes) fmt::print("    note: {}\n", note);
     }
     for (const auto& name : day.unknown_magnesium) {
       fmt::print("  USDA gives no magnesium value for {}; counted as 0.\n", name);

@@ -192,6 +192,35 @@ Status LogFoodAmount(CliContext& ctx, const LogOptions& opts, const std::string&
   return {};
 }
 
+// `log supplement NAME AMOUNT` and `log dose --amount`: the magnesium through ops::LogTaken, the
+// one count the plan and the diary use, and how the amount was read.
+Status LogTakenAmount(CliContext& ctx, const LogOptions& opts, EntryKind kind,
+                      const std::string& name, const std::string& amount,
+                      std::string_view amount_flag) {
+  auto today = JournalToday();
+  if (!today.ok()) return today.error();
+  auto date = ParseDateFlag(opts.date, *today);
+  if (!date.ok()) return date.error();
+  auto store = OpenJournal(opts.db);
+  if (!store.ok()) return store.error();
+  ops::Context context(ContextOptionsOf(ctx));
+  auto logged = ops::LogTaken(context, **store, {kind, name, amount, *date, opts.note}, *today);
+  if (!logged.ok()) {
+    return AsFlags(logged.error(), {{"amount", std::string(amount_flag)},
+                                    {"name", kind == EntryKind::kDose ? "--form" : "name"}});
+  }
+  if (ctx.json) {
+    std::printf("%s\n", logged->ToJson().dump().c_str());
+  } else {
+    Print(ctx, logged->logged.entry);
+    if (!logged->reading.empty()) std::printf("Read as: %s.\n", logged->reading.c_str());
+  }
+  for (const std::string& warning : logged->logged.warnings) {
+    std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
+  }
+  return {};
+}
+
 void AddLogCommon(CLI::App* cmd, LogOptions& opts) {
   AddDbOption(cmd, opts.db);
   cmd->add_option("--date", opts.date, "Day of the entry: YYYY-MM-DD, today (default), yesterday");
@@ -216,23 +245,34 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
         food ? "Something eaten. With an AMOUNT the food is found in the food table (by name or "
                "id, as `foods search` finds it) and its magnesium is worked out: log food "
                "\"pumpkin seeds\" 30 g; without one it is logged as written"
-             : "A supplement that is not a trial dose");
+             : "A supplement, antacid or laxative that is not a trial dose. With an AMOUNT its "
+               "magnesium is counted as the plan counts it: mg is magnesium itself, as labels "
+               "state it; '400 mg compound' is the salt's mass; '2 tablets' or '30 mL' are units "
+               "of a product the catalogue knows: log supplement \"milk of magnesia\" 30 mL");
     cmd->add_option("name", args->name,
                     food ? "The food, e.g. \"pumpkin seeds\" or sr28:12014 (or any text with no "
                            "AMOUNT)"
                          : "What it was, e.g. \"multivitamin\"")
         ->required();
-    if (food) {
-      cmd->add_option("amount", args->amount,
-                      "How much: 30 g, 1 cup, 2 slices, 1.5 portions (the usual portion)")
-          ->expected(0, 2);
-    }
+    cmd->add_option("amount", args->amount,
+                    food ? "How much: 30 g, 1 cup, 2 slices, 1.5 portions (the usual portion)"
+                         : "How much: 200 mg, 400 mg compound, 2 tablets, 30 mL")
+        ->expected(0, 3);
     cmd->add_option("--mg", args->mg, "Its magnesium content in mg, when known");
     AddLogCommon(cmd, args->opts);
     cmd->callback([&ctx, args, kind] {
       RunCommand(ctx, [&]() -> Status {
-        if (!args->amount.empty())
+        if (!args->amount.empty() && kind == EntryKind::kFood)
           return LogFoodAmount(ctx, args->opts, args->name, args->amount, args->mg);
+        if (!args->amount.empty()) {
+          if (!args->mg.empty()) {
+            return InvalidArgument(
+                "--mg: with an AMOUNT the magnesium is counted from it; give one or the other");
+          }
+          std::string text;
+          for (const auto& w : args->amount) text += (text.empty() ? "" : " ") + w;
+          return LogTakenAmount(ctx, args->opts, kind, args->name, text, "amount");
+        }
         Entry e;
         e.kind = kind;
         e.label = args->name;
@@ -250,15 +290,30 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
     struct Args {
       LogOptions opts;
       std::string mg;
+      std::string amount;
       std::string form = "magnesium";
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = log->add_subcommand("dose", "A magnesium dose taken");
-    cmd->add_option("--mg", args->mg, "Elemental magnesium in mg")->required();
-    cmd->add_option("--form", args->form, "The compound, e.g. citrate, glycinate, oxide");
+    cmd->add_option("--mg", args->mg, "Elemental magnesium in mg");
+    cmd->add_option("--amount", args->amount,
+                    "Instead of --mg, the amount as written, counted as the plan counts it: "
+                    "'400 mg compound' (the salt's mass), '2 tablets' of a --form the catalogue "
+                    "knows (e.g. --form \"Mag-Ox 400\"), '200 mg' (magnesium itself)");
+    cmd->add_option("--form", args->form,
+                    "The compound or product, e.g. citrate, glycinate, oxide, \"Mag-Ox 400\"");
     AddLogCommon(cmd, args->opts);
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
+        if (args->mg.empty() == args->amount.empty()) {
+          return InvalidArgument(
+              "--mg: give the dose as --mg (magnesium itself, in mg) or --amount (e.g. '400 mg "
+              "compound', '2 tablets'), one of them");
+        }
+        if (!args->amount.empty()) {
+          return LogTakenAmount(ctx, args->opts, EntryKind::kDose, args->form, args->amount,
+                                "--amount");
+        }
         Entry e;
         e.kind = EntryKind::kDose;
         e.label = args->form;

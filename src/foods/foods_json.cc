@@ -36,6 +36,8 @@ json DayToJson(const DayAnalysis& day) {
       e["grams"] = r.grams;
     }
     if (!r.compound_id.empty()) e["compound"] = r.compound_id;
+    if (!r.reading.empty()) e["reading"] = r.reading;
+    if (!r.notes.empty()) e["notes"] = r.notes;
     entries.push_back(e);
   }
   json top = json::array();

@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "foods/csv.h"
+#include "products/magnesium_count.h"
 
 namespace mg::foods {
 namespace {
@@ -277,47 +278,71 @@ Result<Diary> ParseCsvDiary(std::string_view text, const std::string& name) {
   return diary;
 }
 
-Status ResolveSupplement(ResolvedEntry& r, const chem::CompoundCatalog& compounds) {
+// The amount of a supplement row as the one count reads amounts: magnesium itself unless the unit
+// marks the compound's mass ("mg compound"), or units of a catalogued product ("tablets", "mL").
+// The unit is parsed alone ("1 mg"), so no huge amount is ever written out as digits and a
+// failure here is the unit's: the amount is already a checked positive number.
+Result<products::StatedAmount> SupplementAmount(const DiaryEntry& e) {
+  auto unit = products::ParseStatedAmount("1 " + e.unit);
+  if (!unit.ok()) {
+    return BadField(e.where, "unit", e.unit,
+                    "is not a supplement amount unit (mg, g, mcg, mmol, mEq — magnesium itself, "
+                    "as labels state it; 'mg compound' for the salt's mass; or units of a "
+                    "product: tablets, capsules, mL, tsp)");
+  }
+  products::StatedAmount amount = std::move(unit).value();
+  amount.value *= e.amount;
+  amount.value_max = amount.value;
+  amount.text = ShowAmount(e.amount) + " " + e.unit;
+  return amount;
+}
+
+Status ResolveSupplement(ResolvedEntry& r, const products::Catalogue& catalogue,
+                         const chem::CompoundCatalog& compounds) {
   const DiaryEntry& e = r.entry;
   if (e.reported_mg) {
     r.magnesium_mg = e.reported_mg;
     r.match = "reported";
     return {};
   }
-  std::string unit = NormalizeName(e.unit);
-  bool elemental = false;
-  for (const char* word : {"elemental ", " elemental"}) {
-    if (const size_t at = unit.find(word); at != std::string::npos) {
-      unit.erase(at, std::string(word).size());
-      elemental = true;
+  auto amount = SupplementAmount(e);
+  if (!amount.ok()) return amount.error();
+  // The product as written when the catalogue knows it as a magnesium source (its label then
+  // counts units), else the compound column, else the words as written.
+  std::string name = e.text;
+  products::Resolution resolution = products::ResolveTaken(catalogue, compounds, name);
+  if (!(resolution.known() && resolution.ContainsMagnesium()) && !e.compound.empty()) {
+    name = e.compound;
+    resolution = products::ResolveTaken(catalogue, compounds, name);
+    if (!resolution.known()) {
+      // A compound named but not known is a typo to show, even when the amount would not need
+      // it: never ignored.
+      auto compound = compounds.Resolve(e.compound);
+      return BadField(e.where, "compound", e.compound,
+                      "— " + (compound.ok() ? std::string("is not in the medicines catalogue")
+                                            : compound.error().message));
     }
   }
-  if (unit == "elemental") {
-    unit = "mg";
-    elemental = true;
+  auto count = products::CountWrittenIntake(catalogue, compounds, name, *amount);
+  if (!count.ok()) {
+    return BadField(e.where, name == e.compound && name != e.text ? "compound" : "food", name,
+                    "— " + count.error().message);
   }
-  // The unit alone ("1 mg"): the amount is already a checked positive number, so a failure
-  // here is the unit's, and no huge amount is ever written out as digits.
-  auto amount = chem::ParseAmount("1 " + unit);
-  if (!amount.ok()) {
-    return BadField(e.where, "unit", e.unit,
-                    "is not a supplement amount unit (mg, g, mcg, mmol, mEq, or 'mg elemental')");
-  }
-  amount->value = e.amount;
-  const std::string compound_text = e.compound.empty() ? e.text : e.compound;
-  if (elemental || !chem::IsMassUnit(amount->unit)) {
-    r.magnesium_mg = chem::MagnesiumMilligrams(*amount);
-    r.match = "elemental";
-    if (auto c = compounds.Resolve(compound_text); c.ok()) r.compound_id = (*c)->id;
-  } else {
-    auto compound = compounds.Resolve(compound_text);
-    if (!compound.ok()) {
-      return BadField(e.where, "compound", compound_text, "— " + compound.error().message);
+  for (const products::Ingredient* ingredient : resolution.ingredients) {
+    if (ingredient->contains_magnesium && !ingredient->compound_id.empty()) {
+      r.compound_id = ingredient->compound_id;
+      break;
     }
-    r.compound_id = (*compound)->id;
-    r.magnesium_mg = chem::ElementalFromCompound(**compound, chem::MassMilligrams(*amount));
-    r.match = "compound";
   }
+  r.magnesium_mg = count->has_value() ? (*count)->elemental_mg_per_day : 0.0;
+  if (count->has_value()) {
+    r.reading = (*count)->reading;
+    r.notes = (*count)->notes;
+  }
+  r.match = amount->kind == products::AmountKind::kCompound ? "compound"
+            : amount->kind == products::AmountKind::kUnits  ? "units"
+                                                            : "elemental";
+  if (!resolution.ContainsMagnesium() && resolution.known()) r.match = "no magnesium";
   if (!(*r.magnesium_mg <= kMaxMagnesiumMgPerEntry)) {
     return BadField(e.where, "amount", ShowAmount(e.amount) + " " + e.unit,
                     fmt::format("is more than {} mg of magnesium, the most one entry can hold; "
@@ -405,6 +430,7 @@ Result<Diary> ParseDiary(std::string_view text, const std::string& name) {
 }
 
 Result<IntakeAnalysis> AnalyzeIntake(const Diary& diary, const FoodDb& db, const FoodSearch& search,
+                                     const products::Catalogue& catalogue,
                                      const chem::CompoundCatalog& compounds, const UnitTable& units,
                                      const IntakeTargets& targets, const IntakeOptions& options) {
   std::map<std::string, DayAnalysis> days;
@@ -412,20 +438,29 @@ Result<IntakeAnalysis> AnalyzeIntake(const Diary& diary, const FoodDb& db, const
     ResolvedEntry r;
     r.entry = e;
     if (e.kind == EntryKind::kSupplement) {
-      MG_RETURN_IF_ERROR(ResolveSupplement(r, compounds));
+      MG_RETURN_IF_ERROR(ResolveSupplement(r, catalogue, compounds));
     } else {
-      // A food row that names a magnesium compound in a supplement unit is a supplement.
+      // A food row that names a magnesium source the medicines catalogue knows (a salt,
+      // "milk of magnesia", "Natural Calm") in an amount the count reads (mg, or units of the
+      // product) is a supplement, antacid or laxative: every source the person names counts.
       bool as_supplement = false;
-      if (!e.reported_mg && compounds.Resolve(e.text).ok()) {
-        auto amount = chem::ParseAmount("1 " + e.unit);
-        if (amount.ok() && NormalizeName(e.text).find("magnesi") != std::string::npos) {
+      if (!e.reported_mg) {
+        const products::Resolution taken = products::ResolveTaken(catalogue, compounds, e.text);
+        if (taken.known() && taken.ContainsMagnesium() &&
+            products::ParseStatedAmount("1 " + e.unit).ok()) {
           r.entry.kind = EntryKind::kSupplement;
           r.entry.product_type = "supplement";
+          for (const products::Product* product : taken.products) {
+            if (product->contains_magnesium()) {
+              r.entry.product_type = std::string(products::ToString(product->use));
+              break;
+            }
+          }
           as_supplement = true;
         }
       }
       if (as_supplement) {
-        MG_RETURN_IF_ERROR(ResolveSupplement(r, compounds));
+        MG_RETURN_IF_ERROR(ResolveSupplement(r, catalogue, compounds));
       } else {
         MG_RETURN_IF_ERROR(ResolveFood(r, db, search, units));
       }

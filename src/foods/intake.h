@@ -5,10 +5,13 @@
 //
 // Diaries (ParseDiary detects the format):
 //   * CSV with a header: date,food,amount,unit[,type][,compound]. `type` is food (default),
-//     supplement, antacid or laxative; for those, `compound` names the magnesium compound (e.g.
-//     "magnesium citrate") and amount/unit is the compound's mass ("400,mg"), or unit
-//     "mg elemental" for a label that states elemental magnesium. A row whose food resolves as a
-//     compound (e.g. "magnesium glycinate,200,mg") is a supplement too.
+//     supplement, antacid or laxative; for those, `compound` may name the magnesium compound
+//     (e.g. "magnesium citrate"). Amounts mean what labels mean, as in the plan (one count,
+//     products::CountWrittenIntake): "400,mg" is elemental magnesium, as a Supplement Facts line
+//     states it ("mg elemental" says so out loud); "400,mg compound" is the salt's mass; "2,
+//     tablets" or "30,mL" are units of a catalogued product (milk of magnesia, Maalox...). A
+//     row whose food the medicines catalogue knows as a magnesium source (e.g. "magnesium
+//     glycinate,200,mg" or "milk of magnesia,30,mL") is a supplement, antacid or laxative too.
 //   * Cronometer "servings" export (Day,Time,Group,Food Name,Amount[,Unit],...,Magnesium (mg),...,
 //     Category): Cronometer's own magnesium figure is used when present; Category "Supplements"
 //     counts as supplement.
@@ -32,6 +35,7 @@
 #include "foods/foods.h"
 #include "foods/search.h"
 #include "foods/units.h"
+#include "products/catalogue.h"
 
 namespace mg::foods {
 
@@ -81,11 +85,16 @@ IntakeTargets TargetsFor(const dri::Values& values);
 
 struct ResolvedEntry {
   DiaryEntry entry;
-  const Food* food = nullptr;          // Foods only.
-  std::string match;                   // "source", "exact", "search" or "reported".
+  const Food* food = nullptr;  // Foods only.
+  // Foods: "source", "exact", "search" or "reported". Supplements: how the amount was read —
+  // "elemental", "compound", "units", "no magnesium" (a catalogued product without any) or
+  // "reported".
+  std::string match;
   double grams = 0;                    // Foods only (0 when the app reported magnesium itself).
   std::optional<double> magnesium_mg;  // nullopt: the food has no magnesium value.
   std::string compound_id;             // Supplements: resolved compound ("citrate").
+  std::string reading;                 // Supplements: how the amount was read, for people.
+  std::vector<std::string> notes;      // Supplements: e.g. above the label's daily maximum.
 };
 
 struct Contribution {
@@ -130,9 +139,11 @@ struct IntakeAnalysis {
 };
 
 // Errors: kInvalidArgument naming the entry (file:line), the field and the value when a food
-// matches nothing, a unit does not apply, a compound is unknown, or an entry is above
-// kMaxFoodGramsPerEntry / kMaxMagnesiumMgPerEntry (the message states the bound).
+// matches nothing, a unit does not apply, a product or compound is unknown and the amount is not
+// magnesium itself, or an entry is above kMaxFoodGramsPerEntry / kMaxMagnesiumMgPerEntry (the
+// message states the bound).
 Result<IntakeAnalysis> AnalyzeIntake(const Diary& diary, const FoodDb& db, const FoodSearch& search,
+                                     const products::Catalogue& catalogue,
                                      const chem::CompoundCatalog& compounds, const UnitTable& units,
                                      const IntakeTargets& targets,
                                      const IntakeOptions& options = {});

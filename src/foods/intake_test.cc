@@ -1,10 +1,12 @@
 #include "foods/intake.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/data_files.h"
 #include "foods/embedded_foods_test_util.h"
 #include "foods/foods_json.h"
+#include "products/products_test_util.h"
 
 namespace mg::foods {
 namespace {
@@ -29,8 +31,9 @@ class IntakeTest : public EmbeddedFoodsTest {
     if (!text.ok()) return text.error();
     auto diary = ParseDiary(*text, file);
     if (!diary.ok()) return diary.error();
-    return AnalyzeIntake(*diary, db_, *index_, *compounds_, units_, targets_, options);
+    return AnalyzeIntake(*diary, db_, *index_, Catalogue(), *compounds_, units_, targets_, options);
   }
+  static const products::Catalogue& Catalogue() { return products::testing::EmbeddedCatalogue(); }
   double Fraction(const char* compound) {
     auto c = compounds_->Resolve(compound);
     EXPECT_TRUE(c.ok());
@@ -70,6 +73,7 @@ TEST_F(IntakeTest, HandCheckedCsvDiary) {
   EXPECT_NEAR(d1.food_mg, 28.349523 * 2.70 + 156.6 + 31.86, 0.01);
   EXPECT_NEAR(d1.supplement_mg, 250 * Fraction("magnesium citrate"), 1e-6);
   EXPECT_NEAR(d1.supplement_mg, 40.4, 0.1);
+  EXPECT_EQ(d1.entries[3].match, "compound");  // Marked "mg compound": the salt's mass.
   EXPECT_FALSE(d1.supplements_over_ul);
   ASSERT_FALSE(d1.top_foods.empty());
   EXPECT_EQ(d1.top_foods[0].food->source, "sr28:11458");  // Spinach leads.
@@ -81,8 +85,11 @@ TEST_F(IntakeTest, HandCheckedCsvDiary) {
   const DayAnalysis& d2 = analysis->days[1];
   // Pumpkin seeds 2 tbsp (129/8 g x 5.92) + brown rice 1.5 cups (303 g x 0.39).
   EXPECT_NEAR(d2.food_mg, 129.0 / 8 * 5.92 + 303 * 0.39, 0.01);
-  EXPECT_NEAR(d2.supplement_mg, 1200 * Fraction("magnesium hydroxide") + 200, 1e-6);
+  // Milk of magnesia 15 mL (500 mg magnesium on its label, per 15 mL) + 200 mg as labelled.
+  EXPECT_NEAR(d2.supplement_mg, 500 + 200, 0.5);  // Computed from the salt: 500.1 mg.
   EXPECT_TRUE(d2.supplements_over_ul);
+  EXPECT_EQ(d2.entries[2].match, "units");
+  EXPECT_EQ(d2.entries[3].match, "elemental");
   EXPECT_EQ(*d2.gap_mg, 0);
   EXPECT_TRUE(d2.by_portion.empty());
   // Search matches are reported.
@@ -160,12 +167,87 @@ TEST_F(IntakeTest, BadInputNamesFileLineFieldAndValue) {
   EXPECT_NE(bad_type.error().message.find("t.csv:2: field 'type': \"potion\""), std::string::npos);
 }
 
+// Issue 13: a diary's amounts mean what labels mean, as in the plan (one count). "400 mg" of
+// magnesium oxide is 400 mg of magnesium, not 241 mg; the salt's mass must be marked; units of
+// a catalogued product count by its label; a food row naming a magnesium product is one.
+TEST_F(IntakeTest, SupplementAmountsMeanWhatLabelsMean) {
+  auto analyze = [&](const std::string& rows) -> Result<IntakeAnalysis> {
+    auto diary = ParseDiary("date,food,amount,unit,type,compound\n" + rows, "d.csv");
+    if (!diary.ok()) return diary.error();
+    return AnalyzeIntake(*diary, db_, *index_, Catalogue(), *compounds_, units_, targets_);
+  };
+  auto mg = [&](const std::string& rows) {
+    auto analysis = analyze(rows);
+    EXPECT_TRUE(analysis.ok()) << rows << (analysis.ok() ? "" : analysis.error().message);
+    return analysis.ok() ? analysis->days[0].supplement_mg : -1;
+  };
+  EXPECT_NEAR(mg("2025-01-01,Mag 400,400,mg,supplement,magnesium oxide\n"), 400, 1e-9);
+  EXPECT_NEAR(mg("2025-01-01,Mag 400,400,mg elemental,supplement,magnesium oxide\n"), 400, 1e-9);
+  EXPECT_NEAR(mg("2025-01-01,Mag 400,400,mg compound,supplement,magnesium oxide\n"),
+              400 * Fraction("magnesium oxide"), 1e-6);
+  // Units of a product the catalogue knows; the text names it, the type may be left out.
+  EXPECT_NEAR(mg("2025-01-01,milk of magnesia,30,mL,,\n"), 1000, 0.5);
+  EXPECT_NEAR(mg("2025-01-01,Mag-Ox 400,2,tablets,supplement,\n"), 2 * 241.3, 0.01);
+  // A catalogued product without magnesium counts zero, and says so.
+  auto tums = analyze("2025-01-01,calcium carbonate,1000,mg,antacid,\n");
+  ASSERT_TRUE(tums.ok()) << tums.error().message;
+  EXPECT_EQ(tums->days[0].supplement_mg, 0);
+  EXPECT_EQ(tums->days[0].entries[0].match, "no magnesium");
+  // How each amount was read is kept for the person to check.
+  auto read = analyze("2025-01-01,Mag 400,400,mg,supplement,magnesium oxide\n");
+  ASSERT_TRUE(read.ok());
+  EXPECT_NE(read->days[0].entries[0].reading.find("read as elemental magnesium"),
+            std::string::npos);
+  // Units of something the catalogue does not know cannot be counted: the field is named.
+  auto unknown = analyze("2025-01-01,Super Mag Complex,2,capsules,supplement,\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("d.csv:2: field 'food': \"Super Mag Complex\""),
+            std::string::npos)
+      << unknown.error().message;
+  auto bad_unit = analyze("2025-01-01,Mag 400,2,spoonfuls,supplement,magnesium oxide\n");
+  ASSERT_FALSE(bad_unit.ok());
+  EXPECT_NE(bad_unit.error().message.find("d.csv:2: field 'unit': \"spoonfuls\""),
+            std::string::npos)
+      << bad_unit.error().message;
+}
+
+// Every catalogued magnesium product named in a diary, one unit of it: counted at its label's
+// magnesium per unit, never zero (the diary's side of the one count).
+TEST_F(IntakeTest, EveryCataloguedMagnesiumProductCountsInADiary) {
+  int counted = 0;
+  for (const products::Product* product : Catalogue().MagnesiumProducts()) {
+    const std::string name = products::testing::NameFor(*product, Catalogue());
+    ASSERT_FALSE(name.empty()) << product->id;
+    // One unit in words the count reads: the label's volume, a spoon, or one of a count.
+    std::string amount = "1,tablet";
+    if (product->unit.find("teaspoon") != std::string::npos) {
+      amount = "1,teaspoon";
+    } else if (product->unit_ml) {
+      amount = fmt::format("{},mL", *product->unit_ml);
+    }
+    // CSV-quoted: names hold commas and apostrophes.
+    auto diary = ParseDiary(
+        "date,food,amount,unit,type\n2025-01-01,\"" + name + "\"," + amount + ",supplement\n",
+        "d.csv");
+    ASSERT_TRUE(diary.ok()) << name << ": " << diary.error().message;
+    auto analysis = AnalyzeIntake(*diary, db_, *index_, Catalogue(), *compounds_, units_, targets_);
+    ASSERT_TRUE(analysis.ok()) << name << ": " << analysis.error().message;
+    const ResolvedEntry& entry = analysis->days[0].entries[0];
+    EXPECT_EQ(entry.match, "units") << name;
+    // A name for a family counts its strongest member, never less than this product.
+    EXPECT_GE(analysis->days[0].supplement_mg, *product->magnesium_mg_per_unit - 1e-9) << name;
+    EXPECT_GT(analysis->days[0].supplement_mg, 0) << name;
+    ++counted;
+  }
+  EXPECT_GE(counted, 14);  // Antacids, laxatives and supplements from the US, UK and EU.
+}
+
 // Issue 11, finding 12: a negative amount was blamed on the unit and 1e300 g was accepted.
 TEST_F(IntakeTest, AmountsAreCheckedOnTheAmountWithTheBoundStated) {
   auto analyze = [&](const std::string& text, const std::string& name) -> std::string {
     auto diary = ParseDiary(text, name);
     if (!diary.ok()) return diary.error().message;
-    auto analysis = AnalyzeIntake(*diary, db_, *index_, *compounds_, units_, targets_);
+    auto analysis = AnalyzeIntake(*diary, db_, *index_, Catalogue(), *compounds_, units_, targets_);
     return analysis.ok() ? "ok" : analysis.error().message;
   };
   EXPECT_EQ(analyze("date,food,amount,unit\n2025-01-01,almonds,-30,g\n", "d.csv"),
@@ -253,7 +335,8 @@ TEST_F(IntakeTest, AnalysisToJsonCarriesEveryDayEntryAndTarget) {
   targets_.label = "test person";
   IntakeOptions options;
   options.exclusions = *set;
-  auto analysis = AnalyzeIntake(*diary, db_, *index_, *compounds_, units_, targets_, options);
+  auto analysis =
+      AnalyzeIntake(*diary, db_, *index_, Catalogue(), *compounds_, units_, targets_, options);
   ASSERT_TRUE(analysis.ok()) << analysis.error().message;
 
   const nlohmann::json j = IntakeAnalysisToJson(*analysis, "basic.csv", *diary, db_, *set);

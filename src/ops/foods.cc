@@ -46,9 +46,12 @@ Result<DiaryResult> AnalyzeDiary(const Context& context, const DiaryRequest& req
   if (!compounds.ok()) return compounds.error();
   auto units = context.units();
   if (!units.ok()) return units.error();
+  auto catalogue = context.catalogue();
+  if (!catalogue.ok()) return catalogue.error();
   foods::IntakeOptions options;
   options.exclusions = *set;
-  auto analysis = foods::AnalyzeIntake(*diary, (*store)->db, *(*store)->search, **compounds,
+  auto analysis = foods::AnalyzeIntake(*diary, (*store)->db, *(*store)->search, **catalogue,
+                                       **compounds,
                                        **units, foods::TargetsFor(person->values), options);
   if (!analysis.ok()) return analysis.error();
   return DiaryResult{request.name, std::move(diary).value(), std::move(analysis).value(), *set,

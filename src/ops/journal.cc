@@ -3,13 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 
 #include "core/json_input.h"
 #include "core/numbers.h"
+#include "core/text.h"
 #include "foods/foods_json.h"
 #include "journal/export.h"
 #include "ops/plan.h"
+#include "products/magnesium_count.h"
 
 namespace mg::ops {
 
@@ -70,6 +73,43 @@ Result<LoggedEntry> LogEntry(const Context& context, journal::Store& store, jour
         (*targets)->label, out.entry.id));
   }
   return out;
+}
+
+json LoggedTaken::ToJson() const {
+  json out = logged.ToJson();
+  out["reading"] = reading;
+  return out;
+}
+
+Result<LoggedTaken> LogTaken(const Context& context, journal::Store& store, const TakenLog& log,
+                             Date today) {
+  if (log.kind != journal::EntryKind::kSupplement && log.kind != journal::EntryKind::kDose) {
+    return InvalidArgument("kind: only a supplement or a dose is logged with an amount to count");
+  }
+  const std::string name(Trim(log.name));
+  if (name.empty()) return InvalidArgument("name: required, what was taken");
+  auto amount = products::ParseStatedAmount(log.amount);
+  if (!amount.ok()) return InvalidArgument("amount: " + amount.error().message);
+  auto compounds = context.compounds();
+  if (!compounds.ok()) return compounds.error();
+  auto catalogue = context.catalogue();
+  if (!catalogue.ok()) return catalogue.error();
+  auto count = products::CountWrittenIntake(**catalogue, **compounds, name, *amount);
+  if (!count.ok()) return InvalidArgument("name: " + count.error().message);
+  journal::Entry entry;
+  entry.kind = log.kind;
+  entry.date = log.date.value_or(today);
+  entry.label = fmt::format("{} — {}", name, amount->text);
+  entry.note = log.note;
+  // To 0.1 mg: the count's arithmetic has more digits than any label.
+  if (count->has_value()) entry.magnesium_mg = std::round((*count)->elemental_mg_per_day * 10) / 10;
+  std::string reading = count->has_value() ? (*count)->reading : "";
+  if (count->has_value()) {
+    for (const std::string& note : (*count)->notes) reading += "; " + note;
+  }
+  auto logged = LogEntry(context, store, std::move(entry));
+  if (!logged.ok()) return logged.error();
+  return LoggedTaken{std::move(logged).value(), std::move(reading)};
 }
 
 Result<journal::Entry> LogFood(const Context& context, journal::Store& store, const FoodLog& log,

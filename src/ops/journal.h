@@ -33,6 +33,29 @@ struct LoggedEntry {
 // a stored profile the limit is unknown and nothing is said. Errors as AddEntry.
 Result<LoggedEntry> LogEntry(const Context& context, journal::Store& store, journal::Entry entry);
 
+// Something taken that may hold magnesium — a supplement, an antacid, a laxative, or a dose of a
+// trial — logged by name and amount as written: "milk of magnesia" "30 mL", "Mag-Ox 400"
+// "1 tablet", "magnesium oxide" "400 mg compound", "Doctor's Best" "200 mg". Its magnesium goes
+// through the one count of supplemental magnesium (products::CountWrittenIntake), read exactly
+// as the plan and the diary read it: mg is magnesium itself unless marked "compound".
+struct TakenLog {
+  journal::EntryKind kind = journal::EntryKind::kSupplement;  // kSupplement or kDose.
+  std::string name = {};
+  std::string amount = {};
+  std::optional<journal::Date> date = {};  // Default: today.
+  std::string note = {};
+};
+// LogEntry of the counted entry (label "NAME — AMOUNT"); `reading` says how the amount was read.
+// Errors: kInvalidArgument naming the field: "name" (empty; units or a salt's mass of a name the
+// catalogue does not know, with close matches), "amount" (not an amount), "kind"; as LogEntry.
+struct LoggedTaken {
+  LoggedEntry logged;
+  std::string reading;
+  nlohmann::json ToJson() const;  // LoggedEntry's, with "reading".
+};
+Result<LoggedTaken> LogTaken(const Context& context, journal::Store& store, const TakenLog& log,
+                             journal::Date today);
+
 // A food eaten: `food` is a food id ("sr28:11457") or words searched for ("raw spinach"), with
 // exactly one amount: grams, portions (of the food's usual portion), or an amount in a unit
 // ("1 cup", "2 slices", "30 g").

@@ -24,6 +24,7 @@
 #include "plan/profile.h"
 #include "plan/render.h"
 #include "products/catalogue.h"
+#include "products/products_test_util.h"
 
 namespace mg::plan {
 namespace {
@@ -517,27 +518,6 @@ TEST(PlanSafety, InvariantsHoldOverTheProfileGrid) {
   EXPECT_GT(checker.with_supplement(), 1000);  // The grid must exercise the dosing paths too.
 }
 
-// A name the catalogue resolves to `product` (a generic name, brand or abbreviation; a brand
-// family may resolve to a stronger sibling first, which the count then uses). "" when none does.
-std::string NameFor(const products::Product& product, const products::Catalogue& catalogue) {
-  std::vector<std::string> candidates = product.names;
-  candidates.insert(candidates.end(), product.brands.begin(), product.brands.end());
-  candidates.insert(candidates.end(), product.abbreviations.begin(), product.abbreviations.end());
-  candidates.push_back(product.name);
-  // A name for this product alone first (a brand family such as "Rolaids" names several
-  // strengths and counts the strongest), else any name that includes it.
-  for (const bool alone : {true, false}) {
-    for (const auto& name : candidates) {
-      const products::Resolution r = catalogue.Resolve(name);
-      if (alone && r.products.size() != 1) continue;
-      for (const products::Product* p : r.products) {
-        if (p == &product) return name;
-      }
-    }
-  }
-  return "";
-}
-
 // Every catalogued magnesium-containing product × amounts × ages × both ways of naming it (a
 // medicine, or magnesium already taken), through the real profile resolver: each is counted
 // toward the upper limit (at least this product's magnesium; never a silent zero), or the
@@ -554,7 +534,7 @@ TEST(PlanSafety, EveryCataloguedMagnesiumSourceIsCounted) {
   const std::vector<int> ages = {1, 3, 4, 8, 9, 13, 14, 18, 19, 30, 31, 50, 51, 70, 71, 90};
   long refused = 0, counted = 0;
   for (const products::Product* product : sources) {
-    const std::string name = NameFor(*product, c.catalogue);
+    const std::string name = products::testing::NameFor(*product, c.catalogue);
     if (name.empty()) {
       ADD_FAILURE() << "catalogued magnesium product " << product->id << " cannot be named";
       continue;

@@ -447,27 +447,16 @@ void ResolveMagnesiumTaken(const json& d, const PlanContext& context, Checker& c
       if (!given) continue;
       name = *given;
     }
-    products::Resolution resolution = context.catalogue.Resolve(name);
+    const products::Resolution resolution =
+        products::ResolveTaken(context.catalogue, context.compounds, name);
     if (!resolution.known() || !resolution.ContainsMagnesium()) {
       auto compound = context.compounds.Resolve(name);
-      const products::Ingredient* salt = nullptr;
-      if (compound.ok()) {
-        for (const auto& ingredient : context.catalogue.ingredients()) {
-          if (ingredient.contains_magnesium && ingredient.compound_id == (*compound)->id) {
-            salt = &ingredient;
-            break;
-          }
-        }
-      }
-      if (salt == nullptr) {
-        check.Problem(path + ".compound",
-                      compound.ok() ? fmt::format("'{}' is not a magnesium salt the medicines "
-                                                  "catalogue knows",
-                                                  name)
-                                    : compound.error().message);
-        continue;
-      }
-      resolution = context.catalogue.Resolve(salt->name);
+      check.Problem(path + ".compound",
+                    compound.ok() ? fmt::format("'{}' is not a magnesium salt the medicines "
+                                                "catalogue knows",
+                                                name)
+                                  : compound.error().message);
+      continue;
     }
     const bool has_amount = value.contains("amount"), has_elemental = value.contains("elemental");
     if (has_amount == has_elemental) {

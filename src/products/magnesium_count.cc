@@ -7,6 +7,7 @@
 
 #include "chem/units.h"
 #include "core/numbers.h"
+#include "core/text.h"
 #include "products/label_text.h"
 
 namespace mg::products {
@@ -123,12 +124,23 @@ Result<StatedAmount> ParseStatedAmount(std::string_view text) {
     out.value_max = high;
   }
   std::string rest = Squeeze(t.substr(i));
-  bool compound = false;
-  for (std::string_view marker : {"ofcompound", "ascompound", "compound", "ofsalt", "salt"}) {
-    if (rest.ends_with(marker)) {
-      rest.resize(rest.size() - marker.size());
-      compound = true;
-      break;
+  // "elemental" says the default out loud ("400 mg elemental", a diary's unit "mg elemental").
+  bool elemental = false, compound = false;
+  for (bool stripped = true; stripped;) {  // Both markers, in either order, are caught below.
+    stripped = false;
+    for (std::string_view marker : {"elementalmagnesium", "elemental"}) {
+      if (!elemental && rest.ends_with(marker)) {
+        rest.resize(rest.size() - marker.size());
+        elemental = stripped = true;
+        break;
+      }
+    }
+    for (std::string_view marker : {"ofcompound", "ascompound", "compound", "ofsalt", "salt"}) {
+      if (!compound && rest.ends_with(marker)) {
+        rest.resize(rest.size() - marker.size());
+        compound = stripped = true;
+        break;
+      }
     }
   }
   for (std::string_view qualifier : {"level", "rounded", "heaped"}) {
@@ -137,6 +149,10 @@ Result<StatedAmount> ParseStatedAmount(std::string_view text) {
   if (rest.empty()) {
     return InvalidArgument(fmt::format(
         "amount '{}': has no unit (mg, g, mcg, mmol, mEq, or units such as tablets, mL, tsp)", t));
+  }
+  if (elemental && compound) {
+    return InvalidArgument(fmt::format(
+        "amount '{}': is either elemental magnesium or the compound's mass, not both", t));
   }
   // Mass and amount-of-substance units: chem::ParseAmount knows them.
   if (auto amount = chem::ParseAmount(FormatNumber(out.value, 6) + " " + rest); amount.ok()) {
@@ -159,10 +175,11 @@ Result<StatedAmount> ParseStatedAmount(std::string_view text) {
     return out;
   }
   if (const UnitSpelling* unit = FindUnit(rest)) {
-    if (compound) {
+    if (compound || elemental) {
       return InvalidArgument(
-          fmt::format("amount '{}': 'compound' marks a salt's mass in mg or g, not a number of {}",
-                      t, unit->canonical));
+          fmt::format("amount '{}': '{}' marks {} in mg or g, not a number of {}", t,
+                      compound ? "compound" : "elemental",
+                      compound ? "a salt's mass" : "magnesium itself", unit->canonical));
     }
     out.kind = AmountKind::kUnits;
     out.unit = std::string(unit->canonical);
@@ -313,6 +330,55 @@ Result<std::optional<MagnesiumCount>> CountMagnesium(const Resolution& r,
         product->unit));
   }
   count.elemental_mg_per_day = count.elemental_mg_per_intake * intakes_per_day;
+  return std::optional<MagnesiumCount>(std::move(count));
+}
+
+Resolution ResolveTaken(const Catalogue& catalogue, const chem::CompoundCatalog& compounds,
+                        std::string_view name) {
+  Resolution resolution = catalogue.Resolve(name);
+  if (resolution.known() && resolution.ContainsMagnesium()) return resolution;
+  auto compound = compounds.Resolve(name);
+  if (!compound.ok()) return resolution;
+  for (const Ingredient& ingredient : catalogue.ingredients()) {
+    if (ingredient.contains_magnesium && ingredient.compound_id == (*compound)->id) {
+      // Named by the catalogue's spelling, so what is shown reads "magnesium oxide", not "oxide".
+      return catalogue.Resolve(ingredient.name);
+    }
+  }
+  return resolution;
+}
+
+Result<std::optional<MagnesiumCount>> CountWrittenIntake(const Catalogue& catalogue,
+                                                         const chem::CompoundCatalog& compounds,
+                                                         std::string_view name,
+                                                         const StatedAmount& amount) {
+  const Resolution resolution = ResolveTaken(catalogue, compounds, name);
+  if (resolution.known()) {
+    auto count = CountMagnesium(resolution, amount, 1, compounds);
+    if (!count.ok() || count->has_value()) return count;
+    MagnesiumCount none;
+    none.reading =
+        fmt::format("'{}' is {} in the medicines catalogue, which holds no magnesium: 0 mg", name,
+                    resolution.matched_name);
+    return std::optional<MagnesiumCount>(std::move(none));
+  }
+  if (amount.kind != AmountKind::kElemental) {
+    std::string close;
+    if (!resolution.suggestions.empty()) {
+      close = " (did you mean " + JoinAlternatives(resolution.suggestions) + "?)";
+    }
+    return InvalidArgument(fmt::format(
+        "'{}' is not in the medicines catalogue{}, so '{}' cannot be counted: name the product "
+        "or its magnesium salt, or give the magnesium itself as the label states it (e.g. "
+        "'250 mg')",
+        name, close, amount.text));
+  }
+  MagnesiumCount count;
+  count.elemental_mg_per_intake = count.elemental_mg_per_day = amount.value_max;
+  count.reading = fmt::format(
+      "'{}' read as elemental magnesium, as labels state it ('Magnesium (as ...) {} mg'); '{}' "
+      "is not in the medicines catalogue, so the amount is counted as given",
+      amount.text, FormatNumber(amount.value_max, 1), name);
   return std::optional<MagnesiumCount>(std::move(count));
 }
 

@@ -48,9 +48,10 @@ struct StatedAmount {
   std::string text;  // As written.
 };
 
-// Parses "400mg", "400 mg compound", "1.2 g salt", "10 mmol", "2 tablets", "1-2 caps",
-// "30 mL", "2 tbsp", "6.5 fl oz", "1 sachet". Errors (kInvalidArgument) name the text and say
-// what is wrong: not a number, negative, unknown unit, "compound" after a unit count or mmol.
+// Parses "400mg", "400 mg elemental" (the default said out loud), "400 mg compound", "1.2 g
+// salt", "10 mmol", "2 tablets", "1-2 caps", "30 mL", "2 tbsp", "6.5 fl oz", "1 sachet". Errors
+// (kInvalidArgument) name the text and say what is wrong: not a number, negative, unknown unit,
+// "compound" after a unit count or mmol.
 Result<StatedAmount> ParseStatedAmount(std::string_view text);
 
 struct MagnesiumCount {
@@ -75,6 +76,25 @@ Result<std::optional<MagnesiumCount>> CountMagnesium(const Resolution& resolutio
                                                      const std::optional<StatedAmount>& amount,
                                                      double intakes_per_day,
                                                      const chem::CompoundCatalog& compounds);
+
+// What a person names as something taken, as the count understands it: the catalogue's
+// resolution of `name`; when that holds no magnesium, a magnesium salt spelt the way the compound
+// catalogue knows it ("oxide", "Epsom salt", "magnesium bisglycinate") stands for the catalogue's
+// ingredient of that salt. Otherwise the catalogue's resolution as it is: unknown (with
+// suggestions) or known without magnesium.
+Resolution ResolveTaken(const Catalogue& catalogue, const chem::CompoundCatalog& compounds,
+                        std::string_view name);
+
+// Counts one entry of a diary or a journal, taken once: `name` as written (a brand the catalogue
+// may not know) and its amount. A catalogued magnesium source goes through CountMagnesium; a
+// catalogued name without magnesium (Tums, calcium carbonate) counts nothing, and says so in
+// `reading`; an unknown name counts an amount of magnesium itself as given (the person read it
+// off the label), while a salt's mass or units of an unknown product is an error naming the
+// name with close matches — never a silent zero.
+Result<std::optional<MagnesiumCount>> CountWrittenIntake(const Catalogue& catalogue,
+                                                         const chem::CompoundCatalog& compounds,
+                                                         std::string_view name,
+                                                         const StatedAmount& amount);
 
 }  // namespace mg::products
 

@@ -40,6 +40,10 @@ TEST(ParseStatedAmount, AmountsAreElementalUnlessMarkedAsTheSalt) {
   EXPECT_EQ(Amount("400 mg compound").kind, AmountKind::kCompound);
   EXPECT_EQ(Amount("1.2g salt").value, 1200);
   EXPECT_EQ(Amount("400mg of compound").kind, AmountKind::kCompound);
+  // Saying the default out loud, as a diary's unit "mg elemental" does.
+  EXPECT_EQ(Amount("400 mg elemental").kind, AmountKind::kElemental);
+  EXPECT_EQ(Amount("0.2 g elemental").value, 200);
+  EXPECT_EQ(Amount("1 mg elemental magnesium").value, 1);
   const StatedAmount pills = Amount("1-2 tablets");
   EXPECT_EQ(pills.kind, AmountKind::kUnits);
   EXPECT_EQ(pills.unit, "tablet");
@@ -60,6 +64,8 @@ TEST(ParseStatedAmount, BadAmountsSayWhatIsWrong) {
       {"400 furlongs", "unknown unit 'furlongs'"},
       {"10 mmol compound", "mmol and mEq count magnesium itself"},
       {"2 tablets compound", "'compound' marks a salt's mass"},
+      {"2 tablets elemental", "'elemental' marks magnesium itself"},
+      {"400 mg elemental compound", "not both"},
       {"2-1 tablets", "a range is written 'low-high'"},
       {"0 tablets", "above 0"},
   };
@@ -161,6 +167,66 @@ TEST(CountMagnesium, MoreThanTheLabelsDailyMaximumIsNoted) {
   EXPECT_NEAR((*count)->elemental_mg_per_day, 6 * 241.3, 0.01);
   ASSERT_EQ((*count)->notes.size(), 1u);
   EXPECT_THAT((*count)->notes[0], HasSubstr("more than the label's maximum of 2 a day"));
+}
+
+// A salt spelt the compound catalogue's way stands for the catalogue's ingredient of that salt.
+TEST(ResolveTaken, CompoundNamesReachTheCataloguesSalt) {
+  const Resolution oxide = ResolveTaken(EmbeddedCatalogue(), Compounds(), "oxide");
+  ASSERT_TRUE(oxide.known());
+  EXPECT_TRUE(oxide.ContainsMagnesium());
+  EXPECT_EQ(oxide.ingredients.front()->compound_id, "oxide");
+  const Resolution epsom = ResolveTaken(EmbeddedCatalogue(), Compounds(), "Epsom salt");
+  ASSERT_TRUE(epsom.known());
+  EXPECT_EQ(epsom.ingredients.front()->compound_id, "sulfate");
+  // Known without magnesium stays so; unknown stays unknown with its close matches.
+  const Resolution tums = ResolveTaken(EmbeddedCatalogue(), Compounds(), "calcium carbonate");
+  EXPECT_TRUE(tums.known());
+  EXPECT_FALSE(tums.ContainsMagnesium());
+  EXPECT_FALSE(ResolveTaken(EmbeddedCatalogue(), Compounds(), "mylantaa").known());
+}
+
+// The UK antacid mixture: two magnesium salts per 5 mL, its usual dose assumed without an amount.
+TEST(CountMagnesium, MagnesiumTrisilicateMixtureCountsBothSalts) {
+  const double per_5ml = 250 * Compounds().FindById("trisilicate")->magnesium_fraction +
+                         250 * Compounds().FindById("carbonate")->magnesium_fraction;
+  EXPECT_NEAR(per_5ml, 118.7, 0.1);
+  EXPECT_NEAR(PerDay("magnesium trisilicate mixture", "10 mL", 3), 3 * 2 * per_5ml, 1e-6);
+  EXPECT_NEAR(PerDay("Magnesium Trisilicate Mixture", std::nullopt, 3), 3 * 4 * per_5ml, 1e-6);
+  EXPECT_NEAR(PerDay("magnesium trisilicate", "500 mg compound"),
+              500 * Compounds().FindById("trisilicate")->magnesium_fraction, 1e-9);
+}
+
+// A diary or journal entry: a brand the catalogue may not know, with an amount.
+TEST(CountWrittenIntake, EveryNamedSourceCountsAndNothingSilentlyZero) {
+  auto count = [](const std::string& name, const std::string& amount) {
+    return CountWrittenIntake(EmbeddedCatalogue(), Compounds(), name, Amount(amount));
+  };
+  // Catalogued: the label's units and the salt's mass count through the one count.
+  auto mom = count("milk of magnesia", "2 tbsp");
+  ASSERT_TRUE(mom.ok() && mom->has_value());
+  EXPECT_NEAR((*mom)->elemental_mg_per_day, 1000, 0.5);  // 500.1 mg per 15 mL, computed.
+  EXPECT_THAT((*mom)->reading, HasSubstr("15 mL"));
+  auto oxide = count("magnesium oxide", "400 mg compound");
+  ASSERT_TRUE(oxide.ok() && oxide->has_value());
+  EXPECT_NEAR((*oxide)->elemental_mg_per_day, 241.2, 0.1);
+  EXPECT_NEAR((*count("magnesium oxide", "400 mg"))->elemental_mg_per_day, 400, 1e-9);
+  // Catalogued without magnesium: zero, and the reading says why.
+  auto tums = count("calcium carbonate", "1000 mg");
+  ASSERT_TRUE(tums.ok() && tums->has_value());
+  EXPECT_EQ((*tums)->elemental_mg_per_day, 0);
+  EXPECT_THAT((*tums)->reading, HasSubstr("holds no magnesium"));
+  // Unknown brand: magnesium itself counts as given and says the name is not catalogued...
+  auto brand = count("Doctor's Best High Absorption", "200 mg");
+  ASSERT_TRUE(brand.ok() && brand->has_value());
+  EXPECT_EQ((*brand)->elemental_mg_per_day, 200);
+  EXPECT_THAT((*brand)->reading, HasSubstr("not in the medicines catalogue"));
+  // ...but its units or a salt's mass cannot be counted: an error, with close matches.
+  auto pills = count("Doctor's Best High Absorption", "2 tablets");
+  ASSERT_FALSE(pills.ok());
+  EXPECT_THAT(pills.error().message, HasSubstr("cannot be counted"));
+  auto typo = count("milk of magnesa", "30 mL");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_THAT(typo.error().message, HasSubstr("did you mean"));
 }
 
 }  // namespace

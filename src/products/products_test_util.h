@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "chem/compounds.h"
 #include "kb/embedded_kb_test_util.h"
@@ -32,6 +34,26 @@ inline const Catalogue& EmbeddedCatalogue() {
   }();
   if (catalogue == nullptr) std::abort();  // The failure above says why.
   return *catalogue;
+}
+
+// A name a person would use for `product` that the catalogue resolves to it: one naming this
+// product alone first (a brand family such as "Rolaids" names several strengths and counts the
+// strongest), else any name that includes it; "" when none does.
+inline std::string NameFor(const Product& product, const Catalogue& catalogue) {
+  std::vector<std::string> candidates = product.names;
+  candidates.insert(candidates.end(), product.brands.begin(), product.brands.end());
+  candidates.insert(candidates.end(), product.abbreviations.begin(), product.abbreviations.end());
+  candidates.push_back(product.name);
+  for (const bool alone : {true, false}) {
+    for (const auto& name : candidates) {
+      const Resolution r = catalogue.Resolve(name);
+      if (alone && r.products.size() != 1) continue;
+      for (const Product* p : r.products) {
+        if (p == &product) return name;
+      }
+    }
+  }
+  return "";
 }
 
 }  // namespace mg::products::testing

@@ -71,6 +71,7 @@ Result<ApiResponse> HandleListEntries(const ApiState& state, const ApiRequest& r
 Result<ApiResponse> HandleAddEntry(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleDeleteEntry(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleLogFood(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleLogTaken(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleIntake(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleExport(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleImport(const ApiState& state, const ApiRequest& request);

@@ -20,6 +20,7 @@
 #include "foods/search.h"
 #include "foods/units.h"
 #include "journal/journal.h"
+#include "products/products_test_util.h"
 #include "server/running_server_test_util.h"
 #include "server/server.h"
 
@@ -672,8 +673,8 @@ json LibraryIntakeJson(const std::string& text, const std::vector<std::string>& 
   EXPECT_TRUE(diary.ok());
   foods::IntakeOptions options;
   options.exclusions = *set;
-  auto analysis = foods::AnalyzeIntake(*diary, *db, *index, *compounds, *units,
-                                       foods::TargetsFor(*values), options);
+  auto analysis = foods::AnalyzeIntake(*diary, *db, *index, products::testing::EmbeddedCatalogue(),
+                                       *compounds, *units, foods::TargetsFor(*values), options);
   EXPECT_TRUE(analysis.ok()) << analysis.error().message;
   return foods::IntakeAnalysisToJson(*analysis, "diary", *diary, *db, *set);
 }

@@ -199,6 +199,40 @@ Result<ApiResponse> HandleLogFood(const ApiState& state, const ApiRequest& reque
   return JsonResponse({{"entry", journal::EntryToJson(*entry)}}, 201);
 }
 
+Result<ApiResponse> HandleLogTaken(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto body = ParseObject(request.body);
+  if (!body.ok()) return body.error();
+  MG_RETURN_IF_ERROR(
+      RejectUnknownFields(*body, {"kind", "name", "amount", "date", "note"}, "body"));
+  ops::TakenLog log;
+  auto kind = OptionalString(*body, "kind");
+  if (!kind.ok()) return kind.error();
+  if (*kind && **kind == "dose") {
+    log.kind = journal::EntryKind::kDose;
+  } else if (*kind && **kind != "supplement") {
+    return InvalidArgument("kind: \"" + **kind + "\" is not supplement or dose");
+  }
+  for (auto [field, out] : {std::pair{"name", &log.name}, std::pair{"amount", &log.amount},
+                            std::pair{"note", &log.note}}) {
+    auto text = OptionalString(*body, field);
+    if (!text.ok()) return text.error();
+    if (*text) *out = **text;
+  }
+  if (log.amount.empty())
+    return InvalidArgument("amount: required, e.g. \"200 mg\" or \"2 tablets\"");
+  auto date_text = OptionalString(*body, "date");
+  if (!date_text.ok()) return date_text.error();
+  if (*date_text) {
+    auto date = ParseDateField("date", **date_text);
+    if (!date.ok()) return date.error();
+    log.date = *date;
+  }
+  auto logged = ops::LogTaken(*state.context, *request.journal, log, request.clock->Today());
+  if (!logged.ok()) return logged.error();
+  return JsonResponse(logged->ToJson(), 201);
+}
+
 Result<ApiResponse> HandleIntake(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"from", "to"}));
   auto range = RangeParameters(request);

@@ -52,6 +52,7 @@ const std::vector<Route>& RouteTable() {
        HandleEditEntry},
       {{"POST", "/api/journal/undo", kJournal}, "/api/journal/undo", HandleUndo},
       {{"POST", "/api/journal/foods", kJournal}, "/api/journal/foods", HandleLogFood},
+      {{"POST", "/api/journal/taken", kJournal}, "/api/journal/taken", HandleLogTaken},
       {{"GET", "/api/journal/foods", kJournal}, "/api/journal/foods", HandleDayFoods},
       {{"GET", "/api/intake", kJournal}, "/api/intake", HandleIntake},
       {{"POST", "/api/intake/analyze"}, "/api/intake/analyze", HandleIntakeAnalyze},

@@ -452,5 +452,46 @@ TEST_F(JournalCliTest, ADoseAboveTheDaysLimitIsRecordedWithAWarning) {
   EXPECT_THAT(other.err, Not(HasSubstr("WARNING")));
 }
 
+// Issue 13: supplements and doses logged by name and amount are counted as the plan counts them
+// (one count): "400 mg" is magnesium itself, "400 mg compound" the salt, units by the label.
+TEST_F(JournalCliTest, SupplementsAndDosesAreCountedAsThePlanCountsThem) {
+  auto mom = Run({"log", "supplement", "milk of magnesia", "30", "mL", "--json"});
+  ASSERT_EQ(mom.exit_code, 0) << mom.err;
+  const auto logged = nlohmann::json::parse(mom.out);
+  EXPECT_EQ(logged["entry"]["magnesium_mg"], 1000.2);  // 2 x 15 mL at 500.1 mg.
+  EXPECT_EQ(logged["entry"]["label"], "milk of magnesia — 30 mL");
+  EXPECT_THAT(logged["reading"].get<std::string>(), HasSubstr("2 x 15 mL"));
+  auto oxide = Run({"log", "supplement", "magnesium oxide", "400 mg"});
+  ASSERT_EQ(oxide.exit_code, 0) << oxide.err;
+  EXPECT_THAT(oxide.out, HasSubstr("400 mg Mg"));
+  EXPECT_THAT(oxide.out, HasSubstr("Read as: '400 mg' read as elemental magnesium"));
+  auto salt = Run({"log", "dose", "--form", "oxide", "--amount", "400 mg compound", "--json"});
+  ASSERT_EQ(salt.exit_code, 0) << salt.err;
+  EXPECT_EQ(nlohmann::json::parse(salt.out)["entry"]["magnesium_mg"], 241.2);
+  auto pills = Run({"log", "dose", "--form", "Mag-Ox 400", "--amount", "2 tablets", "--json"});
+  ASSERT_EQ(pills.exit_code, 0) << pills.err;
+  EXPECT_EQ(nlohmann::json::parse(pills.out)["entry"]["magnesium_mg"], 482.6);
+  // The day's total holds every one of them.
+  auto day = Run({"journal", "foods", "--json"});
+  ASSERT_EQ(day.exit_code, 0) << day.err;
+  EXPECT_NEAR(nlohmann::json::parse(day.out)["supplement_mg"].get<double>(),
+              1000.2 + 400 + 241.2 + 482.6, 1e-6);
+  // What cannot be counted is refused naming the field, and nothing is written.
+  auto unknown = Run({"log", "supplement", "Super Mag Complex", "2", "caps"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err,
+              HasSubstr("name: 'Super Mag Complex' is not in the medicines catalogue"));
+  auto unit = Run({"log", "dose", "--form", "citrate", "--amount", "2 furlongs"});
+  EXPECT_EQ(unit.exit_code, 2);
+  EXPECT_THAT(unit.err, HasSubstr("--amount: amount '2 furlongs': unknown unit"));
+  auto both = Run({"log", "dose", "--mg", "100", "--amount", "2 tablets"});
+  EXPECT_EQ(both.exit_code, 2);
+  auto neither = Run({"log", "dose"});
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_THAT(neither.err, HasSubstr("--mg"));
+  auto after = Run({"journal", "foods", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(after.out)["supplements"].size(), 4u);
+}
+
 }  // namespace
 }  // namespace mg
