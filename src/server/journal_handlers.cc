@@ -187,13 +187,9 @@ Result<ApiResponse> HandleLogFood(const ApiState& state, const ApiRequest& reque
   auto portions = OptionalNumberField(*body, "portions");
   if (!portions.ok()) return portions.error();
   log.portions = *portions;
-  auto date_text = OptionalString(*body, "date");
-  if (!date_text.ok()) return date_text.error();
-  if (*date_text) {
-    auto date = ParseDateField("date", **date_text);
-    if (!date.ok()) return date.error();
-    log.date = *date;
-  }
+  auto date = OptionalDateField(*body, "date");
+  if (!date.ok()) return date.error();
+  log.date = *date;
   auto entry = ops::LogFood(*state.context, *request.journal, log, request.clock->Today());
   if (!entry.ok()) return entry.error();
   return JsonResponse({{"entry", journal::EntryToJson(*entry)}}, 201);
@@ -221,13 +217,9 @@ Result<ApiResponse> HandleLogTaken(const ApiState& state, const ApiRequest& requ
   }
   if (log.amount.empty())
     return InvalidArgument("amount: required, e.g. \"200 mg\" or \"2 tablets\"");
-  auto date_text = OptionalString(*body, "date");
-  if (!date_text.ok()) return date_text.error();
-  if (*date_text) {
-    auto date = ParseDateField("date", **date_text);
-    if (!date.ok()) return date.error();
-    log.date = *date;
-  }
+  auto date = OptionalDateField(*body, "date");
+  if (!date.ok()) return date.error();
+  log.date = *date;
   auto logged = ops::LogTaken(*state.context, *request.journal, log, request.clock->Today());
   if (!logged.ok()) return logged.error();
   return JsonResponse(logged->ToJson(), 201);

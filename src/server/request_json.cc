@@ -47,6 +47,16 @@ Result<journal::Date> ParseDateField(const std::string& field, const std::string
   return *date;
 }
 
+Result<std::optional<journal::Date>> OptionalDateField(const nlohmann::json& body,
+                                                       const std::string& field) {
+  auto text = OptionalString(body, field);
+  if (!text.ok()) return text.error();
+  if (!*text) return std::optional<journal::Date>();
+  auto date = ParseDateField(field, **text);
+  if (!date.ok()) return date.error();
+  return std::optional<journal::Date>(*date);
+}
+
 std::optional<std::string> Parameter(const ApiRequest& request, const std::string& name) {
   const auto it = request.query.find(name);
   if (it == request.query.end()) return std::nullopt;

@@ -32,6 +32,9 @@ Result<nlohmann::json> ParseObject(const std::string& body);
 Status RejectUnknownParameters(const ApiRequest& request, const std::set<std::string>& known);
 // A YYYY-MM-DD date in a string field or query parameter; errors name `field` and the value.
 Result<journal::Date> ParseDateField(const std::string& field, const std::string& text);
+// The optional date field `field` of a body object: nullopt when absent; errors name the field.
+Result<std::optional<journal::Date>> OptionalDateField(const nlohmann::json& body,
+                                                       const std::string& field);
 std::optional<std::string> Parameter(const ApiRequest& request, const std::string& name);
 // "true"/"1"/"" → true, absent/"false"/"0" → false, anything else an error naming the parameter.
 Result<bool> BoolParameter(const ApiRequest& request, const std::string& name);
