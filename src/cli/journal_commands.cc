@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -192,6 +194,33 @@ Status LogFoodAmount(CliContext& ctx, const LogOptions& opts, const std::string&
   return {};
 }
 
+// A food name with its amount at the end, as people type it in one word: "pumkin seeds 30 g",
+// "spinach 2 cups", "almonds 28g", "banana 1". Returns the name and the amount's words; nullopt
+// when the text does not end in a number (and, at most, one unit word after it) or has no name
+// before it.
+std::optional<std::pair<std::string, std::vector<std::string>>> SplitTrailingAmount(
+    const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string w; in >> w;) words.push_back(w);
+  auto starts_with_number = [](const std::string& w) {
+    return !w.empty() &&
+           (std::isdigit(static_cast<unsigned char>(w[0])) ||
+            (w[0] == '.' && w.size() > 1 && std::isdigit(static_cast<unsigned char>(w[1]))));
+  };
+  for (size_t from_end = 1; from_end <= 2 && from_end < words.size(); ++from_end) {
+    const size_t at = words.size() - from_end;
+    if (!starts_with_number(words[at])) continue;
+    // A unit after the number must be a word, not another number ("vitamin b 12 500").
+    if (from_end == 2 && starts_with_number(words.back())) return std::nullopt;
+    std::string name;
+    for (size_t i = 0; i < at; ++i) name += (i ? " " : "") + words[i];
+    return std::pair{name,
+                     std::vector<std::string>(words.begin() + static_cast<long>(at), words.end())};
+  }
+  return std::nullopt;
+}
+
 // `log supplement NAME AMOUNT` and `log dose --amount`: the magnesium through ops::LogTaken, the
 // one count the plan and the diary use, and how the amount was read.
 Status LogTakenAmount(CliContext& ctx, const LogOptions& opts, EntryKind kind,
@@ -262,6 +291,11 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
     AddLogCommon(cmd, args->opts);
     cmd->callback([&ctx, args, kind] {
       RunCommand(ctx, [&]() -> Status {
+        if (kind == EntryKind::kFood && args->amount.empty()) {
+          // "pumkin seeds 30 g" typed as one word: the amount at its end is an AMOUNT.
+          if (auto split = SplitTrailingAmount(args->name))
+            return LogFoodAmount(ctx, args->opts, split->first, split->second, args->mg);
+        }
         if (!args->amount.empty() && kind == EntryKind::kFood)
           return LogFoodAmount(ctx, args->opts, args->name, args->amount, args->mg);
         if (!args->amount.empty()) {

@@ -297,8 +297,11 @@ Result<products::StatedAmount> SupplementAmount(const DiaryEntry& e) {
   return amount;
 }
 
+// `exported`: the diary is an app's export (Cronometer), where a supplement row with an empty
+// magnesium cell and a brand the catalogue does not know is common and is not the person's typo:
+// it is kept as unknown (listed, with why) instead of failing the whole export.
 Status ResolveSupplement(ResolvedEntry& r, const products::Catalogue& catalogue,
-                         const chem::CompoundCatalog& compounds) {
+                         const chem::CompoundCatalog& compounds, bool exported) {
   const DiaryEntry& e = r.entry;
   if (e.reported_mg) {
     r.magnesium_mg = e.reported_mg;
@@ -324,6 +327,13 @@ Status ResolveSupplement(ResolvedEntry& r, const products::Catalogue& catalogue,
     }
   }
   auto count = products::CountWrittenIntake(catalogue, compounds, name, *amount);
+  if (!count.ok() && exported) {
+    r.magnesium_mg = std::nullopt;
+    r.match = "unknown";
+    r.reading = "not counted: the export gives no magnesium for it and " + count.error().message +
+                "; add its magnesium to the export or log it with an amount of magnesium";
+    return {};
+  }
   if (!count.ok()) {
     return BadField(e.where, name == e.compound && name != e.text ? "compound" : "food", name,
                     "— " + count.error().message);
@@ -434,11 +444,12 @@ Result<IntakeAnalysis> AnalyzeIntake(const Diary& diary, const FoodDb& db, const
                                      const chem::CompoundCatalog& compounds, const UnitTable& units,
                                      const IntakeTargets& targets, const IntakeOptions& options) {
   std::map<std::string, DayAnalysis> days;
+  const bool exported = diary.format == "cronometer";
   for (const DiaryEntry& e : diary.entries) {
     ResolvedEntry r;
     r.entry = e;
     if (e.kind == EntryKind::kSupplement) {
-      MG_RETURN_IF_ERROR(ResolveSupplement(r, catalogue, compounds));
+      MG_RETURN_IF_ERROR(ResolveSupplement(r, catalogue, compounds, exported));
     } else {
       // A food row that names a magnesium source the medicines catalogue knows (a salt,
       // "milk of magnesia", "Natural Calm") in an amount the count reads (mg, or units of the
@@ -460,7 +471,7 @@ Result<IntakeAnalysis> AnalyzeIntake(const Diary& diary, const FoodDb& db, const
         }
       }
       if (as_supplement) {
-        MG_RETURN_IF_ERROR(ResolveSupplement(r, catalogue, compounds));
+        MG_RETURN_IF_ERROR(ResolveSupplement(r, catalogue, compounds, exported));
       } else {
         MG_RETURN_IF_ERROR(ResolveFood(r, db, search, units));
       }

@@ -14,7 +14,9 @@
 //     glycinate,200,mg" or "milk of magnesia,30,mL") is a supplement, antacid or laxative too.
 //   * Cronometer "servings" export (Day,Time,Group,Food Name,Amount[,Unit],...,Magnesium (mg),...,
 //     Category): Cronometer's own magnesium figure is used when present; Category "Supplements"
-//     counts as supplement.
+//     counts as supplement. A supplement row with an empty magnesium cell is counted through the
+//     catalogue ("2.00 tablet" of a product it knows), else kept as unknown with the reason
+//     (match "unknown", magnesium null) rather than failing the whole export.
 //   * JSON: {"entries": [{"date", "food" | "supplement", "amount", "unit", "type", "compound"}]}
 //     or a bare array of such entries.
 // Foods are matched by source id ("sr28:12061"), else by search; every search match is reported

@@ -118,6 +118,39 @@ TEST_F(IntakeTest, CronometerServingsExport) {
   EXPECT_EQ(analysis->days[1].entries[0].food->source, "sr28:09040");
 }
 
+// Issue 16: a Cronometer week failed as a whole on one supplement row in tablets with an empty
+// magnesium cell. A product the catalogue knows is counted from its label; one it does not know
+// is kept as unknown, with the reason, and the rest of the export is analysed.
+TEST_F(IntakeTest, CronometerSupplementRowsWithoutAMagnesiumValue) {
+  const std::string header =
+      "Day,Time,Group,Food Name,Amount,Energy (kcal),Magnesium (mg),Category\n";
+  auto diary = ParseDiary(header +
+                              "2025-04-10,09:00 PM,Supplements,Mag-Ox 400,1.00 tablet,0,,"
+                              "Supplements\n"
+                              "2025-04-10,09:00 PM,Supplements,\"Magnesium Glycinate, Acme\","
+                              "2.00 capsule,0,,Supplements\n"
+                              "2025-04-10,08:14 AM,Breakfast,Banana,1.00 medium,105,,Fruits\n",
+                          "c.csv");
+  ASSERT_TRUE(diary.ok()) << diary.error().message;
+  auto analysis = AnalyzeIntake(*diary, db_, *index_, Catalogue(), *compounds_, units_, targets_);
+  ASSERT_TRUE(analysis.ok()) << analysis.error().message;
+  const DayAnalysis& day = analysis->days[0];
+  EXPECT_NEAR(day.supplement_mg, 241.3, 0.01);
+  EXPECT_EQ(day.entries[0].match, "units");
+  EXPECT_EQ(day.entries[1].match, "unknown");
+  EXPECT_FALSE(day.entries[1].magnesium_mg.has_value());
+  EXPECT_NE(day.entries[1].reading.find("not counted"), std::string::npos);
+  EXPECT_NEAR(day.food_mg, 118 * 0.27, 1e-9);
+  // A diary the person typed is not an export: the same row is an error naming it.
+  auto typed = ParseDiary(
+      "date,food,amount,unit,type\n2025-04-10,\"Magnesium Glycinate, Acme\",2,capsules,"
+      "supplement\n",
+      "d.csv");
+  ASSERT_TRUE(typed.ok());
+  EXPECT_FALSE(
+      AnalyzeIntake(*typed, db_, *index_, Catalogue(), *compounds_, units_, targets_).ok());
+}
+
 TEST_F(IntakeTest, ExclusionsShapeSuggestions) {
   auto exclusions = Exclusions::Load();
   ASSERT_TRUE(exclusions.ok());

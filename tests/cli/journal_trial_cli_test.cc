@@ -332,6 +332,27 @@ TEST_F(JournalCliTest, LogFoodByNameAndAmount) {
   EXPECT_NEAR(nlohmann::json::parse(intake.out)["days"][6]["food_mg"].get<double>(), 23.7, 1e-9);
 }
 
+// Issue 16: `log food "pumkin seeds 30 g"` was stored as free text with no magnesium. The amount
+// typed inside the name is read as the AMOUNT and the (misspelt) food found by search.
+TEST_F(JournalCliTest, LogFoodWithTheAmountInsideTheName) {
+  auto seeds = Run({"log", "food", "pumkin seeds 30 g", "--json"});
+  ASSERT_EQ(seeds.exit_code, 0) << seeds.err;
+  const auto entry = nlohmann::json::parse(seeds.out);
+  EXPECT_THAT(entry["label"].get<std::string>(), HasSubstr("Pumpkin"));
+  EXPECT_THAT(entry["label"].get<std::string>(), HasSubstr("— 30 g"));
+  EXPECT_GT(entry["magnesium_mg"].get<double>(), 100);  // About 5.9 mg per g.
+  auto glued = Run({"log", "food", "almonds 28g", "--json"});
+  ASSERT_EQ(glued.exit_code, 0) << glued.err;
+  EXPECT_NEAR(nlohmann::json::parse(glued.out)["magnesium_mg"].get<double>(), 28 * 2.70, 0.01);
+  // Without an amount the text is logged as written; an amount with no such food is refused.
+  auto bar = Run({"log", "food", "granola bar", "--json"});
+  ASSERT_EQ(bar.exit_code, 0) << bar.err;
+  EXPECT_FALSE(nlohmann::json::parse(bar.out).contains("magnesium_mg"));
+  auto unknown = Run({"log", "food", "xqzvw plork 2 pieces"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("\"xqzvw plork\" matches no food"));
+}
+
 TEST_F(JournalCliTest, ReportWithoutATrialIsNotFound) {
   auto r = Run({"trial", "report"});
   EXPECT_NE(r.exit_code, 0);
