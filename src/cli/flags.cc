@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <iostream>
 #include <iterator>
 
 #include "core/data_files.h"
+#include "core/text.h"
 
 namespace mg::cli {
 
@@ -64,6 +66,20 @@ Result<std::string> ReadFileOrStdin(const std::string& path, std::string_view wh
   std::string text(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>{});
   if (std::cin.bad()) return IoError(fmt::format("cannot read {} from standard input", what));
   return text;
+}
+
+Status Confirm(const std::string& question) {
+  std::fprintf(stderr, "%s [y/N] ", question.c_str());
+  std::fflush(stderr);
+  char answer[16] = {};
+  if (std::fgets(answer, sizeof answer, stdin) == nullptr) {
+    std::fprintf(stderr, "\n");
+    return InvalidArgument(
+        "not confirmed (no answer on standard input); pass --yes to skip asking");
+  }
+  const std::string text = NormalizeName(answer);
+  if (text == "y" || text == "yes") return {};
+  return InvalidArgument("not confirmed; nothing was changed");
 }
 
 }  // namespace mg::cli

@@ -36,6 +36,11 @@ ops::ContextOptions ContextOptionsOf(const CliContext& ctx,
 // in the read error: "the label"). Errors: ReadFile's, or kIoError for standard input.
 Result<std::string> ReadFileOrStdin(const std::string& path, std::string_view what);
 
+// Asks `question` on standard error and reads the answer from standard input (a terminal, or a
+// pipe: `echo y |`). Anything but y/yes, or no answer at all, refuses (kInvalidArgument saying
+// nothing was changed, or to pass --yes): nothing destructive happens by default.
+Status Confirm(const std::string& question);
+
 // An operation's error with a leading "<field>:" renamed to its flag, e.g. {"age", "--age"}:
 // "age: age '-3' is negative" becomes "--age: age '-3' is negative".
 using FieldFlag = std::pair<std::string_view, std::string_view>;

@@ -98,22 +98,6 @@ std::string Describe(const Entry& e) {
 
 void Print(const CliContext& ctx, const Entry& entry);
 
-// Asks `question` and reads the answer from standard input (a terminal, or a pipe: `echo y |`).
-// Anything but y/yes, or no answer at all, refuses: nothing destructive happens by default.
-Status Confirm(const std::string& question) {
-  std::fprintf(stderr, "%s [y/N] ", question.c_str());
-  std::fflush(stderr);
-  char answer[16] = {};
-  if (std::fgets(answer, sizeof answer, stdin) == nullptr) {
-    std::fprintf(stderr, "\n");
-    return InvalidArgument(
-        "not confirmed (no answer on standard input); pass --yes to skip asking");
-  }
-  const std::string text = NormalizeName(answer);
-  if (text == "y" || text == "yes") return {};
-  return InvalidArgument("not confirmed; nothing was changed");
-}
-
 Status WriteEntry(CliContext& ctx, const LogOptions& opts, Entry entry) {
   auto store = OpenJournal(opts.db);
   if (!store.ok()) return store.error();
@@ -291,8 +275,9 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
     AddLogCommon(cmd, args->opts);
     cmd->callback([&ctx, args, kind] {
       RunCommand(ctx, [&]() -> Status {
-        if (kind == EntryKind::kFood && args->amount.empty()) {
-          // "pumkin seeds 30 g" typed as one word: the amount at its end is an AMOUNT.
+        if (kind == EntryKind::kFood && args->amount.empty() && args->mg.empty()) {
+          // "pumkin seeds 30 g" typed as one word: the amount at its end is an AMOUNT (with
+          // --mg the person gives the magnesium, and the text is kept as written).
           if (auto split = SplitTrailingAmount(args->name))
             return LogFoodAmount(ctx, args->opts, split->first, split->second, args->mg);
         }

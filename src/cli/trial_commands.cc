@@ -203,20 +203,33 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
 void RegisterEnd(CLI::App& group, CliContext& ctx) {
   struct Args {
     std::string db, reason;
+    bool yes = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand(
       "end",
       "End the current trial today (it stays in the journal; its report covers the days "
-      "so far)");
+      "so far). Asks first unless --yes");
   cmd->add_option("--reason", args->reason,
                   "Why you end it (kept with the trial and shown in its report)");
   cmd->add_option("--db", args->db, "Journal database");
+  cmd->add_flag("--yes,-y", args->yes, "Do not ask for confirmation");
   cmd->callback([&ctx, args] {
     RunCommand(ctx, [&]() -> Status {
       auto opened = OpenToday(args->db);
       if (!opened.ok()) return opened.error();
       ops::Context context(ContextOptionsOf(ctx));
+      // Ending cannot be undone: ask about a trial that can still be ended (the operation
+      // itself says why one cannot).
+      auto current = ops::CurrentTrial(context, *opened->store, opened->today);
+      if (!args->yes && current.ok() && current->has_value() && !(*current)->status.ended &&
+          (*current)->status.phase != trial::TrialStatus::Phase::kFinished) {
+        MG_RETURN_IF_ERROR(Confirm(fmt::format(
+            "End the trial of magnesium for {} that started on {} and was planned to run until "
+            "{}? It cannot be restarted; its report will cover only the days so far.",
+            (*current)->design.outcome.name, journal::FormatDate((*current)->design.start),
+            journal::FormatDate((*current)->design.end()))));
+      }
       auto ended = ops::EndTrial(context, *opened->store, opened->today, args->reason);
       if (!ended.ok()) return TrialAsFlags(ended.error());
       if (ctx.json) {

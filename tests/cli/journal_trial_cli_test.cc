@@ -249,7 +249,14 @@ TEST_F(JournalCliTest, TrialPlanWithoutAProfileFileUsesTheStoredProfile) {
   EXPECT_THAT(again.out, HasSubstr("84 days: 3 pairs of 14-day periods"));  // Its length.
   EXPECT_THAT(again.out, HasSubstr("This replaces the trial that started on 2026-11-23."));
   // `trial end --reason` stops it; the report says when and why.
-  auto ended = Run({"trial", "end", "--reason", "a bad cold"});
+  // Ending asks first: no answer (or "n") changes nothing.
+  auto unasked = Run({"trial", "end", "--reason", "a bad cold"});
+  EXPECT_EQ(unasked.exit_code, 2);
+  EXPECT_THAT(unasked.err, HasSubstr("End the trial of magnesium for"));
+  EXPECT_THAT(unasked.err, HasSubstr("not confirmed"));
+  auto declined = RunWithInput({"trial", "end"}, "n\n");
+  EXPECT_EQ(declined.exit_code, 2);
+  auto ended = Run({"trial", "end", "--reason", "a bad cold", "--yes"});
   ASSERT_EQ(ended.exit_code, 0) << ended.err;
   EXPECT_THAT(ended.out, HasSubstr("Ended the trial"));
   auto report = Run({"trial", "report"});
