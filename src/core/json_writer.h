@@ -62,9 +62,7 @@ class JsonWriter {
   struct Level {
     bool object = false;
     bool empty = true;
-#ifndef NDEBUG
-    std::string last_key;
-#endif
+    std::string last_key;  // Debug builds only (the same layout in every build).
   };
   std::string& out_;
   std::vector<Level> levels_;
