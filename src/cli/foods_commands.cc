@@ -49,6 +49,7 @@ Status Search(const CliContext& ctx, const SearchArgs& args) {
   const auto& hits = result->hits;
   if (hits.empty()) {
     fmt::print("No food matches \"{}\" in {}.\n", args.query, db.origin());
+    if (result->did_you_mean) fmt::print("Did you mean \"{}\"?\n", *result->did_you_mean);
     return {};
   }
   for (size_t i = 0; i < hits.size(); ++i) {

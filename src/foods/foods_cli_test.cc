@@ -50,6 +50,25 @@ TEST_F(FoodsCli, SearchForgivesTyposAndReportsMagnesiumPerPortion) {
   EXPECT_NE(text.out.find("Brown rice, long-grain, cooked"), std::string::npos);
 }
 
+// Issue 20: nothing found, a suggestion that finds something; none where nothing is near.
+TEST_F(FoodsCli, SearchThatFindsNothingSuggestsANearQuery) {
+  const CliResult text = Run({"foods", "search", "seedzzz"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("No food matches \"seedzzz\""), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Did you mean \"seed"), std::string::npos) << text.out;
+  const CliResult j = Run({"foods", "search", "seedzzz", "--json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const json out = json::parse(j.out);
+  EXPECT_TRUE(out["results"].empty());
+  ASSERT_TRUE(out.contains("did_you_mean")) << j.out;
+  EXPECT_TRUE(out["did_you_mean"].get<std::string>().starts_with("seed"));
+  const json found = json::parse(Run({"foods", "search", "cashues", "--json"}).out);
+  EXPECT_FALSE(found["results"].empty());  // Two edits: found, so no suggestion.
+  EXPECT_FALSE(found.contains("did_you_mean"));
+  const json nothing = json::parse(Run({"foods", "search", "xqzvw", "--json"}).out);
+  EXPECT_FALSE(nothing.contains("did_you_mean"));
+}
+
 TEST_F(FoodsCli, RichestHonoursExclusionsAndRejectsUnknownOnes) {
   const CliResult r = Run({"foods", "richest", "--exclude", "vegan", "--exclude", "nut allergy",
                            "--limit", "5", "--json"});

@@ -17,6 +17,10 @@ constexpr float kAliasWeight = 0.95f;
 constexpr float kDescriptionWeight = 0.7f;
 constexpr float kSynonymQuality = 0.95f;
 constexpr float kFuzzyQuality = 0.72f;
+// Two edits ("cashues" for cashews): only for a word that matches nothing nearer, of five
+// letters or more (two edits turn most shorter words into many others).
+constexpr float kTwoEditQuality = 0.6f;
+constexpr size_t kTwoEditMinLength = 5;
 constexpr size_t kMaxPrefixTerms = 96;
 
 uint64_t Hash(std::string_view s) {
@@ -55,6 +59,55 @@ bool WithinOneEdit(std::string_view a, std::string_view b) {
            a.substr(i + 2) == b.substr(i + 2);  // Swap.
   }
   return a.substr(i) == b.substr(i + 1);  // Insertion into a.
+}
+
+// The optimal string alignment distance (insertions, deletions, substitutions and adjacent swaps,
+// no substring edited twice), or limit + 1 when it is above `limit`.
+size_t EditDistance(std::string_view a, std::string_view b, size_t limit) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > limit) return limit + 1;
+  // Three rows of the usual table: words are short, so this stays on the stack.
+  constexpr size_t kMax = 64;
+  if (b.size() >= kMax) return limit + 1;
+  size_t rows[3][kMax];
+  size_t *before = rows[0], *previous = rows[1], *current = rows[2];
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    size_t row_min = current[0];
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        current[j] = std::min(current[j], before[j - 2] + 1);
+      }
+      row_min = std::min(row_min, current[j]);
+    }
+    if (row_min > limit) return limit + 1;
+    std::swap(before, previous);
+    std::swap(previous, current);
+  }
+  return std::min(previous[b.size()], limit + 1);
+}
+
+// `word` with each one or two letters left out, each variant once.
+std::vector<std::string> Deletions(std::string_view word, bool two) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < word.size(); ++i) {
+    std::string one(word);
+    one.erase(i, 1);
+    if (two) {
+      for (size_t j = i; j < one.size(); ++j) {
+        std::string second = one;
+        second.erase(j, 1);
+        out.push_back(std::move(second));
+      }
+    }
+    out.push_back(std::move(one));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 uint64_t WordSetKey(std::vector<std::string> words) {
@@ -203,11 +256,17 @@ Result<FoodSearch> FoodSearch::Build(const FoodDb& db) {
         index.deletes_.emplace_back(Hash(variant), new_id);
       }
     }
+    if (term.size() >= kTwoEditMinLength) {
+      for (const std::string& variant : Deletions(term, /*two=*/true)) {
+        if (variant.size() == term.size() - 2) index.deletes2_.emplace_back(Hash(variant), new_id);
+      }
+    }
     index.terms_.push_back(std::move(term));
   }
-  std::sort(index.deletes_.begin(), index.deletes_.end());
-  index.deletes_.erase(std::unique(index.deletes_.begin(), index.deletes_.end()),
-                       index.deletes_.end());
+  for (auto* deletes : {&index.deletes_, &index.deletes2_}) {
+    std::sort(deletes->begin(), deletes->end());
+    deletes->erase(std::unique(deletes->begin(), deletes->end()), deletes->end());
+  }
   return index;
 }
 
@@ -252,6 +311,30 @@ void FoodSearch::MatchToken(std::string_view token, bool last, std::vector<TermM
       variant.erase(i, 1);
       probe(Hash(variant));
     }
+  }
+  if (out.empty() && token.size() >= kTwoEditMinLength) MatchTwoEdits(token, out);
+}
+
+// Symmetric deletion: a term within two edits of `token` shares with it a word made by leaving
+// out at most two letters of each, so every such pair of variants is looked up, and the real
+// distance decides.
+void FoodSearch::MatchTwoEdits(std::string_view token, std::vector<TermMatch>& out) const {
+  auto probe = [&](const std::vector<std::pair<uint64_t, uint32_t>>& deletes, uint64_t h) {
+    auto range = std::equal_range(deletes.begin(), deletes.end(), std::make_pair(h, 0u),
+                                  [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto it = range.first; it != range.second; ++it) {
+      if (std::any_of(out.begin(), out.end(),
+                      [&](const TermMatch& m) { return m.term == it->second; }))
+        continue;
+      if (EditDistance(token, terms_[it->second], 2) <= 2)
+        out.push_back({it->second, kTwoEditQuality});
+    }
+  };
+  probe(deletes_, Hash(token));
+  probe(deletes2_, Hash(token));
+  for (const std::string& variant : Deletions(token, /*two=*/true)) {
+    probe(deletes_, Hash(variant));
+    probe(deletes2_, Hash(variant));
   }
 }
 
@@ -408,6 +491,41 @@ std::vector<SearchHit> FoodSearch::Search(std::string_view query, size_t limit) 
     hits.push_back({c.food, c.score, c.matched, c.total});
   }
   return hits;
+}
+
+std::optional<std::string> FoodSearch::DidYouMean(std::string_view query) const {
+  std::vector<std::string> tokens = SearchTokens(query);
+  if (tokens.empty() || tokens.size() > 12) return std::nullopt;
+  std::vector<TermMatch> matches;
+  bool changed = false;
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    MatchToken(tokens[t], t + 1 == tokens.size(), matches);
+    if (!matches.empty() || synonyms_.contains(tokens[t])) continue;
+    // Only here, for a word nothing matched: a pass over the vocabulary (a few thousand words).
+    const size_t limit = std::min<size_t>(3, tokens[t].size() / 2);
+    size_t best_distance = limit + 1;
+    uint32_t best = 0;
+    for (uint32_t term = 0; term < terms_.size(); ++term) {
+      const size_t d = EditDistance(tokens[t], terms_[term], limit);
+      const auto postings = [&](uint32_t i) {
+        return posting_offsets_[i + 1] - posting_offsets_[i];
+      };
+      if (d < best_distance ||
+          (d == best_distance && d <= limit && postings(term) > postings(best))) {
+        best_distance = d;
+        best = term;
+      }
+    }
+    if (best_distance <= limit) {
+      tokens[t] = terms_[best];
+      changed = true;
+    }
+  }
+  if (!changed) return std::nullopt;
+  std::string suggestion;
+  for (const auto& token : tokens) suggestion += (suggestion.empty() ? "" : " ") + token;
+  if (Search(suggestion, 1).empty()) return std::nullopt;
+  return suggestion;
 }
 
 Result<FoodMatch> FindFood(const FoodDb& db, const FoodSearch& search, std::string_view text) {

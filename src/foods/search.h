@@ -1,5 +1,6 @@
 // Forgiving food search: typo-tolerant (one edit per word: a missing, extra, wrong or swapped
-// letter), prefix-aware ("brwn ric" finds brown rice), plural-insensitive, word-order free, with
+// letter; two edits for a word of five letters or more that nothing nearer matches, "cashues"),
+// prefix-aware ("brwn ric" finds brown rice), plural-insensitive, word-order free, with
 // synonyms from data/foods/synonyms.toml ("yoghurt", "pepitas"). Ranked so that exact and
 // whole-word matches, short specific names and the curated common foods come first.
 //
@@ -13,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -49,6 +51,13 @@ class FoodSearch {
   // Up to `limit` best matches, best first; empty when nothing matches.
   std::vector<SearchHit> Search(std::string_view query, size_t limit = 10) const;
 
+  // For a query that finds nothing: the query (as search words) with each word that matches
+  // nothing replaced by the nearest word of the foods' vocabulary — within three edits and at most
+  // half the word, the most common of the nearest — when that finds a food; nullopt otherwise.
+  // "pumkpin sedes" finds pumpkin seeds itself; "brocolli sprots xq" suggests "broccoli sprout xq"
+  // only if it finds something.
+  std::optional<std::string> DidYouMean(std::string_view query) const;
+
   size_t vocabulary_size() const { return terms_.size(); }
 
  private:
@@ -67,6 +76,7 @@ class FoodSearch {
                std::unordered_map<std::string, uint32_t>& ids,
                std::vector<std::vector<std::pair<uint32_t, float>>>& lists);
   void MatchToken(std::string_view token, bool last, std::vector<TermMatch>& out) const;
+  void MatchTwoEdits(std::string_view token, std::vector<TermMatch>& out) const;
   void SearchTokensInto(const std::vector<std::string>& tokens,
                         std::vector<Candidate>& results) const;
 
@@ -77,8 +87,9 @@ class FoodSearch {
   std::vector<uint32_t> posting_food_;
   std::vector<float> posting_weight_;
   std::vector<float> idf_;
-  std::vector<std::pair<uint64_t, uint32_t>> deletes_;  // Hash of a term or a 1-deletion -> term.
-  std::vector<uint16_t> name_length_;                   // Distinct words in each food's name.
+  std::vector<std::pair<uint64_t, uint32_t>> deletes_;   // Hash of a term or a 1-deletion -> term.
+  std::vector<std::pair<uint64_t, uint32_t>> deletes2_;  // Hash of a 2-deletion -> term.
+  std::vector<uint16_t> name_length_;                    // Distinct words in each food's name.
   std::unordered_map<uint64_t, std::vector<uint32_t>> exact_foods_;
   SearchSynonyms synonyms_;
 };

@@ -37,6 +37,44 @@ TEST_F(SearchTest, ForgivesTyposPluralsOrderAndPartialWords) {
   EXPECT_EQ(Top("chia"), "sr28:12006");
 }
 
+// Issue 20: two edits in a word of five letters or more, when nothing nearer matches.
+TEST_F(SearchTest, ForgivesTwoEditsInLongerWords) {
+  auto top_name = [&](const std::string& query) {
+    auto hits = index_->Search(query, 1);
+    return hits.empty() ? std::string() : db_[hits[0].food].name;
+  };
+  EXPECT_TRUE(top_name("cashues").starts_with("Cashew")) << top_name("cashues");  // u for w, s.
+  EXPECT_TRUE(top_name("spinnich").starts_with("Spinach")) << top_name("spinnich");
+  EXPECT_TRUE(top_name("avacodo").starts_with("Avocado")) << top_name("avacodo");  // Two letters.
+  EXPECT_TRUE(top_name("roasted cashues").starts_with("Cashews, dry roasted"))
+      << top_name("roasted cashues");
+  // Every word still counts as found, so diary lines name the food.
+  auto hits = index_->Search("cashues", 1);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].words_matched, hits[0].words_total);
+  // Not for short words: "chai" is two edits from "chia" and from many words of four letters.
+  EXPECT_TRUE(index_->Search("qqia", 5).empty());
+}
+
+// "keenwa" is four edits from quinoa: a spelling by sound, which no edit distance reaches; the
+// synonyms file lists it.
+TEST_F(SearchTest, SoundedOutSpellingsComeFromTheSynonyms) {
+  EXPECT_EQ(Top("keenwa"), "sr28:20137");
+}
+
+TEST_F(SearchTest, DidYouMeanOnlyWhenNothingIsFoundAndTheSuggestionFinds) {
+  // Three edits in "seedzzz": too far to search, near enough to suggest.
+  EXPECT_TRUE(index_->Search("seedzzz", 5).empty());
+  const auto suggestion = index_->DidYouMean("seedzzz");
+  ASSERT_TRUE(suggestion.has_value());
+  EXPECT_TRUE(suggestion->starts_with("seed")) << *suggestion;
+  EXPECT_FALSE(index_->Search(*suggestion, 1).empty());
+  EXPECT_EQ(index_->DidYouMean("seedzzzz"), std::nullopt);  // Four edits: no.
+  EXPECT_EQ(index_->DidYouMean("xqzvw"), std::nullopt);     // Nothing near.
+  EXPECT_EQ(index_->DidYouMean("spinach"), std::nullopt);   // Nothing to correct.
+  EXPECT_EQ(index_->DidYouMean(""), std::nullopt);
+}
+
 TEST_F(SearchTest, NothingForGibberishAndEmpty) {
   EXPECT_TRUE(index_->Search("", 5).empty());
   EXPECT_TRUE(index_->Search("  ,,, ", 5).empty());

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/json_writer.h"
 #include "core/numbers.h"
 #include "core/text.h"
 
@@ -668,10 +669,26 @@ Result<nlohmann::json> ListJson(const KnowledgeBase& kb, std::string_view kind) 
       fmt::format("unknown list '{}'; expected one of {}", kind, JoinAlternatives(ListKinds())));
 }
 
+void WriteJson(const Citation& c, JsonWriter& w) {
+  w.BeginObject();  // Members in key order (core/json_writer.h).
+  w.Key("authors").String(c.authors);
+  w.Key("doi").String(c.doi);
+  w.Key("id").String(c.id);
+  w.Key("kind").String(c.kind);
+  w.Key("note").String(c.note);
+  w.Key("pmid").String(c.pmid);
+  w.Key("title").String(c.title);
+  w.Key("url").String(c.url);
+  w.Key("venue").String(c.venue);
+  w.Key("year").Integer(c.year);
+  w.EndObject();
+}
+
 nlohmann::json ToJson(const Citation& c) {
-  return {{"id", c.id},       {"authors", c.authors}, {"year", c.year}, {"title", c.title},
-          {"venue", c.venue}, {"doi", c.doi},         {"pmid", c.pmid}, {"url", c.url},
-          {"kind", c.kind},   {"note", c.note}};
+  std::string text;
+  JsonWriter writer(text);
+  WriteJson(c, writer);
+  return json::parse(text);  // One writer of the document, so the two forms never differ.
 }
 
 nlohmann::json ToJson(const Condition& c) {

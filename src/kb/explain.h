@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/json_writer.h"
 #include "kb/kb.h"
 
 namespace mg::kb {
@@ -60,6 +61,8 @@ Result<nlohmann::json> ListJson(const KnowledgeBase& kb, std::string_view kind);
 
 // JSON for single entities (used by the CLI and, later, the server).
 nlohmann::json ToJson(const Citation& c);
+// The same document written as text (a plan's sources: on every plan request, issue 20).
+void WriteJson(const Citation& c, JsonWriter& w);
 nlohmann::json ToJson(const Condition& c);
 nlohmann::json ToJson(const Finding& f);
 nlohmann::json ToJson(const Form& f);

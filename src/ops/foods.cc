@@ -16,7 +16,9 @@ json FoodSearchResult::ToJson() const {
     item["words_total"] = hit.words_total;
     results.push_back(std::move(item));
   }
-  return {{"query", query}, {"foods", store->db.origin()}, {"results", std::move(results)}};
+  json out = {{"query", query}, {"foods", store->db.origin()}, {"results", std::move(results)}};
+  if (did_you_mean) out["did_you_mean"] = *did_you_mean;
+  return out;
 }
 
 Result<FoodSearchResult> SearchFoods(const Context& context, const std::string& query,
@@ -24,7 +26,9 @@ Result<FoodSearchResult> SearchFoods(const Context& context, const std::string& 
   if (query.empty()) return InvalidArgument("q: required, the food to look for");
   auto store = context.foods();
   if (!store.ok()) return store.error();
-  return FoodSearchResult{query, *store, (*store)->search->Search(query, limit)};
+  FoodSearchResult result{query, *store, (*store)->search->Search(query, limit), std::nullopt};
+  if (result.hits.empty()) result.did_you_mean = (*store)->search->DidYouMean(query);
+  return result;
 }
 
 json DiaryResult::ToJson() const {

@@ -4,6 +4,7 @@
 #define MGADVISOR_OPS_FOODS_H_
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,10 @@ struct FoodSearchResult {
   std::string query;
   const FoodStore* store = nullptr;
   std::vector<foods::SearchHit> hits;
+  std::optional<std::string> did_you_mean;  // Only when nothing was found (FoodSearch::DidYouMean).
 
-  // {"query", "foods": origin, "results": [food + score, words_matched, words_total]}
+  // {"query", "foods": origin, "results": [food + score, words_matched, words_total]}, and
+  // "did_you_mean" when there is a suggestion.
   nlohmann::json ToJson() const;
 };
 // Errors: kInvalidArgument "q: required" for an empty query; loader errors.

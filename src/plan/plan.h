@@ -200,6 +200,8 @@ struct MagnesiumTaken {
   std::string description;
   bool assumed = false;            // The label's usual dose was assumed (no amount given).
   std::vector<std::string> notes;  // From the count, e.g. above the label's daily maximum.
+
+  bool operator==(const MagnesiumTaken&) const = default;
 };
 
 enum class RoutePreference { kAny, kOral, kTopical, kFoodOnly };
@@ -251,6 +253,8 @@ struct Referral {
   kb::Urgency urgency = kb::Urgency::kRoutine;
   std::string reason;
   std::string source_id;  // Red flag, contraindication or interaction id.
+
+  bool operator==(const Referral&) const = default;
 };
 
 struct Dose {
@@ -258,12 +262,16 @@ struct Dose {
   double elemental_mg = 0;
   double compound_mg = 0;  // 0 when a product holds several salts (no one compound mass).
   double units = 0;        // Units of the person's product; 0 without a product.
+
+  bool operator==(const Dose&) const = default;
 };
 
 struct TitrationStep {
   int week = 1;  // From this week on (the last step lasts).
   double daily_elemental_mg = 0;
   double daily_units = 0;  // Units of the person's product; 0 without a product.
+
+  bool operator==(const TitrationStep&) const = default;
 };
 
 // How the plan uses the person's product.
@@ -276,6 +284,8 @@ struct ProductUse {
   std::string currency;
   std::string price_source;
   std::vector<std::string> label_warnings;  // What the label reader warned about.
+
+  bool operator==(const ProductUse&) const = default;
 };
 
 struct Supplement {
@@ -290,6 +300,8 @@ struct Supplement {
   bool is_trial = false;              // Offered as an n-of-1 trial, not as evidence-backed.
   std::vector<std::string> reasons;   // Why this form and dose.
   std::optional<ProductUse> product;  // Dosed in units of the person's product.
+
+  bool operator==(const Supplement&) const = default;
 };
 
 struct InteractionNote {
@@ -301,6 +313,8 @@ struct InteractionNote {
   std::vector<double> medicine_hours;
   bool medicine_hours_assumed = false;
   std::string rule;  // The spacing rule in words.
+
+  bool operator==(const InteractionNote&) const = default;
 };
 
 struct FindingNote {
@@ -308,6 +322,8 @@ struct FindingNote {
   const kb::Finding* finding = nullptr;  // Oral finding; nullptr when the KB has none.
   VerdictPolicy policy = VerdictPolicy::kDoNotRecommend;
   std::optional<int> severity;
+
+  bool operator==(const FindingNote&) const = default;
 };
 
 struct FoodSuggestion {
@@ -316,6 +332,8 @@ struct FoodSuggestion {
   double magnesium_per_100kcal_mg = 0;         // 0 when the food's energy is unknown.
   double portion_g = 0;                        // The person's portion in grams.
   const ChildPortions::Band* child = nullptr;  // Set for a child's portion.
+
+  bool operator==(const FoodSuggestion&) const = default;
 };
 
 // The red flags to ask about for one complaint (kb::Condition red flags, the pregnancy-only ones
@@ -323,6 +341,8 @@ struct FoodSuggestion {
 struct SafetyNet {
   std::string condition_id;
   std::vector<const kb::RedFlag*> red_flags;
+
+  bool operator==(const SafetyNet&) const = default;
 };
 
 struct Totals {
@@ -334,6 +354,8 @@ struct Totals {
   std::optional<double> diet_mg;
   bool diet_is_lower_bound = false;   // Scored from the food-frequency answers: at least this.
   std::optional<double> diet_gap_mg;  // Target minus diet, when both are known and positive.
+
+  bool operator==(const Totals&) const = default;
 };
 
 // A profile field the plan read that changed nothing in it: said so, so that no input is silently
@@ -341,6 +363,8 @@ struct Totals {
 struct NotedField {
   std::string field;  // The profile field's path: "ferritin_ug_l", "medicines[1]".
   std::string what;   // In words: "ferritin 40 µg/L", "sertraline".
+
+  bool operator==(const NotedField&) const = default;
 };
 
 struct Plan {
@@ -366,6 +390,9 @@ struct Plan {
   std::vector<MagnesiumTaken> magnesium_taken;
   // Fields of the profile that had no effect on this plan (NoteFieldsWithoutEffect).
   std::vector<NotedField> noted_without_effect;
+
+  // Member by member, pointers by address: NoteFieldsWithoutEffect compares plans with it.
+  bool operator==(const Plan&) const = default;
 };
 
 // What the plan does for a finding: the verdict's policy, with "recommend" downgraded to "trial"

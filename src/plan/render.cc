@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "core/json_writer.h"
 #include "core/numbers.h"
 #include "core/text.h"
 #include "kb/explain.h"
@@ -12,8 +13,6 @@ namespace mg::plan {
 namespace {
 
 using nlohmann::json;
-
-json OptionalNumber(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 std::string ConditionName(const PlanContext& c, const std::string& id) {
   const kb::Condition* condition = c.kb.FindCondition(id);
@@ -415,140 +414,158 @@ Result<Format> ParseFormat(std::string_view name) {
       fmt::format("format '{}' is not text, markdown or json", std::string(name)));
 }
 
-json PlanToJson(const Plan& plan, const PlanContext& c) {
-  json out;
-  if (plan.supplement) {
-    const Supplement& s = *plan.supplement;
-    json doses = json::array();
-    for (const auto& d : s.doses) {
-      json dose = {{"time", FormatHour(d.hour)},
-                   {"elemental_mg", d.elemental_mg},
-                   {"compound_mg", d.compound_mg}};
-      if (s.product) dose["units"] = d.units;
-      doses.push_back(std::move(dose));
-    }
-    json titration = json::array();
-    for (const auto& t : s.titration) {
-      json step = {{"from_week", t.week}, {"daily_elemental_mg", t.daily_elemental_mg}};
-      if (s.product) step["daily_units"] = t.daily_units;
-      titration.push_back(std::move(step));
-    }
-    out["supplement"] = {{"compound", s.compound_id},
-                         {"compound_name", CompoundName(c, s.compound_id)},
-                         {"form", s.form_id},
-                         {"route", kb::ToString(s.route)},
-                         {"daily_elemental_mg", s.daily_elemental_mg},
-                         {"daily_compound_mg", s.daily_compound_mg},
-                         {"doses", doses},
-                         {"titration", titration},
-                         {"estimated_pills_per_day", s.estimated_pills_per_day},
-                         {"is_trial", s.is_trial},
-                         {"reasons", s.reasons}};
-    if (const auto& p = s.product) {
-      out["supplement"]["product"] = {{"name", p->name},
-                                      {"unit", p->unit},
-                                      {"elemental_mg_per_unit", p->elemental_mg_per_unit},
-                                      {"units_per_day", p->units_per_day},
-                                      {"cost_per_day", OptionalNumber(p->cost_per_day)},
-                                      {"currency", p->currency},
-                                      {"price_source", p->price_source},
-                                      {"label_warnings", p->label_warnings}};
-    }
-  } else {
-    out["supplement"] = nullptr;
-  }
-  out["supplement_withheld_for_safety"] = plan.supplement_withheld_for_safety;
-  out["referrals"] = json::array();
-  for (const auto& r : plan.referrals) {
-    out["referrals"].push_back(
-        {{"urgency", kb::ToString(r.urgency)}, {"reason", r.reason}, {"source", r.source_id}});
-  }
-  out["interactions"] = json::array();
-  for (const auto& i : plan.interactions) {
-    std::vector<std::string> times;
-    for (double h : i.medicine_hours) times.push_back(FormatHour(h));
-    out["interactions"].push_back(
-        {{"medicine", i.medicine},
-         {"class", i.interaction_id},
-         {"action", kb::ToString(i.action)},
-         {"spacing_rule", i.rule},
-         {"mg_hours_before_medicine", OptionalNumber(i.mg_hours_before_medicine)},
-         {"mg_hours_after_medicine", OptionalNumber(i.mg_hours_after_medicine)},
-         {"medicine_times", times},
-         {"medicine_times_assumed", i.medicine_hours_assumed}});
-  }
-  out["findings"] = json::array();
+namespace {
+
+// The JSON document, written as it is produced (core/json_writer.h): this runs on every plan
+// request, and building a tree first cost more than the plan itself (issue 20). Members come in
+// key order, as nlohmann::json's dump writes them, so the bytes equal the tree's dump.
+void WritePlanJson(const Plan& plan, const PlanContext& c, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("findings").BeginArray();
   for (const auto& f : plan.findings) {
-    json item = {{"condition", f.condition_id},
-                 {"condition_name", ConditionName(c, f.condition_id)},
-                 {"plan_policy", VerdictPolicyName(f.policy)},
-                 {"severity", f.severity ? json(*f.severity) : json(nullptr)}};
+    w.BeginObject();
     if (f.finding) {
-      item["finding"] = f.finding->id;
-      item["verdict"] = kb::ToString(f.finding->verdict);
-      item["certainty"] =
-          f.finding->certainty ? json(kb::ToString(*f.finding->certainty)) : json(nullptr);
-      item["dose_studied"] = f.finding->dose_text;
-      item["summary"] = f.finding->summary;
-      item["citations"] = f.finding->citation_ids;
+      w.Key("certainty")
+          .StringOrNull(f.finding->certainty ? std::optional(kb::ToString(*f.finding->certainty))
+                                             : std::nullopt);
+      w.Key("citations").Strings(f.finding->citation_ids);
     } else {
-      item["verdict"] = nullptr;
-      item["certainty"] = nullptr;
-      item["citations"] = json::array();
+      w.Key("certainty").Null();
+      w.Key("citations").BeginArray().EndArray();
     }
-    out["findings"].push_back(item);
+    w.Key("condition").String(f.condition_id);
+    w.Key("condition_name").String(ConditionName(c, f.condition_id));
+    if (f.finding) {
+      w.Key("dose_studied").String(f.finding->dose_text);
+      w.Key("finding").String(f.finding->id);
+    }
+    w.Key("plan_policy").String(VerdictPolicyName(f.policy));
+    w.Key("severity");
+    if (f.severity) {
+      w.Integer(*f.severity);
+    } else {
+      w.Null();
+    }
+    if (f.finding) w.Key("summary").String(f.finding->summary);
+    w.Key("verdict").StringOrNull(f.finding ? std::optional(kb::ToString(f.finding->verdict))
+                                            : std::nullopt);
+    w.EndObject();
   }
-  out["foods"] = json::array();
+  w.EndArray();
+  w.Key("follow_up").BeginObject();
+  w.Key("suggests_trial").Bool(plan.suggests_trial);
+  w.Key("text").String(plan.follow_up);
+  w.EndObject();
+  w.Key("food_note")
+      .StringOrNull(plan.food_note.empty() ? std::nullopt
+                                           : std::optional<std::string_view>(plan.food_note));
+  w.Key("foods").BeginArray();
   for (const auto& f : plan.foods) {
-    out["foods"].push_back(
-        {{"food", f.food->name},
-         {"source", f.food->source},
-         {"portion", f.child != nullptr
-                         ? fmt::format("{} of {}", f.child->words, f.food->serving.Label())
-                         : f.food->serving.Label()},
-         {"portion_g", f.portion_g},
-         {"child_portion_factor", f.child != nullptr ? json(f.child->factor) : json(nullptr)},
-         {"magnesium_mg", f.magnesium_per_serving_mg},
-         {"magnesium_mg_per_100kcal",
-          f.magnesium_per_100kcal_mg > 0 ? json(f.magnesium_per_100kcal_mg) : json(nullptr)}});
+    w.BeginObject();
+    w.Key("child_portion_factor")
+        .Number(f.child != nullptr ? std::optional(f.child->factor) : std::nullopt);
+    w.Key("food").String(f.food->name);
+    w.Key("magnesium_mg").Number(f.magnesium_per_serving_mg);
+    w.Key("magnesium_mg_per_100kcal")
+        .Number(f.magnesium_per_100kcal_mg > 0 ? std::optional(f.magnesium_per_100kcal_mg)
+                                               : std::nullopt);
+    w.Key("portion").String(f.child != nullptr
+                                ? fmt::format("{} of {}", f.child->words, f.food->serving.Label())
+                                : f.food->serving.Label());
+    w.Key("portion_g").Number(f.portion_g);
+    w.Key("source").String(f.food->source);
+    w.EndObject();
   }
-  out["food_note"] = plan.food_note.empty() ? json(nullptr) : json(plan.food_note);
-  out["follow_up"] = {{"text", plan.follow_up}, {"suggests_trial", plan.suggests_trial}};
-  out["safety_net"] = json::array();
-  for (const auto& net : plan.safety_net) {
-    json questions = json::array();
-    for (const kb::RedFlag* flag : net.red_flags) {
-      questions.push_back({{"red_flag", flag->id},
-                           {"question", flag->question},
-                           {"urgency", kb::ToString(flag->urgency)},
-                           {"action", flag->action},
-                           {"citations", flag->citation_ids}});
-    }
-    out["safety_net"].push_back({{"condition", net.condition_id},
-                                 {"condition_name", ConditionName(c, net.condition_id)},
-                                 {"questions", questions}});
+  w.EndArray();
+  w.Key("interactions").BeginArray();
+  for (const auto& i : plan.interactions) {
+    w.BeginObject();
+    w.Key("action").String(kb::ToString(i.action));
+    w.Key("class").String(i.interaction_id);
+    w.Key("medicine").String(i.medicine);
+    w.Key("medicine_times").BeginArray();
+    for (double h : i.medicine_hours) w.String(FormatHour(h));
+    w.EndArray();
+    w.Key("medicine_times_assumed").Bool(i.medicine_hours_assumed);
+    w.Key("mg_hours_after_medicine").Number(i.mg_hours_after_medicine);
+    w.Key("mg_hours_before_medicine").Number(i.mg_hours_before_medicine);
+    w.Key("spacing_rule").String(i.rule);
+    w.EndObject();
   }
-  out["measures"] = json::array();
+  w.EndArray();
+  w.Key("life_stage")
+      .StringOrNull(plan.reference_row
+                        ? std::optional<std::string_view>(plan.reference_row->life_stage)
+                        : std::nullopt);
+  w.Key("magnesium_taken").BeginArray();
+  for (const auto& taken : plan.magnesium_taken) {
+    w.BeginObject();
+    w.Key("assumed").Bool(taken.assumed);
+    w.Key("compound").String(taken.compound_id);
+    w.Key("elemental_mg_per_day").Number(taken.elemental_mg_per_day);
+    w.Key("kind").String(taken.kind);
+    w.Key("notes").Strings(taken.notes);
+    w.Key("reading").String(taken.description);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("measures").BeginArray();
   for (const kb::Measure* m : plan.measures) {
-    out["measures"].push_back(
-        {{"id", m->id},
-         {"condition", m->condition_id},
-         {"name", m->name},
-         {"advice", m->advice},
-         {"verdict", kb::ToString(m->verdict)},
-         {"certainty", m->certainty ? json(kb::ToString(*m->certainty)) : json(nullptr)},
-         {"citations", m->citation_ids}});
+    w.BeginObject();
+    w.Key("advice").String(m->advice);
+    w.Key("certainty")
+        .StringOrNull(m->certainty ? std::optional(kb::ToString(*m->certainty)) : std::nullopt);
+    w.Key("citations").Strings(m->citation_ids);
+    w.Key("condition").String(m->condition_id);
+    w.Key("id").String(m->id);
+    w.Key("name").String(m->name);
+    w.Key("verdict").String(kb::ToString(m->verdict));
+    w.EndObject();
   }
-  out["watch_for"] = json::array();
-  for (const kb::SideEffect* e : plan.watch_for) {
-    out["watch_for"].push_back({{"id", e->id},
-                                {"name", e->name},
-                                {"symptoms", e->symptoms},
-                                {"action", e->action},
-                                {"citations", e->citation_ids}});
+  w.EndArray();
+  w.Key("noted_without_effect").BeginArray();
+  for (const auto& noted : plan.noted_without_effect) {
+    w.BeginObject();
+    w.Key("field").String(noted.field);
+    w.Key("what").String(noted.what);
+    w.EndObject();
   }
+  w.EndArray();
+  w.Key("reference")
+      .StringOrNull(plan.reference_set ? std::optional<std::string_view>(
+                                             dri::ReferenceId(plan.reference_set->reference))
+                                       : std::nullopt);
+  w.Key("referrals").BeginArray();
+  for (const auto& r : plan.referrals) {
+    w.BeginObject();
+    w.Key("reason").String(r.reason);
+    w.Key("source").String(r.source_id);
+    w.Key("urgency").String(kb::ToString(r.urgency));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("rules_fired").Strings(plan.rules_fired);
+  w.Key("safety_net").BeginArray();
+  for (const auto& net : plan.safety_net) {
+    w.BeginObject();
+    w.Key("condition").String(net.condition_id);
+    w.Key("condition_name").String(ConditionName(c, net.condition_id));
+    w.Key("questions").BeginArray();
+    for (const kb::RedFlag* flag : net.red_flags) {
+      w.BeginObject();
+      w.Key("action").String(flag->action);
+      w.Key("citations").Strings(flag->citation_ids);
+      w.Key("question").String(flag->question);
+      w.Key("red_flag").String(flag->id);
+      w.Key("urgency").String(kb::ToString(flag->urgency));
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
   // Every source the text's "Sources" section lists, in the same order (by id), in full.
-  std::set<std::string> cited;
+  std::set<std::string_view> cited;
   for (const auto& f : plan.findings) {
     if (f.finding) cited.insert(f.finding->citation_ids.begin(), f.finding->citation_ids.end());
   }
@@ -561,46 +578,106 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
   for (const kb::SideEffect* e : plan.watch_for) {
     cited.insert(e->citation_ids.begin(), e->citation_ids.end());
   }
-  out["sources"] = json::array();
-  for (const auto& id : cited) {
-    if (const kb::Citation* citation = c.kb.FindCitation(id)) {
-      out["sources"].push_back(kb::ToJson(*citation));
+  w.Key("sources").BeginArray();
+  for (std::string_view id : cited) {
+    if (const kb::Citation* citation = c.kb.FindCitation(std::string(id))) {
+      kb::WriteJson(*citation, w);
     }
   }
-  const Totals& t = plan.totals;
-  out["totals"] = {
-      {"ul_supplemental_mg", OptionalNumber(t.ul_supplemental_mg)},
-      {"existing_supplemental_mg", t.existing_supplemental_mg},
-      {"planned_supplemental_mg", t.planned_supplemental_mg},
-      {"total_supplemental_mg", t.existing_supplemental_mg + t.planned_supplemental_mg},
-      {"intake_target_mg", OptionalNumber(t.intake_target_mg)},
-      {"ear_mg", OptionalNumber(t.ear_mg)},
-      {"diet_mg", OptionalNumber(t.diet_mg)},
-      {"diet_is_lower_bound", t.diet_is_lower_bound},
-      {"diet_gap_mg", OptionalNumber(t.diet_gap_mg)}};
-  out["reference"] =
-      plan.reference_set ? json(dri::ReferenceId(plan.reference_set->reference)) : json(nullptr);
-  out["life_stage"] = plan.reference_row ? json(plan.reference_row->life_stage) : json(nullptr);
-  out["warnings"] = plan.warnings;
-  out["unknown_medicines"] = plan.unknown_medicines;
-  out["magnesium_taken"] = json::array();
-  for (const auto& taken : plan.magnesium_taken) {
-    out["magnesium_taken"].push_back({{"kind", taken.kind},
-                                      {"compound", taken.compound_id},
-                                      {"elemental_mg_per_day", taken.elemental_mg_per_day},
-                                      {"reading", taken.description},
-                                      {"assumed", taken.assumed},
-                                      {"notes", taken.notes}});
+  w.EndArray();
+  w.Key("supplement");
+  if (plan.supplement) {
+    const Supplement& s = *plan.supplement;
+    w.BeginObject();
+    w.Key("compound").String(s.compound_id);
+    w.Key("compound_name").String(CompoundName(c, s.compound_id));
+    w.Key("daily_compound_mg").Number(s.daily_compound_mg);
+    w.Key("daily_elemental_mg").Number(s.daily_elemental_mg);
+    w.Key("doses").BeginArray();
+    for (const auto& d : s.doses) {
+      w.BeginObject();
+      w.Key("compound_mg").Number(d.compound_mg);
+      w.Key("elemental_mg").Number(d.elemental_mg);
+      w.Key("time").String(FormatHour(d.hour));
+      if (s.product) w.Key("units").Number(d.units);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("estimated_pills_per_day").Integer(s.estimated_pills_per_day);
+    w.Key("form").String(s.form_id);
+    w.Key("is_trial").Bool(s.is_trial);
+    if (const auto& p = s.product) {
+      w.Key("product").BeginObject();
+      w.Key("cost_per_day").Number(p->cost_per_day);
+      w.Key("currency").String(p->currency);
+      w.Key("elemental_mg_per_unit").Number(p->elemental_mg_per_unit);
+      w.Key("label_warnings").Strings(p->label_warnings);
+      w.Key("name").String(p->name);
+      w.Key("price_source").String(p->price_source);
+      w.Key("unit").String(p->unit);
+      w.Key("units_per_day").Number(p->units_per_day);
+      w.EndObject();
+    }
+    w.Key("reasons").Strings(s.reasons);
+    w.Key("route").String(kb::ToString(s.route));
+    w.Key("titration").BeginArray();
+    for (const auto& t : s.titration) {
+      w.BeginObject();
+      w.Key("daily_elemental_mg").Number(t.daily_elemental_mg);
+      if (s.product) w.Key("daily_units").Number(t.daily_units);
+      w.Key("from_week").Integer(t.week);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  } else {
+    w.Null();
   }
-  out["noted_without_effect"] = json::array();
-  for (const auto& noted : plan.noted_without_effect)
-    out["noted_without_effect"].push_back({{"field", noted.field}, {"what", noted.what}});
-  out["rules_fired"] = plan.rules_fired;
-  return out;
+  w.Key("supplement_withheld_for_safety").Bool(plan.supplement_withheld_for_safety);
+  const Totals& t = plan.totals;
+  w.Key("totals").BeginObject();
+  w.Key("diet_gap_mg").Number(t.diet_gap_mg);
+  w.Key("diet_is_lower_bound").Bool(t.diet_is_lower_bound);
+  w.Key("diet_mg").Number(t.diet_mg);
+  w.Key("ear_mg").Number(t.ear_mg);
+  w.Key("existing_supplemental_mg").Number(t.existing_supplemental_mg);
+  w.Key("intake_target_mg").Number(t.intake_target_mg);
+  w.Key("planned_supplemental_mg").Number(t.planned_supplemental_mg);
+  w.Key("total_supplemental_mg").Number(t.existing_supplemental_mg + t.planned_supplemental_mg);
+  w.Key("ul_supplemental_mg").Number(t.ul_supplemental_mg);
+  w.EndObject();
+  w.Key("unknown_medicines").Strings(plan.unknown_medicines);
+  w.Key("warnings").Strings(plan.warnings);
+  w.Key("watch_for").BeginArray();
+  for (const kb::SideEffect* e : plan.watch_for) {
+    w.BeginObject();
+    w.Key("action").String(e->action);
+    w.Key("citations").Strings(e->citation_ids);
+    w.Key("id").String(e->id);
+    w.Key("name").String(e->name);
+    w.Key("symptoms").Strings(e->symptoms);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
+
+json PlanToJson(const Plan& plan, const PlanContext& c) {
+  // The same bytes read back as a tree: one writer of the document, so the two never differ.
+  return json::parse(RenderPlan(plan, c, Format::kJson));
 }
 
 std::string RenderPlan(const Plan& plan, const PlanContext& context, Format format) {
-  if (format == Format::kJson) return PlanToJson(plan, context).dump(2) + "\n";
+  if (format == Format::kJson) {
+    std::string text;
+    text.reserve(32 * 1024);  // A plan with a few complaints is ~16 KB.
+    JsonWriter writer(text);
+    WritePlanJson(plan, context, writer);
+    text += '\n';
+    return text;
+  }
   return ToText(PlanDocument(plan, context).Build(), format == Format::kMarkdown);
 }
 

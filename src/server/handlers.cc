@@ -151,10 +151,10 @@ Result<ApiResponse> HandlePlan(const ApiState& state, const ApiRequest& request)
   if (!context.ok()) return context.error();
   auto result = ops::PlanForProfile(*state.context, std::move(document));
   if (!result.ok()) return result.error();
-  if (*format == plan::Format::kJson) return JsonResponse(result->ToJson(**context));
+  // JSON too comes from Render: the plan's own writer, the bytes of `plan --json` (issue 20).
   ApiResponse response{200, result->Render(**context, *format)};
-  response.content_type =
-      *format == plan::Format::kText ? "text/plain; charset=utf-8" : "text/markdown; charset=utf-8";
+  if (*format == plan::Format::kText) response.content_type = "text/plain; charset=utf-8";
+  if (*format == plan::Format::kMarkdown) response.content_type = "text/markdown; charset=utf-8";
   return response;
 }
 
