@@ -418,6 +418,14 @@ TEST(PeopleCli, PregnancyCrampsDoNotAskWhetherSheIsPregnant) {
               HasSubstr("or are you pregnant?"));
 }
 
+// issue 14, plain words, re-checked: a 10-year-old with leg cramps read "Idiopathic nocturnal leg
+// cramps (older adults)" as the name of his complaint, in every section.
+TEST(PeopleCli, AChildsLegCrampsAreNotCalledOlderAdultsCramps) {
+  const std::string text = PlanText({"--age", "10", "--sex", "male", "--condition", "leg cramps"});
+  EXPECT_THAT(text, HasSubstr("Night-time leg cramps"));
+  EXPECT_THAT(text, Not(HasSubstr("(older adults)")));
+}
+
 // issue 14: accepted fields were silently ignored. Each field either changes the plan or the plan
 // says it was read and changed nothing, in every format.
 TEST(PeopleCli, FieldsThatChangeNothingAreSaidToHaveNoEffect) {
