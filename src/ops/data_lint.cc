@@ -135,7 +135,8 @@ class Linter {
       });
     }
     problems_.insert(problems_.end(), kb.problems.begin(), kb.problems.end());
-    Check("plan/policy.toml", [&](const DataFile& f) { return plan::ParsePolicy(f, kb.kb); });
+    auto policy =
+        Check("plan/policy.toml", [&](const DataFile& f) { return plan::ParsePolicy(f, kb.kb); });
     Check("plan/food_frequency.toml",
           [](const DataFile& f) { return plan::ParseFoodFrequency(f); });
     Check("plan/messages.toml", [](const DataFile& f) { return plan::ParseMessages(f); });
@@ -147,7 +148,14 @@ class Linter {
       MG_RETURN_IF_ERROR(accounts::CheckPasswordRulesFile(f));
       return true;
     });
-    CheckMedicines(kb.kb, catalog);
+    auto medicines = CheckMedicines(kb.kb, catalog);
+    // The policy names catalogue ingredients and food categories: each must exist.
+    if (policy && medicines && foods) {
+      for (auto& problem : plan::CheckPolicyReferences(*policy, files_.at("plan/policy.toml").name,
+                                                       *medicines, *foods)) {
+        problems_.push_back(std::move(problem));
+      }
+    }
     CheckClaimData(kb.kb, catalog, tables);
     CheckOpenApi();
     return {std::move(where), std::move(checked_), std::move(problems_)};
@@ -173,15 +181,16 @@ class Linter {
 
   // The medicines and products catalogue (medicines/*.toml), cross-checked against this folder's
   // knowledge base and compounds; skipped (the compounds' problems are already reported) when
-  // the compound catalogue does not load.
-  void CheckMedicines(const kb::KnowledgeBase& kb,
-                      const std::optional<chem::CompoundCatalog>& compounds) {
+  // the compound catalogue does not load. Returns the catalogue when it loads.
+  std::optional<products::Catalogue> CheckMedicines(
+      const kb::KnowledgeBase& kb, const std::optional<chem::CompoundCatalog>& compounds) {
     const std::vector<DataFile> medicines = FolderFiles("medicines/", "medicines files");
-    if (medicines.empty() || !compounds) return;
+    if (medicines.empty() || !compounds) return std::nullopt;
     auto parsed = products::Catalogue::Parse(medicines, kb, *compounds);
-    if (parsed.ok()) return;
+    if (parsed.ok()) return std::move(parsed).value();
     std::istringstream lines(parsed.error().message);
     for (std::string line; std::getline(lines, line);) problems_.push_back(line);
+    return std::nullopt;
   }
 
   // The claim checker's vocabulary and rules (check/*.toml), cross-checked against this folder's

@@ -170,6 +170,20 @@ TEST_F(DataLintTest, ReferencesBetweenFilesAreChecked) {
                                            "'tree_nut'?")));
 }
 
+TEST_F(DataLintTest, ThePolicysMedicinesAndFoodGroupsMustExist) {
+  // An aggravating medicine the catalogue lacks would never be named for the person taking it; a
+  // misspelt food category would silently drop a whole food group from every list.
+  Edit("plan/policy.toml", "ingredients = [\"sertraline\"", "ingredients = [\"sertralin\"");
+  Edit("plan/policy.toml", "categories = [\"Legumes\"]", "categories = [\"Legume\"]");
+  const auto problems = Problems();
+  EXPECT_THAT(problems, Contains(AllOf(HasSubstr("plan/policy.toml:"),
+                                       HasSubstr("ingredient 'sertralin' is not in the medicines "
+                                                 "catalogue"))));
+  EXPECT_THAT(problems, Contains(AllOf(HasSubstr("plan/policy.toml:"),
+                                       HasSubstr("unknown category 'Legume' in foods/foods.csv; "
+                                                 "did you mean 'Legumes'?"))));
+}
+
 TEST_F(DataLintTest, TheClaimCheckersCitationsAreCheckedAgainstTheFoldersKnowledgeBase) {
   Edit("check/organisations.toml", "citations = [\"eu_432_2012\", \"efsa_2010_mg_claims\"]",
        "citations = [\"eu_432_2012x\", \"efsa_2010_mg_claims\"]");

@@ -10,6 +10,7 @@
 
 #include "core/numbers.h"
 #include "core/text.h"
+#include "plan/food_ranking.h"
 
 namespace mg::plan {
 namespace {
@@ -314,9 +315,22 @@ class PlanBuilder {
       const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
       signs.push_back(condition != nullptr ? condition->name : complaint.condition_id);
     }
-    const char* rule = signs.empty() ? "safety.risk_group" : "safety.risk_group.with_symptoms";
     std::string causes_text = JoinWords(causes);
+    // Low magnesium already asks for the same blood test: one referral says both, as soon as
+    // the sooner of the two.
+    const auto blood_test =
+        std::find_if(plan_.referrals.begin(), plan_.referrals.end(),
+                     [](const Referral& r) { return r.source_id == "refer_first"; });
+    if (blood_test != plan_.referrals.end()) {
+      constexpr const char* kRule = "complaint.refer_first.risk_group";
+      *blood_test = {kb::Urgency::kSoon,
+                     Text(kRule, {{"complaint", refer_first_complaint_}, {"causes", causes_text}}),
+                     "risk_group"};
+      Fire(kRule);
+      return;
+    }
     causes_text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(causes_text[0])));
+    const char* rule = signs.empty() ? "safety.risk_group" : "safety.risk_group.with_symptoms";
     std::string complaints_text = JoinWords(signs);
     for (char& ch : complaints_text)
       ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -335,6 +349,15 @@ class PlanBuilder {
       note.finding = c_.kb.OralFinding(complaint.condition_id);
       note.policy =
           note.finding ? PolicyFor(*note.finding, policy_) : VerdictPolicy::kDoNotRecommend;
+      // The doses of the evidence are adults' doses: a parent must not read one as the child's.
+      if (note.finding != nullptr && !note.finding->dose_text.empty() &&
+          p_.person.age_months < policy_.adult_measures_from_years * 12) {
+        // Without an established upper limit (a baby; under 4 in the EU) no amount is self-care.
+        const char* rule = plan_.totals.ul_supplemental_mg ? "evidence.adult_dose_for_child"
+                                                           : "evidence.adult_dose_no_child_limit";
+        note.caveat = Text(rule);
+        Fire(rule);
+      }
       plan_.findings.push_back(note);
       Fire("evidence." + complaint.condition_id);
       for (const kb::Measure* measure : c_.kb.MeasuresFor(complaint.condition_id)) {
@@ -446,11 +469,10 @@ class PlanBuilder {
     for (const auto& complaint : complaints_) {
       if (!HasComplaint(policy_.refer_instead_of_self_care, complaint.condition_id)) continue;
       const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
+      refer_first_complaint_ = condition != nullptr ? condition->name : complaint.condition_id;
       plan_.referrals.push_back(
           {kb::Urgency::kRoutine,
-           Text("complaint.refer_first",
-                {{"complaint", condition != nullptr ? condition->name : complaint.condition_id}}),
-           "refer_first"});
+           Text("complaint.refer_first", {{"complaint", refer_first_complaint_}}), "refer_first"});
       Withhold("complaint.refer_first");
     }
   }
@@ -950,24 +972,20 @@ class PlanBuilder {
     const bool spreads_only = age_years < portions.whole_nuts_from_years;
     if (band != nullptr) Fire("food.child_portions");
     constexpr size_t kFoodSuggestions = 6;
-    for (const foods::RichFood& rich : c_.foods_by_magnesium) {
-      if (plan_.foods.size() >= kFoodSuggestions) break;
-      const foods::Food& food = *rich.food;
-      if (p_.food_exclusions.Excludes(food)) continue;
-      if (std::any_of(policy_.never_suggest_tags.begin(), policy_.never_suggest_tags.end(),
-                      [&](const std::string& tag) { return food.HasTag(tag); })) {
-        continue;
-      }
-      if (spreads_only && food.category == portions.nut_category &&
-          std::none_of(portions.spread_words.begin(), portions.spread_words.end(),
-                       [&](const std::string& word) {
-                         return NormalizeName(food.name).find(word) != std::string::npos;
-                       })) {
-        continue;
-      }
-      const double factor = band != nullptr ? band->factor : 1;
-      plan_.foods.push_back({&food, rich.mg_per_serving * factor, rich.mg_per_100kcal,
-                             food.serving.grams * factor, band});
+    // Ranked per portion and per 100 kcal, the best of each food group first (food_ranking.h).
+    auto suitable = [&](const foods::Food& food) {
+      if (p_.food_exclusions.Excludes(food)) return false;
+      return !(spreads_only && food.category == portions.nut_category &&
+               std::none_of(portions.spread_words.begin(), portions.spread_words.end(),
+                            [&](const std::string& word) {
+                              return NormalizeName(food.name).find(word) != std::string::npos;
+                            }));
+    };
+    const double factor = band != nullptr ? band->factor : 1;
+    for (const foods::RichFood* rich :
+         ChooseVariedFoods(c_.foods_by_magnesium, policy_, kFoodSuggestions, suitable)) {
+      plan_.foods.push_back({rich->food, rich->mg_per_serving * factor, rich->mg_per_100kcal,
+                             rich->food->serving.grams * factor, band});
     }
   }
 
@@ -1011,6 +1029,7 @@ class PlanBuilder {
   bool avoid_laxative_ = false;
   std::optional<double> cap_mg_;
   std::vector<Complaint> complaints_;  // The profile's, routed for pregnancy (RouteComplaints).
+  std::string refer_first_complaint_;  // The complaint a blood test confirms (low magnesium).
 };
 
 }  // namespace

@@ -71,9 +71,24 @@ struct Policy {
   double renal_diet_egfr_below = 45;
   int renal_diet_ckd_stage_at_least = 4;
   std::vector<std::string> renal_diet_diagnoses;  // KB diagnosis ids ("dialysis").
+  // [food] ranking: magnesium per portion, counted in full only from this much per 100 kcal and
+  // in proportion below it, so a calorie-heavy portion does not win on size alone.
+  double food_full_score_from_mg_per_100kcal = 40;
+  double food_portion_kcal_at_most = 250;  // A larger portion is not a small change.
+  int foods_per_group_first = 1;           // Each group's best first, for variety...
+  int foods_per_group_at_most = 2;         // ...then a second from a group while the list is short.
+  // [[food_group]]: the food groups the list draws from, each a set of foods.csv categories; a
+  // category in no group (sweets, drinks, condiments) is not suggested.
+  struct FoodGroup {
+    std::string name;
+    std::vector<std::string> categories;
+    int line = 0;  // Where `categories` is written, for the checks against foods.csv.
+  };
+  std::vector<FoodGroup> food_groups;
   // [children]: a laxative dose for a child is set by a clinician, below this age.
   double clinician_set_laxative_below_years = 18;
-  // [children]: adult-only measures (kb::Measure::adults_only) are left out below this age.
+  // [children]: adult-only measures (kb::Measure::adults_only) are left out below this age, and
+  // the evidence's studied doses are said to be adults' doses.
   double adult_measures_from_years = 18;
   // [risk_groups]: medicines (KB interaction ids) and diagnoses that can lower blood magnesium,
   // potassium or calcium: a referral to check them, sooner with a complaint that can be a sign.
@@ -91,6 +106,7 @@ struct Policy {
     std::string condition_id;
     std::string group;  // In words, with its article: "an antidepressant".
     std::vector<std::string> ingredient_ids;
+    int line = 0;  // Where `ingredients` is written, for the check against the catalogue.
   };
   std::vector<AggravatingMedicines> aggravating_medicines;
   // [complaints]: complaints that need a diagnosis first (low magnesium): a referral, no
@@ -142,6 +158,13 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb);
 Result<std::vector<FoodFrequencyItem>> ParseFoodFrequency(const DataFile& file);
 Result<Messages> ParseMessages(const DataFile& file);
 Result<ChildPortions> ParseChildPortions(const DataFile& file, const kb::KnowledgeBase& kb);
+// The policy's references into other data: every [[aggravating_medicines]] ingredient must be in
+// the medicines catalogue, every [[food_group]] category a category of the food table (a misspelt
+// one would silently drop a whole group). Returns one "file:line: ..." problem each; empty when
+// all resolve. `policy_file` is the name the problems carry. Used by PlanContext and data lint.
+std::vector<std::string> CheckPolicyReferences(const Policy& policy, const std::string& policy_file,
+                                               const products::Catalogue& catalogue,
+                                               const foods::FoodDb& foods);
 
 // Everything loaded once and shared by every plan. Immutable after Load(); thread-safe to share.
 struct PlanContext {
@@ -153,8 +176,9 @@ struct PlanContext {
   Policy policy;
   ChildPortions child_portions;
   std::vector<FoodFrequencyItem> food_frequency;
-  // Curated foods by magnesium per usual portion, most first (foods::RichestInMagnesium without
-  // exclusions), computed once so plans only filter it.
+  // Curated foods the list may suggest, best first by the policy's score (magnesium per portion
+  // and per 100 kcal, see food_ranking.h), without exclusions: computed once so plans only
+  // filter it and pick by food group.
   std::vector<foods::RichFood> foods_by_magnesium;
 
   Messages messages;
@@ -322,6 +346,9 @@ struct FindingNote {
   const kb::Finding* finding = nullptr;  // Oral finding; nullptr when the KB has none.
   VerdictPolicy policy = VerdictPolicy::kDoNotRecommend;
   std::optional<int> severity;
+  // For a child: the finding's doses were studied in adults and are not a child's dose ("" for
+  // an adult, or a finding without a dose).
+  std::string caveat;
 
   bool operator==(const FindingNote&) const = default;
 };

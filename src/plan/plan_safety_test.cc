@@ -19,6 +19,7 @@
 #include <map>
 #include <set>
 
+#include "plan/food_ranking.h"
 #include "plan/plan.h"
 #include "plan/plan_test_util.h"
 #include "plan/profile.h"
@@ -228,6 +229,11 @@ class SafetyChecker {
         std::count_if(plan.referrals.begin(), plan.referrals.end(),
                       [](const Referral& r) { return r.source_id == "risk_group"; });
     if (blood_tests != (at_risk ? 1 : 0)) fail("risk-group referral count wrong");
+    // Low magnesium asks for the same blood test: one referral in all, never two.
+    const long refer_first =
+        std::count_if(plan.referrals.begin(), plan.referrals.end(),
+                      [](const Referral& r) { return r.source_id == "refer_first"; });
+    if (blood_tests + refer_first > 1) fail("two blood-test referrals");
     // 10. A child gets no adult drug advice, and no supplement as a laxative.
     if (p.person.age_months < 18 * 12) {
       for (const kb::Measure* m : plan.measures) {
@@ -319,7 +325,9 @@ class SafetyChecker {
       const auto& refer = c_.policy.refer_instead_of_self_care;
       if (std::find(refer.begin(), refer.end(), id) == refer.end()) continue;
       if (plan.supplement) fail("self-care supplement for " + id);
-      if (count_source("refer_first") == 0) fail("no referral for " + id);
+      // Its own referral, or the risk group's that says both.
+      if (count_source("refer_first") + count_source("risk_group") == 0)
+        fail("no referral for " + id);
     }
     // 7. No n-of-1 trial is suggested when the plan gives no supplement (nothing to test).
     if (!plan.supplement &&
@@ -350,8 +358,18 @@ class SafetyChecker {
     }
     if (p.egfr && *p.egfr < 45 && (!plan.foods.empty() || plan.food_note.empty()))
       fail("food list below eGFR 45");
+    // Ordinary portions from different food groups: none a meal in itself, none from a category
+    // the list never suggests, no group over its share.
+    std::map<const Policy::FoodGroup*, int> per_group;
     for (const auto& f : plan.foods) {
       if (f.food->HasTag("powder")) fail("a powder offered as food: " + f.food->name);
+      const Policy::FoodGroup* group = FoodGroupOf(c_.policy, *f.food);
+      if (group == nullptr) fail("a food of no food group: " + f.food->name);
+      if (++per_group[group] > c_.policy.foods_per_group_at_most)
+        fail("too many foods of one group: " + f.food->name);
+      if (f.food->kcal.value_or(1e9) * f.food->serving.grams / 100 >
+          c_.policy.food_portion_kcal_at_most)
+        fail("a portion above the energy limit: " + f.food->name);
     }
     // 6. A trial (the API's POST /api/trials, the CLI's trial plan) tests exactly the plan's
     // dose and form, and is refused whenever the plan gives no supplement.

@@ -2,11 +2,13 @@
 // PlanContext, all through the strict data reader (core/data_reader.h).
 #include <fmt/args.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <set>
 
 #include "core/data_files.h"
 #include "core/data_reader.h"
+#include "plan/food_ranking.h"
 #include "plan/plan.h"
 
 namespace mg::plan {
@@ -43,8 +45,8 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
   const auto root = ParseTomlFile(file, problems);
   if (!root) return problems.ToError();
   TomlReader doc(*root, file.name, "the file", problems,
-                 {"verdict", "dose", "timing", "form", "food", "children", "risk_groups", "iron",
-                  "aggravating_medicines", "complaints", "product"});
+                 {"verdict", "dose", "timing", "form", "food", "food_group", "children",
+                  "risk_groups", "iron", "aggravating_medicines", "complaints", "product"});
   Policy policy;
   if (auto verdict =
           doc.Table("verdict", "[verdict]",
@@ -124,12 +126,27 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
   if (auto food =
           doc.Table("food", "[food]",
                     {"never_suggest_tags", "food_list_from_age_months", "renal_diet_egfr_below",
-                     "renal_diet_ckd_stage_at_least", "renal_diet_diagnoses", "citations"})) {
+                     "renal_diet_ckd_stage_at_least", "renal_diet_diagnoses",
+                     "full_score_from_mg_per_100kcal", "portion_kcal_at_most", "per_group_first",
+                     "per_group_at_most", "citations"})) {
     CheckCitations(*food, kb);
     policy.never_suggest_tags = food->TextList("never_suggest_tags");
-    ReadNumbers(*food,
-                {{"food_list_from_age_months", &policy.food_list_from_age_months, non_negative},
-                 {"renal_diet_egfr_below", &policy.renal_diet_egfr_below, positive}});
+    ReadNumbers(
+        *food,
+        {{"food_list_from_age_months", &policy.food_list_from_age_months, non_negative},
+         {"renal_diet_egfr_below", &policy.renal_diet_egfr_below, positive},
+         {"full_score_from_mg_per_100kcal", &policy.food_full_score_from_mg_per_100kcal, positive},
+         {"portion_kcal_at_most", &policy.food_portion_kcal_at_most, positive}});
+    if (auto first = food->Integer("per_group_first", 1, 10)) {
+      policy.foods_per_group_first = static_cast<int>(*first);
+    }
+    if (auto most = food->Integer("per_group_at_most", 1, 10)) {
+      policy.foods_per_group_at_most = static_cast<int>(*most);
+    }
+    if (policy.foods_per_group_at_most < policy.foods_per_group_first) {
+      food->Report("per_group_at_most must not be below per_group_first",
+                   food->LineAt("per_group_at_most"));
+    }
     if (auto stage = food->Integer("renal_diet_ckd_stage_at_least", 1, 5)) {
       policy.renal_diet_ckd_stage_at_least = static_cast<int>(*stage);
     }
@@ -141,6 +158,20 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
                      food->LineAt("renal_diet_diagnoses"));
       }
     }
+  }
+  std::set<std::string> grouped;
+  for (TomlReader r : doc.Tables("food_group", "food_group", {"name", "categories"})) {
+    Policy::FoodGroup group;
+    group.name = r.Text("name");
+    group.categories = r.TextList("categories");
+    group.line = r.LineAt("categories");
+    for (const auto& category : group.categories) {
+      if (!grouped.insert(category).second) {
+        r.Report(fmt::format("category '{}' is already in another [[food_group]]", category),
+                 group.line);
+      }
+    }
+    policy.food_groups.push_back(std::move(group));  // Categories: see CheckPolicyReferences.
   }
   if (auto children = doc.Table(
           "children", "[children]",
@@ -218,6 +249,7 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
     group.condition_id = r.Text("condition");
     group.group = r.Text("group");
     group.ingredient_ids = r.TextList("ingredients");
+    group.line = r.LineAt("ingredients");
     check_conditions(r, {group.condition_id}, "condition");
     policy.aggravating_medicines.push_back(std::move(group));  // Ingredients: see Assemble.
   }
@@ -229,6 +261,33 @@ Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb) {
   }
   if (!problems.empty()) return problems.ToError();
   return policy;
+}
+
+std::vector<std::string> CheckPolicyReferences(const Policy& policy, const std::string& policy_file,
+                                               const products::Catalogue& catalogue,
+                                               const foods::FoodDb& foods) {
+  std::vector<std::string> problems;
+  for (const auto& group : policy.aggravating_medicines) {
+    for (const auto& id : group.ingredient_ids) {
+      if (catalogue.FindIngredient(id) != nullptr) continue;
+      problems.push_back(fmt::format(
+          "{}:{}: [[aggravating_medicines]] '{}': ingredient '{}' is not in the medicines "
+          "catalogue (data/medicines/)",
+          policy_file, group.line, group.group, id));
+    }
+  }
+  std::set<std::string> categories;
+  for (const foods::Food& food : foods.foods()) categories.insert(food.category);
+  for (const auto& group : policy.food_groups) {
+    for (const auto& category : group.categories) {
+      if (categories.contains(category)) continue;
+      problems.push_back(fmt::format("{}:{}: [[food_group]] '{}': {}", policy_file, group.line,
+                                     group.name,
+                                     UnknownNameMessage("category", category, "foods/foods.csv",
+                                                        {categories.begin(), categories.end()})));
+    }
+  }
+  return problems;
 }
 
 const ChildPortions::Band* ChildPortions::For(double age_years) const {
@@ -332,6 +391,9 @@ const std::vector<MessageSpec>& MessageSpecs() {
       {"iron.check_child", {"threshold"}},
       {"medicine.aggravates", {"medicines", "complaint"}},
       {"complaint.refer_first", {"complaint"}},
+      {"evidence.adult_dose_for_child", {}},
+      {"evidence.adult_dose_no_child_limit", {}},
+      {"complaint.refer_first.risk_group", {"complaint", "causes"}},
       {"noted.no_effect", {"fields"}},
   };
   return specs;
@@ -407,17 +469,9 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(kb::KnowledgeBase kb,
   auto policy = ParsePolicy(*policy_file, context->kb);
   if (!policy.ok()) return policy.error();
   context->policy = std::move(policy).value();
-  // Medicines that aggravate a complaint are named by catalogue ingredient id: each must be one.
-  for (const auto& group : context->policy.aggravating_medicines) {
-    for (const auto& id : group.ingredient_ids) {
-      if (context->catalogue.FindIngredient(id) == nullptr) {
-        return DataError(
-            fmt::format("{}: [[aggravating_medicines]] '{}': ingredient '{}' is not "
-                        "in the medicines catalogue (data/medicines/)",
-                        policy_file->name, group.group, id));
-      }
-    }
-  }
+  const auto unresolved =
+      CheckPolicyReferences(context->policy, policy_file->name, context->catalogue, context->foods);
+  if (!unresolved.empty()) return DataError(fmt::format("{}", fmt::join(unresolved, "\n")));
   auto portions_file = LoadEmbeddedFile("plan/child_portions.toml");
   if (!portions_file.ok()) return portions_file.error();
   auto portions = ParseChildPortions(*portions_file, context->kb);
@@ -434,11 +488,8 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(kb::KnowledgeBase kb,
   if (!messages.ok()) return messages.error();
   context->messages = std::move(messages).value();
 
-  // The foods module's ranking, computed once without exclusions; plans filter it per person.
-  for (const auto& rich : foods::RichestInMagnesium(context->foods, foods::ExclusionSet{},
-                                                    {.limit = context->foods.size()})) {
-    context->foods_by_magnesium.push_back(rich);
-  }
+  // Ranked once without exclusions; plans filter it per person and pick by food group.
+  context->foods_by_magnesium = RankFoodsForPlans(context->foods, context->policy);
   return context;
 }
 

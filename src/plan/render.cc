@@ -177,6 +177,7 @@ class PlanDocument {
       line += ". " + k.summary;
       if (!k.dose_text.empty()) line += " Dose studied: " + k.dose_text + ".";
       line += Cite(k.citation_ids);
+      if (!f.caveat.empty()) line += " " + f.caveat;
       B(line);
       if (f.policy == VerdictPolicy::kDoNotRecommend) {
         const kb::Condition* condition = c_.kb.FindCondition(f.condition_id);
@@ -309,9 +310,11 @@ class PlanDocument {
       return;
     }
     const bool child = !plan_.foods.empty() && plan_.foods.front().child != nullptr;
-    P(child ? "Foods richest in magnesium per child's portion for this age (with magnesium per "
-              "100 kcal, so that filling foods are not mistaken for rich ones):"
-            : "Foods richest in magnesium per usual portion (with magnesium per 100 kcal):");
+    P(child ? "Foods rich in magnesium, from different food groups, per child's portion for "
+              "this age (with magnesium per 100 kcal, so that filling foods are not mistaken for "
+              "rich ones):"
+            : "Foods rich in magnesium, from different food groups, per ordinary portion (with "
+              "magnesium per 100 kcal):");
     for (const auto& f : plan_.foods) {
       const std::string portion =
           f.child != nullptr
@@ -425,6 +428,8 @@ void WritePlanJson(const Plan& plan, const PlanContext& c, JsonWriter& w) {
   for (const auto& f : plan.findings) {
     w.BeginObject();
     if (f.finding) {
+      w.Key("caveat").StringOrNull(f.caveat.empty() ? std::nullopt
+                                                    : std::optional<std::string_view>(f.caveat));
       w.Key("certainty")
           .StringOrNull(f.finding->certainty ? std::optional(kb::ToString(*f.finding->certainty))
                                              : std::nullopt);
