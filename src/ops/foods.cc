@@ -54,9 +54,9 @@ Result<DiaryResult> AnalyzeDiary(const Context& context, const DiaryRequest& req
   if (!catalogue.ok()) return catalogue.error();
   foods::IntakeOptions options;
   options.exclusions = *set;
-  auto analysis = foods::AnalyzeIntake(*diary, (*store)->db, *(*store)->search, **catalogue,
-                                       **compounds,
-                                       **units, foods::TargetsFor(person->values), options);
+  auto analysis =
+      foods::AnalyzeIntake(*diary, (*store)->db, *(*store)->search, **catalogue, **compounds,
+                           **units, foods::TargetsFor(person->values), options);
   if (!analysis.ok()) return analysis.error();
   return DiaryResult{request.name, std::move(diary).value(), std::move(analysis).value(), *set,
                      *store};

@@ -221,6 +221,11 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
       {"POST", "/api/journal/import", ImportOf(3), "/api/journal/import"},
       {"POST", "/api/journal/import", ImportOf(1), "/api/journal/import"},
       {"GET", "/api/journal/export", "", "/api/journal/export"},
+      // A supplement counted by name and amount lands in B's journal only.
+      {"POST", "/api/journal/taken",
+       R"({"name": "milk of magnesia", "amount": "15 mL", "date": "2026-11-21"})",
+       "/api/journal/taken"},
+      {"GET", "/api/journal/foods?date=2026-11-21", "", "/api/journal/foods"},
       // A's name: taken, and B's password is not A's.
       {"POST", "/api/account", json{{"username", a_username}, {"password", b_password}}.dump(),
        "/api/account"},
@@ -373,6 +378,7 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
                                      200,                           // B ends its own trial.
                                      200, 404,                      // Deletes of B's 2 and 3.
                                      200, 400, 200,        // Imports with id 3 and id 1, export.
+                                     201, 200,             // B's supplement, and its day.
                                      409, 401, 200, 200};  // Account and session routes.
   ASSERT_EQ(expected.size(), after.size());
   for (size_t i = 0; i < calls.size(); ++i) {

@@ -380,6 +380,23 @@ TEST(PeopleCli, LowMagnesiumInARiskGroupGetsOneBloodTestReferral) {
   EXPECT_TRUE(j["supplement"].is_null());
 }
 
+// issue 14: malabsorption after bariatric surgery or a bowel bypass is a risk group (ODS), as
+// coeliac disease and inflammatory bowel disease are: a blood-test referral naming it.
+TEST(PeopleCli, BariatricSurgeryIsAMalabsorptionRiskGroup) {
+  for (const char* diagnosis : {"gastric bypass", "bariatric surgery", "Crohn's disease"}) {
+    const json j = PlanJson(
+        {"--age", "45", "--sex", "female", "--condition", "leg cramps", "--diagnosis", diagnosis});
+    int blood_tests = 0;
+    for (const auto& r : j["referrals"]) {
+      const std::string reason = r["reason"].get<std::string>();
+      if (reason.find("blood magnesium") == std::string::npos) continue;
+      ++blood_tests;
+      EXPECT_THAT(reason, HasSubstr("bowel")) << diagnosis;
+    }
+    EXPECT_EQ(blood_tests, 1) << diagnosis << ": " << j["referrals"].dump(1);
+  }
+}
+
 // issue 14 (noticed): the "children under 9" referral said none of the complaints had been studied
 // in children, worded for every complaint at once; it now says what is true of all of them.
 TEST(PeopleCli, YoungChildReferralSaysTheEvidenceIsFromAdults) {
