@@ -1,6 +1,8 @@
 // Amounts as people type them: magnesium and compound amounts ("500 mg", "10mmol", "20 mEq";
 // chem/units) for `elemental`, `convert` and profiles, and diary portions ("2 tbsp", "1 medium";
-// foods/units) weighed against a food's own USDA portions.
+// foods/units) weighed against a food's own USDA portions; and amounts of something taken
+// ("400 mg compound", "1-2 tablets", "30 mL"; products::ParseStatedAmount) for the plan, the diary
+// and the journal.
 #include <cmath>
 #include <string>
 
@@ -9,6 +11,7 @@
 #include "foods/foods.h"
 #include "foods/units.h"
 #include "fuzz/fuzz_util.h"
+#include "products/magnesium_count.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mg;
@@ -22,6 +25,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 "a negative or infinite amount");
     const double mg = chem::MagnesiumMilligrams(*amount);
     fuzz::Check(!std::isnan(mg) && mg >= 0, "magnesium that is not a non-negative number");
+  }
+
+  if (auto taken = products::ParseStatedAmount(text); taken.ok()) {
+    fuzz::Check(std::isfinite(taken->value) && taken->value >= 0 &&
+                    taken->value_max >= taken->value && std::isfinite(taken->value_max),
+                "a stated amount that is negative, infinite or a backwards range");
   }
 
   // "<quantity> <unit>" for one food, picked by the input so each run weighs a different one.
