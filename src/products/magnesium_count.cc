@@ -357,9 +357,8 @@ Result<std::optional<MagnesiumCount>> CountWrittenIntake(const Catalogue& catalo
     auto count = CountMagnesium(resolution, amount, 1, compounds);
     if (!count.ok() || count->has_value()) return count;
     MagnesiumCount none;
-    none.reading =
-        fmt::format("'{}' is {} in the medicines catalogue, which holds no magnesium: 0 mg", name,
-                    resolution.matched_name);
+    none.reading = fmt::format("'{}' is {} in the medicines catalogue and holds no magnesium: 0 mg",
+                               name, resolution.matched_name);
     return std::optional<MagnesiumCount>(std::move(none));
   }
   if (amount.kind != AmountKind::kElemental) {
