@@ -112,14 +112,14 @@ void JsonWriter::BeforeValue() {
 JsonWriter& JsonWriter::BeginObject() {
   BeforeValue();
   out_ += '{';
-  levels_.push_back({.object = true});
+  levels_.push_back(Level{.object = true, .empty = true, .last_key = {}});
   return *this;
 }
 
 JsonWriter& JsonWriter::BeginArray() {
   BeforeValue();
   out_ += '[';
-  levels_.push_back({.object = false});
+  levels_.push_back(Level{.object = false, .empty = true, .last_key = {}});
   return *this;
 }
 
