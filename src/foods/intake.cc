@@ -200,6 +200,17 @@ Result<Diary> ParseCsvDiary(std::string_view text, const std::string& name) {
   CsvReader reader(text);
   std::vector<std::string> header;
   if (!reader.Next(header)) return InvalidArgument(name + ": empty diary");
+  // MyFitnessPal's export has a row per meal with totals of the nutrients it tracks: no food
+  // names and no magnesium column, so nothing in it can be counted. Said plainly rather than
+  // failing on a missing "food" column, which would suggest the file only needs renaming.
+  if (ColumnIndex(header, "Meal") >= 0 && ColumnIndex(header, "Calories") >= 0 &&
+      ColumnIndex(header, "Food Name") < 0 && ColumnIndex(header, "food") < 0) {
+    return InvalidArgument(
+        name +
+        ":1: this looks like a MyFitnessPal export (a row per meal with nutrient totals): it "
+        "has no magnesium column and no food names, so there is nothing to count. Export "
+        "\"Servings\" from Cronometer, or write date,food,amount,unit rows");
+  }
   Diary diary;
   const bool cronometer = ColumnIndex(header, "Food Name") >= 0 && ColumnIndex(header, "Day") >= 0;
   diary.format = cronometer ? "cronometer" : "csv";
@@ -309,6 +320,16 @@ Status ResolveSupplement(ResolvedEntry& r, const products::Catalogue& catalogue,
     return {};
   }
   auto amount = SupplementAmount(e);
+  if (!amount.ok() && exported) {
+    // An app's unit the count cannot read ("1.00 scoop" of a powder): kept as unknown, as below.
+    r.magnesium_mg = std::nullopt;
+    r.match = "unknown";
+    r.reading = fmt::format(
+        "not counted: the export gives no magnesium for it and '{} {}' is not an amount the "
+        "count reads; add its magnesium to the export or log it with an amount of magnesium",
+        ShowAmount(e.amount), e.unit);
+    return {};
+  }
   if (!amount.ok()) return amount.error();
   // The product as written when the catalogue knows it as a magnesium source (its label then
   // counts units), else the compound column, else the words as written.

@@ -1,0 +1,149 @@
+#include "ops/diary_import.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+#include <tuple>
+
+#include "core/numbers.h"
+#include "foods/intake.h"
+#include "journal/export.h"
+
+namespace mg::ops {
+namespace {
+
+using journal::Entry;
+using journal::EntryKind;
+using nlohmann::json;
+
+// What makes two entries "the same row": day, kind, label and magnesium to 0.1 mg.
+using RowKey = std::tuple<journal::Date, EntryKind, std::string, long long>;
+RowKey KeyOf(const Entry& e) {
+  return {e.date, e.kind, e.label, e.magnesium_mg ? std::llround(*e.magnesium_mg * 10) : -1};
+}
+
+Entry EntryFor(const foods::ResolvedEntry& r, const std::string& source, journal::Date date) {
+  const foods::DiaryEntry& d = r.entry;
+  Entry e;
+  e.date = date;
+  e.magnesium_mg = r.magnesium_mg;
+  const std::string amount =
+      d.unit.empty() ? FormatNumber(d.amount, 2) : FormatNumber(d.amount, 2) + " " + d.unit;
+  if (d.kind == foods::EntryKind::kSupplement) {
+    e.kind = EntryKind::kSupplement;
+    e.label = fmt::format("{} — {}", d.text, amount);
+    e.note = fmt::format("imported from {} ({}){}", source, d.where,
+                         r.reading.empty() ? "" : "; read as " + r.reading);
+  } else {
+    e.kind = EntryKind::kFood;
+    e.label = r.food != nullptr && r.grams > 0
+                  ? fmt::format("{} — {} ({} g)", r.food->name, amount, FormatNumber(r.grams))
+                  : fmt::format("{} — {}", d.text, amount);
+    e.note = fmt::format("imported from {} ({}); {}", source, d.where,
+                         r.food != nullptr && r.food->name != d.text
+                             ? fmt::format("written \"{}\", matched by {}", d.text, r.match)
+                             : "matched by " + r.match);
+  }
+  return e;
+}
+
+}  // namespace
+
+json DiaryImportResult::ToJson() const {
+  json rows_json = json::array();
+  size_t skipped = 0;
+  for (const ImportedRow& row : rows) {
+    skipped += row.duplicate ? 1 : 0;
+    rows_json.push_back({{"where", row.where},
+                         {"written", row.written},
+                         {"match", row.match},
+                         {"duplicate", row.duplicate},
+                         {"entry", journal::EntryToJson(row.entry)}});
+  }
+  return {{"format", format},
+          {"added", added},
+          {"skipped", skipped},
+          {"saved", saved},
+          {"rows", rows_json}};
+}
+
+Result<DiaryImportResult> ImportDiary(const Context& context, journal::Store& store,
+                                      const DiaryImport& request, journal::Date today) {
+  auto diary = foods::ParseDiary(request.text, request.name);
+  if (!diary.ok()) return diary.error();
+  auto food_store = context.foods();
+  if (!food_store.ok()) return food_store.error();
+  auto compounds = context.compounds();
+  if (!compounds.ok()) return compounds.error();
+  auto units = context.units();
+  if (!units.ok()) return units.error();
+  auto catalogue = context.catalogue();
+  if (!catalogue.ok()) return catalogue.error();
+  // No targets: only the reading of each row is wanted, the same reading `intake` makes.
+  auto analysis = foods::AnalyzeIntake(*diary, (*food_store)->db, *(*food_store)->search,
+                                       **catalogue, **compounds, **units, foods::IntakeTargets{});
+  if (!analysis.ok()) return analysis.error();
+
+  DiaryImportResult out;
+  out.format = diary->format;
+  std::optional<journal::Date> first, last;
+  for (const foods::DayAnalysis& day : analysis->days) {
+    for (const foods::ResolvedEntry& r : day.entries) {
+      const auto date = journal::ParseDate(r.entry.date);
+      if (!date) {
+        return InvalidArgument(fmt::format("{}: field 'date': '{}' is not a YYYY-MM-DD date",
+                                           r.entry.where, r.entry.date));
+      }
+      if (*date > today) {
+        return InvalidArgument(fmt::format("{}: field 'date': {} is in the future (today is {})",
+                                           r.entry.where, r.entry.date,
+                                           journal::FormatDate(today)));
+      }
+      first = first ? std::min(*first, *date) : *date;
+      last = last ? std::max(*last, *date) : *date;
+      out.rows.push_back(
+          {r.entry.where, r.entry.text, r.match, EntryFor(r, request.name, *date), false});
+    }
+  }
+  if (out.rows.empty()) return out;
+
+  // Rows already in the journal (an earlier import of the same days) are skipped, and so is a
+  // row repeated within this diary beyond the number of times the journal already has it.
+  auto existing = store.List({first, last});
+  if (!existing.ok()) return existing.error();
+  std::multiset<RowKey> have;
+  for (const Entry& e : *existing) have.insert(KeyOf(e));
+  for (ImportedRow& row : out.rows) {
+    const auto it = have.find(KeyOf(row.entry));
+    if (it != have.end()) {
+      row.duplicate = true;
+      have.erase(it);
+    }
+  }
+  // New ids after the highest in the journal: Store::Import keeps ids, and adds all rows in
+  // one transaction (all or nothing), validating each.
+  auto all = store.List({});
+  if (!all.ok()) return all.error();
+  int64_t next = 1;
+  for (const Entry& e : *all) next = std::max(next, e.id + 1);
+  journal::Snapshot snapshot;
+  for (ImportedRow& row : out.rows) {
+    if (row.duplicate) continue;
+    Status valid = journal::ValidateEntry(row.entry, today);
+    if (!valid.ok()) {
+      return InvalidArgument(fmt::format("{}: {}", row.where, valid.error().message));
+    }
+    row.entry.id = request.dry_run ? 0 : next++;
+    snapshot.entries.push_back(row.entry);
+  }
+  out.added = snapshot.entries.size();
+  if (request.dry_run || snapshot.entries.empty()) return out;
+  std::stable_sort(snapshot.entries.begin(), snapshot.entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.date < b.date; });
+  MG_RETURN_IF_ERROR(store.Import(snapshot));
+  out.saved = true;
+  return out;
+}
+
+}  // namespace mg::ops
