@@ -20,6 +20,7 @@
 #include "journal/export.h"
 #include "journal/journal.h"
 #include "journal/sqlite_store.h"
+#include "ops/diary_import.h"
 #include "ops/journal.h"
 #include "trial/trial.h"
 
@@ -724,6 +725,55 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
           std::printf("Imported %zu entries and %zu trials from %s.\n", imported->entries,
                       imported->trials, args->file.c_str());
         }
+        return {};
+      });
+    });
+  }
+
+  {
+    struct Args {
+      std::string db, file;
+      bool dry_run = false;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = group->add_subcommand(
+        "import-diary",
+        "Add a food diary from another app to the journal: a Cronometer servings export, or a "
+        "CSV/JSON diary as `intake` reads it; rows already in the journal are skipped");
+    AddDbOption(cmd, args->db);
+    cmd->add_option("file", args->file, "The diary")->required();
+    cmd->add_flag("--dry-run", args->dry_run, "Show what would be added; write nothing");
+    cmd->callback([&ctx, args] {
+      RunCommand(ctx, [&]() -> Status {
+        auto text = ReadFile(args->file);
+        if (!text.ok()) return text.error();
+        auto today = JournalToday();
+        if (!today.ok()) return today.error();
+        auto store = OpenJournal(args->db);
+        if (!store.ok()) return store.error();
+        ops::Context context(ContextOptionsOf(ctx));
+        auto imported =
+            ops::ImportDiary(context, **store, {*text, args->file, args->dry_run}, *today);
+        if (!imported.ok()) return imported.error();
+        if (ctx.json) {
+          std::printf("%s\n", imported->ToJson().dump(2).c_str());
+          return {};
+        }
+        // Every row with how it was read, so a wrong food match is seen before it is trusted.
+        for (const ops::ImportedRow& row : imported->rows) {
+          const journal::Entry& e = row.entry;
+          std::printf("%s  %s  %s  %s  [%s]%s\n", row.where.c_str(),
+                      journal::FormatDate(e.date).c_str(), e.label.c_str(),
+                      e.magnesium_mg ? (FormatNumber(*e.magnesium_mg) + " mg").c_str()
+                                     : "magnesium unknown",
+                      row.match.c_str(),
+                      row.duplicate ? "  (already in the journal: skipped)" : "");
+        }
+        const size_t skipped = imported->rows.size() - imported->added;
+        std::printf("%s %zu of %zu rows from %s (%s)%s.\n",
+                    args->dry_run ? "Would import" : "Imported", imported->added,
+                    imported->rows.size(), args->file.c_str(), imported->format.c_str(),
+                    skipped > 0 ? fmt::format("; {} already in the journal", skipped).c_str() : "");
         return {};
       });
     });

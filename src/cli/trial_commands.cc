@@ -1,5 +1,5 @@
-// `mgadvisor trial plan|status|end|report`: thin adapters over the trial operations (ops/trial.h),
-// the same ones the server's /api/trials routes call.
+// `mgadvisor trial plan|status|took|end|unblind|protocol|report`: thin adapters over the trial
+// operations (ops/trial.h), the same ones the server's /api/trials routes call.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -49,16 +49,18 @@ Error TrialAsFlags(Error error) {
                                     {"washout_days", "--washout-days"},
                                     {"start", "--start"},
                                     {"replace", "--replace"},
-                                    {"reason", "--reason"}});
+                                    {"reason", "--reason"},
+                                    {"guess", "--guess"},
+                                    {"date", "--date"}});
 }
 
 void RegisterPlan(CLI::App& group, CliContext& ctx) {
   struct Args {
-    std::string db, outcome, start = "today", dose, profile, mid;
+    std::string db, outcome, start = "today", dose, profile, mid, helper_sheet;
     std::optional<uint64_t> seed;
     int pairs = 3;
     std::optional<int> period_days, washout_days;
-    bool dry_run = false, replace = false;
+    bool dry_run = false, replace = false, blind = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand(
@@ -83,12 +85,32 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
                 "Print the plan (its length and calendar) without saving it");
   cmd->add_flag("--replace", args->replace,
                 "Replace the trial that is running (its days stay in the journal)");
+  cmd->add_flag("--blind", args->blind,
+                "Blinded: a helper fills identical containers A and B (magnesium and a placebo); "
+                "needs --helper-sheet");
+  cmd->add_option("--helper-sheet", args->helper_sheet,
+                  "With --blind: write the helper's sheet (which container holds magnesium, the "
+                  "unblinding key) to this file, not to your screen");
   cmd->add_option("--db", args->db, "Journal database (default: in $XDG_DATA_HOME/mgadvisor)");
   cmd->callback([&ctx, args] {
     RunCommand(ctx, [&]() -> Status {
       auto today = JournalToday();
       if (!today.ok()) return today.error();
+      if (args->blind && args->helper_sheet.empty() && !args->dry_run) {
+        return InvalidArgument(
+            "--helper-sheet: needed with --blind: the allocation and its key are written to "
+            "that file for your helper, never shown on your screen");
+      }
+      if (!args->blind && !args->helper_sheet.empty()) {
+        return InvalidArgument("--helper-sheet: only with --blind");
+      }
+      // The sheet's file is tried before anything is saved, so a trial is never saved with its
+      // key lost to a folder that cannot be written.
+      if (!args->helper_sheet.empty() && !args->dry_run) {
+        MG_RETURN_IF_ERROR(WriteText(args->helper_sheet, "(being written by mgadvisor)\n"));
+      }
       ops::StartTrialRequest request;
+      request.blind = args->blind;
       request.outcome = args->outcome;
       request.pairs = args->pairs;
       request.seed = args->seed;
@@ -139,8 +161,23 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
           return Error{error.code, fmt::format("{}: {}\nSee `mgadvisor plan --profile {}`.",
                                                args->profile, error.message, args->profile)};
         }
+        if (!args->helper_sheet.empty() && !args->dry_run) {
+          std::filesystem::remove(args->helper_sheet);
+        }
         return TrialAsFlags(error);
       }
+      if (!started->helper_sheet.empty() && !args->dry_run) {
+        if (Status written = WriteText(args->helper_sheet, started->helper_sheet); !written.ok()) {
+          // The trial is saved; without the sheet its key would be lost, so it goes to stderr.
+          std::fprintf(stderr,
+                       "Could not write %s (%s). The helper's sheet follows; give it to your "
+                       "helper without reading it:\n\n%s",
+                       args->helper_sheet.c_str(), written.error().message.c_str(),
+                       started->helper_sheet.c_str());
+        }
+      }
+      const std::string hash =
+          started->design.protocol ? started->design.protocol->sha256 : std::string();
       if (ctx.json) {
         // The design at the top level (as before), with everything the text shows beside it.
         json out = trial::DesignToJson(started->design);
@@ -149,10 +186,29 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
         out["replaced"] =
             started->replaced ? trial::DesignToJson(*started->replaced) : json(nullptr);
         out["saved"] = started->saved;
+        out["protocol_sha256"] = hash;
+        // The sheet went to its file: the person's screen never shows the allocation.
+        out["helper_sheet"] =
+            args->helper_sheet.empty() || args->dry_run ? json(nullptr) : json(args->helper_sheet);
         std::printf("%s\n", out.dump(2).c_str());
         return {};
       }
       std::printf("%s", trial::RenderCalendar(started->design).c_str());
+      if (!hash.empty()) {
+        std::printf(
+            "\nProtocol SHA-256: %s\n(`mgadvisor trial protocol` prints the protocol; keep this "
+            "hash somewhere you cannot edit, e.g. e-mail it to yourself: the report checks the "
+            "trial against it.)\n",
+            hash.c_str());
+      }
+      if (args->blind && !args->dry_run) {
+        std::printf(
+            "The helper's sheet is in %s: give it to your helper without reading it. They fill "
+            "containers A and B; you log each day's dose with your guess (`mgadvisor trial took "
+            "--guess magnesium|placebo|unsure`) and unblind after the last day with the key on "
+            "the sheet (`mgadvisor trial unblind KEY`).\n",
+            args->helper_sheet.c_str());
+      }
       if (started->replaced) {
         std::printf(started->saved ? "This replaces the trial that started on %s.\n"
                                    : "Saving it would replace the trial that started on %s "
@@ -191,8 +247,10 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
       if (s.phase == trial::TrialStatus::Phase::kRunning) {
         std::printf("%s: day %d of %d, pair %d, %s period (day %d, ends %s).\n",
                     journal::FormatDate(today).c_str(), s.day + 1, t.design.ToLayout().total_days(),
-                    s.pair + 1, s.magnesium ? "magnesium" : "no-magnesium", s.day_in_period,
-                    journal::FormatDate(s.period_end).c_str());
+                    s.pair + 1,
+                    s.container != 0 ? fmt::format("container {}", s.container).c_str()
+                                     : (s.magnesium ? "magnesium" : "no-magnesium"),
+                    s.day_in_period, journal::FormatDate(s.period_end).c_str());
       }
       for (const std::string& line : s.todo) std::printf("- %s\n", line.c_str());
       return {};
@@ -240,6 +298,102 @@ void RegisterEnd(CLI::App& group, CliContext& ctx) {
             "what it found.\n",
             ended->outcome.name.c_str(), journal::FormatDate(opened->today).c_str());
       }
+      return {};
+    });
+  });
+}
+
+void RegisterTook(CLI::App& group, CliContext& ctx) {
+  struct Args {
+    std::string db, date, guess;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = group.add_subcommand(
+      "took",
+      "Log today's trial dose as the trial prescribes it (blinded: the day's container, with "
+      "your guess)");
+  cmd->add_option("--guess", args->guess,
+                  "Blinded trials: what you think the container holds: magnesium, placebo or "
+                  "unsure");
+  cmd->add_option("--date", args->date, "The day taken: YYYY-MM-DD (default: today)");
+  cmd->add_option("--db", args->db, "Journal database");
+  cmd->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      auto opened = OpenToday(args->db);
+      if (!opened.ok()) return opened.error();
+      ops::TrialDoseLog log;
+      if (!args->guess.empty()) log.guess = args->guess;
+      if (!args->date.empty()) {
+        log.date = journal::ParseDate(args->date);
+        if (!log.date) {
+          return InvalidArgument(
+              fmt::format("--date: \"{}\" is not a YYYY-MM-DD date", args->date));
+        }
+      }
+      ops::Context context(ContextOptionsOf(ctx));
+      auto logged = ops::LogTrialDose(context, *opened->store, log, opened->today);
+      if (!logged.ok()) return TrialAsFlags(logged.error());
+      if (ctx.json) {
+        std::printf("%s\n", logged->ToJson().dump(2).c_str());
+        return {};
+      }
+      const journal::Entry& e = logged->entry;
+      std::printf("Logged #%lld on %s: %s%s.\n", static_cast<long long>(e.id),
+                  journal::FormatDate(e.date).c_str(), e.label.c_str(),
+                  e.note.empty() ? "" : fmt::format(" ({})", e.note).c_str());
+      for (const std::string& w : logged->warnings) std::printf("Warning: %s\n", w.c_str());
+      return {};
+    });
+  });
+}
+
+void RegisterUnblind(CLI::App& group, CliContext& ctx) {
+  struct Args {
+    std::string db, key;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = group.add_subcommand(
+      "unblind", "Open a blinded trial after its last day with the key on the helper's sheet");
+  cmd->add_option("key", args->key, "The key on the helper's sheet")->required();
+  cmd->add_option("--db", args->db, "Journal database");
+  cmd->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      auto opened = OpenToday(args->db);
+      if (!opened.ok()) return opened.error();
+      ops::Context context(ContextOptionsOf(ctx));
+      auto design = ops::UnblindTrial(context, *opened->store, opened->today, args->key);
+      if (!design.ok()) return design.error();
+      if (ctx.json) {
+        std::printf("%s\n", json({{"trial", trial::DesignToJson(*design)}}).dump(2).c_str());
+        return {};
+      }
+      std::printf(
+          "Unblinded: container %c held the magnesium. `mgadvisor trial report` now compares "
+          "the periods and says how well blinding held.\n",
+          design->blinding->magnesium_container);
+      return {};
+    });
+  });
+}
+
+void RegisterProtocol(CLI::App& group, CliContext& ctx) {
+  auto db = std::make_shared<std::string>();
+  CLI::App* cmd = group.add_subcommand(
+      "protocol", "The current trial's protocol as registered at its start, and its SHA-256");
+  cmd->add_option("--db", *db, "Journal database");
+  cmd->callback([&ctx, db] {
+    RunCommand(ctx, [&]() -> Status {
+      auto opened = OpenToday(*db);
+      if (!opened.ok()) return opened.error();
+      ops::Context context(ContextOptionsOf(ctx));
+      auto protocol = ops::CurrentProtocol(context, *opened->store);
+      if (!protocol.ok()) return protocol.error();
+      if (ctx.json) {
+        std::printf("%s\n", protocol->ToJson().dump(2).c_str());
+        return {};
+      }
+      std::printf("%s\n%s", protocol->protocol.text.c_str(),
+                  trial::RenderProtocolCheck(protocol->check).c_str());
       return {};
     });
   });
@@ -304,7 +458,10 @@ void RegisterTrialCommands(CLI::App& app, CliContext& ctx) {
   group->require_subcommand(1);
   RegisterPlan(*group, ctx);
   RegisterStatus(*group, ctx);
+  RegisterTook(*group, ctx);
   RegisterEnd(*group, ctx);
+  RegisterUnblind(*group, ctx);
+  RegisterProtocol(*group, ctx);
   RegisterReport(*group, ctx);
 }
 

@@ -11,6 +11,8 @@
 #include "ops/journal.h"
 #include "ops/person.h"
 #include "ops/plan.h"
+#include "trial/blinding.h"
+#include "trial/protocol.h"
 
 namespace mg::ops {
 
@@ -129,7 +131,9 @@ json StartedTrial::ToJson() const {
           {"calendar", trial::RenderCalendar(design)},
           {"periods", trial::PeriodsToJson(trial::Periods(design))},
           {"replaced", replaced ? trial::DesignToJson(*replaced) : json(nullptr)},
-          {"saved", saved}};
+          {"saved", saved},
+          {"protocol_sha256", design.protocol ? json(design.protocol->sha256) : json(nullptr)},
+          {"helper_sheet", helper_sheet.empty() ? json(nullptr) : json(helper_sheet)}};
 }
 
 Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
@@ -174,7 +178,15 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
   auto design = trial::RandomiseDesign(design_request, **outcomes);
   if (!design.ok()) return design.error();
 
-  StartedTrial out{std::move(design).value(), std::nullopt, false};
+  StartedTrial out{std::move(design).value(), std::nullopt, false, {}};
+  if (request.blind) {
+    const trial::SealedAllocation allocation = trial::SealAllocation();
+    out.design.blinding = trial::Blinding{
+        trial::CommitmentTo(allocation.magnesium_container, allocation.key), 0, std::nullopt};
+    out.helper_sheet = trial::HelperSheet(out.design, allocation);
+  }
+  // Written and hashed before anything is saved: what the report later holds the trial to.
+  out.design.protocol = trial::RegisterProtocol(out.design);
   if (store != nullptr) {
     auto current = LatestDesign(context, *store);
     if (!current.ok()) return current.error();
@@ -227,6 +239,79 @@ Result<trial::Design> EndTrial(const Context& context, journal::Store& store, Da
   // what status and report read from now on.
   MG_RETURN_IF_ERROR(Save(store, *ended, today));
   return ended;
+}
+
+Result<LoggedEntry> LogTrialDose(const Context& context, journal::Store& store,
+                                 const TrialDoseLog& log, Date today) {
+  auto design = RequireDesign(context, store);
+  if (!design.ok()) return design.error();
+  const Date date = log.date.value_or(today);
+  const Date last = design->ended ? std::min(*design->ended, design->end()) : design->end();
+  if (date < design->start || date > last) {
+    return Error{ErrorCode::kConflict,
+                 fmt::format("date: {} is outside the trial ({} to {}); log other doses with "
+                             "`mgadvisor log dose`",
+                             journal::FormatDate(date), journal::FormatDate(design->start),
+                             journal::FormatDate(last))};
+  }
+  journal::Entry entry;
+  entry.date = date;
+  entry.kind = journal::EntryKind::kDose;
+  entry.magnesium_mg = design->dose_mg;
+  const int day = (date - design->start).count();
+  if (design->blinding) {
+    entry.label = trial::ContainerDoseLabel(trial::ContainerOn(*design, day));
+    if (log.guess) {
+      const auto guess = trial::ParseGuess(*log.guess);
+      if (!guess) {
+        return InvalidArgument(fmt::format(
+            "guess: '{}' is not a guess; use magnesium, placebo or unsure", *log.guess));
+      }
+      entry.note = trial::GuessNote(*guess);
+    }
+  } else {
+    if (log.guess) {
+      return InvalidArgument(
+          "guess: this trial is not blinded (you know which periods are magnesium); a guess "
+          "belongs to a blinded trial (`trial plan --blind`)");
+    }
+    if (!design->ToLayout().OnMagnesium(day)) {
+      return Error{ErrorCode::kConflict,
+                   fmt::format("{}{} is a no-magnesium day of the trial; take no dose (if you "
+                               "did, record it with `mgadvisor log dose`: the report counts it as "
+                               "a deviation)",
+                               log.date ? "date: " : "today, ", journal::FormatDate(date))};
+    }
+    entry.label = design->form.empty() ? "magnesium" : design->form;
+  }
+  return LogEntry(context, store, std::move(entry));
+}
+
+Result<trial::Design> UnblindTrial(const Context& context, journal::Store& store, Date today,
+                                   std::string_view key) {
+  auto design = RequireDesign(context, store);
+  if (!design.ok()) return design.error();
+  auto opened = trial::Unblind(*design, key, today);
+  if (!opened.ok()) return opened.error();
+  MG_RETURN_IF_ERROR(Save(store, *opened, today));
+  return opened;
+}
+
+json TrialProtocol::ToJson() const {
+  return {{"sha256", protocol.sha256},
+          {"text", protocol.text},
+          {"check", trial::ProtocolCheckToJson(check)}};
+}
+
+Result<TrialProtocol> CurrentProtocol(const Context& context, journal::Store& store) {
+  auto design = RequireDesign(context, store);
+  if (!design.ok()) return design.error();
+  if (!design->protocol) {
+    return NotFound(
+        "this trial was saved before mgadvisor registered protocols; a new trial (`trial plan`) "
+        "gets one");
+  }
+  return TrialProtocol{*design->protocol, trial::CheckProtocol(*design)};
 }
 
 Result<trial::Report> TrialReport(const Context& context, journal::Store& store, Date today,

@@ -13,7 +13,9 @@
 #include "dri/dri.h"
 #include "journal/journal.h"
 #include "ops/context.h"
+#include "ops/journal.h"
 #include "plan/profile.h"
+#include "trial/protocol.h"
 #include "trial/trial.h"
 
 namespace mg::ops {
@@ -38,14 +40,19 @@ struct StartTrialRequest {
   // A trial that is running (or planned to start) is replaced only when this is set; otherwise
   // saving is refused (kConflict), so a second `trial plan` cannot silently discard one.
   bool replace = false;
+  // Blinded: a sealed allocation of magnesium and placebo to containers A and B
+  // (trial/blinding.h); the helper's sheet comes back once, in StartedTrial, and is never stored.
+  bool blind = false;
 };
 
 struct StartedTrial {
   trial::Design design;
   std::optional<trial::Design> replaced;  // The running trial this one replaces, if any.
   bool saved = false;
+  std::string helper_sheet;  // Blinded trials: the text for the helper ("" otherwise).
 
-  // {"trial": design, "calendar": text, "periods": [...], "replaced": design | null, "saved"}
+  // {"trial": design, "calendar": text, "periods": [...], "replaced": design | null, "saved",
+  //  "protocol_sha256", "helper_sheet": text | null}
   nlohmann::json ToJson() const;
 };
 
@@ -86,6 +93,33 @@ Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Pla
 // already ended or finished; kInvalidArgument naming "reason" (not UTF-8, over 500 bytes).
 Result<trial::Design> EndTrial(const Context& context, journal::Store& store, journal::Date today,
                                std::string_view reason = {});
+
+// Today's trial dose, logged as the trial prescribes it: open label, the plan's dose and form
+// ("dose" entry, magnesium counted); blinded, "trial container A|B" with the dose counted as if
+// it were magnesium (the person cannot know; the report corrects placebo days after unblinding)
+// and the person's guess in its note. The day-total upper-limit warning of LogEntry applies.
+// Errors: kNotFound without a trial; kConflict when `date` is outside the running trial;
+// kInvalidArgument naming "guess" (not magnesium/placebo/unsure, or given for an open trial).
+struct TrialDoseLog {
+  std::optional<journal::Date> date;  // Default: today.
+  std::optional<std::string> guess;   // Blinded trials: "magnesium", "placebo" or "unsure".
+};
+Result<LoggedEntry> LogTrialDose(const Context& context, journal::Store& store,
+                                 const TrialDoseLog& log, journal::Date today);
+
+// Opens a blinded trial with the key on the helper's sheet (trial::Unblind) and saves it.
+// Errors: kNotFound without a trial; as trial::Unblind.
+Result<trial::Design> UnblindTrial(const Context& context, journal::Store& store,
+                                   journal::Date today, std::string_view key);
+
+// The current trial's registered protocol. Errors: kNotFound without a trial, or for a trial
+// saved before protocols were registered.
+struct TrialProtocol {
+  trial::RegisteredProtocol protocol;
+  trial::ProtocolCheck check;
+  nlohmann::json ToJson() const;  // {"sha256", "text", "check": {...}}
+};
+Result<TrialProtocol> CurrentProtocol(const Context& context, journal::Store& store);
 
 // The current trial's report. The RDA line of the intake chart comes from `person` when given
 // (`trial report --age --sex`), else from the stored profile, when there is one.

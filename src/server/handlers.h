@@ -86,6 +86,10 @@ Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& 
 // POST /api/trials/current/end: ends the current trial today, as `mgadvisor trial end`.
 Result<ApiResponse> HandleEndTrial(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleTrialDose(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleImportDiary(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleUnblindTrial(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleTrialProtocol(const ApiState& state, const ApiRequest& request);
 
 // {"error": {"code": ErrorCodeName(code), "message": ...}} with HttpStatusFor(code).
 ApiResponse ErrorResponse(const Error& error);

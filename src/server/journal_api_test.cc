@@ -774,3 +774,98 @@ TEST_F(JournalApiTest, IntakeAnalyzeBadInputsAre400NamingThem) {
 
 }  // namespace
 }  // namespace mg::server
+
+namespace mg::server {
+namespace {
+
+// The key a helper's sheet gives: the line after "Unblinding key".
+std::string KeyOnSheet(const std::string& sheet) {
+  const size_t at = sheet.find("Unblinding key");
+  if (at == std::string::npos) return "";
+  const size_t line = sheet.find('\n', at) + 1;
+  const size_t end = sheet.find('\n', line);
+  std::string key = sheet.substr(line, end - line);
+  key.erase(0, key.find_first_not_of(' '));
+  return key;
+}
+
+TEST_F(JournalApiTest, BlindedTrialIsSealedUntilTheKeyOpensItAfterTheEnd) {
+  Expect(Put("/api/profile", kProfile), 200);
+  const json created =
+      Expect(Post("/api/trials",
+                  R"({"outcome": "pain", "start": "2026-10-01", "seed": 5, "blind": true})"),
+             201);
+  const std::string sheet = created["helper_sheet"];
+  const std::string key = KeyOnSheet(sheet);
+  ASSERT_EQ(key.size(), 19u) << sheet;
+  const char magnesium = sheet.find("Container A: MAGNESIUM") != std::string::npos ? 'A' : 'B';
+  EXPECT_NE(sheet.find(std::string("Container ") + magnesium + ": MAGNESIUM"), std::string::npos);
+  const std::string hash = created["protocol_sha256"];
+  EXPECT_EQ(hash.size(), 64u);
+  EXPECT_TRUE(created["trial"]["blinding"]["magnesium_container"].is_null());
+
+  // Nothing the person can read afterwards holds the key or the allocation.
+  for (const char* path : {"/api/trials/current", "/api/journal/export"}) {
+    const std::string body = Get(path)->body;
+    EXPECT_EQ(body.find(key), std::string::npos) << path;
+    EXPECT_EQ(body.find("MAGNESIUM"), std::string::npos) << path;
+  }
+  const json current = Expect(Get("/api/trials/current"), 200);
+  EXPECT_TRUE(current["status"]["magnesium"].is_null());
+  const std::string container = current["status"]["container"];
+  EXPECT_TRUE(container == "A" || container == "B");
+
+  const json dose = Expect(Post("/api/trials/current/dose", R"({"guess": "magnesium"})"), 201);
+  EXPECT_EQ(dose["entry"]["label"], "trial container " + container);
+  EXPECT_EQ(dose["entry"]["note"], "guess: magnesium");
+  ExpectError(Post("/api/trials/current/dose", R"({"guess": "maybe"})"), 400, "invalid_argument",
+              "guess");
+  ExpectError(Post("/api/trials/current/dose", R"({"date": "2026-09-01"})"), 409, "conflict",
+              "outside the trial");
+
+  // Running: unblinding waits for the end (or for `end`).
+  ExpectError(Post("/api/trials/current/unblind", json({{"key", key}}).dump()), 409, "conflict",
+              "end the trial first");
+  Expect(Post("/api/trials/current/end", R"({"reason": "a rash"})"), 200);
+  ExpectError(Post("/api/trials/current/unblind", R"({"key": "AAAA-BBBB-CCCC-DDDD"})"), 400,
+              "invalid_argument", "key");
+  ExpectError(Post("/api/trials/current/unblind", R"({})"), 400, "invalid_argument", "key");
+  const json opened = Expect(Post("/api/trials/current/unblind", json({{"key", key}}).dump()), 200);
+  EXPECT_EQ(opened["trial"]["blinding"]["magnesium_container"], std::string(1, magnesium));
+  EXPECT_EQ(opened["trial"]["blinding"]["unblinded"], kToday);
+
+  const json protocol = Expect(Get("/api/trials/current/protocol"), 200);
+  EXPECT_EQ(protocol["sha256"], hash);
+  EXPECT_NE(protocol["text"].get<std::string>().find("blinded, randomised"), std::string::npos);
+  EXPECT_TRUE(protocol["check"]["intact"].get<bool>());
+  EXPECT_TRUE(protocol["check"]["changes"]["removed"].empty());
+  ASSERT_EQ(protocol["check"]["deviations"].size(), 1u);
+  EXPECT_NE(protocol["check"]["deviations"][0].get<std::string>().find("a rash"),
+            std::string::npos);
+
+  const json report = Expect(Get("/api/trials/current/report"), 200);
+  EXPECT_TRUE(report["blinded"].get<bool>());
+  EXPECT_FALSE(report["sealed"].get<bool>());
+  EXPECT_EQ(report["protocol"]["sha256"], hash);
+  ASSERT_TRUE(report["blinding"].is_object());
+  const int right = container[0] == magnesium ? 1 : 0;
+  EXPECT_EQ(report["blinding"]["magnesium"]["correct"].get<int>() +
+                report["blinding"]["placebo"]["incorrect"].get<int>(),
+            1);
+  EXPECT_EQ(report["blinding"]["magnesium"]["correct"].get<int>(), right);
+}
+
+TEST_F(JournalApiTest, AnOpenTrialHasAProtocolAndNoGuesses) {
+  Expect(Put("/api/profile", kProfile), 200);
+  ExpectError(Get("/api/trials/current/protocol"), 404, "not_found", "trial");
+  const json created = Expect(Post("/api/trials", R"({"outcome": "pain", "seed": 3})"), 201);
+  EXPECT_TRUE(created["helper_sheet"].is_null());
+  EXPECT_EQ(Expect(Get("/api/trials/current/protocol"), 200)["sha256"], created["protocol_sha256"]);
+  ExpectError(Post("/api/trials/current/dose", R"({"guess": "placebo"})"), 400, "invalid_argument",
+              "not blinded");
+  ExpectError(Post("/api/trials", R"({"outcome": "pain", "blind": "yes", "replace": true})"), 400,
+              "invalid_argument", "blind");
+}
+
+}  // namespace
+}  // namespace mg::server

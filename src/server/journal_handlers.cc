@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "journal/export.h"
+#include "ops/diary_import.h"
 #include "ops/journal.h"
 #include "ops/plan.h"
 #include "ops/trial.h"
@@ -258,7 +259,7 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
   MG_RETURN_IF_ERROR(RejectUnknownFields(
-      *body, {"outcome", "start", "pairs", "seed", "replace", "dry_run"}, "body"));
+      *body, {"outcome", "start", "pairs", "seed", "replace", "dry_run", "blind"}, "body"));
   ops::StartTrialRequest start;
   auto outcome = OptionalString(*body, "outcome");
   if (!outcome.ok()) return outcome.error();
@@ -284,6 +285,11 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   auto dry_run = OptionalBool(*body, "dry_run");
   if (!dry_run.ok()) return dry_run.error();
   start.save = !dry_run->value_or(false);
+  // Blinded: the answer carries the helper's sheet this once (it is never stored); the page
+  // hands it to the helper.
+  auto blind = OptionalBool(*body, "blind");
+  if (!blind.ok()) return blind.error();
+  start.blind = blind->value_or(false);
   // The dose and form come from the plan for the stored profile.
   auto started = ops::StartTrial(*state.context, request.journal, start, request.clock->Today());
   if (!started.ok()) return started.error();
@@ -322,6 +328,67 @@ Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& r
   out["timeline_svg"] = trial::TimelineSvg(*report);
   out["intake_svg"] = trial::IntakeSvg(*report);
   return JsonResponse(out);
+}
+
+Result<ApiResponse> HandleImportDiary(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto body = ParseObject(request.body);
+  if (!body.ok()) return body.error();
+  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"diary", "dry_run"}, "body"));
+  auto text = OptionalString(*body, "diary");
+  if (!text.ok()) return text.error();
+  if (!*text) {
+    return InvalidArgument(
+        "diary: required, the diary's text: a Cronometer servings export, or CSV "
+        "date,food,amount,unit[,type,compound], or JSON");
+  }
+  auto dry_run = OptionalBool(*body, "dry_run");
+  if (!dry_run.ok()) return dry_run.error();
+  // Bad lines are named diary:LINE, as in /api/intake/analyze.
+  auto imported =
+      ops::ImportDiary(*state.context, *request.journal,
+                       {**text, "diary", dry_run->value_or(false)}, request.clock->Today());
+  if (!imported.ok()) return imported.error();
+  return JsonResponse(imported->ToJson(), imported->saved ? 201 : 200);
+}
+
+Result<ApiResponse> HandleTrialDose(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  ops::TrialDoseLog log;
+  if (!request.body.empty()) {
+    auto body = ParseObject(request.body);
+    if (!body.ok()) return body.error();
+    MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"date", "guess"}, "body"));
+    auto date = OptionalDateField(*body, "date");
+    if (!date.ok()) return date.error();
+    log.date = *date;
+    auto guess = OptionalString(*body, "guess");
+    if (!guess.ok()) return guess.error();
+    log.guess = *guess;
+  }
+  auto logged = ops::LogTrialDose(*state.context, *request.journal, log, request.clock->Today());
+  if (!logged.ok()) return logged.error();
+  return JsonResponse(logged->ToJson(), 201);
+}
+
+Result<ApiResponse> HandleUnblindTrial(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto body = ParseObject(request.body);
+  if (!body.ok()) return body.error();
+  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"key"}, "body"));
+  auto key = OptionalString(*body, "key");
+  if (!key.ok()) return key.error();
+  if (!*key) return InvalidArgument("key: required, the key on the helper's sheet");
+  auto opened = ops::UnblindTrial(*state.context, *request.journal, request.clock->Today(), **key);
+  if (!opened.ok()) return opened.error();
+  return JsonResponse({{"trial", trial::DesignToJson(*opened)}});
+}
+
+Result<ApiResponse> HandleTrialProtocol(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto protocol = ops::CurrentProtocol(*state.context, *request.journal);
+  if (!protocol.ok()) return protocol.error();
+  return JsonResponse(protocol->ToJson());
 }
 
 }  // namespace mg::server

@@ -86,7 +86,8 @@ std::string Periods(const Frame& f, const Design& design) {
   const Layout d = design.ToLayout();
   for (int period = 0; period < design.pairs() * 2; ++period) {
     const int first = period * d.period_days;
-    const bool on = d.OnMagnesium(first);
+    // A sealed blinded design does not know which periods hold magnesium: none is shaded.
+    const bool on = !design.sealed() && d.OnMagnesium(first);
     const double top = f.Y(f.y_max), height = f.Y(f.y_min) - top;
     if (on) {
       out += fmt::format(
@@ -132,9 +133,9 @@ std::string TimelineSvg(const Report& r) {
     out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"#1f4e79\"/>\n",
                        f.X(p.day + 0.5), f.Y(p.value));
   }
-  out += fmt::format(
-      "<text x=\"{:.1f}\" y=\"{:.1f}\">green: magnesium; grey: washout, not analysed</text>\n",
-      kLeft, kHeight - 8);
+  out +=
+      fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}grey: washout, not analysed</text>\n", kLeft,
+                  kHeight - 8, r.design.sealed() ? "blinded (sealed); " : "green: magnesium; ");
   return out + "</svg>\n";
 }
 

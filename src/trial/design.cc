@@ -10,6 +10,7 @@
 #include "core/numbers.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "trial/blinding.h"
 #include "trial/trial.h"
 
 namespace mg::trial {
@@ -199,6 +200,19 @@ nlohmann::json DesignToJson(const Design& design) {
   // Only when set, so designs stored before trials could be ended read back unchanged.
   if (design.ended) j["ended"] = FormatDate(*design.ended);
   if (!design.end_reason.empty()) j["end_reason"] = design.end_reason;
+  if (design.protocol) {
+    j["protocol"] = {{"sha256", design.protocol->sha256}, {"text", design.protocol->text}};
+  }
+  if (design.blinding) {
+    const Blinding& b = *design.blinding;
+    j["blinding"] = {
+        {"commitment", b.commitment},
+        {"magnesium_container", b.magnesium_container == 0
+                                    ? nlohmann::json(nullptr)
+                                    : nlohmann::json(std::string(1, b.magnesium_container))},
+        {"unblinded",
+         b.unblinded ? nlohmann::json(FormatDate(*b.unblinded)) : nlohmann::json(nullptr)}};
+  }
   return j;
 }
 
@@ -228,6 +242,26 @@ Result<Design> DesignFromJson(const nlohmann::json& j, const std::vector<Outcome
       design.ended = *ended;
     }
     if (j.contains("end_reason")) design.end_reason = j.at("end_reason").get<std::string>();
+    if (j.contains("protocol")) {
+      design.protocol = RegisteredProtocol{j.at("protocol").at("text").get<std::string>(),
+                                           j.at("protocol").at("sha256").get<std::string>()};
+    }
+    if (j.contains("blinding")) {
+      const nlohmann::json& b = j.at("blinding");
+      Blinding blinding;
+      blinding.commitment = b.at("commitment").get<std::string>();
+      if (!b.at("magnesium_container").is_null()) {
+        const auto letter = b.at("magnesium_container").get<std::string>();
+        if (letter != "A" && letter != "B") return bad("blinding: container is not A or B");
+        blinding.magnesium_container = letter[0];
+      }
+      if (!b.at("unblinded").is_null()) {
+        auto unblinded = journal::ParseDate(b.at("unblinded").get<std::string>());
+        if (!unblinded) return bad("blinding: unblinded is not a date");
+        blinding.unblinded = *unblinded;
+      }
+      design.blinding = std::move(blinding);
+    }
     if (design.outcome.period_days <= design.outcome.washout_days ||
         design.outcome.washout_days < 0 || design.pairs() < 1) {
       return bad("impossible period, washout or pair count");
@@ -265,20 +299,31 @@ std::string RenderCalendar(const Design& design) {
       "n-of-1 trial of magnesium for {}\n"
       "{} days: {} pairs of {}-day periods ({} to {}), order randomised within each pair (seed "
       "{}).\n"
-      "Magnesium periods: {} mg elemental magnesium{} a day. No-magnesium periods: none "
-      "(a look-alike placebo, if someone can prepare it, makes the test fairer).\n"
+      "Magnesium periods: {} mg elemental magnesium{} a day. {}\n"
       "The first {} days of every period are washout: keep rating, but they are not analysed.\n"
       "Rate {} {}.\n\n",
       o.name, design.ToLayout().total_days(), design.pairs(), o.period_days,
       FormatDate(design.start), FormatDate(design.end()), design.seed, FormatNumber(design.dose_mg),
-      design.form.empty() ? "" : " as " + design.form, o.washout_days, o.name,
+      design.form.empty() ? "" : " as " + design.form,
+      design.blinding ? "Blinded: a helper put the magnesium in one of two identical containers "
+                        "(A, B) and a placebo in the other; you take from the container the "
+                        "calendar names."
+                      : "No-magnesium periods: none (a look-alike placebo makes the test fairer: "
+                        "`trial plan --blind`).",
+      o.washout_days, o.name,
       o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every));
   const Layout layout = design.ToLayout();
   bool first_of_pair = true;
   for (const Period& p : Periods(design)) {
-    out += fmt::format("{:<7} {} to {}  {}\n",
-                       first_of_pair ? fmt::format("Pair {}", p.pair + 1) : "", FormatDate(p.start),
-                       FormatDate(p.end), p.magnesium ? "MAGNESIUM" : "no magnesium");
+    const std::string what = p.container != 0 ? fmt::format("CONTAINER {}{}", p.container,
+                                                            design.sealed() ? ""
+                                                            : p.magnesium   ? " (magnesium)"
+                                                                            : " (placebo)")
+                             : p.magnesium    ? "MAGNESIUM"
+                                              : "no magnesium";
+    out +=
+        fmt::format("{:<7} {} to {}  {}\n", first_of_pair ? fmt::format("Pair {}", p.pair + 1) : "",
+                    FormatDate(p.start), FormatDate(p.end), what);
     first_of_pair = !first_of_pair;
   }
   out += "\nWeek of      Mon Tue Wed Thu Fri Sat Sun\n";
@@ -292,15 +337,25 @@ std::string RenderCalendar(const Design& design) {
       std::string cell = ".";
       if (day >= design.start && day <= design.end()) {
         const int d = (day - design.start).count();
-        cell = layout.OnMagnesium(d) ? "M" : "O";
-        if (layout.IsWashout(d)) cell = layout.OnMagnesium(d) ? "m" : "o";
+        if (design.blinding) {
+          const char container = ContainerOn(design, d);
+          cell = std::string(
+              1, layout.IsWashout(d) ? static_cast<char>(container - 'A' + 'a') : container);
+        } else {
+          cell = layout.OnMagnesium(d) ? "M" : "O";
+          if (layout.IsWashout(d)) cell = layout.OnMagnesium(d) ? "m" : "o";
+        }
       }
       out += fmt::format(" {:>2} ", cell);
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += "\n";
   }
-  out += "\nM magnesium day, O no-magnesium day; lower case: washout (rate, not analysed).\n";
+  out += design.blinding
+             ? "\nA, B: take that day's dose from container A or B; lower case: washout (rate, "
+               "not analysed).\n"
+             : "\nM magnesium day, O no-magnesium day; lower case: washout (rate, not "
+               "analysed).\n";
   return out;
 }
 
@@ -343,7 +398,17 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
     if (e.kind == o.journal_kind) s.rating_logged = true;
     if (e.kind == journal::EntryKind::kDose) s.dose_logged = true;
   }
-  if (s.magnesium) {
+  if (design.blinding) {
+    s.container = ContainerOn(design, s.day);
+    s.sealed = design.sealed();
+    if (s.sealed) s.magnesium = false;
+    s.todo.push_back(
+        s.dose_logged
+            ? fmt::format("Container {} day: dose logged.", s.container)
+            : fmt::format("Container {} day: take today's dose from container {} and log it with "
+                          "your guess: mgadvisor trial took --guess magnesium|placebo|unsure",
+                          s.container, s.container));
+  } else if (s.magnesium) {
     s.todo.push_back(s.dose_logged
                          ? "Magnesium day: dose logged."
                          : fmt::format("Magnesium day: take {} mg{} and log it: mgadvisor log dose "
@@ -377,7 +442,9 @@ std::vector<Period> Periods(const Design& design) {
     const int first = index * length;
     Period p;
     p.pair = index / 2;
-    p.magnesium = layout.OnMagnesium(first);
+    p.magnesium = !design.sealed() && layout.OnMagnesium(first);
+    if (design.blinding) p.container = ContainerOn(design, first);
+    p.sealed = design.sealed();
     p.start = design.start + std::chrono::days{first};
     p.end = p.start + std::chrono::days{length - 1};
     if (washout > 0) p.washout_end = p.start + std::chrono::days{washout - 1};
@@ -390,7 +457,9 @@ nlohmann::json PeriodsToJson(const std::vector<Period>& periods) {
   nlohmann::json out = nlohmann::json::array();
   for (const Period& p : periods) {
     out.push_back({{"pair", p.pair + 1},
-                   {"magnesium", p.magnesium},
+                   {"magnesium", p.sealed ? nlohmann::json(nullptr) : nlohmann::json(p.magnesium)},
+                   {"container", p.container != 0 ? nlohmann::json(std::string(1, p.container))
+                                                  : nlohmann::json(nullptr)},
                    {"start", FormatDate(p.start)},
                    {"end", FormatDate(p.end)},
                    {"washout_end", p.washout_end ? nlohmann::json(FormatDate(*p.washout_end))
@@ -411,7 +480,9 @@ nlohmann::json StatusToJson(const TrialStatus& s, Date today) {
       {"todo", s.todo}};
   if (s.phase == Phase::kRunning) {
     j["pair"] = s.pair + 1;
-    j["magnesium"] = s.magnesium;
+    j["magnesium"] = s.sealed ? nlohmann::json(nullptr) : nlohmann::json(s.magnesium);
+    j["container"] =
+        s.container != 0 ? nlohmann::json(std::string(1, s.container)) : nlohmann::json(nullptr);
     j["washout"] = s.washout;
     j["day_in_period"] = s.day_in_period;
     j["period_end"] = FormatDate(s.period_end);

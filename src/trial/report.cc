@@ -7,6 +7,8 @@
 
 #include "core/numbers.h"
 #include "core/utf8.h"
+#include "trial/blinding.h"
+#include "trial/protocol.h"
 #include "trial/trial.h"
 
 namespace mg::trial {
@@ -30,6 +32,16 @@ std::string Conclusion(const Report& r) {
   const std::string mid = fmt::format("{} {}", FormatNumber(a.mid_absolute, 2), o.unit);
   const int planned = r.design.pairs();
   const bool ended_early = !a.finished && r.design.ended;
+  if (r.design.sealed()) {
+    return fmt::format(
+        "Blinded: the comparison waits until you unblind with the key on your helper's sheet "
+        "(`mgadvisor trial unblind KEY`), which opens after the last day ({}){}. Until then this "
+        "report shows adherence and side effects only.",
+        FormatDate(r.design.end()),
+        r.design.ended
+            ? fmt::format(" or, as this trial was ended on {}, now", FormatDate(*r.design.ended))
+            : "");
+  }
   if (r.adherence.Unknown() && !ended_early) {
     return fmt::format(
         "No verdict: no dose was logged on any of the {} magnesium days so far, so the journal "
@@ -63,13 +75,14 @@ std::string Conclusion(const Report& r) {
       return fmt::format(
           "Your {} was better on magnesium, and chance alone is an unlikely explanation (95 % "
           "interval {} to {} {} better). {} (the chance it is at least {}, the smallest change "
-          "people notice, is {}). Unless the periods were blinded, expectation can produce part "
-          "of this.",
+          "people notice, is {}). {}",
           o.name, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit,
           a.estimate->prob_at_least_mid >= 0.5 ? "The benefit is probably large enough to notice"
                                                : "But the benefit is probably smaller than people "
                                                  "notice",
-          mid, Percent(a.estimate->prob_at_least_mid));
+          mid, Percent(a.estimate->prob_at_least_mid),
+          r.blinding ? r.blinding->meaning
+                     : "The periods were not blinded, so expectation can produce part of this.");
     case Verdict::kWorse:
       return fmt::format(
           "Your {} was worse on magnesium (95 % interval {} to {} {}). Magnesium does not seem to "
@@ -105,6 +118,8 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
   std::map<int, std::pair<double, int>> ratings;  // day -> (sum, count)
   std::map<int, double> intake;
   std::map<int, bool> dosed;
+  const bool blinded = design.blinding.has_value(), sealed = design.sealed();
+  r.protocol = CheckProtocol(design);
   for (const journal::Entry& e : entries) {
     const int day = (e.date - design.start).count();
     if (day < 0 || day >= total || day > as_of) continue;
@@ -113,13 +128,18 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
       ratings[day].second += 1;
     }
     if (e.kind == EntryKind::kDose) dosed[day] = true;
+    // A container dose is logged as if it were magnesium (the person cannot know); once
+    // unblinded, the placebo days' container doses held none.
+    const bool placebo_dose = blinded && !sealed && e.kind == EntryKind::kDose &&
+                              e.label.rfind("trial container ", 0) == 0 && !layout.OnMagnesium(day);
     if ((e.kind == EntryKind::kDose || e.kind == EntryKind::kFood ||
          e.kind == EntryKind::kSupplement) &&
-        e.magnesium_mg) {
+        e.magnesium_mg && !placebo_dose) {
       intake[day] += *e.magnesium_mg;
     }
     if (e.kind == EntryKind::kSideEffect) {
-      r.side_effects.push_back({e.date, e.label, e.note, layout.OnMagnesium(day)});
+      r.side_effects.push_back({e.date, e.label, e.note, !sealed && layout.OnMagnesium(day),
+                                sealed ? ContainerOn(design, day) : '\0'});
     }
   }
   std::vector<std::optional<double>> daily(static_cast<size_t>(total));
@@ -129,8 +149,9 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
     r.ratings.push_back({day, mean});
   }
   for (const auto& [day, mg] : intake) r.intake.push_back({day, mg});
+  r.adherence.blinded = blinded;
   for (int day = 0; day < total && day <= as_of; ++day) {
-    const bool on = layout.OnMagnesium(day);
+    const bool on = sealed || layout.OnMagnesium(day);
     const bool has_dose = dosed.count(day) > 0;
     if (on) {
       ++r.adherence.magnesium_days;
@@ -141,9 +162,17 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
     }
   }
   r.analysis = AnalyseTrial(layout, daily, as_of);
+  if (sealed) {
+    // Which periods held magnesium is not known here: no periods, no estimate, no verdict.
+    r.analysis.periods.clear();
+    r.analysis.estimate.reset();
+    r.analysis.usable_pairs = 0;
+  } else if (blinded) {
+    r.blinding = ScoreBlinding(design, entries, as_of);
+  }
   // Without a logged dose there is nothing to attribute a difference to: no verdict (the
   // periods and the estimate are still shown, for what they are).
-  if (r.adherence.Unknown()) r.analysis.verdict = Verdict::kNotEnoughData;
+  if (r.adherence.Unknown() || sealed) r.analysis.verdict = Verdict::kNotEnoughData;
   r.conclusion = Conclusion(r);
   return r;
 }
@@ -161,6 +190,16 @@ std::string RenderReportText(const Report& r) {
     out += fmt::format("Ended early on {}{}.\n", FormatDate(*r.design.ended),
                        r.design.end_reason.empty() ? "" : ": " + r.design.end_reason);
   }
+  if (r.design.blinding) {
+    out +=
+        r.design.sealed()
+            ? "Blinded: containers A and B; which one holds magnesium is still sealed.\n"
+            : fmt::format("Blinded: container {} held magnesium (unblinded on {}).\n",
+                          r.design.blinding->magnesium_container,
+                          r.design.blinding->unblinded ? FormatDate(*r.design.blinding->unblinded)
+                                                       : std::string("an earlier day"));
+  }
+  out += RenderProtocolCheck(r.protocol);
   out += "\n";
   out += "Period means (washout days excluded):\n";
   for (const PeriodSummary& p : a.periods) {
@@ -187,10 +226,30 @@ std::string RenderReportText(const Report& r) {
   }
   out += fmt::format("Minimal important difference: {}.\n", o.mid_source);
   const Adherence& ad = r.adherence;
-  out += fmt::format(
-      "Adherence: dose logged on {} of {} magnesium days; {} of {} no-magnesium days "
-      "had a dose logged.\n",
-      ad.magnesium_days_dosed, ad.magnesium_days, ad.off_days_dosed, ad.off_days);
+  if (r.design.sealed()) {
+    out += fmt::format("Adherence: a container dose logged on {} of {} days.\n",
+                       ad.magnesium_days_dosed, ad.magnesium_days);
+  } else if (ad.blinded) {
+    out += fmt::format(
+        "Adherence: dose logged on {} of {} magnesium days and {} of {} placebo days.\n",
+        ad.magnesium_days_dosed, ad.magnesium_days, ad.off_days_dosed, ad.off_days);
+  } else {
+    out += fmt::format(
+        "Adherence: dose logged on {} of {} magnesium days; {} of {} no-magnesium days "
+        "had a dose logged.\n",
+        ad.magnesium_days_dosed, ad.magnesium_days, ad.off_days_dosed, ad.off_days);
+  }
+  if (r.blinding) {
+    const auto arm = [](const char* name, const ArmGuesses& g) {
+      const auto bi = g.BangIndex();
+      return fmt::format("  {} days: {} right, {} wrong, {} unsure; blinding index {}\n", name,
+                         g.correct, g.incorrect, g.unsure,
+                         bi ? fmt::format("{:+.2f}", *bi) : std::string("(no guesses)"));
+    };
+    out += "Guesses (blinding index: 0 = no better than chance, 1 = always recognised):\n";
+    out += arm("Magnesium", r.blinding->magnesium) + arm("Placebo", r.blinding->placebo);
+    out += "  " + r.blinding->meaning + "\n";
+  }
   if (r.side_effects.empty()) {
     out += "Side effects: none logged.\n";
   } else {
@@ -201,7 +260,10 @@ std::string RenderReportText(const Report& r) {
     for (const SideEffect& s : r.side_effects) {
       out += fmt::format("  {}  {}{}  ({})\n", FormatDate(s.date), s.what,
                          s.note.empty() ? "" : ": " + s.note,
-                         s.magnesium ? "magnesium" : "no magnesium");
+                         s.container != 0 ? fmt::format("container {}", s.container)
+                         : s.magnesium    ? "magnesium"
+                         : ad.blinded     ? "placebo"
+                                          : "no magnesium");
     }
   }
   out += "\nConclusion: " + r.conclusion + "\n";
@@ -233,12 +295,15 @@ nlohmann::json ReportToJson(const Report& r) {
   }
   nlohmann::json side_effects = nlohmann::json::array();
   for (const SideEffect& s : r.side_effects) {
-    side_effects.push_back({{"date", FormatDate(s.date)},
-                            // The person's text: one stored before the UTF-8 check is shown
-                            // as U+FFFD, so the report still serialises.
-                            {"what", ReplaceInvalidUtf8(s.what)},
-                            {"note", ReplaceInvalidUtf8(s.note)},
-                            {"magnesium", s.magnesium}});
+    side_effects.push_back(
+        {{"date", FormatDate(s.date)},
+         // The person's text: one stored before the UTF-8 check is shown
+         // as U+FFFD, so the report still serialises.
+         {"what", ReplaceInvalidUtf8(s.what)},
+         {"note", ReplaceInvalidUtf8(s.note)},
+         {"magnesium", s.magnesium},
+         {"container", s.container != 0 ? nlohmann::json(std::string(1, s.container))
+                                        : nlohmann::json(nullptr)}});
   }
   nlohmann::json j = {
       {"outcome", r.design.outcome.id},
@@ -271,7 +336,24 @@ nlohmann::json ReportToJson(const Report& r) {
       {"end_reason",
        r.design.end_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.design.end_reason)},
       {"adherence_known", !r.adherence.Unknown()},
+      {"protocol", ProtocolCheckToJson(r.protocol)},
+      {"blinded", r.design.blinding.has_value()},
+      {"sealed", r.design.sealed()},
   };
+  if (r.blinding) {
+    const auto arm = [](const ArmGuesses& g) {
+      const auto bi = g.BangIndex();
+      return nlohmann::json{{"correct", g.correct},
+                            {"incorrect", g.incorrect},
+                            {"unsure", g.unsure},
+                            {"bang_index", bi ? nlohmann::json(*bi) : nlohmann::json(nullptr)}};
+    };
+    j["blinding"] = {{"magnesium", arm(r.blinding->magnesium)},
+                     {"placebo", arm(r.blinding->placebo)},
+                     {"meaning", r.blinding->meaning}};
+  } else {
+    j["blinding"] = nullptr;
+  }
   return j;
 }
 

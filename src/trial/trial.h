@@ -73,17 +73,39 @@ struct DesignRequest {
   std::optional<double> mid;        // Defaults from the outcome (same kind: absolute/relative).
 };
 
+// The protocol written and hashed at the start (trial/protocol.h).
+struct RegisteredProtocol {
+  std::string text;    // Markdown.
+  std::string sha256;  // Of `text`, lower-case hex.
+};
+
+// A blinded design (trial/blinding.h): a helper fills two identical containers, A and B, one
+// with the magnesium, one with a look-alike placebo; the person knows only the letters. The
+// journal keeps a commitment (a SHA-256) to which letter holds magnesium, never the letter, so
+// nothing the person can read reveals it; the key on the helper's sheet opens it at the end.
+struct Blinding {
+  std::string commitment;
+  char magnesium_container = 0;   // 'A' or 'B' once unblinded; 0 while sealed.
+  std::optional<Date> unblinded;  // The day the person unblinded.
+};
+
 struct Design {
   OutcomeSpec outcome;
   Date start{};
   uint64_t seed = 0;
   double dose_mg = 0;
   std::string form;
-  std::vector<bool> magnesium_first;  // One per pair.
-  std::optional<Date> ended;          // Set when the person ended the trial early.
-  std::string end_reason;             // Why they ended it, in their words ("" = not given).
+  // One per pair: is the first period magnesium? In a sealed blinded design: is it container A
+  // (unblinding turns it into the former).
+  std::vector<bool> magnesium_first;
+  std::optional<Date> ended;  // Set when the person ended the trial early.
+  std::string end_reason;     // Why they ended it, in their words ("" = not given).
+  std::optional<RegisteredProtocol> protocol;  // nullopt: saved before protocols were written.
+  std::optional<Blinding> blinding;            // nullopt: open label.
 
   int pairs() const { return static_cast<int>(magnesium_first.size()); }
+  // Blinded and not yet unblinded: which period holds magnesium is not known here.
+  bool sealed() const { return blinding && blinding->magnesium_container == 0; }
   Date end() const;  // Last planned day, inclusive.
   Layout ToLayout() const;
 };
@@ -116,14 +138,17 @@ std::string RenderCalendar(const Design& design);
 
 // One period of a design on the calendar.
 struct Period {
-  int pair = 0;  // 0-based.
-  bool magnesium = false;
+  int pair = 0;            // 0-based.
+  bool magnesium = false;  // false throughout while a blinded design is sealed.
+  char container = 0;      // Blinded designs: 'A' or 'B'; 0 for open label.
+  bool sealed = false;     // Blinded and not yet unblinded.
   Date start{};
   Date end{};                       // Inclusive.
   std::optional<Date> washout_end;  // Last washout day (inclusive); nullopt without washout.
 };
 std::vector<Period> Periods(const Design& design);  // In calendar order.
-// [{"pair" (1-based), "magnesium", "start", "end", "washout_end" (date or null)}, ...]
+// [{"pair" (1-based), "magnesium" (null while sealed), "container" ("A"/"B" or null), "start",
+//   "end", "washout_end" (date or null)}, ...]
 nlohmann::json PeriodsToJson(const std::vector<Period>& periods);
 
 // What is due on `today`.
@@ -131,7 +156,9 @@ struct TrialStatus {
   enum class Phase { kNotStarted, kRunning, kFinished } phase = Phase::kNotStarted;
   int day = 0;  // 0-based day of the trial (negative before the start).
   int pair = 0;
-  bool magnesium = false;
+  bool magnesium = false;  // false while a blinded design is sealed (see container).
+  char container = 0;      // Blinded designs: today's container, 'A' or 'B'.
+  bool sealed = false;     // Blinded and not yet unblinded.
   bool washout = false;
   int day_in_period = 0;  // 1-based.
   Date period_end{};
@@ -156,7 +183,10 @@ struct Adherence {
   int magnesium_days = 0;        // Magnesium days elapsed.
   int magnesium_days_dosed = 0;  // ... with a dose logged.
   int off_days = 0;              // No-magnesium days elapsed.
-  int off_days_dosed = 0;        // ... with a dose logged anyway (protocol deviations).
+  int off_days_dosed = 0;        // ... with a dose logged anyway (protocol deviations), or,
+                                 // blinded, with the placebo taken (as planned).
+  bool blinded = false;          // Every day has a container dose; a sealed design counts all
+                                 // elapsed days as magnesium_days (which are which is unknown).
 };
 
 struct SideEffect {
@@ -164,11 +194,39 @@ struct SideEffect {
   std::string what;
   std::string note;
   bool magnesium = false;
+  char container = 0;  // A sealed blinded design's container ('A'/'B'); 0 otherwise.
 };
 
 struct DayPoint {
   int day = 0;
   double value = 0;
+};
+
+// What the report says about the protocol.
+struct ProtocolCheck {
+  bool registered = false;  // false: a trial saved before protocols were registered.
+  std::string sha256;       // As registered.
+  bool intact = false;      // The stored text still hashes to `sha256`.
+  // Lines of the registered protocol that the trial as it now stands no longer has, and lines
+  // it has that were not registered ("changes made after the start").
+  std::vector<std::string> removed;
+  std::vector<std::string> added;
+  std::vector<std::string> deviations;  // Ended early (with the reason), unblinded early.
+};
+
+// How well blinding held, per arm: Bang's index (correct - incorrect) / all guesses, from -1
+// (always the opposite) through 0 (no better than chance) to 1 (always recognised).
+struct ArmGuesses {
+  int correct = 0;
+  int incorrect = 0;
+  int unsure = 0;
+  int total() const { return correct + incorrect + unsure; }
+  std::optional<double> BangIndex() const;
+};
+struct BlindingScore {
+  ArmGuesses magnesium;
+  ArmGuesses placebo;
+  std::string meaning;  // Plain words: did blinding hold, and what that means for the result.
 };
 
 struct Report {
@@ -180,6 +238,8 @@ struct Report {
   std::vector<DayPoint> ratings;  // Daily outcome values (mean of that day's entries).
   std::vector<DayPoint> intake;   // Daily magnesium from food, supplements and doses, mg.
   std::optional<double> rda_mg;   // The person's RDA/AI, when known.
+  ProtocolCheck protocol;         // The registered protocol and every change since the start.
+  std::optional<BlindingScore> blinding;  // Blinded designs, once unblinded.
   std::string conclusion;
 };
 

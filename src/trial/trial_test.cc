@@ -170,7 +170,8 @@ TEST(DesignTest, PeriodsFollowTheRandomisedOrder) {
   EXPECT_FALSE(periods[2].magnesium);  // Pair 2 starts off magnesium.
   EXPECT_EQ(periods[5].end, design.end());
   EXPECT_THAT(PeriodsToJson(periods).dump(),
-              HasSubstr(R"({"end":"2026-11-15","magnesium":true,"pair":1,"start":"2026-11-02",)"
+              HasSubstr(R"({"container":null,"end":"2026-11-15","magnesium":true,"pair":1,)"
+                        R"("start":"2026-11-02",)"
                         R"("washout_end":"2026-11-05"})"));
 }
 

@@ -165,11 +165,14 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
   // `trial plan --json` prints the design at the top level (as it always has) with the rest
   // beside it; the server wraps the design in "trial".
   const auto started = [](const json& j) {
-    return json{{"trial", Without(j, {"calendar", "periods", "replaced", "saved"})},
+    return json{{"trial", Without(j, {"calendar", "periods", "replaced", "saved", "protocol_sha256",
+                                      "helper_sheet"})},
                 {"calendar", j.at("calendar")},
                 {"periods", j.at("periods")},
                 {"replaced", j.at("replaced")},
-                {"saved", j.at("saved")}};
+                {"saved", j.at("saved")},
+                {"protocol_sha256", j.at("protocol_sha256")},
+                {"helper_sheet", j.at("helper_sheet")}};
   };
   const auto field = [](const char* key) { return [key](const json& j) { return j.at(key); }; };
 
@@ -388,6 +391,20 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .journal = true,
        .method = "GET",
        .path = "/api/intake?from=2026-11-20&to=2026-11-23"},
+      {.name = "a diary imported into the journal (dry run, then for real)",
+       .cli = {"journal", "import-diary", diary_path, "--dry-run"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/diary",
+       .body = {{"diary", diary}, {"dry_run", true}},
+       .from_cli = diary_named},
+      {.name = "a diary imported into the journal",
+       .cli = {"journal", "import-diary", diary_path},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/diary",
+       .body = {{"diary", diary}},
+       .from_cli = diary_named},
       {.name = "start a trial",
        .cli = {"trial", "plan", "--outcome", "pain", "--seed", "7"},
        .journal = true,
@@ -422,6 +439,32 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .method = "GET",
        .path = "/api/trials/current",
        .from_http = field("status")},
+      {.name = "today is a no-magnesium day of this trial (seed 8): no trial dose to log",
+       .cli = {"trial", "took"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/trials/current/dose",
+       .body = json::object(),
+       .error = ErrorCode::kConflict},
+      {.name = "a guess belongs to a blinded trial",
+       .cli = {"trial", "took", "--guess", "magnesium"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/trials/current/dose",
+       .body = {{"guess", "magnesium"}},
+       .error = ErrorCode::kInvalidArgument},
+      {.name = "the protocol registered at the start",
+       .cli = {"trial", "protocol"},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/trials/current/protocol"},
+      {.name = "an open trial has nothing to unblind",
+       .cli = {"trial", "unblind", "K7QX-M2TF-9RWC-H3PD"},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/trials/current/unblind",
+       .body = {{"key", "K7QX-M2TF-9RWC-H3PD"}},
+       .error = ErrorCode::kConflict},
       {.name = "end the trial with a reason",
        .cli = {"trial", "end", "--reason", "a cold", "--yes"},
        .journal = true,
@@ -448,7 +491,8 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .cli = {"journal", "export"},
        .journal = true,
        .method = "GET",
-       .path = "/api/journal/export"},
+       .path = "/api/journal/export",
+       .from_cli = diary_named},  // The imported diary's entries name it in their notes.
   };
 
   for (const Row& row : rows) {

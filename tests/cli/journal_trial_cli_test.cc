@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@ namespace {
 
 using ::mg::testing::CliResult;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class JournalCliTest : public ::testing::Test {
  protected:
@@ -519,6 +521,166 @@ TEST_F(JournalCliTest, SupplementsAndDosesAreCountedAsThePlanCountsThem) {
   EXPECT_THAT(neither.err, HasSubstr("--mg"));
   auto after = Run({"journal", "foods", "--json"});
   EXPECT_EQ(nlohmann::json::parse(after.out)["supplements"].size(), 4u);
+}
+
+// A blinded trial as a person and their helper run it: the sheet goes to a file, never to the
+// screen; every day a container dose with a guess and a rating; the key opens it after the end,
+// and the report compares the periods, scores the guesses and cites the protocol's hash.
+TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
+  const auto sheet_path = dir_ / "for-my-helper.txt";
+  auto refused = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--blind"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("--helper-sheet: needed with --blind"));
+
+  // Short periods (3 days, 1 of washout: 18 days in all) keep the test quick.
+  auto plan = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
+                   "2026-09-01", "--seed", "11", "--period-days", "3", "--washout-days", "1",
+                   "--blind", "--helper-sheet", sheet_path.string()},
+                  "2026-09-01");
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  const std::string sheet = Slurp(sheet_path);
+  EXPECT_EQ(std::filesystem::status(sheet_path).permissions() & std::filesystem::perms::others_read,
+            std::filesystem::perms::none);
+  const size_t key_at = sheet.find("Unblinding key");
+  ASSERT_NE(key_at, std::string::npos) << sheet;
+  const size_t line = sheet.find('\n', key_at) + 1;
+  const std::string key = sheet.substr(line + 4, 19);
+  const char magnesium = sheet.find("Container A: MAGNESIUM") != std::string::npos ? 'A' : 'B';
+  // The person's screen shows containers and the protocol's hash, never the allocation.
+  EXPECT_THAT(plan.out, Not(HasSubstr(key)));
+  EXPECT_THAT(plan.out, Not(HasSubstr("MAGNESIUM")));
+  const size_t hash_at = plan.out.find("Protocol SHA-256: ");
+  ASSERT_NE(hash_at, std::string::npos) << plan.out;
+  const std::string hash = plan.out.substr(hash_at + 18, 64);
+  auto today = nlohmann::json::parse(Run({"trial", "status", "--json"}, "2026-09-01").out);
+  EXPECT_TRUE(today["magnesium"].is_null()) << today;
+
+  // The calendar's period lines ("2026-09-01 to 2026-09-03  CONTAINER B") say each day's
+  // container. The helper's magnesium brings pain 3, the placebo 6; the person guesses right
+  // every day (as if loose stools gave it away).
+  std::vector<char> containers;
+  for (size_t at = 0; (at = plan.out.find("  CONTAINER ", at)) != std::string::npos; ++at) {
+    containers.push_back(plan.out[at + 12]);
+  }
+  ASSERT_EQ(containers.size(), 6u) << plan.out;
+  for (int d = 0; d < 18; ++d) {
+    char date[16];
+    std::snprintf(date, sizeof date, "2026-09-%02d", d + 1);
+    const bool on = containers[static_cast<size_t>(d / 3)] == magnesium;
+    auto took = Run({"trial", "took", "--guess", on ? "magnesium" : "placebo", "--date", date},
+                    "2026-09-19");
+    ASSERT_EQ(took.exit_code, 0) << took.err;
+    EXPECT_THAT(took.out, HasSubstr(std::string("trial container ") + containers[d / 3]));
+    ASSERT_EQ(
+        Run({"log", "symptom", "pain", on ? "3" : "6", "--date", date}, "2026-09-19").exit_code, 0);
+  }
+
+  auto sealed = Run({"trial", "report"}, "2026-09-19");
+  ASSERT_EQ(sealed.exit_code, 0) << sealed.err;
+  EXPECT_THAT(sealed.out, HasSubstr("Blinded: the comparison waits until you unblind"));
+  EXPECT_THAT(sealed.out, HasSubstr("a container dose logged on 18 of 18 days"));
+  EXPECT_THAT(sealed.out, Not(HasSubstr("Effect (")));
+
+  auto early = Run({"trial", "unblind", key}, "2026-09-18");
+  EXPECT_NE(early.exit_code, 0);
+  EXPECT_THAT(early.err, HasSubstr("end the trial first"));
+  auto wrong = Run({"trial", "unblind", "AAAA-BBBB-CCCC-DDDD"}, "2026-09-19");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_THAT(wrong.err, HasSubstr("does not open this trial's allocation"));
+  auto opened = Run({"trial", "unblind", key}, "2026-09-19");
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  EXPECT_THAT(opened.out, HasSubstr(std::string("container ") + magnesium + " held the magnesium"));
+
+  auto report = Run({"trial", "report"}, "2026-09-19");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("Protocol: SHA-256 " + hash));
+  EXPECT_THAT(report.out, HasSubstr("Changes after the start: none."));
+  EXPECT_THAT(report.out, HasSubstr("blinding index +1.00"));
+  EXPECT_THAT(report.out, HasSubstr("was better on magnesium"));
+  EXPECT_THAT(report.out, HasSubstr("blinding did not hold"));
+
+  auto protocol = Run({"trial", "protocol", "--json"}, "2026-09-19");
+  ASSERT_EQ(protocol.exit_code, 0) << protocol.err;
+  EXPECT_EQ(nlohmann::json::parse(protocol.out)["sha256"], hash);
+}
+
+TEST_F(JournalCliTest, AnEarlyEndIsADeviationTheReportNamesBesideTheProtocolHash) {
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--seed", "4"})
+                .exit_code,
+            0);
+  auto took = Run({"trial", "took", "--guess", "magnesium"});
+  EXPECT_EQ(took.exit_code, 2);
+  EXPECT_THAT(took.err, HasSubstr("--guess: this trial is not blinded"));
+  ASSERT_EQ(Run({"trial", "end", "--yes", "--reason", "moving house"}).exit_code, 0);
+  auto report = Run({"trial", "report"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("Deviation: Ended early on 2026-11-23"));
+  EXPECT_THAT(report.out, HasSubstr("\"moving house\""));
+  auto text = Run({"trial", "protocol"});
+  EXPECT_THAT(text.out, HasSubstr("# Protocol: open-label, randomised n-of-1 trial"));
+}
+
+// A Cronometer week as people export it: foods with Cronometer's own magnesium, a food with a
+// blank cell (matched in the food table), supplements in tablets and scoops with blank nutrient
+// cells (counted through the catalogue, or kept as unknown). Imported once; again adds nothing.
+TEST_F(JournalCliTest, ImportsACronometerWeekOnceAndRefusesWhatCannotBeCounted) {
+  const auto week = dir_ / "servings.csv";
+  std::ofstream(week)
+      << "Day,Time,Group,Food Name,Amount,Energy (kcal),Magnesium (mg),Category\n"
+         "2026-11-20,08:14 AM,Breakfast,\"Oats, Rolled, Dry\",80.00 g,311,110.4,Cereal Grains\n"
+         "2026-11-20,12:30 PM,Lunch,\"Pumpkin seeds, roasted\",30.00 g,170,,Nuts and Seeds\n"
+         "2026-11-20,09:00 PM,Supplements,Mag-Ox 400,2.00 tablet,0,,Supplements\n"
+         "2026-11-21,09:00 PM,Supplements,Calm Powder Raspberry,1.00 scoop,0,,Supplements\n"
+         "2026-11-22,07:00 PM,Dinner,\"Spinach, Raw\",2.00 cup,14,47.4,Vegetables\n";
+  auto dry = Run({"journal", "import-diary", week.string(), "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("Would import 5 of 5 rows"));
+  EXPECT_THAT(Run({"journal", "show", "--json"}).out, Not(HasSubstr("Oats")));
+
+  auto imported = Run({"journal", "import-diary", week.string(), "--json"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  auto j = nlohmann::json::parse(imported.out);
+  EXPECT_EQ(j["format"], "cronometer");
+  EXPECT_EQ(j["added"], 5);
+  auto& rows = j["rows"];
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0]["entry"]["magnesium_mg"], 110.4);  // Cronometer's own figure.
+  EXPECT_EQ(rows[0]["match"], "reported");
+  EXPECT_GT(rows[1]["entry"]["magnesium_mg"].get<double>(), 100);  // Matched pumpkin seeds.
+  EXPECT_EQ(rows[2]["entry"]["kind"], "supplement");
+  EXPECT_EQ(rows[2]["entry"]["magnesium_mg"], 482.6);       // Two Mag-Ox 400 tablets.
+  EXPECT_TRUE(rows[3]["entry"]["magnesium_mg"].is_null());  // A powder the catalogue lacks.
+  EXPECT_EQ(rows[3]["match"], "unknown");
+  EXPECT_THAT(rows[1]["entry"]["note"].get<std::string>(), HasSubstr("servings.csv:3"));
+
+  auto again = Run({"journal", "import-diary", week.string()});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("Imported 0 of 5 rows"));
+  EXPECT_THAT(again.out, HasSubstr("5 already in the journal"));
+  EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 5u);
+
+  // MyFitnessPal: meals with totals, no magnesium, no foods: refused with the reason.
+  const auto mfp = dir_ / "mfp.csv";
+  std::ofstream(mfp) << "Date,Meal,Calories,Fat (g),Sodium (mg),Protein (g),Note\n"
+                        "2026-11-20,Breakfast,420,12,300,18,\n";
+  auto refused = Run({"journal", "import-diary", mfp.string()});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("mfp.csv:1: this looks like a MyFitnessPal export"));
+
+  // One bad row: named by file:line and field, and nothing of the file is written.
+  const auto bad = dir_ / "bad.csv";
+  std::ofstream(bad)
+      << "date,food,amount,unit\n2026-11-23,almonds,30,g\n2026-11-23,almonds,lots,g\n";
+  auto refused_bad = Run({"journal", "import-diary", bad.string()});
+  EXPECT_EQ(refused_bad.exit_code, 2);
+  EXPECT_THAT(refused_bad.err, HasSubstr("bad.csv:3"));
+  EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 5u);
+  const auto future = dir_ / "future.csv";
+  std::ofstream(future) << "date,food,amount,unit\n2026-12-24,almonds,30,g\n";
+  auto refused_future = Run({"journal", "import-diary", future.string()});
+  EXPECT_EQ(refused_future.exit_code, 2);
+  EXPECT_THAT(refused_future.err,
+              HasSubstr("future.csv:2: field 'date': 2026-12-24 is in the future"));
 }
 
 }  // namespace

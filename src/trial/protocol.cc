@@ -1,0 +1,206 @@
+// The SPENT-style protocol text, its hash, and the check the report makes against it.
+#include "trial/protocol.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/crypto.h"
+#include "core/numbers.h"
+#include "trial/blinding.h"
+
+namespace mg::trial {
+namespace {
+
+using journal::FormatDate;
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+// Version 1 of the text. Its wording is part of every hash registered with it: change it only
+// together with a new version marker (the golden test in trial_test.cc shows any change), or
+// the reports of running trials would list the new wording as "changes after the start".
+std::string ProtocolText(const Design& design) {
+  const OutcomeSpec& o = design.outcome;
+  const bool blind = design.blinding.has_value();
+  const std::string dose =
+      fmt::format("{} mg of elemental magnesium a day{}", FormatNumber(design.dose_mg),
+                  design.form.empty() ? "" : " as " + design.form);
+  const std::string comparator =
+      blind ? "an identical-looking placebo (same capsule or drink, no magnesium)"
+            : "no magnesium supplement (open label: the person knows which period is which)";
+  const std::string mid =
+      o.mid_relative ? fmt::format("{} % of the no-magnesium mean", FormatNumber(100 * o.mid, 1))
+                     : fmt::format("{} {}", FormatNumber(o.mid, 2), o.unit);
+  std::string t;
+  t += fmt::format("# Protocol: {} n-of-1 trial of magnesium for {}\n\n",
+                   blind ? "blinded, randomised" : "open-label, randomised", o.name);
+  t += "Protocol version 1 (mgadvisor). The SHA-256 of this text was shown when the trial was "
+       "saved; the report checks it.\n\n";
+  t += "## Administrative information\n";
+  t += "- Participant and investigator: one person testing a supplement on themself; no sponsor, "
+       "no funding, not registered with a trial registry.\n";
+  t += fmt::format("- Planned dates: {} to {} ({} days).\n\n", FormatDate(design.start),
+                   FormatDate(design.end()), design.ToLayout().total_days());
+  t += "## Question\n";
+  t += fmt::format(
+      "- Does {} improve my {} by at least the minimal important difference ({}) compared with "
+      "{}?\n",
+      dose, o.name, mid, blind ? "a placebo" : "taking none");
+  t += fmt::format("- Minimal important difference: {}.\n\n", o.mid_source);
+  t += "## Design\n";
+  t += fmt::format(
+      "- Multiple crossover: {} pairs of periods; each pair has one magnesium and one "
+      "comparison period, in random order.\n",
+      design.pairs());
+  t += fmt::format(
+      "- Period length: {} days. Washout: the first {} days of every period are "
+      "rated but not analysed (carry-over from the period before).\n",
+      o.period_days, o.washout_days);
+  t += "- No run-in period; no interim analysis is acted on (the verdict waits for the last "
+       "day).\n\n";
+  t += "## Interventions\n";
+  t += fmt::format("- Magnesium periods: {}.\n", dose);
+  t += fmt::format("- Comparison periods: {}.\n", comparator);
+  t += "- Everything else (medicines, other supplements, stretching, sleep habits) stays as it "
+       "was; any change is written in the journal as a note.\n\n";
+  t += "## Outcome\n";
+  t +=
+      fmt::format("- Primary: {} ({}; {} is better), rated {}.\n", o.name, o.unit,
+                  o.higher_is_better ? "higher" : "lower",
+                  o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every));
+  t += "- Adherence: each dose logged on the day it is taken. Harms: every side effect logged "
+       "with its date.\n\n";
+  t += "## Allocation\n";
+  const std::vector<bool> a_first = ContainerAFirst(design);
+  std::string order;
+  for (size_t i = 0; i < a_first.size(); ++i) {
+    if (i > 0) order += ", ";
+    order += blind ? (a_first[i] ? "A then B" : "B then A")
+                   : (a_first[i] ? "magnesium first" : "no magnesium first");
+  }
+  t += fmt::format(
+      "- Order within each pair from a seeded random generator (std::mt19937_64, seed {}): "
+      "{}.\n",
+      design.seed, order);
+  if (blind) {
+    t += "- Blinding: a helper fills two identical containers, A and B; which one holds "
+         "magnesium was drawn from the operating system's random source and is written only on "
+         "the helper's sheet. The journal keeps a commitment to it, SHA-256 " +
+         design.blinding->commitment +
+         ". The person logs a guess (magnesium, placebo or unsure) with each dose and unblinds "
+         "with the helper's key after the last day.\n\n";
+  } else {
+    t += "- Not blinded: the person knows which periods are magnesium periods; expectation can "
+         "account for part of any difference.\n\n";
+  }
+  t += "## Analysis\n";
+  t += fmt::format(
+      "- A period counts when at least {} % of its expected ratings after washout are logged.\n",
+      FormatNumber(100 * o.min_ratings, 0));
+  t += "- Effect: within each pair, the comparison period's mean minus the magnesium period's "
+       "mean (for a scale where higher is better, the reverse), averaged over the pairs, with a "
+       "95 % Student-t interval; the probability that the effect reaches the minimal important "
+       "difference under a neutral (reference) prior.\n";
+  t += fmt::format(
+      "- Verdict only at the end, with at least {} usable pairs and a dose logged on magnesium "
+      "days: benefit when the interval lies above zero, no meaningful benefit when it lies below "
+      "the minimal important difference, worse when it lies below zero, otherwise "
+      "inconclusive.\n\n",
+      kMinPairsForVerdict);
+  t += "## Stopping and safety\n";
+  t += "- Stop at once for a red flag or a side effect that is not tolerable, and end the trial "
+       "in mgadvisor with the reason; the report then analyses the days before and gives no "
+       "verdict.\n";
+  t += "- The dose comes from the person's plan and never exceeds the supplemental upper "
+       "limit.\n";
+  return t;
+}
+
+RegisteredProtocol RegisterProtocol(const Design& design) {
+  RegisteredProtocol p;
+  p.text = ProtocolText(design);
+  p.sha256 = Sha256Hex(p.text);
+  return p;
+}
+
+ProtocolCheck CheckProtocol(const Design& design) {
+  ProtocolCheck c;
+  if (design.ended) {
+    c.deviations.push_back(
+        fmt::format("Ended early on {} (planned end {}){}.", FormatDate(*design.ended),
+                    FormatDate(design.end()),
+                    design.end_reason.empty() ? "" : fmt::format(": \"{}\"", design.end_reason)));
+  }
+  if (design.blinding && design.blinding->unblinded &&
+      *design.blinding->unblinded <= design.end() &&
+      !(design.ended && *design.blinding->unblinded >= *design.ended)) {
+    c.deviations.push_back(fmt::format("Unblinded on {}, before the planned end.",
+                                       FormatDate(*design.blinding->unblinded)));
+  }
+  if (!design.protocol) return c;
+  c.registered = true;
+  c.sha256 = design.protocol->sha256;
+  c.intact = Sha256Hex(design.protocol->text) == design.protocol->sha256;
+  // A line diff as sets: the protocol's lines are distinct sentences, so what was dropped and
+  // what appeared is the readable answer (a full edit script would add nothing for a person).
+  const std::vector<std::string> registered = Lines(design.protocol->text);
+  const std::vector<std::string> now = Lines(ProtocolText(design));
+  const std::set<std::string> registered_set(registered.begin(), registered.end());
+  const std::set<std::string> now_set(now.begin(), now.end());
+  for (const std::string& line : registered) {
+    if (!line.empty() && now_set.count(line) == 0) c.removed.push_back(line);
+  }
+  for (const std::string& line : now) {
+    if (!line.empty() && registered_set.count(line) == 0) c.added.push_back(line);
+  }
+  return c;
+}
+
+nlohmann::json ProtocolCheckToJson(const ProtocolCheck& c) {
+  return {{"registered", c.registered},
+          {"sha256", c.registered ? nlohmann::json(c.sha256) : nlohmann::json(nullptr)},
+          {"intact", c.intact},
+          {"changes", {{"removed", c.removed}, {"added", c.added}}},
+          {"deviations", c.deviations}};
+}
+
+std::string RenderProtocolCheck(const ProtocolCheck& c) {
+  std::string out;
+  if (!c.registered) {
+    out += "Protocol: none registered (this trial was saved before mgadvisor wrote protocols).\n";
+  } else {
+    out += fmt::format(
+        "Protocol: SHA-256 {} (registered at the start; `mgadvisor trial protocol` "
+        "prints it).\n",
+        c.sha256);
+    if (!c.intact) {
+      out +=
+          "  WARNING: the stored protocol text no longer has this hash: it was edited after "
+          "the start.\n";
+    }
+    if (c.removed.empty() && c.added.empty()) {
+      out += "  Changes after the start: none.\n";
+    } else {
+      out += "  Changes after the start (registered → now):\n";
+      for (const std::string& line : c.removed) out += "    - " + line + "\n";
+      for (const std::string& line : c.added) out += "    + " + line + "\n";
+    }
+  }
+  for (const std::string& d : c.deviations) out += "  Deviation: " + d + "\n";
+  return out;
+}
+
+}  // namespace mg::trial
