@@ -86,6 +86,12 @@ Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& 
 // POST /api/trials/current/end: ends the current trial today, as `mgadvisor trial end`.
 Result<ApiResponse> HandleEndTrial(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& request);
+// GET /api/calendar.ics[?of=plan|trial]: the stored plan's doses and the current trial as an
+// iCalendar file (ops/calendar.h), as `plan --stored --format ics` / `trial calendar --format ics`.
+Result<ApiResponse> HandleCalendar(const ApiState& state, const ApiRequest& request);
+// GET /api/summary[?from=&to=&format=json|html|markdown]: the visit summary (ops/summary.h), as
+// `mgadvisor summary`; html is the printable page with its "Save PDF for my doctor" button.
+Result<ApiResponse> HandleSummary(const ApiState& state, const ApiRequest& request);
 
 // {"error": {"code": ErrorCodeName(code), "message": ...}} with HttpStatusFor(code).
 ApiResponse ErrorResponse(const Error& error);
