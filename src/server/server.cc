@@ -243,6 +243,8 @@ struct Server::Impl {
     request.path_argument = std::move(in.path_argument);
     request.clock = clock.get();
     request.journal = store.get();
+    const bool https = options.secure_cookies || in.Header("X-Forwarded-Proto") == "https";
+    request.origin = fmt::format("{}://{}", https ? "https" : "http", in.Header("Host"));
     auto response = route.handler(*state, request);
     if (!response.ok()) return response.error();
     Write(*response, out);
