@@ -52,6 +52,6 @@ fi
 mkdir -p "$artifacts/browser"
 status=0
 MGADVISOR_BIN="$binary" MG_ARTIFACTS_DIR="$artifacts" \
-  node --test --test-concurrency=1 --test-reporter=spec e2e.test.mjs || status=$?
+  node --test --test-concurrency=1 --test-reporter=spec e2e.test.mjs ical.test.mjs || status=$?
 echo "browser-test: screenshots in $artifacts/browser/"
 exit $status

@@ -86,6 +86,15 @@ class Database {
   virtual Result<int> PurgeExpired(int64_t now_unix, int64_t attempts_before_unix,
                                    int max_rows) = 0;
 
+  // The account's secret calendar address (GET /api/calendar.ics?key=), for calendar apps that
+  // cannot sign in: stored as the key's digest, at most one per account. Setting one replaces
+  // the older (which stops working); deleting the account deletes it. Errors: kNotFound when the
+  // account does not exist (Set); kIoError.
+  virtual Status SetCalendarKey(int64_t user_id, const std::string& key_hash) = 0;
+  virtual Status DeleteCalendarKey(int64_t user_id) = 0;
+  // The account of a key digest; nullopt when no account has it.
+  virtual Result<std::optional<int64_t>> FindCalendarKey(const std::string& key_hash) = 0;
+
   // The journal of one account, behind the same interface and contract as the SQLite journal.
   // `clock` must outlive the store. Errors: kNotFound when the account does not exist.
   virtual Result<std::unique_ptr<journal::Store>> OpenJournal(int64_t user_id,

@@ -304,6 +304,36 @@ TEST_P(DatabaseContractTest, DeleteAccountRemovesEverythingOfItAndNothingElse) {
   EXPECT_EQ(*bert_failures, 1);
 }
 
+TEST_P(DatabaseContractTest, CalendarKeysNameOneAccountUntilReplacedRevokedOrDeleted) {
+  const int64_t anna = MakeAccount("anna");
+  const int64_t bert = MakeAccount("bert");
+  const auto owner = [&](const std::string& digest) {
+    auto found = db_->FindCalendarKey(digest);
+    EXPECT_TRUE(found.ok()) << found.error().message;
+    return found.ok() ? found->value_or(0) : -1;
+  };
+  ASSERT_TRUE(db_->SetCalendarKey(anna, "digest-a1").ok());
+  ASSERT_TRUE(db_->SetCalendarKey(bert, "digest-b1").ok());
+  EXPECT_EQ(owner("digest-a1"), anna);
+  EXPECT_EQ(owner("digest-b1"), bert);
+  EXPECT_EQ(owner("digest-unknown"), 0);
+  // A new key replaces the old one, which stops working at once.
+  ASSERT_TRUE(db_->SetCalendarKey(anna, "digest-a2").ok());
+  EXPECT_EQ(owner("digest-a1"), 0);
+  EXPECT_EQ(owner("digest-a2"), anna);
+  // Revoking ends it; revoking again is harmless; the other account keeps its own.
+  ASSERT_TRUE(db_->DeleteCalendarKey(anna).ok());
+  ASSERT_TRUE(db_->DeleteCalendarKey(anna).ok());
+  EXPECT_EQ(owner("digest-a2"), 0);
+  EXPECT_EQ(owner("digest-b1"), bert);
+  // Deleting the account deletes its key; a key for no account is refused.
+  ASSERT_TRUE(db_->DeleteAccount(bert).ok());
+  EXPECT_EQ(owner("digest-b1"), 0);
+  Status orphan = db_->SetCalendarKey(424242, "digest-x");
+  ASSERT_FALSE(orphan.ok());
+  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(DatabaseContractTest, UnknownAccountsAreNotFound) {
   Status deleted = db_->DeleteAccount(424242);
   ASSERT_FALSE(deleted.ok());

@@ -22,6 +22,7 @@
 #include "journal/sqlite_store.h"
 #include "ops/diary_import.h"
 #include "ops/journal.h"
+#include "ops/summary.h"
 #include "trial/trial.h"
 
 namespace mg::cli {
@@ -842,6 +843,47 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
   }
 }
 
+// `summary`: the visit summary (ops/summary.h) as Markdown (default), a printable HTML page or,
+// with --json, its fields — the same operation as GET /api/summary.
+void RegisterSummary(CLI::App& app, CliContext& ctx) {
+  struct Args {
+    std::string db, from, to, format = "markdown";
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "summary", "A one-to-two-page summary of the journal to take to a clinician");
+  cmd->add_option("--from", args->from, "First day (default: 12 weeks before --to)");
+  cmd->add_option("--to", args->to, "Last day (default: today)");
+  cmd->add_option("--format", args->format,
+                  "markdown (default) or html (a printable page: open it, print or save as PDF)");
+  AddDbOption(cmd, args->db);
+  cmd->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      if (args->format != "markdown" && args->format != "html") {
+        return InvalidArgument(
+            fmt::format("--format: \"{}\" is not one of markdown, html", args->format));
+      }
+      auto range = RangeFlags(args->from, args->to);
+      if (!range.ok()) return range.error();
+      auto today = JournalToday();
+      if (!today.ok()) return today.error();
+      auto store = OpenJournal(args->db);
+      if (!store.ok()) return store.error();
+      ops::Context context(ContextOptionsOf(ctx));
+      auto summary = ops::BuildVisitSummary(context, **store, {range->from, range->to}, *today);
+      if (!summary.ok()) return AsFlags(summary.error(), {{"from", "--from"}, {"to", "--to"}});
+      if (ctx.json) {
+        std::printf("%s\n", summary->ToJson().dump(2).c_str());
+      } else if (args->format == "html") {
+        std::printf("%s", ops::SummaryHtml(*summary, ops::HtmlMode::kStandalone).c_str());
+      } else {
+        std::printf("%s", ops::SummaryMarkdown(*summary).c_str());
+      }
+      return {};
+    });
+  });
+}
+
 }  // namespace
 
 Result<journal::Date> JournalToday() {
@@ -872,6 +914,7 @@ Result<std::unique_ptr<journal::Store>> OpenJournal(const std::string& db_flag) 
 void RegisterJournalCommands(CLI::App& app, CliContext& ctx) {
   RegisterLog(app, ctx);
   RegisterJournal(app, ctx);
+  RegisterSummary(app, ctx);
 }
 
 }  // namespace mg::cli

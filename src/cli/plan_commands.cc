@@ -8,6 +8,7 @@
 #include "cli/flags.h"
 #include "core/data_files.h"
 #include "core/numbers.h"
+#include "ops/calendar.h"
 #include "ops/plan.h"
 #include "plan/plan.h"
 #include "plan/profile.h"
@@ -144,8 +145,13 @@ Result<plan::ProfileDocument> DocumentFromFlags(const PlanArgs& a) {
 }
 
 Status MakePlan(const CliContext& ctx, const PlanArgs& args) {
-  auto format = plan::ParseFormat(ctx.json ? "json" : args.format);
-  if (!format.ok()) return InvalidArgument("--format: " + format.error().message);
+  // ics: the plan's doses as a calendar (ops/calendar.h), the same bytes GET /api/calendar.ics
+  // gives for the stored profile.
+  const bool ics = !ctx.json && args.format == "ics";
+  auto format = plan::ParseFormat(ctx.json || ics ? "json" : args.format);
+  if (!format.ok()) {
+    return InvalidArgument("--format: " + format.error().message + " (or ics: a calendar)");
+  }
   const int sources =
       (!args.profile_path.empty() ? 1 : 0) + (AnyProfileFlag(args) ? 1 : 0) + (args.stored ? 1 : 0);
   if (sources > 1) {
@@ -176,6 +182,14 @@ Status MakePlan(const CliContext& ctx, const PlanArgs& args) {
   if (!result.ok()) return result.error();
   auto loaded = context.plan();
   if (!loaded.ok()) return loaded.error();
+  if (ics) {
+    auto today = JournalToday();
+    if (!today.ok()) return today.error();
+    auto calendar = ops::PlanCalendar(**loaded, *result, *today);
+    if (!calendar.ok()) return calendar.error();
+    fmt::print("{}", *calendar);
+    return {};
+  }
   fmt::print("{}", result->Render(**loaded, *format));
   return {};
 }
@@ -239,7 +253,8 @@ void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
   auto a = std::make_shared<PlanArgs>();
   auto* cmd = app.add_subcommand("plan", "A safe, explained magnesium plan for one person");
   cmd->add_option("--profile", a->profile_path, "Profile file (.toml or .json); see examples/");
-  cmd->add_option("--format", a->format, "text (default), markdown or json");
+  cmd->add_option("--format", a->format,
+                  "text (default), markdown, json, or ics (the doses as a calendar, RFC 5545)");
   cmd->add_option("--age", a->age, "Age in years, or months for infants (8mo)");
   cmd->add_option("--sex", a->sex, "male or female");
   cmd->add_flag("--pregnant", a->pregnant, "Pregnant");

@@ -12,6 +12,7 @@
 #include "core/atomic_file.h"
 #include "core/numbers.h"
 #include "journal/journal.h"
+#include "ops/calendar.h"
 #include "ops/trial.h"
 #include "plan/profile.h"
 
@@ -451,6 +452,51 @@ void RegisterReport(CLI::App& group, CliContext& ctx) {
   });
 }
 
+// `trial calendar`: the current trial's periods as text (as `trial plan` prints them) or as an
+// iCalendar file (ops/calendar.h) for a calendar app; --json gives the periods.
+void RegisterCalendar(CLI::App& group, CliContext& ctx) {
+  struct Args {
+    std::string db, format = "text";
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = group.add_subcommand("calendar", "The current trial's calendar");
+  cmd->add_option("--format", args->format,
+                  "text (default) or ics (all-day events per period, RFC 5545)");
+  cmd->add_option("--db", args->db, "Journal database");
+  cmd->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      if (args->format != "text" && args->format != "ics") {
+        return InvalidArgument(
+            fmt::format("--format: \"{}\" is not one of text, ics", args->format));
+      }
+      auto opened = OpenToday(args->db);
+      if (!opened.ok()) return opened.error();
+      ops::Context context(ContextOptionsOf(ctx));
+      if (args->format == "ics" && !ctx.json) {
+        auto calendar = ops::JournalCalendar(context, *opened->store, opened->today,
+                                             {.plan = false, .trial = true});
+        if (!calendar.ok()) return calendar.error();
+        std::printf("%s", calendar->c_str());
+        return {};
+      }
+      auto current = ops::CurrentTrial(context, *opened->store, opened->today);
+      if (!current.ok()) return current.error();
+      if (!current->has_value()) {
+        return NotFound("no trial in this journal: start one with `mgadvisor trial plan`");
+      }
+      const trial::Design& design = (*current)->design;
+      if (ctx.json) {
+        const json out = {{"trial", trial::DesignToJson(design)},
+                          {"calendar", trial::RenderCalendar(design)},
+                          {"periods", trial::PeriodsToJson(trial::Periods(design))}};
+        std::printf("%s\n", out.dump(2).c_str());
+        return {};
+      }
+      std::printf("%s", trial::RenderCalendar(design).c_str());
+      return {};
+    });
+  });
+}
 }  // namespace
 
 void RegisterTrialCommands(CLI::App& app, CliContext& ctx) {
@@ -463,6 +509,7 @@ void RegisterTrialCommands(CLI::App& app, CliContext& ctx) {
   RegisterUnblind(*group, ctx);
   RegisterProtocol(*group, ctx);
   RegisterReport(*group, ctx);
+  RegisterCalendar(*group, ctx);
 }
 
 }  // namespace mg::cli

@@ -10,10 +10,12 @@
 
 #include "journal/export.h"
 #include "journal/sqlite_store.h"
+#include "ops/calendar.h"
 #include "ops/chem.h"
 #include "ops/journal.h"
 #include "ops/person.h"
 #include "ops/plan.h"
+#include "ops/summary.h"
 #include "ops/trial.h"
 
 namespace mg::ops {
@@ -22,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using journal::Date;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 Date Day(int y, unsigned m, unsigned d) { return std::chrono::year{y} / m / d; }
@@ -377,6 +380,125 @@ TEST(OpsTrial, ARefusalNamesTheRealReasonNotAnUnrelatedNote) {
   EXPECT_THAT(reason(R"({"age": 40, "sex": "male", "complaints": ["RLS"],)"
                      R"( "preferences": {"route": "food_only"}})"),
               ::testing::Not(HasSubstr("(the plan's findings say why)")));
+}
+
+// ---- Calendars (ops/calendar.h) and the visit summary (ops/summary.h). ----
+
+std::vector<std::string> Uids(const std::string& ics) {
+  std::vector<std::string> out;
+  for (size_t at = 0; (at = ics.find("\r\nUID:", at)) != std::string::npos; ++at) {
+    out.push_back(ics.substr(at + 6, ics.find("\r\n", at + 6) - at - 6));
+  }
+  return out;
+}
+
+TEST(OpsCalendar, DosesRecurDailyWithAnAlarmAndKeepTheirUidsWhenAMedicineMoves) {
+  const auto calendar_with = [](const std::string& time) {
+    auto plan =
+        PlanForProfile(Shared(), Profile(R"({"age": 61, "sex": "female", "complaints": ["RLS"], )"
+                                         R"("medicines": [{"name": "levothyroxine", "times": [")" +
+                                         time + R"("]}]})"));
+    EXPECT_TRUE(plan.ok()) << plan.error().message;
+    auto ics = PlanCalendar(**Shared().plan(), *plan, kToday);
+    EXPECT_TRUE(ics.ok()) << ics.error().message;
+    return ics.ok() ? *ics : std::string();
+  };
+  const std::string early = calendar_with("07:00");
+  const std::string late = calendar_with("13:00");
+  EXPECT_THAT(early, HasSubstr("\r\nRRULE:FREQ=DAILY\r\n"));
+  EXPECT_THAT(early, HasSubstr("\r\nBEGIN:VALARM\r\n"));
+  EXPECT_THAT(early, HasSubstr("\r\nDTSTAMP:20261123T000000Z\r\n"));
+  EXPECT_FALSE(Uids(early).empty());
+  EXPECT_EQ(Uids(early), Uids(late));
+  EXPECT_NE(early, late);  // The doses moved with the medicine; the events did not multiply.
+}
+
+TEST(OpsCalendar, APlanWithoutASupplementGivesItsReasonNotAnEmptyCalendar) {
+  auto plan =
+      PlanForProfile(Shared(), Profile(R"({"age": 70, "sex": "male", "complaints": ["RLS"], )"
+                                       R"("kidney": {"egfr": 20}})"));
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  auto ics = PlanCalendar(**Shared().plan(), *plan, kToday);
+  ASSERT_FALSE(ics.ok());
+  EXPECT_EQ(ics.error().code, ErrorCode::kUnsafe);
+  EXPECT_THAT(ics.error().message, HasSubstr("no doses to put in a calendar"));
+}
+
+TEST_F(OpsJournalTest, AJournalCalendarSaysWhatIsMissing) {
+  auto both = JournalCalendar(Shared(), *store_, kToday, {});
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().code, ErrorCode::kNotFound);
+  auto plan_only = JournalCalendar(Shared(), *store_, kToday, {.plan = true, .trial = false});
+  ASSERT_FALSE(plan_only.ok());
+  EXPECT_EQ(plan_only.error().code, ErrorCode::kInvalidArgument);
+
+  ASSERT_TRUE(SetProfile(Shared(), *store_, Profile(kTrialProfile)).ok());
+  StartTrialRequest start;
+  start.outcome = "pain";
+  start.seed = 4;
+  ASSERT_TRUE(StartTrial(Shared(), store_.get(), start, kToday).ok());
+  auto trial_only = JournalCalendar(Shared(), *store_, kToday, {.plan = false, .trial = true});
+  ASSERT_TRUE(trial_only.ok()) << trial_only.error().message;
+  EXPECT_THAT(*trial_only, HasSubstr("\r\nDTSTART;VALUE=DATE:20261123\r\n"));
+  EXPECT_THAT(*trial_only, Not(HasSubstr("STATUS:CANCELLED")));
+  auto all = JournalCalendar(Shared(), *store_, kToday, {});
+  ASSERT_TRUE(all.ok());
+  EXPECT_THAT(*all, HasSubstr("UID:plan-dose-1@mgadvisor"));
+  EXPECT_THAT(*all, HasSubstr("UID:trial-20261123-pain-4-pair1-"));
+
+  ASSERT_TRUE(EndTrial(Shared(), *store_, kToday).ok());
+  auto ended = JournalCalendar(Shared(), *store_, kToday, {.plan = false, .trial = true});
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ(Uids(*ended), Uids(*trial_only));  // Re-imported, the later periods are cancelled.
+  EXPECT_THAT(*ended, HasSubstr("STATUS:CANCELLED"));
+}
+
+TEST_F(OpsJournalTest, TheVisitSummaryAveragesDaysWithEntriesAndRefusesTheFuture) {
+  auto empty = BuildVisitSummary(Shared(), *store_, {}, kToday);
+  ASSERT_TRUE(empty.ok()) << empty.error().message;
+  EXPECT_FALSE(empty->has_profile);
+  EXPECT_EQ(empty->from, kToday - std::chrono::days{kSummaryDefaultDays - 1});
+  EXPECT_FALSE(empty->average_mg);
+  EXPECT_TRUE(empty->questions.empty());
+
+  auto future =
+      BuildVisitSummary(Shared(), *store_, {.from = std::nullopt, .to = Day(2026, 11, 24)}, kToday);
+  ASSERT_FALSE(future.ok());
+  EXPECT_THAT(future.error().message, StartsWith("to: "));
+  auto reversed =
+      BuildVisitSummary(Shared(), *store_, {Day(2026, 11, 20), Day(2026, 11, 10)}, kToday);
+  ASSERT_FALSE(reversed.ok());
+  EXPECT_THAT(reversed.error().message, StartsWith("from: "));
+
+  ASSERT_TRUE(SetProfile(Shared(), *store_, Profile(kTrialProfile)).ok());
+  for (const auto& [day, mg] : {std::pair{20u, 100.0}, std::pair{22u, 200.0}}) {
+    journal::Entry food;
+    food.date = Day(2026, 11, day);
+    food.kind = journal::EntryKind::kFood;
+    food.label = "pumpkin seeds";
+    food.magnesium_mg = mg;
+    ASSERT_TRUE(AddEntry(*store_, food).ok());
+    journal::Entry pain;
+    pain.date = food.date;
+    pain.kind = journal::EntryKind::kPain;
+    pain.value = day == 20u ? 6 : 4;
+    ASSERT_TRUE(AddEntry(*store_, pain).ok());
+  }
+  auto summary = BuildVisitSummary(Shared(), *store_, {}, kToday);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->age_band, "60-69 years");
+  EXPECT_EQ(summary->intake_days, 2);
+  ASSERT_TRUE(summary->average_mg);
+  EXPECT_DOUBLE_EQ(*summary->average_mg, 150);  // Days without entries are not days without any.
+  ASSERT_EQ(summary->symptoms.size(), 1u);
+  EXPECT_EQ(summary->symptoms[0].kind, "pain");
+  EXPECT_DOUBLE_EQ(summary->symptoms[0].mean, 5);
+  EXPECT_FALSE(summary->supplement.empty());
+  EXPECT_THAT(SummaryMarkdown(*summary), HasSubstr("150 mg a day over 2 days"));
+  const std::string served = SummaryHtml(*summary, HtmlMode::kServed);
+  EXPECT_THAT(served, HasSubstr("/assets/summary.js"));
+  EXPECT_THAT(served, Not(HasSubstr("<style")));  // The server's CSP allows no inline style.
+  EXPECT_THAT(SummaryHtml(*summary, HtmlMode::kStandalone), Not(HasSubstr("<script")));
 }
 
 }  // namespace

@@ -81,7 +81,8 @@ Status Save(journal::Store& store, const trial::Design& design, Date today) {
 
 }  // namespace
 
-Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Plan& plan) {
+Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Plan& plan,
+                               std::string_view consequence) {
   std::vector<std::string> why;
   // The plan engine's order: the evidence first, then safety, then preferences and room.
   if (plan.findings.empty()) {
@@ -119,8 +120,7 @@ Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Pla
     for (const auto& referral : plan.referrals) why.push_back(referral.reason);
     for (const auto& warning : plan.warnings) why.push_back(warning);
   }
-  std::string message =
-      "the plan advises no magnesium supplement, so no trial of one can be planned";
+  std::string message = fmt::format("the plan advises no magnesium supplement, {}", consequence);
   if (why.empty()) message += " (the plan's findings say why)";
   for (size_t i = 0; i < why.size(); ++i) message += (i == 0 ? ":\n  - " : "\n  - ") + why[i];
   return Error{ErrorCode::kUnsafe, std::move(message)};

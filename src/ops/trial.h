@@ -85,8 +85,10 @@ nlohmann::json NoTrialJson();
 // Why a plan gives no supplement, in the order the plan engine decided it: the evidence for the
 // complaints, the safety rules that withheld one (only those: an unrelated note is not a
 // reason), a preference, no room under the upper limit. kUnsafe, naming "profile".
-// REQUIRES: !plan.supplement.
-Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Plan& plan);
+// REQUIRES: !plan.supplement. `consequence` ends the message's first clause (calendars and the
+// visit summary say what the missing supplement means for them).
+Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Plan& plan,
+                               std::string_view consequence = "so no trial of one can be planned");
 
 // Ends the current trial today (kept in the journal: its report analyses the days before), with
 // the person's reason (may be empty). Errors: kNotFound without a trial; kConflict when it

@@ -106,6 +106,13 @@ CREATE TABLE entry_changes (
   PRIMARY KEY (user_id, seq)
 );
 )sql",
+      // 4: one secret calendar key per account (its SHA-256 only), for GET /api/calendar.ics.
+      R"sql(
+CREATE TABLE calendar_keys (
+  user_id BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+  key_hash TEXT NOT NULL UNIQUE
+);
+)sql",
   };
   return kMigrations;
 }
@@ -741,6 +748,7 @@ class PgDatabase final : public accounts::Database {
           txn.exec_params("DELETE FROM profile WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM trials WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM sessions WHERE user_id = $1", user_id);
+          txn.exec_params("DELETE FROM calendar_keys WHERE user_id = $1", user_id);
           // Attempts are keyed by name (there may be no account behind a guessed name).
           txn.exec_params("DELETE FROM rate_limit_attempts WHERE key = $1", "user:" + username);
           txn.exec_params("DELETE FROM accounts WHERE id = $1", user_id);
@@ -783,6 +791,37 @@ class PgDatabase final : public accounts::Database {
       txn.exec_params("DELETE FROM sessions WHERE token_hash = $1", token_hash);
       return {};
     });
+  }
+
+  Status SetCalendarKey(int64_t user_id, const std::string& key_hash) override {
+    return pool_->Run(fmt::format("setting the calendar key of account {}", user_id),
+                      [&](pqxx::transaction_base& txn) -> Status {
+                        MG_RETURN_IF_ERROR(LockAccount(txn, user_id));
+                        txn.exec_params(
+                            "INSERT INTO calendar_keys (user_id, key_hash) VALUES ($1, $2) "
+                            "ON CONFLICT (user_id) DO UPDATE SET key_hash = EXCLUDED.key_hash",
+                            user_id, key_hash);
+                        return {};
+                      });
+  }
+
+  Status DeleteCalendarKey(int64_t user_id) override {
+    return pool_->Run(fmt::format("revoking the calendar key of account {}", user_id),
+                      [&](pqxx::transaction_base& txn) -> Status {
+                        txn.exec_params("DELETE FROM calendar_keys WHERE user_id = $1", user_id);
+                        return {};
+                      });
+  }
+
+  Result<std::optional<int64_t>> FindCalendarKey(const std::string& key_hash) override {
+    return pool_->Run<ReadTxn>(
+        "finding a calendar key",
+        [&](pqxx::transaction_base& txn) -> Result<std::optional<int64_t>> {
+          auto rows =
+              txn.exec_params("SELECT user_id FROM calendar_keys WHERE key_hash = $1", key_hash);
+          if (rows.empty()) return std::optional<int64_t>();
+          return std::optional<int64_t>(rows[0][0].as<int64_t>());
+        });
   }
 
   Result<std::optional<std::vector<int64_t>>> TakeAttempt(

@@ -179,6 +179,8 @@ Status AccountsApi::Handle(const RouteInfo& route, const HttpRequest& in, HttpRe
     status = SignOut(in, out, /*delete_account=*/false);
   } else if (route.path == "/api/account" && m == "DELETE") {
     status = SignOut(in, out, /*delete_account=*/true);
+  } else if (route.path == "/api/account/calendar") {
+    status = CalendarKey(in, out, /*create=*/m == "POST");
   } else {
     status =
         Error{ErrorCode::kInternal, fmt::format("no account handler for {} {}", m, route.path)};
@@ -321,6 +323,37 @@ Status AccountsApi::GivePasswordAttemptBack(const std::vector<int64_t>& attempt,
 void AccountsApi::PurgeExpired(int64_t now) {
   // Best effort: a failure here must not fail a sign-in; the next one tries again.
   (void)database_->PurgeExpired(now, now - kLongestWindowSeconds, kPurgeRowsPerCall);
+}
+
+Result<int64_t> AccountsApi::CalendarAccount(const std::string& key) {
+  auto user_id = database_->FindCalendarKey(accounts::TokenDigest(key));
+  if (!user_id.ok()) return user_id.error();
+  if (!*user_id) {
+    return Error{ErrorCode::kUnauthenticated,
+                 "key: not a calendar key of this server (revoked, or replaced by a newer one)"};
+  }
+  return **user_id;
+}
+
+Status AccountsApi::CalendarKey(const HttpRequest& in, HttpResponse& out, bool create) {
+  auto session = Authenticate(in);
+  if (!session.ok()) return session.error();
+  MG_RETURN_IF_ERROR(CheckCsrf(*session, in));
+  if (!create) {
+    MG_RETURN_IF_ERROR(database_->DeleteCalendarKey(session->user_id));
+    WriteJson(out, JsonResponse({{"revoked", true}}));
+    return {};
+  }
+  // Like a session token, only the digest is stored: the address is shown once, here.
+  const std::string key = accounts::NewToken();
+  MG_RETURN_IF_ERROR(database_->SetCalendarKey(session->user_id, accounts::TokenDigest(key)));
+  const bool https = secure_cookies_ || in.Header("X-Forwarded-Proto") == "https";
+  WriteJson(out, JsonResponse({{"calendar_url",
+                                fmt::format("{}://{}/api/calendar.ics?key={}",
+                                            https ? "https" : "http", in.Header("Host"), key)}},
+                              201));
+  out.SetHeader("Cache-Control", "no-store");
+  return {};
 }
 
 std::string AccountsApi::SessionCookieHeader(const HttpRequest& in, const std::string& token,

@@ -43,6 +43,9 @@ class AccountsApi {
   Result<accounts::Session> Authenticate(const HttpRequest& in);
   // Errors: kForbidden unless X-CSRF-Token equals the session's token.
   Status CheckCsrf(const accounts::Session& session, const HttpRequest& in) const;
+  // The account whose secret calendar key this is (GET /api/calendar.ics?key=). Errors:
+  // kUnauthenticated for a key that is unknown, revoked or replaced; kIoError.
+  Result<int64_t> CalendarAccount(const std::string& key);
   // Answers one kAccount route (see Routes()), writing the response on success; an Error is the
   // caller's to render.
   Status Handle(const RouteInfo& route, const HttpRequest& in, HttpResponse& out);
@@ -53,6 +56,9 @@ class AccountsApi {
   Status SignIn(const HttpRequest& in, HttpResponse& out, bool new_account);
   // Sign-out, or account deletion (password required); clears the cookie.
   Status SignOut(const HttpRequest& in, HttpResponse& out, bool delete_account);
+  // POST /api/account/calendar: a new secret calendar address (replacing any older one);
+  // DELETE: revokes it. Both need the session and its CSRF token.
+  Status CalendarKey(const HttpRequest& in, HttpResponse& out, bool create);
   std::string SessionCookieHeader(const HttpRequest& in, const std::string& token,
                                   int64_t max_age) const;
   // Counts a password check against the limits of `username` and the client address (one atomic

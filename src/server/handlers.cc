@@ -10,6 +10,7 @@
 
 #include "chem/compounds_json.h"
 #include "core/data_files.h"
+#include "core/json_input.h"
 #include "core/numbers.h"
 #include "kb/explain.h"
 #include "ops/check.h"
@@ -72,7 +73,9 @@ Result<std::unique_ptr<ApiState>> ApiState::Load(const ServerOptions& options) {
   MG_RETURN_IF_ERROR(state->context->LoadAll());
   auto openapi = LoadEmbeddedFile("server/openapi.json");
   if (!openapi.ok()) return openapi.error();
-  state->openapi = std::move(openapi->content);
+  auto parsed = ParseJson(openapi->content, "data/server/openapi.json");
+  if (!parsed.ok()) return parsed.error();
+  state->openapi = std::move(*parsed);
   state->multi_user = options.database != nullptr;
   return state;
 }
@@ -228,7 +231,11 @@ Result<ApiResponse> HandleIntakeAnalyze(const ApiState& state, const ApiRequest&
 
 Result<ApiResponse> HandleOpenApi(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
-  return ApiResponse{200, state.openapi};
+  // The address the client used, not a fixed port: the server may run on any port, behind a
+  // proxy, or under another name, and a client generated from the document must reach it.
+  nlohmann::json document = state.openapi;
+  document["servers"] = {{{"url", request.origin}, {"description", "This server"}}};
+  return JsonResponse(document);
 }
 
 namespace {

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,9 @@ namespace mg::server {
 // Everything a request may read; immutable after Load and shared by every request thread.
 struct ApiState {
   std::unique_ptr<ops::Context> context;  // Every piece loaded at start (Context::LoadAll).
-  std::string openapi;                    // data/server/openapi.json, served as is.
-  bool multi_user = false;                // options.database set: /api/health says "multi".
+  // data/server/openapi.json, served with "servers" set to the address of each request.
+  nlohmann::json openapi;
+  bool multi_user = false;  // options.database set: /api/health says "multi".
 
   static Result<std::unique_ptr<ApiState>> Load(const ServerOptions& options);
 };
@@ -34,6 +36,9 @@ struct ApiRequest {
   // anyone else's data because they are never handed anyone else's store.
   journal::Store* journal = nullptr;
   const journal::Clock* clock = nullptr;  // "Today"; set for every route.
+  // "http://127.0.0.1:8425": the scheme (https behind TLS) and Host the request was sent to, so a
+  // document that names this server names it as the client reached it.
+  std::string origin;
 };
 
 struct ApiResponse {
@@ -90,6 +95,12 @@ Result<ApiResponse> HandleTrialDose(const ApiState& state, const ApiRequest& req
 Result<ApiResponse> HandleImportDiary(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleUnblindTrial(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleTrialProtocol(const ApiState& state, const ApiRequest& request);
+// GET /api/calendar.ics[?of=plan|trial]: the stored plan's doses and the current trial as an
+// iCalendar file (ops/calendar.h), as `plan --stored --format ics` / `trial calendar --format ics`.
+Result<ApiResponse> HandleCalendar(const ApiState& state, const ApiRequest& request);
+// GET /api/summary[?from=&to=&format=json|html|markdown]: the visit summary (ops/summary.h), as
+// `mgadvisor summary`; html is the printable page with its "Save PDF for my doctor" button.
+Result<ApiResponse> HandleSummary(const ApiState& state, const ApiRequest& request);
 
 // {"error": {"code": ErrorCodeName(code), "message": ...}} with HttpStatusFor(code).
 ApiResponse ErrorResponse(const Error& error);

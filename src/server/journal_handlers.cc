@@ -10,8 +10,10 @@
 
 #include "journal/export.h"
 #include "ops/diary_import.h"
+#include "ops/calendar.h"
 #include "ops/journal.h"
 #include "ops/plan.h"
+#include "ops/summary.h"
 #include "ops/trial.h"
 #include "server/handlers.h"
 #include "server/request_json.h"
@@ -389,6 +391,45 @@ Result<ApiResponse> HandleTrialProtocol(const ApiState& state, const ApiRequest&
   auto protocol = ops::CurrentProtocol(*state.context, *request.journal);
   if (!protocol.ok()) return protocol.error();
   return JsonResponse(protocol->ToJson());
+Result<ApiResponse> HandleCalendar(const ApiState& state, const ApiRequest& request) {
+  // "key" is the secret calendar address of multi-user mode, already checked by the dispatcher.
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"of", "key"}));
+  ops::CalendarContents contents;
+  if (const auto of = Parameter(request, "of")) {
+    if (*of != "plan" && *of != "trial") {
+      return InvalidArgument(fmt::format("of: '{}' is not plan or trial (omit it for both)", *of));
+    }
+    contents = {.plan = *of == "plan", .trial = *of == "trial"};
+  }
+  auto calendar =
+      ops::JournalCalendar(*state.context, *request.journal, request.clock->Today(), contents);
+  if (!calendar.ok()) return calendar.error();
+  return ApiResponse{
+      .status = 200, .body = std::move(*calendar), .content_type = "text/calendar; charset=utf-8"};
+}
+
+Result<ApiResponse> HandleSummary(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"from", "to", "format"}));
+  const std::string format = Parameter(request, "format").value_or("json");
+  if (format != "json" && format != "html" && format != "markdown") {
+    return InvalidArgument(fmt::format("format: '{}' is not one of json, html, markdown", format));
+  }
+  auto range = RangeParameters(request);
+  if (!range.ok()) return range.error();
+  auto summary = ops::BuildVisitSummary(*state.context, *request.journal, {range->from, range->to},
+                                        request.clock->Today());
+  if (!summary.ok()) return summary.error();
+  if (format == "html") {
+    return ApiResponse{.status = 200,
+                       .body = ops::SummaryHtml(*summary, ops::HtmlMode::kServed),
+                       .content_type = "text/html; charset=utf-8"};
+  }
+  if (format == "markdown") {
+    return ApiResponse{.status = 200,
+                       .body = ops::SummaryMarkdown(*summary),
+                       .content_type = "text/markdown; charset=utf-8"};
+  }
+  return JsonResponse(summary->ToJson());
 }
 
 }  // namespace mg::server

@@ -226,6 +226,11 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
        R"({"name": "milk of magnesia", "amount": "15 mL", "date": "2026-11-21"})",
        "/api/journal/taken"},
       {"GET", "/api/journal/foods?date=2026-11-21", "", "/api/journal/foods"},
+      // B's own summary and calendar (its ended trial), a secret calendar address, revoked.
+      {"GET", "/api/summary", "", "/api/summary"},
+      {"GET", "/api/calendar.ics", "", "/api/calendar.ics"},
+      {"POST", "/api/account/calendar", "", "/api/account/calendar"},
+      {"DELETE", "/api/account/calendar", "", "/api/account/calendar"},
       // A's name: taken, and B's password is not A's.
       {"POST", "/api/account", json{{"username", a_username}, {"password", b_password}}.dump(),
        "/api/account"},
@@ -243,6 +248,7 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
 json Normalise(json body, const std::string& b_username) {
   if (body.is_object()) {
     body.erase("csrf_token");
+    body.erase("calendar_url");  // A new random key each time.
     if (body.contains("user") && body["user"].is_object() &&
         body["user"].value("username", "") == b_username) {
       body["user"]["username"] = "<B>";
@@ -379,6 +385,7 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
                                      200, 404,                      // Deletes of B's 2 and 3.
                                      200, 400, 200,        // Imports with id 3 and id 1, export.
                                      201, 200,             // B's supplement, and its day.
+                                     200, 200, 201, 200,   // B's summary, calendar, key, revoked.
                                      409, 401, 200, 200};  // Account and session routes.
   ASSERT_EQ(expected.size(), after.size());
   for (size_t i = 0; i < calls.size(); ++i) {
@@ -397,6 +404,61 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
     EXPECT_TRUE(touched.contains({route.method, route.path}))
         << route.method << " " << route.path << " is missing from the isolation matrix";
   }
+}
+
+// Calendar apps cannot sign in: GET /api/calendar.ics?key= answers with the journal of the
+// account whose key it is, until the key is replaced or revoked or the account is deleted.
+TEST_F(MultiUserTest, SecretCalendarAddressesOpenOneJournalUntilRevoked) {
+  Browser a = NewBrowser();
+  ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
+  PopulateA(a);
+  if (HasFatalFailure()) return;
+  Browser b = NewBrowser();
+  ASSERT_EQ(b.SignUp("bert", "copper hill meadow"), 201);
+  Browser calendar_app = NewBrowser();  // No cookie, as a calendar app.
+
+  // Making one needs the session's CSRF token.
+  EXPECT_EQ(a.Send("POST", "/api/account/calendar", "", /*with_csrf=*/false)->status, 403);
+  EXPECT_EQ(calendar_app.Send("POST", "/api/account/calendar", "")->status, 401);
+  const auto make = [&](Browser& who) {
+    auto res = who.Send("POST", "/api/account/calendar", "");
+    EXPECT_EQ(res->status, 201) << res->body;
+    const std::string url = Body(res).value("calendar_url", "");
+    const size_t path = url.find("/api/calendar.ics?key=");
+    EXPECT_NE(path, std::string::npos) << url;
+    EXPECT_TRUE(url.starts_with("http://127.0.0.1:")) << url;  // The Host the request named.
+    return path == std::string::npos ? std::string() : url.substr(path);
+  };
+  const std::string first = make(a);
+  auto fetched = calendar_app.Send("GET", first);
+  ASSERT_EQ(fetched->status, 200) << fetched->body;
+  EXPECT_EQ(fetched->get_header_value("Content-Type"), "text/calendar; charset=utf-8");
+  EXPECT_EQ(fetched->get_header_value("Cache-Control"), "no-store");
+  EXPECT_NE(fetched->body.find("BEGIN:VCALENDAR\r\n"), std::string::npos);
+  EXPECT_NE(fetched->body.find("SUMMARY:Trial (irls)"), std::string::npos) << fetched->body;
+  // The same as A sees signed in.
+  EXPECT_EQ(a.Send("GET", "/api/calendar.ics")->body, fetched->body);
+
+  // B's key opens B's journal (no trial, no profile: nothing to show), never A's.
+  const std::string bert = make(b);
+  auto of_b = calendar_app.Send("GET", bert);
+  EXPECT_EQ(of_b->status, 404) << of_b->body;
+  EXPECT_EQ(of_b->body.find("Trial (irls)"), std::string::npos);
+
+  // Wrong, replaced and revoked keys: 401.
+  EXPECT_EQ(calendar_app.Send("GET", "/api/calendar.ics?key=guessed")->status, 401);
+  const std::string second = make(a);
+  EXPECT_EQ(calendar_app.Send("GET", first)->status, 401);
+  EXPECT_EQ(calendar_app.Send("GET", second)->status, 200);
+  EXPECT_EQ(a.Send("DELETE", "/api/account/calendar", "", /*with_csrf=*/false)->status, 403);
+  ASSERT_EQ(a.Send("DELETE", "/api/account/calendar", "")->status, 200);
+  auto revoked = calendar_app.Send("GET", second);
+  EXPECT_EQ(revoked->status, 401);
+  EXPECT_EQ(Body(revoked)["error"]["code"], "unauthenticated");
+  // The key opens only the calendar, not the rest of the journal.
+  const std::string third = make(a);
+  const std::string key = third.substr(third.find('=') + 1);
+  EXPECT_EQ(calendar_app.Send("GET", "/api/journal/export?key=" + key)->status, 401);
 }
 
 TEST_F(MultiUserTest, AccountDeletionRemovesEverythingAndNeedsThePassword) {

@@ -72,11 +72,17 @@ const std::vector<Route>& RouteTable() {
       {{"GET", "/api/trials/current/report", kJournal},
        "/api/trials/current/report",
        HandleTrialReport},
+      {{"GET", "/api/calendar.ics", kJournal, /*secret_url=*/true},
+       "/api/calendar.ics",
+       HandleCalendar},
+      {{"GET", "/api/summary", kJournal}, "/api/summary", HandleSummary},
       {{"GET", "/api/session", kAccount}, "/api/session", nullptr},
       {{"POST", "/api/session", kAccount}, "/api/session", nullptr},
       {{"DELETE", "/api/session", kAccount}, "/api/session", nullptr},
       {{"POST", "/api/account", kAccount}, "/api/account", nullptr},
       {{"DELETE", "/api/account", kAccount}, "/api/account", nullptr},
+      {{"POST", "/api/account/calendar", kAccount}, "/api/account/calendar", nullptr},
+      {{"DELETE", "/api/account/calendar", kAccount}, "/api/account/calendar", nullptr},
       {{"GET", "/"}, "/", HandleWebAsset},
       {{"GET", "/assets/{file}"}, "/assets/([A-Za-z0-9._-]+)", HandleWebAsset},
   };
@@ -205,10 +211,16 @@ struct Server::Impl {
   std::unique_ptr<HttpTransport> http;
   std::atomic<uint64_t> failures = 0;
 
-  // The journal a kJournal route works on: the local file, or the signed-in account's rows.
+  // The journal a kJournal route works on: the local file, or the signed-in account's rows (or,
+  // on a secret_url route given ?key=, the rows of the account whose calendar key it is).
   Result<std::unique_ptr<journal::Store>> OpenJournal(const HttpRequest& in,
                                                       const RouteInfo& route) {
     if (!accounts) return journal::OpenSqliteStore(journal_path, *clock);
+    if (route.secret_url && in.query.contains("key")) {
+      auto user_id = accounts->CalendarAccount(in.query.find("key")->second);
+      if (!user_id.ok()) return user_id.error();
+      return options.database->OpenJournal(*user_id, *clock);
+    }
     auto session = accounts->Authenticate(in);
     if (!session.ok()) return session.error();
     if (route.method != "GET") MG_RETURN_IF_ERROR(accounts->CheckCsrf(*session, in));
@@ -227,18 +239,20 @@ struct Server::Impl {
       }
       return accounts->Handle(route.info, in, out);
     }
-    ApiRequest request;
-    request.query = std::move(in.query);
-    request.body = std::move(in.body);
-    request.path_argument = std::move(in.path_argument);
-    request.clock = clock.get();
     std::unique_ptr<journal::Store> store;
     if (route.info.access == Access::kJournal) {
       auto opened = OpenJournal(in, route.info);
       if (!opened.ok()) return opened.error();
       store = std::move(*opened);
-      request.journal = store.get();
     }
+    ApiRequest request;
+    request.query = std::move(in.query);
+    request.body = std::move(in.body);
+    request.path_argument = std::move(in.path_argument);
+    request.clock = clock.get();
+    request.journal = store.get();
+    const bool https = options.secure_cookies || in.Header("X-Forwarded-Proto") == "https";
+    request.origin = fmt::format("{}://{}", https ? "https" : "http", in.Header("Host"));
     auto response = route.handler(*state, request);
     if (!response.ok()) return response.error();
     Write(*response, out);

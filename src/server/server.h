@@ -64,6 +64,10 @@ struct RouteInfo {
   std::string method;  // "GET", "POST", "PUT" or "DELETE".
   std::string path;
   Access access = Access::kPublic;
+  // A kJournal GET that calendar apps fetch: they cannot sign in, so in multi-user mode it also
+  // answers ?key= with the account's secret calendar key (POST /api/account/calendar makes one,
+  // DELETE revokes it) instead of a session.
+  bool secret_url = false;
 };
 
 // Every route the server answers, in documentation order (web page routes included).

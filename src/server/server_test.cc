@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -332,6 +333,50 @@ TEST_F(ServerTest, OpenApiPathsEqualTheRouteTable) {
         }
       }
     }
+  }
+}
+
+// The document names the server as the client reached it (no fixed port), groups operations by
+// tag, and says which routes need the session cookie and the CSRF header (security schemes).
+TEST_F(ServerTest, OpenApiNamesThisServerTagsAndSecuritySchemes) {
+  auto res = Client().Get("/api/openapi.json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const json doc = Json(res);
+  ASSERT_EQ(doc["servers"].size(), 1u);
+  EXPECT_EQ(doc["servers"][0]["url"], "http://127.0.0.1:" + std::to_string(port_));
+  auto named = Client().Get("/api/openapi.json", {{"Host", "localhost:" + std::to_string(port_)},
+                                                  {"X-Forwarded-Proto", "https"}});
+  ASSERT_EQ(named->status, 200);
+  EXPECT_EQ(Json(named)["servers"][0]["url"], "https://localhost:" + std::to_string(port_));
+
+  const json& schemes = doc["components"]["securitySchemes"];
+  EXPECT_EQ(schemes["sessionCookie"]["in"], "cookie");
+  EXPECT_EQ(schemes["sessionCookie"]["name"], "mg_session");
+  EXPECT_EQ(schemes["csrfHeader"]["in"], "header");
+  EXPECT_EQ(schemes["csrfHeader"]["name"], "X-CSRF-Token");
+  std::set<std::string> tags;
+  for (const json& tag : doc["tags"]) tags.insert(tag["name"].get<std::string>());
+  for (const RouteInfo& route : Routes()) {
+    if (!route.path.starts_with("/api/")) continue;
+    std::string method = route.method;
+    for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    SCOPED_TRACE(route.method + " " + route.path);
+    const json& operation = doc["paths"][route.path][method];
+    ASSERT_TRUE(operation.contains("tags"));
+    for (const json& tag : operation["tags"]) EXPECT_TRUE(tags.contains(tag.get<std::string>()));
+    if (route.access != Access::kJournal) continue;
+    // Local mode needs nothing ({}), multi-user mode the cookie, and the CSRF header too for
+    // every method but GET.
+    const json& security = operation["security"];
+    const auto has = [&security](const json& requirement) {
+      return std::find(security.begin(), security.end(), requirement) != security.end();
+    };
+    EXPECT_TRUE(has(json::object()));
+    json session = {{"sessionCookie", json::array()}};
+    if (route.method != "GET") session["csrfHeader"] = json::array();
+    EXPECT_TRUE(has(session)) << security.dump();
+    EXPECT_EQ(has(json{{"calendarKey", json::array()}}), route.secret_url);
   }
 }
 

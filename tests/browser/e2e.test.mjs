@@ -7,7 +7,7 @@
 // somewhere other than the server fails the test: the page must work offline.
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
-import {mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -555,6 +555,70 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.match(await page.locator('#check-error').innerText(), /Paste some text/);
     await page.close();
     assert.deepEqual(problems, []);
+  });
+
+  test('visit summary: 12 weeks of a journal print on at most two pages', async () => {
+    // A server of its own (a fresh journal), in the same browser.
+    const own = await startServer();
+    try {
+      const api = async (method, route, body) => {
+        const res = await fetch(`${own.base}${route}`, {
+          method, headers: {'Content-Type': 'application/json'},
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        if (!res.ok) assert.fail(`${method} ${route}: ${res.status} ${await res.text()}`);
+        return res;
+      };
+      await api('PUT', '/api/profile', {age: 58, sex: 'female', complaints: ['chronic pain'],
+                                        medicines: [{name: 'levothyroxine', times: ['07:00']}]});
+      const trial = await (await api('POST', '/api/trials',
+                                     {outcome: 'pain', start: '2026-09-01', seed: 5})).json();
+      assert.equal(trial.trial.end, TODAY);
+      // 84 days: a pain rating and food every day, a dose on every magnesium day.
+      const entries = [];
+      const day = (n) => new Date(Date.UTC(2026, 8, 1 + n)).toISOString().slice(0, 10);
+      for (let n = 0; n < 84; ++n) {
+        const date = day(n);
+        const period = trial.periods.find((p) => p.start <= date && date <= p.end);
+        entries.push({id: entries.length + 1, date, kind: 'pain', value: period.magnesium ? 3 : 5});
+        entries.push({id: entries.length + 1, date, kind: 'food', label: 'pumpkin seeds',
+                      magnesium_mg: 150 + (n % 5) * 20});
+        if (period.magnesium) {
+          entries.push({id: entries.length + 1, date, kind: 'dose', label: trial.trial.form,
+                        magnesium_mg: trial.trial.dose_mg});
+        }
+      }
+      await api('POST', '/api/journal/import', {format: 'mgadvisor-journal', version: 1,
+                                                profile: null, entries, trials: []});
+
+      const page = await openPage(browser.context, own.base, problems);
+      await page.goto(`${own.base}/api/summary?format=html`);
+      await page.getByRole('heading', {name: 'Visit summary: magnesium and symptoms'}).waitFor();
+      for (const section of ['About me', 'My plan', 'Symptoms', 'My n-of-1 trial',
+                             'Magnesium intake', 'Questions to ask']) {
+        await page.getByRole('heading', {name: section, exact: true}).waitFor();
+      }
+      const text = await page.locator('main').innerText();
+      assert.match(text, /50-59 years, female/);
+      assert.match(text, /levothyroxine at 07:00/);
+      assert.match(text, /95 % interval/);
+      assert.match(text, /Reference intake \(RDA\): 320 mg/);
+      assert.equal(await page.locator('svg.chart').count(), 1);
+      // The button opens the print dialog (stubbed: headless Chromium has none to show).
+      await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+      await page.getByRole('button', {name: 'Save PDF for my doctor'}).click();
+      assert.equal(await page.evaluate(() => window.printed), 1);
+
+      const pdf = await page.pdf({format: 'A4', printBackground: true});
+      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) || []).length;
+      assert.ok(pages >= 1 && pages <= 2, `the summary printed on ${pages} pages`);
+      mkdirSync(artifacts, {recursive: true});
+      writeFileSync(path.join(artifacts, 'visit-summary.pdf'), pdf);
+      await page.close();
+      assert.deepEqual(problems, []);
+    } finally {
+      await own.stop();
+    }
   });
 
   test('phone, 360 px wide: no horizontal scroll in any section', async () => {

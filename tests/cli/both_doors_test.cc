@@ -493,6 +493,17 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .method = "GET",
        .path = "/api/journal/export",
        .from_cli = diary_named},  // The imported diary's entries name it in their notes.
+      {.name = "visit summary",
+       .cli = {"summary", "--from", "2026-11-01"},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/summary?from=2026-11-01"},
+      {.name = "visit summary of a period ending after today",
+       .cli = {"summary", "--to", "2026-12-01"},
+       .journal = true,
+       .method = "GET",
+       .path = "/api/summary?to=2026-12-01",
+       .error = ErrorCode::kInvalidArgument},
   };
 
   for (const Row& row : rows) {
@@ -512,6 +523,65 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
                                                       << row.from_cli(cli).dump(2) << "\nserver:\n"
                                                       << row.from_http(http).dump(2);
   }
+}
+
+// Calendars and the summary's Markdown are files, not JSON: the CLI's output and the server's
+// body must be the same bytes (or the same error), for the same journal on the same day.
+TEST_F(BothDoorsTest, FilesAreTheSameBytesThroughTheCliAndTheServer) {
+  ASSERT_GT(port_, 0);
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(60, 0);
+  const auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.end(), {"--db", Path("cli.db")});
+    return testing::RunCli(args, "", Env());
+  };
+  struct FileRow {
+    std::string name;
+    std::vector<std::string> cli;
+    std::string path;
+    std::optional<ErrorCode> error = std::nullopt;
+  };
+  const auto check = [&](const FileRow& row) {
+    SCOPED_TRACE(row.name);
+    const auto r = cli(row.cli);
+    auto res = client.Get(row.path);
+    ASSERT_TRUE(res);
+    if (row.error) {
+      EXPECT_EQ(r.exit_code, ExitCodeFor(*row.error)) << r.err;
+      EXPECT_EQ(res->status, HttpStatusFor(*row.error)) << res->body;
+      return;
+    }
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(res->status, 200) << res->body;
+    EXPECT_FALSE(r.out.empty());
+    EXPECT_EQ(r.out, res->body);
+  };
+  check({"the doses without a stored profile",
+         {"plan", "--stored", "--format", "ics"},
+         "/api/calendar.ics?of=plan",
+         ErrorCode::kInvalidArgument});
+  check({"a trial calendar without a trial",
+         {"trial", "calendar", "--format", "ics"},
+         "/api/calendar.ics?of=trial",
+         ErrorCode::kNotFound});
+
+  ASSERT_EQ(cli({"profile", "set", Path("profile.json")}).exit_code, 0);
+  ASSERT_EQ(cli({"trial", "plan", "--outcome", "pain", "--seed", "7"}).exit_code, 0);
+  ASSERT_EQ(client.Put("/api/profile", kProfile.dump(), "application/json")->status, 200);
+  ASSERT_EQ(
+      client.Post("/api/trials", R"({"outcome": "pain", "seed": 7})", "application/json")->status,
+      201);
+  check({"the plan's doses", {"plan", "--stored", "--format", "ics"}, "/api/calendar.ics?of=plan"});
+  check({"the trial's periods",
+         {"trial", "calendar", "--format", "ics"},
+         "/api/calendar.ics?of=trial"});
+  check({"the visit summary in Markdown",
+         {"summary", "--format", "markdown"},
+         "/api/summary?format=markdown"});
+  auto both = client.Get("/api/calendar.ics");
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->get_header_value("Content-Type"), "text/calendar; charset=utf-8");
+  EXPECT_TRUE(both->body.starts_with("BEGIN:VCALENDAR\r\n")) << both->body;
 }
 
 }  // namespace
