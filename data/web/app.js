@@ -475,6 +475,10 @@ function fillForm(doc) {
   if (prefs.route) $('p-route').value = prefs.route.replace(' ', '_');
   $('p-stomach').checked = !!prefs.sensitive_stomach;
   if (prefs.max_pills_per_day) $('p-pills').value = prefs.max_pills_per_day;
+  if (doc.diet || doc.food_exclusions || doc.product ||
+      Object.keys(doc.preferences || {}).some((k) => k !== 'route' || doc.preferences.route !== 'any')) {
+    $('p-more').open = true;
+  }
   const product = doc.product || {};
   $('p-product-label').value = typeof product.label === 'string' ? product.label : '';
   $('p-product-name').value = typeof product.name === 'string' ? product.name : '';
@@ -592,6 +596,7 @@ function showFieldErrors(message) {
       const slot = errorId && $(errorId);
       if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
       target.setAttribute('aria-invalid', 'true');
+      target.closest('details')?.setAttribute('open', '');
       const focusable = target.matches('input, select, textarea') ? target :
           target.querySelector('input, select, textarea');
       if (focusable && focusable.id) {

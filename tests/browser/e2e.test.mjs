@@ -539,6 +539,9 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await fillProfile(page, {age: 60, sex: 'female', complaint: 'migraine'});
     const label = 'Supplement Facts\nServing Size 2 Capsules\nServings Per Container 60\n' +
         'Magnesium (as magnesium bisglycinate chelate)   200 mg   48%\n';
+    // Optional parts of the form are folded away on a first visit.
+    assert.equal(await page.isVisible('#p-product-label'), false);
+    await page.click('#p-more > summary');
     await page.fill('#p-product-label', label);
     const read = page.waitForResponse((r) => r.url().endsWith('/api/label'));
     await page.click('#p-product-read');
