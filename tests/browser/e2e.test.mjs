@@ -788,12 +788,14 @@ describe('web page in local mode', {timeout: 600000}, () => {
       const smallest = await smallestChartText(page, '#symptom-chart');
       assert.ok(smallest >= 12, `symptom chart text ${smallest} px at ${size.width} px`);
       await screenshot(page, `${name}-journal`);
+      assert.deepEqual(await internalSpellings(page), [], 'the journal in plain words');
       drawn = page.waitForResponse((r) => r.url().includes('/api/trials/current/report'));
       await go(page, 'trial');
       await drawn;
       await page.waitForSelector('#trial-report-card svg');
       assert.ok(await smallestChartText(page, '#trial-report') >= 12, `trial charts at ${size.width}`);
       await screenshot(page, `${name}-trial`);
+      assert.deepEqual(await internalSpellings(page), [], 'the trial in plain words');
       await go(page, 'foods');
       await page.waitForSelector('#intake svg');
       assert.ok(await smallestChartText(page, '#intake') >= 12, `intake chart at ${size.width}`);
