@@ -9,9 +9,12 @@ const state = {
   citations: new Map(),
   conditions: [],
   today: null,  // The server's today (from /api/intake), so MGADVISOR_TODAY and time zones agree.
+  hasProfile: false,
+  plan: null,  // The stored profile's plan (POST /api/plan), for the Today view.
+  openEditor: false,  // "Edit profile" was chosen from Today: open the form on arrival.
 };
 
-const SECTIONS = ['plan', 'foods', 'symptoms', 'trial', 'check', 'account'];
+const SECTIONS = ['today', 'plan', 'foods', 'symptoms', 'trial', 'check', 'account'];
 
 // Dietary exclusions the profile accepts (data/foods/exclusions.toml ids).
 const EXCLUSIONS = [
@@ -125,10 +128,12 @@ async function busy(form, work) {
 // ---------------------------------------------------------------------------------------------
 // Navigation: hash routes, one section shown at a time.
 
+// A returning person lands on Today; a first visit on the profile form.
 function currentSection() {
   const name = location.hash.replace(/^#/, '');
-  if (name === 'account' && state.mode !== 'multi') return 'plan';
-  return SECTIONS.includes(name) ? name : 'plan';
+  const home = state.hasProfile ? 'today' : 'plan';
+  if (name === 'account' && state.mode !== 'multi') return home;
+  return SECTIONS.includes(name) ? name : home;
 }
 
 function showSection(focus) {
@@ -143,7 +148,12 @@ function showSection(focus) {
     const heading = $(`${name}-title`);
     if (heading) heading.focus();
   }
-  if (name === 'foods') refreshIntake();
+  if (name === 'today') refreshToday();
+  if (name === 'plan' && state.openEditor) {
+    state.openEditor = false;
+    showProfileEditor(true);
+  }
+  if (name === 'foods') refreshIntake().then(refreshDiary);
   if (name === 'symptoms') refreshEntries();
   if (name === 'trial') refreshTrial();
 }
@@ -166,8 +176,8 @@ async function showSignedIn(session) {
   $('auth').hidden = true;
   $('nav').hidden = false;
   $('nav-account').hidden = false;
-  showSection(false);
   await loadProfile();
+  showSection(false);
 }
 
 async function authSubmit(form, path, errorId) {
@@ -221,6 +231,9 @@ function setUpAccounts() {
 
 // After sign-out nothing of the previous person may stay on screen.
 function clearPersonalViews() {
+  state.hasProfile = false;
+  state.plan = null;
+  $('today-body').replaceChildren();
   $('profile-form').reset();
   $('plan-output').replaceChildren();
   $('intake').replaceChildren();
@@ -462,6 +475,10 @@ function fillForm(doc) {
   if (prefs.route) $('p-route').value = prefs.route.replace(' ', '_');
   $('p-stomach').checked = !!prefs.sensitive_stomach;
   if (prefs.max_pills_per_day) $('p-pills').value = prefs.max_pills_per_day;
+  if (doc.diet || doc.food_exclusions || doc.product ||
+      Object.keys(doc.preferences || {}).some((k) => k !== 'route' || doc.preferences.route !== 'any')) {
+    $('p-more').open = true;
+  }
   const product = doc.product || {};
   $('p-product-label').value = typeof product.label === 'string' ? product.label : '';
   $('p-product-name').value = typeof product.name === 'string' ? product.name : '';
@@ -472,9 +489,22 @@ function fillForm(doc) {
 async function loadProfile() {
   const result = await api('GET', '/api/profile');
   if (result.ok && result.data && result.data.profile) {
+    state.hasProfile = true;
     fillForm(result.data.profile);
+    showProfileEditor(false);
     await showPlan(result.data.profile, false);
+  } else {
+    state.hasProfile = false;
+    showProfileEditor(true);
   }
+}
+
+// Once a profile exists its form sits behind "Edit profile"; the plan shows first.
+function showProfileEditor(open) {
+  $('profile-box').hidden = !open;
+  $('plan-actions').hidden = !state.hasProfile;
+  $('edit-profile').setAttribute('aria-expanded', String(open));
+  $('edit-profile').textContent = open ? 'Close the profile' : 'Edit profile';
 }
 
 function clearFieldErrors() {
@@ -505,6 +535,40 @@ function elementForField(path) {
   return null;
 }
 
+// "medicines[0]: unknown medicine" → "Medicine 1: unknown medicine": the field as the form
+// labels it (the label, or the legend of its group), never the API's path.
+function formWords(text, target) {
+  const match = /^([A-Za-z_][\w.[\]]*):\s+(.*)$/s.exec(text);
+  if (!match) return text;
+  const [, path, rest] = match;
+  const medicine = /^medicines\[(\d+)\]/.exec(path);
+  if (medicine) return `Medicine ${Number(medicine[1]) + 1}: ${rest}`;
+  const complaint = /^complaints\[(\d+)\]/.exec(path);
+  if (complaint) return `Complaint ${Number(complaint[1]) + 1}: ${rest}`;
+  let name = '';
+  if (target.matches('input, select, textarea')) {
+    name = [...(target.labels || [])].map((l) => l.textContent.trim()).join(' ');
+  }
+  if (!name) {
+    // A group's own name: its legend, its label-like heading or its disclosure's summary (never
+    // the label of the first box inside it).
+    const legend = target.closest('fieldset')?.querySelector('legend');
+    const own = target.matches('fieldset') ? legend :
+        target.querySelector('.label-like') || target.closest('details')?.querySelector('summary') ||
+        legend;
+    name = own?.textContent.trim() || '';
+  }
+  return name ? `${name}: ${rest}` : rest;
+}
+
+// A journal error ("value: required for a cramps entry") in the words of the form that sent it.
+function plainFieldMessage(message, labels) {
+  const match = /^([a-z_]+):\s+(.*)$/s.exec(message);
+  if (!match) return message;
+  const name = labels[match[1]] || labels.value;
+  return name ? `${name}: ${match[2]}` : message;
+}
+
 // Shows a 400's problems next to their fields and in a summary at the top of the form. The
 // message is "profile has problems:\n  field: problem" or a single "field: problem".
 function showFieldErrors(message) {
@@ -524,6 +588,7 @@ function showFieldErrors(message) {
       const cut = rest.indexOf(': ');
       rest = cut < 0 ? '' : rest.slice(cut + 2);
     }
+    if (target) text = formWords(text, target);
     const item = el('li', {}, text);
     if (target) {
       const errorId = (target.getAttribute('aria-describedby') || '').split(' ')
@@ -531,6 +596,7 @@ function showFieldErrors(message) {
       const slot = errorId && $(errorId);
       if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
       target.setAttribute('aria-invalid', 'true');
+      target.closest('details')?.setAttribute('open', '');
       const focusable = target.matches('input, select, textarea') ? target :
           target.querySelector('input, select, textarea');
       if (focusable && focusable.id) {
@@ -559,6 +625,8 @@ async function submitProfile(event) {
       else setGlobalStatus(`Could not save the profile: ${errorText(saved)}`);
       return;
     }
+    state.hasProfile = true;
+    showProfileEditor(false);
     await showPlan(doc, true);
   });
 }
@@ -589,6 +657,7 @@ async function showPlan(doc, scroll) {
     else output.replaceChildren(el('p', {class: 'error'}, errorText(result)));
     return;
   }
+  state.plan = result.data;
   output.replaceChildren(renderPlan(result.data));
   if (scroll) {
     const heading = output.querySelector('h2');
@@ -597,105 +666,162 @@ async function showPlan(doc, scroll) {
   }
 }
 
+// Plain words for the knowledge base's closed sets (verdicts, certainty, urgency): a person never
+// reads an identifier.
+const VERDICT_WORDS = {
+  effective: 'Effective',
+  possibly_effective: 'Possibly effective',
+  insufficient_evidence: 'Not enough evidence',
+  likely_ineffective: 'Likely ineffective',
+  not_studied: 'Not studied',
+};
+const CERTAINTY_WORDS = {high: 'high', moderate: 'moderate', low: 'low', very_low: 'very low'};
+const URGENCY_WORDS = {emergency: 'Emergency', soon: 'Soon', routine: 'When you can'};
+
+function verdictWords(verdict) {
+  return VERDICT_WORDS[verdict] || words(verdict);
+}
+
+function certaintyWords(certainty) {
+  return certainty ? `certainty of the evidence: ${CERTAINTY_WORDS[certainty] || words(certainty)}`
+                   : '';
+}
+
+const VERDICT_RANK = {effective: 4, possibly_effective: 3, insufficient_evidence: 2,
+                      not_studied: 1, likely_ineffective: 0};
+
+// The measure to name beside magnesium's verdict for one complaint: an effective one when there
+// is one (iron for restless legs), else the knowledge base's first (calf stretches for cramps).
+function leadMeasure(plan, condition) {
+  const mine = (plan.measures || []).filter((m) => m.condition === condition);
+  return mine.find((m) => m.verdict === 'effective') || mine[0] || null;
+}
+
+// Measures to do before (or instead of) the supplement: effective ones for a complaint on which
+// magnesium itself is not effective.
+function firstSteps(plan) {
+  const weak = new Set((plan.findings || []).filter((f) => f.verdict !== 'effective')
+      .map((f) => f.condition));
+  return (plan.measures || []).filter((m) => weak.has(m.condition) && m.verdict === 'effective');
+}
+
+// One plain sentence per complaint: what magnesium will do, and what to do instead or first.
+function bottomLine(plan, f) {
+  const s = plan.supplement;
+  const name = f.condition_name.toLowerCase();
+  let magnesium;
+  switch (f.verdict) {
+    case 'effective': magnesium = `Magnesium helps ${name}`; break;
+    case 'possibly_effective': magnesium = `Magnesium may help ${name}`; break;
+    case 'insufficient_evidence':
+      magnesium = `Nobody knows yet whether magnesium helps ${name}`; break;
+    case 'not_studied': magnesium = `Magnesium has not been studied for ${name}`; break;
+    default: magnesium = `Magnesium is unlikely to help ${name}`;
+  }
+  let then = '';
+  if (!s && plan.supplement_withheld_for_safety) {
+    then = ' — and it is not safe for you now: see a clinician first.';
+  } else if (s && (f.verdict === 'effective' || f.verdict === 'possibly_effective')) {
+    then = `: your plan is ${fmtMg(s.daily_elemental_mg)} a day.`;
+  } else if (s && s.is_trial) {
+    then = `: you can test ${fmtMg(s.daily_elemental_mg)} a day on yourself, with a trial.`;
+  } else {
+    then = '.';
+  }
+  const m = leadMeasure(plan, f.condition);
+  const lead = m ? (m.verdict === 'effective' && f.verdict !== 'effective' ?
+                        `What does help: ${m.name}.` : `Also worth doing: ${m.name}.`) : '';
+  return el('p', {class: 'bottom-line'}, el('strong', {}, `${magnesium}${then}`), lead ? ' ' : '',
+            lead);
+}
+
+// Short links to the sources a text cites ("Garrison 2020"); the full list ends the plan.
+function sourceLinks(plan, ids) {
+  if (!ids || !ids.length) return null;
+  const byId = new Map((plan.sources || []).map((c) => [c.id, c]));
+  const links = ids.map((id) => {
+    const c = byId.get(id) || state.citations.get(id);
+    if (!c) return null;
+    const who = String(c.authors || c.title || '').split(/[ ,]/)[0];
+    const href = c.doi ? `https://doi.org/${c.doi}` : c.url ? c.url :
+        c.pmid ? `https://pubmed.ncbi.nlm.nih.gov/${c.pmid}/` : null;
+    const text = `${who} ${c.year}`;
+    return href ? el('a', {href, rel: 'noopener noreferrer', title: c.title}, text) : text;
+  }).filter(Boolean);
+  if (!links.length) return null;
+  const parts = [];
+  links.forEach((l, i) => parts.push(i ? ', ' : '', l));
+  return el('p', {class: 'hint sources-inline'}, 'Sources: ', ...parts);
+}
+
 function renderPlan(plan) {
   const root = el('div', {id: 'plan-result'});
   root.append(el('h2', {}, 'Your plan'));
 
-  // 1. Referrals and red flags: before anything else.
-  if (plan.referrals && plan.referrals.length) {
-    root.append(el('section', {class: 'safety', id: 'plan-referrals',
+  // 1. Safety: referrals (the urgent ones in red), then notes to know before starting.
+  const referrals = plan.referrals || [];
+  if (referrals.length) {
+    const urgent = referrals.some((r) => r.urgency !== 'routine');
+    root.append(el('section', {class: urgent ? 'safety' : 'notice', id: 'plan-referrals',
                                'aria-labelledby': 'plan-referrals-title'},
-                   el('h3', {id: 'plan-referrals-title'}, 'See a clinician first'),
-                   el('ul', {}, plan.referrals.map((r) => el('li', {},
-                       el('span', {class: `badge ${r.urgency}`}, r.urgency), r.reason)))));
+                   el('h3', {id: 'plan-referrals-title'},
+                      urgent ? 'See a clinician first' : 'Ask a clinician'),
+                   el('ul', {}, referrals.map((r) => el('li', {},
+                       el('span', {class: `badge ${r.urgency}`},
+                          URGENCY_WORDS[r.urgency] || words(r.urgency)), r.reason)))));
   }
-  const safetyNotes = [...(plan.warnings || [])];
+  const notes = [...(plan.warnings || [])];
   for (const name of plan.unknown_medicines || []) {
-    safetyNotes.push(`${name}: not in the knowledge base, so interactions were not checked. ` +
-                     'Ask a pharmacist before taking magnesium with it.');
+    if (!notes.some((w) => w.includes(name))) {
+      notes.push(`${name}: not in the knowledge base, so interactions were not checked. ` +
+                 'Ask a pharmacist before taking magnesium with it.');
+    }
   }
-  if (safetyNotes.length) {
-    root.append(el('section', {class: 'safety', id: 'plan-warnings'},
-                   el('h3', {}, 'Warnings'), el('ul', {}, safetyNotes.map((w) => el('li', {}, w)))));
-  }
-
-  // 2. The supplement.
-  const s = plan.supplement;
-  const supplement = el('section', {id: 'plan-supplement', class: s ? 'ok-box' : ''});
-  if (s && s.product) {
-    const p = s.product;
-    const units = (n) => `${n} ${p.unit}${n === 1 || p.unit === 'mL' || p.unit === 'g' ? '' : 's'}`;
-    supplement.append(
-        el('h3', {}, s.is_trial ? 'Supplement to try (as a measured trial)' : 'Supplement'),
-        el('p', {class: 'meter'}, el('strong', {}, p.name), ': ',
-           el('strong', {}, `${units(p.units_per_day)} a day`),
-           ` (${fmtMg(s.daily_elemental_mg)} elemental magnesium; ` +
-           `${fmtMg(p.elemental_mg_per_unit)} in each ${p.unit})`),
-        p.cost_per_day !== null ?
-            el('p', {id: 'plan-cost'}, `Cost: about ${p.cost_per_day.toFixed(2)}` +
-               `${p.currency ? ' ' + p.currency : ''} a day (price from ${p.price_source}).`) :
-            null,
-        el('h4', {}, 'When to take it'),
-        el('ul', {}, s.doses.map((d) => el('li', {}, el('strong', {}, d.time), ': ',
-                                            `${units(d.units)} (${fmtMg(d.elemental_mg)})`))),
-        s.titration && s.titration.length > 1 ? el('h4', {}, 'Start low') : null,
-        s.titration && s.titration.length > 1 ?
-            el('ul', {}, s.titration.map((t) => el('li', {},
-                `From week ${t.from_week}: ${units(t.daily_units)} a day`))) : null,
-        (p.label_warnings || []).length ?
-            el('ul', {class: 'hint'}, p.label_warnings.map((w) => el('li', {}, `From the label: ${w}`))) :
-            null,
-        (s.reasons || []).length ? el('p', {class: 'hint'}, s.reasons.join(' ')) : null);
-  } else if (s) {
-    supplement.append(
-        el('h3', {}, s.is_trial ? 'Supplement to try (as a measured trial)' : 'Supplement'),
-        el('p', {class: 'meter'}, el('strong', {}, s.compound_name || words(s.form)), ': ',
-           el('strong', {}, `${fmtMg(s.daily_elemental_mg)} elemental magnesium a day`),
-           ` (${fmtMg(s.daily_compound_mg)} of the compound, about ${s.estimated_pills_per_day} ` +
-           `pill${s.estimated_pills_per_day === 1 ? '' : 's'})`),
-        el('h4', {}, 'When to take it'),
-        el('ul', {}, s.doses.map((d) => el('li', {}, el('strong', {}, d.time), ': ',
-                                            `${fmtMg(d.elemental_mg)} elemental`))),
-        s.titration && s.titration.length ? el('h4', {}, 'Start low') : null,
-        s.titration && s.titration.length ?
-            el('ul', {}, s.titration.map((t) => el('li', {},
-                `From week ${t.from_week}: ${fmtMg(t.daily_elemental_mg)} a day`))) : null,
-        (s.reasons || []).length ? el('p', {class: 'hint'}, s.reasons.join(' ')) : null);
-  } else {
-    supplement.append(el('h3', {}, 'Supplement'),
-                      el('p', {}, plan.supplement_withheld_for_safety ?
-                         'No supplement: a safety rule withholds it. Follow the referral above.' :
-                         'No magnesium supplement is recommended for your complaints. ' +
-                         'See what helps below.'));
-  }
-  root.append(supplement);
-
-  // 3. Interactions with spacing.
-  if (plan.interactions && plan.interactions.length) {
-    root.append(el('section', {id: 'plan-interactions'}, el('h3', {}, 'Your medicines'),
-                   el('ul', {}, plan.interactions.map((i) => el('li', {},
-                       el('strong', {}, i.medicine), ` (${words(i.class)}, ${words(i.action)})`,
-                       i.medicine_times && i.medicine_times.length ?
-                           ` taken at ${i.medicine_times.join(', ')}` +
-                           (i.medicine_times_assumed ? ' (assumed)' : '') : '',
-                       '. ', i.spacing_rule)))));
+  if (notes.length) {
+    root.append(el('section', {class: 'notice', id: 'plan-warnings'},
+                   el('h3', {}, 'Before you start'), el('ul', {}, notes.map((w) => el('li', {}, w)))));
   }
 
-  // 4. Evidence per complaint.
+  // 2. What the evidence says, per complaint, with the bottom line first.
   if (plan.findings && plan.findings.length) {
     root.append(el('section', {id: 'plan-evidence'}, el('h3', {}, 'What the evidence says'),
                    plan.findings.map((f) => el('article', {class: 'finding'},
                        el('h4', {}, f.condition_name),
-                       el('p', {}, 'Verdict: ',
-                          el('strong', {class: `verdict-${f.verdict}`}, words(f.verdict)),
-                          f.certainty ? `; certainty: ${f.certainty}` : ''),
+                       bottomLine(plan, f),
+                       el('p', {}, 'Magnesium by mouth: ',
+                          el('strong', {class: `verdict-${f.verdict}`}, verdictWords(f.verdict)),
+                          f.certainty ? ` (${certaintyWords(f.certainty)})` : ''),
                        el('p', {}, f.summary),
                        f.dose_studied ? el('p', {class: 'hint'}, `Dose studied: ${f.dose_studied}`)
                                       : null,
-                       citationList(f.citations)))));
+                       f.caveat ? el('p', {class: 'hint'}, f.caveat) : null,
+                       sourceLinks(plan, f.citations)))));
   }
 
-  // 5. Foods.
+  // 3. What to do first: an effective step that is not magnesium (check iron for restless legs).
+  const first = firstSteps(plan);
+  if (first.length) {
+    root.append(el('section', {id: 'plan-first', class: 'ok-box'}, el('h3', {}, 'Do this first'),
+                   first.map((m) => el('article', {},
+                       el('h4', {}, m.name), el('p', {}, m.advice),
+                       el('p', {class: 'hint'}, `${verdictWords(m.verdict)}` +
+                          (m.certainty ? `; ${certaintyWords(m.certainty)}` : '')),
+                       sourceLinks(plan, m.citations)))));
+  }
+
+  // 4. The supplement, 5. timing around medicines.
+  root.append(renderSupplement(plan));
+  if (plan.interactions && plan.interactions.length) {
+    root.append(el('section', {id: 'plan-interactions'}, el('h3', {}, 'Timing and your medicines'),
+                   el('ul', {}, plan.interactions.map((i) => el('li', {},
+                       el('strong', {}, i.medicine),
+                       i.medicine_times && i.medicine_times.length ?
+                           ` (taken at ${i.medicine_times.join(', ')}` +
+                           (i.medicine_times_assumed ? ', assumed' : '') + ')' : '',
+                       ': ', i.spacing_rule)))));
+  }
+
+  // 6. Foods.
   if (plan.foods && plan.foods.length) {
     const t = plan.totals || {};
     root.append(el('section', {id: 'plan-foods'}, el('h3', {}, 'Foods rich in magnesium'),
@@ -713,37 +839,277 @@ function renderPlan(plan) {
                        el('tbody', {}, plan.foods.map((f) => el('tr', {},
                            el('td', {}, f.food), el('td', {}, f.portion),
                            el('td', {class: 'num'}, fmtMg(f.magnesium_mg)))))))));
+  } else if (plan.food_note) {
+    root.append(el('section', {id: 'plan-foods'}, el('h3', {}, 'Food'), el('p', {}, plan.food_note)));
   }
 
-  // 6. Measures.
-  if (plan.measures && plan.measures.length) {
+  // 7. Other measures.
+  const shown = new Set(first.map((m) => m.id));
+  const others = (plan.measures || []).filter((m) => !shown.has(m.id));
+  if (others.length) {
     root.append(el('section', {id: 'plan-measures'}, el('h3', {}, 'What else helps'),
-                   plan.measures.map((m) => el('article', {},
+                   others.map((m) => el('article', {},
                        el('h4', {}, m.name),
                        el('p', {}, m.advice),
-                       el('p', {class: 'hint'}, `Evidence: ${words(m.verdict)}` +
-                          (m.certainty ? `, certainty ${m.certainty}` : '')),
-                       citationList(m.citations)))));
+                       el('p', {class: 'hint'}, `Evidence: ${verdictWords(m.verdict)}` +
+                          (m.certainty ? `; ${certaintyWords(m.certainty)}` : '')),
+                       sourceLinks(plan, m.citations)))));
   }
 
-  // 7. Watch for.
-  if (plan.watch_for && plan.watch_for.length) {
-    root.append(el('section', {id: 'plan-watch'}, el('h3', {}, 'Watch for'),
-                   el('ul', {}, plan.watch_for.map((w) => el('li', {},
+  // 8. What to watch for: side effects, and the warning signs that need help at once.
+  const watch = plan.watch_for || [];
+  const questions = [];
+  const seen = new Set();
+  for (const net of plan.safety_net || []) {
+    for (const q of net.questions || []) {
+      if (seen.has(q.red_flag)) continue;
+      seen.add(q.red_flag);
+      questions.push(q);
+    }
+  }
+  if (watch.length || questions.length) {
+    root.append(el('section', {id: 'plan-watch'}, el('h3', {}, 'What to watch for'),
+                   watch.length ? el('ul', {}, watch.map((w) => el('li', {},
                        el('strong', {}, w.name), `: ${(w.symptoms || []).join(', ')}. `,
-                       w.action)))));
+                       w.action))) : null,
+                   questions.length ? el('h4', {}, 'Get help if') : null,
+                   questions.length ? el('ul', {id: 'plan-safety-net'}, questions.map((q) =>
+                       el('li', {}, el('span', {class: `badge ${q.urgency}`},
+                                       URGENCY_WORDS[q.urgency] || words(q.urgency)),
+                          `${q.question} ${q.action}`))) : null));
   }
 
-  const t = plan.totals;
-  if (t) {
-    root.append(el('section', {id: 'plan-totals'}, el('h3', {}, 'Limits'),
-                   el('p', {}, `Upper limit for magnesium from supplements: ` +
-                      `${fmtMg(t.ul_supplemental_mg)} a day. Already taken: ` +
-                      `${fmtMg(t.existing_supplemental_mg)}; planned: ` +
-                      `${fmtMg(t.planned_supplemental_mg)}; total: ` +
-                      `${fmtMg(t.total_supplemental_mg)}.`)));
+  // 9. Sources, in full.
+  const sources = plan.sources || [];
+  if (sources.length) {
+    root.append(el('section', {id: 'plan-sources'}, el('h3', {}, 'Sources'),
+                   el('ul', {class: 'citations'}, sources.map((c) => {
+                     const href = c.doi ? `https://doi.org/${c.doi}` : c.url ? c.url :
+                         c.pmid ? `https://pubmed.ncbi.nlm.nih.gov/${c.pmid}/` : null;
+                     return el('li', {}, `${c.authors ? `${c.authors} ` : ''}(${c.year}). ` +
+                               `${c.title}.${c.venue ? ` ${c.venue}.` : ''} `,
+                               href ? el('a', {href, rel: 'noopener noreferrer'},
+                                          c.doi ? `doi:${c.doi}` : 'source') : null);
+                   }))));
   }
   return root;
+}
+
+function renderSupplement(plan) {
+  const s = plan.supplement;
+  const supplement = el('section', {id: 'plan-supplement', class: s ? 'ok-box' : ''});
+  const t = plan.totals;
+  const limits = t ? el('p', {class: 'hint', id: 'plan-totals'},
+      `Upper limit for magnesium from supplements: ${fmtMg(t.ul_supplemental_mg)} a day. ` +
+      `Already taken: ${fmtMg(t.existing_supplemental_mg)}; planned: ` +
+      `${fmtMg(t.planned_supplemental_mg)}; total: ${fmtMg(t.total_supplemental_mg)}.`) : null;
+  const title = s && s.is_trial ? 'Supplement to try (as a measured trial)' : 'Supplement';
+  if (s && s.product) {
+    const p = s.product;
+    const units = (n) => `${n} ${p.unit}${n === 1 || p.unit === 'mL' || p.unit === 'g' ? '' : 's'}`;
+    supplement.append(
+        el('h3', {}, title),
+        el('p', {class: 'meter'}, el('strong', {}, p.name), ': ',
+           el('strong', {}, `${units(p.units_per_day)} a day`),
+           ` (${fmtMg(s.daily_elemental_mg)} elemental magnesium; ` +
+           `${fmtMg(p.elemental_mg_per_unit)} in each ${p.unit})`),
+        p.cost_per_day !== null ?
+            el('p', {id: 'plan-cost'}, `Cost: about ${p.cost_per_day.toFixed(2)}` +
+               `${p.currency ? ' ' + p.currency : ''} a day (price from ${p.price_source}).`) :
+            null,
+        el('h4', {}, 'When to take it'),
+        el('ul', {}, s.doses.map((d) => el('li', {}, el('strong', {}, d.time), ': ',
+                                            `${units(d.units)} (${fmtMg(d.elemental_mg)})`))),
+        s.titration && s.titration.length > 1 ? el('h4', {}, 'Start low') : null,
+        s.titration && s.titration.length > 1 ?
+            el('ul', {}, s.titration.map((x) => el('li', {},
+                `From week ${x.from_week}: ${units(x.daily_units)} a day`))) : null,
+        (p.label_warnings || []).length ?
+            el('ul', {class: 'hint'}, p.label_warnings.map((w) => el('li', {}, `From the label: ${w}`))) :
+            null,
+        (s.reasons || []).length ? el('p', {class: 'hint'}, s.reasons.join(' ')) : null, limits);
+  } else if (s) {
+    supplement.append(
+        el('h3', {}, title),
+        el('p', {class: 'meter'}, el('strong', {}, s.compound_name || words(s.form)), ': ',
+           el('strong', {}, `${fmtMg(s.daily_elemental_mg)} elemental magnesium a day`),
+           ` (${fmtMg(s.daily_compound_mg)} of the compound, about ${s.estimated_pills_per_day} ` +
+           `pill${s.estimated_pills_per_day === 1 ? '' : 's'})`),
+        el('h4', {}, 'When to take it'),
+        el('ul', {}, s.doses.map((d) => el('li', {}, el('strong', {}, d.time), ': ',
+                                            `${fmtMg(d.elemental_mg)} elemental`))),
+        s.titration && s.titration.length ? el('h4', {}, 'Start low') : null,
+        s.titration && s.titration.length ?
+            el('ul', {}, s.titration.map((x) => el('li', {},
+                `From week ${x.from_week}: ${fmtMg(x.daily_elemental_mg)} a day`))) : null,
+        (s.reasons || []).length ? el('p', {class: 'hint'}, s.reasons.join(' ')) : null, limits);
+  } else {
+    supplement.append(el('h3', {}, 'Supplement'),
+                      el('p', {}, plan.supplement_withheld_for_safety ?
+                         'No supplement: a safety rule withholds it. Follow the referral above.' :
+                         'No magnesium supplement is recommended for your complaints. ' +
+                         'See what helps below.'), limits);
+  }
+  return supplement;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Today: what a returning person needs each day, before anything else. The bottom line per
+// complaint, today's doses with the spacing reason, the trial's instruction, one-tap logging, and
+// a plain warning when today's supplements pass the upper limit.
+
+// The symptom a complaint is rated by, when no trial says otherwise.
+function measureForCondition(condition) {
+  if (/restless/.test(condition)) return 'irls';
+  if (/cramp/.test(condition)) return 'cramps';
+  if (/sleep|insomnia/.test(condition)) return 'sleep';
+  return 'pain';
+}
+
+const MEASURE_INPUT = {
+  cramps: {label: 'Cramps last night or today (number)', min: 0, max: 100},
+  irls: {label: 'Restless legs score today (IRLS, 0-40)', min: 0, max: 40},
+  pain: {label: 'Pain today (0 none – 10 worst)', min: 0, max: 10},
+  sleep: {label: 'Sleep last night (0 worst – 10 best)', min: 0, max: 10},
+};
+
+async function refreshToday() {
+  const body = $('today-body');
+  if (!state.hasProfile) {
+    body.replaceChildren(el('p', {}, 'Nothing here yet: ',
+        el('a', {href: '#plan'}, 'describe yourself and your complaints'),
+        ' and your plan and today\'s steps appear here.'));
+    return;
+  }
+  if (!state.plan) await loadProfile();
+  const plan = state.plan;
+  if (!plan) return;
+  const [trialResult, day] = await Promise.all([
+    api('GET', '/api/trials/current'), api('GET', '/api/journal/foods'),
+  ]);
+  const trialData = trialResult.ok ? trialResult.data : {};
+  const trial = trialData.trial;
+  const status = trialData.status;
+  const running = trial && status && status.phase === 'running';
+  const parts = [];
+
+  // The upper-limit warning comes first: it is the one thing that must not be missed.
+  const ul = plan.totals ? plan.totals.ul_supplemental_mg : null;
+  if (day.ok && ul && day.data.supplement_mg > ul) {
+    parts.push(el('p', {class: 'safety-line', id: 'today-limit-warning', role: 'alert'},
+        el('strong', {}, `Today's supplements add up to ${fmtMg(day.data.supplement_mg)}, ` +
+                         `above the upper limit of ${fmtMg(ul)} a day.`),
+        ' Take no more magnesium today. Diarrhoea is the usual first sign of too much; with ' +
+        'weak kidneys, too much can be dangerous.'));
+  }
+  const urgent = (plan.referrals || []).filter((r) => r.urgency !== 'routine');
+  if (urgent.length) {
+    parts.push(el('div', {class: 'safety-line'}, el('strong', {}, 'See a clinician first: '),
+                  urgent.map((r) => r.reason).join(' ')));
+  }
+
+  parts.push(el('div', {class: 'card', id: 'today-bottom-line'},
+      el('h2', {}, 'Your bottom line'),
+      (plan.findings || []).map((f) => bottomLine(plan, f)),
+      el('p', {class: 'no-print'}, el('a', {href: '#plan'}, 'Read the whole plan'), ' · ',
+         el('a', {href: '#plan', id: 'today-edit-profile', onclick: () => {
+           state.openEditor = true;
+         }}, 'Edit profile'))));
+
+  // Today's doses, at their times, with why those times.
+  const s = plan.supplement;
+  const offToday = running && !status.magnesium;
+  if (s) {
+    const spacing = (plan.interactions || []).filter((i) => i.action === 'separate');
+    const taken = day.ok ? day.data.supplements.filter((e) => e.kind === 'dose') : [];
+    parts.push(el('div', {class: 'card', id: 'today-doses'},
+        el('h2', {}, 'Today\'s magnesium'),
+        offToday ? el('p', {}, el('strong', {}, 'None today: '),
+                      'your trial is in a period without magnesium.') :
+            el('ul', {class: 'dose-list'}, s.doses.map((d, i) => {
+              const done = taken.length > i;
+              return el('li', {},
+                  el('strong', {}, d.time), ` ${fmtMg(d.elemental_mg)} ` +
+                  `${s.product ? `(${d.units} ${s.product.unit}${d.units === 1 ? '' : 's'} of ` +
+                                 `${s.product.name}) ` : ''}`,
+                  done ? el('span', {class: 'done'}, '✓ logged') :
+                      el('button', {type: 'button', class: 'small today-dose',
+                                    'data-mg': d.elemental_mg,
+                                    onclick: (e) => logToday(e.target, {
+                                      kind: 'dose', magnesium_mg: d.elemental_mg,
+                                      label: s.compound_name ? `magnesium ${s.form}` : s.form,
+                                    }, `Dose of ${fmtMg(d.elemental_mg)}`)},
+                         `I took it`));
+            })),
+        spacing.length ? el('p', {class: 'hint'}, offToday ? 'On magnesium days: ' : 'Why these times: ',
+                            spacing.map((i) => i.spacing_rule).join(' ')) :
+            offToday ? null : el('p', {class: 'hint'}, s.doses.length > 1 ?
+               'Split in two, the body takes it up better and the stomach copes better.' :
+               'One dose in the evening.')));
+  }
+
+  // The trial's instruction for today, and the rating it needs.
+  if (running) {
+    parts.push(el('div', {class: 'card', id: 'today-trial'},
+        el('h2', {}, 'Your trial today'),
+        el('p', {}, `Day ${status.day}: ` + (status.magnesium ?
+            `a magnesium period — take ${fmtMg(trial.dose_mg)} today.` :
+            'a period without magnesium — take none.') +
+            (status.washout ? ' Washout days: rate anyway; these days are not analysed.' : '')),
+        (status.todo || []).length ? el('ul', {class: 'todo'}, status.todo.map((x) => el('li', {}, x)))
+                                   : null));
+  } else if (trial && status && status.phase === 'not_started') {
+    parts.push(el('div', {class: 'card', id: 'today-trial'}, el('h2', {}, 'Your trial'),
+                  el('p', {}, `Your trial starts on ${trial.start}.`)));
+  }
+
+  // One-tap rating of today's measure: the trial's outcome, or the first complaint's.
+  const kind = running ? trial.outcome :
+      measureForCondition(((plan.findings || [])[0] || {}).condition || '');
+  const spec = MEASURE_INPUT[kind] || MEASURE_INPUT.pain;
+  const input = el('input', {type: 'number', id: 'today-measure', min: String(spec.min),
+                             max: String(spec.max), inputmode: 'numeric',
+                             'aria-describedby': 'today-log-status'});
+  const logged = running && status.rating_logged;
+  parts.push(el('form', {class: 'card', id: 'today-log', novalidate: true, onsubmit: (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (text === '') {
+      $('today-log-status').textContent = `${spec.label}: enter a number.`;
+      input.focus();
+      return;
+    }
+    logToday(e.target.querySelector('button'), {kind, value: Number(text)}, spec.label);
+  }},
+      el('h2', {}, 'Log today'),
+      logged ? el('p', {class: 'hint'}, 'Today\'s rating is logged; a new one is added beside it.')
+             : null,
+      el('div', {class: 'field narrow'}, el('label', {for: 'today-measure'}, spec.label), input),
+      el('button', {type: 'submit', id: 'today-log-button'}, 'Log it'),
+      el('p', {id: 'today-log-status', class: 'status-line', role: 'status'})));
+  $('today-body').replaceChildren(...parts);
+}
+
+// Logs one entry from the Today view, says so in words with an Undo, and redraws.
+async function logToday(button, entry, what) {
+  if (button) button.disabled = true;
+  const result = await api('POST', '/api/journal/entries', entry);
+  if (button) button.disabled = false;
+  if (!result.ok) {
+    const message = plainFieldMessage(errorText(result), {value: what});
+    const line = $('today-log-status');
+    if (line) line.textContent = message;
+    return;
+  }
+  await refreshToday();
+  const warnings = (result.data && result.data.warnings) || [];
+  const undo = el('button', {type: 'button', class: 'secondary small', id: 'today-undo'}, 'Undo');
+  undo.addEventListener('click', async () => {
+    await api('POST', '/api/journal/undo', {});
+    await refreshToday();
+    $('today-log-status').textContent = 'Undone.';
+  });
+  $('today-log-status').replaceChildren(`Logged: ${what}. `, ...warnings.map((w) => `${w} `), undo);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -881,7 +1247,66 @@ async function logFood() {
   $('food-chosen').textContent = `Logged: ${entry.label} (${fmtMg(entry.magnesium_mg)}).`;
   food.chosen = null;
   $('food-search').value = '';
+  $('diary-date').value = entry.date;
   await refreshIntake();
+  await refreshDiary();
+}
+
+// The food diary: one day's foods and supplements, a day at a time, each removable (two steps)
+// with Undo.
+async function refreshDiary() {
+  const box = $('food-diary');
+  const date = $('diary-date').value.trim() || state.today || '';
+  if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    box.replaceChildren(el('p', {class: 'error'}, 'Day: write the date as YYYY-MM-DD.'));
+    return;
+  }
+  const data = await getOrShowError(`/api/journal/foods${date ? `?date=${date}` : ''}`, box);
+  if (!data) return;
+  $('diary-date').value = data.date;
+  const all = [...data.foods, ...data.supplements];
+  box.replaceChildren(
+      el('p', {id: 'diary-total'}, `${data.date}: `, el('strong', {}, fmtMg(data.total_mg)),
+         ` (food ${fmtMg(data.food_mg)}, supplements ${fmtMg(data.supplement_mg)})` +
+         (data.without_magnesium ? `; ${data.without_magnesium} without a known amount, so at least this.`
+                                 : '.')),
+      all.length ? el('ul', {class: 'entry-list', id: 'diary-list'}, all.map((e) => {
+        const text = describeEntry(e);
+        const remove = el('button', {type: 'button', class: 'secondary small',
+                                     'aria-label': `Remove ${text}`}, 'Remove');
+        const yes = el('button', {type: 'button', class: 'small diary-remove-yes', hidden: '',
+                                  'aria-label': `Yes, remove ${text}`}, 'Yes, remove');
+        remove.addEventListener('click', () => { remove.hidden = true; yes.hidden = false; yes.focus(); });
+        yes.addEventListener('click', async () => {
+          const deleted = await api('DELETE', `/api/journal/entries/${encodeURIComponent(e.id)}`);
+          setGlobalStatus(deleted.ok ? 'Removed. "Undo" brings it back.'
+                                     : `Could not remove: ${errorText(deleted)}`);
+          await refreshDiary();
+          await refreshIntake();
+        });
+        return el('li', {'data-kind': e.kind}, el('span', {}, text),
+                  el('span', {class: 'entry-actions'}, remove, yes));
+      })) : el('p', {}, 'Nothing logged on this day.'),
+      el('button', {type: 'button', class: 'secondary small', id: 'diary-undo', onclick: async () => {
+        const result = await api('POST', '/api/journal/undo', {});
+        const u = result.ok && result.data.undone;
+        setGlobalStatus(!result.ok ? `Could not undo: ${errorText(result)}` :
+                        !u ? 'Nothing to undo.' : `Undone: ${describeEntry(u.entry)}`);
+        await refreshDiary();
+        await refreshIntake();
+      }}, 'Undo last change'));
+}
+
+function setUpDiary() {
+  const step = (days) => {
+    const date = $('diary-date').value.trim() || state.today;
+    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return refreshDiary();
+    $('diary-date').value = addDays(date, days);
+    return refreshDiary();
+  };
+  $('diary-prev').addEventListener('click', () => step(-1));
+  $('diary-next').addEventListener('click', () => step(1));
+  $('diary-date').addEventListener('change', refreshDiary);
 }
 
 // GETs path; on failure shows the error in box and resolves to null.
@@ -933,10 +1358,10 @@ async function refreshIntake() {
   box.replaceChildren(...parts);
 }
 
-// Charts are drawn at the width they are shown at (between 300 and 720 units), so their text
+// Charts are drawn at the width they are shown at (between 240 and 720 units), so their text
 // stays legible on a phone instead of shrinking with the whole picture.
 function chartWidth(container) {
-  return Math.round(Math.min(720, Math.max(300, container.clientWidth || 640)));
+  return Math.round(Math.min(720, Math.max(240, container.clientWidth || 640)));
 }
 
 // Stacked bars (food, supplements) per day with the target as a dashed line.
@@ -949,7 +1374,7 @@ function intakeChart(days, target, width) {
                             'aria-label': 'Magnesium intake per day, food and supplements'});
   chart.append(svg('line', {x1: left, x2: W - 4, y1: y(0), y2: y(0), stroke: '#4a525c'}));
   for (const v of [0, max / 2]) {
-    chart.append(svg('text', {x: left - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11,
+    chart.append(svg('text', {x: left - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 13,
                               fill: '#4a525c'}, String(Math.round(v))));
   }
   days.forEach((d, i) => {
@@ -960,19 +1385,17 @@ function intakeChart(days, target, width) {
     chart.append(svg('rect', {x, width: w, y: y(d.total_mg), height: y(d.food_mg) - y(d.total_mg),
                               fill: '#0b5cad'},
                      svg('title', {}, `${d.date}: supplements ${Math.round(d.supplement_mg)} mg`)));
-    const every = Math.ceil(days.length / 8);  // At most about 8 date labels.
+    // Date labels about 60 px apart, so they never run into each other.
+    const every = Math.max(1, Math.ceil(days.length / Math.max(2, Math.floor((W - left) / 60))));
     if ((days.length - 1 - i) % every === 0) {
-      chart.append(svg('text', {x: x + w / 2, y: H - 10, 'text-anchor': 'middle',
-                                'font-size': 11, fill: '#4a525c'}, d.date.slice(5)));
+      chart.append(svg('text', {x: x + w / 2, y: H - 8, 'text-anchor': 'middle',
+                                'font-size': 13, fill: '#4a525c'}, d.date.slice(5)));
     }
   });
   if (target) {
     chart.append(svg('line', {x1: left, x2: W - 4, y1: y(target.intake_mg),
                               y2: y(target.intake_mg), stroke: '#a4161a',
                               'stroke-dasharray': '6 4', 'stroke-width': 2}));
-    chart.append(svg('text', {x: W - 6, y: y(target.intake_mg) - 4, 'text-anchor': 'end',
-                              'font-size': 11, fill: '#a4161a'},
-                     `target ${Math.round(target.intake_mg)} mg`));
   }
   return el('figure', {},
             chart,
@@ -981,13 +1404,20 @@ function intakeChart(days, target, width) {
                el('li', {}, el('span', {class: 'swatch', style: 'background:#0b5cad'}),
                   'Supplements'),
                target ? el('li', {}, el('span', {class: 'swatch', style: 'background:#a4161a'}),
-                           'Target') : null));
+                           `Target (${Math.round(target.intake_mg)} mg a day, dashed line)`)
+                      : null));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Symptoms: entry forms, recent entries, chart.
 
 function setUpSymptoms() {
+  // One form on screen at a time: "What to log" chooses it.
+  $('entry-kind').addEventListener('change', () => {
+    for (const form of document.querySelectorAll('.entry-form')) {
+      form.hidden = form.dataset.kind !== $('entry-kind').value;
+    }
+  });
   for (const form of document.querySelectorAll('.entry-form')) {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -1011,8 +1441,13 @@ async function submitEntry(form) {
   }
   const result = await api('POST', '/api/journal/entries', entry);
   if (!result.ok) {
+    const labels = {};
+    for (const input of form.querySelectorAll('[data-key]')) {
+      if (input.labels && input.labels[0]) labels[input.dataset.key] = input.labels[0].textContent;
+    }
+    labels.date = 'Date';
     const message = errorText(result);
-    errorBox.textContent = message;
+    errorBox.textContent = plainFieldMessage(message, labels);
     // Mark the input the message names ("value: ...", "intensity: ...", "label: ...").
     const field = (/^([a-z_ ]+):/.exec(message) || [])[1];
     for (const input of form.querySelectorAll('[data-key]')) {
@@ -1072,8 +1507,55 @@ function entryItem(e) {
                                : `Could not delete: ${errorText(deleted)}`);
     await refreshEntries();
   });
-  return el('li', {'data-kind': e.kind}, el('span', {}, el('strong', {}, e.date), ' ', text),
-            remove, confirm);
+  const edit = EDITABLE[e.kind] ? el('button', {type: 'button', class: 'secondary small entry-edit',
+                                                'aria-label': `Edit ${e.date} ${text}`}, 'Edit')
+                                 : null;
+  const item = el('li', {'data-kind': e.kind, 'data-id': String(e.id)},
+                  el('span', {}, el('strong', {}, e.date), ' ', text),
+                  el('span', {class: 'entry-actions'}, edit, remove, confirm));
+  if (edit) edit.addEventListener('click', () => item.replaceWith(entryEditor(e, refreshEntries)));
+  return item;
+}
+
+// The field a person corrects in each kind of entry, with its label (PATCH /api/journal/entries).
+const EDITABLE = {
+  cramps: ['value', 'Number of cramps', 'number'], irls: ['value', 'IRLS total score', 'number'],
+  pain: ['value', 'Pain (0-10)', 'number'], sleep: ['value', 'Sleep quality (0-10)', 'number'],
+  dose: ['magnesium_mg', 'Elemental magnesium (mg)', 'number'],
+  note: ['note', 'Note', 'text'], 'side-effect': ['label', 'What happened', 'text'],
+};
+
+// An entry opened for editing: its date and main field, Save or Cancel; errors in the form's words.
+function entryEditor(e, done) {
+  const [key, label, type] = EDITABLE[e.kind];
+  const id = `edit-${e.id}`;
+  const date = el('input', {id: `${id}-date`, type: 'text', pattern: '\\d{4}-\\d{2}-\\d{2}',
+                            'aria-describedby': `${id}-error`});
+  date.value = e.date;
+  const field = el('input', {id: `${id}-${key}`, type, 'aria-describedby': `${id}-error`});
+  field.value = e[key] === undefined ? '' : e[key];
+  const error = el('p', {id: `${id}-error`, class: 'error'});
+  const form = el('form', {class: 'entry-editor', novalidate: true},
+      el('div', {class: 'row'},
+         el('div', {class: 'field'}, el('label', {for: date.id}, 'Date (YYYY-MM-DD)'), date),
+         el('div', {class: 'field'}, el('label', {for: field.id}, label), field)),
+      error,
+      el('button', {type: 'submit', class: 'small'}, 'Save'), ' ',
+      el('button', {type: 'button', class: 'secondary small', onclick: () => done()}, 'Cancel'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = field.value.trim();
+    const change = {date: date.value.trim()};
+    change[key] = type === 'number' ? (text === '' ? null : Number(text)) : text;
+    const result = await api('PATCH', `/api/journal/entries/${encodeURIComponent(e.id)}`, change);
+    if (!result.ok) {
+      error.textContent = plainFieldMessage(errorText(result), {[key]: label, date: 'Date'});
+      return;
+    }
+    setGlobalStatus('Saved. "Undo last change" puts the old value back.');
+    await done();
+  });
+  return el('li', {'data-kind': e.kind, class: 'editing'}, form);
 }
 
 async function refreshEntries() {
@@ -1081,7 +1563,7 @@ async function refreshEntries() {
   const data = await getOrShowError('/api/journal/entries', box);
   if (!data) return;
   const entries = data.entries || [];
-  const newest = [...entries].sort((a, b) => (b.date.localeCompare(a.date)) || (b.id - a.id));
+  const newest = entries.filter((e) => e.kind !== 'food').sort((a, b) => (b.date.localeCompare(a.date)) || (b.id - a.id));
   const pages = Math.max(1, Math.ceil(newest.length / PAGE_SIZE));
   entryPage = Math.min(entryPage, pages - 1);
   const shown = newest.slice(entryPage * PAGE_SIZE, (entryPage + 1) * PAGE_SIZE);
@@ -1114,18 +1596,38 @@ async function refreshEntries() {
          entryPage > 0 ? pager('Newer entries', 'entries-newer', entryPage - 1) : null,
          entryPage + 1 < pages ? pager('Older entries', 'entries-older', entryPage + 1) : null,
          undo));
-  $('symptom-chart').replaceChildren(symptomChart(entries, chartWidth($('symptom-chart'))));
+  const redraw = () => $('symptom-chart').replaceChildren(
+      rangePicker(entries, redraw), symptomCharts(entries, chartWidth($('symptom-chart'))));
+  redraw();
 }
 
+// One chart per symptom, each with its own scale and the direction that is better said in words
+// (a cramp count and a sleep rating never share an axis).
 const SERIES = [
-  {kind: 'cramps', name: 'Cramps (count)', colour: '#a4161a', max: null},
-  {kind: 'pain', name: 'Pain (0-10)', colour: '#7a4b00', max: 10},
-  {kind: 'sleep', name: 'Sleep (0-10)', colour: '#0b5cad', max: 10},
-  {kind: 'irls', name: 'IRLS (0-40, shown /4)', colour: '#6a1b9a', max: 40},
+  {kind: 'cramps', name: 'Cramps (number a day)', colour: '#a4161a', max: null, better: 'lower'},
+  {kind: 'irls', name: 'Restless legs (IRLS score, 0-40)', colour: '#6a1b9a', max: 40,
+   better: 'lower'},
+  {kind: 'pain', name: 'Pain (0-10)', colour: '#7a4b00', max: 10, better: 'lower'},
+  {kind: 'sleep', name: 'Sleep quality (0-10)', colour: '#0b5cad', max: 10, better: 'higher'},
 ];
 
-// One line per symptom over the last 28 days of entries (scaled to 0-10), dose days marked.
-function symptomChart(entries, width) {
+const RANGES = [[7, '7 days'], [28, '28 days'], [90, '90 days'], [0, 'All']];
+state.range = 28;
+
+// The range picker above the symptom charts; redraws them from the entries already loaded.
+function rangePicker(entries, redraw) {
+  return el('div', {class: 'range-picker', role: 'group', 'aria-label': 'Time shown'},
+            RANGES.map(([days, label]) => el('button', {
+              type: 'button', class: 'secondary small', 'data-days': String(days),
+              'aria-pressed': String(state.range === days),
+              onclick: () => {
+                state.range = days;
+                redraw();
+                document.querySelector(`#symptom-chart [data-days="${days}"]`)?.focus();
+              }}, label)));
+}
+
+function symptomCharts(entries, width) {
   const symptomEntries = entries.filter((e) => SERIES.some((s) => s.kind === e.kind));
   if (!symptomEntries.length) {
     return el('p', {}, 'Log a symptom to see it over time here.');
@@ -1133,51 +1635,60 @@ function symptomChart(entries, width) {
   const dates = entries.map((e) => e.date).sort();
   const last = state.today && state.today > dates[dates.length - 1] ? state.today
                                                                      : dates[dates.length - 1];
-  const first = addDays(last, -27);
-  const W = width, H = width < 500 ? 260 : 240, left = 30, right = 12, top = 12, bottom = 30;
-  const x = (date) => {
-    const days = (Date.parse(`${date}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 864e5;
-    return left + (days / 27) * (W - left - right);
-  };
-  const y = (v) => H - bottom - (Math.min(v, 10) / 10) * (H - top - bottom);
-  const chart = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', id: 'symptom-svg',
-                            'aria-label': `Symptoms from ${first} to ${last}`});
-  for (const v of [0, 5, 10]) {
-    chart.append(svg('line', {x1: left, x2: W - right, y1: y(v), y2: y(v), stroke: '#d5dae0'}));
-    chart.append(svg('text', {x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11,
-                              fill: '#4a525c'}, String(v)));
-  }
-  for (const [d, anchor] of [[first, 'start'], [addDays(first, 14), 'middle'], [last, 'end']]) {
-    chart.append(svg('text', {x: x(d), y: H - 10, 'text-anchor': anchor, 'font-size': 11,
-                              fill: '#4a525c'}, d.slice(5)));
-  }
-  for (const e of entries) {
-    if (e.kind === 'dose' && e.date >= first) {
-      chart.append(svg('rect', {x: x(e.date) - 3, y: top, width: 6, height: H - top - bottom,
-                                fill: '#2e7d32', opacity: 0.18},
-                       svg('title', {}, `${e.date}: dose ${Math.round(e.magnesium_mg)} mg`)));
-    }
-  }
-  const legend = el('ul', {class: 'chart-legend'});
+  const span = state.range || Math.max(7, Math.round((Date.parse(`${last}T00:00:00Z`) -
+                                                      Date.parse(`${dates[0]}T00:00:00Z`)) /
+                                                     864e5) + 1);
+  const first = addDays(last, -(span - 1));
+  const doses = entries.filter((e) => e.kind === 'dose' && e.date >= first);
+  const charts = [];
   for (const s of SERIES) {
     const points = symptomEntries.filter((e) => e.kind === s.kind && e.date >= first)
-        .sort((a, b) => a.date.localeCompare(b.date))
-        .map((e) => ({date: e.date, raw: e.value,
-                      v: s.max === 40 ? e.value / 4 : e.value}));
+        .sort((a, b) => a.date.localeCompare(b.date));
     if (!points.length) continue;
-    chart.append(svg('polyline', {fill: 'none', stroke: s.colour, 'stroke-width': 2,
-                                  points: points.map((p) => `${x(p.date)},${y(p.v)}`).join(' ')}));
-    for (const p of points) {
-      chart.append(svg('circle', {cx: x(p.date), cy: y(p.v), r: 4, fill: s.colour,
-                                  class: 'point', 'data-kind': s.kind, 'data-date': p.date},
-                       svg('title', {}, `${p.date}: ${s.name} ${p.raw}`)));
-    }
-    legend.append(el('li', {}, el('span', {class: 'swatch', style: `background:${s.colour}`}),
-                     s.name));
+    charts.push(oneSymptomChart(s, points, doses, first, last, span, width));
   }
-  legend.append(el('li', {}, el('span', {class: 'swatch', style: 'background:#a8d5b0'}),
-                   'Dose days'));
-  return el('figure', {class: 'chart'}, chart, legend);
+  if (!charts.length) return el('p', {}, 'Nothing logged in this time; choose a longer one.');
+  return el('div', {}, charts);
+}
+
+function oneSymptomChart(s, points, doses, first, last, span, width) {
+  const max = s.max || Math.max(5, ...points.map((p) => p.value));
+  const W = width, H = width < 500 ? 190 : 170, left = 34, right = 12, top = 10, bottom = 26;
+  const x = (date) => {
+    const days = (Date.parse(`${date}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 864e5;
+    return left + (days / Math.max(1, span - 1)) * (W - left - right);
+  };
+  const y = (v) => H - bottom - (Math.min(v, max) / max) * (H - top - bottom);
+  const chart = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'symptom-svg',
+                            id: `symptom-svg-${s.kind}`,
+                            'aria-label': `${s.name} from ${first} to ${last}, ` +
+                                          `${s.better} is better`});
+  for (const v of [0, max / 2, max]) {
+    chart.append(svg('line', {x1: left, x2: W - right, y1: y(v), y2: y(v), stroke: '#d5dae0'}));
+    chart.append(svg('text', {x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 13,
+                              fill: '#4a525c'}, String(Math.round(v * 10) / 10)));
+  }
+  for (const [d, anchor] of [[first, 'start'], [last, 'end']]) {
+    chart.append(svg('text', {x: x(d), y: H - 6, 'text-anchor': anchor, 'font-size': 13,
+                              fill: '#4a525c'}, d.slice(5)));
+  }
+  for (const e of doses) {
+    chart.append(svg('rect', {x: x(e.date) - 3, y: top, width: 6, height: H - top - bottom,
+                              fill: '#2e7d32', opacity: 0.18},
+                     svg('title', {}, `${e.date}: dose ${Math.round(e.magnesium_mg)} mg`)));
+  }
+  chart.append(svg('polyline', {fill: 'none', stroke: s.colour, 'stroke-width': 2,
+                                points: points.map((p) => `${x(p.date)},${y(p.value)}`).join(' ')}));
+  for (const p of points) {
+    chart.append(svg('circle', {cx: x(p.date), cy: y(p.value), r: 4, fill: s.colour,
+                                class: 'point', 'data-kind': s.kind, 'data-date': p.date},
+                     svg('title', {}, `${p.date}: ${s.name} ${p.value}`)));
+  }
+  return el('figure', {class: 'chart', 'data-kind': s.kind},
+            el('figcaption', {}, el('strong', {}, s.name), ` — ${s.better} is better`),
+            chart,
+            doses.length ? el('p', {class: 'hint'}, 'Shaded days: a magnesium dose was logged.')
+                         : null);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1194,8 +1705,9 @@ async function refreshTrial() {
   }
   const {trial, periods, status} = result.data;
   if (!trial) {
-    box.replaceChildren(el('p', {}, 'No trial yet. Save your profile first; the trial uses ' +
-                                    'the dose and form your plan gives.'));
+    box.replaceChildren(el('p', {}, state.hasProfile ?
+        'No trial yet. Start one below: it uses the dose and form your plan gives.' :
+        'No trial yet. Save your profile first; the trial uses the dose and form your plan gives.'));
     $('trial-form').hidden = false;
     reportBox.replaceChildren();
     return;
@@ -1283,8 +1795,11 @@ function renderEndTrial() {
 }
 
 // The server draws the charts; its SVG strings are inserted as markup (and only those).
+// They keep the size they are drawn at (12 px text) and scroll sideways on a narrow screen, rather
+// than shrinking their text to 8 px; the scrolling box takes the focus, so a keyboard scrolls it.
 function serverSvg(markup, label) {
-  const holder = el('div', {class: 'chart', role: 'group', 'aria-label': label});
+  const holder = el('div', {class: 'chart server-chart', role: 'group', 'aria-label': label,
+                            tabindex: '0'});
   if (typeof markup === 'string' && markup.trim().startsWith('<')) {
     const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
     const root = doc.documentElement;
@@ -1528,14 +2043,29 @@ async function start() {
   setUpProductLabel();
   setUpFoods();
   setUpSymptoms();
+  setUpDiary();
   setUpTrial();
   setUpCheck();
   $('profile-form').addEventListener('submit', submitProfile);
+  $('edit-profile').addEventListener('click', () => {
+    const open = $('profile-box').hidden;
+    showProfileEditor(open);
+    if (open) $('p-age').focus();
+  });
+  $('print-plan').addEventListener('click', () => window.print());
   $('add-medicine').addEventListener('click', () => addMedicineRow().focus());
   addMedicineRow();
   window.addEventListener('hashchange', () => showSection(true));
 
   const health = await api('GET', '/api/health');
+  if (health.status === 0) {
+    // Opened from the service worker's copy while the server is stopped or out of reach.
+    setGlobalStatus('Cannot reach the mgadvisor server: start it (mgadvisor serve) and reload. ' +
+                    'Nothing you type now can be saved.');
+    showSection(false);
+    document.body.dataset.ready = 'true';
+    return;
+  }
   if (health.ok && health.data.mode) {
     state.mode = health.data.mode === 'multi' ? 'multi' : 'local';
   } else {
@@ -1554,10 +2084,15 @@ async function start() {
     }
     await showSignedIn(session.data);
   } else {
-    showSection(false);
     await loadProfile();
+    showSection(false);
   }
   document.body.dataset.ready = 'true';
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
+  // Offline once loaded: the service worker keeps the page's own files (never the API's answers).
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register('/sw.js').catch(() => {});
+  }
 }
 
 start();

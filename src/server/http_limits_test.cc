@@ -396,6 +396,7 @@ TEST_F(HttpLimitsTest, SecurityHeadersOnEveryResponse) {
   const std::vector<std::string> requests = {
       "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
       "GET /assets/app.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+      "GET /sw.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
       kHealth,
       "GET /api/no-such-route HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
       "GET /api/profile HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",

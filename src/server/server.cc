@@ -85,6 +85,8 @@ const std::vector<Route>& RouteTable() {
       {{"DELETE", "/api/account/calendar", kAccount}, "/api/account/calendar", nullptr},
       {{"GET", "/"}, "/", HandleWebAsset},
       {{"GET", "/assets/{file}"}, "/assets/([A-Za-z0-9._-]+)", HandleWebAsset},
+      // At the root so that its scope is the whole page (a worker controls only its folder).
+      {{"GET", "/sw.js"}, "/(sw\\.js)", HandleWebAsset},
   };
   return routes;
 }
@@ -134,7 +136,8 @@ HttpHeaders SecurityHeaders() {
   return {
       {"Content-Security-Policy",
        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
+       "connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'"},
       {"X-Content-Type-Options", "nosniff"},
       {"X-Frame-Options", "DENY"},
       {"Referrer-Policy", "no-referrer"},

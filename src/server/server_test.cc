@@ -290,6 +290,24 @@ TEST_F(ServerTest, UnknownRouteIs404) {
   ExpectError(PostJson("/api/compounds", "{}"), 404, "not_found");
 }
 
+// Issue 17: the page works offline once loaded through a service worker, which must be served
+// from the root to control "/", and its manifest and icon are page assets.
+TEST_F(ServerTest, ServesTheServiceWorkerManifestAndIcon) {
+  auto worker = Client().Get("/sw.js");
+  ASSERT_TRUE(worker);
+  EXPECT_EQ(worker->status, 200);
+  EXPECT_EQ(worker->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(worker->body.find("caches.open"), std::string::npos);
+  auto manifest = Client().Get("/assets/manifest.webmanifest");
+  ASSERT_TRUE(manifest);
+  EXPECT_EQ(manifest->status, 200);
+  EXPECT_FALSE(json::parse(manifest->body, nullptr, false).is_discarded());
+  auto icon = Client().Get("/assets/icon.svg");
+  ASSERT_TRUE(icon);
+  EXPECT_EQ(icon->get_header_value("Content-Type"), "image/svg+xml");
+  ExpectError(Client().Get("/other.js"), 404, "not_found");
+}
+
 TEST_F(ServerTest, ServerKeepsServingAfterErrors) {
   for (int i = 0; i < 5; ++i) (void)PostJson("/api/plan", "{not json");
   auto res = Client().Get("/api/health");
@@ -312,13 +330,14 @@ TEST_F(ServerTest, OpenApiPathsEqualTheRouteTable) {
     }
   }
   // Every /api/ route documented, and nothing documented that is not served. The web page
-  // ("/", "/assets/{file}") is not part of the API.
+  // ("/", "/assets/{file}", its service worker "/sw.js") is not part of the API.
   std::set<std::pair<std::string, std::string>> served;
   for (const auto& route : Routes()) {
     if (route.path.starts_with("/api/")) {
       served.insert({route.method, route.path});
     } else {
-      EXPECT_TRUE(route.path == "/" || route.path.starts_with("/assets/")) << route.path;
+      EXPECT_TRUE(route.path == "/" || route.path == "/sw.js" || route.path.starts_with("/assets/"))
+          << route.path;
     }
   }
   EXPECT_EQ(documented, served);

@@ -154,16 +154,18 @@ std::string IntakeSvg(const Report& r) {
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#1f4e79\"/>\n",
         f.X(p.day), f.Y(p.value), bar, f.Y(0) - f.Y(p.value));
   }
+  // The RDA is named in the key below the plot, not beside its line: a label there sat on the
+  // bars of any day above the RDA (issue 17).
   if (r.rda_mg) {
     out += fmt::format(
         "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#c0392b\" "
-        "stroke-dasharray=\"6 4\"/>\n<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#c0392b\" "
-        "text-anchor=\"end\">RDA {} mg</text>\n",
-        f.X(0), f.Y(*r.rda_mg), f.X(f.days), f.Y(*r.rda_mg), f.X(f.days), f.Y(*r.rda_mg) - 4,
-        FormatNumber(*r.rda_mg));
+        "stroke-dasharray=\"6 4\"/>\n",
+        f.X(0), f.Y(*r.rda_mg), f.X(f.days), f.Y(*r.rda_mg));
   }
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">green: magnesium periods{}</text>\n", kLeft,
-                     kHeight - 8, r.rda_mg ? "" : "; RDA unknown (pass --age and --sex)");
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">green: magnesium periods; {}</text>\n", kLeft,
+                     kHeight - 8,
+                     r.rda_mg ? fmt::format("red dashed line: RDA {} mg", FormatNumber(*r.rda_mg))
+                              : std::string("RDA unknown (pass --age and --sex)"));
   return out + "</svg>\n";
 }
 

@@ -209,6 +209,9 @@ TEST(ReportTest, FourWeeksIsNotEnoughYet) {
   EXPECT_THAT(text, HasSubstr("Effect: needs at least two complete pairs."));
   EXPECT_THAT(TimelineSvg(r), HasSubstr("<svg"));
   EXPECT_THAT(IntakeSvg(r), HasSubstr("RDA 320 mg"));
+  // Issue 17: the RDA is named in the key under the plot; a label beside its line sat on the bars.
+  EXPECT_THAT(IntakeSvg(r), HasSubstr("green: magnesium periods; red dashed line: RDA 320 mg"));
+  EXPECT_THAT(IntakeSvg(r), Not(HasSubstr("text-anchor=\"end\">RDA")));
 }
 
 TEST(ReportTest, CompleteTrialGivesAnEstimate) {

@@ -28,6 +28,8 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const TODAY = '2026-11-23';
 const DESKTOP = {width: 1280, height: 900};
 const PHONE = {width: 360, height: 780};
+const PHONE_390 = {width: 390, height: 844};
+const WIDTHS = [['phone', PHONE], ['phone390', PHONE_390], ['desktop', DESKTOP]];
 // Multi-user mode needs a PostgreSQL server; scripts/browser-test.sh starts a throwaway one.
 const pgUrl = process.env.MGADVISOR_TEST_PG_URL || '';
 
@@ -90,8 +92,9 @@ async function launchBrowser() {
 
 // A page that fails the test on an outside request, a console error, or a dialog (errors are
 // shown next to the fields, never as alert()).
-async function openPage(context, base, problems) {
+async function openPage(context, base, problems, viewport = null) {
   const page = await context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
   await page.route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith(`${base}/`) || url === base) return route.continue();
@@ -135,6 +138,7 @@ async function go(page, section) {
 // clears what that set (values and ticks set by script are not the form's defaults).
 async function fillProfile(page, p) {
   await go(page, 'plan');
+  await openProfileForm(page);
   await page.evaluate(() => document.getElementById('profile-form').reset());
   await page.fill('#p-age', String(p.age));
   await page.selectOption('#p-sex', p.sex);
@@ -148,6 +152,48 @@ async function fillProfile(page, p) {
   }
   if (p.redFlag) await page.check(`#rf-${p.redFlag}`);
   if (p.ckd) await page.selectOption('#p-ckd', String(p.ckd));
+}
+
+// Once a profile is saved its form sits behind "Edit profile".
+async function openProfileForm(page) {
+  if (await page.isHidden('#profile-box')) await page.click('#edit-profile');
+  await page.waitForSelector('#p-age:visible');
+}
+
+// Presses Tab until the focus is on `selector` (at most `max` presses): keyboard only.
+async function tabTo(page, selector, max = 120) {
+  for (let i = 0; i < max; ++i) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel), selector)) return;
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+// Words of the code that must never reach a person: snake_case ids, API field paths, the KB's
+// raw action names.
+async function internalSpellings(page) {
+  const text = await page.locator('main').innerText();
+  const found = [];
+  for (const pattern of [/\b[a-z]+_[a-z_]+\b/g, /\b\w+\[\d+\]/g, /very_low/g,
+                         /,\s*(monitor|separate|clinician_review)\)/g, /\bnull\b|undefined|NaN/g]) {
+    for (const match of text.matchAll(pattern)) found.push(match[0]);
+  }
+  return found;
+}
+
+// Every text of the SVG charts in `scope`, as drawn on screen: font size × the SVG's scale.
+async function smallestChartText(page, scope) {
+  return page.evaluate((sel) => {
+    let smallest = Infinity;
+    for (const text of document.querySelectorAll(`${sel} svg text`)) {
+      const root = text.ownerSVGElement;
+      const box = root.viewBox.baseVal;
+      const scale = box && box.width ? root.getBoundingClientRect().width / box.width : 1;
+      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+      smallest = Math.min(smallest, size);
+    }
+    return smallest;
+  }, scope);
 }
 
 async function submitProfile(page) {
@@ -229,6 +275,15 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.equal(await page.isVisible('#user-bar'), false);
     assert.equal(await page.isVisible('#nav-account'), false);
 
+    // A first visit lands on the profile form (no Today without a profile).
+    assert.equal(await page.isVisible('#profile-form'), true);
+    assert.equal(await page.isVisible('#today'), false);
+    for (const [name, size] of WIDTHS) {
+      await page.setViewportSize(size);
+      await screenshot(page, `${name}-first-visit`);
+    }
+    await page.setViewportSize(DESKTOP);
+
     // The skip link is the first tab stop and lands on the main content.
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
@@ -240,7 +295,9 @@ describe('web page in local mode', {timeout: 600000}, () => {
     const plan = page.locator('#plan-result');
     await assert.doesNotReject(plan.locator('#plan-evidence').waitFor());
     const evidence = await plan.locator('#plan-evidence').innerText();
-    assert.match(evidence, /nocturnal leg cramps/i);
+    assert.match(evidence, /night-time leg cramps/i);
+    // The bottom line, in plain words: magnesium will not help; what can.
+    assert.match(evidence, /Magnesium is unlikely to help night-time leg cramps\. Also worth doing: Stretch the calf/);
     assert.match(evidence, /likely ineffective/i);
     assert.ok(await plan.locator('#plan-evidence a[href^="https://doi.org/"]').count() > 0,
               'evidence cites sources with DOI links');
@@ -289,10 +346,16 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.match(await page.locator('#intake-today').innerText(), /of your 320 mg a day/,
                  'the target for a woman over 50 (RDA 320 mg) shows once the profile is saved');
     assert.ok(await page.locator('#intake svg rect').count() > 0, 'intake chart drawn');
+    // The food diary lists the day's foods.
+    await page.waitForSelector('#diary-list li[data-kind="food"]');
+    assert.match(await page.locator('#diary-list').innerText(), /pumpkin seeds/i);
+    assert.equal(await page.inputValue('#diary-date'), TODAY);
     await screenshot(page, 'desktop-foods');
 
     // Symptoms: cramps three days ago and today, a dose, then the chart.
     await go(page, 'symptoms');
+    // One compact form: "What to log" chooses which fields show.
+    assert.equal(await page.locator('.entry-form:visible').count(), 1);
     await page.fill('#entry-date', '2026-11-20');
     await page.fill('#cramps-count', '5');
     await page.fill('#cramps-intensity', '8');
@@ -304,6 +367,7 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await page.click('form[data-kind="cramps"] button[type="submit"]');
     await page.waitForFunction(
         () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 2);
+    await page.selectOption('#entry-kind', 'dose');
     await page.fill('#dose-mg', '200');
     await page.selectOption('#dose-form', 'magnesium citrate');
     await page.click('form[data-kind="dose"] button[type="submit"]');
@@ -312,15 +376,23 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.match(entries, /2026-11-23 Cramps: 3, worst 6\/10/);
     assert.match(entries, /2026-11-20 Cramps: 5, worst 8\/10/);
     assert.match(entries, /Dose: 200 mg magnesium citrate/);
-    const points = page.locator('#symptom-svg circle.point[data-kind="cramps"]');
+    const points = page.locator('#symptom-svg-cramps circle.point[data-kind="cramps"]');
     assert.equal(await points.count(), 2, 'two cramp data points on the chart');
-    assert.equal(await page.locator('#symptom-svg polyline').count(), 1);
+    assert.equal(await page.locator('#symptom-chart svg polyline').count(), 1);
+    // One direction per chart, said in words; a range picker redraws it.
+    assert.match(await page.locator('#symptom-chart figcaption').innerText(), /lower is better/);
+    await page.click('#symptom-chart [data-days="7"]');
+    assert.equal(await page.getAttribute('#symptom-chart [data-days="7"]', 'aria-pressed'), 'true');
+    assert.equal(await points.count(), 2, 'both cramp entries are within 7 days');
+    // Logged foods are in the food diary, not among the symptoms.
+    assert.equal(await page.locator('#entries li[data-kind="food"]').count(), 0);
 
-    // A bad value is reported next to the form, and no entry is added.
+    // A bad value is reported next to the form in the form's words, and no entry is added.
+    await page.selectOption('#entry-kind', 'pain');
     await page.fill('#pain-value', '11');
     await page.click('form[data-kind="pain"] button[type="submit"]');
     await page.waitForFunction(() => document.querySelector('#pain-error').textContent !== '');
-    assert.match(await page.locator('#pain-error').innerText(), /pain/i);
+    assert.match(await page.locator('#pain-error').innerText(), /^Pain today \(0 none – 10 worst\): /);
     assert.equal(await page.locator('#entries li[data-kind="pain"]').count(), 0);
 
     // Delete an entry: two clicks (issue 16), and "Undo last change" brings it back.
@@ -340,6 +412,13 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await deleteFirstCramps();
     await page.waitForFunction(
         () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 1);
+    // Edit the remaining entry in place (PATCH), in the form's words.
+    await page.click('#entries li[data-kind="cramps"] .entry-edit');
+    await page.fill('#entries li.editing input[id$="-value"]', '4');
+    const patched = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await page.click('#entries li.editing button[type="submit"]');
+    assert.equal((await patched).status(), 200);
+    await page.waitForFunction(() => /Cramps: 4\b/.test(document.getElementById('entries').innerText));
     await screenshot(page, 'desktop-symptoms');
 
     // The export link downloads the whole journal.
@@ -394,13 +473,14 @@ describe('web page in local mode', {timeout: 600000}, () => {
   test('a field error from the API shows next to the field, not as an alert', async () => {
     const page = await openPage(browser.context, server.base, problems);
     await go(page, 'plan');
+    await openProfileForm(page);
     await page.fill('#p-age', '300');
     await page.selectOption('#p-sex', 'female');
     const put = page.waitForResponse((r) => r.url().endsWith('/api/profile'));
     await page.click('#make-plan');
     assert.equal((await put).status(), 400);
     await page.waitForSelector('#profile-errors:not([hidden])');
-    assert.match(await page.locator('#p-age-error').innerText(), /age/);
+    assert.match(await page.locator('#p-age-error').innerText(), /^Age \(years\): 300 is outside/);
     assert.equal(await page.getAttribute('#p-age', 'aria-invalid'), 'true');
     assert.match(await page.getAttribute('#p-age', 'aria-describedby'), /p-age-error/);
     assert.equal(await page.evaluate(() => document.activeElement.id), 'profile-errors');
@@ -416,6 +496,8 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.match(await page.locator('#plan-supplement').innerText(), /elemental magnesium a day/);
     await go(page, 'trial');
     await page.waitForSelector('#trial-form:not([hidden])');
+    assert.doesNotMatch(await page.locator('#trial-current').innerText(), /Save your profile/,
+                        'the profile is saved: the trial tab must not ask for it');
     await page.selectOption('#trial-outcome', 'irls');
     await page.fill('#trial-start', TODAY);
     // Issue 16: the length is shown before starting (a dry run, nothing saved yet), in words that
@@ -457,6 +539,9 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await fillProfile(page, {age: 60, sex: 'female', complaint: 'migraine'});
     const label = 'Supplement Facts\nServing Size 2 Capsules\nServings Per Container 60\n' +
         'Magnesium (as magnesium bisglycinate chelate)   200 mg   48%\n';
+    // Optional parts of the form are folded away on a first visit.
+    assert.equal(await page.isVisible('#p-product-label'), false);
+    await page.click('#p-more > summary');
     await page.fill('#p-product-label', label);
     const read = page.waitForResponse((r) => r.url().endsWith('/api/label'));
     await page.click('#p-product-read');
@@ -474,6 +559,7 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.match(supplement, /My glycinate: 3 capsules a day/);
     assert.match(await page.locator('#plan-cost').innerText(), /0\.30 GBP a day/);
     // A label that hides its magnesium is refused on the field, not lost.
+    await openProfileForm(page);
     await page.fill('#p-product-label', 'Supplement Facts\nServing Size 2 Capsules\n' +
         'Magnesium Complex Blend 600 mg\n (magnesium glycinate, magnesium malate)\n');
     // The profile is checked (and kept) before the plan is asked for: PUT /api/profile refuses.
@@ -484,6 +570,15 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await page.waitForFunction(
         () => document.getElementById('p-product-label-error').textContent.length > 0);
     assert.match(await page.locator('#p-product-label-error').innerText(), /magnesium/);
+    // Field errors speak the form's words, never the API's paths.
+    await page.fill('#p-product-label', '');
+    await page.fill('#med-0-name', 'alendronat');
+    await page.click('#make-plan');
+    await page.waitForFunction(
+        () => document.getElementById('p-medicines-error').textContent.length > 0);
+    const medicineError = await page.locator('#p-medicines-error').innerText();
+    assert.match(medicineError, /^Medicine 1: /);
+    assert.doesNotMatch(await page.locator('#profile-errors').innerText(), /medicines\[0\]/);
     await page.close();
     assert.deepEqual(problems, []);
   });
@@ -621,10 +716,189 @@ describe('web page in local mode', {timeout: 600000}, () => {
     }
   });
 
+  test('a returning person: Today first, logging in one tap, print, dark mode, offline',
+       async () => {
+    // Restless legs at 40 on levothyroxine, with a trial running (set up through the API).
+    const setup = await browser.context.request.put(`${server.base}/api/profile`, {data: {
+      age: 40, sex: 'female', complaints: [{condition: 'restless_legs_syndrome', severity: 7}],
+      medicines: [{name: 'levothyroxine', times: ['06:30']}],
+    }});
+    assert.equal(setup.status(), 200, await setup.text());
+    // A seed whose first period is on magnesium, so today has doses to take (dry runs save nothing).
+    let seed = 1;
+    for (; seed < 40; ++seed) {
+      const dry = await browser.context.request.post(`${server.base}/api/trials`, {data: {
+        outcome: 'irls', start: TODAY, replace: true, seed, dry_run: true}});
+      if ((await dry.json()).periods[0].magnesium) break;
+    }
+    const trial = await browser.context.request.post(`${server.base}/api/trials`, {data: {
+      outcome: 'irls', start: TODAY, replace: true, seed}});
+    assert.equal(trial.status(), 201, await trial.text());
+
+    const page = await openPage(browser.context, server.base, problems, PHONE);
+    const timing = await page.evaluate(() => ({
+      firstContentfulPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      ready: Number(document.body.dataset.readyMs),
+    }));
+    console.log(`time to first render on loopback: first contentful paint ` +
+                `${Math.round(timing.firstContentfulPaint)} ms, ready ${timing.ready} ms`);
+    mkdirSync(artifacts, {recursive: true});
+    writeFileSync(path.join(artifacts, 'timing.json'), `${JSON.stringify(timing)}\n`);
+    // Lands on Today; the bottom line is on the first phone screen.
+    await page.waitForSelector('#today:not([hidden]) #today-bottom-line');
+    assert.equal(await page.isVisible('#profile-form'), false);
+    const line = page.locator('#today-bottom-line .bottom-line').first();
+    const box = await line.boundingBox();
+    assert.ok(box.y + box.height <= PHONE.height,
+              `the bottom line ends at ${box.y + box.height} px, below the first screen`);
+    const bottom = await line.innerText();
+    assert.match(bottom, /whether magnesium helps restless legs/i);
+    assert.match(bottom, /What does help: Check iron status/);
+    // Today's doses at their times, the spacing reason, the trial's instruction.
+    assert.ok(await page.locator('#today-doses li').count() >= 1);
+    assert.match(await page.locator('#today-doses').innerText(), /levothyroxine/);
+    assert.match(await page.locator('#today-trial').innerText(), /Day 1/);
+
+    // Keyboard only: Tab to today's rating, type it, Enter; then Tab to a dose and press Enter.
+    await page.focus('#main');
+    await tabTo(page, '#today-measure');
+    await page.keyboard.type('18');
+    const rated = page.waitForResponse((r) => r.url().endsWith('/api/journal/entries') &&
+                                              r.request().method() === 'POST');
+    await page.keyboard.press('Enter');
+    assert.equal((await rated).status(), 201);
+    await page.waitForSelector('#today-log-status:has-text("Logged")');
+    await page.focus('#main');
+    const doseButtons = await page.locator('#today-doses .today-dose').count();
+    if (doseButtons) {
+      await tabTo(page, '#today-doses .today-dose');
+      const dosed = page.waitForResponse((r) => r.url().endsWith('/api/journal/entries'));
+      await page.keyboard.press('Enter');
+      assert.equal((await dosed).status(), 201);
+      await page.waitForFunction(
+          (n) => document.querySelectorAll('#today-doses .today-dose').length === n - 1,
+          doseButtons);
+    }
+    const entries = await (await page.request.get(`${server.base}/api/journal/entries?from=${TODAY}`))
+        .json();
+    assert.ok(entries.entries.some((e) => e.kind === 'irls' && e.value === 18));
+    for (const [name, size] of WIDTHS) {
+      await page.setViewportSize(size);
+      await screenshot(page, `${name}-today`);
+    }
+    assert.deepEqual(await internalSpellings(page), []);
+    assert.deepEqual(await axeViolations(page), [], 'axe on #today');
+
+    // Above the upper limit today: a plain warning at the top of Today.
+    const big = await page.request.post(`${server.base}/api/journal/entries`, {data: {
+      kind: 'dose', magnesium_mg: 400, label: 'magnesium citrate'}});
+    assert.equal(big.status(), 201);
+    await go(page, 'plan');
+    await go(page, 'today');
+    await page.waitForSelector('#today-limit-warning');
+    assert.match(await page.locator('#today-limit-warning').innerText(),
+                 /above the upper limit of 350 mg a day/);
+
+    // Planning by keyboard: Edit profile, change the age, save; the plan comes back.
+    await page.setViewportSize(DESKTOP);
+    await go(page, 'plan');
+    await page.waitForSelector('#plan-result');
+    await page.focus('#plan-title');
+    await tabTo(page, '#edit-profile');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'p-age');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('41');
+    await tabTo(page, '#make-plan', 400);
+    const planned = page.waitForResponse((r) => r.url().includes('/api/plan'));
+    await page.keyboard.press('Enter');
+    assert.equal((await planned).status(), 200);
+    await page.waitForSelector('#plan-result');
+    assert.equal(await page.isVisible('#profile-form'), false);
+    // Plan order: safety, evidence, the effective step first, then the supplement.
+    const order = await page.evaluate(() => [...document.querySelectorAll('#plan-result > section')]
+        .map((s) => s.id));
+    const at = (id) => order.indexOf(id);
+    assert.ok(at('plan-evidence') >= 0 && at('plan-evidence') < at('plan-first') &&
+              at('plan-first') < at('plan-supplement') && at('plan-supplement') <
+              at('plan-interactions') && at('plan-interactions') < at('plan-sources'), order.join());
+    assert.match(await page.locator('#plan-first').innerText(), /iron/i);
+    assert.deepEqual(await internalSpellings(page), []);
+    for (const [name, size] of WIDTHS) {
+      await page.setViewportSize(size);
+      await screenshot(page, `${name}-plan`);
+    }
+
+    // Printed: the plan alone, on at most two pages.
+    await page.setViewportSize(DESKTOP);
+    await page.emulateMedia({media: 'print'});
+    assert.equal(await page.isVisible('#nav'), false);
+    assert.equal(await page.isVisible('#edit-profile'), false);
+    // null, not 'screen': an emulated screen medium would make page.pdf print the screen's layout.
+    await page.emulateMedia({media: null});
+    const pdf = await page.pdf({format: 'A4', printBackground: true});
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    writeFileSync(path.join(artifacts, 'plan.pdf'), pdf);
+    assert.ok(pages >= 1 && pages <= 2, `the printed plan has ${pages} pages`);
+
+    // Journal and trial at three widths; chart text at least 12 px on a 360 px screen.
+    for (const [name, size] of WIDTHS) {
+      await page.setViewportSize(size);
+      // Each view is redrawn for this width when it is shown: wait for the request that redraws it.
+      let drawn = page.waitForResponse((r) => r.url().includes('/api/journal/entries'));
+      await go(page, 'symptoms');
+      await drawn;
+      await page.waitForSelector('#symptom-chart svg');
+      const smallest = await smallestChartText(page, '#symptom-chart');
+      assert.ok(smallest >= 12, `symptom chart text ${smallest} px at ${size.width} px`);
+      await screenshot(page, `${name}-journal`);
+      assert.deepEqual(await internalSpellings(page), [], 'the journal in plain words');
+      drawn = page.waitForResponse((r) => r.url().includes('/api/trials/current/report'));
+      await go(page, 'trial');
+      await drawn;
+      await page.waitForSelector('#trial-report-card svg');
+      assert.ok(await smallestChartText(page, '#trial-report') >= 12, `trial charts at ${size.width}`);
+      await screenshot(page, `${name}-trial`);
+      assert.deepEqual(await internalSpellings(page), [], 'the trial in plain words');
+      await go(page, 'foods');
+      await page.waitForSelector('#intake svg');
+      assert.ok(await smallestChartText(page, '#intake') >= 12, `intake chart at ${size.width}`);
+    }
+    assert.deepEqual(await internalSpellings(page), []);
+
+    // Dark mode: the same page, recoloured, still passing axe.
+    await page.emulateMedia({colorScheme: 'dark'});
+    for (const section of ['today', 'plan']) {
+      await go(page, section);
+      await page.waitForSelector(section === 'today' ? '#today-log' : '#plan-result');
+      for (const [name, size] of [WIDTHS[1], WIDTHS[2]]) {
+        await page.setViewportSize(size);
+        await screenshot(page, `${name}-dark-${section}`);
+      }
+      assert.deepEqual(await axeViolations(page), [], `axe on #${section} in dark mode`);
+    }
+    await page.emulateMedia({colorScheme: 'light'});
+
+    // Offline once loaded: the service worker serves the page when the server cannot be reached.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await browser.context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      assert.match(await page.locator('#global-status').innerText(), /Cannot reach/);
+    } finally {
+      await browser.context.setOffline(false);
+    }
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
   test('phone, 360 px wide: no horizontal scroll in any section', async () => {
     const page = await openPage(browser.context, server.base, problems);
     await page.setViewportSize(PHONE);
-    for (const section of ['plan', 'foods', 'symptoms', 'trial', 'check']) {
+    for (const section of ['today', 'plan', 'foods', 'symptoms', 'trial', 'check']) {
       await go(page, section);
       await page.waitForLoadState('networkidle');
       const overflow = await horizontalOverflow(page);
@@ -694,6 +968,7 @@ describe('web page in multi-user mode (PostgreSQL)', {
     assert.match(await page.locator('#plan-evidence').innerText(), /likely ineffective/i);
     // A symptom entry (POST with CSRF).
     await go(page, 'symptoms');
+    await page.selectOption('#entry-kind', 'pain');
     await page.fill('#pain-value', '4');
     await page.click('form[data-kind="pain"] button[type="submit"]');
     await page.waitForSelector('#entries li[data-kind="pain"]');
