@@ -21,6 +21,9 @@ struct ApiState {
   std::unique_ptr<ops::Context> context;  // Every piece loaded at start (Context::LoadAll).
   std::string openapi;                    // data/server/openapi.json, served as is.
   bool multi_user = false;                // options.database set: /api/health says "multi".
+  // What GET /api/health?deep=1 checks: the database every journal request uses.
+  std::shared_ptr<accounts::Database> database;  // Multi-user mode.
+  std::string journal_path;                      // Local mode (set by Server::Create).
 
   static Result<std::unique_ptr<ApiState>> Load(const ServerOptions& options);
 };
