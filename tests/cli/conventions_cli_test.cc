@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -119,6 +121,35 @@ TEST(ConventionsCliTest, NumbersAsPeopleWriteThem) {
   const auto converted = RunCli({"convert", "10mmol"});
   ASSERT_EQ(converted.exit_code, 0) << converted.err;
   EXPECT_EQ(converted.out, "10mmol of magnesium = 243 mg = 10 mmol = 20 mEq\n");
+}
+
+// The bash script `completion bash` prints completes commands, nested commands and flags (also
+// the enclosing command's) as bash itself runs it.
+TEST(ConventionsCliTest, BashCompletionCompletesCommandsAndFlags) {
+  const auto script = RunCli({"completion", "bash"});
+  ASSERT_EQ(script.exit_code, 0) << script.err;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("mg_completion_" + std::to_string(::getpid()) + ".bash");
+  std::ofstream(path) << script.out;
+  const auto complete = [&](const std::string& words, int cword) {
+    const std::string command = "bash -c 'source " + path.string() + "; COMP_WORDS=(" + words +
+                                "); COMP_CWORD=" + std::to_string(cword) +
+                                "; _mgadvisor; echo \"${COMPREPLY[*]}\"'";
+    std::string out;
+    if (FILE* pipe = ::popen(command.c_str(), "r"); pipe != nullptr) {
+      char buffer[4096];
+      while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+      ::pclose(pipe);
+    }
+    return " " + out.substr(0, out.find('\n')) + " ";
+  };
+  EXPECT_EQ(complete("mgadvisor fo", 1), " formula foods ");
+  EXPECT_EQ(complete("mgadvisor foods se", 2), " search ");
+  EXPECT_THAT(complete("mgadvisor journal ba", 2), HasSubstr(" backup "));
+  EXPECT_THAT(complete("mgadvisor dri --a", 2), HasSubstr(" --age "));
+  EXPECT_THAT(complete("mgadvisor --json dri --age 30 --js", 5), HasSubstr(" --json "));
+  EXPECT_THAT(complete("mgadvisor serve --db-", 2), HasSubstr(" --db-wait "));
+  std::filesystem::remove(path);
 }
 
 }  // namespace
