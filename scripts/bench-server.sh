@@ -96,7 +96,8 @@ wait_ready() {
 
 # --- mgadvisor serve, in local mode on an empty scratch data directory. ----------------------
 mkdir -p "$WORK/xdg"
-XDG_DATA_HOME="$WORK/xdg" "$BIN" serve --port 0 --json >"$WORK/serve.out" 2>"$WORK/serve.err" &
+# --no-access-log: nginx, the yardstick, runs with access_log off too.
+XDG_DATA_HOME="$WORK/xdg" "$BIN" serve --port 0 --json --no-access-log >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 1 300); do
   grep -q '"port"' "$WORK/serve.out" 2>/dev/null && break

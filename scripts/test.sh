@@ -55,6 +55,12 @@ cmake --build --preset release --target mgadvisor -j "$(nproc)"
 ./scripts/bench-server.sh build/release/src/cli/mgadvisor || status=1
 end_phase "load test (release build + wrk)"
 
+# The Debian package (issue 19) from that release build: built with CPack, installed with apt-get,
+# `mgadvisor --version` and a plan run from /usr/bin, then removed.
+echo "== package (build, install, run, remove)"
+./scripts/package-test.sh || status=1
+end_phase "package test"
+
 # Fuzzing (issue 11): every parser a person reaches, under libFuzzer with ASan/UBSan: every past
 # crash replayed, then each target from its seed corpus for 5 s with a fixed seed (~1 min on 2
 # cores). The targets were built above with the tests (one clang build, no second one). This is

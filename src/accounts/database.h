@@ -44,6 +44,13 @@ struct Session {
   int64_t expires_unix = 0;
 };
 
+// A connection pool's use at one moment, for the server's metrics.
+struct PoolUse {
+  int size = 0;    // Connections it may open.
+  int open = 0;    // Open now (idle or in use).
+  int in_use = 0;  // Leased to a request now.
+};
+
 // Thread-safe: one Database is shared by every request thread of a server.
 class Database {
  public:
@@ -99,6 +106,12 @@ class Database {
   // `clock` must outlive the store. Errors: kNotFound when the account does not exist.
   virtual Result<std::unique_ptr<journal::Store>> OpenJournal(int64_t user_id,
                                                               const journal::Clock& clock) = 0;
+
+  // For GET /api/health?deep=1: one round trip to the database (SELECT 1) on a pooled
+  // connection. Errors: kIoError naming the database (never its password) and why.
+  virtual Status Ping() = 0;
+  // The connection pool's use now (GET /metrics); nullopt when the backend has no pool.
+  virtual std::optional<PoolUse> ConnectionUse() const { return std::nullopt; }
 };
 
 }  // namespace mg::accounts

@@ -96,9 +96,9 @@ Status Convert(const CliContext& ctx, const std::vector<std::string>& amount_wor
             .dump(2));
     return {};
   }
-  fmt::print("{} of magnesium = {} mg = {} mmol = {} mEq\n", text, FormatNumber(mg, 2),
-             FormatNumber(chem::MagnesiumMgToMmol(mg), 3),
-             FormatNumber(chem::MagnesiumMgToMeq(mg), 3));
+  fmt::print("{} of magnesium = {} mg = {} mmol = {} mEq\n", text, FormatReadable(mg),
+             FormatReadable(chem::MagnesiumMgToMmol(mg)),
+             FormatReadable(chem::MagnesiumMgToMeq(mg)));
   return {};
 }
 

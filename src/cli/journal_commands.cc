@@ -79,7 +79,7 @@ Result<journal::Date> ParseDateFlag(const std::string& text, journal::Date today
 std::string Describe(const Entry& e) {
   std::string what = journal::EntryKindName(e.kind);
   if (!e.label.empty()) what += " " + e.label;
-  if (e.magnesium_mg) what += fmt::format(" {} mg Mg", FormatNumber(*e.magnesium_mg, 3));
+  if (e.magnesium_mg) what += fmt::format(" {} mg Mg", FormatReadable(*e.magnesium_mg));
   if (e.value) what += fmt::format(" {}", FormatNumber(*e.value, 3));
   if (e.kind == EntryKind::kIrls && e.value) {
     // Severity bands are data (data/trial/outcomes.toml); an unreadable file only loses the band.
@@ -911,10 +911,49 @@ Result<std::unique_ptr<journal::Store>> OpenJournal(const std::string& db_flag) 
   return journal::OpenSqliteStore(path, clock);
 }
 
+namespace {
+
+// `journal backup FILE`: an online copy of the SQLite journal, safe while the server or another
+// command writes to it (journal::BackupSqliteJournal).
+void RegisterJournalBackup(CLI::App& app, CliContext& ctx) {
+  struct Args {
+    std::string db, file;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* group = app.get_subcommand("journal");
+  CLI::App* cmd = group->add_subcommand(
+      "backup", "Copy the journal to FILE while it is in use (SQLite's online backup)");
+  AddDbOption(cmd, args->db);
+  cmd->add_option("file", args->file, "Where to write the copy (replaced atomically)")->required();
+  cmd->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      std::string path = args->db;
+      if (path.empty()) {
+        auto default_path = journal::DefaultJournalPath();
+        if (!default_path.ok()) return default_path.error();
+        path = *default_path;
+      }
+      auto bytes = journal::BackupSqliteJournal(path, args->file);
+      if (!bytes.ok()) return bytes.error();
+      if (ctx.json) {
+        fmt::print(
+            "{}\n",
+            nlohmann::json{{"journal", path}, {"backup", args->file}, {"bytes", *bytes}}.dump());
+      } else {
+        fmt::print("Backed up {} to {} ({} bytes).\n", path, args->file, *bytes);
+      }
+      return {};
+    });
+  });
+}
+
+}  // namespace
+
 void RegisterJournalCommands(CLI::App& app, CliContext& ctx) {
   RegisterLog(app, ctx);
   RegisterJournal(app, ctx);
   RegisterSummary(app, ctx);
+  RegisterJournalBackup(app, ctx);
 }
 
 }  // namespace mg::cli

@@ -6,7 +6,10 @@
 #include <exception>
 #include <string_view>
 
+#include "cli/build_info.h"
 #include "cli/commands.h"
+#include "cli/completion.h"
+#include "cli/usage_errors.h"
 #include "core/utf8.h"
 
 int main(int argc, char** argv) {
@@ -20,6 +23,9 @@ int main(int argc, char** argv) {
   app.add_option("--reference", ctx.reference, "Reference intakes and limits: us (default) or eu")
       ->check(CLI::IsMember({"us", "eu"}));
   app.add_option("--kb", ctx.kb_dir, "Knowledge-base directory to use instead of the built-in one");
+  app.set_version_flag(
+      "--version", [&ctx] { return mg::cli::VersionText(ctx.json); },
+      "Print the version and the git commit it was built from");
 
   mg::cli::RegisterChemCommands(app, ctx);
   mg::cli::RegisterDriCommands(app, ctx);
@@ -31,6 +37,7 @@ int main(int argc, char** argv) {
   mg::cli::RegisterServerCommands(app, ctx);
   mg::cli::RegisterLabelCommands(app, ctx);
   mg::cli::RegisterCheckCommands(app, ctx);
+  mg::cli::RegisterCompletionCommand(app, ctx);  // Last: it describes every command above.
 
   // The input boundary: an argument that is not UTF-8 never reaches a command (exit 2, as JSON
   // with --json). CLI11 has not parsed yet, so --json is looked for directly.
@@ -42,9 +49,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    // CLI11 returns 0 for --help; every real parse failure is a usage error (exit 2).
-    return code == 0 ? 0 : 2;
+    // 0 for --help and --version; every real parse failure is a usage error (exit 2), with
+    // "did you mean" and, under --json, as JSON.
+    return mg::cli::ReportParseError(app, e, ctx.json);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mgadvisor: internal error: %s\n", e.what());
     return 1;

@@ -2,11 +2,13 @@
 #include <fmt/format.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <thread>
 
 #include "cli/commands.h"
@@ -23,20 +25,67 @@ struct ServeArgs {
   std::optional<std::string> db;  // --db: the journal's SQLite file, or a PostgreSQL URL.
   bool behind_tls = false;
   int pool_size = 8;
+  bool no_access_log = false;
+  bool metrics = false;
+  int db_wait_seconds = 30;  // --db-wait: how long to retry while PostgreSQL is not reachable.
 };
 
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
+// Opens the PostgreSQL database, retrying while it cannot be reached (kIoError: after a reboot
+// the database may start after mgadvisor) with exponential back-off — 0.5 s, 1 s, 2 s ... at
+// most 8 s between attempts — for up to --db-wait seconds, each failure logged on stderr. A
+// schema newer than this build (kDataError) or a bad URL is not retried. SIGINT/SIGTERM (blocked
+// by Serve, so taken here with sigtimedwait) end the wait at once: `stopped` is set.
+Result<std::shared_ptr<accounts::Database>> OpenPostgresWaiting(const ServeArgs& args,
+                                                                const sigset_t& signals,
+                                                                bool& stopped) {
+  using namespace std::chrono;
+  const auto start = steady_clock::now();
+  const auto deadline = start + seconds(args.db_wait_seconds);
+  milliseconds delay(500);
+  for (int attempt = 1;; ++attempt) {
+    auto database = pgstore::OpenPostgres(*args.db, {.pool_size = args.pool_size});
+    if (database.ok() || database.error().code != ErrorCode::kIoError) return database;
+    const auto now = steady_clock::now();
+    if (now + delay > deadline) {
+      if (attempt == 1) return database.error();
+      return IoError(fmt::format(
+          "{} (gave up after {} attempts in {} s; --db-wait {})", database.error().message, attempt,
+          duration_cast<seconds>(now - start).count(), args.db_wait_seconds));
+    }
+    fmt::print(stderr, "mgadvisor: PostgreSQL not reachable (attempt {}): {}; retrying in {} s\n",
+               attempt, database.error().message, duration<double>(delay).count());
+    std::fflush(stderr);
+    const timespec wait{static_cast<time_t>(delay.count() / 1000),
+                        static_cast<long>(delay.count() % 1000) * 1'000'000};
+    if (sigtimedwait(&signals, nullptr, &wait) > 0) {
+      stopped = true;
+      return database.error();
+    }
+    delay = std::min(delay * 2, milliseconds(8000));
+  }
+}
+
 // Where the data lives, from --db: a PostgreSQL URL selects multi-user mode (accounts, sessions,
 // everyone's journal in that database); anything else is the one person's SQLite journal file.
 // Unset: the same file as `log` and `journal` use ($XDG_DATA_HOME/mgadvisor/journal.db).
-Status ApplyDbFlag(const ServeArgs& args, server::ServerOptions& options) {
+Status ApplyDbFlag(const ServeArgs& args, server::ServerOptions& options, const sigset_t& signals,
+                   bool& stopped) {
   const bool postgres =
       args.db && (args.db->starts_with("postgresql://") || args.db->starts_with("postgres://"));
   if (postgres) {
-    auto database = pgstore::OpenPostgres(*args.db, {.pool_size = args.pool_size});
+    // Every user of this machine can read a command line (ps, /proc): libpq takes the password
+    // from PGPASSWORD or PGPASSFILE (~/.pgpass) when the URL has none.
+    if (pgstore::RedactUrl(*args.db) != *args.db) {
+      fmt::print(stderr,
+                 "mgadvisor: warning: the --db URL holds a password, which any user of this "
+                 "machine can read from the command line; leave it out and set PGPASSFILE or "
+                 "PGPASSWORD instead (docs/OPERATIONS.md)\n");
+    }
+    auto database = OpenPostgresWaiting(args, signals, stopped);
     if (!database.ok()) return database.error();
     options.database = std::move(*database);
     options.secure_cookies = args.behind_tls;
@@ -75,7 +124,15 @@ Status Serve(const CliContext& ctx, const ServeArgs& args) {
   options.port = args.port;
   options.kb_dir = ctx.kb_dir;
   options.foods_store = args.foods_store;
-  if (Status db = ApplyDbFlag(args, options); !db.ok()) return db;
+  options.access_log = !args.no_access_log;
+  options.metrics = args.metrics;
+  bool stopped_while_waiting = false;
+  const Status db = ApplyDbFlag(args, options, signals, stopped_while_waiting);
+  if (stopped_while_waiting) {
+    if (!ctx.json) fmt::print("mgadvisor: stopped while waiting for PostgreSQL\n");
+    return {};
+  }
+  if (!db.ok()) return db;
   // MGADVISOR_TODAY fixes the journal's "today" as for `log` and `journal`; without it the server
   // follows the system clock, so a server left running moves on to the next day.
   if (const char* fixed = std::getenv("MGADVISOR_TODAY"); fixed != nullptr && *fixed != '\0') {
@@ -146,6 +203,14 @@ void RegisterServerCommands(CLI::App& app, CliContext& ctx) {
                 "Multi-user mode behind a TLS-terminating proxy: mark session cookies Secure");
   cmd->add_option("--pool", args->pool_size, "Multi-user mode: PostgreSQL connections (default 8)")
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--db-wait", args->db_wait_seconds,
+                  "Multi-user mode: retry connecting to PostgreSQL with back-off for up to this "
+                  "many seconds (default 30; 0: once)")
+      ->check(CLI::Range(0, 3600));
+  cmd->add_flag("--no-access-log", args->no_access_log,
+                "Do not write the access log (one JSON line per request on stderr)");
+  cmd->add_flag("--metrics", args->metrics,
+                "Answer GET /metrics (Prometheus text format); keep it from the public proxy");
   cmd->callback([&ctx, args] { RunCommand(ctx, [&] { return Serve(ctx, *args); }); });
 }
 

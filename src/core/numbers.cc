@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -34,6 +35,21 @@ std::string FormatNumber(double value, int max_decimals) {
   }
   if (out == "-0") out = "0";
   return out;
+}
+
+std::string FormatReadable(double value) {
+  const double magnitude = std::fabs(value);
+  int decimals = 0;
+  if (magnitude >= 100 || magnitude == 0) {
+    decimals = 0;
+  } else if (magnitude >= 10) {
+    decimals = 1;
+  } else if (magnitude >= 1) {
+    decimals = 2;
+  } else {
+    decimals = std::min(9, 1 - static_cast<int>(std::floor(std::log10(magnitude))));
+  }
+  return FormatNumber(value, decimals);
 }
 
 }  // namespace mg

@@ -21,6 +21,21 @@ TEST(ParseFiniteNumber, RejectsEverythingElse) {
   }
 }
 
+TEST(FormatReadable, ThreeSignificantFiguresAtMost) {
+  EXPECT_EQ(FormatReadable(167.832), "168");
+  EXPECT_EQ(FormatReadable(219.04), "219");
+  EXPECT_EQ(FormatReadable(1418.8), "1419");
+  EXPECT_EQ(FormatReadable(99.507), "99.5");
+  EXPECT_EQ(FormatReadable(46.8), "46.8");
+  EXPECT_EQ(FormatReadable(6.6512), "6.65");
+  EXPECT_EQ(FormatReadable(10.0), "10");
+  EXPECT_EQ(FormatReadable(0.5), "0.5");
+  EXPECT_EQ(FormatReadable(0.01234), "0.012");
+  EXPECT_EQ(FormatReadable(0), "0");
+  EXPECT_EQ(FormatReadable(-12.34), "-12.3");
+  EXPECT_EQ(FormatReadable(99.96), "100");
+}
+
 TEST(FormatNumber, DropsTrailingZeros) {
   EXPECT_EQ(FormatNumber(200.0), "200");
   EXPECT_EQ(FormatNumber(12.25, 2), "12.25");

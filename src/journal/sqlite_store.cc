@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "core/atomic_file.h"
 #include "journal/export.h"
 #include "journal/sqlite_connection.h"
 
@@ -547,6 +550,62 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Cl
   auto store = std::make_unique<SqliteStore>(std::move(*db), path, clock);
   MG_RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<size_t> BackupSqliteJournal(const std::string& path, const std::string& destination) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return NotFound(
+        fmt::format("{}: no journal there (nothing was written to {})", path, destination));
+  }
+  auto source = OpenSqliteFile(path);
+  if (!source.ok()) return source.error();
+  {
+    // A journal has its migrations table; anything else is refused rather than copied.
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v2(source->get(),
+                                      "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                      "AND name = 'schema_migrations'",
+                                      -1, &raw, nullptr);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+    if (rc != SQLITE_OK || sqlite3_step(stmt.get()) != SQLITE_ROW) {
+      return SqliteError(source->get(), path, "reading its schema");
+    }
+    if (sqlite3_column_int(stmt.get(), 0) != 1) {
+      return DataError(
+          fmt::format("{}: not an mgadvisor journal (no schema_migrations table)", path));
+    }
+  }
+  // Into memory first, then to disk in one atomic write: the backup API writes its destination
+  // page by page, and a crash there would leave a file that looks like a journal but is not.
+  sqlite3* memory_raw = nullptr;
+  const int opened = sqlite3_open(":memory:", &memory_raw);
+  SqliteHandle memory(memory_raw);
+  if (opened != SQLITE_OK) return SqliteError(memory.get(), ":memory:", "opening");
+  sqlite3_backup* backup = sqlite3_backup_init(memory.get(), "main", source->get(), "main");
+  if (backup == nullptr) return SqliteError(memory.get(), path, "starting the backup");
+  int step = SQLITE_OK;
+  // All pages in one step: one read transaction, so one consistent snapshot. A writer holding
+  // the lock (not in WAL mode, or during a checkpoint) makes it busy; the busy timeout covers
+  // most of that, and the step is tried again a few times after it.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    step = sqlite3_backup_step(backup, -1);
+    if (step != SQLITE_BUSY && step != SQLITE_LOCKED) break;
+    sqlite3_sleep(100);
+  }
+  sqlite3_backup_finish(backup);
+  if (step != SQLITE_DONE) {
+    return IoError(fmt::format("{}: backing up: {}", path, sqlite3_errstr(step)));
+  }
+  sqlite3_int64 size = 0;
+  unsigned char* bytes = sqlite3_serialize(memory.get(), "main", &size, 0);
+  if (bytes == nullptr) return IoError(fmt::format("{}: backing up: out of memory", path));
+  std::unique_ptr<unsigned char, void (*)(void*)> owned(bytes, sqlite3_free);
+  MG_RETURN_IF_ERROR(WriteFileAtomically(
+      destination,
+      std::string_view(reinterpret_cast<const char*>(bytes), static_cast<size_t>(size)),
+      FileAccess::kPrivate));
+  return static_cast<size_t>(size);
 }
 
 }  // namespace mg::journal

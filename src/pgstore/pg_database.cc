@@ -276,6 +276,11 @@ class Pool {
     }
   }
 
+  accounts::PoolUse Use() {
+    std::lock_guard lock(mu_);
+    return {size_, open_, open_ - static_cast<int>(idle_.size())};
+  }
+
   // Closes every idle connection (after one was found dead: they were opened together).
   void DropIdle() {
     std::lock_guard lock(mu_);
@@ -900,6 +905,15 @@ class PgDatabase final : public accounts::Database {
     if (!account->has_value()) return NotFound(fmt::format("account {} does not exist", user_id));
     return std::unique_ptr<journal::Store>(std::make_unique<PgJournal>(pool_, user_id, clock));
   }
+
+  Status Ping() override {
+    return pool_->Run<ReadTxn>("checking the connection", [](pqxx::transaction_base& txn) {
+      txn.exec1("SELECT 1");
+      return Status{};
+    });
+  }
+
+  std::optional<accounts::PoolUse> ConnectionUse() const override { return pool_->Use(); }
 
  private:
   static int CountAttemptsIn(pqxx::transaction_base& txn, const std::string& key,

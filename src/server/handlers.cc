@@ -12,6 +12,7 @@
 #include "core/data_files.h"
 #include "core/json_input.h"
 #include "core/numbers.h"
+#include "journal/sqlite_store.h"
 #include "kb/explain.h"
 #include "ops/check.h"
 #include "ops/chem.h"
@@ -77,6 +78,7 @@ Result<std::unique_ptr<ApiState>> ApiState::Load(const ServerOptions& options) {
   if (!parsed.ok()) return parsed.error();
   state->openapi = std::move(*parsed);
   state->multi_user = options.database != nullptr;
+  state->database = options.database;
   return state;
 }
 
@@ -86,15 +88,34 @@ ApiResponse ErrorResponse(const Error& error) {
 }
 
 Result<ApiResponse> HandleHealth(const ApiState& state, const ApiRequest& request) {
-  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"deep"}));
+  bool deep = false;
+  if (const auto it = request.query.find("deep"); it != request.query.end()) {
+    if (it->second != "1" && it->second != "0") {
+      return InvalidArgument("deep: expected 1 (also check the database) or 0");
+    }
+    deep = it->second == "1";
+  }
   auto compounds = state.context->compounds();
   if (!compounds.ok()) return compounds.error();
   auto foods = state.context->foods();
   if (!foods.ok()) return foods.error();
-  return JsonResponse({{"status", "ok"},
-                       {"mode", state.multi_user ? "multi" : "local"},
-                       {"compounds", (*compounds)->compounds().size()},
-                       {"foods", (*foods)->db.origin()}});
+  json out = {{"status", "ok"},
+              {"mode", state.multi_user ? "multi" : "local"},
+              {"compounds", (*compounds)->compounds().size()},
+              {"foods", (*foods)->db.origin()}};
+  if (deep) {
+    // What a journal request does first: a round trip to PostgreSQL, or opening (and checking
+    // the schema of) the SQLite journal. A failure is a 500 whose details go to the log.
+    if (state.database) {
+      MG_RETURN_IF_ERROR(state.database->Ping());
+    } else {
+      auto store = journal::OpenSqliteStore(state.journal_path, *request.clock);
+      if (!store.ok()) return store.error();
+    }
+    out["database"] = "ok";
+  }
+  return JsonResponse(out);
 }
 
 Result<ApiResponse> HandleCompounds(const ApiState& state, const ApiRequest& request) {

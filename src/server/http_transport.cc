@@ -386,6 +386,7 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
       request.headers.emplace(View(field.name_string()), View(field.value()));
     }
     request.remote_address = address_;
+    request.received = std::chrono::steady_clock::now();
     request.body = std::move(message.body());
     if (Status parsed = ParseTarget(request); !parsed.ok()) {
       return Fail(400, parsed.error().message);

@@ -51,6 +51,8 @@ struct HttpRequest {
   HttpHeaders headers;
   std::string body;            // Decoded: a gzip or deflate body arrives inflated.
   std::string remote_address;  // The peer's IP address, e.g. "127.0.0.1" or "::1".
+  // When the request's last byte was read: the access log and /metrics time it from here.
+  std::chrono::steady_clock::time_point received;
   // Set by the dispatcher, not the transport: the route's {placeholder}, decoded; "" when none.
   std::string path_argument;
 

@@ -391,6 +391,8 @@ Result<ApiResponse> HandleTrialProtocol(const ApiState& state, const ApiRequest&
   auto protocol = ops::CurrentProtocol(*state.context, *request.journal);
   if (!protocol.ok()) return protocol.error();
   return JsonResponse(protocol->ToJson());
+}
+
 Result<ApiResponse> HandleCalendar(const ApiState& state, const ApiRequest& request) {
   // "key" is the secret calendar address of multi-user mode, already checked by the dispatcher.
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"of", "key"}));

@@ -12,6 +12,7 @@
 #include "journal/sqlite_store.h"
 #include "server/accounts_api.h"
 #include "server/handlers.h"
+#include "server/observability.h"
 
 namespace mg::server {
 namespace {
@@ -188,7 +189,9 @@ const Route* FindRoute(const HttpRequest& in, std::string& argument) {
 // Public routes are pure functions of the state loaded at start and a body of at most 64 KiB:
 // they never block, and most take microseconds, so they are answered on the I/O thread. Journal
 // and account routes wait on SQLite, PostgreSQL or Argon2id, and go to the worker pool.
+// So is /metrics; a deep health check (it asks the database) is not.
 bool RunsInline(const HttpRequest& in) {
+  if (in.path == "/api/health" && in.query.contains("deep")) return false;
   std::string ignored;
   const Route* route = FindRoute(in, ignored);
   return route == nullptr || route->info.access == Access::kPublic;
@@ -213,6 +216,7 @@ struct Server::Impl {
   std::string journal_path;               // Local mode only.
   std::unique_ptr<HttpTransport> http;
   std::atomic<uint64_t> failures = 0;
+  std::unique_ptr<RequestLog> log;  // Access log and /metrics.
 
   // The journal a kJournal route works on: the local file, or the signed-in account's rows (or,
   // on a secret_url route given ?key=, the rows of the account whose calendar key it is).
@@ -284,15 +288,26 @@ struct Server::Impl {
 
   // Finds the route for the request (GET's for HEAD) and dispatches to it; 404 when none has both
   // the method and the path.
+  // Every answer is recorded under its route's pattern (never the path as sent).
   void Handle(HttpRequest& in, HttpResponse& out) {
+    std::string_view recorded_as = kUnmatchedRoute;
     std::string argument;
-    const Route* route = FindRoute(in, argument);
-    if (route == nullptr) {
-      return RenderTransportError(
+    if (const Route* route = FindRoute(in, argument); route != nullptr) {
+      in.path_argument = std::move(argument);
+      Dispatch(*route, in, out);
+      recorded_as = route->info.path;
+    } else if (options.metrics && in.path == "/metrics" &&
+               (in.method == "GET" || in.method == "HEAD")) {
+      out.status = 200;
+      std::optional<accounts::PoolUse> pool;
+      if (options.database) pool = options.database->ConnectionUse();
+      out.SetContent(log->RenderMetrics(pool), "text/plain; version=0.0.4; charset=utf-8");
+      recorded_as = "/metrics";
+    } else {
+      RenderTransportError(
           404, fmt::format("no route {} {}; see /api/openapi.json", in.method, in.path), out);
     }
-    in.path_argument = std::move(argument);
-    Dispatch(*route, in, out);
+    log->Record(in.method, recorded_as, out.status, std::chrono::steady_clock::now() - in.received);
   }
 
   // The people using a server are not always its operator, and a server-side failure (a 500:
@@ -323,6 +338,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->state = std::move(*state);
+  impl->log = std::make_unique<RequestLog>(options.access_log);
   if (options.today) {
     impl->clock = std::make_unique<journal::FixedClock>(*options.today);
   } else {
@@ -337,13 +353,19 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
     if (!path.ok()) return path.error();
     impl->journal_path = *path;
   }
+  impl->state->journal_path = impl->journal_path;
   HttpTransportOptions http = options.http;
   for (auto& [name, value] : SecurityHeaders()) http.default_headers.emplace(name, value);
   http.runs_inline = RunsInline;
   Impl* shared = impl.get();
+  // The transport's own refusals (limits, malformed requests) come before any route: recorded
+  // as "(refused)", with no method (the request may not have been read).
   impl->http = HttpTransport::Create(
       std::move(http), [shared](HttpRequest& in, HttpResponse& out) { shared->Handle(in, out); },
-      RenderTransportError);
+      [shared](int status, std::string_view message, HttpResponse& out) {
+        RenderTransportError(status, message, out);
+        shared->log->Record("-", kRefusedRoute, status, std::chrono::steady_clock::duration{});
+      });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

@@ -52,6 +52,11 @@ struct ServerOptions {
   bool secure_cookies = false;
   // Fixes "today" (tests, demos: MGADVISOR_TODAY); the system clock when empty.
   std::optional<journal::Date> today;
+  // One JSON line per request on stderr: method, route pattern, status, duration, nothing of
+  // the person (server/observability.h). serve --no-access-log turns it off.
+  bool access_log = true;
+  // GET /metrics in the Prometheus text format (serve --metrics); 404 otherwise.
+  bool metrics = false;
 };
 
 // Who may call a route. kPublic: anyone (knowledge, the web page). kJournal: the person's own
