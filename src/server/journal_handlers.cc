@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "journal/export.h"
-#include "ops/diary_import.h"
 #include "ops/calendar.h"
+#include "ops/diary_import.h"
 #include "ops/journal.h"
 #include "ops/plan.h"
 #include "ops/summary.h"

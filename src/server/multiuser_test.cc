@@ -181,8 +181,12 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
       {"GET", "/api/journal/export", "", "/api/journal/export"},
       {"GET", "/api/trials/current", "", "/api/trials/current"},
       {"GET", "/api/trials/current/report", "", "/api/trials/current/report"},
-      // B cannot end A's trial: B has none.
+      // B cannot end A's trial: B has none. Nor log its dose, unblind it or read its protocol.
       {"POST", "/api/trials/current/end", "", "/api/trials/current/end"},
+      {"POST", "/api/trials/current/dose", "", "/api/trials/current/dose"},
+      {"POST", "/api/trials/current/unblind", R"({"key": "K7QX-M2TF-9RWC-H3PD"})",
+       "/api/trials/current/unblind"},
+      {"GET", "/api/trials/current/protocol", "", "/api/trials/current/protocol"},
   };
   // A's entries have ids 1..6; B tries each before it has any of its own.
   for (int id = 1; id <= 7; ++id) {
@@ -231,6 +235,11 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
       {"GET", "/api/calendar.ics", "", "/api/calendar.ics"},
       {"POST", "/api/account/calendar", "", "/api/account/calendar"},
       {"DELETE", "/api/account/calendar", "", "/api/account/calendar"},
+      // A diary imported into B's journal, and the protocol of B's own (ended) trial.
+      {"POST", "/api/journal/diary",
+       json{{"diary", "date,food,amount,unit\n2026-11-21,almonds,30,g\n"}}.dump(),
+       "/api/journal/diary"},
+      {"GET", "/api/trials/current/protocol", "", "/api/trials/current/protocol"},
       // A's name: taken, and B's password is not A's.
       {"POST", "/api/account", json{{"username", a_username}, {"password", b_password}}.dump(),
        "/api/account"},
@@ -373,8 +382,9 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
   }
   // And exactly these: B's own data works, A's ids are 404 as if they had never existed.
   const std::vector<int> expected = {200, 200, 200, 200, 200, 200, 200,
-                                     404,  // Reads of an empty journal.
-                                     404,  // Ending a trial: B has none.
+                                     404,            // Reads of an empty journal.
+                                     404,            // Ending a trial: B has none.
+                                     404, 404, 404,  // Its dose, unblinding, protocol.
                                      404, 404, 404, 404, 404, 404, 404,  // DELETE of ids 1-7.
                                      404, 404, 404, 404, 404, 404, 404,  // PATCH of ids 1-7.
                                      200, 200,  // Undo (nothing of B's) and a day's foods.
@@ -386,6 +396,7 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
                                      200, 400, 200,        // Imports with id 3 and id 1, export.
                                      201, 200,             // B's supplement, and its day.
                                      200, 200, 201, 200,   // B's summary, calendar, key, revoked.
+                                     201, 200,             // B's diary import, its protocol.
                                      409, 401, 200, 200};  // Account and session routes.
   ASSERT_EQ(expected.size(), after.size());
   for (size_t i = 0; i < calls.size(); ++i) {
