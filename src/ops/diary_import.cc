@@ -9,6 +9,7 @@
 #include "core/numbers.h"
 #include "foods/intake.h"
 #include "journal/export.h"
+#include "ops/foods.h"
 
 namespace mg::ops {
 namespace {
@@ -72,17 +73,8 @@ Result<DiaryImportResult> ImportDiary(const Context& context, journal::Store& st
                                       const DiaryImport& request, journal::Date today) {
   auto diary = foods::ParseDiary(request.text, request.name);
   if (!diary.ok()) return diary.error();
-  auto food_store = context.foods();
-  if (!food_store.ok()) return food_store.error();
-  auto compounds = context.compounds();
-  if (!compounds.ok()) return compounds.error();
-  auto units = context.units();
-  if (!units.ok()) return units.error();
-  auto catalogue = context.catalogue();
-  if (!catalogue.ok()) return catalogue.error();
   // No targets: only the reading of each row is wanted, the same reading `intake` makes.
-  auto analysis = foods::AnalyzeIntake(*diary, (*food_store)->db, *(*food_store)->search,
-                                       **catalogue, **compounds, **units, foods::IntakeTargets{});
+  auto analysis = ReadDiary(context, *diary, foods::IntakeTargets{});
   if (!analysis.ok()) return analysis.error();
 
   DiaryImportResult out;
@@ -108,12 +100,18 @@ Result<DiaryImportResult> ImportDiary(const Context& context, journal::Store& st
   }
   if (out.rows.empty()) return out;
 
-  // Rows already in the journal (an earlier import of the same days) are skipped, and so is a
-  // row repeated within this diary beyond the number of times the journal already has it.
-  auto existing = store.List({first, last});
+  // One read of the journal: its rows in the diary's days (an earlier import of the same days
+  // is skipped, and a row repeated within this diary beyond the number of times the journal
+  // already has it is not), and its highest id — Store::Import keeps ids, so the new rows are
+  // numbered after it, and adds them all in one transaction (all or nothing), validating each.
+  auto existing = store.List({});
   if (!existing.ok()) return existing.error();
   std::multiset<RowKey> have;
-  for (const Entry& e : *existing) have.insert(KeyOf(e));
+  int64_t next = 1;
+  for (const Entry& e : *existing) {
+    next = std::max(next, e.id + 1);
+    if (e.date >= *first && e.date <= *last) have.insert(KeyOf(e));
+  }
   for (ImportedRow& row : out.rows) {
     const auto it = have.find(KeyOf(row.entry));
     if (it != have.end()) {
@@ -121,12 +119,6 @@ Result<DiaryImportResult> ImportDiary(const Context& context, journal::Store& st
       have.erase(it);
     }
   }
-  // New ids after the highest in the journal: Store::Import keeps ids, and adds all rows in
-  // one transaction (all or nothing), validating each.
-  auto all = store.List({});
-  if (!all.ok()) return all.error();
-  int64_t next = 1;
-  for (const Entry& e : *all) next = std::max(next, e.id + 1);
   journal::Snapshot snapshot;
   for (ImportedRow& row : out.rows) {
     if (row.duplicate) continue;

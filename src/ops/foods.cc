@@ -35,6 +35,21 @@ json DiaryResult::ToJson() const {
   return foods::IntakeAnalysisToJson(analysis, name, diary, store->db, exclusions);
 }
 
+Result<foods::IntakeAnalysis> ReadDiary(const Context& context, const foods::Diary& diary,
+                                        const foods::IntakeTargets& targets,
+                                        const foods::IntakeOptions& options) {
+  auto store = context.foods();
+  if (!store.ok()) return store.error();
+  auto compounds = context.compounds();
+  if (!compounds.ok()) return compounds.error();
+  auto units = context.units();
+  if (!units.ok()) return units.error();
+  auto catalogue = context.catalogue();
+  if (!catalogue.ok()) return catalogue.error();
+  return foods::AnalyzeIntake(diary, (*store)->db, *(*store)->search, **catalogue, **compounds,
+                              **units, targets, options);
+}
+
 Result<DiaryResult> AnalyzeDiary(const Context& context, const DiaryRequest& request) {
   auto person = LookUpPerson(context, request.person);
   if (!person.ok()) return person.error();
@@ -46,17 +61,9 @@ Result<DiaryResult> AnalyzeDiary(const Context& context, const DiaryRequest& req
   if (!diary.ok()) return diary.error();
   auto store = context.foods();
   if (!store.ok()) return store.error();
-  auto compounds = context.compounds();
-  if (!compounds.ok()) return compounds.error();
-  auto units = context.units();
-  if (!units.ok()) return units.error();
-  auto catalogue = context.catalogue();
-  if (!catalogue.ok()) return catalogue.error();
   foods::IntakeOptions options;
   options.exclusions = *set;
-  auto analysis =
-      foods::AnalyzeIntake(*diary, (*store)->db, *(*store)->search, **catalogue, **compounds,
-                           **units, foods::TargetsFor(person->values), options);
+  auto analysis = ReadDiary(context, *diary, foods::TargetsFor(person->values), options);
   if (!analysis.ok()) return analysis.error();
   return DiaryResult{request.name, std::move(diary).value(), std::move(analysis).value(), *set,
                      *store};

@@ -30,6 +30,14 @@ struct FoodSearchResult {
 Result<FoodSearchResult> SearchFoods(const Context& context, const std::string& query,
                                      size_t limit);
 
+// Every row of a parsed diary read as `intake` reads it (foods::AnalyzeIntake, on the food store,
+// the medicines and compound catalogues and the units), against `targets` (empty: only the
+// reading of each row is wanted, as when a diary is imported into the journal). Errors: loader
+// errors; the diary's errors naming name:line, the field and the value.
+Result<foods::IntakeAnalysis> ReadDiary(const Context& context, const foods::Diary& diary,
+                                        const foods::IntakeTargets& targets,
+                                        const foods::IntakeOptions& options = {});
+
 struct DiaryRequest {
   std::string text;  // The diary: CSV, JSON or a Cronometer export (foods/intake.h).
   std::string name;  // Names it in messages (name:line) and in the result.
