@@ -5,7 +5,7 @@ set -euo pipefail
 
 # What each package is for is listed in README.md ("Dependencies").
 PACKAGES=(
-  g++ cmake ninja-build pkg-config clang-format clang-14 libclang-rt-14-dev
+  g++ cmake ninja-build pkg-config clang-format clang-14 libclang-rt-14-dev lld-14
   libfmt-dev nlohmann-json3-dev libutfcpp-dev libcli11-dev libtomlplusplus-dev
   libsqlite3-dev libboost-dev zlib1g-dev libcpp-httplib-dev libsodium-dev libpqxx-dev
   libjemalloc-dev
