@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const journal::Entry& entry : snapshot->entries) {
     if (!journal::ValidateEntry(entry, today).ok()) return 0;  // The store refuses it.
   }
-  nlohmann::json bundle = {{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", {}}};
+  nlohmann::json bundle = {
+      {"resourceType", "Bundle"}, {"type", "collection"}, {"entry", nlohmann::json::array()}};
   for (const journal::Entry& entry : snapshot->entries) {
     bundle["entry"].push_back({{"resource", ops::EntryToFhir(entry)}});
   }

@@ -32,13 +32,13 @@ const TODAY = '2026-11-23';
 const dataHome = mkdtempSync(path.join(tmpdir(), 'mg-fhir-'));
 after(() => rmSync(dataHome, {recursive: true, force: true}));
 
-function run(args) {
+function run(args, {status = 0} = {}) {
   const r = spawnSync(binary, args, {
     env: {...process.env, XDG_DATA_HOME: dataHome, MGADVISOR_TODAY: TODAY},
     encoding: 'utf8',
   });
-  assert.equal(r.status, 0, `mgadvisor ${args.join(' ')} failed:\n${r.stderr}`);
-  return r.stdout;
+  assert.equal(r.status, status, `mgadvisor ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+  return status === 0 ? r.stdout : r.stderr;
 }
 
 const schema = new JSONSchemaValidator();
@@ -94,6 +94,18 @@ describe('FHIR R4 export validates and round-trips', () => {
     assert.equal(imported.entries, 7);
     assert.equal(imported.trials, 1);
     assert.equal(run(['journal', 'export', '--format', 'fhir', '--db', target]), text);
+
+    // A bad value: exit 2, the field path and value named, nothing written.
+    const broken = JSON.parse(text);
+    const pain = broken.entry.findIndex((e) => e.resource.code?.coding?.[0]?.code === '72514-3');
+    assert.ok(pain > 0, 'the pain rating has its LOINC code');
+    broken.entry[pain].resource.valueQuantity.value = 'five';
+    writeFileSync(file, JSON.stringify(broken));
+    const empty = path.join(dataHome, 'empty.db');
+    const stderr = run(['journal', 'import', '--format', 'fhir', file, '--db', empty], {status: 2});
+    assert.match(stderr, new RegExp(`entry\\[${pain}\\]\\.resource\\.valueQuantity\\.value: a string \\("five"\\) is not a number`));
+    const after = JSON.parse(run(['journal', 'export', '--db', empty]));
+    assert.deepEqual([after.entries, after.trials, after.profile], [[], [], null]);
   });
 
   test('the golden example validates', () => {
