@@ -729,7 +729,8 @@ class Reader {
                           (id->starts_with("medicine-") || id->starts_with("magnesium-source-") ||
                            *id == "plan-supplement"));
     if (derived) return {};
-    return Bad(path, fmt::format("a {} with id {} is not a resource mgadvisor writes",
+    return Bad(path, fmt::format("{}/{} is not a resource mgadvisor writes (an entry is "
+                                 "entry-<id>, a trial trial-<id>, the profile Basic/profile)",
                                  QuoteForMessage(*type), QuoteForMessage(*id)));
   }
 

@@ -241,7 +241,7 @@ TEST_F(FhirTest, BadBundlesAreRefusedByPathAndValueAndNothingIsWritten) {
        [&](json& b) {
          b["entry"].push_back({{"resource", {{"resourceType", "Condition"}, {"id", "x"}}}});
        },
-       "a \"Condition\" with id \"x\" is not a resource mgadvisor writes"},
+       "\"Condition\"/\"x\" is not a resource mgadvisor writes"},
       {"an entry twice", [&](json& b) { b["entry"].push_back(b["entry"][pain]); },
        "entry-9 appears twice"},
   };
