@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Browser tests of the web page in real headless Chromium (tests/browser/e2e.test.mjs).
+# Browser tests of the web page in real headless Chromium (tests/browser/e2e.test.mjs), and the
+# node-only checks beside them: calendars parsed by ical.js (ical.test.mjs) and FHIR resources
+# validated against R4 (fhir.test.mjs).
 #
 #   scripts/browser-test.sh [path-to-mgadvisor]    (default: build/debug/src/cli/mgadvisor)
 #
@@ -52,6 +54,6 @@ fi
 mkdir -p "$artifacts/browser"
 status=0
 MGADVISOR_BIN="$binary" MG_ARTIFACTS_DIR="$artifacts" \
-  node --test --test-concurrency=1 --test-reporter=spec e2e.test.mjs ical.test.mjs || status=$?
+  node --test --test-concurrency=1 --test-reporter=spec e2e.test.mjs ical.test.mjs fhir.test.mjs || status=$?
 echo "browser-test: screenshots in $artifacts/browser/"
 exit $status

@@ -675,20 +675,24 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
       std::string db, format = "json", out;
     };
     auto args = std::make_shared<Args>();
-    CLI::App* cmd = group->add_subcommand("export", "Write the whole journal as JSON or CSV");
+    CLI::App* cmd =
+        group->add_subcommand("export", "Write the whole journal as JSON, CSV or a FHIR Bundle");
     AddDbOption(cmd, args->db);
-    cmd->add_option("--format", args->format, "json (everything) or csv (entries only)")
-        ->check(CLI::IsMember({"json", "csv"}));
+    cmd->add_option("--format", args->format,
+                    "json (everything), csv (entries only) or fhir (an HL7 FHIR R4 Bundle)")
+        ->check(CLI::IsMember({"json", "csv", "fhir"}));
     cmd->add_option("--out", args->out, "File to write (default: standard output)");
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();
-        auto snapshot = ops::ExportJournal(**store);
-        if (!snapshot.ok()) return snapshot.error();
-        const std::string text = args->format == "csv"
-                                     ? journal::EntriesToCsv(snapshot->entries)
-                                     : journal::SnapshotToJson(*snapshot).dump(2) + "\n";
+        auto today = JournalToday();
+        if (!today.ok()) return today.error();
+        ops::Context context(ContextOptionsOf(ctx));  // Loads the plan's data for fhir only.
+        auto exported =
+            ops::ExportJournalAs(context, **store, *ops::ParseExportFormat(args->format), *today);
+        if (!exported.ok()) return exported.error();
+        const std::string& text = exported->text;
         if (args->out.empty()) {
           std::fwrite(text.data(), 1, text.size(), stdout);
           return {};
@@ -700,18 +704,23 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
 
   {
     struct Args {
-      std::string db, file;
+      std::string db, file, format;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = group->add_subcommand(
-        "import", "Add the entries (and profile, trials) of a JSON or CSV export, keeping ids");
+        "import",
+        "Add the entries (and profile, trials) of a JSON, CSV or FHIR export, keeping ids");
     AddDbOption(cmd, args->db);
     cmd->add_option("file", args->file, "A file written by `journal export`")->required();
+    cmd->add_option("--format", args->format,
+                    "json, csv or fhir (default: recognised from the file's content)")
+        ->check(CLI::IsMember({"json", "csv", "fhir"}));
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
         auto text = ReadFile(args->file);
         if (!text.ok()) return text.error();
-        auto snapshot = journal::ParseJournalFile(*text, args->file);
+        auto snapshot =
+            ops::ReadJournalDocument(*text, args->file, ops::ParseExportFormat(args->format));
         if (!snapshot.ok()) return snapshot.error();
         auto store = OpenJournal(args->db);
         if (!store.ok()) return store.error();

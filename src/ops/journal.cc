@@ -9,8 +9,10 @@
 #include "core/json_input.h"
 #include "core/numbers.h"
 #include "core/text.h"
+#include "core/utf8.h"
 #include "foods/foods_json.h"
 #include "journal/export.h"
+#include "ops/fhir.h"
 #include "ops/plan.h"
 #include "products/magnesium_count.h"
 
@@ -353,6 +355,68 @@ Result<IntakeSummary> Intake(const Context& context, journal::Store& store,
 }
 
 Result<journal::Snapshot> ExportJournal(journal::Store& store) { return store.Export(); }
+
+std::optional<ExportFormat> ParseExportFormat(std::string_view name) {
+  if (name == "json") return ExportFormat::kJson;
+  if (name == "csv") return ExportFormat::kCsv;
+  if (name == "fhir") return ExportFormat::kFhir;
+  return std::nullopt;
+}
+
+Result<ExportedJournal> ExportJournalAs(const Context& context, journal::Store& store,
+                                        ExportFormat format, Date today) {
+  ExportedJournal out;
+  out.format = format;
+  if (format == ExportFormat::kFhir) {
+    auto bundle = ExportFhir(context, store, today);
+    if (!bundle.ok()) return bundle.error();
+    out.media_type = "application/fhir+json";
+    out.document = std::move(*bundle);
+  } else {
+    auto snapshot = store.Export();
+    if (!snapshot.ok()) return snapshot.error();
+    if (format == ExportFormat::kCsv) {
+      out.media_type = "text/csv; charset=utf-8";
+      out.text = journal::EntriesToCsv(snapshot->entries);
+      return out;
+    }
+    out.media_type = "application/json";
+    out.document = journal::SnapshotToJson(*snapshot);
+  }
+  out.text = out.document.dump(2) + "\n";
+  return out;
+}
+
+Result<journal::Snapshot> SnapshotFromDocument(const json& document, std::string_view source) {
+  if (LooksLikeFhir(document)) return SnapshotFromFhir(document, source);
+  return journal::SnapshotFromJson(document, source);
+}
+
+Result<journal::Snapshot> ReadJournalDocument(std::string_view text, std::string_view source,
+                                              std::optional<ExportFormat> format) {
+  if (format == ExportFormat::kCsv) {
+    auto entries = journal::EntriesFromCsv(text, source);
+    if (!entries.ok()) return entries.error();
+    journal::Snapshot snapshot;
+    snapshot.entries = std::move(*entries);
+    return snapshot;
+  }
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  const bool is_json = first != std::string_view::npos && text[first] == '{';
+  if (!format && !is_json) return journal::ParseJournalFile(text, source);
+  MG_RETURN_IF_ERROR(CheckUtf8Document(text, source));
+  auto parsed = ParseJson(text, source);
+  if (!parsed.ok()) return parsed.error();
+  if (format == ExportFormat::kFhir && !LooksLikeFhir(*parsed)) {
+    return InvalidArgument(fmt::format(
+        "{}: not a FHIR resource (no \"resourceType\"); --format fhir reads a Bundle", source));
+  }
+  if (format == ExportFormat::kJson && LooksLikeFhir(*parsed)) {
+    return InvalidArgument(
+        fmt::format("{}: a FHIR resource, not an mgadvisor export; use --format fhir", source));
+  }
+  return SnapshotFromDocument(*parsed, source);
+}
 
 json ImportResult::ToJson() const { return {{"entries", entries}, {"trials", trials}}; }
 

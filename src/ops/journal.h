@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -156,6 +157,32 @@ Result<std::optional<foods::IntakeTargets>> StoredTargets(const Context& context
 
 // Everything in the journal (the JSON of journal/export.h, or its entries as CSV).
 Result<journal::Snapshot> ExportJournal(journal::Store& store);
+
+// The export formats: "json" (everything, journal/export.h), "csv" (the entries only, for a
+// spreadsheet) and "fhir" (an HL7 FHIR R4 Bundle, ops/fhir.h).
+enum class ExportFormat { kJson, kCsv, kFhir };
+std::optional<ExportFormat> ParseExportFormat(std::string_view name);
+struct ExportedJournal {
+  ExportFormat format = ExportFormat::kJson;
+  std::string
+      media_type;  // "application/json", "text/csv; charset=utf-8", "application/fhir+json".
+  nlohmann::json document;  // json and fhir.
+  std::string text;         // The file's bytes, the same through either door.
+};
+// The journal in one format: `journal export --format F` and GET /api/journal/export?format=F.
+// `today` dates a FHIR Bundle. Errors: storage errors; for fhir, as ExportFhir.
+Result<ExportedJournal> ExportJournalAs(const Context& context, journal::Store& store,
+                                        ExportFormat format, journal::Date today);
+
+// A file given to `journal import`: a FHIR Bundle (a JSON object with "resourceType"), an
+// mgadvisor JSON export, or CSV. `format`, when given, is what the file must be. Errors:
+// kInvalidArgument naming `source`, the line or field path, and the value.
+Result<journal::Snapshot> ReadJournalDocument(std::string_view text, std::string_view source,
+                                              std::optional<ExportFormat> format = {});
+// A parsed JSON document (the body of POST /api/journal/import): a FHIR Bundle or an mgadvisor
+// export.
+Result<journal::Snapshot> SnapshotFromDocument(const nlohmann::json& document,
+                                               std::string_view source);
 
 struct ImportResult {
   size_t entries = 0;

@@ -238,18 +238,27 @@ Result<ApiResponse> HandleIntake(const ApiState& state, const ApiRequest& reques
   return JsonResponse(intake->ToJson());
 }
 
-Result<ApiResponse> HandleExport(const ApiState&, const ApiRequest& request) {
-  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
-  auto snapshot = ops::ExportJournal(*request.journal);
-  if (!snapshot.ok()) return snapshot.error();
-  return JsonResponse(journal::SnapshotToJson(*snapshot));
+Result<ApiResponse> HandleExport(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"format"}));
+  const std::string name = Parameter(request, "format").value_or("json");
+  const auto format = ops::ParseExportFormat(name);
+  if (!format) {
+    return InvalidArgument(fmt::format("format: '{}' is not one of json, csv, fhir", name));
+  }
+  auto exported =
+      ops::ExportJournalAs(*state.context, *request.journal, *format, request.clock->Today());
+  if (!exported.ok()) return exported.error();
+  // JSON as every other route answers; csv and fhir as the CLI writes the file, byte for byte.
+  if (*format == ops::ExportFormat::kJson) return JsonResponse(exported->document);
+  return ApiResponse{
+      .status = 200, .body = std::move(exported->text), .content_type = exported->media_type};
 }
 
 Result<ApiResponse> HandleImport(const ApiState& state, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
-  auto snapshot = journal::SnapshotFromJson(*body, "body");
+  auto snapshot = ops::SnapshotFromDocument(*body, "body");  // An mgadvisor export or FHIR.
   if (!snapshot.ok()) return snapshot.error();
   auto imported = ops::ImportJournal(*state.context, *request.journal, *snapshot, "body");
   if (!imported.ok()) return imported.error();

@@ -578,6 +578,18 @@ TEST_F(BothDoorsTest, FilesAreTheSameBytesThroughTheCliAndTheServer) {
   check({"the visit summary in Markdown",
          {"summary", "--format", "markdown"},
          "/api/summary?format=markdown"});
+  check({"the journal as a FHIR Bundle",
+         {"journal", "export", "--format", "fhir"},
+         "/api/journal/export?format=fhir"});
+  check({"the entries as CSV",
+         {"journal", "export", "--format", "csv"},
+         "/api/journal/export?format=csv"});
+  // The import route reads a FHIR Bundle (here refused all or nothing, as its trial is there).
+  const auto bundle = cli({"journal", "export", "--format", "fhir"});
+  auto imported = client.Post("/api/journal/import", bundle.out, "application/fhir+json");
+  ASSERT_TRUE(imported);
+  EXPECT_EQ(imported->status, 400);
+  EXPECT_THAT(imported->body, ::testing::HasSubstr("already exists"));
   auto both = client.Get("/api/calendar.ics");
   ASSERT_TRUE(both);
   EXPECT_EQ(both->get_header_value("Content-Type"), "text/calendar; charset=utf-8");
