@@ -567,11 +567,10 @@ describe('web page in local mode', {timeout: 600000}, () => {
     // Printing the sheet prints the sheet alone: nothing of the trial, the form or the navigation.
     await page.evaluate(() => document.body.classList.add('print-sheet'));
     await page.emulateMedia({media: 'print'});
-    const seen = await page.evaluate(() => Object.fromEntries(
-        ['trial-sheet-text', 'trial-current', 'nav', 'trial-title'].map(
-            (id) => [id, getComputedStyle(document.getElementById(id)).visibility])));
-    assert.deepEqual(seen, {'trial-sheet-text': 'visible', 'trial-current': 'hidden',
-                            'nav': 'hidden', 'trial-title': 'hidden'});
+    for (const id of ['trial-current', 'nav', 'trial-title', 'trial-form']) {
+      assert.equal(await page.isVisible(`#${id}`), false, `#${id} is printed with the sheet`);
+    }
+    assert.equal(await page.isVisible('#trial-sheet-text'), true);
     await page.emulateMedia({media: null});
     const pdf = await page.pdf({format: 'A4'});
     writeFileSync(path.join(artifacts, 'helper-sheet.pdf'), pdf);
@@ -1023,6 +1022,40 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await page.waitForSelector('#food-options [role="option"]');
     assert.ok(await horizontalOverflow(page) <= 0, 'the open listbox scrolls sideways');
     await screenshot(page, 'phone-food-search');
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  // Issue 17: a busy plan — three complaints, four medicines — still prints on two A4 pages,
+  // with every part of the plan (safety, evidence, what to watch for, sources) and nothing of the
+  // form or the navigation. (Last: it replaces the stored profile.)
+  test('a plan with three complaints and four medicines prints on at most two pages', async () => {
+    const profile = {age: 58, sex: 'female',
+      complaints: ['migraine', {condition: 'restless legs', severity: 7}, 'nocturnal leg cramps'],
+      medicines: [{name: 'levothyroxine', times: ['06:30']}, {name: 'ciprofloxacin', times: ['08:00']},
+                  {name: 'alendronate', times: ['07:00']}, 'omeprazole']};
+    const put = await fetch(`${server.base}/api/profile`, {method: 'PUT',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify(profile)});
+    assert.equal(put.status, 200, await put.text());
+    const page = await openPage(browser.context, server.base, problems);
+    await go(page, 'plan');
+    await page.waitForSelector('#plan-sources');
+    assert.equal(await page.locator('#plan-evidence .finding').count(), 3);
+    assert.ok(await page.locator('#plan-interactions li').count() >= 4);
+    await page.emulateMedia({media: 'print'});
+    for (const id of ['nav', 'profile-box', 'edit-profile']) {
+      assert.equal(await page.isVisible(`#${id}`), false, `#${id} is printed`);
+    }
+    for (const id of ['plan-referrals', 'plan-evidence', 'plan-first', 'plan-supplement',
+                      'plan-interactions', 'plan-foods', 'plan-measures', 'plan-watch',
+                      'plan-safety-net', 'plan-sources']) {
+      assert.equal(await page.isVisible(`#${id}`), true, `#${id} is left out of the print`);
+    }
+    await page.emulateMedia({media: null});
+    const pdf = await page.pdf({format: 'A4', printBackground: true});
+    writeFileSync(path.join(artifacts, 'plan-three-complaints.pdf'), pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    assert.ok(pages >= 1 && pages <= 2, `the printed plan has ${pages} pages`);
     await page.close();
     assert.deepEqual(problems, []);
   });
