@@ -269,6 +269,42 @@ TEST_F(LanTest, HostAndOriginStayClosed) {
   EXPECT_EQ(unknown->status, 400);
 }
 
+// The clock-bound rules, on a clock the test moves: a code expires after its lifetime (and the
+// try that finds it expired brings a new one), and the per-minute cap frees up after a minute.
+TEST(LanPairingTest, CodesExpireAndTheTryCapIsPerMinute) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  std::vector<std::string> shown;
+  LanPairing pairing([&](const std::string& code, std::chrono::minutes) { shown.push_back(code); },
+                     [&] { return now; });
+  pairing.IssueCode();
+  ASSERT_EQ(shown.size(), 1u);
+  now += LanPairing::kCodeLifetime - std::chrono::seconds(1);
+  pairing.RenewIfSpent();  // Still usable: no new code.
+  EXPECT_EQ(shown.size(), 1u);
+  now += std::chrono::seconds(1);
+  auto expired = pairing.Pair(shown[0]);
+  ASSERT_FALSE(expired.ok());
+  EXPECT_EQ(expired.error().code, ErrorCode::kForbidden);
+  EXPECT_THAT(expired.error().message, HasSubstr("expired"));
+  ASSERT_EQ(shown.size(), 2u);
+  auto token = pairing.Pair(shown[1]);
+  ASSERT_TRUE(token.ok()) << token.error().message;
+  EXPECT_TRUE(pairing.IsPaired(*token));
+  EXPECT_FALSE(pairing.IsPaired(""));
+  EXPECT_FALSE(pairing.IsPaired(*token + "x"));
+
+  // kMaxTriesPerMinute tries in a minute (wrong ones burn codes; a spent code is renewed by the
+  // next try), then 429 until the minute is over.
+  for (int i = 2; i < LanPairing::kMaxTriesPerMinute; ++i) (void)pairing.Pair("ZZZZ-ZZZZ");
+  auto capped = pairing.Pair(shown.back());
+  ASSERT_FALSE(capped.ok());
+  EXPECT_EQ(capped.error().code, ErrorCode::kRateLimited);
+  now += std::chrono::minutes(1);
+  pairing.RenewIfSpent();
+  auto later = pairing.Pair(shown.back());
+  EXPECT_TRUE(later.ok()) << later.error().message;
+}
+
 // Without --lan nothing changes: no pairing route, loopback names only.
 TEST(LanOffTest, PairingExistsOnlyWithLan) {
   setenv("XDG_DATA_HOME", "/nonexistent/mgadvisor-lan-test", 1);
