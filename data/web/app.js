@@ -1018,7 +1018,8 @@ async function refreshToday() {
 
   // Today's doses, at their times, with why those times.
   const s = plan.supplement;
-  const offToday = running && !status.magnesium;
+  const blindedToday = running && Boolean(status.container);
+  const offToday = running && !blindedToday && !status.magnesium;
   if (s) {
     const spacing = (plan.interactions || []).filter((i) => i.action === 'separate');
     const taken = day.ok ? day.data.supplements.filter((e) => e.kind === 'dose') : [];
@@ -1026,6 +1027,9 @@ async function refreshToday() {
         el('h2', {}, 'Today\'s magnesium'),
         offToday ? el('p', {}, el('strong', {}, 'None today: '),
                       'your trial is in a period without magnesium.') :
+        blindedToday ? el('p', {}, el('strong', {}, `From container ${status.container}: `),
+                          'your blinded trial gives today\'s dose (below, under "Your trial ' +
+                          'today").') :
             el('ul', {class: 'dose-list'}, s.doses.map((d, i) => {
               const done = taken.length > i;
               return el('li', {},
@@ -1052,10 +1056,12 @@ async function refreshToday() {
   if (running) {
     parts.push(el('div', {class: 'card', id: 'today-trial'},
         el('h2', {}, 'Your trial today'),
-        el('p', {}, `Day ${status.day}: ` + (status.magnesium ?
+        el('p', {}, `Day ${status.day}: ` + (blindedToday ?
+            `take today's dose from container ${status.container}.` : status.magnesium ?
             `a magnesium period — take ${fmtMg(trial.dose_mg)} today.` :
             'a period without magnesium — take none.') +
             (status.washout ? ' Washout days: rate anyway; these days are not analysed.' : '')),
+        blindedToday ? renderTrialDose(trial, status, refreshToday, 'today-trial') : null,
         (status.todo || []).length ? el('ul', {class: 'todo'}, status.todo.map((x) => el('li', {}, x)))
                                    : null));
   } else if (trial && status && status.phase === 'not_started') {
@@ -1712,8 +1718,11 @@ async function refreshTrial() {
     reportBox.replaceChildren();
     return;
   }
-  $('trial-form').hidden = true;
-  box.replaceChildren(renderTrial(trial, periods || [], status));
+  // A trial that is over leaves room for the next one.
+  $('trial-form').hidden = !(trial.ended || (status && status.phase === 'finished'));
+  const protocol = await api('GET', '/api/trials/current/protocol');
+  box.replaceChildren(renderTrial(trial, periods || [], status,
+                                  protocol.ok ? protocol.data : null));
   const report = await getOrShowError('/api/trials/current/report', reportBox);
   if (report) reportBox.replaceChildren(renderReport(report));
 }
@@ -1728,14 +1737,18 @@ function trialShape(trial) {
       `magnesium periods: ${fmtMg(trial.dose_mg)} ${words(trial.form)} a day.`;
 }
 
-function renderTrial(trial, periods, status) {
-  const running = status && status.phase !== 'finished';
+function renderTrial(trial, periods, status, protocol) {
+  const running = status && status.phase !== 'finished' && !trial.ended;
+  const blinding = trial.blinding;
   const parts = [el('div', {class: 'card'},
-      el('h2', {}, `Trial: ${OUTCOMES[trial.outcome] || words(trial.outcome)}`),
+      el('h2', {}, `Trial: ${OUTCOMES[trial.outcome] || words(trial.outcome)}` +
+                   (blinding ? ' (blinded)' : '')),
       el('p', {}, trialShape(trial)),
       trial.ended ? el('p', {}, `Ended early on ${trial.ended}` +
                                 (trial.end_reason ? `: ${trial.end_reason}.` : '.')) : null,
+      renderProtocol(trial, protocol),
       running ? renderEndTrial() : null)];
+  if (blinding) parts.push(renderBlinding(trial, status));
   if (status) {
     const todo = status.todo || [];
     parts.push(el('div', {class: 'card', id: 'trial-today'},
@@ -1743,10 +1756,13 @@ function renderTrial(trial, periods, status) {
         el('p', {}, status.phase === 'not_started' ? 'The trial has not started yet.' :
                     status.phase === 'finished' ? 'The trial is finished: read the report below.' :
                     `Day ${status.day}, pair ${status.pair}: ` +
-                    (status.magnesium ? 'a magnesium period — take your dose.'
+                    (status.container ? `take today's dose from container ${status.container}.` :
+                     status.magnesium ? 'a magnesium period — take your dose.'
                                       : 'a period without magnesium — take none.') +
                     (status.washout ? ' Washout days: ratings are kept but not analysed.' : '')),
-        todo.length ? el('ul', {class: 'todo'}, todo.map((t) => el('li', {}, t))) : null));
+        todo.length ? el('ul', {class: 'todo'}, todo.map((t) => el('li', {}, t))) : null,
+        status.phase === 'running' && (status.container || status.magnesium) ?
+            renderTrialDose(trial, status, refreshTrial, 'trial') : null));
   }
   if (periods.length) {
     parts.push(el('div', {class: 'card'}, el('h2', {}, 'Calendar'),
@@ -1755,10 +1771,134 @@ function renderTrial(trial, periods, status) {
                 .map((h) => el('th', {scope: 'col'}, h)))),
             el('tbody', {}, periods.map((p) => el('tr',
                 {class: p.magnesium ? 'period-mg' : 'period-off'},
-                el('td', {}, p.pair), el('td', {}, p.magnesium ? 'Magnesium' : 'No magnesium'),
+                el('td', {}, p.pair),
+                el('td', {}, p.container && p.magnesium == null ? `Container ${p.container}` :
+                             `${p.magnesium ? 'Magnesium' : 'No magnesium'}` +
+                             (p.container ? ` (container ${p.container})` : '')),
                 el('td', {}, p.start), el('td', {}, p.end), el('td', {}, p.washout_end))))))));
   }
   return el('div', {}, parts);
+}
+
+// The protocol was registered (hashed) when the trial was saved; the hash lets anyone check later
+// that the plan of analysis was not changed after the data came in.
+function renderProtocol(trial, protocol) {
+  const sha = (protocol && protocol.sha256) || (trial.protocol && trial.protocol.sha256);
+  if (!sha) return null;
+  const check = protocol && protocol.check;
+  return el('p', {id: 'trial-protocol'}, 'Protocol registered when the trial was saved; its ' +
+            'fingerprint (SHA-256) is ', el('code', {class: 'hash'}, sha),
+            check ? (check.intact ? '. It has not changed since.' :
+                                    '. It has changed since: the report says how.') : '.');
+}
+
+// Today's trial dose in one tap: blinded, from the container the calendar names, with a guess
+// of what is in it (the report compares the guesses with the truth after unblinding).
+function renderTrialDose(trial, status, after, prefix) {
+  if (status.dose_logged) {
+    return el('p', {id: `${prefix}-dose-done`, class: 'done'}, '✓ Today\'s trial dose is logged.');
+  }
+  const error = el('p', {id: `${prefix}-dose-error`, class: 'error'});
+  const guess = status.container ? el('select', {id: `${prefix}-guess`},
+      el('option', {value: 'unsure'}, 'I can\'t tell'),
+      el('option', {value: 'magnesium'}, 'Magnesium'),
+      el('option', {value: 'placebo'}, 'Placebo')) : null;
+  const button = el('button', {type: 'button', id: `${prefix}-took`},
+      status.container ? `I took today's container ${status.container}` :
+                         `I took today's ${fmtMg(trial.dose_mg)}`);
+  button.addEventListener('click', (event) => {
+    busy(event.target, async () => {
+      const result = await api('POST', '/api/trials/current/dose',
+                               guess ? {guess: guess.value} : {});
+      if (!result.ok) {
+        error.textContent = errorText(result);
+        return;
+      }
+      await after();
+    });
+  });
+  return el('div', {class: 'trial-dose'},
+      guess ? el('label', {for: `${prefix}-guess`}, 'What do you think it holds?') : null, guess,
+      button, error);
+}
+
+// A blinded trial: sealed while it runs; after its end (or once ended early) the key on the
+// helper's sheet opens it.
+function renderBlinding(trial, status) {
+  const b = trial.blinding;
+  if (b.magnesium_container) {
+    return el('div', {class: 'card', id: 'trial-blinding'}, el('h2', {}, 'Unblinded'),
+        el('p', {}, `Container ${b.magnesium_container} held the magnesium` +
+                    (b.unblinded ? ` (unblinded on ${b.unblinded}).` : '.')));
+  }
+  const over = Boolean(trial.ended) || (status && status.phase === 'finished');
+  if (!over) {
+    return el('div', {class: 'card', id: 'trial-blinding'}, el('h2', {}, 'Blinded'),
+        el('p', {}, 'Which container holds magnesium stays sealed until the trial ends; then ' +
+                    'the key on your helper\'s sheet opens it here.'));
+  }
+  const key = el('input', {id: 'trial-unblind-key', type: 'text', autocomplete: 'off',
+                           spellcheck: 'false', placeholder: 'K7QX-M2TF-9RWC-H3PD',
+                           'aria-describedby': 'trial-unblind-error'});
+  const error = el('p', {id: 'trial-unblind-error', class: 'error'});
+  const form = el('form', {id: 'trial-unblind-form', novalidate: ''},
+      el('h2', {}, 'Unblind the trial'),
+      el('p', {}, 'Type the unblinding key from your helper\'s sheet.'),
+      el('div', {class: 'field'}, el('label', {for: 'trial-unblind-key'}, 'Unblinding key'), key),
+      error, el('button', {type: 'submit'}, 'Unblind'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(form, async () => {
+      error.textContent = '';
+      key.removeAttribute('aria-invalid');
+      const result = await api('POST', '/api/trials/current/unblind', {key: key.value.trim()});
+      if (!result.ok) {
+        error.textContent = errorText(result);
+        key.setAttribute('aria-invalid', 'true');
+        key.focus();
+        return;
+      }
+      await refreshTrial();
+    });
+  });
+  return el('div', {class: 'card', id: 'trial-blinding'}, form);
+}
+
+// The helper's sheet comes back once, when a blinded trial starts, and is kept nowhere: it shows
+// until the person says it is printed or copied, and leaving the page before that asks first.
+function guardSheet(event) {
+  event.preventDefault();
+  event.returnValue = '';
+}
+
+function showHelperSheet(sheet) {
+  const box = $('trial-sheet-box');
+  const done = () => {
+    window.removeEventListener('beforeunload', guardSheet);
+    box.replaceChildren();
+  };
+  const print = el('button', {type: 'button', id: 'trial-sheet-print'}, 'Print the sheet');
+  print.addEventListener('click', () => {
+    document.body.classList.add('print-sheet');
+    window.addEventListener('afterprint', () => document.body.classList.remove('print-sheet'),
+                            {once: true});
+    window.print();
+  });
+  const close = el('button', {type: 'button', id: 'trial-sheet-done', class: 'secondary'},
+                   'I have printed or copied it');
+  close.addEventListener('click', done);
+  window.addEventListener('beforeunload', guardSheet);
+  box.replaceChildren(el('div', {class: 'card', id: 'trial-sheet', role: 'region',
+                                 'aria-labelledby': 'trial-sheet-title'},
+      el('h2', {id: 'trial-sheet-title', tabindex: '-1'}, 'Your helper\'s sheet'),
+      el('p', {class: 'safety-line', id: 'trial-sheet-warning'},
+         el('strong', {}, 'This sheet will not be shown again. '),
+         'mgadvisor does not keep it. Print it (or copy it) for your helper now, without ' +
+         'reading which container holds magnesium. Keep it until the end: its key unblinds the ' +
+         'trial.'),
+      el('pre', {id: 'trial-sheet-text'}, sheet),
+      el('div', {class: 'no-print'}, print, ' ', close)));
+  $('trial-sheet-title').focus();
 }
 
 // Ending a trial cannot be undone, so it takes two steps: the button opens a reason field and
@@ -1839,7 +1979,7 @@ function setUpTrial() {
     previewed = null;
     $('trial-preview').hidden = true;
   };
-  for (const id of ['trial-outcome', 'trial-start', 'trial-pairs']) {
+  for (const id of ['trial-outcome', 'trial-start', 'trial-pairs', 'trial-blind']) {
     $(id).addEventListener('change', hidePreview);
   }
   $('trial-cancel').addEventListener('click', hidePreview);
@@ -1849,6 +1989,7 @@ function setUpTrial() {
       $('trial-error').textContent = '';
       const body = {outcome: $('trial-outcome').value, pairs: Number($('trial-pairs').value)};
       if ($('trial-start').value) body.start = $('trial-start').value;
+      if ($('trial-blind').checked) body.blind = true;
       const result = await api('POST', '/api/trials', {...body, dry_run: true});
       if (!result.ok) {
         hidePreview();
@@ -1856,7 +1997,9 @@ function setUpTrial() {
         return;
       }
       previewed = {...body, seed: result.data.trial.seed};
-      $('trial-preview-text').textContent = `This trial lasts ${trialShape(result.data.trial)}`;
+      $('trial-preview-text').textContent = `This trial lasts ${trialShape(result.data.trial)}` +
+          (body.blind ? ' Blinded: on starting you get a sheet for your helper, shown only once.' :
+                        '');
       $('trial-preview').hidden = false;
       $('trial-confirm').focus();
     });
@@ -1871,6 +2014,7 @@ function setUpTrial() {
       }
       hidePreview();
       await refreshTrial();
+      if (result.data.helper_sheet) showHelperSheet(result.data.helper_sheet);
     });
   });
 }

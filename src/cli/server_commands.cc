@@ -1,5 +1,9 @@
 // `serve`: the JSON HTTP API (src/server) in local mode — one user, loopback only, no login.
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <pthread.h>
 
 #include <algorithm>
@@ -9,9 +13,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
+#include "cli/qr_text.h"
 #include "pgstore/pg_database.h"
 #include "server/server.h"
 
@@ -28,10 +35,82 @@ struct ServeArgs {
   bool no_access_log = false;
   bool metrics = false;
   int db_wait_seconds = 30;  // --db-wait: how long to retry while PostgreSQL is not reachable.
+  bool lan = false;          // --lan: also listen on the local network, pairing devices.
+  std::optional<std::string> lan_address;  // --lan-address: which address (default: found).
 };
 
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+// This computer's IPv4 addresses on interfaces that are up, loopback excluded, private ones
+// (RFC 1918: 10/8, 172.16/12, 192.168/16 — a home or office network) first.
+std::vector<std::string> NetworkAddresses() {
+  std::vector<std::string> private_ones, others;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return {};
+  for (const ifaddrs* it = list; it != nullptr; it = it->ifa_next) {
+    if (it->ifa_addr == nullptr || it->ifa_addr->sa_family != AF_INET) continue;
+    if ((it->ifa_flags & IFF_UP) == 0 || (it->ifa_flags & IFF_LOOPBACK) != 0) continue;
+    const in_addr address = reinterpret_cast<const sockaddr_in*>(it->ifa_addr)->sin_addr;
+    const uint32_t host = ntohl(address.s_addr);
+    char text[INET_ADDRSTRLEN] = {};
+    if (inet_ntop(AF_INET, &address, text, sizeof text) == nullptr) continue;
+    const bool is_private = (host >> 24) == 10 || (host >> 20) == 0xAC1 || (host >> 16) == 0xC0A8;
+    (is_private ? private_ones : others).emplace_back(text);
+  }
+  freeifaddrs(list);
+  private_ones.insert(private_ones.end(), others.begin(), others.end());
+  return private_ones;
+}
+
+// The address serve --lan listens on besides loopback: --lan-address, or this computer's first
+// private network address. Errors: kInvalidArgument naming the flag when there is none to use.
+Result<std::string> LanAddress(const ServeArgs& args) {
+  if (args.lan_address) {
+    if (IsLoopback(*args.lan_address)) {
+      return InvalidArgument(fmt::format(
+          "--lan-address {}: that is this computer's loopback address, which no other device "
+          "can reach; give its address on the local network",
+          *args.lan_address));
+    }
+    return *args.lan_address;
+  }
+  const auto found = NetworkAddresses();
+  if (found.empty()) {
+    return InvalidArgument(
+        "--lan: this computer has no network address besides loopback; "
+        "connect it to the network first");
+  }
+  const uint32_t first = ntohl(inet_addr(found.front().c_str()));
+  const bool is_private = (first >> 24) == 10 || (first >> 20) == 0xAC1 || (first >> 16) == 0xC0A8;
+  if (!is_private) {
+    return InvalidArgument(
+        fmt::format("--lan: this computer has no private network address (192.168.x.x, 10.x.x.x, "
+                    "172.16-31.x.x); if {} is your local network, say so with --lan-address {}",
+                    fmt::join(found, ", "), found.front()));
+  }
+  return found.front();
+}
+
+// Shows each pairing code: text with a QR code of its address, or one JSON line (--json). Called
+// from whichever thread made the code.
+void ShowPairingCode(bool json, const server::PairingCode& code) {
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  if (json) {
+    fmt::print(
+        "{{\"pairing_code\": \"{}\", \"pairing_url\": \"{}\", \"expires_in_minutes\": {}}}\n",
+        code.code, code.url, code.lifetime.count());
+  } else {
+    fmt::print(
+        "\nTo pair a phone or tablet on this network, scan this QR code, or open {} and "
+        "type the code {} (it works once, for {} minutes):\n\n",
+        code.url.substr(0, code.url.find('#')), code.code, code.lifetime.count());
+    auto qr = QrText(code.url);
+    if (qr.ok()) fmt::print("{}\n", *qr);
+  }
+  std::fflush(stdout);
 }
 
 // Opens the PostgreSQL database, retrying while it cannot be reached (kIoError: after a reboot
@@ -85,6 +164,11 @@ Status ApplyDbFlag(const ServeArgs& args, server::ServerOptions& options, const 
                  "machine can read from the command line; leave it out and set PGPASSFILE or "
                  "PGPASSWORD instead (docs/OPERATIONS.md)\n");
     }
+    if (args.lan || args.lan_address) {
+      return InvalidArgument(
+          "--lan: pairing devices is for local mode; multi-user mode has accounts and listens "
+          "where --host says");
+    }
     auto database = OpenPostgresWaiting(args, signals, stopped);
     if (!database.ok()) return database.error();
     options.database = std::move(*database);
@@ -100,6 +184,11 @@ Status ApplyDbFlag(const ServeArgs& args, server::ServerOptions& options, const 
         args.host));
   }
   if (args.db) options.journal_path = *args.db;
+  if (args.lan || args.lan_address) {
+    auto lan = LanAddress(args);
+    if (!lan.ok()) return lan.error();
+    options.lan_address = *lan;
+  }
   return {};
 }
 
@@ -126,6 +215,9 @@ Status Serve(const CliContext& ctx, const ServeArgs& args) {
   options.foods_store = args.foods_store;
   options.access_log = !args.no_access_log;
   options.metrics = args.metrics;
+  options.show_pairing_code = [json = ctx.json](const server::PairingCode& code) {
+    ShowPairingCode(json, code);
+  };
   bool stopped_while_waiting = false;
   const Status db = ApplyDbFlag(args, options, signals, stopped_while_waiting);
   if (stopped_while_waiting) {
@@ -161,15 +253,23 @@ Status Serve(const CliContext& ctx, const ServeArgs& args) {
 
   const std::string address = fmt::format("http://{}:{}/", args.host, *port);
   const bool multi_user = options.database != nullptr;
+  const std::string lan_url =
+      options.lan_address ? fmt::format("http://{}:{}/", *options.lan_address, *port) : "";
   if (ctx.json) {
-    fmt::print("{{\"address\": \"{}\", \"port\": {}, \"mode\": \"{}\"}}\n", address, *port,
-               multi_user ? "multi" : "local");
+    fmt::print("{{\"address\": \"{}\", \"port\": {}, \"mode\": \"{}\"{}}}\n", address, *port,
+               multi_user ? "multi" : "local",
+               lan_url.empty() ? "" : fmt::format(", \"lan_address\": \"{}\"", lan_url));
   } else {
     fmt::print("mgadvisor is running. Open {} in your browser.\n", address);
     fmt::print("The JSON API is at {}api/ (OpenAPI: {}api/openapi.json).\n", address, address);
     if (multi_user) {
       fmt::print("Multi-user mode on {}: people sign in; each sees only their own journal.\n",
                  pgstore::RedactUrl(*args.db));
+    } else if (!lan_url.empty()) {
+      fmt::print(
+          "Local mode with --lan: devices on your network reach {} after pairing with a "
+          "code shown here; this computer needs none. Press Ctrl-C to stop.\n",
+          lan_url);
     } else {
       fmt::print("Local mode: only this computer can connect. Press Ctrl-C to stop.\n");
     }
@@ -209,6 +309,12 @@ void RegisterServerCommands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::Range(0, 3600));
   cmd->add_flag("--no-access-log", args->no_access_log,
                 "Do not write the access log (one JSON line per request on stderr)");
+  cmd->add_flag("--lan", args->lan,
+                "Local mode: also listen on the local network; a phone pairs once with a code "
+                "shown here (and as a QR code)");
+  cmd->add_option("--lan-address", args->lan_address,
+                  "With --lan: this computer's address on the local network (default: its first "
+                  "private address)");
   cmd->add_flag("--metrics", args->metrics,
                 "Answer GET /metrics (Prometheus text format); keep it from the public proxy");
   cmd->callback([&ctx, args] { RunCommand(ctx, [&] { return Serve(ctx, *args); }); });

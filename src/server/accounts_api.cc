@@ -39,34 +39,7 @@ void WriteJson(HttpResponse& out, const ApiResponse& response) {
   out.SetContent(response.body, response.content_type);
 }
 
-// The value of our cookie in a Cookie header ("a=1; mg_session=XYZ; b=2"), or "".
-std::string SessionCookie(const HttpRequest& in) {
-  const std::string header = in.Header("Cookie");
-  std::string_view rest = header;
-  while (!rest.empty()) {
-    const size_t end = rest.find(';');
-    std::string_view pair = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    const size_t equals = pair.find('=');
-    if (equals != std::string_view::npos && pair.substr(0, equals) == kCookieName) {
-      return std::string(pair.substr(equals + 1));
-    }
-  }
-  return "";
-}
-
-// A cross-site page can submit a form (urlencoded, multipart, text/plain) without a CORS
-// preflight, but not a JSON body; insisting on JSON stops sign-in CSRF (forcing a victim into the
-// attacker's account) along with SameSite=Strict.
-Status RequireJson(const HttpRequest& in) {
-  const std::string type = in.Header("Content-Type");
-  if (type.rfind("application/json", 0) != 0) {
-    return InvalidArgument(fmt::format("Content-Type: expected application/json, got '{}'",
-                                       type.empty() ? "(none)" : type));
-  }
-  return {};
-}
+std::string SessionCookie(const HttpRequest& in) { return CookieValue(in, kCookieName); }
 
 struct Credentials {
   std::string username;  // Normalised.
@@ -106,6 +79,34 @@ Error RateLimited(int64_t window_seconds) {
 
 }  // namespace
 
+std::string CookieValue(const HttpRequest& in, std::string_view name) {
+  const std::string header = in.Header("Cookie");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    const size_t end = rest.find(';');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+      return std::string(pair.substr(equals + 1));
+    }
+  }
+  return "";
+}
+
+// A cross-site page can submit a form (urlencoded, multipart, text/plain) without a CORS
+// preflight, but not a JSON body; insisting on JSON stops sign-in CSRF (forcing a victim into the
+// attacker's account) along with SameSite=Strict.
+Status RequireJson(const HttpRequest& in) {
+  const std::string type = in.Header("Content-Type");
+  if (type.rfind("application/json", 0) != 0) {
+    return InvalidArgument(fmt::format("Content-Type: expected application/json, got '{}'",
+                                       type.empty() ? "(none)" : type));
+  }
+  return {};
+}
+
 Status CheckSameOrigin(const HttpRequest& in) {
   const std::string origin = in.Header("Origin");
   if (origin.empty()) return {};  // Not a browser (curl, scripts): no ambient cookies to abuse.
@@ -122,7 +123,7 @@ Status CheckSameOrigin(const HttpRequest& in) {
   return {};
 }
 
-Status CheckLoopbackHost(const HttpRequest& in) {
+Status CheckLoopbackHost(const HttpRequest& in, std::string_view lan_host) {
   const std::string host = in.Header("Host");
   // Strip the port: "127.0.0.1:8425", "[::1]:8425", "localhost".
   std::string name = host;
@@ -132,6 +133,13 @@ Status CheckLoopbackHost(const HttpRequest& in) {
     name = host.substr(0, colon);
   }
   if (name == "127.0.0.1" || name == "localhost" || name == "[::1]") return {};
+  if (!lan_host.empty() && host == lan_host) return {};
+  if (!lan_host.empty()) {
+    return Error{ErrorCode::kForbidden,
+                 fmt::format("Host: '{}' is not this server; it answers only {}, 127.0.0.1, "
+                             "localhost and [::1]",
+                             host, lan_host)};
+  }
   return Error{ErrorCode::kForbidden,
                fmt::format("Host: '{}' is not this computer; local mode answers only "
                            "127.0.0.1, localhost and [::1]",

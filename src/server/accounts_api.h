@@ -15,6 +15,7 @@
 #include <memory>
 #include <semaphore>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "accounts/database.h"
@@ -32,7 +33,13 @@ Status CheckSameOrigin(const HttpRequest& in);
 // Local mode: refuses (kForbidden) a Host other than 127.0.0.1, localhost or [::1], whatever the
 // port. A web page on a name that an attacker re-points at 127.0.0.1 (DNS rebinding) would
 // otherwise be same-origin with the journal and could read it.
-Status CheckLoopbackHost(const HttpRequest& in);
+// With serve --lan, `lan_host` ("192.168.1.20:8425", exactly) is accepted too, and nothing else.
+Status CheckLoopbackHost(const HttpRequest& in, std::string_view lan_host = "");
+// The value of cookie `name` in the Cookie header ("a=1; mg_session=XYZ; b=2"), or "".
+std::string CookieValue(const HttpRequest& in, std::string_view name);
+// kInvalidArgument unless the body is declared JSON: a cross-site page can submit a form without
+// a CORS preflight, but not a JSON body.
+Status RequireJson(const HttpRequest& in);
 
 class AccountsApi {
  public:

@@ -275,7 +275,8 @@ const char* ContentTypeFor(std::string_view path) {
 
 Result<ApiResponse> HandleWebAsset(const ApiState&, const ApiRequest& request) {
   // The route patterns admit only [A-Za-z0-9._-] names, so no path can climb out of data/web.
-  const std::string name = request.path_argument.empty() ? "index.html" : request.path_argument;
+  std::string name = request.path_argument.empty() ? "index.html" : request.path_argument;
+  if (name.find('.') == std::string::npos) name += ".html";  // GET /pair: pair.html.
   auto file = LoadEmbeddedFile("web/" + name);
   if (!file.ok()) return NotFound(fmt::format("no page asset '{}'", name));
   return ApiResponse{200, std::move(file->content), ContentTypeFor(name)};

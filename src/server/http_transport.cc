@@ -16,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <cstdio>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -245,7 +246,8 @@ struct HttpTransport::Impl {
         workers(std::max<size_t>(options.worker_threads, 1)) {}
 
   class Session;
-  void Accept();
+  struct Listener;
+  void Accept(Listener& listener);
   void OnAccept(tcp::socket socket);
 
   const HttpTransportOptions options;
@@ -256,8 +258,14 @@ struct HttpTransport::Impl {
   // (each holding a session) find the counts alive.
   net::io_context ioc;
   net::thread_pool workers;
-  std::optional<tcp::acceptor> acceptor;
-  std::optional<net::steady_timer> accept_retry;
+  // One per Bind() (serve --lan listens on loopback and on a local-network address); a deque so
+  // that the accept loops can hold references while more are added before Run().
+  struct Listener {
+    explicit Listener(tcp::acceptor a) : acceptor(std::move(a)) {}
+    tcp::acceptor acceptor;
+    std::optional<net::steady_timer> retry;
+  };
+  std::deque<Listener> listeners;
   std::atomic<bool> stopped = false;
 };
 
@@ -540,20 +548,22 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
   unsigned version_ = 11;
 };
 
-void HttpTransport::Impl::Accept() {
-  acceptor->async_accept(net::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
-    if (stopped || ec == net::error::operation_aborted) return;
-    if (ec) {
-      // Out of file descriptors or similar: wait a moment rather than spin.
-      accept_retry.emplace(ioc, std::chrono::milliseconds(50));
-      accept_retry->async_wait([this](error_code) {
-        if (!stopped) Accept();
-      });
-      return;
-    }
-    OnAccept(std::move(socket));
-    Accept();
-  });
+void HttpTransport::Impl::Accept(Listener& listener) {
+  listener.acceptor.async_accept(net::make_strand(ioc),
+                                 [this, &listener](error_code ec, tcp::socket socket) {
+                                   if (stopped || ec == net::error::operation_aborted) return;
+                                   if (ec) {
+                                     // Out of file descriptors or similar: wait a moment rather
+                                     // than spin.
+                                     listener.retry.emplace(ioc, std::chrono::milliseconds(50));
+                                     listener.retry->async_wait([this, &listener](error_code) {
+                                       if (!stopped) Accept(listener);
+                                     });
+                                     return;
+                                   }
+                                   OnAccept(std::move(socket));
+                                   Accept(listener);
+                                 });
 }
 
 void HttpTransport::Impl::OnAccept(tcp::socket socket) {
@@ -617,8 +627,8 @@ Result<int> HttpTransport::Bind(const std::string& host, int port) {
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (!ec) {
-    impl_->acceptor.emplace(std::move(acceptor));
-    return static_cast<int>(impl_->acceptor->local_endpoint().port());
+    impl_->listeners.emplace_back(std::move(acceptor));
+    return static_cast<int>(impl_->listeners.back().acceptor.local_endpoint().port());
   }
   if (ec == net::error::address_in_use) {
     return IoError(fmt::format(
@@ -631,8 +641,12 @@ Result<int> HttpTransport::Bind(const std::string& host, int port) {
 }
 
 Status HttpTransport::Run() {
-  if (!impl_->acceptor) return Error{ErrorCode::kInternal, "HttpTransport::Run before Bind"};
-  net::post(impl_->ioc, [impl = impl_.get()] { impl->Accept(); });
+  if (impl_->listeners.empty()) {
+    return Error{ErrorCode::kInternal, "HttpTransport::Run before Bind"};
+  }
+  for (auto& listener : impl_->listeners) {
+    net::post(impl_->ioc, [impl = impl_.get(), &listener] { impl->Accept(listener); });
+  }
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->options.io_threads; ++i) {
     threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
@@ -640,7 +654,8 @@ Status HttpTransport::Run() {
   impl_->ioc.run();
   for (auto& thread : threads) thread.join();
   error_code ignored;
-  impl_->acceptor->close(ignored);  // Refuse connections from now on, not leave them waiting.
+  // Refuse connections from now on, not leave them waiting.
+  for (auto& listener : impl_->listeners) listener.acceptor.close(ignored);
   return {};
 }
 

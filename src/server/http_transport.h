@@ -108,7 +108,8 @@ class HttpTransport {
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;
 
-  // Binds and listens on host:port (port 0: any free one) and returns the port. Without
+  // Binds and listens on host:port (port 0: any free one) and returns the port; called again, it
+  // listens on one more address (before Run()), all served alike. Without
   // SO_REUSEPORT, so a second server on a port in use is refused rather than sharing it.
   // Errors: kIoError naming host:port and why (in use, not permitted, unknown host).
   Result<int> Bind(const std::string& host, int port);

@@ -12,7 +12,9 @@
 #include "journal/sqlite_store.h"
 #include "server/accounts_api.h"
 #include "server/handlers.h"
+#include "server/lan_pairing.h"
 #include "server/observability.h"
+#include "server/request_json.h"
 
 namespace mg::server {
 namespace {
@@ -84,6 +86,9 @@ const std::vector<Route>& RouteTable() {
       {{"DELETE", "/api/account", kAccount}, "/api/account", nullptr},
       {{"POST", "/api/account/calendar", kAccount}, "/api/account/calendar", nullptr},
       {{"DELETE", "/api/account/calendar", kAccount}, "/api/account/calendar", nullptr},
+      // serve --lan: the one page and route a device that has not paired yet may reach.
+      {{"POST", "/api/pair", kPairing}, "/api/pair", nullptr},
+      {{"GET", "/pair"}, "/(pair)", HandleWebAsset},
       {{"GET", "/"}, "/", HandleWebAsset},
       {{"GET", "/assets/{file}"}, "/assets/([A-Za-z0-9._-]+)", HandleWebAsset},
       // At the root so that its scope is the whole page (a worker controls only its folder).
@@ -197,6 +202,22 @@ bool RunsInline(const HttpRequest& in) {
   return route == nullptr || route->info.access == Access::kPublic;
 }
 
+constexpr const char* kDeviceCookie = "mg_device";
+// A paired device stays paired while the server runs (lan_pairing.h); the cookie may outlive it.
+constexpr int kDeviceCookieSeconds = 400 * 24 * 3600;
+
+bool IsLoopbackPeer(const std::string& address) {
+  return address.starts_with("127.") || address == "::1";
+}
+
+// What a device that has not paired may fetch: the pairing page, what it loads, and the pairing
+// route itself.
+bool OpenBeforePairing(const HttpRequest& in) {
+  if (in.method == "POST") return in.path == "/api/pair";
+  return in.path == "/pair" || in.path == "/assets/pair.js" || in.path == "/assets/app.css" ||
+         in.path == "/assets/icon.svg";
+}
+
 }  // namespace
 
 const std::vector<RouteInfo>& Routes() {
@@ -216,7 +237,38 @@ struct Server::Impl {
   std::string journal_path;               // Local mode only.
   std::unique_ptr<HttpTransport> http;
   std::atomic<uint64_t> failures = 0;
-  std::unique_ptr<RequestLog> log;  // Access log and /metrics.
+  std::unique_ptr<RequestLog> log;      // Access log and /metrics.
+  std::unique_ptr<LanPairing> pairing;  // serve --lan only.
+  std::string lan_host;                 // "192.168.1.20:8425" once bound; serve --lan only.
+
+  // With serve --lan, a client that is not on this computer and holds no paired-device cookie.
+  bool Unpaired(const HttpRequest& in) const {
+    if (!pairing) return false;
+    if (!options.testing_loopback_is_remote && IsLoopbackPeer(in.remote_address)) return false;
+    return !pairing->IsPaired(CookieValue(in, kDeviceCookie));
+  }
+
+  // POST /api/pair {"code": "K7QX-M2TF"}: sets the device cookie when the code is right.
+  Status Pair(HttpRequest& in, HttpResponse& out) {
+    if (!pairing) {
+      return NotFound("POST /api/pair: pairing exists only with serve --lan (local mode)");
+    }
+    MG_RETURN_IF_ERROR(RequireJson(in));
+    auto body = ParseObject(in.body);
+    if (!body.ok()) return InvalidArgument("request body: expected a JSON object {\"code\": ...}");
+    MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"code"}, "request body"));
+    auto code = OptionalString(*body, "code");
+    if (!code.ok()) return code.error();
+    if (!*code) return InvalidArgument("code: required");
+    auto token = pairing->Pair(**code);
+    if (!token.ok()) return token.error();
+    out.status = 200;
+    out.SetContent("{\"paired\": true}\n", "application/json");
+    // No Secure: the local network is plain HTTP. SameSite=Strict: no other site's page sends it.
+    out.SetHeader("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict",
+                                            kDeviceCookie, *token, kDeviceCookieSeconds));
+    return {};
+  }
 
   // The journal a kJournal route works on: the local file, or the signed-in account's rows (or,
   // on a secret_url route given ?key=, the rows of the account whose calendar key it is).
@@ -236,8 +288,20 @@ struct Server::Impl {
 
   // Answers one request, writing the response on success; the caller renders an Error.
   Status Answer(const Route& route, HttpRequest& in, HttpResponse& out) {
-    if (!accounts) MG_RETURN_IF_ERROR(CheckLoopbackHost(in));
+    if (!accounts) MG_RETURN_IF_ERROR(CheckLoopbackHost(in, lan_host));
     if (route.info.method != "GET") MG_RETURN_IF_ERROR(CheckSameOrigin(in));
+    if (Unpaired(in) && !OpenBeforePairing(in)) {
+      if (route.info.path == "/") {  // The address a person types: show them where to pair.
+        out.status = 303;
+        out.SetHeader("Location", "/pair");
+        return {};
+      }
+      return Error{ErrorCode::kUnauthenticated,
+                   "this device is not paired: open /pair and enter the code shown in the "
+                   "terminal running mgadvisor serve --lan"};
+    }
+    if (route.info.access == Access::kPairing) return Pair(in, out);
+    if (pairing && route.info.path == "/pair") pairing->RenewIfSpent();
     if (route.info.access == Access::kAccount) {
       if (!accounts) {
         return NotFound(fmt::format(
@@ -344,6 +408,19 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   } else {
     impl->clock = std::make_unique<journal::SystemClock>();
   }
+  if (options.lan_address && options.database) {
+    return InvalidArgument(
+        "lan_address: pairing is for local mode; multi-user mode has accounts (use its host)");
+  }
+  if (options.lan_address) {
+    Impl* shown = impl.get();
+    impl->pairing = std::make_unique<LanPairing>(
+        [shown](const std::string& code, std::chrono::minutes lifetime) {
+          if (!shown->options.show_pairing_code) return;
+          shown->options.show_pairing_code(
+              {code, fmt::format("http://{}/pair#code={}", shown->lan_host, code), lifetime});
+        });
+  }
   if (options.database) {
     impl->accounts = std::make_unique<AccountsApi>(options.database, options.secure_cookies);
   } else if (options.journal_path) {
@@ -369,9 +446,23 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-Result<int> Server::Bind() { return impl_->http->Bind(impl_->options.host, impl_->options.port); }
+Result<int> Server::Bind() {
+  auto port = impl_->http->Bind(impl_->options.host, impl_->options.port);
+  if (!port.ok() || !impl_->options.lan_address) return port;
+  const std::string& lan = *impl_->options.lan_address;
+  if (lan != impl_->options.host) {
+    auto lan_port = impl_->http->Bind(lan, *port);
+    if (!lan_port.ok()) return lan_port.error();
+  }
+  impl_->lan_host = lan.find(':') == std::string::npos ? fmt::format("{}:{}", lan, *port)
+                                                       : fmt::format("[{}]:{}", lan, *port);
+  return port;
+}
 
-Status Server::Listen() { return impl_->http->Run(); }
+Status Server::Listen() {
+  if (impl_->pairing) impl_->pairing->IssueCode();
+  return impl_->http->Run();
+}
 
 void Server::Stop() { impl_->http->Stop(); }
 

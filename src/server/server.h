@@ -18,7 +18,9 @@
 #ifndef MGADVISOR_SERVER_SERVER_H_
 #define MGADVISOR_SERVER_SERVER_H_
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +34,14 @@
 namespace mg::server {
 
 inline constexpr int kDefaultPort = 8425;
+
+// A one-time code for pairing a device with `serve --lan` (server/lan_pairing.h), and the address
+// that pairs with it when opened (for a QR code): http://192.168.1.20:8425/pair#code=K7QX-M2TF.
+struct PairingCode {
+  std::string code;
+  std::string url;
+  std::chrono::minutes lifetime;
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";  // Local mode: loopback only.
@@ -57,12 +67,23 @@ struct ServerOptions {
   bool access_log = true;
   // GET /metrics in the Prometheus text format (serve --metrics); 404 otherwise.
   bool metrics = false;
+
+  // serve --lan (local mode only): also listen on this address of the local network, on the same
+  // port. A client that is not on this computer reaches only the pairing page (/pair, POST
+  // /api/pair) until it has paired with a code shown through show_pairing_code; "address:port"
+  // becomes the one Host (and Origin) accepted besides the loopback names.
+  std::optional<std::string> lan_address;
+  std::function<void(const PairingCode&)> show_pairing_code;  // Each new code (first: Listen()).
+  // Tests only, and no flag sets it: treat loopback clients as devices on the network, so that
+  // pairing can be tested on a machine whose only address is loopback.
+  bool testing_loopback_is_remote = false;
 };
 
 // Who may call a route. kPublic: anyone (knowledge, the web page). kJournal: the person's own
 // journal — in multi-user mode only with a valid session, and with the session's CSRF token when
-// the method changes state. kAccount: sign-up, sign-in, sign-out and account deletion.
-enum class Access { kPublic, kJournal, kAccount };
+// the method changes state. kAccount: sign-up, sign-in, sign-out and account deletion. kPairing:
+// a device pairing with `serve --lan`.
+enum class Access { kPublic, kJournal, kAccount, kPairing };
 
 // One route of the API: method and OpenAPI path template ("/api/explain/{query}").
 struct RouteInfo {
@@ -87,10 +108,12 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds the listening socket; returns the port (the chosen one when options.port is 0).
+  // Binds the listening socket (and, with lan_address, the local-network one on the same port);
+  // returns the port (the chosen one when options.port is 0).
   // Errors: kIoError when the address cannot be bound (in use, not permitted).
   Result<int> Bind();
-  // Serves until Stop(). REQUIRES: Bind() succeeded. Errors: kIoError if listening fails.
+  // Serves until Stop(); with lan_address, first shows a pairing code. REQUIRES: Bind()
+  // succeeded. Errors: kIoError if listening fails.
   Status Listen();
   // Stops Listen() from any thread (e.g. a signal-waiting thread); safe to call more than once.
   void Stop();

@@ -330,13 +330,15 @@ TEST_F(ServerTest, OpenApiPathsEqualTheRouteTable) {
     }
   }
   // Every /api/ route documented, and nothing documented that is not served. The web page
-  // ("/", "/assets/{file}", its service worker "/sw.js") is not part of the API.
+  // ("/", "/assets/{file}", its service worker "/sw.js", serve --lan's "/pair") is not part of
+  // the API.
   std::set<std::pair<std::string, std::string>> served;
   for (const auto& route : Routes()) {
     if (route.path.starts_with("/api/")) {
       served.insert({route.method, route.path});
     } else {
-      EXPECT_TRUE(route.path == "/" || route.path == "/sw.js" || route.path.starts_with("/assets/"))
+      EXPECT_TRUE(route.path == "/" || route.path == "/sw.js" || route.path == "/pair" ||
+                  route.path.starts_with("/assets/"))
           << route.path;
     }
   }

@@ -533,6 +533,112 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.deepEqual(problems, []);
   });
 
+  // Issue 17: a blinded trial from the page. The helper's sheet shows once (with a print button
+  // and a warning), the day's container is logged in one tap with a guess, and after the end the
+  // key from the sheet unblinds it; the protocol's hash is on show throughout.
+  test('a blinded trial: the helper sheet once, a daily guess, unblinding after the end',
+       async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    await go(page, 'trial');
+    // The open trial of the test before was ended, which makes room for a new one.
+    await page.waitForSelector('#trial-form:not([hidden])');
+    await page.selectOption('#trial-outcome', 'irls');
+    await page.fill('#trial-start', TODAY);
+    await page.check('#trial-blind');
+    await page.click('#trial-form button[type="submit"]');
+    await page.waitForSelector('#trial-confirm:visible');
+    assert.match(await page.locator('#trial-preview-text').innerText(), /Blinded: .*shown only once/);
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/trials') &&
+                                                r.request().method() === 'POST');
+    await page.click('#trial-confirm');
+    const response = await created;
+    assert.equal(response.status(), 201, `POST /api/trials: ${await response.text()}`);
+    const body = await response.json();
+    const key = /Unblinding key[^\n]*\n\s*(\S+)/.exec(body.helper_sheet)[1];
+    assert.match(key, /^[2-9A-Z]{4}(-[2-9A-Z]{4}){3}$/);
+
+    await page.waitForSelector('#trial-sheet');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'trial-sheet-title');
+    assert.match(await page.locator('#trial-sheet-warning').innerText(),
+                 /This sheet will not be shown again/);
+    assert.equal(await page.locator('#trial-sheet-text').textContent(), body.helper_sheet);
+    assert.deepEqual(await axeViolations(page), []);
+    await screenshot(page, 'desktop-trial-blinded-sheet');
+    // Printing the sheet prints the sheet alone: nothing of the trial, the form or the navigation.
+    await page.evaluate(() => document.body.classList.add('print-sheet'));
+    await page.emulateMedia({media: 'print'});
+    for (const id of ['trial-current', 'nav', 'trial-title', 'trial-form']) {
+      assert.equal(await page.isVisible(`#${id}`), false, `#${id} is printed with the sheet`);
+    }
+    assert.equal(await page.isVisible('#trial-sheet-text'), true);
+    await page.emulateMedia({media: null});
+    const pdf = await page.pdf({format: 'A4'});
+    writeFileSync(path.join(artifacts, 'helper-sheet.pdf'), pdf);
+    assert.equal((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1);
+    await page.evaluate(() => document.body.classList.remove('print-sheet'));
+    await page.click('#trial-sheet-done');
+    assert.equal(await page.locator('#trial-sheet').count(), 0);
+
+    // The protocol's fingerprint, as registered.
+    assert.match(await page.locator('#trial-protocol').innerText(),
+                 new RegExp(`${body.protocol_sha256}\\. It has not changed since`));
+    // Sealed: the calendar names containers, never which holds magnesium.
+    const calendar = await page.locator('#trial-periods').innerText();
+    assert.match(calendar, /Container A/);
+    assert.doesNotMatch(calendar, /Magnesium|No magnesium/);
+    assert.match(await page.locator('#trial-blinding').innerText(), /stays sealed/);
+
+    // One tap: today's container, with a guess.
+    const container = /take today's dose from container ([AB])/.exec(
+        await page.locator('#trial-today').innerText())[1];
+    await page.selectOption('#trial-guess', 'placebo');
+    const dosed = page.waitForResponse((r) => r.url().endsWith('/api/trials/current/dose'));
+    await page.click('#trial-took');
+    const dose = await dosed;
+    assert.equal(dose.status(), 201, await dose.text());
+    assert.equal((await dose.json()).entry.label, `trial container ${container}`);
+    assert.equal((await dose.json()).entry.note, 'guess: placebo');
+    await page.waitForSelector('#trial-dose-done');
+
+    // Today says the container, not "none today", and offers no open-label dose.
+    await go(page, 'today');
+    await page.waitForSelector('#today-trial');
+    assert.match(await page.locator('#today-trial').innerText(),
+                 new RegExp(`take today's dose from container ${container}`));
+    assert.match(await page.locator('#today-doses').innerText(), new RegExp(`From container ${container}`));
+    assert.doesNotMatch(await page.locator('#today-doses').innerText(), /None today|I took it/);
+
+    // A reload shows no sheet and no key anywhere.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await go(page, 'trial');
+    await page.waitForSelector('#trial-protocol');
+    assert.equal(await page.locator('#trial-sheet').count(), 0);
+    assert.doesNotMatch(await page.locator('body').innerText(), new RegExp(key));
+
+    // End it, then unblind: a wrong key is refused beside the field, the right one opens it.
+    await page.click('#trial-end');
+    await page.fill('#trial-end-reason', 'test of the page');
+    await page.click('#trial-end-yes');
+    await page.waitForSelector('#trial-unblind-form');
+    await page.fill('#trial-unblind-key', 'AAAA-BBBB-CCCC-DDDD');
+    await page.click('#trial-unblind-form button[type="submit"]');
+    await page.waitForSelector('#trial-unblind-key[aria-invalid="true"]');
+    assert.match(await page.locator('#trial-unblind-error').innerText(), /key/);
+    await page.fill('#trial-unblind-key', key.toLowerCase());
+    const opened = page.waitForResponse((r) => r.url().endsWith('/api/trials/current/unblind'));
+    await page.click('#trial-unblind-form button[type="submit"]');
+    assert.equal((await opened).status(), 200);
+    await page.waitForSelector('text=held the magnesium');
+    const truth = /Container ([AB]) held the magnesium/.exec(
+        await page.locator('#trial-blinding').innerText())[1];
+    assert.equal(truth, /Container A: MAGNESIUM/.test(body.helper_sheet) ? 'A' : 'B');
+    assert.deepEqual(await axeViolations(page), []);
+    await screenshot(page, 'desktop-trial-unblinded');
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
   test('your product: a pasted label is read, and the plan counts its capsules and cost',
        async () => {
     const page = await openPage(browser.context, server.base, problems);
@@ -916,6 +1022,40 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await page.waitForSelector('#food-options [role="option"]');
     assert.ok(await horizontalOverflow(page) <= 0, 'the open listbox scrolls sideways');
     await screenshot(page, 'phone-food-search');
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+
+  // Issue 17: a busy plan — three complaints, four medicines — still prints on two A4 pages,
+  // with every part of the plan (safety, evidence, what to watch for, sources) and nothing of the
+  // form or the navigation. (Last: it replaces the stored profile.)
+  test('a plan with three complaints and four medicines prints on at most two pages', async () => {
+    const profile = {age: 58, sex: 'female',
+      complaints: ['migraine', {condition: 'restless legs', severity: 7}, 'nocturnal leg cramps'],
+      medicines: [{name: 'levothyroxine', times: ['06:30']}, {name: 'ciprofloxacin', times: ['08:00']},
+                  {name: 'alendronate', times: ['07:00']}, 'omeprazole']};
+    const put = await fetch(`${server.base}/api/profile`, {method: 'PUT',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify(profile)});
+    assert.equal(put.status, 200, await put.text());
+    const page = await openPage(browser.context, server.base, problems);
+    await go(page, 'plan');
+    await page.waitForSelector('#plan-sources');
+    assert.equal(await page.locator('#plan-evidence .finding').count(), 3);
+    assert.ok(await page.locator('#plan-interactions li').count() >= 4);
+    await page.emulateMedia({media: 'print'});
+    for (const id of ['nav', 'profile-box', 'edit-profile']) {
+      assert.equal(await page.isVisible(`#${id}`), false, `#${id} is printed`);
+    }
+    for (const id of ['plan-referrals', 'plan-evidence', 'plan-first', 'plan-supplement',
+                      'plan-interactions', 'plan-foods', 'plan-measures', 'plan-watch',
+                      'plan-safety-net', 'plan-sources']) {
+      assert.equal(await page.isVisible(`#${id}`), true, `#${id} is left out of the print`);
+    }
+    await page.emulateMedia({media: null});
+    const pdf = await page.pdf({format: 'A4', printBackground: true});
+    writeFileSync(path.join(artifacts, 'plan-three-complaints.pdf'), pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    assert.ok(pages >= 1 && pages <= 2, `the printed plan has ${pages} pages`);
     await page.close();
     assert.deepEqual(problems, []);
   });
