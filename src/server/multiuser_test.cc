@@ -459,7 +459,7 @@ std::string Describe(const std::map<int, int>& statuses) {
 // so 30 parallel wrong sign-ins for one user were all checked (limit 5).
 TEST_F(MultiUserTest, ParallelWrongSignInsForOneUserStopAtTheLimit) {
   ASSERT_EQ(NewBrowser().SignUp("anna", "amber river lantern"), 201);
-  const auto statuses = InParallel(server_->port(), 30, [&](Browser& guesser, int i) {
+  const auto statuses = InParallel(port(), 30, [&](Browser& guesser, int i) {
     return guesser.SignIn("anna", "wrong guess number " + std::to_string(i));
   });
   EXPECT_EQ(statuses, (std::map<int, int>{{401, 5}, {429, 25}})) << Describe(statuses);
@@ -468,7 +468,7 @@ TEST_F(MultiUserTest, ParallelWrongSignInsForOneUserStopAtTheLimit) {
 
 // ... and 25 parallel sign-ups from one address all succeeded (limit 10 an hour).
 TEST_F(MultiUserTest, ParallelSignUpsFromOneAddressStopAtTheLimit) {
-  const auto statuses = InParallel(server_->port(), 25, [&](Browser& browser, int i) {
+  const auto statuses = InParallel(port(), 25, [&](Browser& browser, int i) {
     return browser.SignUp("person" + std::to_string(i), "amber river lantern");
   });
   EXPECT_EQ(statuses, (std::map<int, int>{{201, 10}, {429, 15}})) << Describe(statuses);
@@ -479,7 +479,7 @@ TEST_F(MultiUserTest, ParallelSignUpsFromOneAddressStopAtTheLimit) {
 TEST_F(MultiUserTest, AccountDeletionPasswordGuessesAreRateLimited) {
   Browser a = NewBrowser();
   ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
-  const auto statuses = InParallel(server_->port(), 30, [&](Browser& thief, int i) {
+  const auto statuses = InParallel(port(), 30, [&](Browser& thief, int i) {
     // A stolen session: cookie and CSRF token.
     thief.set_cookie(a.cookie());
     thief.set_csrf(a.csrf());
@@ -577,7 +577,7 @@ TEST_F(MultiUserTest, SessionsWorkOnEveryAppServerAndEndOnSignOut) {
 }
 
 TEST_F(MultiUserTest, CookieFlagsAndBadInput) {
-  httplib::Client client("127.0.0.1", server_->port());
+  httplib::Client client("127.0.0.1", port());
   client.set_read_timeout(60, 0);
   auto res =
       client.Post("/api/account", R"({"username": "Anna", "password": "amber river lantern"})",
