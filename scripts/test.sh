@@ -47,8 +47,8 @@ if compgen -G "build/asan-ubsan/fault-counts/*.txt" >/dev/null; then
   cat build/asan-ubsan/fault-counts/*.txt
 fi
 
-# Beyond one machine (issue 19): the multi-user session, CSRF, isolation and share tests again,
-# through nginx in front of two app servers over PgBouncer in transaction-pooling mode (~50 s).
+# Beyond one machine (issue 19): the multi-user session, CSRF, rate-limit and isolation tests again,
+# through nginx in front of two app servers over PgBouncer in transaction-pooling mode (~45 s).
 echo "== two app servers behind nginx over pgbouncer"
 ./scripts/lb-test.sh build/asan-ubsan || status=1
 end_phase "nginx + pgbouncer (lb-test)"
