@@ -1,14 +1,13 @@
 // For the multi-user tests (multiuser_test, clinic_test): the real server in multi-user mode on a
-// fresh PostgreSQL database per test, and a browser-like client that keeps its session cookie and
-// CSRF token.
+// fresh PostgreSQL database per test (or, for scripts/lb-test.sh, nginx in front of two of them
+// over PgBouncer), and a browser-like client that keeps its session cookie and CSRF token.
 #ifndef MGADVISOR_SERVER_MULTIUSER_TEST_UTIL_H_
 #define MGADVISOR_SERVER_MULTIUSER_TEST_UTIL_H_
 
-#include <gtest/gtest.h>
-#include <httplib.h>
-
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -18,9 +17,9 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <map>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
