@@ -47,7 +47,7 @@ if compgen -G "build/asan-ubsan/fault-counts/*.txt" >/dev/null; then
   cat build/asan-ubsan/fault-counts/*.txt
 fi
 
-# Beyond one machine (issue 19): the multi-user session, CSRF, rate-limit and isolation tests again,
+# Beyond one machine (issue 19): the multi-user session, CSRF and isolation tests again,
 # through nginx in front of two app servers over PgBouncer in transaction-pooling mode (~45 s).
 echo "== two app servers behind nginx over pgbouncer"
 ./scripts/lb-test.sh build/asan-ubsan || status=1
