@@ -10,7 +10,7 @@ PACKAGES=(
   libsqlite3-dev libboost-dev zlib1g-dev libcpp-httplib-dev libsodium-dev libpqxx-dev
   libjemalloc-dev libqrencode-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nginx-light openssl dpkg-dev
+  nginx-light openssl dpkg-dev pgbouncer
 )
 
 missing=()

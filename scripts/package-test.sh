@@ -25,6 +25,15 @@ command -v dpkg-shlibdeps >/dev/null || {
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends dpkg-dev
 }
+# zsh and fish (Debian), to try the installed completions of those shells as well as bash's.
+shells=()
+command -v zsh >/dev/null || shells+=(zsh)
+command -v fish >/dev/null || shells+=(fish)
+if [ ${#shells[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${shells[@]}" ||
+    { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      $SUDO apt-get install -y -qq --no-install-recommends "${shells[@]}"; }
+fi
 
 [ -f "$BUILD/CMakeCache.txt" ] || cmake --preset release >/dev/null
 cmake --build "$BUILD" --target mgadvisor mg_install_files -j "$(nproc)"
@@ -68,7 +77,17 @@ MANWIDTH=80 man mgadvisor 2>/dev/null | grep -q 'journal backup' || die "man mga
 bash -c 'source /usr/share/bash-completion/completions/mgadvisor
          COMP_WORDS=(mgadvisor foods se); COMP_CWORD=2; _mgadvisor; [[ " ${COMPREPLY[*]} " == *" search "* ]]' ||
   die "bash completion does not complete 'foods se' to search"
-log "installed: $version; a plan, the man page and bash completion work"
+# fish loads vendor completions by itself; `complete -C` lists what Tab offers for a line.
+fish -c 'complete -C "mgadvisor admin re"' | grep -q '^reset-password' ||
+  die "fish completion does not offer reset-password for 'admin re'"
+fish -c 'complete -C "mgadvisor foods se"' | grep -q '^search' ||
+  die "fish completion does not offer search for 'foods se'"
+# zsh completes only at an interactive prompt: Tab typed into one on a pseudo-terminal.
+zsh -f tests/deploy/zsh-complete.zsh /usr/share/zsh/vendor-completions "foods se" "foods search" ||
+  die "zsh completion does not complete 'foods se' to search"
+zsh -f tests/deploy/zsh-complete.zsh /usr/share/zsh/vendor-completions "admin re" \
+  "admin reset-password" || die "zsh completion does not complete 'admin re' to reset-password"
+log "installed: $version; a plan, the man page and bash, zsh and fish completion work"
 remove
 installed=0
 [ ! -e /usr/bin/mgadvisor ] || die "/usr/bin/mgadvisor is still there after removal"

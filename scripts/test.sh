@@ -47,6 +47,12 @@ if compgen -G "build/asan-ubsan/fault-counts/*.txt" >/dev/null; then
   cat build/asan-ubsan/fault-counts/*.txt
 fi
 
+# Beyond one machine (issue 19): the multi-user session, CSRF and isolation tests again,
+# through nginx in front of two app servers over PgBouncer in transaction-pooling mode (~45 s).
+echo "== two app servers behind nginx over pgbouncer"
+./scripts/lb-test.sh build/asan-ubsan || status=1
+end_phase "nginx + pgbouncer (lb-test)"
+
 # The bounded load test of the HTTP server (issue 7): a release build against nginx serving the
 # same bytes on loopback, ~25 s. It fails on any request error; speed is reported as ratios.
 echo "== load test (release build; wrk against nginx on loopback)"

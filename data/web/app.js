@@ -184,13 +184,29 @@ async function authSubmit(form, path, errorId) {
   const username = form.querySelector('input[name="username"]').value.trim();
   const password = form.querySelector('input[name="password"]').value;
   $(errorId).textContent = '';
-  const result = await api('POST', path, {username, password});
+  const body = {username, password};
+  const invitation = form.querySelector('input[name="invitation"]');
+  if (invitation && invitation.value.trim() !== '') body.invitation = invitation.value.trim();
+  const result = await api('POST', path, body);
   if (!result.ok) {
     $(errorId).textContent = errorText(result);
     return;
   }
   form.reset();
   await showSignedIn(result.data);
+}
+
+// The token of a password-reset link (https://HOST/#reset=TOKEN), or ''. In the fragment, so it
+// never reaches the server's or a proxy's log.
+function resetToken() {
+  return location.hash.startsWith('#reset=') ? decodeURIComponent(location.hash.slice(7)) : '';
+}
+
+// The sign-up form as the server's --signup allows: with an invitation field, or not at all.
+function applySignupMode(mode) {
+  $('sign-up-form').hidden = mode === 'closed';
+  $('su-invitation-field').hidden = mode !== 'invite';
+  $('reset-form').hidden = resetToken() === '';
 }
 
 function setUpAccounts() {
@@ -201,6 +217,29 @@ function setUpAccounts() {
   $('sign-up-form').addEventListener('submit', (event) => {
     event.preventDefault();
     busy(event.target, () => authSubmit(event.target, '/api/account', 'su-error'));
+  });
+  // A reset link opened in a tab that already shows the page changes only the fragment.
+  window.addEventListener('hashchange', () => {
+    if (state.mode === 'multi') $('reset-form').hidden = resetToken() === '';
+  });
+  $('reset-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(event.target, async () => {
+      $('rp-error').textContent = '';
+      const token = resetToken();
+      const result = await api('POST', '/api/account/password',
+                               {token, password: $('rp-password').value});
+      if (!result.ok) {
+        $('rp-error').textContent = errorText(result);
+        return;
+      }
+      event.target.reset();
+      event.target.hidden = true;
+      // The token is used up: keep it out of the address bar and the history.
+      history.replaceState(null, '', location.pathname + location.search);
+      $('si-username').value = result.data.user ? result.data.user.username : '';
+      $('si-error').textContent = 'Your new password is set: sign in with it.';
+    });
   });
   $('sign-out').addEventListener('click', async () => {
     const result = await api('DELETE', '/api/session');
@@ -2218,6 +2257,7 @@ async function start() {
     state.mode = probe.status === 404 ? 'local' : 'multi';
   }
   document.body.dataset.mode = state.mode;
+  if (state.mode === 'multi') applySignupMode(health.ok ? health.data.signup : 'open');
   await loadKnowledge();
   if (state.mode === 'multi') {
     const session = await api('GET', '/api/session');

@@ -44,6 +44,13 @@ struct Session {
   int64_t expires_unix = 0;
 };
 
+// The journals shared between accounts: `granted` names the clinicians this account lets read its
+// journal, `received` the accounts whose journals it may read. Each list sorted by name.
+struct Shares {
+  std::vector<std::string> granted;
+  std::vector<std::string> received;
+};
+
 // A connection pool's use at one moment, for the server's metrics.
 struct PoolUse {
   int size = 0;    // Connections it may open.
@@ -61,9 +68,9 @@ class Database {
                                         const std::string& password_hash, int64_t now_unix) = 0;
   virtual Result<std::optional<Account>> FindAccount(const std::string& username) = 0;
   virtual Result<std::optional<Account>> AccountById(int64_t user_id) = 0;
-  // Deletes the account and everything of it: entries, IRLS items, profile, trials, sessions and
-  // the rate-limit attempts under "user:<its name>". Errors: kNotFound when there is no such
-  // account.
+  // Deletes the account and everything of it: entries, IRLS items, profile, trials, sessions,
+  // password resets, the shares it granted or received, and the rate-limit attempts under
+  // "user:<its name>". Errors: kNotFound when there is no such account.
   virtual Status DeleteAccount(int64_t user_id) = 0;
 
   virtual Status AddSession(const Session& session) = 0;
@@ -88,8 +95,9 @@ class Database {
   virtual Status ClearAttempts(const std::string& key) = 0;
 
   // Housekeeping with bounded work, so it can run at start-up and on the sign-in path: deletes at
-  // most `max_rows` sessions expired at `now_unix` and at most `max_rows` attempts older than
-  // `attempts_before_unix`. Returns how many rows it deleted.
+  // most `max_rows` sessions (and as many invitations and password resets) expired at `now_unix`
+  // and at most `max_rows` attempts older than `attempts_before_unix`. Returns how many rows it
+  // deleted.
   virtual Result<int> PurgeExpired(int64_t now_unix, int64_t attempts_before_unix,
                                    int max_rows) = 0;
 
@@ -101,6 +109,42 @@ class Database {
   virtual Status DeleteCalendarKey(int64_t user_id) = 0;
   // The account of a key digest; nullopt when no account has it.
   virtual Result<std::optional<int64_t>> FindCalendarKey(const std::string& key_hash) = 0;
+
+  // Invitations (serve --signup invite): a single-use code, stored as its digest, valid until
+  // `expires_unix`. Errors: kIoError.
+  virtual Status AddInvitation(const std::string& code_hash, int64_t created_unix,
+                               int64_t expires_unix) = 0;
+  // Uses up the invitation and creates the account in one transaction: both happen or neither
+  // (a taken name leaves the code usable). Errors: kForbidden when no unexpired invitation has
+  // this digest (unknown, used or expired); kConflict when the username is taken; kIoError.
+  virtual Result<int64_t> CreateInvitedAccount(const std::string& username,
+                                               const std::string& password_hash, int64_t now_unix,
+                                               const std::string& code_hash) = 0;
+
+  // One-time password resets (`mgadvisor admin reset-password`): stored as the token's digest.
+  // Errors: kNotFound when the account does not exist; kIoError.
+  virtual Status AddPasswordReset(int64_t user_id, const std::string& token_hash,
+                                  int64_t expires_unix) = 0;
+  // The account an unexpired reset token belongs to; nullopt when none.
+  virtual Result<std::optional<int64_t>> FindPasswordReset(const std::string& token_hash,
+                                                           int64_t now_unix) = 0;
+  // In one transaction: uses up the token (and every other reset token of the account), sets the
+  // new password hash and ends every session of the account. Returns the account id. Errors:
+  // kForbidden when the token is unknown, used or expired; kIoError.
+  virtual Result<int64_t> ResetPassword(const std::string& token_hash,
+                                        const std::string& password_hash, int64_t now_unix) = 0;
+
+  // Read-only shares of a journal with a named (clinician) account. Errors of AddShare: kNotFound
+  // when no account has that name; kInvalidArgument for the account itself. Adding an existing
+  // share changes nothing. DeleteShare: kNotFound when there was no such share.
+  virtual Status AddShare(int64_t owner_id, const std::string& clinician_username,
+                          int64_t now_unix) = 0;
+  virtual Status DeleteShare(int64_t owner_id, const std::string& clinician_username) = 0;
+  virtual Result<Shares> ListShares(int64_t user_id) = 0;
+  // The account named `owner_username` when it shares its journal with `clinician_id`; nullopt
+  // when there is no such account or it does not share with this one (the two look the same).
+  virtual Result<std::optional<int64_t>> SharedJournalOwner(int64_t clinician_id,
+                                                            const std::string& owner_username) = 0;
 
   // The journal of one account, behind the same interface and contract as the SQLite journal.
   // `clock` must outlive the store. Errors: kNotFound when the account does not exist.

@@ -501,3 +501,94 @@ TEST_P(DatabaseContractTest, ConcurrentAddsToTwoAccountsNumberEachFromOne) {
 
 }  // namespace
 }  // namespace mg::accounts
+
+namespace mg::accounts {
+
+TEST_P(DatabaseContractTest, AnInvitationCreatesOneAccountBeforeItExpires) {
+  ASSERT_TRUE(db_->AddInvitation("code-1", 1000, 2000).ok());
+  ASSERT_TRUE(db_->AddInvitation("code-old", 100, 999).ok());
+  auto none = db_->CreateInvitedAccount("anna", "h", 1500, "unknown");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, ErrorCode::kForbidden);
+  auto expired = db_->CreateInvitedAccount("anna", "h", 1500, "code-old");
+  ASSERT_FALSE(expired.ok());
+  EXPECT_EQ(expired.error().code, ErrorCode::kForbidden);
+  MakeAccount("bert");
+  // A taken name fails and leaves the code usable.
+  auto taken = db_->CreateInvitedAccount("bert", "h", 1500, "code-1");
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code, ErrorCode::kConflict);
+  auto anna = db_->CreateInvitedAccount("anna", "h", 1500, "code-1");
+  ASSERT_TRUE(anna.ok()) << anna.error().message;
+  auto again = db_->CreateInvitedAccount("carl", "h", 1500, "code-1");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kForbidden);
+  auto carl = db_->FindAccount("carl");
+  ASSERT_TRUE(carl.ok());
+  EXPECT_FALSE(carl->has_value());
+}
+
+TEST_P(DatabaseContractTest, ParallelSignUpsWithOneInvitationCreateOneAccount) {
+  ASSERT_TRUE(db_->AddInvitation("shared-code", 1000, 2000).ok());
+  constexpr int kThreads = 8;
+  std::atomic<int> created = 0, refused = 0;
+  {
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        auto id = db_->CreateInvitedAccount("person" + std::to_string(i), "h", 1500, "shared-code");
+        if (id.ok()) ++created;
+        if (!id.ok() && id.error().code == ErrorCode::kForbidden) ++refused;
+      });
+    }
+  }
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(refused.load(), kThreads - 1);
+}
+
+TEST_P(DatabaseContractTest, APasswordResetIsUsedOnceAndEndsEverySession) {
+  const int64_t anna = MakeAccount("anna");
+  const int64_t bert = MakeAccount("bert");
+  ASSERT_TRUE(db_->AddSession({"s-anna", anna, "c", 5000}).ok());
+  ASSERT_TRUE(db_->AddSession({"s-bert", bert, "c", 5000}).ok());
+  ASSERT_TRUE(db_->AddPasswordReset(anna, "reset-1", 2000).ok());
+  ASSERT_TRUE(db_->AddPasswordReset(anna, "reset-2", 2000).ok());
+  EXPECT_EQ(db_->AddPasswordReset(987654, "reset-x", 2000).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(*db_->FindPasswordReset("reset-1", 1500), std::optional<int64_t>(anna));
+  EXPECT_EQ(*db_->FindPasswordReset("reset-1", 2000), std::nullopt);  // Expired.
+  EXPECT_EQ(db_->ResetPassword("reset-1", "new", 2500).error().code, ErrorCode::kForbidden);
+  auto reset = db_->ResetPassword("reset-1", "new-hash", 1500);
+  ASSERT_TRUE(reset.ok()) << reset.error().message;
+  EXPECT_EQ(*reset, anna);
+  EXPECT_EQ((*db_->AccountById(anna))->password_hash, "new-hash");
+  EXPECT_FALSE(db_->FindSession("s-anna", 1500)->has_value());
+  EXPECT_TRUE(db_->FindSession("s-bert", 1500)->has_value());  // Nobody else's.
+  // Used up, and so is the account's other token.
+  EXPECT_EQ(db_->ResetPassword("reset-1", "x", 1500).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(db_->ResetPassword("reset-2", "x", 1500).error().code, ErrorCode::kForbidden);
+}
+
+TEST_P(DatabaseContractTest, SharesOpenOneJournalToOneAccountUntilRevoked) {
+  const int64_t anna = MakeAccount("anna");
+  const int64_t doctor = MakeAccount("doctor");
+  const int64_t carl = MakeAccount("carl");
+  EXPECT_EQ(db_->AddShare(anna, "nobody", 1).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(db_->AddShare(anna, "anna", 1).error().code, ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(db_->AddShare(anna, "doctor", 1).ok());
+  ASSERT_TRUE(db_->AddShare(anna, "doctor", 2).ok());  // Again: nothing changes.
+  EXPECT_EQ(db_->ListShares(anna)->granted, std::vector<std::string>{"doctor"});
+  EXPECT_EQ(db_->ListShares(doctor)->received, std::vector<std::string>{"anna"});
+  EXPECT_EQ(*db_->SharedJournalOwner(doctor, "anna"), std::optional<int64_t>(anna));
+  EXPECT_EQ(*db_->SharedJournalOwner(carl, "anna"), std::nullopt);
+  EXPECT_EQ(*db_->SharedJournalOwner(doctor, "carl"), std::nullopt);
+  EXPECT_EQ(*db_->SharedJournalOwner(anna, "doctor"), std::nullopt);  // One way only.
+  ASSERT_TRUE(db_->DeleteShare(anna, "doctor").ok());
+  EXPECT_EQ(db_->DeleteShare(anna, "doctor").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(*db_->SharedJournalOwner(doctor, "anna"), std::nullopt);
+  // Deleting the clinician's account deletes the shares it received.
+  ASSERT_TRUE(db_->AddShare(anna, "doctor", 3).ok());
+  ASSERT_TRUE(db_->DeleteAccount(doctor).ok());
+  EXPECT_TRUE(db_->ListShares(anna)->granted.empty());
+}
+
+}  // namespace mg::accounts

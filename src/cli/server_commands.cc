@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "accounts/admin.h"
 #include "cli/commands.h"
 #include "cli/qr_text.h"
 #include "pgstore/pg_database.h"
@@ -34,10 +35,17 @@ struct ServeArgs {
   int pool_size = 8;
   bool no_access_log = false;
   bool metrics = false;
-  int db_wait_seconds = 30;  // --db-wait: how long to retry while PostgreSQL is not reachable.
-  bool lan = false;          // --lan: also listen on the local network, pairing devices.
+  int db_wait_seconds = 30;     // --db-wait: how long to retry while PostgreSQL is not reachable.
+  std::string signup = "open";  // --signup: open, invite or closed (multi-user mode).
+  bool lan = false;             // --lan: also listen on the local network, pairing devices.
   std::optional<std::string> lan_address;  // --lan-address: which address (default: found).
 };
+
+server::SignupMode SignupModeFromFlag(const std::string& name) {
+  if (name == "invite") return server::SignupMode::kInvite;
+  if (name == "closed") return server::SignupMode::kClosed;
+  return server::SignupMode::kOpen;
+}
 
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
@@ -173,7 +181,14 @@ Status ApplyDbFlag(const ServeArgs& args, server::ServerOptions& options, const 
     if (!database.ok()) return database.error();
     options.database = std::move(*database);
     options.secure_cookies = args.behind_tls;
+    options.signup = SignupModeFromFlag(args.signup);
     return {};
+  }
+  if (args.signup != "open") {
+    return InvalidArgument(fmt::format(
+        "--signup {}: local mode has no accounts; sign-up applies to multi-user mode (--db "
+        "postgresql://...)",
+        args.signup));
   }
   // Local mode has no sign-in: listening beyond this computer would hand the journal to anyone
   // on the network.
@@ -265,6 +280,7 @@ Status Serve(const CliContext& ctx, const ServeArgs& args) {
     if (multi_user) {
       fmt::print("Multi-user mode on {}: people sign in; each sees only their own journal.\n",
                  pgstore::RedactUrl(*args.db));
+      fmt::print("Sign-up: {}.\n", args.signup);
     } else if (!lan_url.empty()) {
       fmt::print(
           "Local mode with --lan: devices on your network reach {} after pairing with a "
@@ -282,6 +298,92 @@ Status Serve(const CliContext& ctx, const ServeArgs& args) {
   if (!listened.ok()) return listened;
   if (!ctx.json) fmt::print("mgadvisor: stopped\n");
   return {};
+}
+
+struct AdminArgs {
+  std::string db;
+  double days = 7;   // invite: how long the code stays valid.
+  double hours = 1;  // reset-password: how long the link stays valid.
+  std::string username;
+  std::string base_url;  // reset-password --url: the address people open the page at.
+};
+
+// The operator's door to the multi-user database: the URL names the database, and the password
+// comes from PGPASSFILE or PGPASSWORD (libpq reads them), never from the command line.
+Result<std::shared_ptr<accounts::Database>> OpenAdminDatabase(const std::string& url) {
+  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+    return InvalidArgument(fmt::format(
+        "--db: '{}' is not a PostgreSQL URL (postgresql://user@host:port/db); accounts exist "
+        "only in multi-user mode",
+        pgstore::RedactUrl(url)));
+  }
+  return pgstore::OpenPostgres(url, {.pool_size = 1});
+}
+
+int64_t Seconds(double amount, double unit) { return static_cast<int64_t>(amount * unit); }
+
+std::string UtcTime(int64_t unix_time) {
+  const time_t t = static_cast<time_t>(unix_time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
+  return text;
+}
+
+void RegisterAdminCommands(CLI::App& app, CliContext& ctx) {
+  auto args = std::make_shared<AdminArgs>();
+  auto* admin = app.add_subcommand(
+      "admin", "Multi-user mode: invitation codes and password-reset links (for the operator)");
+  admin->require_subcommand(1);
+  auto* invite = admin->add_subcommand(
+      "invite", "Create a single-use invitation code for `serve --signup invite`");
+  invite->add_option("--db", args->db, "postgresql://user@host:port/db (password: PGPASSFILE)")
+      ->required();
+  invite->add_option("--days", args->days, "Days the code stays valid (default 7)")
+      ->check(CLI::Range(0.01, 365.0));
+  invite->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      auto database = OpenAdminDatabase(args->db);
+      if (!database.ok()) return database.error();
+      auto invitation = accounts::CreateInvitation(**database, std::time(nullptr),
+                                                   Seconds(args->days, 24 * 3600));
+      if (!invitation.ok()) return invitation.error();
+      if (ctx.json) {
+        fmt::print("{}\n", invitation->ToJson().dump(2));
+      } else {
+        fmt::print("Invitation code (single use, valid until {}):\n{}\n",
+                   UtcTime(invitation->expires_unix), invitation->code);
+      }
+      return {};
+    });
+  });
+  auto* reset = admin->add_subcommand(
+      "reset-password",
+      "Create a one-time password-reset link for an account (ends its sessions when used)");
+  reset->add_option("username", args->username, "The account")->required();
+  reset->add_option("--db", args->db, "postgresql://user@host:port/db (password: PGPASSFILE)")
+      ->required();
+  reset->add_option("--hours", args->hours, "Hours the link stays valid (default 1)")
+      ->check(CLI::Range(0.01, 72.0));
+  reset->add_option("--url", args->base_url,
+                    "Address people open the page at (https://mg.example.org), for the link");
+  reset->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      auto database = OpenAdminDatabase(args->db);
+      if (!database.ok()) return database.error();
+      auto made = accounts::CreatePasswordReset(**database, args->username, std::time(nullptr),
+                                                Seconds(args->hours, 3600), args->base_url);
+      if (!made.ok()) return made.error();
+      if (ctx.json) {
+        fmt::print("{}\n", made->ToJson().dump(2));
+      } else {
+        fmt::print("Password reset for '{}' (one use, valid until {}):\n{}\n", made->username,
+                   UtcTime(made->expires_unix), made->link.empty() ? made->token : made->link);
+      }
+      return {};
+    });
+  });
 }
 
 }  // namespace
@@ -317,7 +419,12 @@ void RegisterServerCommands(CLI::App& app, CliContext& ctx) {
                   "private address)");
   cmd->add_flag("--metrics", args->metrics,
                 "Answer GET /metrics (Prometheus text format); keep it from the public proxy");
+  cmd->add_option("--signup", args->signup,
+                  "Multi-user mode: who may create an account: open (anyone, the default), "
+                  "invite (a code from `mgadvisor admin invite`) or closed")
+      ->check(CLI::IsMember({"open", "invite", "closed"}));
   cmd->callback([&ctx, args] { RunCommand(ctx, [&] { return Serve(ctx, *args); }); });
+  RegisterAdminCommands(app, ctx);
 }
 
 }  // namespace mg::cli

@@ -113,6 +113,34 @@ CREATE TABLE calendar_keys (
   key_hash TEXT NOT NULL UNIQUE
 );
 )sql",
+      // 5: invitation codes (serve --signup invite) and one-time password resets, each stored as
+      // its SHA-256 only; both single use and expiring. An invitation names nobody until used.
+      R"sql(
+CREATE TABLE invitations (
+  code_hash TEXT PRIMARY KEY,
+  created BIGINT NOT NULL,
+  expires BIGINT NOT NULL
+);
+CREATE INDEX invitations_by_expiry ON invitations (expires);
+CREATE TABLE password_resets (
+  user_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  expires BIGINT NOT NULL,
+  PRIMARY KEY (user_id, token_hash)
+);
+CREATE INDEX password_resets_by_expiry ON password_resets (expires);
+)sql",
+      // 6: read-only shares of a journal (user_id, the owner) with a clinician's account.
+      R"sql(
+CREATE TABLE journal_shares (
+  user_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  clinician_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE
+    CHECK (clinician_id <> user_id),
+  created BIGINT NOT NULL,
+  PRIMARY KEY (user_id, clinician_id)
+);
+CREATE INDEX journal_shares_by_clinician ON journal_shares (clinician_id);
+)sql",
   };
   return kMigrations;
 }
@@ -754,6 +782,9 @@ class PgDatabase final : public accounts::Database {
           txn.exec_params("DELETE FROM trials WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM sessions WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM calendar_keys WHERE user_id = $1", user_id);
+          txn.exec_params("DELETE FROM password_resets WHERE user_id = $1", user_id);
+          txn.exec_params("DELETE FROM journal_shares WHERE user_id = $1 OR clinician_id = $1",
+                          user_id);
           // Attempts are keyed by name (there may be no account behind a guessed name).
           txn.exec_params("DELETE FROM rate_limit_attempts WHERE key = $1", "user:" + username);
           txn.exec_params("DELETE FROM accounts WHERE id = $1", user_id);
@@ -814,6 +845,10 @@ class PgDatabase final : public accounts::Database {
     return pool_->Run(fmt::format("revoking the calendar key of account {}", user_id),
                       [&](pqxx::transaction_base& txn) -> Status {
                         txn.exec_params("DELETE FROM calendar_keys WHERE user_id = $1", user_id);
+                        txn.exec_params("DELETE FROM password_resets WHERE user_id = $1", user_id);
+                        txn.exec_params(
+                            "DELETE FROM journal_shares WHERE user_id = $1 OR clinician_id = $1",
+                            user_id);
                         return {};
                       });
   }
@@ -894,8 +929,176 @@ class PgDatabase final : public accounts::Database {
           "DELETE FROM rate_limit_attempts WHERE id IN "
           "(SELECT id FROM rate_limit_attempts WHERE at < $1 LIMIT $2)",
           attempts_before_unix, max_rows);
-      return static_cast<int>(sessions.affected_rows() + attempts.affected_rows());
+      const auto invitations = txn.exec_params(
+          "DELETE FROM invitations WHERE code_hash IN "
+          "(SELECT code_hash FROM invitations WHERE expires <= $1 LIMIT $2)",
+          now_unix, max_rows);
+      const auto resets = txn.exec_params(
+          "DELETE FROM password_resets WHERE token_hash IN "
+          "(SELECT token_hash FROM password_resets WHERE expires <= $1 LIMIT $2)",
+          now_unix, max_rows);
+      return static_cast<int>(sessions.affected_rows() + attempts.affected_rows() +
+                              invitations.affected_rows() + resets.affected_rows());
     });
+  }
+
+  Status AddInvitation(const std::string& code_hash, int64_t created_unix,
+                       int64_t expires_unix) override {
+    return pool_->Run("adding an invitation", [&](pqxx::transaction_base& txn) -> Status {
+      txn.exec_params("INSERT INTO invitations (code_hash, created, expires) VALUES ($1, $2, $3)",
+                      code_hash, created_unix, expires_unix);
+      return {};
+    });
+  }
+
+  Result<int64_t> CreateInvitedAccount(const std::string& username,
+                                       const std::string& password_hash, int64_t now_unix,
+                                       const std::string& code_hash) override {
+    auto id = pool_->Run(
+        "creating an invited account", [&](pqxx::transaction_base& txn) -> Result<int64_t> {
+          // The DELETE takes the row's lock: two sign-ups with one code cannot both use it.
+          if (txn.exec_params("DELETE FROM invitations WHERE code_hash = $1 AND expires > $2",
+                              code_hash, now_unix)
+                  .affected_rows() == 0) {
+            return Error{ErrorCode::kForbidden,
+                         "invitation: not a valid invitation code (unknown, already used or "
+                         "expired); ask the server's operator for a new one"};
+          }
+          // A taken name throws here and rolls the DELETE back with it.
+          return txn
+              .exec_params1(
+                  "INSERT INTO accounts (username, password_hash, created) VALUES ($1, $2, $3) "
+                  "RETURNING id",
+                  username, password_hash, now_unix)[0]
+              .as<int64_t>();
+        });
+    if (!id.ok() && id.error().code == ErrorCode::kConflict) {
+      return Conflict(fmt::format("username '{}' is already taken", username));
+    }
+    return id;
+  }
+
+  Status AddPasswordReset(int64_t user_id, const std::string& token_hash,
+                          int64_t expires_unix) override {
+    return pool_->Run(fmt::format("adding a password reset for account {}", user_id),
+                      [&](pqxx::transaction_base& txn) -> Status {
+                        MG_RETURN_IF_ERROR(LockAccount(txn, user_id));
+                        txn.exec_params(
+                            "INSERT INTO password_resets (user_id, token_hash, expires) "
+                            "VALUES ($1, $2, $3)",
+                            user_id, token_hash, expires_unix);
+                        return {};
+                      });
+  }
+
+  Result<std::optional<int64_t>> FindPasswordReset(const std::string& token_hash,
+                                                   int64_t now_unix) override {
+    return pool_->Run<ReadTxn>(
+        "finding a password reset",
+        [&](pqxx::transaction_base& txn) -> Result<std::optional<int64_t>> {
+          auto rows = txn.exec_params(
+              "SELECT user_id FROM password_resets WHERE token_hash = $1 AND expires > $2",
+              token_hash, now_unix);
+          if (rows.empty()) return std::optional<int64_t>();
+          return std::optional<int64_t>(rows[0][0].as<int64_t>());
+        });
+  }
+
+  Result<int64_t> ResetPassword(const std::string& token_hash, const std::string& password_hash,
+                                int64_t now_unix) override {
+    return pool_->Run("resetting a password", [&](pqxx::transaction_base& txn) -> Result<int64_t> {
+      auto used = txn.exec_params(
+          "DELETE FROM password_resets WHERE token_hash = $1 AND expires > $2 "
+          "RETURNING user_id",
+          token_hash, now_unix);
+      if (used.empty()) {
+        return Error{ErrorCode::kForbidden,
+                     "token: not a valid password-reset link (unknown, already used or "
+                     "expired); ask the server's operator for a new one"};
+      }
+      const int64_t user_id = used[0][0].as<int64_t>();
+      MG_RETURN_IF_ERROR(LockAccount(txn, user_id));
+      txn.exec_params("UPDATE accounts SET password_hash = $2 WHERE id = $1", user_id,
+                      password_hash);
+      // Whoever knew the old password may hold a session: every one of them ends here.
+      txn.exec_params("DELETE FROM sessions WHERE user_id = $1", user_id);
+      txn.exec_params("DELETE FROM password_resets WHERE user_id = $1", user_id);
+      return user_id;
+    });
+  }
+
+  Status AddShare(int64_t owner_id, const std::string& clinician_username,
+                  int64_t now_unix) override {
+    return pool_->Run(
+        fmt::format("sharing the journal of account {}", owner_id),
+        [&](pqxx::transaction_base& txn) -> Status {
+          MG_RETURN_IF_ERROR(LockAccount(txn, owner_id));
+          auto rows =
+              txn.exec_params("SELECT id FROM accounts WHERE username = $1", clinician_username);
+          if (rows.empty()) {
+            return NotFound(fmt::format("clinician: no account is named '{}'", clinician_username));
+          }
+          const int64_t clinician_id = rows[0][0].as<int64_t>();
+          if (clinician_id == owner_id) {
+            return InvalidArgument("clinician: that is your own account");
+          }
+          txn.exec_params(
+              "INSERT INTO journal_shares (user_id, clinician_id, created) VALUES ($1, $2, $3) "
+              "ON CONFLICT (user_id, clinician_id) DO NOTHING",
+              owner_id, clinician_id, now_unix);
+          return {};
+        });
+  }
+
+  Status DeleteShare(int64_t owner_id, const std::string& clinician_username) override {
+    return pool_->Run(
+        fmt::format("revoking a share of account {}", owner_id),
+        [&](pqxx::transaction_base& txn) -> Status {
+          auto done = txn.exec_params(
+              "DELETE FROM journal_shares WHERE user_id = $1 AND clinician_id = "
+              "(SELECT id FROM accounts WHERE username = $2)",
+              owner_id, clinician_username);
+          if (done.affected_rows() == 0) {
+            return NotFound(
+                fmt::format("clinician: your journal is not shared with '{}'", clinician_username));
+          }
+          return {};
+        });
+  }
+
+  Result<accounts::Shares> ListShares(int64_t user_id) override {
+    return pool_->Run<ReadTxn>(
+        fmt::format("listing the shares of account {}", user_id),
+        [&](pqxx::transaction_base& txn) -> Result<accounts::Shares> {
+          accounts::Shares out;
+          for (const auto& row :
+               txn.exec_params("SELECT a.username FROM journal_shares s JOIN accounts a "
+                               "ON a.id = s.clinician_id WHERE s.user_id = $1 ORDER BY a.username",
+                               user_id)) {
+            out.granted.push_back(row[0].as<std::string>());
+          }
+          for (const auto& row :
+               txn.exec_params("SELECT a.username FROM journal_shares s JOIN accounts a "
+                               "ON a.id = s.user_id WHERE s.clinician_id = $1 ORDER BY a.username",
+                               user_id)) {
+            out.received.push_back(row[0].as<std::string>());
+          }
+          return out;
+        });
+  }
+
+  Result<std::optional<int64_t>> SharedJournalOwner(int64_t clinician_id,
+                                                    const std::string& owner_username) override {
+    return pool_->Run<ReadTxn>(
+        "finding a shared journal",
+        [&](pqxx::transaction_base& txn) -> Result<std::optional<int64_t>> {
+          auto rows = txn.exec_params(
+              "SELECT s.user_id FROM journal_shares s JOIN accounts a ON a.id = s.user_id "
+              "WHERE a.username = $1 AND s.clinician_id = $2",
+              owner_username, clinician_id);
+          if (rows.empty()) return std::optional<int64_t>();
+          return std::optional<int64_t>(rows[0][0].as<int64_t>());
+        });
   }
 
   Result<std::unique_ptr<journal::Store>> OpenJournal(int64_t user_id,

@@ -44,6 +44,7 @@ std::string SessionCookie(const HttpRequest& in) { return CookieValue(in, kCooki
 struct Credentials {
   std::string username;  // Normalised.
   std::string password;
+  std::optional<std::string> invitation;  // Sign-up only: a code from `mgadvisor admin invite`.
 };
 
 Result<Credentials> ReadCredentials(const HttpRequest& in, bool new_account) {
@@ -54,7 +55,12 @@ Result<Credentials> ReadCredentials(const HttpRequest& in, bool new_account) {
     return InvalidArgument(
         "request body: expected a JSON object {\"username\": ..., \"password\": ...}");
   }
-  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"username", "password"}, "request body"));
+  if (new_account) {
+    MG_RETURN_IF_ERROR(
+        RejectUnknownFields(*body, {"username", "password", "invitation"}, "request body"));
+  } else {
+    MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"username", "password"}, "request body"));
+  }
   auto username = OptionalString(*body, "username");
   if (!username.ok()) return username.error();
   if (!*username) return InvalidArgument("username: required");
@@ -68,9 +74,34 @@ Result<Credentials> ReadCredentials(const HttpRequest& in, bool new_account) {
   if (!normalised.ok()) return normalised.error();
   out.username = std::move(*normalised);
   out.password = password->get<std::string>();
+  if (new_account) {
+    // Like the password, the code is a secret and never quoted back.
+    const auto invitation = body->find("invitation");
+    if (invitation != body->end() && !invitation->is_null()) {
+      if (!invitation->is_string() || invitation->get<std::string>().empty()) {
+        return InvalidArgument("invitation: expected the code as a non-empty string");
+      }
+      out.invitation = invitation->get<std::string>();
+    }
+  }
   if (new_account) MG_RETURN_IF_ERROR(accounts::CheckNewPassword(out.password, out.username));
   return out;
 }
+
+// A username in a body field or a path that is not "username" (a clinician's, an owner's):
+// normalised, with the error naming `field`.
+Result<std::string> NamedAccount(std::string_view name, std::string_view field) {
+  auto normalised = accounts::NormaliseUsername(name);
+  if (normalised.ok()) return normalised;
+  std::string message = normalised.error().message;
+  if (message.starts_with("username")) message = std::string(field) + message.substr(8);
+  return InvalidArgument(message);
+}
+
+// Guesses at reset tokens per client address per window (the tokens are 256-bit random, so
+// this bounds the Argon2id work a client can cause rather than the odds of a guess).
+constexpr int64_t kResetWindowSeconds = 15 * 60;
+constexpr int kMaxResetsPerAddress = 10;
 
 Error RateLimited(int64_t window_seconds) {
   return Error{ErrorCode::kRateLimited,
@@ -146,8 +177,9 @@ Status CheckLoopbackHost(const HttpRequest& in, std::string_view lan_host) {
                            host)};
 }
 
-AccountsApi::AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies)
-    : database_(std::move(database)), secure_cookies_(secure_cookies) {
+AccountsApi::AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies,
+                         SignupMode signup)
+    : database_(std::move(database)), secure_cookies_(secure_cookies), signup_(signup) {
   PurgeExpired(Now());  // At start-up; then a little on every sign-in and sign-up.
 }
 
@@ -189,6 +221,10 @@ Status AccountsApi::Handle(const RouteInfo& route, const HttpRequest& in, HttpRe
     status = SignOut(in, out, /*delete_account=*/true);
   } else if (route.path == "/api/account/calendar") {
     status = CalendarKey(in, out, /*create=*/m == "POST");
+  } else if (route.path == "/api/account/password" && m == "POST") {
+    status = ResetPassword(in, out);
+  } else if (route.path.starts_with("/api/shares")) {
+    status = Shares(route, in, out);
   } else {
     status =
         Error{ErrorCode::kInternal, fmt::format("no account handler for {} {}", m, route.path)};
@@ -215,6 +251,7 @@ Status AccountsApi::SignIn(const HttpRequest& in, HttpResponse& out, bool new_ac
   PurgeExpired(now);
   int64_t user_id = 0;
   if (new_account) {
+    MG_RETURN_IF_ERROR(CheckSignupAllowed(credentials->invitation.has_value()));
     // Every sign-up that gets this far counts, taken name or not: it bounds the Argon2id work
     // and the name probing one address can cause.
     auto taken = database_->TakeAttempt(
@@ -223,7 +260,12 @@ Status AccountsApi::SignIn(const HttpRequest& in, HttpResponse& out, bool new_ac
     if (!*taken) return RateLimited(kSignupWindowSeconds);
     auto hash = WithHashSlot([&] { return accounts::HashPassword(credentials->password); });
     if (!hash.ok()) return hash.error();
-    auto created = database_->CreateAccount(credentials->username, *hash, now);
+    // Invitation-only: the code is used up in the same transaction that creates the account.
+    auto created =
+        signup_ == SignupMode::kInvite
+            ? database_->CreateInvitedAccount(credentials->username, *hash, now,
+                                              accounts::TokenDigest(*credentials->invitation))
+            : database_->CreateAccount(credentials->username, *hash, now);
     if (!created.ok()) {
       if (created.error().code == ErrorCode::kConflict) {
         return Error{ErrorCode::kConflict,
@@ -361,6 +403,102 @@ Status AccountsApi::CalendarKey(const HttpRequest& in, HttpResponse& out, bool c
                                             https ? "https" : "http", in.Header("Host"), key)}},
                               201));
   out.SetHeader("Cache-Control", "no-store");
+  return {};
+}
+
+Status AccountsApi::CheckSignupAllowed(bool has_invitation) const {
+  switch (signup_) {
+    case SignupMode::kOpen:
+      return {};
+    case SignupMode::kClosed:
+      return Error{ErrorCode::kForbidden,
+                   "sign-up is closed on this server; ask its operator for an account"};
+    case SignupMode::kInvite:
+      if (has_invitation) return {};
+      return Error{ErrorCode::kForbidden,
+                   "invitation: this server creates accounts by invitation only; enter the "
+                   "code its operator gave you"};
+  }
+  return {};
+}
+
+Status AccountsApi::ResetPassword(const HttpRequest& in, HttpResponse& out) {
+  MG_RETURN_IF_ERROR(RequireJson(in));
+  auto body = ParseObject(in.body);
+  if (!body.ok()) {
+    return InvalidArgument(
+        "request body: expected a JSON object {\"token\": ..., \"password\": ...}");
+  }
+  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"token", "password"}, "request body"));
+  // Neither secret is ever quoted back.
+  const auto token = body->find("token");
+  if (token == body->end() || !token->is_string() || token->get<std::string>().empty()) {
+    return InvalidArgument("token: required, as a string (from the password-reset link)");
+  }
+  const auto password = body->find("password");
+  if (password == body->end() || !password->is_string()) {
+    return InvalidArgument("password: required, as a string");
+  }
+  const int64_t now = Now();
+  PurgeExpired(now);
+  auto taken = database_->TakeAttempt(
+      {{"reset:" + in.remote_address, now - kResetWindowSeconds, kMaxResetsPerAddress}}, now);
+  if (!taken.ok()) return taken.error();
+  if (!*taken) return RateLimited(kResetWindowSeconds);
+  const std::string digest = accounts::TokenDigest(token->get<std::string>());
+  const Error invalid{ErrorCode::kForbidden,
+                      "token: not a valid password-reset link (unknown, already used or "
+                      "expired); ask the server's operator for a new one"};
+  auto user_id = database_->FindPasswordReset(digest, now);
+  if (!user_id.ok()) return user_id.error();
+  if (!*user_id) return invalid;
+  auto account = database_->AccountById(**user_id);
+  if (!account.ok()) return account.error();
+  if (!*account) return invalid;
+  const std::string new_password = password->get<std::string>();
+  MG_RETURN_IF_ERROR(accounts::CheckNewPassword(new_password, (*account)->username));
+  auto hash = WithHashSlot([&] { return accounts::HashPassword(new_password); });
+  if (!hash.ok()) return hash.error();
+  auto reset = database_->ResetPassword(digest, *hash, now);
+  if (!reset.ok()) return reset.error();
+  // The owner is back in: the name's failed sign-ins (perhaps why they asked) are forgotten.
+  MG_RETURN_IF_ERROR(database_->ClearAttempts("user:" + (*account)->username));
+  out.SetHeader("Set-Cookie", SessionCookieHeader(in, "", 0));
+  out.SetHeader("Cache-Control", "no-store");
+  WriteJson(out, JsonResponse(
+                     {{"password_reset", true}, {"user", {{"username", (*account)->username}}}}));
+  return {};
+}
+
+Status AccountsApi::Shares(const RouteInfo& route, const HttpRequest& in, HttpResponse& out) {
+  auto session = Authenticate(in);
+  if (!session.ok()) return session.error();
+  if (route.method == "GET") {
+    auto shares = database_->ListShares(session->user_id);
+    if (!shares.ok()) return shares.error();
+    WriteJson(out, JsonResponse(
+                       {{"shared_with", shares->granted}, {"shared_with_me", shares->received}}));
+    return {};
+  }
+  MG_RETURN_IF_ERROR(CheckCsrf(*session, in));
+  if (route.method == "DELETE") {
+    auto clinician = NamedAccount(in.path_argument, "clinician");
+    if (!clinician.ok()) return clinician.error();
+    MG_RETURN_IF_ERROR(database_->DeleteShare(session->user_id, *clinician));
+    WriteJson(out, JsonResponse({{"revoked", *clinician}}));
+    return {};
+  }
+  MG_RETURN_IF_ERROR(RequireJson(in));
+  auto body = ParseObject(in.body);
+  if (!body.ok()) return InvalidArgument("request body: expected {\"clinician\": username}");
+  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"clinician"}, "request body"));
+  auto name = OptionalString(*body, "clinician");
+  if (!name.ok()) return name.error();
+  if (!*name) return InvalidArgument("clinician: required, the username to share with");
+  auto clinician = NamedAccount(**name, "clinician");
+  if (!clinician.ok()) return clinician.error();
+  MG_RETURN_IF_ERROR(database_->AddShare(session->user_id, *clinician, Now()));
+  WriteJson(out, JsonResponse({{"shared_with", *clinician}}, 201));
   return {};
 }
 

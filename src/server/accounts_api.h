@@ -43,7 +43,8 @@ Status RequireJson(const HttpRequest& in);
 
 class AccountsApi {
  public:
-  AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies);
+  AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies,
+              SignupMode signup = SignupMode::kOpen);
 
   // The session named by the request's cookie. Errors: kUnauthenticated (none, unknown,
   // expired, or its account is gone), kIoError.
@@ -66,6 +67,16 @@ class AccountsApi {
   // POST /api/account/calendar: a new secret calendar address (replacing any older one);
   // DELETE: revokes it. Both need the session and its CSRF token.
   Status CalendarKey(const HttpRequest& in, HttpResponse& out, bool create);
+  // POST /api/account/password: a new password with a one-time reset token from the operator
+  // (`mgadvisor admin reset-password`); ends every session of the account. No session needed.
+  Status ResetPassword(const HttpRequest& in, HttpResponse& out);
+  // GET /api/shares: whom this account shares its journal with, and who shares with it.
+  // POST /api/shares {"clinician": name} shares it; DELETE /api/shares/{clinician} revokes.
+  // Changes need the session's CSRF token.
+  Status Shares(const RouteInfo& route, const HttpRequest& in, HttpResponse& out);
+  // Whether this server lets the request create an account: kForbidden when sign-up is closed,
+  // or invitation-only and the body carries no invitation.
+  Status CheckSignupAllowed(bool has_invitation) const;
   std::string SessionCookieHeader(const HttpRequest& in, const std::string& token,
                                   int64_t max_age) const;
   // Counts a password check against the limits of `username` and the client address (one atomic
@@ -92,6 +103,7 @@ class AccountsApi {
 
   std::shared_ptr<accounts::Database> database_;
   bool secure_cookies_;
+  SignupMode signup_;
   std::counting_semaphore<> hash_slots_{kHashSlots};
 };
 

@@ -78,6 +78,7 @@ Result<std::unique_ptr<ApiState>> ApiState::Load(const ServerOptions& options) {
   if (!parsed.ok()) return parsed.error();
   state->openapi = std::move(*parsed);
   state->multi_user = options.database != nullptr;
+  state->signup = SignupModeName(options.signup);
   state->database = options.database;
   return state;
 }
@@ -104,6 +105,8 @@ Result<ApiResponse> HandleHealth(const ApiState& state, const ApiRequest& reques
               {"mode", state.multi_user ? "multi" : "local"},
               {"compounds", (*compounds)->compounds().size()},
               {"foods", (*foods)->db.origin()}};
+  // The page shows the sign-up form, with an invitation field or none, from this.
+  if (state.multi_user) out["signup"] = state.signup;
   if (deep) {
     // What a journal request does first: a round trip to PostgreSQL, or opening (and checking
     // the schema of) the SQLite journal. A failure is a 500 whose details go to the log.

@@ -23,6 +23,7 @@ struct ApiState {
   // data/server/openapi.json, served with "servers" set to the address of each request.
   nlohmann::json openapi;
   bool multi_user = false;  // options.database set: /api/health says "multi".
+  std::string signup;       // Multi-user mode: SignupModeName, for /api/health.
   // What GET /api/health?deep=1 checks: the database every journal request uses.
   std::shared_ptr<accounts::Database> database;  // Multi-user mode.
   std::string journal_path;                      // Local mode (set by Server::Create).

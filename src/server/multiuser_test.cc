@@ -23,126 +23,13 @@
 
 #include "pgstore/pg_database.h"
 #include "pgstore/pg_test_support.h"
-#include "server/running_server_test_util.h"
+#include "server/multiuser_test_util.h"
 #include "server/server.h"
 
 namespace mg::server {
 namespace {
 
-using nlohmann::json;
 using namespace std::chrono_literals;
-
-constexpr char kToday[] = "2026-11-23";
-
-// A server in multi-user mode on `database`, "today" fixed.
-std::unique_ptr<RunningServer> StartServer(std::shared_ptr<accounts::Database> database,
-                                           bool secure_cookies = false) {
-  ServerOptions options;
-  options.database = std::move(database);
-  options.secure_cookies = secure_cookies;
-  options.today = journal::ParseDate(kToday);
-  return RunningServer::Start(options);
-}
-
-// A browser-like client: keeps its session cookie and CSRF token.
-class Browser {
- public:
-  explicit Browser(int port) : client_("127.0.0.1", port) {
-    client_.set_read_timeout(60, 0);  // Argon2id under sanitizers is slow.
-  }
-
-  httplib::Result Send(const std::string& method, const std::string& path,
-                       const std::string& body = "", bool with_csrf = true,
-                       httplib::Headers extra = {}) {
-    httplib::Headers headers = std::move(extra);
-    if (!cookie_.empty()) headers.emplace("Cookie", "mg_session=" + cookie_);
-    if (with_csrf && !csrf_.empty()) headers.emplace("X-CSRF-Token", csrf_);
-    httplib::Result res = method == "GET"    ? client_.Get(path, headers)
-                          : method == "POST" ? client_.Post(path, headers, body, "application/json")
-                          : method == "PUT"  ? client_.Put(path, headers, body, "application/json")
-                          : method == "PATCH"
-                              ? client_.Patch(path, headers, body, "application/json")
-                              : client_.Delete(path, headers, body, "application/json");
-    if (res) Remember(*res);
-    return res;
-  }
-
-  // Opens a kept-alive connection now (with a GET /api/health), so a request sent later goes
-  // out at once instead of queueing on the server's accept backlog with many others.
-  bool Connect() {
-    client_.set_keep_alive(true);
-    auto res = client_.Get("/api/health");
-    return res && res->status == 200;
-  }
-
-  // Signs up (or in) and keeps the cookie and token. Returns the status, or minus the
-  // httplib::Error when no answer came.
-  int SignUp(const std::string& user, const std::string& password) {
-    return Auth("/api/account", user, password);
-  }
-  int SignIn(const std::string& user, const std::string& password) {
-    return Auth("/api/session", user, password);
-  }
-
-  const std::string& cookie() const { return cookie_; }
-  void set_cookie(std::string cookie) { cookie_ = std::move(cookie); }
-  const std::string& csrf() const { return csrf_; }
-  void set_csrf(std::string csrf) { csrf_ = std::move(csrf); }
-
- private:
-  int Auth(const std::string& path, const std::string& user, const std::string& password) {
-    auto res = Send("POST", path, json{{"username", user}, {"password", password}}.dump());
-    if (!res) return -static_cast<int>(res.error());
-    if (res->status == 200 || res->status == 201) {
-      csrf_ = json::parse(res->body)["csrf_token"].get<std::string>();
-    }
-    return res->status;
-  }
-
-  void Remember(const httplib::Response& res) {
-    // A sign-in answers with a new session's token.
-    if (const json body = json::parse(res.body, nullptr, false);
-        body.is_object() && body.contains("csrf_token")) {
-      csrf_ = body["csrf_token"].get<std::string>();
-    }
-    for (auto [it, end] = res.headers.equal_range("Set-Cookie"); it != end; ++it) {
-      const std::string& value = it->second;
-      const std::string prefix = "mg_session=";
-      if (value.rfind(prefix, 0) != 0) continue;
-      cookie_ = value.substr(prefix.size(), value.find(';') - prefix.size());
-    }
-  }
-
-  httplib::Client client_;
-  std::string cookie_;
-  std::string csrf_;
-};
-
-class MultiUserTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    MG_REQUIRE_POSTGRES();
-    test_db_ = std::make_unique<pgstore::TestDatabase>();
-    ASSERT_TRUE(test_db_->ok());
-    auto database = pgstore::OpenPostgres(test_db_->url());
-    ASSERT_TRUE(database.ok()) << database.error().message;
-    database_ = std::move(*database);
-    server_ = StartServer(database_);
-    ASSERT_NE(server_, nullptr);
-  }
-
-  Browser NewBrowser() { return Browser(server_->port()); }
-
-  static json Body(const httplib::Result& res) {
-    if (!res) return "no response";
-    json out = json::parse(res->body, nullptr, false);
-    return out.is_discarded() ? json(res->body) : out;
-  }
-
-  std::unique_ptr<pgstore::TestDatabase> test_db_;
-  std::shared_ptr<accounts::Database> database_;
-  std::unique_ptr<RunningServer> server_;
-};
 
 const char kProfile[] = R"({"age": 67, "sex": "female", "complaints": ["restless legs"]})";
 
@@ -240,6 +127,19 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
        json{{"diary", "date,food,amount,unit\n2026-11-21,almonds,30,g\n"}}.dump(),
        "/api/journal/diary"},
       {"GET", "/api/trials/current/protocol", "", "/api/trials/current/protocol"},
+      // Shares: B sees only its own (none), A's journal is not shared with B (the same 404 as
+      // for a name nobody has), B may share its own with A and revoke it, and a guessed
+      // password-reset token opens nothing.
+      {"GET", "/api/shares", "", "/api/shares"},
+      {"GET", "/api/shared/" + a_username + "/entries", "", "/api/shared/{owner}/entries"},
+      {"GET", "/api/shared/" + a_username + "/summary", "", "/api/shared/{owner}/summary"},
+      {"GET", "/api/shared/" + a_username + "/trial-report", "",
+       "/api/shared/{owner}/trial-report"},
+      {"POST", "/api/shares", json{{"clinician", a_username}}.dump(), "/api/shares"},
+      {"DELETE", "/api/shares/" + a_username, "", "/api/shares/{clinician}"},
+      {"POST", "/api/account/password",
+       json{{"token", "guessed-reset-token"}, {"password", "a new long phrase"}}.dump(),
+       "/api/account/password"},
       // A's name: taken, and B's password is not A's.
       {"POST", "/api/account", json{{"username", a_username}, {"password", b_password}}.dump(),
        "/api/account"},
@@ -321,10 +221,10 @@ TEST_F(MultiUserTest, JournalRoutesNeedASessionAndStateChangesNeedTheCsrfToken) 
   ASSERT_EQ(b.SignUp("bert", "copper hill meadow"), 201);
   int checked = 0;
   for (const RouteInfo& route : Routes()) {
-    if (route.access != Access::kJournal) continue;
+    if (route.access != Access::kJournal && route.access != Access::kShared) continue;
     std::string path = route.path;
     if (const size_t brace = path.find('{'); brace != std::string::npos) {
-      path = path.substr(0, brace) + "1";
+      path = path.substr(0, brace) + "1" + path.substr(path.find('}', brace) + 1);
     }
     SCOPED_TRACE(route.method + " " + route.path);
     auto res = anonymous.Send(route.method, path, "{}");
@@ -397,6 +297,8 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
                                      201, 200,             // B's supplement, and its day.
                                      200, 200, 201, 200,   // B's summary, calendar, key, revoked.
                                      201, 200,             // B's diary import, its protocol.
+                                     200, 404, 404, 404,   // Shares: B's, and A's (not shared).
+                                     201, 200, 403,        // B shares and revokes; a bad reset.
                                      409, 401, 200, 200};  // Account and session routes.
   ASSERT_EQ(expected.size(), after.size());
   for (size_t i = 0; i < calls.size(); ++i) {
@@ -558,7 +460,7 @@ std::string Describe(const std::map<int, int>& statuses) {
 // so 30 parallel wrong sign-ins for one user were all checked (limit 5).
 TEST_F(MultiUserTest, ParallelWrongSignInsForOneUserStopAtTheLimit) {
   ASSERT_EQ(NewBrowser().SignUp("anna", "amber river lantern"), 201);
-  const auto statuses = InParallel(server_->port(), 30, [&](Browser& guesser, int i) {
+  const auto statuses = InParallel(port(), 30, [&](Browser& guesser, int i) {
     return guesser.SignIn("anna", "wrong guess number " + std::to_string(i));
   });
   EXPECT_EQ(statuses, (std::map<int, int>{{401, 5}, {429, 25}})) << Describe(statuses);
@@ -567,7 +469,7 @@ TEST_F(MultiUserTest, ParallelWrongSignInsForOneUserStopAtTheLimit) {
 
 // ... and 25 parallel sign-ups from one address all succeeded (limit 10 an hour).
 TEST_F(MultiUserTest, ParallelSignUpsFromOneAddressStopAtTheLimit) {
-  const auto statuses = InParallel(server_->port(), 25, [&](Browser& browser, int i) {
+  const auto statuses = InParallel(port(), 25, [&](Browser& browser, int i) {
     return browser.SignUp("person" + std::to_string(i), "amber river lantern");
   });
   EXPECT_EQ(statuses, (std::map<int, int>{{201, 10}, {429, 15}})) << Describe(statuses);
@@ -578,7 +480,7 @@ TEST_F(MultiUserTest, ParallelSignUpsFromOneAddressStopAtTheLimit) {
 TEST_F(MultiUserTest, AccountDeletionPasswordGuessesAreRateLimited) {
   Browser a = NewBrowser();
   ASSERT_EQ(a.SignUp("anna", "amber river lantern"), 201);
-  const auto statuses = InParallel(server_->port(), 30, [&](Browser& thief, int i) {
+  const auto statuses = InParallel(port(), 30, [&](Browser& thief, int i) {
     // A stolen session: cookie and CSRF token.
     thief.set_cookie(a.cookie());
     thief.set_csrf(a.csrf());
@@ -676,7 +578,7 @@ TEST_F(MultiUserTest, SessionsWorkOnEveryAppServerAndEndOnSignOut) {
 }
 
 TEST_F(MultiUserTest, CookieFlagsAndBadInput) {
-  httplib::Client client("127.0.0.1", server_->port());
+  httplib::Client client("127.0.0.1", port());
   client.set_read_timeout(60, 0);
   auto res =
       client.Post("/api/account", R"({"username": "Anna", "password": "amber river lantern"})",

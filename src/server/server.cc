@@ -14,6 +14,7 @@
 #include "server/handlers.h"
 #include "server/lan_pairing.h"
 #include "server/observability.h"
+#include "server/read_only_journal.h"
 #include "server/request_json.h"
 
 namespace mg::server {
@@ -89,6 +90,19 @@ const std::vector<Route>& RouteTable() {
       // serve --lan: the one page and route a device that has not paired yet may reach.
       {{"POST", "/api/pair", kPairing}, "/api/pair", nullptr},
       {{"GET", "/pair"}, "/(pair)", HandleWebAsset},
+      {{"POST", "/api/account/password", kAccount}, "/api/account/password", nullptr},
+      {{"GET", "/api/shares", kAccount}, "/api/shares", nullptr},
+      {{"POST", "/api/shares", kAccount}, "/api/shares", nullptr},
+      {{"DELETE", "/api/shares/{clinician}", kAccount}, "/api/shares/([^/]+)", nullptr},
+      {{"GET", "/api/shared/{owner}/entries", kShared},
+       "/api/shared/([^/]+)/entries",
+       HandleListEntries},
+      {{"GET", "/api/shared/{owner}/summary", kShared},
+       "/api/shared/([^/]+)/summary",
+       HandleSummary},
+      {{"GET", "/api/shared/{owner}/trial-report", kShared},
+       "/api/shared/([^/]+)/trial-report",
+       HandleTrialReport},
       {{"GET", "/"}, "/", HandleWebAsset},
       {{"GET", "/assets/{file}"}, "/assets/([A-Za-z0-9._-]+)", HandleWebAsset},
       // At the root so that its scope is the whole page (a worker controls only its folder).
@@ -220,6 +234,18 @@ bool OpenBeforePairing(const HttpRequest& in) {
 
 }  // namespace
 
+const char* SignupModeName(SignupMode mode) {
+  switch (mode) {
+    case SignupMode::kOpen:
+      return "open";
+    case SignupMode::kInvite:
+      return "invite";
+    case SignupMode::kClosed:
+      return "closed";
+  }
+  return "open";
+}
+
 const std::vector<RouteInfo>& Routes() {
   static const std::vector<RouteInfo> infos = [] {
     std::vector<RouteInfo> out;
@@ -286,6 +312,23 @@ struct Server::Impl {
     return options.database->OpenJournal(session->user_id, *clock);
   }
 
+  // A kShared route: the journal of the account named by {owner}, read-only, when it shares it
+  // with the signed-in account. An owner who does not share and a name nobody has get the same
+  // answer, so a clinician learns nothing of people who did not share.
+  Result<std::unique_ptr<journal::Store>> OpenSharedJournal(const HttpRequest& in) {
+    auto session = accounts->Authenticate(in);
+    if (!session.ok()) return session.error();
+    auto owner = options.database->SharedJournalOwner(session->user_id, in.path_argument);
+    if (!owner.ok()) return owner.error();
+    if (!*owner) {
+      return NotFound(fmt::format("owner: no journal named '{}' is shared with you",
+                                  in.path_argument.substr(0, 64)));
+    }
+    auto store = options.database->OpenJournal(**owner, *clock);
+    if (!store.ok()) return store.error();
+    return std::unique_ptr<journal::Store>(std::make_unique<ReadOnlyJournal>(std::move(*store)));
+  }
+
   // Answers one request, writing the response on success; the caller renders an Error.
   Status Answer(const Route& route, HttpRequest& in, HttpResponse& out) {
     if (!accounts) MG_RETURN_IF_ERROR(CheckLoopbackHost(in, lan_host));
@@ -302,24 +345,26 @@ struct Server::Impl {
     }
     if (route.info.access == Access::kPairing) return Pair(in, out);
     if (pairing && route.info.path == "/pair") pairing->RenewIfSpent();
-    if (route.info.access == Access::kAccount) {
+    if (route.info.access == Access::kAccount || route.info.access == Access::kShared) {
       if (!accounts) {
         return NotFound(fmt::format(
             "{} {}: accounts exist only in multi-user mode (serve --db postgresql://...)",
             route.info.method, route.info.path));
       }
-      return accounts->Handle(route.info, in, out);
+      if (route.info.access == Access::kAccount) return accounts->Handle(route.info, in, out);
     }
     std::unique_ptr<journal::Store> store;
-    if (route.info.access == Access::kJournal) {
-      auto opened = OpenJournal(in, route.info);
+    if (route.info.access == Access::kJournal || route.info.access == Access::kShared) {
+      auto opened = route.info.access == Access::kShared ? OpenSharedJournal(in)
+                                                         : OpenJournal(in, route.info);
       if (!opened.ok()) return opened.error();
       store = std::move(*opened);
     }
     ApiRequest request;
     request.query = std::move(in.query);
     request.body = std::move(in.body);
-    request.path_argument = std::move(in.path_argument);
+    // A shared route's {owner} is the store's business, not the handler's.
+    if (route.info.access != Access::kShared) request.path_argument = std::move(in.path_argument);
     request.clock = clock.get();
     request.journal = store.get();
     const bool https = options.secure_cookies || in.Header("X-Forwarded-Proto") == "https";
@@ -422,7 +467,8 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
         });
   }
   if (options.database) {
-    impl->accounts = std::make_unique<AccountsApi>(options.database, options.secure_cookies);
+    impl->accounts =
+        std::make_unique<AccountsApi>(options.database, options.secure_cookies, options.signup);
   } else if (options.journal_path) {
     impl->journal_path = *options.journal_path;
   } else {

@@ -43,6 +43,11 @@ struct PairingCode {
   std::chrono::minutes lifetime;
 };
 
+// Who may create an account in multi-user mode (serve --signup): anyone who reaches the server,
+// only a person with an invitation code from the operator (`mgadvisor admin invite`), or nobody.
+enum class SignupMode { kOpen, kInvite, kClosed };
+const char* SignupModeName(SignupMode mode);  // "open", "invite", "closed".
+
 struct ServerOptions {
   std::string host = "127.0.0.1";  // Local mode: loopback only.
   int port = kDefaultPort;         // 0: any free port (tests).
@@ -60,6 +65,8 @@ struct ServerOptions {
   // Mark session cookies Secure (the server sits behind a TLS-terminating proxy). Also set for a
   // request whose X-Forwarded-Proto is https.
   bool secure_cookies = false;
+  // Multi-user mode: who may create an account (POST /api/account).
+  SignupMode signup = SignupMode::kOpen;
   // Fixes "today" (tests, demos: MGADVISOR_TODAY); the system clock when empty.
   std::optional<journal::Date> today;
   // One JSON line per request on stderr: method, route pattern, status, duration, nothing of
@@ -81,9 +88,11 @@ struct ServerOptions {
 
 // Who may call a route. kPublic: anyone (knowledge, the web page). kJournal: the person's own
 // journal — in multi-user mode only with a valid session, and with the session's CSRF token when
-// the method changes state. kAccount: sign-up, sign-in, sign-out and account deletion. kPairing:
-// a device pairing with `serve --lan`.
-enum class Access { kPublic, kJournal, kAccount, kPairing };
+// the method changes state. kAccount: sign-up, sign-in, sign-out, account deletion, password
+// reset and the shares an account grants. kShared (multi-user mode, GET only): another account's
+// journal, read-only, when that account shares it with the signed-in one; {owner} names it.
+// kPairing: a device pairing with `serve --lan`.
+enum class Access { kPublic, kJournal, kAccount, kShared, kPairing };
 
 // One route of the API: method and OpenAPI path template ("/api/explain/{query}").
 struct RouteInfo {

@@ -1152,3 +1152,72 @@ describe('web page in multi-user mode (PostgreSQL)', {
     assert.deepEqual(problems, []);
   });
 });
+
+describe('a clinic\'s server: invite-only sign-up and a password-reset link (PostgreSQL)', {
+  timeout: 600000,
+  skip: pgUrl ? false : 'MGADVISOR_TEST_PG_URL is not set (scripts/browser-test.sh sets it)',
+}, () => {
+  let server;
+  let browser;
+  const problems = [];
+  const username = `clinic-${process.pid}-${Date.now().toString(36)}`;
+  const password = 'a long passphrase for the clinic test';
+  // The operator's command, as on the server: `mgadvisor admin ...`.
+  const admin = (...args) => {
+    const run = spawnSync(binary, ['admin', ...args, '--db', pgUrl], {encoding: 'utf8'});
+    assert.equal(run.status, 0, run.stderr);
+    return run.stdout;
+  };
+
+  before(async () => {
+    server = await startServer(['--db', pgUrl, '--signup', 'invite']);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  test('a code from the operator opens sign-up; a reset link sets a new password', async () => {
+    const page = await openPage(browser.context, server.base, problems);
+    await page.waitForSelector('#su-invitation-field:not([hidden])');
+    assert.equal(await page.isVisible('#reset-form'), false);
+    assert.deepEqual(await unlabelled(page), [], 'every input has an accessible label');
+    // Without a code: refused, and said so next to the form.
+    await page.fill('#su-username', username);
+    await page.fill('#su-password', password);
+    await page.click('#sign-up-form button[type="submit"]');
+    await page.waitForFunction(() => /invitation/.test(document.querySelector('#su-error').textContent));
+    assert.equal(await page.isVisible('#nav'), false);
+    // With the operator's code: the account is created and signed in.
+    const code = JSON.parse(admin('invite', '--json')).invitation;
+    await page.fill('#su-invitation', code);
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/account'));
+    await page.click('#sign-up-form button[type="submit"]');
+    assert.equal((await created).status(), 201);
+    await page.waitForSelector('#user-bar:not([hidden])');
+    await screenshot(page, 'clinic-signed-up');
+    await page.click('#sign-out');
+    await page.waitForSelector('#auth:not([hidden])');
+
+    // The operator's reset link opens the "new password" form; the old password stops working.
+    const link = admin('reset-password', username, '--url', server.base).trim().split('\n').pop();
+    assert.match(link, /#reset=/);
+    await page.goto(link);
+    await page.waitForSelector('#reset-form:not([hidden])');
+    await screenshot(page, 'clinic-reset-form');
+    await page.fill('#rp-password', 'a brand new passphrase here');
+    await page.click('#reset-form button[type="submit"]');
+    await page.waitForFunction(() => /new password is set/.test(document.querySelector('#si-error').textContent));
+    assert.equal(new URL(page.url()).hash, '', 'the used token left the address bar');
+    assert.equal(await page.inputValue('#si-username'), username);
+    await page.fill('#si-password', 'a brand new passphrase here');
+    await page.click('#sign-in-form button[type="submit"]');
+    await page.waitForSelector('#user-bar:not([hidden])');
+    const old = await page.request.post(`${server.base}/api/session`, {data: {username, password}});
+    assert.equal(old.status(), 401);
+    await page.close();
+    assert.deepEqual(problems, []);
+  });
+});
