@@ -106,12 +106,8 @@ json DiaryImportResult::ToJson() const {
                          {"duplicate", row.duplicate},
                          {"entry", journal::EntryToJson(row.entry)}});
   }
-  return {{"format", format},
-          {"added", added},
-          {"skipped", skipped},
-          {"saved", saved},
-          {"warnings", warnings},
-          {"rows", rows_json}};
+  return {{"format", format}, {"added", added},       {"skipped", skipped},
+          {"saved", saved},   {"warnings", warnings}, {"rows", rows_json}};
 }
 
 Result<DiaryImportResult> ImportDiary(const Context& context, journal::Store& store,

@@ -32,11 +32,11 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
   static constexpr EnumName<bool> kMidKinds[] = {{"absolute", false}, {"relative", true}};
   static constexpr EnumName<bool> kModels[] = {{"mean", false}, {"count", true}};
   std::vector<OutcomeSpec> out;
-  for (TomlReader r : doc.Tables("outcome", "outcome",
-                                 {"id", "journal_kind", "name", "unit", "better", "scale_min",
-                                  "scale_max", "mid", "mid_kind", "mid_source", "period_days",
-                                  "washout_days", "rating_every", "min_ratings", "bands", "model",
-                                  "prior"})) {
+  for (TomlReader r :
+       doc.Tables("outcome", "outcome",
+                  {"id", "journal_kind", "name", "unit", "better", "scale_min", "scale_max", "mid",
+                   "mid_kind", "mid_source", "period_days", "washout_days", "rating_every",
+                   "min_ratings", "bands", "model", "prior"})) {
     OutcomeSpec o;
     o.id = r.Text("id");
     const std::string kind = r.Text("journal_kind");
@@ -57,9 +57,9 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
       r.Report("model = \"count\" needs mid_kind = \"relative\" (the MID of a rate ratio)",
                r.LineAt("model"));
     }
-    if (auto prior = r.Table("prior", fmt::format("prior of {}", r.where()),
-                             {"log_ratio_mean", "log_ratio_sd", "source"},
-                             TomlReader::Need::kOptional)) {
+    if (auto prior =
+            r.Table("prior", fmt::format("prior of {}", r.where()),
+                    {"log_ratio_mean", "log_ratio_sd", "source"}, TomlReader::Need::kOptional)) {
       if (!o.counts) r.Report("a prior needs model = \"count\"", r.LineAt("prior"));
       const auto mean = prior->Number("log_ratio_mean", NumberRange::Between(-3, 3));
       const auto sd = prior->Number("log_ratio_sd", NumberRange::AboveUpTo(0, 3));

@@ -215,10 +215,10 @@ struct CountScenario {
 
 struct CountFigures {
   int with_estimate = 0;
-  int claims = 0;        // Upper end of the rate ratio's 95 % interval below 1.
-  int covered = 0;       // The interval contains the true ratio.
-  int informed_meaningful = 0;  // Prior-informed P(at least 25 % fewer) >= 0.5.
-  int mean_claims = 0;          // The primary analysis (period means) on the same trials.
+  int claims = 0;                     // Upper end of the rate ratio's 95 % interval below 1.
+  int covered = 0;                    // The interval contains the true ratio.
+  int informed_meaningful = 0;        // Prior-informed P(at least 25 % fewer) >= 0.5.
+  int mean_claims = 0;                // The primary analysis (period means) on the same trials.
   double mean_prob_mid = 0;           // Neutral P(at least 25 % fewer).
   double mean_informed_prob_mid = 0;  // With the cramps prior of data/trial/outcomes.toml.
 };
@@ -275,18 +275,18 @@ CountFigures SimulateCounts(const CountScenario& s, int trials = 2000) {
 TEST(CountSimulationTest, NoEffectRarelyClaimsFewerCrampsAndTheIntervalCovers) {
   for (const CountScenario& s :
        {CountScenario{.name = "null, Poisson nights, steady periods",
-                      .night_shape = 1e9,
-                      .period_shape = 1e9,
-                      .seed = 41},
+       .night_shape = 1e9,
+       .period_shape = 1e9,
+       .seed = 41},
         CountScenario{.name = "null, NB nights (shape 2), period factor (shape 10)", .seed = 42},
         CountScenario{.name = "null, 0.3 a night, NB nights, 20 % missing",
-                      .baseline = 0.3,
-                      .missing = 0.2,
-                      .seed = 43},
+        .baseline = 0.3,
+        .missing = 0.2,
+        .seed = 43},
         CountScenario{.name = "null, 4 pairs, NB nights, period factor (shape 4)",
-                      .period_shape = 4,
-                      .pairs = 4,
-                      .seed = 44}}) {
+        .period_shape = 4,
+        .pairs = 4,
+        .seed = 44}}) {
     const CountFigures f = SimulateCounts(s);
     EXPECT_GE(f.with_estimate, 1800) << s.name;
     EXPECT_LE(static_cast<double>(f.claims) / f.with_estimate, 0.05) << s.name;

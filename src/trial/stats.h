@@ -49,14 +49,14 @@ struct PairCounts {
   double days_off = 0;
 };
 struct RateAnalysis {
-  int pairs = 0;            // Pairs with at least one event (the others carry no information).
-  double ratio = 1;         // Rate on magnesium / rate off it: 0.8 is 20 % fewer.
+  int pairs = 0;     // Pairs with at least one event (the others carry no information).
+  double ratio = 1;  // Rate on magnesium / rate off it: 0.8 is 20 % fewer.
   double log_ratio = 0;
-  double se = 0;            // Of log_ratio, dispersion included.
-  double dispersion = 1;    // Pearson chi-square / (pairs − 1).
-  double ci_low = 0;        // 95 % interval of the ratio.
+  double se = 0;          // Of log_ratio, dispersion included.
+  double dispersion = 1;  // Pearson chi-square / (pairs − 1).
+  double ci_low = 0;      // 95 % interval of the ratio.
   double ci_high = 0;
-  bool zero_corrected = false;  // One arm had no events at all: 0.5 was added to every cell.
+  bool zero_corrected = false;   // One arm had no events at all: 0.5 was added to every cell.
   double prob_at_least_mid = 0;  // P(ratio <= 1 − mid_fraction), neutral (flat) prior.
   double prob_better = 0;        // P(ratio < 1), neutral prior.
 };
@@ -71,7 +71,7 @@ struct RatePrior {
   double log_ratio_sd = 1;
 };
 struct InformedRate {
-  double ratio = 1;  // Posterior median.
+  double ratio = 1;   // Posterior median.
   double ci_low = 0;  // 95 % credible interval.
   double ci_high = 0;
   double prob_at_least_mid = 0;
