@@ -765,6 +765,10 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
         auto imported =
             ops::ImportDiary(context, **store, {*text, args->file, args->dry_run}, *today);
         if (!imported.ok()) return imported.error();
+        // Warnings go to standard error, as for `log` (with --json they are in the JSON too).
+        for (const std::string& warning : imported->warnings) {
+          std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
+        }
         if (ctx.json) {
           std::printf("%s\n", imported->ToJson().dump(2).c_str());
           return {};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -10,6 +11,7 @@
 #include "foods/intake.h"
 #include "journal/export.h"
 #include "ops/foods.h"
+#include "ops/journal.h"
 
 namespace mg::ops {
 namespace {
@@ -49,6 +51,48 @@ Entry EntryFor(const foods::ResolvedEntry& r, const std::string& source, journal
   return e;
 }
 
+// The days on which the journal, with the new rows added, holds more supplemental magnesium than
+// the person's upper limit, for the days a new supplement row falls on: the same sum and limit
+// as LogEntry's warning for one logged dose. `existing` is the whole journal before the import.
+std::vector<std::string> DaysOverTheLimit(const Context& context, journal::Store& store,
+                                          const std::vector<Entry>& existing,
+                                          const std::vector<ImportedRow>& rows) {
+  std::map<journal::Date, std::vector<std::string>> new_supplements;  // Day -> rows (file:line).
+  for (const ImportedRow& row : rows) {
+    if (row.duplicate || row.entry.kind != EntryKind::kSupplement) continue;
+    if (row.entry.magnesium_mg) new_supplements[row.entry.date].push_back(row.where);
+  }
+  if (new_supplements.empty()) return {};
+  // The import is recorded whatever the profile says; a profile that no longer resolves only
+  // means the limit is unknown here.
+  auto targets = StoredTargets(context, store);
+  if (!targets.ok() || !targets->has_value() || !(*targets)->supplemental_ul_mg) return {};
+  const double ul = *(*targets)->supplemental_ul_mg;
+  std::vector<Entry> days;
+  for (const Entry& e : existing) {
+    if (new_supplements.count(e.date) > 0) days.push_back(e);
+  }
+  for (const ImportedRow& row : rows) {
+    if (!row.duplicate && new_supplements.count(row.entry.date) > 0) days.push_back(row.entry);
+  }
+  std::vector<std::string> warnings;
+  for (const auto& [date, where] : new_supplements) {
+    const journal::DayMagnesium total = journal::DailyMagnesium(days, date, date).front();
+    if (total.supplement_mg <= ul) continue;
+    std::string lines;
+    for (const std::string& w : where) lines += (lines.empty() ? "" : ", ") + w;
+    warnings.push_back(fmt::format(
+        "{}: with this diary's supplements ({}) your supplemental magnesium that day comes to "
+        "{} mg, above the upper limit of {} mg a day for you ({}). Above it, diarrhoea and "
+        "cramps become likely, and much more is dangerous, above all with weak kidneys. If the "
+        "amount is right, ask a clinician or pharmacist about it; if the row was misread, "
+        "correct the entry with `mgadvisor journal edit`.",
+        journal::FormatDate(date), lines, FormatNumber(total.supplement_mg), FormatNumber(ul),
+        (*targets)->label));
+  }
+  return warnings;
+}
+
 }  // namespace
 
 json DiaryImportResult::ToJson() const {
@@ -62,11 +106,8 @@ json DiaryImportResult::ToJson() const {
                          {"duplicate", row.duplicate},
                          {"entry", journal::EntryToJson(row.entry)}});
   }
-  return {{"format", format},
-          {"added", added},
-          {"skipped", skipped},
-          {"saved", saved},
-          {"rows", rows_json}};
+  return {{"format", format}, {"added", added},       {"skipped", skipped},
+          {"saved", saved},   {"warnings", warnings}, {"rows", rows_json}};
 }
 
 Result<DiaryImportResult> ImportDiary(const Context& context, journal::Store& store,
@@ -130,6 +171,7 @@ Result<DiaryImportResult> ImportDiary(const Context& context, journal::Store& st
     snapshot.entries.push_back(row.entry);
   }
   out.added = snapshot.entries.size();
+  out.warnings = DaysOverTheLimit(context, store, *existing, out.rows);
   if (request.dry_run || snapshot.entries.empty()) return out;
   std::stable_sort(snapshot.entries.begin(), snapshot.entries.end(),
                    [](const Entry& a, const Entry& b) { return a.date < b.date; });

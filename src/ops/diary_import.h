@@ -37,8 +37,12 @@ struct DiaryImportResult {
   std::vector<ImportedRow> rows;
   size_t added = 0;
   bool saved = false;
-  // {"format", "added", "skipped", "saved", "rows": [{"where", "written", "match", "duplicate",
-  //  "entry"}]}
+  // One per day the imported supplements take above the stored profile's supplemental upper
+  // limit (the rows are imported all the same: the journal says what happened). None without
+  // a stored profile, whose limit is unknown.
+  std::vector<std::string> warnings;
+  // {"format", "added", "skipped", "saved", "warnings", "rows": [{"where", "written", "match",
+  //  "duplicate", "entry"}]}
   nlohmann::json ToJson() const;
 };
 

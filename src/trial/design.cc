@@ -30,11 +30,13 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
   TomlReader doc(*root, name, "the file", problems, {"outcome"});
   static constexpr EnumName<bool> kBetter[] = {{"lower", false}, {"higher", true}};
   static constexpr EnumName<bool> kMidKinds[] = {{"absolute", false}, {"relative", true}};
+  static constexpr EnumName<bool> kModels[] = {{"mean", false}, {"count", true}};
   std::vector<OutcomeSpec> out;
-  for (TomlReader r : doc.Tables("outcome", "outcome",
-                                 {"id", "journal_kind", "name", "unit", "better", "scale_min",
-                                  "scale_max", "mid", "mid_kind", "mid_source", "period_days",
-                                  "washout_days", "rating_every", "min_ratings", "bands"})) {
+  for (TomlReader r :
+       doc.Tables("outcome", "outcome",
+                  {"id", "journal_kind", "name", "unit", "better", "scale_min", "scale_max", "mid",
+                   "mid_kind", "mid_source", "period_days", "washout_days", "rating_every",
+                   "min_ratings", "bands", "model", "prior"})) {
     OutcomeSpec o;
     o.id = r.Text("id");
     const std::string kind = r.Text("journal_kind");
@@ -50,6 +52,20 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
     o.washout_days = static_cast<int>(r.Integer("washout_days", 0, 365).value_or(0));
     o.rating_every = static_cast<int>(r.Integer("rating_every", 1, 365).value_or(1));
     o.min_ratings = r.Number("min_ratings", NumberRange::AboveUpTo(0, 1)).value_or(0.5);
+    o.counts = r.Enum("model", kModels, TomlReader::Need::kOptional).value_or(false);
+    if (o.counts && !o.mid_relative) {
+      r.Report("model = \"count\" needs mid_kind = \"relative\" (the MID of a rate ratio)",
+               r.LineAt("model"));
+    }
+    if (auto prior =
+            r.Table("prior", fmt::format("prior of {}", r.where()),
+                    {"log_ratio_mean", "log_ratio_sd", "source"}, TomlReader::Need::kOptional)) {
+      if (!o.counts) r.Report("a prior needs model = \"count\"", r.LineAt("prior"));
+      const auto mean = prior->Number("log_ratio_mean", NumberRange::Between(-3, 3));
+      const auto sd = prior->Number("log_ratio_sd", NumberRange::AboveUpTo(0, 3));
+      o.prior_source = prior->Text("source");
+      if (mean && sd) o.prior = RatePrior{*mean, *sd};
+    }
     const auto parsed_kind = journal::ParseEntryKind(kind);
     if (!kind.empty() && (!parsed_kind || !journal::IsSymptom(*parsed_kind))) {
       r.Report(fmt::format("journal_kind '{}' is not a symptom kind", kind),
@@ -65,7 +81,8 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
     // them (the fact sheet's numbers belong in a comment).
     for (const auto& [key, text] : {std::pair<const char*, const std::string&>{"name", o.name},
                                     {"unit", o.unit},
-                                    {"mid_source", o.mid_source}}) {
+                                    {"mid_source", o.mid_source},
+                                    {"prior.source", o.prior_source}}) {
       if (const size_t at = text.find("[R"); at != std::string::npos) {
         r.Report(fmt::format("{}: '{}' is an internal reference tag, shown to people; keep it in "
                              "a comment",
@@ -138,6 +155,7 @@ Layout Design::ToLayout() const {
   d.higher_is_better = outcome.higher_is_better;
   d.mid = outcome.mid;
   d.mid_relative = outcome.mid_relative;
+  d.counts = outcome.counts;
   return d;
 }
 

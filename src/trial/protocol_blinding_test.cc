@@ -277,6 +277,28 @@ TEST(BlindingTest, TheSealedReportComparesNothingAndTheOpenedOneScoresTheGuesses
   EXPECT_THAT(ScoreBlinding(*opened, coin, 41).meaning, HasSubstr("unknown"));
 }
 
+// A count outcome's rate ratio would tell a sealed trial's periods apart as surely as the
+// period means: it is withheld the same way until unblinding.
+TEST(BlindingTest, TheSealedReportWithholdsTheCountModelToo) {
+  Design sealed = Blinded('B', "KEY1-KEY2-KEY3-KEY4");
+  sealed.outcome.counts = true;
+  sealed.outcome.mid = 0.25;
+  sealed.outcome.mid_relative = true;
+  const Date after = sealed.end() + std::chrono::days{1};
+  auto opened = Unblind(sealed, "KEY1-KEY2-KEY3-KEY4", after);
+  ASSERT_TRUE(opened.ok());
+  const std::vector<Entry> entries = BlindedJournal(*opened, /*guess_right=*/false);
+  const Report before = BuildReport(sealed, entries, after, std::nullopt);
+  EXPECT_FALSE(before.analysis.rates.has_value());
+  EXPECT_TRUE(ReportToJson(before)["rates"].is_null());
+  EXPECT_THAT(RenderReportText(before), Not(HasSubstr("As counts")));
+  EXPECT_THAT(RenderReportText(before), Not(HasSubstr("Period means")));
+  const Report r = BuildReport(*opened, entries, after, std::nullopt);
+  ASSERT_TRUE(r.analysis.rates.has_value());
+  EXPECT_LT(r.analysis.rates->ratio, 1);  // 3 on magnesium against 6 off it.
+  EXPECT_THAT(RenderReportText(r), HasSubstr("As counts (secondary analysis"));
+}
+
 TEST(BlindingTest, TheHelpersSheetSaysWhatGoesWhereAndTheKey) {
   Design d = Blinded('B', "K7QX-M2TF-9RWC-H3PD");
   const std::string sheet = HelperSheet(d, {'B', "K7QX-M2TF-9RWC-H3PD"});

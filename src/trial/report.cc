@@ -166,6 +166,7 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
     // Which periods held magnesium is not known here: no periods, no estimate, no verdict.
     r.analysis.periods.clear();
     r.analysis.estimate.reset();
+    r.analysis.rates.reset();
     r.analysis.usable_pairs = 0;
   } else if (blinded) {
     r.blinding = ScoreBlinding(design, entries, as_of);
@@ -175,6 +176,40 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
   if (r.adherence.Unknown() || sealed) r.analysis.verdict = Verdict::kNotEnoughData;
   r.conclusion = Conclusion(r);
   return r;
+}
+
+// "18 % fewer" / "12 % more" / "no change" for a rate ratio.
+std::string Change(double ratio) {
+  const double percent = std::round(100 * (1 - ratio));
+  if (percent > 0) return fmt::format("{:.0f} % fewer", percent);
+  if (percent < 0) return fmt::format("{:.0f} % more", -percent);
+  return "no change";
+}
+
+// The count model and, when the outcome has one, the prior from the pooled evidence. Labelled
+// secondary: the verdict stays on the registered primary analysis (the period means).
+std::string RenderRates(const Report& r) {
+  const TrialAnalysis& a = r.analysis;
+  const OutcomeSpec& o = r.design.outcome;
+  if (!a.rates) return "";
+  const RateAnalysis& k = *a.rates;
+  const std::string mid = fmt::format("{:.0f} % fewer", 100 * o.mid);
+  std::string out = fmt::format(
+      "As counts (secondary analysis, a quasi-Poisson rate ratio): {} {} on magnesium, ratio "
+      "{} (95 % interval {} to {}), from {} pairs{}. Probability of at least {}: {}; of any "
+      "fewer: {}.\n",
+      Change(k.ratio), o.unit, Fixed(k.ratio), Change(k.ci_low), Change(k.ci_high), k.pairs,
+      k.zero_corrected ? "; one arm had none at all, so 0.5 was added to every count" : "", mid,
+      Percent(k.prob_at_least_mid), Percent(k.prob_better));
+  if (o.prior) {
+    const InformedRate p = CombineWithPrior(k, *o.prior, o.mid);
+    out += fmt::format(
+        "Beside what trials in many people found ({}): {} (95 % interval {} to {}); probability "
+        "of at least {}: {}.\n",
+        o.prior_source, Change(p.ratio), Change(p.ci_low), Change(p.ci_high), mid,
+        Percent(p.prob_at_least_mid));
+  }
+  return out;
 }
 
 std::string RenderReportText(const Report& r) {
@@ -201,7 +236,8 @@ std::string RenderReportText(const Report& r) {
   }
   out += RenderProtocolCheck(r.protocol);
   out += "\n";
-  out += "Period means (washout days excluded):\n";
+  // A sealed trial has no periods to show (which held magnesium is not known): no heading.
+  if (!a.periods.empty()) out += "Period means (washout days excluded):\n";
   for (const PeriodSummary& p : a.periods) {
     const Date from = r.design.start + std::chrono::days{p.first_day};
     std::string mean = p.mean ? Fixed(*p.mean) : (p.complete ? "too few ratings" : "not finished");
@@ -224,6 +260,7 @@ std::string RenderReportText(const Report& r) {
   } else {
     out += "Effect: needs at least two complete pairs.\n";
   }
+  out += RenderRates(r);
   out += fmt::format("Minimal important difference: {}.\n", o.mid_source);
   const Adherence& ad = r.adherence;
   if (r.design.sealed()) {
@@ -293,6 +330,30 @@ nlohmann::json ReportToJson(const Report& r) {
                 {"prob_at_least_mid", e.prob_at_least_mid},
                 {"prob_better", e.prob_better}};
   }
+  nlohmann::json rates = nullptr;
+  if (a.rates) {
+    const RateAnalysis& k = *a.rates;
+    rates = {{"ratio", k.ratio},
+             {"ci95_low", k.ci_low},
+             {"ci95_high", k.ci_high},
+             {"log_ratio", k.log_ratio},
+             {"se", k.se},
+             {"dispersion", k.dispersion},
+             {"pairs", k.pairs},
+             {"zero_corrected", k.zero_corrected},
+             {"prob_at_least_mid", k.prob_at_least_mid},
+             {"prob_better", k.prob_better},
+             {"informed", nullptr}};
+    if (r.design.outcome.prior) {
+      const InformedRate p = CombineWithPrior(k, *r.design.outcome.prior, r.design.outcome.mid);
+      rates["informed"] = {{"ratio", p.ratio},
+                           {"ci95_low", p.ci_low},
+                           {"ci95_high", p.ci_high},
+                           {"prob_at_least_mid", p.prob_at_least_mid},
+                           {"prob_better", p.prob_better},
+                           {"source", r.design.outcome.prior_source}};
+    }
+  }
   nlohmann::json side_effects = nlohmann::json::array();
   for (const SideEffect& s : r.side_effects) {
     side_effects.push_back(
@@ -317,6 +378,7 @@ nlohmann::json ReportToJson(const Report& r) {
       {"higher_is_better", r.design.outcome.higher_is_better},
       {"periods", periods},
       {"estimate", estimate},
+      {"rates", rates},
       {"verdict", VerdictName(a.verdict)},
       {"adherence",
        {{"magnesium_days", r.adherence.magnesium_days},

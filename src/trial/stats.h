@@ -35,6 +35,51 @@ struct PairedAnalysis {
 // REQUIRES: improvements.size() >= 2.
 PairedAnalysis AnalysePairs(const std::vector<double>& improvements, double mid);
 
+// Count outcomes (cramps a night): a secondary analysis beside the paired means, on the counts
+// themselves. Within each pair, given the pair's total events, the magnesium period's events are
+// binomial with p = t_on·R / (t_on·R + t_off) under a Poisson model with a rate per pair (the
+// pair's own baseline cancels: a conditional Poisson model); the rate ratio R is its maximum
+// likelihood estimate. Overdispersion (nights or periods that vary more than Poisson allows) is
+// taken from the Pearson chi-square over the pairs (quasi-Poisson), and the 95 %
+// interval uses Student t on pairs − 1 degrees of freedom. Method: docs/STATISTICS.md.
+struct PairCounts {
+  double events_on = 0;   // Events counted on the magnesium period's analysed, rated days.
+  double days_on = 0;     // Those days.
+  double events_off = 0;  // The same for the no-magnesium period.
+  double days_off = 0;
+};
+struct RateAnalysis {
+  int pairs = 0;     // Pairs with at least one event (the others carry no information).
+  double ratio = 1;  // Rate on magnesium / rate off it: 0.8 is 20 % fewer.
+  double log_ratio = 0;
+  double se = 0;          // Of log_ratio, dispersion included.
+  double dispersion = 1;  // Pearson chi-square / (pairs − 1).
+  double ci_low = 0;      // 95 % interval of the ratio.
+  double ci_high = 0;
+  bool zero_corrected = false;   // One arm had no events at all: 0.5 was added to every cell.
+  double prob_at_least_mid = 0;  // P(ratio <= 1 − mid_fraction), neutral (flat) prior.
+  double prob_better = 0;        // P(ratio < 1), neutral prior.
+};
+// nullopt with fewer than 2 informative pairs. REQUIRES: days > 0 in every pair.
+std::optional<RateAnalysis> AnalyseRates(const std::vector<PairCounts>& pairs, double mid_fraction);
+
+// What trials in many people found, as a normal prior on the log rate ratio (data/trial/
+// outcomes.toml, with its source), combined with the trial's estimate (normal approximation):
+// shown beside the neutral analysis, never instead of it.
+struct RatePrior {
+  double log_ratio_mean = 0;
+  double log_ratio_sd = 1;
+};
+struct InformedRate {
+  double ratio = 1;   // Posterior median.
+  double ci_low = 0;  // 95 % credible interval.
+  double ci_high = 0;
+  double prob_at_least_mid = 0;
+  double prob_better = 0;
+};
+InformedRate CombineWithPrior(const RateAnalysis& rates, const RatePrior& prior,
+                              double mid_fraction);
+
 // The shape of a trial, in days counted from its first day (day 0).
 struct Layout {
   int period_days = 14;
@@ -45,6 +90,7 @@ struct Layout {
   bool higher_is_better = false;
   double mid = 2;             // Minimal important difference (absolute, or fraction if relative).
   bool mid_relative = false;  // mid is a fraction of the mean of the off-magnesium periods.
+  bool counts = false;        // Daily values are counts of events: AnalyseRates is added.
 
   int pairs() const { return static_cast<int>(magnesium_first.size()); }
   int total_days() const { return pairs() * 2 * period_days; }
@@ -82,6 +128,7 @@ struct TrialAnalysis {
   int usable_pairs = 0;
   double mid_absolute = 0;                 // The minimal important difference in scale units.
   std::optional<PairedAnalysis> estimate;  // Set with >= 2 usable pairs (interim or final).
+  std::optional<RateAnalysis> rates;       // Layout.counts, with >= 2 informative pairs.
   bool finished = false;                   // as_of is on or after the last day.
   Verdict verdict = Verdict::kNotEnoughData;
 };

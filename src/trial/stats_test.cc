@@ -158,5 +158,87 @@ TEST(DesignTest, MinRatings) {
   EXPECT_EQ(d.MinRatingsPerPeriod(), 5);
 }
 
+// Hand-computed: equal days, on 10 + 5 events, off 20 + 10. The conditional MLE solves
+// 15 = 45 p, p = 1/3, ratio p / (1 - p) = 0.5; both pairs sit exactly on the fit (Pearson 0, so
+// the dispersion is its floor 1e-3); information 30·(1/3)(2/3) + 15·(2/9) = 10, so
+// se = sqrt(1e-3 / 10) = 0.01, on 1 df.
+TEST(AnalyseRatesTest, HalfTheRateFitsExactly) {
+  auto r = AnalyseRates({{10, 14, 20, 14}, {5, 14, 10, 14}}, 0.25);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->pairs, 2);
+  EXPECT_NEAR(r->ratio, 0.5, 1e-12);
+  EXPECT_NEAR(r->dispersion, 1e-3, 1e-12);
+  EXPECT_NEAR(r->se, 0.01, 1e-12);
+  EXPECT_NEAR(r->ci_low, 0.5 * std::exp(-12.7062047361747 * 0.01), 1e-9);
+  EXPECT_NEAR(r->ci_high, 0.5 * std::exp(12.7062047361747 * 0.01), 1e-9);
+  EXPECT_FALSE(r->zero_corrected);
+}
+
+// Hand-computed with overdispersion: 10 days each, on/off (2, 10), (10, 10), (6, 10). p = 18/48,
+// ratio 0.6. Pearson terms 6.25/2.8125 + 6.25/4.6875 + 0 = 3.5556 on 2 df: dispersion 1.7778;
+// information 11.25; se = sqrt(1.7778 / 11.25) = 0.39753.
+TEST(AnalyseRatesTest, OverdispersionWidensTheInterval) {
+  auto r = AnalyseRates({{2, 10, 10, 10}, {10, 10, 10, 10}, {6, 10, 10, 10}}, 0.25);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_NEAR(r->ratio, 0.6, 1e-12);
+  EXPECT_NEAR(r->dispersion, 32.0 / 18, 1e-9);
+  EXPECT_NEAR(r->se, std::sqrt((32.0 / 18) / 11.25), 1e-9);
+  const double t = StudentTQuantile(0.975, 2);
+  EXPECT_NEAR(r->ci_high, 0.6 * std::exp(t * r->se), 1e-9);
+  // P(ratio <= 0.75) = T2((log 0.75 - log 0.6) / se).
+  EXPECT_NEAR(r->prob_at_least_mid, StudentTCdf(std::log(0.75 / 0.6) / r->se, 2), 1e-12);
+  EXPECT_GT(r->prob_better, 0.5);
+}
+
+TEST(AnalyseRatesTest, UnequalDaysAreRatesNotCounts) {
+  // Twice the days off with twice the events: the same rate, ratio 1.
+  auto r = AnalyseRates({{7, 10, 14, 20}, {3, 5, 6, 10}}, 0.25);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_NEAR(r->ratio, 1, 1e-12);
+}
+
+TEST(AnalyseRatesTest, NoEventsInOneArmIsCorrectedAndPairsWithoutEventsCarryNothing) {
+  auto r = AnalyseRates({{0, 14, 5, 14}, {0, 14, 3, 14}, {0, 14, 0, 14}}, 0.25);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->zero_corrected);
+  EXPECT_EQ(r->pairs, 2);
+  EXPECT_NEAR(r->ratio, 1.0 / 9, 1e-9);  // (0.5 + 0.5) / (5.5 + 3.5).
+  EXPECT_FALSE(AnalyseRates({{0, 14, 0, 14}, {1, 14, 0, 14}}, 0.25).has_value());
+}
+
+// Normal prior x normal likelihood on the log scale: precisions add.
+TEST(AnalyseRatesTest, ThePriorPullsTowardThePooledEvidence) {
+  RateAnalysis r;
+  r.log_ratio = std::log(0.5);
+  r.se = 0.3;
+  const RatePrior prior{-0.10, 0.17};
+  InformedRate p = CombineWithPrior(r, prior, 0.25);
+  const double w_data = 1 / 0.09, w_prior = 1 / (0.17 * 0.17);
+  const double mean = (w_data * std::log(0.5) + w_prior * -0.10) / (w_data + w_prior);
+  EXPECT_NEAR(p.ratio, std::exp(mean), 1e-12);
+  EXPECT_GT(p.ratio, 0.5);  // Pulled toward 0.90.
+  EXPECT_LT(p.ratio, 0.905);
+  const double sd = std::sqrt(1 / (w_data + w_prior));
+  EXPECT_NEAR(p.ci_low, std::exp(mean - 1.959963984540054 * sd), 1e-12);
+  EXPECT_NEAR(p.prob_at_least_mid, 0.5 * std::erfc(-(std::log(0.75) - mean) / sd / std::sqrt(2.0)),
+              1e-12);
+}
+
+TEST(AnalyseTrialTest, CountOutcomesGetTheRateAnalysisBesideThePairedMeans) {
+  Layout d = TinyDesign();
+  d.mid = 0.25;
+  d.mid_relative = true;
+  d.counts = true;
+  std::vector<std::optional<double>> daily(18);
+  for (int day = 0; day < 18; ++day) {
+    daily[static_cast<size_t>(day)] = d.OnMagnesium(day) ? day % 2 : 2.0;
+  }
+  TrialAnalysis a = AnalyseTrial(d, daily, 17);
+  ASSERT_TRUE(a.rates.has_value());
+  EXPECT_LT(a.rates->ratio, 0.5);
+  d.counts = false;
+  EXPECT_FALSE(AnalyseTrial(d, daily, 17).rates.has_value());
+}
+
 }  // namespace
 }  // namespace mg::trial

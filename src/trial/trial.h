@@ -50,6 +50,13 @@ struct OutcomeSpec {
   int rating_every = 1;
   double min_ratings = 0.5;
   std::vector<Band> bands;  // Severity bands, ascending by max; may be empty.
+  // model = "count": the daily values are counts of events (cramps a night), and the report
+  // adds the count model of trial/stats.h (AnalyseRates) beside the paired means.
+  bool counts = false;
+  // What trials in many people found about magnesium for this outcome, as a prior on the log
+  // rate ratio (count outcomes only), with the plain-words source people are shown.
+  std::optional<RatePrior> prior;
+  std::string prior_source;
 };
 
 // The outcomes in data/trial/outcomes.toml. Errors: kDataError with file:line.

@@ -482,6 +482,33 @@ TEST_F(JournalCliTest, ADoseAboveTheDaysLimitIsRecordedWithAWarning) {
   EXPECT_THAT(other.err, Not(HasSubstr("WARNING")));
 }
 
+// The same plain warning when a diary import takes a day over the limit: two Mag-Ox 400 tablets
+// (482.6 mg) plus a 100 mg dose already logged that day; the rows are imported all the same.
+// A day under the limit, and the same import without a stored profile, say nothing.
+TEST_F(JournalCliTest, ADiaryImportAboveTheDaysLimitIsRecordedWithAWarning) {
+  const auto week = dir_ / "servings.csv";
+  std::ofstream(week) << "Day,Time,Group,Food Name,Amount,Energy (kcal),Magnesium (mg),Category\n"
+                         "2026-11-20,09:00 PM,Supplements,Mag-Ox 400,2.00 tablet,0,,Supplements\n"
+                         "2026-11-21,09:00 PM,Supplements,Mag-Ox 400,1.00 tablet,0,,Supplements\n";
+  auto unknown_limit = Run({"journal", "import-diary", week.string(), "--dry-run"});
+  ASSERT_EQ(unknown_limit.exit_code, 0) << unknown_limit.err;
+  EXPECT_THAT(unknown_limit.err, Not(HasSubstr("WARNING")));
+
+  ASSERT_EQ(Run({"profile", "set", ProfilePath()}).exit_code, 0);
+  ASSERT_EQ(Run({"log", "dose", "--mg", "100", "--date", "2026-11-20"}).exit_code, 0);
+  auto imported = Run({"journal", "import-diary", week.string(), "--json"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  const auto j = nlohmann::json::parse(imported.out);
+  EXPECT_EQ(j["added"], 2);  // Recorded.
+  ASSERT_EQ(j["warnings"].size(), 1u);
+  EXPECT_THAT(j["warnings"][0].get<std::string>(),
+              HasSubstr("servings.csv:2) your "
+                        "supplemental magnesium that day comes to 582.6 mg, above the upper "
+                        "limit of 350 mg"));
+  EXPECT_THAT(imported.err, HasSubstr("WARNING: 2026-11-20:"));
+  EXPECT_THAT(imported.err, Not(HasSubstr("2026-11-21")));  // 241.3 mg: under the limit.
+}
+
 // Issue 13: supplements and doses logged by name and amount are counted as the plan counts them
 // (one count): "400 mg" is magnesium itself, "400 mg compound" the salt, units by the label.
 TEST_F(JournalCliTest, SupplementsAndDosesAreCountedAsThePlanCountsThem) {
@@ -580,6 +607,7 @@ TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
   EXPECT_THAT(sealed.out, HasSubstr("Blinded: the comparison waits until you unblind"));
   EXPECT_THAT(sealed.out, HasSubstr("a container dose logged on 18 of 18 days"));
   EXPECT_THAT(sealed.out, Not(HasSubstr("Effect (")));
+  EXPECT_THAT(sealed.out, Not(HasSubstr("Period means")));  // No empty heading.
 
   auto early = Run({"trial", "unblind", key}, "2026-09-18");
   EXPECT_NE(early.exit_code, 0);
