@@ -311,6 +311,12 @@ class Pool {
 
 using ReadTxn = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
+// A read that is one statement: a statement sees one snapshot of its own, so it needs no BEGIN
+// and COMMIT, which are two more round trips to the server each. Every request of a signed-in
+// person pays for two such reads (session, account) before its own work (issue 20: many people
+// writing at once).
+using OneStatement = pqxx::nontransaction;
+
 // Locks the account row for the rest of the transaction: serialises id assignment within one
 // account (max + 1 under the lock) and fails cleanly if the account was deleted meanwhile.
 Status LockAccount(pqxx::transaction_base& txn, int64_t user_id) {
@@ -384,8 +390,8 @@ class PgJournal final : public journal::Store {
   }
 
   Result<std::vector<journal::Entry>> List(const journal::DateRange& range) override {
-    return pool_->Run<ReadTxn>(Doing("reading entries"),
-                               [&](pqxx::transaction_base& txn) { return ListIn(txn, range); });
+    return pool_->Run<OneStatement>(
+        Doing("reading entries"), [&](pqxx::transaction_base& txn) { return ListIn(txn, range); });
   }
 
   Status Delete(int64_t id) override {
@@ -408,8 +414,8 @@ class PgJournal final : public journal::Store {
   }
 
   Result<std::optional<std::string>> Profile() override {
-    return pool_->Run<ReadTxn>(Doing("reading the profile"),
-                               [&](pqxx::transaction_base& txn) { return ReadProfile(txn); });
+    return pool_->Run<OneStatement>(Doing("reading the profile"),
+                                    [&](pqxx::transaction_base& txn) { return ReadProfile(txn); });
   }
 
   Result<int64_t> AddTrial(const std::string& created, const std::string& json) override {
@@ -422,7 +428,7 @@ class PgJournal final : public journal::Store {
   }
 
   Result<std::optional<journal::TrialRecord>> LatestTrial() override {
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         Doing("reading trials"),
         [&](pqxx::transaction_base& txn) -> Result<std::optional<journal::TrialRecord>> {
           auto rows = txn.exec_params(
@@ -525,13 +531,13 @@ class PgJournal final : public journal::Store {
       text = journal::EntryToJson(*before).dump(-1, ' ', false,
                                                 nlohmann::json::error_handler_t::replace);
     }
+    // One statement: the change is logged and changes more than kUndoDepth older dropped (the
+    // DELETE sees the rows from before the INSERT, and only older ones are deleted).
     txn.exec_params(
-        "INSERT INTO entry_changes (user_id, kind, entry_id, before) VALUES ($1, $2, $3, $4)",
-        user_, std::string(journal::ChangeKindName(kind)), id, text);
-    txn.exec_params(
-        "DELETE FROM entry_changes WHERE user_id = $1 AND seq <= (SELECT MAX(seq) FROM "
-        "entry_changes WHERE user_id = $1) - $2",
-        user_, journal::kUndoDepth);
+        "WITH added AS (INSERT INTO entry_changes (user_id, kind, entry_id, before) VALUES ($1, "
+        "$2, $3, $4) RETURNING seq) DELETE FROM entry_changes WHERE user_id = $1 AND seq <= "
+        "(SELECT seq FROM added) - $5",
+        user_, std::string(journal::ChangeKindName(kind)), id, text, journal::kUndoDepth);
   }
 
   Result<journal::Entry> EntryFromLog(const std::string& text, int64_t id) {
@@ -556,22 +562,30 @@ class PgJournal final : public journal::Store {
   Result<int64_t> Insert(pqxx::transaction_base& txn, const journal::Entry& e, bool keep_id,
                          bool locked = false) {
     if (!locked) MG_RETURN_IF_ERROR(LockAccount(txn, user_));
-    int64_t id = e.id;
-    if (!keep_id) {
-      id = txn.exec_params1("SELECT COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1",
-                            user_)[0]
-               .as<int64_t>();
-    }
-    txn.exec_params(
-        "INSERT INTO entries (user_id, id, date, kind, label, magnesium_mg, value, intensity, "
-        "note, irls_item_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        user_, id, journal::FormatDate(e.date), std::string(journal::EntryKindName(e.kind)),
-        e.label, NullableNumber(e.magnesium_mg).get(), NullableNumber(e.value).get(),
-        NullableNumber(e.intensity).get(), e.note, static_cast<int>(e.irls_items.size()));
-    for (size_t i = 0; i < e.irls_items.size(); ++i) {
+    // A new entry's id is the account's largest + 1, computed inside the INSERT (one round trip
+    // less); the statement starts after the account lock is held, so it sees every earlier add.
+    // $2 is NULL for a new entry.
+    const std::string given = std::to_string(e.id);
+    const int64_t id =
+        txn.exec_params1(
+               "INSERT INTO entries (user_id, id, date, kind, label, magnesium_mg, value, "
+               "intensity, note, irls_item_count) VALUES ($1, COALESCE($2::BIGINT, (SELECT "
+               "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1)), $3, $4, $5, $6, $7, "
+               "$8, $9, $10) RETURNING id",
+               user_, keep_id ? given.c_str() : nullptr, journal::FormatDate(e.date),
+               std::string(journal::EntryKindName(e.kind)), e.label,
+               NullableNumber(e.magnesium_mg).get(), NullableNumber(e.value).get(),
+               NullableNumber(e.intensity).get(), e.note, static_cast<int>(e.irls_items.size()))[0]
+            .as<int64_t>();
+    if (!e.irls_items.empty()) {
+      // All ten scores in one statement: the array's positions are the item numbers.
+      std::string scores = "{";
+      for (int score : e.irls_items) scores += std::to_string(score) + ",";
+      scores.back() = '}';
       txn.exec_params(
-          "INSERT INTO irls_items (user_id, entry_id, item, score) VALUES ($1, $2, $3, $4)", user_,
-          id, static_cast<int>(i + 1), e.irls_items[i]);
+          "INSERT INTO irls_items (user_id, entry_id, item, score) SELECT $1, $2, item, score "
+          "FROM unnest($3::INTEGER[]) WITH ORDINALITY AS s (score, item)",
+          user_, id, scores);
     }
     return id;
   }
@@ -609,11 +623,15 @@ class PgJournal final : public journal::Store {
         range.from ? journal::FormatDate(*range.from) : std::string("0000-00-00");
     const std::string to = range.to ? journal::FormatDate(*range.to) : std::string("9999-99-99");
     std::vector<journal::Entry> entries;
-    std::vector<int64_t> item_counts;
+    // One statement, so a read outside a transaction still sees the entries and their item
+    // scores in one snapshot; the scores come as text ("3,2,4,...", by item), looked up only
+    // for entries that have them.
     for (const auto& row : txn.exec_params(
-             "SELECT id, date, kind, label, magnesium_mg, value, intensity, note, "
-             "irls_item_count FROM entries WHERE user_id = $1 AND date >= $2 AND date <= $3 "
-             "ORDER BY date, id",
+             "SELECT e.id, e.date, e.kind, e.label, e.magnesium_mg, e.value, e.intensity, e.note, "
+             "e.irls_item_count, CASE WHEN e.irls_item_count > 0 THEN (SELECT string_agg("
+             "i.score::text, ',' ORDER BY i.item) FROM irls_items i WHERE i.user_id = e.user_id "
+             "AND i.entry_id = e.id) END FROM entries e WHERE e.user_id = $1 AND e.date >= $2 "
+             "AND e.date <= $3 ORDER BY e.date, e.id",
              user_, from, to)) {
       journal::Entry e;
       e.id = row[0].as<int64_t>();
@@ -630,28 +648,24 @@ class PgJournal final : public journal::Store {
       e.value = ReadNumber(row[5]);
       e.intensity = ReadNumber(row[6]);
       e.note = row[7].as<std::string>();
-      item_counts.push_back(row[8].as<int64_t>());
-      entries.push_back(std::move(e));
-    }
-    // The item scores of every entry in range, in one query (same snapshot as the entries).
-    size_t next = 0;
-    for (const auto& row : txn.exec_params(
-             "SELECT i.entry_id, i.score FROM irls_items i JOIN entries e "
-             "ON e.user_id = i.user_id AND e.id = i.entry_id "
-             "WHERE i.user_id = $1 AND e.user_id = $1 AND e.date >= $2 AND e.date <= $3 "
-             "ORDER BY e.date, e.id, i.item",
-             user_, from, to)) {
-      const int64_t entry_id = row[0].as<int64_t>();
-      while (next < entries.size() && entries[next].id != entry_id) ++next;
-      if (next == entries.size()) break;
-      entries[next].irls_items.push_back(row[1].as<int>());
-    }
-    for (size_t i = 0; i < entries.size(); ++i) {
-      if (static_cast<int64_t>(entries[i].irls_items.size()) != item_counts[i] ||
-          (item_counts[i] != 0 && item_counts[i] != journal::kIrlsItemCount)) {
-        return DataError(fmt::format("{}: entry {} has {} IRLS item scores, expected {}", where_,
-                                     entries[i].id, entries[i].irls_items.size(), item_counts[i]));
+      const int64_t item_count = row[8].as<int64_t>();
+      if (!row[9].is_null()) {
+        const char* text = row[9].c_str();
+        const char* const end = text + row[9].size();
+        for (;;) {
+          int score = 0;
+          const auto parsed = std::from_chars(text, end, score);
+          e.irls_items.push_back(score);
+          if (parsed.ptr == end || *parsed.ptr != ',') break;
+          text = parsed.ptr + 1;
+        }
       }
+      if (static_cast<int64_t>(e.irls_items.size()) != item_count ||
+          (item_count != 0 && item_count != journal::kIrlsItemCount)) {
+        return DataError(fmt::format("{}: entry {} has {} IRLS item scores, expected {}", where_,
+                                     e.id, e.irls_items.size(), item_count));
+      }
+      entries.push_back(std::move(e));
     }
     return entries;
   }
@@ -717,7 +731,7 @@ class PgDatabase final : public accounts::Database {
   }
 
   Result<std::optional<accounts::Account>> FindAccount(const std::string& username) override {
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         "finding an account",
         [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Account>> {
           auto rows = txn.exec_params(
@@ -729,7 +743,7 @@ class PgDatabase final : public accounts::Database {
   }
 
   Result<std::optional<accounts::Account>> AccountById(int64_t user_id) override {
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         fmt::format("reading account {}", user_id),
         [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Account>> {
           auto rows = txn.exec_params(
@@ -777,7 +791,7 @@ class PgDatabase final : public accounts::Database {
   Result<std::optional<accounts::Session>> FindSession(const std::string& token_hash,
                                                        int64_t now_unix) override {
     // Looked up by the token's hash (the only key a request has); the row names its account.
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         "finding a session",
         [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Session>> {
           auto rows = txn.exec_params(
@@ -819,7 +833,7 @@ class PgDatabase final : public accounts::Database {
   }
 
   Result<std::optional<int64_t>> FindCalendarKey(const std::string& key_hash) override {
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         "finding a calendar key",
         [&](pqxx::transaction_base& txn) -> Result<std::optional<int64_t>> {
           auto rows =
@@ -906,8 +920,14 @@ class PgDatabase final : public accounts::Database {
     return std::unique_ptr<journal::Store>(std::make_unique<PgJournal>(pool_, user_id, clock));
   }
 
+  Result<std::unique_ptr<journal::Store>> OpenSessionJournal(const accounts::Session& session,
+                                                             const journal::Clock& clock) override {
+    return std::unique_ptr<journal::Store>(
+        std::make_unique<PgJournal>(pool_, session.user_id, clock));
+  }
+
   Status Ping() override {
-    return pool_->Run<ReadTxn>("checking the connection", [](pqxx::transaction_base& txn) {
+    return pool_->Run<OneStatement>("checking the connection", [](pqxx::transaction_base& txn) {
       txn.exec1("SELECT 1");
       return Status{};
     });
