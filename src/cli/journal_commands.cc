@@ -686,9 +686,8 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
         if (!store.ok()) return store.error();
         auto snapshot = ops::ExportJournal(**store);
         if (!snapshot.ok()) return snapshot.error();
-        const std::string text = args->format == "csv"
-                                     ? journal::EntriesToCsv(snapshot->entries)
-                                     : journal::SnapshotToJson(*snapshot).dump(2) + "\n";
+        const std::string text = args->format == "csv" ? journal::EntriesToCsv(snapshot->entries)
+                                                       : journal::SnapshotToText(*snapshot) + "\n";
         if (args->out.empty()) {
           std::fwrite(text.data(), 1, text.size(), stdout);
           return {};

@@ -242,7 +242,8 @@ Result<ApiResponse> HandleExport(const ApiState&, const ApiRequest& request) {
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   auto snapshot = ops::ExportJournal(*request.journal);
   if (!snapshot.ok()) return snapshot.error();
-  return JsonResponse(journal::SnapshotToJson(*snapshot));
+  // The text Serialise(SnapshotToJson(...)) would give, without the tree (issue 20).
+  return ApiResponse{200, journal::SnapshotToText(*snapshot) + "\n"};
 }
 
 Result<ApiResponse> HandleImport(const ApiState& state, const ApiRequest& request) {
