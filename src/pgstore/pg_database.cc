@@ -428,6 +428,40 @@ class PgJournal final : public journal::Store {
         Doing("reading entries"), [&](pqxx::transaction_base& txn) { return ListIn(txn, range); });
   }
 
+  // The page in SQL: a page of 20 reads 20 rows (and counts the rest), not the whole journal.
+  Result<Page> ListPage(const journal::DateRange& range, std::optional<journal::EntryKind> kind,
+                        std::optional<size_t> limit, size_t offset) override {
+    const std::string from =
+        range.from ? journal::FormatDate(*range.from) : std::string("0000-00-00");
+    const std::string to = range.to ? journal::FormatDate(*range.to) : std::string("9999-99-99");
+    const std::string kind_name = kind ? std::string(journal::EntryKindName(*kind)) : "";
+    const std::string limit_text = limit ? std::to_string(*limit) : "";
+    return pool_->Run<OneStatement>(
+        Doing("reading entries"), [&](pqxx::transaction_base& txn) -> Result<Page> {
+          // One statement (one snapshot); the count's row comes even when the page is empty.
+          // NULL $4 is every kind, NULL $5 no limit.
+          const auto rows = txn.exec_params(
+              std::string("SELECT c.total, p.* FROM (SELECT count(*) AS total FROM entries WHERE "
+                          "user_id = $1 AND date >= $2 AND date <= $3 AND ($4::TEXT IS NULL OR "
+                          "kind = $4)) c LEFT JOIN (SELECT ") +
+                  kEntryColumns +
+                  " FROM entries e WHERE e.user_id = $1 AND e.date >= $2 AND e.date <= $3 AND "
+                  "($4::TEXT IS NULL OR e.kind = $4) ORDER BY e.date DESC, e.id DESC LIMIT "
+                  "$5::BIGINT OFFSET $6) p ON TRUE ORDER BY p.date, p.id",
+              user_, from, to, kind ? kind_name.c_str() : nullptr,
+              limit ? limit_text.c_str() : nullptr, static_cast<int64_t>(offset));
+          Page page;
+          for (const auto& row : rows) {
+            page.total = row[0].as<size_t>();
+            if (row[1].is_null()) continue;  // An empty page.
+            auto entry = EntryFrom(row, 1);
+            if (!entry.ok()) return entry.error();
+            page.entries.push_back(std::move(*entry));
+          }
+          return page;
+        });
+  }
+
   Status Delete(int64_t id) override {
     return pool_->Run(Doing("deleting an entry"), [&](pqxx::transaction_base& txn) -> Status {
       MG_RETURN_IF_ERROR(LockAccount(txn, user_));
@@ -658,50 +692,62 @@ class PgJournal final : public journal::Store {
     const std::string to = range.to ? journal::FormatDate(*range.to) : std::string("9999-99-99");
     std::vector<journal::Entry> entries;
     // One statement, so a read outside a transaction still sees the entries and their item
-    // scores in one snapshot; the scores come as text ("3,2,4,...", by item), looked up only
-    // for entries that have them.
+    // scores in one snapshot.
     for (const auto& row : txn.exec_params(
-             "SELECT e.id, e.date, e.kind, e.label, e.magnesium_mg, e.value, e.intensity, e.note, "
-             "e.irls_item_count, CASE WHEN e.irls_item_count > 0 THEN (SELECT string_agg("
-             "i.score::text, ',' ORDER BY i.item) FROM irls_items i WHERE i.user_id = e.user_id "
-             "AND i.entry_id = e.id) END FROM entries e WHERE e.user_id = $1 AND e.date >= $2 "
-             "AND e.date <= $3 ORDER BY e.date, e.id",
+             std::string("SELECT ") + kEntryColumns +
+                 " FROM entries e WHERE e.user_id = $1 AND e.date >= $2 AND e.date <= $3 "
+                 "ORDER BY e.date, e.id",
              user_, from, to)) {
-      journal::Entry e;
-      e.id = row[0].as<int64_t>();
-      auto date = journal::ParseDate(row[1].as<std::string>());
-      auto kind = journal::ParseEntryKind(row[2].as<std::string>());
-      if (!date || !kind) {
-        return DataError(fmt::format("{}: entry {} is malformed (date '{}', kind '{}')", where_,
-                                     e.id, row[1].as<std::string>(), row[2].as<std::string>()));
-      }
-      e.date = *date;
-      e.kind = *kind;
-      e.label = row[3].as<std::string>();
-      e.magnesium_mg = ReadNumber(row[4]);
-      e.value = ReadNumber(row[5]);
-      e.intensity = ReadNumber(row[6]);
-      e.note = row[7].as<std::string>();
-      const int64_t item_count = row[8].as<int64_t>();
-      if (!row[9].is_null()) {
-        const char* text = row[9].c_str();
-        const char* const end = text + row[9].size();
-        for (;;) {
-          int score = 0;
-          const auto parsed = std::from_chars(text, end, score);
-          e.irls_items.push_back(score);
-          if (parsed.ptr == end || *parsed.ptr != ',') break;
-          text = parsed.ptr + 1;
-        }
-      }
-      if (static_cast<int64_t>(e.irls_items.size()) != item_count ||
-          (item_count != 0 && item_count != journal::kIrlsItemCount)) {
-        return DataError(fmt::format("{}: entry {} has {} IRLS item scores, expected {}", where_,
-                                     e.id, e.irls_items.size(), item_count));
-      }
-      entries.push_back(std::move(e));
+      auto entry = EntryFrom(row, 0);
+      if (!entry.ok()) return entry.error();
+      entries.push_back(std::move(*entry));
     }
     return entries;
+  }
+
+  // The columns EntryFrom reads, of `entries e`: the item scores come as text ("3,2,4,...", by
+  // item), looked up only for entries that have them.
+  static constexpr const char* kEntryColumns =
+      "e.id, e.date, e.kind, e.label, e.magnesium_mg, e.value, e.intensity, e.note, "
+      "e.irls_item_count, CASE WHEN e.irls_item_count > 0 THEN (SELECT string_agg("
+      "i.score::text, ',' ORDER BY i.item) FROM irls_items i WHERE i.user_id = e.user_id AND "
+      "i.entry_id = e.id) END AS scores";
+
+  // An entry from kEntryColumns starting at column `at`.
+  Result<journal::Entry> EntryFrom(const pqxx::row& row, int at) const {
+    journal::Entry e;
+    e.id = row[at].as<int64_t>();
+    auto date = journal::ParseDate(row[at + 1].as<std::string>());
+    auto kind = journal::ParseEntryKind(row[at + 2].as<std::string>());
+    if (!date || !kind) {
+      return DataError(fmt::format("{}: entry {} is malformed (date '{}', kind '{}')", where_, e.id,
+                                   row[at + 1].as<std::string>(), row[at + 2].as<std::string>()));
+    }
+    e.date = *date;
+    e.kind = *kind;
+    e.label = row[at + 3].as<std::string>();
+    e.magnesium_mg = ReadNumber(row[at + 4]);
+    e.value = ReadNumber(row[at + 5]);
+    e.intensity = ReadNumber(row[at + 6]);
+    e.note = row[at + 7].as<std::string>();
+    const int64_t item_count = row[at + 8].as<int64_t>();
+    if (!row[at + 9].is_null()) {
+      const char* text = row[at + 9].c_str();
+      const char* const end = text + row[at + 9].size();
+      for (;;) {
+        int score = 0;
+        const auto parsed = std::from_chars(text, end, score);
+        e.irls_items.push_back(score);
+        if (parsed.ptr == end || *parsed.ptr != ',') break;
+        text = parsed.ptr + 1;
+      }
+    }
+    if (static_cast<int64_t>(e.irls_items.size()) != item_count ||
+        (item_count != 0 && item_count != journal::kIrlsItemCount)) {
+      return DataError(fmt::format("{}: entry {} has {} IRLS item scores, expected {}", where_,
+                                   e.id, e.irls_items.size(), item_count));
+    }
+    return e;
   }
 
   static journal::TrialRecord TrialFrom(const pqxx::row& row) {
