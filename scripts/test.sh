@@ -57,8 +57,12 @@ end_phase "nginx + pgbouncer (lb-test)"
 # same bytes on loopback, ~25 s. It fails on any request error; speed is reported as ratios.
 echo "== load test (release build; wrk against nginx on loopback)"
 cmake --preset release >/dev/null
-cmake --build --preset release --target mgadvisor -j "$(nproc)"
+cmake --build --preset release --target mgadvisor journal_load -j "$(nproc)"
 ./scripts/bench-server.sh build/release/src/cli/mgadvisor || status=1
+# Many people writing (issue 20): 16 accounts logging and reading over HTTP in multi-user mode
+# beside pgbench -N on the test PostgreSQL above, ~30 s; fails on any error or cross-account entry.
+./scripts/bench-writers.sh build/release/src/cli/mgadvisor build/release/src/server/journal_load ||
+  status=1
 end_phase "load test (release build + wrk)"
 
 # The Debian package (issue 19) from that release build: built with CPack, installed with apt-get,

@@ -276,7 +276,21 @@ TEST_P(DatabaseContractTest, DeleteAccountRemovesEverythingOfItAndNothingElse) {
   auto trial = anna_journal->LatestTrial();
   ASSERT_TRUE(trial.ok());
   EXPECT_FALSE(trial->has_value());
-  EXPECT_FALSE(anna_journal->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 1})).ok());
+  // kNotFound, for the one-statement add and for an entry with IRLS items (a transaction).
+  auto late_add = anna_journal->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 1}));
+  ASSERT_FALSE(late_add.ok());
+  EXPECT_EQ(late_add.error().code, ErrorCode::kNotFound) << late_add.error().message;
+  auto late_irls =
+      anna_journal->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kIrls,
+                                  {.value = 10, .irls_items = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}}));
+  ASSERT_FALSE(late_irls.ok());
+  EXPECT_EQ(late_irls.error().code, ErrorCode::kNotFound) << late_irls.error().message;
+  auto session_journal = db_->OpenSessionJournal({"gone", anna, "csrf", 1700000000}, clock_);
+  ASSERT_TRUE(session_journal.ok());  // The session's row vouched for the account...
+  auto via_session =
+      (*session_journal)->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kNote, {.note = "late"}));
+  ASSERT_FALSE(via_session.ok());  // ...and a write still finds it gone.
+  EXPECT_EQ(via_session.error().code, ErrorCode::kNotFound) << via_session.error().message;
   auto reopened = db_->OpenJournal(anna, clock_);
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.error().code, ErrorCode::kNotFound);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_input.h"
+#include "core/json_writer.h"
 #include "core/numbers.h"
 #include "core/utf8.h"
 
@@ -187,6 +188,52 @@ json SnapshotToJson(const Snapshot& snapshot) {
                            {"json", ReplaceInvalidUtf8(t.json)}});
   }
   return j;
+}
+
+std::string SnapshotToText(const Snapshot& snapshot) {
+  std::string text;
+  text.reserve(256 + snapshot.entries.size() * 160);
+  JsonWriter w(text);
+  // Keys in byte order, as nlohmann::json's map keeps them (the writer checks it in debug builds).
+  w.BeginObject();
+  w.Key("entries").BeginArray();
+  for (const Entry& e : snapshot.entries) {
+    w.BeginObject();
+    w.Key("date").String(FormatDate(e.date));
+    w.Key("id").Integer(e.id);
+    if (e.intensity) w.Key("intensity").Number(*e.intensity);
+    if (!e.irls_items.empty()) {
+      w.Key("irls_items").BeginArray();
+      for (int score : e.irls_items) w.Integer(score);
+      w.EndArray();
+    }
+    w.Key("kind").String(EntryKindName(e.kind));
+    if (!e.label.empty()) w.Key("label").String(ReplaceInvalidUtf8(e.label));
+    if (e.magnesium_mg) w.Key("magnesium_mg").Number(*e.magnesium_mg);
+    if (!e.note.empty()) w.Key("note").String(ReplaceInvalidUtf8(e.note));
+    if (e.value) w.Key("value").Number(*e.value);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("format").String("mgadvisor-journal");
+  w.Key("profile");
+  if (snapshot.profile_json) {
+    w.String(ReplaceInvalidUtf8(*snapshot.profile_json));
+  } else {
+    w.Null();
+  }
+  w.Key("trials").BeginArray();
+  for (const TrialRecord& t : snapshot.trials) {
+    w.BeginObject();
+    w.Key("created").String(ReplaceInvalidUtf8(t.created));
+    w.Key("id").Integer(t.id);
+    w.Key("json").String(ReplaceInvalidUtf8(t.json));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("version").Integer(1);
+  w.EndObject();
+  return text;
 }
 
 Result<Snapshot> SnapshotFromJson(const json& j, std::string_view source) {

@@ -23,6 +23,10 @@ namespace mg::journal {
 // {"format": "mgadvisor-journal", "version": 1, "profile": <json or null>, "entries": [...],
 //  "trials": [...]}. Entry fields that are unset are omitted.
 nlohmann::json SnapshotToJson(const Snapshot& snapshot);
+// The same document as text, byte for byte SnapshotToJson(snapshot).dump(2), written as it goes
+// (core/json_writer.h) instead of through a tree: a five-year journal has ~12,000 entries, and
+// building and dumping their tree cost more than reading them (issue 20).
+std::string SnapshotToText(const Snapshot& snapshot);
 // Errors: kInvalidArgument naming `source` and the offending entry/field ("format", "version",
 // "entries[3].date"...). A profile, when present, must be a string holding a JSON object. Text
 // is parsed by ParseJournalFile (below) or at a door (core/json_input.h), never here.

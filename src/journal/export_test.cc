@@ -29,6 +29,24 @@ TEST(ExportTest, JsonRoundTripIsLossless) {
   EXPECT_EQ(*back, snapshot);
 }
 
+// The streaming writer (what `journal export` prints) against the tree's dump(2), byte for byte:
+// every kind, numbers that print long, quotes, bad bytes, no profile, an empty journal.
+TEST(ExportTest, TextIsTheTreesDumpByteForByte) {
+  Snapshot snapshot;
+  snapshot.profile_json = "{\"age\": 70, \"name\": \"A \\\"quoted\\\" name \xFF\"}";
+  snapshot.entries = WithIds(OneOfEachKind());
+  snapshot.entries[0].magnesium_mg = 0.1 + 0.2;
+  snapshot.entries[1].label = "caf\xE9 \"seeds\"\n\ttab";
+  snapshot.entries.back().note = "na\xEFve \u2014 \x01";
+  snapshot.entries.back().value = 1e-7;
+  snapshot.trials = {{3, "2026-11-05", R"({"seed": 42})"}, {4, "2026-11-06", "{}"}};
+  EXPECT_EQ(SnapshotToText(snapshot), SnapshotToJson(snapshot).dump(2));
+  snapshot.profile_json.reset();
+  snapshot.trials.clear();
+  EXPECT_EQ(SnapshotToText(snapshot), SnapshotToJson(snapshot).dump(2));
+  EXPECT_EQ(SnapshotToText(Snapshot{}), SnapshotToJson(Snapshot{}).dump(2));
+}
+
 TEST(ExportTest, CsvRoundTripIsLossless) {
   auto entries = WithIds(OneOfEachKind());
   entries[0].magnesium_mg = 0.1 + 0.2;

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 #include "core/numbers.h"
 #include "core/utf8.h"
@@ -225,6 +227,23 @@ std::vector<DayMagnesium> DailyMagnesium(const std::vector<Entry>& entries, Date
     }
   }
   return days;
+}
+
+Result<Store::Page> Store::ListPage(const DateRange& range, std::optional<EntryKind> kind,
+                                    std::optional<size_t> limit, size_t offset) {
+  auto entries = List(range);
+  if (!entries.ok()) return entries.error();
+  std::vector<Entry> all;
+  for (Entry& e : *entries) {
+    if (!kind || e.kind == *kind) all.push_back(std::move(e));
+  }
+  Page page{{}, all.size()};
+  // Back in time from the newest: [first, last) of the oldest-first list.
+  const size_t last = all.size() - std::min(offset, all.size());
+  const size_t first = limit ? last - std::min(*limit, last) : 0;
+  page.entries.assign(std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(first)),
+                      std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(last)));
+  return page;
 }
 
 Result<std::string> DefaultJournalPath() {

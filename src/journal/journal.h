@@ -144,6 +144,16 @@ class Store {
   virtual Result<int64_t> Add(const Entry& entry) = 0;
   // Entries in the range, sorted by date then id.
   virtual Result<std::vector<Entry>> List(const DateRange& range) = 0;
+  // One page going back in time: of the entries in the range (of `kind` when given), skip the
+  // `offset` newest and keep the `limit` newest of the rest (all when unset), sorted as List;
+  // `total` counts every match. This default lists the range and cuts; a backend where a long
+  // journal costs a round trip per row overrides it (a person's page reads 20 of thousands).
+  struct Page {
+    std::vector<Entry> entries;
+    size_t total = 0;
+  };
+  virtual Result<Page> ListPage(const DateRange& range, std::optional<EntryKind> kind,
+                                std::optional<size_t> limit, size_t offset);
   // Removes one entry (and its IRLS item scores), to correct a mistake. Errors: kNotFound.
   virtual Status Delete(int64_t id) = 0;
   // Replaces the entry whose id is `entry.id` (date, kind and every field; its IRLS item scores

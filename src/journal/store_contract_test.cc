@@ -63,6 +63,44 @@ TEST_P(StoreContractTest, IdsIncreaseAndListIsSortedByDateThenId) {
   EXPECT_EQ((*read)[2].id, *c);
 }
 
+// ListPage (a backend may page in its query language) gives what cutting List gives: the newest
+// `limit` after skipping `offset`, oldest first, `total` counting every match — for every kind
+// filter, limits and offsets past the end, and date ranges.
+TEST_P(StoreContractTest, ListPageIsTheNewestSliceOfList) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  AddAll(*store, OneOfEachKind());
+  AddAll(*store, OneOfEachKind());  // Same days again: ties on date go by id.
+  const std::optional<EntryKind> kinds[] = {std::nullopt, EntryKind::kPain, EntryKind::kIrls,
+                                            EntryKind::kSideEffect};
+  const std::optional<size_t> limits[] = {std::nullopt, 1, 3, 1000};
+  const DateRange ranges[] = {{}, {Day(2026, 11, 2), Day(2026, 11, 5)}, {Day(2030, 1, 1), {}}};
+  for (const DateRange& range : ranges) {
+    auto listed = store->List(range);
+    ASSERT_TRUE(listed.ok());
+    for (const auto& kind : kinds) {
+      std::vector<Entry> matching;
+      for (const Entry& e : *listed) {
+        if (!kind || e.kind == *kind) matching.push_back(e);
+      }
+      for (const auto& limit : limits) {
+        for (size_t offset : {size_t{0}, size_t{2}, size_t{100}}) {
+          auto page = store->ListPage(range, kind, limit, offset);
+          ASSERT_TRUE(page.ok()) << page.error().message;
+          const size_t last = matching.size() - std::min(offset, matching.size());
+          const size_t first = limit ? last - std::min(*limit, last) : 0;
+          const std::vector<Entry> expected(matching.begin() + static_cast<ptrdiff_t>(first),
+                                            matching.begin() + static_cast<ptrdiff_t>(last));
+          EXPECT_EQ(page->total, matching.size());
+          EXPECT_EQ(page->entries, expected)
+              << "kind " << (kind ? EntryKindName(*kind) : "any") << " limit "
+              << (limit ? *limit : 0) << " offset " << offset;
+        }
+      }
+    }
+  }
+}
+
 // Issue 16: entries can be corrected (Replace) and every add, edit and delete undone, newest
 // first, restoring ids and IRLS item scores; a journal reopened later undoes the same.
 TEST_P(StoreContractTest, ReplaceAndUndoWalkBackEveryChange) {

@@ -166,7 +166,7 @@ struct ExportedJournal {
   ExportFormat format = ExportFormat::kJson;
   std::string
       media_type;  // "application/json", "text/csv; charset=utf-8", "application/fhir+json".
-  nlohmann::json document;  // json and fhir.
+  nlohmann::json document;  // fhir only (JSON is written as a stream, straight to `text`).
   std::string text;         // The file's bytes, the same through either door.
 };
 // The journal in one format: `journal export --format F` and GET /api/journal/export?format=F.

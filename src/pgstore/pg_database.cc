@@ -339,6 +339,12 @@ class Pool {
 
 using ReadTxn = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
+// A read that is one statement: a statement sees one snapshot of its own, so it needs no BEGIN
+// and COMMIT, which are two more round trips to the server each. Every request of a signed-in
+// person pays for two such reads (session, account) before its own work (issue 20: many people
+// writing at once).
+using OneStatement = pqxx::nontransaction;
+
 // Locks the account row for the rest of the transaction: serialises id assignment within one
 // account (max + 1 under the lock) and fails cleanly if the account was deleted meanwhile.
 Status LockAccount(pqxx::transaction_base& txn, int64_t user_id) {
@@ -356,12 +362,46 @@ class PgJournal final : public journal::Store {
 
   Result<int64_t> Add(const journal::Entry& entry) override {
     MG_RETURN_IF_ERROR(journal::ValidateEntry(entry, clock_.Today()));
-    return pool_->Run(Doing("adding an entry"),
-                      [&](pqxx::transaction_base& txn) -> Result<int64_t> {
-                        auto id = Insert(txn, entry, /*keep_id=*/false);
-                        if (id.ok()) LogChange(txn, journal::ChangeKind::kAdd, *id, std::nullopt);
-                        return id;
-                      });
+    if (!entry.irls_items.empty()) {
+      return pool_->Run(Doing("adding an entry"),
+                        [&](pqxx::transaction_base& txn) -> Result<int64_t> {
+                          auto id = Insert(txn, entry, /*keep_id=*/false);
+                          if (id.ok()) {
+                            LogChange(txn, journal::ChangeKind::kAdd, *id, std::nullopt);
+                          }
+                          return id;
+                        });
+    }
+    // The entry, its line in the undo log and the log's pruning in one statement: one round
+    // trip instead of five (BEGIN, lock, insert, log, COMMIT), which is most of what many people
+    // writing at once wait for (issue 20). Without the account lock, two adds to one account at
+    // the same moment may take the same next id: the second then fails on the primary key
+    // without writing anything, and is tried again with the first one visible.
+    for (int attempt = 1;; ++attempt) {
+      auto id = pool_->Run<OneStatement>(
+          Doing("adding an entry"), [&](pqxx::transaction_base& txn) -> Result<int64_t> {
+            try {
+              return txn
+                  .exec_params1(
+                      "WITH added AS (INSERT INTO entries (user_id, id, date, kind, label, "
+                      "magnesium_mg, value, intensity, note) VALUES ($1, (SELECT COALESCE(MAX(id), "
+                      "0) + 1 FROM entries WHERE user_id = $1), $2, $3, $4, $5, $6, $7, $8) "
+                      "RETURNING id), logged AS (INSERT INTO entry_changes (user_id, kind, "
+                      "entry_id) SELECT $1, 'add', id FROM added RETURNING seq), pruned AS "
+                      "(DELETE FROM entry_changes WHERE user_id = $1 AND seq <= (SELECT seq FROM "
+                      "logged) - $9) SELECT id FROM added",
+                      user_, journal::FormatDate(entry.date),
+                      std::string(journal::EntryKindName(entry.kind)), entry.label,
+                      NullableNumber(entry.magnesium_mg).get(), NullableNumber(entry.value).get(),
+                      NullableNumber(entry.intensity).get(), entry.note, journal::kUndoDepth)[0]
+                  .as<int64_t>();
+            } catch (const pqxx::foreign_key_violation&) {
+              // What LockAccount says in the other writes.
+              return NotFound(fmt::format("account {} does not exist", user_));
+            }
+          });
+      if (id.ok() || id.error().code != ErrorCode::kConflict || attempt == 20) return id;
+    }
   }
 
   Status Replace(const journal::Entry& entry) override {
@@ -412,8 +452,42 @@ class PgJournal final : public journal::Store {
   }
 
   Result<std::vector<journal::Entry>> List(const journal::DateRange& range) override {
-    return pool_->Run<ReadTxn>(Doing("reading entries"),
-                               [&](pqxx::transaction_base& txn) { return ListIn(txn, range); });
+    return pool_->Run<OneStatement>(
+        Doing("reading entries"), [&](pqxx::transaction_base& txn) { return ListIn(txn, range); });
+  }
+
+  // The page in SQL: a page of 20 reads 20 rows (and counts the rest), not the whole journal.
+  Result<Page> ListPage(const journal::DateRange& range, std::optional<journal::EntryKind> kind,
+                        std::optional<size_t> limit, size_t offset) override {
+    const std::string from =
+        range.from ? journal::FormatDate(*range.from) : std::string("0000-00-00");
+    const std::string to = range.to ? journal::FormatDate(*range.to) : std::string("9999-99-99");
+    const std::string kind_name = kind ? std::string(journal::EntryKindName(*kind)) : "";
+    const std::string limit_text = limit ? std::to_string(*limit) : "";
+    return pool_->Run<OneStatement>(
+        Doing("reading entries"), [&](pqxx::transaction_base& txn) -> Result<Page> {
+          // One statement (one snapshot); the count's row comes even when the page is empty.
+          // NULL $4 is every kind, NULL $5 no limit.
+          const auto rows = txn.exec_params(
+              std::string("SELECT c.total, p.* FROM (SELECT count(*) AS total FROM entries WHERE "
+                          "user_id = $1 AND date >= $2 AND date <= $3 AND ($4::TEXT IS NULL OR "
+                          "kind = $4)) c LEFT JOIN (SELECT ") +
+                  kEntryColumns +
+                  " FROM entries e WHERE e.user_id = $1 AND e.date >= $2 AND e.date <= $3 AND "
+                  "($4::TEXT IS NULL OR e.kind = $4) ORDER BY e.date DESC, e.id DESC LIMIT "
+                  "$5::BIGINT OFFSET $6) p ON TRUE ORDER BY p.date, p.id",
+              user_, from, to, kind ? kind_name.c_str() : nullptr,
+              limit ? limit_text.c_str() : nullptr, static_cast<int64_t>(offset));
+          Page page;
+          for (const auto& row : rows) {
+            page.total = row[0].as<size_t>();
+            if (row[1].is_null()) continue;  // An empty page.
+            auto entry = EntryFrom(row, 1);
+            if (!entry.ok()) return entry.error();
+            page.entries.push_back(std::move(*entry));
+          }
+          return page;
+        });
   }
 
   Status Delete(int64_t id) override {
@@ -436,8 +510,8 @@ class PgJournal final : public journal::Store {
   }
 
   Result<std::optional<std::string>> Profile() override {
-    return pool_->Run<ReadTxn>(Doing("reading the profile"),
-                               [&](pqxx::transaction_base& txn) { return ReadProfile(txn); });
+    return pool_->Run<OneStatement>(Doing("reading the profile"),
+                                    [&](pqxx::transaction_base& txn) { return ReadProfile(txn); });
   }
 
   Result<int64_t> AddTrial(const std::string& created, const std::string& json) override {
@@ -450,7 +524,7 @@ class PgJournal final : public journal::Store {
   }
 
   Result<std::optional<journal::TrialRecord>> LatestTrial() override {
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         Doing("reading trials"),
         [&](pqxx::transaction_base& txn) -> Result<std::optional<journal::TrialRecord>> {
           auto rows = txn.exec_params(
@@ -553,13 +627,13 @@ class PgJournal final : public journal::Store {
       text = journal::EntryToJson(*before).dump(-1, ' ', false,
                                                 nlohmann::json::error_handler_t::replace);
     }
+    // One statement: the change is logged and changes more than kUndoDepth older dropped (the
+    // DELETE sees the rows from before the INSERT, and only older ones are deleted).
     txn.exec_params(
-        "INSERT INTO entry_changes (user_id, kind, entry_id, before) VALUES ($1, $2, $3, $4)",
-        user_, std::string(journal::ChangeKindName(kind)), id, text);
-    txn.exec_params(
-        "DELETE FROM entry_changes WHERE user_id = $1 AND seq <= (SELECT MAX(seq) FROM "
-        "entry_changes WHERE user_id = $1) - $2",
-        user_, journal::kUndoDepth);
+        "WITH added AS (INSERT INTO entry_changes (user_id, kind, entry_id, before) VALUES ($1, "
+        "$2, $3, $4) RETURNING seq) DELETE FROM entry_changes WHERE user_id = $1 AND seq <= "
+        "(SELECT seq FROM added) - $5",
+        user_, std::string(journal::ChangeKindName(kind)), id, text, journal::kUndoDepth);
   }
 
   Result<journal::Entry> EntryFromLog(const std::string& text, int64_t id) {
@@ -584,22 +658,30 @@ class PgJournal final : public journal::Store {
   Result<int64_t> Insert(pqxx::transaction_base& txn, const journal::Entry& e, bool keep_id,
                          bool locked = false) {
     if (!locked) MG_RETURN_IF_ERROR(LockAccount(txn, user_));
-    int64_t id = e.id;
-    if (!keep_id) {
-      id = txn.exec_params1("SELECT COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1",
-                            user_)[0]
-               .as<int64_t>();
-    }
-    txn.exec_params(
-        "INSERT INTO entries (user_id, id, date, kind, label, magnesium_mg, value, intensity, "
-        "note, irls_item_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        user_, id, journal::FormatDate(e.date), std::string(journal::EntryKindName(e.kind)),
-        e.label, NullableNumber(e.magnesium_mg).get(), NullableNumber(e.value).get(),
-        NullableNumber(e.intensity).get(), e.note, static_cast<int>(e.irls_items.size()));
-    for (size_t i = 0; i < e.irls_items.size(); ++i) {
+    // A new entry's id is the account's largest + 1, computed inside the INSERT (one round trip
+    // less); the statement starts after the account lock is held, so it sees every earlier add.
+    // $2 is NULL for a new entry.
+    const std::string given = std::to_string(e.id);
+    const int64_t id =
+        txn.exec_params1(
+               "INSERT INTO entries (user_id, id, date, kind, label, magnesium_mg, value, "
+               "intensity, note, irls_item_count) VALUES ($1, COALESCE($2::BIGINT, (SELECT "
+               "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1)), $3, $4, $5, $6, $7, "
+               "$8, $9, $10) RETURNING id",
+               user_, keep_id ? given.c_str() : nullptr, journal::FormatDate(e.date),
+               std::string(journal::EntryKindName(e.kind)), e.label,
+               NullableNumber(e.magnesium_mg).get(), NullableNumber(e.value).get(),
+               NullableNumber(e.intensity).get(), e.note, static_cast<int>(e.irls_items.size()))[0]
+            .as<int64_t>();
+    if (!e.irls_items.empty()) {
+      // All ten scores in one statement: the array's positions are the item numbers.
+      std::string scores = "{";
+      for (int score : e.irls_items) scores += std::to_string(score) + ",";
+      scores.back() = '}';
       txn.exec_params(
-          "INSERT INTO irls_items (user_id, entry_id, item, score) VALUES ($1, $2, $3, $4)", user_,
-          id, static_cast<int>(i + 1), e.irls_items[i]);
+          "INSERT INTO irls_items (user_id, entry_id, item, score) SELECT $1, $2, item, score "
+          "FROM unnest($3::INTEGER[]) WITH ORDINALITY AS s (score, item)",
+          user_, id, scores);
     }
     return id;
   }
@@ -637,51 +719,63 @@ class PgJournal final : public journal::Store {
         range.from ? journal::FormatDate(*range.from) : std::string("0000-00-00");
     const std::string to = range.to ? journal::FormatDate(*range.to) : std::string("9999-99-99");
     std::vector<journal::Entry> entries;
-    std::vector<int64_t> item_counts;
+    // One statement, so a read outside a transaction still sees the entries and their item
+    // scores in one snapshot.
     for (const auto& row : txn.exec_params(
-             "SELECT id, date, kind, label, magnesium_mg, value, intensity, note, "
-             "irls_item_count FROM entries WHERE user_id = $1 AND date >= $2 AND date <= $3 "
-             "ORDER BY date, id",
+             std::string("SELECT ") + kEntryColumns +
+                 " FROM entries e WHERE e.user_id = $1 AND e.date >= $2 AND e.date <= $3 "
+                 "ORDER BY e.date, e.id",
              user_, from, to)) {
-      journal::Entry e;
-      e.id = row[0].as<int64_t>();
-      auto date = journal::ParseDate(row[1].as<std::string>());
-      auto kind = journal::ParseEntryKind(row[2].as<std::string>());
-      if (!date || !kind) {
-        return DataError(fmt::format("{}: entry {} is malformed (date '{}', kind '{}')", where_,
-                                     e.id, row[1].as<std::string>(), row[2].as<std::string>()));
-      }
-      e.date = *date;
-      e.kind = *kind;
-      e.label = row[3].as<std::string>();
-      e.magnesium_mg = ReadNumber(row[4]);
-      e.value = ReadNumber(row[5]);
-      e.intensity = ReadNumber(row[6]);
-      e.note = row[7].as<std::string>();
-      item_counts.push_back(row[8].as<int64_t>());
-      entries.push_back(std::move(e));
-    }
-    // The item scores of every entry in range, in one query (same snapshot as the entries).
-    size_t next = 0;
-    for (const auto& row : txn.exec_params(
-             "SELECT i.entry_id, i.score FROM irls_items i JOIN entries e "
-             "ON e.user_id = i.user_id AND e.id = i.entry_id "
-             "WHERE i.user_id = $1 AND e.user_id = $1 AND e.date >= $2 AND e.date <= $3 "
-             "ORDER BY e.date, e.id, i.item",
-             user_, from, to)) {
-      const int64_t entry_id = row[0].as<int64_t>();
-      while (next < entries.size() && entries[next].id != entry_id) ++next;
-      if (next == entries.size()) break;
-      entries[next].irls_items.push_back(row[1].as<int>());
-    }
-    for (size_t i = 0; i < entries.size(); ++i) {
-      if (static_cast<int64_t>(entries[i].irls_items.size()) != item_counts[i] ||
-          (item_counts[i] != 0 && item_counts[i] != journal::kIrlsItemCount)) {
-        return DataError(fmt::format("{}: entry {} has {} IRLS item scores, expected {}", where_,
-                                     entries[i].id, entries[i].irls_items.size(), item_counts[i]));
-      }
+      auto entry = EntryFrom(row, 0);
+      if (!entry.ok()) return entry.error();
+      entries.push_back(std::move(*entry));
     }
     return entries;
+  }
+
+  // The columns EntryFrom reads, of `entries e`: the item scores come as text ("3,2,4,...", by
+  // item), looked up only for entries that have them.
+  static constexpr const char* kEntryColumns =
+      "e.id, e.date, e.kind, e.label, e.magnesium_mg, e.value, e.intensity, e.note, "
+      "e.irls_item_count, CASE WHEN e.irls_item_count > 0 THEN (SELECT string_agg("
+      "i.score::text, ',' ORDER BY i.item) FROM irls_items i WHERE i.user_id = e.user_id AND "
+      "i.entry_id = e.id) END AS scores";
+
+  // An entry from kEntryColumns starting at column `at`.
+  Result<journal::Entry> EntryFrom(const pqxx::row& row, int at) const {
+    journal::Entry e;
+    e.id = row[at].as<int64_t>();
+    auto date = journal::ParseDate(row[at + 1].as<std::string>());
+    auto kind = journal::ParseEntryKind(row[at + 2].as<std::string>());
+    if (!date || !kind) {
+      return DataError(fmt::format("{}: entry {} is malformed (date '{}', kind '{}')", where_, e.id,
+                                   row[at + 1].as<std::string>(), row[at + 2].as<std::string>()));
+    }
+    e.date = *date;
+    e.kind = *kind;
+    e.label = row[at + 3].as<std::string>();
+    e.magnesium_mg = ReadNumber(row[at + 4]);
+    e.value = ReadNumber(row[at + 5]);
+    e.intensity = ReadNumber(row[at + 6]);
+    e.note = row[at + 7].as<std::string>();
+    const int64_t item_count = row[at + 8].as<int64_t>();
+    if (!row[at + 9].is_null()) {
+      const char* text = row[at + 9].c_str();
+      const char* const end = text + row[at + 9].size();
+      for (;;) {
+        int score = 0;
+        const auto parsed = std::from_chars(text, end, score);
+        e.irls_items.push_back(score);
+        if (parsed.ptr == end || *parsed.ptr != ',') break;
+        text = parsed.ptr + 1;
+      }
+    }
+    if (static_cast<int64_t>(e.irls_items.size()) != item_count ||
+        (item_count != 0 && item_count != journal::kIrlsItemCount)) {
+      return DataError(fmt::format("{}: entry {} has {} IRLS item scores, expected {}", where_,
+                                   e.id, e.irls_items.size(), item_count));
+    }
+    return e;
   }
 
   static journal::TrialRecord TrialFrom(const pqxx::row& row) {
@@ -745,7 +839,7 @@ class PgDatabase final : public accounts::Database {
   }
 
   Result<std::optional<accounts::Account>> FindAccount(const std::string& username) override {
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         "finding an account",
         [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Account>> {
           auto rows = txn.exec_params(
@@ -757,7 +851,7 @@ class PgDatabase final : public accounts::Database {
   }
 
   Result<std::optional<accounts::Account>> AccountById(int64_t user_id) override {
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         fmt::format("reading account {}", user_id),
         [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Account>> {
           auto rows = txn.exec_params(
@@ -808,7 +902,7 @@ class PgDatabase final : public accounts::Database {
   Result<std::optional<accounts::Session>> FindSession(const std::string& token_hash,
                                                        int64_t now_unix) override {
     // Looked up by the token's hash (the only key a request has); the row names its account.
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         "finding a session",
         [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Session>> {
           auto rows = txn.exec_params(
@@ -854,7 +948,7 @@ class PgDatabase final : public accounts::Database {
   }
 
   Result<std::optional<int64_t>> FindCalendarKey(const std::string& key_hash) override {
-    return pool_->Run<ReadTxn>(
+    return pool_->Run<OneStatement>(
         "finding a calendar key",
         [&](pqxx::transaction_base& txn) -> Result<std::optional<int64_t>> {
           auto rows =
@@ -1109,8 +1203,14 @@ class PgDatabase final : public accounts::Database {
     return std::unique_ptr<journal::Store>(std::make_unique<PgJournal>(pool_, user_id, clock));
   }
 
+  Result<std::unique_ptr<journal::Store>> OpenSessionJournal(const accounts::Session& session,
+                                                             const journal::Clock& clock) override {
+    return std::unique_ptr<journal::Store>(
+        std::make_unique<PgJournal>(pool_, session.user_id, clock));
+  }
+
   Status Ping() override {
-    return pool_->Run<ReadTxn>("checking the connection", [](pqxx::transaction_base& txn) {
+    return pool_->Run<OneStatement>("checking the connection", [](pqxx::transaction_base& txn) {
       txn.exec1("SELECT 1");
       return Status{};
     });

@@ -248,8 +248,7 @@ Result<ApiResponse> HandleExport(const ApiState& state, const ApiRequest& reques
   auto exported =
       ops::ExportJournalAs(*state.context, *request.journal, *format, request.clock->Today());
   if (!exported.ok()) return exported.error();
-  // JSON as every other route answers; csv and fhir as the CLI writes the file, byte for byte.
-  if (*format == ops::ExportFormat::kJson) return JsonResponse(exported->document);
+  // Every format as the CLI writes the file, byte for byte (JSON written as a stream: issue 20).
   return ApiResponse{
       .status = 200, .body = std::move(exported->text), .content_type = exported->media_type};
 }

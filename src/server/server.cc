@@ -309,7 +309,7 @@ struct Server::Impl {
     auto session = accounts->Authenticate(in);
     if (!session.ok()) return session.error();
     if (route.method != "GET") MG_RETURN_IF_ERROR(accounts->CheckCsrf(*session, in));
-    return options.database->OpenJournal(session->user_id, *clock);
+    return options.database->OpenSessionJournal(*session, *clock);
   }
 
   // A kShared route: the journal of the account named by {owner}, read-only, when it shares it
