@@ -156,6 +156,7 @@ function showSection(focus) {
   if (name === 'foods') refreshIntake().then(refreshDiary);
   if (name === 'symptoms') refreshEntries();
   if (name === 'trial') refreshTrial();
+  if (name === 'account') refreshShares();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,6 +251,25 @@ function setUpAccounts() {
     clearPersonalViews();
     showSignedOut();
   });
+  $('share-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(event.target, async () => {
+      $('share-error').textContent = '';
+      const clinician = $('share-clinician').value.trim();
+      if (clinician === '') {
+        $('share-error').textContent = "The clinician's account name: required.";
+        return;
+      }
+      const result = await api('POST', '/api/shares', {clinician});
+      if (!result.ok) {
+        $('share-error').textContent = errorText(result);
+        return;
+      }
+      event.target.reset();
+      setGlobalStatus(`${clinician} can now read your journal.`);
+      await refreshShares();
+    });
+  });
   $('delete-account-form').addEventListener('submit', (event) => {
     event.preventDefault();
     busy(event.target, async () => {
@@ -268,6 +288,47 @@ function setUpAccounts() {
   });
 }
 
+// Shares (multi-user mode): whom my journal is shared with, each with a two-click "Stop sharing",
+// and the journals shared with me, each opening its owner's visit summary (read-only).
+async function refreshShares() {
+  const result = await api('GET', '/api/shares');
+  const mine = $('shared-with');
+  const theirs = $('shared-with-me');
+  if (!result.ok) {
+    $('share-error').textContent = errorText(result);
+    return;
+  }
+  mine.replaceChildren(...(result.data.shared_with.length === 0
+    ? [el('li', {}, 'Nobody: your journal is yours alone.')]
+    : result.data.shared_with.map(shareItem)));
+  theirs.replaceChildren(...(result.data.shared_with_me.length === 0
+    ? [el('li', {}, 'None.')]
+    : result.data.shared_with_me.map((owner) => el('li', {'data-owner': owner},
+        el('strong', {}, owner), ' ',
+        el('a', {href: `/api/shared/${encodeURIComponent(owner)}/summary?format=html`,
+                 target: '_blank', rel: 'noopener'}, 'Open the visit summary')))));
+}
+
+function shareItem(clinician) {
+  const stop = el('button', {type: 'button', class: 'secondary small share-stop',
+                             'aria-label': `Stop sharing with ${clinician}`}, 'Stop sharing');
+  const yes = el('button', {type: 'button', class: 'small share-stop-yes', hidden: '',
+                            'aria-label': `Yes, stop sharing with ${clinician}`}, 'Yes, stop');
+  stop.addEventListener('click', () => {
+    stop.hidden = true;
+    yes.hidden = false;
+    yes.focus();
+  });
+  yes.addEventListener('click', async () => {
+    const result = await api('DELETE', `/api/shares/${encodeURIComponent(clinician)}`);
+    setGlobalStatus(result.ok ? `${clinician} can no longer read your journal.`
+                              : `Could not stop sharing: ${errorText(result)}`);
+    await refreshShares();
+  });
+  return el('li', {'data-clinician': clinician}, el('strong', {}, clinician), ' ',
+            el('span', {class: 'entry-actions'}, stop, yes));
+}
+
 // After sign-out nothing of the previous person may stay on screen.
 function clearPersonalViews() {
   state.hasProfile = false;
@@ -280,6 +341,8 @@ function clearPersonalViews() {
   $('symptom-chart').replaceChildren();
   $('trial-current').replaceChildren();
   $('trial-report').replaceChildren();
+  $('shared-with').replaceChildren();
+  $('shared-with-me').replaceChildren();
   $('user-name').textContent = '';
   for (const box of document.querySelectorAll('#profile-form input[type="checkbox"]')) {
     box.checked = false;

@@ -16,7 +16,7 @@ import {fileURLToPath} from 'node:url';
 
 import {createRequire} from 'node:module';
 
-import {chromium} from 'playwright-core';
+import {chromium, request as httpRequest} from 'playwright-core';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -1153,7 +1153,7 @@ describe('web page in multi-user mode (PostgreSQL)', {
   });
 });
 
-describe('a clinic\'s server: invite-only sign-up and a password-reset link (PostgreSQL)', {
+describe('a clinic\'s server: invite-only sign-up, a password-reset link and a clinician share (PostgreSQL)', {
   timeout: 600000,
   skip: pgUrl ? false : 'MGADVISOR_TEST_PG_URL is not set (scripts/browser-test.sh sets it)',
 }, () => {
@@ -1217,6 +1217,46 @@ describe('a clinic\'s server: invite-only sign-up and a password-reset link (Pos
     await page.waitForSelector('#user-bar:not([hidden])');
     const old = await page.request.post(`${server.base}/api/session`, {data: {username, password}});
     assert.equal(old.status(), 401);
+
+    // A clinician's account (its own cookies, outside the person's browser), then the person
+    // shares from the Account page: the clinician reads the visit summary, never writes, and
+    // after "Stop sharing" is refused.
+    const clinicianName = `dr-${username}`;
+    const clinician = await httpRequest.newContext({baseURL: server.base});
+    const signedUp = await clinician.post('/api/account', {data: {
+      username: clinicianName, password: 'the clinician passphrase 42',
+      invitation: JSON.parse(admin('invite', '--json')).invitation}});
+    assert.equal(signedUp.status(), 201);
+    const clinicianCsrf = (await signedUp.json()).csrf_token;
+    const summaryPath = `/api/shared/${encodeURIComponent(username)}/summary?format=html`;
+    assert.equal((await clinician.get(summaryPath)).status(), 404, 'not shared yet');
+
+    await page.goto(`${server.base}/#account`);
+    await page.waitForSelector('#share-form');
+    await page.waitForFunction(() => /alone/.test(document.querySelector('#shared-with').textContent));
+    assert.deepEqual(await unlabelled(page), [], 'every input has an accessible label');
+    await page.fill('#share-clinician', 'nobody-has-this-name');
+    await page.click('#share-form button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#share-error').textContent !== '');
+    await page.fill('#share-clinician', clinicianName);
+    await page.click('#share-form button[type="submit"]');
+    await page.waitForSelector(`#shared-with li[data-clinician="${clinicianName}"]`);
+    await screenshot(page, 'clinic-shared');
+    const shared = await clinician.get(summaryPath);
+    assert.equal(shared.status(), 200);
+    assert.match(await shared.text(), /<html/i);
+    const write = await clinician.post(`/api/shared/${encodeURIComponent(username)}/entries`, {
+      headers: {'X-CSRF-Token': clinicianCsrf},
+      data: {date: '2026-11-20', kind: 'pain', value: 3}});
+    assert.equal(write.status(), 404, 'no write route under /api/shared');
+    const listed = await (await clinician.get('/api/shares')).json();
+    assert.deepEqual(listed.shared_with_me, [username]);
+
+    await page.click(`#shared-with li[data-clinician="${clinicianName}"] .share-stop`);
+    await page.click(`#shared-with li[data-clinician="${clinicianName}"] .share-stop-yes`);
+    await page.waitForFunction(() => /alone/.test(document.querySelector('#shared-with').textContent));
+    assert.equal((await clinician.get(summaryPath)).status(), 404, 'revoked');
+    await clinician.dispose();
     await page.close();
     assert.deepEqual(problems, []);
   });
