@@ -150,6 +150,10 @@ std::optional<Guess> ParseGuess(std::string_view text) {
   return std::nullopt;
 }
 
+bool IsContainerDose(const journal::Entry& entry) {
+  return entry.kind == journal::EntryKind::kDose && entry.label.rfind("trial container ", 0) == 0;
+}
+
 std::string ContainerDoseLabel(char container) {
   return fmt::format("trial container {}", container);
 }

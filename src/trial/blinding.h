@@ -56,6 +56,10 @@ std::optional<Guess> ParseGuess(std::string_view text);
 // The label and note of a container dose entry: "trial container A", "guess: placebo".
 std::string ContainerDoseLabel(char container);
 std::string GuessNote(Guess guess);
+// Whether a dose entry is a container dose of a blinded trial ("trial container A|B"). In a
+// blinded trial only these are the trial's dose: another dose logged that day (an earlier open
+// trial's, a habit) neither marks today's trial dose as taken nor counts as adherence.
+bool IsContainerDose(const journal::Entry& entry);
 // The guess a dose entry carries (the note as GuessNote wrote it), if any.
 std::optional<Guess> GuessOf(const journal::Entry& entry);
 

@@ -414,7 +414,9 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
   for (const journal::Entry& e : entries) {
     if (e.date != today) continue;
     if (e.kind == o.journal_kind) s.rating_logged = true;
-    if (e.kind == journal::EntryKind::kDose) s.dose_logged = true;
+    if (e.kind == journal::EntryKind::kDose && (!design.blinding || IsContainerDose(e))) {
+      s.dose_logged = true;
+    }
   }
   if (design.blinding) {
     s.container = ContainerOn(design, s.day);

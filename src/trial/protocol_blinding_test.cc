@@ -299,6 +299,34 @@ TEST(BlindingTest, TheSealedReportWithholdsTheCountModelToo) {
   EXPECT_THAT(RenderReportText(r), HasSubstr("As counts (secondary analysis"));
 }
 
+// A dose logged that day for another reason (an open trial ended this morning, a habit) is not
+// the blinded trial's container dose: today's dose stays due (the page offers the container and
+// the guess), and adherence counts container doses only. Found by the page's blinded walk run
+// after an open trial that had logged a dose the same day.
+TEST(BlindingTest, OnlyContainerDosesAreTheBlindedTrialsDose) {
+  const Design d = Blinded('A', "KEY1-KEY2-KEY3-KEY4");
+  Entry plain;
+  plain.kind = EntryKind::kDose;
+  plain.date = d.start;
+  plain.label = "citrate";
+  plain.magnesium_mg = 300;
+  EXPECT_FALSE(GetTrialStatus(d, {plain}, d.start).dose_logged);
+  Entry container = plain;
+  container.label = ContainerDoseLabel(ContainerOn(d, 0));
+  container.note = GuessNote(Guess::kPlacebo);
+  EXPECT_TRUE(IsContainerDose(container));
+  EXPECT_FALSE(IsContainerDose(plain));
+  EXPECT_TRUE(GetTrialStatus(d, {plain, container}, d.start).dose_logged);
+  const Date next = d.start + std::chrono::days{1};
+  EXPECT_EQ(BuildReport(d, {plain}, next, std::nullopt).adherence.magnesium_days_dosed, 0);
+  EXPECT_EQ(BuildReport(d, {plain, container}, next, std::nullopt).adherence.magnesium_days_dosed,
+            1);
+  // An open trial still counts any dose.
+  const Design open = PainDesign();
+  plain.date = open.start;
+  EXPECT_TRUE(GetTrialStatus(open, {plain}, open.start).dose_logged);
+}
+
 TEST(BlindingTest, TheHelpersSheetSaysWhatGoesWhereAndTheKey) {
   Design d = Blinded('B', "K7QX-M2TF-9RWC-H3PD");
   const std::string sheet = HelperSheet(d, {'B', "K7QX-M2TF-9RWC-H3PD"});

@@ -127,11 +127,10 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
       ratings[day].first += *e.value;
       ratings[day].second += 1;
     }
-    if (e.kind == EntryKind::kDose) dosed[day] = true;
+    if (e.kind == EntryKind::kDose && (!blinded || IsContainerDose(e))) dosed[day] = true;
     // A container dose is logged as if it were magnesium (the person cannot know); once
     // unblinded, the placebo days' container doses held none.
-    const bool placebo_dose = blinded && !sealed && e.kind == EntryKind::kDose &&
-                              e.label.rfind("trial container ", 0) == 0 && !layout.OnMagnesium(day);
+    const bool placebo_dose = blinded && !sealed && IsContainerDose(e) && !layout.OnMagnesium(day);
     if ((e.kind == EntryKind::kDose || e.kind == EntryKind::kFood ||
          e.kind == EntryKind::kSupplement) &&
         e.magnesium_mg && !placebo_dose) {
