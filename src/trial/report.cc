@@ -203,10 +203,10 @@ std::string RenderRates(const Report& r) {
   if (o.prior) {
     const InformedRate p = CombineWithPrior(k, *o.prior, o.mid);
     out += fmt::format(
-        "Beside what trials in many people found ({}): {} (95 % interval {} to {}); probability "
-        "of at least {}: {}.\n",
-        o.prior_source, Change(p.ratio), Change(p.ci_low), Change(p.ci_high), mid,
-        Percent(p.prob_at_least_mid));
+        "Read beside what trials in many people found, this trial means {} (95 % interval {} to "
+        "{}); probability of at least {}: {}. Those trials: {}.\n",
+        Change(p.ratio), Change(p.ci_low), Change(p.ci_high), mid, Percent(p.prob_at_least_mid),
+        o.prior_source);
   }
   return out;
 }
