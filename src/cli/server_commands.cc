@@ -1,9 +1,6 @@
 // `serve`: the JSON HTTP API (src/server) in local mode — one user, loopback only, no login.
 #include <arpa/inet.h>
 #include <fmt/format.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <pthread.h>
 
 #include <algorithm>
@@ -20,6 +17,7 @@
 #include "accounts/admin.h"
 #include "cli/commands.h"
 #include "cli/qr_text.h"
+#include "core/network.h"
 #include "pgstore/pg_database.h"
 #include "server/server.h"
 
@@ -49,27 +47,6 @@ server::SignupMode SignupModeFromFlag(const std::string& name) {
 
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
-// This computer's IPv4 addresses on interfaces that are up, loopback excluded, private ones
-// (RFC 1918: 10/8, 172.16/12, 192.168/16 — a home or office network) first.
-std::vector<std::string> NetworkAddresses() {
-  std::vector<std::string> private_ones, others;
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return {};
-  for (const ifaddrs* it = list; it != nullptr; it = it->ifa_next) {
-    if (it->ifa_addr == nullptr || it->ifa_addr->sa_family != AF_INET) continue;
-    if ((it->ifa_flags & IFF_UP) == 0 || (it->ifa_flags & IFF_LOOPBACK) != 0) continue;
-    const in_addr address = reinterpret_cast<const sockaddr_in*>(it->ifa_addr)->sin_addr;
-    const uint32_t host = ntohl(address.s_addr);
-    char text[INET_ADDRSTRLEN] = {};
-    if (inet_ntop(AF_INET, &address, text, sizeof text) == nullptr) continue;
-    const bool is_private = (host >> 24) == 10 || (host >> 20) == 0xAC1 || (host >> 16) == 0xC0A8;
-    (is_private ? private_ones : others).emplace_back(text);
-  }
-  freeifaddrs(list);
-  private_ones.insert(private_ones.end(), others.begin(), others.end());
-  return private_ones;
 }
 
 // The address serve --lan listens on besides loopback: --lan-address, or this computer's first

@@ -6,13 +6,9 @@
 // addresses: the server then sees that address, not 127.0.0.1, as the peer — the same path a
 // phone's requests take. Only on a machine whose one address is loopback does the test fall back
 // to ServerOptions::testing_loopback_is_remote (which no flag can set), and says so.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 
 #include <cstdlib>
@@ -24,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/network.h"
 #include "server/lan_pairing.h"
 #include "server/server.h"
 
@@ -33,20 +30,10 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-// The first IPv4 address of this machine that is up and not loopback, or "".
+// The address `serve --lan` picks by default (core/network.h), or "" when there is none.
 std::string NonLoopbackAddress() {
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return "";
-  std::string found;
-  for (const ifaddrs* it = list; it != nullptr && found.empty(); it = it->ifa_next) {
-    if (it->ifa_addr == nullptr || it->ifa_addr->sa_family != AF_INET) continue;
-    if ((it->ifa_flags & IFF_UP) == 0 || (it->ifa_flags & IFF_LOOPBACK) != 0) continue;
-    char text[INET_ADDRSTRLEN] = {};
-    const auto* address = &reinterpret_cast<const sockaddr_in*>(it->ifa_addr)->sin_addr;
-    if (inet_ntop(AF_INET, address, text, sizeof text) != nullptr) found = text;
-  }
-  freeifaddrs(list);
-  return found;
+  const std::vector<std::string> found = NetworkAddresses();
+  return found.empty() ? "" : found.front();
 }
 
 class LanTest : public ::testing::Test {

@@ -1,13 +1,9 @@
 // `serve --lan` as a person starts it: the terminal shows the pairing code and a QR code of the
 // pairing address, and that code, typed on a device on the network, pairs it (real HTTP to a
 // non-loopback address of this machine; skipped, saying so, on a machine with none).
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <signal.h>
 
 #include <chrono>
@@ -17,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/network.h"
 #include "tests/cli/cli_runner.h"
 
 namespace mg {
@@ -26,20 +23,10 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-// The first IPv4 address of this machine that is up and not loopback, or "".
+// The address `serve --lan` picks by default (core/network.h), or "" when there is none.
 std::string NonLoopbackAddress() {
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return "";
-  std::string found;
-  for (const ifaddrs* it = list; it != nullptr && found.empty(); it = it->ifa_next) {
-    if (it->ifa_addr == nullptr || it->ifa_addr->sa_family != AF_INET) continue;
-    if ((it->ifa_flags & IFF_UP) == 0 || (it->ifa_flags & IFF_LOOPBACK) != 0) continue;
-    char text[INET_ADDRSTRLEN] = {};
-    const auto* address = &reinterpret_cast<const sockaddr_in*>(it->ifa_addr)->sin_addr;
-    if (inet_ntop(AF_INET, address, text, sizeof text) != nullptr) found = text;
-  }
-  freeifaddrs(list);
-  return found;
+  const std::vector<std::string> found = NetworkAddresses();
+  return found.empty() ? "" : found.front();
 }
 
 class LanCliTest : public ::testing::Test {
