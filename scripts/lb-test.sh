@@ -34,12 +34,18 @@ pg_port=$(sed -E 's|.*:([0-9]+)/.*|\1|' <<<"$MGADVISOR_TEST_PG_URL")
 work=$(mktemp -d /tmp/mg-lb-test.XXXXXX)
 chmod 0755 "$work"
 bouncer_pid=""
+# Every step may fail (pgbouncer already gone, runuser exiting 1 when its child is killed): the
+# script's own status is what it reports, so nothing here may replace it (set -e applies in traps).
 cleanup() {
-  [ -n "${scratch:-}" ] && psql -q "$MGADVISOR_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" >/dev/null 2>&1
+  local status=$?
+  if [ -n "${scratch:-}" ]; then
+    psql -q "$MGADVISOR_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
   # By its pid file: as root, $! is runuser's.
-  [ -f "$work/pgbouncer.pid" ] && kill "$(cat "$work/pgbouncer.pid")" 2>/dev/null
-  [ -n "$bouncer_pid" ] && wait "$bouncer_pid" 2>/dev/null
+  if [ -f "$work/pgbouncer.pid" ]; then kill "$(cat "$work/pgbouncer.pid")" 2>/dev/null || true; fi
+  if [ -n "$bouncer_pid" ]; then wait "$bouncer_pid" 2>/dev/null || true; fi
   rm -rf "$work"
+  exit "$status"
 }
 trap cleanup EXIT
 

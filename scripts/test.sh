@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 # Wall time per phase, printed at the end: the whole command must stay under 30 min on 2 cores.
 phases=()
 phase_start=$SECONDS
+# What failed, by name, printed last: CI shows only part of a long log, so the end must say which
+# step set the exit status.
+failures=()
+failed() {
+  failures+=("$1")
+  status=1
+}
 end_phase() {
   phases+=("$(printf '%-34s %4d s' "$1" $((SECONDS - phase_start)))")
   phase_start=$SECONDS
@@ -25,7 +32,7 @@ end_phase "build (asan-ubsan)"
 # data/ (what the next build embeds), so a bad edit fails here with file:line, not in a test.
 echo "== data lint"
 status=0
-build/asan-ubsan/src/cli/mgadvisor data lint data || status=1
+build/asan-ubsan/src/cli/mgadvisor data lint data || failed "data lint"
 
 echo "== tests"
 # A throwaway PostgreSQL cluster for the multi-user tests (pgstore, server); CI sets CI, so
@@ -37,8 +44,9 @@ trap './scripts/pg-test-server.sh stop' EXIT
 export MGADVISOR_TEST_PG_URL="$pg_url"
 log=$(mktemp)
 rm -rf build/asan-ubsan/fault-counts  # Filled by the fault tests below (issue 11).
-ctest --preset asan-ubsan -j "$(nproc)" --timeout 900 2>&1 | tee "$log" || status=$?
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+ctest_status=0
+ctest --preset asan-ubsan -j "$(nproc)" --timeout 900 2>&1 | tee "$log" || ctest_status=$?
+[ "$ctest_status" -eq 0 ] || failed "ctest (exit $ctest_status)"
 # ctest hides a passing test's output; the fault tests' counts (requests, kills, writes,
 # failures, runtime) are worth seeing on every run.
 end_phase "tests (ctest)"
@@ -50,7 +58,7 @@ fi
 # Beyond one machine (issue 19): the multi-user session, CSRF and isolation tests again,
 # through nginx in front of two app servers over PgBouncer in transaction-pooling mode (~45 s).
 echo "== two app servers behind nginx over pgbouncer"
-./scripts/lb-test.sh build/asan-ubsan || status=1
+./scripts/lb-test.sh build/asan-ubsan || failed "lb-test"
 end_phase "nginx + pgbouncer (lb-test)"
 
 # The bounded load test of the HTTP server (issue 7): a release build against nginx serving the
@@ -58,17 +66,17 @@ end_phase "nginx + pgbouncer (lb-test)"
 echo "== load test (release build; wrk against nginx on loopback)"
 cmake --preset release >/dev/null
 cmake --build --preset release --target mgadvisor journal_load -j "$(nproc)"
-./scripts/bench-server.sh build/release/src/cli/mgadvisor || status=1
+./scripts/bench-server.sh build/release/src/cli/mgadvisor || failed "bench-server"
 # Many people writing (issue 20): 16 accounts logging and reading over HTTP in multi-user mode
 # beside pgbench -N on the test PostgreSQL above, ~30 s; fails on any error or cross-account entry.
 ./scripts/bench-writers.sh build/release/src/cli/mgadvisor build/release/src/server/journal_load ||
-  status=1
+  failed "bench-writers"
 end_phase "load test (release build + wrk)"
 
 # The Debian package (issue 19) from that release build: built with CPack, installed with apt-get,
 # `mgadvisor --version` and a plan run from /usr/bin, then removed.
 echo "== package (build, install, run, remove)"
-./scripts/package-test.sh || status=1
+./scripts/package-test.sh || failed "package test"
 end_phase "package test"
 
 # Fuzzing (issue 11): every parser a person reaches, under libFuzzer with ASan/UBSan: every past
@@ -78,7 +86,7 @@ end_phase "package test"
 # `FUZZ_SECONDS=600 ./scripts/fuzz.sh` (the -O1 `fuzz` preset), run by hand.
 echo "== fuzz (each target for ${FUZZ_SECONDS:-5} s, seed ${FUZZ_SEED:-1})"
 FUZZ_SECONDS="${FUZZ_SECONDS:-5}" FUZZ_SEED="${FUZZ_SEED:-1}" FUZZ_BUILD=build/asan-ubsan \
-  ./scripts/fuzz.sh || status=1
+  ./scripts/fuzz.sh || failed "fuzz"
 end_phase "fuzz (runs)"
 
 # Formatting is checked after the tests so one run reports everything that is wrong.
@@ -86,7 +94,7 @@ echo "== clang-format check"
 mapfile -t sources < <(git ls-files -co --exclude-standard '*.cc' '*.h' 2>/dev/null || true)
 if [ ${#sources[@]} -gt 0 ] && ! clang-format --dry-run --Werror "${sources[@]}"; then
   echo "clang-format: files above need formatting (clang-format -i FILE)"
-  status=1
+  failed "clang-format"
 fi
 
 end_phase "clang-format"
@@ -102,4 +110,7 @@ if [ -n "$summary" ]; then
   echo "tests: $((total - failed)) passed, $failed failed"
 fi
 rm -f "$log"
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "FAILED: $(IFS=,; echo "${failures[*]}" | sed 's/,/, /g')"
+fi
 exit $status

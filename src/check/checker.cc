@@ -132,8 +132,6 @@ void AddUnique(std::vector<std::string>& to, const std::vector<std::string>& fro
   }
 }
 
-std::string Mg(double mg) { return FormatNumber(mg, 1) + " mg"; }
-
 std::string StrengthWords(Strength s) {
   switch (s) {
     case Strength::kHedged:
@@ -641,8 +639,9 @@ class Judge {
     std::vector<std::string> us_and_eu = f.us_citations;
     AddUnique(us_and_eu, f.eu_citations);
     const Amount& m = *masses.front();
-    const std::string stated =
-        m.low == m.high ? Mg(m.low) : FormatNumber(m.low, 1) + "-" + Mg(m.high);
+    const std::string stated = m.low == m.high
+                                   ? FormatMilligrams(m.low, 1)
+                                   : FormatNumber(m.low, 1) + "-" + FormatMilligrams(m.high, 1);
     if (a.Has(kDoseUl)) {
       const bool matches = std::any_of(masses.begin(), masses.end(), [&](const Amount* x) {
         return std::abs(x->high - f.us_ul) <= f.us_ul * 0.02 ||
@@ -650,8 +649,10 @@ class Judge {
       });
       return Make("dose.upper_limit_stated", matches ? Verdict::kSupported : Verdict::kContradicted,
                   "upper_limit",
-                  {{"value", stated}, {"us_ul", Mg(f.us_ul)}, {"eu_ul", Mg(f.eu_ul)}}, {},
-                  us_and_eu);
+                  {{"value", stated},
+                   {"us_ul", FormatMilligrams(f.us_ul, 1)},
+                   {"eu_ul", FormatMilligrams(f.eu_ul, 1)}},
+                  {}, us_and_eu);
     }
     if (a.Has(kDoseStudied)) {
       for (const kb::Finding& finding : kb_.findings) {
@@ -677,7 +678,10 @@ class Judge {
     if (a.Has(kDoseRda) || (a.Has(kDoseFood) && !a.Has(kDoseRecommend))) {
       const bool inside = m.low >= f.rda_low * (1 - tol) && m.high <= f.rda_high * (1 + tol);
       return Make("dose.intake_stated", inside ? Verdict::kSupported : Verdict::kContradicted,
-                  "intake", {{"value", stated}, {"low", Mg(f.rda_low)}, {"high", Mg(f.rda_high)}},
+                  "intake",
+                  {{"value", stated},
+                   {"low", FormatMilligrams(f.rda_low, 1)},
+                   {"high", FormatMilligrams(f.rda_high, 1)}},
                   {}, us_and_eu);
     }
     if (!a.Has(kDoseRecommend)) return std::nullopt;
@@ -688,17 +692,22 @@ class Judge {
     if (!elemental_said) {
       if (auto e = ElementalOf(a, m.high)) {
         high = *e;
-        salt_note = fmt::format(" (read as the weight of the salt, about {} of magnesium)", Mg(*e));
+        salt_note = fmt::format(" (read as the weight of the salt, about {} of magnesium)",
+                                FormatMilligrams(*e, 1));
       }
     }
     if (high > f.us_ul * (1 + tol / 10)) {
       return Make("dose.above_upper_limit", Verdict::kContradicted, "upper_limit",
-                  {{"value", stated + salt_note}, {"us_ul", Mg(f.us_ul)}, {"eu_ul", Mg(f.eu_ul)}},
+                  {{"value", stated + salt_note},
+                   {"us_ul", FormatMilligrams(f.us_ul, 1)},
+                   {"eu_ul", FormatMilligrams(f.eu_ul, 1)}},
                   {"side_effect:osmotic_diarrhoea"}, us_and_eu);
     }
     return Make("dose.within_upper_limit", Verdict::kSupported, "upper_limit",
-                {{"value", stated + salt_note}, {"us_ul", Mg(f.us_ul)}, {"eu_ul", Mg(f.eu_ul)}}, {},
-                us_and_eu);
+                {{"value", stated + salt_note},
+                 {"us_ul", FormatMilligrams(f.us_ul, 1)},
+                 {"eu_ul", FormatMilligrams(f.eu_ul, 1)}},
+                {}, us_and_eu);
   }
 
   std::optional<Assessment> Absorption(const Analysis& a) const {

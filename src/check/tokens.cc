@@ -4,10 +4,11 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "core/text.h"
+
 namespace mg::check {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAsciiAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 // The multi-byte punctuation prose uses; other non-ASCII bytes are letters (é, ü, µ...).
@@ -58,7 +59,7 @@ std::vector<Token> Tokenize(std::string_view text) {
     if (special == Special::kDash || c == '-') {
       // A range "300-600" or "300–600": keep the dash between two numbers.
       if (last_is_number() && out.back().end == i && i + length < text.size() &&
-          IsDigit(text[i + length])) {
+          IsAsciiDigit(text[i + length])) {
         out.push_back({"-", static_cast<uint32_t>(i), static_cast<uint32_t>(i + length)});
       }
       i += length;
@@ -76,14 +77,14 @@ std::vector<Token> Tokenize(std::string_view text) {
     }
     Token token;
     token.begin = static_cast<uint32_t>(i);
-    if (IsDigit(c)) {
+    if (IsAsciiDigit(c)) {
       // A number: digits with ',' thousands and one '.' decimal part.
       std::string digits;
       while (i < text.size()) {
-        if (IsDigit(text[i])) {
+        if (IsAsciiDigit(text[i])) {
           digits += text[i++];
         } else if ((text[i] == ',' || text[i] == '.') && i + 1 < text.size() &&
-                   IsDigit(text[i + 1]) && !digits.empty()) {
+                   IsAsciiDigit(text[i + 1]) && !digits.empty()) {
           if (text[i] == '.') digits += '.';
           ++i;
         } else {
@@ -111,7 +112,7 @@ std::vector<Token> Tokenize(std::string_view text) {
       }
       if (s != Special::kNone) break;
       if (static_cast<unsigned char>(d) < 0x80 && !std::isalpha(static_cast<unsigned char>(d)) &&
-          !(IsDigit(d) && !token.text.empty())) {
+          !(IsAsciiDigit(d) && !token.text.empty())) {
         break;
       }
       token.text += static_cast<char>(std::tolower(static_cast<unsigned char>(d)));

@@ -52,4 +52,8 @@ std::string FormatReadable(double value) {
   return FormatNumber(value, decimals);
 }
 
+std::string FormatMilligrams(double mg, int max_decimals) {
+  return FormatNumber(mg, max_decimals) + " mg";
+}
+
 }  // namespace mg

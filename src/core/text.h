@@ -25,6 +25,11 @@ std::vector<std::string> CloseMatches(std::string_view query,
 // `text` without leading and trailing ASCII whitespace (space, tab, CR, LF).
 std::string_view Trim(std::string_view text);
 
+// Locale-independent character classes for parsers (std::isdigit and std::isalpha take an int
+// that must be representable as unsigned char, and depend on the locale).
+inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 // "a, b or c" for error messages; "" for an empty list.
 std::string JoinAlternatives(const std::vector<std::string>& items);
 

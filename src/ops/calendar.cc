@@ -28,8 +28,6 @@ std::string IcsDate(Date date) {
 
 std::string Stamp(Date today) { return IcsDate(today) + "T000000Z"; }
 
-std::string MgText(double mg) { return FormatNumber(mg, 0) + " mg"; }
-
 // "2 capsules", "1 tablet", "5 mL".
 std::string Units(double n, const std::string& unit) {
   std::string out = FormatNumber(n, 2) + " " + unit;
@@ -43,9 +41,9 @@ std::string Units(double n, const std::string& unit) {
 std::string DoseWhat(const plan::Supplement& s, const plan::Dose& d) {
   if (s.product && d.units > 0) {
     return fmt::format("{} of {} (magnesium {})", Units(d.units, s.product->unit), s.product->name,
-                       MgText(d.elemental_mg));
+                       FormatMilligrams(d.elemental_mg));
   }
-  return fmt::format("Magnesium {} ({})", MgText(d.elemental_mg), s.compound_id);
+  return fmt::format("Magnesium {} ({})", FormatMilligrams(d.elemental_mg), s.compound_id);
 }
 
 void AddDoseEvents(ICalendarWriter& out, const plan::Plan& plan, Date today) {
@@ -61,9 +59,9 @@ void AddDoseEvents(ICalendarWriter& out, const plan::Plan& plan, Date today) {
   std::string titration;
   if (s.titration.size() > 1) {
     for (const auto& step : s.titration) {
-      titration +=
-          fmt::format("{}week {}{}: {} a day", titration.empty() ? "" : "; ", step.week,
-                      &step == &s.titration.back() ? " on" : "", MgText(step.daily_elemental_mg));
+      titration += fmt::format("{}week {}{}: {} a day", titration.empty() ? "" : "; ", step.week,
+                               &step == &s.titration.back() ? " on" : "",
+                               FormatMilligrams(step.daily_elemental_mg));
     }
   }
   for (size_t n = 0; n < s.doses.size(); ++n) {
@@ -71,7 +69,7 @@ void AddDoseEvents(ICalendarWriter& out, const plan::Plan& plan, Date today) {
     const int minutes = static_cast<int>(std::lround(d.hour * 60)) % (24 * 60);
     std::string description =
         fmt::format("{}, as your mgadvisor plan says: dose {} of {}, {} of magnesium a day.",
-                    DoseWhat(s, d), n + 1, s.doses.size(), MgText(s.daily_elemental_mg));
+                    DoseWhat(s, d), n + 1, s.doses.size(), FormatMilligrams(s.daily_elemental_mg));
     if (!titration.empty()) description += "\nStart low: " + titration + ".";
     if (!spacing.empty())
       description += "\nThis time keeps the spacing from your medicines:" + spacing;
@@ -122,11 +120,12 @@ void AddTrialEvents(ICalendarWriter& out, const trial::Design& design, Date toda
                                                design.outcome.rating_every);
   for (const trial::Period& p : trial::Periods(design)) {
     const std::string what =
-        p.magnesium ? fmt::format("magnesium {} a day as {}", MgText(design.dose_mg), design.form)
-                    : std::string("no magnesium");
+        p.magnesium
+            ? fmt::format("magnesium {} a day as {}", FormatMilligrams(design.dose_mg), design.form)
+            : std::string("no magnesium");
     const std::string todo = p.magnesium
                                  ? fmt::format("Take {} {} a day, and log each dose.",
-                                               MgText(design.dose_mg), design.form)
+                                               FormatMilligrams(design.dose_mg), design.form)
                                  : std::string("Take no magnesium supplement; log any you take.");
     const std::string part =
         fmt::format("{}-pair{}-{}", trial_id, p.pair + 1, p.magnesium ? "magnesium" : "none");

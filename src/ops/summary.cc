@@ -20,8 +20,6 @@ using journal::Date;
 using journal::FormatDate;
 using nlohmann::json;
 
-std::string Mg(double mg) { return FormatNumber(mg, 0) + " mg"; }
-
 // A band rather than the age: enough for a clinician reading a summary, and less to identify.
 std::string AgeBand(double age_months) {
   const double years = age_months / 12;
@@ -66,17 +64,18 @@ Status AddPlan(const Context& context, journal::Store& store, VisitSummary& out)
   for (const auto& taken : profile.magnesium_taken) out.medicines.push_back(taken.description);
   if (plan.supplement) {
     const plan::Supplement& s = *plan.supplement;
-    out.supplement = fmt::format("magnesium {} ({}), {} of magnesium a day{}", s.compound_id,
-                                 EnumToString(kb::kRouteNames, s.route), Mg(s.daily_elemental_mg),
-                                 s.is_trial ? ", offered as a trial" : "");
+    out.supplement =
+        fmt::format("magnesium {} ({}), {} of magnesium a day{}", s.compound_id,
+                    EnumToString(kb::kRouteNames, s.route), FormatMilligrams(s.daily_elemental_mg),
+                    s.is_trial ? ", offered as a trial" : "");
     if (s.product) {
       out.supplement +=
           fmt::format(": {} {} of {} a day", FormatNumber(s.product->units_per_day, 2),
                       s.product->unit, s.product->name);
     }
     for (const auto& d : s.doses) {
-      out.doses.push_back(
-          fmt::format("{}: magnesium {}", plan::FormatHour(d.hour), Mg(d.elemental_mg)));
+      out.doses.push_back(fmt::format("{}: magnesium {}", plan::FormatHour(d.hour),
+                                      FormatMilligrams(d.elemental_mg)));
     }
   } else {
     out.no_supplement_reason =
@@ -146,7 +145,7 @@ std::vector<std::string> Questions(const VisitSummary& s) {
     out.push_back(fmt::format(
         "My logged magnesium averaged {} a day, below my reference intake of {}. Is a change of "
         "diet, or a blood test, worth it?",
-        Mg(*s.average_mg), Mg(*s.target->intake_mg)));
+        FormatMilligrams(*s.average_mg), FormatMilligrams(*s.target->intake_mg)));
   }
   return out;
 }

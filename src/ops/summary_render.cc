@@ -12,8 +12,6 @@ namespace {
 using journal::Date;
 using journal::FormatDate;
 
-std::string Mg(double mg) { return FormatNumber(mg, 0) + " mg"; }
-
 std::string Escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -43,15 +41,15 @@ std::string IntakeLine(const VisitSummary& s) {
   std::string line = fmt::format(
       "Average magnesium logged (food and supplements): {} a day over "
       "{} days with entries.",
-      Mg(*s.average_mg), s.intake_days);
+      FormatMilligrams(*s.average_mg), s.intake_days);
   if (s.target && s.target->intake_mg) {
     line += fmt::format(" Reference intake ({}): {} a day ({}).", s.target->intake_kind,
-                        Mg(*s.target->intake_mg), s.target->label);
+                        FormatMilligrams(*s.target->intake_mg), s.target->label);
   }
   if (s.target) {
     line += s.target->supplemental_ul_mg
                 ? fmt::format(" Upper limit for supplements and medicines: {} a day.",
-                              Mg(*s.target->supplemental_ul_mg))
+                              FormatMilligrams(*s.target->supplemental_ul_mg))
                 : std::string(" No upper limit for supplements is set at this age: ask first.");
   }
   return line;

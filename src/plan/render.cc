@@ -59,8 +59,6 @@ std::string NotedText(const Plan& plan, const PlanContext& c) {
   return fmt::format(fmt::runtime(it->second), fmt::arg("fields", fields));
 }
 
-std::string MgAmount(double mg) { return FormatNumber(mg, 0) + " mg"; }
-
 // "2 capsules", "1 tablet", "7.5 mL", "1.5 scoops", "2 gummies".
 std::string UnitCount(double n, const std::string& unit) {
   std::string out = FormatNumber(n, 2) + " " + unit;
@@ -221,7 +219,7 @@ class PlanDocument {
           fmt::format("Take {} of {} a day by mouth: {} of elemental magnesium ({} mg in each {}, "
                       "as its label states).",
                       UnitCount(product->units_per_day, product->unit), product->name,
-                      MgAmount(s.daily_elemental_mg),
+                      FormatMilligrams(s.daily_elemental_mg),
                       FormatNumber(product->elemental_mg_per_unit, 1), product->unit));
       if (product->cost_per_day) {
         B(fmt::format("Cost: about {} a day (price from {}).",
@@ -233,8 +231,8 @@ class PlanDocument {
           "Take {} of elemental magnesium a day by mouth as {}: that is {} of the compound "
           "(about {} tablet(s) or capsule(s) a day; your product's label gives its "
           "elemental amount, so go by that).",
-          MgAmount(s.daily_elemental_mg), CommonName(CompoundName(c_, s.compound_id)),
-          MgAmount(s.daily_compound_mg), s.estimated_pills_per_day));
+          FormatMilligrams(s.daily_elemental_mg), CommonName(CompoundName(c_, s.compound_id)),
+          FormatMilligrams(s.daily_compound_mg), s.estimated_pills_per_day));
     }
     for (const auto& reason : s.reasons) B("Why this form: " + reason);
     if (compound != nullptr) {
@@ -243,12 +241,12 @@ class PlanDocument {
     }
     const Totals& t = plan_.totals;
     if (t.ul_supplemental_mg) {
-      B(
-          fmt::format("Limit: {} a day of supplemental magnesium (from supplements and medicines, "
-                      "not food). Already taken: {}. This plan adds {}; total {}.",
-                      MgAmount(*t.ul_supplemental_mg), MgAmount(t.existing_supplemental_mg),
-                      MgAmount(t.planned_supplemental_mg),
-                      MgAmount(t.existing_supplemental_mg + t.planned_supplemental_mg)));
+      B(fmt::format(
+          "Limit: {} a day of supplemental magnesium (from supplements and medicines, "
+          "not food). Already taken: {}. This plan adds {}; total {}.",
+          FormatMilligrams(*t.ul_supplemental_mg), FormatMilligrams(t.existing_supplemental_mg),
+          FormatMilligrams(t.planned_supplemental_mg),
+          FormatMilligrams(t.existing_supplemental_mg + t.planned_supplemental_mg)));
     }
     if (s.titration.size() > 1) {
       std::string steps;
@@ -257,8 +255,8 @@ class PlanDocument {
             "{}week {}{}: {}/day", steps.empty() ? "" : "; ", step.week,
             &step == &s.titration.back() ? " on" : "",
             s.product ? fmt::format("{} ({})", UnitCount(step.daily_units, s.product->unit),
-                                    MgAmount(step.daily_elemental_mg))
-                      : MgAmount(step.daily_elemental_mg));
+                                    FormatMilligrams(step.daily_elemental_mg))
+                      : FormatMilligrams(step.daily_elemental_mg));
       }
       B("Start low to spare your stomach: " + steps + ".");
     }
@@ -273,10 +271,10 @@ class PlanDocument {
         if (s.product) {
           B(fmt::format("{}  {} of {} (magnesium {})", FormatHour(d.hour),
                         UnitCount(d.units, s.product->unit), s.product->name,
-                        MgAmount(d.elemental_mg)));
+                        FormatMilligrams(d.elemental_mg)));
         } else {
           B(fmt::format("{}  magnesium {} ({} of the compound)", FormatHour(d.hour),
-                        MgAmount(d.elemental_mg), MgAmount(d.compound_mg)));
+                        FormatMilligrams(d.elemental_mg), FormatMilligrams(d.compound_mg)));
         }
       }
     }
@@ -294,13 +292,13 @@ class PlanDocument {
     const Totals& t = plan_.totals;
     if (t.intake_target_mg) {
       std::string line = fmt::format("Your reference intake is {} a day from all sources.",
-                                     MgAmount(*t.intake_target_mg));
+                                     FormatMilligrams(*t.intake_target_mg));
       if (t.diet_mg) {
         line += fmt::format(
             " Your diet gives {} {}{}{}.", t.diet_is_lower_bound ? "at least" : "about",
-            MgAmount(*t.diet_mg),
+            FormatMilligrams(*t.diet_mg),
             t.diet_is_lower_bound ? " (counting only the food groups you answered for)" : "",
-            t.diet_gap_mg ? fmt::format(", so up to {} short", MgAmount(*t.diet_gap_mg))
+            t.diet_gap_mg ? fmt::format(", so up to {} short", FormatMilligrams(*t.diet_gap_mg))
                           : ", which meets it");
       }
       P(line);
@@ -322,10 +320,10 @@ class PlanDocument {
                             f.food->serving.Label(), FormatNumber(f.portion_g, 0))
               : f.food->serving.Label();
       std::string line =
-          fmt::format("{}: {} {} {}", f.food->name, MgAmount(f.magnesium_per_serving_mg),
+          fmt::format("{}: {} {} {}", f.food->name, FormatMilligrams(f.magnesium_per_serving_mg),
                       f.child != nullptr ? "in" : "per", portion);
       if (f.magnesium_per_100kcal_mg > 0)
-        line += fmt::format("; {} per 100 kcal", MgAmount(f.magnesium_per_100kcal_mg));
+        line += fmt::format("; {} per 100 kcal", FormatMilligrams(f.magnesium_per_100kcal_mg));
       B(line);
     }
   }

@@ -20,9 +20,6 @@ constexpr double kMaxPlausibleMg = 100000;  // 100 g of magnesium per serving is
 constexpr double kPercentTolerance = 1.0;   // Labels round % DV to whole percent.
 constexpr double kSaltAgreement = 0.05;     // Stated elemental vs what the stated salt holds.
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-
 // ---- Tokens ----
 
 struct Token {
@@ -60,9 +57,9 @@ std::vector<Token> Tokenize(std::string_view line) {
       i = end + 1;
       continue;
     }
-    if (IsDigit(c) || (c == '.' && i + 1 < line.size() && IsDigit(line[i + 1]))) {
+    if (IsAsciiDigit(c) || (c == '.' && i + 1 < line.size() && IsAsciiDigit(line[i + 1]))) {
       size_t j = i;
-      while (j < line.size() && (IsDigit(line[j]) || line[j] == '.')) ++j;
+      while (j < line.size() && (IsAsciiDigit(line[j]) || line[j] == '.')) ++j;
       Token t{Token::Kind::kNumber, std::string(line.substr(i, j - i)), {}, "", ""};
       while (!t.text.empty() && t.text.back() == '.' &&
              std::count(t.text.begin(), t.text.end(), '.') == 1) {
@@ -77,7 +74,7 @@ std::vector<Token> Tokenize(std::string_view line) {
         j = k + 1;
       } else {
         size_t w = k;
-        while (w < line.size() && IsAlpha(line[w])) ++w;
+        while (w < line.size() && IsAsciiAlpha(line[w])) ++w;
         const std::string word = Lower(line.substr(k, w - k));
         if (kAmountUnits.contains(word)) {
           t.unit = word == "mgs" ? "mg" : word;
@@ -93,12 +90,12 @@ std::vector<Token> Tokenize(std::string_view line) {
       i = j;
       continue;
     }
-    if (IsAlpha(c) || static_cast<unsigned char>(c) >= 0x80) {
+    if (IsAsciiAlpha(c) || static_cast<unsigned char>(c) >= 0x80) {
       size_t j = i;
-      while (
-          j < line.size() &&
-          (IsAlpha(line[j]) || IsDigit(line[j]) || static_cast<unsigned char>(line[j]) >= 0x80 ||
-           ((line[j] == '-' || line[j] == '\'') && j + 1 < line.size() && IsAlpha(line[j + 1])))) {
+      while (j < line.size() && (IsAsciiAlpha(line[j]) || IsAsciiDigit(line[j]) ||
+                                 static_cast<unsigned char>(line[j]) >= 0x80 ||
+                                 ((line[j] == '-' || line[j] == '\'') && j + 1 < line.size() &&
+                                  IsAsciiAlpha(line[j + 1])))) {
         ++j;
       }
       tokens.push_back({Token::Kind::kWord, Lower(line.substr(i, j - i)), {}, "", ""});
@@ -379,7 +376,7 @@ std::optional<std::pair<const Heading*, size_t>> FindHeading(std::string_view te
   // whose squeezed form matches at a word boundary.
   std::string squeezed;
   for (size_t i = 0; i <= lower.size(); ++i) {
-    const bool boundary = i == lower.size() || !IsAlpha(lower[i]);
+    const bool boundary = i == lower.size() || !IsAsciiAlpha(lower[i]);
     if (boundary && !squeezed.empty()) {
       for (const auto& h : kHeadings) {
         if (squeezed == h.squeezed) {
@@ -393,7 +390,7 @@ std::optional<std::pair<const Heading*, size_t>> FindHeading(std::string_view te
       }
     }
     if (i == lower.size()) break;
-    if (IsAlpha(lower[i]) || lower[i] == '-') {
+    if (IsAsciiAlpha(lower[i]) || lower[i] == '-') {
       squeezed.push_back(lower[i]);
     } else if (lower[i] != ' ') {
       break;  // Headings are words only.
@@ -723,7 +720,7 @@ class LabelReader {
   }
 
   static bool HasDigitText(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return IsDigit(c); });
+    return std::any_of(s.begin(), s.end(), [](char c) { return IsAsciiDigit(c); });
   }
 
   // A salt's name, tolerant of noise words ("magnesium bisglycinate chelate buffered").
@@ -1119,7 +1116,7 @@ class LabelReader {
         size_t i = at + symbol.size();
         while (i < whole.size() && whole[i] == ' ') ++i;
         size_t j = i;
-        while (j < whole.size() && (IsDigit(whole[j]) || whole[j] == '.')) ++j;
+        while (j < whole.size() && (IsAsciiDigit(whole[j]) || whole[j] == '.')) ++j;
         if (j > i) {
           if (const auto value = ParseFiniteNumber(whole.substr(i, j - i)); value && *value > 0) {
             label_.price = Price{*value, std::string(currency), number};

@@ -4,14 +4,13 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace mg::products {
 namespace {
 
 constexpr size_t kMaxLabelBytes = 1 << 20;  // A label is a page of text, not a book.
 constexpr int kMaxJoinedLines = 4;          // Wrapped names span a few lines, not a paragraph.
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
 // UTF-8 sequences that labels and OCR produce, and what they mean in plain ASCII.
 struct Replacement {
@@ -70,7 +69,7 @@ std::string ReplaceSequences(std::string_view line) {
       if (line.substr(i).starts_with(r.from)) {
         if (r.to.starts_with('\x01')) {
           // A fraction: "1½" → "1.5", "½" → "0.5".
-          out += (!out.empty() && IsDigit(out.back())) ? "." : "0.";
+          out += (!out.empty() && IsAsciiDigit(out.back())) ? "." : "0.";
           out += r.to.substr(1);
         } else {
           out += r.to;
@@ -122,34 +121,34 @@ std::string CollapseSpaces(std::string_view line) {
   return out;
 }
 
-bool FollowedByLetter(std::string_view s, size_t i) { return i < s.size() && IsAlpha(s[i]); }
+bool FollowedByLetter(std::string_view s, size_t i) { return i < s.size() && IsAsciiAlpha(s[i]); }
 
 // OCR slips next to numbers.
 std::string FixOcr(std::string_view line) {
   std::string out;
   for (size_t i = 0; i < line.size();) {
     // The letter O inside a number: a run of digits and O/o that starts with a digit.
-    if (IsDigit(line[i]) && (out.empty() || !IsAlpha(out.back()))) {
+    if (IsAsciiDigit(line[i]) && (out.empty() || !IsAsciiAlpha(out.back()))) {
       size_t j = i;
       bool has_o = false;
-      while (j < line.size() && (IsDigit(line[j]) || line[j] == 'O' || line[j] == 'o')) {
-        if (!IsDigit(line[j])) has_o = true;
+      while (j < line.size() && (IsAsciiDigit(line[j]) || line[j] == 'O' || line[j] == 'o')) {
+        if (!IsAsciiDigit(line[j])) has_o = true;
         ++j;
       }
       const char next = j < line.size() ? static_cast<char>(std::tolower(line[j])) : ' ';
-      const bool unit_follows = !IsAlpha(next) || next == 'm' || next == 'g' || next == 'u';
+      const bool unit_follows = !IsAsciiAlpha(next) || next == 'm' || next == 'g' || next == 'u';
       if (has_o && unit_follows) {
-        for (size_t k = i; k < j; ++k) out.push_back(IsDigit(line[k]) ? line[k] : '0');
+        for (size_t k = i; k < j; ++k) out.push_back(IsAsciiDigit(line[k]) ? line[k] : '0');
         i = j;
         continue;
       }
-      for (size_t k = i; k < j && IsDigit(line[k]); ++k, ++i) out.push_back(line[k]);
+      for (size_t k = i; k < j && IsAsciiDigit(line[k]); ++k, ++i) out.push_back(line[k]);
       continue;
     }
     // Misread units right after a number (one optional space).
     const bool after_number =
-        (!out.empty() && IsDigit(out.back())) ||
-        (out.size() >= 2 && out.back() == ' ' && IsDigit(out[out.size() - 2]));
+        (!out.empty() && IsAsciiDigit(out.back())) ||
+        (out.size() >= 2 && out.back() == ' ' && IsAsciiDigit(out[out.size() - 2]));
     if (after_number) {
       static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
           {"rnmol", "mmol"}, {"rng", "mg"},  {"rnq", "mg"}, {"mq", "mg"},
@@ -175,10 +174,10 @@ std::string FixOcr(std::string_view line) {
 std::string FixDecimalCommas(std::string_view line) {
   std::string out;
   for (size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == ',' && i > 0 && IsDigit(line[i - 1]) && i + 1 < line.size() &&
-        IsDigit(line[i + 1])) {
+    if (line[i] == ',' && i > 0 && IsAsciiDigit(line[i - 1]) && i + 1 < line.size() &&
+        IsAsciiDigit(line[i + 1])) {
       size_t digits = 0;
-      while (i + 1 + digits < line.size() && IsDigit(line[i + 1 + digits])) ++digits;
+      while (i + 1 + digits < line.size() && IsAsciiDigit(line[i + 1 + digits])) ++digits;
       if (digits == 3) continue;  // Thousands separator.
       if (digits <= 2) {
         out.push_back('.');
@@ -201,7 +200,7 @@ int ParenDepth(std::string_view line) {
 
 bool HasDigit(std::string_view s) {
   for (char c : s) {
-    if (IsDigit(c)) return true;
+    if (IsAsciiDigit(c)) return true;
   }
   return false;
 }
@@ -261,12 +260,12 @@ Result<std::vector<LabelLine>> CleanLabelText(std::string_view raw) {
       if (next.empty()) break;
       const bool open_paren = ParenDepth(line.text) > 0;
       const bool broken_word = line.text.size() >= 2 && line.text.back() == '-' &&
-                               IsAlpha(line.text[line.text.size() - 2]) &&
+                               IsAsciiAlpha(line.text[line.text.size() - 2]) &&
                                std::islower(static_cast<unsigned char>(next.front())) != 0;
       const std::string squeezed = Squeeze(line.text);
       const bool name_alone =
           !HasDigit(line.text) && squeezed.find("magnesium") != std::string::npos &&
-          squeezed.find("ingredient") == std::string::npos && IsDigit(next.front());
+          squeezed.find("ingredient") == std::string::npos && IsAsciiDigit(next.front());
       if (broken_word) {
         line.text.pop_back();
         line.text += next;
