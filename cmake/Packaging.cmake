@@ -34,6 +34,8 @@ add_custom_target(mg_install_files
           ${MG_GEN}/mgadvisor.1.gz)
 
 install(TARGETS mgadvisor RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# Multi-user mode's program (src/cli/postgres_program.h), run by mgadvisor, not by people.
+install(TARGETS mgadvisor-postgres RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/mgadvisor)
 install(FILES ${MG_GEN}/mgadvisor.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${MG_GEN}/mgadvisor.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME mgadvisor)

@@ -15,13 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-if [ $# -ge 1 ]; then
-  BIN=$1
-else
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target mgadvisor
-  BIN=build/release/src/cli/mgadvisor
-fi
+source scripts/bench-lib.sh
+BIN=$(mg_release_binary "${1:-}")
 [ -x "$BIN" ] || { echo "bench-journal: $BIN is not an executable" >&2; exit 1; }
 BIN=$(realpath "$BIN")
 command -v sqlite3 >/dev/null || { echo "bench-journal: needs sqlite3 (apt-get install sqlite3)" >&2; exit 1; }

@@ -53,13 +53,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- The binary under test. ------------------------------------------------------------------
-if [ $# -ge 1 ]; then
-  BIN=$1
-else
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target mgadvisor
-  BIN=build/release/src/cli/mgadvisor
-fi
+source scripts/bench-lib.sh
+BIN=$(mg_release_binary "${1:-}")
 [ -x "$BIN" ] || die "$BIN: not an executable mgadvisor binary"
 
 # --- Scratch space and cleanup on every exit path. -------------------------------------------

@@ -34,15 +34,9 @@ die() {
   exit 1
 }
 
-if [ $# -ge 1 ]; then
-  BIN=$1
-  LOAD=${2:-$(dirname "$BIN")/../server/journal_load}
-else
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target mgadvisor journal_load
-  BIN=build/release/src/cli/mgadvisor
-  LOAD=build/release/src/server/journal_load
-fi
+source scripts/bench-lib.sh
+BIN=$(mg_release_binary "${1:-}" journal_load)
+LOAD=${2:-$(dirname "$BIN")/../server/journal_load}
 [ -x "$BIN" ] || die "$BIN: not an executable mgadvisor binary"
 [ -x "$LOAD" ] || die "$LOAD: not built (cmake --build --preset release --target journal_load)"
 

@@ -43,7 +43,8 @@ DEB=$(ls "$OUT"/mgadvisor_*.deb)
 log "built $DEB ($(du -h "$DEB" | cut -f1))"
 dpkg-deb --field "$DEB" Package Version Depends
 dpkg-deb --contents "$DEB" | awk '{print $6}' >"$OUT/contents.txt"
-for path in ./usr/bin/mgadvisor ./usr/share/man/man1/mgadvisor.1.gz \
+for path in ./usr/bin/mgadvisor ./usr/libexec/mgadvisor/mgadvisor-postgres \
+    ./usr/share/man/man1/mgadvisor.1.gz \
     ./usr/share/bash-completion/completions/mgadvisor ./usr/share/zsh/vendor-completions/_mgadvisor \
     ./usr/share/fish/vendor_completions.d/mgadvisor.fish ./usr/lib/systemd/system/mgadvisor.service \
     ./usr/share/doc/mgadvisor/OPERATIONS.md; do
@@ -73,6 +74,13 @@ plan=$(cd "$scratch" && XDG_DATA_HOME="$scratch" /usr/bin/mgadvisor --json plan 
 rm -rf "$scratch"
 python3 -c 'import json,sys; p=json.loads(sys.argv[1]); assert p["life_stage"] == "female_51_plus" and p["totals"]["ul_supplemental_mg"] == 350 and p["interactions"][0]["class"] == "bisphosphonates"' "$plan" ||
   die "the installed program's plan is not the plan for that person: ${plan:0:300}"
+# Multi-user mode is handed to /usr/libexec/mgadvisor/mgadvisor-postgres (the one that links
+# libpq): the refusal to connect to a closed port comes from PostgreSQL's client library.
+ldd /usr/bin/mgadvisor | grep -q libpq && die "/usr/bin/mgadvisor links libpq; only its sibling should"
+refusal=$(/usr/bin/mgadvisor admin invite --db postgresql://nobody@127.0.0.1:1/mg 2>&1) &&
+  die "admin invite against a closed port succeeded: $refusal"
+grep -q 'cannot connect to PostgreSQL at postgresql://nobody@127.0.0.1:1/mg' <<<"$refusal" ||
+  die "multi-user mode was not handed to mgadvisor-postgres: $refusal"
 MANWIDTH=80 man mgadvisor 2>/dev/null | grep -q 'journal backup' || die "man mgadvisor does not show the page"
 bash -c 'source /usr/share/bash-completion/completions/mgadvisor
          COMP_WORDS=(mgadvisor foods se); COMP_CWORD=2; _mgadvisor; [[ " ${COMPREPLY[*]} " == *" search "* ]]' ||
@@ -87,7 +95,7 @@ zsh -f tests/deploy/zsh-complete.zsh /usr/share/zsh/vendor-completions "foods se
   die "zsh completion does not complete 'foods se' to search"
 zsh -f tests/deploy/zsh-complete.zsh /usr/share/zsh/vendor-completions "admin re" \
   "admin reset-password" || die "zsh completion does not complete 'admin re' to reset-password"
-log "installed: $version; a plan, the man page and bash, zsh and fish completion work"
+log "installed: $version; a plan, multi-user mode's program, the man page and bash, zsh and fish completion work"
 remove
 installed=0
 [ ! -e /usr/bin/mgadvisor ] || die "/usr/bin/mgadvisor is still there after removal"

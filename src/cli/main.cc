@@ -9,6 +9,7 @@
 #include "cli/build_info.h"
 #include "cli/commands.h"
 #include "cli/completion.h"
+#include "cli/postgres_program.h"
 #include "cli/usage_errors.h"
 #include "core/utf8.h"
 
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
   ctx.json = std::any_of(argv + 1, argv + argc,
                          [](const char* a) { return std::string_view(a) == "--json"; });
   mg::cli::RunCommand(ctx, [&] { return mg::CheckUtf8Arguments(argc, argv); });
+  if (ctx.exit_code != 0) return ctx.exit_code;
+  // Multi-user mode runs in the sibling that links PostgreSQL (cli/postgres_program.h); this
+  // returns only when the command stays here, or with the reason it could not be handed over.
+  mg::cli::RunCommand(ctx, [&] { return mg::cli::HandOverToPostgresProgram(argc, argv); });
   if (ctx.exit_code != 0) return ctx.exit_code;
 
   try {

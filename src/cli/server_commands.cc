@@ -16,9 +16,10 @@
 
 #include "accounts/admin.h"
 #include "cli/commands.h"
+#include "cli/postgres_program.h"
 #include "cli/qr_text.h"
 #include "core/network.h"
-#include "pgstore/pg_database.h"
+#include "pgstore/pg_url.h"
 #include "server/server.h"
 
 namespace mg::cli {
@@ -111,7 +112,7 @@ Result<std::shared_ptr<accounts::Database>> OpenPostgresWaiting(const ServeArgs&
   const auto deadline = start + seconds(args.db_wait_seconds);
   milliseconds delay(500);
   for (int attempt = 1;; ++attempt) {
-    auto database = pgstore::OpenPostgres(*args.db, {.pool_size = args.pool_size});
+    auto database = OpenPostgresStore(*args.db, args.pool_size);
     if (database.ok() || database.error().code != ErrorCode::kIoError) return database;
     const auto now = steady_clock::now();
     if (now + delay > deadline) {
@@ -138,8 +139,7 @@ Result<std::shared_ptr<accounts::Database>> OpenPostgresWaiting(const ServeArgs&
 // Unset: the same file as `log` and `journal` use ($XDG_DATA_HOME/mgadvisor/journal.db).
 Status ApplyDbFlag(const ServeArgs& args, server::ServerOptions& options, const sigset_t& signals,
                    bool& stopped) {
-  const bool postgres =
-      args.db && (args.db->starts_with("postgresql://") || args.db->starts_with("postgres://"));
+  const bool postgres = args.db && pgstore::IsPostgresUrl(*args.db);
   if (postgres) {
     // Every user of this machine can read a command line (ps, /proc): libpq takes the password
     // from PGPASSWORD or PGPASSFILE (~/.pgpass) when the URL has none.
@@ -288,13 +288,13 @@ struct AdminArgs {
 // The operator's door to the multi-user database: the URL names the database, and the password
 // comes from PGPASSFILE or PGPASSWORD (libpq reads them), never from the command line.
 Result<std::shared_ptr<accounts::Database>> OpenAdminDatabase(const std::string& url) {
-  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+  if (!pgstore::IsPostgresUrl(url)) {
     return InvalidArgument(fmt::format(
         "--db: '{}' is not a PostgreSQL URL (postgresql://user@host:port/db); accounts exist "
         "only in multi-user mode",
         pgstore::RedactUrl(url)));
   }
-  return pgstore::OpenPostgres(url, {.pool_size = 1});
+  return OpenPostgresStore(url, 1);
 }
 
 int64_t Seconds(double amount, double unit) { return static_cast<int64_t>(amount * unit); }

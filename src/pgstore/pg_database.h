@@ -13,6 +13,7 @@
 
 #include "accounts/database.h"
 #include "core/error.h"
+#include "pgstore/pg_url.h"  // IsPostgresUrl, RedactUrl
 
 namespace mg::pgstore {
 
@@ -29,9 +30,6 @@ Result<std::shared_ptr<accounts::Database>> OpenPostgres(const std::string& url,
 
 // The schema version this build writes (rows in schema_migrations).
 int PgSchemaVersion();
-
-// `url` with any password replaced by "***", for messages and logs.
-std::string RedactUrl(const std::string& url);
 
 }  // namespace mg::pgstore
 
