@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-20}"
 all_targets=(formula amount numbers_dates profile diary journal_import food_search data_files
-             http_body label check fhir_import)
+             http_body label check fhir_import lan_pairing)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 

@@ -12,6 +12,7 @@ const state = {
   hasProfile: false,
   plan: null,  // The stored profile's plan (POST /api/plan), for the Today view.
   openEditor: false,  // "Edit profile" was chosen from Today: open the form on arrival.
+  step: 0,  // First use: the profile form's step (1-4); 0 for the whole form.
 };
 
 const SECTIONS = ['today', 'plan', 'foods', 'symptoms', 'trial', 'check', 'account'];
@@ -524,6 +525,11 @@ function profileFromForm() {
   return doc;
 }
 
+// Weeks of pregnancy: asked only of someone who says she is pregnant.
+function showGestation() {
+  $('p-gestation-field').hidden = $('p-pregnancy').value !== 'pregnant';
+}
+
 // Fills the form from a stored profile (best effort: it may have been written by the CLI).
 function fillForm(doc) {
   if (!doc || typeof doc !== 'object') return;
@@ -532,6 +538,7 @@ function fillForm(doc) {
   $('p-pregnancy').value = doc.pregnant ? 'pregnant' : doc.lactating ? 'lactating' : '';
   if (doc.reference) $('p-reference').value = doc.reference;
   if (typeof doc.gestation_weeks === 'number') $('p-gestation').value = doc.gestation_weeks;
+  showGestation();
   if (typeof doc.ferritin_ug_l === 'number') $('p-ferritin').value = doc.ferritin_ug_l;
   $('p-iron').checked = !!doc.iron_deficiency;
   const byNameOrId = (value) => {
@@ -578,6 +585,7 @@ function fillForm(doc) {
   $('p-stomach').checked = !!prefs.sensitive_stomach;
   if (prefs.max_pills_per_day) $('p-pills').value = prefs.max_pills_per_day;
   if (doc.diet || doc.food_exclusions || doc.product ||
+      (doc.reference && doc.reference !== 'us') ||
       Object.keys(doc.preferences || {}).some((k) => k !== 'route' || doc.preferences.route !== 'any')) {
     $('p-more').open = true;
   }
@@ -592,13 +600,89 @@ async function loadProfile() {
   const result = await api('GET', '/api/profile');
   if (result.ok && result.data && result.data.profile) {
     state.hasProfile = true;
+    setStep(0);
     fillForm(result.data.profile);
     showProfileEditor(false);
     await showPlan(result.data.profile, false);
   } else {
     state.hasProfile = false;
+    setStep(1);
     showProfileEditor(true);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// First use: the same form in short steps, instead of the whole of it at once. The form's parts
+// carry data-step; "Next" asks the server to check the profile so far (POST /api/plan validates
+// exactly as PUT /api/profile, and stores nothing) and moves on only when no problem belongs to
+// this step or an earlier one. The last step saves it as the whole form does (submitProfile):
+// one profile document, one API call, no second set of rules in the page.
+
+const STEPS = ['About you', 'What bothers you', 'Kidneys and medicines',
+               'Diet and preferences (optional)'];
+
+// Shows step n (1-4), or the whole form for n = 0 (a returning person's "Edit profile").
+function setStep(n) {
+  state.step = n;
+  const form = $('profile-form');
+  form.classList.toggle('stepwise', n > 0);
+  for (const part of form.querySelectorAll('[data-step]')) {
+    part.hidden = n > 0 && Number(part.dataset.step) !== n;
+  }
+  $('profile-steps').hidden = n === 0;
+  $('step-back').hidden = n <= 1;
+  $('step-skip').hidden = n !== STEPS.length;
+  $('make-plan').textContent = n > 0 && n < STEPS.length ? 'Next' : 'Save profile and show my plan';
+  if (n > 0) {
+    $('profile-step-title').textContent = `Step ${n} of ${STEPS.length}: ${STEPS[n - 1]}`;
+    $('profile-step-bar').value = n;
+  }
+  if (n === STEPS.length) $('p-more').open = true;
+}
+
+// The step a form element belongs to (0: none, e.g. the error summary).
+function stepOf(node) {
+  const part = node && node.closest('[data-step]');
+  return part ? Number(part.dataset.step) : 0;
+}
+
+function goToStep(n) {
+  setStep(n);
+  $('profile-step-title').focus();
+}
+
+// Next: the problems of this step and the ones before it, in the form's words, or the next step.
+async function nextStep(form) {
+  clearFieldErrors();
+  await busy(form, async () => {
+    const checked = await api('POST', '/api/plan?format=json', profileFromForm());
+    if (!checked.ok && checked.status !== 400) {
+      setGlobalStatus(`Could not check the profile: ${errorText(checked)}`);
+      return;
+    }
+    if (!checked.ok) {
+      const targets = problemTargets(errorText(checked))
+          .filter((t) => stepOf(t) <= state.step);
+      if (targets.length) {
+        const first = Math.min(...targets.map((t) => stepOf(t) || state.step));
+        if (first < state.step) setStep(first);
+        showFieldErrors(errorText(checked), (t) => stepOf(t) <= state.step);
+        return;
+      }
+    }
+    goToStep(state.step + 1);
+  });
+}
+
+// The optional last step, skipped: its fields back to their defaults, then saved as usual.
+function skipStep() {
+  for (const node of document.querySelectorAll('#p-more input, #p-more textarea, #p-more select')) {
+    if (node.type === 'checkbox') node.checked = node.defaultChecked;
+    else if (node.tagName === 'SELECT') node.selectedIndex = 0;
+    else node.value = node.defaultValue;
+  }
+  $('p-product-summary').replaceChildren();
+  $('profile-form').requestSubmit($('make-plan'));
 }
 
 // Once a profile exists its form sits behind "Edit profile"; the plan shows first.
@@ -673,12 +757,10 @@ function plainFieldMessage(message, labels) {
 
 // Shows a 400's problems next to their fields and in a summary at the top of the form. The
 // message is "profile has problems:\n  field: problem" or a single "field: problem".
-function showFieldErrors(message) {
+function fieldProblems(message) {
   const lines = message.split('\n').map((l) => l.trim()).filter(Boolean)
       .filter((l) => !/^profile has (a )?problems?:?$/.test(l));
-  const summary = $('profile-errors');
-  const list = el('ul');
-  for (const line of lines) {
+  return lines.map((line) => {
     // Lines may start with where the document came from ("request body: ", "me.toml:3: ");
     // the field path is the first "path: " whose path belongs to an element of the form.
     let text = line;
@@ -690,7 +772,21 @@ function showFieldErrors(message) {
       const cut = rest.indexOf(': ');
       rest = cut < 0 ? '' : rest.slice(cut + 2);
     }
-    if (target) text = formWords(text, target);
+    return {text: target ? formWords(text, target) : text, target};
+  });
+}
+
+// The form elements a 400's problems belong to (null for a problem no field owns).
+function problemTargets(message) {
+  return fieldProblems(message).map((p) => p.target);
+}
+
+// `keep(target)` chooses the problems to show (stepwise: this step's and earlier ones).
+function showFieldErrors(message, keep = () => true) {
+  const summary = $('profile-errors');
+  const list = el('ul');
+  for (const {text, target} of fieldProblems(message)) {
+    if (!keep(target)) continue;
     const item = el('li', {}, text);
     if (target) {
       const errorId = (target.getAttribute('aria-describedby') || '').split(' ')
@@ -718,16 +814,28 @@ function showFieldErrors(message) {
 
 async function submitProfile(event) {
   event.preventDefault();
+  // Stepwise, Enter in a field (or the button) goes to the next step until the last one.
+  if (state.step > 0 && state.step < STEPS.length) {
+    await nextStep(event.target);
+    return;
+  }
   clearFieldErrors();
   const doc = profileFromForm();
   await busy(event.target, async () => {
     const saved = await api('PUT', '/api/profile', doc);
     if (!saved.ok) {
-      if (saved.status === 400) showFieldErrors(errorText(saved));
-      else setGlobalStatus(`Could not save the profile: ${errorText(saved)}`);
+      if (saved.status === 400) {
+        // Stepwise: back to the first step with a problem, so its field can be seen.
+        const steps = problemTargets(errorText(saved)).map(stepOf).filter((n) => n > 0);
+        if (state.step > 0 && steps.length) setStep(Math.min(...steps));
+        showFieldErrors(errorText(saved));
+      } else {
+        setGlobalStatus(`Could not save the profile: ${errorText(saved)}`);
+      }
       return;
     }
     state.hasProfile = true;
+    setStep(0);
     showProfileEditor(false);
     await showPlan(doc, true);
   });
@@ -913,14 +1021,22 @@ function renderPlan(plan) {
 
   // 4. The supplement, 5. timing around medicines.
   root.append(renderSupplement(plan));
-  if (plan.interactions && plan.interactions.length) {
+  // A medicine to watch rather than to space (omeprazole) has its note under "Before you start"
+  // (plan.warnings): Timing only names it, so the note is said once (as in the CLI's plan).
+  const interactions = plan.interactions || [];
+  const spaced = interactions.filter((i) => i.action !== 'monitor');
+  const watched = interactions.filter((i) => i.action === 'monitor').map((i) => i.medicine);
+  if (interactions.length) {
     root.append(el('section', {id: 'plan-interactions'}, el('h3', {}, 'Timing and your medicines'),
-                   el('ul', {}, plan.interactions.map((i) => el('li', {},
+                   el('ul', {}, spaced.map((i) => el('li', {},
                        el('strong', {}, i.medicine),
                        i.medicine_times && i.medicine_times.length ?
                            ` (taken at ${i.medicine_times.join(', ')}` +
                            (i.medicine_times_assumed ? ', assumed' : '') + ')' : '',
-                       ': ', i.spacing_rule)))));
+                       ': ', i.spacing_rule)),
+                      watched.length ? el('li', {}, el('strong', {}, watched.join(', ')),
+                                          ': no timing rule with magnesium (see ' +
+                                          '"Before you start").') : null)));
   }
 
   // 6. Foods.
@@ -2299,6 +2415,12 @@ async function start() {
     if (open) $('p-age').focus();
   });
   $('print-plan').addEventListener('click', () => window.print());
+  $('step-back').addEventListener('click', () => {
+    clearFieldErrors();
+    goToStep(state.step - 1);
+  });
+  $('step-skip').addEventListener('click', skipStep);
+  $('p-pregnancy').addEventListener('change', showGestation);
   $('add-medicine').addEventListener('click', () => addMedicineRow().focus());
   addMedicineRow();
   window.addEventListener('hashchange', () => showSection(true));

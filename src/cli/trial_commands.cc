@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -253,7 +255,13 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
                                      : (s.magnesium ? "magnesium" : "no-magnesium"),
                     s.day_in_period, journal::FormatDate(s.period_end).c_str());
       }
-      for (const std::string& line : s.todo) std::printf("- %s\n", line.c_str());
+      // The CLI's own wording: each sentence with the command that does it.
+      for (const trial::Todo& t : s.todo) {
+        std::string_view text = t.text;
+        if (!t.command.empty() && text.ends_with('.')) text.remove_suffix(1);
+        std::printf("- %.*s%s\n", static_cast<int>(text.size()), text.data(),
+                    t.command.empty() ? "" : fmt::format(": {}", t.command).c_str());
+      }
       return {};
     });
   });

@@ -1,6 +1,7 @@
 #include "plan/render.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <set>
 
@@ -278,12 +279,22 @@ class PlanDocument {
         }
       }
     }
+    // A medicine to watch rather than to space from magnesium (a "monitor" interaction) has its
+    // whole note under Notes; Timing only names it, so the note is said once.
+    std::vector<std::string> watched;
     for (const auto& i : plan_.interactions) {
+      if (i.action == kb::InteractionAction::kMonitor) {
+        watched.push_back(i.medicine);
+        continue;
+      }
       std::string times;
       for (double h : i.medicine_hours) times += (times.empty() ? "" : ", ") + FormatHour(h);
       B(fmt::format("{} at {}{}: {}", i.medicine, times,
                     i.medicine_hours_assumed ? " (assumed: tell mgadvisor your real time)" : "",
                     i.rule));
+    }
+    if (!watched.empty()) {
+      B(fmt::format("{}: no timing rule with magnesium (see Notes).", fmt::join(watched, ", ")));
     }
   }
 

@@ -9,11 +9,8 @@
 #include "core/crypto.h"
 
 namespace mg::server {
-namespace {
 
-// What a person typed, as the code is kept: "k7qx m2tf" and "K7QX-M2TF" are the same. Bounded,
-// so a long body costs nothing.
-std::string Normalise(std::string_view typed) {
+std::string NormalisePairingCode(std::string_view typed) {
   std::string out;
   for (char c : typed.substr(0, 64)) {
     if (c == '-' || c == ' ') continue;
@@ -21,8 +18,6 @@ std::string Normalise(std::string_view typed) {
   }
   return out;
 }
-
-}  // namespace
 
 LanPairing::LanPairing(ShowCode show, Clock now) : show_(std::move(show)), now_(std::move(now)) {}
 
@@ -40,7 +35,7 @@ bool LanPairing::Usable() const { return !code_.empty() && now_() < expires_; }
 
 void LanPairing::IssueLocked() {
   const std::string code = RandomCode(2);
-  code_ = Normalise(code);
+  code_ = NormalisePairingCode(code);
   expires_ = now_() + kCodeLifetime;
   wrong_ = 0;
   show_(code, kCodeLifetime);
@@ -62,7 +57,7 @@ Result<std::string> LanPairing::Pair(std::string_view typed) {
                  "code: that code was used or has expired; the terminal running mgadvisor serve "
                  "--lan now shows a new one"};
   }
-  if (!accounts::SecretsEqual(Normalise(typed), code_)) {
+  if (!accounts::SecretsEqual(NormalisePairingCode(typed), code_)) {
     if (++wrong_ >= kMaxWrongPerCode) {
       code_.clear();  // Burnt; RenewIfSpent or the next try shows another.
       return Error{ErrorCode::kForbidden,

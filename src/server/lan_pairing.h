@@ -26,6 +26,10 @@
 
 namespace mg::server {
 
+// What a person typed, as a code is kept: upper case, without dashes or spaces ("k7qx m2tf" and
+// "K7QX-M2TF" are the same). Reads at most the first 64 bytes, so a long body costs nothing.
+std::string NormalisePairingCode(std::string_view typed);
+
 class LanPairing {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;

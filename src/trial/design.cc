@@ -386,21 +386,23 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
   s.ended = design.ended;
   if (design.ended && today >= *design.ended) {
     s.phase = TrialStatus::Phase::kFinished;
-    s.todo.push_back(fmt::format(
-        "The trial was ended on {}; take no more trial doses. `mgadvisor trial report` shows what "
-        "it found so far.",
-        FormatDate(*design.ended)));
+    s.todo.push_back({fmt::format("The trial was ended on {}; take no more trial doses. Its report "
+                                  "shows what it found so far.",
+                                  FormatDate(*design.ended)),
+                      "mgadvisor trial report"});
     return s;
   }
   if (s.day < 0) {
     s.phase = TrialStatus::Phase::kNotStarted;
-    s.todo.push_back(fmt::format("The trial starts on {} ({} days from now).",
-                                 FormatDate(design.start), -s.day));
+    s.todo.push_back({fmt::format("The trial starts on {} ({} days from now).",
+                                  FormatDate(design.start), -s.day),
+                      ""});
     return s;
   }
   if (today > design.end()) {
     s.phase = TrialStatus::Phase::kFinished;
-    s.todo.push_back("The trial is over: run `mgadvisor trial report`.");
+    s.todo.push_back(
+        {"The trial is over: its report shows what it found.", "mgadvisor trial report"});
     return s;
   }
   s.phase = TrialStatus::Phase::kRunning;
@@ -422,35 +424,43 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
     s.container = ContainerOn(design, s.day);
     s.sealed = design.sealed();
     if (s.sealed) s.magnesium = false;
-    s.todo.push_back(
-        s.dose_logged
-            ? fmt::format("Container {} day: dose logged.", s.container)
-            : fmt::format("Container {} day: take today's dose from container {} and log it with "
-                          "your guess: mgadvisor trial took --guess magnesium|placebo|unsure",
-                          s.container, s.container));
+    if (s.dose_logged) {
+      s.todo.push_back({fmt::format("Container {} day: dose logged.", s.container), ""});
+    } else {
+      s.todo.push_back({fmt::format("Container {} day: take today's dose from container {} and log "
+                                    "it with your guess (magnesium, placebo or unsure).",
+                                    s.container, s.container),
+                        "mgadvisor trial took --guess magnesium|placebo|unsure"});
+    }
   } else if (s.magnesium) {
-    s.todo.push_back(s.dose_logged
-                         ? "Magnesium day: dose logged."
-                         : fmt::format("Magnesium day: take {} mg{} and log it: mgadvisor log dose "
-                                       "--mg {}{}",
-                                       FormatNumber(design.dose_mg),
-                                       design.form.empty() ? "" : " " + design.form,
-                                       FormatNumber(design.dose_mg),
-                                       design.form.empty() ? "" : " --form " + design.form));
+    if (s.dose_logged) {
+      s.todo.push_back({"Magnesium day: dose logged.", ""});
+    } else {
+      s.todo.push_back(
+          {fmt::format("Magnesium day: take {} mg{} and log it.", FormatNumber(design.dose_mg),
+                       design.form.empty() ? "" : " " + design.form),
+           fmt::format("mgadvisor log dose --mg {}{}", FormatNumber(design.dose_mg),
+                       design.form.empty() ? "" : " --form " + design.form)});
+    }
   } else {
-    s.todo.push_back(s.dose_logged ? "No-magnesium day, but a dose is logged: the trial counts "
-                                     "this as a protocol deviation."
-                                   : "No-magnesium day: take no magnesium supplement.");
+    s.todo.push_back({s.dose_logged ? "No-magnesium day, but a dose is logged: the trial counts "
+                                      "this as a protocol deviation."
+                                    : "No-magnesium day: take no magnesium supplement.",
+                      ""});
   }
   if (s.rating_due) {
-    s.todo.push_back(s.rating_logged
-                         ? fmt::format("Rating of {} logged.", o.name)
-                         : fmt::format("Rate your {}: mgadvisor log symptom {} ...", o.name, kind));
+    if (s.rating_logged) {
+      s.todo.push_back({fmt::format("Rating of {} logged.", o.name), ""});
+    } else {
+      s.todo.push_back({fmt::format("Rate your {} today.", o.name),
+                        fmt::format("mgadvisor log symptom {} ...", kind)});
+    }
   } else {
-    s.todo.push_back(fmt::format("No rating due today (next in {} days).",
-                                 o.rating_every - s.day_in_period % o.rating_every));
+    s.todo.push_back({fmt::format("No rating due today (next in {} days).",
+                                  o.rating_every - s.day_in_period % o.rating_every),
+                      ""});
   }
-  if (s.washout) s.todo.push_back("Washout day: today's rating is kept but not analysed.");
+  if (s.washout) s.todo.push_back({"Washout day: today's rating is kept but not analysed.", ""});
   return s;
 }
 
@@ -497,7 +507,8 @@ nlohmann::json StatusToJson(const TrialStatus& s, Date today) {
       {"today", FormatDate(today)},
       {"day", s.day + 1},
       {"ended", s.ended ? nlohmann::json(FormatDate(*s.ended)) : nlohmann::json(nullptr)},
-      {"todo", s.todo}};
+      {"todo", nlohmann::json::array()}};
+  for (const Todo& t : s.todo) j["todo"].push_back(t.text);
   if (s.phase == Phase::kRunning) {
     j["pair"] = s.pair + 1;
     j["magnesium"] = s.sealed ? nlohmann::json(nullptr) : nlohmann::json(s.magnesium);

@@ -149,7 +149,11 @@ TEST(BlindingTest, NothingStoredOrShownRevealsTheSealedContainer) {
     const TrialStatus s = GetTrialStatus(d, {}, Day(2026, 11, 3));
     EXPECT_TRUE(s.sealed);
     EXPECT_EQ(StatusToJson(s, Day(2026, 11, 3))["magnesium"], nullptr);
-    EXPECT_THAT(s.todo.front(), HasSubstr("from container"));
+    EXPECT_THAT(s.todo.front().text, HasSubstr("from container"));
+    // The sentence fits the page; only the CLI adds the command.
+    EXPECT_THAT(s.todo.front().text, Not(HasSubstr("mgadvisor")));
+    EXPECT_THAT(s.todo.front().command, HasSubstr("mgadvisor trial took --guess"));
+    EXPECT_THAT(StatusToJson(s, Day(2026, 11, 3)).dump(), Not(HasSubstr("mgadvisor")));
   }
   // The two allocations of one seed store the same calendar: only the commitment differs.
   EXPECT_EQ(RenderCalendar(Blinded('A', "K")), RenderCalendar(Blinded('B', "K")));
@@ -233,7 +237,10 @@ TEST(BlindingTest, TheSealedReportComparesNothingAndTheOpenedOneScoresTheGuesses
   EXPECT_FALSE(before.analysis.estimate.has_value());
   EXPECT_TRUE(before.analysis.periods.empty());
   EXPECT_EQ(before.analysis.verdict, Verdict::kNotEnoughData);
-  EXPECT_THAT(before.conclusion, HasSubstr("mgadvisor trial unblind KEY"));
+  EXPECT_THAT(before.conclusion, HasSubstr("unblind the trial with the key"));
+  EXPECT_THAT(before.conclusion, Not(HasSubstr("mgadvisor")));
+  EXPECT_EQ(before.conclusion_command, "mgadvisor trial unblind KEY");
+  EXPECT_THAT(RenderReportText(before), HasSubstr("Next: mgadvisor trial unblind KEY"));
   EXPECT_EQ(before.adherence.magnesium_days_dosed, 42);
   EXPECT_TRUE(ReportToJson(before)["sealed"].get<bool>());
   EXPECT_THAT(TimelineSvg(before), Not(HasSubstr("<title>magnesium</title>")));

@@ -26,28 +26,31 @@ std::string Percent(double p) {
   return fmt::format("{:.0f} %", 100 * p);
 }
 
-std::string Conclusion(const Report& r) {
+// The conclusion in words that fit any door; `command` gets the CLI command for its next step.
+std::string Conclusion(const Report& r, std::string& command) {
   const TrialAnalysis& a = r.analysis;
   const OutcomeSpec& o = r.design.outcome;
   const std::string mid = fmt::format("{} {}", FormatNumber(a.mid_absolute, 2), o.unit);
   const int planned = r.design.pairs();
   const bool ended_early = !a.finished && r.design.ended;
   if (r.design.sealed()) {
+    command = "mgadvisor trial unblind KEY";
     return fmt::format(
-        "Blinded: the comparison waits until you unblind with the key on your helper's sheet "
-        "(`mgadvisor trial unblind KEY`), which opens after the last day ({}){}. Until then this "
-        "report shows adherence and side effects only.",
+        "Blinded: the comparison waits until you unblind the trial with the key on your helper's "
+        "sheet, which opens after the last day ({}){}. Until then this report shows adherence and "
+        "side effects only.",
         FormatDate(r.design.end()),
         r.design.ended
             ? fmt::format(" or, as this trial was ended on {}, now", FormatDate(*r.design.ended))
             : "");
   }
   if (r.adherence.Unknown() && !ended_early) {
+    command = "mgadvisor log dose --date YYYY-MM-DD";
     return fmt::format(
         "No verdict: no dose was logged on any of the {} magnesium days so far, so the journal "
         "cannot tell whether magnesium was taken, and a difference between the periods could not "
-        "be put down to it. Log each dose on the day you take it (`mgadvisor log dose`, or "
-        "Symptoms on the page), including past days with --date.",
+        "be put down to it. Log each dose on the day you take it, and past days' doses on their "
+        "own dates.",
         r.adherence.magnesium_days);
   }
   switch (a.verdict) {
@@ -173,7 +176,7 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
   // Without a logged dose there is nothing to attribute a difference to: no verdict (the
   // periods and the estimate are still shown, for what they are).
   if (r.adherence.Unknown() || sealed) r.analysis.verdict = Verdict::kNotEnoughData;
-  r.conclusion = Conclusion(r);
+  r.conclusion = Conclusion(r, r.conclusion_command);
   return r;
 }
 
@@ -303,6 +306,7 @@ std::string RenderReportText(const Report& r) {
     }
   }
   out += "\nConclusion: " + r.conclusion + "\n";
+  if (!r.conclusion_command.empty()) out += "Next: " + r.conclusion_command + "\n";
   return out;
 }
 

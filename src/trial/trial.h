@@ -158,6 +158,16 @@ std::vector<Period> Periods(const Design& design);  // In calendar order.
 //   "end", "washout_end" (date or null)}, ...]
 nlohmann::json PeriodsToJson(const std::vector<Period>& periods);
 
+// One thing to do, in words that fit any door, and the CLI command that does it ("" for none).
+// Only the CLI prints the command: the page has its own buttons for it, and a person reading the
+// page must not be told to type into a terminal.
+struct Todo {
+  std::string text;     // A plain sentence.
+  std::string command;  // e.g. "mgadvisor trial took --guess magnesium|placebo|unsure".
+
+  bool operator==(const Todo&) const = default;
+};
+
 // What is due on `today`.
 struct TrialStatus {
   enum class Phase { kNotStarted, kRunning, kFinished } phase = Phase::kNotStarted;
@@ -172,13 +182,13 @@ struct TrialStatus {
   bool rating_due = false;
   bool rating_logged = false;
   bool dose_logged = false;
-  std::optional<Date> ended;      // The day the person ended the trial early, if they did.
-  std::vector<std::string> todo;  // Plain sentences.
+  std::optional<Date> ended;  // The day the person ended the trial early, if they did.
+  std::vector<Todo> todo;
 };
 TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entry>& entries,
                            Date today);
 // {"phase": "not_started|running|finished", "today", "day" (1-based), "ended" (date or null),
-// "todo": [...]}, and while
+// "todo": [text, ...]} (the commands are the CLI's own), and while
 // running also "pair" (1-based), "magnesium", "washout", "day_in_period", "period_end",
 // "rating_due", "rating_logged", "dose_logged" (`trial status --json` and the HTTP API).
 nlohmann::json StatusToJson(const TrialStatus& status, Date today);
@@ -247,13 +257,14 @@ struct Report {
   std::optional<double> rda_mg;   // The person's RDA/AI, when known.
   ProtocolCheck protocol;         // The registered protocol and every change since the start.
   std::optional<BlindingScore> blinding;  // Blinded designs, once unblinded.
-  std::string conclusion;
+  std::string conclusion;                 // In words that fit any door.
+  std::string conclusion_command;  // The CLI command for the conclusion's next step ("" for none).
 };
 
 // Everything the report says, from the design, the journal's entries and today's date.
 Report BuildReport(const Design& design, const std::vector<journal::Entry>& entries, Date today,
                    std::optional<double> rda_mg);
-std::string RenderReportText(const Report& report);
+std::string RenderReportText(const Report& report);  // The CLI's text: with the command.
 nlohmann::json ReportToJson(const Report& report);
 
 // SVG charts: the outcome over time with magnesium periods shaded (washout days lighter), and

@@ -145,12 +145,13 @@ TEST(StatusTest, SaysWhatIsDue) {
   EXPECT_TRUE(first.washout);
   EXPECT_TRUE(first.rating_due);
   EXPECT_FALSE(first.dose_logged);
-  EXPECT_THAT(first.todo[0], HasSubstr("take 300 mg citrate"));
+  EXPECT_THAT(first.todo[0].text, HasSubstr("take 300 mg citrate"));
+  EXPECT_EQ(first.todo[0].command, "mgadvisor log dose --mg 300 --form citrate");
   auto logged = GetTrialStatus(design, {Rating(Day(2026, 11, 20), 3), Dose(Day(2026, 11, 20))},
                                Day(2026, 11, 20));
   EXPECT_FALSE(logged.magnesium);
   EXPECT_TRUE(logged.rating_logged);
-  EXPECT_THAT(logged.todo[0], HasSubstr("protocol deviation"));
+  EXPECT_THAT(logged.todo[0].text, HasSubstr("protocol deviation"));
   auto after = GetTrialStatus(design, {}, Day(2027, 2, 1));
   EXPECT_EQ(after.phase, TrialStatus::Phase::kFinished);
 }
@@ -292,7 +293,7 @@ TEST(EndTest, AnEndedTrialStopsAndIsAnalysedUpToItsEnd) {
   // Nothing is due after the end, and ending twice is a conflict.
   const TrialStatus later = GetTrialStatus(*ended, {}, day_20 + std::chrono::days{3});
   EXPECT_EQ(later.phase, TrialStatus::Phase::kFinished);
-  EXPECT_THAT(later.todo[0], HasSubstr("was ended on 2026-11-22"));
+  EXPECT_THAT(later.todo[0].text, HasSubstr("was ended on 2026-11-22"));
   EXPECT_EQ(StatusToJson(later, day_20)["ended"], "2026-11-22");
   EXPECT_EQ(EndDesign(*ended, day_20).error().code, ErrorCode::kConflict);
   EXPECT_EQ(EndDesign(design, design.end() + std::chrono::days{1}).error().code,

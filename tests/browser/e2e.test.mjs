@@ -135,23 +135,41 @@ async function go(page, section) {
 
 // Fills the profile: {age, sex, complaint: condition id, severity, medicine, time, redFlag, ckd}.
 // The form starts empty: a stored profile from an earlier test fills it on load, and reset()
-// clears what that set (values and ticks set by script are not the form's defaults).
+// clears what that set (values and ticks set by script are not the form's defaults). A first use
+// (no stored profile) shows the form in steps: the helper walks them with Next, and leaves the
+// last (optional) step open for submitProfile.
 async function fillProfile(page, p) {
   await go(page, 'plan');
   await openProfileForm(page);
   await page.evaluate(() => document.getElementById('profile-form').reset());
+  const stepwise = await isStepwise(page);
   await page.fill('#p-age', String(p.age));
   await page.selectOption('#p-sex', p.sex);
+  if (stepwise) await nextStep(page, 2);
   if (p.complaint) {
     await page.check(`#cx-${p.complaint}`);
     if (p.severity) await page.fill(`#cx-${p.complaint}-severity`, String(p.severity));
   }
+  if (p.redFlag) await page.check(`#rf-${p.redFlag}`);
+  if (stepwise) await nextStep(page, 3);
   if (p.medicine) {
     await page.fill('#med-0-name', p.medicine);
     if (p.time) await page.fill('#med-0-time', p.time);
   }
-  if (p.redFlag) await page.check(`#rf-${p.redFlag}`);
   if (p.ckd) await page.selectOption('#p-ckd', String(p.ckd));
+  if (stepwise) await nextStep(page, 4);
+}
+
+async function isStepwise(page) {
+  return page.evaluate(() => document.getElementById('profile-form').classList.contains('stepwise'));
+}
+
+// Presses Next (the form's button) and waits for step `n`: the server checked the step first.
+async function nextStep(page, n) {
+  const checked = page.waitForResponse((r) => r.url().includes('/api/plan'));
+  await page.click('#make-plan');
+  await checked;
+  await page.waitForSelector(`#profile-step-title:text("Step ${n} of 4")`);
 }
 
 // Once a profile is saved its form sits behind "Edit profile".
@@ -179,6 +197,14 @@ async function internalSpellings(page) {
     for (const match of text.matchAll(pattern)) found.push(match[0]);
   }
   return found;
+}
+
+// CLI commands in the page's text ("mgadvisor trial took --guess ..."): the page has its own
+// buttons, and a person reading it must not be sent to a terminal.
+async function cliCommands(page) {
+  const text = await page.locator('body').innerText();
+  const commands = 'trial|log|plan|journal|summary|foods|intake|label|check|explain|kb|dri|admin';
+  return [...text.matchAll(new RegExp(`mgadvisor (${commands})\\b[^\\n]*`, 'g'))].map((m) => m[0]);
 }
 
 // Every text of the SVG charts in `scope`, as drawn on screen: font size × the SVG's scale.
@@ -562,6 +588,7 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.match(await page.locator('#trial-sheet-warning').innerText(),
                  /This sheet will not be shown again/);
     assert.equal(await page.locator('#trial-sheet-text').textContent(), body.helper_sheet);
+    assert.deepEqual(await cliCommands(page), [], 'the sheet and the trial in the page\'s words');
     assert.deepEqual(await axeViolations(page), []);
     await screenshot(page, 'desktop-trial-blinded-sheet');
     // Printing the sheet prints the sheet alone: nothing of the trial, the form or the navigation.
@@ -591,6 +618,7 @@ describe('web page in local mode', {timeout: 600000}, () => {
     // One tap: today's container, with a guess.
     const container = /take today's dose from container ([AB])/.exec(
         await page.locator('#trial-today').innerText())[1];
+    assert.deepEqual(await cliCommands(page), [], 'today\'s trial instruction');
     await page.selectOption('#trial-guess', 'placebo');
     const dosed = page.waitForResponse((r) => r.url().endsWith('/api/trials/current/dose'));
     await page.click('#trial-took');
@@ -607,6 +635,7 @@ describe('web page in local mode', {timeout: 600000}, () => {
                  new RegExp(`take today's dose from container ${container}`));
     assert.match(await page.locator('#today-doses').innerText(), new RegExp(`From container ${container}`));
     assert.doesNotMatch(await page.locator('#today-doses').innerText(), /None today|I took it/);
+    assert.deepEqual(await cliCommands(page), [], 'Today');
 
     // A reload shows no sheet and no key anywhere.
     await page.reload();
@@ -621,6 +650,9 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await page.fill('#trial-end-reason', 'test of the page');
     await page.click('#trial-end-yes');
     await page.waitForSelector('#trial-unblind-form');
+    await page.waitForSelector('#trial-report-card');
+    assert.match(await page.locator('#trial-report').innerText(), /unblind the trial with the key/);
+    assert.deepEqual(await cliCommands(page), [], 'the sealed report');
     await page.fill('#trial-unblind-key', 'AAAA-BBBB-CCCC-DDDD');
     await page.click('#trial-unblind-form button[type="submit"]');
     await page.waitForSelector('#trial-unblind-key[aria-invalid="true"]');
@@ -633,6 +665,7 @@ describe('web page in local mode', {timeout: 600000}, () => {
     const truth = /Container ([AB]) held the magnesium/.exec(
         await page.locator('#trial-blinding').innerText())[1];
     assert.equal(truth, /Container A: MAGNESIUM/.test(body.helper_sheet) ? 'A' : 'B');
+    assert.deepEqual(await cliCommands(page), [], 'the unblinded trial');
     assert.deepEqual(await axeViolations(page), []);
     await screenshot(page, 'desktop-trial-unblinded');
     await page.close();
@@ -1026,10 +1059,11 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.deepEqual(problems, []);
   });
 
-  // Issue 17: a busy plan — three complaints, four medicines — still prints on two A4 pages,
+  // Issue 17: a busy plan — three complaints, four medicines — prints on two A4 or Letter pages,
   // with every part of the plan (safety, evidence, what to watch for, sources) and nothing of the
   // form or the navigation. (Last: it replaces the stored profile.)
-  test('a plan with three complaints and four medicines prints on at most two pages', async () => {
+  test('a plan with three complaints and four medicines prints on at most two pages (A4, Letter)',
+       async () => {
     const profile = {age: 58, sex: 'female',
       complaints: ['migraine', {condition: 'restless legs', severity: 7}, 'nocturnal leg cramps'],
       medicines: [{name: 'levothyroxine', times: ['06:30']}, {name: 'ciprofloxacin', times: ['08:00']},
@@ -1052,12 +1086,215 @@ describe('web page in local mode', {timeout: 600000}, () => {
       assert.equal(await page.isVisible(`#${id}`), true, `#${id} is left out of the print`);
     }
     await page.emulateMedia({media: null});
-    const pdf = await page.pdf({format: 'A4', printBackground: true});
-    writeFileSync(path.join(artifacts, 'plan-three-complaints.pdf'), pdf);
-    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
-    assert.ok(pages >= 1 && pages <= 2, `the printed plan has ${pages} pages`);
+    // Each note once: omeprazole's (a medicine to watch, not to space) is under "Before you
+    // start", its blood-test referral first, and Timing only names it.
+    const planText = await page.locator('#plan-result').innerText();
+    assert.equal(planText.split('On long-term PPIs, ask for a magnesium check').length - 1, 1,
+                 'the omeprazole note is said once');
+    assert.match(await page.locator('#plan-referrals').innerText(), /Omeprazole can lower blood magnesium/);
+    assert.match(await page.locator('#plan-interactions').innerText(),
+                 /omeprazole: no timing rule with magnesium/);
+    for (const [format, name] of [['A4', 'plan-three-complaints.pdf'],
+                                  ['Letter', 'plan-three-complaints-letter.pdf']]) {
+      const pdf = await page.pdf({format, printBackground: true});
+      writeFileSync(path.join(artifacts, name), pdf);
+      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+      assert.ok(pages >= 1 && pages <= 2, `the printed plan has ${pages} ${format} pages`);
+    }
     await page.close();
     assert.deepEqual(problems, []);
+  });
+});
+
+// Issue 17: a person with no saved profile gets the profile in four short steps (about you, what
+// bothers you, kidneys and medicines, diet and preferences), each checked by the server before
+// the next, then the plan; a returning person's "Edit profile" is the whole form. Each walk needs
+// a fresh journal: a server of its own.
+describe('first use: the profile in four steps', {timeout: 600000}, () => {
+  let browser;
+  const problems = [];
+
+  before(async () => { browser = await launchBrowser(); });
+  after(async () => { if (browser) await browser.close(); });
+
+  const stepTitle = (page) => page.locator('#profile-step-title').innerText();
+
+  for (const [name, size] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+    test(`a first visit walks the steps to the plan (${size.width} px)`, async () => {
+      const server = await startServer();
+      try {
+        const page = await openPage(browser.context, server.base, problems, size);
+        // Step 1 only: the rest of the form is not on the page yet.
+        assert.equal(await stepTitle(page), 'Step 1 of 4: About you');
+        assert.equal(await page.isVisible('#p-age'), true);
+        for (const id of ['p-complaints', 'p-red-flags', 'p-medicines', 'p-more', 'step-back']) {
+          assert.equal(await page.isVisible(`#${id}`), false, `#${id} shows on step 1`);
+        }
+        assert.equal(await page.locator('#make-plan').innerText(), 'Next');
+        if (size === PHONE) {
+          // The phone's first screen holds all of step 1 and its Next button.
+          const next = await page.locator('#make-plan').boundingBox();
+          assert.ok(next.y + next.height <= PHONE.height,
+                    `Next ends at ${next.y + next.height} px, below the first screen`);
+        }
+        assert.ok(await horizontalOverflow(page) <= 0, 'step 1 scrolls sideways');
+        assert.deepEqual(await axeViolations(page), [], 'axe on step 1');
+        await screenshot(page, `${name}-first-use-step1`);
+
+        await page.fill('#p-age', '70');
+        await page.selectOption('#p-sex', 'female');
+        await nextStep(page, 2);
+        assert.equal(await stepTitle(page), 'Step 2 of 4: What bothers you');
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'profile-step-title');
+        assert.equal(await page.isVisible('#p-age'), false);
+        assert.equal(await page.isVisible('#step-back'), true);
+        await page.check('#cx-nocturnal_leg_cramps');
+        await page.fill('#cx-nocturnal_leg_cramps-severity', '6');
+        assert.deepEqual(await axeViolations(page), [], 'axe on step 2');
+        await screenshot(page, `${name}-first-use-step2`);
+        await nextStep(page, 3);
+        assert.equal(await stepTitle(page), 'Step 3 of 4: Kidneys and medicines');
+        await page.fill('#med-0-name', 'alendronate');
+        await page.fill('#med-0-time', '07:00');
+        assert.deepEqual(await axeViolations(page), [], 'axe on step 3');
+        await screenshot(page, `${name}-first-use-step3`);
+        // Back keeps what was typed.
+        await page.click('#step-back');
+        assert.equal(await stepTitle(page), 'Step 2 of 4: What bothers you');
+        assert.equal(await page.isChecked('#cx-nocturnal_leg_cramps'), true);
+        await nextStep(page, 3);
+        assert.equal(await page.inputValue('#med-0-name'), 'alendronate');
+        await nextStep(page, 4);
+        assert.equal(await stepTitle(page), 'Step 4 of 4: Diet and preferences (optional)');
+        assert.equal(await page.isVisible('#p-diet-mg'), true);
+        assert.equal(await page.isVisible('#step-skip'), true);
+        assert.ok(await horizontalOverflow(page) <= 0, 'step 4 scrolls sideways');
+        assert.deepEqual(await axeViolations(page), [], 'axe on step 4');
+        await screenshot(page, `${name}-first-use-step4`);
+        // Nothing is saved before the last step.
+        const none = await (await page.request.get(`${server.base}/api/profile`)).json();
+        assert.equal(none.profile, null, 'a step saved the profile');
+        const saved = page.waitForResponse((r) => r.url().endsWith('/api/profile') &&
+                                                  r.request().method() === 'PUT');
+        await page.click('#step-skip');
+        assert.equal((await saved).status(), 200);
+        await page.waitForSelector('#plan-result');
+        assert.equal(await page.isVisible('#profile-form'), false);
+        assert.match(await page.locator('#plan-evidence').innerText(), /night-time leg cramps/i);
+        await screenshot(page, `${name}-first-use-plan`);
+        // The same profile document the whole form sends, through the same API.
+        const stored = (await (await page.request.get(`${server.base}/api/profile`)).json()).profile;
+        assert.deepEqual(stored, {
+          age: 70, sex: 'female', reference: 'us',
+          complaints: [{condition: 'nocturnal_leg_cramps', severity: 6}],
+          medicines: [{name: 'alendronate', times: ['07:00']}], preferences: {route: 'any'},
+        });
+        // Returning: Today first, and "Edit profile" is the whole form, not the steps.
+        await page.reload();
+        await page.waitForSelector('body[data-ready="true"]');
+        await page.waitForSelector('#today:not([hidden])');
+        await go(page, 'plan');
+        await page.click('#edit-profile');
+        assert.equal(await page.isVisible('#profile-steps'), false);
+        for (const id of ['p-age', 'p-complaints', 'p-medicines', 'p-more']) {
+          assert.equal(await page.isVisible(`#${id}`), true, `#${id} is not in the whole form`);
+        }
+        assert.equal(await page.locator('#make-plan').innerText(), 'Save profile and show my plan');
+        await page.close();
+        assert.deepEqual(problems, []);
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+
+  test('a bad value on a step is named in the form\'s words, and the step does not advance',
+       async () => {
+    const server = await startServer();
+    try {
+      const page = await openPage(browser.context, server.base, problems, PHONE);
+      await page.fill('#p-age', '300');
+      await page.selectOption('#p-sex', 'female');
+      const checked = page.waitForResponse((r) => r.url().includes('/api/plan'));
+      await page.click('#make-plan');
+      assert.equal((await checked).status(), 400);
+      await page.waitForSelector('#profile-errors:not([hidden])');
+      assert.match(await page.locator('#p-age-error').innerText(), /^Age \(years\): 300 is outside/);
+      assert.equal(await page.getAttribute('#p-age', 'aria-invalid'), 'true');
+      assert.equal(await stepTitle(page), 'Step 1 of 4: About you');
+      assert.equal(await page.isVisible('#p-complaints'), false);
+      await screenshot(page, 'phone-first-use-step1-error');
+      // Fixed, it moves on; the old error goes.
+      await page.fill('#p-age', '67');
+      await nextStep(page, 2);
+      assert.equal(await page.isVisible('#profile-errors'), false);
+      await nextStep(page, 3);
+      // A misspelt medicine: "Medicine 1: ...", never the API's path, and still step 3.
+      await page.fill('#med-0-name', 'alendronat');
+      await page.click('#make-plan');
+      await page.waitForFunction(
+          () => document.getElementById('p-medicines-error').textContent.length > 0);
+      assert.match(await page.locator('#p-medicines-error').innerText(),
+                   /^Medicine 1: unknown medicine 'alendronat'; did you mean alendronate/);
+      assert.doesNotMatch(await page.locator('#profile-errors').innerText(), /medicines\[0\]/);
+      assert.equal(await stepTitle(page), 'Step 3 of 4: Kidneys and medicines');
+      assert.deepEqual(await axeViolations(page), [], 'axe with an error shown');
+      await screenshot(page, 'phone-first-use-step3-error');
+      await page.close();
+      assert.deepEqual(problems, []);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('keyboard only: every step, from the first field to the plan', async () => {
+    const server = await startServer();
+    try {
+      const page = await openPage(browser.context, server.base, problems, DESKTOP);
+      await page.focus('#main');
+      await tabTo(page, '#p-age');
+      await page.keyboard.type('40');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'p-sex');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.inputValue('#p-sex'), 'female');
+      // Enter in a field goes to the next step, as the Next button does.
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'p-age');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#profile-step-title:text("Step 2 of 4")');
+      await tabTo(page, '#cx-restless_legs_syndrome');
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.id),
+                   'cx-restless_legs_syndrome-severity');
+      await page.keyboard.type('7');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#profile-step-title:text("Step 3 of 4")');
+      await tabTo(page, '#med-0-name');
+      await page.keyboard.type('levothyroxine');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'med-0-time');
+      await page.keyboard.type('0630AM');
+      assert.equal(await page.inputValue('#med-0-time'), '06:30');
+      await tabTo(page, '#make-plan');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#profile-step-title:text("Step 4 of 4")');
+      await tabTo(page, '#make-plan', 200);
+      const planned = page.waitForResponse((r) => r.url().includes('/api/plan') &&
+                                                  r.request().method() === 'POST');
+      await page.keyboard.press('Enter');
+      assert.equal((await planned).status(), 200);
+      await page.waitForSelector('#plan-result');
+      assert.match(await page.locator('#plan-first').innerText(), /iron/i);
+      const stored = (await (await page.request.get(`${server.base}/api/profile`)).json()).profile;
+      assert.deepEqual(stored.complaints, [{condition: 'restless_legs_syndrome', severity: 7}]);
+      assert.deepEqual(stored.medicines, [{name: 'levothyroxine', times: ['06:30']}]);
+      await page.close();
+      assert.deepEqual(problems, []);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

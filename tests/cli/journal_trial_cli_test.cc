@@ -581,6 +581,11 @@ TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
   const std::string hash = plan.out.substr(hash_at + 18, 64);
   auto today = nlohmann::json::parse(Run({"trial", "status", "--json"}, "2026-09-01").out);
   EXPECT_TRUE(today["magnesium"].is_null()) << today;
+  // The CLI's text names its command; the JSON (what the page shows) does not.
+  EXPECT_THAT(Run({"trial", "status"}, "2026-09-01").out,
+              HasSubstr("with your guess (magnesium, placebo or unsure): mgadvisor trial took "
+                        "--guess magnesium|placebo|unsure"));
+  EXPECT_THAT(today["todo"].dump(), Not(HasSubstr("mgadvisor")));
 
   // The calendar's period lines ("2026-09-01 to 2026-09-03  CONTAINER B") say each day's
   // container. The helper's magnesium brings pain 3, the placebo 6; the person guesses right
@@ -605,6 +610,7 @@ TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
   auto sealed = Run({"trial", "report"}, "2026-09-19");
   ASSERT_EQ(sealed.exit_code, 0) << sealed.err;
   EXPECT_THAT(sealed.out, HasSubstr("Blinded: the comparison waits until you unblind"));
+  EXPECT_THAT(sealed.out, HasSubstr("Next: mgadvisor trial unblind KEY"));
   EXPECT_THAT(sealed.out, HasSubstr("a container dose logged on 18 of 18 days"));
   EXPECT_THAT(sealed.out, Not(HasSubstr("Effect (")));
   EXPECT_THAT(sealed.out, Not(HasSubstr("Period means")));  // No empty heading.

@@ -65,6 +65,23 @@ TEST(PlanCli, TakingAndTimesFromFlags) {
   EXPECT_EQ(j["interactions"][0]["medicine_times"][0], "07:00");
 }
 
+// Issue 17: a medicine to watch (omeprazole, a "monitor" interaction) used to have its note
+// under Timing and under Notes. The note is said once, under Notes; Timing names the medicine,
+// and the blood-test referral stays first.
+TEST(PlanCli, AMedicineToWatchHasItsNoteOnce) {
+  auto r = RunCli({"plan", "--age", "58", "--sex", "female", "--condition", "leg cramps", "--med",
+                   "levothyroxine@06:30", "--med", "omeprazole"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string note = "On long-term PPIs, ask for a magnesium check";
+  const size_t first = r.out.find(note);
+  ASSERT_NE(first, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(note, first + 1), std::string::npos) << r.out;
+  EXPECT_LT(r.out.find("Notes\n"), first) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("omeprazole: no timing rule with magnesium (see Notes)."));
+  EXPECT_THAT(r.out, HasSubstr("levothyroxine at 06:30: Keep magnesium at least 4 hours away"));
+  EXPECT_LT(r.out.find("Safety first"), r.out.find("Omeprazole can lower blood magnesium"));
+}
+
 TEST(PlanCli, ReferenceEuLowersTheCeiling) {
   auto r = RunCli({"plan", "--age", "35", "--sex", "female", "--condition", "migraine",
                    "--reference", "eu", "--json"});
