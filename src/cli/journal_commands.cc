@@ -360,8 +360,9 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
     CLI::App* cmd = log->add_subcommand(
         "symptom",
         "A symptom rating: irls TOTAL (0-40) or irls --items (ten scores 0-4), cramps COUNT "
-        "--intensity WORST (0-10), pain NRS (0-10), sleep QUALITY (0 terrible - 10 excellent)");
-    cmd->add_option("scale", args->scale, "irls, cramps, pain or sleep")->required();
+        "--intensity WORST (0-10), pain NRS (0-10), sleep QUALITY (0 terrible - 10 excellent), "
+        "sleep-minutes MINUTES (asleep last night, as a device measured it)");
+    cmd->add_option("scale", args->scale, "irls, cramps, pain, sleep or sleep-minutes")->required();
     cmd->add_option("value", args->value, "The rating (IRLS total; cramps in the night; 0-10)");
     cmd->add_option("--items", args->items, "IRLS: the ten item scores, 0-4 each")
         ->delimiter(',')
@@ -373,7 +374,8 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
         auto kind = journal::ParseEntryKind(args->scale);
         if (!kind || !journal::IsSymptom(*kind)) {
           return InvalidArgument(
-              fmt::format("scale: \"{}\" is not a symptom scale; use irls, cramps, pain or sleep",
+              fmt::format("scale: \"{}\" is not a symptom scale; use irls, cramps, pain, sleep "
+                          "or sleep-minutes",
                           args->scale));
         }
         Entry e;

@@ -79,6 +79,12 @@ TEST_F(AppleHealthCliTest, ImportsOnceAndRefusesBadXmlWithLineAndColumn) {
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(missing.err, HasSubstr("no.xml"));
   EXPECT_EQ(Entries().size(), 5u);
+  // A night can be typed in too; more than a day is refused, naming the field and value.
+  EXPECT_EQ(Run({"log", "symptom", "sleep-minutes", "431", "--date", "2026-11-22"}).exit_code, 0);
+  auto too_long = Run({"log", "symptom", "sleep-minutes", "1500"});
+  EXPECT_EQ(too_long.exit_code, 2);
+  EXPECT_THAT(too_long.err, HasSubstr("sleep-minutes: 1500"));
+  EXPECT_EQ(Entries().size(), 6u);
 }
 
 TEST_F(AppleHealthCliTest, TheServerImportsTheSameExportFromARequestBody) {
