@@ -463,12 +463,15 @@ Status ImportAppleHealthFile(CliContext& ctx, const std::string& db, const std::
   }
   const size_t skipped = imported->rows.size() - imported->added;
   std::printf(
-      "Imported %d nights of sleep and %d days of dietary magnesium from %s (%lld records read, "
-      "%lld of magnesium and %lld of sleep)%s.\n",
+      "Imported %d nights of sleep and %d daily totals of dietary magnesium (one per day and app) "
+      "from %s (%lld records read, %lld of magnesium and %lld of sleep)%s.\n",
       nights, days, file.c_str(), static_cast<long long>(imported->read.records),
       static_cast<long long>(imported->read.magnesium_records),
       static_cast<long long>(imported->read.sleep_records),
-      skipped > 0 ? fmt::format("; {} already in the journal or kept as it is", skipped).c_str()
+      skipped > 0 ? fmt::format("; {} not added: already in the journal, changed since (see the "
+                                "warnings) or after today",
+                                skipped)
+                        .c_str()
                   : "");
   return {};
 }

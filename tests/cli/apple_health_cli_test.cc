@@ -52,7 +52,8 @@ TEST_F(AppleHealthCliTest, ImportsOnceAndRefusesBadXmlWithLineAndColumn) {
   const std::string file = Write("export.xml", testing::AppleHealthExport());
   auto first = Run({"journal", "import", "--format", "apple-health", file});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_THAT(first.out, HasSubstr("Imported 2 nights of sleep and 3 days of dietary magnesium"));
+  EXPECT_THAT(first.out,
+              HasSubstr("Imported 2 nights of sleep and 3 daily totals of dietary magnesium"));
   EXPECT_THAT(first.out, HasSubstr("2026-11-20  460 min asleep  Apple Health"));
   EXPECT_THAT(first.out,
               HasSubstr("2026-11-20  215.5 mg  Dietary magnesium (Apple Health: Cronometer)"));
