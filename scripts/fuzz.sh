@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-20}"
 all_targets=(formula amount numbers_dates profile diary journal_import food_search data_files
-             http_body label check fhir_import lan_pairing)
+             http_body label check fhir_import lan_pairing apple_health)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -34,7 +34,7 @@ targets=("$@")
 declare -A dictionaries=(
   [formula]="formula" [amount]="amount" [profile]="json toml" [diary]="json csv"
   [journal_import]="json csv" [http_body]="json" [data_files]="toml csv" [check]="check"
-  [fhir_import]="json fhir"
+  [fhir_import]="json fhir" [apple_health]="apple_health"
 )
 
 # clang 14 and its libFuzzer/sanitizer runtimes (Debian), installed when missing.

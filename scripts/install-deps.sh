@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config clang-format clang-14 libclang-rt-14-dev lld-14
   libfmt-dev nlohmann-json3-dev libutfcpp-dev libcli11-dev libtomlplusplus-dev
   libsqlite3-dev libboost-dev zlib1g-dev libcpp-httplib-dev libsodium-dev libpqxx-dev
-  libjemalloc-dev libqrencode-dev
+  libjemalloc-dev libqrencode-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nginx-light openssl dpkg-dev pgbouncer
 )

@@ -1698,6 +1698,7 @@ function describeEntry(e) {
     case 'irls': return `IRLS score: ${e.value}/40`;
     case 'pain': return `Pain: ${e.value}/10`;
     case 'sleep': return `Sleep: ${e.value}/10`;
+    case 'sleep-minutes': return `Asleep: ${e.value} min (${e.label || 'device'})`;
     case 'dose': return `Dose: ${fmtMg(e.magnesium_mg)} ${e.label || ''}`;
     case 'food':
     case 'supplement':

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -20,6 +21,7 @@
 #include "journal/export.h"
 #include "journal/journal.h"
 #include "journal/sqlite_store.h"
+#include "ops/apple_health.h"
 #include "ops/diary_import.h"
 #include "ops/journal.h"
 #include "ops/summary.h"
@@ -358,8 +360,9 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
     CLI::App* cmd = log->add_subcommand(
         "symptom",
         "A symptom rating: irls TOTAL (0-40) or irls --items (ten scores 0-4), cramps COUNT "
-        "--intensity WORST (0-10), pain NRS (0-10), sleep QUALITY (0 terrible - 10 excellent)");
-    cmd->add_option("scale", args->scale, "irls, cramps, pain or sleep")->required();
+        "--intensity WORST (0-10), pain NRS (0-10), sleep QUALITY (0 terrible - 10 excellent), "
+        "sleep-minutes MINUTES (asleep last night, as a device measured it)");
+    cmd->add_option("scale", args->scale, "irls, cramps, pain, sleep or sleep-minutes")->required();
     cmd->add_option("value", args->value, "The rating (IRLS total; cramps in the night; 0-10)");
     cmd->add_option("--items", args->items, "IRLS: the ten item scores, 0-4 each")
         ->delimiter(',')
@@ -371,7 +374,8 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
         auto kind = journal::ParseEntryKind(args->scale);
         if (!kind || !journal::IsSymptom(*kind)) {
           return InvalidArgument(
-              fmt::format("scale: \"{}\" is not a symptom scale; use irls, cramps, pain or sleep",
+              fmt::format("scale: \"{}\" is not a symptom scale; use irls, cramps, pain, sleep "
+                          "or sleep-minutes",
                           args->scale));
         }
         Entry e;
@@ -425,6 +429,51 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
       });
     });
   }
+}
+
+// `journal import --format apple-health FILE`: the export is streamed from the file (it may be
+// gigabytes), never read into memory whole. What was added, and each day kept as the journal
+// had it, is said; the warnings go to standard error, as for `import-diary`.
+Status ImportAppleHealthFile(CliContext& ctx, const std::string& db, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return NotFound("no such file, or it cannot be opened: " + file);
+  auto today = JournalToday();
+  if (!today.ok()) return today.error();
+  auto store = OpenJournal(db);
+  if (!store.ok()) return store.error();
+  auto imported = ops::ImportAppleHealth(**store, in, file, *today);
+  if (!imported.ok()) return imported.error();
+  for (const std::string& warning : imported->warnings) {
+    std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
+  }
+  if (ctx.json) {
+    std::printf("%s\n", imported->ToJson().dump(2).c_str());
+    return {};
+  }
+  int nights = 0, days = 0;
+  for (const ops::AppleHealthRow& row : imported->rows) {
+    if (row.status != ops::AppleHealthRow::Status::kAdded) continue;
+    const journal::Entry& e = row.entry;
+    (e.kind == EntryKind::kSleepMinutes ? nights : days) += 1;
+    std::printf("%s  %s  %s\n", journal::FormatDate(e.date).c_str(),
+                e.kind == EntryKind::kSleepMinutes
+                    ? fmt::format("{} min asleep", FormatNumber(e.value.value_or(0))).c_str()
+                    : fmt::format("{} mg", FormatNumber(e.magnesium_mg.value_or(0))).c_str(),
+                e.label.c_str());
+  }
+  const size_t skipped = imported->rows.size() - imported->added;
+  std::printf(
+      "Imported %d nights of sleep and %d daily totals of dietary magnesium (one per day and app) "
+      "from %s (%lld records read, %lld of magnesium and %lld of sleep)%s.\n",
+      nights, days, file.c_str(), static_cast<long long>(imported->read.records),
+      static_cast<long long>(imported->read.magnesium_records),
+      static_cast<long long>(imported->read.sleep_records),
+      skipped > 0 ? fmt::format("; {} not added: already in the journal, changed since (see the "
+                                "warnings) or after today",
+                                skipped)
+                        .c_str()
+                  : "");
+  return {};
 }
 
 void RegisterJournal(CLI::App& app, CliContext& ctx) {
@@ -709,14 +758,18 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
     auto args = std::make_shared<Args>();
     CLI::App* cmd = group->add_subcommand(
         "import",
-        "Add the entries (and profile, trials) of a JSON, CSV or FHIR export, keeping ids");
+        "Add the entries (and profile, trials) of a JSON, CSV or FHIR export, keeping ids; or "
+        "an Apple Health export.xml's dietary magnesium and sleep (--format apple-health)");
     AddDbOption(cmd, args->db);
-    cmd->add_option("file", args->file, "A file written by `journal export`")->required();
+    cmd->add_option("file", args->file, "A file written by `journal export`, or Apple Health's")
+        ->required();
     cmd->add_option("--format", args->format,
-                    "json, csv or fhir (default: recognised from the file's content)")
-        ->check(CLI::IsMember({"json", "csv", "fhir"}));
+                    "json, csv, fhir (default: recognised from the file's content) or "
+                    "apple-health")
+        ->check(CLI::IsMember({"json", "csv", "fhir", "apple-health"}));
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
+        if (args->format == "apple-health") return ImportAppleHealthFile(ctx, args->db, args->file);
         auto text = ReadFile(args->file);
         if (!text.ok()) return text.error();
         auto snapshot =

@@ -70,7 +70,8 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
       "plan",
       "Start a randomised n-of-1 trial (pairs of magnesium / no-magnesium periods); a trial "
       "that is running is replaced only with --replace");
-  cmd->add_option("--outcome", args->outcome, "What to measure: cramps, irls, pain or sleep")
+  cmd->add_option("--outcome", args->outcome,
+                  "What to measure: cramps, irls, pain, sleep or sleep_minutes (a device's nights)")
       ->required();
   cmd->add_option("--profile", args->profile,
                   "Your profile (.toml/.json): the plan engine sets the dose and form (default: "

@@ -21,7 +21,7 @@ struct KindInfo {
   EntryKind kind;
   const char* name;
 };
-constexpr std::array<KindInfo, 9> kKinds = {{
+constexpr std::array<KindInfo, 10> kKinds = {{
     {EntryKind::kFood, "food"},
     {EntryKind::kSupplement, "supplement"},
     {EntryKind::kDose, "dose"},
@@ -31,6 +31,7 @@ constexpr std::array<KindInfo, 9> kKinds = {{
     {EntryKind::kSleep, "sleep"},
     {EntryKind::kNote, "note"},
     {EntryKind::kSideEffect, "side-effect"},
+    {EntryKind::kSleepMinutes, "sleep-minutes"},
 }};
 
 // Shows a number as the user would have typed it; "nan" and "inf" for the non-finite.
@@ -141,7 +142,7 @@ const std::vector<EntryKind>& AllEntryKinds() {
 
 bool IsSymptom(EntryKind kind) {
   return kind == EntryKind::kIrls || kind == EntryKind::kCramps || kind == EntryKind::kPain ||
-         kind == EntryKind::kSleep;
+         kind == EntryKind::kSleep || kind == EntryKind::kSleepMinutes;
 }
 
 Status ValidateEntry(const Entry& entry, Date today) {
@@ -210,6 +211,8 @@ Status ValidateEntry(const Entry& entry, Date today) {
       return CheckRange("pain", entry.value, 0, 10, true);
     case EntryKind::kSleep:
       return CheckRange("sleep", entry.value, 0, 10, true);
+    case EntryKind::kSleepMinutes:  // A night cannot hold more than a day.
+      return CheckRange("sleep-minutes", entry.value, 0, 1440, true);
     default:
       return {};
   }

@@ -7,7 +7,8 @@
 // `ValidateEntry()` against a `Clock` before any store writes them, so "a date in 2099", an IRLS
 // item scored 5 or a NaN never reach disk. Scales: the IRLS total (0-40) or its ten item scores
 // (0-4 each; the questionnaire's copyrighted wording is never reproduced), a leg-cramp diary
-// (cramps per night, worst intensity 0-10), pain NRS 0-10 and sleep quality 0-10.
+// (cramps per night, worst intensity 0-10), pain NRS 0-10, sleep quality 0-10 and minutes asleep
+// a night as a device measured them.
 #ifndef MGADVISOR_JOURNAL_JOURNAL_H_
 #define MGADVISOR_JOURNAL_JOURNAL_H_
 
@@ -59,6 +60,9 @@ enum class EntryKind {
   kSleep,       // Sleep quality: value 0-10 (0 = terrible, 10 = excellent; integer).
   kNote,        // Free note: note.
   kSideEffect,  // A side effect noticed: label = what (e.g. "diarrhoea"), note = details.
+  // Minutes asleep in the night that ended on the morning of `date` (value, integer 0-1440), as
+  // a device measured it (ops/apple_health.h); label = where it came from ("Apple Health").
+  kSleepMinutes,
 };
 inline constexpr int kIrlsItemCount = 10;
 
@@ -66,7 +70,7 @@ inline constexpr int kIrlsItemCount = 10;
 const char* EntryKindName(EntryKind kind);
 std::optional<EntryKind> ParseEntryKind(std::string_view name);
 const std::vector<EntryKind>& AllEntryKinds();
-bool IsSymptom(EntryKind kind);  // irls, cramps, pain, sleep.
+bool IsSymptom(EntryKind kind);  // irls, cramps, pain, sleep, sleep-minutes.
 
 struct Entry {
   int64_t id = 0;  // Assigned by the store; 0 before the entry is written.

@@ -62,6 +62,42 @@ CREATE TABLE entry_changes (
   before TEXT
 );
 )sql",
+      // 3: the entry kind 'sleep-minutes' (minutes asleep a night, from a device). SQLite cannot
+      // change a CHECK constraint in place, so entries is rebuilt as SQLite's documentation of
+      // ALTER TABLE describes (create, copy, drop, rename). irls_items refers to entries with ON
+      // DELETE CASCADE, so its rows are kept aside and the table made again: dropping entries
+      // while it exists would delete them.
+      R"sql(
+CREATE TABLE irls_items_kept AS SELECT entry_id, item, score FROM irls_items;
+DROP TABLE irls_items;
+CREATE TABLE entries_new (
+  id INTEGER PRIMARY KEY,
+  date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  kind TEXT NOT NULL CHECK (kind IN ('food', 'supplement', 'dose', 'irls', 'cramps', 'pain',
+                                     'sleep', 'note', 'side-effect', 'sleep-minutes')),
+  label TEXT NOT NULL DEFAULT '',
+  magnesium_mg REAL,
+  value REAL,
+  intensity REAL,
+  note TEXT NOT NULL DEFAULT '',
+  irls_item_count INTEGER NOT NULL DEFAULT 0 CHECK (irls_item_count IN (0, 10))
+);
+INSERT INTO entries_new (id, date, kind, label, magnesium_mg, value, intensity, note,
+                         irls_item_count)
+  SELECT id, date, kind, label, magnesium_mg, value, intensity, note, irls_item_count
+  FROM entries;
+DROP TABLE entries;
+ALTER TABLE entries_new RENAME TO entries;
+CREATE INDEX entries_by_date ON entries (date, id);
+CREATE TABLE irls_items (
+  entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+  item INTEGER NOT NULL CHECK (item BETWEEN 1 AND 10),
+  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 4),
+  PRIMARY KEY (entry_id, item)
+);
+INSERT INTO irls_items (entry_id, item, score) SELECT entry_id, item, score FROM irls_items_kept;
+DROP TABLE irls_items_kept;
+)sql",
   };
   return kMigrations;
 }

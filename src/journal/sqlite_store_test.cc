@@ -112,6 +112,37 @@ TEST_F(SqliteStoreTest, DeleteCascadesToIrlsItems) {
   EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM irls_items"), "0");
 }
 
+// Migration 3 rebuilds the entries table to admit 'sleep-minutes' (SQLite cannot change a CHECK
+// in place); the IRLS item scores, which cascade from entries, must survive it. Run again on a
+// journal that has data by forgetting that it was applied.
+TEST_F(SqliteStoreTest, TheSleepMinutesMigrationKeepsEntriesAndIrlsItems) {
+  const std::string path = Path("migrate.db");
+  std::vector<Entry> before;
+  {
+    auto store = OpenSqliteStore(path, clock_);
+    ASSERT_TRUE(store.ok());
+    before = AddAll(**store, {OneOfEachKind()[3], OneOfEachKind()[0]});
+  }
+  {
+    auto db = OpenSqliteFile(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_EQ(sqlite3_exec(db->get(), "DELETE FROM schema_migrations WHERE version = 3", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+  }
+  auto store = OpenSqliteStore(path, clock_);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM irls_items"), "10");
+  auto listed = (*store)->List({});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(*listed, (std::vector<Entry>{before[1], before[0]}));  // By date: the food first.
+  // The new kind is accepted (OneOfEachKind()[8] is a sleep-minutes entry).
+  EXPECT_TRUE((*store)->Add(OneOfEachKind()[8]).ok());
+  // The cascade still holds on the rebuilt tables.
+  ASSERT_TRUE((*store)->Delete(before[0].id).ok());
+  EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM irls_items"), "0");
+}
+
 TEST_F(SqliteStoreTest, RefusesASchemaFromTheFuture) {
   const std::string path = Path("future.db");
   {

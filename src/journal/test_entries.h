@@ -54,6 +54,8 @@ inline std::vector<Entry> OneOfEachKind() {
       MakeEntry(Day(2026, 11, 3), K::kCramps, {.value = 2, .intensity = 7}),
       MakeEntry(Day(2026, 11, 3), K::kPain, {.value = 4}),
       MakeEntry(Day(2026, 11, 4), K::kSleep, {.value = 6}),
+      MakeEntry(Day(2026, 11, 4), K::kSleepMinutes,
+                {.label = "Apple Health", .value = 431, .note = "imported from export.xml"}),
       MakeEntry(Day(2026, 11, 4), K::kNote,
                 {.note = "slept badly,\n\"long\" day; caf\u00e9\r\nnext"}),
       MakeEntry(Day(2026, 11, 5), K::kSideEffect,

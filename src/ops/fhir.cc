@@ -38,7 +38,7 @@ struct Code {
   std::string_view code;
   std::string_view display;
 };
-constexpr std::array<Code, 19> kCodes = {{
+constexpr std::array<Code, 20> kCodes = {{
     {"food", "Food eaten (value: its magnesium)"},
     {"supplement", "Supplement or medicine taken that may hold magnesium"},
     {"dose", "Magnesium dose taken"},
@@ -58,6 +58,7 @@ constexpr std::array<Code, 19> kCodes = {{
     {"medicine", "Medicine from the profile"},
     {"magnesium-source", "Magnesium-containing product from the profile"},
     {"plan-supplement", "Magnesium supplement the plan suggests"},
+    {"sleep-minutes", "Minutes asleep in one night, as a device measured them"},
 }};
 
 std::string_view DisplayOf(std::string_view code) {
@@ -90,6 +91,7 @@ std::string TimeOfDay(double hour) { return plan::FormatHour(hour) + ":00"; }
 
 // The unit of a rating's value on each scale (UCUM annotations: a count of what is in braces).
 std::string_view ScoreUnit(EntryKind kind) {
+  if (kind == EntryKind::kSleepMinutes) return "min";
   return kind == EntryKind::kCramps ? "{cramps}" : "{score}";
 }
 

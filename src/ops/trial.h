@@ -24,7 +24,7 @@ namespace mg::ops {
 inline constexpr int64_t kMaxSeed = (int64_t{1} << 53) - 1;
 
 struct StartTrialRequest {
-  std::string outcome;                 // cramps, irls, pain or sleep.
+  std::string outcome;                 // An id of data/trial/outcomes.toml: cramps, sleep...
   std::optional<journal::Date> start;  // Default: today.
   int pairs = trial::kMinPairs;
   std::optional<uint64_t> seed;    // Default: random (and saved with the design).

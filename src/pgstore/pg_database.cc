@@ -141,6 +141,14 @@ CREATE TABLE journal_shares (
 );
 CREATE INDEX journal_shares_by_clinician ON journal_shares (clinician_id);
 )sql",
+      // 7: the entry kind 'sleep-minutes' (minutes asleep a night, from a device). The column's
+      // CHECK carries PostgreSQL's default name, <table>_<column>_check.
+      R"sql(
+ALTER TABLE entries DROP CONSTRAINT entries_kind_check;
+ALTER TABLE entries ADD CONSTRAINT entries_kind_check
+  CHECK (kind IN ('food', 'supplement', 'dose', 'irls', 'cramps', 'pain', 'sleep', 'note',
+                  'side-effect', 'sleep-minutes'));
+)sql",
   };
   return kMigrations;
 }

@@ -7,8 +7,10 @@
 #include <charconv>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "journal/export.h"
+#include "ops/apple_health.h"
 #include "ops/calendar.h"
 #include "ops/diary_import.h"
 #include "ops/journal.h"
@@ -254,7 +256,18 @@ Result<ApiResponse> HandleExport(const ApiState& state, const ApiRequest& reques
 }
 
 Result<ApiResponse> HandleImport(const ApiState& state, const ApiRequest& request) {
-  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {"format"}));
+  if (const auto format = Parameter(request, "format")) {
+    if (*format != "apple-health") {
+      return InvalidArgument(fmt::format(
+          "format: '{}' is not apple-health (a JSON or FHIR export needs no format)", *format));
+    }
+    // The body is the export.xml itself, read by the same streaming reader as the CLI's file.
+    std::istringstream in(request.body);
+    auto imported = ops::ImportAppleHealth(*request.journal, in, "body", request.clock->Today());
+    if (!imported.ok()) return imported.error();
+    return JsonResponse(imported->ToJson());
+  }
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
   auto snapshot = ops::SnapshotFromDocument(*body, "body");  // An mgadvisor export or FHIR.
@@ -273,7 +286,8 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   ops::StartTrialRequest start;
   auto outcome = OptionalString(*body, "outcome");
   if (!outcome.ok()) return outcome.error();
-  if (!*outcome) return InvalidArgument("outcome: required, one of cramps, irls, pain, sleep");
+  if (!*outcome)
+    return InvalidArgument("outcome: required, one of cramps, irls, pain, sleep, sleep_minutes");
   start.outcome = **outcome;
   auto start_text = OptionalString(*body, "start");
   if (!start_text.ok()) return start_text.error();

@@ -33,7 +33,13 @@ Design PainDesign(uint64_t seed = 42) {
 
 TEST(OutcomesTest, EmbeddedOutcomesLoad) {
   auto outcomes = Outcomes();
-  ASSERT_EQ(outcomes.size(), 4u);
+  ASSERT_EQ(outcomes.size(), 5u);
+  // Minutes asleep from a device (Apple Health): more is better, MID 15 minutes.
+  auto sleep_minutes = FindOutcome(outcomes, "sleep_minutes");
+  ASSERT_TRUE(sleep_minutes.ok());
+  EXPECT_EQ(sleep_minutes->journal_kind, journal::EntryKind::kSleepMinutes);
+  EXPECT_TRUE(sleep_minutes->higher_is_better);
+  EXPECT_EQ(sleep_minutes->mid, 15);
   auto irls = FindOutcome(outcomes, "irls");
   ASSERT_TRUE(irls.ok());
   EXPECT_EQ(BandOf(*irls, 0), "none");
@@ -44,7 +50,7 @@ TEST(OutcomesTest, EmbeddedOutcomesLoad) {
   auto unknown = FindOutcome(outcomes, "mood");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().message,
-            "outcome: 'mood' is not an outcome; use cramps, irls, pain or sleep");
+            "outcome: 'mood' is not an outcome; use cramps, irls, pain, sleep or sleep_minutes");
 }
 
 TEST(OutcomesTest, BadDataNamesFileAndLine) {

@@ -76,6 +76,16 @@ describe('FHIR R4 export validates and round-trips', () => {
     run(['log', 'dose', '--mg', '200', '--form', 'citrate', '--db', db]);
     run(['log', 'supplement', 'milk of magnesia', '15', 'mL', '--db', db]);
     run(['log', 'food', 'pumpkin seeds', '30', 'g', '--db', db]);
+    // Apple Health: a night (a sleep-minutes Observation in UCUM min) and a day's dietary magnesium.
+    const health = path.join(dataHome, 'export.xml');
+    writeFileSync(health, '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_US">\n' +
+        ' <Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="Apple Watch" ' +
+        'startDate="2026-11-21 23:10:00 +0100" endDate="2026-11-22 06:40:00 +0100" ' +
+        'value="HKCategoryValueSleepAnalysisAsleepCore"/>\n' +
+        ' <Record type="HKQuantityTypeIdentifierDietaryMagnesium" sourceName="Cronometer" unit="mg" ' +
+        'startDate="2026-11-22 08:00:00 +0100" endDate="2026-11-22 08:00:00 +0100" value="88.5"/>\n' +
+        '</HealthData>\n');
+    run(['journal', 'import', '--format', 'apple-health', health, '--db', db]);
     const text = run(['journal', 'export', '--format', 'fhir', '--db', db]);
     const bundle = JSON.parse(text);
     assert.equal(bundle.resourceType, 'Bundle');
@@ -91,7 +101,9 @@ describe('FHIR R4 export validates and round-trips', () => {
     writeFileSync(file, text);
     const target = path.join(dataHome, 'target.db');
     const imported = JSON.parse(run(['--json', 'journal', 'import', file, '--db', target]));
-    assert.equal(imported.entries, 7);
+    assert.equal(imported.entries, 9);
+    const night = bundle.entry.find((e) => e.resource.code?.coding?.[0]?.code === 'sleep-minutes');
+    assert.deepEqual(night?.resource.valueQuantity, {value: 450, unit: 'min', system: 'http://unitsofmeasure.org', code: 'min'});
     assert.equal(imported.trials, 1);
     assert.equal(run(['journal', 'export', '--format', 'fhir', '--db', target]), text);
 

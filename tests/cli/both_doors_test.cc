@@ -17,6 +17,7 @@
 #include <regex>
 
 #include "core/error.h"
+#include "src/ops/apple_health_test_export.h"
 #include "tests/cli/cli_runner.h"
 
 namespace mg {
@@ -57,6 +58,7 @@ struct Row {
   std::string method;
   std::string path;
   json body = nullptr;
+  std::string raw_body = {};  // Sent as is (application/xml) instead of `body`, when set.
   // nullopt: success expected; otherwise the error code both must give.
   std::optional<ErrorCode> error = std::nullopt;
   std::function<json(const json&)> from_cli = [](const json& j) { return j; };
@@ -90,6 +92,7 @@ class BothDoorsTest : public ::testing::Test {
     fs::copy_file(fs::path(MG_SOURCE_DIR) / "src/products/testdata/labels/bad_unit.txt",
                   dir_ / "bad-label.txt");
     std::ofstream(dir_ / "blank-page.txt") << " \n\t\n";
+    std::ofstream(dir_ / "export.xml") << testing::AppleHealthExport();
 
     server_ = testing::StartCli(
         {"serve", "--port", "0", "--json", "--db", (dir_ / "server.db").string()}, Env());
@@ -130,13 +133,15 @@ class BothDoorsTest : public ::testing::Test {
   std::pair<int, json> RunHttpRow(const Row& row) {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(60, 0);
-    const std::string body = row.body.is_null() ? "" : row.body.dump();
-    httplib::Result res = row.method == "GET"     ? client.Get(row.path)
-                          : row.method == "PUT"   ? client.Put(row.path, body, "application/json")
-                          : row.method == "PATCH" ? client.Patch(row.path, body, "application/json")
-                          : row.method == "DELETE"
-                              ? client.Delete(row.path)
-                              : client.Post(row.path, body, "application/json");
+    const std::string body = !row.raw_body.empty() ? row.raw_body
+                             : row.body.is_null()  ? ""
+                                                   : row.body.dump();
+    const char* type = row.raw_body.empty() ? "application/json" : "application/xml";
+    httplib::Result res = row.method == "GET"      ? client.Get(row.path)
+                          : row.method == "PUT"    ? client.Put(row.path, body, type)
+                          : row.method == "PATCH"  ? client.Patch(row.path, body, type)
+                          : row.method == "DELETE" ? client.Delete(row.path)
+                                                   : client.Post(row.path, body, type);
     EXPECT_TRUE(res) << row.name << ": no HTTP response";
     if (!res) return {0, nullptr};
     json parsed = json::parse(res->body, nullptr, false);
@@ -160,6 +165,14 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
     for (size_t at; (at = text.find(diary_path)) != std::string::npos;) {
       text.replace(at, diary_path.size(), "diary");
     }
+    return json::parse(text);
+  };
+  // The CLI names the export by its path, the server "body".
+  const auto apple_named = [this](const json& j) {
+    std::string text = j.dump();
+    const std::string path = Path("export.xml");
+    for (size_t at; (at = text.find(path)) != std::string::npos;)
+      text.replace(at, path.size(), "body");
     return json::parse(text);
   };
   // `trial plan --json` prints the design at the top level (as it always has) with the rest
@@ -405,6 +418,13 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .path = "/api/journal/diary",
        .body = {{"diary", diary}},
        .from_cli = diary_named},
+      {.name = "an Apple Health export imported into the journal",
+       .cli = {"journal", "import", "--format", "apple-health", Path("export.xml")},
+       .journal = true,
+       .method = "POST",
+       .path = "/api/journal/import?format=apple-health",
+       .raw_body = testing::AppleHealthExport(),
+       .from_cli = apple_named},
       {.name = "start a trial",
        .cli = {"trial", "plan", "--outcome", "pain", "--seed", "7"},
        .journal = true,
@@ -492,7 +512,8 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .journal = true,
        .method = "GET",
        .path = "/api/journal/export",
-       .from_cli = diary_named},  // The imported diary's entries name it in their notes.
+       // The imported diary's and Apple Health export's entries name them in their notes.
+       .from_cli = [&](const json& j) { return apple_named(diary_named(j)); }},
       {.name = "visit summary",
        .cli = {"summary", "--from", "2026-11-01"},
        .journal = true,
