@@ -30,6 +30,13 @@
 namespace mg::cli {
 namespace {
 
+// Warnings go to standard error, one "WARNING:" line each, so --json output on stdout stays
+// exactly the result.
+void PrintWarnings(const std::vector<std::string>& warnings) {
+  for (const std::string& warning : warnings)
+    std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
+}
+
 using journal::Entry;
 using journal::EntryKind;
 
@@ -115,10 +122,7 @@ Status WriteEntry(CliContext& ctx, const LogOptions& opts, Entry entry) {
   auto logged = ops::LogEntry(context, **store, std::move(entry));
   if (!logged.ok()) return logged.error();
   Print(ctx, logged->entry);
-  // Warnings go to standard error, so --json output stays the entry alone (as before).
-  for (const std::string& warning : logged->warnings) {
-    std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
-  }
+  PrintWarnings(logged->warnings);
   return {};
 }
 
@@ -232,9 +236,7 @@ Status LogTakenAmount(CliContext& ctx, const LogOptions& opts, EntryKind kind,
     Print(ctx, logged->logged.entry);
     if (!logged->reading.empty()) std::printf("Read as: %s.\n", logged->reading.c_str());
   }
-  for (const std::string& warning : logged->logged.warnings) {
-    std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
-  }
+  PrintWarnings(logged->logged.warnings);
   return {};
 }
 
@@ -443,9 +445,7 @@ Status ImportAppleHealthFile(CliContext& ctx, const std::string& db, const std::
   if (!store.ok()) return store.error();
   auto imported = ops::ImportAppleHealth(**store, in, file, *today);
   if (!imported.ok()) return imported.error();
-  for (const std::string& warning : imported->warnings) {
-    std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
-  }
+  PrintWarnings(imported->warnings);
   if (ctx.json) {
     std::printf("%s\n", imported->ToJson().dump(2).c_str());
     return {};
@@ -818,10 +818,7 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
         auto imported =
             ops::ImportDiary(context, **store, {*text, args->file, args->dry_run}, *today);
         if (!imported.ok()) return imported.error();
-        // Warnings go to standard error, as for `log` (with --json they are in the JSON too).
-        for (const std::string& warning : imported->warnings) {
-          std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
-        }
+        PrintWarnings(imported->warnings);
         if (ctx.json) {
           std::printf("%s\n", imported->ToJson().dump(2).c_str());
           return {};
