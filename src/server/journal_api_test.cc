@@ -882,7 +882,8 @@ TEST_F(JournalApiTest, CrampDiaryDetailIsOneEntryAndATrialOutcome) {
                                  R"({"kind": "cramps", "value": 2, "intensity": 6,
                                      "measures": {"minutes": 5, "sleep_disturbance": 4}})"),
                             201);
-  const std::string path = "/api/journal/entries/" + std::to_string(night["id"].get<int64_t>());
+  const std::string path =
+      "/api/journal/entries/" + std::to_string(night["entry"]["id"].get<int64_t>());
   const json patched = Expect(Patch(path, R"({"measures": {"minutes": 8}})"), 200);
   EXPECT_EQ(patched["entry"]["measures"], json({{"minutes", 8}, {"sleep_disturbance", 4}}));
   ExpectError(Patch(path, R"({"measures": {"sleep_disturbance": 12}})"), 400, "invalid_argument",
