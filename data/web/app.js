@@ -1288,7 +1288,9 @@ async function refreshToday() {
   }
 
   // One-tap rating of today's measure: the trial's outcome, or the first complaint's.
-  const kind = running ? trial.outcome :
+  // An outcome that is one number of an entry (cramp severity) logs its entry's own scale here;
+  // the number itself is logged with the CLI or the API (journal_kind and measure say which).
+  const kind = running ? (trial.journal_kind || trial.outcome) :
       measureForCondition(((plan.findings || [])[0] || {}).condition || '');
   const spec = MEASURE_INPUT[kind] || MEASURE_INPUT.pain;
   const input = el('input', {type: 'number', id: 'today-measure', min: String(spec.min),

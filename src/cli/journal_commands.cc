@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -85,6 +86,22 @@ Result<journal::Date> ParseDateFlag(const std::string& text, journal::Date today
   return *date;
 }
 
+// "--sleep-disturbance" for the measure "sleep_disturbance" (journal::MeasuresOf).
+std::string MeasureFlag(std::string name) {
+  std::replace(name.begin(), name.end(), '_', '-');
+  return "--" + name;
+}
+
+// One flag per measure a symptom entry can carry, each saying which scale it belongs to.
+void AddMeasureOptions(CLI::App* cmd, std::map<std::string, std::string>& measures) {
+  for (EntryKind kind : journal::AllEntryKinds()) {
+    for (const journal::MeasureSpec& m : journal::MeasuresOf(kind)) {
+      cmd->add_option(MeasureFlag(m.name), measures[m.name],
+                      fmt::format("{}: {}", journal::EntryKindName(kind), m.what));
+    }
+  }
+}
+
 std::string Describe(const Entry& e) {
   std::string what = journal::EntryKindName(e.kind);
   if (!e.label.empty()) what += " " + e.label;
@@ -99,6 +116,11 @@ std::string Describe(const Entry& e) {
     }
   }
   if (e.intensity) what += fmt::format(" (worst {})", FormatNumber(*e.intensity, 3));
+  for (const auto& [name, value] : e.measures) {
+    std::string words = name;
+    std::replace(words.begin(), words.end(), '_', ' ');
+    what += fmt::format(", {} {}", words, FormatNumber(value, 3));
+  }
   if (!e.irls_items.empty()) {
     what += " items";
     for (int s : e.irls_items) what += fmt::format(" {}", s);
@@ -357,19 +379,23 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
       std::string value;
       std::vector<int> items;
       std::string intensity;
+      std::map<std::string, std::string> measures;  // Measure name -> flag text.
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = log->add_subcommand(
         "symptom",
         "A symptom rating: irls TOTAL (0-40) or irls --items (ten scores 0-4), cramps COUNT "
-        "--intensity WORST (0-10), pain NRS (0-10), sleep QUALITY (0 terrible - 10 excellent), "
+        "[--severity WORST 0-10] [--minutes TOTAL] [--sleep-disturbance 0-10], pain NRS (0-10), "
+        "sleep QUALITY (0 terrible - 10 excellent) [--minutes-to-sleep M] [--awakenings N], "
         "sleep-minutes MINUTES (asleep last night, as a device measured it)");
     cmd->add_option("scale", args->scale, "irls, cramps, pain, sleep or sleep-minutes")->required();
     cmd->add_option("value", args->value, "The rating (IRLS total; cramps in the night; 0-10)");
     cmd->add_option("--items", args->items, "IRLS: the ten item scores, 0-4 each")
         ->delimiter(',')
         ->expected(0, 10);
-    cmd->add_option("--intensity", args->intensity, "Cramps: the worst cramp's intensity, 0-10");
+    cmd->add_option("--intensity,--severity", args->intensity,
+                    "Cramps: the worst cramp's severity, 0-10");
+    AddMeasureOptions(cmd, args->measures);
     AddLogCommon(cmd, args->opts);
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
@@ -398,6 +424,12 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
           auto v = ParseField("--intensity", args->intensity);
           if (!v.ok()) return v.error();
           e.intensity = *v;
+        }
+        for (const auto& [name, text] : args->measures) {
+          if (text.empty()) continue;
+          auto v = ParseField(MeasureFlag(name), text);
+          if (!v.ok()) return v.error();
+          e.measures[name] = *v;
         }
         return WriteEntry(ctx, args->opts, e);
       });
@@ -619,6 +651,7 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
       int64_t id = 0;
       std::string kind, label, mg, value, intensity;
       std::vector<int> items;
+      std::map<std::string, std::string> measures;
       bool date_given = false;
     };
     auto args = std::make_shared<Args>();
@@ -633,10 +666,11 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--label", args->label, "Its label (food, form, side effect)");
     cmd->add_option("--mg", args->mg, "Its magnesium in mg (\"none\" clears it)");
     cmd->add_option("--value", args->value, "The rating or count (\"none\" clears it)");
-    cmd->add_option("--intensity", args->intensity, "Cramps: the worst intensity 0-10");
+    cmd->add_option("--intensity,--severity", args->intensity, "Cramps: the worst severity 0-10");
     cmd->add_option("--items", args->items, "IRLS: the ten item scores, 0-4 each")
         ->delimiter(',')
         ->expected(0, 10);
+    AddMeasureOptions(cmd, args->measures);
     cmd->add_option("--note", args->opts.note, "Its note (\"\" clears it)");
     cmd->callback([&ctx, args, cmd] {
       RunCommand(ctx, [&]() -> Status {
@@ -663,6 +697,17 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
           auto number = ParseField(flag, *text);
           if (!number.ok()) return number.error();
           patch[key] = *number;
+        }
+        for (const auto& [name, text] : args->measures) {
+          const std::string flag = MeasureFlag(name);
+          if (cmd->count(flag) == 0) continue;
+          if (text == "none") {
+            patch["measures"][name] = nullptr;
+            continue;
+          }
+          auto number = ParseField(flag, text);
+          if (!number.ok()) return number.error();
+          patch["measures"][name] = *number;
         }
         auto store = OpenJournal(args->opts.db);
         if (!store.ok()) return store.error();

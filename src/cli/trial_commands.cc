@@ -54,7 +54,8 @@ Error TrialAsFlags(Error error) {
                                     {"replace", "--replace"},
                                     {"reason", "--reason"},
                                     {"guess", "--guess"},
-                                    {"date", "--date"}});
+                                    {"date", "--date"},
+                                    {"secondary", "--secondary"}});
 }
 
 void RegisterPlan(CLI::App& group, CliContext& ctx) {
@@ -64,6 +65,7 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
     int pairs = 3;
     std::optional<int> period_days, washout_days;
     bool dry_run = false, replace = false, blind = false;
+    std::vector<std::string> secondaries;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand(
@@ -71,7 +73,9 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
       "Start a randomised n-of-1 trial (pairs of magnesium / no-magnesium periods); a trial "
       "that is running is replaced only with --replace");
   cmd->add_option("--outcome", args->outcome,
-                  "What to measure: cramps, irls, pain, sleep or sleep_minutes (a device's nights)")
+                  "What to measure: cramps, irls, pain, sleep, sleep_minutes (a device's nights); "
+                  "the cramp diary's cramp_severity, cramp_minutes, cramp_sleep_disturbance; the "
+                  "sleep diary's sleep_latency, sleep_awakenings (docs/STATISTICS.md)")
       ->required();
   cmd->add_option("--profile", args->profile,
                   "Your profile (.toml/.json): the plan engine sets the dose and form (default: "
@@ -85,6 +89,9 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
   cmd->add_option("--washout-days", args->washout_days,
                   "Days at the start of each period that are not analysed (default: by outcome)");
   cmd->add_option("--mid", args->mid, "Minimal important difference (default: by outcome)");
+  cmd->add_option("--secondary", args->secondaries,
+                  "A secondary outcome, registered in the protocol now (repeat, at most 4); the "
+                  "report shows them with Holm-adjusted p-values, the verdict rests on --outcome");
   cmd->add_flag("--dry-run", args->dry_run,
                 "Print the plan (its length and calendar) without saving it");
   cmd->add_flag("--replace", args->replace,
@@ -120,6 +127,7 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
       request.seed = args->seed;
       request.period_days = args->period_days;
       request.washout_days = args->washout_days;
+      request.secondaries = args->secondaries;
       request.save = !args->dry_run;
       request.replace = args->replace;
       request.reference = ctx.reference;
@@ -307,6 +315,40 @@ void RegisterEnd(CLI::App& group, CliContext& ctx) {
             "Ended the trial of magnesium for %s on %s. `mgadvisor trial report` shows "
             "what it found.\n",
             ended->outcome.name.c_str(), journal::FormatDate(opened->today).c_str());
+      }
+      return {};
+    });
+  });
+}
+
+void RegisterSecondary(CLI::App& group, CliContext& ctx) {
+  struct Args {
+    std::string db, outcome;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = group.add_subcommand(
+      "secondary",
+      "Add a secondary outcome to the running trial after its start: the report lists it as a "
+      "change to the protocol and shows it as exploratory (register them with `trial plan "
+      "--secondary` instead)");
+  cmd->add_option("outcome", args->outcome, "The outcome to add (as --outcome of trial plan)")
+      ->required();
+  cmd->add_option("--db", args->db, "Journal database");
+  cmd->callback([&ctx, args] {
+    RunCommand(ctx, [&]() -> Status {
+      auto opened = OpenToday(args->db);
+      if (!opened.ok()) return opened.error();
+      ops::Context context(ContextOptionsOf(ctx));
+      auto added = ops::AddTrialSecondary(context, *opened->store, args->outcome, opened->today);
+      if (!added.ok()) return TrialAsFlags(added.error());
+      if (ctx.json) {
+        std::printf("%s\n", json({{"trial", trial::DesignToJson(*added)}}).dump(2).c_str());
+      } else {
+        std::printf(
+            "Added %s as an exploratory secondary outcome. It was not in the protocol registered "
+            "at the start, so the report lists it as a change and does not count it as a "
+            "result.\n",
+            added->secondaries.back().outcome.name.c_str());
       }
       return {};
     });
@@ -515,6 +557,7 @@ void RegisterTrialCommands(CLI::App& app, CliContext& ctx) {
   RegisterStatus(*group, ctx);
   RegisterTook(*group, ctx);
   RegisterEnd(*group, ctx);
+  RegisterSecondary(*group, ctx);
   RegisterUnblind(*group, ctx);
   RegisterProtocol(*group, ctx);
   RegisterReport(*group, ctx);

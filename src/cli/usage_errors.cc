@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "journal/journal.h"
 
 namespace mg::cli {
 namespace {
@@ -49,10 +50,11 @@ std::optional<Misspelling> FindMisspelling(const CLI::App& app) {
   // The first token CLI11 did not expect: after a mistyped command, everything that follows is
   // unexpected too and says nothing more ("30" in "plna --age 30").
   std::optional<std::string> token;
+  std::vector<std::string> unexpected;
   for (const CLI::App* cmd : chain) {
-    const auto remaining = cmd->remaining();
-    if (!remaining.empty()) {
-      token = remaining.front();
+    unexpected = cmd->remaining();
+    if (!unexpected.empty()) {
+      token = unexpected.front();
       break;
     }
   }
@@ -71,6 +73,14 @@ std::optional<Misspelling> FindMisspelling(const CLI::App& app) {
     if (subcommands.empty()) return std::nullopt;
     out.token = *token;
     out.message = fmt::format("'{}' is not a command of '{}'", out.token, command);
+    // `log cramps 2` reads naturally but the scales sit one level down: say the whole line.
+    const auto kind = journal::ParseEntryKind(*token);
+    if (command == "mgadvisor log" && kind && journal::IsSymptom(*kind)) {
+      std::string line = command + " symptom";
+      for (const std::string& word : unexpected) line += " " + word;
+      out.suggestions = {line};
+      return out;
+    }
     out.suggestions = CloseMatches(out.token, subcommands, 3);
   }
   std::erase(out.suggestions, out.token);

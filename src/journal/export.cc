@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <climits>
@@ -32,10 +33,10 @@ Result<Entry> EntryFromObject(const json& j, std::string_view where) {
   if (!j.is_object()) {
     return bad(fmt::format("an entry must be an object, got {}", DescribeJson(j)));
   }
-  MG_RETURN_IF_ERROR(RejectUnknownFields(
-      j,
-      {"id", "date", "kind", "label", "magnesium_mg", "value", "intensity", "irls_items", "note"},
-      where));
+  MG_RETURN_IF_ERROR(RejectUnknownFields(j,
+                                         {"id", "date", "kind", "label", "magnesium_mg", "value",
+                                          "intensity", "irls_items", "note", "measures"},
+                                         where));
   Entry e;
   for (const auto& [key, value] : j.items()) {
     if (key == "id") {
@@ -80,6 +81,16 @@ Result<Entry> EntryFromObject(const json& j, std::string_view where) {
           return bad(fmt::format("irls_items: {} is not an integer", Show(item)));
         }
         e.irls_items.push_back(item.get<int>());
+      }
+    } else if (key == "measures") {
+      if (!value.is_object()) {
+        return bad(fmt::format("measures: {} is not an object of numbers", Show(value)));
+      }
+      for (const auto& [name, number] : value.items()) {
+        if (!number.is_number()) {
+          return bad(fmt::format("measures.{}: {} is not a number", name, Show(number)));
+        }
+        e.measures[name] = number.get<double>();
       }
     }
   }
@@ -166,6 +177,7 @@ json EntryToJson(const Entry& e) {
   if (e.intensity) j["intensity"] = *e.intensity;
   if (!e.irls_items.empty()) j["irls_items"] = e.irls_items;
   if (!e.note.empty()) j["note"] = ReplaceInvalidUtf8(e.note);
+  if (!e.measures.empty()) j["measures"] = e.measures;
   return j;
 }
 
@@ -210,6 +222,11 @@ std::string SnapshotToText(const Snapshot& snapshot) {
     w.Key("kind").String(EntryKindName(e.kind));
     if (!e.label.empty()) w.Key("label").String(ReplaceInvalidUtf8(e.label));
     if (e.magnesium_mg) w.Key("magnesium_mg").Number(*e.magnesium_mg);
+    if (!e.measures.empty()) {
+      w.Key("measures").BeginObject();
+      for (const auto& [name, value] : e.measures) w.Key(name).Number(value);
+      w.EndObject();
+    }
     if (!e.note.empty()) w.Key("note").String(ReplaceInvalidUtf8(e.note));
     if (e.value) w.Key("value").Number(*e.value);
     w.EndObject();
@@ -318,16 +335,23 @@ std::string EntriesToCsv(const std::vector<Entry>& entries) {
     out += i ? "," : "";
     out += kCsvColumns[i];
   }
+  // The measures column only when an entry has measures, so a journal without them exports
+  // exactly as before (and older readers and spreadsheets keep working).
+  const bool measures = std::any_of(entries.begin(), entries.end(),
+                                    [](const Entry& e) { return !e.measures.empty(); });
+  if (measures) out += ",measures";
   out += "\n";
   for (const Entry& e : entries) {
     std::string items;
     for (size_t i = 0; i < e.irls_items.size(); ++i) {
       items += fmt::format("{}{}", i ? " " : "", e.irls_items[i]);
     }
-    out += fmt::format("{},{},{},{},{},{},{},{},{}\n", e.id, FormatDate(e.date),
+    out += fmt::format("{},{},{},{},{},{},{},{},{}", e.id, FormatDate(e.date),
                        EntryKindName(e.kind), CsvField(ReplaceInvalidUtf8(e.label)),
                        CsvNumber(e.magnesium_mg), CsvNumber(e.value), CsvNumber(e.intensity), items,
                        CsvField(ReplaceInvalidUtf8(e.note)));
+    if (measures) out += "," + FormatMeasures(e.measures);
+    out += "\n";
   }
   return out;
 }
@@ -338,8 +362,11 @@ Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_vie
   if (!records.ok()) return records.error();
   if (records->empty()) return InvalidArgument(fmt::format("{}: empty CSV", source));
   const auto& header = records->front();
-  if (header.size() != kCsvColumns.size() ||
-      !std::equal(header.begin(), header.end(), kCsvColumns.begin())) {
+  // Nine columns, or ten with the measures column (written when an entry has measures).
+  const bool measures = header.size() == kCsvColumns.size() + 1 && header.back() == "measures";
+  const size_t columns = kCsvColumns.size() + (measures ? 1 : 0);
+  if ((header.size() != kCsvColumns.size() && !measures) ||
+      !std::equal(kCsvColumns.begin(), kCsvColumns.end(), header.begin())) {
     return InvalidArgument(fmt::format(
         "{}:1: header must be id,date,kind,label,magnesium_mg,value,intensity,irls_items,note",
         source));
@@ -349,9 +376,8 @@ Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_vie
     const auto& f = (*records)[r];
     const std::string where = fmt::format("{}: record {}", source, r);
     if (f.size() == 1 && f[0].empty()) continue;  // Blank line.
-    if (f.size() != kCsvColumns.size()) {
-      return InvalidArgument(
-          fmt::format("{}: {} fields, expected {}", where, f.size(), kCsvColumns.size()));
+    if (f.size() != columns) {
+      return InvalidArgument(fmt::format("{}: {} fields, expected {}", where, f.size(), columns));
     }
     Entry e;
     auto number = [&](size_t col, std::optional<double>& out) -> Status {
@@ -403,6 +429,12 @@ Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_vie
       items = space == std::string_view::npos ? std::string_view() : items.substr(space + 1);
     }
     e.note = f[8];
+    if (measures) {
+      auto parsed = ParseMeasures(f[9]);
+      if (!parsed.ok())
+        return InvalidArgument(fmt::format("{}: {}", where, parsed.error().message));
+      e.measures = std::move(*parsed);
+    }
     entries.push_back(std::move(e));
   }
   return entries;

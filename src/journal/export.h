@@ -39,8 +39,10 @@ nlohmann::json EntryToJson(const Entry& entry);
 // quoting the value, for unknown fields, wrong types, and a missing date or kind.
 Result<Entry> EntryFromJson(const nlohmann::json& json, std::string_view where);
 
-// Header: id,date,kind,label,magnesium_mg,value,intensity,irls_items,note. irls_items are the
-// ten scores separated by spaces. Fields are quoted per RFC 4180 when needed.
+// Header: id,date,kind,label,magnesium_mg,value,intensity,irls_items,note, plus a tenth column
+// "measures" (FormatMeasures: "minutes=5 sleep_disturbance=4") only when an entry has measures;
+// the reader takes both. irls_items are the ten scores separated by spaces. Fields are quoted
+// per RFC 4180 when needed.
 std::string EntriesToCsv(const std::vector<Entry>& entries);
 // Errors: kInvalidArgument naming `source`, the line and the column.
 Result<std::vector<Entry>> EntriesFromCsv(std::string_view text, std::string_view source);

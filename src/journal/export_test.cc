@@ -235,5 +235,46 @@ TEST(ExportTest, OldBadBytesAreWrittenAsReplacementCharacters) {
   EXPECT_EQ(EntryToJson(snapshot.entries[0])["label"], "caf\uFFFD");
 }
 
+// Measures travel in both formats; a journal without them still exports the nine-column CSV.
+TEST(ExportTest, MeasuresRoundTripInJsonAndCsv) {
+  auto entries = WithIds(OneOfEachKind());
+  Entry& cramps = entries[5];
+  ASSERT_EQ(cramps.kind, EntryKind::kCramps);
+  cramps.measures = {{"minutes", 7.5}, {"sleep_disturbance", 4}};
+  Entry& sleep = entries[7];
+  ASSERT_EQ(sleep.kind, EntryKind::kSleep);
+  sleep.measures = {{"awakenings", 2}};
+  const std::string csv = EntriesToCsv(entries);
+  EXPECT_THAT(csv, StartsWith("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note,"
+                              "measures\n"));
+  EXPECT_THAT(csv, HasSubstr("6,2026-11-03,cramps,,,2,7,,,minutes=7.5 sleep_disturbance=4\n"));
+  auto back = EntriesFromCsv(csv, "test.csv");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, entries);
+  Snapshot snapshot;
+  snapshot.entries = entries;
+  EXPECT_EQ(SnapshotToText(snapshot), SnapshotToJson(snapshot).dump(2));
+  EXPECT_EQ(EntryToJson(cramps)["measures"],
+            nlohmann::json({{"minutes", 7.5}, {"sleep_disturbance", 4}}));
+  auto json_back = SnapshotFromJson(SnapshotToJson(snapshot), "test.json");
+  ASSERT_TRUE(json_back.ok()) << json_back.error().message;
+  EXPECT_EQ(json_back->entries, entries);
+  // Without measures: exactly the nine columns of before.
+  EXPECT_THAT(EntriesToCsv(WithIds(OneOfEachKind())),
+              StartsWith("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n1,"));
+  auto bad = EntriesFromCsv(
+      "id,date,kind,label,magnesium_mg,value,intensity,irls_items,note,measures\n"
+      "1,2026-11-03,cramps,,,2,,,,minutes=five\n",
+      "in.csv");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message,
+            "in.csv: record 1: measures: 'minutes=five' is not NAME=NUMBER (e.g. minutes=5 "
+            "sleep_disturbance=4)");
+  auto not_object = EntryFromJson(
+      nlohmann::json::parse(R"({"date": "2026-11-03", "kind": "cramps", "measures": [1]})"), "e");
+  ASSERT_FALSE(not_object.ok());
+  EXPECT_EQ(not_object.error().message, "e: measures: [1] is not an object of numbers");
+}
+
 }  // namespace
 }  // namespace mg::journal

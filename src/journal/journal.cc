@@ -145,6 +145,63 @@ bool IsSymptom(EntryKind kind) {
          kind == EntryKind::kSleep || kind == EntryKind::kSleepMinutes;
 }
 
+const std::vector<MeasureSpec>& MeasuresOf(EntryKind kind) {
+  // A night's cramps rarely last more than minutes each; a whole day (1440) bounds typing errors.
+  static const std::vector<MeasureSpec> kCramps = {
+      {"minutes", "total minutes of cramps in the night", 0, 1440, false, "min"},
+      {"sleep_disturbance", "how much the cramps disturbed sleep, 0 not at all - 10 completely", 0,
+       10, true, "{score}"},
+  };
+  static const std::vector<MeasureSpec> kSleep = {
+      {"minutes_to_sleep", "minutes it took to fall asleep", 0, 1440, false, "min"},
+      {"awakenings", "number of times woken in the night", 0, 100, true, "{count}"},
+  };
+  static const std::vector<MeasureSpec> kNone;
+  if (kind == EntryKind::kCramps) return kCramps;
+  if (kind == EntryKind::kSleep) return kSleep;
+  return kNone;
+}
+
+const MeasureSpec* FindMeasure(EntryKind kind, std::string_view name) {
+  for (const MeasureSpec& m : MeasuresOf(kind)) {
+    if (name == m.name) return &m;
+  }
+  return nullptr;
+}
+
+std::string FormatMeasures(const std::map<std::string, double>& measures) {
+  std::string out;
+  for (const auto& [name, value] : measures) {
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", name, value);
+  }
+  return out;
+}
+
+Result<std::map<std::string, double>> ParseMeasures(std::string_view text) {
+  std::map<std::string, double> out;
+  while (!text.empty()) {
+    const size_t space = text.find(' ');
+    const std::string_view token = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    if (token.empty()) continue;
+    const size_t eq = token.find('=');
+    const std::string_view name = token.substr(0, eq);
+    const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || c == '_';
+    });
+    const auto value =
+        eq == std::string_view::npos ? std::nullopt : ParseFiniteNumber(token.substr(eq + 1));
+    if (!name_ok || !value) {
+      return InvalidArgument(fmt::format(
+          "measures: '{}' is not NAME=NUMBER (e.g. minutes=5 sleep_disturbance=4)", token));
+    }
+    if (!out.emplace(std::string(name), *value).second) {
+      return InvalidArgument(fmt::format("measures: '{}' is given twice", name));
+    }
+  }
+  return out;
+}
+
 Status ValidateEntry(const Entry& entry, Date today) {
   if (entry.date < kEarliestDate) {
     return InvalidArgument(fmt::format("date: {} is before 1900-01-01", FormatDate(entry.date)));
@@ -177,6 +234,17 @@ Status ValidateEntry(const Entry& entry, Date today) {
       Forbid("intensity", entry.intensity.has_value() && kind != EntryKind::kCramps, kind));
   MG_RETURN_IF_ERROR(
       Forbid("irls items", !entry.irls_items.empty() && kind != EntryKind::kIrls, kind));
+  for (const auto& [name, value] : entry.measures) {
+    const MeasureSpec* spec = FindMeasure(kind, name);
+    if (spec == nullptr) {
+      std::string known;
+      for (const MeasureSpec& m : MeasuresOf(kind))
+        known += fmt::format("{}{}", known.empty() ? "" : ", ", m.name);
+      return InvalidArgument(fmt::format("{}: not used by a {} entry{}", name, EntryKindName(kind),
+                                         known.empty() ? "" : " (it takes " + known + ")"));
+    }
+    MG_RETURN_IF_ERROR(CheckRange(name, value, spec->min, spec->max, spec->integer));
+  }
   if (!IsSymptom(kind)) {
     MG_RETURN_IF_ERROR(Forbid("value", entry.value.has_value(), kind));
     return {};

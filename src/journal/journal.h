@@ -7,13 +7,15 @@
 // `ValidateEntry()` against a `Clock` before any store writes them, so "a date in 2099", an IRLS
 // item scored 5 or a NaN never reach disk. Scales: the IRLS total (0-40) or its ten item scores
 // (0-4 each; the questionnaire's copyrighted wording is never reproduced), a leg-cramp diary
-// (cramps per night, worst intensity 0-10), pain NRS 0-10, sleep quality 0-10 and minutes asleep
-// a night as a device measured them.
+// (cramps per night, worst intensity 0-10, total minutes, sleep disturbance 0-10), pain NRS 0-10,
+// sleep quality 0-10 (with minutes to fall asleep and awakenings) and minutes asleep a night as a
+// device measured them.
 #ifndef MGADVISOR_JOURNAL_JOURNAL_H_
 #define MGADVISOR_JOURNAL_JOURNAL_H_
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,9 +57,11 @@ enum class EntryKind {
   kSupplement,  // A supplement other than a trial dose (multivitamin...); magnesium_mg if known.
   kDose,        // A magnesium dose taken; label = form, magnesium_mg = elemental mg.
   kIrls,        // IRLS: value = total 0-40; irls_items = the ten item scores (0-4) or empty.
-  kCramps,      // Leg-cramp diary for one night: value = cramps, intensity = worst 0-10.
+  kCramps,      // Leg-cramp diary for one night: value = cramps, intensity = worst 0-10;
+                // measures "minutes" (all cramps together) and "sleep_disturbance" (0-10).
   kPain,        // Pain NRS: value 0-10 (integer).
-  kSleep,       // Sleep quality: value 0-10 (0 = terrible, 10 = excellent; integer).
+  kSleep,       // Sleep quality: value 0-10 (0 = terrible, 10 = excellent; integer);
+                // measures "minutes_to_sleep" and "awakenings".
   kNote,        // Free note: note.
   kSideEffect,  // A side effect noticed: label = what (e.g. "diarrhoea"), note = details.
   // Minutes asleep in the night that ended on the morning of `date` (value, integer 0-1440), as
@@ -72,6 +76,28 @@ std::optional<EntryKind> ParseEntryKind(std::string_view name);
 const std::vector<EntryKind>& AllEntryKinds();
 bool IsSymptom(EntryKind kind);  // irls, cramps, pain, sleep, sleep-minutes.
 
+// Further numbers a symptom entry can carry beside its value (the detail of a cramp diary or a
+// sleep diary), each optional. Kept as named measures rather than one field each so a new
+// detail is a row here, not a column in every store and format.
+struct MeasureSpec {
+  const char* name;  // Key in Entry::measures, exports and the API; the CLI flag is --name
+                     // with '-' for '_'.
+  const char* what;  // Plain words, for help texts and messages.
+  double min = 0;
+  double max = 0;
+  bool integer = false;
+  const char* unit = "";  // UCUM: "min", "{score}", "{count}" (FHIR export).
+};
+// The measures an entry of `kind` may carry (empty for most kinds).
+const std::vector<MeasureSpec>& MeasuresOf(EntryKind kind);
+const MeasureSpec* FindMeasure(EntryKind kind, std::string_view name);
+// "minutes=5 sleep_disturbance=4" (keys in order, shortest exact numbers) <-> measures: the form
+// the stores keep and the CSV column holds. ParseMeasures checks the shape only (names of
+// lower-case letters and '_', finite numbers, no repeats); ValidateEntry checks the values.
+// Errors: kInvalidArgument "measures: ..." quoting the bad token.
+std::string FormatMeasures(const std::map<std::string, double>& measures);
+Result<std::map<std::string, double>> ParseMeasures(std::string_view text);
+
 struct Entry {
   int64_t id = 0;  // Assigned by the store; 0 before the entry is written.
   Date date{};
@@ -82,6 +108,7 @@ struct Entry {
   std::optional<double> intensity;
   std::vector<int> irls_items;  // Empty, or exactly kIrlsItemCount scores.
   std::string note;
+  std::map<std::string, double> measures;  // MeasuresOf(kind) only; may be empty.
 
   bool operator==(const Entry&) const = default;
 };

@@ -102,5 +102,47 @@ TEST(DailyMagnesiumTest, SumsFoodAndSupplementsPerDay) {
   EXPECT_TRUE(DailyMagnesium(entries, d2, d1).empty());
 }
 
+// The cramp and sleep diaries' detail: named measures, each checked against its kind's own list.
+TEST(ValidateEntryTest, MeasuresAreCheckedPerKind) {
+  const Date today = Day(2026, 11, 23);
+  auto message = [&](EntryKind kind, std::map<std::string, double> measures) {
+    Entry e = MakeEntry(today, kind, {.value = 2});
+    e.measures = std::move(measures);
+    Status st = ValidateEntry(e, today);
+    return st.ok() ? std::string("ok") : st.error().message;
+  };
+  EXPECT_EQ(message(EntryKind::kCramps, {{"minutes", 4.5}, {"sleep_disturbance", 6}}), "ok");
+  EXPECT_EQ(message(EntryKind::kSleep, {{"minutes_to_sleep", 35}, {"awakenings", 3}}), "ok");
+  EXPECT_EQ(message(EntryKind::kCramps, {{"sleep_disturbance", 11}}),
+            "sleep_disturbance: 11 is out of range 0-10");
+  EXPECT_EQ(message(EntryKind::kCramps, {{"sleep_disturbance", 2.5}}),
+            "sleep_disturbance: 2.5 is not a whole number");
+  EXPECT_EQ(message(EntryKind::kCramps, {{"minutes", 1441}}),
+            "minutes: 1441 is out of range 0-1440");
+  EXPECT_EQ(message(EntryKind::kSleep, {{"awakenings", -1}}),
+            "awakenings: -1 is out of range 0-100");
+  EXPECT_EQ(message(EntryKind::kCramps, {{"awakenings", 1}}),
+            "awakenings: not used by a cramps entry (it takes minutes, sleep_disturbance)");
+  EXPECT_EQ(message(EntryKind::kPain, {{"minutes", 1}}), "minutes: not used by a pain entry");
+}
+
+TEST(MeasuresTest, TextFormRoundTripsAndRefusesWhatIsNotNameEqualsNumber) {
+  const std::map<std::string, double> measures = {{"sleep_disturbance", 4}, {"minutes", 0.1 + 0.2}};
+  EXPECT_EQ(FormatMeasures(measures), "minutes=0.30000000000000004 sleep_disturbance=4");
+  auto back = ParseMeasures(FormatMeasures(measures));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, measures);
+  EXPECT_EQ(FormatMeasures({}), "");
+  EXPECT_TRUE(ParseMeasures("")->empty());
+  EXPECT_EQ(ParseMeasures("minutes").error().message,
+            "measures: 'minutes' is not NAME=NUMBER (e.g. minutes=5 sleep_disturbance=4)");
+  EXPECT_EQ(ParseMeasures("minutes=nan").error().message,
+            "measures: 'minutes=nan' is not NAME=NUMBER (e.g. minutes=5 sleep_disturbance=4)");
+  EXPECT_EQ(ParseMeasures("Minutes=1").error().message,
+            "measures: 'Minutes=1' is not NAME=NUMBER (e.g. minutes=5 sleep_disturbance=4)");
+  EXPECT_EQ(ParseMeasures("minutes=1 minutes=2").error().message,
+            "measures: 'minutes' is given twice");
+}
+
 }  // namespace
 }  // namespace mg::journal

@@ -98,6 +98,11 @@ CREATE TABLE irls_items (
 INSERT INTO irls_items (entry_id, item, score) SELECT entry_id, item, score FROM irls_items_kept;
 DROP TABLE irls_items_kept;
 )sql",
+      // 4: further numbers of a symptom entry (journal.h, MeasuresOf), as FormatMeasures text:
+      // "minutes=5 sleep_disturbance=4"; '' for none. Existing rows read back unchanged.
+      R"sql(
+ALTER TABLE entries ADD COLUMN measures TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }
@@ -174,8 +179,8 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Entry>> List(const DateRange& range) override {
     std::string sql =
-        "SELECT id, date, kind, label, magnesium_mg, value, intensity, note, irls_item_count "
-        "FROM entries WHERE date >= ?1 AND date <= ?2 ORDER BY date, id";
+        "SELECT id, date, kind, label, magnesium_mg, value, intensity, note, irls_item_count, "
+        "measures FROM entries WHERE date >= ?1 AND date <= ?2 ORDER BY date, id";
     auto stmt = Prepare(sql);
     if (!stmt.ok()) return stmt.error();
     stmt->Bind(1, range.from ? FormatDate(*range.from) : std::string("0000-00-00"));
@@ -199,6 +204,12 @@ class SqliteStore final : public Store {
       e.value = stmt->Real(5);
       e.intensity = stmt->Real(6);
       e.note = stmt->Text(7);
+      auto measures = ParseMeasures(stmt->Text(9));
+      if (!measures.ok()) {
+        return DataError(
+            fmt::format("{}: entry {} is malformed ({})", path_, e.id, measures.error().message));
+      }
+      e.measures = std::move(*measures);
       if (stmt->Int(8) > 0) with_items.push_back(entries.size());
       entries.push_back(std::move(e));
     }
@@ -444,7 +455,7 @@ class SqliteStore final : public Store {
   Result<int64_t> Insert(const Entry& e, bool keep_id) {
     auto stmt = Prepare(
         "INSERT INTO entries (id, date, kind, label, magnesium_mg, value, intensity, note, "
-        "irls_item_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "irls_item_count, measures) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!stmt.ok()) return stmt.error();
     if (keep_id) stmt->Bind(1, e.id);  // Otherwise NULL: SQLite assigns the next rowid.
     stmt->Bind(2, FormatDate(e.date));
@@ -455,6 +466,7 @@ class SqliteStore final : public Store {
     stmt->Bind(7, e.intensity);
     stmt->Bind(8, e.note);
     stmt->Bind(9, static_cast<int64_t>(e.irls_items.size()));
+    stmt->Bind(10, FormatMeasures(e.measures));
     if (stmt->Step() != SQLITE_DONE) return SqlError("writing an entry");
     int64_t id = sqlite3_last_insert_rowid(db_.get());
     for (size_t i = 0; i < e.irls_items.size(); ++i) {

@@ -349,5 +349,35 @@ TEST_P(StoreContractTest, ImportIsAllOrNothing) {
             "entry 77: date: 2099-01-01 is in the future (today is 2026-11-23)");
 }
 
+// A cramp diary's detail reads back exactly, is replaced with the entry and restored by undo.
+TEST_P(StoreContractTest, MeasuresReadBackAndFollowEditAndUndo) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Entry cramps = MakeEntry(Day(2026, 11, 3), EntryKind::kCramps, {.value = 2, .intensity = 6});
+  cramps.measures = {{"minutes", 0.1 + 0.2}, {"sleep_disturbance", 4}};
+  Entry sleep = MakeEntry(Day(2026, 11, 4), EntryKind::kSleep, {.value = 5});
+  sleep.measures = {{"minutes_to_sleep", 40}, {"awakenings", 3}};
+  auto written = AddAll(*store, {cramps, sleep});
+  auto read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, written);
+  Entry edited = written[0];
+  edited.measures = {{"minutes", 12}};
+  ASSERT_TRUE(store->Replace(edited).ok());
+  read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->at(0).measures, edited.measures);
+  ASSERT_TRUE(store->Undo().ok());
+  read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, written);
+  Entry bad = cramps;
+  bad.measures = {{"awakenings", 1}};
+  EXPECT_FALSE(store->Add(bad).ok());
+  read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->size(), 2u);
+}
+
 }  // namespace
 }  // namespace mg::journal

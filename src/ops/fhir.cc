@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <climits>
@@ -38,7 +39,7 @@ struct Code {
   std::string_view code;
   std::string_view display;
 };
-constexpr std::array<Code, 20> kCodes = {{
+constexpr std::array<Code, 24> kCodes = {{
     {"food", "Food eaten (value: its magnesium)"},
     {"supplement", "Supplement or medicine taken that may hold magnesium"},
     {"dose", "Magnesium dose taken"},
@@ -50,6 +51,11 @@ constexpr std::array<Code, 20> kCodes = {{
     {"side-effect", "Side effect noticed"},
     {"irls-item", "IRLS item score (0-4); the item's number is in the code's suffix"},
     {"cramp-intensity", "Worst leg cramp intensity in the night, 0-10"},
+    // A symptom entry's measures (journal::MeasuresOf): "<kind>-<measure>", '_' as '-'.
+    {"cramps-minutes", "Minutes of leg cramps in the night, all cramps together"},
+    {"cramps-sleep-disturbance", "How much leg cramps disturbed sleep, 0-10"},
+    {"sleep-minutes-to-sleep", "Minutes taken to fall asleep"},
+    {"sleep-awakenings", "Number of times woken in the night"},
     {"magnesium", "Magnesium (elemental)"},
     {"daily-magnesium", "Magnesium logged in one day (food, supplements and doses)"},
     {"food-magnesium", "Magnesium from food in one day"},
@@ -60,6 +66,12 @@ constexpr std::array<Code, 20> kCodes = {{
     {"plan-supplement", "Magnesium supplement the plan suggests"},
     {"sleep-minutes", "Minutes asleep in one night, as a device measured them"},
 }};
+
+// "cramps-sleep-disturbance" for the measure sleep_disturbance of a cramps entry.
+std::string MeasureCode(EntryKind kind, std::string name) {
+  std::replace(name.begin(), name.end(), '_', '-');
+  return fmt::format("{}-{}", journal::EntryKindName(kind), name);
+}
 
 std::string_view DisplayOf(std::string_view code) {
   for (const Code& c : kCodes) {
@@ -170,6 +182,12 @@ json ObservationFrom(const Entry& e) {
   if (e.intensity) {
     components.push_back({{"code", {{"coding", json::array({Coding("cramp-intensity")})}}},
                           {"valueQuantity", Quantity(*e.intensity, "{score}", "{score}")}});
+  }
+  for (const auto& [name, value] : e.measures) {
+    const journal::MeasureSpec* spec = journal::FindMeasure(e.kind, name);
+    const std::string unit = spec != nullptr ? spec->unit : "{score}";
+    components.push_back({{"code", {{"coding", json::array({Coding(MeasureCode(e.kind, name))})}}},
+                          {"valueQuantity", Quantity(value, unit, unit)}});
   }
   if (!components.empty()) out["component"] = std::move(components);
   if (!e.note.empty()) out["note"] = Note(e.note);
@@ -547,6 +565,15 @@ class Reader {
       auto value = QuantityValue(**quantity, "{score}", JsonPath(path, "valueQuantity"));
       if (!value.ok()) return value.error();
       e.intensity = *value;
+      return {};
+    }
+    for (const journal::MeasureSpec& m : journal::MeasuresOf(e.kind)) {
+      if (*code != MeasureCode(e.kind, m.name)) continue;
+      auto quantity = Object(c, "valueQuantity", path);
+      if (!quantity.ok()) return quantity.error();
+      auto value = QuantityValue(**quantity, m.unit, JsonPath(path, "valueQuantity"));
+      if (!value.ok()) return value.error();
+      e.measures[m.name] = *value;
       return {};
     }
     // IRLS items come in order 1..10, so a list written in another order is not misread.

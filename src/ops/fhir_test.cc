@@ -73,9 +73,9 @@ class FhirTest : public ::testing::Test {
     auto started = StartTrial(Loaded(), &store, request, kToday);
     ASSERT_TRUE(started.ok()) << started.error().message;
     const std::vector<Entry> entries = {
-        {0, Day(2026, 11, 20), EntryKind::kFood, "Pumpkin seeds — 30 g", 154.5, {}, {}, {}, ""},
-        {0, Day(2026, 11, 20), EntryKind::kFood, "Tea, no value", {}, {}, {}, {}, "green"},
-        {0, Day(2026, 11, 20), EntryKind::kDose, "citrate", 200, {}, {}, {}, "with dinner"},
+        {0, Day(2026, 11, 20), EntryKind::kFood, "Pumpkin seeds — 30 g", 154.5, {}, {}, {}, "", {}},
+        {0, Day(2026, 11, 20), EntryKind::kFood, "Tea, no value", {}, {}, {}, {}, "green", {}},
+        {0, Day(2026, 11, 20), EntryKind::kDose, "citrate", 200, {}, {}, {}, "with dinner", {}},
         {0,
          Day(2026, 11, 21),
          EntryKind::kSupplement,
@@ -84,8 +84,9 @@ class FhirTest : public ::testing::Test {
          {},
          {},
          {},
-         ""},
-        {0, Day(2026, 11, 21), EntryKind::kSupplement, "multivitamin", {}, {}, {}, {}, ""},
+         "",
+         {}},
+        {0, Day(2026, 11, 21), EntryKind::kSupplement, "multivitamin", {}, {}, {}, {}, "", {}},
         {0,
          Day(2026, 11, 21),
          EntryKind::kIrls,
@@ -94,13 +95,14 @@ class FhirTest : public ::testing::Test {
          17,
          {},
          {2, 2, 1, 2, 2, 2, 1, 2, 1, 2},
-         ""},
-        {0, Day(2026, 11, 21), EntryKind::kIrls, "", {}, 22.0, {}, {}, ""},
-        {0, Day(2026, 11, 22), EntryKind::kCramps, "", {}, 3, 7, {}, "left calf"},
-        {0, Day(2026, 11, 22), EntryKind::kPain, "knee", {}, 4, {}, {}, ""},
-        {0, Day(2026, 11, 22), EntryKind::kSleep, "", {}, 6, {}, {}, ""},
-        {0, Day(2026, 11, 22), EntryKind::kNote, "", {}, {}, {}, {}, "Zeile mit \"Ümlaut\"\n2"},
-        {0, Day(2026, 11, 23), EntryKind::kSideEffect, "diarrhoea", {}, {}, {}, {}, "mild"},
+         "",
+         {}},
+        {0, Day(2026, 11, 21), EntryKind::kIrls, "", {}, 22.0, {}, {}, "", {}},
+        {0, Day(2026, 11, 22), EntryKind::kCramps, "", {}, 3, 7, {}, "left calf", {}},
+        {0, Day(2026, 11, 22), EntryKind::kPain, "knee", {}, 4, {}, {}, "", {}},
+        {0, Day(2026, 11, 22), EntryKind::kSleep, "", {}, 6, {}, {}, "", {}},
+        {0, Day(2026, 11, 22), EntryKind::kNote, "", {}, {}, {}, {}, "Zeile mit \"Ümlaut\"\n2", {}},
+        {0, Day(2026, 11, 23), EntryKind::kSideEffect, "diarrhoea", {}, {}, {}, {}, "mild", {}},
     };
     for (const Entry& e : entries) {
       auto added = store.Add(e);
@@ -280,6 +282,32 @@ TEST_F(FhirTest, AFormatNamedMustBeTheFilesFormat) {
   auto empty = ReadJournalDocument(R"({"resourceType": "Bundle", "type": "collection"})", "z");
   ASSERT_TRUE(empty.ok()) << empty.error().message;
   EXPECT_TRUE(empty->entries.empty());
+}
+
+// A cramp night's and a sleep night's detail travel as components with their units and come back.
+TEST_F(FhirTest, MeasuresAreComponentsAndReadBack) {
+  auto source = Open("source.db");
+  Entry cramps{0, Day(2026, 11, 22), EntryKind::kCramps, "", {}, 2, 6, {}, "", {}};
+  cramps.measures = {{"minutes", 4.5}, {"sleep_disturbance", 5}};
+  Entry sleep{0, Day(2026, 11, 22), EntryKind::kSleep, "", {}, 6, {}, {}, "", {}};
+  sleep.measures = {{"awakenings", 2}, {"minutes_to_sleep", 35}};
+  ASSERT_TRUE(source->Add(cramps).ok());
+  ASSERT_TRUE(source->Add(sleep).ok());
+  auto first = ExportJournalAs(Loaded(), *source, ExportFormat::kFhir, kToday);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  const auto r = ById(json::parse(first->text));
+  const json& night = r.at("Observation/entry-1")["component"];
+  ASSERT_EQ(night.size(), 3u);  // Intensity, minutes, sleep disturbance.
+  EXPECT_EQ(night[1]["code"]["coding"][0]["code"], "cramps-minutes");
+  EXPECT_EQ(night[1]["valueQuantity"]["code"], "min");
+  EXPECT_EQ(night[2]["code"]["coding"][0]["code"], "cramps-sleep-disturbance");
+  EXPECT_EQ(r.at("Observation/entry-2")["component"][0]["valueQuantity"]["code"], "{count}");
+  auto read = ReadJournalDocument(first->text, "bundle.json");
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  auto target = Open("target.db");
+  ASSERT_TRUE(ImportJournal(Loaded(), *target, *read, "bundle.json").ok());
+  EXPECT_EQ(target->List({})->at(0).measures, cramps.measures);
+  EXPECT_EQ(*source->Export(), *target->Export());
 }
 
 }  // namespace

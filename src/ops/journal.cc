@@ -220,6 +220,19 @@ Result<journal::Entry> EditEntry(journal::Store& store, int64_t id, const json& 
   for (const auto& [key, value] : patch.items()) {
     if (value.is_null()) {
       merged.erase(key);  // Clears an optional field; a required one is then reported missing.
+    } else if (key == "measures" && value.is_object()) {
+      // Measure by measure, so correcting a night's minutes keeps its sleep disturbance; a null
+      // measure clears that one.
+      json& measures = merged["measures"];
+      if (!measures.is_object()) measures = json::object();
+      for (const auto& [name, number] : value.items()) {
+        if (number.is_null()) {
+          measures.erase(name);
+        } else {
+          measures[name] = number;
+        }
+      }
+      if (measures.empty()) merged.erase("measures");
     } else {
       merged[key] = value;
     }

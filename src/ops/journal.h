@@ -109,8 +109,10 @@ Result<journal::Entry> GetEntry(journal::Store& store, int64_t id);
 
 // Corrects an entry: the fields in `patch` (an object in the entry's JSON shape, e.g.
 // {"value": 4, "date": "2026-11-20"}; null clears an optional number) replace the entry's,
-// the rest stay; the id cannot change. Returns the entry as stored. Errors: kNotFound;
-// kInvalidArgument naming the field (unknown fields, wrong types, values ValidateEntry refuses).
+// the rest stay; the id cannot change. "measures" merges name by name ({"measures": {"minutes":
+// 5}} keeps the other measures; a null measure clears it). Returns the entry as stored. Errors:
+// kNotFound; kInvalidArgument naming the field (unknown fields, wrong types, values ValidateEntry
+// refuses).
 Result<journal::Entry> EditEntry(journal::Store& store, int64_t id, const nlohmann::json& patch);
 
 // Reverts the most recent add, edit or delete (journal::Store::Undo); nullopt when none is left.

@@ -132,7 +132,7 @@ TEST(OpsContext, EachPieceLoadsOnceEvenWhenAskedFromManyThreads) {
 
 TEST_F(OpsJournalTest, ImportRefusesWhatTheJournalCouldNotReadAndWritesNothing) {
   journal::Snapshot snapshot;
-  snapshot.entries = {{7, Day(2026, 11, 1), journal::EntryKind::kPain, "", {}, 3, {}, {}, ""}};
+  snapshot.entries = {{7, Day(2026, 11, 1), journal::EntryKind::kPain, "", {}, 3, {}, {}, "", {}}};
   snapshot.profile_json = R"({"age": 30, "sex": "female", "complaints": ["zzzq"]})";
   auto bad_profile = ImportJournal(Shared(), *store_, snapshot, "in.json");
   ASSERT_FALSE(bad_profile.ok());
@@ -188,9 +188,10 @@ TEST_F(OpsJournalTest, LogFoodByIdOrNameWithGramsPortionsOrUnits) {
 
 TEST_F(OpsJournalTest, EntriesListFilteredAndTheRangeChecked) {
   ASSERT_TRUE(
-      AddEntry(*store_, {0, kToday, journal::EntryKind::kPain, "", {}, 4, {}, {}, ""}).ok());
+      AddEntry(*store_, {0, kToday, journal::EntryKind::kPain, "", {}, 4, {}, {}, "", {}}).ok());
   ASSERT_TRUE(
-      AddEntry(*store_, {0, kToday, journal::EntryKind::kNote, "", {}, {}, {}, {}, "walk"}).ok());
+      AddEntry(*store_, {0, kToday, journal::EntryKind::kNote, "", {}, {}, {}, {}, "walk", {}})
+          .ok());
   EXPECT_EQ(ListEntries(*store_, {{}, journal::EntryKind::kNote})->size(), 1u);
   auto reversed = ListEntries(*store_, {{Day(2026, 11, 23), Day(2026, 11, 1)}, std::nullopt});
   ASSERT_FALSE(reversed.ok());
@@ -200,7 +201,8 @@ TEST_F(OpsJournalTest, EntriesListFilteredAndTheRangeChecked) {
 
 TEST_F(OpsJournalTest, IntakeSumsDaysAndTakesTargetsFromTheStoredProfile) {
   ASSERT_TRUE(
-      AddEntry(*store_, {0, kToday, journal::EntryKind::kFood, "nuts", 80, {}, {}, {}, ""}).ok());
+      AddEntry(*store_, {0, kToday, journal::EntryKind::kFood, "nuts", 80, {}, {}, {}, "", {}})
+          .ok());
   auto no_profile = Intake(Shared(), *store_, {}, kToday);
   ASSERT_TRUE(no_profile.ok());
   EXPECT_EQ(no_profile->days.size(), 7u);

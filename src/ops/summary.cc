@@ -95,6 +95,9 @@ std::vector<SymptomSeries> Symptoms(const std::vector<trial::OutcomeSpec>& outco
                                     const std::vector<journal::Entry>& entries) {
   std::vector<SymptomSeries> out;
   for (const trial::OutcomeSpec& outcome : outcomes) {
+    // One series per journal scale: the detail of a cramp or sleep diary (severity, minutes...)
+    // is measured in trials, not summarised here beside the scale itself.
+    if (!outcome.measure.empty()) continue;
     std::map<Date, std::pair<double, int>> by_day;
     for (const journal::Entry& e : entries) {
       if (e.kind != outcome.journal_kind || !e.value) continue;

@@ -175,6 +175,7 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
   design_request.period_days = request.period_days;
   design_request.washout_days = request.washout_days;
   design_request.mid = request.mid;
+  design_request.secondaries = request.secondaries;
   auto design = trial::RandomiseDesign(design_request, **outcomes);
   if (!design.ok()) return design.error();
 
@@ -227,6 +228,18 @@ Result<std::optional<TrialToday>> CurrentTrial(const Context& context, journal::
   TrialToday out{std::move(**design), {}, today};
   out.status = trial::GetTrialStatus(out.design, *entries, today);
   return std::optional<TrialToday>(std::move(out));
+}
+
+Result<trial::Design> AddTrialSecondary(const Context& context, journal::Store& store,
+                                        std::string_view outcome, Date today) {
+  auto design = RequireDesign(context, store);
+  if (!design.ok()) return design.error();
+  auto outcomes = context.outcomes();
+  if (!outcomes.ok()) return outcomes.error();
+  auto added = trial::AddSecondary(*design, outcome, **outcomes, today);
+  if (!added.ok()) return added.error();
+  MG_RETURN_IF_ERROR(Save(store, *added, today));
+  return added;
 }
 
 Result<trial::Design> EndTrial(const Context& context, journal::Store& store, Date today,

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "dri/dri.h"
@@ -32,6 +34,8 @@ struct StartTrialRequest {
   std::optional<int> period_days;  // Defaults from the outcome.
   std::optional<int> washout_days;
   std::optional<double> mid;
+  // Secondary outcomes registered in the protocol with the primary (trial::DesignRequest).
+  std::vector<std::string> secondaries;
   // The person whose plan sets the dose: a profile given now (`trial plan --profile FILE`), or,
   // when absent, the profile stored in the journal (as the web page does).
   std::optional<plan::ProfileDocument> profile;
@@ -89,6 +93,12 @@ nlohmann::json NoTrialJson();
 // visit summary say what the missing supplement means for them).
 Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Plan& plan,
                                std::string_view consequence = "so no trial of one can be planned");
+
+// Adds a secondary outcome to the current trial after its start (trial::AddSecondary): the
+// report lists it as a change to the protocol and shows it as exploratory. Errors: kNotFound
+// without a trial; kInvalidArgument / kConflict as AddSecondary.
+Result<trial::Design> AddTrialSecondary(const Context& context, journal::Store& store,
+                                        std::string_view outcome, journal::Date today);
 
 // Ends the current trial today (kept in the journal: its report analyses the days before), with
 // the person's reason (may be empty). Errors: kNotFound without a trial; kConflict when it

@@ -149,6 +149,11 @@ ALTER TABLE entries ADD CONSTRAINT entries_kind_check
   CHECK (kind IN ('food', 'supplement', 'dose', 'irls', 'cramps', 'pain', 'sleep', 'note',
                   'side-effect', 'sleep-minutes'));
 )sql",
+      // 8: further numbers of a symptom entry (journal::MeasuresOf) as FormatMeasures text,
+      // "minutes=5 sleep_disturbance=4"; '' for none.
+      R"sql(
+ALTER TABLE entries ADD COLUMN measures TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }
@@ -392,8 +397,9 @@ class PgJournal final : public journal::Store {
               return txn
                   .exec_params1(
                       "WITH added AS (INSERT INTO entries (user_id, id, date, kind, label, "
-                      "magnesium_mg, value, intensity, note) VALUES ($1, (SELECT COALESCE(MAX(id), "
-                      "0) + 1 FROM entries WHERE user_id = $1), $2, $3, $4, $5, $6, $7, $8) "
+                      "magnesium_mg, value, intensity, note, measures) VALUES ($1, (SELECT "
+                      "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1), $2, $3, $4, $5, "
+                      "$6, $7, $8, $10) "
                       "RETURNING id), logged AS (INSERT INTO entry_changes (user_id, kind, "
                       "entry_id) SELECT $1, 'add', id FROM added RETURNING seq), pruned AS "
                       "(DELETE FROM entry_changes WHERE user_id = $1 AND seq <= (SELECT seq FROM "
@@ -401,7 +407,8 @@ class PgJournal final : public journal::Store {
                       user_, journal::FormatDate(entry.date),
                       std::string(journal::EntryKindName(entry.kind)), entry.label,
                       NullableNumber(entry.magnesium_mg).get(), NullableNumber(entry.value).get(),
-                      NullableNumber(entry.intensity).get(), entry.note, journal::kUndoDepth)[0]
+                      NullableNumber(entry.intensity).get(), entry.note, journal::kUndoDepth,
+                      journal::FormatMeasures(entry.measures))[0]
                   .as<int64_t>();
             } catch (const pqxx::foreign_key_violation&) {
               // What LockAccount says in the other writes.
@@ -673,13 +680,14 @@ class PgJournal final : public journal::Store {
     const int64_t id =
         txn.exec_params1(
                "INSERT INTO entries (user_id, id, date, kind, label, magnesium_mg, value, "
-               "intensity, note, irls_item_count) VALUES ($1, COALESCE($2::BIGINT, (SELECT "
-               "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1)), $3, $4, $5, $6, $7, "
-               "$8, $9, $10) RETURNING id",
+               "intensity, note, irls_item_count, measures) VALUES ($1, COALESCE($2::BIGINT, "
+               "(SELECT COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1)), $3, $4, $5, "
+               "$6, $7, $8, $9, $10, $11) RETURNING id",
                user_, keep_id ? given.c_str() : nullptr, journal::FormatDate(e.date),
                std::string(journal::EntryKindName(e.kind)), e.label,
                NullableNumber(e.magnesium_mg).get(), NullableNumber(e.value).get(),
-               NullableNumber(e.intensity).get(), e.note, static_cast<int>(e.irls_items.size()))[0]
+               NullableNumber(e.intensity).get(), e.note, static_cast<int>(e.irls_items.size()),
+               journal::FormatMeasures(e.measures))[0]
             .as<int64_t>();
     if (!e.irls_items.empty()) {
       // All ten scores in one statement: the array's positions are the item numbers.
@@ -747,7 +755,7 @@ class PgJournal final : public journal::Store {
       "e.id, e.date, e.kind, e.label, e.magnesium_mg, e.value, e.intensity, e.note, "
       "e.irls_item_count, CASE WHEN e.irls_item_count > 0 THEN (SELECT string_agg("
       "i.score::text, ',' ORDER BY i.item) FROM irls_items i WHERE i.user_id = e.user_id AND "
-      "i.entry_id = e.id) END AS scores";
+      "i.entry_id = e.id) END AS scores, e.measures";
 
   // An entry from kEntryColumns starting at column `at`.
   Result<journal::Entry> EntryFrom(const pqxx::row& row, int at) const {
@@ -783,6 +791,12 @@ class PgJournal final : public journal::Store {
       return DataError(fmt::format("{}: entry {} has {} IRLS item scores, expected {}", where_,
                                    e.id, e.irls_items.size(), item_count));
     }
+    auto measures = journal::ParseMeasures(row[at + 10].as<std::string>());
+    if (!measures.ok()) {
+      return DataError(
+          fmt::format("{}: entry {} is malformed ({})", where_, e.id, measures.error().message));
+    }
+    e.measures = std::move(*measures);
     return e;
   }
 

@@ -94,6 +94,7 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
 Result<ApiResponse> HandleCurrentTrial(const ApiState& state, const ApiRequest& request);
 // POST /api/trials/current/end: ends the current trial today, as `mgadvisor trial end`.
 Result<ApiResponse> HandleEndTrial(const ApiState& state, const ApiRequest& request);
+Result<ApiResponse> HandleAddTrialSecondary(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleTrialDose(const ApiState& state, const ApiRequest& request);
 Result<ApiResponse> HandleImportDiary(const ApiState& state, const ApiRequest& request);

@@ -875,5 +875,61 @@ TEST_F(JournalApiTest, AnOpenTrialHasAProtocolAndNoGuesses) {
               "invalid_argument", "blind");
 }
 
+// Issue 16: a cramp night with its detail is one entry through the API too, corrected measure
+// by measure, refused out of range, and a trial on one of its numbers counts it as the rating.
+TEST_F(JournalApiTest, CrampDiaryDetailIsOneEntryAndATrialOutcome) {
+  const json night = Expect(Post("/api/journal/entries",
+                                 R"({"kind": "cramps", "value": 2, "intensity": 6,
+                                     "measures": {"minutes": 5, "sleep_disturbance": 4}})"),
+                            201);
+  const std::string path =
+      "/api/journal/entries/" + std::to_string(night["entry"]["id"].get<int64_t>());
+  const json patched = Expect(Patch(path, R"({"measures": {"minutes": 8}})"), 200);
+  EXPECT_EQ(patched["entry"]["measures"], json({{"minutes", 8}, {"sleep_disturbance", 4}}));
+  ExpectError(Patch(path, R"({"measures": {"sleep_disturbance": 12}})"), 400, "invalid_argument",
+              "sleep_disturbance");
+  ExpectError(
+      Post("/api/journal/entries", R"({"kind": "pain", "value": 3, "measures": {"minutes": 5}})"),
+      400, "invalid_argument", "minutes");
+  ExpectError(Post("/api/journal/entries",
+                   R"({"kind": "cramps", "value": 1, "measures": {"minutes": "5"}})"),
+              400, "invalid_argument", "measures.minutes");
+  EXPECT_EQ(Expect(Get("/api/journal/entries"), 200)["entries"][0]["measures"],
+            json({{"minutes", 8}, {"sleep_disturbance", 4}}));
+
+  Expect(Put("/api/profile", kProfile), 200);
+  Expect(Post("/api/trials", R"({"outcome": "cramp_minutes", "seed": 3})"), 201);
+  const json current = Expect(Get("/api/trials/current"), 200);
+  EXPECT_EQ(current["trial"]["journal_kind"], "cramps");
+  EXPECT_EQ(current["trial"]["measure"], "minutes");
+  EXPECT_EQ(current["status"]["rating_logged"], true);  // Today's night has its minutes.
+  EXPECT_EQ(Expect(Get("/api/trials/current/report"), 200)["outcome"], "cramp_minutes");
+}
+
+// Issue 16: secondary outcomes through the API, as through the CLI.
+TEST_F(JournalApiTest, SecondaryOutcomesAtTheStartAndAfterIt) {
+  Expect(Put("/api/profile", kProfile), 200);
+  ExpectError(Post("/api/trials", R"({"outcome": "pain", "secondary": ["pain"]})"), 400,
+              "invalid_argument", "secondary");
+  ExpectError(Post("/api/trials", R"({"outcome": "pain", "secondary": "sleep"})"), 400,
+              "invalid_argument", "secondary");
+  const json created =
+      Expect(Post("/api/trials", R"({"outcome": "pain", "seed": 3, "secondary": ["sleep"]})"), 201);
+  EXPECT_EQ(created["trial"]["secondary"][0]["outcome"], "sleep");
+  EXPECT_TRUE(created["trial"]["secondary"][0]["added"].is_null());
+  const json added =
+      Expect(Post("/api/trials/current/secondary", R"({"outcome": "cramp_severity"})"), 200);
+  EXPECT_EQ(added["trial"]["secondary"][1]["added"], kToday);
+  ExpectError(Post("/api/trials/current/secondary", R"({"outcome": "mood"})"), 400,
+              "invalid_argument", "mood");
+  ExpectError(Post("/api/trials/current/secondary", R"({})"), 400, "invalid_argument", "outcome");
+  const json report = Expect(Get("/api/trials/current/report"), 200);
+  ASSERT_EQ(report["secondaries"].size(), 2u);
+  EXPECT_EQ(report["secondaries"][0]["registered"], true);
+  EXPECT_EQ(report["secondaries"][1]["registered"], false);
+  // The registered protocol (version 2, with sleep) gains one line: the exploratory outcome.
+  EXPECT_EQ(report["protocol"]["changes"]["added"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace mg::server

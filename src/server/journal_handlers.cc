@@ -282,13 +282,19 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
   MG_RETURN_IF_ERROR(RejectUnknownFields(
-      *body, {"outcome", "start", "pairs", "seed", "replace", "dry_run", "blind"}, "body"));
+      *body, {"outcome", "start", "pairs", "seed", "replace", "dry_run", "blind", "secondary"},
+      "body"));
   ops::StartTrialRequest start;
   auto outcome = OptionalString(*body, "outcome");
   if (!outcome.ok()) return outcome.error();
   if (!*outcome)
-    return InvalidArgument("outcome: required, one of cramps, irls, pain, sleep, sleep_minutes");
+    return InvalidArgument(
+        "outcome: required, one of cramps, irls, pain, sleep, sleep_minutes, cramp_severity, "
+        "cramp_minutes, cramp_sleep_disturbance, sleep_latency, sleep_awakenings");
   start.outcome = **outcome;
+  auto secondaries = OptionalStringArray(*body, "secondary");
+  if (!secondaries.ok()) return secondaries.error();
+  if (*secondaries) start.secondaries = **secondaries;
   auto start_text = OptionalString(*body, "start");
   if (!start_text.ok()) return start_text.error();
   if (*start_text) {
@@ -341,6 +347,20 @@ Result<ApiResponse> HandleEndTrial(const ApiState& state, const ApiRequest& requ
   auto ended = ops::EndTrial(*state.context, *request.journal, request.clock->Today(), reason);
   if (!ended.ok()) return ended.error();
   return JsonResponse({{"trial", trial::DesignToJson(*ended)}});
+}
+
+Result<ApiResponse> HandleAddTrialSecondary(const ApiState& state, const ApiRequest& request) {
+  MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
+  auto body = ParseObject(request.body);
+  if (!body.ok()) return body.error();
+  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"outcome"}, "body"));
+  auto outcome = OptionalString(*body, "outcome");
+  if (!outcome.ok()) return outcome.error();
+  if (!*outcome) return InvalidArgument("outcome: required, the secondary outcome to add");
+  auto added =
+      ops::AddTrialSecondary(*state.context, *request.journal, **outcome, request.clock->Today());
+  if (!added.ok()) return added.error();
+  return JsonResponse({{"trial", trial::DesignToJson(*added)}});
 }
 
 Result<ApiResponse> HandleTrialReport(const ApiState& state, const ApiRequest& request) {

@@ -70,6 +70,8 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
       {"GET", "/api/trials/current/report", "", "/api/trials/current/report"},
       // B cannot end A's trial: B has none. Nor log its dose, unblind it or read its protocol.
       {"POST", "/api/trials/current/end", "", "/api/trials/current/end"},
+      {"POST", "/api/trials/current/secondary", R"({"outcome": "sleep"})",
+       "/api/trials/current/secondary"},
       {"POST", "/api/trials/current/dose", "", "/api/trials/current/dose"},
       {"POST", "/api/trials/current/unblind", R"({"key": "K7QX-M2TF-9RWC-H3PD"})",
        "/api/trials/current/unblind"},

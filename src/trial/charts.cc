@@ -108,8 +108,9 @@ std::string Periods(const Frame& f, const Design& design) {
 std::string TimelineSvg(const Report& r) {
   const OutcomeSpec& o = r.design.outcome;
   Frame f{r.design.ToLayout().total_days(), o.scale_min, o.scale_max};
-  if (o.scale_max > 20 && o.journal_kind == journal::EntryKind::kCramps) {
-    // Cramp counts: scale to the data, not to the 100 a night the journal allows.
+  if (o.scale_max > 20 && (o.journal_kind == journal::EntryKind::kCramps || !o.measure.empty())) {
+    // Cramp counts and minutes: scale to the data, not to the 100 cramps or 1440 minutes a
+    // night the journal allows.
     double top = 5;
     for (const DayPoint& p : r.ratings) top = std::max(top, std::ceil(p.value));
     f.y_max = top;

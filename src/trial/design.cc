@@ -16,9 +16,53 @@
 namespace mg::trial {
 namespace {
 
+using journal::EntryKind;
 using journal::FormatDate;
 
 constexpr int kMaxPeriodDays = 56;
+
+// A secondary outcome for `design`, checked against its primary and the secondaries it has.
+Result<Secondary> MakeSecondary(const Design& design, std::string_view id,
+                                const std::vector<OutcomeSpec>& outcomes,
+                                std::optional<Date> added) {
+  auto outcome = FindOutcome(outcomes, id);
+  if (!outcome.ok()) {
+    return InvalidArgument(fmt::format("secondary: '{}' is not an outcome", id));
+  }
+  if (outcome->id == design.outcome.id) {
+    return InvalidArgument(fmt::format("secondary: '{}' is already the primary outcome", id));
+  }
+  for (const Secondary& s : design.secondaries) {
+    if (s.outcome.id == outcome->id) {
+      return InvalidArgument(fmt::format("secondary: '{}' is given twice", id));
+    }
+  }
+  if (design.secondaries.size() >= kMaxSecondaries) {
+    return InvalidArgument(fmt::format(
+        "secondary: at most {} secondary outcomes (each one more makes a false alarm among them "
+        "likelier, and the adjustment for it costs the others power)",
+        kMaxSecondaries));
+  }
+  Secondary out{*outcome, added};
+  out.outcome.period_days = design.outcome.period_days;
+  out.outcome.washout_days = design.outcome.washout_days;
+  if ((out.outcome.period_days - out.outcome.washout_days) / out.outcome.rating_every < 1) {
+    return InvalidArgument(fmt::format(
+        "secondary: '{}' is rated every {} days, which does not fit {}-day periods with {} "
+        "washout days",
+        id, out.outcome.rating_every, out.outcome.period_days, out.outcome.washout_days));
+  }
+  return out;
+}
+
+// The `log symptom` flag that records an outcome's measure (" --minutes M"), "" for the value.
+std::string LogFlag(const OutcomeSpec& o) {
+  if (o.measure.empty()) return "";
+  if (o.measure == "intensity") return " --severity WORST";
+  std::string flag = o.measure;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return fmt::format(" --{} N", flag);
+}
 
 }  // namespace
 
@@ -36,7 +80,7 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
        doc.Tables("outcome", "outcome",
                   {"id", "journal_kind", "name", "unit", "better", "scale_min", "scale_max", "mid",
                    "mid_kind", "mid_source", "period_days", "washout_days", "rating_every",
-                   "min_ratings", "bands", "model", "prior"})) {
+                   "min_ratings", "bands", "model", "prior", "measure", "zero_without_events"})) {
     OutcomeSpec o;
     o.id = r.Text("id");
     const std::string kind = r.Text("journal_kind");
@@ -72,6 +116,20 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
                r.LineAt("journal_kind"));
     } else if (parsed_kind) {
       o.journal_kind = *parsed_kind;
+    }
+    if (r.Get("measure") != nullptr) {
+      o.measure = r.Text("measure");
+      const bool intensity = o.measure == "intensity" && o.journal_kind == EntryKind::kCramps;
+      if (parsed_kind && !intensity && journal::FindMeasure(o.journal_kind, o.measure) == nullptr) {
+        r.Report(fmt::format("measure '{}' is not a number a {} entry carries", o.measure, kind),
+                 r.LineAt("measure"));
+      }
+    }
+    o.zero_without_events =
+        r.Bool("zero_without_events", TomlReader::Need::kOptional).value_or(false);
+    if (o.zero_without_events && (o.measure.empty() || o.journal_kind != EntryKind::kCramps)) {
+      r.Report("zero_without_events needs a measure of a cramps entry",
+               r.LineAt("zero_without_events"));
     }
     if (o.period_days <= o.washout_days) {
       r.Report("need washout_days < period_days", r.LineAt("washout_days"));
@@ -134,6 +192,19 @@ Result<OutcomeSpec> FindOutcome(const std::vector<OutcomeSpec>& outcomes, std::s
       fmt::format("outcome: '{}' is not an outcome; use {}", id, JoinAlternatives(ids)));
 }
 
+std::optional<double> OutcomeValue(const OutcomeSpec& outcome, const journal::Entry& e) {
+  if (e.kind != outcome.journal_kind) return std::nullopt;
+  if (outcome.measure.empty()) return e.value;
+  std::optional<double> v;
+  if (outcome.measure == "intensity") {
+    v = e.intensity;
+  } else if (const auto it = e.measures.find(outcome.measure); it != e.measures.end()) {
+    v = it->second;
+  }
+  if (!v && outcome.zero_without_events && e.value && *e.value == 0) v = 0;
+  return v;
+}
+
 std::string BandOf(const OutcomeSpec& outcome, double value) {
   for (const Band& b : outcome.bands) {
     if (value <= b.max) return b.name;
@@ -145,17 +216,19 @@ Date Design::end() const {
   return start + std::chrono::days{pairs() * 2 * outcome.period_days - 1};
 }
 
-Layout Design::ToLayout() const {
+Layout Design::ToLayout() const { return LayoutFor(outcome); }
+
+Layout Design::LayoutFor(const OutcomeSpec& o) const {
   Layout d;
   d.period_days = outcome.period_days;
   d.washout_days = outcome.washout_days;
-  d.rating_every = outcome.rating_every;
-  d.min_ratings = outcome.min_ratings;
+  d.rating_every = o.rating_every;
+  d.min_ratings = o.min_ratings;
   d.magnesium_first = magnesium_first;
-  d.higher_is_better = outcome.higher_is_better;
-  d.mid = outcome.mid;
-  d.mid_relative = outcome.mid_relative;
-  d.counts = outcome.counts;
+  d.higher_is_better = o.higher_is_better;
+  d.mid = o.mid;
+  d.mid_relative = o.mid_relative;
+  d.counts = o.counts;
   return d;
 }
 
@@ -198,7 +271,26 @@ Result<Design> RandomiseDesign(const DesignRequest& request,
   design.form = request.form;
   std::mt19937_64 rng(request.seed);
   for (int i = 0; i < request.pairs; ++i) design.magnesium_first.push_back((rng() >> 63) != 0);
+  for (const std::string& id : request.secondaries) {
+    auto secondary = MakeSecondary(design, id, outcomes, std::nullopt);
+    if (!secondary.ok()) return secondary.error();
+    design.secondaries.push_back(std::move(*secondary));
+  }
   return design;
+}
+
+Result<Design> AddSecondary(const Design& design, std::string_view id,
+                            const std::vector<OutcomeSpec>& outcomes, Date today) {
+  if (today > design.end() || design.ended) {
+    return Error{ErrorCode::kConflict,
+                 "the trial is over: a secondary outcome added now would only look at data "
+                 "already seen"};
+  }
+  auto secondary = MakeSecondary(design, id, outcomes, today);
+  if (!secondary.ok()) return secondary.error();
+  Design out = design;
+  out.secondaries.push_back(std::move(*secondary));
+  return out;
 }
 
 nlohmann::json DesignToJson(const Design& design) {
@@ -215,6 +307,22 @@ nlohmann::json DesignToJson(const Design& design) {
       {"magnesium_first", design.magnesium_first},
       {"days", design.ToLayout().total_days()},
   };
+  // An outcome that is one number of a journal entry (cramp severity): which entry and number
+  // to log, for the page's one-tap rating. Only then, so other designs serialise as before.
+  if (!design.outcome.measure.empty()) {
+    j["journal_kind"] = journal::EntryKindName(design.outcome.journal_kind);
+    j["measure"] = design.outcome.measure;
+  }
+  if (!design.secondaries.empty()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Secondary& s : design.secondaries) {
+      list.push_back(
+          {{"outcome", s.outcome.id},
+           {"mid", s.outcome.mid},
+           {"added", s.added ? nlohmann::json(FormatDate(*s.added)) : nlohmann::json(nullptr)}});
+    }
+    j["secondary"] = std::move(list);
+  }
   // Only when set, so designs stored before trials could be ended read back unchanged.
   if (design.ended) j["ended"] = FormatDate(*design.ended);
   if (!design.end_reason.empty()) j["end_reason"] = design.end_reason;
@@ -279,6 +387,20 @@ Result<Design> DesignFromJson(const nlohmann::json& j, const std::vector<Outcome
         blinding.unblinded = *unblinded;
       }
       design.blinding = std::move(blinding);
+    }
+    if (j.contains("secondary")) {
+      for (const nlohmann::json& item : j.at("secondary")) {
+        std::optional<Date> added;
+        if (!item.at("added").is_null()) {
+          added = journal::ParseDate(item.at("added").get<std::string>());
+          if (!added) return bad("secondary: added is not a date");
+        }
+        auto secondary =
+            MakeSecondary(design, item.at("outcome").get<std::string>(), outcomes, added);
+        if (!secondary.ok()) return bad(secondary.error().message);
+        secondary->outcome.mid = item.at("mid").get<double>();
+        design.secondaries.push_back(std::move(*secondary));
+      }
     }
     if (design.outcome.period_days <= design.outcome.washout_days ||
         design.outcome.washout_days < 0 || design.pairs() < 1) {
@@ -415,7 +537,7 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
   s.rating_due = s.day_in_period % o.rating_every == 0;
   for (const journal::Entry& e : entries) {
     if (e.date != today) continue;
-    if (e.kind == o.journal_kind) s.rating_logged = true;
+    if (OutcomeValue(o, e)) s.rating_logged = true;
     if (e.kind == journal::EntryKind::kDose && (!design.blinding || IsContainerDose(e))) {
       s.dose_logged = true;
     }
@@ -453,12 +575,24 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
       s.todo.push_back({fmt::format("Rating of {} logged.", o.name), ""});
     } else {
       s.todo.push_back({fmt::format("Rate your {} today.", o.name),
-                        fmt::format("mgadvisor log symptom {} ...", kind)});
+                        fmt::format("mgadvisor log symptom {} ...{}", kind, LogFlag(o))});
     }
   } else {
     s.todo.push_back({fmt::format("No rating due today (next in {} days).",
                                   o.rating_every - s.day_in_period % o.rating_every),
                       ""});
+  }
+  for (const Secondary& secondary : design.secondaries) {
+    const OutcomeSpec& so = secondary.outcome;
+    if (s.day_in_period % so.rating_every != 0) continue;
+    bool logged = false;
+    for (const journal::Entry& e : entries)
+      logged = logged || (e.date == today && OutcomeValue(so, e));
+    if (!logged) {
+      s.todo.push_back({fmt::format("Also rate your {} today (secondary outcome).", so.name),
+                        fmt::format("mgadvisor log symptom {} ...{}",
+                                    journal::EntryKindName(so.journal_kind), LogFlag(so))});
+    }
   }
   if (s.washout) s.todo.push_back({"Washout day: today's rating is kept but not analysed.", ""});
   return s;

@@ -29,9 +29,11 @@ std::vector<std::string> Lines(const std::string& text) {
 
 }  // namespace
 
-// Version 1 of the text. Its wording is part of every hash registered with it: change it only
-// together with a new version marker (the golden test in trial_test.cc shows any change), or
-// the reports of running trials would list the new wording as "changes after the start".
+// Version 1 of the text, and version 2 for a design with secondary outcomes: version 1's lines
+// plus the secondaries and their analysis (a design without them still gets version 1, byte for
+// byte). The wording is part of every hash registered with it: change it only together with a
+// new version marker (the golden tests in protocol_blinding_test.cc show any change), or the
+// reports of running trials would list the new wording as "changes after the start".
 std::string ProtocolText(const Design& design) {
   const OutcomeSpec& o = design.outcome;
   const bool blind = design.blinding.has_value();
@@ -47,8 +49,11 @@ std::string ProtocolText(const Design& design) {
   std::string t;
   t += fmt::format("# Protocol: {} n-of-1 trial of magnesium for {}\n\n",
                    blind ? "blinded, randomised" : "open-label, randomised", o.name);
-  t += "Protocol version 1 (mgadvisor). The SHA-256 of this text was shown when the trial was "
-       "saved; the report checks it.\n\n";
+  const bool v2 = !design.secondaries.empty();
+  t += fmt::format(
+      "Protocol version {} (mgadvisor). The SHA-256 of this text was shown when the trial was "
+      "saved; the report checks it.\n\n",
+      v2 ? 2 : 1);
   t += "## Administrative information\n";
   t += "- Participant and investigator: one person testing a supplement on themself; no sponsor, "
        "no funding, not registered with a trial registry.\n";
@@ -81,6 +86,20 @@ std::string ProtocolText(const Design& design) {
       fmt::format("- Primary: {} ({}; {} is better), rated {}.\n", o.name, o.unit,
                   o.higher_is_better ? "higher" : "lower",
                   o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every));
+  const auto rated = [](const OutcomeSpec& so) {
+    return fmt::format(
+        "{} ({}; {} is better), rated {}", so.name, so.unit,
+        so.higher_is_better ? "higher" : "lower",
+        so.rating_every == 1 ? "every day" : fmt::format("every {} days", so.rating_every));
+  };
+  for (const Secondary& secondary : design.secondaries) {
+    if (secondary.added) {
+      t += fmt::format("- Exploratory, added on {} after the start: {}.\n",
+                       FormatDate(*secondary.added), rated(secondary.outcome));
+    } else {
+      t += fmt::format("- Secondary: {}.\n", rated(secondary.outcome));
+    }
+  }
   t += "- Adherence: each dose logged on the day it is taken. Harms: every side effect logged "
        "with its date.\n\n";
   t += "## Allocation\n";
@@ -120,6 +139,13 @@ std::string ProtocolText(const Design& design) {
       "the minimal important difference, worse when it lies below zero, otherwise "
       "inconclusive.\n\n",
       kMinPairsForVerdict);
+  if (v2) {
+    t.erase(t.size() - 1);  // The analysis section goes on.
+    t += "- Secondary outcomes: the same analysis for each; the verdict rests on the primary "
+         "outcome alone. Their two-sided p-values are Holm-adjusted over the secondaries "
+         "registered here, and a difference is reported only where the adjusted value is below "
+         "0.05; one added after the start is exploratory and not adjusted.\n\n";
+  }
   t += "## Stopping and safety\n";
   t += "- Stop at once for a red flag or a side effect that is not tolerable, and end the trial "
        "in mgadvisor with the reason; the report then analyses the days before and gives no "

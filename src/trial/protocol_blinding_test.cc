@@ -81,6 +81,25 @@ TEST(ProtocolTest, VersionOneTextIsUnchanged) {
   EXPECT_EQ(text, Slurp(path));
 }
 
+// Version 2 (secondary outcomes registered at the start), pinned the same way.
+TEST(ProtocolTest, VersionTwoTextIsUnchanged) {
+  auto outcomes = LoadOutcomes();
+  ASSERT_TRUE(outcomes.ok());
+  DesignRequest req;
+  req.outcome = "pain";
+  req.start = Day(2026, 11, 2);
+  req.seed = 42;
+  req.dose_mg = 300;
+  req.form = "citrate";
+  req.secondaries = {"sleep", "cramp_severity"};
+  auto design = RandomiseDesign(req, *outcomes);
+  ASSERT_TRUE(design.ok()) << design.error().message;
+  const std::string path = std::string(MG_SOURCE_DIR) + "/src/trial/testdata/protocol-v2.md";
+  const std::string text = ProtocolText(*design);
+  if (std::getenv("MG_UPDATE_GOLDEN") != nullptr) std::ofstream(path) << text;
+  EXPECT_EQ(text, Slurp(path));
+}
+
 TEST(ProtocolTest, TheReportListsChangesAfterTheStartAndDeviations) {
   Design d = PainDesign();
   d.protocol = RegisterProtocol(d);

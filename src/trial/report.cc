@@ -105,6 +105,53 @@ std::string Conclusion(const Report& r, std::string& command) {
   return "";
 }
 
+// Each secondary outcome analysed on the design's periods, with its two-sided p-value at the end
+// and, for those registered at the start, Holm's adjustment over them (stats.h).
+std::vector<SecondaryResult> AnalyseSecondaries(const Design& design,
+                                                const std::vector<journal::Entry>& entries,
+                                                int as_of) {
+  std::vector<SecondaryResult> out;
+  for (const Secondary& secondary : design.secondaries) {
+    const Layout layout = design.LayoutFor(secondary.outcome);
+    std::map<int, std::pair<double, int>> ratings;
+    for (const journal::Entry& e : entries) {
+      const int day = (e.date - design.start).count();
+      if (day < 0 || day >= layout.total_days() || day > as_of) continue;
+      if (const auto value = OutcomeValue(secondary.outcome, e)) {
+        ratings[day].first += *value;
+        ratings[day].second += 1;
+      }
+    }
+    std::vector<std::optional<double>> daily(static_cast<size_t>(layout.total_days()));
+    for (const auto& [day, sum_count] : ratings) {
+      daily[static_cast<size_t>(day)] = sum_count.first / sum_count.second;
+    }
+    SecondaryResult result{secondary, AnalyseTrial(layout, daily, as_of), {}, {}};
+    // Only the primary outcome has a verdict; a secondary has its (adjusted) p-value.
+    result.analysis.verdict = Verdict::kNotEnoughData;
+    result.analysis.rates.reset();
+    if (result.analysis.finished && result.analysis.estimate &&
+        result.analysis.usable_pairs >= kMinPairsForVerdict) {
+      result.p = TwoSidedP(*result.analysis.estimate);
+    }
+    out.push_back(std::move(result));
+  }
+  // The family is every registered secondary: one without a p-value (too few pairs) still
+  // counts, as 1, so a missing outcome cannot make the adjustment milder.
+  std::vector<double> family;
+  for (const SecondaryResult& s : out) {
+    if (!s.secondary.added) family.push_back(s.p.value_or(1));
+  }
+  const std::vector<double> adjusted = HolmAdjust(family);
+  size_t next = 0;
+  for (SecondaryResult& s : out) {
+    if (s.secondary.added) continue;
+    if (s.p) s.p_holm = adjusted[next];
+    ++next;
+  }
+  return out;
+}
+
 }  // namespace
 
 Report BuildReport(const Design& design, const std::vector<journal::Entry>& entries, Date today,
@@ -126,8 +173,8 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
   for (const journal::Entry& e : entries) {
     const int day = (e.date - design.start).count();
     if (day < 0 || day >= total || day > as_of) continue;
-    if (e.kind == design.outcome.journal_kind && e.value) {
-      ratings[day].first += *e.value;
+    if (const auto value = OutcomeValue(design.outcome, e)) {
+      ratings[day].first += *value;
       ratings[day].second += 1;
     }
     if (e.kind == EntryKind::kDose && (!blinded || IsContainerDose(e))) dosed[day] = true;
@@ -164,12 +211,14 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
     }
   }
   r.analysis = AnalyseTrial(layout, daily, as_of);
+  r.secondaries = AnalyseSecondaries(design, entries, as_of);
   if (sealed) {
     // Which periods held magnesium is not known here: no periods, no estimate, no verdict.
     r.analysis.periods.clear();
     r.analysis.estimate.reset();
     r.analysis.rates.reset();
     r.analysis.usable_pairs = 0;
+    r.secondaries.clear();
   } else if (blinded) {
     r.blinding = ScoreBlinding(design, entries, as_of);
   }
@@ -210,6 +259,70 @@ std::string RenderRates(const Report& r) {
         "{}); probability of at least {}: {}. Those trials: {}.\n",
         Change(p.ratio), Change(p.ci_low), Change(p.ci_high), mid, Percent(p.prob_at_least_mid),
         o.prior_source);
+  }
+  return out;
+}
+
+// "p = 0.031" / "p < 0.001".
+std::string PValue(double p) {
+  return p < 0.001 ? std::string("p < 0.001") : fmt::format("p = {:.3f}", p);
+}
+
+// What a secondary outcome showed, in words: a difference only where its (adjusted) p is below
+// 0.05, in the direction of the estimate.
+std::string SecondaryFinding(const SecondaryResult& s) {
+  const std::optional<double> p = s.secondary.added ? s.p : s.p_holm;
+  if (!p) return "not_enough_data";
+  if (*p >= 0.05) return "no_clear_difference";
+  return s.analysis.estimate->mean > 0 ? "better" : "worse";
+}
+
+// Secondary outcomes: registered ones with Holm-adjusted p-values, added ones as exploratory.
+std::string RenderSecondaries(const Report& r) {
+  if (r.secondaries.empty()) return "";
+  int registered = 0;
+  for (const SecondaryResult& s : r.secondaries) registered += s.secondary.added ? 0 : 1;
+  std::string out = "\n";
+  if (registered > 0) {
+    out += fmt::format(
+        "Secondary outcomes ({} registered at the start; the verdict does not rest on them). "
+        "Looking at {} outcomes instead of one makes it likelier that one differs by chance, so "
+        "each p-value is Holm-adjusted over the {} and a difference is claimed only where the "
+        "adjusted value is below 0.05:\n",
+        registered, registered, registered);
+  }
+  for (const SecondaryResult& s : r.secondaries) {
+    const OutcomeSpec& o = s.secondary.outcome;
+    const bool exploratory = s.secondary.added.has_value();
+    std::string line = fmt::format(
+        "  {}{}: ", o.name,
+        exploratory ? fmt::format(" (exploratory, added on {})", FormatDate(*s.secondary.added))
+                    : "");
+    if (!s.analysis.estimate) {
+      line += "needs at least two complete pairs.";
+    } else {
+      const PairedAnalysis& e = *s.analysis.estimate;
+      line += fmt::format("{} {} ({} better on magnesium; 95 % interval {} to {}, unadjusted)",
+                          Signed(e.mean), o.unit, o.higher_is_better ? "higher" : "lower",
+                          Signed(e.ci_low), Signed(e.ci_high));
+      const std::string finding = SecondaryFinding(s);
+      if (!s.p) {
+        line += s.analysis.finished ? ", too few usable pairs for a p-value."
+                                    : "; p-values wait for the end of the trial.";
+      } else if (exploratory) {
+        line += fmt::format(
+            ", {} unadjusted: {}. Added after the start, so it is a lead to test "
+            "in a new trial, not a result.",
+            PValue(*s.p),
+            finding == "no_clear_difference" ? "no clear difference" : finding + " on magnesium");
+      } else {
+        line += fmt::format(
+            ", {}, adjusted {}: {}.", PValue(*s.p),
+            *s.p_holm < 0.001 ? std::string("< 0.001") : fmt::format("{:.3f}", *s.p_holm),
+            finding == "no_clear_difference" ? "no clear difference" : finding + " on magnesium");
+      }
+    }
+    out += line + "\n";
   }
   return out;
 }
@@ -264,6 +377,7 @@ std::string RenderReportText(const Report& r) {
   }
   out += RenderRates(r);
   out += fmt::format("Minimal important difference: {}.\n", o.mid_source);
+  out += RenderSecondaries(r);
   const Adherence& ad = r.adherence;
   if (r.design.sealed()) {
     out += fmt::format("Adherence: a container dose logged on {} of {} days.\n",
@@ -405,6 +519,31 @@ nlohmann::json ReportToJson(const Report& r) {
       {"blinded", r.design.blinding.has_value()},
       {"sealed", r.design.sealed()},
   };
+  if (!r.design.secondaries.empty()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const SecondaryResult& s : r.secondaries) {
+      const OutcomeSpec& o = s.secondary.outcome;
+      nlohmann::json estimate = nullptr;
+      if (s.analysis.estimate) {
+        const PairedAnalysis& e = *s.analysis.estimate;
+        estimate = {{"improvement", e.mean}, {"ci95_low", e.ci_low}, {"ci95_high", e.ci_high},
+                    {"pairs", e.pairs},      {"sd", e.sd},           {"se", e.se}};
+      }
+      list.push_back({{"outcome", o.id},
+                      {"outcome_name", o.name},
+                      {"unit", o.unit},
+                      {"higher_is_better", o.higher_is_better},
+                      {"registered", !s.secondary.added},
+                      {"added", s.secondary.added ? nlohmann::json(FormatDate(*s.secondary.added))
+                                                  : nlohmann::json(nullptr)},
+                      {"usable_pairs", s.analysis.usable_pairs},
+                      {"estimate", estimate},
+                      {"p", s.p ? nlohmann::json(*s.p) : nlohmann::json(nullptr)},
+                      {"p_holm", s.p_holm ? nlohmann::json(*s.p_holm) : nlohmann::json(nullptr)},
+                      {"finding", SecondaryFinding(s)}});
+    }
+    j["secondaries"] = std::move(list);
+  }
   if (r.blinding) {
     const auto arm = [](const ArmGuesses& g) {
       const auto bi = g.BangIndex();

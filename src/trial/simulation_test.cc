@@ -308,5 +308,113 @@ TEST(CountSimulationTest, ATrueReductionIsCoveredAndFoundMoreOftenThanNoEffect) 
   EXPECT_GT(effect.mean_informed_prob_mid, null.mean_informed_prob_mid);
 }
 
+// Several outcomes per trial: four secondary outcomes, each analysed as the report analyses one
+// (AnalyseTrial, TwoSidedP) on the pain layout, and the family's p-values with and without Holm's
+// adjustment (HolmAdjust). "Any false claim" is a secondary with no true effect whose p (or
+// adjusted p) is below 0.05; a secondary without a p-value (too few pairs) counts as p = 1, as
+// in the report.
+struct MultiplicityScenario {
+  const char* name;
+  int outcomes = 4;
+  double correlation = 0;  // Between the outcomes' daily noise (a shared component).
+  double phi = 0;          // AR(1) of each outcome's daily noise.
+  double missing = 0;
+  double first_effect = 0;  // True improvement of the first secondary (the others: none).
+  uint64_t seed = 1;
+};
+
+struct MultiplicityFigures {
+  int trials = 0;
+  int any_false_unadjusted = 0;
+  int any_false_holm = 0;
+  int first_found_unadjusted = 0;  // The first secondary: p < 0.05 (benefit side).
+  int first_found_holm = 0;
+};
+
+MultiplicityFigures SimulateMultiplicity(const MultiplicityScenario& s, int trials = 2000) {
+  std::mt19937_64 rng(s.seed);
+  std::normal_distribution<double> normal(0, 1);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  MultiplicityFigures f;
+  f.trials = trials;
+  const double sd = 1.5, shared = std::sqrt(s.correlation), own = std::sqrt(1 - s.correlation);
+  const double innovation = std::sqrt(1 - s.phi * s.phi) * sd;
+  for (int t = 0; t < trials; ++t) {
+    const Layout layout = PainDesign(3, rng);
+    const int days = layout.total_days();
+    std::vector<std::vector<std::optional<double>>> daily(static_cast<size_t>(s.outcomes),
+                                                          std::vector<std::optional<double>>(days));
+    std::vector<double> noise(static_cast<size_t>(s.outcomes));
+    double common = normal(rng) * sd;
+    for (double& n : noise) n = normal(rng) * sd;
+    for (int day = 0; day < days; ++day) {
+      if (day > 0) {
+        common = s.phi * common + innovation * normal(rng);
+        for (double& n : noise) n = s.phi * n + innovation * normal(rng);
+      }
+      for (int k = 0; k < s.outcomes; ++k) {
+        const double effect = k == 0 && layout.OnMagnesium(day) ? s.first_effect : 0;
+        const double value = 5 + shared * common + own * noise[static_cast<size_t>(k)] - effect;
+        if (uniform(rng) >= s.missing)
+          daily[static_cast<size_t>(k)][static_cast<size_t>(day)] = value;
+      }
+    }
+    std::vector<double> p;
+    std::vector<double> mean;
+    for (int k = 0; k < s.outcomes; ++k) {
+      const TrialAnalysis a = AnalyseTrial(layout, daily[static_cast<size_t>(k)], days - 1);
+      const bool usable = a.estimate && a.usable_pairs >= kMinPairsForVerdict;
+      p.push_back(usable ? TwoSidedP(*a.estimate) : 1);
+      mean.push_back(usable ? a.estimate->mean : 0);
+    }
+    const std::vector<double> holm = HolmAdjust(p);
+    bool false_unadjusted = false, false_holm = false;
+    for (size_t k = 0; k < p.size(); ++k) {
+      const bool null = k > 0 || s.first_effect == 0;
+      if (null && p[k] < 0.05) false_unadjusted = true;
+      if (null && holm[k] < 0.05) false_holm = true;
+    }
+    f.any_false_unadjusted += false_unadjusted ? 1 : 0;
+    f.any_false_holm += false_holm ? 1 : 0;
+    f.first_found_unadjusted += p[0] < 0.05 && mean[0] > 0 ? 1 : 0;
+    f.first_found_holm += holm[0] < 0.05 && mean[0] > 0 ? 1 : 0;
+  }
+  auto pct = [&](int n) { return 100.0 * n / f.trials; };
+  std::printf(
+      "[simulation] outcomes: %-58s any false claim %.2f %% unadjusted, %.2f %% Holm; first "
+      "found %.2f %% unadjusted, %.2f %% Holm\n",
+      s.name, pct(f.any_false_unadjusted), pct(f.any_false_holm), pct(f.first_found_unadjusted),
+      pct(f.first_found_holm));
+  return f;
+}
+
+TEST(MultiplicitySimulationTest, HolmKeepsAnyFalseClaimAmongFourNullSecondariesNearFivePercent) {
+  for (const MultiplicityScenario& s :
+       {MultiplicityScenario{.name = "4 null secondaries, independent", .seed = 61},
+        MultiplicityScenario{.name = "4 null, correlated 0.5, AR(1) 0.6, 20 % missing",
+        .correlation = 0.5,
+        .phi = 0.6,
+        .missing = 0.2,
+        .seed = 62}}) {
+    const MultiplicityFigures f = SimulateMultiplicity(s);
+    const double unadjusted = static_cast<double>(f.any_false_unadjusted) / f.trials;
+    const double holm = static_cast<double>(f.any_false_holm) / f.trials;
+    EXPECT_LE(holm, 0.06) << s.name;
+    // Unadjusted, four looks make a false claim several times likelier than one: the reason the
+    // report adjusts (1 - 0.95^4 = 18.5 % for independent outcomes).
+    EXPECT_GE(unadjusted, 2 * holm) << s.name;
+  }
+  const MultiplicityFigures independent =
+      SimulateMultiplicity({.name = "4 null secondaries, independent (again)", .seed = 63});
+  EXPECT_GE(static_cast<double>(independent.any_false_unadjusted) / independent.trials, 0.14);
+}
+
+TEST(MultiplicitySimulationTest, TheAdjustmentCostsPowerForARealEffect) {
+  const MultiplicityFigures f = SimulateMultiplicity(
+      {.name = "first of 4 improves by 2 (= MID), independent", .first_effect = 2, .seed = 64});
+  EXPECT_GT(f.first_found_unadjusted, f.first_found_holm);
+  EXPECT_GT(f.first_found_holm, 2 * f.any_false_holm);
+}
+
 }  // namespace
 }  // namespace mg::trial

@@ -106,6 +106,26 @@ PairedAnalysis AnalysePairs(const std::vector<double>& improvements, double mid)
   return out;
 }
 
+double TwoSidedP(const PairedAnalysis& a) {
+  if (a.se == 0) return a.mean == 0 ? 1 : 0;
+  const double t = std::abs(a.mean) / a.se;
+  return std::min(1.0, 2 * (1 - StudentTCdf(t, a.pairs - 1)));
+}
+
+std::vector<double> HolmAdjust(const std::vector<double>& p) {
+  std::vector<size_t> order(p.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] < p[b]; });
+  std::vector<double> out(p.size());
+  const double m = static_cast<double>(p.size());
+  double running = 0;
+  for (size_t rank = 0; rank < order.size(); ++rank) {
+    running = std::max(running, std::min(1.0, (m - static_cast<double>(rank)) * p[order[rank]]));
+    out[order[rank]] = running;
+  }
+  return out;
+}
+
 bool Layout::OnMagnesium(int day) const {
   const int period = day / period_days;
   const int pair = period / 2;

@@ -35,6 +35,17 @@ struct PairedAnalysis {
 // REQUIRES: improvements.size() >= 2.
 PairedAnalysis AnalysePairs(const std::vector<double>& improvements, double mid);
 
+// Two-sided p-value of "no difference" for the paired analysis (Student t on pairs - 1 degrees
+// of freedom): below 0.05 exactly when the 95 % interval excludes 0. 0 or 1 when every pair gave
+// the same difference (se = 0).
+double TwoSidedP(const PairedAnalysis& analysis);
+
+// Holm's step-down adjustment (Holm 1979): the i-th smallest of m p-values is multiplied by
+// m - i + 1, made non-decreasing in that order, and capped at 1. Rejecting where the adjusted
+// p < alpha keeps the chance of any false claim over the family at alpha or below, whatever the
+// dependence between the tests. Returns the adjusted values in the input's order.
+std::vector<double> HolmAdjust(const std::vector<double>& p);
+
 // Count outcomes (cramps a night): a secondary analysis beside the paired means, on the counts
 // themselves. Within each pair, given the pair's total events, the magnesium period's events are
 // binomial with p = t_on·R / (t_on·R + t_off) under a Poisson model with a rate per pair (the

@@ -35,8 +35,14 @@ struct Band {
 
 // One measurable outcome and its default trial design.
 struct OutcomeSpec {
-  std::string id;  // "cramps", "irls", "pain", "sleep".
+  std::string id;  // "cramps", "irls", "pain", "sleep", "cramp_severity"...
   journal::EntryKind journal_kind = journal::EntryKind::kPain;
+  // Which number of a `journal_kind` entry is the outcome: "" its value (the count, the
+  // rating), "intensity" (a cramp night's worst severity), or one of journal::MeasuresOf.
+  std::string measure;
+  // A night logged with no events (a cramps entry of 0) counts as 0 for this outcome when the
+  // measure itself was not given: no cramps means no cramp minutes and no disturbance from them.
+  bool zero_without_events = false;
   std::string name;
   std::string unit;
   bool higher_is_better = false;
@@ -65,6 +71,8 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
                                                const std::string& name);
 // Errors: kInvalidArgument naming the known outcomes.
 Result<OutcomeSpec> FindOutcome(const std::vector<OutcomeSpec>& outcomes, std::string_view id);
+// The outcome's number in an entry: nullopt when the entry is of another kind or lacks it.
+std::optional<double> OutcomeValue(const OutcomeSpec& outcome, const journal::Entry& entry);
 // The band name of a value, or "" when the outcome has no bands.
 std::string BandOf(const OutcomeSpec& outcome, double value);
 
@@ -78,7 +86,19 @@ struct DesignRequest {
   std::optional<int> period_days;   // Defaults from the outcome.
   std::optional<int> washout_days;  // Defaults from the outcome.
   std::optional<double> mid;        // Defaults from the outcome (same kind: absolute/relative).
+  // Secondary outcomes, registered in the protocol with the primary (ids; at most
+  // kMaxSecondaries, none the primary, no repeats). The verdict rests on the primary alone.
+  std::vector<std::string> secondaries;
 };
+
+// A secondary outcome of a design. It is analysed like the primary, on the primary's periods and
+// washout, and reported beside it: those registered at the start with Holm-adjusted
+// probabilities (docs/STATISTICS.md, "Several outcomes"), one added later as exploratory.
+struct Secondary {
+  OutcomeSpec outcome;        // period_days and washout_days are the primary's.
+  std::optional<Date> added;  // nullopt: registered at the start; else the day it was added.
+};
+inline constexpr size_t kMaxSecondaries = 4;
 
 // The protocol written and hashed at the start (trial/protocol.h).
 struct RegisteredProtocol {
@@ -109,12 +129,15 @@ struct Design {
   std::string end_reason;     // Why they ended it, in their words ("" = not given).
   std::optional<RegisteredProtocol> protocol;  // nullopt: saved before protocols were written.
   std::optional<Blinding> blinding;            // nullopt: open label.
+  std::vector<Secondary> secondaries;          // In the order given.
 
   int pairs() const { return static_cast<int>(magnesium_first.size()); }
   // Blinded and not yet unblinded: which period holds magnesium is not known here.
   bool sealed() const { return blinding && blinding->magnesium_container == 0; }
   Date end() const;  // Last planned day, inclusive.
   Layout ToLayout() const;
+  // The layout for analysing `outcome` on this design's periods (a secondary's).
+  Layout LayoutFor(const OutcomeSpec& outcome) const;
 };
 
 inline constexpr int kMinPairs = 3;
@@ -132,6 +155,13 @@ Result<Design> RandomiseDesign(const DesignRequest& request,
 nlohmann::json DesignToJson(const Design& design);
 // Errors: kDataError when the stored design is malformed or its outcome unknown.
 Result<Design> DesignFromJson(const nlohmann::json& json, const std::vector<OutcomeSpec>& outcomes);
+
+// The design with the secondary outcome `id` added on `today`, after its protocol was
+// registered: listed as a change to the protocol and reported as exploratory (no adjustment).
+// Errors: kInvalidArgument for an unknown outcome, the primary, a repeat, more than
+// kMaxSecondaries, or one whose rating does not fit the periods; kConflict after the last day.
+Result<Design> AddSecondary(const Design& design, std::string_view id,
+                            const std::vector<OutcomeSpec>& outcomes, Date today);
 
 // The design ended early on `today`, for `reason` (the person's words, may be empty): the report
 // then analyses the days up to it and no later day is due. Errors: kConflict when it was already
@@ -246,6 +276,14 @@ struct BlindingScore {
   std::string meaning;  // Plain words: did blinding hold, and what that means for the result.
 };
 
+// A secondary outcome's analysis in the report.
+struct SecondaryResult {
+  Secondary secondary;
+  TrialAnalysis analysis;        // Its verdict stays kNotEnoughData: only the primary has one.
+  std::optional<double> p;       // Two-sided, unadjusted; set with an estimate at the end.
+  std::optional<double> p_holm;  // Registered secondaries: Holm-adjusted over all of them.
+};
+
 struct Report {
   Design design;
   Date as_of{};
@@ -256,8 +294,9 @@ struct Report {
   std::vector<DayPoint> intake;   // Daily magnesium from food, supplements and doses, mg.
   std::optional<double> rda_mg;   // The person's RDA/AI, when known.
   ProtocolCheck protocol;         // The registered protocol and every change since the start.
-  std::optional<BlindingScore> blinding;  // Blinded designs, once unblinded.
-  std::string conclusion;                 // In words that fit any door.
+  std::optional<BlindingScore> blinding;     // Blinded designs, once unblinded.
+  std::vector<SecondaryResult> secondaries;  // As the design's; empty while sealed.
+  std::string conclusion;                    // In words that fit any door.
   std::string conclusion_command;  // The CLI command for the conclusion's next step ("" for none).
 };
 

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "trial/protocol.h"
+
 namespace mg::trial {
 namespace {
 
@@ -33,7 +35,7 @@ Design PainDesign(uint64_t seed = 42) {
 
 TEST(OutcomesTest, EmbeddedOutcomesLoad) {
   auto outcomes = Outcomes();
-  ASSERT_EQ(outcomes.size(), 5u);
+  ASSERT_EQ(outcomes.size(), 10u);
   // Minutes asleep from a device (Apple Health): more is better, MID 15 minutes.
   auto sleep_minutes = FindOutcome(outcomes, "sleep_minutes");
   ASSERT_TRUE(sleep_minutes.ok());
@@ -50,7 +52,9 @@ TEST(OutcomesTest, EmbeddedOutcomesLoad) {
   auto unknown = FindOutcome(outcomes, "mood");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().message,
-            "outcome: 'mood' is not an outcome; use cramps, irls, pain, sleep or sleep_minutes");
+            "outcome: 'mood' is not an outcome; use cramps, irls, pain, sleep, sleep_minutes, "
+            "cramp_severity, cramp_minutes, cramp_sleep_disturbance, sleep_latency or "
+            "sleep_awakenings");
 }
 
 TEST(OutcomesTest, BadDataNamesFileAndLine) {
@@ -371,6 +375,231 @@ TEST(OutcomesTest, NoInternalReferenceTagsInTextsPeopleRead) {
   ASSERT_FALSE(tagged.ok());
   EXPECT_THAT(tagged.error().message,
               HasSubstr("o.toml:8: mid_source: '[R89]' is an internal reference tag"));
+}
+
+// The cramp diary's detail as outcomes: which number of a cramps entry each one reads, and a
+// night without cramps as 0 (not as a missing rating).
+TEST(OutcomesTest, CrampDiaryDetailReadsItsOwnNumber) {
+  const auto outcomes = Outcomes();
+  auto severity = FindOutcome(outcomes, "cramp_severity");
+  auto minutes = FindOutcome(outcomes, "cramp_minutes");
+  auto disturbance = FindOutcome(outcomes, "cramp_sleep_disturbance");
+  ASSERT_TRUE(severity.ok() && minutes.ok() && disturbance.ok());
+  Entry night;
+  night.kind = EntryKind::kCramps;
+  night.value = 2;
+  night.intensity = 6;
+  night.measures = {{"minutes", 5}, {"sleep_disturbance", 4}};
+  EXPECT_EQ(OutcomeValue(*severity, night), 6);
+  EXPECT_EQ(OutcomeValue(*minutes, night), 5);
+  EXPECT_EQ(OutcomeValue(*disturbance, night), 4);
+  EXPECT_EQ(OutcomeValue(*FindOutcome(outcomes, "cramps"), night), 2);
+  Entry quiet;  // No cramps: nothing else to say, and 0 is the truth for each.
+  quiet.kind = EntryKind::kCramps;
+  quiet.value = 0;
+  EXPECT_EQ(OutcomeValue(*minutes, quiet), 0);
+  EXPECT_EQ(OutcomeValue(*severity, quiet), 0);
+  Entry untold;  // Cramps, but their minutes not given: missing, not 0.
+  untold.kind = EntryKind::kCramps;
+  untold.value = 3;
+  EXPECT_EQ(OutcomeValue(*minutes, untold), std::nullopt);
+  Entry pain;
+  pain.kind = EntryKind::kPain;
+  pain.value = 5;
+  EXPECT_EQ(OutcomeValue(*severity, pain), std::nullopt);
+
+  auto unknown = ParseOutcomes(
+      "[[outcome]]\nid = \"x\"\njournal_kind = \"pain\"\nmeasure = \"minutes\"\nname = \"n\"\n"
+      "unit = \"u\"\nbetter = \"lower\"\nmid = 1\nmid_source = \"s\"\nperiod_days = 14\n"
+      "washout_days = 4\nzero_without_events = true\n",
+      "o.toml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.error().message,
+              HasSubstr("o.toml:4: measure 'minutes' is not a number a pain entry carries"));
+  EXPECT_THAT(unknown.error().message,
+              HasSubstr("o.toml:12: zero_without_events needs a measure of a cramps entry"));
+}
+
+TEST(ReportTest, CrampMinutesTrialAnalysesTheMinutes) {
+  DesignRequest req;
+  req.outcome = "cramp_minutes";
+  req.start = Day(2026, 11, 2);
+  req.seed = 7;
+  req.dose_mg = 300;
+  auto design = RandomiseDesign(req, Outcomes());
+  ASSERT_TRUE(design.ok()) << design.error().message;
+  const Layout layout = design->ToLayout();
+  std::vector<Entry> entries;
+  for (int d = 0; d < layout.total_days(); ++d) {
+    const Date day = design->start + std::chrono::days{d};
+    Entry night;
+    night.date = day;
+    night.kind = EntryKind::kCramps;
+    // Off magnesium: 1 cramp of 6 minutes every night; on it, every other night is quiet and
+    // the others have 1 cramp of 2 minutes. The count alone would say 50 % fewer.
+    const bool quiet = layout.OnMagnesium(d) && d % 2 == 0;
+    night.value = quiet ? 0 : 1;
+    if (!quiet) night.measures["minutes"] = layout.OnMagnesium(d) ? 2 : 6;
+    entries.push_back(night);
+    if (layout.OnMagnesium(d)) entries.push_back(Dose(day));
+  }
+  const Report r = BuildReport(*design, entries, design->end(), std::nullopt);
+  ASSERT_TRUE(r.analysis.estimate.has_value());
+  // Off: 6 minutes a night; on: about 1 (2 on half the nights, 0 on the other half).
+  EXPECT_NEAR(r.analysis.estimate->mean, 5, 0.1);
+  EXPECT_EQ(r.analysis.verdict, Verdict::kBenefit);
+  EXPECT_THAT(RenderReportText(r), HasSubstr("magnesium for minutes of cramps per night"));
+  EXPECT_EQ(ReportToJson(r)["outcome"], "cramp_minutes");
+  // What is due says which flag records the outcome.
+  const TrialStatus status = GetTrialStatus(*design, {}, design->start);
+  EXPECT_THAT(status.todo, ::testing::Contains(HasSubstr("log symptom cramps ... --minutes N")));
+  const nlohmann::json stored = DesignToJson(*design);
+  EXPECT_EQ(stored["journal_kind"], "cramps");
+  EXPECT_EQ(stored["measure"], "minutes");
+  EXPECT_FALSE(DesignToJson(PainDesign()).contains("measure"));
+}
+
+TEST(OutcomesTest, SleepDiaryDetailReadsItsOwnNumberAndNothingElse) {
+  const auto outcomes = Outcomes();
+  auto latency = FindOutcome(outcomes, "sleep_latency");
+  auto awakenings = FindOutcome(outcomes, "sleep_awakenings");
+  ASSERT_TRUE(latency.ok() && awakenings.ok());
+  Entry night;
+  night.kind = EntryKind::kSleep;
+  night.value = 4;
+  night.measures = {{"minutes_to_sleep", 45}};
+  EXPECT_EQ(OutcomeValue(*latency, night), 45);
+  // Not given is missing: a sleep night has no "no events" that would make it 0.
+  EXPECT_EQ(OutcomeValue(*awakenings, night), std::nullopt);
+  EXPECT_EQ(OutcomeValue(*FindOutcome(outcomes, "sleep"), night), 4);
+}
+
+// Issue 16: several outcomes per trial. Secondaries registered at the start are in the protocol
+// (version 2) and reported with Holm-adjusted p-values; one added later is a change to the
+// protocol and exploratory.
+Design PainWithSecondaries(std::vector<std::string> secondaries) {
+  DesignRequest req;
+  req.outcome = "pain";
+  req.start = Day(2026, 11, 2);
+  req.seed = 42;
+  req.dose_mg = 300;
+  req.form = "citrate";
+  req.secondaries = std::move(secondaries);
+  auto design = RandomiseDesign(req, Outcomes());
+  EXPECT_TRUE(design.ok()) << design.error().message;
+  return design.ok() ? *design : Design{};
+}
+
+TEST(SecondaryTest, RegisteredInProtocolVersionTwoAndCheckedOnTheWayIn) {
+  Design design = PainWithSecondaries({"sleep", "irls"});
+  ASSERT_EQ(design.secondaries.size(), 2u);
+  EXPECT_EQ(design.secondaries[1].outcome.period_days, 14);  // The primary's periods.
+  EXPECT_EQ(design.secondaries[1].outcome.rating_every, 7);  // Its own schedule.
+  const std::string text = ProtocolText(design);
+  EXPECT_THAT(text, HasSubstr("Protocol version 2 (mgadvisor)."));
+  EXPECT_THAT(text, HasSubstr("- Secondary: sleep quality (0 terrible - 10 excellent) (points; "
+                              "higher is better), rated every day.\n"));
+  EXPECT_THAT(text, HasSubstr("Holm-adjusted over the secondaries registered here"));
+  EXPECT_THAT(ProtocolText(PainDesign()), HasSubstr("Protocol version 1 (mgadvisor)."));
+  // The stored design reads back to the same protocol, byte for byte (so its hash holds).
+  auto back = DesignFromJson(DesignToJson(design), Outcomes());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(ProtocolText(*back), text);
+
+  DesignRequest req;
+  req.outcome = "pain";
+  req.start = Day(2026, 11, 2);
+  req.dose_mg = 300;
+  for (const auto& [ids, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"pain"}, "secondary: 'pain' is already the primary outcome"},
+           {{"sleep", "sleep"}, "secondary: 'sleep' is given twice"},
+           {{"mood"}, "secondary: 'mood' is not an outcome"},
+           {{"sleep", "irls", "cramps", "cramp_severity", "cramp_minutes"},
+            "secondary: at most 4 secondary outcomes"}}) {
+    req.secondaries = ids;
+    auto refused = RandomiseDesign(req, Outcomes());
+    ASSERT_FALSE(refused.ok()) << message;
+    EXPECT_THAT(refused.error().message, HasSubstr(message));
+  }
+}
+
+TEST(SecondaryTest, ReportAdjustsRegisteredSecondariesAndLabelsALateOneExploratory) {
+  Design design = PainWithSecondaries({"sleep", "irls"});
+  design.protocol = RegisterProtocol(design);
+  const Layout layout = design.ToLayout();
+  std::vector<Entry> entries;
+  for (int d = 0; d < layout.total_days(); ++d) {
+    const Date day = design.start + std::chrono::days{d};
+    const bool on = layout.OnMagnesium(d);
+    entries.push_back(Rating(day, (on ? 2 : 6) + d % 2));
+    Entry sleep;  // About 3 points better on magnesium.
+    sleep.date = day;
+    sleep.kind = EntryKind::kSleep;
+    sleep.value = on ? 8 + d % 2 : 5 + (d % 3 == 0 ? 1 : 0);
+    entries.push_back(sleep);
+    Entry irls;  // No difference at all.
+    irls.date = day;
+    irls.kind = EntryKind::kIrls;
+    irls.value = 20;
+    entries.push_back(irls);
+    if (on) entries.push_back(Dose(day));
+  }
+  Report r = BuildReport(design, entries, design.end(), std::nullopt);
+  EXPECT_EQ(r.analysis.verdict, Verdict::kBenefit);  // The primary, as before.
+  ASSERT_EQ(r.secondaries.size(), 2u);
+  ASSERT_TRUE(r.secondaries[0].p && r.secondaries[0].p_holm);
+  EXPECT_LT(*r.secondaries[0].p, 0.025);
+  // Holm over two: the smaller p is doubled, the larger (1 here) stays.
+  EXPECT_DOUBLE_EQ(*r.secondaries[0].p_holm, 2 * *r.secondaries[0].p);
+  EXPECT_DOUBLE_EQ(*r.secondaries[1].p_holm, 1);
+  const std::string text = RenderReportText(r);
+  EXPECT_THAT(text, HasSubstr("Secondary outcomes (2 registered at the start; the verdict does "
+                              "not rest on them)."));
+  EXPECT_THAT(text, HasSubstr("Holm-adjusted over the 2"));
+  EXPECT_THAT(text, HasSubstr(": better on magnesium.\n"));
+  EXPECT_THAT(text, HasSubstr("IRLS total (restless legs severity): +0.00 points"));
+  EXPECT_THAT(text, HasSubstr("no clear difference.\n"));
+  const nlohmann::json j = ReportToJson(r);
+  EXPECT_EQ(j["secondaries"][0]["finding"], "better");
+  EXPECT_EQ(j["secondaries"][1]["finding"], "no_clear_difference");
+  EXPECT_EQ(j["secondaries"][0]["registered"], true);
+  EXPECT_EQ(r.protocol.added.size(), 0u);  // Registered with them: no change.
+  EXPECT_FALSE(ReportToJson(BuildReport(PainDesign(), entries, design.end(), std::nullopt))
+                   .contains("secondaries"));
+
+  // Added after the start: a change to the protocol, and exploratory in the report.
+  auto late =
+      AddSecondary(design, "cramp_severity", Outcomes(), design.start + std::chrono::days{20});
+  ASSERT_TRUE(late.ok()) << late.error().message;
+  const Report later = BuildReport(*late, entries, late->end(), std::nullopt);
+  EXPECT_THAT(later.protocol.added,
+              ::testing::Contains(HasSubstr("- Exploratory, added on 2026-11-22 after the start: "
+                                            "worst cramp severity")));
+  EXPECT_THAT(RenderReportText(later),
+              HasSubstr("worst cramp severity in the night (0-10) (exploratory, added on "
+                        "2026-11-22): needs at least two complete pairs."));
+  // The registered family is unchanged by the late one.
+  EXPECT_DOUBLE_EQ(*later.secondaries[0].p_holm, *r.secondaries[0].p_holm);
+  EXPECT_EQ(ReportToJson(later)["secondaries"][2]["registered"], false);
+  auto over = AddSecondary(design, "cramps", Outcomes(), design.end() + std::chrono::days{1});
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, ErrorCode::kConflict);
+}
+
+TEST(StatsTest, HolmAdjustsStepDownAndTwoSidedPMatchesTheInterval) {
+  const std::vector<double> adjusted = HolmAdjust({0.04, 0.01, 0.03, 0.5});
+  // Sorted 0.01, 0.03, 0.04, 0.5 -> 0.04, 0.09, 0.09 (kept non-decreasing: max(0.08, 0.09)), 0.5.
+  EXPECT_DOUBLE_EQ(adjusted[1], 0.04);
+  EXPECT_NEAR(adjusted[2], 0.09, 1e-15);
+  EXPECT_NEAR(adjusted[0], 0.09, 1e-15);
+  EXPECT_DOUBLE_EQ(adjusted[3], 0.5);
+  EXPECT_TRUE(HolmAdjust({}).empty());
+  EXPECT_DOUBLE_EQ(HolmAdjust({0.6, 0.7})[1], 1);  // Capped at 1.
+  // Pairs 1, 2, 3: mean 2, se 1/sqrt(3), t = 3.464 on 2 df: p = 0.0742, and the 95 % interval
+  // (-0.48 to 4.48) includes 0, as p > 0.05 says.
+  const PairedAnalysis a = AnalysePairs({1, 2, 3}, 1);
+  EXPECT_NEAR(TwoSidedP(a), 0.0742, 5e-4);
+  EXPECT_LT(a.ci_low, 0);
 }
 
 }  // namespace

@@ -717,5 +717,99 @@ TEST_F(JournalCliTest, ImportsACronometerWeekOnceAndRefusesWhatCannotBeCounted) 
               HasSubstr("future.csv:2: field 'date': 2026-12-24 is in the future"));
 }
 
+// Issue 16: the cramp diary's detail and the sleep diary's, logged as one entry each, shown,
+// corrected measure by measure, exported, refused when out of range, and usable as a trial's
+// outcome; `log cramps 0` points to the command that exists.
+TEST_F(JournalCliTest, CrampAndSleepDiaryDetailIsLoggedEditedAndMeasured) {
+  auto cramps = Run({"log", "symptom", "cramps", "2", "--severity", "6", "--minutes", "5",
+                     "--sleep-disturbance", "4", "--json"});
+  ASSERT_EQ(cramps.exit_code, 0) << cramps.err;
+  auto entry = nlohmann::json::parse(cramps.out);
+  EXPECT_EQ(entry["intensity"], 6);
+  EXPECT_EQ(entry["measures"], nlohmann::json({{"minutes", 5}, {"sleep_disturbance", 4}}));
+  auto sleep =
+      Run({"log", "symptom", "sleep", "6", "--minutes-to-sleep", "40", "--awakenings", "2"});
+  ASSERT_EQ(sleep.exit_code, 0) << sleep.err;
+  EXPECT_THAT(sleep.out,
+              HasSubstr("Logged sleep 6, awakenings 2, minutes to sleep 40 on 2026-11-23"));
+  const std::string id = std::to_string(entry["id"].get<int64_t>());
+  auto edited = Run({"journal", "edit", id, "--minutes", "7", "--json"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_EQ(nlohmann::json::parse(edited.out)["entry"]["measures"],
+            nlohmann::json({{"minutes", 7}, {"sleep_disturbance", 4}}));
+  auto cleared = Run({"journal", "edit", id, "--sleep-disturbance", "none"});
+  ASSERT_EQ(cleared.exit_code, 0) << cleared.err;
+  EXPECT_THAT(cleared.out, HasSubstr("cramps 2 (worst 6), minutes 7 on 2026-11-23"));
+  auto csv = Run({"journal", "export", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_THAT(csv.out, HasSubstr("note,measures\n"));
+  EXPECT_THAT(csv.out, HasSubstr(",cramps,,,2,6,,,minutes=7\n"));
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"log", "symptom", "cramps", "1", "--sleep-disturbance", "11"},
+       "sleep_disturbance: 11 is out of range 0-10"},
+      {{"log", "symptom", "cramps", "1", "--minutes", "soon"},
+       "--minutes: \"soon\" is not a finite number"},
+      {{"log", "symptom", "pain", "3", "--minutes", "5"}, "minutes: not used by a pain entry"},
+      {{"log", "cramps", "0"},
+       "'cramps' is not a command of 'mgadvisor log' (did you mean mgadvisor log symptom cramps 0"},
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.message;
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+  }
+  EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 2u);
+
+  auto plan = Run({"trial", "plan", "--outcome", "cramp_sleep_disturbance", "--profile",
+                   ProfilePath(), "--start", "2026-11-23", "--seed", "5"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("sleep disturbance from cramps"));
+  auto status = Run({"trial", "status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  // Today's cramps entry no longer has a sleep disturbance: the rating is due, with its flag.
+  EXPECT_THAT(status.out, HasSubstr("mgadvisor log symptom cramps ... --sleep-disturbance N"));
+  ASSERT_EQ(Run({"log", "symptom", "cramps", "0"}).exit_code, 0);
+  status = Run({"trial", "status", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(status.out)["rating_logged"], true);  // No cramps: 0.
+}
+
+// Issue 16: secondary outcomes registered at the start (protocol version 2, Holm-adjusted in the
+// report), one added later (a change to the protocol, exploratory), and the refusals.
+TEST_F(JournalCliTest, SecondaryOutcomesAreRegisteredAdjustedOrExploratory) {
+  auto refused = Run({"trial", "plan", "--outcome", "pain", "--secondary", "pain", "--profile",
+                      ProfilePath(), "--dry-run"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("--secondary: 'pain' is already the primary outcome"));
+  auto plan =
+      Run({"trial", "plan", "--outcome", "pain", "--secondary", "sleep", "--secondary",
+           "cramp_severity", "--profile", ProfilePath(), "--start", "2026-11-23", "--seed", "9"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  auto protocol = Run({"trial", "protocol"});
+  ASSERT_EQ(protocol.exit_code, 0) << protocol.err;
+  EXPECT_THAT(protocol.out, HasSubstr("Protocol version 2 (mgadvisor)."));
+  EXPECT_THAT(protocol.out, HasSubstr("- Secondary: sleep quality"));
+  auto status = Run({"trial", "status"});
+  EXPECT_THAT(status.out, HasSubstr("Also rate your sleep quality (0 terrible - 10 excellent) "
+                                    "(secondary outcome): mgadvisor log symptom sleep ..."));
+  auto late = Run({"trial", "secondary", "sleep_latency"}, "2026-11-30");
+  ASSERT_EQ(late.exit_code, 0) << late.err;
+  EXPECT_THAT(late.out, HasSubstr("Added minutes to fall asleep as an exploratory secondary"));
+  auto again = Run({"trial", "secondary", "sleep"}, "2026-11-30");
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err, HasSubstr("'sleep' is given twice"));
+  auto report = Run({"trial", "report"}, "2026-11-30");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("Secondary outcomes (2 registered at the start"));
+  EXPECT_THAT(report.out, HasSubstr("minutes to fall asleep (exploratory, added on 2026-11-30)"));
+  EXPECT_THAT(report.out, HasSubstr("+ - Exploratory, added on 2026-11-30 after the start"));
+  auto json = Run({"trial", "report", "--json"}, "2026-11-30");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["secondaries"].size(), 3u);
+}
+
 }  // namespace
 }  // namespace mg
