@@ -452,7 +452,8 @@ TEST(ReportTest, CrampMinutesTrialAnalysesTheMinutes) {
   EXPECT_EQ(ReportToJson(r)["outcome"], "cramp_minutes");
   // What is due says which flag records the outcome.
   const TrialStatus status = GetTrialStatus(*design, {}, design->start);
-  EXPECT_THAT(status.todo, ::testing::Contains(HasSubstr("log symptom cramps ... --minutes N")));
+  EXPECT_THAT(status.todo, ::testing::Contains(::testing::Field(
+                               &Todo::command, HasSubstr("log symptom cramps ... --minutes N"))));
   const nlohmann::json stored = DesignToJson(*design);
   EXPECT_EQ(stored["journal_kind"], "cramps");
   EXPECT_EQ(stored["measure"], "minutes");
