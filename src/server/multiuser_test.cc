@@ -284,9 +284,10 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
   }
   // And exactly these: B's own data works, A's ids are 404 as if they had never existed.
   const std::vector<int> expected = {200, 200, 200, 200, 200, 200, 200,
-                                     404,            // Reads of an empty journal.
-                                     404,            // Ending a trial: B has none.
-                                     404, 404, 404,  // Its dose, unblinding, protocol.
+                                     404,                 // Reads of an empty journal.
+                                     404,                 // Ending a trial: B has none.
+                                     404, 404, 404, 404,  // Its secondary outcome, dose,
+                                                          // unblinding, protocol.
                                      404, 404, 404, 404, 404, 404, 404,  // DELETE of ids 1-7.
                                      404, 404, 404, 404, 404, 404, 404,  // PATCH of ids 1-7.
                                      200, 200,  // Undo (nothing of B's) and a day's foods.

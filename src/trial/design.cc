@@ -589,7 +589,7 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
     for (const journal::Entry& e : entries)
       logged = logged || (e.date == today && OutcomeValue(so, e));
     if (!logged) {
-      s.todo.push_back({fmt::format("Also rate your {} today (secondary outcome).", so.name),
+      s.todo.push_back({fmt::format("Also rate your {} (secondary outcome).", so.name),
                         fmt::format("mgadvisor log symptom {} ...{}",
                                     journal::EntryKindName(so.journal_kind), LogFlag(so))});
     }
