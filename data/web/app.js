@@ -1665,21 +1665,31 @@ async function submitEntry(form) {
     if (text === '') continue;
     entry[key] = input.type === 'number' ? Number(text) : text;
   }
+  // A night's further numbers (cramp minutes, awakenings...) go under "measures"; blank ones are
+  // left out, so an optional detail is never stored as 0.
+  for (const input of form.querySelectorAll('[data-measure]')) {
+    const text = input.value.trim();
+    if (text === '') continue;
+    entry.measures = {...entry.measures, [input.dataset.measure]: Number(text)};
+  }
   const result = await api('POST', '/api/journal/entries', entry);
   if (!result.ok) {
     const labels = {};
-    for (const input of form.querySelectorAll('[data-key]')) {
-      if (input.labels && input.labels[0]) labels[input.dataset.key] = input.labels[0].textContent;
+    for (const input of form.querySelectorAll('[data-key], [data-measure]')) {
+      const key = input.dataset.key || input.dataset.measure;
+      if (input.labels && input.labels[0]) labels[key] = input.labels[0].textContent;
     }
     labels.date = 'Date';
     const message = errorText(result);
     errorBox.textContent = plainFieldMessage(message, labels);
     // Mark the input the message names ("value: ...", "intensity: ...", "label: ...").
     const field = (/^([a-z_ ]+):/.exec(message) || [])[1];
-    for (const input of form.querySelectorAll('[data-key]')) {
-      if (field && (input.dataset.key === field || (field !== 'date' &&
-                    input.dataset.key === 'value' && !['label', 'note', 'intensity',
-                                                      'magnesium_mg'].includes(field)))) {
+    const measures = [...form.querySelectorAll('[data-measure]')].map((i) => i.dataset.measure);
+    for (const input of form.querySelectorAll('[data-key], [data-measure]')) {
+      const key = input.dataset.key || input.dataset.measure;
+      if (field && (key === field || (field !== 'date' && key === 'value' &&
+                    !['label', 'note', 'intensity', 'magnesium_mg', ...measures]
+                        .includes(field)))) {
         input.setAttribute('aria-invalid', 'true');
       }
     }
@@ -1696,10 +1706,15 @@ async function submitEntry(form) {
 function describeEntry(e) {
   switch (e.kind) {
     case 'cramps':
-      return `Cramps: ${e.value}` + (e.intensity !== undefined ? `, worst ${e.intensity}/10` : '');
+      return `Cramps: ${e.value}` + (e.intensity !== undefined ? `, worst ${e.intensity}/10` : '') +
+          measureWords(e.measures, {minutes: (v) => `${v} min in all`,
+                                    sleep_disturbance: (v) => `sleep disturbed ${v}/10`});
     case 'irls': return `IRLS score: ${e.value}/40`;
     case 'pain': return `Pain: ${e.value}/10`;
-    case 'sleep': return `Sleep: ${e.value}/10`;
+    case 'sleep':
+      return `Sleep: ${e.value}/10` +
+          measureWords(e.measures, {minutes_to_sleep: (v) => `${v} min to fall asleep`,
+                                    awakenings: (v) => `woke ${v} ${v === 1 ? 'time' : 'times'}`});
     case 'sleep-minutes': return `Asleep: ${e.value} min (${e.label || 'device'})`;
     case 'dose': return `Dose: ${fmtMg(e.magnesium_mg)} ${e.label || ''}`;
     case 'food':
@@ -1710,6 +1725,13 @@ function describeEntry(e) {
     case 'note': return `Note: ${e.note}`;
     default: return `${e.kind}: ${e.label || e.note || e.value || ''}`;
   }
+}
+
+// ", 5 min in all, sleep disturbed 4/10" for the measures an entry carries, in `say`'s order.
+function measureWords(measures, say) {
+  const said = Object.keys(say).filter((name) => measures && measures[name] !== undefined)
+      .map((name) => say[name](measures[name]));
+  return said.length ? `, ${said.join(', ')}` : '';
 }
 
 // The entry list shows PAGE_SIZE entries at a time, newest first; older ones a click away.
@@ -1948,7 +1970,11 @@ async function refreshTrial() {
   if (report) reportBox.replaceChildren(renderReport(report));
 }
 
-const OUTCOMES = {cramps: 'cramps', irls: 'restless legs (IRLS)', pain: 'pain', sleep: 'sleep'};
+// The trial form's own option texts name each outcome, so the page says one thing everywhere.
+function outcomeName(id) {
+  const option = [...$('trial-outcome').options].find((o) => o.value === id);
+  return option ? option.textContent : words(id);
+}
 
 // The calendar puts the washout at the start of every period (its first days), so the words do.
 function trialShape(trial) {
@@ -1962,9 +1988,13 @@ function renderTrial(trial, periods, status, protocol) {
   const running = status && status.phase !== 'finished' && !trial.ended;
   const blinding = trial.blinding;
   const parts = [el('div', {class: 'card'},
-      el('h2', {}, `Trial: ${OUTCOMES[trial.outcome] || words(trial.outcome)}` +
+      el('h2', {}, `Trial: ${outcomeName(trial.outcome)}` +
                    (blinding ? ' (blinded)' : '')),
       el('p', {}, trialShape(trial)),
+      (trial.secondary || []).length ? el('p', {id: 'trial-secondaries'}, 'Also measured: ' +
+          trial.secondary.map((x) => outcomeName(x.outcome) +
+                                     (x.added ? ` (added on ${x.added}: exploratory)` : ''))
+              .join('; ') + '.') : null,
       trial.ended ? el('p', {}, `Ended early on ${trial.ended}` +
                                 (trial.end_reason ? `: ${trial.end_reason}.` : '.')) : null,
       renderProtocol(trial, protocol),
@@ -2185,11 +2215,54 @@ function renderReport(r) {
                       `(±${(e.se || 0).toFixed(2)}); chance it helps at least the smallest ` +
                       `difference that matters: ${Math.round(e.prob_at_least_mid * 100)}%.`)
         : null,
+      (r.secondaries || []).length ? renderSecondaries(r.secondaries) : null,
       el('h3', {}, 'Timeline'), serverSvg(r.timeline_svg, 'Trial timeline'),
       el('h3', {}, 'Magnesium intake'), serverSvg(r.intake_svg, 'Magnesium intake during the trial'),
       (r.side_effects || []).length ? el('h3', {}, 'Side effects') : null,
       (r.side_effects || []).length ? el('ul', {}, r.side_effects.map((s) =>
           el('li', {}, `${s.date}: ${s.what}${s.note ? ` — ${s.note}` : ''}`))) : null);
+}
+
+// Secondary outcomes: what each showed, with the probability adjusted for measuring several
+// things (Holm) when it was registered at the start; one added later is a lead, not a result.
+function renderSecondaries(list) {
+  const FINDINGS = {better: 'better with magnesium', worse: 'worse with magnesium',
+                    no_clear_difference: 'no clear difference', not_enough_data: 'not enough data yet'};
+  return el('div', {id: 'trial-secondary-results'},
+      el('h3', {}, 'Also measured'),
+      el('p', {class: 'hint'}, 'The verdict above rests on the first outcome alone. These are ' +
+          'read more cautiously: measuring several things makes a chance finding likelier.'),
+      el('ul', {}, list.map((x) => {
+        const e = x.estimate;
+        const p = x.registered ? x.p_holm : x.p;
+        return el('li', {'data-outcome': x.outcome},
+            `${outcomeName(x.outcome)}: ${FINDINGS[x.finding] || words(x.finding)}` +
+            (e ? ` (difference ${e.improvement.toFixed(2)} ${x.unit}, 95% interval ` +
+                 `${e.ci95_low.toFixed(2)} to ${e.ci95_high.toFixed(2)})` : '') +
+            (p !== null && p !== undefined ?
+                `; p = ${p.toFixed(3)}${x.registered ? ' after adjustment' : ''}` : '') +
+            (x.registered ? '.' : ` — added on ${x.added}, after the start: a lead to test in ` +
+                                  'a new trial, not a result.'));
+      })));
+}
+
+// The secondary-outcome boxes are the outcome list itself, less the outcome chosen first.
+function fillSecondaryChoices() {
+  const list = $('trial-secondary-list');
+  const primary = $('trial-outcome').value;
+  const checked = new Set([...list.querySelectorAll('input:checked')].map((b) => b.value));
+  list.replaceChildren(...[...$('trial-outcome').options]
+      .filter((o) => o.value !== primary)
+      .map((o) => {
+        const box = el('input', {type: 'checkbox', id: `trial-secondary-${o.value}`,
+                                 value: o.value});
+        box.checked = checked.has(o.value);
+        return el('div', {class: 'check'}, box, el('label', {for: box.id}, o.textContent));
+      }));
+}
+
+function chosenSecondaries() {
+  return [...$('trial-secondary-list').querySelectorAll('input:checked')].map((b) => b.value);
 }
 
 // Starting is two steps: a dry run shows the trial's length and dates, then the person starts
@@ -2200,7 +2273,10 @@ function setUpTrial() {
     previewed = null;
     $('trial-preview').hidden = true;
   };
-  for (const id of ['trial-outcome', 'trial-start', 'trial-pairs', 'trial-blind']) {
+  fillSecondaryChoices();
+  $('trial-outcome').addEventListener('change', fillSecondaryChoices);
+  for (const id of ['trial-outcome', 'trial-start', 'trial-pairs', 'trial-blind',
+                    'trial-secondary']) {
     $(id).addEventListener('change', hidePreview);
   }
   $('trial-cancel').addEventListener('click', hidePreview);
@@ -2211,6 +2287,8 @@ function setUpTrial() {
       const body = {outcome: $('trial-outcome').value, pairs: Number($('trial-pairs').value)};
       if ($('trial-start').value) body.start = $('trial-start').value;
       if ($('trial-blind').checked) body.blind = true;
+      const secondary = chosenSecondaries();
+      if (secondary.length) body.secondary = secondary;
       const result = await api('POST', '/api/trials', {...body, dry_run: true});
       if (!result.ok) {
         hidePreview();
@@ -2219,6 +2297,7 @@ function setUpTrial() {
       }
       previewed = {...body, seed: result.data.trial.seed};
       $('trial-preview-text').textContent = `This trial lasts ${trialShape(result.data.trial)}` +
+          (secondary.length ? ` Also measured: ${secondary.map(outcomeName).join('; ')}.` : '') +
           (body.blind ? ' Blinded: on starting you get a sheet for your helper, shown only once.' :
                         '');
       $('trial-preview').hidden = false;

@@ -390,16 +390,32 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await page.fill('#entry-date', '');
     await page.fill('#cramps-count', '3');
     await page.fill('#cramps-intensity', '6');
+    // Issue 16: the cramp diary's detail, optional, stored as the entry's measures.
+    await page.fill('#cramps-minutes', '4');
+    await page.fill('#cramps-disturbance', '3');
     await page.click('form[data-kind="cramps"] button[type="submit"]');
     await page.waitForFunction(
         () => document.querySelectorAll('#entries li[data-kind="cramps"]').length === 2);
+    // A sleep night with a wrong detail: the error names that field, in the form's words.
+    await page.selectOption('#entry-kind', 'sleep');
+    await page.fill('#sleep-value', '6');
+    await page.fill('#sleep-latency', '25');
+    await page.fill('#sleep-awakenings', '2.5');
+    await page.click('form[data-kind="sleep"] button[type="submit"]');
+    await page.waitForSelector('#sleep-awakenings[aria-invalid="true"]');
+    assert.match(await page.locator('#sleep-error').innerText(), /Times you woke in the night/);
+    assert.equal(await page.getAttribute('#sleep-latency', 'aria-invalid'), null);
+    await page.fill('#sleep-awakenings', '2');
+    await page.click('form[data-kind="sleep"] button[type="submit"]');
+    await page.waitForSelector('#entries li[data-kind="sleep"]');
     await page.selectOption('#entry-kind', 'dose');
     await page.fill('#dose-mg', '200');
     await page.selectOption('#dose-form', 'magnesium citrate');
     await page.click('form[data-kind="dose"] button[type="submit"]');
     await page.waitForSelector('#entries li[data-kind="dose"]');
     const entries = await page.locator('#entries').innerText();
-    assert.match(entries, /2026-11-23 Cramps: 3, worst 6\/10/);
+    assert.match(entries, /2026-11-23 Cramps: 3, worst 6\/10, 4 min in all, sleep disturbed 3\/10/);
+    assert.match(entries, /Sleep: 6\/10, 25 min to fall asleep, woke 2 times/);
     assert.match(entries, /2026-11-20 Cramps: 5, worst 8\/10/);
     assert.match(entries, /Dose: 200 mg magnesium citrate/);
     const points = page.locator('#symptom-svg-cramps circle.point[data-kind="cramps"]');
@@ -526,6 +542,9 @@ describe('web page in local mode', {timeout: 600000}, () => {
                         'the profile is saved: the trial tab must not ask for it');
     await page.selectOption('#trial-outcome', 'irls');
     await page.fill('#trial-start', TODAY);
+    // Secondary outcomes are the other outcomes; the primary is not offered twice.
+    assert.equal(await page.locator('#trial-secondary-irls').count(), 0);
+    await page.check('#trial-secondary-sleep');
     // Issue 16: the length is shown before starting (a dry run, nothing saved yet), in words that
     // agree with the calendar: the washout is the first days of every period.
     const previewed = page.waitForResponse((r) => r.url().endsWith('/api/trials'));
@@ -536,12 +555,14 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.match(preview, /This trial lasts 168 days/);
     assert.match(preview, /the first 7 days of every period are washout/);
     assert.doesNotMatch(preview, /followed by/);
+    assert.match(preview, /Also measured: Sleep\./);
     const created = page.waitForResponse((r) => r.url().endsWith('/api/trials'));
     await page.click('#trial-confirm');
     const response = await created;
     assert.equal(response.status(), 201, `POST /api/trials: ${await response.text()}`);
     await page.waitForSelector('#trial-periods tbody tr');
     assert.equal(await page.locator('#trial-periods tbody tr').count(), 6, '3 pairs = 6 periods');
+    assert.match(await page.locator('#trial-secondaries').innerText(), /Also measured: Sleep\./);
     assert.match(await page.locator('#trial-today').innerText(), /Day 1|not started/);
     assert.match(await page.locator('#trial-current').innerText(), /first 7 days of every period/);
     // Ending early takes two steps and keeps the reason.
