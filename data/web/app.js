@@ -271,6 +271,29 @@ function setUpAccounts() {
       await refreshShares();
     });
   });
+  $('password-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(event.target, async () => {
+      $('pw-error').textContent = '';
+      for (const id of ['pw-current', 'pw-new']) $(id).removeAttribute('aria-invalid');
+      const result = await api('PUT', '/api/account/password',
+                               {current_password: $('pw-current').value,
+                                password: $('pw-new').value});
+      if (!result.ok) {
+        const message = errorText(result);
+        const field = message.startsWith('current_password:') ? 'pw-current' :
+                      message.startsWith('password:') ? 'pw-new' : null;
+        if (field) $(field).setAttribute('aria-invalid', 'true');
+        $('pw-error').textContent = plainFieldMessage(
+            message, {current_password: 'Current password', password: 'New password'});
+        return;
+      }
+      // This browser has a new session (its cookie came with the answer) and a new token.
+      state.csrf = result.data.csrf_token;
+      event.target.reset();
+      setGlobalStatus('Your password is changed. Every other device was signed out.');
+    });
+  });
   $('delete-account-form').addEventListener('submit', (event) => {
     event.preventDefault();
     busy(event.target, async () => {

@@ -223,6 +223,8 @@ Status AccountsApi::Handle(const RouteInfo& route, const HttpRequest& in, HttpRe
     status = CalendarKey(in, out, /*create=*/m == "POST");
   } else if (route.path == "/api/account/password" && m == "POST") {
     status = ResetPassword(in, out);
+  } else if (route.path == "/api/account/password" && m == "PUT") {
+    status = ChangePassword(in, out);
   } else if (route.path.starts_with("/api/shares")) {
     status = Shares(route, in, out);
   } else {
@@ -295,6 +297,17 @@ Status AccountsApi::SignIn(const HttpRequest& in, HttpResponse& out, bool new_ac
     MG_RETURN_IF_ERROR(GivePasswordAttemptBack(*attempt, credentials->username));
     user_id = (*account)->id;
   }
+  auto csrf_token = StartSession(in, out, user_id, now);
+  if (!csrf_token.ok()) return csrf_token.error();
+  WriteJson(out, JsonResponse({{"mode", "multi"},
+                               {"user", {{"username", credentials->username}}},
+                               {"csrf_token", *csrf_token}},
+                              new_account ? 201 : 200));
+  return {};
+}
+
+Result<std::string> AccountsApi::StartSession(const HttpRequest& in, HttpResponse& out,
+                                              int64_t user_id, int64_t now) {
   accounts::Session session;
   const std::string token = accounts::NewToken();
   session.token_hash = accounts::TokenDigest(token);
@@ -304,11 +317,7 @@ Status AccountsApi::SignIn(const HttpRequest& in, HttpResponse& out, bool new_ac
   MG_RETURN_IF_ERROR(database_->AddSession(session));
   out.SetHeader("Set-Cookie", SessionCookieHeader(in, token, kSessionSeconds));
   out.SetHeader("Cache-Control", "no-store");
-  WriteJson(out, JsonResponse({{"mode", "multi"},
-                               {"user", {{"username", credentials->username}}},
-                               {"csrf_token", session.csrf_token}},
-                              new_account ? 201 : 200));
-  return {};
+  return session.csrf_token;
 }
 
 Status AccountsApi::SignOut(const HttpRequest& in, HttpResponse& out, bool delete_account) {
@@ -467,6 +476,61 @@ Status AccountsApi::ResetPassword(const HttpRequest& in, HttpResponse& out) {
   out.SetHeader("Cache-Control", "no-store");
   WriteJson(out, JsonResponse(
                      {{"password_reset", true}, {"user", {{"username", (*account)->username}}}}));
+  return {};
+}
+
+Status AccountsApi::ChangePassword(const HttpRequest& in, HttpResponse& out) {
+  auto session = Authenticate(in);
+  if (!session.ok()) return session.error();
+  MG_RETURN_IF_ERROR(CheckCsrf(*session, in));
+  MG_RETURN_IF_ERROR(RequireJson(in));
+  auto body = ParseObject(in.body);
+  if (!body.ok()) {
+    return InvalidArgument(
+        "request body: expected a JSON object {\"current_password\": ..., \"password\": ...}");
+  }
+  MG_RETURN_IF_ERROR(RejectUnknownFields(*body, {"current_password", "password"}, "request body"));
+  // Neither password is ever quoted back.
+  const auto current = body->find("current_password");
+  if (current == body->end() || !current->is_string()) {
+    return InvalidArgument("current_password: required, as a string");
+  }
+  const auto password = body->find("password");
+  if (password == body->end() || !password->is_string()) {
+    return InvalidArgument("password: required, as a string (the new password)");
+  }
+  auto account = database_->AccountById(session->user_id);
+  if (!account.ok()) return account.error();
+  if (!*account) return Error{ErrorCode::kUnauthenticated, "the account no longer exists"};
+  const int64_t now = Now();
+  // Under the sign-in limits: a borrowed signed-in browser must not be a password oracle.
+  auto attempt = TakePasswordAttempt(in, (*account)->username, now);
+  if (!attempt.ok()) return attempt.error();
+  const bool good = WithHashSlot([&] {
+    return accounts::VerifyPassword(current->get<std::string>(), (*account)->password_hash);
+  });
+  if (!good) {
+    return Error{ErrorCode::kForbidden, "current_password: wrong; the password was not changed"};
+  }
+  MG_RETURN_IF_ERROR(database_->ReturnAttempts(*attempt));
+  const std::string new_password = password->get<std::string>();
+  MG_RETURN_IF_ERROR(accounts::CheckNewPassword(new_password, (*account)->username));
+  auto hash = WithHashSlot([&] { return accounts::HashPassword(new_password); });
+  if (!hash.ok()) return hash.error();
+  // Through the reset path, whose one transaction sets the hash, ends every session of the
+  // account and uses up every reset link an operator may have handed out: a changed password
+  // leaves no older way in. The token lives for that one call only.
+  const std::string digest = accounts::TokenDigest(accounts::NewToken());
+  MG_RETURN_IF_ERROR(database_->AddPasswordReset(session->user_id, digest, now + 60));
+  auto reset = database_->ResetPassword(digest, *hash, now);
+  if (!reset.ok()) return reset.error();
+  MG_RETURN_IF_ERROR(database_->ClearAttempts("user:" + (*account)->username));
+  // This browser stays signed in, with a new session; every other one was signed out above.
+  auto csrf_token = StartSession(in, out, session->user_id, now);
+  if (!csrf_token.ok()) return csrf_token.error();
+  WriteJson(out, JsonResponse({{"password_changed", true},
+                               {"user", {{"username", (*account)->username}}},
+                               {"csrf_token", *csrf_token}}));
   return {};
 }
 

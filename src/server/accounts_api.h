@@ -70,6 +70,14 @@ class AccountsApi {
   // POST /api/account/password: a new password with a one-time reset token from the operator
   // (`mgadvisor admin reset-password`); ends every session of the account. No session needed.
   Status ResetPassword(const HttpRequest& in, HttpResponse& out);
+  // PUT /api/account/password {"current_password", "password"}: a signed-in person changes
+  // their password. Needs the session, its CSRF token and the current password (under the
+  // sign-in limits); ends every session of the account (other devices are signed out) and
+  // starts a new one for this browser.
+  Status ChangePassword(const HttpRequest& in, HttpResponse& out);
+  // A new session for `user_id`: the cookie on `out`; returns its CSRF token.
+  Result<std::string> StartSession(const HttpRequest& in, HttpResponse& out, int64_t user_id,
+                                   int64_t now);
   // GET /api/shares: whom this account shares its journal with, and who shares with it.
   // POST /api/shares {"clinician": name} shares it; DELETE /api/shares/{clinician} revokes.
   // Changes need the session's CSRF token.

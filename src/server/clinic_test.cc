@@ -198,6 +198,67 @@ TEST_F(ClinicTest, PasswordResetIsOneTimeShortLivedAndEndsEverySession) {
   EXPECT_EQ(Psql(test_db_->url(), "SELECT COUNT(*) FROM password_resets"), "0");
 }
 
+// A signed-in person changes their password: the current one is needed (and a wrong one costs a
+// sign-in attempt), this browser stays signed in with a new session, every other device is
+// signed out, and an operator's reset link made before the change no longer works.
+TEST_F(ClinicTest, ChangingThePasswordNeedsTheCurrentOneAndSignsOutEveryOtherDevice) {
+  Browser anna = NewBrowser();
+  ASSERT_EQ(anna.SignUp("anna", "amber river lantern"), 201);
+  Browser phone = NewBrowser();
+  ASSERT_EQ(phone.SignIn("anna", "amber river lantern"), 200);
+  auto link = accounts::CreatePasswordReset(*database_, "anna", Now(), 3600, "");
+  ASSERT_TRUE(link.ok()) << link.error().message;
+  const auto change = [&](Browser& browser, const std::string& current, const std::string& next,
+                          bool with_csrf = true) {
+    return browser.Send("PUT", "/api/account/password",
+                        json{{"current_password", current}, {"password", next}}.dump(), with_csrf);
+  };
+  const std::string old_cookie = anna.cookie();
+
+  // Refused, and nothing changes: no CSRF token, no session, a wrong current password, a new
+  // password that breaks the rules, an unknown field.
+  EXPECT_EQ(change(anna, "amber river lantern", "new quiet harbour", false)->status, 403);
+  Browser stranger = NewBrowser();
+  EXPECT_EQ(change(stranger, "amber river lantern", "new quiet harbour")->status, 401);
+  auto wrong = change(anna, "not my password at all", "new quiet harbour");
+  EXPECT_EQ(wrong->status, 403) << wrong->body;
+  EXPECT_EQ(Body(wrong)["error"]["message"],
+            "current_password: wrong; the password was not changed");
+  auto short_one = change(anna, "amber river lantern", "anna");
+  EXPECT_EQ(short_one->status, 400) << short_one->body;
+  EXPECT_EQ(short_one->body.find("amber river lantern"), std::string::npos);  // Never echoed.
+  auto extra = anna.Send("PUT", "/api/account/password",
+                         R"({"current_password": "x", "password": "y", "user": "bert"})");
+  EXPECT_EQ(extra->status, 400);
+  EXPECT_EQ(phone.Send("GET", "/api/session")->status, 200);
+  EXPECT_EQ(NewBrowser().SignIn("anna", "amber river lantern"), 200);
+
+  auto changed = change(anna, "amber river lantern", "new quiet harbour");
+  ASSERT_EQ(changed->status, 200) << changed->body;
+  EXPECT_EQ(Body(changed)["password_changed"], true);
+  EXPECT_EQ(Body(changed)["user"]["username"], "anna");
+  // This browser: a new session that works, with a new CSRF token for its next change.
+  EXPECT_NE(anna.cookie(), old_cookie);
+  EXPECT_EQ(anna.Send("GET", "/api/journal/entries")->status, 200);
+  EXPECT_EQ(anna.Send("POST", "/api/journal/entries",
+                      R"({"date": "2026-11-20", "kind": "pain", "value": 3})")
+                ->status,
+            201);
+  // Every other device, and the old cookie, are signed out; the old password is dead.
+  EXPECT_EQ(phone.Send("GET", "/api/session")->status, 401);
+  Browser old = NewBrowser();
+  old.set_cookie(old_cookie);
+  EXPECT_EQ(old.Send("GET", "/api/journal/entries")->status, 401);
+  EXPECT_EQ(NewBrowser().SignIn("anna", "amber river lantern"), 401);
+  EXPECT_EQ(NewBrowser().SignIn("anna", "new quiet harbour"), 200);
+  // The reset link handed out before the change is used up with it.
+  auto late =
+      stranger.Send("POST", "/api/account/password",
+                    json{{"token", link->token}, {"password", "a third long phrase"}}.dump());
+  EXPECT_EQ(late->status, 403) << late->body;
+  EXPECT_EQ(Psql(test_db_->url(), "SELECT COUNT(*) FROM password_resets"), "0");
+}
+
 // A person shares a read-only view of their journal with a clinician's account, and revokes it.
 TEST_F(ClinicTest, ClinicianShareIsReadOnlyRevocableAndShowsNothingElse) {
   Browser anna = NewBrowser();

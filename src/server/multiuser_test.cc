@@ -142,6 +142,10 @@ std::vector<Call> SuiteOfB(const std::string& a_username, const std::string& b_u
       {"POST", "/api/account/password",
        json{{"token", "guessed-reset-token"}, {"password", "a new long phrase"}}.dump(),
        "/api/account/password"},
+      // Changing B's own password with a guessed current one (A's, say) changes nothing.
+      {"PUT", "/api/account/password",
+       json{{"current_password", "amber river lantern"}, {"password", "a new long phrase"}}.dump(),
+       "/api/account/password"},
       // A's name: taken, and B's password is not A's.
       {"POST", "/api/account", json{{"username", a_username}, {"password", b_password}}.dump(),
        "/api/account"},
@@ -301,7 +305,8 @@ TEST_F(MultiUserTest, IsolationMatrixBLearnsNothingOfAOnEveryRoute) {
                                      200, 200, 201, 200,   // B's summary, calendar, key, revoked.
                                      201, 200,             // B's diary import, its protocol.
                                      200, 404, 404, 404,   // Shares: B's, and A's (not shared).
-                                     201, 200, 403,        // B shares and revokes; a bad reset.
+                                     201, 200, 403, 403,   // B shares and revokes; a bad
+                                                           // reset, a wrong current password.
                                      409, 401, 200, 200};  // Account and session routes.
   ASSERT_EQ(expected.size(), after.size());
   for (size_t i = 0; i < calls.size(); ++i) {

@@ -94,6 +94,7 @@ const std::vector<Route>& RouteTable() {
       {{"POST", "/api/pair", kPairing}, "/api/pair", nullptr},
       {{"GET", "/pair"}, "/(pair)", HandleWebAsset},
       {{"POST", "/api/account/password", kAccount}, "/api/account/password", nullptr},
+      {{"PUT", "/api/account/password", kAccount}, "/api/account/password", nullptr},
       {{"GET", "/api/shares", kAccount}, "/api/shares", nullptr},
       {{"POST", "/api/shares", kAccount}, "/api/shares", nullptr},
       {{"DELETE", "/api/shares/{clinician}", kAccount}, "/api/shares/([^/]+)", nullptr},

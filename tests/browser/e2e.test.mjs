@@ -33,6 +33,22 @@ const WIDTHS = [['phone', PHONE], ['phone390', PHONE_390], ['desktop', DESKTOP]]
 // Multi-user mode needs a PostgreSQL server; scripts/browser-test.sh starts a throwaway one.
 const pgUrl = process.env.MGADVISOR_TEST_PG_URL || '';
 
+// A database of its own for one block of tests, dropped afterwards: the server keeps rate-limit
+// counts per client address, and every browser test comes from 127.0.0.1, so a database shared
+// between runs would start refusing sign-ups after a few runs in an hour.
+function freshDatabase(tag) {
+  const name = `mg_browser_${tag}_${process.pid}_${Date.now().toString(36)}`;
+  const psql = (sql) => {
+    const run = spawnSync('psql', [pgUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql], {encoding: 'utf8'});
+    assert.equal(run.status, 0, `psql: ${run.stderr}`);
+  };
+  psql(`CREATE DATABASE "${name}"`);
+  const query = pgUrl.indexOf('?');
+  const base = query < 0 ? pgUrl : pgUrl.slice(0, query);
+  const url = base.slice(0, base.lastIndexOf('/') + 1) + name + (query < 0 ? '' : pgUrl.slice(query));
+  return {url, drop: () => psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)};
+}
+
 // Starts `mgadvisor serve --port 0 --json` and resolves once its first stdout line says where.
 async function startServer(extraArgs = [], extraEnv = {}) {
   const dataHome = mkdtempSync(path.join(tmpdir(), 'mg-browser-data-'));
@@ -1334,14 +1350,18 @@ describe('web page in multi-user mode (PostgreSQL)', {
   const username = `web-${process.pid}-${Date.now().toString(36)}`;
   const password = 'a long passphrase for the browser test';
 
+  let database;
+
   before(async () => {
-    server = await startServer(['--db', pgUrl]);
+    database = freshDatabase('multi');
+    server = await startServer(['--db', database.url]);
     browser = await launchBrowser();
   });
 
   after(async () => {
     if (browser) await browser.close();
     if (server) await server.stop();
+    if (database) database.drop();
   });
 
   test('sign up → plan → sign out → sign in again → delete the account', async () => {
@@ -1426,19 +1446,23 @@ describe('a clinic\'s server: invite-only sign-up, a password-reset link and a c
   const password = 'a long passphrase for the clinic test';
   // The operator's command, as on the server: `mgadvisor admin ...`.
   const admin = (...args) => {
-    const run = spawnSync(binary, ['admin', ...args, '--db', pgUrl], {encoding: 'utf8'});
+    const run = spawnSync(binary, ['admin', ...args, '--db', database.url], {encoding: 'utf8'});
     assert.equal(run.status, 0, run.stderr);
     return run.stdout;
   };
 
+  let database;
+
   before(async () => {
-    server = await startServer(['--db', pgUrl, '--signup', 'invite']);
+    database = freshDatabase('clinic');
+    server = await startServer(['--db', database.url, '--signup', 'invite']);
     browser = await launchBrowser();
   });
 
   after(async () => {
     if (browser) await browser.close();
     if (server) await server.stop();
+    if (database) database.drop();
   });
 
   test('a code from the operator opens sign-up; a reset link sets a new password', async () => {
@@ -1518,6 +1542,29 @@ describe('a clinic\'s server: invite-only sign-up, a password-reset link and a c
     await page.click(`#shared-with li[data-clinician="${clinicianName}"] .share-stop-yes`);
     await page.waitForFunction(() => /alone/.test(document.querySelector('#shared-with').textContent));
     assert.equal((await clinician.get(summaryPath)).status(), 404, 'revoked');
+
+    // Changing the password from the Account page: a wrong current one is named beside its
+    // field; the right one keeps this page signed in and signs the other devices out.
+    const otherDevice = await httpRequest.newContext({baseURL: server.base});
+    assert.equal((await otherDevice.post('/api/session', {data: {
+      username, password: 'a brand new passphrase here'}})).status(), 200);
+    await page.fill('#pw-current', 'not the password');
+    await page.fill('#pw-new', 'the third passphrase of mine');
+    await page.click('#password-form button[type="submit"]');
+    await page.waitForSelector('#pw-current[aria-invalid="true"]');
+    assert.match(await page.locator('#pw-error').innerText(), /^Current password: wrong/);
+    await page.fill('#pw-current', 'a brand new passphrase here');
+    await page.fill('#pw-new', 'the third passphrase of mine');
+    const changed = page.waitForResponse((r) => r.url().endsWith('/api/account/password'));
+    await page.click('#password-form button[type="submit"]');
+    assert.equal((await changed).status(), 200);
+    await page.waitForFunction(() => /password is changed/.test(document.body.innerText));
+    assert.equal((await otherDevice.get('/api/session')).status(), 401, 'other device signed out');
+    // This page still works, with its new session and token: sharing again succeeds.
+    await page.fill('#share-clinician', clinicianName);
+    await page.click('#share-form button[type="submit"]');
+    await page.waitForSelector(`#shared-with li[data-clinician="${clinicianName}"]`);
+    await otherDevice.dispose();
     await clinician.dispose();
     await page.close();
     assert.deepEqual(problems, []);
