@@ -227,9 +227,15 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
                                      "(--replace).\n",
                     journal::FormatDate(started->replaced->start).c_str());
       }
-      std::printf("%s\n", args->dry_run ? "Not saved (--dry-run)."
-                                        : "Saved in the journal: `mgadvisor trial status` says "
-                                          "what is due each day.");
+      if (args->dry_run) {
+        // The same command without --dry-run draws a new order; the seed keeps this one.
+        std::printf(
+            "Not saved (--dry-run). To start this very calendar, run the command again "
+            "without --dry-run and with --seed %llu.\n",
+            static_cast<unsigned long long>(started->design.seed));
+      } else {
+        std::printf("Saved in the journal: `mgadvisor trial status` says what is due each day.\n");
+      }
       return {};
     });
   });

@@ -452,6 +452,20 @@ std::string RenderCalendar(const Design& design) {
                         "`trial plan --blind`).",
       o.washout_days, o.name,
       o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every));
+  if (!design.secondaries.empty()) {
+    // Said before the start too (a dry run), so a person sees the whole daily task up front.
+    std::string also;
+    for (const Secondary& s : design.secondaries) {
+      const OutcomeSpec& so = s.outcome;
+      also += fmt::format(
+          "{}{} {}{}", also.empty() ? "" : "; ", so.name,
+          so.rating_every == 1 ? "every day" : fmt::format("every {} days", so.rating_every),
+          s.added ? fmt::format(" (added on {}: exploratory)", FormatDate(*s.added)) : "");
+    }
+    out.insert(out.size() - 1,
+               fmt::format("Also rate (secondary outcomes; the verdict rests on {} alone): {}.\n",
+                           o.name, also));
+  }
   const Layout layout = design.ToLayout();
   bool first_of_pair = true;
   for (const Period& p : Periods(design)) {

@@ -246,6 +246,9 @@ TEST_F(JournalCliTest, TrialPlanWithoutAProfileFileUsesTheStoredProfile) {
   auto dry = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4", "--dry-run"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_THAT(dry.out, HasSubstr("Saving it would replace the trial that started on 2026-11-23"));
+  // Says how to start the very calendar it showed (a new run draws a new order without it).
+  EXPECT_THAT(dry.out, HasSubstr("Not saved (--dry-run). To start this very calendar, run the "
+                                 "command again without --dry-run and with --seed 4."));
   auto again = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4", "--replace"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr("84 days: 3 pairs of 14-day periods"));  // Its length.
@@ -788,6 +791,10 @@ TEST_F(JournalCliTest, SecondaryOutcomesAreRegisteredAdjustedOrExploratory) {
       Run({"trial", "plan", "--outcome", "pain", "--secondary", "sleep", "--secondary",
            "cramp_severity", "--profile", ProfilePath(), "--start", "2026-11-23", "--seed", "9"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  // The whole daily task is said when the trial is planned, secondaries included.
+  EXPECT_THAT(plan.out, HasSubstr("Also rate (secondary outcomes; the verdict rests on pain (NRS "
+                                  "0-10) alone): sleep quality (0 terrible - 10 excellent) every "
+                                  "day; worst cramp severity in the night (0-10) every day.\n"));
   auto protocol = Run({"trial", "protocol"});
   ASSERT_EQ(protocol.exit_code, 0) << protocol.err;
   EXPECT_THAT(protocol.out, HasSubstr("Protocol version 2 (mgadvisor)."));
@@ -797,6 +804,9 @@ TEST_F(JournalCliTest, SecondaryOutcomesAreRegisteredAdjustedOrExploratory) {
                                     "(secondary outcome): mgadvisor log symptom sleep ..."));
   auto late = Run({"trial", "secondary", "sleep_latency"}, "2026-11-30");
   ASSERT_EQ(late.exit_code, 0) << late.err;
+  auto calendar = Run({"trial", "calendar"}, "2026-11-30");
+  EXPECT_THAT(calendar.out,
+              HasSubstr("minutes to fall asleep every day (added on 2026-11-30: exploratory)."));
   EXPECT_THAT(late.out, HasSubstr("Added minutes to fall asleep as an exploratory secondary"));
   auto again = Run({"trial", "secondary", "sleep"}, "2026-11-30");
   EXPECT_EQ(again.exit_code, 2);
