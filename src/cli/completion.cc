@@ -18,13 +18,20 @@ struct Node {
 };
 
 void Walk(const CLI::App& cmd, const std::string& path,
-          std::vector<std::pair<std::string, std::string>> inherited, std::vector<Node>& out) {
-  Node node{path, {}, std::move(inherited)};
+          const std::vector<std::pair<std::string, std::string>>& inherited,
+          std::vector<Node>& out) {
+  Node node{path, {}, {}};
+  // The command's own flags first, then those it inherits, each name once: every command has
+  // its own --help, and a menu that repeats it (or a global flag) at every level is clutter.
+  const auto add = [&node](const std::string& name, const std::string& help) {
+    for (const auto& [known, _] : node.flags)
+      if (known == name) return;
+    node.flags.emplace_back(name, help);
+  };
   for (const CLI::Option* option : cmd.get_options()) {
-    for (const auto& name : option->get_lnames()) {
-      node.flags.emplace_back("--" + name, option->get_description());
-    }
+    for (const auto& name : option->get_lnames()) add("--" + name, option->get_description());
   }
+  for (const auto& [name, help] : inherited) add(name, help);
   auto& mutable_cmd = const_cast<CLI::App&>(cmd);
   const auto subs = mutable_cmd.get_subcommands([](CLI::App*) { return true; });
   for (const CLI::App* sub : subs) {

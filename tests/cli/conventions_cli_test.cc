@@ -149,6 +149,9 @@ TEST(ConventionsCliTest, BashCompletionCompletesCommandsAndFlags) {
   EXPECT_THAT(complete("mgadvisor dri --a", 2), HasSubstr(" --age "));
   EXPECT_THAT(complete("mgadvisor --json dri --age 30 --js", 5), HasSubstr(" --json "));
   EXPECT_THAT(complete("mgadvisor serve --db-", 2), HasSubstr(" --db-wait "));
+  // Each flag once, however deep: --help and the global flags are not repeated per level.
+  EXPECT_EQ(complete("mgadvisor foods search --he", 3), " --help ");
+  EXPECT_EQ(complete("mgadvisor journal backup --js", 3), " --json ");
   std::filesystem::remove(path);
 }
 
