@@ -1260,7 +1260,9 @@ async function refreshToday() {
   // Today's doses, at their times, with why those times.
   const s = plan.supplement;
   const blindedToday = running && Boolean(status.container);
-  const offToday = running && !blindedToday && !status.magnesium;
+  // The run-in (before the pairs) is without magnesium too.
+  const offToday = (running && !blindedToday && !status.magnesium) ||
+      Boolean(status && status.phase === 'run_in');
   if (s) {
     const spacing = (plan.interactions || []).filter((i) => i.action === 'separate');
     const taken = day.ok ? day.data.supplements.filter((e) => e.kind === 'dose') : [];
@@ -1305,6 +1307,9 @@ async function refreshToday() {
         blindedToday ? renderTrialDose(trial, status, refreshToday, 'today-trial') : null,
         (status.todo || []).length ? el('ul', {class: 'todo'}, status.todo.map((x) => el('li', {}, x)))
                                    : null));
+  } else if (trial && status && (status.phase === 'run_in' || status.phase === 'stopped')) {
+    parts.push(el('div', {class: 'card', id: 'today-trial'}, el('h2', {}, 'Your trial today'),
+        el('ul', {class: 'todo'}, (status.todo || []).map((x) => el('li', {}, x)))));
   } else if (trial && status && status.phase === 'not_started') {
     parts.push(el('div', {class: 'card', id: 'today-trial'}, el('h2', {}, 'Your trial'),
                   el('p', {}, `Your trial starts on ${trial.start}.`)));
@@ -1313,13 +1318,14 @@ async function refreshToday() {
   // One-tap rating of today's measure: the trial's outcome, or the first complaint's.
   // An outcome that is one number of an entry (cramp severity) logs its entry's own scale here;
   // the number itself is logged with the CLI or the API (journal_kind and measure say which).
-  const kind = running ? (trial.journal_kind || trial.outcome) :
+  const rating = running || Boolean(status && status.phase === 'run_in');  // The run-in rates too.
+  const kind = rating ? (trial.journal_kind || trial.outcome) :
       measureForCondition(((plan.findings || [])[0] || {}).condition || '');
   const spec = MEASURE_INPUT[kind] || MEASURE_INPUT.pain;
   const input = el('input', {type: 'number', id: 'today-measure', min: String(spec.min),
                              max: String(spec.max), inputmode: 'numeric',
                              'aria-describedby': 'today-log-status'});
-  const logged = running && status.rating_logged;
+  const logged = rating && status.rating_logged;
   parts.push(el('form', {class: 'card', id: 'today-log', novalidate: true, onsubmit: (e) => {
     e.preventDefault();
     const text = input.value.trim();
@@ -2001,7 +2007,11 @@ function outcomeName(id) {
 
 // The calendar puts the washout at the start of every period (its first days), so the words do.
 function trialShape(trial) {
-  return `${trial.days} days, ${trial.start} to ${trial.end}: ` +
+  // A run-in (no magnesium, ratings only) comes before the pairs: the whole length includes it.
+  const runIn = trial.run_in_days ?
+      `${trial.run_in_days + trial.days} days, ${trial.run_in_start} to ${trial.end}: a ` +
+      `${trial.run_in_days}-day run-in without magnesium (rate every day), then ` : '';
+  return (runIn || `${trial.days} days, ${trial.start} to ${trial.end}: `) +
       `${trial.magnesium_first.length} pairs of ${trial.period_days}-day periods; the first ` +
       `${trial.washout_days} days of every period are washout (rated, not analysed). Dose on ` +
       `magnesium periods: ${fmtMg(trial.dose_mg)} ${words(trial.form)} a day.`;
@@ -2029,6 +2039,8 @@ function renderTrial(trial, periods, status, protocol) {
         el('h2', {}, 'Today'),
         el('p', {}, status.phase === 'not_started' ? 'The trial has not started yet.' :
                     status.phase === 'finished' ? 'The trial is finished: read the report below.' :
+                    status.phase === 'run_in' ? `Run-in day ${status.run_in_day}: no magnesium.` :
+                    status.phase === 'stopped' ? 'The trial stopped after its run-in.' :
                     `Day ${status.day}, pair ${status.pair}: ` +
                     (status.container ? `take today's dose from container ${status.container}.` :
                      status.magnesium ? 'a magnesium period — take your dose.'
@@ -2045,8 +2057,9 @@ function renderTrial(trial, periods, status, protocol) {
                 .map((h) => el('th', {scope: 'col'}, h)))),
             el('tbody', {}, periods.map((p) => el('tr',
                 {class: p.magnesium ? 'period-mg' : 'period-off'},
-                el('td', {}, p.pair),
-                el('td', {}, p.container && p.magnesium == null ? `Container ${p.container}` :
+                el('td', {}, p.run_in ? '' : p.pair),
+                el('td', {}, p.run_in ? 'Run-in (no magnesium)' :
+                             p.container && p.magnesium == null ? `Container ${p.container}` :
                              `${p.magnesium ? 'Magnesium' : 'No magnesium'}` +
                              (p.container ? ` (container ${p.container})` : '')),
                 el('td', {}, p.start), el('td', {}, p.end), el('td', {}, p.washout_end))))))));

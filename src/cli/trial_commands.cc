@@ -55,7 +55,8 @@ Error TrialAsFlags(Error error) {
                                     {"reason", "--reason"},
                                     {"guess", "--guess"},
                                     {"date", "--date"},
-                                    {"secondary", "--secondary"}});
+                                    {"secondary", "--secondary"},
+                                    {"run_in_done", "--run-in-done"}});
 }
 
 void RegisterPlan(CLI::App& group, CliContext& ctx) {
@@ -64,7 +65,7 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
     std::optional<uint64_t> seed;
     int pairs = 3;
     std::optional<int> period_days, washout_days;
-    bool dry_run = false, replace = false, blind = false;
+    bool dry_run = false, replace = false, blind = false, run_in_done = false;
     std::vector<std::string> secondaries;
   };
   auto args = std::make_shared<Args>();
@@ -94,6 +95,9 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
                   "report shows them with Holm-adjusted p-values, the verdict rests on --outcome");
   cmd->add_flag("--dry-run", args->dry_run,
                 "Print the plan (its length and calendar) without saving it");
+  cmd->add_flag("--run-in-done", args->run_in_done,
+                "The run-in is already in the journal (its days just before today, enough "
+                "ratings, no dose): the pairs start today");
   cmd->add_flag("--replace", args->replace,
                 "Replace the trial that is running (its days stay in the journal)");
   cmd->add_flag("--blind", args->blind,
@@ -130,6 +134,7 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
       request.secondaries = args->secondaries;
       request.save = !args->dry_run;
       request.replace = args->replace;
+      request.run_in_done = args->run_in_done;
       request.reference = ctx.reference;
       if (!args->dose.empty()) {
         request.dose_mg = ParseFiniteNumber(args->dose);
@@ -194,7 +199,7 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
         // The design at the top level (as before), with everything the text shows beside it.
         json out = trial::DesignToJson(started->design);
         out["calendar"] = trial::RenderCalendar(started->design);
-        out["periods"] = trial::PeriodsToJson(trial::Periods(started->design));
+        out["periods"] = trial::PeriodsToJson(trial::CalendarPeriods(started->design));
         out["replaced"] =
             started->replaced ? trial::DesignToJson(*started->replaced) : json(nullptr);
         out["saved"] = started->saved;
@@ -225,7 +230,7 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
         std::printf(started->saved ? "This replaces the trial that started on %s.\n"
                                    : "Saving it would replace the trial that started on %s "
                                      "(--replace).\n",
-                    journal::FormatDate(started->replaced->start).c_str());
+                    journal::FormatDate(started->replaced->first_day()).c_str());
       }
       if (args->dry_run) {
         // The same command without --dry-run draws a new order; the seed keeps this one.
@@ -261,6 +266,12 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
       if (ctx.json) {
         std::printf("%s\n", trial::StatusToJson(s, today).dump(2).c_str());
         return {};
+      }
+      if (s.phase == trial::TrialStatus::Phase::kRunIn) {
+        std::printf("%s: run-in day %d of %d (ends %s); the pairs start on %s.\n",
+                    journal::FormatDate(today).c_str(), s.day_in_period, t.design.run_in_days,
+                    journal::FormatDate(s.period_end).c_str(),
+                    journal::FormatDate(t.design.start).c_str());
       }
       if (s.phase == trial::TrialStatus::Phase::kRunning) {
         std::printf("%s: day %d of %d, pair %d, %s period (day %d, ends %s).\n",
@@ -309,7 +320,7 @@ void RegisterEnd(CLI::App& group, CliContext& ctx) {
         MG_RETURN_IF_ERROR(Confirm(fmt::format(
             "End the trial of magnesium for {} that started on {} and was planned to run until "
             "{}? It cannot be restarted; its report will cover only the days so far.",
-            (*current)->design.outcome.name, journal::FormatDate((*current)->design.start),
+            (*current)->design.outcome.name, journal::FormatDate((*current)->design.first_day()),
             journal::FormatDate((*current)->design.end()))));
       }
       auto ended = ops::EndTrial(context, *opened->store, opened->today, args->reason);
@@ -545,7 +556,7 @@ void RegisterCalendar(CLI::App& group, CliContext& ctx) {
       if (ctx.json) {
         const json out = {{"trial", trial::DesignToJson(design)},
                           {"calendar", trial::RenderCalendar(design)},
-                          {"periods", trial::PeriodsToJson(trial::Periods(design))}};
+                          {"periods", trial::PeriodsToJson(trial::CalendarPeriods(design))}};
         std::printf("%s\n", out.dump(2).c_str());
         return {};
       }

@@ -111,13 +111,24 @@ void AllDayEvent(ICalendarWriter& out, const std::string& uid, Date first, Date 
 }
 
 void AddTrialEvents(ICalendarWriter& out, const trial::Design& design, Date today) {
-  // A trial is named by its start and seed: a new trial gets new events, this one keeps its own.
+  // A trial is named by its first day (the run-in's, when it has one) and seed: a new trial gets
+  // new events, this one keeps its own.
   const std::string trial_id =
-      fmt::format("trial-{}-{}-{}", IcsDate(design.start), design.outcome.id, design.seed);
+      fmt::format("trial-{}-{}-{}", IcsDate(design.first_day()), design.outcome.id, design.seed);
   const std::string rating = design.outcome.rating_every == 1
                                  ? fmt::format("Rate your {} every day.", design.outcome.name)
                                  : fmt::format("Rate your {} every {} days.", design.outcome.name,
                                                design.outcome.rating_every);
+  if (design.run_in_days > 0) {
+    const Date last = design.start - std::chrono::days{1};
+    AllDayEvent(out, trial_id + "-run-in", design.first_day(), last,
+                fmt::format("Trial ({}), run-in: no magnesium", design.outcome.id),
+                fmt::format("Take no magnesium supplement{}. {} These ratings are your baseline: "
+                            "the pairs begin on {} only if enough of them are logged.",
+                            design.blinding ? " and nothing from containers A and B" : "", rating,
+                            journal::FormatDate(design.start)),
+                design.ended && design.first_day() > *design.ended, today);
+  }
   for (const trial::Period& p : trial::Periods(design)) {
     const std::string what =
         p.magnesium

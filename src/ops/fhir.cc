@@ -318,7 +318,7 @@ Result<json> TrialStudy(const journal::TrialRecord& record, const Context& conte
   if (!design.ok()) return design.error();
   const trial::Design& d = *design;
   const Date end = d.ended ? *d.ended : d.end();
-  std::string status = today < d.start ? "approved" : today <= end ? "active" : "completed";
+  std::string status = today < d.first_day() ? "approved" : today <= end ? "active" : "completed";
   if (d.ended) status = "administratively-completed";
   const trial::Layout layout = d.ToLayout();
   const std::string magnesium = fmt::format("{} mg of magnesium ({}) a day", d.dose_mg, d.form);
@@ -339,14 +339,19 @@ Result<json> TrialStudy(const journal::TrialRecord& record, const Context& conte
       {"description",
        fmt::format("A randomised n-of-1 trial of one person: {} pairs of {}-day periods, one with "
                    "{} and one without{}, in an order drawn at random (seed {}), the first {} days "
-                   "of each period a washout. Outcome: {}.{}",
+                   "of each period a washout{}. Outcome: {}.{}",
                    d.pairs(), layout.period_days, magnesium,
                    d.blinding ? " (a look-alike placebo, blinded)" : "", d.seed,
-                   layout.washout_days, d.outcome.name,
+                   layout.washout_days,
+                   d.run_in_days > 0
+                       ? fmt::format(", after a {}-day run-in without magnesium", d.run_in_days)
+                       : "",
+                   d.outcome.name,
                    d.ended ? fmt::format(" Ended early on {}{}.", FormatDate(*d.ended),
                                          d.end_reason.empty() ? "" : ": " + d.end_reason)
                            : "")},
-      {"period", {{"start", FormatDate(d.start)}, {"end", FormatDate(end)}}},
+      // The whole trial, its run-in included (the same as `start` for designs without one).
+      {"period", {{"start", FormatDate(d.first_day())}, {"end", FormatDate(end)}}},
       {"arm", json::array({{{"name", "magnesium"}, {"description", magnesium}},
                            {{"name", "no magnesium"},
                             {"description", d.blinding ? "placebo" : "no magnesium supplement"}}})},

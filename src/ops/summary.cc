@@ -184,7 +184,8 @@ Result<VisitSummary> BuildVisitSummary(const Context& context, journal::Store& s
 
   auto current = CurrentTrial(context, store, today);
   if (!current.ok()) return current.error();
-  if (current->has_value() && (*current)->design.start <= to && (*current)->design.end() >= from) {
+  if (current->has_value() && (*current)->design.first_day() <= to &&
+      (*current)->design.end() >= from) {
     auto report = TrialReport(context, store, std::min(today, to));
     if (!report.ok()) return report.error();
     out.trial = std::move(*report);

@@ -58,7 +58,7 @@ std::string IntakeLine(const VisitSummary& s) {
 std::string TrialLine(const trial::Report& r) {
   const trial::TrialAnalysis& a = r.analysis;
   std::string line = fmt::format("{} from {} to {} ({} of {} pairs usable).", r.design.outcome.name,
-                                 FormatDate(r.design.start), FormatDate(r.design.end()),
+                                 FormatDate(r.design.first_day()), FormatDate(r.design.end()),
                                  a.usable_pairs, r.design.pairs());
   if (a.estimate) {
     line += fmt::format(

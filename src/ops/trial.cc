@@ -129,7 +129,7 @@ Error NoTrialWithoutSupplement(const plan::PlanContext& context, const plan::Pla
 json StartedTrial::ToJson() const {
   return {{"trial", trial::DesignToJson(design)},
           {"calendar", trial::RenderCalendar(design)},
-          {"periods", trial::PeriodsToJson(trial::Periods(design))},
+          {"periods", trial::PeriodsToJson(trial::CalendarPeriods(design))},
           {"replaced", replaced ? trial::DesignToJson(*replaced) : json(nullptr)},
           {"saved", saved},
           {"protocol_sha256", design.protocol ? json(design.protocol->sha256) : json(nullptr)},
@@ -168,6 +168,19 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
   trial::DesignRequest design_request;
   design_request.outcome = request.outcome;
   design_request.start = request.start.value_or(today);
+  design_request.run_in_days = trial::FindOutcome(**outcomes, request.outcome)->run_in_days;
+  if (request.run_in_done) {
+    if (store == nullptr) {
+      return InvalidArgument("run_in_done: the run-in is read from the journal; give one");
+    }
+    if (design_request.start != today) {
+      return InvalidArgument(
+          "run_in_done: the run-in is the days just before today, so the pairs start today; "
+          "leave out the start date");
+    }
+    // The run-in is the days just before today, already in the journal.
+    design_request.start = today - std::chrono::days{design_request.run_in_days};
+  }
   design_request.pairs = request.pairs;
   design_request.seed = request.seed ? *request.seed : std::random_device{}() % 1000000;
   design_request.dose_mg = dose->dose_mg;
@@ -178,6 +191,26 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
   design_request.secondaries = request.secondaries;
   auto design = trial::RandomiseDesign(design_request, **outcomes);
   if (!design.ok()) return design.error();
+  if (request.run_in_done && design->run_in_days > 0) {
+    auto entries = store->List({design->first_day(), today});
+    if (!entries.ok()) return entries.error();
+    const auto run_in = trial::CheckRunIn(*design, *entries, today);
+    if (run_in->failed() || run_in->dosed > 0) {
+      return InvalidArgument(fmt::format(
+          "run_in_done: the journal's last {} days ({} to {}) are not a run-in: {} of {} "
+          "expected ratings of {} (at least {} needed){}{}; leave out the flag to start with a "
+          "run-in",
+          run_in->days, journal::FormatDate(run_in->first), journal::FormatDate(run_in->last),
+          run_in->rated, run_in->expected, design->outcome.name, run_in->needed,
+          run_in->state == trial::RunIn::State::kNothingToImprove
+              ? ", every one at the best end of the scale"
+              : "",
+          run_in->dosed > 0 ? fmt::format(", a dose logged on {} of them (a run-in is without "
+                                          "magnesium)",
+                                          run_in->dosed)
+                            : ""));
+    }
+  }
 
   StartedTrial out{std::move(design).value(), std::nullopt, false, {}};
   if (request.blind) {
@@ -196,12 +229,13 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
     }
   }
   if (out.replaced && request.save && !request.replace) {
-    return Error{ErrorCode::kConflict,
-                 fmt::format("replace: a trial of magnesium for {} is running ({} to {}); end it "
-                             "first (`mgadvisor trial end`), or replace it (`trial plan "
-                             "--replace`, or \"replace\": true) — its days stay in the journal",
-                             out.replaced->outcome.name, journal::FormatDate(out.replaced->start),
-                             journal::FormatDate(out.replaced->end()))};
+    return Error{
+        ErrorCode::kConflict,
+        fmt::format("replace: a trial of magnesium for {} is running ({} to {}); end it "
+                    "first (`mgadvisor trial end`), or replace it (`trial plan "
+                    "--replace`, or \"replace\": true) — its days stay in the journal",
+                    out.replaced->outcome.name, journal::FormatDate(out.replaced->first_day()),
+                    journal::FormatDate(out.replaced->end()))};
   }
   if (request.save) {
     MG_RETURN_IF_ERROR(Save(*store, out.design, today));
@@ -212,7 +246,7 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
 
 json TrialToday::ToJson() const {
   return {{"trial", trial::DesignToJson(design)},
-          {"periods", trial::PeriodsToJson(trial::Periods(design))},
+          {"periods", trial::PeriodsToJson(trial::CalendarPeriods(design))},
           {"status", trial::StatusToJson(status, today)}};
 }
 
@@ -223,7 +257,8 @@ Result<std::optional<TrialToday>> CurrentTrial(const Context& context, journal::
   auto design = LatestDesign(context, store);
   if (!design.ok()) return design.error();
   if (!design->has_value()) return std::optional<TrialToday>();
-  auto entries = store.List({today, today});
+  // The run-in's days too: the status says how the run-in stands (or why it stopped the trial).
+  auto entries = store.List({std::min(today, (*design)->first_day()), today});
   if (!entries.ok()) return entries.error();
   TrialToday out{std::move(**design), {}, today};
   out.status = trial::GetTrialStatus(out.design, *entries, today);
@@ -258,13 +293,42 @@ Result<LoggedEntry> LogTrialDose(const Context& context, journal::Store& store,
                                  const TrialDoseLog& log, Date today) {
   auto design = RequireDesign(context, store);
   if (!design.ok()) return design.error();
+  // The request itself is checked first (400), then the day against the trial (409).
+  std::optional<trial::Guess> guess;
+  if (log.guess) {
+    if (!design->blinding) {
+      return InvalidArgument(
+          "guess: this trial is not blinded (you know which periods are magnesium); a guess "
+          "belongs to a blinded trial (`trial plan --blind`)");
+    }
+    guess = trial::ParseGuess(*log.guess);
+    if (!guess) {
+      return InvalidArgument(
+          fmt::format("guess: '{}' is not a guess; use magnesium, placebo or unsure", *log.guess));
+    }
+  }
   const Date date = log.date.value_or(today);
   const Date last = design->ended ? std::min(*design->ended, design->end()) : design->end();
+  if (date >= design->first_day() && date < design->start) {
+    return Error{ErrorCode::kConflict,
+                 fmt::format("{}{} is a run-in day of the trial (until {}): take no "
+                             "magnesium{} yet (if you did, record it with `mgadvisor log dose`: "
+                             "the report counts it as a deviation)",
+                             log.date ? "date: " : "today, ", journal::FormatDate(date),
+                             journal::FormatDate(design->start - std::chrono::days{1}),
+                             design->blinding ? " and nothing from the containers" : "")};
+  }
+  if (date >= design->start && date <= last) {
+    auto run_in_entries = store.List({design->first_day(), design->start});
+    if (!run_in_entries.ok()) return run_in_entries.error();
+    const auto run_in = trial::CheckRunIn(*design, *run_in_entries, date);
+    if (run_in && run_in->failed()) return Error{ErrorCode::kConflict, run_in->reason};
+  }
   if (date < design->start || date > last) {
     return Error{ErrorCode::kConflict,
                  fmt::format("date: {} is outside the trial ({} to {}); log other doses with "
                              "`mgadvisor log dose`",
-                             journal::FormatDate(date), journal::FormatDate(design->start),
+                             journal::FormatDate(date), journal::FormatDate(design->first_day()),
                              journal::FormatDate(last))};
   }
   journal::Entry entry;
@@ -274,20 +338,8 @@ Result<LoggedEntry> LogTrialDose(const Context& context, journal::Store& store,
   const int day = (date - design->start).count();
   if (design->blinding) {
     entry.label = trial::ContainerDoseLabel(trial::ContainerOn(*design, day));
-    if (log.guess) {
-      const auto guess = trial::ParseGuess(*log.guess);
-      if (!guess) {
-        return InvalidArgument(fmt::format(
-            "guess: '{}' is not a guess; use magnesium, placebo or unsure", *log.guess));
-      }
-      entry.note = trial::GuessNote(*guess);
-    }
+    if (guess) entry.note = trial::GuessNote(*guess);
   } else {
-    if (log.guess) {
-      return InvalidArgument(
-          "guess: this trial is not blinded (you know which periods are magnesium); a guess "
-          "belongs to a blinded trial (`trial plan --blind`)");
-    }
     if (!design->ToLayout().OnMagnesium(day)) {
       return Error{ErrorCode::kConflict,
                    fmt::format("{}{} is a no-magnesium day of the trial; take no dose (if you "
@@ -341,7 +393,7 @@ Result<trial::Report> TrialReport(const Context& context, journal::Store& store,
     if (!targets.ok()) return targets.error();
     if (targets->has_value()) rda = (*targets)->intake_mg;
   }
-  auto entries = store.List({design->start, design->end()});
+  auto entries = store.List({design->first_day(), design->end()});
   if (!entries.ok()) return entries.error();
   return trial::BuildReport(*design, *entries, today, rda);
 }

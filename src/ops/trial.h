@@ -47,6 +47,11 @@ struct StartTrialRequest {
   // Blinded: a sealed allocation of magnesium and placebo to containers A and B
   // (trial/blinding.h); the helper's sheet comes back once, in StartedTrial, and is never stored.
   bool blind = false;
+  // The run-in (the outcome's run_in_days, data/trial/outcomes.toml) is already in the journal:
+  // the trial's run-in is the days just before `start` (today), and it must hold what a run-in
+  // needs (trial::CheckRunIn passed) or the start is refused. Without it, the trial begins with
+  // its run-in on `start`.
+  bool run_in_done = false;
 };
 
 struct StartedTrial {
@@ -68,7 +73,8 @@ struct StartedTrial {
 // dose, profile...); kUnsafe when the plan gives no supplement (the message gives the plan's
 // own reason: the evidence, the safety rule that withheld it, a preference...) or `dose_mg` is
 // above the plan's dose; kConflict when a trial is running and `replace` is not set, or when the
-// stored profile no longer resolves.
+// stored profile no longer resolves; kInvalidArgument naming "run_in_done" when the journal's
+// last days do not hold a run-in (too few ratings, nothing to improve) or `start` is not today.
 Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
                                 const StartTrialRequest& request, journal::Date today);
 

@@ -1,6 +1,7 @@
 // Black-box tests of the journal, intake and trial routes in local mode: the real server on an
 // ephemeral loopback port over a real SQLite journal in a fresh temporary directory per test,
 // with "today" fixed, and real HTTP through httplib's client.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -335,9 +336,10 @@ TEST_F(JournalApiTest, FullFlowSurvivesARestart) {
   EXPECT_NE(intake["target"]["label"].get<std::string>().find("51"), std::string::npos)
       << intake["target"];
 
-  // A cramps trial that started long enough ago to have finished: 3 pairs of 21 days.
+  // A cramps trial that started long enough ago to have finished: a 14-day run-in, then 3 pairs
+  // of 21 days from 2026-07-01.
   const json created = Expect(
-      Post("/api/trials", R"({"outcome": "cramps", "start": "2026-07-01", "seed": 7})"), 201);
+      Post("/api/trials", R"({"outcome": "cramps", "start": "2026-06-17", "seed": 7})"), 201);
   const json trial = created["trial"];
   EXPECT_EQ(trial["outcome"], "cramps");
   EXPECT_EQ(trial["seed"], 7);
@@ -346,13 +348,17 @@ TEST_F(JournalApiTest, FullFlowSurvivesARestart) {
   EXPECT_EQ(trial["form"], plan["supplement"]["compound"]);
   EXPECT_NE(created["calendar"].get<std::string>().find("Pair 1"), std::string::npos);
   const json periods = created["periods"];
-  ASSERT_EQ(periods.size(), 6u);
-  EXPECT_EQ(periods[0]["start"], "2026-07-01");
-  EXPECT_EQ(periods[0]["end"], "2026-07-21");
-  EXPECT_EQ(periods[0]["washout_end"], "2026-07-07");
+  ASSERT_EQ(periods.size(), 7u);
+  EXPECT_EQ(periods[0]["run_in"], true);
+  EXPECT_EQ(periods[0]["pair"], 0);
+  EXPECT_EQ(periods[0]["start"], "2026-06-17");
+  EXPECT_EQ(periods[0]["end"], "2026-06-30");
+  EXPECT_EQ(periods[1]["start"], "2026-07-01");
+  EXPECT_EQ(periods[1]["end"], "2026-07-21");
+  EXPECT_EQ(periods[1]["washout_end"], "2026-07-07");
 
   // Doses on magnesium days; fewer cramps on them, by a different margin in each pair. Every
-  // day rated.
+  // day rated, the run-in's too (3 a night, no dose: "pair" 0 and no magnesium).
   for (const json& period : periods) {
     const bool magnesium = period["magnesium"];
     const int off_cramps = 3 + period["pair"].get<int>();
@@ -387,6 +393,8 @@ TEST_F(JournalApiTest, FullFlowSurvivesARestart) {
   EXPECT_EQ(report["intake_svg"].get<std::string>().rfind("<svg", 0), 0u);
   EXPECT_EQ(report["finished"], true);
   EXPECT_EQ(report["verdict"], "benefit") << report.dump().substr(0, 3000);
+  EXPECT_EQ(report["run_in"]["result"], "passed");
+  EXPECT_EQ(report["run_in"]["mean"], 3);  // The baseline, not part of the estimate below.
   EXPECT_GT(report["estimate"]["improvement"].get<double>(), 0);
   // Cramps are counts: the rate ratio beside the period means. 1 a night against 4, 5 and 6 in
   // pairs 1-3, every analysed day rated (equal days): p = 42 / (42 + 210) = 1/6, ratio 0.2.
@@ -414,10 +422,19 @@ TEST_F(JournalApiTest, FullFlowSurvivesARestart) {
 
 TEST_F(JournalApiTest, TrialStartingTodayIsRunning) {
   Expect(Put("/api/profile", kProfile), 200);
-  Expect(Post("/api/trials", R"({"outcome": "pain", "pairs": 4, "seed": 3})"), 201);
+  // Its run-in is the last 7 days, already in the journal ("run_in_done"): the pairs start today.
+  for (int day = 16; day <= 22; ++day) {
+    Expect(Post("/api/journal/entries",
+                json({{"kind", "pain"}, {"value", 5}, {"date", fmt::format("2026-11-{}", day)}})
+                    .dump()),
+           201);
+  }
+  Expect(Post("/api/trials", R"({"outcome": "pain", "pairs": 4, "seed": 3, "run_in_done": true})"),
+         201);
   const json current = Expect(Get("/api/trials/current"), 200);
   EXPECT_EQ(current["trial"]["start"], kToday);
-  EXPECT_EQ(current["periods"].size(), 8u);
+  EXPECT_EQ(current["trial"]["run_in_start"], "2026-11-16");
+  EXPECT_EQ(current["periods"].size(), 9u);  // The run-in and 8 periods.
   const json status = current["status"];
   EXPECT_EQ(status["phase"], "running");
   EXPECT_EQ(status["day"], 1);
@@ -799,10 +816,17 @@ std::string KeyOnSheet(const std::string& sheet) {
 
 TEST_F(JournalApiTest, BlindedTrialIsSealedUntilTheKeyOpensItAfterTheEnd) {
   Expect(Put("/api/profile", kProfile), 200);
+  // Pain's 7-day run-in (2026-09-24 to 30, rated, nothing from the containers), then the pairs.
   const json created =
       Expect(Post("/api/trials",
-                  R"({"outcome": "pain", "start": "2026-10-01", "seed": 5, "blind": true})"),
+                  R"({"outcome": "pain", "start": "2026-09-24", "seed": 5, "blind": true})"),
              201);
+  for (int day = 24; day <= 30; ++day) {
+    Expect(Post("/api/journal/entries",
+                json({{"kind", "pain"}, {"value", 5}, {"date", fmt::format("2026-09-{}", day)}})
+                    .dump()),
+           201);
+  }
   const std::string sheet = created["helper_sheet"];
   const std::string key = KeyOnSheet(sheet);
   ASSERT_EQ(key.size(), 19u) << sheet;
@@ -927,8 +951,95 @@ TEST_F(JournalApiTest, SecondaryOutcomesAtTheStartAndAfterIt) {
   ASSERT_EQ(report["secondaries"].size(), 2u);
   EXPECT_EQ(report["secondaries"][0]["registered"], true);
   EXPECT_EQ(report["secondaries"][1]["registered"], false);
-  // The registered protocol (version 2, with sleep) gains one line: the exploratory outcome.
+  // The registered protocol (version 3 for the run-in, with sleep) gains one line: the
+  // exploratory outcome.
   EXPECT_EQ(report["protocol"]["changes"]["added"].size(), 1u);
+}
+
+// Issue 16: the run-in through the API, as through the CLI (one ops function behind both).
+TEST_F(JournalApiTest, AGoodRunInThenThePairs) {
+  Expect(Put("/api/profile", kProfile), 200);
+  // Today is the run-in's first day: no magnesium, a rating.
+  const json today = Expect(Post("/api/trials", R"({"outcome": "pain", "seed": 3})"), 201);
+  EXPECT_EQ(today["trial"]["run_in_days"], 7);
+  EXPECT_EQ(today["trial"]["run_in_start"], kToday);
+  EXPECT_EQ(today["trial"]["start"], "2026-11-30");
+  EXPECT_NE(today["calendar"].get<std::string>().find("a 7-day run-in"), std::string::npos);
+  const json status = Expect(Get("/api/trials/current"), 200)["status"];
+  EXPECT_EQ(status["phase"], "run_in");
+  EXPECT_EQ(status["run_in_day"], 1);
+  EXPECT_EQ(status["rating_logged"], false);
+  EXPECT_NE(status["todo"][0].get<std::string>().find("Run-in day 1 of 7"), std::string::npos);
+  ExpectError(Post("/api/trials/current/dose", R"({})"), 409, "conflict", "run-in day");
+
+  // A cramp trial whose 14-night run-in (2026-11-09 to 22) was counted: the pairs begin today.
+  const json cramps =
+      Expect(Post("/api/trials",
+                  R"({"outcome": "cramps", "start": "2026-11-09", "seed": 3, "replace": true})"),
+             201);
+  EXPECT_EQ(cramps["trial"]["start"], kToday);
+  for (int day = 9; day <= 22; ++day) {
+    Expect(Post("/api/journal/entries", json({{"kind", "cramps"},
+                                              {"value", day % 2 == 0 ? 2 : 4},
+                                              {"date", fmt::format("2026-11-{:02}", day)}})
+                                            .dump()),
+           201);
+  }
+  const json current = Expect(Get("/api/trials/current"), 200);
+  EXPECT_EQ(current["periods"][0]["run_in"], true);
+  EXPECT_EQ(current["status"]["phase"], "running");
+  EXPECT_EQ(current["status"]["pair"], 1);
+  EXPECT_EQ(current["status"]["run_in"]["result"], "passed");
+  const json report = Expect(Get("/api/trials/current/report"), 200);
+  EXPECT_EQ(report["run_in"]["mean"], 3);
+  EXPECT_EQ(report["run_in"]["rated"], 14);
+  EXPECT_EQ(report["conclusion"].get<std::string>().find("stopped"), std::string::npos);
+  const auto ics = Get("/api/calendar.ics?of=trial");
+  ASSERT_TRUE(ics);
+  EXPECT_EQ(ics->status, 200) << ics->body;
+  EXPECT_NE(ics->body.find("run-in: no magnesium"), std::string::npos) << ics->body;
+}
+
+TEST_F(JournalApiTest, AnIncompleteRunInStopsTheTrial) {
+  Expect(Put("/api/profile", kProfile), 200);
+  Expect(Post("/api/trials", R"({"outcome": "pain", "start": "2026-11-16", "seed": 3})"), 201);
+  Expect(Post("/api/journal/entries", R"({"kind": "pain", "value": 6, "date": "2026-11-17"})"),
+         201);
+  const json status = Expect(Get("/api/trials/current"), 200)["status"];
+  EXPECT_EQ(status["phase"], "stopped");
+  EXPECT_EQ(status["run_in"]["result"], "too_few_ratings");
+  ASSERT_EQ(status["todo"].size(), 1u);
+  EXPECT_NE(status["todo"][0].get<std::string>().find("1 of its 7 expected ratings"),
+            std::string::npos);
+  EXPECT_EQ(status["todo"][0].get<std::string>().find("mgadvisor"), std::string::npos);
+  ExpectError(Post("/api/trials/current/dose", R"({})"), 409, "conflict",
+              "stopped after its run-in");
+  const json report = Expect(Get("/api/trials/current/report"), 200);
+  EXPECT_EQ(report["verdict"], "not_enough_data");
+  EXPECT_EQ(report["conclusion"].get<std::string>().rfind("No verdict. The trial stopped", 0), 0u);
+  ExpectError(Post("/api/trials", R"({"outcome": "pain"})"), 409, "conflict", "replace");
+  Expect(Post("/api/trials", R"({"outcome": "pain", "replace": true})"), 201);
+  // "run_in_done" is refused while the journal's last days hold no run-in.
+  ExpectError(Post("/api/trials", R"({"outcome": "pain", "replace": true, "run_in_done": true})"),
+              400, "invalid_argument", "run_in_done");
+}
+
+TEST_F(JournalApiTest, ACrampRunInWithoutCrampsStopsTheTrial) {
+  Expect(Put("/api/profile", kProfile), 200);
+  Expect(Post("/api/trials", R"({"outcome": "cramps", "start": "2026-11-09", "seed": 3})"), 201);
+  for (int day = 9; day <= 22; ++day) {
+    Expect(
+        Post("/api/journal/entries",
+             json({{"kind", "cramps"}, {"value", 0}, {"date", fmt::format("2026-11-{:02}", day)}})
+                 .dump()),
+        201);
+  }
+  const json status = Expect(Get("/api/trials/current"), 200)["status"];
+  EXPECT_EQ(status["phase"], "stopped");
+  EXPECT_EQ(status["run_in"]["result"], "nothing_to_improve");
+  EXPECT_NE(status["todo"][0].get<std::string>().find("was 0, so there was nothing"),
+            std::string::npos);
+  EXPECT_EQ(Expect(Get("/api/trials/current/report"), 200)["verdict"], "not_enough_data");
 }
 
 }  // namespace

@@ -281,9 +281,10 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   MG_RETURN_IF_ERROR(RejectUnknownParameters(request, {}));
   auto body = ParseObject(request.body);
   if (!body.ok()) return body.error();
-  MG_RETURN_IF_ERROR(RejectUnknownFields(
-      *body, {"outcome", "start", "pairs", "seed", "replace", "dry_run", "blind", "secondary"},
-      "body"));
+  MG_RETURN_IF_ERROR(RejectUnknownFields(*body,
+                                         {"outcome", "start", "pairs", "seed", "replace", "dry_run",
+                                          "blind", "secondary", "run_in_done"},
+                                         "body"));
   ops::StartTrialRequest start;
   auto outcome = OptionalString(*body, "outcome");
   if (!outcome.ok()) return outcome.error();
@@ -320,6 +321,10 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   auto blind = OptionalBool(*body, "blind");
   if (!blind.ok()) return blind.error();
   start.blind = blind->value_or(false);
+  // The run-in is already in the journal (ops::StartTrialRequest::run_in_done).
+  auto run_in_done = OptionalBool(*body, "run_in_done");
+  if (!run_in_done.ok()) return run_in_done.error();
+  start.run_in_done = run_in_done->value_or(false);
   // The dose and form come from the plan for the stored profile.
   auto started = ops::StartTrial(*state.context, request.journal, start, request.clock->Today());
   if (!started.ok()) return started.error();

@@ -2,8 +2,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 
 #include "core/data_files.h"
 #include "core/data_reader.h"
@@ -64,7 +67,117 @@ std::string LogFlag(const OutcomeSpec& o) {
   return fmt::format(" --{} N", flag);
 }
 
+// Ratings a run-in of `days` needs: the outcome's share of those expected, at least one.
+int RunInNeeded(const OutcomeSpec& o, int days) {
+  const int expected = days / o.rating_every;
+  return std::max(1, static_cast<int>(std::ceil(o.min_ratings * expected - 1e-9)));
+}
+
+// The run-in's second condition, as a clause: there must be something to improve.
+std::string RunInRule(const OutcomeSpec& o) {
+  if (o.counts) return " and they count at least one (with none, a trial could not show fewer)";
+  return fmt::format(
+      " and not every one is {} (with nothing to improve, a trial could not show "
+      "an improvement)",
+      FormatNumber(o.higher_is_better ? o.scale_max : o.scale_min));
+}
+
+// Is a rating at the best end of the outcome's scale (no cramps, no pain)?
+bool AtBest(const OutcomeSpec& o, double value) {
+  return o.higher_is_better ? value >= o.scale_max : value <= o.scale_min;
+}
+
+// Why a failed run-in stopped the trial, and what to do.
+std::string StopReason(const RunIn& r, const OutcomeSpec& o) {
+  const std::string when = fmt::format("{} to {}", FormatDate(r.first), FormatDate(r.last));
+  switch (r.state) {
+    case RunIn::State::kTooFewRatings:
+      return fmt::format(
+          "The trial stopped after its run-in ({}): {} of its {} expected ratings of your {} were "
+          "logged, and at least {} are needed for a baseline. Take no trial doses. To try again, "
+          "plan a new trial (it replaces this one) and rate every day of its run-in; if daily "
+          "ratings do not fit your life, ask a clinician about another way to judge magnesium.",
+          when, r.rated, r.expected, o.name, r.needed);
+    case RunIn::State::kNothingToImprove:
+      return fmt::format(
+          "The trial stopped after its run-in ({}): {}, so there was nothing for magnesium to "
+          "improve and a trial could not show it. Take no trial doses. If the complaint comes "
+          "back, plan a new trial then (it replaces this one); if you are unsure what it was, see "
+          "a clinician.",
+          when,
+          o.counts ? fmt::format("every one of the {} ratings of {} was 0", r.rated, o.name)
+                   : fmt::format("every one of the {} ratings of your {} was {}, the best the "
+                                 "scale allows",
+                                 r.rated, o.name,
+                                 FormatNumber(o.higher_is_better ? o.scale_max : o.scale_min)));
+    case RunIn::State::kPending:
+    case RunIn::State::kPassed:
+      break;
+  }
+  return "";
+}
+
 }  // namespace
+
+std::optional<RunIn> CheckRunIn(const Design& design, const std::vector<journal::Entry>& entries,
+                                Date today) {
+  if (design.run_in_days <= 0) return std::nullopt;
+  const OutcomeSpec& o = design.outcome;
+  RunIn r;
+  r.first = design.first_day();
+  r.last = design.start - std::chrono::days{1};
+  r.days = design.run_in_days;
+  r.expected = design.run_in_days / o.rating_every;
+  r.needed = RunInNeeded(o, design.run_in_days);
+  std::map<Date, std::pair<double, int>> ratings;  // day -> (sum, count)
+  std::set<Date> dosed;
+  for (const journal::Entry& e : entries) {
+    if (e.date < r.first || e.date > r.last || e.date > today) continue;
+    if (const auto value = OutcomeValue(o, e)) {
+      ratings[e.date].first += *value;
+      ratings[e.date].second += 1;
+    }
+    if (e.kind == EntryKind::kDose) dosed.insert(e.date);
+  }
+  r.rated = static_cast<int>(ratings.size());
+  r.dosed = static_cast<int>(dosed.size());
+  bool all_best = true;
+  double sum = 0;
+  for (const auto& [day, sum_count] : ratings) {
+    const double mean = sum_count.first / sum_count.second;
+    sum += mean;
+    all_best = all_best && AtBest(o, mean);
+  }
+  if (r.rated > 0) r.mean = sum / r.rated;
+  if (today <= r.last) {
+    r.state = RunIn::State::kPending;
+  } else if (r.rated < r.needed) {
+    r.state = RunIn::State::kTooFewRatings;
+  } else if (all_best) {
+    r.state = RunIn::State::kNothingToImprove;
+  } else {
+    r.state = RunIn::State::kPassed;
+  }
+  r.reason = StopReason(r, o);
+  return r;
+}
+
+nlohmann::json RunInToJson(const RunIn& r) {
+  using State = RunIn::State;
+  return {{"first", FormatDate(r.first)},
+          {"last", FormatDate(r.last)},
+          {"days", r.days},
+          {"expected", r.expected},
+          {"needed", r.needed},
+          {"rated", r.rated},
+          {"dosed", r.dosed},
+          {"mean", r.mean ? nlohmann::json(*r.mean) : nlohmann::json(nullptr)},
+          {"result", r.state == State::kPending         ? "pending"
+                     : r.state == State::kPassed        ? "passed"
+                     : r.state == State::kTooFewRatings ? "too_few_ratings"
+                                                        : "nothing_to_improve"},
+          {"reason", r.failed() ? nlohmann::json(r.reason) : nlohmann::json(nullptr)}};
+}
 
 Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
                                                const std::string& name) {
@@ -76,11 +189,27 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
   static constexpr EnumName<bool> kMidKinds[] = {{"absolute", false}, {"relative", true}};
   static constexpr EnumName<bool> kModels[] = {{"mean", false}, {"count", true}};
   std::vector<OutcomeSpec> out;
-  for (TomlReader r :
-       doc.Tables("outcome", "outcome",
-                  {"id", "journal_kind", "name", "unit", "better", "scale_min", "scale_max", "mid",
-                   "mid_kind", "mid_source", "period_days", "washout_days", "rating_every",
-                   "min_ratings", "bands", "model", "prior", "measure", "zero_without_events"})) {
+  for (TomlReader r : doc.Tables("outcome", "outcome",
+                                 {"id",
+                                  "journal_kind",
+                                  "name",
+                                  "unit",
+                                  "better",
+                                  "scale_min",
+                                  "scale_max",
+                                  "mid",
+                                  "mid_kind",
+                                  "mid_source",
+                                  "period_days",
+                                  "washout_days",
+                                  "rating_every",
+                                  "min_ratings",
+                                  "bands",
+                                  "model",
+                                  "prior",
+                                  "measure",
+                                  "zero_without_events",
+                                  "run_in_days"})) {
     OutcomeSpec o;
     o.id = r.Text("id");
     const std::string kind = r.Text("journal_kind");
@@ -96,6 +225,12 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
     o.washout_days = static_cast<int>(r.Integer("washout_days", 0, 365).value_or(0));
     o.rating_every = static_cast<int>(r.Integer("rating_every", 1, 365).value_or(1));
     o.min_ratings = r.Number("min_ratings", NumberRange::AboveUpTo(0, 1)).value_or(0.5);
+    o.run_in_days = static_cast<int>(
+        r.Integer("run_in_days", 0, kMaxRunInDays, TomlReader::Need::kOptional).value_or(0));
+    if (o.run_in_days > 0 && o.run_in_days < o.rating_every) {
+      r.Report("need run_in_days of at least rating_every (a run-in needs one rating)",
+               r.LineAt("run_in_days"));
+    }
     o.counts = r.Enum("model", kModels, TomlReader::Need::kOptional).value_or(false);
     if (o.counts && !o.mid_relative) {
       r.Report("model = \"count\" needs mid_kind = \"relative\" (the MID of a rate ratio)",
@@ -265,7 +400,17 @@ Result<Design> RandomiseDesign(const DesignRequest& request,
         "period_days: {} days minus {} washout leaves no room for a rating every {} days", period,
         washout, design.outcome.rating_every));
   }
-  design.start = request.start;
+  const int run_in = request.run_in_days;
+  if (run_in < 0 || run_in > kMaxRunInDays) {
+    return InvalidArgument(fmt::format("run_in_days: {} is outside 0-{}", run_in, kMaxRunInDays));
+  }
+  if (run_in > 0 && run_in < design.outcome.rating_every) {
+    return InvalidArgument(
+        fmt::format("run_in_days: {} days leave no room for a rating every {} days", run_in,
+                    design.outcome.rating_every));
+  }
+  design.run_in_days = run_in;
+  design.start = request.start + std::chrono::days{run_in};
   design.seed = request.seed;
   design.dose_mg = request.dose_mg;
   design.form = request.form;
@@ -323,6 +468,11 @@ nlohmann::json DesignToJson(const Design& design) {
     }
     j["secondary"] = std::move(list);
   }
+  // Only with a run-in, so designs stored before run-ins serialise as they did.
+  if (design.run_in_days > 0) {
+    j["run_in_days"] = design.run_in_days;
+    j["run_in_start"] = FormatDate(design.first_day());
+  }
   // Only when set, so designs stored before trials could be ended read back unchanged.
   if (design.ended) j["ended"] = FormatDate(*design.ended);
   if (!design.end_reason.empty()) j["end_reason"] = design.end_reason;
@@ -362,6 +512,12 @@ Result<Design> DesignFromJson(const nlohmann::json& j, const std::vector<Outcome
     design.outcome.washout_days = j.at("washout_days").get<int>();
     design.outcome.mid = j.at("mid").get<double>();
     design.magnesium_first = j.at("magnesium_first").get<std::vector<bool>>();
+    if (j.contains("run_in_days")) {
+      design.run_in_days = j.at("run_in_days").get<int>();
+      if (design.run_in_days < 0 || design.run_in_days > kMaxRunInDays) {
+        return bad("run_in_days is outside 0-56");
+      }
+    }
     if (j.contains("ended")) {
       auto ended = journal::ParseDate(j.at("ended").get<std::string>());
       if (!ended) return bad("ended is not a date");
@@ -435,15 +591,27 @@ Result<Design> EndDesign(const Design& design, Date today, std::string_view reas
 
 std::string RenderCalendar(const Design& design) {
   const OutcomeSpec& o = design.outcome;
-  std::string out = fmt::format(
-      "n-of-1 trial of magnesium for {}\n"
+  std::string out = fmt::format("n-of-1 trial of magnesium for {}\n", o.name);
+  // A run-in comes first, in words, so the whole length is clear before starting.
+  if (design.run_in_days > 0) {
+    out += fmt::format(
+        "{} days in all, {} to {}: a {}-day run-in, then the pairs.\n"
+        "Run-in: {} to {}: no magnesium; rate {} {}. These ratings are your baseline; the "
+        "pairs begin only if at least {} of the {} expected ratings are logged{}.\n",
+        design.run_in_days + design.ToLayout().total_days(), FormatDate(design.first_day()),
+        FormatDate(design.end()), design.run_in_days, FormatDate(design.first_day()),
+        FormatDate(design.start - std::chrono::days{1}), o.name,
+        o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every),
+        RunInNeeded(o, design.run_in_days), design.run_in_days / o.rating_every, RunInRule(o));
+  }
+  out += fmt::format(
       "{} days: {} pairs of {}-day periods ({} to {}), order randomised within each pair (seed "
       "{}).\n"
       "Magnesium periods: {} mg elemental magnesium{} a day. {}\n"
       "The first {} days of every period are washout: keep rating, but they are not analysed.\n"
       "Rate {} {}.\n\n",
-      o.name, design.ToLayout().total_days(), design.pairs(), o.period_days,
-      FormatDate(design.start), FormatDate(design.end()), design.seed, FormatNumber(design.dose_mg),
+      design.ToLayout().total_days(), design.pairs(), o.period_days, FormatDate(design.start),
+      FormatDate(design.end()), design.seed, FormatNumber(design.dose_mg),
       design.form.empty() ? "" : " as " + design.form,
       design.blinding ? "Blinded: a helper put the magnesium in one of two identical containers "
                         "(A, B) and a placebo in the other; you take from the container the "
@@ -482,13 +650,14 @@ std::string RenderCalendar(const Design& design) {
   }
   out += "\nWeek of      Mon Tue Wed Thu Fri Sat Sun\n";
   // Weeks start on Monday; sys_days epoch (1970-01-01) was a Thursday.
-  const std::chrono::weekday start_weekday{design.start};
-  const Date first_monday = design.start - (start_weekday - std::chrono::Monday);
+  const std::chrono::weekday start_weekday{design.first_day()};
+  const Date first_monday = design.first_day() - (start_weekday - std::chrono::Monday);
   for (Date week = first_monday; week <= design.end(); week += std::chrono::days{7}) {
     out += FormatDate(week) + "  ";
     for (int i = 0; i < 7; ++i) {
       const Date day = week + std::chrono::days{i};
       std::string cell = ".";
+      if (day >= design.first_day() && day < design.start) cell = "R";
       if (day >= design.start && day <= design.end()) {
         const int d = (day - design.start).count();
         if (design.blinding) {
@@ -505,6 +674,7 @@ std::string RenderCalendar(const Design& design) {
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += "\n";
   }
+  if (design.run_in_days > 0) out += "\nR run-in day: no magnesium (nor container doses), rate.";
   out += design.blinding
              ? "\nA, B: take that day's dose from container A or B; lower case: washout (rate, "
                "not analysed).\n"
@@ -512,6 +682,72 @@ std::string RenderCalendar(const Design& design) {
                "analysed).\n";
   return out;
 }
+
+namespace {
+
+// A day of the run-in: no magnesium, the rating, and how the run-in stands.
+TrialStatus RunInStatus(const Design& design, const std::vector<journal::Entry>& entries,
+                        Date today, TrialStatus s) {
+  const OutcomeSpec& o = design.outcome;
+  const RunIn& r = *s.run_in;
+  s.phase = TrialStatus::Phase::kRunIn;
+  const int day = (today - r.first).count() + 1;
+  s.day_in_period = day;
+  s.period_end = r.last;
+  s.rating_due = day % o.rating_every == 0;
+  for (const journal::Entry& e : entries) {
+    if (e.date != today) continue;
+    if (OutcomeValue(o, e)) s.rating_logged = true;
+    if (e.kind == EntryKind::kDose) s.dose_logged = true;
+  }
+  s.todo.push_back(
+      {fmt::format("Run-in day {} of {} (until {}): take no magnesium{} yet. Your ratings now are "
+                   "the baseline; the pairs begin on {}.",
+                   day, r.days, FormatDate(r.last),
+                   design.blinding ? " and nothing from containers A and B" : "",
+                   FormatDate(design.start)),
+       ""});
+  if (s.dose_logged) {
+    s.todo.push_back(
+        {"A dose is logged today: the run-in is without magnesium, so the trial "
+         "counts this as a protocol deviation.",
+         ""});
+  }
+  if (s.rating_due) {
+    if (s.rating_logged) {
+      s.todo.push_back({fmt::format("Rating of {} logged.", o.name), ""});
+    } else {
+      s.todo.push_back({fmt::format("Rate your {} today.", o.name),
+                        fmt::format("mgadvisor log symptom {} ...{}",
+                                    journal::EntryKindName(o.journal_kind), LogFlag(o))});
+    }
+  } else {
+    s.todo.push_back({fmt::format("No rating due today (next in {} days).",
+                                  o.rating_every - day % o.rating_every),
+                      ""});
+  }
+  // Secondaries are rated in the run-in too: their baseline, as the primary's.
+  for (const Secondary& secondary : design.secondaries) {
+    const OutcomeSpec& so = secondary.outcome;
+    if (day % so.rating_every != 0) continue;
+    bool logged = false;
+    for (const journal::Entry& e : entries)
+      logged = logged || (e.date == today && OutcomeValue(so, e));
+    if (!logged) {
+      s.todo.push_back({fmt::format("Also rate your {} today (secondary outcome).", so.name),
+                        fmt::format("mgadvisor log symptom {} ...{}",
+                                    journal::EntryKindName(so.journal_kind), LogFlag(so))});
+    }
+  }
+  s.todo.push_back(
+      {fmt::format("{} of the run-in's {} ratings are logged; the trial goes on to the pairs only "
+                   "with at least {}{}.",
+                   r.rated, r.expected, r.needed, RunInRule(o)),
+       ""});
+  return s;
+}
+
+}  // namespace
 
 TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entry>& entries,
                            Date today) {
@@ -528,11 +764,25 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
                       "mgadvisor trial report"});
     return s;
   }
-  if (s.day < 0) {
+  s.run_in = CheckRunIn(design, entries, today);
+  if (today < design.first_day()) {
     s.phase = TrialStatus::Phase::kNotStarted;
-    s.todo.push_back({fmt::format("The trial starts on {} ({} days from now).",
-                                  FormatDate(design.start), -s.day),
-                      ""});
+    s.todo.push_back(
+        {design.run_in_days > 0
+             ? fmt::format("The trial starts on {} ({} days from now) with a {}-day run-in.",
+                           FormatDate(design.first_day()), (design.first_day() - today).count(),
+                           design.run_in_days)
+             : fmt::format("The trial starts on {} ({} days from now).", FormatDate(design.start),
+                           -s.day),
+         ""});
+    return s;
+  }
+  if (s.day < 0) return RunInStatus(design, entries, today, std::move(s));
+  if (s.run_in && s.run_in->failed()) {
+    // The pairs never begin: no dose or rating is due, whatever the calendar said.
+    s.phase = TrialStatus::Phase::kStopped;
+    s.todo.push_back(
+        {s.run_in->reason, fmt::format("mgadvisor trial plan --outcome {} --replace", o.id)});
     return s;
   }
   if (today > design.end()) {
@@ -631,9 +881,33 @@ std::vector<Period> Periods(const Design& design) {
   return out;
 }
 
+std::vector<Period> CalendarPeriods(const Design& design) {
+  std::vector<Period> out;
+  if (design.run_in_days > 0) {
+    Period run_in;
+    run_in.pair = -1;
+    run_in.run_in = true;
+    run_in.start = design.first_day();
+    run_in.end = design.start - std::chrono::days{1};
+    out.push_back(run_in);
+  }
+  for (const Period& p : Periods(design)) out.push_back(p);
+  return out;
+}
+
 nlohmann::json PeriodsToJson(const std::vector<Period>& periods) {
   nlohmann::json out = nlohmann::json::array();
   for (const Period& p : periods) {
+    if (p.run_in) {
+      out.push_back({{"pair", 0},
+                     {"run_in", true},
+                     {"magnesium", false},
+                     {"container", nullptr},
+                     {"start", FormatDate(p.start)},
+                     {"end", FormatDate(p.end)},
+                     {"washout_end", nullptr}});
+      continue;
+    }
     out.push_back({{"pair", p.pair + 1},
                    {"magnesium", p.sealed ? nlohmann::json(nullptr) : nlohmann::json(p.magnesium)},
                    {"container", p.container != 0 ? nlohmann::json(std::string(1, p.container))
@@ -650,13 +924,23 @@ nlohmann::json StatusToJson(const TrialStatus& s, Date today) {
   using Phase = TrialStatus::Phase;
   nlohmann::json j = {
       {"phase", s.phase == Phase::kNotStarted ? "not_started"
+                : s.phase == Phase::kRunIn    ? "run_in"
                 : s.phase == Phase::kRunning  ? "running"
+                : s.phase == Phase::kStopped  ? "stopped"
                                               : "finished"},
       {"today", FormatDate(today)},
       {"day", s.day + 1},
       {"ended", s.ended ? nlohmann::json(FormatDate(*s.ended)) : nlohmann::json(nullptr)},
       {"todo", nlohmann::json::array()}};
   for (const Todo& t : s.todo) j["todo"].push_back(t.text);
+  // Only with a run-in, so the status of a design without one reads as it did.
+  if (s.run_in) j["run_in"] = RunInToJson(*s.run_in);
+  if (s.phase == Phase::kRunIn) {
+    j["run_in_day"] = s.day_in_period;
+    j["rating_due"] = s.rating_due;
+    j["rating_logged"] = s.rating_logged;
+    j["dose_logged"] = s.dose_logged;
+  }
   if (s.phase == Phase::kRunning) {
     j["pair"] = s.pair + 1;
     j["magnesium"] = s.sealed ? nlohmann::json(nullptr) : nlohmann::json(s.magnesium);

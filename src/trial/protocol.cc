@@ -31,9 +31,12 @@ std::vector<std::string> Lines(const std::string& text) {
 
 // Version 1 of the text, and version 2 for a design with secondary outcomes: version 1's lines
 // plus the secondaries and their analysis (a design without them still gets version 1, byte for
-// byte). The wording is part of every hash registered with it: change it only together with a
-// new version marker (the golden tests in protocol_blinding_test.cc show any change), or the
-// reports of running trials would list the new wording as "changes after the start".
+// byte). Version 3 for a design with a run-in (issue 16): its dates, the run-in in place of "No
+// run-in period", and the rule that stops the trial after a failed run-in; with or without
+// secondaries (their lines as in version 2). Designs without a run-in keep version 1 or 2. The
+// wording is part of every hash registered with it: change it only together with a new version
+// marker (the golden tests in protocol_blinding_test.cc show any change), or the reports of running
+// trials would list the new wording as "changes after the start".
 std::string ProtocolText(const Design& design) {
   const OutcomeSpec& o = design.outcome;
   const bool blind = design.blinding.has_value();
@@ -50,15 +53,26 @@ std::string ProtocolText(const Design& design) {
   t += fmt::format("# Protocol: {} n-of-1 trial of magnesium for {}\n\n",
                    blind ? "blinded, randomised" : "open-label, randomised", o.name);
   const bool v2 = !design.secondaries.empty();
+  const bool v3 = design.run_in_days > 0;
   t += fmt::format(
       "Protocol version {} (mgadvisor). The SHA-256 of this text was shown when the trial was "
       "saved; the report checks it.\n\n",
-      v2 ? 2 : 1);
+      v3   ? 3
+      : v2 ? 2
+           : 1);
   t += "## Administrative information\n";
   t += "- Participant and investigator: one person testing a supplement on themself; no sponsor, "
        "no funding, not registered with a trial registry.\n";
-  t += fmt::format("- Planned dates: {} to {} ({} days).\n\n", FormatDate(design.start),
-                   FormatDate(design.end()), design.ToLayout().total_days());
+  if (v3) {
+    t += fmt::format(
+        "- Planned dates: {} to {} ({} days): a {}-day run-in, then the pairs from {}.\n\n",
+        FormatDate(design.first_day()), FormatDate(design.end()),
+        design.run_in_days + design.ToLayout().total_days(), design.run_in_days,
+        FormatDate(design.start));
+  } else {
+    t += fmt::format("- Planned dates: {} to {} ({} days).\n\n", FormatDate(design.start),
+                     FormatDate(design.end()), design.ToLayout().total_days());
+  }
   t += "## Question\n";
   t += fmt::format(
       "- Does {} improve my {} by at least the minimal important difference ({}) compared with "
@@ -74,8 +88,27 @@ std::string ProtocolText(const Design& design) {
       "- Period length: {} days. Washout: the first {} days of every period are "
       "rated but not analysed (carry-over from the period before).\n",
       o.period_days, o.washout_days);
-  t += "- No run-in period; no interim analysis is acted on (the verdict waits for the last "
-       "day).\n\n";
+  if (v3) {
+    const std::optional<RunIn> run_in = CheckRunIn(design, {}, design.first_day());
+    t += fmt::format(
+        "- Run-in: {} days, {} to {}, before the first pair: no magnesium{}, the outcome rated "
+        "as in the periods. Its ratings are the baseline shown beside the periods; they are not "
+        "part of the paired comparison.\n",
+        design.run_in_days, FormatDate(run_in->first), FormatDate(run_in->last),
+        blind ? " and nothing from the containers" : "");
+    t += fmt::format(
+        "- The pairs begin only if the run-in has at least {} of its {} expected ratings and "
+        "{}; otherwise the trial stops there, with no verdict, and a new trial may be "
+        "planned.\n",
+        run_in->needed, run_in->expected,
+        o.counts ? "they count at least one event (with none, a trial could not show fewer)"
+                 : fmt::format("not every one is {}, the best end of the scale",
+                               FormatNumber(o.higher_is_better ? o.scale_max : o.scale_min)));
+    t += "- No interim analysis is acted on (the verdict waits for the last day).\n\n";
+  } else {
+    t += "- No run-in period; no interim analysis is acted on (the verdict waits for the last "
+         "day).\n\n";
+  }
   t += "## Interventions\n";
   t += fmt::format("- Magnesium periods: {}.\n", dose);
   t += fmt::format("- Comparison periods: {}.\n", comparator);

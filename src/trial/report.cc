@@ -33,6 +33,18 @@ std::string Conclusion(const Report& r, std::string& command) {
   const std::string mid = fmt::format("{} {}", FormatNumber(a.mid_absolute, 2), o.unit);
   const int planned = r.design.pairs();
   const bool ended_early = !a.finished && r.design.ended;
+  // A run-in that failed stopped the trial before its pairs: nothing to compare.
+  if (r.run_in && r.run_in->failed()) {
+    command = fmt::format("mgadvisor trial plan --outcome {} --replace", o.id);
+    return "No verdict. " + r.run_in->reason;
+  }
+  if (r.run_in && r.run_in->state == RunIn::State::kPending && !r.design.ended) {
+    return fmt::format(
+        "The run-in lasts until {}: {} of its {} ratings are logged so far (at least {} are "
+        "needed). The pairs, and the comparison, begin on {}.",
+        FormatDate(r.run_in->last), r.run_in->rated, r.run_in->expected, r.run_in->needed,
+        FormatDate(r.design.start));
+  }
   if (r.design.sealed()) {
     command = "mgadvisor trial unblind KEY";
     return fmt::format(
@@ -170,6 +182,14 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
   std::map<int, bool> dosed;
   const bool blinded = design.blinding.has_value(), sealed = design.sealed();
   r.protocol = CheckProtocol(design);
+  // The run-in's ratings are the baseline, shown beside the periods and never mixed into the
+  // paired estimate (docs/STATISTICS.md, "The run-in"): the loop below skips days before day 0.
+  r.run_in = CheckRunIn(design, entries, last);
+  if (r.run_in && r.run_in->dosed > 0) {
+    r.protocol.deviations.push_back(fmt::format(
+        "A dose was logged on {} of the {} run-in days (the run-in is without magnesium).",
+        r.run_in->dosed, r.run_in->days));
+  }
   for (const journal::Entry& e : entries) {
     const int day = (e.date - design.start).count();
     if (day < 0 || day >= total || day > as_of) continue;
@@ -224,7 +244,9 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
   }
   // Without a logged dose there is nothing to attribute a difference to: no verdict (the
   // periods and the estimate are still shown, for what they are).
-  if (r.adherence.Unknown() || sealed) r.analysis.verdict = Verdict::kNotEnoughData;
+  if (r.adherence.Unknown() || sealed || (r.run_in && r.run_in->failed())) {
+    r.analysis.verdict = Verdict::kNotEnoughData;
+  }
   r.conclusion = Conclusion(r, r.conclusion_command);
   return r;
 }
@@ -336,6 +358,12 @@ std::string RenderReportText(const Report& r) {
       "of {}.\n",
       FormatDate(r.design.start), FormatDate(r.design.end()), r.design.pairs(), o.period_days,
       o.washout_days, FormatDate(r.as_of));
+  if (r.run_in) {
+    out += fmt::format("Run-in {} to {} ({} days, no magnesium): {} of {} ratings logged{}.\n",
+                       FormatDate(r.run_in->first), FormatDate(r.run_in->last), r.run_in->days,
+                       r.run_in->rated, r.run_in->expected,
+                       r.run_in->failed() ? "; the trial stopped there" : "");
+  }
   if (r.design.ended) {
     out += fmt::format("Ended early on {}{}.\n", FormatDate(*r.design.ended),
                        r.design.end_reason.empty() ? "" : ": " + r.design.end_reason);
@@ -352,7 +380,13 @@ std::string RenderReportText(const Report& r) {
   out += RenderProtocolCheck(r.protocol);
   out += "\n";
   // A sealed trial has no periods to show (which held magnesium is not known): no heading.
-  if (!a.periods.empty()) out += "Period means (washout days excluded):\n";
+  if (!a.periods.empty() || r.run_in) out += "Period means (washout days excluded):\n";
+  // The baseline first: beside the periods, for reading them, not part of the estimate.
+  if (r.run_in) {
+    out += fmt::format("  run-in  {}  {:<12}  {} ratings  {}  (baseline, not in the estimate)\n",
+                       FormatDate(r.run_in->first), "no magnesium", r.run_in->rated,
+                       r.run_in->mean ? Fixed(*r.run_in->mean) : std::string("no ratings"));
+  }
   for (const PeriodSummary& p : a.periods) {
     const Date from = r.design.start + std::chrono::days{p.first_day};
     std::string mean = p.mean ? Fixed(*p.mean) : (p.complete ? "too few ratings" : "not finished");
@@ -544,6 +578,8 @@ nlohmann::json ReportToJson(const Report& r) {
     }
     j["secondaries"] = std::move(list);
   }
+  // Only with a run-in, so the report of a design without one reads as it did.
+  if (r.run_in) j["run_in"] = RunInToJson(*r.run_in);
   if (r.blinding) {
     const auto arm = [](const ArmGuesses& g) {
       const auto bi = g.BangIndex();

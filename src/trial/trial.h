@@ -55,6 +55,10 @@ struct OutcomeSpec {
   int washout_days = 4;
   int rating_every = 1;
   double min_ratings = 0.5;
+  // Days of run-in (baseline) before the first pair: no magnesium, the outcome rated as in the
+  // periods. 0: none. A trial goes on to its pairs only when the run-in has enough ratings
+  // (min_ratings of those expected) and, on the way in, something to improve (RunIn below).
+  int run_in_days = 0;
   std::vector<Band> bands;  // Severity bands, ascending by max; may be empty.
   // model = "count": the daily values are counts of events (cramps a night), and the report
   // adds the count model of trial/stats.h (AnalyseRates) beside the paired means.
@@ -78,7 +82,7 @@ std::string BandOf(const OutcomeSpec& outcome, double value);
 
 struct DesignRequest {
   std::string outcome;
-  Date start{};
+  Date start{};  // The first day: of the run-in when there is one, else of the first pair.
   int pairs = 3;
   uint64_t seed = 0;
   double dose_mg = 0;               // Elemental magnesium per day in magnesium periods.
@@ -86,6 +90,9 @@ struct DesignRequest {
   std::optional<int> period_days;   // Defaults from the outcome.
   std::optional<int> washout_days;  // Defaults from the outcome.
   std::optional<double> mid;        // Defaults from the outcome (same kind: absolute/relative).
+  // Run-in days before the first pair (0-kMaxRunInDays). Not defaulted from the outcome here:
+  // ops::StartTrial passes the outcome's, and 0 is the shape of designs saved before run-ins.
+  int run_in_days = 0;
   // Secondary outcomes, registered in the protocol with the primary (ids; at most
   // kMaxSecondaries, none the primary, no repeats). The verdict rests on the primary alone.
   std::vector<std::string> secondaries;
@@ -130,11 +137,17 @@ struct Design {
   std::optional<RegisteredProtocol> protocol;  // nullopt: saved before protocols were written.
   std::optional<Blinding> blinding;            // nullopt: open label.
   std::vector<Secondary> secondaries;          // In the order given.
+  // The run-in: the `run_in_days` days before `start` (which stays the first day of the first
+  // pair, day 0 of the Layout, so the analysis of the pairs is the same with or without one).
+  // 0 for designs saved before run-ins (their JSON has no run_in_days).
+  int run_in_days = 0;
 
   int pairs() const { return static_cast<int>(magnesium_first.size()); }
   // Blinded and not yet unblinded: which period holds magnesium is not known here.
   bool sealed() const { return blinding && blinding->magnesium_container == 0; }
   Date end() const;  // Last planned day, inclusive.
+  // The first day of the trial: the run-in's first day, or `start` without a run-in.
+  Date first_day() const { return start - std::chrono::days{run_in_days}; }
   Layout ToLayout() const;
   // The layout for analysing `outcome` on this design's periods (a secondary's).
   Layout LayoutFor(const OutcomeSpec& outcome) const;
@@ -142,6 +155,7 @@ struct Design {
 
 inline constexpr int kMinPairs = 3;
 inline constexpr int kMaxPairs = 4;
+inline constexpr int kMaxRunInDays = 56;
 
 // Randomises the order within each pair from `seed` (std::mt19937_64, whose output the C++
 // standard fixes, so a seed gives the same design everywhere). Errors: kInvalidArgument for an
@@ -150,8 +164,9 @@ Result<Design> RandomiseDesign(const DesignRequest& request,
                                const std::vector<OutcomeSpec>& outcomes);
 
 // {"outcome", "start", "end", "seed", "dose_mg", "form", "period_days", "washout_days", "mid",
-//  "magnesium_first", "days"[, "ended"[, "end_reason"]]}: what the journal stores and the doors
-// show ("days" is the planned length, so a person sees it before starting).
+//  "magnesium_first", "days"[, "run_in_days", "run_in_start"][, "ended"[, "end_reason"]]}: what
+// the journal stores and the doors show ("days" is the planned length of the pairs, so a person
+// sees it before starting; "start" is the first pair's first day, after any run-in).
 nlohmann::json DesignToJson(const Design& design);
 // Errors: kDataError when the stored design is malformed or its outcome unknown.
 Result<Design> DesignFromJson(const nlohmann::json& json, const std::vector<OutcomeSpec>& outcomes);
@@ -175,7 +190,8 @@ std::string RenderCalendar(const Design& design);
 
 // One period of a design on the calendar.
 struct Period {
-  int pair = 0;            // 0-based.
+  int pair = 0;            // 0-based; -1 for the run-in.
+  bool run_in = false;     // The run-in (no magnesium, baseline ratings), before the pairs.
   bool magnesium = false;  // false throughout while a blinded design is sealed.
   char container = 0;      // Blinded designs: 'A' or 'B'; 0 for open label.
   bool sealed = false;     // Blinded and not yet unblinded.
@@ -183,9 +199,12 @@ struct Period {
   Date end{};                       // Inclusive.
   std::optional<Date> washout_end;  // Last washout day (inclusive); nullopt without washout.
 };
-std::vector<Period> Periods(const Design& design);  // In calendar order.
+std::vector<Period> Periods(const Design& design);  // The pairs' periods, in calendar order.
+// The run-in (when the design has one) and then the pairs' periods: what calendars show.
+std::vector<Period> CalendarPeriods(const Design& design);
 // [{"pair" (1-based), "magnesium" (null while sealed), "container" ("A"/"B" or null), "start",
-//   "end", "washout_end" (date or null)}, ...]
+//   "end", "washout_end" (date or null)}, ...]; the run-in is {"pair": 0, "run_in": true,
+//   "magnesium": false, ...}.
 nlohmann::json PeriodsToJson(const std::vector<Period>& periods);
 
 // One thing to do, in words that fit any door, and the CLI command that does it ("" for none).
@@ -198,10 +217,47 @@ struct Todo {
   bool operator==(const Todo&) const = default;
 };
 
+// The run-in as the journal holds it on `today`. It passes when at least `needed` of its
+// `expected` ratings are logged and not every one is at the best end of the scale (for a count,
+// no events at all: with no cramps in the run-in, a trial could not show fewer). A run-in that
+// fails stops the trial: no pairs are due, the report gives no verdict.
+struct RunIn {
+  enum class State { kPending, kPassed, kTooFewRatings, kNothingToImprove };
+  Date first{};
+  Date last{};  // Inclusive; the day before the first pair.
+  int days = 0;
+  int expected = 0;  // Ratings due in the run-in (days / rating_every).
+  int needed = 0;    // ceil(min_ratings * expected), at least 1.
+  int rated = 0;     // Days with a rating, up to today.
+  int dosed = 0;     // Days with a dose logged (protocol deviations: the run-in is without).
+  std::optional<double> mean;  // The baseline: mean of the daily values, when any.
+  State state = State::kPending;
+
+  bool failed() const {
+    return state == State::kTooFewRatings || state == State::kNothingToImprove;
+  }
+  // Why the trial stopped, and what to do, in words that fit any door ("" unless failed()).
+  std::string reason;
+};
+// nullopt for a design without a run-in. Entries outside the run-in are ignored.
+std::optional<RunIn> CheckRunIn(const Design& design, const std::vector<journal::Entry>& entries,
+                                Date today);
+// {"first", "last", "days", "expected", "needed", "rated", "dosed", "mean" (or null),
+//  "result": "pending|passed|too_few_ratings|nothing_to_improve", "reason" (or null)}
+nlohmann::json RunInToJson(const RunIn& run_in);
+
 // What is due on `today`.
 struct TrialStatus {
-  enum class Phase { kNotStarted, kRunning, kFinished } phase = Phase::kNotStarted;
-  int day = 0;  // 0-based day of the trial (negative before the start).
+  // kRunIn: in the run-in; kStopped: the run-in failed, so the pairs never began.
+  enum class Phase {
+    kNotStarted,
+    kRunIn,
+    kRunning,
+    kFinished,
+    kStopped
+  } phase = Phase::kNotStarted;
+  int day = 0;  // 0-based day of the pairs (negative before them, so in the run-in).
+  std::optional<RunIn> run_in;  // Designs with a run-in.
   int pair = 0;
   bool magnesium = false;  // false while a blinded design is sealed (see container).
   char container = 0;      // Blinded designs: today's container, 'A' or 'B'.
@@ -215,10 +271,13 @@ struct TrialStatus {
   std::optional<Date> ended;  // The day the person ended the trial early, if they did.
   std::vector<Todo> todo;
 };
+// `entries` must hold the run-in's days for a design with one (and today's).
 TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entry>& entries,
                            Date today);
-// {"phase": "not_started|running|finished", "today", "day" (1-based), "ended" (date or null),
-// "todo": [text, ...]} (the commands are the CLI's own), and while
+// {"phase": "not_started|run_in|running|finished|stopped", "today", "day" (1-based), "ended"
+// (date or null), "todo": [text, ...]} (the commands are the CLI's own); with a run-in also
+// "run_in" (RunInToJson) and, in it, "run_in_day" (1-based), "rating_logged", "dose_logged";
+// and while
 // running also "pair" (1-based), "magnesium", "washout", "day_in_period", "period_end",
 // "rating_due", "rating_logged", "dose_logged" (`trial status --json` and the HTTP API).
 nlohmann::json StatusToJson(const TrialStatus& status, Date today);
@@ -296,7 +355,10 @@ struct Report {
   ProtocolCheck protocol;         // The registered protocol and every change since the start.
   std::optional<BlindingScore> blinding;     // Blinded designs, once unblinded.
   std::vector<SecondaryResult> secondaries;  // As the design's; empty while sealed.
-  std::string conclusion;                    // In words that fit any door.
+  // The run-in's baseline (designs with one): shown beside the periods, not part of the paired
+  // estimate; when it failed, the report gives no verdict.
+  std::optional<RunIn> run_in;
+  std::string conclusion;          // In words that fit any door.
   std::string conclusion_command;  // The CLI command for the conclusion's next step ("" for none).
 };
 

@@ -572,7 +572,8 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.equal((await previewed).status(), 200, 'the preview saves nothing');
     await page.waitForSelector('#trial-confirm:visible');
     const preview = await page.locator('#trial-preview-text').innerText();
-    assert.match(preview, /This trial lasts 168 days/);
+    // IRLS: a 14-day run-in, then 3 pairs of 28-day periods.
+    assert.match(preview, /This trial lasts 182 days, .*: a 14-day run-in without magnesium/);
     assert.match(preview, /the first 7 days of every period are washout/);
     assert.doesNotMatch(preview, /followed by/);
     assert.match(preview, /Also measured: Sleep\./);
@@ -581,9 +582,11 @@ describe('web page in local mode', {timeout: 600000}, () => {
     const response = await created;
     assert.equal(response.status(), 201, `POST /api/trials: ${await response.text()}`);
     await page.waitForSelector('#trial-periods tbody tr');
-    assert.equal(await page.locator('#trial-periods tbody tr').count(), 6, '3 pairs = 6 periods');
+    assert.equal(await page.locator('#trial-periods tbody tr').count(), 7,
+                 'the run-in and 3 pairs = 7 rows');
+    assert.match(await page.locator('#trial-periods tbody tr').first().innerText(), /Run-in/);
     assert.match(await page.locator('#trial-secondaries').innerText(), /Also measured: Sleep\./);
-    assert.match(await page.locator('#trial-today').innerText(), /Day 1|not started/);
+    assert.match(await page.locator('#trial-today').innerText(), /Run-in day 1|not started/);
     assert.match(await page.locator('#trial-current').innerText(), /first 7 days of every period/);
     // Ending early takes two steps and keeps the reason.
     await page.click('#trial-end');

@@ -128,7 +128,7 @@ describe('calendars parse with ical.js', () => {
          '--profile', path.join(repo, 'examples/restless-legs.toml')]);
     const events = parse(run(['trial', 'calendar', '--format', 'ics', '--db', db]).stdout, 'trial');
     const design = JSON.parse(run(['trial', 'calendar', '--json', '--db', db]).stdout);
-    // One event per period plus one per washout.
+    // One event per period (the run-in is the first) plus one per washout.
     const washouts = design.periods.filter((p) => p.washout_end).length;
     assert.equal(events.length, design.periods.length + washouts);
     let days = 0;
@@ -137,10 +137,12 @@ describe('calendars parse with ical.js', () => {
       const end = event.getFirstPropertyValue('dtend');
       assert.equal(start.isDate, true, 'trial periods are all-day events');
       days += end.subtractDate(start).toSeconds() / 86400;
-      assert.match(event.getFirstPropertyValue('uid'), /^trial-20261123-irls-11-pair\d-/);
+      assert.match(event.getFirstPropertyValue('uid'), /^trial-20261123-irls-11-(pair\d-|run-in@)/);
       assert.equal(event.getFirstPropertyValue('status'), null);
     }
-    assert.equal(days, design.trial.days, 'the events cover the trial day by day');
+    assert.equal(days, design.trial.run_in_days + design.trial.days,
+                 'the events cover the trial, its run-in included, day by day');
+    assert.ok(events.some((e) => /run-in: no magnesium/.test(e.getFirstPropertyValue('summary'))));
     assert.ok(events.some((e) => /washout/.test(e.getFirstPropertyValue('summary'))));
     assert.ok(events.some((e) => /magnesium \d+ mg a day/.test(e.getFirstPropertyValue('summary'))));
 

@@ -459,7 +459,7 @@ TEST_F(BothDoorsTest, EveryOperationGivesTheSameResultThroughTheCliAndTheServer)
        .method = "GET",
        .path = "/api/trials/current",
        .from_http = field("status")},
-      {.name = "today is a no-magnesium day of this trial (seed 8): no trial dose to log",
+      {.name = "today is the first day of this trial's run-in: no trial dose to log",
        .cli = {"trial", "took"},
        .journal = true,
        .method = "POST",

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -58,6 +59,22 @@ class JournalCliTest : public ::testing::Test {
     const auto path = dir_ / "profile.json";
     std::ofstream(path) << json;
     return path.string();
+  }
+
+  // Logs `kind` `value` on each of `days` days from `first` (YYYY-MM-DD): a run-in's ratings.
+  void LogDays(const std::string& kind, const std::string& first, int days,
+               const std::string& value, const std::string& today = "2026-11-23") {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    ASSERT_EQ(std::sscanf(first.c_str(), "%d-%u-%u", &y, &m, &d), 3) << first;
+    std::chrono::sys_days day{std::chrono::year{y} / m / d};
+    for (int i = 0; i < days; ++i, day += std::chrono::days{1}) {
+      const std::chrono::year_month_day ymd{day};
+      char date[16];
+      std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+      ASSERT_EQ(Run({"log", "symptom", kind, value, "--date", date}, today).exit_code, 0) << date;
+    }
   }
 
   std::filesystem::path dir_;
@@ -141,14 +158,16 @@ TEST_F(JournalCliTest, ExportImportRoundTripIsLossless) {
 }
 
 TEST_F(JournalCliTest, PlanLogFourWeeksAndReport) {
+  // Pain's 7-day run-in (2026-10-19 to 25) comes first; the pairs begin on 2026-10-26.
   auto plan = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
-                   "2026-10-26", "--seed", "42"},
-                  "2026-10-26");
+                   "2026-10-19", "--seed", "42"},
+                  "2026-10-19");
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
   EXPECT_THAT(plan.out, HasSubstr("Week of      Mon Tue Wed Thu Fri Sat Sun"));
+  LogDays("pain", "2026-10-19", 7, "5", "2026-10-25");
   auto plan_json = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
-                        "2026-10-26", "--seed", "42", "--dry-run", "--json"},
-                       "2026-10-26");
+                        "2026-10-19", "--seed", "42", "--dry-run", "--json"},
+                       "2026-10-19");
   auto order = nlohmann::json::parse(plan_json.out)["magnesium_first"];
   ASSERT_EQ(order.size(), 3u);
 
@@ -241,8 +260,9 @@ TEST_F(JournalCliTest, TrialPlanWithoutAProfileFileUsesTheStoredProfile) {
   // (naming the running trial), and with it the first is replaced and the output says so.
   auto refused = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4"});
   EXPECT_EQ(refused.exit_code, 2);
+  // It runs from its run-in's first day: 7 days of run-in, then 84 of pairs.
   EXPECT_THAT(refused.err, HasSubstr("--replace: a trial of magnesium for pain (NRS 0-10) is "
-                                     "running (2026-11-23 to 2027-02-14)"));
+                                     "running (2026-11-23 to 2027-02-21)"));
   auto dry = Run({"trial", "plan", "--outcome", "sleep", "--seed", "4", "--dry-run"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_THAT(dry.out, HasSubstr("Saving it would replace the trial that started on 2026-11-23"));
@@ -307,8 +327,9 @@ TEST_F(JournalCliTest, ImportRefusesAProfileOrTrialTheJournalCouldNotRead) {
 // the server's report always did.
 TEST_F(JournalCliTest, ReportTakesTheRdaFromTheStoredProfile) {
   ASSERT_EQ(Run({"profile", "set", ProfilePath()}).exit_code, 0);
-  ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--seed", "1", "--start", "2026-11-01"},
-                "2026-11-01")
+  // The pairs begin on 2026-11-01, after pain's 7-day run-in.
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--seed", "1", "--start", "2026-10-25"},
+                "2026-10-25")
                 .exit_code,
             0);
   Run({"log", "dose", "--mg", "100", "--date", "2026-11-02"}, "2026-11-03");
@@ -374,11 +395,13 @@ TEST_F(JournalCliTest, ReportWithoutATrialIsNotFound) {
 // Issue 16: a finished trial with ratings but no dose logged on any magnesium day gave a verdict,
 // and the report showed the fact sheet's "[R89]". Now: no verdict, the reason, no tag.
 TEST_F(JournalCliTest, NoVerdictWithoutAnyDoseAndNoInternalTags) {
+  // The pairs begin on 2026-10-01, after pain's 7-day run-in.
   ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
-                 "2026-10-01", "--seed", "5", "--period-days", "3", "--washout-days", "1"},
-                "2026-10-01")
+                 "2026-09-24", "--seed", "5", "--period-days", "3", "--washout-days", "1"},
+                "2026-09-24")
                 .exit_code,
             0);
+  LogDays("pain", "2026-09-24", 7, "5", "2026-09-30");
   for (int d = 0; d < 18; ++d) {
     char date[16];
     std::snprintf(date, sizeof date, "2026-10-%02d", d + 1);
@@ -562,12 +585,18 @@ TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_THAT(refused.err, HasSubstr("--helper-sheet: needed with --blind"));
 
-  // Short periods (3 days, 1 of washout: 18 days in all) keep the test quick.
+  // Short periods (3 days, 1 of washout: 18 days in all) keep the test quick. The containers
+  // come after pain's 7-day run-in (2026-08-25 to 31), which takes nothing from them.
   auto plan = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
-                   "2026-09-01", "--seed", "11", "--period-days", "3", "--washout-days", "1",
+                   "2026-08-25", "--seed", "11", "--period-days", "3", "--washout-days", "1",
                    "--blind", "--helper-sheet", sheet_path.string()},
-                  "2026-09-01");
+                  "2026-08-25");
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  auto run_in = Run({"trial", "took", "--guess", "unsure", "--date", "2026-08-26"}, "2026-08-26");
+  EXPECT_EQ(run_in.exit_code, 2);
+  EXPECT_THAT(run_in.err, HasSubstr("2026-08-26 is a run-in day of the trial (until 2026-08-31): "
+                                    "take no magnesium and nothing from the containers yet"));
+  LogDays("pain", "2026-08-25", 7, "5", "2026-08-31");
   const std::string sheet = Slurp(sheet_path);
   EXPECT_EQ(std::filesystem::status(sheet_path).permissions() & std::filesystem::perms::others_read,
             std::filesystem::perms::none);
@@ -616,7 +645,9 @@ TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
   EXPECT_THAT(sealed.out, HasSubstr("Next: mgadvisor trial unblind KEY"));
   EXPECT_THAT(sealed.out, HasSubstr("a container dose logged on 18 of 18 days"));
   EXPECT_THAT(sealed.out, Not(HasSubstr("Effect (")));
-  EXPECT_THAT(sealed.out, Not(HasSubstr("Period means")));  // No empty heading.
+  // No period while sealed: under the heading only the run-in's baseline, which reveals nothing.
+  EXPECT_THAT(sealed.out, Not(HasSubstr("  pair ")));
+  EXPECT_THAT(sealed.out, HasSubstr("Period means (washout days excluded):\n  run-in  2026-08-25"));
 
   auto early = Run({"trial", "unblind", key}, "2026-09-18");
   EXPECT_NE(early.exit_code, 0);
@@ -642,7 +673,10 @@ TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
 }
 
 TEST_F(JournalCliTest, AnEarlyEndIsADeviationTheReportNamesBesideTheProtocolHash) {
-  ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--seed", "4"})
+  // The run-in is already in the journal (the last 7 days): the pairs start today.
+  LogDays("pain", "2026-11-16", 7, "5");
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--seed", "4",
+                 "--run-in-done"})
                 .exit_code,
             0);
   auto took = Run({"trial", "took", "--guess", "magnesium"});
@@ -787,17 +821,21 @@ TEST_F(JournalCliTest, SecondaryOutcomesAreRegisteredAdjustedOrExploratory) {
                       ProfilePath(), "--dry-run"});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_THAT(refused.err, HasSubstr("--secondary: 'pain' is already the primary outcome"));
+  // The pairs begin today, after pain's 7-day run-in; a run-in makes the protocol version 3,
+  // with version 2's secondary lines (version 2's own wording is pinned in trial_test).
   auto plan =
       Run({"trial", "plan", "--outcome", "pain", "--secondary", "sleep", "--secondary",
-           "cramp_severity", "--profile", ProfilePath(), "--start", "2026-11-23", "--seed", "9"});
+           "cramp_severity", "--profile", ProfilePath(), "--start", "2026-11-16", "--seed", "9"},
+          "2026-11-16");
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
   // The whole daily task is said when the trial is planned, secondaries included.
   EXPECT_THAT(plan.out, HasSubstr("Also rate (secondary outcomes; the verdict rests on pain (NRS "
                                   "0-10) alone): sleep quality (0 terrible - 10 excellent) every "
                                   "day; worst cramp severity in the night (0-10) every day.\n"));
+  LogDays("pain", "2026-11-16", 7, "5");
   auto protocol = Run({"trial", "protocol"});
   ASSERT_EQ(protocol.exit_code, 0) << protocol.err;
-  EXPECT_THAT(protocol.out, HasSubstr("Protocol version 2 (mgadvisor)."));
+  EXPECT_THAT(protocol.out, HasSubstr("Protocol version 3 (mgadvisor)."));
   EXPECT_THAT(protocol.out, HasSubstr("- Secondary: sleep quality"));
   auto status = Run({"trial", "status"});
   EXPECT_THAT(status.out, HasSubstr("Also rate your sleep quality (0 terrible - 10 excellent) "
@@ -819,6 +857,147 @@ TEST_F(JournalCliTest, SecondaryOutcomesAreRegisteredAdjustedOrExploratory) {
   auto json = Run({"trial", "report", "--json"}, "2026-11-30");
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_EQ(nlohmann::json::parse(json.out)["secondaries"].size(), 3u);
+}
+
+// Issue 16: the run-in. A cramp trial starts with 14 nights of counting, no magnesium; the pairs
+// begin the day after, and the report shows those nights as the baseline.
+TEST_F(JournalCliTest, AGoodRunInThenThePairs) {
+  auto dry = Run({"trial", "plan", "--outcome", "cramps", "--profile", ProfilePath(), "--start",
+                  "2026-11-02", "--seed", "3", "--dry-run"},
+                 "2026-11-02");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("140 days in all, 2026-11-02 to 2027-03-21: a 14-day run-in, "
+                                 "then the pairs."));
+  EXPECT_THAT(dry.out, HasSubstr("Run-in: 2026-11-02 to 2026-11-15: no magnesium"));
+  auto dry_json =
+      nlohmann::json::parse(Run({"trial", "plan", "--outcome", "cramps", "--profile", ProfilePath(),
+                                 "--start", "2026-11-02", "--seed", "3", "--dry-run", "--json"},
+                                "2026-11-02")
+                                .out);
+  EXPECT_EQ(dry_json["run_in_days"], 14);
+  EXPECT_EQ(dry_json["run_in_start"], "2026-11-02");
+  EXPECT_EQ(dry_json["start"], "2026-11-16");
+  EXPECT_EQ(dry_json["periods"][0]["run_in"], true);
+  EXPECT_EQ(dry_json["periods"][1]["start"], "2026-11-16");
+
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "cramps", "--profile", ProfilePath(), "--start",
+                 "2026-11-02", "--seed", "3"},
+                "2026-11-02")
+                .exit_code,
+            0);
+  auto protocol = Run({"trial", "protocol"}, "2026-11-02");
+  EXPECT_THAT(protocol.out, HasSubstr("Protocol version 3 (mgadvisor)."));
+  EXPECT_THAT(protocol.out, HasSubstr("- Run-in: 14 days, 2026-11-02 to 2026-11-15"));
+  LogDays("cramps", "2026-11-02", 2, "2", "2026-11-04");
+  auto status = Run({"trial", "status"}, "2026-11-04");
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, HasSubstr("2026-11-04: run-in day 3 of 14 (ends 2026-11-15); the pairs "
+                                    "start on 2026-11-16."));
+  EXPECT_THAT(status.out, HasSubstr("- Rate your leg cramps per night today: mgadvisor log "
+                                    "symptom cramps ..."));
+  EXPECT_THAT(status.out, HasSubstr("2 of the run-in's 14 ratings are logged"));
+  auto took = Run({"trial", "took"}, "2026-11-04");
+  EXPECT_EQ(took.exit_code, 2);
+  EXPECT_THAT(took.err, HasSubstr("today, 2026-11-04 is a run-in day of the trial"));
+  // A dose logged anyway is recorded, and the day's status calls it a deviation.
+  ASSERT_EQ(Run({"log", "dose", "--mg", "100"}, "2026-11-04").exit_code, 0);
+  EXPECT_THAT(Run({"trial", "status"}, "2026-11-04").out, HasSubstr("protocol deviation"));
+  LogDays("cramps", "2026-11-04", 12, "3", "2026-11-15");
+
+  auto pairs = nlohmann::json::parse(Run({"trial", "status", "--json"}, "2026-11-16").out);
+  EXPECT_EQ(pairs["phase"], "running");
+  EXPECT_EQ(pairs["pair"], 1);
+  EXPECT_EQ(pairs["day"], 1);
+  EXPECT_EQ(pairs["run_in"]["result"], "passed");
+  auto report = Run({"trial", "report"}, "2026-11-16");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("Run-in 2026-11-02 to 2026-11-15 (14 days, no magnesium): 14 "
+                                    "of 14 ratings logged.\n"));
+  EXPECT_THAT(report.out, HasSubstr("  run-in  2026-11-02  no magnesium  14 ratings  2.86  "
+                                    "(baseline, not in the estimate)"));
+  EXPECT_THAT(report.out, HasSubstr("Deviation: A dose was logged on 1 of the 14 run-in days"));
+  auto ics = Run({"trial", "calendar", "--format", "ics"}, "2026-11-16");
+  ASSERT_EQ(ics.exit_code, 0) << ics.err;
+  EXPECT_THAT(ics.out, HasSubstr("SUMMARY:Trial (cramps)\\, run-in: no magnesium"));
+  EXPECT_THAT(ics.out, HasSubstr("DTSTART;VALUE=DATE:20261102"));
+}
+
+// Too few ratings in the run-in: the trial does not go on, says why and how to start again.
+TEST_F(JournalCliTest, AnIncompleteRunInStopsTheTrial) {
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--start",
+                 "2026-11-16", "--seed", "2"},
+                "2026-11-16")
+                .exit_code,
+            0);
+  LogDays("pain", "2026-11-16", 3, "6");  // 3 of 7; 4 are needed.
+  auto status = Run({"trial", "status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, HasSubstr("- The trial stopped after its run-in (2026-11-16 to "
+                                    "2026-11-22): 3 of its 7 expected ratings of your pain "
+                                    "(NRS 0-10) were logged, and at least 4 are needed"));
+  EXPECT_THAT(status.out, HasSubstr("clinician"));
+  EXPECT_THAT(status.out, HasSubstr(": mgadvisor trial plan --outcome pain --replace\n"));
+  auto json = nlohmann::json::parse(Run({"trial", "status", "--json"}).out);
+  EXPECT_EQ(json["phase"], "stopped");
+  EXPECT_EQ(json["run_in"]["result"], "too_few_ratings");
+  EXPECT_THAT(json["todo"].dump(), Not(HasSubstr("mgadvisor")));
+  auto took = Run({"trial", "took"});
+  EXPECT_EQ(took.exit_code, 2);
+  EXPECT_THAT(took.err, HasSubstr("The trial stopped after its run-in"));
+  auto report = Run({"trial", "report", "--json"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const auto r = nlohmann::json::parse(report.out);
+  EXPECT_EQ(r["verdict"], "not_enough_data");
+  EXPECT_THAT(r["conclusion"].get<std::string>(),
+              HasSubstr("No verdict. The trial stopped after its run-in"));
+  EXPECT_EQ(r["run_in"]["rated"], 3);
+  // Starting again needs --replace, as for any trial that has not reached its end.
+  auto again = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath()});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err, HasSubstr("--replace"));
+  auto replaced =
+      Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--replace"});
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+  EXPECT_THAT(replaced.out, HasSubstr("This replaces the trial that started on 2026-11-16."));
+  EXPECT_EQ(nlohmann::json::parse(Run({"trial", "status", "--json"}).out)["phase"], "run_in");
+}
+
+// Fourteen nights without a cramp: a trial could not show fewer, so it stops.
+TEST_F(JournalCliTest, ACrampRunInWithoutCrampsStopsTheTrial) {
+  ASSERT_EQ(Run({"trial", "plan", "--outcome", "cramps", "--profile", ProfilePath(), "--start",
+                 "2026-11-09", "--seed", "2"},
+                "2026-11-09")
+                .exit_code,
+            0);
+  LogDays("cramps", "2026-11-09", 14, "0");
+  auto status = Run({"trial", "status"});
+  EXPECT_THAT(status.out, HasSubstr("every one of the 14 ratings of leg cramps per night was 0, so "
+                                    "there was nothing for magnesium to improve"));
+  auto report = nlohmann::json::parse(Run({"trial", "report", "--json"}).out);
+  EXPECT_EQ(report["verdict"], "not_enough_data");
+  EXPECT_EQ(report["run_in"]["result"], "nothing_to_improve");
+}
+
+// --run-in-done: only when the journal's last days hold the run-in.
+TEST_F(JournalCliTest, ARunInAlreadyInTheJournalIsAcceptedOnlyWhenItIsOne) {
+  LogDays("pain", "2026-11-16", 3, "5");
+  auto refused =
+      Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(), "--run-in-done"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("--run-in-done: the journal's last 7 days (2026-11-16 to "
+                                     "2026-11-22) are not a run-in: 3 of 7 expected ratings"));
+  auto dated = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(),
+                    "--run-in-done", "--start", "2026-11-30"});
+  EXPECT_EQ(dated.exit_code, 2);
+  EXPECT_THAT(dated.err, HasSubstr("--run-in-done: the run-in is the days just before today"));
+  LogDays("pain", "2026-11-19", 4, "5");
+  auto plan = Run({"trial", "plan", "--outcome", "pain", "--profile", ProfilePath(),
+                   "--run-in-done", "--json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_EQ(nlohmann::json::parse(plan.out)["start"], "2026-11-23");
+  auto status = nlohmann::json::parse(Run({"trial", "status", "--json"}).out);
+  EXPECT_EQ(status["phase"], "running");
+  EXPECT_EQ(status["run_in"]["rated"], 7);
 }
 
 }  // namespace
