@@ -304,16 +304,17 @@ Result<Store::Page> Store::ListPage(const DateRange& range, std::optional<EntryK
                                     std::optional<size_t> limit, size_t offset) {
   auto entries = List(range);
   if (!entries.ok()) return entries.error();
-  std::vector<Entry> all;
-  for (Entry& e : *entries) {
-    if (!kind || e.kind == *kind) all.push_back(std::move(e));
-  }
+  // Filtered and cut in place: a five-year journal is ~12,000 entries, and copying them into
+  // new vectors cost a sixth of `journal show`, most of it in first-touch page faults.
+  std::vector<Entry>& all = *entries;
+  if (kind) std::erase_if(all, [&](const Entry& e) { return e.kind != *kind; });
   Page page{{}, all.size()};
   // Back in time from the newest: [first, last) of the oldest-first list.
   const size_t last = all.size() - std::min(offset, all.size());
   const size_t first = limit ? last - std::min(*limit, last) : 0;
-  page.entries.assign(std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(first)),
-                      std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(last)));
+  all.erase(all.begin() + static_cast<ptrdiff_t>(last), all.end());
+  all.erase(all.begin(), all.begin() + static_cast<ptrdiff_t>(first));
+  page.entries = std::move(all);
   return page;
 }
 

@@ -186,10 +186,18 @@ class SqliteStore final : public Store {
     stmt->Bind(1, range.from ? FormatDate(*range.from) : std::string("0000-00-00"));
     stmt->Bind(2, range.to ? FormatDate(*range.to) : std::string("9999-99-99"));
     std::vector<Entry> entries;
+    // Sized first: growing a vector of ~12,000 entries (a five-year journal) moved each several
+    // times and touched twice the memory.
+    if (auto count = Prepare("SELECT COUNT(*) FROM entries WHERE date >= ?1 AND date <= ?2");
+        count.ok()) {
+      count->Bind(1, range.from ? FormatDate(*range.from) : std::string("0000-00-00"));
+      count->Bind(2, range.to ? FormatDate(*range.to) : std::string("9999-99-99"));
+      if (count->Step() == SQLITE_ROW) entries.reserve(static_cast<size_t>(count->Int(0)));
+    }
     std::vector<size_t> with_items;
     int rc;
     while ((rc = stmt->Step()) == SQLITE_ROW) {
-      Entry e;
+      Entry& e = entries.emplace_back();
       e.id = stmt->Int(0);
       auto date = ParseDate(stmt->Text(1));
       auto kind = ParseEntryKind(stmt->Text(2));
@@ -210,8 +218,7 @@ class SqliteStore final : public Store {
             fmt::format("{}: entry {} is malformed ({})", path_, e.id, measures.error().message));
       }
       e.measures = std::move(*measures);
-      if (stmt->Int(8) > 0) with_items.push_back(entries.size());
-      entries.push_back(std::move(e));
+      if (stmt->Int(8) > 0) with_items.push_back(entries.size() - 1);
     }
     if (rc != SQLITE_DONE) return SqlError("reading entries");
     // One statement for every entry: preparing one each cost a fifth of reading a long journal.
