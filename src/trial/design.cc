@@ -64,6 +64,16 @@ std::string LogFlag(const OutcomeSpec& o) {
   return fmt::format(" --{} N", flag);
 }
 
+// The command that logs a day's value of an outcome.
+std::string LogCommand(const OutcomeSpec& o) {
+  if (o.journal_kind == EntryKind::kMigraine) {
+    return "mgadvisor log migraine --severity WORST --start HH:MM --end HH:MM (or: mgadvisor log "
+           "migraine none)";
+  }
+  return fmt::format("mgadvisor log symptom {} ...{}", journal::EntryKindName(o.journal_kind),
+                     LogFlag(o));
+}
+
 }  // namespace
 
 Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
@@ -76,11 +86,28 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
   static constexpr EnumName<bool> kMidKinds[] = {{"absolute", false}, {"relative", true}};
   static constexpr EnumName<bool> kModels[] = {{"mean", false}, {"count", true}};
   std::vector<OutcomeSpec> out;
-  for (TomlReader r :
-       doc.Tables("outcome", "outcome",
-                  {"id", "journal_kind", "name", "unit", "better", "scale_min", "scale_max", "mid",
-                   "mid_kind", "mid_source", "period_days", "washout_days", "rating_every",
-                   "min_ratings", "bands", "model", "prior", "measure", "zero_without_events"})) {
+  for (TomlReader r : doc.Tables("outcome", "outcome",
+                                 {"id",
+                                  "journal_kind",
+                                  "name",
+                                  "unit",
+                                  "better",
+                                  "scale_min",
+                                  "scale_max",
+                                  "mid",
+                                  "mid_kind",
+                                  "mid_source",
+                                  "period_days",
+                                  "washout_days",
+                                  "rating_every",
+                                  "min_ratings",
+                                  "bands",
+                                  "model",
+                                  "prior",
+                                  "measure",
+                                  "zero_without_events",
+                                  "event_days",
+                                  "per_days"})) {
     OutcomeSpec o;
     o.id = r.Text("id");
     const std::string kind = r.Text("journal_kind");
@@ -130,6 +157,14 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
     if (o.zero_without_events && (o.measure.empty() || o.journal_kind != EntryKind::kCramps)) {
       r.Report("zero_without_events needs a measure of a cramps entry",
                r.LineAt("zero_without_events"));
+    }
+    o.event_days = r.Bool("event_days", TomlReader::Need::kOptional).value_or(false);
+    if (o.event_days && !o.measure.empty()) {
+      r.Report("event_days counts days by the entry's value; it takes no measure",
+               r.LineAt("event_days"));
+    }
+    if (r.Get("per_days") != nullptr) {
+      o.per_days = static_cast<int>(r.Integer("per_days", 1, 365).value_or(1));
     }
     if (o.period_days <= o.washout_days) {
       r.Report("need washout_days < period_days", r.LineAt("washout_days"));
@@ -194,6 +229,10 @@ Result<OutcomeSpec> FindOutcome(const std::vector<OutcomeSpec>& outcomes, std::s
 
 std::optional<double> OutcomeValue(const OutcomeSpec& outcome, const journal::Entry& e) {
   if (e.kind != outcome.journal_kind) return std::nullopt;
+  if (outcome.event_days) {
+    if (!e.value) return std::nullopt;
+    return *e.value >= 1 ? 1.0 : 0.0;
+  }
   if (outcome.measure.empty()) return e.value;
   std::optional<double> v;
   if (outcome.measure == "intensity") {
@@ -229,6 +268,7 @@ Layout Design::LayoutFor(const OutcomeSpec& o) const {
   d.mid = o.mid;
   d.mid_relative = o.mid_relative;
   d.counts = o.counts;
+  d.per_days = o.per_days;
   return d;
 }
 
@@ -309,9 +349,9 @@ nlohmann::json DesignToJson(const Design& design) {
   };
   // An outcome that is one number of a journal entry (cramp severity): which entry and number
   // to log, for the page's one-tap rating. Only then, so other designs serialise as before.
-  if (!design.outcome.measure.empty()) {
+  if (!design.outcome.measure.empty() || design.outcome.event_days) {
     j["journal_kind"] = journal::EntryKindName(design.outcome.journal_kind);
-    j["measure"] = design.outcome.measure;
+    if (!design.outcome.measure.empty()) j["measure"] = design.outcome.measure;
   }
   if (!design.secondaries.empty()) {
     nlohmann::json list = nlohmann::json::array();
@@ -572,10 +612,16 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
   }
   if (s.rating_due) {
     if (s.rating_logged) {
-      s.todo.push_back({fmt::format("Rating of {} logged.", o.name), ""});
+      s.todo.push_back({o.event_days ? fmt::format("Today's {} logged.", kind)
+                                     : fmt::format("Rating of {} logged.", o.name),
+                        ""});
+    } else if (o.event_days) {
+      // An attack is dated the day it started; one running on from yesterday is yesterday's.
+      s.todo.push_back(
+          {fmt::format("Log today's {} (an attack that started today, or none).", kind),
+           LogCommand(o)});
     } else {
-      s.todo.push_back({fmt::format("Rate your {} today.", o.name),
-                        fmt::format("mgadvisor log symptom {} ...{}", kind, LogFlag(o))});
+      s.todo.push_back({fmt::format("Rate your {} today.", o.name), LogCommand(o)});
     }
   } else {
     s.todo.push_back({fmt::format("No rating due today (next in {} days).",
@@ -589,9 +635,8 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
     for (const journal::Entry& e : entries)
       logged = logged || (e.date == today && OutcomeValue(so, e));
     if (!logged) {
-      s.todo.push_back({fmt::format("Also rate your {} today (secondary outcome).", so.name),
-                        fmt::format("mgadvisor log symptom {} ...{}",
-                                    journal::EntryKindName(so.journal_kind), LogFlag(so))});
+      s.todo.push_back(
+          {fmt::format("Also rate your {} today (secondary outcome).", so.name), LogCommand(so)});
     }
   }
   if (s.washout) s.todo.push_back({"Washout day: today's rating is kept but not analysed.", ""});
