@@ -114,10 +114,7 @@ void AddTrialEvents(ICalendarWriter& out, const trial::Design& design, Date toda
   // A trial is named by its start and seed: a new trial gets new events, this one keeps its own.
   const std::string trial_id =
       fmt::format("trial-{}-{}-{}", IcsDate(design.start), design.outcome.id, design.seed);
-  const std::string rating = design.outcome.rating_every == 1
-                                 ? fmt::format("Rate your {} every day.", design.outcome.name)
-                                 : fmt::format("Rate your {} every {} days.", design.outcome.name,
-                                               design.outcome.rating_every);
+  const std::string rating = trial::RatingInstruction(design.outcome);
   for (const trial::Period& p : trial::Periods(design)) {
     const std::string what =
         p.magnesium

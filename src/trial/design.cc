@@ -473,6 +473,15 @@ Result<Design> EndDesign(const Design& design, Date today, std::string_view reas
   return ended;
 }
 
+std::string RatingInstruction(const OutcomeSpec& o) {
+  if (o.event_days) {
+    return fmt::format("Log each day's {}: an attack that started that day, or none.",
+                       journal::EntryKindName(o.journal_kind));
+  }
+  return o.rating_every == 1 ? fmt::format("Rate your {} every day.", o.name)
+                             : fmt::format("Rate your {} every {} days.", o.name, o.rating_every);
+}
+
 std::string RenderCalendar(const Design& design) {
   const OutcomeSpec& o = design.outcome;
   std::string out = fmt::format(
@@ -481,7 +490,7 @@ std::string RenderCalendar(const Design& design) {
       "{}).\n"
       "Magnesium periods: {} mg elemental magnesium{} a day. {}\n"
       "The first {} days of every period are washout: keep rating, but they are not analysed.\n"
-      "Rate {} {}.\n\n",
+      "{}\n\n",
       o.name, design.ToLayout().total_days(), design.pairs(), o.period_days,
       FormatDate(design.start), FormatDate(design.end()), design.seed, FormatNumber(design.dose_mg),
       design.form.empty() ? "" : " as " + design.form,
@@ -490,8 +499,7 @@ std::string RenderCalendar(const Design& design) {
                         "calendar names."
                       : "No-magnesium periods: none (a look-alike placebo makes the test fairer: "
                         "`trial plan --blind`).",
-      o.washout_days, o.name,
-      o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every));
+      o.washout_days, RatingInstruction(o));
   const Layout layout = design.ToLayout();
   bool first_of_pair = true;
   for (const Period& p : Periods(design)) {

@@ -179,6 +179,9 @@ Result<Design> EndDesign(const Design& design, Date today, std::string_view reas
 
 // The design as text: one line per period, then a week-by-week calendar.
 std::string RenderCalendar(const Design& design);
+// What to log and how often, for the calendar's texts: "Rate your pain (NRS 0-10) every day.";
+// for migraine days "Log each day's migraine: an attack that started that day, or none.".
+std::string RatingInstruction(const OutcomeSpec& outcome);
 
 // One period of a design on the calendar.
 struct Period {

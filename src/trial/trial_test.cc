@@ -534,6 +534,9 @@ TEST(ReportTest, MigraineDaysTrialReportsDaysPer28AndTheRateRatio) {
   const std::string text = RenderReportText(r);
   EXPECT_THAT(text, HasSubstr("migraine days per 28 days"));
   EXPECT_THAT(TimelineSvg(r), HasSubstr("1: a day with an attack, 0: a day logged without"));
+  EXPECT_THAT(RenderCalendar(*design),
+              HasSubstr("Log each day's migraine: an attack that started that day, or none.\n"));
+  EXPECT_THAT(RenderCalendar(PainDesign()), HasSubstr("Rate your pain (NRS 0-10) every day.\n"));
   EXPECT_EQ(DesignToJson(*design)["journal_kind"], "migraine");
   EXPECT_FALSE(DesignToJson(*design).contains("measure"));
   // What is due names the migraine command and counts a "none" as logged.
