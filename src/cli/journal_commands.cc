@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -102,7 +103,38 @@ void AddMeasureOptions(CLI::App* cmd, std::map<std::string, std::string>& measur
   }
 }
 
+// "06:30" for minute 390 of a day.
+std::string ClockTime(int minute) { return fmt::format("{:02}:{:02}", minute / 60, minute % 60); }
+
+// A migraine entry in words: "migraine, worst 7, from 06:30 for 19 h 50 min (to 02:20 the next
+// day), medicine: sumatriptan 50 mg", or "migraine: none (a day without migraine)".
+std::string DescribeMigraine(const Entry& e) {
+  if (e.value && *e.value == 0) {
+    return "migraine: none (a day without migraine)" + (e.note.empty() ? "" : " — " + e.note);
+  }
+  std::string what = fmt::format("migraine, worst {}", FormatNumber(e.value.value_or(0), 3));
+  const auto start = e.measures.find("start_minute");
+  const auto duration = e.measures.find("duration_minutes");
+  if (start != e.measures.end()) what += ", from " + ClockTime(static_cast<int>(start->second));
+  if (duration != e.measures.end()) {
+    const int minutes = static_cast<int>(duration->second);
+    what += fmt::format(" for {} h {} min", minutes / 60, minutes % 60);
+    if (start != e.measures.end()) {
+      const int end = static_cast<int>(start->second) + minutes;
+      const int days = end / 1440;
+      what += fmt::format(" (to {}{})", ClockTime(end % 1440),
+                          days == 0   ? ""
+                          : days == 1 ? " the next day"
+                                      : fmt::format(", {} days later", days));
+    }
+  }
+  what += e.label.empty() ? ", no acute medicine" : ", medicine: " + e.label;
+  if (!e.note.empty()) what += " — " + e.note;
+  return what;
+}
+
 std::string Describe(const Entry& e) {
+  if (e.kind == EntryKind::kMigraine) return DescribeMigraine(e);
   std::string what = journal::EntryKindName(e.kind);
   if (!e.label.empty()) what += " " + e.label;
   if (e.magnesium_mg) what += fmt::format(" {} mg Mg", FormatReadable(*e.magnesium_mg));
@@ -262,6 +294,95 @@ Status LogTakenAmount(CliContext& ctx, const LogOptions& opts, EntryKind kind,
   return {};
 }
 
+// "06:30" -> 390; nullopt unless HH:MM on a 24-hour clock (H:MM accepted).
+std::optional<int> ParseClockTime(const std::string& text) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 2 || text.size() != colon + 3)
+    return std::nullopt;
+  int hour = 0, minute = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i == colon) continue;
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    int& part = i < colon ? hour : minute;
+    part = part * 10 + (text[i] - '0');
+  }
+  if (hour > 23 || minute > 59) return std::nullopt;
+  return hour * 60 + minute;
+}
+
+// `log migraine`'s flags as an entry; the values' ranges are ValidateEntry's to check.
+template <typename Args>
+Result<Entry> MigraineFromFlags(const Args& args, const CLI::App& cmd) {
+  Entry e;
+  e.kind = EntryKind::kMigraine;
+  if (!args.none.empty()) {
+    if (args.none != "none") {
+      return InvalidArgument(fmt::format(
+          "none: \"{}\" is not understood; `log migraine none` is a day without migraine, an "
+          "attack is logged with --severity",
+          args.none));
+    }
+    for (const char* flag : {"--severity", "--start", "--end", "--hours", "--medicine"}) {
+      if (cmd.count(flag) > 0) {
+        return InvalidArgument(fmt::format(
+            "{}: not used with `none` (a day without migraine); leave out none to log an attack",
+            flag));
+      }
+    }
+    e.value = 0;
+    return e;
+  }
+  if (args.severity.empty()) {
+    return InvalidArgument(
+        "--severity: give the attack's worst severity, 1-10 (or `mgadvisor log migraine none` "
+        "for a day without migraine)");
+  }
+  auto severity = ParseField("--severity", args.severity);
+  if (!severity.ok()) return severity.error();
+  e.value = *severity;
+  e.label = args.medicine;
+  std::optional<int> start;
+  if (!args.start.empty()) {
+    start = ParseClockTime(args.start);
+    if (!start) {
+      return InvalidArgument(
+          fmt::format("--start: \"{}\" is not a time of day (HH:MM, 00:00-23:59)", args.start));
+    }
+    e.measures["start_minute"] = *start;
+  }
+  if (!args.end.empty() && !args.hours.empty())
+    return InvalidArgument("--hours: give --end or --hours, not both");
+  if (!args.end.empty()) {
+    const auto end = ParseClockTime(args.end);
+    if (!end) {
+      return InvalidArgument(
+          fmt::format("--end: \"{}\" is not a time of day (HH:MM, 00:00-23:59)", args.end));
+    }
+    if (!start) {
+      return InvalidArgument(
+          "--end: needs --start (the duration is from start to end); or give --hours");
+    }
+    if (*end == *start) {
+      return InvalidArgument(fmt::format(
+          "--end: {} is the same time as --start; for an attack of a whole day give --hours 24",
+          args.end));
+    }
+    // An end before the start is the next morning: the attack ran past midnight.
+    e.measures["duration_minutes"] = *end > *start ? *end - *start : *end + 1440 - *start;
+  }
+  if (!args.hours.empty()) {
+    auto hours = ParseField("--hours", args.hours);
+    if (!hours.ok()) return hours.error();
+    // The journal keeps whole minutes, up to a week (journal::MeasuresOf).
+    if (std::round(*hours * 60) < 1 || *hours > 168) {
+      return InvalidArgument(fmt::format(
+          "--hours: {} is not a duration from one minute to a week (168 hours)", args.hours));
+    }
+    e.measures["duration_minutes"] = std::round(*hours * 60);
+  }
+  return e;
+}
+
 void AddLogCommon(CLI::App* cmd, LogOptions& opts) {
   AddDbOption(cmd, opts.db);
   cmd->add_option("--date", opts.date, "Day of the entry: YYYY-MM-DD, today (default), yesterday");
@@ -387,8 +508,11 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
         "A symptom rating: irls TOTAL (0-40) or irls --items (ten scores 0-4), cramps COUNT "
         "[--severity WORST 0-10] [--minutes TOTAL] [--sleep-disturbance 0-10], pain NRS (0-10), "
         "sleep QUALITY (0 terrible - 10 excellent) [--minutes-to-sleep M] [--awakenings N], "
-        "sleep-minutes MINUTES (asleep last night, as a device measured it)");
-    cmd->add_option("scale", args->scale, "irls, cramps, pain, sleep or sleep-minutes")->required();
+        "sleep-minutes MINUTES (asleep last night, as a device measured it), stress (0 none - 10 "
+        "extreme); a migraine attack: `mgadvisor log migraine`");
+    cmd->add_option("scale", args->scale,
+                    "irls, cramps, pain, sleep, sleep-minutes, stress (or migraine)")
+        ->required();
     cmd->add_option("value", args->value, "The rating (IRLS total; cramps in the night; 0-10)");
     cmd->add_option("--items", args->items, "IRLS: the ten item scores, 0-4 each")
         ->delimiter(',')
@@ -402,8 +526,8 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
         auto kind = journal::ParseEntryKind(args->scale);
         if (!kind || !journal::IsSymptom(*kind)) {
           return InvalidArgument(
-              fmt::format("scale: \"{}\" is not a symptom scale; use irls, cramps, pain, sleep "
-                          "or sleep-minutes",
+              fmt::format("scale: \"{}\" is not a symptom scale; use irls, cramps, pain, sleep, "
+                          "sleep-minutes or stress (a migraine attack: mgadvisor log migraine)",
                           args->scale));
         }
         Entry e;
@@ -432,6 +556,42 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
           e.measures[name] = *v;
         }
         return WriteEntry(ctx, args->opts, e);
+      });
+    });
+  }
+
+  {
+    struct Args {
+      LogOptions opts;
+      std::string none;
+      std::string severity, start, end, hours, medicine;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = log->add_subcommand(
+        "migraine",
+        "One migraine attack, on the day it started: --severity WORST (1-10) [--start HH:MM] "
+        "[--end HH:MM | --hours H] [--medicine \"sumatriptan 50 mg\"]. An --end earlier than "
+        "--start is the next day (an attack past midnight stays one entry). `log migraine none` "
+        "records a day without migraine, so migraine days can be counted");
+    cmd->add_option("none", args->none, "none: no migraine that day");
+    cmd->add_option("--severity", args->severity, "The attack's worst severity, 1-10");
+    cmd->add_option("--start", args->start, "When it started, HH:MM (24-hour clock)");
+    cmd->add_option("--end", args->end,
+                    "When it ended, HH:MM; earlier than --start means the next day");
+    cmd->add_option("--hours", args->hours, "Instead of --end: how long it lasted, in hours");
+    cmd->add_option("--medicine", args->medicine, "The acute medicine taken, if any");
+    AddLogCommon(cmd, args->opts);
+    cmd->callback([&ctx, args, cmd] {
+      RunCommand(ctx, [&]() -> Status {
+        auto entry = MigraineFromFlags(*args, *cmd);
+        if (!entry.ok()) return entry.error();
+        Status written = WriteEntry(ctx, args->opts, *entry);
+        if (written.ok()) return written;
+        const bool by_hours = !args->hours.empty();
+        return AsFlags(written.error(), {{"migraine", "--severity"},
+                                         {"start_minute", "--start"},
+                                         {"duration_minutes", by_hours ? "--hours" : "--end"},
+                                         {"label", "--medicine"}});
       });
     });
   }

@@ -76,7 +76,8 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
   cmd->add_option("--outcome", args->outcome,
                   "What to measure: cramps, irls, pain, sleep, sleep_minutes (a device's nights); "
                   "the cramp diary's cramp_severity, cramp_minutes, cramp_sleep_disturbance; the "
-                  "sleep diary's sleep_latency, sleep_awakenings (docs/STATISTICS.md)")
+                  "sleep diary's sleep_latency, sleep_awakenings; migraine_days (per 28 days, "
+                  "from `log migraine`); stress (docs/STATISTICS.md)")
       ->required();
   cmd->add_option("--profile", args->profile,
                   "Your profile (.toml/.json): the plan engine sets the dose and form (default: "

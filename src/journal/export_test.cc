@@ -244,10 +244,17 @@ TEST(ExportTest, MeasuresRoundTripInJsonAndCsv) {
   Entry& sleep = entries[7];
   ASSERT_EQ(sleep.kind, EntryKind::kSleep);
   sleep.measures = {{"awakenings", 2}};
+  Entry& migraine = entries[10];
+  ASSERT_EQ(migraine.kind, EntryKind::kMigraine);
+  migraine.measures = MigraineAttack().measures;
   const std::string csv = EntriesToCsv(entries);
   EXPECT_THAT(csv, StartsWith("id,date,kind,label,magnesium_mg,value,intensity,irls_items,note,"
                               "measures\n"));
   EXPECT_THAT(csv, HasSubstr("6,2026-11-03,cramps,,,2,7,,,minutes=7.5 sleep_disturbance=4\n"));
+  EXPECT_THAT(csv, HasSubstr("11,2026-11-04,migraine,\"sumatriptan 50 mg, \"\"Imigran\"\"\",,7,,,,"
+                             "duration_minutes=1190 start_minute=390\n"));
+  EXPECT_THAT(csv, HasSubstr("12,2026-11-04,migraine,,,0,,,none all day,\n"));
+  EXPECT_THAT(csv, HasSubstr("13,2026-11-04,stress,,,6,,,,\n"));
   auto back = EntriesFromCsv(csv, "test.csv");
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(*back, entries);

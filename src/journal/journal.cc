@@ -21,7 +21,7 @@ struct KindInfo {
   EntryKind kind;
   const char* name;
 };
-constexpr std::array<KindInfo, 10> kKinds = {{
+constexpr std::array<KindInfo, 12> kKinds = {{
     {EntryKind::kFood, "food"},
     {EntryKind::kSupplement, "supplement"},
     {EntryKind::kDose, "dose"},
@@ -32,6 +32,8 @@ constexpr std::array<KindInfo, 10> kKinds = {{
     {EntryKind::kNote, "note"},
     {EntryKind::kSideEffect, "side-effect"},
     {EntryKind::kSleepMinutes, "sleep-minutes"},
+    {EntryKind::kMigraine, "migraine"},
+    {EntryKind::kStress, "stress"},
 }};
 
 // Shows a number as the user would have typed it; "nan" and "inf" for the non-finite.
@@ -142,7 +144,8 @@ const std::vector<EntryKind>& AllEntryKinds() {
 
 bool IsSymptom(EntryKind kind) {
   return kind == EntryKind::kIrls || kind == EntryKind::kCramps || kind == EntryKind::kPain ||
-         kind == EntryKind::kSleep || kind == EntryKind::kSleepMinutes;
+         kind == EntryKind::kSleep || kind == EntryKind::kSleepMinutes ||
+         kind == EntryKind::kMigraine || kind == EntryKind::kStress;
 }
 
 const std::vector<MeasureSpec>& MeasuresOf(EntryKind kind) {
@@ -156,9 +159,18 @@ const std::vector<MeasureSpec>& MeasuresOf(EntryKind kind) {
       {"minutes_to_sleep", "minutes it took to fall asleep", 0, 1440, false, "min"},
       {"awakenings", "number of times woken in the night", 0, 100, true, "{count}"},
   };
+  // An attack that lasts more than 72 hours is status migrainosus (ICHD-3); a week bounds typing
+  // errors without refusing one that really lasted that long.
+  static const std::vector<MeasureSpec> kMigraine = {
+      {"start_minute", "when the attack started, minutes after midnight (06:30 is 390)", 0, 1439,
+       true, "min"},
+      {"duration_minutes", "how long the attack lasted, in minutes (past midnight included)", 1,
+       7 * 1440, true, "min"},
+  };
   static const std::vector<MeasureSpec> kNone;
   if (kind == EntryKind::kCramps) return kCramps;
   if (kind == EntryKind::kSleep) return kSleep;
+  if (kind == EntryKind::kMigraine) return kMigraine;
   return kNone;
 }
 
@@ -281,6 +293,26 @@ Status ValidateEntry(const Entry& entry, Date today) {
       return CheckRange("sleep", entry.value, 0, 10, true);
     case EntryKind::kSleepMinutes:  // A night cannot hold more than a day.
       return CheckRange("sleep-minutes", entry.value, 0, 1440, true);
+    case EntryKind::kMigraine:
+      MG_RETURN_IF_ERROR(CheckRange("migraine", entry.value, 0, 10, true));
+      // Severity 0 is "no migraine that day": a start, a duration or a medicine would contradict
+      // it, and a migraine-days count must not read such a day either way.
+      if (*entry.value == 0) {
+        if (!entry.measures.empty()) {
+          return InvalidArgument(fmt::format(
+              "{}: not used on a day without migraine (severity 0); give the attack's severity "
+              "(1-10)",
+              entry.measures.begin()->first));
+        }
+        if (!entry.label.empty()) {
+          return InvalidArgument(
+              "label: a day without migraine (severity 0) has no acute medicine; give the "
+              "attack's severity (1-10), or put it in the note");
+        }
+      }
+      return {};
+    case EntryKind::kStress:
+      return CheckRange("stress", entry.value, 0, 10, true);
     default:
       return {};
   }

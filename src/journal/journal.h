@@ -8,8 +8,9 @@
 // item scored 5 or a NaN never reach disk. Scales: the IRLS total (0-40) or its ten item scores
 // (0-4 each; the questionnaire's copyrighted wording is never reproduced), a leg-cramp diary
 // (cramps per night, worst intensity 0-10, total minutes, sleep disturbance 0-10), pain NRS 0-10,
-// sleep quality 0-10 (with minutes to fall asleep and awakenings) and minutes asleep a night as a
-// device measured them.
+// sleep quality 0-10 (with minutes to fall asleep and awakenings), minutes asleep a night as a
+// device measured them, migraine attacks (worst severity 0-10, start, duration, acute medicine;
+// severity 0 = a day without migraine) and stress as a single 0-10 item.
 #ifndef MGADVISOR_JOURNAL_JOURNAL_H_
 #define MGADVISOR_JOURNAL_JOURNAL_H_
 
@@ -67,6 +68,13 @@ enum class EntryKind {
   // Minutes asleep in the night that ended on the morning of `date` (value, integer 0-1440), as
   // a device measured it (ops/apple_health.h); label = where it came from ("Apple Health").
   kSleepMinutes,
+  // One migraine attack, dated the day it started: value = worst severity 0-10 (integer);
+  // measures "start_minute" (minute of that day it began, 0-1439) and "duration_minutes" (an
+  // attack past midnight is one entry with a longer duration, never a second entry); label = the
+  // acute medicine taken ("" none). Value 0 is a day logged as free of migraine ("none"), which
+  // carries no measures and no medicine: migraine days need "none" told apart from "not logged".
+  kMigraine,
+  kStress,  // Stress today, a single-item rating: value 0-10 (0 none - 10 extreme; integer).
 };
 inline constexpr int kIrlsItemCount = 10;
 
@@ -74,7 +82,7 @@ inline constexpr int kIrlsItemCount = 10;
 const char* EntryKindName(EntryKind kind);
 std::optional<EntryKind> ParseEntryKind(std::string_view name);
 const std::vector<EntryKind>& AllEntryKinds();
-bool IsSymptom(EntryKind kind);  // irls, cramps, pain, sleep, sleep-minutes.
+bool IsSymptom(EntryKind kind);  // irls, cramps, pain, sleep, sleep-minutes, migraine, stress.
 
 // Further numbers a symptom entry can carry beside its value (the detail of a cramp diary or a
 // sleep diary), each optional. Kept as named measures rather than one field each so a new

@@ -126,6 +126,51 @@ TEST(ValidateEntryTest, MeasuresAreCheckedPerKind) {
   EXPECT_EQ(message(EntryKind::kPain, {{"minutes", 1}}), "minutes: not used by a pain entry");
 }
 
+// A migraine attack: severity 0-10, start within the day, a duration that may run past midnight,
+// the acute medicine as its label; severity 0 is a day logged without migraine and says nothing
+// more. Stress is one 0-10 item.
+TEST(ValidateEntryTest, MigraineAndStress) {
+  const Date today = Day(2026, 11, 23);
+  auto message = [&](Entry e) {
+    Status st = ValidateEntry(e, today);
+    return st.ok() ? std::string("ok") : st.error().message;
+  };
+  EXPECT_EQ(message(MigraineAttack()), "ok");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kMigraine, {.value = 0})), "ok");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kMigraine, {})),
+            "value: required for a migraine entry");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kMigraine, {.value = 11})),
+            "migraine: 11 is out of range 0-10");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kMigraine, {.value = 6.5})),
+            "migraine: 6.5 is not a whole number");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kMigraine,
+                              {.value = 5, .measures = {{"start_minute", 1440}}})),
+            "start_minute: 1440 is out of range 0-1439");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kMigraine,
+                              {.value = 5, .measures = {{"duration_minutes", 0}}})),
+            "duration_minutes: 0 is out of range 1-10080");
+  EXPECT_EQ(
+      message(MakeEntry(today, EntryKind::kMigraine, {.value = 5, .measures = {{"minutes", 30}}})),
+      "minutes: not used by a migraine entry (it takes start_minute, duration_minutes)");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kMigraine,
+                              {.value = 0, .measures = {{"duration_minutes", 60}}})),
+            "duration_minutes: not used on a day without migraine (severity 0); give the "
+            "attack's severity (1-10)");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kMigraine, {.label = "ibuprofen", .value = 0})),
+            "label: a day without migraine (severity 0) has no acute medicine; give the attack's "
+            "severity (1-10), or put it in the note");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kMigraine, {.value = 3, .intensity = 3})),
+            "intensity: not used by a migraine entry");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kStress, {.value = 10})), "ok");
+  EXPECT_EQ(message(MakeEntry(today, EntryKind::kStress, {.value = -1})),
+            "stress: -1 is out of range 0-10");
+  EXPECT_EQ(
+      message(MakeEntry(today, EntryKind::kStress, {.value = 4, .measures = {{"minutes", 1}}})),
+      "minutes: not used by a stress entry");
+  EXPECT_TRUE(IsSymptom(EntryKind::kMigraine));
+  EXPECT_TRUE(IsSymptom(EntryKind::kStress));
+}
+
 TEST(MeasuresTest, TextFormRoundTripsAndRefusesWhatIsNotNameEqualsNumber) {
   const std::map<std::string, double> measures = {{"sleep_disturbance", 4}, {"minutes", 0.1 + 0.2}};
   EXPECT_EQ(FormatMeasures(measures), "minutes=0.30000000000000004 sleep_disturbance=4");

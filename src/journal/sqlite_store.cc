@@ -103,6 +103,42 @@ DROP TABLE irls_items_kept;
       R"sql(
 ALTER TABLE entries ADD COLUMN measures TEXT NOT NULL DEFAULT '';
 )sql",
+      // 5: the entry kinds 'migraine' (one attack: severity, start, duration, acute medicine) and
+      // 'stress' (a 0-10 rating). entries is rebuilt as in migration 3 (a CHECK cannot change in
+      // place), its measures column included, with the IRLS item scores kept aside.
+      R"sql(
+CREATE TABLE irls_items_kept AS SELECT entry_id, item, score FROM irls_items;
+DROP TABLE irls_items;
+CREATE TABLE entries_new (
+  id INTEGER PRIMARY KEY,
+  date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  kind TEXT NOT NULL CHECK (kind IN ('food', 'supplement', 'dose', 'irls', 'cramps', 'pain',
+                                     'sleep', 'note', 'side-effect', 'sleep-minutes',
+                                     'migraine', 'stress')),
+  label TEXT NOT NULL DEFAULT '',
+  magnesium_mg REAL,
+  value REAL,
+  intensity REAL,
+  note TEXT NOT NULL DEFAULT '',
+  irls_item_count INTEGER NOT NULL DEFAULT 0 CHECK (irls_item_count IN (0, 10)),
+  measures TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO entries_new (id, date, kind, label, magnesium_mg, value, intensity, note,
+                         irls_item_count, measures)
+  SELECT id, date, kind, label, magnesium_mg, value, intensity, note, irls_item_count, measures
+  FROM entries;
+DROP TABLE entries;
+ALTER TABLE entries_new RENAME TO entries;
+CREATE INDEX entries_by_date ON entries (date, id);
+CREATE TABLE irls_items (
+  entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+  item INTEGER NOT NULL CHECK (item BETWEEN 1 AND 10),
+  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 4),
+  PRIMARY KEY (entry_id, item)
+);
+INSERT INTO irls_items (entry_id, item, score) SELECT entry_id, item, score FROM irls_items_kept;
+DROP TABLE irls_items_kept;
+)sql",
   };
   return kMigrations;
 }

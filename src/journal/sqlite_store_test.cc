@@ -143,6 +143,49 @@ TEST_F(SqliteStoreTest, TheSleepMinutesMigrationKeepsEntriesAndIrlsItems) {
   EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM irls_items"), "0");
 }
 
+// Migration 5 rebuilds entries again (for the kinds migraine and stress): run it once more on a
+// journal that holds IRLS items and measures, as a journal of schema 4 would.
+TEST_F(SqliteStoreTest, TheMigraineMigrationKeepsEntriesMeasuresAndIrlsItems) {
+  const std::string path = Path("migrate5.db");
+  std::vector<Entry> before;
+  {
+    auto store = OpenSqliteStore(path, clock_);
+    ASSERT_TRUE(store.ok());
+    Entry cramps = MakeEntry(Day(2026, 11, 3), EntryKind::kCramps, {.value = 2, .intensity = 6});
+    cramps.measures = {{"minutes", 7.5}, {"sleep_disturbance", 4}};
+    before = AddAll(**store, {OneOfEachKind()[3], cramps});
+  }
+  {
+    auto db = OpenSqliteFile(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_EQ(sqlite3_exec(db->get(), "DELETE FROM schema_migrations WHERE version = 5", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+  }
+  EXPECT_EQ(QueryText(path, "SELECT MAX(version) FROM schema_migrations"), "4");
+  auto store = OpenSqliteStore(path, clock_);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(QueryText(path, "SELECT MAX(version) FROM schema_migrations"), "5");
+  EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM irls_items"), "10");
+  auto listed = (*store)->List({});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(*listed, before);
+  EXPECT_TRUE((*store)->Add(MigraineAttack()).ok());
+  EXPECT_TRUE((*store)->Add(MakeEntry(Day(2026, 11, 7), EntryKind::kStress, {.value = 3})).ok());
+  // The CHECK still refuses a kind the program does not know, and the cascade still holds.
+  {
+    auto db = OpenSqliteFile(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    const int rc = sqlite3_exec(
+        db->get(), "INSERT INTO entries (date, kind, value) VALUES ('2026-11-07', 'mood', 3)",
+        nullptr, nullptr, nullptr);
+    // The connection reports extended codes (SQLITE_CONSTRAINT_CHECK); the low byte is the class.
+    EXPECT_EQ(rc & 0xff, SQLITE_CONSTRAINT);
+  }
+  ASSERT_TRUE((*store)->Delete(before[0].id).ok());
+  EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM irls_items"), "0");
+}
+
 TEST_F(SqliteStoreTest, RefusesASchemaFromTheFuture) {
   const std::string path = Path("future.db");
   {

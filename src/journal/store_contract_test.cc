@@ -379,5 +379,25 @@ TEST_P(StoreContractTest, MeasuresReadBackAndFollowEditAndUndo) {
   EXPECT_EQ(read->size(), 2u);
 }
 
+// A migraine attack's start, duration past midnight and medicine read back on every store, and
+// a day logged as free of migraine stays apart from a day not logged.
+TEST_P(StoreContractTest, MigraineAttacksAndMigraineFreeDaysReadBack) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Entry none = MakeEntry(Day(2026, 11, 7), EntryKind::kMigraine, {.value = 0});
+  auto written = AddAll(*store, {MigraineAttack(), none});
+  auto read = store->List({});
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, written);
+  EXPECT_EQ(read->at(0).measures.at("duration_minutes"), 1190);
+  EXPECT_EQ(read->at(1).value, 0);
+  Entry contradictory = none;
+  contradictory.measures = {{"start_minute", 60}};
+  EXPECT_FALSE(store->Add(contradictory).ok());
+  auto page = store->ListPage({}, EntryKind::kMigraine, std::nullopt, 0);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 2u);
+}
+
 }  // namespace
 }  // namespace mg::journal

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,6 +23,7 @@ struct EntryArgs {
   std::optional<double> intensity = {};
   std::vector<int> irls_items = {};
   std::string note = {};
+  std::map<std::string, double> measures = {};
 };
 
 inline Entry MakeEntry(Date date, EntryKind kind, EntryArgs args) {
@@ -34,6 +36,7 @@ inline Entry MakeEntry(Date date, EntryKind kind, EntryArgs args) {
   e.intensity = args.intensity;
   e.irls_items = std::move(args.irls_items);
   e.note = std::move(args.note);
+  e.measures = std::move(args.measures);
   return e;
 }
 
@@ -58,9 +61,25 @@ inline std::vector<Entry> OneOfEachKind() {
                 {.label = "Apple Health", .value = 431, .note = "imported from export.xml"}),
       MakeEntry(Day(2026, 11, 4), K::kNote,
                 {.note = "slept badly,\n\"long\" day; caf\u00e9\r\nnext"}),
+      // After the others of 4 November, so the list stays in (date, id) order and the indices
+      // above stay what other tests use. Measures are left to MigraineAttack() below, so that
+      // this list still exports to the nine CSV columns of a journal without measures.
+      MakeEntry(Day(2026, 11, 4), K::kMigraine,
+                {.label = "sumatriptan 50 mg, \"Imigran\"", .value = 7}),
+      MakeEntry(Day(2026, 11, 4), K::kMigraine, {.value = 0, .note = "none all day"}),
+      MakeEntry(Day(2026, 11, 4), K::kStress, {.value = 6}),
       MakeEntry(Day(2026, 11, 5), K::kSideEffect,
                 {.label = "diarrhoea", .note = "mild, after 2 days"}),
   };
+}
+
+// A migraine attack with every detail: 06:30 to 02:20 the next morning (1190 minutes).
+inline Entry MigraineAttack() {
+  return MakeEntry(Day(2026, 11, 6), EntryKind::kMigraine,
+                   {.label = "sumatriptan 50 mg",
+                    .value = 8,
+                    .note = "woke with it",
+                    .measures = {{"start_minute", 390}, {"duration_minutes", 1190}}});
 }
 
 // Adds every entry (expecting success) and returns them with the ids the store assigned.

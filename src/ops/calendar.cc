@@ -115,10 +115,7 @@ void AddTrialEvents(ICalendarWriter& out, const trial::Design& design, Date toda
   // new events, this one keeps its own.
   const std::string trial_id =
       fmt::format("trial-{}-{}-{}", IcsDate(design.first_day()), design.outcome.id, design.seed);
-  const std::string rating = design.outcome.rating_every == 1
-                                 ? fmt::format("Rate your {} every day.", design.outcome.name)
-                                 : fmt::format("Rate your {} every {} days.", design.outcome.name,
-                                               design.outcome.rating_every);
+  const std::string rating = trial::RatingInstruction(design.outcome);
   if (design.run_in_days > 0) {
     const Date last = design.start - std::chrono::days{1};
     AllDayEvent(out, trial_id + "-run-in", design.first_day(), last,

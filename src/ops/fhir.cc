@@ -39,7 +39,7 @@ struct Code {
   std::string_view code;
   std::string_view display;
 };
-constexpr std::array<Code, 24> kCodes = {{
+constexpr std::array<Code, 28> kCodes = {{
     {"food", "Food eaten (value: its magnesium)"},
     {"supplement", "Supplement or medicine taken that may hold magnesium"},
     {"dose", "Magnesium dose taken"},
@@ -65,6 +65,10 @@ constexpr std::array<Code, 24> kCodes = {{
     {"magnesium-source", "Magnesium-containing product from the profile"},
     {"plan-supplement", "Magnesium supplement the plan suggests"},
     {"sleep-minutes", "Minutes asleep in one night, as a device measured them"},
+    {"migraine", "Migraine attack, worst severity 0-10 (0: a day without migraine)"},
+    {"migraine-start-minute", "Minute of the day a migraine attack started (0 = midnight)"},
+    {"migraine-duration-minutes", "Minutes a migraine attack lasted"},
+    {"stress", "Stress, single item 0-10 (10 = extreme)"},
 }};
 
 // "cramps-sleep-disturbance" for the measure sleep_disturbance of a cramps entry.

@@ -310,5 +310,39 @@ TEST_F(FhirTest, MeasuresAreComponentsAndReadBack) {
   EXPECT_EQ(*source->Export(), *target->Export());
 }
 
+// A migraine attack (start, duration past midnight, medicine as code.text), a day logged without
+// migraine and a stress rating travel as Observations with the project's codes and come back.
+TEST_F(FhirTest, MigraineAndStressAreObservationsAndReadBack) {
+  auto source = Open("source.db");
+  Entry attack{0, Day(2026, 11, 21), EntryKind::kMigraine, "sumatriptan 50 mg", {}, 7, {}, {}, "",
+               {}};
+  attack.measures = {{"start_minute", 1320}, {"duration_minutes", 600}};
+  const Entry none{0, Day(2026, 11, 22), EntryKind::kMigraine, "", {}, 0, {}, {}, "", {}};
+  const Entry stress{0, Day(2026, 11, 22), EntryKind::kStress, "", {}, 4, {}, {}, "", {}};
+  for (const Entry& e : {attack, none, stress}) ASSERT_TRUE(source->Add(e).ok());
+  auto first = ExportJournalAs(Loaded(), *source, ExportFormat::kFhir, kToday);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  const auto r = ById(json::parse(first->text));
+  const json& observation = r.at("Observation/entry-1");
+  EXPECT_EQ(observation["code"]["coding"][0]["code"], "migraine");
+  EXPECT_EQ(observation["code"]["text"], "sumatriptan 50 mg");
+  EXPECT_EQ(observation["valueQuantity"]["value"], 7);
+  const json& parts = observation["component"];
+  ASSERT_EQ(parts.size(), 2u);  // In the measures' name order: duration, then start.
+  EXPECT_EQ(parts[0]["code"]["coding"][0]["code"], "migraine-duration-minutes");
+  EXPECT_EQ(parts[0]["valueQuantity"]["value"], 600);
+  EXPECT_EQ(parts[1]["code"]["coding"][0]["code"], "migraine-start-minute");
+  EXPECT_EQ(parts[1]["valueQuantity"]["code"], "min");
+  EXPECT_EQ(r.at("Observation/entry-2")["valueQuantity"]["value"], 0);
+  EXPECT_EQ(r.at("Observation/entry-3")["code"]["coding"][0]["code"], "stress");
+  EXPECT_EQ(r.at("Observation/entry-3")["code"]["coding"][0]["display"],
+            "Stress, single item 0-10 (10 = extreme)");
+  auto read = ReadJournalDocument(first->text, "bundle.json");
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  auto target = Open("target.db");
+  ASSERT_TRUE(ImportJournal(Loaded(), *target, *read, "bundle.json").ok());
+  EXPECT_EQ(*source->Export(), *target->Export());
+}
+
 }  // namespace
 }  // namespace mg::ops

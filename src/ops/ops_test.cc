@@ -495,6 +495,23 @@ TEST_F(OpsJournalTest, TheVisitSummaryAveragesDaysWithEntriesAndRefusesTheFuture
   ASSERT_EQ(summary->symptoms.size(), 1u);
   EXPECT_EQ(summary->symptoms[0].kind, "pain");
   EXPECT_DOUBLE_EQ(summary->symptoms[0].mean, 5);
+  // Migraine days: an attack on the 20th (two entries: one day), none logged on the 21st and
+  // 22nd: 1 of 3 logged days, shown as migraine days per 28 days; the severity is not averaged.
+  for (const auto& [day, severity] :
+       {std::pair{20u, 7.0}, std::pair{20u, 3.0}, std::pair{21u, 0.0}, std::pair{22u, 0.0}}) {
+    journal::Entry migraine;
+    migraine.date = Day(2026, 11, day);
+    migraine.kind = journal::EntryKind::kMigraine;
+    migraine.value = severity;
+    ASSERT_TRUE(AddEntry(*store_, migraine).ok());
+  }
+  auto with_migraine = BuildVisitSummary(Shared(), *store_, {}, kToday);
+  ASSERT_TRUE(with_migraine.ok()) << with_migraine.error().message;
+  ASSERT_EQ(with_migraine->symptoms.size(), 2u);
+  EXPECT_EQ(with_migraine->symptoms[1].kind, "migraine");
+  EXPECT_EQ(with_migraine->symptoms[1].name, "migraine days per 28 days");
+  EXPECT_EQ(with_migraine->symptoms[1].days.size(), 3u);
+  EXPECT_NEAR(with_migraine->symptoms[1].mean, 28.0 / 3, 1e-9);
   EXPECT_FALSE(summary->supplement.empty());
   EXPECT_THAT(SummaryMarkdown(*summary), HasSubstr("150 mg a day over 2 days"));
   const std::string served = SummaryHtml(*summary, HtmlMode::kServed);

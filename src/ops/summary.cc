@@ -102,6 +102,14 @@ std::vector<SymptomSeries> Symptoms(const std::vector<trial::OutcomeSpec>& outco
     for (const journal::Entry& e : entries) {
       if (e.kind != outcome.journal_kind || !e.value) continue;
       auto& [sum, count] = by_day[e.date];
+      if (outcome.event_days) {
+        // Migraine days: a day is an attack day or not (several attacks are one), shown in the
+        // outcome's unit, so the mean reads as migraine days per 28 days.
+        const double day = *trial::OutcomeValue(outcome, e) * outcome.per_days;
+        sum = count == 0 ? day : std::max(sum, day);
+        count = 1;
+        continue;
+      }
       sum += *e.value;
       ++count;
     }

@@ -154,6 +154,13 @@ ALTER TABLE entries ADD CONSTRAINT entries_kind_check
       R"sql(
 ALTER TABLE entries ADD COLUMN measures TEXT NOT NULL DEFAULT '';
 )sql",
+      // 9: the entry kinds 'migraine' (one attack) and 'stress' (a 0-10 rating), as SQLite's 5.
+      R"sql(
+ALTER TABLE entries DROP CONSTRAINT entries_kind_check;
+ALTER TABLE entries ADD CONSTRAINT entries_kind_check
+  CHECK (kind IN ('food', 'supplement', 'dose', 'irls', 'cramps', 'pain', 'sleep', 'note',
+                  'side-effect', 'sleep-minutes', 'migraine', 'stress'));
+)sql",
   };
   return kMigrations;
 }

@@ -930,6 +930,52 @@ TEST_F(JournalApiTest, CrampDiaryDetailIsOneEntryAndATrialOutcome) {
   EXPECT_EQ(Expect(Get("/api/trials/current/report"), 200)["outcome"], "cramp_minutes");
 }
 
+// Issue 16: a migraine attack (start, duration past midnight, medicine) and a day without
+// migraine through the entry routes, each refused field named; migraine days as a trial outcome.
+TEST_F(JournalApiTest, MigraineAttacksAndMigraineFreeDaysAreEntriesAndATrialOutcome) {
+  const json attack = Expect(Post("/api/journal/entries",
+                                  R"({"date": "2026-11-22", "kind": "migraine", "value": 7,
+                                      "label": "sumatriptan 50 mg",
+                                      "measures": {"start_minute": 1320, "duration_minutes": 600}})"),
+                             201);
+  EXPECT_EQ(attack["entry"]["measures"], json({{"duration_minutes", 600}, {"start_minute", 1320}}));
+  EXPECT_EQ(attack["entry"]["label"], "sumatriptan 50 mg");
+  Expect(Post("/api/journal/entries", R"({"kind": "migraine", "value": 0})"), 201);
+  Expect(Post("/api/journal/entries", R"({"kind": "stress", "value": 6})"), 201);
+  ExpectError(Post("/api/journal/entries",
+                   R"({"kind": "migraine", "value": 0, "measures": {"duration_minutes": 30}})"),
+              400, "invalid_argument", "duration_minutes: not used on a day without migraine");
+  ExpectError(
+      Post("/api/journal/entries", R"({"kind": "migraine", "value": 0, "label": "ibuprofen"})"),
+      400, "invalid_argument", "label: a day without migraine");
+  ExpectError(Post("/api/journal/entries",
+                   R"({"kind": "migraine", "value": 5, "measures": {"start_minute": 1440}})"),
+              400, "invalid_argument", "start_minute: 1440 is out of range 0-1439");
+  ExpectError(Post("/api/journal/entries", R"({"kind": "migraine", "value": 11})"), 400,
+              "invalid_argument", "migraine: 11 is out of range 0-10");
+  ExpectError(Post("/api/journal/entries", R"({"kind": "stress", "value": 3.5})"), 400,
+              "invalid_argument", "stress: 3.5 is not a whole number");
+  const json listed = Expect(Get("/api/journal/entries?kind=migraine"), 200);
+  ASSERT_EQ(listed["entries"].size(), 2u);
+  EXPECT_EQ(listed["entries"][1]["value"], 0);
+  // An edit that would give the migraine-free day a duration is refused and changes nothing.
+  const std::string none_path =
+      "/api/journal/entries/" + std::to_string(listed["entries"][1]["id"].get<int64_t>());
+  ExpectError(Patch(none_path, R"({"measures": {"duration_minutes": 60}})"), 400,
+              "invalid_argument", "duration_minutes");
+
+  Expect(Put("/api/profile", kProfile), 200);
+  const json started =
+      Expect(Post("/api/trials", R"({"outcome": "migraine_days", "seed": 5})"), 201);
+  EXPECT_EQ(started["trial"]["journal_kind"], "migraine");
+  EXPECT_EQ(started["trial"]["period_days"], 56);
+  EXPECT_EQ(started["trial"]["washout_days"], 28);
+  EXPECT_EQ(started["trial"]["days"], 336);
+  const json current = Expect(Get("/api/trials/current"), 200);
+  EXPECT_EQ(current["status"]["rating_logged"], true);  // Today's "none" counts as logged.
+  EXPECT_EQ(Expect(Get("/api/trials/current/report"), 200)["outcome"], "migraine_days");
+}
+
 // Issue 16: secondary outcomes through the API, as through the CLI.
 TEST_F(JournalApiTest, SecondaryOutcomesAtTheStartAndAfterIt) {
   Expect(Put("/api/profile", kProfile), 200);

@@ -291,7 +291,8 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   if (!*outcome)
     return InvalidArgument(
         "outcome: required, one of cramps, irls, pain, sleep, sleep_minutes, cramp_severity, "
-        "cramp_minutes, cramp_sleep_disturbance, sleep_latency, sleep_awakenings");
+        "cramp_minutes, cramp_sleep_disturbance, sleep_latency, sleep_awakenings, migraine_days, "
+        "stress");
   start.outcome = **outcome;
   auto secondaries = OptionalStringArray(*body, "secondary");
   if (!secondaries.ok()) return secondaries.error();

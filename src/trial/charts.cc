@@ -115,10 +115,17 @@ std::string TimelineSvg(const Report& r) {
     for (const DayPoint& p : r.ratings) top = std::max(top, std::ceil(p.value));
     f.y_max = top;
   }
+  std::string axis =
+      fmt::format("{} ({} is better)", o.unit, o.higher_is_better ? "higher" : "lower");
+  if (o.event_days) {
+    // The days themselves are 0 or 1; the report gives their rate per o.per_days days.
+    f.y_min = 0;
+    f.y_max = 1;
+    axis = "1: a day with an attack, 0: a day logged without";
+  }
   std::string out = Open(fmt::format("{}: magnesium periods shaded", o.name));
   out += Periods(f, r.design);
-  out += Axes(f, r.design,
-              fmt::format("{} ({} is better)", o.unit, o.higher_is_better ? "higher" : "lower"));
+  out += Axes(f, r.design, axis);
   std::string path;
   int previous = -2;
   for (const DayPoint& p : r.ratings) {

@@ -117,6 +117,16 @@ std::string StopReason(const RunIn& r, const OutcomeSpec& o) {
   return "";
 }
 
+// The command that logs a day's value of an outcome.
+std::string LogCommand(const OutcomeSpec& o) {
+  if (o.journal_kind == EntryKind::kMigraine) {
+    return "mgadvisor log migraine --severity WORST --start HH:MM --end HH:MM (or: mgadvisor log "
+           "migraine none)";
+  }
+  return fmt::format("mgadvisor log symptom {} ...{}", journal::EntryKindName(o.journal_kind),
+                     LogFlag(o));
+}
+
 }  // namespace
 
 std::optional<RunIn> CheckRunIn(const Design& design, const std::vector<journal::Entry>& entries,
@@ -209,7 +219,9 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
                                   "prior",
                                   "measure",
                                   "zero_without_events",
-                                  "run_in_days"})) {
+                                  "run_in_days",
+                                  "event_days",
+                                  "per_days"})) {
     OutcomeSpec o;
     o.id = r.Text("id");
     const std::string kind = r.Text("journal_kind");
@@ -265,6 +277,14 @@ Result<std::vector<OutcomeSpec>> ParseOutcomes(const std::string& toml_text,
     if (o.zero_without_events && (o.measure.empty() || o.journal_kind != EntryKind::kCramps)) {
       r.Report("zero_without_events needs a measure of a cramps entry",
                r.LineAt("zero_without_events"));
+    }
+    o.event_days = r.Bool("event_days", TomlReader::Need::kOptional).value_or(false);
+    if (o.event_days && !o.measure.empty()) {
+      r.Report("event_days counts days by the entry's value; it takes no measure",
+               r.LineAt("event_days"));
+    }
+    if (r.Get("per_days") != nullptr) {
+      o.per_days = static_cast<int>(r.Integer("per_days", 1, 365).value_or(1));
     }
     if (o.period_days <= o.washout_days) {
       r.Report("need washout_days < period_days", r.LineAt("washout_days"));
@@ -329,6 +349,10 @@ Result<OutcomeSpec> FindOutcome(const std::vector<OutcomeSpec>& outcomes, std::s
 
 std::optional<double> OutcomeValue(const OutcomeSpec& outcome, const journal::Entry& e) {
   if (e.kind != outcome.journal_kind) return std::nullopt;
+  if (outcome.event_days) {
+    if (!e.value) return std::nullopt;
+    return *e.value >= 1 ? 1.0 : 0.0;
+  }
   if (outcome.measure.empty()) return e.value;
   std::optional<double> v;
   if (outcome.measure == "intensity") {
@@ -364,6 +388,7 @@ Layout Design::LayoutFor(const OutcomeSpec& o) const {
   d.mid = o.mid;
   d.mid_relative = o.mid_relative;
   d.counts = o.counts;
+  d.per_days = o.per_days;
   return d;
 }
 
@@ -454,9 +479,9 @@ nlohmann::json DesignToJson(const Design& design) {
   };
   // An outcome that is one number of a journal entry (cramp severity): which entry and number
   // to log, for the page's one-tap rating. Only then, so other designs serialise as before.
-  if (!design.outcome.measure.empty()) {
+  if (!design.outcome.measure.empty() || design.outcome.event_days) {
     j["journal_kind"] = journal::EntryKindName(design.outcome.journal_kind);
-    j["measure"] = design.outcome.measure;
+    if (!design.outcome.measure.empty()) j["measure"] = design.outcome.measure;
   }
   if (!design.secondaries.empty()) {
     nlohmann::json list = nlohmann::json::array();
@@ -589,6 +614,15 @@ Result<Design> EndDesign(const Design& design, Date today, std::string_view reas
   return ended;
 }
 
+std::string RatingInstruction(const OutcomeSpec& o) {
+  if (o.event_days) {
+    return fmt::format("Log each day's {}: an attack that started that day, or none.",
+                       journal::EntryKindName(o.journal_kind));
+  }
+  return o.rating_every == 1 ? fmt::format("Rate your {} every day.", o.name)
+                             : fmt::format("Rate your {} every {} days.", o.name, o.rating_every);
+}
+
 std::string RenderCalendar(const Design& design) {
   const OutcomeSpec& o = design.outcome;
   std::string out = fmt::format("n-of-1 trial of magnesium for {}\n", o.name);
@@ -596,12 +630,11 @@ std::string RenderCalendar(const Design& design) {
   if (design.run_in_days > 0) {
     out += fmt::format(
         "{} days in all, {} to {}: a {}-day run-in, then the pairs.\n"
-        "Run-in: {} to {}: no magnesium; rate {} {}. These ratings are your baseline; the "
-        "pairs begin only if at least {} of the {} expected ratings are logged{}.\n",
+        "Run-in: {} to {}: no magnesium. {} These ratings are your baseline; the pairs begin "
+        "only if at least {} of the {} expected ratings are logged{}.\n",
         design.run_in_days + design.ToLayout().total_days(), FormatDate(design.first_day()),
         FormatDate(design.end()), design.run_in_days, FormatDate(design.first_day()),
-        FormatDate(design.start - std::chrono::days{1}), o.name,
-        o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every),
+        FormatDate(design.start - std::chrono::days{1}), RatingInstruction(o),
         RunInNeeded(o, design.run_in_days), design.run_in_days / o.rating_every, RunInRule(o));
   }
   out += fmt::format(
@@ -609,7 +642,7 @@ std::string RenderCalendar(const Design& design) {
       "{}).\n"
       "Magnesium periods: {} mg elemental magnesium{} a day. {}\n"
       "The first {} days of every period are washout: keep rating, but they are not analysed.\n"
-      "Rate {} {}.\n\n",
+      "{}\n\n",
       design.ToLayout().total_days(), design.pairs(), o.period_days, FormatDate(design.start),
       FormatDate(design.end()), design.seed, FormatNumber(design.dose_mg),
       design.form.empty() ? "" : " as " + design.form,
@@ -618,8 +651,7 @@ std::string RenderCalendar(const Design& design) {
                         "calendar names."
                       : "No-magnesium periods: none (a look-alike placebo makes the test fairer: "
                         "`trial plan --blind`).",
-      o.washout_days, o.name,
-      o.rating_every == 1 ? "every day" : fmt::format("every {} days", o.rating_every));
+      o.washout_days, RatingInstruction(o));
   if (!design.secondaries.empty()) {
     // Said before the start too (a dry run), so a person sees the whole daily task up front.
     std::string also;
@@ -714,12 +746,17 @@ TrialStatus RunInStatus(const Design& design, const std::vector<journal::Entry>&
          ""});
   }
   if (s.rating_due) {
+    const char* kind = journal::EntryKindName(o.journal_kind);
     if (s.rating_logged) {
-      s.todo.push_back({fmt::format("Rating of {} logged.", o.name), ""});
+      s.todo.push_back({o.event_days ? fmt::format("Today's {} logged.", kind)
+                                     : fmt::format("Rating of {} logged.", o.name),
+                        ""});
+    } else if (o.event_days) {
+      s.todo.push_back(
+          {fmt::format("Log today's {} (an attack that started today, or none).", kind),
+           LogCommand(o)});
     } else {
-      s.todo.push_back({fmt::format("Rate your {} today.", o.name),
-                        fmt::format("mgadvisor log symptom {} ...{}",
-                                    journal::EntryKindName(o.journal_kind), LogFlag(o))});
+      s.todo.push_back({fmt::format("Rate your {} today.", o.name), LogCommand(o)});
     }
   } else {
     s.todo.push_back({fmt::format("No rating due today (next in {} days).",
@@ -734,9 +771,8 @@ TrialStatus RunInStatus(const Design& design, const std::vector<journal::Entry>&
     for (const journal::Entry& e : entries)
       logged = logged || (e.date == today && OutcomeValue(so, e));
     if (!logged) {
-      s.todo.push_back({fmt::format("Also rate your {} today (secondary outcome).", so.name),
-                        fmt::format("mgadvisor log symptom {} ...{}",
-                                    journal::EntryKindName(so.journal_kind), LogFlag(so))});
+      s.todo.push_back(
+          {fmt::format("Also rate your {} (secondary outcome).", so.name), LogCommand(so)});
     }
   }
   s.todo.push_back(
@@ -836,10 +872,16 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
   }
   if (s.rating_due) {
     if (s.rating_logged) {
-      s.todo.push_back({fmt::format("Rating of {} logged.", o.name), ""});
+      s.todo.push_back({o.event_days ? fmt::format("Today's {} logged.", kind)
+                                     : fmt::format("Rating of {} logged.", o.name),
+                        ""});
+    } else if (o.event_days) {
+      // An attack is dated the day it started; one running on from yesterday is yesterday's.
+      s.todo.push_back(
+          {fmt::format("Log today's {} (an attack that started today, or none).", kind),
+           LogCommand(o)});
     } else {
-      s.todo.push_back({fmt::format("Rate your {} today.", o.name),
-                        fmt::format("mgadvisor log symptom {} ...{}", kind, LogFlag(o))});
+      s.todo.push_back({fmt::format("Rate your {} today.", o.name), LogCommand(o)});
     }
   } else {
     s.todo.push_back({fmt::format("No rating due today (next in {} days).",
@@ -853,9 +895,8 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
     for (const journal::Entry& e : entries)
       logged = logged || (e.date == today && OutcomeValue(so, e));
     if (!logged) {
-      s.todo.push_back({fmt::format("Also rate your {} (secondary outcome).", so.name),
-                        fmt::format("mgadvisor log symptom {} ...{}",
-                                    journal::EntryKindName(so.journal_kind), LogFlag(so))});
+      s.todo.push_back(
+          {fmt::format("Also rate your {} (secondary outcome).", so.name), LogCommand(so)});
     }
   }
   if (s.washout) s.todo.push_back({"Washout day: today's rating is kept but not analysed.", ""});

@@ -119,6 +119,21 @@ std::string Conclusion(const Report& r, std::string& command) {
 
 // Each secondary outcome analysed on the design's periods, with its two-sided p-value at the end
 // and, for those registered at the start, Holm's adjustment over them (stats.h).
+// A day's rating is the mean of the day's entries (sum, count); for an event-day outcome it is
+// whether any entry was an event (1 as soon as one was), so an attack logged after a "none" of
+// the same day still makes it a migraine day.
+void AddRating(std::map<int, std::pair<double, int>>& ratings, int day, double value,
+               bool event_days) {
+  auto& [sum, count] = ratings[day];
+  if (event_days) {
+    sum = count == 0 ? value : std::max(sum, value);
+    count = 1;
+    return;
+  }
+  sum += value;
+  count += 1;
+}
+
 std::vector<SecondaryResult> AnalyseSecondaries(const Design& design,
                                                 const std::vector<journal::Entry>& entries,
                                                 int as_of) {
@@ -130,8 +145,7 @@ std::vector<SecondaryResult> AnalyseSecondaries(const Design& design,
       const int day = (e.date - design.start).count();
       if (day < 0 || day >= layout.total_days() || day > as_of) continue;
       if (const auto value = OutcomeValue(secondary.outcome, e)) {
-        ratings[day].first += *value;
-        ratings[day].second += 1;
+        AddRating(ratings, day, *value, secondary.outcome.event_days);
       }
     }
     std::vector<std::optional<double>> daily(static_cast<size_t>(layout.total_days()));
@@ -194,8 +208,7 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
     const int day = (e.date - design.start).count();
     if (day < 0 || day >= total || day > as_of) continue;
     if (const auto value = OutcomeValue(design.outcome, e)) {
-      ratings[day].first += *value;
-      ratings[day].second += 1;
+      AddRating(ratings, day, *value, design.outcome.event_days);
     }
     if (e.kind == EntryKind::kDose && (!blinded || IsContainerDose(e))) dosed[day] = true;
     // A container dose is logged as if it were magnesium (the person cannot know); once

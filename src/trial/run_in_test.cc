@@ -143,8 +143,8 @@ TEST(RunInTest, TheCalendarsShowTheRunInAndTheWholeLength) {
   const std::string text = RenderCalendar(d);
   EXPECT_THAT(text, HasSubstr("140 days in all, 2026-11-02 to 2027-03-21: a 14-day run-in, then "
                               "the pairs."));
-  EXPECT_THAT(text, HasSubstr("Run-in: 2026-11-02 to 2026-11-15: no magnesium; rate leg cramps "
-                              "per night every day."));
+  EXPECT_THAT(text, HasSubstr("Run-in: 2026-11-02 to 2026-11-15: no magnesium. Rate your leg "
+                              "cramps per night every day."));
   EXPECT_THAT(text, HasSubstr("at least 7 of the 14 expected ratings are logged and they count "
                               "at least one"));
   EXPECT_THAT(text, HasSubstr("2026-11-02    R   R   R   R   R   R   R\n"));

@@ -416,5 +416,163 @@ TEST(MultiplicitySimulationTest, TheAdjustmentCostsPowerForARealEffect) {
   EXPECT_GT(f.first_found_holm, 2 * f.any_false_holm);
 }
 
+// Migraine days: the migraine_days layout of data/trial/outcomes.toml (3 pairs of 56-day
+// periods, the first 28 days of each a washout, days shown per 28, MID half as many, the count
+// model). Each day an attack starts with probability baseline / 28, times a gamma factor per
+// period (months that are worse than others, shape `period_shape`) and, on `cycle_days` days of
+// every 28 at a random phase, `cycle_factor` (attacks around menstruation), times `ratio` on
+// magnesium. `missing` days are not logged. The truth of the paired interval is the mean
+// difference in migraine days per 28 days, worked out from the same model.
+struct MigraineScenario {
+  const char* name;
+  double ratio = 1;
+  double baseline = 4;  // Migraine days per 28 days off magnesium (before the factors).
+  double period_shape = 10;
+  int cycle_days = 0;
+  double cycle_factor = 1;
+  double missing = 0;
+  int pairs = 3;
+  uint64_t seed = 1;
+};
+
+struct MigraineFigures {
+  int with_verdict = 0;
+  int claims = 0;        // Verdict "benefit" (the paired means).
+  int covered = 0;       // The paired 95 % interval contains the true difference.
+  int rate_claims = 0;   // Count model: upper end of the rate ratio's interval below 1.
+  int rate_covered = 0;  // The rate ratio's interval contains the true ratio.
+  int with_rates = 0;    // Trials with a count model (>= 2 informative pairs).
+  double mean_off = 0;   // Mean off-magnesium period mean: migraine days per 28 days.
+};
+
+MigraineFigures SimulateMigraine(const MigraineScenario& s, int trials = 2000) {
+  std::mt19937_64 rng(s.seed);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  std::gamma_distribution<double> period_factor(s.period_shape, 1 / s.period_shape);
+  MigraineFigures f;
+  int off_periods = 0;
+  for (int t = 0; t < trials; ++t) {
+    Layout layout;
+    layout.period_days = 56;
+    layout.washout_days = 28;
+    layout.mid = 0.5;
+    layout.mid_relative = true;
+    layout.counts = true;
+    layout.per_days = 28;
+    for (int i = 0; i < s.pairs; ++i) layout.magnesium_first.push_back((rng() >> 63) != 0);
+    const int days = layout.total_days();
+    const int phase = static_cast<int>(uniform(rng) * 28);
+    // The expected attack probability of a day with mean factor 1, averaged over the cycle.
+    const double cycle_mean = 1 + (s.cycle_factor - 1) * s.cycle_days / 28.0;
+    std::vector<std::optional<double>> daily(static_cast<size_t>(days));
+    double factor = 1;
+    for (int day = 0; day < days; ++day) {
+      if (day % layout.period_days == 0) factor = period_factor(rng);
+      const bool cycle = (day + phase) % 28 < s.cycle_days;
+      const double p =
+          std::min(1.0, s.baseline / 28 / cycle_mean * factor * (cycle ? s.cycle_factor : 1) *
+                            (layout.OnMagnesium(day) ? s.ratio : 1));
+      const double attack = uniform(rng) < p ? 1 : 0;
+      if (uniform(rng) >= s.missing) daily[static_cast<size_t>(day)] = attack;
+    }
+    TrialAnalysis a = AnalyseTrial(layout, daily, days - 1);
+    for (const PeriodSummary& period : a.periods) {
+      if (!period.magnesium && period.mean) {
+        f.mean_off += *period.mean;
+        ++off_periods;
+      }
+    }
+    if (a.rates) {
+      ++f.with_rates;
+      f.rate_claims += a.rates->ci_high < 1 ? 1 : 0;
+      f.rate_covered += a.rates->ci_low <= s.ratio && s.ratio <= a.rates->ci_high ? 1 : 0;
+    }
+    if (a.verdict == Verdict::kNotEnoughData) continue;
+    ++f.with_verdict;
+    f.claims += ClaimsBenefit(a) ? 1 : 0;
+    // Per 28 days, off minus on (lower is better): baseline * (1 - ratio), factors averaging 1.
+    const double truth = s.baseline * (1 - s.ratio);
+    f.covered += a.estimate->ci_low <= truth && truth <= a.estimate->ci_high ? 1 : 0;
+  }
+  f.mean_off /= off_periods;
+  std::printf(
+      "[simulation] migraine days: %-54s with verdict %d, claims benefit %.2f %%, 95 %% interval "
+      "covers truth %.2f %%; count model %d: claims fewer %.2f %%, covers the ratio %.2f %%; off "
+      "magnesium %.2f migraine days per 28\n",
+      s.name, f.with_verdict, 100.0 * f.claims / f.with_verdict, 100.0 * f.covered / f.with_verdict,
+      f.with_rates, 100.0 * f.rate_claims / f.with_rates, 100.0 * f.rate_covered / f.with_rates,
+      f.mean_off);
+  return f;
+}
+
+TEST(MigraineSimulationTest, NoEffectRarelyClaimsFewerMigraineDaysAndTheIntervalsCover) {
+  for (const MigraineScenario& s :
+       {MigraineScenario{.name = "null, 4 a month, period factor (shape 10)", .seed = 71},
+        MigraineScenario{.name = "null, 8 a month, shape 4, 20 % not logged",
+        .baseline = 8,
+        .period_shape = 4,
+        .missing = 0.2,
+        .seed = 72},
+        MigraineScenario{.name = "null, 4 a month, 3 cycle days x4, 10 % not logged",
+        .cycle_days = 3,
+        .cycle_factor = 4,
+        .missing = 0.1,
+        .seed = 73},
+        MigraineScenario{
+            .name = "null, 2 a month, 4 pairs", .baseline = 2, .pairs = 4, .seed = 74}}) {
+    const MigraineFigures f = SimulateMigraine(s);
+    EXPECT_GE(f.with_verdict, 1900) << s.name;
+    EXPECT_LE(static_cast<double>(f.claims) / f.with_verdict, 0.05) << s.name;
+    EXPECT_GE(static_cast<double>(f.covered) / f.with_verdict, 0.93) << s.name;
+    EXPECT_LE(static_cast<double>(f.rate_claims) / f.with_rates, 0.05) << s.name;
+    EXPECT_GE(static_cast<double>(f.rate_covered) / f.with_rates, 0.93) << s.name;
+    // The per-28-days scale: the off-magnesium periods' mean is the monthly migraine days.
+    EXPECT_NEAR(f.mean_off, s.baseline, 0.1 * s.baseline + 0.1) << s.name;
+  }
+}
+
+TEST(MigraineSimulationTest, HalfAsManyMigraineDaysIsCoveredAndFoundMoreOftenThanNoEffect) {
+  const MigraineFigures effect =
+      SimulateMigraine({.name = "half as many, 8 a month, period factor (shape 10)",
+                        .ratio = 0.5,
+                        .baseline = 8,
+                        .seed = 75});
+  const MigraineFigures null =
+      SimulateMigraine({.name = "null, 8 a month (again)", .baseline = 8, .seed = 76});
+  EXPECT_GE(static_cast<double>(effect.covered) / effect.with_verdict, 0.93);
+  EXPECT_GE(static_cast<double>(effect.rate_covered) / effect.with_rates, 0.93);
+  EXPECT_GT(effect.claims, 5 * std::max(1, null.claims));
+}
+
+// Showing days per 28 changes what is shown, never what is concluded: the same days give the same
+// verdict, probabilities and rate ratio with per_days 1 and 28, and means 28 times larger.
+TEST(MigraineSimulationTest, PerDaysScalesTheMeansOnly) {
+  std::mt19937_64 rng(77);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  Layout one;
+  one.period_days = 56;
+  one.washout_days = 28;
+  one.mid = 0.5;
+  one.mid_relative = true;
+  one.counts = true;
+  one.magnesium_first = {true, false, true};
+  Layout month = one;
+  month.per_days = 28;
+  std::vector<std::optional<double>> daily(static_cast<size_t>(one.total_days()));
+  for (int day = 0; day < one.total_days(); ++day) {
+    if (uniform(rng) < 0.9) daily[static_cast<size_t>(day)] = uniform(rng) < 0.2 ? 1 : 0;
+  }
+  const TrialAnalysis a = AnalyseTrial(one, daily, one.total_days() - 1);
+  const TrialAnalysis b = AnalyseTrial(month, daily, one.total_days() - 1);
+  ASSERT_TRUE(a.estimate && b.estimate && a.rates && b.rates);
+  EXPECT_EQ(a.verdict, b.verdict);
+  EXPECT_NEAR(b.estimate->mean, 28 * a.estimate->mean, 1e-9);
+  EXPECT_NEAR(b.estimate->ci_low, 28 * a.estimate->ci_low, 1e-9);
+  EXPECT_NEAR(b.estimate->prob_at_least_mid, a.estimate->prob_at_least_mid, 1e-9);
+  EXPECT_NEAR(b.rates->ratio, a.rates->ratio, 1e-9);
+  EXPECT_NEAR(b.rates->ci_high, a.rates->ci_high, 1e-9);
+  EXPECT_NEAR(b.mid_absolute, 28 * a.mid_absolute, 1e-9);
+}
+
 }  // namespace
 }  // namespace mg::trial

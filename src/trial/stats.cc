@@ -268,7 +268,7 @@ TrialAnalysis AnalyseTrial(const Layout& layout, const std::vector<std::optional
         ++s.ratings;
       }
     }
-    if (s.complete && s.ratings >= needed) s.mean = sum / s.ratings;
+    if (s.complete && s.ratings >= needed) s.mean = layout.per_days * sum / s.ratings;
     out.periods.push_back(s);
   }
   out.finished = as_of >= layout.total_days() - 1;
@@ -298,8 +298,9 @@ TrialAnalysis AnalyseTrial(const Layout& layout, const std::vector<std::optional
       if (!a.mean || !b.mean) continue;
       const PeriodSummary& on = a.magnesium ? a : b;
       const PeriodSummary& off = a.magnesium ? b : a;
-      counts.push_back({*on.mean * on.ratings, static_cast<double>(on.ratings),
-                        *off.mean * off.ratings, static_cast<double>(off.ratings)});
+      counts.push_back({*on.mean / layout.per_days * on.ratings, static_cast<double>(on.ratings),
+                        *off.mean / layout.per_days * off.ratings,
+                        static_cast<double>(off.ratings)});
     }
     out.rates = AnalyseRates(counts, layout.mid);
   }

@@ -102,6 +102,9 @@ struct Layout {
   double mid = 2;             // Minimal important difference (absolute, or fraction if relative).
   bool mid_relative = false;  // mid is a fraction of the mean of the off-magnesium periods.
   bool counts = false;        // Daily values are counts of events: AnalyseRates is added.
+  // Period means are multiplied by this (28: event days per 28 days); the count model divides it
+  // out again, so only what is shown changes, never a verdict or a probability.
+  double per_days = 1;
 
   int pairs() const { return static_cast<int>(magnesium_first.size()); }
   int total_days() const { return pairs() * 2 * period_days; }

@@ -35,7 +35,7 @@ struct Band {
 
 // One measurable outcome and its default trial design.
 struct OutcomeSpec {
-  std::string id;  // "cramps", "irls", "pain", "sleep", "cramp_severity"...
+  std::string id;  // "cramps", "irls", "pain", "sleep", "cramp_severity", "migraine_days"...
   journal::EntryKind journal_kind = journal::EntryKind::kPain;
   // Which number of a `journal_kind` entry is the outcome: "" its value (the count, the
   // rating), "intensity" (a cramp night's worst severity), or one of journal::MeasuresOf.
@@ -43,6 +43,13 @@ struct OutcomeSpec {
   // A night logged with no events (a cramps entry of 0) counts as 0 for this outcome when the
   // measure itself was not given: no cramps means no cramp minutes and no disturbance from them.
   bool zero_without_events = false;
+  // event_days = true: the outcome is whether a day had an event (migraine days): 1 on a day
+  // with an entry whose value is at least 1 (an attack), 0 on a day logged with value 0 only
+  // ("none"), missing on a day with no entry. Several attacks on one day are one event day.
+  bool event_days = false;
+  // The period means and the estimate are shown per this many days: 28 turns the share of
+  // migraine days into migraine days per 28 days ("monthly migraine days"). 1: as rated.
+  int per_days = 1;
   std::string name;
   std::string unit;
   bool higher_is_better = false;
@@ -187,6 +194,9 @@ Result<Design> EndDesign(const Design& design, Date today, std::string_view reas
 
 // The design as text: one line per period, then a week-by-week calendar.
 std::string RenderCalendar(const Design& design);
+// What to log and how often, for the calendar's texts: "Rate your pain (NRS 0-10) every day.";
+// for migraine days "Log each day's migraine: an attack that started that day, or none.".
+std::string RatingInstruction(const OutcomeSpec& outcome);
 
 // One period of a design on the calendar.
 struct Period {

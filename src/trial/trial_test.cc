@@ -35,7 +35,7 @@ Design PainDesign(uint64_t seed = 42) {
 
 TEST(OutcomesTest, EmbeddedOutcomesLoad) {
   auto outcomes = Outcomes();
-  ASSERT_EQ(outcomes.size(), 10u);
+  ASSERT_EQ(outcomes.size(), 12u);
   // Minutes asleep from a device (Apple Health): more is better, MID 15 minutes.
   auto sleep_minutes = FindOutcome(outcomes, "sleep_minutes");
   ASSERT_TRUE(sleep_minutes.ok());
@@ -53,8 +53,8 @@ TEST(OutcomesTest, EmbeddedOutcomesLoad) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().message,
             "outcome: 'mood' is not an outcome; use cramps, irls, pain, sleep, sleep_minutes, "
-            "cramp_severity, cramp_minutes, cramp_sleep_disturbance, sleep_latency or "
-            "sleep_awakenings");
+            "cramp_severity, cramp_minutes, cramp_sleep_disturbance, sleep_latency, "
+            "sleep_awakenings, migraine_days or stress");
 }
 
 TEST(OutcomesTest, BadDataNamesFileAndLine) {
@@ -458,6 +458,96 @@ TEST(ReportTest, CrampMinutesTrialAnalysesTheMinutes) {
   EXPECT_EQ(stored["journal_kind"], "cramps");
   EXPECT_EQ(stored["measure"], "minutes");
   EXPECT_FALSE(DesignToJson(PainDesign()).contains("measure"));
+}
+
+// Migraine days: a day is 1 when an attack started on it, 0 when it was logged as "none",
+// missing when nothing was logged; several entries of one day make one migraine day. The report
+// gives period means per 28 days and the count model of migraine days.
+TEST(OutcomesTest, MigraineDaysCountDaysWithAnAttackAndTellNoneFromNotLogged) {
+  const auto outcomes = Outcomes();
+  auto migraine = FindOutcome(outcomes, "migraine_days");
+  ASSERT_TRUE(migraine.ok()) << migraine.error().message;
+  EXPECT_EQ(migraine->journal_kind, EntryKind::kMigraine);
+  EXPECT_TRUE(migraine->event_days);
+  EXPECT_TRUE(migraine->counts);
+  EXPECT_EQ(migraine->per_days, 28);
+  EXPECT_EQ(migraine->period_days, 56);
+  EXPECT_EQ(migraine->washout_days, 28);
+  EXPECT_TRUE(migraine->mid_relative);
+  Entry attack;
+  attack.date = Day(2026, 11, 2);
+  attack.kind = EntryKind::kMigraine;
+  attack.value = 7;
+  attack.measures = {{"start_minute", 390}, {"duration_minutes", 1190}};
+  Entry none = attack;
+  none.value = 0;
+  none.measures.clear();
+  EXPECT_EQ(OutcomeValue(*migraine, attack), 1);
+  EXPECT_EQ(OutcomeValue(*migraine, none), 0);
+  EXPECT_FALSE(OutcomeValue(*migraine, Rating(Day(2026, 11, 2), 7)).has_value());
+  auto stress = FindOutcome(outcomes, "stress");
+  ASSERT_TRUE(stress.ok());
+  EXPECT_EQ(stress->journal_kind, EntryKind::kStress);
+  EXPECT_FALSE(stress->higher_is_better);
+}
+
+TEST(ReportTest, MigraineDaysTrialReportsDaysPer28AndTheRateRatio) {
+  DesignRequest req;
+  req.outcome = "migraine_days";
+  req.start = Day(2026, 11, 2);
+  req.seed = 11;
+  req.dose_mg = 600;
+  auto design = RandomiseDesign(req, Outcomes());
+  ASSERT_TRUE(design.ok()) << design.error().message;
+  const Layout layout = design->ToLayout();
+  ASSERT_EQ(layout.total_days(), 336);
+  std::vector<Entry> entries;
+  for (int d = 0; d < layout.total_days(); ++d) {
+    const Date day = design->start + std::chrono::days{d};
+    Entry e;
+    e.date = day;
+    e.kind = EntryKind::kMigraine;
+    // Off magnesium an attack starts every 4th day (7 a 28-day window); on it every 7th (4).
+    const bool attack = d % (layout.OnMagnesium(d) ? 7 : 4) == 0;
+    e.value = attack ? 6 : 0;
+    entries.push_back(e);
+    if (attack) {
+      // A second attack the same day, and a "none" logged by mistake: still one migraine day.
+      Entry again = e;
+      again.value = 3;
+      entries.push_back(again);
+    }
+    if (layout.OnMagnesium(d)) entries.push_back(Dose(day));
+  }
+  const Report r = BuildReport(*design, entries, design->end(), std::nullopt);
+  for (const PeriodSummary& p : r.analysis.periods) {
+    ASSERT_TRUE(p.mean.has_value());
+    EXPECT_EQ(p.ratings, 28);
+    // The analysed 28 days of a period hold 7 (every 4th day) or 4 (every 7th) attack days.
+    EXPECT_NEAR(*p.mean, p.magnesium ? 4 : 7, 1.0) << p.pair;
+  }
+  ASSERT_TRUE(r.analysis.estimate.has_value());
+  EXPECT_NEAR(r.analysis.estimate->mean, 3, 0.5);
+  ASSERT_TRUE(r.analysis.rates.has_value());
+  EXPECT_NEAR(r.analysis.rates->ratio, 4.0 / 7, 0.1);
+  for (const DayPoint& p : r.ratings) EXPECT_TRUE(p.value == 0 || p.value == 1) << p.day;
+  const std::string text = RenderReportText(r);
+  EXPECT_THAT(text, HasSubstr("migraine days per 28 days"));
+  EXPECT_THAT(TimelineSvg(r), HasSubstr("1: a day with an attack, 0: a day logged without"));
+  EXPECT_THAT(RenderCalendar(*design),
+              HasSubstr("Log each day's migraine: an attack that started that day, or none.\n"));
+  EXPECT_THAT(RenderCalendar(PainDesign()), HasSubstr("Rate your pain (NRS 0-10) every day.\n"));
+  EXPECT_EQ(DesignToJson(*design)["journal_kind"], "migraine");
+  EXPECT_FALSE(DesignToJson(*design).contains("measure"));
+  // What is due names the migraine command and counts a "none" as logged.
+  const TrialStatus due = GetTrialStatus(*design, {}, design->start);
+  EXPECT_THAT(due.todo, ::testing::Contains(::testing::Field(
+                            &Todo::command, HasSubstr("mgadvisor log migraine --severity"))));
+  Entry none;
+  none.date = design->start;
+  none.kind = EntryKind::kMigraine;
+  none.value = 0;
+  EXPECT_TRUE(GetTrialStatus(*design, {none}, design->start).rating_logged);
 }
 
 TEST(OutcomesTest, SleepDiaryDetailReadsItsOwnNumberAndNothingElse) {

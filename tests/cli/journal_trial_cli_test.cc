@@ -1000,5 +1000,103 @@ TEST_F(JournalCliTest, ARunInAlreadyInTheJournalIsAcceptedOnlyWhenItIsOne) {
   EXPECT_EQ(status["run_in"]["rated"], 7);
 }
 
+// Issue 16: a migraine attack logged with its times (past midnight: one entry, the next day's
+// end), a day without migraine, clear refusals naming the flag and value, the round trip through
+// JSON and CSV exports, and migraine days as a trial's outcome.
+TEST_F(JournalCliTest, MigraineAttacksAreLoggedExportedAndATrialOutcome) {
+  auto attack = Run({"log", "migraine", "--severity", "7", "--start", "22:30", "--end", "06:10",
+                     "--medicine", "sumatriptan 50 mg", "--date", "2026-11-21"});
+  ASSERT_EQ(attack.exit_code, 0) << attack.err;
+  EXPECT_THAT(attack.out,
+              HasSubstr("Logged migraine, worst 7, from 22:30 for 7 h 40 min (to 06:10 the next "
+                        "day), medicine: sumatriptan 50 mg on 2026-11-21"));
+  auto hours = Run(
+      {"log", "migraine", "--severity", "4", "--hours", "3.5", "--json", "--date", "yesterday"});
+  ASSERT_EQ(hours.exit_code, 0) << hours.err;
+  const auto by_hours = nlohmann::json::parse(hours.out);
+  EXPECT_EQ(by_hours["kind"], "migraine");
+  EXPECT_EQ(by_hours["measures"], nlohmann::json({{"duration_minutes", 210}}));
+  EXPECT_FALSE(by_hours.contains("label"));
+  auto none = Run({"log", "migraine", "none"});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_THAT(none.out, HasSubstr("Logged migraine: none (a day without migraine) on 2026-11-23"));
+  auto stress = Run({"log", "symptom", "stress", "6"});
+  ASSERT_EQ(stress.exit_code, 0) << stress.err;
+  EXPECT_THAT(stress.out, HasSubstr("Logged stress 6 on 2026-11-23"));
+  auto json = nlohmann::json::parse(Run({"journal", "show", "--json", "--kind", "migraine"}).out);
+  ASSERT_EQ(json.size(), 3u);
+  EXPECT_EQ(json[0]["measures"],
+            nlohmann::json({{"duration_minutes", 460}, {"start_minute", 1350}}));
+  EXPECT_EQ(json[0]["label"], "sumatriptan 50 mg");
+  EXPECT_EQ(json[2]["value"], 0);
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"log", "migraine"}, "--severity: give the attack's worst severity, 1-10"},
+      {{"log", "migraine", "--severity", "11"}, "--severity: 11 is out of range 0-10"},
+      {{"log", "migraine", "--severity", "6.5"}, "--severity: 6.5 is not a whole number"},
+      {{"log", "migraine", "--severity", "5", "--start", "25:00"},
+       "--start: \"25:00\" is not a time of day (HH:MM, 00:00-23:59)"},
+      {{"log", "migraine", "--severity", "5", "--start", "6.30"},
+       "--start: \"6.30\" is not a time of day"},
+      {{"log", "migraine", "--severity", "5", "--end", "10:00"}, "--end: needs --start"},
+      {{"log", "migraine", "--severity", "5", "--start", "10:00", "--end", "10:00"},
+       "--end: 10:00 is the same time as --start; for an attack of a whole day give --hours 24"},
+      {{"log", "migraine", "--severity", "5", "--start", "10:00", "--end", "11:00", "--hours", "1"},
+       "--hours: give --end or --hours, not both"},
+      {{"log", "migraine", "--severity", "5", "--hours", "200"},
+       "--hours: 200 is not a duration from one minute to a week (168 hours)"},
+      {{"log", "migraine", "none", "--severity", "3"},
+       "--severity: not used with `none` (a day without migraine)"},
+      {{"log", "migraine", "never"}, "none: \"never\" is not understood"},
+      {{"log", "migraine", "--severity", "0", "--medicine", "ibuprofen"},
+       "--medicine: a day without migraine (severity 0) has no acute medicine"},
+      {{"log", "migraine", "--severity", "0", "--start", "08:00"},
+       "--start: not used on a day without migraine (severity 0)"},
+      {{"log", "symptom", "stress", "12"}, "stress: 12 is out of range 0-10"},
+      {{"log", "symptom", "mood", "3"},
+       "use irls, cramps, pain, sleep, sleep-minutes or stress (a migraine attack: mgadvisor log "
+       "migraine)"},
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.message;
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+  }
+  EXPECT_EQ(nlohmann::json::parse(Run({"journal", "show", "--json"}).out).size(), 4u);
+
+  // Both export formats carry the attack, the migraine-free day and the stress rating back.
+  for (std::string format : {"json", "csv", "fhir"}) {
+    auto exported = Run({"journal", "export", "--format", format});
+    ASSERT_EQ(exported.exit_code, 0) << exported.err;
+    if (format == "csv") {
+      EXPECT_THAT(exported.out, HasSubstr(",2026-11-21,migraine,sumatriptan 50 mg,,7,,,,"
+                                          "duration_minutes=460 start_minute=1350\n"));
+    }
+    const auto file = dir_ / ("export." + format);
+    std::ofstream(file) << exported.out;
+    const std::string copy = "copy-" + format + ".db";
+    auto imported = Run({"journal", "import", file.string()}, "2026-11-23", copy);
+    ASSERT_EQ(imported.exit_code, 0) << format << ": " << imported.err;
+    EXPECT_EQ(Run({"journal", "export", "--format", format}, "2026-11-23", copy).out, exported.out)
+        << format;
+  }
+
+  auto plan = Run({"trial", "plan", "--outcome", "migraine_days", "--profile", ProfilePath(),
+                   "--start", "2026-11-23", "--seed", "5"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("migraine days per 28 days"));
+  auto status = Run({"trial", "status", "--json"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(nlohmann::json::parse(status.out)["rating_logged"], true);  // Today's "none".
+  status = Run({"trial", "status"}, "2026-11-24");
+  EXPECT_THAT(status.out,
+              HasSubstr("- Log today's migraine (an attack that started today, or none): mgadvisor "
+                        "log migraine --severity WORST --start HH:MM --end HH:MM (or: mgadvisor "
+                        "log migraine none)\n"));
+}
+
 }  // namespace
 }  // namespace mg
