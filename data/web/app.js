@@ -1204,6 +1204,8 @@ function measureForCondition(condition) {
   if (/restless/.test(condition)) return 'irls';
   if (/cramp/.test(condition)) return 'cramps';
   if (/sleep|insomnia/.test(condition)) return 'sleep';
+  if (/migraine/.test(condition)) return 'migraine';
+  if (/stress/.test(condition)) return 'stress';
   return 'pain';
 }
 
@@ -1212,6 +1214,9 @@ const MEASURE_INPUT = {
   irls: {label: 'Restless legs score today (IRLS, 0-40)', min: 0, max: 40},
   pain: {label: 'Pain today (0 none – 10 worst)', min: 0, max: 10},
   sleep: {label: 'Sleep last night (0 worst – 10 best)', min: 0, max: 10},
+  // 0 is a day without migraine: a trial of migraine days needs those days logged too.
+  migraine: {label: 'Migraine today: worst severity (0 none – 10 worst)', min: 0, max: 10},
+  stress: {label: 'Stress today (0 none – 10 extreme)', min: 0, max: 10},
 };
 
 async function refreshToday() {
@@ -1679,6 +1684,9 @@ function setUpSymptoms() {
       busy(form, () => submitEntry(form));
     });
   }
+  // A day without migraine is an entry of its own (severity 0), so migraine days can be counted.
+  const none = $('migraine-none');
+  none.addEventListener('click', () => busy(none.form, () => logNoMigraine(none.form)));
 }
 
 async function submitEntry(form) {
@@ -1699,7 +1707,7 @@ async function submitEntry(form) {
   for (const input of form.querySelectorAll('[data-measure]')) {
     const text = input.value.trim();
     if (text === '') continue;
-    entry.measures = {...entry.measures, [input.dataset.measure]: Number(text)};
+    entry.measures = {...entry.measures, [input.dataset.measure]: measureValue(input, text)};
   }
   const result = await api('POST', '/api/journal/entries', entry);
   if (!result.ok) {
@@ -1732,6 +1740,42 @@ async function submitEntry(form) {
   setGlobalStatus(warnings.length ? warnings.join(' ') : '');
 }
 
+// A measure as the journal stores it: a clock time ("06:30") as minutes after midnight (390),
+// hours (1.5) as whole minutes (90); anything else is the number typed.
+function measureValue(input, text) {
+  if (input.dataset.as === 'time') {
+    const [h, m] = text.split(':').map(Number);
+    return h * 60 + m;
+  }
+  if (input.dataset.as === 'hours') return Math.round(Number(text) * 60);
+  return Number(text);
+}
+
+// "06:30" for 390 minutes after midnight; "1 h 30 min" for 90 minutes.
+function clockTime(minutes) {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+function duration(minutes) {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h ? `${h} h${m ? ` ${m} min` : ''}` : `${m} min`;
+}
+
+async function logNoMigraine(form) {
+  const errorBox = form.querySelector('.error');
+  const entry = {kind: 'migraine', value: 0};
+  if ($('entry-date').value) entry.date = $('entry-date').value;
+  const result = await api('POST', '/api/journal/entries', entry);
+  if (!result.ok) {
+    errorBox.textContent = plainFieldMessage(errorText(result), {date: 'Date'});
+    return;
+  }
+  form.reset();
+  errorBox.textContent = '';
+  await refreshEntries();
+  setGlobalStatus(`Logged: no migraine on ${entry.date || 'today'}.`);
+}
+
 function describeEntry(e) {
   switch (e.kind) {
     case 'cramps':
@@ -1745,6 +1789,13 @@ function describeEntry(e) {
           measureWords(e.measures, {minutes_to_sleep: (v) => `${v} min to fall asleep`,
                                     awakenings: (v) => `woke ${v} ${v === 1 ? 'time' : 'times'}`});
     case 'sleep-minutes': return `Asleep: ${e.value} min (${e.label || 'device'})`;
+    case 'migraine':
+      if (e.value === 0) return 'No migraine';
+      return `Migraine: worst ${e.value}/10` +
+          measureWords(e.measures, {start_minute: (v) => `from ${clockTime(v)}`,
+                                    duration_minutes: (v) => `lasted ${duration(v)}`}) +
+          (e.label ? `, took ${e.label}` : '');
+    case 'stress': return `Stress: ${e.value}/10`;
     case 'dose': return `Dose: ${fmtMg(e.magnesium_mg)} ${e.label || ''}`;
     case 'food':
     case 'supplement':
@@ -1799,6 +1850,8 @@ function entryItem(e) {
 const EDITABLE = {
   cramps: ['value', 'Number of cramps', 'number'], irls: ['value', 'IRLS total score', 'number'],
   pain: ['value', 'Pain (0-10)', 'number'], sleep: ['value', 'Sleep quality (0-10)', 'number'],
+  migraine: ['value', 'Worst severity (0 = no migraine)', 'number'],
+  stress: ['value', 'Stress (0-10)', 'number'],
   dose: ['magnesium_mg', 'Elemental magnesium (mg)', 'number'],
   note: ['note', 'Note', 'text'], 'side-effect': ['label', 'What happened', 'text'],
 };
@@ -1887,6 +1940,9 @@ const SERIES = [
    better: 'lower'},
   {kind: 'pain', name: 'Pain (0-10)', colour: '#7a4b00', max: 10, better: 'lower'},
   {kind: 'sleep', name: 'Sleep quality (0-10)', colour: '#0b5cad', max: 10, better: 'higher'},
+  {kind: 'migraine', name: 'Migraine (worst severity a day, 0 = none)', colour: '#1b5e20', max: 10,
+   better: 'lower'},
+  {kind: 'stress', name: 'Stress (0-10)', colour: '#4a4a4a', max: 10, better: 'lower'},
 ];
 
 const RANGES = [[7, '7 days'], [28, '28 days'], [90, '90 days'], [0, 'All']];
@@ -2312,7 +2368,7 @@ function setUpTrial() {
   fillSecondaryChoices();
   $('trial-outcome').addEventListener('change', fillSecondaryChoices);
   for (const id of ['trial-outcome', 'trial-start', 'trial-pairs', 'trial-blind',
-                    'trial-secondary']) {
+                    'trial-run-in-done', 'trial-secondary']) {
     $(id).addEventListener('change', hidePreview);
   }
   $('trial-cancel').addEventListener('click', hidePreview);
@@ -2323,6 +2379,7 @@ function setUpTrial() {
       const body = {outcome: $('trial-outcome').value, pairs: Number($('trial-pairs').value)};
       if ($('trial-start').value) body.start = $('trial-start').value;
       if ($('trial-blind').checked) body.blind = true;
+      if ($('trial-run-in-done').checked) body.run_in_done = true;
       const secondary = chosenSecondaries();
       if (secondary.length) body.secondary = secondary;
       const result = await api('POST', '/api/trials', {...body, dry_run: true});

@@ -94,8 +94,12 @@ std::string MeasureFlag(std::string name) {
 }
 
 // One flag per measure a symptom entry can carry, each saying which scale it belongs to.
-void AddMeasureOptions(CLI::App* cmd, std::map<std::string, std::string>& measures) {
+// `log symptom` leaves out migraine's measures (with_migraine = false): an attack is logged by
+// `log migraine`, whose --start/--end/--hours say them in clock time; `journal edit` corrects any.
+void AddMeasureOptions(CLI::App* cmd, std::map<std::string, std::string>& measures,
+                       bool with_migraine) {
   for (EntryKind kind : journal::AllEntryKinds()) {
+    if (kind == EntryKind::kMigraine && !with_migraine) continue;
     for (const journal::MeasureSpec& m : journal::MeasuresOf(kind)) {
       cmd->add_option(MeasureFlag(m.name), measures[m.name],
                       fmt::format("{}: {}", journal::EntryKindName(kind), m.what));
@@ -519,7 +523,7 @@ void RegisterLog(CLI::App& app, CliContext& ctx) {
         ->expected(0, 10);
     cmd->add_option("--intensity,--severity", args->intensity,
                     "Cramps: the worst cramp's severity, 0-10");
-    AddMeasureOptions(cmd, args->measures);
+    AddMeasureOptions(cmd, args->measures, /*with_migraine=*/false);
     AddLogCommon(cmd, args->opts);
     cmd->callback([&ctx, args] {
       RunCommand(ctx, [&]() -> Status {
@@ -830,7 +834,7 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--items", args->items, "IRLS: the ten item scores, 0-4 each")
         ->delimiter(',')
         ->expected(0, 10);
-    AddMeasureOptions(cmd, args->measures);
+    AddMeasureOptions(cmd, args->measures, /*with_migraine=*/true);
     cmd->add_option("--note", args->opts.note, "Its note (\"\" clears it)");
     cmd->callback([&ctx, args, cmd] {
       RunCommand(ctx, [&]() -> Status {

@@ -176,6 +176,19 @@ async function fillProfile(page, p) {
   if (stepwise) await nextStep(page, 4);
 }
 
+// A run-in already in the journal (issue 16): `days` daily ratings of `kind` before TODAY, with
+// no magnesium, so a trial started today with run_in_done goes straight to its pairs.
+async function logRunIn(base, kind, value, days) {
+  for (let d = 1; d <= days; ++d) {
+    const date = new Date(Date.parse(`${TODAY}T00:00:00Z`) - d * 86400000).toISOString().slice(0, 10);
+    const res = await fetch(`${base}/api/journal/entries`, {
+      method: 'POST', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({kind, value, date}),
+    });
+    assert.equal(res.status, 201, await res.text());
+  }
+}
+
 async function isStepwise(page) {
   return page.evaluate(() => document.getElementById('profile-form').classList.contains('stepwise'));
 }
@@ -603,6 +616,93 @@ describe('web page in local mode', {timeout: 600000}, () => {
     assert.deepEqual(problems, []);
   });
 
+  // Issue 16: migraine and stress from the page. An attack with its start, length and medicine;
+  // a day without migraine is an entry of its own (a trial counts migraine days); a trial of
+  // migraine days starts with Peikert's four-week run-in, and Today asks for the day's migraine.
+  // Its own server: the journal and trial of the tests above stay out of it.
+  test('migraine and stress: an attack, a day without, charts, a trial of migraine days',
+       async () => {
+    const own = await startServer();
+    try {
+      const page = await openPage(browser.context, own.base, problems);
+      await fillProfile(page, {age: 35, sex: 'female', complaint: 'migraine'});
+      await submitProfile(page);
+      await go(page, 'symptoms');
+      await page.selectOption('#entry-kind', 'migraine');
+      await page.fill('#entry-date', TODAY);
+      await page.fill('#migraine-severity', '7');
+      await page.fill('#migraine-start', '06:30');
+      await page.fill('#migraine-hours', '3.5');
+      await page.fill('#migraine-medicine', 'ibuprofen 400 mg');
+      const posted = page.waitForResponse((r) => r.url().endsWith('/api/journal/entries') &&
+                                                 r.request().method() === 'POST');
+      await page.click('form[data-kind="migraine"] button[type="submit"]');
+      const attack = await posted;
+      assert.equal(attack.status(), 201, await attack.text());
+      assert.deepEqual(attack.request().postDataJSON(), {
+        kind: 'migraine', date: TODAY, value: 7, label: 'ibuprofen 400 mg',
+        measures: {start_minute: 390, duration_minutes: 210}});
+      await page.waitForFunction(() => /Migraine: worst 7\/10, from 06:30, lasted 3 h 30 min, took ibuprofen 400 mg/
+          .test(document.getElementById('entries').innerText));
+      // "No migraine today" for the day before: severity 0, nothing else.
+      await page.fill('#entry-date', '2026-11-22');
+      const none = page.waitForResponse((r) => r.url().endsWith('/api/journal/entries') &&
+                                              r.request().method() === 'POST');
+      await page.click('#migraine-none');
+      const noneResponse = await none;
+      assert.equal(noneResponse.status(), 201, await noneResponse.text());
+      assert.deepEqual(noneResponse.request().postDataJSON(),
+                       {kind: 'migraine', value: 0, date: '2026-11-22'});
+      await page.waitForFunction(() => /2026-11-22 No migraine/.test(document.getElementById('entries').innerText));
+      // A severity out of range is named in the form's words, beside the field.
+      await page.fill('#migraine-severity', '11');
+      await page.click('form[data-kind="migraine"] button[type="submit"]');
+      await page.waitForFunction(() => /How bad it was at its worst/.test(document.getElementById('migraine-error').textContent));
+      assert.equal(await page.getAttribute('#migraine-severity', 'aria-invalid'), 'true');
+      await page.fill('#entry-date', TODAY);
+      await page.selectOption('#entry-kind', 'stress');
+      await page.fill('#stress-value', '6');
+      await page.click('form[data-kind="stress"] button[type="submit"]');
+      await page.waitForFunction(() => /Stress: 6\/10/.test(document.getElementById('entries').innerText));
+      const charts = await page.locator('#symptom-chart').innerText();
+      assert.match(charts, /Migraine \(worst severity a day, 0 = none\)/);
+      assert.match(charts, /Stress \(0-10\)/);
+      assert.deepEqual(await unlabelled(page), [], 'every input has an accessible label');
+      assert.deepEqual(await axeViolations(page), [], 'axe on #symptoms with the migraine form');
+
+      // A trial of migraine days: four weeks of run-in, then 8-week periods (4 washout weeks).
+      await go(page, 'trial');
+      await page.waitForSelector('#trial-form:not([hidden])');
+      await page.selectOption('#trial-outcome', 'migraine_days');
+      await page.fill('#trial-start', TODAY);
+      await page.check('#trial-secondary-stress');
+      const previewed = page.waitForResponse((r) => r.url().endsWith('/api/trials'));
+      await page.click('#trial-form button[type="submit"]');
+      const preview = await previewed;
+      assert.equal(preview.status(), 200, await preview.text());
+      await page.waitForSelector('#trial-confirm:visible');
+      const words = await page.locator('#trial-preview-text').innerText();
+      assert.match(words, /a 28-day run-in without magnesium/);
+      assert.match(words, /pairs of 56-day periods/);
+      assert.match(words, /Also measured: Stress \(0-10\)\./);
+      const created = page.waitForResponse((r) => r.url().endsWith('/api/trials'));
+      await page.click('#trial-confirm');
+      assert.equal((await created).status(), 201);
+      await page.waitForSelector('#trial-periods tbody tr');
+      assert.match(await page.locator('#trial-periods tbody tr').first().innerText(), /Run-in/);
+      // Today asks for today's migraine (0 for none) and says what to log.
+      await go(page, 'today');
+      await page.waitForSelector('#today-measure');
+      assert.match(await page.locator('#today-log').innerText(), /Migraine today: worst severity \(0 none/);
+      assert.match(await page.locator('#today-trial').innerText(), /migraine/i);
+      await screenshot(page, 'desktop-migraine-trial');
+      await page.close();
+      assert.deepEqual(problems, []);
+    } finally {
+      await own.stop();
+    }
+  });
+
   // Issue 17: a blinded trial from the page. The helper's sheet shows once (with a print button
   // and a warning), the day's container is logged in one tap with a guess, and after the end the
   // key from the sheet unblinds it; the protocol's hash is on show throughout.
@@ -612,8 +712,11 @@ describe('web page in local mode', {timeout: 600000}, () => {
     await go(page, 'trial');
     // The open trial of the test before was ended, which makes room for a new one.
     await page.waitForSelector('#trial-form:not([hidden])');
+    // The 14-day run-in is already rated: the pairs (and the containers) start today.
+    await logRunIn(server.base, 'irls', 22, 14);
     await page.selectOption('#trial-outcome', 'irls');
     await page.fill('#trial-start', TODAY);
+    await page.check('#trial-run-in-done');
     await page.check('#trial-blind');
     await page.click('#trial-form button[type="submit"]');
     await page.waitForSelector('#trial-confirm:visible');
@@ -849,15 +952,21 @@ describe('web page in local mode', {timeout: 600000}, () => {
       };
       await api('PUT', '/api/profile', {age: 58, sex: 'female', complaints: ['chronic pain'],
                                         medicines: [{name: 'levothyroxine', times: ['07:00']}]});
+      // A 7-day run-in (no magnesium, pain rated daily) from 25 August, then the pairs.
       const trial = await (await api('POST', '/api/trials',
-                                     {outcome: 'pain', start: '2026-09-01', seed: 5})).json();
+                                     {outcome: 'pain', start: '2026-08-25', seed: 5})).json();
       assert.equal(trial.trial.end, TODAY);
-      // 84 days: a pain rating and food every day, a dose on every magnesium day.
+      // 84 days: a pain rating and food every day, a dose on every magnesium day; before them
+      // the run-in's 7 days of ratings.
       const entries = [];
       const day = (n) => new Date(Date.UTC(2026, 8, 1 + n)).toISOString().slice(0, 10);
+      for (let n = -7; n < 0; ++n) {
+        entries.push({id: entries.length + 1, date: day(n), kind: 'pain', value: 5});
+      }
       for (let n = 0; n < 84; ++n) {
         const date = day(n);
-        const period = trial.periods.find((p) => p.start <= date && date <= p.end);
+        const period = trial.periods.find((p) => p.start <= date && date <= p.end &&
+                                                 p.pair > 0);
         entries.push({id: entries.length + 1, date, kind: 'pain', value: period.magnesium ? 3 : 5});
         entries.push({id: entries.length + 1, date, kind: 'food', label: 'pumpkin seeds',
                       magnesium_mg: 150 + (n % 5) * 20});
@@ -907,15 +1016,17 @@ describe('web page in local mode', {timeout: 600000}, () => {
       medicines: [{name: 'levothyroxine', times: ['06:30']}],
     }});
     assert.equal(setup.status(), 200, await setup.text());
-    // A seed whose first period is on magnesium, so today has doses to take (dry runs save nothing).
+    // A seed whose first period is on magnesium, so today has doses to take (dry runs save
+    // nothing); the run-in is already rated, so the pairs start today.
+    await logRunIn(server.base, 'irls', 22, 14);
     let seed = 1;
     for (; seed < 40; ++seed) {
       const dry = await browser.context.request.post(`${server.base}/api/trials`, {data: {
-        outcome: 'irls', start: TODAY, replace: true, seed, dry_run: true}});
-      if ((await dry.json()).periods[0].magnesium) break;
+        outcome: 'irls', start: TODAY, replace: true, seed, dry_run: true, run_in_done: true}});
+      if ((await dry.json()).periods.find((p) => !p.run_in).magnesium) break;
     }
     const trial = await browser.context.request.post(`${server.base}/api/trials`, {data: {
-      outcome: 'irls', start: TODAY, replace: true, seed}});
+      outcome: 'irls', start: TODAY, replace: true, seed, run_in_done: true}});
     assert.equal(trial.status(), 201, await trial.text());
 
     const page = await openPage(browser.context, server.base, problems, PHONE);
