@@ -56,12 +56,13 @@ Error TrialAsFlags(Error error) {
                                     {"guess", "--guess"},
                                     {"date", "--date"},
                                     {"secondary", "--secondary"},
-                                    {"run_in_done", "--run-in-done"}});
+                                    {"run_in_done", "--run-in-done"},
+                                    {"lower_dose_mg", "--lower-dose"}});
 }
 
 void RegisterPlan(CLI::App& group, CliContext& ctx) {
   struct Args {
-    std::string db, outcome, start = "today", dose, profile, mid, helper_sheet;
+    std::string db, outcome, start = "today", dose, profile, mid, helper_sheet, lower_dose;
     std::optional<uint64_t> seed;
     int pairs = 3;
     std::optional<int> period_days, washout_days;
@@ -84,6 +85,10 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
                   "the profile kept in the journal, `mgadvisor profile set`)");
   cmd->add_option("--dose", args->dose,
                   "Elemental magnesium per day in magnesium periods, mg (at most the plan's dose)");
+  cmd->add_option("--lower-dose", args->lower_dose,
+                  "A two-dose trial: each pair compares this lower dose (elemental mg a day, above "
+                  "0 and below the plan's dose) with the plan's dose, instead of no magnesium "
+                  "with it (\"does my full dose help more than less of it?\")");
   cmd->add_option("--start", args->start, "First day: YYYY-MM-DD or today (default)");
   cmd->add_option("--seed", args->seed, "Randomisation seed (default: random, printed)");
   cmd->add_option("--pairs", args->pairs, "Pairs of periods, 3 (default) or 4");
@@ -142,6 +147,13 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
         if (!request.dose_mg) {
           return InvalidArgument(
               fmt::format("--dose: \"{}\" is not a positive number of mg", args->dose));
+        }
+      }
+      if (!args->lower_dose.empty()) {
+        request.lower_dose_mg = ParseFiniteNumber(args->lower_dose);
+        if (!request.lower_dose_mg) {
+          return InvalidArgument(
+              fmt::format("--lower-dose: \"{}\" is not a number of mg", args->lower_dose));
         }
       }
       if (!args->mid.empty()) {

@@ -127,16 +127,20 @@ void AddTrialEvents(ICalendarWriter& out, const trial::Design& design, Date toda
                 design.ended && design.first_day() > *design.ended, today);
   }
   for (const trial::Period& p : trial::Periods(design)) {
+    // Two-dose designs: both arms take magnesium, each its own dose.
+    const bool dosed = p.magnesium || design.two_dose();
+    const double dose = design.two_dose() ? design.DoseOf(p.magnesium) : design.dose_mg;
+    const std::string arm = design.two_dose() ? (p.magnesium ? "plan dose, " : "lower dose, ") : "";
     const std::string what =
-        p.magnesium
-            ? fmt::format("magnesium {} a day as {}", FormatMilligrams(design.dose_mg), design.form)
-            : std::string("no magnesium");
-    const std::string todo = p.magnesium
-                                 ? fmt::format("Take {} {} a day, and log each dose.",
-                                               FormatMilligrams(design.dose_mg), design.form)
-                                 : std::string("Take no magnesium supplement; log any you take.");
+        dosed ? fmt::format("{}magnesium {} a day as {}", arm, FormatMilligrams(dose), design.form)
+              : std::string("no magnesium");
+    const std::string todo = dosed ? fmt::format("Take {} {} a day, and log each dose.",
+                                                 FormatMilligrams(dose), design.form)
+                                   : std::string("Take no magnesium supplement; log any you take.");
     const std::string part =
-        fmt::format("{}-pair{}-{}", trial_id, p.pair + 1, p.magnesium ? "magnesium" : "none");
+        fmt::format("{}-pair{}-{}", trial_id, p.pair + 1,
+                    design.two_dose() ? (p.magnesium ? "plan-dose" : "lower-dose")
+                                      : (p.magnesium ? "magnesium" : "none"));
     const std::string title =
         fmt::format("Trial ({}), pair {}: {}", design.outcome.id, p.pair + 1, what);
     const auto cancelled = [&](Date first) { return design.ended && first > *design.ended; };

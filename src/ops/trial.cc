@@ -147,6 +147,12 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
   if (auto known = trial::FindOutcome(**outcomes, request.outcome); !known.ok()) {
     return known.error();
   }
+  if (request.lower_dose_mg && request.blind) {
+    return InvalidArgument(
+        "lower_dose_mg: a blinded two-dose trial is not available yet (its containers would both "
+        "hold magnesium, in two strengths); plan it open label, or leave out the lower dose for "
+        "a blinded trial of magnesium against a placebo");
+  }
   if (request.seed && *request.seed > static_cast<uint64_t>(kMaxSeed)) {
     return InvalidArgument(
         fmt::format("seed: {} is not a whole number from 0 to {}", *request.seed, kMaxSeed));
@@ -189,6 +195,7 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
   design_request.washout_days = request.washout_days;
   design_request.mid = request.mid;
   design_request.secondaries = request.secondaries;
+  design_request.lower_dose_mg = request.lower_dose_mg;
   auto design = trial::RandomiseDesign(design_request, **outcomes);
   if (!design.ok()) return design.error();
   if (request.run_in_done && design->run_in_days > 0) {
@@ -339,6 +346,12 @@ Result<LoggedEntry> LogTrialDose(const Context& context, journal::Store& store,
   if (design->blinding) {
     entry.label = trial::ContainerDoseLabel(trial::ContainerOn(*design, day));
     if (guess) entry.note = trial::GuessNote(*guess);
+  } else if (design->two_dose()) {
+    // Both arms take magnesium: the day's dose is its period's.
+    const bool plan_dose = design->ToLayout().OnMagnesium(day);
+    entry.magnesium_mg = design->DoseOf(plan_dose);
+    entry.label = design->form.empty() ? "magnesium" : design->form;
+    entry.note = plan_dose ? "trial: plan dose" : "trial: lower dose";
   } else {
     if (!design->ToLayout().OnMagnesium(day)) {
       return Error{ErrorCode::kConflict,
