@@ -72,8 +72,9 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
   auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand(
       "plan",
-      "Start a randomised n-of-1 trial (pairs of magnesium / no-magnesium periods); a trial "
-      "that is running is replaced only with --replace");
+      "Start a randomised n-of-1 trial (pairs of magnesium / no-magnesium periods, or with "
+      "--lower-dose plan-dose / lower-dose periods); a trial that is running is replaced only "
+      "with --replace");
   cmd->add_option("--outcome", args->outcome,
                   "What to measure: cramps, irls, pain, sleep, sleep_minutes (a device's nights); "
                   "the cramp diary's cramp_severity, cramp_minutes, cramp_sleep_disturbance; the "
@@ -291,6 +292,7 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
                     journal::FormatDate(today).c_str(), s.day + 1, t.design.ToLayout().total_days(),
                     s.pair + 1,
                     s.container != 0 ? fmt::format("container {}", s.container).c_str()
+                    : s.dose_mg      ? (s.magnesium ? "plan-dose" : "lower-dose")
                                      : (s.magnesium ? "magnesium" : "no-magnesium"),
                     s.day_in_period, journal::FormatDate(s.period_end).c_str());
       }

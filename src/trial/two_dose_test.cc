@@ -258,6 +258,12 @@ TEST(TwoDoseTest, TheReportComparesThePlanDoseWithTheLowerDose) {
   const nlohmann::json j = ReportToJson(helped);
   EXPECT_EQ(j["comparison"], "plan_dose_vs_lower_dose");
   EXPECT_EQ(j["lower_dose_mg"], 150);
+  // The charts shade the plan-dose periods and say so.
+  EXPECT_THAT(TimelineSvg(helped), HasSubstr("plan-dose periods shaded"));
+  EXPECT_THAT(TimelineSvg(helped),
+              HasSubstr("green: plan dose (300 mg), white: lower dose (150 mg); "));
+  EXPECT_THAT(TimelineSvg(helped), Not(HasSubstr("green: magnesium")));
+  EXPECT_THAT(IntakeSvg(helped), HasSubstr("green: plan-dose periods; "));
   // Adherence per arm: every day dosed as prescribed.
   EXPECT_TRUE(helped.adherence.two_dose);
   EXPECT_EQ(helped.adherence.magnesium_days_dosed, helped.adherence.magnesium_days);
