@@ -236,9 +236,10 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
         std::printf(
             "The helper's sheet is in %s: give it to your helper without reading it. They fill "
             "containers A and B; you log each day's dose with your guess (`mgadvisor trial took "
-            "--guess magnesium|placebo|unsure`) and unblind after the last day with the key on "
+            "--guess %s`) and unblind after the last day with the key on "
             "the sheet (`mgadvisor trial unblind KEY`).\n",
-            args->helper_sheet.c_str());
+            args->helper_sheet.c_str(),
+            started->design.two_dose() ? "higher|lower|unsure" : "magnesium|placebo|unsure");
       }
       if (started->replaced) {
         std::printf(started->saved ? "This replaces the trial that started on %s.\n"
@@ -398,7 +399,7 @@ void RegisterTook(CLI::App& group, CliContext& ctx) {
       "your guess)");
   cmd->add_option("--guess", args->guess,
                   "Blinded trials: what you think the container holds: magnesium, placebo or "
-                  "unsure");
+                  "unsure (two-dose trials, --lower-dose: higher, lower or unsure)");
   cmd->add_option("--date", args->date, "The day taken: YYYY-MM-DD (default: today)");
   cmd->add_option("--db", args->db, "Journal database");
   cmd->callback([&ctx, args] {

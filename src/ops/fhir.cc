@@ -349,8 +349,10 @@ Result<json> TrialStudy(const journal::TrialRecord& record, const Context& conte
                    "of each period a washout{}. Outcome: {}.{}",
                    d.pairs(), layout.period_days, magnesium,
                    d.two_dose() ? "with a lower dose, " + lower : "without",
-                   d.blinding ? " (a look-alike placebo, blinded)" : "", d.seed,
-                   layout.washout_days,
+                   !d.blinding    ? ""
+                   : d.two_dose() ? " (blinded: each dose in one of two identical containers)"
+                                  : " (a look-alike placebo, blinded)",
+                   d.seed, layout.washout_days,
                    d.run_in_days > 0
                        ? fmt::format(", after a {}-day run-in without magnesium", d.run_in_days)
                        : "",

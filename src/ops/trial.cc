@@ -147,12 +147,6 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
   if (auto known = trial::FindOutcome(**outcomes, request.outcome); !known.ok()) {
     return known.error();
   }
-  if (request.lower_dose_mg && request.blind) {
-    return InvalidArgument(
-        "lower_dose_mg: a blinded two-dose trial is not available yet (its containers would both "
-        "hold magnesium, in two strengths); plan it open label, or leave out the lower dose for "
-        "a blinded trial of magnesium against a placebo");
-  }
   if (request.seed && *request.seed > static_cast<uint64_t>(kMaxSeed)) {
     return InvalidArgument(
         fmt::format("seed: {} is not a whole number from 0 to {}", *request.seed, kMaxSeed));
@@ -309,9 +303,11 @@ Result<LoggedEntry> LogTrialDose(const Context& context, journal::Store& store,
           "belongs to a blinded trial (`trial plan --blind`)");
     }
     guess = trial::ParseGuess(*log.guess);
+    // A two-dose design's guesses are higher/lower, another's magnesium/placebo.
+    if (guess && *log.guess != trial::GuessName(*guess, design->two_dose())) guess.reset();
     if (!guess) {
-      return InvalidArgument(
-          fmt::format("guess: '{}' is not a guess; use magnesium, placebo or unsure", *log.guess));
+      return InvalidArgument(fmt::format("guess: '{}' is not a guess; use {}", *log.guess,
+                                         trial::GuessWords(*design)));
     }
   }
   const Date date = log.date.value_or(today);
@@ -345,7 +341,7 @@ Result<LoggedEntry> LogTrialDose(const Context& context, journal::Store& store,
   const int day = (date - design->start).count();
   if (design->blinding) {
     entry.label = trial::ContainerDoseLabel(trial::ContainerOn(*design, day));
-    if (guess) entry.note = trial::GuessNote(*guess);
+    if (guess) entry.note = trial::GuessNote(*guess, design->two_dose());
   } else if (design->two_dose()) {
     // Both arms take magnesium: the day's dose is its period's.
     const bool plan_dose = design->ToLayout().OnMagnesium(day);

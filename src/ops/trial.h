@@ -33,7 +33,7 @@ struct StartTrialRequest {
   std::optional<double> dose_mg;  // May lower the plan's dose, never raise it.
   // A two-dose trial: each pair compares this lower dose (elemental mg a day) with the trial's
   // dose (the plan's, or `dose_mg`) instead of no magnesium (trial::CheckLowerDose is the rule).
-  // Not with `blind` yet.
+  // With `blind`, both containers hold magnesium (the two doses) and guesses are higher/lower.
   std::optional<double> lower_dose_mg;
   std::optional<int> period_days;  // Defaults from the outcome.
   std::optional<int> washout_days;

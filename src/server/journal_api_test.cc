@@ -459,18 +459,28 @@ TEST_F(JournalApiTest, ATwoDoseTrialComparesThePlanDoseWithALowerDose) {
               "invalid_argument", "lower_dose_mg: -1 mg is not a dose");
   ExpectError(Post("/api/trials", R"({"outcome": "pain", "lower_dose_mg": "half"})"), 400,
               "invalid_argument", "lower_dose_mg");
-  ExpectError(Post("/api/trials", R"({"outcome": "pain", "lower_dose_mg": 100, "blind": true})"),
-              400, "invalid_argument", "lower_dose_mg: a blinded two-dose trial");
   for (int day = 16; day <= 22; ++day) {
     Expect(Post("/api/journal/entries",
                 json({{"kind", "pain"}, {"value", 5}, {"date", fmt::format("2026-11-{}", day)}})
                     .dump()),
            201);
   }
-  const json started =
-      Expect(Post("/api/trials",
-                  R"({"outcome": "pain", "seed": 7, "lower_dose_mg": 100, "run_in_done": true})"),
-             201);
+  // Blinded: the helper's sheet puts one dose in each container; guesses are higher/lower.
+  const json blind = Expect(Post("/api/trials", R"({"outcome": "pain", "lower_dose_mg": 100,
+                                                    "blind": true, "run_in_done": true})"),
+                            201);
+  const std::string sheet = blind["helper_sheet"];
+  EXPECT_NE(sheet.find("BOTH containers hold magnesium"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find("LOWER DOSE — 100 mg"), std::string::npos) << sheet;
+  ExpectError(Post("/api/trials/current/dose", R"({"guess": "magnesium"})"), 400,
+              "invalid_argument", "use higher, lower or unsure");
+  const json guessed = Expect(Post("/api/trials/current/dose", R"({"guess": "lower"})"), 201);
+  EXPECT_EQ(guessed["entry"]["note"], "guess: lower");
+  // Open label, replacing it.
+  const json started = Expect(Post("/api/trials", R"({"outcome": "pain", "seed": 7,
+                                                      "lower_dose_mg": 100, "run_in_done": true,
+                                                      "replace": true})"),
+                              201);
   EXPECT_EQ(started["trial"]["lower_dose_mg"], 100);
   EXPECT_EQ(started["trial"]["dose_mg"], 200);
   EXPECT_EQ(started["periods"][0]["arm"], "run_in");

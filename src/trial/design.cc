@@ -686,9 +686,13 @@ std::string RenderCalendar(const Design& design) {
           ? fmt::format(
                 "Plan-dose periods: {} mg elemental magnesium{} a day. Lower-dose periods: {} mg "
                 "a day. Both are magnesium: this trial asks whether the plan's dose helps more "
-                "than the lower one, not whether magnesium helps.",
+                "than the lower one, not whether magnesium helps.{}",
                 FormatNumber(design.dose_mg), design.form.empty() ? "" : " as " + design.form,
-                FormatNumber(*design.lower_dose_mg))
+                FormatNumber(*design.lower_dose_mg),
+                design.blinding ? " Blinded: a helper put one dose in each of two identical "
+                                  "containers (A, B); you take from the container the calendar "
+                                  "names."
+                                : "")
           : fmt::format(
                 "Magnesium periods: {} mg elemental magnesium{} a day. {}",
                 FormatNumber(design.dose_mg), design.form.empty() ? "" : " as " + design.form,
@@ -716,11 +720,14 @@ std::string RenderCalendar(const Design& design) {
   const Layout layout = design.ToLayout();
   bool first_of_pair = true;
   for (const Period& p : Periods(design)) {
-    const std::string what = p.container != 0 ? fmt::format("CONTAINER {}{}", p.container,
-                                                            design.sealed() ? ""
-                                                            : p.magnesium   ? " (magnesium)"
-                                                                            : " (placebo)")
-                                              : PeriodLabel(design, p.magnesium);
+    const std::string what =
+        p.container != 0
+            ? fmt::format("CONTAINER {}{}", p.container,
+                          design.sealed()     ? ""
+                          : design.two_dose() ? (p.magnesium ? " (plan dose)" : " (lower dose)")
+                          : p.magnesium       ? " (magnesium)"
+                                              : " (placebo)")
+            : PeriodLabel(design, p.magnesium);
     out +=
         fmt::format("{:<7} {} to {}  {}\n", first_of_pair ? fmt::format("Pair {}", p.pair + 1) : "",
                     FormatDate(p.start), FormatDate(p.end), what);
@@ -903,9 +910,11 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
       s.todo.push_back({fmt::format("Container {} day: dose logged.", s.container), ""});
     } else {
       s.todo.push_back({fmt::format("Container {} day: take today's dose from container {} and log "
-                                    "it with your guess (magnesium, placebo or unsure).",
-                                    s.container, s.container),
-                        "mgadvisor trial took --guess magnesium|placebo|unsure"});
+                                    "it with your guess ({}).",
+                                    s.container, s.container, GuessWords(design)),
+                        design.two_dose()
+                            ? "mgadvisor trial took --guess higher|lower|unsure"
+                            : "mgadvisor trial took --guess magnesium|placebo|unsure"});
     }
   } else if (design.two_dose()) {
     const double dose = design.DoseOf(s.magnesium);

@@ -53,7 +53,9 @@ std::string ProtocolText(const Design& design) {
                        design.form.empty() ? "" : " as " + design.form)
          : "";
   const std::string comparator =
-      v4      ? fmt::format("{} (open label: the person knows which period is which)", lower_dose)
+      v4 && blind ? fmt::format("{}, in capsules that look the same as the plan dose's (blinded)",
+                                lower_dose)
+      : v4    ? fmt::format("{} (open label: the person knows which period is which)", lower_dose)
       : blind ? "an identical-looking placebo (same capsule or drink, no magnesium)"
               : "no magnesium supplement (open label: the person knows which period is which)";
   const std::string mid = o.mid_relative
@@ -170,7 +172,14 @@ std::string ProtocolText(const Design& design) {
       "- Order within each pair from a seeded random generator (std::mt19937_64, seed {}): "
       "{}.\n",
       design.seed, order);
-  if (blind) {
+  if (blind && v4) {
+    t += "- Blinding: a helper fills two identical containers, A and B, one with each dose; which "
+         "one holds the plan's dose was drawn from the operating system's random source and is "
+         "written only on the helper's sheet. The journal keeps a commitment to it, SHA-256 " +
+         design.blinding->commitment +
+         ". The person logs a guess (higher, lower or unsure) with each dose and unblinds with "
+         "the helper's key after the last day.\n\n";
+  } else if (blind) {
     t += "- Blinding: a helper fills two identical containers, A and B; which one holds "
          "magnesium was drawn from the operating system's random source and is written only on "
          "the helper's sheet. The journal keeps a commitment to it, SHA-256 " +

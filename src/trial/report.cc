@@ -47,12 +47,14 @@ std::string TwoDoseConclusion(const Report& r) {
           "The higher dose helped more than the lower one: your {} was better on {} than on {}, "
           "and chance alone is an unlikely explanation (95 % interval {} to {} {} better). {} "
           "(the chance the extra benefit is at least {}, the smallest change people notice, is "
-          "{}). {} The periods were not blinded, so expectation can produce part of this.",
+          "{}). {} {}",
           o.name, plan, lower, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit,
           a.estimate->prob_at_least_mid >= 0.5
               ? "The extra benefit is probably large enough to notice"
               : "But the extra benefit is probably smaller than people notice",
-          mid, Percent(a.estimate->prob_at_least_mid), caveat);
+          mid, Percent(a.estimate->prob_at_least_mid), caveat,
+          r.blinding ? r.blinding->meaning
+                     : "The periods were not blinded, so expectation can produce part of this.");
     case Verdict::kWorse:
       return fmt::format(
           "The higher dose did not help more: your {} was worse on {} than on {} (95 % interval "
@@ -288,8 +290,13 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
     const bool placebo_dose = blinded && !sealed && IsContainerDose(e) && !layout.OnMagnesium(day);
     if ((e.kind == EntryKind::kDose || e.kind == EntryKind::kFood ||
          e.kind == EntryKind::kSupplement) &&
-        e.magnesium_mg && !placebo_dose) {
-      intake[day] += *e.magnesium_mg;
+        e.magnesium_mg) {
+      // A two-dose design's other container held the lower dose, not none.
+      if (!placebo_dose) {
+        intake[day] += *e.magnesium_mg;
+      } else if (design.two_dose()) {
+        intake[day] += *design.lower_dose_mg;
+      }
     }
     if (e.kind == EntryKind::kSideEffect) {
       r.side_effects.push_back({e.date, e.label, e.note, !sealed && layout.OnMagnesium(day),
@@ -308,10 +315,12 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
   for (int day = 0; day < total && day <= as_of; ++day) {
     const bool on = sealed || layout.OnMagnesium(day);
     // Two-dose designs: a dose counts for its arm only when it is nearer that arm's dose.
+    // (A blinded one's container doses are its arms: the container is the dose.)
     const bool has_dose =
-        design.two_dose() ? dosed.count(day) > 0 &&
-                                DosedForArm(dosed_mg[day], design.DoseOf(on), design.DoseOf(!on))
-                          : dosed.count(day) > 0;
+        design.two_dose() && !blinded
+            ? dosed.count(day) > 0 &&
+                  DosedForArm(dosed_mg[day], design.DoseOf(on), design.DoseOf(!on))
+            : dosed.count(day) > 0;
     if (on) {
       ++r.adherence.magnesium_days;
       r.adherence.magnesium_days_dosed += has_dose ? 1 : 0;
@@ -470,9 +479,11 @@ std::string RenderReportText(const Report& r) {
   if (r.design.blinding) {
     out +=
         r.design.sealed()
-            ? "Blinded: containers A and B; which one holds magnesium is still sealed.\n"
-            : fmt::format("Blinded: container {} held magnesium (unblinded on {}).\n",
+            ? fmt::format("Blinded: containers A and B; which one holds {} is still sealed.\n",
+                          r.design.two_dose() ? "the plan dose" : "magnesium")
+            : fmt::format("Blinded: container {} held {} (unblinded on {}).\n",
                           r.design.blinding->magnesium_container,
+                          r.design.two_dose() ? "the plan dose" : "magnesium",
                           r.design.blinding->unblinded ? FormatDate(*r.design.blinding->unblinded)
                                                        : std::string("an earlier day"));
   }
@@ -556,7 +567,9 @@ std::string RenderReportText(const Report& r) {
                          bi ? fmt::format("{:+.2f}", *bi) : std::string("(no guesses)"));
     };
     out += "Guesses (blinding index: 0 = no better than chance, 1 = always recognised):\n";
-    out += arm("Magnesium", r.blinding->magnesium) + arm("Placebo", r.blinding->placebo);
+    out += r.design.two_dose()
+               ? arm("Plan-dose", r.blinding->magnesium) + arm("Lower-dose", r.blinding->placebo)
+               : arm("Magnesium", r.blinding->magnesium) + arm("Placebo", r.blinding->placebo);
     out += "  " + r.blinding->meaning + "\n";
   }
   if (r.side_effects.empty()) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/numbers.h"
+#include "trial/blinding.h"
 #include "trial/protocol.h"
 #include "trial/trial.h"
 
@@ -326,6 +327,74 @@ TEST(TwoDoseTest, ProtocolVersionFourTextIsPinned) {
   // Dropping the lower dose after the start shows as a change.
   registered.lower_dose_mg = 100;
   EXPECT_FALSE(CheckProtocol(registered).added.empty());
+}
+
+// Blinded two-dose trials: both containers hold magnesium, in two strengths. The helper's sheet,
+// the protocol and the daily todo say so; guesses are "higher" / "lower"; after unblinding the
+// report compares the doses, scores the guesses per dose and counts the lower dose's magnesium.
+TEST(TwoDoseTest, ABlindedTwoDoseTrialHasOneDoseInEachContainer) {
+  constexpr const char* kKey = "K7QX-M2TF-9RWC-H3PD";
+  Design d = TwoDosePain();
+  d.blinding = Blinding{CommitmentTo('B', kKey), 0, std::nullopt};
+  const std::string sheet = HelperSheet(d, SealedAllocation{'B', kKey});
+  EXPECT_THAT(sheet, HasSubstr("BOTH containers hold magnesium, in different strengths"));
+  EXPECT_THAT(sheet, HasSubstr("Container B: PLAN DOSE (higher) — 300 mg of elemental magnesium "
+                               "a day as citrate."));
+  EXPECT_THAT(sheet, HasSubstr("Container A: LOWER DOSE — 150 mg of elemental magnesium a day"));
+  EXPECT_THAT(sheet, Not(HasSubstr("PLACEBO")));
+  const std::string protocol = ProtocolText(d);
+  EXPECT_THAT(protocol, HasSubstr("Protocol version 4 (mgadvisor)"));
+  EXPECT_THAT(protocol, HasSubstr("A and B, one with each dose"));
+  EXPECT_THAT(protocol, HasSubstr("(higher, lower or unsure)"));
+  EXPECT_THAT(protocol, Not(HasSubstr("placebo")));
+  EXPECT_THAT(RenderCalendar(d), HasSubstr("Blinded: a helper put one dose in each of two"));
+  const TrialStatus s = GetTrialStatus(d, {}, d.start);
+  EXPECT_THAT(s.todo[0].text, HasSubstr("with your guess (higher, lower or unsure)"));
+  EXPECT_EQ(s.todo[0].command, "mgadvisor trial took --guess higher|lower|unsure");
+  EXPECT_EQ(ParseGuess("higher"), Guess::kMagnesium);
+  EXPECT_EQ(ParseGuess("lower"), Guess::kPlacebo);
+  EXPECT_STREQ(GuessName(Guess::kPlacebo, true), "lower");
+
+  // The whole trial: container B (the plan dose) 2.5 points better; every dose logged, as if it
+  // were the plan dose (the person cannot know), each with a right guess.
+  std::vector<Entry> entries;
+  const Layout layout = d.ToLayout();
+  for (int day = 0; day < layout.total_days(); ++day) {
+    const char container = ContainerOn(d, day);
+    const bool plan = container == 'B';
+    entries.push_back(Pain(Plus(d.start, day),
+                           6 - (plan ? 2.5 : 0) + (day % 3) * 0.25 + (day % 5 == 0 ? 0.3 : 0)));
+    Entry dose = Dose(Plus(d.start, day), 300);
+    dose.label = ContainerDoseLabel(container);
+    dose.note = GuessNote(plan ? Guess::kMagnesium : Guess::kPlacebo, true);
+    EXPECT_EQ(dose.note, plan ? "guess: higher" : "guess: lower");
+    entries.push_back(dose);
+  }
+  const Date after = Plus(d.end(), 1);
+  const Report sealed = BuildReport(d, entries, after, std::nullopt);
+  EXPECT_THAT(RenderReportText(sealed), HasSubstr("which one holds the plan dose is still sealed"));
+  auto opened = Unblind(d, kKey, after);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  const Report r = BuildReport(*opened, entries, after, std::nullopt);
+  ASSERT_EQ(r.analysis.verdict, Verdict::kBenefit);
+  EXPECT_THAT(r.conclusion, StartsWith("The higher dose helped more than the lower one"));
+  EXPECT_THAT(r.conclusion, Not(HasSubstr("not blinded")));
+  EXPECT_EQ(r.adherence.magnesium_days_dosed, 42);
+  EXPECT_EQ(r.adherence.off_days_dosed, 42);
+  EXPECT_EQ(r.blinding->magnesium.correct, 42);
+  EXPECT_EQ(r.blinding->placebo.correct, 42);
+  EXPECT_THAT(r.blinding->meaning, HasSubstr("higher dose from the lower one"));
+  const std::string text = RenderReportText(r);
+  EXPECT_THAT(text, HasSubstr("Blinded: container B held the plan dose"));
+  EXPECT_THAT(text, HasSubstr("  Plan-dose days: 42 right"));
+  EXPECT_THAT(text, HasSubstr("  Lower-dose days: 42 right"));
+  EXPECT_THAT(text, Not(HasSubstr("placebo")));
+  // The lower-dose days' container doses held the lower dose, not none and not the plan's.
+  for (const DayPoint& p : r.intake) {
+    ASSERT_EQ(p.value, opened->ToLayout().OnMagnesium(p.day) ? 300 : 150) << p.day;
+  }
+  EXPECT_THAT(RenderCalendar(*opened), HasSubstr("CONTAINER B (plan dose)"));
+  EXPECT_THAT(RenderCalendar(*opened), HasSubstr("CONTAINER A (lower dose)"));
 }
 
 }  // namespace

@@ -618,6 +618,12 @@ TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
               HasSubstr("with your guess (magnesium, placebo or unsure): mgadvisor trial took "
                         "--guess magnesium|placebo|unsure"));
   EXPECT_THAT(today["todo"].dump(), Not(HasSubstr("mgadvisor")));
+  // Its calendar events name the container, never "no magnesium" (which would be wrong for the
+  // magnesium container's days, and a hint for the placebo's).
+  auto ics = Run({"trial", "calendar", "--format", "ics"}, "2026-09-01");
+  ASSERT_EQ(ics.exit_code, 0) << ics.err;
+  EXPECT_THAT(ics.out, HasSubstr("pair 1: container "));
+  EXPECT_THAT(ics.out, Not(HasSubstr("Take no magnesium supplement; log any")));
 
   // The calendar's period lines ("2026-09-01 to 2026-09-03  CONTAINER B") say each day's
   // container. The helper's magnesium brings pain 3, the placebo 6; the person guesses right
@@ -943,10 +949,12 @@ TEST_F(JournalCliTest, ATwoDoseTrialComparesThePlanDoseWithALowerDose) {
   EXPECT_EQ(below_dose.exit_code, 2);
   EXPECT_THAT(below_dose.err,
               HasSubstr("--lower-dose: 150 mg is not below the plan's dose of 150"));
+  // Blinded: one dose in each container (the helper's sheet is written by a real start).
   auto blind = Run({"trial", "plan", "--outcome", "pain", "--profile", profile, "--lower-dose",
                     "100", "--blind", "--dry-run"});
-  EXPECT_EQ(blind.exit_code, 2);
-  EXPECT_THAT(blind.err, HasSubstr("--lower-dose: a blinded two-dose trial is not available yet"));
+  ASSERT_EQ(blind.exit_code, 0) << blind.err;
+  EXPECT_THAT(blind.out, HasSubstr("Blinded: a helper put one dose in each of two identical "
+                                   "containers"));
 
   auto planned = Run({"trial", "plan", "--outcome", "pain", "--profile", profile, "--lower-dose",
                       "100", "--start", "2026-11-02", "--seed", "7"},
