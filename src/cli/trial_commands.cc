@@ -56,12 +56,13 @@ Error TrialAsFlags(Error error) {
                                     {"guess", "--guess"},
                                     {"date", "--date"},
                                     {"secondary", "--secondary"},
-                                    {"run_in_done", "--run-in-done"}});
+                                    {"run_in_done", "--run-in-done"},
+                                    {"lower_dose_mg", "--lower-dose"}});
 }
 
 void RegisterPlan(CLI::App& group, CliContext& ctx) {
   struct Args {
-    std::string db, outcome, start = "today", dose, profile, mid, helper_sheet;
+    std::string db, outcome, start = "today", dose, profile, mid, helper_sheet, lower_dose;
     std::optional<uint64_t> seed;
     int pairs = 3;
     std::optional<int> period_days, washout_days;
@@ -71,8 +72,9 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
   auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand(
       "plan",
-      "Start a randomised n-of-1 trial (pairs of magnesium / no-magnesium periods); a trial "
-      "that is running is replaced only with --replace");
+      "Start a randomised n-of-1 trial (pairs of magnesium / no-magnesium periods, or with "
+      "--lower-dose plan-dose / lower-dose periods); a trial that is running is replaced only "
+      "with --replace");
   cmd->add_option("--outcome", args->outcome,
                   "What to measure: cramps, irls, pain, sleep, sleep_minutes (a device's nights); "
                   "the cramp diary's cramp_severity, cramp_minutes, cramp_sleep_disturbance; the "
@@ -84,6 +86,10 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
                   "the profile kept in the journal, `mgadvisor profile set`)");
   cmd->add_option("--dose", args->dose,
                   "Elemental magnesium per day in magnesium periods, mg (at most the plan's dose)");
+  cmd->add_option("--lower-dose", args->lower_dose,
+                  "A two-dose trial: each pair compares this lower dose (elemental mg a day, above "
+                  "0 and below the plan's dose) with the plan's dose, instead of no magnesium "
+                  "with it (\"does my full dose help more than less of it?\")");
   cmd->add_option("--start", args->start, "First day: YYYY-MM-DD or today (default)");
   cmd->add_option("--seed", args->seed, "Randomisation seed (default: random, printed)");
   cmd->add_option("--pairs", args->pairs, "Pairs of periods, 3 (default) or 4");
@@ -142,6 +148,13 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
         if (!request.dose_mg) {
           return InvalidArgument(
               fmt::format("--dose: \"{}\" is not a positive number of mg", args->dose));
+        }
+      }
+      if (!args->lower_dose.empty()) {
+        request.lower_dose_mg = ParseFiniteNumber(args->lower_dose);
+        if (!request.lower_dose_mg) {
+          return InvalidArgument(
+              fmt::format("--lower-dose: \"{}\" is not a number of mg", args->lower_dose));
         }
       }
       if (!args->mid.empty()) {
@@ -223,9 +236,10 @@ void RegisterPlan(CLI::App& group, CliContext& ctx) {
         std::printf(
             "The helper's sheet is in %s: give it to your helper without reading it. They fill "
             "containers A and B; you log each day's dose with your guess (`mgadvisor trial took "
-            "--guess magnesium|placebo|unsure`) and unblind after the last day with the key on "
+            "--guess %s`) and unblind after the last day with the key on "
             "the sheet (`mgadvisor trial unblind KEY`).\n",
-            args->helper_sheet.c_str());
+            args->helper_sheet.c_str(),
+            started->design.two_dose() ? "higher|lower|unsure" : "magnesium|placebo|unsure");
       }
       if (started->replaced) {
         std::printf(started->saved ? "This replaces the trial that started on %s.\n"
@@ -279,6 +293,7 @@ void RegisterStatus(CLI::App& group, CliContext& ctx) {
                     journal::FormatDate(today).c_str(), s.day + 1, t.design.ToLayout().total_days(),
                     s.pair + 1,
                     s.container != 0 ? fmt::format("container {}", s.container).c_str()
+                    : s.dose_mg      ? (s.magnesium ? "plan-dose" : "lower-dose")
                                      : (s.magnesium ? "magnesium" : "no-magnesium"),
                     s.day_in_period, journal::FormatDate(s.period_end).c_str());
       }
@@ -384,7 +399,7 @@ void RegisterTook(CLI::App& group, CliContext& ctx) {
       "your guess)");
   cmd->add_option("--guess", args->guess,
                   "Blinded trials: what you think the container holds: magnesium, placebo or "
-                  "unsure");
+                  "unsure (two-dose trials, --lower-dose: higher, lower or unsure)");
   cmd->add_option("--date", args->date, "The day taken: YYYY-MM-DD (default: today)");
   cmd->add_option("--db", args->db, "Journal database");
   cmd->callback([&ctx, args] {

@@ -127,16 +127,27 @@ void AddTrialEvents(ICalendarWriter& out, const trial::Design& design, Date toda
                 design.ended && design.first_day() > *design.ended, today);
   }
   for (const trial::Period& p : trial::Periods(design)) {
-    const std::string what =
-        p.magnesium
-            ? fmt::format("magnesium {} a day as {}", FormatMilligrams(design.dose_mg), design.form)
-            : std::string("no magnesium");
-    const std::string todo = p.magnesium
-                                 ? fmt::format("Take {} {} a day, and log each dose.",
-                                               FormatMilligrams(design.dose_mg), design.form)
-                                 : std::string("Take no magnesium supplement; log any you take.");
+    // Two-dose designs: both arms take magnesium, each its own dose.
+    const bool dosed = p.magnesium || design.two_dose();
+    const double dose = design.two_dose() ? design.DoseOf(p.magnesium) : design.dose_mg;
+    const std::string arm = design.two_dose() ? (p.magnesium ? "plan dose, " : "lower dose, ") : "";
+    // Blinded and sealed: the container is all the person may know (never "no magnesium").
+    const std::string what = p.sealed ? fmt::format("container {}", p.container)
+                             : dosed  ? fmt::format("{}magnesium {} a day as {}", arm,
+                                                    FormatMilligrams(dose), design.form)
+                                      : std::string("no magnesium");
+    const std::string todo =
+        p.sealed ? fmt::format("Take the day's dose from container {}, and log it with your guess.",
+                               p.container)
+        : dosed  ? fmt::format("Take {} {} a day, and log each dose.", FormatMilligrams(dose),
+                               design.form)
+                 : std::string("Take no magnesium supplement; log any you take.");
     const std::string part =
-        fmt::format("{}-pair{}-{}", trial_id, p.pair + 1, p.magnesium ? "magnesium" : "none");
+        fmt::format("{}-pair{}-{}", trial_id, p.pair + 1,
+                    // (A sealed two-dose period by its container: its UID stays unique.)
+                    design.two_dose() && p.sealed ? fmt::format("container-{}", p.container)
+                    : design.two_dose()           ? (p.magnesium ? "plan-dose" : "lower-dose")
+                                                  : (p.magnesium ? "magnesium" : "none"));
     const std::string title =
         fmt::format("Trial ({}), pair {}: {}", design.outcome.id, p.pair + 1, what);
     const auto cancelled = [&](Date first) { return design.ended && first > *design.ended; };

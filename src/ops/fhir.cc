@@ -326,6 +326,9 @@ Result<json> TrialStudy(const journal::TrialRecord& record, const Context& conte
   if (d.ended) status = "administratively-completed";
   const trial::Layout layout = d.ToLayout();
   const std::string magnesium = fmt::format("{} mg of magnesium ({}) a day", d.dose_mg, d.form);
+  // Two-dose designs: the comparison arm is the lower dose, not no magnesium.
+  const std::string lower =
+      d.two_dose() ? fmt::format("{} mg of magnesium ({}) a day", *d.lower_dose_mg, d.form) : "";
   json study = {
       {"resourceType", "ResearchStudy"},
       {"id", fmt::format("trial-{}", record.id)},
@@ -342,11 +345,14 @@ Result<json> TrialStudy(const journal::TrialRecord& record, const Context& conte
                                  {"code", "treatment"}}})}}},
       {"description",
        fmt::format("A randomised n-of-1 trial of one person: {} pairs of {}-day periods, one with "
-                   "{} and one without{}, in an order drawn at random (seed {}), the first {} days "
+                   "{} and one {}{}, in an order drawn at random (seed {}), the first {} days "
                    "of each period a washout{}. Outcome: {}.{}",
                    d.pairs(), layout.period_days, magnesium,
-                   d.blinding ? " (a look-alike placebo, blinded)" : "", d.seed,
-                   layout.washout_days,
+                   d.two_dose() ? "with a lower dose, " + lower : "without",
+                   !d.blinding    ? ""
+                   : d.two_dose() ? " (blinded: each dose in one of two identical containers)"
+                                  : " (a look-alike placebo, blinded)",
+                   d.seed, layout.washout_days,
                    d.run_in_days > 0
                        ? fmt::format(", after a {}-day run-in without magnesium", d.run_in_days)
                        : "",
@@ -356,9 +362,13 @@ Result<json> TrialStudy(const journal::TrialRecord& record, const Context& conte
                            : "")},
       // The whole trial, its run-in included (the same as `start` for designs without one).
       {"period", {{"start", FormatDate(d.first_day())}, {"end", FormatDate(end)}}},
-      {"arm", json::array({{{"name", "magnesium"}, {"description", magnesium}},
-                           {{"name", "no magnesium"},
-                            {"description", d.blinding ? "placebo" : "no magnesium supplement"}}})},
+      {"arm",
+       d.two_dose()
+           ? json::array({{{"name", "plan dose"}, {"description", magnesium}},
+                          {{"name", "lower dose"}, {"description", lower}}})
+           : json::array({{{"name", "magnesium"}, {"description", magnesium}},
+                          {{"name", "no magnesium"},
+                           {"description", d.blinding ? "placebo" : "no magnesium supplement"}}})},
   };
   return study;
 }

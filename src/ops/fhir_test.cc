@@ -181,6 +181,39 @@ TEST_F(FhirTest, ExportImportExportIsIdentical) {
   EXPECT_EQ(*source->Export(), *target->Export());
 }
 
+// A two-dose trial (issue 16): its ResearchStudy's arms are the plan's dose and the lower dose
+// (not "no magnesium"), and its design, lower dose included, survives export and import.
+TEST_F(FhirTest, ATwoDoseTrialsArmsAreItsTwoDosesAndItReadsBack) {
+  auto store = Open("two-dose.db");
+  auto document = plan::ParseProfileText(
+      R"({"age": 61, "sex": "female", "complaints": ["RLS", "leg cramps"]})", "profile.json");
+  ASSERT_TRUE(document.ok()) << document.error().message;
+  ASSERT_TRUE(SetProfile(Loaded(), *store, *document).ok());
+  StartTrialRequest request;
+  request.outcome = "irls";
+  request.start = Day(2026, 11, 1);
+  request.seed = 20261101;
+  request.lower_dose_mg = 50;
+  auto started = StartTrial(Loaded(), store.get(), request, kToday);
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  auto bundle = ExportFhir(Loaded(), *store, kToday);
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  const json study = ById(*bundle).at("ResearchStudy/trial-1");
+  EXPECT_EQ(study["arm"][0]["name"], "plan dose");
+  EXPECT_EQ(study["arm"][1]["name"], "lower dose");
+  EXPECT_EQ(study["arm"][1]["description"].get<std::string>().rfind("50 mg of magnesium", 0), 0u);
+  EXPECT_NE(study["description"].get<std::string>().find("and one with a lower dose, 50 mg"),
+            std::string::npos);
+  auto exported = ExportJournalAs(Loaded(), *store, ExportFormat::kFhir, kToday);
+  ASSERT_TRUE(exported.ok()) << exported.error().message;
+  auto read = ReadJournalDocument(exported->text, "bundle.json");
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  auto target = Open("two-dose-target.db");
+  auto imported = ImportJournal(Loaded(), *target, *read, "bundle.json");
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
+  EXPECT_EQ(*store->Export(), *target->Export());
+}
+
 TEST_F(FhirTest, TheGoldenExampleReadsBackAndIsWhatTheExporterWrites) {
   // examples/fhir/journal-bundle.json is Fill()'s journal; update with MGADVISOR_UPDATE_GOLDEN=1.
   auto store = Open("a.db");

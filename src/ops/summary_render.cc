@@ -60,15 +60,27 @@ std::string TrialLine(const trial::Report& r) {
   std::string line = fmt::format("{} from {} to {} ({} of {} pairs usable).", r.design.outcome.name,
                                  FormatDate(r.design.first_day()), FormatDate(r.design.end()),
                                  a.usable_pairs, r.design.pairs());
+  if (r.design.two_dose()) {
+    line += fmt::format(" Two doses compared: the plan dose, {} mg a day, vs a lower dose, {} mg.",
+                        FormatNumber(r.design.dose_mg), FormatNumber(*r.design.lower_dose_mg));
+  }
   if (a.estimate) {
     line += fmt::format(
-        " Improvement on magnesium: {} (95 % interval {} to {}); smallest difference that matters: "
+        " Improvement on {}: {} (95 % interval {} to {}); smallest difference that matters: "
         "{}; probability of at least that: {:.0f} %.",
+        r.design.two_dose() ? "the plan dose over the lower dose" : "magnesium",
         FormatNumber(a.estimate->mean, 1), FormatNumber(a.estimate->ci_low, 1),
         FormatNumber(a.estimate->ci_high, 1), FormatNumber(a.mid_absolute, 1),
         a.estimate->prob_at_least_mid * 100);
   }
   const trial::Adherence& ad = r.adherence;
+  if (ad.two_dose) {
+    line += fmt::format(
+        " Adherence: a dose near the plan dose logged on {} of {} plan-dose days, near the lower "
+        "dose on {} of {} lower-dose days.",
+        ad.magnesium_days_dosed, ad.magnesium_days, ad.off_days_dosed, ad.off_days);
+    return line;
+  }
   line += fmt::format(
       " Adherence: a dose logged on {} of {} magnesium days; {} of {} no-magnesium "
       "days had a dose anyway.",

@@ -189,6 +189,7 @@ Result<StartedTrial> StartTrial(const Context& context, journal::Store* store,
   design_request.washout_days = request.washout_days;
   design_request.mid = request.mid;
   design_request.secondaries = request.secondaries;
+  design_request.lower_dose_mg = request.lower_dose_mg;
   auto design = trial::RandomiseDesign(design_request, **outcomes);
   if (!design.ok()) return design.error();
   if (request.run_in_done && design->run_in_days > 0) {
@@ -302,9 +303,11 @@ Result<LoggedEntry> LogTrialDose(const Context& context, journal::Store& store,
           "belongs to a blinded trial (`trial plan --blind`)");
     }
     guess = trial::ParseGuess(*log.guess);
+    // A two-dose design's guesses are higher/lower, another's magnesium/placebo.
+    if (guess && *log.guess != trial::GuessName(*guess, design->two_dose())) guess.reset();
     if (!guess) {
-      return InvalidArgument(
-          fmt::format("guess: '{}' is not a guess; use magnesium, placebo or unsure", *log.guess));
+      return InvalidArgument(fmt::format("guess: '{}' is not a guess; use {}", *log.guess,
+                                         trial::GuessWords(*design)));
     }
   }
   const Date date = log.date.value_or(today);
@@ -338,7 +341,13 @@ Result<LoggedEntry> LogTrialDose(const Context& context, journal::Store& store,
   const int day = (date - design->start).count();
   if (design->blinding) {
     entry.label = trial::ContainerDoseLabel(trial::ContainerOn(*design, day));
-    if (guess) entry.note = trial::GuessNote(*guess);
+    if (guess) entry.note = trial::GuessNote(*guess, design->two_dose());
+  } else if (design->two_dose()) {
+    // Both arms take magnesium: the day's dose is its period's.
+    const bool plan_dose = design->ToLayout().OnMagnesium(day);
+    entry.magnesium_mg = design->DoseOf(plan_dose);
+    entry.label = design->form.empty() ? "magnesium" : design->form;
+    entry.note = plan_dose ? "trial: plan dose" : "trial: lower dose";
   } else {
     if (!design->ToLayout().OnMagnesium(day)) {
       return Error{ErrorCode::kConflict,

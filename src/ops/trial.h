@@ -29,8 +29,12 @@ struct StartTrialRequest {
   std::string outcome;                 // An id of data/trial/outcomes.toml: cramps, sleep...
   std::optional<journal::Date> start;  // Default: today.
   int pairs = trial::kMinPairs;
-  std::optional<uint64_t> seed;    // Default: random (and saved with the design).
-  std::optional<double> dose_mg;   // May lower the plan's dose, never raise it.
+  std::optional<uint64_t> seed;   // Default: random (and saved with the design).
+  std::optional<double> dose_mg;  // May lower the plan's dose, never raise it.
+  // A two-dose trial: each pair compares this lower dose (elemental mg a day) with the trial's
+  // dose (the plan's, or `dose_mg`) instead of no magnesium (trial::CheckLowerDose is the rule).
+  // With `blind`, both containers hold magnesium (the two doses) and guesses are higher/lower.
+  std::optional<double> lower_dose_mg;
   std::optional<int> period_days;  // Defaults from the outcome.
   std::optional<int> washout_days;
   std::optional<double> mid;

@@ -448,6 +448,57 @@ TEST_F(JournalApiTest, TrialStartingTodayIsRunning) {
   EXPECT_EQ(report["intake_svg"], "");  // Nothing with magnesium logged yet.
 }
 
+// A two-dose trial through the API (issue 16): "lower_dose_mg" must be above 0 and below the
+// plan's dose (200 mg a day for kProfile), refused as a 400 naming the field and the value; the
+// trial's days say which dose, and the dose route logs the day's own dose.
+TEST_F(JournalApiTest, ATwoDoseTrialComparesThePlanDoseWithALowerDose) {
+  Expect(Put("/api/profile", kProfile), 200);
+  ExpectError(Post("/api/trials", R"({"outcome": "pain", "lower_dose_mg": 200})"), 400,
+              "invalid_argument", "lower_dose_mg: 200 mg is not below the plan's dose of 200 mg");
+  ExpectError(Post("/api/trials", R"({"outcome": "pain", "lower_dose_mg": -1})"), 400,
+              "invalid_argument", "lower_dose_mg: -1 mg is not a dose");
+  ExpectError(Post("/api/trials", R"({"outcome": "pain", "lower_dose_mg": "half"})"), 400,
+              "invalid_argument", "lower_dose_mg");
+  for (int day = 16; day <= 22; ++day) {
+    Expect(Post("/api/journal/entries",
+                json({{"kind", "pain"}, {"value", 5}, {"date", fmt::format("2026-11-{}", day)}})
+                    .dump()),
+           201);
+  }
+  // Blinded: the helper's sheet puts one dose in each container; guesses are higher/lower.
+  const json blind = Expect(Post("/api/trials", R"({"outcome": "pain", "lower_dose_mg": 100,
+                                                    "blind": true, "run_in_done": true})"),
+                            201);
+  const std::string sheet = blind["helper_sheet"];
+  EXPECT_NE(sheet.find("BOTH containers hold magnesium"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find("LOWER DOSE — 100 mg"), std::string::npos) << sheet;
+  ExpectError(Post("/api/trials/current/dose", R"({"guess": "magnesium"})"), 400,
+              "invalid_argument", "use higher, lower or unsure");
+  const json guessed = Expect(Post("/api/trials/current/dose", R"({"guess": "lower"})"), 201);
+  EXPECT_EQ(guessed["entry"]["note"], "guess: lower");
+  // Open label, replacing it.
+  const json started = Expect(Post("/api/trials", R"({"outcome": "pain", "seed": 7,
+                                                      "lower_dose_mg": 100, "run_in_done": true,
+                                                      "replace": true})"),
+                              201);
+  EXPECT_EQ(started["trial"]["lower_dose_mg"], 100);
+  EXPECT_EQ(started["trial"]["dose_mg"], 200);
+  EXPECT_EQ(started["periods"][0]["arm"], "run_in");
+  EXPECT_EQ(started["periods"][1]["magnesium"], true);
+  const json status = Expect(Get("/api/trials/current"), 200)["status"];
+  EXPECT_EQ(status["phase"], "running");
+  const double dose = status["arm"] == "plan_dose" ? 200 : 100;
+  EXPECT_EQ(status["dose_mg"], dose);
+  const json logged = Expect(Post("/api/trials/current/dose", R"({})"), 201);
+  EXPECT_EQ(logged["entry"]["magnesium_mg"], dose);
+  const json protocol = Expect(Get("/api/trials/current/protocol"), 200);
+  EXPECT_NE(protocol["text"].get<std::string>().find("Protocol version 4 (mgadvisor)"),
+            std::string::npos);
+  const json report = Expect(Get("/api/trials/current/report"), 200);
+  EXPECT_EQ(report["comparison"], "plan_dose_vs_lower_dose");
+  EXPECT_EQ(report["lower_dose_mg"], 100);
+}
+
 // Issue 16: entries could only be deleted. Now PATCH corrects one, POST /api/journal/undo walks
 // back, GET pages entries back from the newest, and GET /api/journal/foods lists one day.
 TEST_F(JournalApiTest, EntriesAreCorrectedUndonePagedAndListedByDay) {

@@ -283,7 +283,7 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   if (!body.ok()) return body.error();
   MG_RETURN_IF_ERROR(RejectUnknownFields(*body,
                                          {"outcome", "start", "pairs", "seed", "replace", "dry_run",
-                                          "blind", "secondary", "run_in_done"},
+                                          "blind", "secondary", "run_in_done", "lower_dose_mg"},
                                          "body"));
   ops::StartTrialRequest start;
   auto outcome = OptionalString(*body, "outcome");
@@ -326,6 +326,10 @@ Result<ApiResponse> HandleCreateTrial(const ApiState& state, const ApiRequest& r
   auto run_in_done = OptionalBool(*body, "run_in_done");
   if (!run_in_done.ok()) return run_in_done.error();
   start.run_in_done = run_in_done->value_or(false);
+  // A two-dose trial: the lower dose each pair compares with the plan's (trial::CheckLowerDose).
+  auto lower_dose = OptionalNumberField(*body, "lower_dose_mg");
+  if (!lower_dose.ok()) return lower_dose.error();
+  start.lower_dose_mg = *lower_dose;
   // The dose and form come from the plan for the stored profile.
   auto started = ops::StartTrial(*state.context, request.journal, start, request.clock->Today());
   if (!started.ok()) return started.error();

@@ -61,6 +61,40 @@ char ContainerOn(const Design& design, int day) {
 
 std::string HelperSheet(const Design& design, const SealedAllocation& allocation) {
   const char placebo = allocation.magnesium_container == 'A' ? 'B' : 'A';
+  if (design.two_dose()) {
+    // Both containers hold magnesium, in two strengths: the helper makes them look the same.
+    return fmt::format(
+        "mgadvisor — blinded n-of-1 trial of two doses: sheet for the HELPER (do not show it to "
+        "the person)\n"
+        "\n"
+        "Trial of two doses of magnesium for {outcome}, {start} to {end}. BOTH containers hold "
+        "magnesium, in different strengths; no placebo.\n"
+        "\n"
+        "Container {hi}: PLAN DOSE (higher) — {dose} mg of elemental magnesium a day{form}.\n"
+        "Container {lo}: LOWER DOSE — {lower} mg of elemental magnesium a day{form}.\n"
+        "\n"
+        "How to make it work:\n"
+        "- Use two identical opaque containers; label them only \"A\" and \"B\".\n"
+        "- Put each day's dose into the same number of identical opaque capsules (size 0 or 00 "
+        "gelatin or HPMC capsules from a pharmacy) for both containers, making up the lower "
+        "dose's capsules with a neutral filler (microcrystalline cellulose, or rice flour), so "
+        "that a day from either container looks, weighs and tastes the same.\n"
+        "- Keep this sheet where the person cannot see it until the trial is over.\n"
+        "\n"
+        "Unblinding key (the person enters it after the last day, to learn which container held "
+        "the plan dose):\n"
+        "    {key}\n"
+        "\n"
+        "The journal holds only a SHA-256 commitment to this allocation ({commitment}), so the key "
+        "is the one way to open it; a wrong key is refused.\n",
+        fmt::arg("outcome", design.outcome.name), fmt::arg("start", FormatDate(design.start)),
+        fmt::arg("end", FormatDate(design.end())), fmt::arg("hi", allocation.magnesium_container),
+        fmt::arg("lo", placebo), fmt::arg("dose", FormatNumber(design.dose_mg)),
+        fmt::arg("lower", FormatNumber(*design.lower_dose_mg)),
+        fmt::arg("form", design.form.empty() ? "" : " as " + design.form),
+        fmt::arg("key", allocation.key),
+        fmt::arg("commitment", design.blinding ? design.blinding->commitment : ""));
+  }
   return fmt::format(
       "mgadvisor — blinded n-of-1 trial: sheet for the HELPER (do not show it to the person)\n"
       "\n"
@@ -144,11 +178,28 @@ const char* GuessName(Guess guess) {
   return "unsure";
 }
 
+const char* GuessName(Guess guess, bool two_dose) {
+  if (!two_dose) return GuessName(guess);
+  switch (guess) {
+    case Guess::kMagnesium:
+      return "higher";
+    case Guess::kPlacebo:
+      return "lower";
+    case Guess::kUnsure:
+      return "unsure";
+  }
+  return "unsure";
+}
+
 std::optional<Guess> ParseGuess(std::string_view text) {
   for (Guess g : {Guess::kMagnesium, Guess::kPlacebo, Guess::kUnsure}) {
-    if (text == GuessName(g)) return g;
+    if (text == GuessName(g) || text == GuessName(g, true)) return g;
   }
   return std::nullopt;
+}
+
+std::string GuessWords(const Design& design) {
+  return design.two_dose() ? "higher, lower or unsure" : "magnesium, placebo or unsure";
 }
 
 bool IsContainerDose(const journal::Entry& entry) {
@@ -159,7 +210,9 @@ std::string ContainerDoseLabel(char container) {
   return fmt::format("trial container {}", container);
 }
 
-std::string GuessNote(Guess guess) { return std::string(kGuessPrefix) + GuessName(guess); }
+std::string GuessNote(Guess guess, bool two_dose) {
+  return std::string(kGuessPrefix) + GuessName(guess, two_dose);
+}
 
 std::optional<Guess> GuessOf(const journal::Entry& entry) {
   if (entry.kind != journal::EntryKind::kDose) return std::nullopt;
@@ -198,6 +251,16 @@ BlindingScore ScoreBlinding(const Design& design, const std::vector<journal::Ent
   const auto mg = s.magnesium.BangIndex(), pl = s.placebo.BangIndex();
   if (!mg && !pl) {
     s.meaning = "No guesses were logged, so how well blinding held is unknown.";
+  } else if (design.two_dose()) {
+    const bool both = mg && *mg > kBlindingHeld && pl && *pl > kBlindingHeld;
+    const bool one = (mg && *mg > kBlindingHeld) || (pl && *pl > kBlindingHeld);
+    s.meaning = both  ? "You told the higher dose from the lower one more often than chance in "
+                        "both arms: blinding did not hold, so expectation may explain part of any "
+                        "difference."
+                : one ? "You recognised one dose more often than chance: blinding held only "
+                        "partly, so read a difference with some caution."
+                      : "Your guesses were no better than chance: blinding held, so expectation "
+                        "is an unlikely explanation for a difference between the doses.";
   } else if ((mg && *mg > kBlindingHeld) && (pl && *pl > kBlindingHeld)) {
     s.meaning =
         "You told magnesium from placebo more often than chance in both arms: blinding did not "

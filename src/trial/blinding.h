@@ -49,13 +49,18 @@ std::string HelperSheet(const Design& design, const SealedAllocation& allocation
 // or when the trial is still running (end it first, `trial end`, to unblind early).
 Result<Design> Unblind(const Design& design, std::string_view key, Date today);
 
-// The guess a person logs with a container dose.
+// The guess a person logs with a container dose. A two-dose design's containers both hold
+// magnesium: its guesses are "higher" (the plan's dose, kMagnesium) and "lower" (kPlacebo).
 enum class Guess { kMagnesium, kPlacebo, kUnsure };
-const char* GuessName(Guess guess);  // "magnesium", "placebo", "unsure".
+const char* GuessName(Guess guess);                 // "magnesium", "placebo", "unsure".
+const char* GuessName(Guess guess, bool two_dose);  // Two-dose: "higher", "lower", "unsure".
+// Either vocabulary ("magnesium"/"placebo" or "higher"/"lower", and "unsure").
 std::optional<Guess> ParseGuess(std::string_view text);
+// The words a design's guesses take: "magnesium, placebo or unsure" / "higher, lower or unsure".
+std::string GuessWords(const Design& design);
 // The label and note of a container dose entry: "trial container A", "guess: placebo".
 std::string ContainerDoseLabel(char container);
-std::string GuessNote(Guess guess);
+std::string GuessNote(Guess guess, bool two_dose = false);
 // Whether a dose entry is a container dose of a blinded trial ("trial container A|B"). In a
 // blinded trial only these are the trial's dose: another dose logged that day (an earlier open
 // trial's, a habit) neither marks today's trial dose as taken nor counts as adherence.

@@ -80,6 +80,16 @@ std::string Axes(const Frame& f, const Design& design, const std::string& y_labe
   return out;
 }
 
+// What the green shading means, for the key under a chart.
+std::string Key(const Design& design) {
+  if (design.sealed()) return "blinded (sealed); ";
+  if (design.two_dose()) {
+    return fmt::format("green: plan dose ({} mg), white: lower dose ({} mg); ",
+                       FormatNumber(design.dose_mg), FormatNumber(*design.lower_dose_mg));
+  }
+  return "green: magnesium; ";
+}
+
 // Magnesium periods shaded green; their washout days lighter; no-magnesium washout grey.
 std::string Periods(const Frame& f, const Design& design) {
   std::string out;
@@ -92,8 +102,9 @@ std::string Periods(const Frame& f, const Design& design) {
     if (on) {
       out += fmt::format(
           "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#2e8b57\" "
-          "fill-opacity=\"0.18\"><title>magnesium</title></rect>\n",
-          f.X(first), top, f.X(first + d.period_days) - f.X(first), height);
+          "fill-opacity=\"0.18\"><title>{}</title></rect>\n",
+          f.X(first), top, f.X(first + d.period_days) - f.X(first), height,
+          design.two_dose() ? "plan dose" : "magnesium");
     }
     out += fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#888888\" "
@@ -123,7 +134,8 @@ std::string TimelineSvg(const Report& r) {
     f.y_max = 1;
     axis = "1: a day with an attack, 0: a day logged without";
   }
-  std::string out = Open(fmt::format("{}: magnesium periods shaded", o.name));
+  std::string out = Open(fmt::format("{}: {} periods shaded", o.name,
+                                     r.design.two_dose() ? "plan-dose" : "magnesium"));
   out += Periods(f, r.design);
   out += Axes(f, r.design, axis);
   std::string path;
@@ -141,9 +153,8 @@ std::string TimelineSvg(const Report& r) {
     out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"#1f4e79\"/>\n",
                        f.X(p.day + 0.5), f.Y(p.value));
   }
-  out +=
-      fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}grey: washout, not analysed</text>\n", kLeft,
-                  kHeight - 8, r.design.sealed() ? "blinded (sealed); " : "green: magnesium; ");
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}grey: washout, not analysed</text>\n",
+                     kLeft, kHeight - 8, Key(r.design));
   return out + "</svg>\n";
 }
 
@@ -170,8 +181,8 @@ std::string IntakeSvg(const Report& r) {
         "stroke-dasharray=\"6 4\"/>\n",
         f.X(0), f.Y(*r.rda_mg), f.X(f.days), f.Y(*r.rda_mg));
   }
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">green: magnesium periods; {}</text>\n", kLeft,
-                     kHeight - 8,
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">green: {} periods; {}</text>\n", kLeft,
+                     kHeight - 8, r.design.two_dose() ? "plan-dose" : "magnesium",
                      r.rda_mg ? fmt::format("red dashed line: RDA {} mg", FormatNumber(*r.rda_mg))
                               : std::string("RDA unknown (pass --age and --sex)"));
   return out + "</svg>\n";

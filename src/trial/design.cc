@@ -392,6 +392,23 @@ Layout Design::LayoutFor(const OutcomeSpec& o) const {
   return d;
 }
 
+Status CheckLowerDose(double dose_mg, double lower_dose_mg) {
+  if (!(lower_dose_mg > 0)) {
+    return InvalidArgument(fmt::format(
+        "lower_dose_mg: {} mg is not a dose; a two-dose trial's lower dose is more than 0 mg of "
+        "elemental magnesium a day",
+        FormatNumber(lower_dose_mg)));
+  }
+  if (!(lower_dose_mg < dose_mg)) {
+    return InvalidArgument(fmt::format(
+        "lower_dose_mg: {} mg is not below the plan's dose of {} mg a day; a two-dose trial "
+        "compares a lower dose with the plan's (which never exceeds the supplemental upper "
+        "limit)",
+        FormatNumber(lower_dose_mg), FormatNumber(dose_mg)));
+  }
+  return {};
+}
+
 Result<Design> RandomiseDesign(const DesignRequest& request,
                                const std::vector<OutcomeSpec>& outcomes) {
   auto outcome = FindOutcome(outcomes, request.outcome);
@@ -439,6 +456,10 @@ Result<Design> RandomiseDesign(const DesignRequest& request,
   design.seed = request.seed;
   design.dose_mg = request.dose_mg;
   design.form = request.form;
+  if (request.lower_dose_mg) {
+    MG_RETURN_IF_ERROR(CheckLowerDose(request.dose_mg, *request.lower_dose_mg));
+    design.lower_dose_mg = request.lower_dose_mg;
+  }
   std::mt19937_64 rng(request.seed);
   for (int i = 0; i < request.pairs; ++i) design.magnesium_first.push_back((rng() >> 63) != 0);
   for (const std::string& id : request.secondaries) {
@@ -498,6 +519,8 @@ nlohmann::json DesignToJson(const Design& design) {
     j["run_in_days"] = design.run_in_days;
     j["run_in_start"] = FormatDate(design.first_day());
   }
+  // Only for a two-dose design, so other designs serialise as they did.
+  if (design.lower_dose_mg) j["lower_dose_mg"] = *design.lower_dose_mg;
   // Only when set, so designs stored before trials could be ended read back unchanged.
   if (design.ended) j["ended"] = FormatDate(*design.ended);
   if (!design.end_reason.empty()) j["end_reason"] = design.end_reason;
@@ -541,6 +564,12 @@ Result<Design> DesignFromJson(const nlohmann::json& j, const std::vector<Outcome
       design.run_in_days = j.at("run_in_days").get<int>();
       if (design.run_in_days < 0 || design.run_in_days > kMaxRunInDays) {
         return bad("run_in_days is outside 0-56");
+      }
+    }
+    if (j.contains("lower_dose_mg")) {
+      design.lower_dose_mg = j.at("lower_dose_mg").get<double>();
+      if (Status rule = CheckLowerDose(design.dose_mg, *design.lower_dose_mg); !rule.ok()) {
+        return bad(rule.error().message);
       }
     }
     if (j.contains("ended")) {
@@ -623,6 +652,14 @@ std::string RatingInstruction(const OutcomeSpec& o) {
                              : fmt::format("Rate your {} every {} days.", o.name, o.rating_every);
 }
 
+std::string PeriodLabel(const Design& design, bool magnesium) {
+  if (design.two_dose()) {
+    return fmt::format("{}, {} mg", magnesium ? "plan dose" : "lower dose",
+                       FormatNumber(design.DoseOf(magnesium)));
+  }
+  return magnesium ? "MAGNESIUM" : "no magnesium";
+}
+
 std::string RenderCalendar(const Design& design) {
   const OutcomeSpec& o = design.outcome;
   std::string out = fmt::format("n-of-1 trial of magnesium for {}\n", o.name);
@@ -640,17 +677,31 @@ std::string RenderCalendar(const Design& design) {
   out += fmt::format(
       "{} days: {} pairs of {}-day periods ({} to {}), order randomised within each pair (seed "
       "{}).\n"
-      "Magnesium periods: {} mg elemental magnesium{} a day. {}\n"
+      "{}\n"
       "The first {} days of every period are washout: keep rating, but they are not analysed.\n"
       "{}\n\n",
       design.ToLayout().total_days(), design.pairs(), o.period_days, FormatDate(design.start),
-      FormatDate(design.end()), design.seed, FormatNumber(design.dose_mg),
-      design.form.empty() ? "" : " as " + design.form,
-      design.blinding ? "Blinded: a helper put the magnesium in one of two identical containers "
-                        "(A, B) and a placebo in the other; you take from the container the "
-                        "calendar names."
-                      : "No-magnesium periods: none (a look-alike placebo makes the test fairer: "
-                        "`trial plan --blind`).",
+      FormatDate(design.end()), design.seed,
+      design.two_dose()
+          ? fmt::format(
+                "Plan-dose periods: {} mg elemental magnesium{} a day. Lower-dose periods: {} mg "
+                "a day. Both are magnesium: this trial asks whether the plan's dose helps more "
+                "than the lower one, not whether magnesium helps.{}",
+                FormatNumber(design.dose_mg), design.form.empty() ? "" : " as " + design.form,
+                FormatNumber(*design.lower_dose_mg),
+                design.blinding ? " Blinded: a helper put one dose in each of two identical "
+                                  "containers (A, B); you take from the container the calendar "
+                                  "names."
+                                : "")
+          : fmt::format(
+                "Magnesium periods: {} mg elemental magnesium{} a day. {}",
+                FormatNumber(design.dose_mg), design.form.empty() ? "" : " as " + design.form,
+                design.blinding
+                    ? "Blinded: a helper put the magnesium in one of two identical containers "
+                      "(A, B) and a placebo in the other; you take from the container the "
+                      "calendar names."
+                    : "No-magnesium periods: none (a look-alike placebo makes the test fairer: "
+                      "`trial plan --blind`)."),
       o.washout_days, RatingInstruction(o));
   if (!design.secondaries.empty()) {
     // Said before the start too (a dry run), so a person sees the whole daily task up front.
@@ -669,12 +720,14 @@ std::string RenderCalendar(const Design& design) {
   const Layout layout = design.ToLayout();
   bool first_of_pair = true;
   for (const Period& p : Periods(design)) {
-    const std::string what = p.container != 0 ? fmt::format("CONTAINER {}{}", p.container,
-                                                            design.sealed() ? ""
-                                                            : p.magnesium   ? " (magnesium)"
-                                                                            : " (placebo)")
-                             : p.magnesium    ? "MAGNESIUM"
-                                              : "no magnesium";
+    const std::string what =
+        p.container != 0
+            ? fmt::format("CONTAINER {}{}", p.container,
+                          design.sealed()     ? ""
+                          : design.two_dose() ? (p.magnesium ? " (plan dose)" : " (lower dose)")
+                          : p.magnesium       ? " (magnesium)"
+                                              : " (placebo)")
+            : PeriodLabel(design, p.magnesium);
     out +=
         fmt::format("{:<7} {} to {}  {}\n", first_of_pair ? fmt::format("Pair {}", p.pair + 1) : "",
                     FormatDate(p.start), FormatDate(p.end), what);
@@ -696,6 +749,9 @@ std::string RenderCalendar(const Design& design) {
           const char container = ContainerOn(design, d);
           cell = std::string(
               1, layout.IsWashout(d) ? static_cast<char>(container - 'A' + 'a') : container);
+        } else if (design.two_dose()) {
+          cell = layout.OnMagnesium(d) ? "H" : "L";
+          if (layout.IsWashout(d)) cell = layout.OnMagnesium(d) ? "h" : "l";
         } else {
           cell = layout.OnMagnesium(d) ? "M" : "O";
           if (layout.IsWashout(d)) cell = layout.OnMagnesium(d) ? "m" : "o";
@@ -707,9 +763,13 @@ std::string RenderCalendar(const Design& design) {
     out += "\n";
   }
   if (design.run_in_days > 0) out += "\nR run-in day: no magnesium (nor container doses), rate.";
-  out += design.blinding
-             ? "\nA, B: take that day's dose from container A or B; lower case: washout (rate, "
-               "not analysed).\n"
+  out += design.blinding ? "\nA, B: take that day's dose from container A or B; lower case: "
+                           "washout (rate, not analysed).\n"
+         : design.two_dose()
+             ? fmt::format(
+                   "\nH plan-dose day ({} mg), L lower-dose day ({} mg); lower case: "
+                   "washout (rate, not analysed).\n",
+                   FormatNumber(design.dose_mg), FormatNumber(*design.lower_dose_mg))
              : "\nM magnesium day, O no-magnesium day; lower case: washout (rate, not "
                "analysed).\n";
   return out;
@@ -850,9 +910,24 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
       s.todo.push_back({fmt::format("Container {} day: dose logged.", s.container), ""});
     } else {
       s.todo.push_back({fmt::format("Container {} day: take today's dose from container {} and log "
-                                    "it with your guess (magnesium, placebo or unsure).",
-                                    s.container, s.container),
-                        "mgadvisor trial took --guess magnesium|placebo|unsure"});
+                                    "it with your guess ({}).",
+                                    s.container, s.container, GuessWords(design)),
+                        design.two_dose()
+                            ? "mgadvisor trial took --guess higher|lower|unsure"
+                            : "mgadvisor trial took --guess magnesium|placebo|unsure"});
+    }
+  } else if (design.two_dose()) {
+    const double dose = design.DoseOf(s.magnesium);
+    s.dose_mg = dose;
+    const std::string day = s.magnesium ? "Plan-dose day" : "Lower-dose day";
+    if (s.dose_logged) {
+      s.todo.push_back({fmt::format("{}: dose logged.", day), ""});
+    } else {
+      s.todo.push_back(
+          {fmt::format("{}: take {} mg{} (this period's dose) and log it.", day, FormatNumber(dose),
+                       design.form.empty() ? "" : " " + design.form),
+           fmt::format("mgadvisor log dose --mg {}{}", FormatNumber(dose),
+                       design.form.empty() ? "" : " --form " + design.form)});
     }
   } else if (s.magnesium) {
     if (s.dose_logged) {
@@ -917,6 +992,7 @@ std::vector<Period> Periods(const Design& design) {
     p.start = design.start + std::chrono::days{first};
     p.end = p.start + std::chrono::days{length - 1};
     if (washout > 0) p.washout_end = p.start + std::chrono::days{washout - 1};
+    if (design.two_dose()) p.dose_mg = design.DoseOf(p.magnesium);
     out.push_back(p);
   }
   return out;
@@ -930,6 +1006,7 @@ std::vector<Period> CalendarPeriods(const Design& design) {
     run_in.run_in = true;
     run_in.start = design.first_day();
     run_in.end = design.start - std::chrono::days{1};
+    if (design.two_dose()) run_in.dose_mg = 0;
     out.push_back(run_in);
   }
   for (const Period& p : Periods(design)) out.push_back(p);
@@ -947,16 +1024,27 @@ nlohmann::json PeriodsToJson(const std::vector<Period>& periods) {
                      {"start", FormatDate(p.start)},
                      {"end", FormatDate(p.end)},
                      {"washout_end", nullptr}});
+      if (p.dose_mg) {
+        out.back()["arm"] = "run_in";
+        out.back()["dose_mg"] = *p.dose_mg;
+      }
       continue;
     }
     out.push_back({{"pair", p.pair + 1},
-                   {"magnesium", p.sealed ? nlohmann::json(nullptr) : nlohmann::json(p.magnesium)},
+                   {"magnesium", p.sealed    ? nlohmann::json(nullptr)
+                                 : p.dose_mg ? nlohmann::json(true)
+                                             : nlohmann::json(p.magnesium)},
                    {"container", p.container != 0 ? nlohmann::json(std::string(1, p.container))
                                                   : nlohmann::json(nullptr)},
                    {"start", FormatDate(p.start)},
                    {"end", FormatDate(p.end)},
                    {"washout_end", p.washout_end ? nlohmann::json(FormatDate(*p.washout_end))
                                                  : nlohmann::json(nullptr)}});
+    // Two-dose designs: which dose; both arms take magnesium.
+    if (p.dose_mg) {
+      out.back()["arm"] = p.magnesium ? "plan_dose" : "lower_dose";
+      out.back()["dose_mg"] = *p.dose_mg;
+    }
   }
   return out;
 }
@@ -984,7 +1072,13 @@ nlohmann::json StatusToJson(const TrialStatus& s, Date today) {
   }
   if (s.phase == Phase::kRunning) {
     j["pair"] = s.pair + 1;
-    j["magnesium"] = s.sealed ? nlohmann::json(nullptr) : nlohmann::json(s.magnesium);
+    j["magnesium"] = s.sealed    ? nlohmann::json(nullptr)
+                     : s.dose_mg ? nlohmann::json(true)
+                                 : nlohmann::json(s.magnesium);
+    if (s.dose_mg) {
+      j["arm"] = s.magnesium ? "plan_dose" : "lower_dose";
+      j["dose_mg"] = *s.dose_mg;
+    }
     j["container"] =
         s.container != 0 ? nlohmann::json(std::string(1, s.container)) : nlohmann::json(nullptr);
     j["washout"] = s.washout;

@@ -36,28 +36,43 @@ std::vector<std::string> Lines(const std::string& text) {
 // secondaries (their lines as in version 2). Designs without a run-in keep version 1 or 2. The
 // wording is part of every hash registered with it: change it only together with a new version
 // marker (the golden tests in protocol_blinding_test.cc show any change), or the reports of running
-// trials would list the new wording as "changes after the start".
+// trials would list the new wording as "changes after the start". Version 4 for a two-dose
+// design (issue 16), whatever else it has: the question, the interventions, the allocation, the
+// effect and what the design cannot tell are those of a comparison of the plan's dose with a
+// lower dose (the run-in and secondaries as in version 3 and 2). Designs with no lower dose keep
+// version 1, 2 or 3, byte for byte.
 std::string ProtocolText(const Design& design) {
   const OutcomeSpec& o = design.outcome;
   const bool blind = design.blinding.has_value();
   const std::string dose =
       fmt::format("{} mg of elemental magnesium a day{}", FormatNumber(design.dose_mg),
                   design.form.empty() ? "" : " as " + design.form);
+  const bool v4 = design.two_dose();
+  const std::string lower_dose =
+      v4 ? fmt::format("{} mg of elemental magnesium a day{}", FormatNumber(*design.lower_dose_mg),
+                       design.form.empty() ? "" : " as " + design.form)
+         : "";
   const std::string comparator =
-      blind ? "an identical-looking placebo (same capsule or drink, no magnesium)"
-            : "no magnesium supplement (open label: the person knows which period is which)";
-  const std::string mid =
-      o.mid_relative ? fmt::format("{} % of the no-magnesium mean", FormatNumber(100 * o.mid, 1))
-                     : fmt::format("{} {}", FormatNumber(o.mid, 2), o.unit);
+      v4 && blind ? fmt::format("{}, in capsules that look the same as the plan dose's (blinded)",
+                                lower_dose)
+      : v4    ? fmt::format("{} (open label: the person knows which period is which)", lower_dose)
+      : blind ? "an identical-looking placebo (same capsule or drink, no magnesium)"
+              : "no magnesium supplement (open label: the person knows which period is which)";
+  const std::string mid = o.mid_relative
+                              ? fmt::format("{} % of the {} mean", FormatNumber(100 * o.mid, 1),
+                                            v4 ? "lower-dose" : "no-magnesium")
+                              : fmt::format("{} {}", FormatNumber(o.mid, 2), o.unit);
   std::string t;
-  t += fmt::format("# Protocol: {} n-of-1 trial of magnesium for {}\n\n",
-                   blind ? "blinded, randomised" : "open-label, randomised", o.name);
+  t += fmt::format("# Protocol: {} n-of-1 trial of {} for {}\n\n",
+                   blind ? "blinded, randomised" : "open-label, randomised",
+                   v4 ? "two doses of magnesium" : "magnesium", o.name);
   const bool v2 = !design.secondaries.empty();
   const bool v3 = design.run_in_days > 0;
   t += fmt::format(
       "Protocol version {} (mgadvisor). The SHA-256 of this text was shown when the trial was "
       "saved; the report checks it.\n\n",
-      v3   ? 3
+      v4   ? 4
+      : v3 ? 3
       : v2 ? 2
            : 1);
   t += "## Administrative information\n";
@@ -74,16 +89,25 @@ std::string ProtocolText(const Design& design) {
                      FormatDate(design.end()), design.ToLayout().total_days());
   }
   t += "## Question\n";
-  t += fmt::format(
-      "- Does {} improve my {} by at least the minimal important difference ({}) compared with "
-      "{}?\n",
-      dose, o.name, mid, blind ? "a placebo" : "taking none");
+  if (v4) {
+    t += fmt::format(
+        "- Does {} (the plan's dose) improve my {} by at least the minimal important difference "
+        "({}) more than {} (the lower dose)?\n",
+        dose, o.name, mid, lower_dose);
+    t += "- Not asked: whether either dose helps compared with no magnesium (both periods of "
+         "every pair are magnesium).\n";
+  } else {
+    t += fmt::format(
+        "- Does {} improve my {} by at least the minimal important difference ({}) compared "
+        "with {}?\n",
+        dose, o.name, mid, blind ? "a placebo" : "taking none");
+  }
   t += fmt::format("- Minimal important difference: {}.\n\n", o.mid_source);
   t += "## Design\n";
   t += fmt::format(
-      "- Multiple crossover: {} pairs of periods; each pair has one magnesium and one "
-      "comparison period, in random order.\n",
-      design.pairs());
+      "- Multiple crossover: {} pairs of periods; each pair has one {} and one {} period, in "
+      "random order.\n",
+      design.pairs(), v4 ? "plan-dose" : "magnesium", v4 ? "lower-dose" : "comparison");
   t += fmt::format(
       "- Period length: {} days. Washout: the first {} days of every period are "
       "rated but not analysed (carry-over from the period before).\n",
@@ -110,8 +134,8 @@ std::string ProtocolText(const Design& design) {
          "day).\n\n";
   }
   t += "## Interventions\n";
-  t += fmt::format("- Magnesium periods: {}.\n", dose);
-  t += fmt::format("- Comparison periods: {}.\n", comparator);
+  t += fmt::format("- {} periods: {}.\n", v4 ? "Plan-dose" : "Magnesium", dose);
+  t += fmt::format("- {} periods: {}.\n", v4 ? "Lower-dose" : "Comparison", comparator);
   t += "- Everything else (medicines, other supplements, stretching, sleep habits) stays as it "
        "was; any change is written in the journal as a note.\n\n";
   t += "## Outcome\n";
@@ -141,19 +165,30 @@ std::string ProtocolText(const Design& design) {
   for (size_t i = 0; i < a_first.size(); ++i) {
     if (i > 0) order += ", ";
     order += blind ? (a_first[i] ? "A then B" : "B then A")
+             : v4  ? (a_first[i] ? "plan dose first" : "lower dose first")
                    : (a_first[i] ? "magnesium first" : "no magnesium first");
   }
   t += fmt::format(
       "- Order within each pair from a seeded random generator (std::mt19937_64, seed {}): "
       "{}.\n",
       design.seed, order);
-  if (blind) {
+  if (blind && v4) {
+    t += "- Blinding: a helper fills two identical containers, A and B, one with each dose; which "
+         "one holds the plan's dose was drawn from the operating system's random source and is "
+         "written only on the helper's sheet. The journal keeps a commitment to it, SHA-256 " +
+         design.blinding->commitment +
+         ". The person logs a guess (higher, lower or unsure) with each dose and unblinds with "
+         "the helper's key after the last day.\n\n";
+  } else if (blind) {
     t += "- Blinding: a helper fills two identical containers, A and B; which one holds "
          "magnesium was drawn from the operating system's random source and is written only on "
          "the helper's sheet. The journal keeps a commitment to it, SHA-256 " +
          design.blinding->commitment +
          ". The person logs a guess (magnesium, placebo or unsure) with each dose and unblinds "
          "with the helper's key after the last day.\n\n";
+  } else if (v4) {
+    t += "- Not blinded: the person knows which periods have the plan's dose; expectation can "
+         "account for part of any difference.\n\n";
   } else {
     t += "- Not blinded: the person knows which periods are magnesium periods; expectation can "
          "account for part of any difference.\n\n";
@@ -162,16 +197,30 @@ std::string ProtocolText(const Design& design) {
   t += fmt::format(
       "- A period counts when at least {} % of its expected ratings after washout are logged.\n",
       FormatNumber(100 * o.min_ratings, 0));
-  t += "- Effect: within each pair, the comparison period's mean minus the magnesium period's "
-       "mean (for a scale where higher is better, the reverse), averaged over the pairs, with a "
-       "95 % Student-t interval; the probability that the effect reaches the minimal important "
-       "difference under a neutral (reference) prior.\n";
-  t += fmt::format(
-      "- Verdict only at the end, with at least {} usable pairs and a dose logged on magnesium "
-      "days: benefit when the interval lies above zero, no meaningful benefit when it lies below "
-      "the minimal important difference, worse when it lies below zero, otherwise "
-      "inconclusive.\n\n",
-      kMinPairsForVerdict);
+  if (v4) {
+    t += "- Effect (plan dose vs lower dose): within each pair, the lower-dose period's mean "
+         "minus the plan-dose period's mean (for a scale where higher is better, the reverse), "
+         "averaged over the pairs, with a 95 % Student-t interval; the probability that the "
+         "effect reaches the minimal important difference under a neutral (reference) prior.\n";
+    t += fmt::format(
+        "- Verdict only at the end, with at least {} usable pairs and doses logged near each "
+        "period's dose: the plan's dose helped more when the interval lies above zero, not "
+        "meaningfully more when it lies below the minimal important difference, less when it "
+        "lies below zero, otherwise inconclusive. Two doses of magnesium are expected to differ "
+        "less than magnesium and none, so this comparison has less power.\n\n",
+        kMinPairsForVerdict);
+  } else {
+    t += "- Effect: within each pair, the comparison period's mean minus the magnesium period's "
+         "mean (for a scale where higher is better, the reverse), averaged over the pairs, with "
+         "a 95 % Student-t interval; the probability that the effect reaches the minimal "
+         "important difference under a neutral (reference) prior.\n";
+    t += fmt::format(
+        "- Verdict only at the end, with at least {} usable pairs and a dose logged on magnesium "
+        "days: benefit when the interval lies above zero, no meaningful benefit when it lies "
+        "below the minimal important difference, worse when it lies below zero, otherwise "
+        "inconclusive.\n\n",
+        kMinPairsForVerdict);
+  }
   if (v2) {
     t.erase(t.size() - 1);  // The analysis section goes on.
     t += "- Secondary outcomes: the same analysis for each; the verdict rests on the primary "
@@ -183,8 +232,13 @@ std::string ProtocolText(const Design& design) {
   t += "- Stop at once for a red flag or a side effect that is not tolerable, and end the trial "
        "in mgadvisor with the reason; the report then analyses the days before and gives no "
        "verdict.\n";
-  t += "- The dose comes from the person's plan and never exceeds the supplemental upper "
-       "limit.\n";
+  if (v4) {
+    t += "- The plan's dose comes from the person's plan and never exceeds the supplemental "
+         "upper limit; the lower dose is above 0 and below it.\n";
+  } else {
+    t += "- The dose comes from the person's plan and never exceeds the supplemental upper "
+         "limit.\n";
+  }
   return t;
 }
 

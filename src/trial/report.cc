@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,58 @@ std::string Percent(double p) {
   if (p > 0 && p < 0.005) return "< 1 %";
   if (p < 1 && p >= 0.995) return "> 99 %";
   return fmt::format("{:.0f} %", 100 * p);
+}
+
+// A two-dose design's verdict in words: whether the plan's dose helped MORE than the lower one.
+// Never "magnesium works": both arms take magnesium, so the trial says nothing of none.
+std::string TwoDoseConclusion(const Report& r) {
+  const TrialAnalysis& a = r.analysis;
+  const OutcomeSpec& o = r.design.outcome;
+  const std::string mid = fmt::format("{} {}", FormatNumber(a.mid_absolute, 2), o.unit);
+  const std::string plan = fmt::format("the plan dose ({} mg)", FormatNumber(r.design.dose_mg));
+  const std::string lower =
+      fmt::format("the lower dose ({} mg)", FormatNumber(*r.design.lower_dose_mg));
+  const std::string caveat =
+      "Both periods were magnesium, so this compares two doses; it does not say whether either "
+      "helps compared with none.";
+  switch (a.verdict) {
+    case Verdict::kNotEnoughData:
+      return "";
+    case Verdict::kBenefit:
+      return fmt::format(
+          "The higher dose helped more than the lower one: your {} was better on {} than on {}, "
+          "and chance alone is an unlikely explanation (95 % interval {} to {} {} better). {} "
+          "(the chance the extra benefit is at least {}, the smallest change people notice, is "
+          "{}). {} {}",
+          o.name, plan, lower, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit,
+          a.estimate->prob_at_least_mid >= 0.5
+              ? "The extra benefit is probably large enough to notice"
+              : "But the extra benefit is probably smaller than people notice",
+          mid, Percent(a.estimate->prob_at_least_mid), caveat,
+          r.blinding ? r.blinding->meaning
+                     : "The periods were not blinded, so expectation can produce part of this.");
+    case Verdict::kWorse:
+      return fmt::format(
+          "The higher dose did not help more: your {} was worse on {} than on {} (95 % interval "
+          "{} to {} {}). The lower dose may serve you as well or better; talk over lowering your "
+          "dose with the plan's advice. {}",
+          o.name, plan, lower, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit,
+          caveat);
+    case Verdict::kNoMeaningfulBenefit:
+      return fmt::format(
+          "The higher dose did not help meaningfully more: the data rule out an extra "
+          "improvement as large as {} from {} over {} (95 % interval {} to {}). The lower dose "
+          "probably does as well for your {}. {}",
+          mid, plan, lower, Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.name, caveat);
+    case Verdict::kInconclusive:
+      return fmt::format(
+          "Inconclusive: whether the higher dose helped more than the lower one is open; the "
+          "95 % interval ({} to {} {}) includes both no extra benefit from {} and a meaningful "
+          "one ({}). Two doses differ less than a dose and none, so a dose comparison needs "
+          "more pairs to tell. {}",
+          Fixed(a.estimate->ci_low), Fixed(a.estimate->ci_high), o.unit, plan, mid, caveat);
+  }
+  return "";
 }
 
 // The conclusion in words that fit any door; `command` gets the CLI command for its next step.
@@ -56,6 +109,18 @@ std::string Conclusion(const Report& r, std::string& command) {
             ? fmt::format(" or, as this trial was ended on {}, now", FormatDate(*r.design.ended))
             : "");
   }
+  if (r.adherence.Unknown() && !ended_early && r.adherence.two_dose) {
+    command = "mgadvisor log dose --date YYYY-MM-DD";
+    return fmt::format(
+        "No verdict: no dose near the {} was logged on any of its {} days so far, so the journal "
+        "cannot tell whether the doses were taken as planned, and a difference between the "
+        "periods could not be put down to the dose. Log each dose on the day you take it, and "
+        "past days' doses on their own dates.",
+        r.adherence.magnesium_days_dosed == 0
+            ? fmt::format("plan dose ({} mg)", FormatNumber(r.design.dose_mg))
+            : fmt::format("lower dose ({} mg)", FormatNumber(*r.design.lower_dose_mg)),
+        r.adherence.magnesium_days_dosed == 0 ? r.adherence.magnesium_days : r.adherence.off_days);
+  }
   if (r.adherence.Unknown() && !ended_early) {
     command = "mgadvisor log dose --date YYYY-MM-DD";
     return fmt::format(
@@ -65,6 +130,7 @@ std::string Conclusion(const Report& r, std::string& command) {
         "own dates.",
         r.adherence.magnesium_days);
   }
+  if (r.design.two_dose() && a.verdict != Verdict::kNotEnoughData) return TwoDoseConclusion(r);
   switch (a.verdict) {
     case Verdict::kNotEnoughData:
       if (ended_early) {
@@ -180,6 +246,10 @@ std::vector<SecondaryResult> AnalyseSecondaries(const Design& design,
 
 }  // namespace
 
+bool DosedForArm(double logged_mg, double arm_mg, double other_mg) {
+  return std::abs(logged_mg - arm_mg) < std::abs(logged_mg - other_mg);
+}
+
 Report BuildReport(const Design& design, const std::vector<journal::Entry>& entries, Date today,
                    std::optional<double> rda_mg) {
   Report r;
@@ -194,6 +264,7 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
   std::map<int, std::pair<double, int>> ratings;  // day -> (sum, count)
   std::map<int, double> intake;
   std::map<int, bool> dosed;
+  std::map<int, double> dosed_mg;  // Two-dose designs: the magnesium of a day's logged doses.
   const bool blinded = design.blinding.has_value(), sealed = design.sealed();
   r.protocol = CheckProtocol(design);
   // The run-in's ratings are the baseline, shown beside the periods and never mixed into the
@@ -210,14 +281,22 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
     if (const auto value = OutcomeValue(design.outcome, e)) {
       AddRating(ratings, day, *value, design.outcome.event_days);
     }
-    if (e.kind == EntryKind::kDose && (!blinded || IsContainerDose(e))) dosed[day] = true;
+    if (e.kind == EntryKind::kDose && (!blinded || IsContainerDose(e))) {
+      dosed[day] = true;
+      dosed_mg[day] += e.magnesium_mg.value_or(0);
+    }
     // A container dose is logged as if it were magnesium (the person cannot know); once
     // unblinded, the placebo days' container doses held none.
     const bool placebo_dose = blinded && !sealed && IsContainerDose(e) && !layout.OnMagnesium(day);
     if ((e.kind == EntryKind::kDose || e.kind == EntryKind::kFood ||
          e.kind == EntryKind::kSupplement) &&
-        e.magnesium_mg && !placebo_dose) {
-      intake[day] += *e.magnesium_mg;
+        e.magnesium_mg) {
+      // A two-dose design's other container held the lower dose, not none.
+      if (!placebo_dose) {
+        intake[day] += *e.magnesium_mg;
+      } else if (design.two_dose()) {
+        intake[day] += *design.lower_dose_mg;
+      }
     }
     if (e.kind == EntryKind::kSideEffect) {
       r.side_effects.push_back({e.date, e.label, e.note, !sealed && layout.OnMagnesium(day),
@@ -232,9 +311,16 @@ Report BuildReport(const Design& design, const std::vector<journal::Entry>& entr
   }
   for (const auto& [day, mg] : intake) r.intake.push_back({day, mg});
   r.adherence.blinded = blinded;
+  r.adherence.two_dose = design.two_dose();
   for (int day = 0; day < total && day <= as_of; ++day) {
     const bool on = sealed || layout.OnMagnesium(day);
-    const bool has_dose = dosed.count(day) > 0;
+    // Two-dose designs: a dose counts for its arm only when it is nearer that arm's dose.
+    // (A blinded one's container doses are its arms: the container is the dose.)
+    const bool has_dose =
+        design.two_dose() && !blinded
+            ? dosed.count(day) > 0 &&
+                  DosedForArm(dosed_mg[day], design.DoseOf(on), design.DoseOf(!on))
+            : dosed.count(day) > 0;
     if (on) {
       ++r.adherence.magnesium_days;
       r.adherence.magnesium_days_dosed += has_dose ? 1 : 0;
@@ -281,10 +367,12 @@ std::string RenderRates(const Report& r) {
   const RateAnalysis& k = *a.rates;
   const std::string mid = fmt::format("{:.0f} % fewer", 100 * o.mid);
   std::string out = fmt::format(
-      "As counts (secondary analysis, a quasi-Poisson rate ratio): {} {} on magnesium, ratio "
+      "As counts (secondary analysis, a quasi-Poisson rate ratio): {} {} on {}, ratio "
       "{} (95 % interval {} to {}), from {} pairs{}. Probability of at least {}: {}; of any "
       "fewer: {}.\n",
-      Change(k.ratio), o.unit, Fixed(k.ratio), Change(k.ci_low), Change(k.ci_high), k.pairs,
+      Change(k.ratio), o.unit,
+      r.design.two_dose() ? "the plan dose than the lower dose" : "magnesium", Fixed(k.ratio),
+      Change(k.ci_low), Change(k.ci_high), k.pairs,
       k.zero_corrected ? "; one arm had none at all, so 0.5 was added to every count" : "", mid,
       Percent(k.prob_at_least_mid), Percent(k.prob_better));
   if (o.prior) {
@@ -315,6 +403,7 @@ std::string SecondaryFinding(const SecondaryResult& s) {
 // Secondary outcomes: registered ones with Holm-adjusted p-values, added ones as exploratory.
 std::string RenderSecondaries(const Report& r) {
   if (r.secondaries.empty()) return "";
+  const std::string on = r.design.two_dose() ? "the plan dose" : "magnesium";
   int registered = 0;
   for (const SecondaryResult& s : r.secondaries) registered += s.secondary.added ? 0 : 1;
   std::string out = "\n";
@@ -337,8 +426,8 @@ std::string RenderSecondaries(const Report& r) {
       line += "needs at least two complete pairs.";
     } else {
       const PairedAnalysis& e = *s.analysis.estimate;
-      line += fmt::format("{} {} ({} better on magnesium; 95 % interval {} to {}, unadjusted)",
-                          Signed(e.mean), o.unit, o.higher_is_better ? "higher" : "lower",
+      line += fmt::format("{} {} ({} better on {}; 95 % interval {} to {}, unadjusted)",
+                          Signed(e.mean), o.unit, o.higher_is_better ? "higher" : "lower", on,
                           Signed(e.ci_low), Signed(e.ci_high));
       const std::string finding = SecondaryFinding(s);
       if (!s.p) {
@@ -349,12 +438,12 @@ std::string RenderSecondaries(const Report& r) {
             ", {} unadjusted: {}. Added after the start, so it is a lead to test "
             "in a new trial, not a result.",
             PValue(*s.p),
-            finding == "no_clear_difference" ? "no clear difference" : finding + " on magnesium");
+            finding == "no_clear_difference" ? "no clear difference" : finding + " on " + on);
       } else {
         line += fmt::format(
             ", {}, adjusted {}: {}.", PValue(*s.p),
             *s.p_holm < 0.001 ? std::string("< 0.001") : fmt::format("{:.3f}", *s.p_holm),
-            finding == "no_clear_difference" ? "no clear difference" : finding + " on magnesium");
+            finding == "no_clear_difference" ? "no clear difference" : finding + " on " + on);
       }
     }
     out += line + "\n";
@@ -365,7 +454,13 @@ std::string RenderSecondaries(const Report& r) {
 std::string RenderReportText(const Report& r) {
   const OutcomeSpec& o = r.design.outcome;
   const TrialAnalysis& a = r.analysis;
-  std::string out = fmt::format("n-of-1 trial report: magnesium for {}\n", o.name);
+  std::string out =
+      r.design.two_dose()
+          ? fmt::format(
+                "n-of-1 trial report: plan dose ({} mg) vs lower dose ({} mg) of magnesium "
+                "for {}\n",
+                FormatNumber(r.design.dose_mg), FormatNumber(*r.design.lower_dose_mg), o.name)
+          : fmt::format("n-of-1 trial report: magnesium for {}\n", o.name);
   out += fmt::format(
       "Trial {} to {}, {} pairs of {}-day periods (the first {} days of each are washout); as "
       "of {}.\n",
@@ -384,9 +479,11 @@ std::string RenderReportText(const Report& r) {
   if (r.design.blinding) {
     out +=
         r.design.sealed()
-            ? "Blinded: containers A and B; which one holds magnesium is still sealed.\n"
-            : fmt::format("Blinded: container {} held magnesium (unblinded on {}).\n",
+            ? fmt::format("Blinded: containers A and B; which one holds {} is still sealed.\n",
+                          r.design.two_dose() ? "the plan dose" : "magnesium")
+            : fmt::format("Blinded: container {} held {} (unblinded on {}).\n",
                           r.design.blinding->magnesium_container,
+                          r.design.two_dose() ? "the plan dose" : "magnesium",
                           r.design.blinding->unblinded ? FormatDate(*r.design.blinding->unblinded)
                                                        : std::string("an earlier day"));
   }
@@ -404,21 +501,37 @@ std::string RenderReportText(const Report& r) {
     const Date from = r.design.start + std::chrono::days{p.first_day};
     std::string mean = p.mean ? Fixed(*p.mean) : (p.complete ? "too few ratings" : "not finished");
     out += fmt::format("  pair {}  {}  {:<12}  {} ratings  {}\n", p.pair + 1, FormatDate(from),
-                       p.magnesium ? "magnesium" : "no magnesium", p.ratings, mean);
+                       r.design.two_dose() ? (p.magnesium ? "plan dose" : "lower dose")
+                       : p.magnesium       ? "magnesium"
+                                           : "no magnesium",
+                       p.ratings, mean);
   }
   out += "\n";
   if (a.estimate) {
     const PairedAnalysis& e = *a.estimate;
-    out += fmt::format(
-        "Effect ({} better on magnesium; positive = better): {} {} (95 % interval {} to {}), "
-        "from {} pairs{}.\n",
-        o.higher_is_better ? "higher" : "lower", Signed(e.mean), o.unit, Signed(e.ci_low),
-        Signed(e.ci_high), e.pairs, a.finished ? "" : " so far");
-    out += fmt::format(
-        "Probability that magnesium improves it by at least {} {} (minimal important difference): "
-        "{}; that it improves it at all: {}.\n",
-        FormatNumber(a.mid_absolute, 2), o.unit, Percent(e.prob_at_least_mid),
-        Percent(e.prob_better));
+    if (r.design.two_dose()) {
+      out += fmt::format(
+          "Effect, plan dose vs lower dose ({} better on the plan dose; positive = the plan dose "
+          "helped more): {} {} (95 % interval {} to {}), from {} pairs{}.\n",
+          o.higher_is_better ? "higher" : "lower", Signed(e.mean), o.unit, Signed(e.ci_low),
+          Signed(e.ci_high), e.pairs, a.finished ? "" : " so far");
+      out += fmt::format(
+          "Probability that the plan dose improves it by at least {} {} (minimal important "
+          "difference) more than the lower dose: {}; that it improves it more at all: {}.\n",
+          FormatNumber(a.mid_absolute, 2), o.unit, Percent(e.prob_at_least_mid),
+          Percent(e.prob_better));
+    } else {
+      out += fmt::format(
+          "Effect ({} better on magnesium; positive = better): {} {} (95 % interval {} to {}), "
+          "from {} pairs{}.\n",
+          o.higher_is_better ? "higher" : "lower", Signed(e.mean), o.unit, Signed(e.ci_low),
+          Signed(e.ci_high), e.pairs, a.finished ? "" : " so far");
+      out += fmt::format(
+          "Probability that magnesium improves it by at least {} {} (minimal important "
+          "difference): {}; that it improves it at all: {}.\n",
+          FormatNumber(a.mid_absolute, 2), o.unit, Percent(e.prob_at_least_mid),
+          Percent(e.prob_better));
+    }
   } else {
     out += "Effect: needs at least two complete pairs.\n";
   }
@@ -429,6 +542,13 @@ std::string RenderReportText(const Report& r) {
   if (r.design.sealed()) {
     out += fmt::format("Adherence: a container dose logged on {} of {} days.\n",
                        ad.magnesium_days_dosed, ad.magnesium_days);
+  } else if (ad.two_dose) {
+    out += fmt::format(
+        "Adherence: a dose near {} mg logged on {} of {} plan-dose days and near {} mg on {} of "
+        "{} lower-dose days (a day counts for its arm when its logged dose is nearer that arm's "
+        "dose than the other's).\n",
+        FormatNumber(r.design.dose_mg), ad.magnesium_days_dosed, ad.magnesium_days,
+        FormatNumber(*r.design.lower_dose_mg), ad.off_days_dosed, ad.off_days);
   } else if (ad.blinded) {
     out += fmt::format(
         "Adherence: dose logged on {} of {} magnesium days and {} of {} placebo days.\n",
@@ -447,7 +567,9 @@ std::string RenderReportText(const Report& r) {
                          bi ? fmt::format("{:+.2f}", *bi) : std::string("(no guesses)"));
     };
     out += "Guesses (blinding index: 0 = no better than chance, 1 = always recognised):\n";
-    out += arm("Magnesium", r.blinding->magnesium) + arm("Placebo", r.blinding->placebo);
+    out += r.design.two_dose()
+               ? arm("Plan-dose", r.blinding->magnesium) + arm("Lower-dose", r.blinding->placebo)
+               : arm("Magnesium", r.blinding->magnesium) + arm("Placebo", r.blinding->placebo);
     out += "  " + r.blinding->meaning + "\n";
   }
   if (r.side_effects.empty()) {
@@ -455,12 +577,13 @@ std::string RenderReportText(const Report& r) {
   } else {
     int on = 0;
     for (const SideEffect& s : r.side_effects) on += s.magnesium ? 1 : 0;
-    out += fmt::format("Side effects: {} logged ({} in magnesium periods):\n",
-                       r.side_effects.size(), on);
+    out += fmt::format("Side effects: {} logged ({} in {} periods):\n", r.side_effects.size(), on,
+                       ad.two_dose ? "plan-dose" : "magnesium");
     for (const SideEffect& s : r.side_effects) {
       out += fmt::format("  {}  {}{}  ({})\n", FormatDate(s.date), s.what,
                          s.note.empty() ? "" : ": " + s.note,
                          s.container != 0 ? fmt::format("container {}", s.container)
+                         : ad.two_dose    ? (s.magnesium ? "plan dose" : "lower dose")
                          : s.magnesium    ? "magnesium"
                          : ad.blinded     ? "placebo"
                                           : "no magnesium");
@@ -593,6 +716,13 @@ nlohmann::json ReportToJson(const Report& r) {
   }
   // Only with a run-in, so the report of a design without one reads as it did.
   if (r.run_in) j["run_in"] = RunInToJson(*r.run_in);
+  // Only for a two-dose design: the comparison is the plan dose vs the lower dose ("magnesium"
+  // of the periods and side effects, and the adherence's magnesium days, are the plan dose's).
+  if (r.design.two_dose()) {
+    j["comparison"] = "plan_dose_vs_lower_dose";
+    j["dose_mg"] = r.design.dose_mg;
+    j["lower_dose_mg"] = *r.design.lower_dose_mg;
+  }
   if (r.blinding) {
     const auto arm = [](const ArmGuesses& g) {
       const auto bi = g.BangIndex();

@@ -103,7 +103,17 @@ struct DesignRequest {
   // Secondary outcomes, registered in the protocol with the primary (ids; at most
   // kMaxSecondaries, none the primary, no repeats). The verdict rests on the primary alone.
   std::vector<std::string> secondaries;
+  // A two-dose design (issue 16): each pair compares this lower dose (elemental mg a day) with
+  // `dose_mg` instead of no magnesium with it. nullopt: the usual magnesium / no-magnesium
+  // design. CheckLowerDose() is the rule.
+  std::optional<double> lower_dose_mg;
 };
+
+// The rule for a two-dose design's lower dose, the one place both doors reach (RandomiseDesign
+// applies it, and so does DesignFromJson): above 0 and strictly below `dose_mg`, the higher dose,
+// which is the plan's (so never above the supplemental upper limit, which the plan engine
+// enforces). Errors: kInvalidArgument naming "lower_dose_mg" and the value.
+Status CheckLowerDose(double dose_mg, double lower_dose_mg);
 
 // A secondary outcome of a design. It is analysed like the primary, on the primary's periods and
 // washout, and reported beside it: those registered at the start with Holm-adjusted
@@ -148,7 +158,15 @@ struct Design {
   // pair, day 0 of the Layout, so the analysis of the pairs is the same with or without one).
   // 0 for designs saved before run-ins (their JSON has no run_in_days).
   int run_in_days = 0;
+  // Two-dose designs: the lower dose each pair compares with `dose_mg` (then a "magnesium"
+  // period of magnesium_first, the Layout and the statistics is a plan-dose period, and a
+  // "no-magnesium" one a lower-dose period). nullopt for the usual design, and for designs saved
+  // before two-dose designs (their JSON has no lower_dose_mg).
+  std::optional<double> lower_dose_mg;
 
+  bool two_dose() const { return lower_dose_mg.has_value(); }
+  // The dose of a period: `plan_dose` (a "magnesium" period) or the other; 0 for no magnesium.
+  double DoseOf(bool plan_dose) const { return plan_dose ? dose_mg : lower_dose_mg.value_or(0); }
   int pairs() const { return static_cast<int>(magnesium_first.size()); }
   // Blinded and not yet unblinded: which period holds magnesium is not known here.
   bool sealed() const { return blinding && blinding->magnesium_container == 0; }
@@ -171,7 +189,8 @@ Result<Design> RandomiseDesign(const DesignRequest& request,
                                const std::vector<OutcomeSpec>& outcomes);
 
 // {"outcome", "start", "end", "seed", "dose_mg", "form", "period_days", "washout_days", "mid",
-//  "magnesium_first", "days"[, "run_in_days", "run_in_start"][, "ended"[, "end_reason"]]}: what
+//  "magnesium_first", "days"[, "run_in_days", "run_in_start"][, "lower_dose_mg"][, "ended"[,
+//  "end_reason"]]}: what
 // the journal stores and the doors show ("days" is the planned length of the pairs, so a person
 // sees it before starting; "start" is the first pair's first day, after any run-in).
 nlohmann::json DesignToJson(const Design& design);
@@ -208,13 +227,19 @@ struct Period {
   Date start{};
   Date end{};                       // Inclusive.
   std::optional<Date> washout_end;  // Last washout day (inclusive); nullopt without washout.
+  // Two-dose designs: the period's dose, elemental mg a day (0 in the run-in); `magnesium` is
+  // then true for a plan-dose period, false for a lower-dose one. nullopt for other designs.
+  std::optional<double> dose_mg;
 };
+// "plan dose, 300 mg" / "lower dose, 150 mg" (two-dose designs), "MAGNESIUM" / "no magnesium".
+std::string PeriodLabel(const Design& design, bool magnesium);
 std::vector<Period> Periods(const Design& design);  // The pairs' periods, in calendar order.
 // The run-in (when the design has one) and then the pairs' periods: what calendars show.
 std::vector<Period> CalendarPeriods(const Design& design);
 // [{"pair" (1-based), "magnesium" (null while sealed), "container" ("A"/"B" or null), "start",
 //   "end", "washout_end" (date or null)}, ...]; the run-in is {"pair": 0, "run_in": true,
-//   "magnesium": false, ...}.
+//   "magnesium": false, ...}. Two-dose designs add "arm" ("plan_dose", "lower_dose"; "run_in")
+//   and "dose_mg", and "magnesium" is true in both arms (both take magnesium).
 nlohmann::json PeriodsToJson(const std::vector<Period>& periods);
 
 // One thing to do, in words that fit any door, and the CLI command that does it ("" for none).
@@ -279,6 +304,9 @@ struct TrialStatus {
   bool rating_logged = false;
   bool dose_logged = false;
   std::optional<Date> ended;  // The day the person ended the trial early, if they did.
+  // Two-dose designs while running: today's dose (the plan's or the lower one); `magnesium` is
+  // then true on plan-dose days. nullopt otherwise.
+  std::optional<double> dose_mg;
   std::vector<Todo> todo;
 };
 // `entries` must hold the run-in's days for a design with one (and today's).
@@ -289,13 +317,18 @@ TrialStatus GetTrialStatus(const Design& design, const std::vector<journal::Entr
 // "run_in" (RunInToJson) and, in it, "run_in_day" (1-based), "rating_logged", "dose_logged";
 // and while
 // running also "pair" (1-based), "magnesium", "washout", "day_in_period", "period_end",
-// "rating_due", "rating_logged", "dose_logged" (`trial status --json` and the HTTP API).
+// "rating_due", "rating_logged", "dose_logged" (`trial status --json` and the HTTP API); for a
+// two-dose design also "arm" ("plan_dose" or "lower_dose") and "dose_mg", with "magnesium" true
+// on both arms' days.
 nlohmann::json StatusToJson(const TrialStatus& status, Date today);
 
 struct Adherence {
   // No dose logged on any elapsed magnesium day: the journal cannot say whether magnesium was
   // taken at all, so the report gives no verdict (an "effect" would compare two no-dose arms).
-  bool Unknown() const { return magnesium_days > 0 && magnesium_days_dosed == 0; }
+  bool Unknown() const {
+    return (magnesium_days > 0 && magnesium_days_dosed == 0) ||
+           (two_dose && off_days > 0 && off_days_dosed == 0);
+  }
   int magnesium_days = 0;        // Magnesium days elapsed.
   int magnesium_days_dosed = 0;  // ... with a dose logged.
   int off_days = 0;              // No-magnesium days elapsed.
@@ -303,7 +336,13 @@ struct Adherence {
                                  // blinded, with the placebo taken (as planned).
   bool blinded = false;          // Every day has a container dose; a sealed design counts all
                                  // elapsed days as magnesium_days (which are which is unknown).
+  // Two-dose designs: magnesium_days are the plan-dose days and off_days the lower-dose days;
+  // a day counts as dosed for its arm when the magnesium of the doses logged that day is nearer
+  // the arm's dose than the other arm's (DosedForArm). Unknown() when either arm has none.
+  bool two_dose = false;
 };
+// Two-dose adherence: is `logged_mg` (a day's logged doses) nearer `arm_mg` than `other_mg`?
+bool DosedForArm(double logged_mg, double arm_mg, double other_mg);
 
 struct SideEffect {
   Date date{};

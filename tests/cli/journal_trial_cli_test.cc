@@ -618,6 +618,12 @@ TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
               HasSubstr("with your guess (magnesium, placebo or unsure): mgadvisor trial took "
                         "--guess magnesium|placebo|unsure"));
   EXPECT_THAT(today["todo"].dump(), Not(HasSubstr("mgadvisor")));
+  // Its calendar events name the container, never "no magnesium" (which would be wrong for the
+  // magnesium container's days, and a hint for the placebo's).
+  auto ics = Run({"trial", "calendar", "--format", "ics"}, "2026-09-01");
+  ASSERT_EQ(ics.exit_code, 0) << ics.err;
+  EXPECT_THAT(ics.out, HasSubstr("pair 1: container "));
+  EXPECT_THAT(ics.out, Not(HasSubstr("Take no magnesium supplement; log any")));
 
   // The calendar's period lines ("2026-09-01 to 2026-09-03  CONTAINER B") say each day's
   // container. The helper's magnesium brings pain 3, the placebo 6; the person guesses right
@@ -920,6 +926,72 @@ TEST_F(JournalCliTest, AGoodRunInThenThePairs) {
   ASSERT_EQ(ics.exit_code, 0) << ics.err;
   EXPECT_THAT(ics.out, HasSubstr("SUMMARY:Trial (cramps)\\, run-in: no magnesium"));
   EXPECT_THAT(ics.out, HasSubstr("DTSTART;VALUE=DATE:20261102"));
+}
+
+// A two-dose trial (issue 16): each pair compares a lower dose with the plan's dose (200 mg a
+// day for this profile). The rule refuses a lower dose that is not above 0 and below the plan's,
+// naming the flag and the value; the run-in stays without magnesium; each period's days say and
+// log its own dose; protocol version 4; the report compares the two doses.
+TEST_F(JournalCliTest, ATwoDoseTrialComparesThePlanDoseWithALowerDose) {
+  const std::string profile = ProfilePath();
+  auto at_plan = Run({"trial", "plan", "--outcome", "pain", "--profile", profile, "--lower-dose",
+                      "200", "--dry-run"});
+  EXPECT_EQ(at_plan.exit_code, 2);
+  EXPECT_THAT(at_plan.err,
+              HasSubstr("--lower-dose: 200 mg is not below the plan's dose of 200 mg a day"));
+  auto zero = Run({"trial", "plan", "--outcome", "pain", "--profile", profile, "--lower-dose", "0",
+                   "--dry-run"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_THAT(zero.err, HasSubstr("--lower-dose: 0 mg is not a dose"));
+  // --dose lowers the plan's dose; the lower dose must then be below that.
+  auto below_dose = Run({"trial", "plan", "--outcome", "pain", "--profile", profile, "--dose",
+                         "150", "--lower-dose", "150", "--dry-run"});
+  EXPECT_EQ(below_dose.exit_code, 2);
+  EXPECT_THAT(below_dose.err,
+              HasSubstr("--lower-dose: 150 mg is not below the plan's dose of 150"));
+  // Blinded: one dose in each container (the helper's sheet is written by a real start).
+  auto blind = Run({"trial", "plan", "--outcome", "pain", "--profile", profile, "--lower-dose",
+                    "100", "--blind", "--dry-run"});
+  ASSERT_EQ(blind.exit_code, 0) << blind.err;
+  EXPECT_THAT(blind.out, HasSubstr("Blinded: a helper put one dose in each of two identical "
+                                   "containers"));
+
+  auto planned = Run({"trial", "plan", "--outcome", "pain", "--profile", profile, "--lower-dose",
+                      "100", "--start", "2026-11-02", "--seed", "7"},
+                     "2026-11-02");
+  ASSERT_EQ(planned.exit_code, 0) << planned.err;
+  EXPECT_THAT(planned.out, HasSubstr("Lower-dose periods: 100 mg a day. Both are magnesium"));
+  EXPECT_THAT(planned.out, HasSubstr("2026-11-09 to 2026-11-22  plan dose, 200 mg"));
+  EXPECT_THAT(planned.out, HasSubstr("2026-11-23 to 2026-12-06  lower dose, 100 mg"));
+  auto protocol = Run({"trial", "protocol"}, "2026-11-02");
+  EXPECT_THAT(protocol.out, HasSubstr("Protocol version 4 (mgadvisor)."));
+  EXPECT_THAT(protocol.out, HasSubstr("more than 100 mg of elemental magnesium a day"));
+  EXPECT_THAT(Run({"trial", "status"}, "2026-11-02").out, HasSubstr("take no magnesium"));
+  LogDays("pain", "2026-11-02", 7, "5", "2026-11-08");
+
+  auto plan_day = nlohmann::json::parse(Run({"trial", "status", "--json"}, "2026-11-09").out);
+  EXPECT_EQ(plan_day["arm"], "plan_dose");
+  EXPECT_EQ(plan_day["dose_mg"], 200);
+  EXPECT_EQ(plan_day["magnesium"], true);
+  ASSERT_EQ(Run({"trial", "took"}, "2026-11-09").exit_code, 0);
+  auto lower_day = Run({"trial", "status"}, "2026-11-23");
+  EXPECT_THAT(lower_day.out, HasSubstr("Lower-dose day: take 100 mg citrate (this period's dose)"));
+  auto took = Run({"trial", "took", "--json"}, "2026-11-23");
+  ASSERT_EQ(took.exit_code, 0) << took.err;
+  EXPECT_THAT(took.out, HasSubstr("100"));
+  EXPECT_EQ(nlohmann::json::parse(Run({"trial", "status", "--json"}, "2026-11-23").out)["arm"],
+            "lower_dose");
+  auto report = Run({"trial", "report"}, "2026-11-23");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("n-of-1 trial report: plan dose (200 mg) vs lower dose (100 "
+                                    "mg) of magnesium for pain"));
+  EXPECT_THAT(report.out, HasSubstr("a dose near 200 mg logged on 1 of 14 plan-dose days and near "
+                                    "100 mg on 1 of 1 lower-dose days"));
+  auto ics = Run({"trial", "calendar", "--format", "ics"}, "2026-11-23");
+  ASSERT_EQ(ics.exit_code, 0) << ics.err;
+  EXPECT_THAT(ics.out, HasSubstr("lower dose\\, magnesium"));
+  EXPECT_THAT(ics.out, HasSubstr("pair 1: plan dose\\, magnesium"));
+  EXPECT_THAT(ics.out, Not(HasSubstr("pair 1: no magnesium")));
 }
 
 // Too few ratings in the run-in: the trial does not go on, says why and how to start again.

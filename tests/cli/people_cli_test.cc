@@ -512,8 +512,9 @@ TEST(PeopleCli, ChildrenGetChildPortionsRankedPerPortionAndPer100Kcal) {
   // The same food is a smaller portion for the child than for the adult.
   for (const auto& c : toddler["foods"]) {
     for (const auto& a : adult["foods"]) {
-      if (a["food"] == c["food"])
+      if (a["food"] == c["food"]) {
         EXPECT_LT(c["portion_g"].get<double>(), a["portion_g"].get<double>());
+      }
     }
   }
   const std::string text = PlanText({"--age", "3", "--sex", "female"});
