@@ -12,8 +12,11 @@
 #include "cli/postgres_program.h"
 #include "cli/usage_errors.h"
 #include "core/utf8.h"
+#include "datac/built_in.h"
 
 int main(int argc, char** argv) {
+  // The built-in data files decode from trees parsed at build time instead of from TOML text.
+  mg::precompiled::InstallBuiltIn();
   mg::cli::CliContext ctx;
   CLI::App app{
       "mgadvisor: honest, evidence-graded, safe guidance on magnesium for muscle, leg and nerve "

@@ -1,5 +1,7 @@
 #include "ops/context.h"
 
+#include "core/precompiled.h"
+
 namespace mg::ops {
 namespace {
 
@@ -16,7 +18,16 @@ Context::Context(ContextOptions options) : options_(std::move(options)) {}
 
 template <typename T, typename Load>
 Result<const T*> Context::Get(Lazy<T>& lazy, Load&& load) {
-  std::call_once(lazy.once, [&] { lazy.loaded.emplace(load()); });
+  std::call_once(lazy.once, [&] {
+    lazy.loaded.emplace(load());
+    // Built-in files decode from their precompiled trees, which have no lines; a failure (a
+    // `--kb DIR` that no longer fits the built-in files) is loaded again from the text, so its
+    // messages name file and line.
+    if (!lazy.loaded->ok() && precompiled::Installed()) {
+      precompiled::TextOnly text_only;
+      lazy.loaded.emplace(load());
+    }
+  });
   const auto& loaded = *lazy.loaded;
   if (!loaded.ok()) return loaded.error();
   return loaded.value().get();
