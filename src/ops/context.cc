@@ -125,7 +125,9 @@ Status Context::LoadAll() const {
   MG_RETURN_IF_ERROR(exclusions());
   MG_RETURN_IF_ERROR(units());
   MG_RETURN_IF_ERROR(outcomes());
-  MG_RETURN_IF_ERROR(foods());
+  auto foods_loaded = foods();
+  if (!foods_loaded.ok()) return foods_loaded.error();
+  (*foods_loaded)->search->PrepareTwoEdits();  // A server's first typo must not wait for it.
   MG_RETURN_IF_ERROR(catalogue());
   MG_RETURN_IF_ERROR(plan());
   MG_RETURN_IF_ERROR(checker());
