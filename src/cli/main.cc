@@ -58,7 +58,9 @@ std::string_view CommandNamed(int argc, char** argv) {
   return {};
 }
 
-void RegisterCommands(CLI::App& app, mg::cli::CliContext& ctx, std::string_view command) {
+void RegisterCommands(CLI::App& app, mg::cli::CliContext& ctx, std::string_view command,
+                      bool version_only) {
+  if (version_only) return;  // CLI11 answers --version before it looks for a command.
   for (const Module& module : kModules) {
     if (!Names(module, command)) continue;
     module.add(app, ctx);
@@ -102,7 +104,15 @@ int main(int argc, char** argv) {
       "--version", [&ctx] { return mg::cli::VersionText(ctx.json); },
       "Print the version and the git commit it was built from");
 
-  RegisterCommands(app, ctx, CommandNamed(argc, argv));
+  const std::string_view command = CommandNamed(argc, argv);
+  // `--version` (with or without --json) and nothing else.
+  const bool version_only =
+      std::any_of(argv + 1, argv + argc,
+                  [](const char* a) { return std::string_view(a) == "--version"; }) &&
+      std::all_of(argv + 1, argv + argc, [](const char* a) {
+        return std::string_view(a) == "--version" || std::string_view(a) == "--json";
+      });
+  RegisterCommands(app, ctx, command, version_only);
 
   // The input boundary: an argument that is not UTF-8 never reaches a command (exit 2, as JSON
   // with --json). CLI11 has not parsed yet, so --json is looked for directly.
