@@ -6,7 +6,10 @@
 #   scripts/bench-commands.sh [path/to/mgadvisor] [runs]   # default: builds the release preset; 15 runs
 #
 # Figures: the best (lowest) of the runs of user + system CPU of the child process (getrusage),
-# and its median wall time. Nothing is asserted; a command that fails stops the script.
+# and its median wall time. When valgrind is installed, also the instructions each command
+# executes (callgrind, one run each): a count that does not move with the machine's load, so two
+# binaries can be compared on a busy machine. Nothing is asserted; a command that fails stops the
+# script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -30,7 +33,7 @@ printf 'Magnesium glycinate eases leg cramps. Take 400 mg in the evening.\n' >"$
 
 mkdir -p "$ROOT/build/artifacts"
 python3 - "$BIN" "$RUNS" "$ROOT" "$WORK" "$ROOT/build/artifacts/bench-commands.json" <<'PY'
-import json, os, resource, statistics, subprocess, sys, time
+import json, os, re, resource, shutil, statistics, subprocess, sys, time
 
 binary, runs, root, work, out_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 commands = [
@@ -63,13 +66,24 @@ def measure(argv):
         cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     return min(cpu) * 1000, statistics.median(wall) * 1000
 
-rows = [(name, *measure(argv)) for name, argv in commands]
+def instructions(argv):
+    """Instructions executed by the whole process (valgrind's callgrind), or None without it."""
+    if not shutil.which("valgrind"):
+        return None
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    found = re.search(r"refs:\s+([\d,]+)", done.stderr)
+    return int(found.group(1).replace(",", "")) if found else None
+
+rows = [(name, *measure(argv), instructions(argv)) for name, argv in commands]
 base = rows[0][1]
+base_ins = rows[0][3]
 print(f"\nevery command vs sqlite3, best CPU of {runs} runs ({os.cpu_count()} CPUs, load average "
       f"{os.getloadavg()[0]:.1f})\n")
-print(f"{'command':<46} {'CPU ms':>7} {'wall ms':>8} {'ratio':>6}")
-for name, cpu, wall in rows:
-    print(f"{name:<46} {cpu:>7.1f} {wall:>8.1f} {cpu / base:>5.1f}x")
+print(f"{'command':<46} {'CPU ms':>7} {'wall ms':>8} {'ratio':>6} {'M instr':>8} {'ratio':>6}")
+for name, cpu, wall, ins in rows:
+    ins_text = f"{ins / 1e6:>8.1f} {ins / base_ins:>5.1f}x" if ins and base_ins else f"{'-':>8} {'-':>6}"
+    print(f"{name:<46} {cpu:>7.1f} {wall:>8.1f} {cpu / base:>5.1f}x {ins_text}")
 worst = max(rows[1:], key=lambda r: r[1])
 met = worst[1] <= 2 * base
 print(f"\nworst: {worst[0]} at {worst[1] / base:.1f}x sqlite3; target <= 2x: {'met' if met else 'NOT MET'}")
@@ -77,7 +91,10 @@ with open(out_path, "w") as f:
     json.dump({"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "binary": binary,
                "runs": runs, "load_average_1m": os.getloadavg()[0],
                "rows": [{"command": n, "cpu_ms": c, "wall_ms": w, "ratio": c / base}
-                        for n, c, w in rows], "met": met}, f, indent=2)
+                        for n, c, w, _ in rows], "met": met,
+               "instructions": [{"command": n, "instructions": i,
+                                 "ratio": i / base_ins if i and base_ins else None}
+                                for n, _, _, i in rows]}, f, indent=2)
     f.write("\n")
 print(f"wrote {out_path}")
 PY

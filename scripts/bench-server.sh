@@ -131,8 +131,19 @@ cmp -s "$WORK/nginx/static/plan.json" <(curl -sS "$NG/plan.json") || die "nginx 
 # --- The four wrk runs: each server alone in its turn, same client settings. -----------------
 # nginx is asked with GET (it answers 405 to a POST on a static file); mgadvisor's plan request
 # is a POST whose body (the profile, a few hundred bytes) nginx's request does not carry.
+# The server's CPU (user + system clock ticks of the named processes) is read around each run:
+# CPU per request does not depend on how busy the machine is, as requests/s does.
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
 run_wrk() {
-  local name=$1 url=$2 body=${3:-}
+  local name=$1 url=$2 body=${3:-} pids=("${@:4}")
+  local ticks_before
+  ticks_before=$(cpu_ticks "${pids[@]}")
   log "wrk $name: -t$THREADS -c$CONNECTIONS -d$DURATION $url"
   # In the background and waited for, so a signal to this script is handled at once (bash runs
   # traps only between foreground commands) and the cleanup stops wrk too.
@@ -142,11 +153,13 @@ run_wrk() {
   wait "$WRK_PID" || die "wrk $name failed: $(cat "$WORK/wrk-$name.txt")"
   WRK_PID=""
   grep -q '^MGBENCH ' "$WORK/wrk-$name.txt" || die "wrk $name printed no result: $(cat "$WORK/wrk-$name.txt")"
+  echo $(($(cpu_ticks "${pids[@]}") - ticks_before)) >"$WORK/cpu-$name.txt"
 }
-run_wrk nginx-plan-size "$NG/plan.json"
-run_wrk mgadvisor-plan "$MG/api/plan" "$WORK/profile.json"
-run_wrk nginx-search-size "$NG/search.json"
-run_wrk mgadvisor-search "$MG$SEARCH_PATH"
+mapfile -t NGINX_PIDS < <(echo "$NGINX_PID"; pgrep -P "$NGINX_PID")  # The master and its workers.
+run_wrk nginx-plan-size "$NG/plan.json" "" "${NGINX_PIDS[@]}"
+run_wrk mgadvisor-plan "$MG/api/plan" "$WORK/profile.json" "$SERVER_PID"
+run_wrk nginx-search-size "$NG/search.json" "" "${NGINX_PIDS[@]}"
+run_wrk mgadvisor-search "$MG$SEARCH_PATH" "" "$SERVER_PID"
 kill -0 "$SERVER_PID" 2>/dev/null || die "mgadvisor serve died under load: $(cat "$WORK/serve.err")"
 kill -0 "$NGINX_PID" 2>/dev/null || die "nginx died under load"
 
@@ -204,8 +217,13 @@ def load(name):
         line = next(l for l in f if l.startswith("MGBENCH "))
     r = json.loads(line[len("MGBENCH "):])
     e = r["errors"]
+    with open(os.path.join(work, f"cpu-{name}.txt")) as f:
+        ticks = int(f.read())
+    tick_s = 1 / os.sysconf("SC_CLK_TCK")
     return {
         "requests": r["requests"],
+        "server_cpu_s": ticks * tick_s,
+        "server_cpu_us_per_request": ticks * tick_s * 1e6 / r["requests"] if r["requests"] else 0.0,
         "requests_per_s": r["requests"] / (r["duration_us"] / 1e6),
         "p50_ms": r["latency_us"]["p50"] / 1000,
         "p99_ms": r["latency_us"]["p99"] / 1000,
@@ -224,9 +242,12 @@ for key, what, size in pairs:
     runs[f"nginx-{key}-size"] = dict(ng, response_bytes=size, request="GET static file")
     runs[f"mgadvisor-{key}"] = dict(mg, response_bytes=size, request=what)
     ratio = mg["requests_per_s"] / ng["requests_per_s"] if ng["requests_per_s"] else 0.0
+    cpu_ratio = (mg["server_cpu_us_per_request"] / ng["server_cpu_us_per_request"]
+                 if ng["server_cpu_us_per_request"] else 0.0)
     comparisons.append({
         "route": key, "request": what, "response_bytes": size,
         "ratio_requests_per_s": ratio,
+        "ratio_server_cpu_per_request": cpu_ratio,
         "targets": {
             "ratio": {"value": ratio, "target": f">= {RATIO_TARGET:.0%}", "met": ratio >= RATIO_TARGET},
             "p99_ms": {"value": mg["p99_ms"], "target": f"<= {P99_TARGET_MS} ms",
@@ -237,10 +258,15 @@ for key, what, size in pairs:
 
 print(f"\nmgadvisor serve vs nginx, loopback, wrk -t{threads} -c{conns} -d{duration} "
       f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})\n")
-print(f"{'run':<20} {'bytes':>7} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+print(f"{'run':<20} {'bytes':>7} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+      f"{'server CPU us/request':>22}")
 for name, r in runs.items():
     print(f"{name:<20} {r['response_bytes']:>7} {r['requests_per_s']:>11.0f} "
-          f"{r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>7}")
+          f"{r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>7} "
+          f"{r['server_cpu_us_per_request']:>22.1f}")
+for c in comparisons:
+    print(f"{c['route']}: mgadvisor's CPU per request is {c['ratio_server_cpu_per_request']:.1f}x "
+          f"nginx's (a figure the machine's load moves far less than requests/s)")
 print(f"\n{'target (issue 7)':<36} {'value':>9} {'target':>9}  result")
 with open(os.path.join(work, "bombs.json")) as f:
     bombs = json.load(f)

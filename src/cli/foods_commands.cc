@@ -42,7 +42,7 @@ Status Search(const CliContext& ctx, const SearchArgs& args) {
   auto result = ops::SearchFoods(context, args.query, args.limit);
   if (!result.ok()) return AsFlags(result.error(), {{"q", "query"}});
   if (ctx.json) {
-    fmt::print("{}\n", result->ToJson().dump(2));
+    fmt::print("{}\n", result->ToText());
     return {};
   }
   const foods::FoodDb& db = result->store->db;

@@ -2,7 +2,9 @@
 // failures to exit codes (core/error.h holds the one table).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string_view>
 
@@ -12,8 +14,82 @@
 #include "cli/postgres_program.h"
 #include "cli/usage_errors.h"
 #include "core/utf8.h"
+#include "datac/built_in.h"
+
+namespace {
+
+// Each module's commands and the top-level names they add, so a run registers with CLI11 only the
+// module it runs: building the whole command tree was about a third of a short command's
+// instructions. Help, completion, a misspelt command and anything this table misses get the
+// whole tree, in this order (the order --help lists them).
+struct Module {
+  void (*add)(CLI::App&, mg::cli::CliContext&);
+  std::array<std::string_view, 4> commands;
+};
+constexpr Module kModules[] = {
+    {mg::cli::RegisterChemCommands, {"compounds", "elemental", "formula", "convert"}},
+    {mg::cli::RegisterDriCommands, {"dri"}},
+    {mg::cli::RegisterFoodsCommands, {"foods", "intake"}},
+    {mg::cli::RegisterKbCommands, {"data", "kb", "explain"}},
+    {mg::cli::RegisterPlanCommands, {"plan", "profile"}},
+    {mg::cli::RegisterJournalCommands, {"log", "journal", "summary"}},
+    {mg::cli::RegisterTrialCommands, {"trial"}},
+    {mg::cli::RegisterServerCommands, {"admin", "serve"}},
+    {mg::cli::RegisterLabelCommands, {"label", "medicines"}},
+    {mg::cli::RegisterCheckCommands, {"check"}},
+};
+
+bool Names(const Module& module, std::string_view command) {
+  return !command.empty() && std::find(module.commands.begin(), module.commands.end(), command) !=
+                                 module.commands.end();
+}
+
+// The command on the command line: the first argument that is neither an option nor the value of
+// a global option that takes one (main's --reference and --kb).
+std::string_view CommandNamed(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--reference" || arg == "--kb") {
+      ++i;
+    } else if (!arg.starts_with("-")) {
+      return arg;
+    }
+  }
+  return {};
+}
+
+void RegisterCommands(CLI::App& app, mg::cli::CliContext& ctx, std::string_view command,
+                      bool version_only) {
+  if (version_only) return;  // CLI11 answers --version before it looks for a command.
+  for (const Module& module : kModules) {
+    if (!Names(module, command)) continue;
+    module.add(app, ctx);
+    if (!app.get_subcommands([&](const CLI::App* c) { return c->get_name() == command; }).empty())
+      return;  // Only this module's commands: the command runs as if all were there.
+  }
+  for (const Module& module : kModules) {
+    if (!Names(module, command)) module.add(app, ctx);
+  }
+  mg::cli::RegisterCompletionCommand(app, ctx);  // Last: it describes every command above.
+#ifndef NDEBUG
+  // Debug builds (the tests') check the table names every top-level command but completion.
+  for (const CLI::App* c : app.get_subcommands({})) {
+    const bool listed = std::any_of(std::begin(kModules), std::end(kModules),
+                                    [&](const Module& m) { return Names(m, c->get_name()); });
+    if (!listed && c->get_name() != "completion") {
+      std::fprintf(stderr, "mgadvisor: command '%s' is missing from kModules (cli/main.cc)\n",
+                   c->get_name().c_str());
+      std::abort();
+    }
+  }
+#endif
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  // The built-in data files decode from trees parsed at build time instead of from TOML text.
+  mg::precompiled::InstallBuiltIn();
   mg::cli::CliContext ctx;
   CLI::App app{
       "mgadvisor: honest, evidence-graded, safe guidance on magnesium for muscle, leg and nerve "
@@ -28,17 +104,15 @@ int main(int argc, char** argv) {
       "--version", [&ctx] { return mg::cli::VersionText(ctx.json); },
       "Print the version and the git commit it was built from");
 
-  mg::cli::RegisterChemCommands(app, ctx);
-  mg::cli::RegisterDriCommands(app, ctx);
-  mg::cli::RegisterFoodsCommands(app, ctx);
-  mg::cli::RegisterKbCommands(app, ctx);
-  mg::cli::RegisterPlanCommands(app, ctx);
-  mg::cli::RegisterJournalCommands(app, ctx);
-  mg::cli::RegisterTrialCommands(app, ctx);
-  mg::cli::RegisterServerCommands(app, ctx);
-  mg::cli::RegisterLabelCommands(app, ctx);
-  mg::cli::RegisterCheckCommands(app, ctx);
-  mg::cli::RegisterCompletionCommand(app, ctx);  // Last: it describes every command above.
+  const std::string_view command = CommandNamed(argc, argv);
+  // `--version` (with or without --json) and nothing else.
+  const bool version_only =
+      std::any_of(argv + 1, argv + argc,
+                  [](const char* a) { return std::string_view(a) == "--version"; }) &&
+      std::all_of(argv + 1, argv + argc, [](const char* a) {
+        return std::string_view(a) == "--version" || std::string_view(a) == "--json";
+      });
+  RegisterCommands(app, ctx, command, version_only);
 
   // The input boundary: an argument that is not UTF-8 never reaches a command (exit 2, as JSON
   // with --json). CLI11 has not parsed yet, so --json is looked for directly.

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/numbers.h"
+#include "core/precompiled.h"
 #include "core/text.h"
 
 namespace mg {
@@ -56,6 +57,7 @@ std::string UnknownNameMessage(std::string_view what, std::string_view name, std
 int LineOf(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 
 std::optional<toml::table> ParseTomlFile(const DataFile& file, DataProblems& problems) {
+  if (auto tree = precompiled::Find(file)) return tree;  // The built-in file, parsed at build time.
   try {
     return toml::parse(file.content, file.name);
   } catch (const toml::parse_error& e) {  // A library exception, turned into a problem here.

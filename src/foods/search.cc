@@ -256,18 +256,29 @@ Result<FoodSearch> FoodSearch::Build(const FoodDb& db) {
         index.deletes_.emplace_back(Hash(variant), new_id);
       }
     }
-    if (term.size() >= kTwoEditMinLength) {
-      for (const std::string& variant : Deletions(term, /*two=*/true)) {
-        if (variant.size() == term.size() - 2) index.deletes2_.emplace_back(Hash(variant), new_id);
-      }
-    }
     index.terms_.push_back(std::move(term));
   }
-  for (auto* deletes : {&index.deletes_, &index.deletes2_}) {
-    std::sort(deletes->begin(), deletes->end());
-    deletes->erase(std::unique(deletes->begin(), deletes->end()), deletes->end());
-  }
+  std::sort(index.deletes_.begin(), index.deletes_.end());
+  index.deletes_.erase(std::unique(index.deletes_.begin(), index.deletes_.end()),
+                       index.deletes_.end());
   return index;
+}
+
+void FoodSearch::PrepareTwoEdits() const {
+  std::call_once(two_edits_->built, [this] {
+    auto& deletes = two_edits_->deletes;
+    for (size_t id = 0; id < terms_.size(); ++id) {
+      const std::string& term = terms_[id];
+      if (term.size() < kTwoEditMinLength) continue;
+      for (const std::string& variant : Deletions(term, /*two=*/true)) {
+        if (variant.size() == term.size() - 2) {
+          deletes.emplace_back(Hash(variant), static_cast<uint32_t>(id));
+        }
+      }
+    }
+    std::sort(deletes.begin(), deletes.end());
+    deletes.erase(std::unique(deletes.begin(), deletes.end()), deletes.end());
+  });
 }
 
 void FoodSearch::MatchToken(std::string_view token, bool last, std::vector<TermMatch>& out) const {
@@ -319,6 +330,8 @@ void FoodSearch::MatchToken(std::string_view token, bool last, std::vector<TermM
 // out at most two letters of each, so every such pair of variants is looked up, and the real
 // distance decides.
 void FoodSearch::MatchTwoEdits(std::string_view token, std::vector<TermMatch>& out) const {
+  PrepareTwoEdits();
+  const auto& deletes2 = two_edits_->deletes;
   auto probe = [&](const std::vector<std::pair<uint64_t, uint32_t>>& deletes, uint64_t h) {
     auto range = std::equal_range(deletes.begin(), deletes.end(), std::make_pair(h, 0u),
                                   [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -331,10 +344,10 @@ void FoodSearch::MatchTwoEdits(std::string_view token, std::vector<TermMatch>& o
     }
   };
   probe(deletes_, Hash(token));
-  probe(deletes2_, Hash(token));
+  probe(deletes2, Hash(token));
   for (const std::string& variant : Deletions(token, /*two=*/true)) {
     probe(deletes_, Hash(variant));
-    probe(deletes2_, Hash(variant));
+    probe(deletes2, Hash(variant));
   }
 }
 

@@ -14,6 +14,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +62,12 @@ class FoodSearch {
 
   size_t vocabulary_size() const { return terms_.size(); }
 
+  // The two-deletion index (for words two edits from every food word) costs more to build than
+  // the rest of the index together and serves only a word that matches nothing nearer, so it is
+  // built on the first such word. The server calls this at start so no request waits for it.
+  // Thread-safe.
+  void PrepareTwoEdits() const;
+
  private:
   struct TermMatch {
     uint32_t term;
@@ -87,9 +95,13 @@ class FoodSearch {
   std::vector<uint32_t> posting_food_;
   std::vector<float> posting_weight_;
   std::vector<float> idf_;
-  std::vector<std::pair<uint64_t, uint32_t>> deletes_;   // Hash of a term or a 1-deletion -> term.
-  std::vector<std::pair<uint64_t, uint32_t>> deletes2_;  // Hash of a 2-deletion -> term.
-  std::vector<uint16_t> name_length_;                    // Distinct words in each food's name.
+  std::vector<std::pair<uint64_t, uint32_t>> deletes_;  // Hash of a term or a 1-deletion -> term.
+  struct TwoEdits {
+    std::once_flag built;
+    std::vector<std::pair<uint64_t, uint32_t>> deletes;  // Hash of a 2-deletion -> term.
+  };
+  std::unique_ptr<TwoEdits> two_edits_ = std::make_unique<TwoEdits>();  // See PrepareTwoEdits.
+  std::vector<uint16_t> name_length_;  // Distinct words in each food's name.
   std::unordered_map<uint64_t, std::vector<uint32_t>> exact_foods_;
   SearchSynonyms synonyms_;
 };

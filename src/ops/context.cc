@@ -1,5 +1,7 @@
 #include "ops/context.h"
 
+#include "core/precompiled.h"
+
 namespace mg::ops {
 namespace {
 
@@ -16,7 +18,16 @@ Context::Context(ContextOptions options) : options_(std::move(options)) {}
 
 template <typename T, typename Load>
 Result<const T*> Context::Get(Lazy<T>& lazy, Load&& load) {
-  std::call_once(lazy.once, [&] { lazy.loaded.emplace(load()); });
+  std::call_once(lazy.once, [&] {
+    lazy.loaded.emplace(load());
+    // Built-in files decode from their precompiled trees, which have no lines; a failure (a
+    // `--kb DIR` that no longer fits the built-in files) is loaded again from the text, so its
+    // messages name file and line.
+    if (!lazy.loaded->ok() && precompiled::Installed()) {
+      precompiled::TextOnly text_only;
+      lazy.loaded.emplace(load());
+    }
+  });
   const auto& loaded = *lazy.loaded;
   if (!loaded.ok()) return loaded.error();
   return loaded.value().get();
@@ -114,7 +125,9 @@ Status Context::LoadAll() const {
   MG_RETURN_IF_ERROR(exclusions());
   MG_RETURN_IF_ERROR(units());
   MG_RETURN_IF_ERROR(outcomes());
-  MG_RETURN_IF_ERROR(foods());
+  auto foods_loaded = foods();
+  if (!foods_loaded.ok()) return foods_loaded.error();
+  (*foods_loaded)->search->PrepareTwoEdits();  // A server's first typo must not wait for it.
   MG_RETURN_IF_ERROR(catalogue());
   MG_RETURN_IF_ERROR(plan());
   MG_RETURN_IF_ERROR(checker());

@@ -1,5 +1,6 @@
 #include "ops/foods.h"
 
+#include "core/json_writer.h"
 #include "foods/foods_json.h"
 #include "ops/person.h"
 
@@ -19,6 +20,38 @@ json FoodSearchResult::ToJson() const {
   json out = {{"query", query}, {"foods", store->db.origin()}, {"results", std::move(results)}};
   if (did_you_mean) out["did_you_mean"] = *did_you_mean;
   return out;
+}
+
+std::string FoodSearchResult::ToText() const {
+  std::string text;
+  JsonWriter w(text);
+  // Keys in byte order, as nlohmann::json's map keeps them (ToJson's document).
+  w.BeginObject();
+  if (did_you_mean) w.Key("did_you_mean").String(*did_you_mean);
+  w.Key("foods").String(store->db.origin());
+  w.Key("query").String(query);
+  w.Key("results").BeginArray();
+  for (const auto& hit : hits) {
+    const foods::Food& f = store->db[hit.food];
+    w.BeginObject();
+    w.Key("category").String(f.category);
+    w.Key("kcal_per_100g").Number(f.kcal);
+    w.Key("magnesium_mg_per_100g").Number(f.magnesium_mg);
+    w.Key("magnesium_mg_per_serving").Number(f.MagnesiumIn(f.serving.grams));
+    w.Key("name").String(f.name);
+    w.Key("score").Number(hit.score);
+    w.Key("serving").BeginObject();
+    w.Key("grams").Number(f.serving.grams);
+    w.Key("label").String(f.serving.Label());
+    w.EndObject();
+    w.Key("source").String(f.source);
+    w.Key("words_matched").Integer(hit.words_matched);
+    w.Key("words_total").Integer(hit.words_total);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return text;
 }
 
 Result<FoodSearchResult> SearchFoods(const Context& context, const std::string& query,

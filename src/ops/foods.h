@@ -25,6 +25,9 @@ struct FoodSearchResult {
   // {"query", "foods": origin, "results": [food + score, words_matched, words_total]}, and
   // "did_you_mean" when there is a suggestion.
   nlohmann::json ToJson() const;
+  // The same document as text, byte for byte ToJson().dump(2) (bad UTF-8 replaced as the server
+  // does), written without building the tree: the search route answers with it (issue 20).
+  std::string ToText() const;
 };
 // Errors: kInvalidArgument "q: required" for an empty query; loader errors.
 Result<FoodSearchResult> SearchFoods(const Context& context, const std::string& query,

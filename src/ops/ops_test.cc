@@ -12,6 +12,7 @@
 #include "journal/sqlite_store.h"
 #include "ops/calendar.h"
 #include "ops/chem.h"
+#include "ops/foods.h"
 #include "ops/journal.h"
 #include "ops/person.h"
 #include "ops/plan.h"
@@ -112,6 +113,28 @@ TEST(OpsChem, ElementalFromEitherSide) {
   EXPECT_THAT(Elemental(Shared(), {"citrate", "1g", "1g"}).error().message, HasSubstr("not both"));
   EXPECT_EQ(Elemental(Shared(), {"unobtainium", "1g", std::nullopt}).error().code,
             ErrorCode::kNotFound);
+}
+
+TEST(OpsFoods, SearchTextIsTheTreesDumpByteForByte) {
+  Context context(ContextOptions{});
+  size_t with_results = 0;
+  size_t with_suggestion = 0;
+  for (const std::string query :
+       {"pumpkin seeds", "punkn seeds", "almnds", "spinach raw", "rice", "milk", "keenwa",
+        "brocolli sprots xq", "zzzz", "a", "\"quoted\" \\ back", "caf\xc3\xa9 au lait",
+        "seeds nuts beans greens"}) {
+    for (const size_t limit : {1u, 5u, 50u}) {
+      auto result = SearchFoods(context, query, limit);
+      ASSERT_TRUE(result.ok()) << query;
+      EXPECT_EQ(result->ToText(),
+                result->ToJson().dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
+          << query << " limit " << limit;
+      with_results += !result->hits.empty();
+      with_suggestion += result->did_you_mean.has_value();
+    }
+  }
+  EXPECT_GT(with_results, 20u);
+  EXPECT_GT(with_suggestion, 0u);  // "did_you_mean", the first key, is covered too.
 }
 
 TEST(OpsContext, EachPieceLoadsOnceEvenWhenAskedFromManyThreads) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "core/precompiled.h"
 #include "core/text.h"
 #include "products/toml_reader.h"
 
@@ -224,7 +225,9 @@ class CatalogueBuilder {
   void ReadFile(const DataFile& file) {
     toml::table root;
     try {
-      root = toml::parse(file.content, file.name);
+      // The built-in files' trees were parsed at build time (core/precompiled.h).
+      auto precompiled = precompiled::Find(file);
+      root = precompiled ? std::move(*precompiled) : toml::parse(file.content, file.name);
     } catch (const toml::parse_error& e) {
       problems_.Add(file.name, static_cast<int>(e.source().begin.line),
                     std::string(e.description()));

@@ -200,7 +200,7 @@ Result<ApiResponse> HandleFoodSearch(const ApiState& state, const ApiRequest& re
   }
   auto result = ops::SearchFoods(*state.context, query.value_or(""), limit);
   if (!result.ok()) return result.error();
-  return JsonResponse(result->ToJson());
+  return ApiResponse{200, result->ToText() + "\n"};  // Written directly, no tree (issue 20).
 }
 
 Result<ApiResponse> HandleExplain(const ApiState& state, const ApiRequest& request) {

@@ -1,0 +1,28 @@
+// The precompiled trees of this build's embedded TOML files (core/precompiled.h), written at
+// build time by `mgadvisor-datac` after it has checked them with the strict loaders.
+#ifndef MGADVISOR_DATAC_BUILT_IN_H_
+#define MGADVISOR_DATAC_BUILT_IN_H_
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+namespace mg::precompiled {
+
+struct BuiltInTree {
+  std::string_view name;  // "data/kb/forms.toml"
+  std::string_view tree;  // Encode() of the parsed file.
+  size_t text_size;       // Bytes of the text it was parsed from.
+};
+
+// Every embedded TOML file's tree, sorted by name (the generated source defines it).
+std::span<const BuiltInTree> BuiltInTrees();
+
+// Installs the trees for this process (precompiled::Install), each beside the embedded text it
+// was parsed from; a tree whose text differs in size is left out, so that file is parsed.
+// Call once at start, before any thread.
+void InstallBuiltIn();
+
+}  // namespace mg::precompiled
+
+#endif  // MGADVISOR_DATAC_BUILT_IN_H_
