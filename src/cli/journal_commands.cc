@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -137,31 +138,95 @@ std::string DescribeMigraine(const Entry& e) {
   return what;
 }
 
-std::string Describe(const Entry& e) {
-  if (e.kind == EntryKind::kMigraine) return DescribeMigraine(e);
-  std::string what = journal::EntryKindName(e.kind);
-  if (!e.label.empty()) what += " " + e.label;
-  if (e.magnesium_mg) what += fmt::format(" {} mg Mg", FormatReadable(*e.magnesium_mg));
-  if (e.value) what += fmt::format(" {}", FormatNumber(*e.value, 3));
-  if (e.kind == EntryKind::kIrls && e.value) {
-    // Severity bands are data (data/trial/outcomes.toml); an unreadable file only loses the band.
-    static const auto outcomes = trial::LoadOutcomes();
-    if (outcomes.ok()) {
-      auto irls = trial::FindOutcome(*outcomes, "irls");
-      if (irls.ok()) what += fmt::format(" ({})", trial::BandOf(*irls, *e.value));
-    }
+// FormatNumber(value, n) and FormatReadable(value) of a whole number below 10^15: its digits
+// ("-0" as "0"), which is what both print for it; nullopt for any other value. Most numbers of a
+// journal are whole (scores, doses, a food's magnesium), and fmt's float formatting of each was a
+// fifth of `journal show` of a five-year journal (issue 20).
+std::optional<std::string> WholeNumber(double value) {
+  if (!(std::fabs(value) < 1e15) || value != std::trunc(value)) return std::nullopt;
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, static_cast<int64_t>(value)).ptr;
+  return std::string(digits, end);
+}
+
+std::string Readable(double value) {
+  auto whole = WholeNumber(value);
+  return whole ? std::move(*whole) : FormatReadable(value);
+}
+
+std::string Number3(double value) {
+  auto whole = WholeNumber(value);
+  return whole ? std::move(*whole) : FormatNumber(value, 3);
+}
+
+// The IRLS outcome, for its severity bands (data/trial/outcomes.toml), looked up once: an
+// unreadable file only loses the band.
+const std::optional<trial::OutcomeSpec>& IrlsOutcome() {
+  static const std::optional<trial::OutcomeSpec> irls = []() -> std::optional<trial::OutcomeSpec> {
+    auto outcomes = trial::LoadOutcomes();
+    if (!outcomes.ok()) return std::nullopt;
+    auto found = trial::FindOutcome(*outcomes, "irls");
+    if (!found.ok()) return std::nullopt;
+    return std::move(*found);
+  }();
+  return irls;
+}
+
+// Describe(e) appended to `out`: `journal show` writes every entry of a journal into one buffer.
+void AppendDescription(std::string& out, const Entry& e) {
+  if (e.kind == EntryKind::kMigraine) {
+    out += DescribeMigraine(e);
+    return;
   }
-  if (e.intensity) what += fmt::format(" (worst {})", FormatNumber(*e.intensity, 3));
+  out += journal::EntryKindName(e.kind);
+  if (!e.label.empty()) {
+    out += ' ';
+    out += e.label;
+  }
+  if (e.magnesium_mg) {
+    out += ' ';
+    out += Readable(*e.magnesium_mg);
+    out += " mg Mg";
+  }
+  if (e.value) {
+    out += ' ';
+    out += Number3(*e.value);
+  }
+  if (e.kind == EntryKind::kIrls && e.value && IrlsOutcome()) {
+    out += " (";
+    out += trial::BandOf(*IrlsOutcome(), *e.value);
+    out += ')';
+  }
+  if (e.intensity) {
+    out += " (worst ";
+    out += Number3(*e.intensity);
+    out += ')';
+  }
   for (const auto& [name, value] : e.measures) {
     std::string words = name;
     std::replace(words.begin(), words.end(), '_', ' ');
-    what += fmt::format(", {} {}", words, FormatNumber(value, 3));
+    out += ", ";
+    out += words;
+    out += ' ';
+    out += Number3(value);
   }
   if (!e.irls_items.empty()) {
-    what += " items";
-    for (int s : e.irls_items) what += fmt::format(" {}", s);
+    out += " items";
+    char digits[16];
+    for (int s : e.irls_items) {
+      out += ' ';
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, s).ptr);
+    }
   }
-  if (!e.note.empty()) what += " — " + e.note;
+  if (!e.note.empty()) {
+    out += " — ";
+    out += e.note;
+  }
+}
+
+std::string Describe(const Entry& e) {
+  std::string what;
+  AppendDescription(what, e);
   return what;
 }
 
@@ -713,17 +778,35 @@ void RegisterJournal(CLI::App& app, CliContext& ctx) {
           std::printf("%s\n", ops::EntriesToJson(page->entries)["entries"].dump(2).c_str());
           return {};
         }
-        if (page->entries.empty()) std::printf("No entries.\n");
+        // Every line into one buffer and one write: a five-year journal is ~12,000 lines, and
+        // a printf each (its format parsing, the stream's lock) was a tenth of the command.
+        std::string text;
+        text.reserve(page->entries.size() * 64);
+        if (page->entries.empty()) text += "No entries.\n";
         for (const Entry& e : page->entries) {
-          std::printf("%s  #%-4lld %s\n", journal::FormatDate(e.date).c_str(),
-                      static_cast<long long>(e.id), Describe(e).c_str());
+          text += journal::FormatDate(e.date);
+          text += "  #";
+          // "%-4lld": the id, then spaces to four characters.
+          char digits[24];
+          const auto length =
+              static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, e.id).ptr - digits);
+          text.append(digits, length);
+          if (length < 4) text.append(4 - length, ' ');
+          text += ' ';
+          const size_t start = text.size();
+          AppendDescription(text, e);
+          // A label or note may hold U+0000 (valid UTF-8); printf's %s ended the line there,
+          // and so does this, so the output stays as it was.
+          if (const size_t nul = text.find('\0', start); nul != std::string::npos) text.resize(nul);
+          text += '\n';
         }
         const size_t older =
             page->total - std::min(page->total, page->offset) - page->entries.size();
         if (older > 0) {
-          std::printf("(%zu older entries: --offset %zu)\n", older,
-                      page->offset + page->entries.size());
+          text += fmt::format("({} older entries: --offset {})\n", older,
+                              page->offset + page->entries.size());
         }
+        std::fwrite(text.data(), 1, text.size(), stdout);
         return {};
       });
     });

@@ -1,5 +1,6 @@
 #include "journal/export.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -69,6 +70,21 @@ TEST(ExportTest, CsvLooksLikeASpreadsheetRow) {
             "id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
             "1,2026-11-02,irls,,,14,,2 1 0 3 1 2 1 1 2 1,\n"
             "2,2026-11-03,cramps,,,2,7,,\"a,b\"\n");
+}
+
+// The CSV writes whole numbers below 10^15 digit by digit and others through fmt (issue 20): every
+// number as fmt's "{}" prints it, on both sides of each boundary.
+TEST(ExportTest, CsvNumbersAreFmtsShortestForm) {
+  for (double v : {0.0, -0.0, 1.0, -5.0, 156.0, 0.5, 46.800000000000004, 1e-7, 999999999999999.0,
+                   1e15, -1e15, 1e16, 123456789012.5, -2.25}) {
+    Entry e = MakeEntry(Day(2026, 11, 2), EntryKind::kFood, {.label = "x", .magnesium_mg = v});
+    e.id = 7;
+    EXPECT_EQ(EntriesToCsv({e}),
+              "id,date,kind,label,magnesium_mg,value,intensity,irls_items,note\n"
+              "7,2026-11-02,food,x," +
+                  fmt::format("{}", v) + ",,,,\n")
+        << v;
+  }
 }
 
 TEST(ExportTest, ParseJournalFileRecognisesBothFormats) {

@@ -111,8 +111,23 @@ std::optional<Date> ParseDate(std::string_view text) {
 
 std::string FormatDate(Date date) {
   std::chrono::year_month_day ymd{date};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  const int year = static_cast<int>(ymd.year());
+  const auto month = static_cast<unsigned>(ymd.month()), day = static_cast<unsigned>(ymd.day());
+  if (year < 0 || year > 9999) return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+  // The digits by hand: an export or `journal show` of a five-year journal formats ~12,000 dates,
+  // and fmt's format-string path cost ~1,900 instructions each (a tenth of the export; issue 20).
+  std::string out = "0000-00-00";
+  const auto digit = [](unsigned v) { return static_cast<char>('0' + v); };
+  const auto y = static_cast<unsigned>(year);
+  out[0] = digit(y / 1000);
+  out[1] = digit(y / 100 % 10);
+  out[2] = digit(y / 10 % 10);
+  out[3] = digit(y % 10);
+  out[5] = digit(month / 10);
+  out[6] = digit(month % 10);
+  out[8] = digit(day / 10);
+  out[9] = digit(day % 10);
+  return out;
 }
 
 Date SystemClock::Today() const {

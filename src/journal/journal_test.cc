@@ -16,6 +16,18 @@ TEST(DateTest, ParsesAndFormatsRealDates) {
   EXPECT_EQ(FormatDate(Day(1999, 1, 9)), "1999-01-09");
 }
 
+// FormatDate writes four-digit years digit by digit and others through fmt's "{:04}" (issue 20):
+// both as "{:04}-{:02}-{:02}" prints them.
+TEST(DateTest, FormatsEveryYearAsBefore) {
+  EXPECT_EQ(FormatDate(Day(0, 1, 1)), "0000-01-01");
+  EXPECT_EQ(FormatDate(Day(987, 3, 4)), "0987-03-04");
+  EXPECT_EQ(FormatDate(Day(2026, 12, 31)), "2026-12-31");
+  EXPECT_EQ(FormatDate(Day(9999, 12, 31)), "9999-12-31");
+  EXPECT_EQ(FormatDate(Day(10000, 1, 2)), "10000-01-02");
+  EXPECT_EQ(FormatDate(Day(-5, 6, 7)), "-005-06-07");
+  EXPECT_EQ(FormatDate(Date{}), "1970-01-01");
+}
+
 TEST(DateTest, RefusesImpossibleOrSloppyDates) {
   for (const char* text : {"2023-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026/01/01",
                            "2026-01-01x", "", "abcd-ef-gh"}) {

@@ -104,7 +104,11 @@ Result<SqliteHandle> OpenSqliteFile(const std::string& path) {
   }
   if (!in_memory) MG_RETURN_IF_ERROR(CreatePrivateFile(path));
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (in_memory ? SQLITE_OPEN_CREATE : 0);
+  // NOMUTEX ("multi-thread" mode): a Store is used by one thread at a time (journal.h), so the
+  // connection's own mutex only cost a lock and an unlock around every step and every column
+  // read — a fifth of reading a five-year journal (~250,000 of each; issue 20).
+  const int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (in_memory ? SQLITE_OPEN_CREATE : 0);
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteHandle db(raw);
   if (rc != SQLITE_OK) {

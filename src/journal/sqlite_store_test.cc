@@ -112,6 +112,72 @@ TEST_F(SqliteStoreTest, DeleteCascadesToIrlsItems) {
   EXPECT_EQ(QueryText(path, "SELECT COUNT(*) FROM irls_items"), "0");
 }
 
+// A List of the whole journal reads the IRLS item scores in one pass over their table, a List of
+// some days by entry (issue 20): both give each entry its scores in item order, whatever order the
+// rows are stored in and whatever order the ids are in, and both refuse an entry missing a score
+// with the same message.
+TEST_F(SqliteStoreTest, ItemScoresReadTheSameForTheWholeJournalAsForADay) {
+  const std::string path = Path("items.db");
+  auto store = OpenSqliteStore(path, clock_);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  const std::vector<int> later = {4, 3, 2, 1, 0, 0, 1, 2, 3, 4},
+                         earlier = {0, 1, 2, 3, 4, 4, 3, 2, 1, 0};
+  // The later day first: ids and dates in opposite orders.
+  auto later_id = (*store)->Add(
+      MakeEntry(Day(2026, 11, 20), EntryKind::kIrls, {.value = 20, .irls_items = later}));
+  auto earlier_id = (*store)->Add(
+      MakeEntry(Day(2026, 11, 10), EntryKind::kIrls, {.value = 20, .irls_items = earlier}));
+  ASSERT_TRUE(later_id.ok() && earlier_id.ok());
+  ASSERT_TRUE((*store)->Add(MakeEntry(Day(2026, 11, 10), EntryKind::kPain, {.value = 3})).ok());
+  {
+    // The rows stored in reverse: rowid order is no longer item order.
+    auto db = OpenSqliteFile(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_EQ(sqlite3_exec(db->get(),
+                           "CREATE TEMP TABLE kept AS SELECT * FROM irls_items; "
+                           "DELETE FROM irls_items; INSERT INTO irls_items SELECT * FROM kept "
+                           "ORDER BY entry_id DESC, item DESC;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db->get());
+  }
+  auto all = (*store)->List({});
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].id, *earlier_id);
+  EXPECT_EQ((*all)[0].irls_items, earlier);
+  EXPECT_TRUE((*all)[1].irls_items.empty());
+  EXPECT_EQ((*all)[2].id, *later_id);
+  EXPECT_EQ((*all)[2].irls_items, later);
+  for (const Entry& e : *all) {
+    auto day = (*store)->List({e.date, e.date});
+    ASSERT_TRUE(day.ok()) << day.error().message;
+    bool found = false;
+    for (const Entry& d : *day) {
+      if (d.id == e.id) {
+        EXPECT_EQ(d, e);
+        found = true;
+      }
+    }
+    EXPECT_TRUE(found) << e.id;
+  }
+  {
+    auto db = OpenSqliteFile(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    const std::string sql =
+        "DELETE FROM irls_items WHERE item = 4 AND entry_id = " + std::to_string(*later_id);
+    ASSERT_EQ(sqlite3_exec(db->get(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+  const std::string expected =
+      path + ": entry " + std::to_string(*later_id) + " has 9 IRLS item scores, expected 10";
+  auto whole = (*store)->List({});
+  ASSERT_FALSE(whole.ok());
+  EXPECT_EQ(whole.error().message, expected);
+  auto one_day = (*store)->List({Day(2026, 11, 20), Day(2026, 11, 20)});
+  ASSERT_FALSE(one_day.ok());
+  EXPECT_EQ(one_day.error().message, expected);
+}
+
 // Migration 3 rebuilds the entries table to admit 'sleep-minutes' (SQLite cannot change a CHECK
 // in place); the IRLS item scores, which cascade from entries, must survive it. Run again on a
 // journal that has data by forgetting that it was applied.

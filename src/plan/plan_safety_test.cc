@@ -882,8 +882,9 @@ TEST(PlanSafety, EveryProfileFieldChangesThePlanOrIsNotedAsWithoutEffect) {
   // Age is required and chooses the reference values every plan shows; it has no "without".
   const std::set<std::string> exempt = {"age"};
   for (std::string_view field : ProfileFields()) {
-    if (!exempt.contains(std::string(field)))
+    if (!exempt.contains(std::string(field))) {
       EXPECT_TRUE(samples.contains(std::string(field))) << "no sample values for " << field;
+    }
   }
   const std::vector<json> bases = {
       {{"age", "8mo"}, {"sex", "female"}, {"complaints", {"constipation"}}},
