@@ -142,12 +142,14 @@ void AddTrialEvents(ICalendarWriter& out, const trial::Design& design, Date toda
         : dosed  ? fmt::format("Take {} {} a day, and log each dose.", FormatMilligrams(dose),
                                design.form)
                  : std::string("Take no magnesium supplement; log any you take.");
+    // A UID must be unique within the calendar (RFC 5545), or calendar apps merge the two
+    // periods of a pair into one. While sealed, every period reads `magnesium` false, so a sealed
+    // period is named by its container, which also keeps the arm out of the UID.
     const std::string part =
         fmt::format("{}-pair{}-{}", trial_id, p.pair + 1,
-                    // (A sealed two-dose period by its container: its UID stays unique.)
-                    design.two_dose() && p.sealed ? fmt::format("container-{}", p.container)
-                    : design.two_dose()           ? (p.magnesium ? "plan-dose" : "lower-dose")
-                                                  : (p.magnesium ? "magnesium" : "none"));
+                    p.sealed            ? fmt::format("container-{}", p.container)
+                    : design.two_dose() ? (p.magnesium ? "plan-dose" : "lower-dose")
+                                        : (p.magnesium ? "magnesium" : "none"));
     const std::string title =
         fmt::format("Trial ({}), pair {}: {}", design.outcome.id, p.pair + 1, what);
     const auto cancelled = [&](Date first) { return design.ended && first > *design.ended; };

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/cli/cli_runner.h"
@@ -624,6 +625,20 @@ TEST_F(JournalCliTest, BlindedTrialFromTheHelpersSheetToTheUnblindedReport) {
   ASSERT_EQ(ics.exit_code, 0) << ics.err;
   EXPECT_THAT(ics.out, HasSubstr("pair 1: container "));
   EXPECT_THAT(ics.out, Not(HasSubstr("Take no magnesium supplement; log any")));
+  // Every event has its own UID (calendar apps merge events that share one), and no UID names
+  // an arm while the trial is sealed.
+  std::set<std::string> uids;
+  size_t events = 0;
+  for (size_t at = 0; (at = ics.out.find("\r\nUID:", at)) != std::string::npos; ++at) {
+    const size_t from = at + 6, to = ics.out.find("\r\n", from);
+    const std::string uid = ics.out.substr(from, to - from);
+    ++events;
+    EXPECT_TRUE(uids.insert(uid).second) << "two events share the UID " << uid;
+    EXPECT_THAT(uid, Not(HasSubstr("magnesium")));
+    EXPECT_THAT(uid, Not(HasSubstr("none")));
+  }
+  // The run-in, and each of the six periods as its washout days and the days after them.
+  EXPECT_EQ(events, 13u) << ics.out;
 
   // The calendar's period lines ("2026-09-01 to 2026-09-03  CONTAINER B") say each day's
   // container. The helper's magnesium brings pain 3, the placebo 6; the person guesses right
