@@ -375,6 +375,15 @@ Status LockAccount(pqxx::transaction_base& txn, int64_t user_id) {
 }
 
 // A journal::Store over the rows of one account. Every statement carries `user_id = $1`.
+// The undo log keeps each account's newest kUndoDepth changes. `seq` is one sequence for all
+// accounts, so the depth is counted in the account's own rows, never as a distance in `seq`
+// (other accounts' writes advance it: under load an account kept only a few changes). A
+// statement that logs a change also deletes the account's changes older than the newest
+// kUndoDepth - 1 it sees (it does not see its own insert), so with the new one kUndoDepth stay.
+// This is the OFFSET, in the newest-first order, of the oldest change kept.
+constexpr int kOldestKeptOffset = journal::kUndoDepth - 2;
+static_assert(kOldestKeptOffset >= 0);
+
 class PgJournal final : public journal::Store {
  public:
   PgJournal(std::shared_ptr<Pool> pool, int64_t user_id, const journal::Clock& clock)
@@ -408,13 +417,14 @@ class PgJournal final : public journal::Store {
                       "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1), $2, $3, $4, $5, "
                       "$6, $7, $8, $10) "
                       "RETURNING id), logged AS (INSERT INTO entry_changes (user_id, kind, "
-                      "entry_id) SELECT $1, 'add', id FROM added RETURNING seq), pruned AS "
-                      "(DELETE FROM entry_changes WHERE user_id = $1 AND seq <= (SELECT seq FROM "
-                      "logged) - $9) SELECT id FROM added",
+                      "entry_id) SELECT $1, 'add', id FROM added), pruned AS (DELETE FROM "
+                      "entry_changes WHERE user_id = $1 AND seq < (SELECT seq FROM entry_changes "
+                      "WHERE user_id = $1 ORDER BY seq DESC OFFSET $9 LIMIT 1)) SELECT id FROM "
+                      "added",
                       user_, journal::FormatDate(entry.date),
                       std::string(journal::EntryKindName(entry.kind)), entry.label,
                       NullableNumber(entry.magnesium_mg).get(), NullableNumber(entry.value).get(),
-                      NullableNumber(entry.intensity).get(), entry.note, journal::kUndoDepth,
+                      NullableNumber(entry.intensity).get(), entry.note, kOldestKeptOffset,
                       journal::FormatMeasures(entry.measures))[0]
                   .as<int64_t>();
             } catch (const pqxx::foreign_key_violation&) {
@@ -649,13 +659,12 @@ class PgJournal final : public journal::Store {
       text = journal::EntryToJson(*before).dump(-1, ' ', false,
                                                 nlohmann::json::error_handler_t::replace);
     }
-    // One statement: the change is logged and changes more than kUndoDepth older dropped (the
-    // DELETE sees the rows from before the INSERT, and only older ones are deleted).
+    // One statement: the change is logged and the account's undo log cut to kUndoDepth changes.
     txn.exec_params(
         "WITH added AS (INSERT INTO entry_changes (user_id, kind, entry_id, before) VALUES ($1, "
-        "$2, $3, $4) RETURNING seq) DELETE FROM entry_changes WHERE user_id = $1 AND seq <= "
-        "(SELECT seq FROM added) - $5",
-        user_, std::string(journal::ChangeKindName(kind)), id, text, journal::kUndoDepth);
+        "$2, $3, $4)) DELETE FROM entry_changes WHERE user_id = $1 AND seq < (SELECT seq FROM "
+        "entry_changes WHERE user_id = $1 ORDER BY seq DESC OFFSET $5 LIMIT 1)",
+        user_, std::string(journal::ChangeKindName(kind)), id, text, kOldestKeptOffset);
   }
 
   Result<journal::Entry> EntryFromLog(const std::string& text, int64_t id) {

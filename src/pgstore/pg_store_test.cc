@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <pqxx/pqxx>
 #include <thread>
@@ -342,6 +343,54 @@ TEST(PgTestSupportTest, WithDatabaseReplacesOnlyTheName) {
   EXPECT_EQ(WithDatabase("postgresql://127.0.0.1:5432", "t1"), "postgresql://127.0.0.1:5432/t1");
   EXPECT_EQ(WithDatabase("postgresql://h/db?sslmode=disable", "t1"),
             "postgresql://h/t1?sslmode=disable");
+}
+
+// The undo log's depth is each account's own: other accounts writing in between (which advance
+// the log's one sequence) take none of it. Adds and edits are both logged.
+TEST_F(PgDatabaseTest, EachAccountKeepsItsWholeUndoDepthWhileOthersWrite) {
+  auto db = OpenPostgres(database_->url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  std::vector<std::unique_ptr<journal::Store>> stores;
+  for (const char* name : {"anna", "ben", "cleo"}) {
+    auto id = (*db)->CreateAccount(name, "h", 1);
+    ASSERT_TRUE(id.ok());
+    auto store = (*db)->OpenJournal(*id, clock_);
+    ASSERT_TRUE(store.ok());
+    stores.push_back(std::move(*store));
+  }
+  constexpr int kEach = journal::kUndoDepth + 5;
+  std::vector<std::vector<bool>> is_add(stores.size());  // Each account's changes, in order.
+  for (int i = 0; i < kEach; ++i) {
+    for (size_t s = 0; s < stores.size(); ++s) {
+      auto added = stores[s]->Add(
+          MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = static_cast<double>(i % 10)}));
+      ASSERT_TRUE(added.ok()) << added.error().message;
+      is_add[s].push_back(true);
+      if (s == 1 && i % 2 == 1) {  // Ben also edits every other entry he adds.
+        auto entry = MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 7});
+        entry.id = *added;
+        ASSERT_TRUE(stores[s]->Replace(entry).ok());
+        is_add[s].push_back(false);
+      }
+    }
+  }
+  for (size_t s = 0; s < stores.size(); ++s) {
+    int undone = 0;
+    for (;;) {
+      auto u = stores[s]->Undo();
+      ASSERT_TRUE(u.ok()) << u.error().message;
+      if (!u->has_value()) break;
+      ++undone;
+    }
+    EXPECT_EQ(undone, journal::kUndoDepth) << "account " << s;
+    // Each undone add took its entry away; an undone edit took none.
+    const auto last = is_add[s].end();
+    const auto undone_adds = std::count(last - journal::kUndoDepth, last, true);
+    auto left = stores[s]->List({});
+    ASSERT_TRUE(left.ok());
+    EXPECT_EQ(left->size(), static_cast<size_t>(kEach - undone_adds)) << "account " << s;
+  }
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM entry_changes")[0][0].as<int64_t>(), 0);
 }
 
 }  // namespace
