@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <condition_variable>
 #include <cstdint>
@@ -219,6 +220,34 @@ std::optional<double> ReadNumber(const pqxx::field& field) {
 
 // A fixed-size pool of connections shared by the Database and every journal it hands out.
 // Connections open lazily; a broken one is dropped and a fresh one opened on the next request.
+// A statement every signed-in request runs (the session look-up, adding an entry, a page of the
+// journal). The server parses and plans such a statement once per connection (a named prepared
+// statement) instead of on every call: for the add, planning cost PostgreSQL about as much as
+// running it (issue 20: many people writing at once). The name is a hash of the text, so two
+// versions of mgadvisor sharing a server never run each other's statements under one name.
+class HotStatement {
+ public:
+  explicit HotStatement(std::string sql) : sql_(std::move(sql)) {
+    uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits.
+    for (unsigned char c : sql_) hash = (hash ^ c) * 1099511628211ull;
+    name_ = fmt::format("mg_{:016x}", hash);
+  }
+  const std::string& sql() const { return sql_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string sql_;
+  std::string name_;
+};
+
+// What PostgreSQL says when a named prepared statement is missing or taken: behind a pooler in
+// transaction mode (PgBouncer before 1.21) a connection's statements are not its own, since each
+// transaction may run on another server connection.
+bool IsPreparedStatementMismatch(const std::exception& e) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  return sql != nullptr && (sql->sqlstate() == "26000" || sql->sqlstate() == "42P05");
+}
+
 class Pool {
  public:
   Pool(const std::string& url, int size)
@@ -250,6 +279,19 @@ class Pool {
   };
 
   const std::string& where() const { return where_; }
+
+  // Runs a hot statement: prepared on this connection, or sent with its text once prepared
+  // statements were found not to work here (see Run).
+  template <typename... Args>
+  pqxx::result Exec(pqxx::transaction_base& txn, const HotStatement& statement, Args&&... args) {
+    if (!prepared_works_.load(std::memory_order_relaxed)) {
+      return txn.exec_params(statement.sql(), std::forward<Args>(args)...);
+    }
+    // libpqxx remembers the definition per connection and registers it with the server on first
+    // use; defining it again with the same text does nothing.
+    txn.conn().prepare(statement.name(), statement.sql());
+    return txn.exec_prepared(statement.name(), std::forward<Args>(args)...);
+  }
 
   Result<Lease> Acquire() {
     std::unique_lock lock(mu_);
@@ -315,6 +357,21 @@ class Pool {
       } catch (const pqxx::unique_violation& e) {
         return Conflict(fmt::format("PostgreSQL at {}: {}: {}", where_, doing, OneLine(e.what())));
       } catch (const std::exception& e) {
+        // Behind a transaction-mode pooler: from now on every statement goes with its text, and
+        // this one again on a fresh connection (whose libpqxx knows of no prepared statement).
+        // Nothing was written: a transaction was rolled back, and a hot statement outside one is
+        // the only statement of its body.
+        if (IsPreparedStatementMismatch(e) && !committing && attempt <= size_ + 1) {
+          if (prepared_works_.exchange(false, std::memory_order_relaxed)) {
+            fmt::print(stderr,
+                       "mgadvisor: PostgreSQL at {}: prepared statements do not work through this "
+                       "connection (a pooler in transaction mode?); statements are sent with "
+                       "their text from now on\n",
+                       where_);
+          }
+          lease->MarkBroken();
+          continue;
+        }
         // A server shutting down ends sessions with an error ("terminating connection due to
         // administrator command") that libpqxx may raise as a plain SQL error.
         if (!lease->conn().is_open() && retry_on_a_fresh_connection()) continue;
@@ -355,6 +412,7 @@ class Pool {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   int open_ = 0;  // Idle plus leased.
+  std::atomic<bool> prepared_works_{true};
 };
 
 using ReadTxn = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
@@ -409,23 +467,25 @@ class PgJournal final : public journal::Store {
     for (int attempt = 1;; ++attempt) {
       auto id = pool_->Run<OneStatement>(
           Doing("adding an entry"), [&](pqxx::transaction_base& txn) -> Result<int64_t> {
+            static const HotStatement kAdd(
+                "WITH added AS (INSERT INTO entries (user_id, id, date, kind, label, "
+                "magnesium_mg, value, intensity, note, measures) VALUES ($1, (SELECT "
+                "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1), $2, $3, $4, $5, "
+                "$6, $7, $8, $10) "
+                "RETURNING id), logged AS (INSERT INTO entry_changes (user_id, kind, "
+                "entry_id) SELECT $1, 'add', id FROM added), pruned AS (DELETE FROM "
+                "entry_changes WHERE user_id = $1 AND seq < (SELECT seq FROM entry_changes "
+                "WHERE user_id = $1 ORDER BY seq DESC OFFSET $9 LIMIT 1)) SELECT id FROM "
+                "added");
             try {
-              return txn
-                  .exec_params1(
-                      "WITH added AS (INSERT INTO entries (user_id, id, date, kind, label, "
-                      "magnesium_mg, value, intensity, note, measures) VALUES ($1, (SELECT "
-                      "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1), $2, $3, $4, $5, "
-                      "$6, $7, $8, $10) "
-                      "RETURNING id), logged AS (INSERT INTO entry_changes (user_id, kind, "
-                      "entry_id) SELECT $1, 'add', id FROM added), pruned AS (DELETE FROM "
-                      "entry_changes WHERE user_id = $1 AND seq < (SELECT seq FROM entry_changes "
-                      "WHERE user_id = $1 ORDER BY seq DESC OFFSET $9 LIMIT 1)) SELECT id FROM "
-                      "added",
-                      user_, journal::FormatDate(entry.date),
-                      std::string(journal::EntryKindName(entry.kind)), entry.label,
-                      NullableNumber(entry.magnesium_mg).get(), NullableNumber(entry.value).get(),
-                      NullableNumber(entry.intensity).get(), entry.note, kOldestKeptOffset,
-                      journal::FormatMeasures(entry.measures))[0]
+              return pool_
+                  ->Exec(txn, kAdd, user_, journal::FormatDate(entry.date),
+                         std::string(journal::EntryKindName(entry.kind)), entry.label,
+                         NullableNumber(entry.magnesium_mg).get(),
+                         NullableNumber(entry.value).get(), NullableNumber(entry.intensity).get(),
+                         entry.note, kOldestKeptOffset, journal::FormatMeasures(entry.measures))
+                  .at(0)
+                  .at(0)
                   .as<int64_t>();
             } catch (const pqxx::foreign_key_violation&) {
               // What LockAccount says in the other writes.
@@ -500,16 +560,17 @@ class PgJournal final : public journal::Store {
         Doing("reading entries"), [&](pqxx::transaction_base& txn) -> Result<Page> {
           // One statement (one snapshot); the count's row comes even when the page is empty.
           // NULL $4 is every kind, NULL $5 no limit.
-          const auto rows = txn.exec_params(
+          static const HotStatement kPage(
               std::string("SELECT c.total, p.* FROM (SELECT count(*) AS total FROM entries WHERE "
                           "user_id = $1 AND date >= $2 AND date <= $3 AND ($4::TEXT IS NULL OR "
                           "kind = $4)) c LEFT JOIN (SELECT ") +
-                  kEntryColumns +
-                  " FROM entries e WHERE e.user_id = $1 AND e.date >= $2 AND e.date <= $3 AND "
-                  "($4::TEXT IS NULL OR e.kind = $4) ORDER BY e.date DESC, e.id DESC LIMIT "
-                  "$5::BIGINT OFFSET $6) p ON TRUE ORDER BY p.date, p.id",
-              user_, from, to, kind ? kind_name.c_str() : nullptr,
-              limit ? limit_text.c_str() : nullptr, static_cast<int64_t>(offset));
+              kEntryColumns +
+              " FROM entries e WHERE e.user_id = $1 AND e.date >= $2 AND e.date <= $3 AND "
+              "($4::TEXT IS NULL OR e.kind = $4) ORDER BY e.date DESC, e.id DESC LIMIT "
+              "$5::BIGINT OFFSET $6) p ON TRUE ORDER BY p.date, p.id");
+          const auto rows =
+              pool_->Exec(txn, kPage, user_, from, to, kind ? kind_name.c_str() : nullptr,
+                          limit ? limit_text.c_str() : nullptr, static_cast<int64_t>(offset));
           Page page;
           for (const auto& row : rows) {
             page.total = row[0].as<size_t>();
@@ -943,10 +1004,10 @@ class PgDatabase final : public accounts::Database {
     return pool_->Run<OneStatement>(
         "finding a session",
         [&](pqxx::transaction_base& txn) -> Result<std::optional<accounts::Session>> {
-          auto rows = txn.exec_params(
+          static const HotStatement kFindSession(
               "SELECT token_hash, user_id, csrf_token, expires FROM sessions "
-              "WHERE token_hash = $1 AND expires > $2",
-              token_hash, now_unix);
+              "WHERE token_hash = $1 AND expires > $2");
+          auto rows = pool_->Exec(txn, kFindSession, token_hash, now_unix);
           if (rows.empty()) return std::optional<accounts::Session>();
           return std::optional<accounts::Session>(
               accounts::Session{rows[0][0].as<std::string>(), rows[0][1].as<int64_t>(),
