@@ -318,6 +318,52 @@ TEST_P(StoreContractTest, ExportImportIsLossless) {
   EXPECT_EQ(*again, exported);
 }
 
+// The whole journal's page counts every entry after every kind of change (a backend may keep the
+// count rather than count the rows: PostgreSQL does, issue 20), and a failed import leaves it
+// as it was.
+TEST_P(StoreContractTest, TheWholeJournalsCountFollowsEveryChange) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  const auto expect_count = [&](const char* after) {
+    auto listed = store->List({});
+    ASSERT_TRUE(listed.ok());
+    for (std::optional<size_t> limit : {std::optional<size_t>(20), std::optional<size_t>()}) {
+      auto page = store->ListPage({}, std::nullopt, limit, 0);
+      ASSERT_TRUE(page.ok()) << page.error().message;
+      EXPECT_EQ(page->total, listed->size()) << "after " << after;
+      EXPECT_EQ(page->entries.size(), std::min(listed->size(), limit.value_or(listed->size())))
+          << "after " << after;
+    }
+  };
+  expect_count("nothing");
+  AddAll(*store, OneOfEachKind());  // Entries with IRLS items take another path.
+  expect_count("adds");
+  auto listed = store->List({});
+  ASSERT_TRUE(listed.ok() && listed->size() > 2);
+  ASSERT_TRUE(store->Delete(listed->front().id).ok());
+  expect_count("a delete");
+  Entry edited = listed->back();
+  edited.note = "edited";
+  ASSERT_TRUE(store->Replace(edited).ok());
+  expect_count("an edit");
+  for (int i = 0; i < 3; ++i) {  // The edit, the delete (the entry comes back), the last add.
+    auto undone = store->Undo();
+    ASSERT_TRUE(undone.ok() && undone->has_value());
+    expect_count("an undo");
+  }
+  Snapshot clashing;
+  auto fresh = MakeEntry(Day(2026, 11, 2), EntryKind::kPain, {.value = 3});
+  fresh.id = 1000;
+  auto clash = MakeEntry(Day(2026, 11, 3), EntryKind::kPain, {.value = 4});
+  clash.id = listed->front().id;
+  clashing.entries = {fresh, clash};
+  ASSERT_FALSE(store->Import(clashing).ok());
+  expect_count("a failed import");
+  clashing.entries = {fresh};
+  ASSERT_TRUE(store->Import(clashing).ok());
+  expect_count("an import");
+}
+
 TEST_P(StoreContractTest, ImportIsAllOrNothing) {
   auto store = Open();
   ASSERT_NE(store, nullptr);

@@ -162,6 +162,34 @@ ALTER TABLE entries ADD CONSTRAINT entries_kind_check
   CHECK (kind IN ('food', 'supplement', 'dose', 'irls', 'cramps', 'pain', 'sleep', 'note',
                   'side-effect', 'sleep-minutes', 'migraine', 'stress'));
 )sql",
+      // 10: each account's number of entries, kept by the database on every insert and delete
+      // however it happens (add, undo, import, cascade), so the journal's first page need not
+      // count the whole journal on every read (issue 20: many people writing at once). Triggers
+      // per statement, so an import or an account's deletion updates a count once.
+      R"sql(
+CREATE TABLE entry_counts (
+  user_id BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+  n BIGINT NOT NULL CHECK (n >= 0)
+);
+INSERT INTO entry_counts (user_id, n) SELECT user_id, count(*) FROM entries GROUP BY user_id;
+CREATE FUNCTION entries_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO entry_counts (user_id, n) SELECT user_id, count(*) FROM added GROUP BY user_id
+    ON CONFLICT (user_id) DO UPDATE SET n = entry_counts.n + EXCLUDED.n;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION entries_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE entry_counts c SET n = c.n - r.n
+    FROM (SELECT user_id, count(*) AS n FROM removed GROUP BY user_id) r
+   WHERE c.user_id = r.user_id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER entries_counted_in AFTER INSERT ON entries REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION entries_added();
+CREATE TRIGGER entries_counted_out AFTER DELETE ON entries REFERENCING OLD TABLE AS removed
+  FOR EACH STATEMENT EXECUTE FUNCTION entries_removed();
+)sql",
   };
   return kMigrations;
 }
@@ -568,9 +596,20 @@ class PgJournal final : public journal::Store {
               " FROM entries e WHERE e.user_id = $1 AND e.date >= $2 AND e.date <= $3 AND "
               "($4::TEXT IS NULL OR e.kind = $4) ORDER BY e.date DESC, e.id DESC LIMIT "
               "$5::BIGINT OFFSET $6) p ON TRUE ORDER BY p.date, p.id");
+          // The whole journal (the page's default): its count is kept by the database
+          // (migration 10), so a read costs the same however long the journal is.
+          static const HotStatement kPageOfAll(
+              std::string("SELECT c.total, p.* FROM (SELECT COALESCE((SELECT n FROM entry_counts "
+                          "WHERE user_id = $1), 0) AS total) c LEFT JOIN (SELECT ") +
+              kEntryColumns +
+              " FROM entries e WHERE e.user_id = $1 ORDER BY e.date DESC, e.id DESC LIMIT "
+              "$2::BIGINT OFFSET $3) p ON TRUE ORDER BY p.date, p.id");
+          const bool all = !range.from && !range.to && !kind;
           const auto rows =
-              pool_->Exec(txn, kPage, user_, from, to, kind ? kind_name.c_str() : nullptr,
-                          limit ? limit_text.c_str() : nullptr, static_cast<int64_t>(offset));
+              all ? pool_->Exec(txn, kPageOfAll, user_, limit ? limit_text.c_str() : nullptr,
+                                static_cast<int64_t>(offset))
+                  : pool_->Exec(txn, kPage, user_, from, to, kind ? kind_name.c_str() : nullptr,
+                                limit ? limit_text.c_str() : nullptr, static_cast<int64_t>(offset));
           Page page;
           for (const auto& row : rows) {
             page.total = row[0].as<size_t>();

@@ -393,5 +393,47 @@ TEST_F(PgDatabaseTest, EachAccountKeepsItsWholeUndoDepthWhileOthersWrite) {
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM entry_changes")[0][0].as<int64_t>(), 0);
 }
 
+// A database from before migration 10 (each account's count of entries): upgrading counts the
+// entries already there, and the counts then follow new writes.
+TEST_F(PgDatabaseTest, TheEntryCountMigrationCountsWhatIsAlreadyThere) {
+  ASSERT_EQ(PgSchemaVersion(), 10);  // A later migration: make this database at version 9 below.
+  std::vector<int64_t> ids;
+  {
+    auto db = OpenPostgres(database_->url());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    for (const char* name : {"anna", "ben", "cleo"}) {
+      auto id = (*db)->CreateAccount(name, "h", 1);
+      ASSERT_TRUE(id.ok());
+      ids.push_back(*id);
+    }
+    for (size_t a = 0; a < 2; ++a) {  // Cleo has none.
+      auto store = (*db)->OpenJournal(ids[a], clock_);
+      ASSERT_TRUE(store.ok());
+      for (size_t i = 0; i < 3 + a * 4; ++i) {
+        ASSERT_TRUE(
+            (*store)->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 1})).ok());
+      }
+    }
+  }
+  Sql("DROP TABLE entry_counts; DROP TRIGGER entries_counted_in ON entries; DROP TRIGGER "
+      "entries_counted_out ON entries; DROP FUNCTION entries_added(); DROP FUNCTION "
+      "entries_removed(); DELETE FROM schema_migrations WHERE version = 10");
+  auto db = OpenPostgres(database_->url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_EQ(AppliedVersions(), PgSchemaVersion());
+  const size_t expected[] = {3, 7, 0};
+  for (size_t a = 0; a < ids.size(); ++a) {
+    auto store = (*db)->OpenJournal(ids[a], clock_);
+    ASSERT_TRUE(store.ok());
+    auto page = (*store)->ListPage({}, std::nullopt, 2, 0);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    EXPECT_EQ(page->total, expected[a]) << "account " << a;
+    ASSERT_TRUE((*store)->Add(MakeEntry(Day(2026, 11, 2), EntryKind::kPain, {.value = 2})).ok());
+    page = (*store)->ListPage({}, std::nullopt, 2, 0);
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->total, expected[a] + 1) << "account " << a;
+  }
+}
+
 }  // namespace
 }  // namespace mg::pgstore
