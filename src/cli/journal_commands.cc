@@ -138,27 +138,6 @@ std::string DescribeMigraine(const Entry& e) {
   return what;
 }
 
-// FormatNumber(value, n) and FormatReadable(value) of a whole number below 10^15: its digits
-// ("-0" as "0"), which is what both print for it; nullopt for any other value. Most numbers of a
-// journal are whole (scores, doses, a food's magnesium), and fmt's float formatting of each was a
-// fifth of `journal show` of a five-year journal (issue 20).
-std::optional<std::string> WholeNumber(double value) {
-  if (!(std::fabs(value) < 1e15) || value != std::trunc(value)) return std::nullopt;
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, static_cast<int64_t>(value)).ptr;
-  return std::string(digits, end);
-}
-
-std::string Readable(double value) {
-  auto whole = WholeNumber(value);
-  return whole ? std::move(*whole) : FormatReadable(value);
-}
-
-std::string Number3(double value) {
-  auto whole = WholeNumber(value);
-  return whole ? std::move(*whole) : FormatNumber(value, 3);
-}
-
 // The IRLS outcome, for its severity bands (data/trial/outcomes.toml), looked up once: an
 // unreadable file only loses the band.
 const std::optional<trial::OutcomeSpec>& IrlsOutcome() {
@@ -185,12 +164,12 @@ void AppendDescription(std::string& out, const Entry& e) {
   }
   if (e.magnesium_mg) {
     out += ' ';
-    out += Readable(*e.magnesium_mg);
+    out += FormatReadable(*e.magnesium_mg);
     out += " mg Mg";
   }
   if (e.value) {
     out += ' ';
-    out += Number3(*e.value);
+    out += FormatNumber(*e.value, 3);
   }
   if (e.kind == EntryKind::kIrls && e.value && IrlsOutcome()) {
     out += " (";
@@ -199,7 +178,7 @@ void AppendDescription(std::string& out, const Entry& e) {
   }
   if (e.intensity) {
     out += " (worst ";
-    out += Number3(*e.intensity);
+    out += FormatNumber(*e.intensity, 3);
     out += ')';
   }
   for (const auto& [name, value] : e.measures) {
@@ -208,7 +187,7 @@ void AppendDescription(std::string& out, const Entry& e) {
     out += ", ";
     out += words;
     out += ' ';
-    out += Number3(value);
+    out += FormatNumber(value, 3);
   }
   if (!e.irls_items.empty()) {
     out += " items";

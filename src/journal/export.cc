@@ -125,11 +125,8 @@ void AppendCsvField(std::string& out, std::string_view text) {
 }
 
 void AppendCsvText(std::string& out, std::string_view text) {
-  if (IsValidUtf8(text)) {
-    AppendCsvField(out, text);
-  } else {
-    AppendCsvField(out, ReplaceInvalidUtf8(text));
-  }
+  std::string spare;
+  AppendCsvField(out, ValidUtf8(text, spare));
 }
 
 // fmt's "{}" of the number ("" for none). A whole number below 10^15 prints as its digits there
