@@ -279,6 +279,8 @@ void DecodeArray(Reader& in, toml::array& array, int depth) {
 const Entry* g_entries = nullptr;
 size_t g_count = 0;
 std::atomic<size_t> g_found{0};
+const Snapshot* g_snapshots = nullptr;
+size_t g_snapshot_count = 0;
 thread_local bool t_text_only = false;
 
 }  // namespace
@@ -315,6 +317,22 @@ std::optional<toml::table> Find(const DataFile& file) {
   auto table = Decode(entry->tree);
   if (table) g_found.fetch_add(1, std::memory_order_relaxed);
   return table;
+}
+
+void InstallSnapshots(const Snapshot* snapshots, size_t count) {
+  g_snapshots = snapshots;
+  g_snapshot_count = count;
+}
+
+std::optional<std::string_view> FindSnapshot(std::string_view name) {
+  if (t_text_only) return std::nullopt;
+  for (size_t i = 0; i < g_snapshot_count; ++i) {
+    if (g_snapshots[i].name == name) {
+      g_found.fetch_add(1, std::memory_order_relaxed);
+      return g_snapshots[i].bytes;
+    }
+  }
+  return std::nullopt;
 }
 
 TextOnly::TextOnly() : previous_(t_text_only) { t_text_only = true; }

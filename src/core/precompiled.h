@@ -59,8 +59,24 @@ class TextOnly {
   bool previous_;
 };
 
-// How many files Find() has answered in this process (tests check the fast path is taken).
+// How many files Find() and snapshots FindSnapshot() have answered in this process (tests check
+// the fast path is taken).
 size_t FoundCount();
+
+// A module's loaded structures kept whole, in its own binary form (core/archive.h): the
+// knowledge base as LoadKnowledgeBase(nullopt) builds it, named "kb". The data compiler writes
+// them from the same embedded files the program links, so a snapshot always fits that data.
+struct Snapshot {
+  std::string_view name;
+  std::string_view bytes;
+};
+
+// Makes `snapshots` (static storage) this process's snapshots. Call once, before any thread.
+void InstallSnapshots(const Snapshot* snapshots, size_t count);
+
+// The bytes of the snapshot called `name` when one is installed and no TextOnly scope is
+// active on this thread; otherwise nullopt (the module loads from its files).
+std::optional<std::string_view> FindSnapshot(std::string_view name);
 
 }  // namespace mg::precompiled
 

@@ -25,6 +25,7 @@ void InstallBuiltIn() {
     return paired;
   }();
   Install(entries.data(), entries.size());
+  InstallSnapshots(BuiltInSnapshots().data(), BuiltInSnapshots().size());
 }
 
 }  // namespace mg::precompiled

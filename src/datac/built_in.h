@@ -7,6 +7,8 @@
 #include <span>
 #include <string_view>
 
+#include "core/precompiled.h"
+
 namespace mg::precompiled {
 
 struct BuiltInTree {
@@ -18,9 +20,13 @@ struct BuiltInTree {
 // Every embedded TOML file's tree, sorted by name (the generated source defines it).
 std::span<const BuiltInTree> BuiltInTrees();
 
-// Installs the trees for this process (precompiled::Install), each beside the embedded text it
-// was parsed from; a tree whose text differs in size is left out, so that file is parsed.
-// Call once at start, before any thread.
+// The loaded structures kept whole (core/precompiled.h Snapshot): the knowledge base ("kb"), the
+// medicines catalogue ("medicines") and the embedded food table ("foods").
+std::span<const Snapshot> BuiltInSnapshots();
+
+// Installs the trees and the snapshots for this process (precompiled::Install), each beside the
+// embedded text it was parsed from; a tree whose text differs in size is left out, so that file is
+// parsed. Call once at start, before any thread.
 void InstallBuiltIn();
 
 }  // namespace mg::precompiled

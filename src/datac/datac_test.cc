@@ -4,14 +4,48 @@
 #include <fstream>
 #include <set>
 
+#include "chem/compounds.h"
 #include "core/data_reader.h"
 #include "core/embedded.h"
 #include "core/precompiled.h"
 #include "datac/built_in.h"
+#include "foods/foods.h"
+#include "kb/kb.h"
 #include "ops/context.h"
+#include "products/catalogue.h"
 
 namespace mg::precompiled {
 namespace {
+
+// Back to a process without trees or snapshots (as the tests start).
+void UninstallBuiltIn() {
+  Install(nullptr, 0);
+  InstallSnapshots(nullptr, 0);
+}
+
+// A copy of the embedded knowledge base in a temporary folder, without the [[table]] whose id is
+// `id` in `file`; an empty path when that entry is not found.
+std::filesystem::path KbWithout(std::string_view file_path, std::string_view table,
+                                std::string_view id) {
+  namespace fs = std::filesystem;
+  const fs::path kb = fs::path(testing::TempDir()) / ("kb-without-" + std::string(id));
+  fs::remove_all(kb);
+  fs::create_directories(kb);
+  bool found = false;
+  for (const auto& file : embedded::AllFiles()) {
+    if (!file.path.starts_with("kb/")) continue;
+    std::string text(file.content);
+    if (file.path == file_path) {
+      const std::string header = "[[" + std::string(table) + "]]";
+      const size_t start = text.find(header + "\nid = \"" + std::string(id) + "\"");
+      if (start == std::string::npos) return {};
+      text.erase(start, text.find(header, start + 1) - start);
+      found = true;
+    }
+    std::ofstream(kb / fs::path(std::string(file.path)).filename()) << text;
+  }
+  return found ? kb : fs::path();
+}
 
 TEST(BuiltInTrees, EveryEmbeddedTomlFileHasItsTreeAndItEqualsTheParse) {
   std::set<std::string> with_tree;
@@ -48,26 +82,15 @@ TEST(BuiltInTrees, InstalledTheyAnswerForEveryEmbeddedTomlFile) {
     EXPECT_EQ(FoundCount(), before + 1) << data.name << " was parsed, not decoded";
     EXPECT_EQ(*parsed, toml::parse(file.content, data.name));
   }
-  Install(nullptr, 0);
+  UninstallBuiltIn();
 }
 
 TEST(BuiltInTrees, ALoadThatFailsIsReadAgainFromTheTextSoMessagesNameTheirLines) {
   // A knowledge base without the malate form: the built-in plan policy, decoded from its tree,
   // still names malate, and that problem is reported against policy.toml and its line.
   namespace fs = std::filesystem;
-  const fs::path kb = fs::path(testing::TempDir()) / "kb-without-malate";
-  fs::remove_all(kb);
-  fs::create_directories(kb);
-  for (const auto& file : embedded::AllFiles()) {
-    if (!file.path.starts_with("kb/")) continue;
-    std::string text(file.content);
-    if (file.path == "kb/forms.toml") {
-      const size_t start = text.find("[[form]]\nid = \"malate\"");
-      ASSERT_NE(start, std::string::npos);
-      text.erase(start, text.find("[[form]]", start + 1) - start);
-    }
-    std::ofstream(kb / fs::path(std::string(file.path)).filename()) << text;
-  }
+  const fs::path kb = KbWithout("kb/forms.toml", "form", "malate");
+  ASSERT_FALSE(kb.empty());
   auto plan_error = [&] {
     ops::Context context({.kb_dir = kb.string()});
     auto plan = context.plan();
@@ -82,7 +105,7 @@ TEST(BuiltInTrees, ALoadThatFailsIsReadAgainFromTheTextSoMessagesNameTheirLines)
   const size_t before = FoundCount();
   EXPECT_EQ(plan_error(), from_text);
   EXPECT_GT(FoundCount(), before);  // The first attempt did decode the built-in files.
-  Install(nullptr, 0);
+  UninstallBuiltIn();
   fs::remove_all(kb);
 }
 
@@ -97,10 +120,71 @@ TEST(BuiltInTrees, APlanAndTheClaimCheckerLoadFromTrees) {
   InstallBuiltIn();
   const size_t before = FoundCount();
   load();
-  // Every TOML file a plan and the claim checker read came from its tree (the golden outputs of
-  // the CLI, which installs the trees, show they give the same answers).
-  EXPECT_GE(FoundCount() - before, 25u);
-  Install(nullptr, 0);
+  // Every TOML file a plan and the claim checker read came from its tree, and the knowledge base,
+  // catalogue and food table from their snapshots (3 of the count; the golden outputs of the CLI,
+  // which installs both, show they give the same answers).
+  EXPECT_GE(FoundCount() - before, 20u);
+  UninstallBuiltIn();
+}
+
+TEST(BuiltInSnapshots, EachDecodesToWhatItsLoaderBuildsFromTheText) {
+  // Loaded from the text first (nothing installed), then from the snapshots.
+  auto kb_text = kb::LoadKnowledgeBase(std::nullopt);
+  ASSERT_TRUE(kb_text.ok()) << kb_text.error().message;
+  auto compounds = chem::CompoundCatalog::Load(std::nullopt);
+  ASSERT_TRUE(compounds.ok());
+  auto catalogue_text = products::Catalogue::Load(std::nullopt, *kb_text, *compounds);
+  ASSERT_TRUE(catalogue_text.ok()) << catalogue_text.error().message;
+  auto foods_text = foods::LoadEmbeddedFoods();
+  ASSERT_TRUE(foods_text.ok());
+  EXPECT_FALSE(products::Catalogue::BuiltIn().has_value());  // Not installed yet.
+
+  InstallBuiltIn();
+  const size_t before = FoundCount();
+  auto kb_snapshot = kb::LoadKnowledgeBase(std::nullopt);
+  ASSERT_TRUE(kb_snapshot.ok());
+  EXPECT_EQ(FoundCount(), before + 1);  // Decoded, not read from the files.
+  EXPECT_TRUE(*kb_snapshot == *kb_text);
+  EXPECT_NE(kb_snapshot->FindCondition("restless legs"), nullptr);  // The indexes are rebuilt.
+  EXPECT_NE(kb_snapshot->FindMedicine("Fosamax"), nullptr);
+
+  const auto catalogue_snapshot = products::Catalogue::BuiltIn();
+  ASSERT_TRUE(catalogue_snapshot.has_value());
+  EXPECT_TRUE(*catalogue_snapshot == *catalogue_text);
+  EXPECT_TRUE(catalogue_snapshot->Resolve("milk of magnesia").known());
+
+  auto foods_snapshot = foods::LoadEmbeddedFoods();
+  ASSERT_TRUE(foods_snapshot.ok());
+  EXPECT_EQ(FoundCount(), before + 3);
+  EXPECT_EQ(foods_snapshot->foods(), foods_text->foods());
+  EXPECT_EQ(foods_snapshot->origin(), foods_text->origin());
+  ASSERT_FALSE(foods_snapshot->foods().empty());
+  EXPECT_NE(foods_snapshot->FindBySource(foods_snapshot->foods().front().source), nullptr);
+
+  {  // A TextOnly scope (how a failed load is read again) bypasses the snapshots too.
+    TextOnly text_only;
+    EXPECT_FALSE(products::Catalogue::BuiltIn().has_value());
+    auto kb_again = kb::LoadKnowledgeBase(std::nullopt);
+    ASSERT_TRUE(kb_again.ok());
+    EXPECT_EQ(FoundCount(), before + 3);
+  }
+  UninstallBuiltIn();
+}
+
+TEST(BuiltInSnapshots, ABaseFromAnotherFolderChecksTheCatalogueAgainstItself) {
+  // `--kb DIR` with a base whose interaction classes differ: the built-in catalogue, checked at
+  // build time against the built-in base only, must not be taken from its snapshot.
+  namespace fs = std::filesystem;
+  const fs::path kb = KbWithout("kb/interactions.toml", "interaction", "bisphosphonates");
+  ASSERT_FALSE(kb.empty());
+  InstallBuiltIn();
+  ops::Context context({.kb_dir = kb.string()});
+  auto catalogue = context.catalogue();
+  ASSERT_FALSE(catalogue.ok());
+  EXPECT_NE(catalogue.error().message.find("bisphosphonates"), std::string::npos)
+      << catalogue.error().message;
+  UninstallBuiltIn();
+  fs::remove_all(kb);
 }
 
 }  // namespace

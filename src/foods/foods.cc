@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <unordered_set>
 
+#include "core/archive.h"
 #include "core/data_files.h"
 #include "core/data_reader.h"
 #include "core/numbers.h"
+#include "core/precompiled.h"
 #include "core/text.h"
 #include "foods/csv.h"
 
@@ -181,7 +183,34 @@ Result<FoodDb> ParseFoodTable(std::string_view text, const std::string& name) {
   return db;
 }
 
+template <typename A>
+void Fields(A& a, Portion& p) {
+  a(p.amount, p.unit, p.grams);
+}
+
+template <typename A>
+void Fields(A& a, Food& f) {
+  a(f.source, f.name, f.category, f.tags, f.aliases, f.magnesium_mg, f.kcal, f.calcium_mg,
+    f.potassium_mg, f.iron_mg, f.fibre_g, f.serving, f.portions, f.usda_description, f.common);
+}
+
+std::string EncodeFoods(const std::vector<Food>& foods) { return archive::Encode(foods); }
+
+std::optional<std::vector<Food>> DecodeFoods(std::string_view bytes) {
+  return archive::Decode<std::vector<Food>>(bytes);
+}
+
 Result<FoodDb> LoadEmbeddedFoods() {
+  constexpr std::string_view kName = "data/foods/foods.csv";
+  const auto origin = [&] { return "embedded table (" + std::string(kName) + ")"; };
+  // The data compiler parsed and checked the table at build time.
+  if (const auto snapshot = precompiled::FindSnapshot("foods")) {
+    if (auto foods = DecodeFoods(*snapshot)) {
+      FoodDb out(std::move(*foods));
+      out.set_origin(origin());
+      return out;
+    }
+  }
   auto file = LoadEmbeddedFile("foods/foods.csv");
   if (!file.ok()) return file.error();
   auto parsed = ParseFoods(file->content, file->name);
@@ -189,7 +218,7 @@ Result<FoodDb> LoadEmbeddedFoods() {
   std::vector<Food> foods = std::move(parsed).value();
   for (Food& food : foods) food.common = true;
   FoodDb out(std::move(foods));
-  out.set_origin("embedded table (" + file->name + ")");
+  out.set_origin(origin());
   return out;
 }
 

@@ -32,6 +32,8 @@ struct Portion {
   std::string unit;           // The rest of the label: "cup, chopped", "oz", "medium (7\" long)".
   double grams = 0;           // Weight of `amount` of `unit`.
   std::string Label() const;  // "1 cup, chopped"
+
+  bool operator==(const Portion&) const = default;
 };
 
 struct Food {
@@ -50,6 +52,8 @@ struct Food {
   bool HasTag(std::string_view tag) const;
   // Magnesium in `grams` of this food; nullopt when the magnesium value is unknown.
   std::optional<double> MagnesiumIn(double grams) const;
+
+  bool operator==(const Food&) const = default;
 };
 
 // An immutable list of foods with lookup by source id.
@@ -76,6 +80,12 @@ class FoodDb {
 // The curated table compiled into the binary (data/foods/foods.csv).
 // Errors: kDataError with file:line if the table is malformed (a build-time bug).
 Result<FoodDb> LoadEmbeddedFoods();
+
+// The embedded table's foods as LoadEmbeddedFoods() reads them, in the binary form of
+// core/archive.h, and back. The build keeps them in this form (core/precompiled.h, snapshot
+// "foods"), which LoadEmbeddedFoods() decodes instead of parsing the CSV again.
+std::string EncodeFoods(const std::vector<Food>& foods);
+std::optional<std::vector<Food>> DecodeFoods(std::string_view bytes);
 
 // Parses a food table or store (the CSV layout of data/foods/foods.csv); `name` appears in errors.
 // Errors: kDataError naming name:line and the field.

@@ -134,11 +134,13 @@ struct Citation {
   std::string url;    // Optional. At least one of doi, pmid, url is present.
   std::string kind;   // "trial", "systematic_review", "guideline", "label", "review", ...
   std::string note;   // Verification notes, e.g. what could not be checked.
+  bool operator==(const Citation&) const = default;
 };
 
 struct Section {  // A titled paragraph of a condition page (e.g. deficiency: "Testing").
   std::string heading;
   std::string text;
+  bool operator==(const Section&) const = default;
 };
 
 struct Condition {
@@ -156,6 +158,7 @@ struct Condition {
   // The condition a complaint of this kind is in pregnancy, when the evidence there differs
   // (leg cramps → leg cramps in pregnancy); "" = the same.
   std::string in_pregnancy;
+  bool operator==(const Condition&) const = default;
 };
 
 struct Finding {
@@ -175,6 +178,7 @@ struct Finding {
   std::vector<std::string> citation_ids;  // At least one (for kNotStudied: the source that
                                           // looked and found no trial).
   std::string note;                       // Caveats, e.g. dose above the supplemental UL.
+  bool operator==(const Finding&) const = default;
 };
 
 struct Form {
@@ -191,11 +195,13 @@ struct Form {
   std::string typical_uses;
   std::string evidence;  // The evidence for this form/route (e.g. how much skin absorption).
   std::vector<std::string> citation_ids;
+  bool operator==(const Form&) const = default;
 };
 
 struct Medicine {
   std::string generic;              // "alendronate"
   std::vector<std::string> brands;  // "Fosamax", "Binosto"
+  bool operator==(const Medicine&) const = default;
 };
 
 struct Interaction {
@@ -214,6 +220,7 @@ struct Interaction {
   std::string management;  // The rule in words, as shown to people.
   std::vector<std::string> citation_ids;
   std::string note;
+  bool operator==(const Interaction&) const = default;
 };
 
 // A contraindication fires when every present field of its trigger holds for the person.
@@ -224,6 +231,7 @@ struct Trigger {
   bool pregnancy = false;                 // Fires when pregnant.
   bool lactation = false;                 // Fires when breastfeeding.
   std::optional<double> age_below_years;  // Age strictly below this (0.5 = six months).
+  bool operator==(const Trigger&) const = default;
 };
 
 struct Contraindication {
@@ -239,6 +247,7 @@ struct Contraindication {
   // Rules that describe one cause at different severities (eGFR below 60 and below 30) share a
   // cause ("kidney"), so a plan refers once, for the most severe of them. "" = its own cause.
   std::string cause;
+  bool operator==(const Contraindication&) const = default;
 };
 
 struct Diagnosis {  // Other diagnoses a profile may list.
@@ -248,6 +257,7 @@ struct Diagnosis {  // Other diagnoses a profile may list.
   LaxativePreference laxative = LaxativePreference::kNone;
   std::string condition_id;  // Optional: the Condition page with more detail ("" when none).
   std::string note;
+  bool operator==(const Diagnosis&) const = default;
 };
 
 struct RedFlag {
@@ -272,6 +282,7 @@ struct RedFlag {
     if (below_age_years && years >= *below_age_years) return false;
     return !(from_gestation_weeks && gestation_weeks && *gestation_weeks < *from_gestation_weeks);
   }
+  bool operator==(const RedFlag&) const = default;
 };
 
 struct Measure {   // A complementary (non-magnesium) measure for one condition.
@@ -285,6 +296,7 @@ struct Measure {   // A complementary (non-magnesium) measure for one condition.
   std::vector<std::string> citation_ids;  // May be empty only with verdict kNotStudied.
   std::string note;
   bool adults_only = false;  // Adult drugs, doses or thresholds: not shown for a child.
+  bool operator==(const Measure&) const = default;
 };
 
 struct SideEffect {
@@ -298,6 +310,7 @@ struct SideEffect {
   std::string action;                // What to do.
   bool toxicity = false;             // True for signs of too much magnesium.
   std::vector<std::string> citation_ids;
+  bool operator==(const SideEffect&) const = default;
 };
 
 struct Mechanism {
@@ -309,6 +322,7 @@ struct Mechanism {
   std::string relevance;    // What it does and does not imply for supplements.
   std::string corrects_id;  // For kWrong: the correct Mechanism it is a distortion of ("" if none).
   std::vector<std::string> citation_ids;
+  bool operator==(const Mechanism&) const = default;
 };
 
 // The whole base. Vectors keep file order (files sorted by name). Lookups go through an index
@@ -358,6 +372,8 @@ struct KnowledgeBase {
   // and route is allowed), or nullptr.
   const Finding* OralFinding(std::string_view condition_id) const;
 
+  bool operator==(const KnowledgeBase&) const = default;
+
  private:
   using Index = std::unordered_map<std::string, size_t>;  // Normalised key -> vector position.
   Index condition_index_, form_index_, diagnosis_index_, interaction_index_, medicine_index_,
@@ -369,6 +385,12 @@ struct KnowledgeBase {
 // Errors: kNotFound when `dir` does not exist or holds no .toml file; kDataError when any file is
 // invalid: the message lists every problem, one `file:line: message` per line, in file order.
 Result<KnowledgeBase> LoadKnowledgeBase(const std::optional<std::string>& dir);
+
+// The base in the binary form of core/archive.h, and back (indexed). The build keeps the embedded
+// base in this form (core/precompiled.h, snapshot "kb"), which LoadKnowledgeBase(nullopt) decodes
+// instead of reading the TOML files again; nullopt when `bytes` is not such a form.
+std::string EncodeKnowledgeBase(const KnowledgeBase& kb);
+std::optional<KnowledgeBase> DecodeKnowledgeBase(std::string_view bytes);
 
 // The same from files already in memory (names are used in messages). Exposed for tests.
 Result<KnowledgeBase> ParseKnowledgeBase(const std::vector<DataFile>& files);

@@ -8,6 +8,7 @@
 
 #include "chem/compounds.h"
 #include "core/data_reader.h"
+#include "core/precompiled.h"
 #include "core/text.h"
 #include "kb/kb.h"
 
@@ -694,6 +695,12 @@ Result<KnowledgeBase> ParseKnowledgeBase(const std::vector<DataFile>& files) {
 }
 
 Result<KnowledgeBase> LoadKnowledgeBase(const std::optional<std::string>& dir) {
+  if (!dir) {
+    // The data compiler checked the embedded files and kept the base they load to.
+    if (const auto snapshot = precompiled::FindSnapshot("kb")) {
+      if (auto kb = DecodeKnowledgeBase(*snapshot)) return std::move(*kb);
+    }
+  }
   auto files = LoadDataFiles("kb", ".toml", dir);
   if (!files.ok()) return files.error();
   return ParseKnowledgeBase(*files);

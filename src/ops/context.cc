@@ -73,6 +73,14 @@ Result<const FoodStore*> Context::foods() const {
 
 Result<const products::Catalogue*> Context::catalogue() const {
   return Get(catalogue_, [this]() -> Result<std::unique_ptr<const products::Catalogue>> {
+    // The built-in catalogue was checked at build time against the built-in base; with `--kb
+    // DIR` it is checked again against that base.
+    if (!options_.kb_dir) {
+      if (auto built_in = products::Catalogue::BuiltIn()) {
+        return std::unique_ptr<const products::Catalogue>(
+            std::make_unique<products::Catalogue>(std::move(*built_in)));
+      }
+    }
     auto kb_loaded = kb();
     if (!kb_loaded.ok()) return kb_loaded.error();
     auto compounds_loaded = compounds();

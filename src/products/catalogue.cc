@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "core/archive.h"
 #include "core/precompiled.h"
 #include "core/text.h"
 #include "products/toml_reader.h"
@@ -631,6 +632,54 @@ Result<Catalogue> Catalogue::Load(const std::optional<std::string>& dir,
   auto files = LoadDataFiles("medicines", ".toml", dir);
   if (!files.ok()) return files.error();
   return Parse(*files, kb, compounds);
+}
+
+template <typename A>
+void Fields(A& a, Ingredient& i) {
+  a(i.id, i.name, i.synonyms, i.abbreviations, i.brands, i.interaction_id, i.compound_id,
+    i.contains_magnesium, i.citation_ids, i.note);
+}
+
+template <typename A>
+void Fields(A& a, ProductIngredient& i) {
+  a(i.ingredient_id, i.compound_mg, i.compound_id);
+}
+
+template <typename A>
+void Fields(A& a, DoseRange& r) {
+  a(r.fewest_units, r.most_units);
+}
+
+template <typename A>
+void Fields(A& a, Product& p) {
+  a(p.id, p.name, p.names, p.abbreviations, p.brands, p.markets, p.forms, p.use, p.ingredients,
+    p.unit, p.unit_ml, p.unit_g, p.label_magnesium_mg, p.computed_magnesium_mg,
+    p.magnesium_mg_per_unit, p.units_per_dose, p.max_units_per_day, p.citation_ids, p.note,
+    p.source);
+}
+
+template <typename A>
+void Fields(A& a, DailyValue& d) {
+  a(d.id, d.name, d.magnesium_mg, d.markers, d.family, d.current, d.citation_ids, d.note);
+}
+
+// The name index is not kept: Reindex() rebuilds it from the entities.
+template <typename A>
+void Fields(A& a, Catalogue& catalogue) {
+  a(catalogue.ingredients_, catalogue.products_, catalogue.daily_values_);
+}
+
+std::string Catalogue::Encode() const { return archive::Encode(*this); }
+
+std::optional<Catalogue> Catalogue::Decode(std::string_view bytes) {
+  auto catalogue = archive::Decode<Catalogue>(bytes);
+  if (catalogue) catalogue->Reindex();
+  return catalogue;
+}
+
+std::optional<Catalogue> Catalogue::BuiltIn() {
+  const auto snapshot = precompiled::FindSnapshot("medicines");
+  return snapshot ? Decode(*snapshot) : std::nullopt;
 }
 
 Result<Catalogue> Catalogue::Parse(const std::vector<DataFile>& files, const kb::KnowledgeBase& kb,

@@ -47,17 +47,20 @@ struct Ingredient {
   bool contains_magnesium = false;         // A magnesium salt, or plain "magnesium".
   std::vector<std::string> citation_ids;
   std::string note;
+  bool operator==(const Ingredient&) const = default;
 };
 
 struct ProductIngredient {
   std::string ingredient_id;
   std::optional<double> compound_mg;  // Mass of the ingredient per unit, as labelled.
   std::string compound_id;            // The salt used for the arithmetic ("" when none).
+  bool operator==(const ProductIngredient&) const = default;
 };
 
 struct DoseRange {
   double fewest_units = 0;
   double most_units = 0;
+  bool operator==(const DoseRange&) const = default;
 };
 
 struct Product {
@@ -85,6 +88,7 @@ struct Product {
   std::string source;  // "data/medicines/magnesium_products.toml:42", for reviewers.
 
   bool contains_magnesium() const { return magnesium_mg_per_unit.has_value(); }
+  bool operator==(const Product&) const = default;
 };
 
 // A reference amount labels express magnesium against (% Daily Value, % NRV, % RDA).
@@ -97,6 +101,7 @@ struct DailyValue {
   bool current = true;
   std::vector<std::string> citation_ids;
   std::string note;
+  bool operator==(const DailyValue&) const = default;
 };
 
 enum class MatchKind {
@@ -144,6 +149,15 @@ class Catalogue {
   static Result<Catalogue> Parse(const std::vector<DataFile>& files, const kb::KnowledgeBase& kb,
                                  const chem::CompoundCatalog& compounds);
 
+  // The embedded catalogue as the data compiler loaded and checked it against the embedded
+  // knowledge base and compounds (core/precompiled.h, snapshot "medicines"); nullopt when none
+  // is installed. Only for a program using the embedded base: checking the catalogue against
+  // another base (`--kb DIR`) takes Load().
+  static std::optional<Catalogue> BuiltIn();
+  // The binary form of core/archive.h, and back (indexed); nullopt when `bytes` is not one.
+  std::string Encode() const;
+  static std::optional<Catalogue> Decode(std::string_view bytes);
+
   // Never fails: an unknown name comes back as MatchKind::kUnknown with suggestions. Tries, in
   // order: the exact name; the name without a trailing strength or dosage form ("Lasix 40 mg
   // tablets"); the name split into a combination ("triamterene/HCTZ").
@@ -163,9 +177,17 @@ class Catalogue {
     size_t index = 0;
     NameKind kind = NameKind::kGeneric;
     std::string spelling;
+
+    bool operator==(const NameEntry&) const = default;
   };
   friend class CatalogueBuilder;
+  template <typename A>
+  friend void Fields(A& a, Catalogue& catalogue);
 
+ public:
+  bool operator==(const Catalogue&) const = default;
+
+ private:
   Resolution ResolveExact(std::string_view name) const;
   void Reindex();
 

@@ -1,0 +1,202 @@
+// A binary form for loaded structures, so a program can link a module's data already loaded
+// (issue 20: turning the precompiled TOML trees into the knowledge base was 40 % of `plan`'s
+// start-up) instead of reading and checking it again at every start.
+//
+// A struct takes part by declaring, beside itself, which members make it up, in one function
+// found by argument-dependent lookup:
+//
+//   template <typename A> void Fields(A& a, Citation& c) { a(c.id, c.authors, c.year, ...); }
+//
+// The same list writes and reads (archive::Encode / archive::Decode), so the two cannot drift.
+// A member left out of the list is simply not kept: pair every such struct with a defaulted
+// operator== and check Decode(Encode(x)) == x on real data (the data compiler does, at build
+// time), so a forgotten member fails the build instead of silently becoming empty.
+//
+// Members may be strings, bools, integers, doubles, enums, std::optional, std::vector and other
+// structs with Fields. The form is this build's own: no version, no stability promise; it is
+// written and read by the same binary's code. Decode is bounds-checked all the same, so a
+// damaged form fails (nullopt) instead of reading past its end.
+#ifndef MGADVISOR_CORE_ARCHIVE_H_
+#define MGADVISOR_CORE_ARCHIVE_H_
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace mg::archive {
+
+class Writer;
+
+template <typename T>
+concept HasFields = requires(Writer& writer, T& value) {
+  Fields(writer, value);
+};
+// Integers other than bool (which is one byte of its own).
+template <typename T>
+concept Integer = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+template <typename T>
+concept Enum = std::is_enum_v<T>;
+
+class Writer {
+ public:
+  template <typename... T>
+  void operator()(const T&... values) {
+    (Put(values), ...);
+  }
+  std::string& bytes() { return bytes_; }
+
+ private:
+  void Varint(uint64_t value) {
+    while (value >= 0x80) {
+      bytes_.push_back(static_cast<char>((value & 0x7f) | 0x80));
+      value >>= 7;
+    }
+    bytes_.push_back(static_cast<char>(value));
+  }
+  void Put(const std::string& text) {
+    Varint(text.size());
+    bytes_.append(text);
+  }
+  void Put(bool value) { bytes_.push_back(value ? 1 : 0); }
+  void Put(double value) {
+    char raw[sizeof value];
+    std::memcpy(raw, &value, sizeof value);
+    bytes_.append(raw, sizeof raw);
+  }
+  template <Integer T>
+  void Put(T value) {  // Zigzag, so small negatives stay short.
+    const auto wide = static_cast<int64_t>(value);
+    Varint((static_cast<uint64_t>(wide) << 1) ^ static_cast<uint64_t>(wide >> 63));
+  }
+  template <Enum E>
+  void Put(E value) {
+    Put(static_cast<std::underlying_type_t<E>>(value));
+  }
+  template <typename T>
+  void Put(const std::optional<T>& value) {
+    Put(value.has_value());
+    if (value) Put(*value);
+  }
+  template <typename T>
+  void Put(const std::vector<T>& values) {
+    Varint(values.size());
+    for (const T& value : values) Put(value);
+  }
+  template <HasFields T>
+  void Put(const T& value) {
+    // Fields() takes its struct by non-const reference so one list serves reading too; writing
+    // only reads the members.
+    Fields(*this, const_cast<T&>(value));
+  }
+
+  std::string bytes_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+
+  template <typename... T>
+  void operator()(T&... values) {
+    (Get(values), ...);
+  }
+  // True when every read so far stayed inside the bytes.
+  bool ok() const { return ok_; }
+  bool done() const { return at_ == bytes_.size(); }
+
+ private:
+  uint64_t Fail() {
+    ok_ = false;
+    at_ = bytes_.size();
+    return 0;
+  }
+  uint64_t Varint() {
+    uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (at_ >= bytes_.size()) return Fail();
+      const auto byte = static_cast<uint8_t>(bytes_[at_++]);
+      value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return value;
+    }
+    return Fail();
+  }
+  // A count of items: each takes at least one byte, which bounds a damaged count.
+  size_t Count() {
+    const uint64_t count = Varint();
+    return count > bytes_.size() - at_ ? Fail() : count;
+  }
+  void Get(std::string& text) {
+    const uint64_t size = Varint();
+    if (size > bytes_.size() - at_) return static_cast<void>(Fail());
+    text.assign(bytes_.data() + at_, size);
+    at_ += size;
+  }
+  void Get(bool& value) {
+    if (at_ >= bytes_.size()) return static_cast<void>(Fail());
+    value = bytes_[at_++] != 0;
+  }
+  void Get(double& value) {
+    if (bytes_.size() - at_ < sizeof value) return static_cast<void>(Fail());
+    std::memcpy(&value, bytes_.data() + at_, sizeof value);
+    at_ += sizeof value;
+  }
+  template <Integer T>
+  void Get(T& value) {
+    const uint64_t zigzag = Varint();
+    value = static_cast<T>(static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1));
+  }
+  template <Enum E>
+  void Get(E& value) {
+    std::underlying_type_t<E> raw{};
+    Get(raw);
+    value = static_cast<E>(raw);
+  }
+  template <typename T>
+  void Get(std::optional<T>& value) {
+    bool present = false;
+    Get(present);
+    if (!present) return value.reset();
+    Get(value.emplace());
+  }
+  template <typename T>
+  void Get(std::vector<T>& values) {
+    const size_t count = Count();
+    values.clear();
+    values.reserve(count);
+    for (size_t i = 0; i < count && ok_; ++i) Get(values.emplace_back());
+  }
+  template <HasFields T>
+  void Get(T& value) {
+    Fields(*this, value);
+  }
+
+  std::string_view bytes_;
+  size_t at_ = 0;
+  bool ok_ = true;
+};
+
+// The binary form of `value`.
+template <typename T>
+std::string Encode(const T& value) {
+  Writer writer;
+  writer(value);
+  return std::move(writer.bytes());
+}
+
+// The value Encode wrote; nullopt when `bytes` runs short or has bytes left over.
+template <typename T>
+std::optional<T> Decode(std::string_view bytes) {
+  Reader reader(bytes);
+  std::optional<T> value(std::in_place);
+  reader(*value);
+  if (!reader.ok() || !reader.done()) return std::nullopt;
+  return value;
+}
+
+}  // namespace mg::archive
+
+#endif  // MGADVISOR_CORE_ARCHIVE_H_

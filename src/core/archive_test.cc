@@ -1,0 +1,115 @@
+#include "core/archive.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace mg::archive {
+namespace {
+
+enum class Colour : uint8_t { kRed, kGreen, kBlue };
+
+struct Inner {
+  std::string name;
+  std::optional<double> grams;
+  bool operator==(const Inner&) const = default;
+};
+
+struct Outer {
+  std::string id;
+  int year = 0;
+  int64_t big = 0;
+  size_t count = 0;
+  bool flag = false;
+  double ratio = 0;
+  Colour colour = Colour::kRed;
+  std::optional<Colour> maybe_colour;
+  std::optional<std::string> maybe_text;
+  std::vector<std::string> words;
+  std::vector<Inner> inners;
+  std::optional<Inner> maybe_inner;
+  bool operator==(const Outer&) const = default;
+};
+
+template <typename A>
+void Fields(A& a, Inner& i) {
+  a(i.name, i.grams);
+}
+
+template <typename A>
+void Fields(A& a, Outer& o) {
+  a(o.id, o.year, o.big, o.count, o.flag, o.ratio, o.colour, o.maybe_colour, o.maybe_text, o.words,
+    o.inners, o.maybe_inner);
+}
+
+// The same struct with a member missing from its list, as a forgetful edit would leave it.
+struct Forgetful {
+  std::string id;
+  std::string note;
+  bool operator==(const Forgetful&) const = default;
+};
+
+template <typename A>
+void Fields(A& a, Forgetful& f) {
+  a(f.id);
+}
+
+Outer Sample() {
+  Outer o;
+  o.id = "garrison_2020";
+  o.year = -2020;
+  o.big = std::numeric_limits<int64_t>::min();
+  o.count = std::numeric_limits<uint32_t>::max();
+  o.flag = true;
+  o.ratio = -0.1;
+  o.colour = Colour::kBlue;
+  o.maybe_colour = Colour::kGreen;
+  o.maybe_text = std::string("with \0 a zero byte and \xc3\xa9", 28);
+  o.words = {"", "two", std::string(300, 'x')};
+  o.inners = {{"a", std::nullopt}, {"b", 1e300}};
+  o.maybe_inner = Inner{"c", 0.0};
+  return o;
+}
+
+TEST(Archive, EveryKindOfMemberComesBackEqual) {
+  const Outer sample = Sample();
+  const auto decoded = Decode<Outer>(Encode(sample));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(*decoded, sample);
+  EXPECT_EQ(Decode<Outer>(Encode(Outer{})), Outer{});
+}
+
+TEST(Archive, EveryShortenedFormFailsInsteadOfReadingPastItsEnd) {
+  const std::string bytes = Encode(Sample());
+  for (size_t size = 0; size < bytes.size(); ++size) {
+    EXPECT_FALSE(Decode<Outer>(bytes.substr(0, size)).has_value()) << size;
+  }
+}
+
+TEST(Archive, BytesLeftOverFail) {
+  EXPECT_FALSE(Decode<Outer>(Encode(Sample()) + '\0').has_value());
+}
+
+TEST(Archive, AHugeCountFailsWithoutAllocatingIt) {
+  // A vector count of 2^63 in front of nothing.
+  Outer empty;
+  std::string bytes = Encode(empty);
+  const std::string words_and_after = Encode(std::vector<std::string>{}) +
+                                      Encode(std::vector<Inner>{}) + Encode(std::optional<Inner>{});
+  bytes.resize(bytes.size() - words_and_after.size());
+  bytes += std::string("\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 9);
+  EXPECT_FALSE(Decode<Outer>(bytes).has_value());
+}
+
+TEST(Archive, AMemberLeftOutOfTheListIsCaughtByComparingTheRoundTrip) {
+  // What the data compiler relies on: the forgotten member comes back empty, so the decoded
+  // value differs from the original.
+  const Forgetful original{"id", "a note"};
+  const auto decoded = Decode<Forgetful>(Encode(original));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->id, "id");
+  EXPECT_NE(*decoded, original);
+}
+
+}  // namespace
+}  // namespace mg::archive
