@@ -5,8 +5,10 @@
 #include <map>
 #include <set>
 
+#include "core/archive.h"
 #include "core/data_files.h"
 #include "core/data_reader.h"
+#include "core/precompiled.h"
 #include "core/text.h"
 
 namespace mg::chem {
@@ -24,7 +26,34 @@ std::vector<std::string> LookupKeys(std::string_view name) {
 
 }  // namespace
 
+template <typename A>
+void Fields(A& a, AtomicWeights& weights) {
+  a(weights.weights_, weights.source_);
+}
+
+template <typename A>
+void Fields(A& a, Compound& c) {
+  a(c.id, c.name, c.formula, c.synonyms, c.source, c.note, c.composition, c.molar_mass,
+    c.magnesium_atoms, c.magnesium_fraction);
+}
+
+template <typename A>
+void Fields(A& a, CompoundCatalog& catalog) {
+  a(catalog.compounds_, catalog.weights_);
+}
+
+std::string CompoundCatalog::Encode() const { return archive::Encode(*this); }
+
+std::optional<CompoundCatalog> CompoundCatalog::Decode(std::string_view bytes) {
+  return archive::Decode<CompoundCatalog>(bytes);
+}
+
 Result<CompoundCatalog> CompoundCatalog::Load(const std::optional<std::string>& dir) {
+  if (!dir) {  // The data compiler checked the embedded catalogue and kept it loaded.
+    if (const auto snapshot = precompiled::FindSnapshot("compounds")) {
+      if (auto catalog = Decode(*snapshot)) return std::move(*catalog);
+    }
+  }
   auto weights = AtomicWeights::LoadEmbedded();
   if (!weights.ok()) return weights.error();
   auto files = LoadDataFiles("chem", ".toml", dir);

@@ -28,6 +28,7 @@ struct Compound {
   double molar_mass = 0;          // g/mol, computed.
   int magnesium_atoms = 0;        // Per formula unit.
   double magnesium_fraction = 0;  // Mass fraction of Mg, computed; in (0, 1).
+  bool operator==(const Compound&) const = default;
 };
 
 class CompoundCatalog {
@@ -49,7 +50,17 @@ class CompoundCatalog {
   // "magnesium". Errors: kNotFound listing close matches ("did you mean ...").
   Result<const Compound*> Resolve(std::string_view name) const;
 
+  // The binary form of core/archive.h, and back; nullopt when `bytes` is not one. The build
+  // keeps the embedded catalogue in this form (core/precompiled.h, snapshot "compounds"), which
+  // Load() decodes when no `dir` is given.
+  std::string Encode() const;
+  static std::optional<CompoundCatalog> Decode(std::string_view bytes);
+  bool operator==(const CompoundCatalog&) const = default;
+
  private:
+  template <typename A>
+  friend void Fields(A& a, CompoundCatalog& catalog);
+
   std::vector<Compound> compounds_;
   AtomicWeights weights_;
 };

@@ -33,7 +33,12 @@ class AtomicWeights {
   // Sum of count × weight. Errors: kInvalidArgument for an element missing from the table.
   Result<double> MolarMass(const ElementCounts& counts) const;
 
+  bool operator==(const AtomicWeights&) const = default;
+
  private:
+  template <typename A>
+  friend void Fields(A& a, AtomicWeights& weights);
+
   std::map<std::string, double, std::less<>> weights_;
   std::string source_;
 };

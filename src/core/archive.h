@@ -12,19 +12,23 @@
 // operator== and check Decode(Encode(x)) == x on real data (the data compiler does, at build
 // time), so a forgotten member fails the build instead of silently becoming empty.
 //
-// Members may be strings, bools, integers, doubles, enums, std::optional, std::vector and other
-// structs with Fields. The form is this build's own: no version, no stability promise; it is
-// written and read by the same binary's code. Decode is bounds-checked all the same, so a
-// damaged form fails (nullopt) instead of reading past its end.
+// Members may be strings, bools, integers, floats, doubles, enums, std::optional, std::vector,
+// std::pair, std::map, std::unordered_map and other structs with Fields. The form is this build's
+// own: no version, no stability promise; it is written and read by the same binary's code. Decode
+// is bounds-checked all the same, so a damaged form fails (nullopt) instead of reading past its
+// end.
 #ifndef MGADVISOR_CORE_ARCHIVE_H_
 #define MGADVISOR_CORE_ARCHIVE_H_
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace mg::archive {
@@ -62,7 +66,10 @@ class Writer {
     bytes_.append(text);
   }
   void Put(bool value) { bytes_.push_back(value ? 1 : 0); }
-  void Put(double value) {
+  void Put(double value) { Raw(value); }
+  void Put(float value) { Raw(value); }
+  template <typename T>
+  void Raw(T value) {
     char raw[sizeof value];
     std::memcpy(raw, &value, sizeof value);
     bytes_.append(raw, sizeof raw);
@@ -85,6 +92,27 @@ class Writer {
   void Put(const std::vector<T>& values) {
     Varint(values.size());
     for (const T& value : values) Put(value);
+  }
+  template <typename A, typename B>
+  void Put(const std::pair<A, B>& pair) {
+    Put(pair.first);
+    Put(pair.second);
+  }
+  template <typename K, typename V, typename C>
+  void Put(const std::map<K, V, C>& map) {
+    Varint(map.size());
+    for (const auto& [key, value] : map) {
+      Put(key);
+      Put(value);
+    }
+  }
+  template <typename K, typename V>
+  void Put(const std::unordered_map<K, V>& map) {
+    Varint(map.size());
+    for (const auto& [key, value] : map) {
+      Put(key);
+      Put(value);
+    }
   }
   template <HasFields T>
   void Put(const T& value) {
@@ -139,7 +167,10 @@ class Reader {
     if (at_ >= bytes_.size()) return static_cast<void>(Fail());
     value = bytes_[at_++] != 0;
   }
-  void Get(double& value) {
+  void Get(double& value) { Raw(value); }
+  void Get(float& value) { Raw(value); }
+  template <typename T>
+  void Raw(T& value) {
     if (bytes_.size() - at_ < sizeof value) return static_cast<void>(Fail());
     std::memcpy(&value, bytes_.data() + at_, sizeof value);
     at_ += sizeof value;
@@ -168,6 +199,32 @@ class Reader {
     values.clear();
     values.reserve(count);
     for (size_t i = 0; i < count && ok_; ++i) Get(values.emplace_back());
+  }
+  template <typename A, typename B>
+  void Get(std::pair<A, B>& pair) {
+    Get(pair.first);
+    Get(pair.second);
+  }
+  template <typename K, typename V, typename C>
+  void Get(std::map<K, V, C>& map) {
+    const size_t count = Count();
+    map.clear();
+    for (size_t i = 0; i < count && ok_; ++i) {
+      K key{};
+      Get(key);
+      Get(map.try_emplace(map.end(), std::move(key))->second);  // Written in order: O(1) each.
+    }
+  }
+  template <typename K, typename V>
+  void Get(std::unordered_map<K, V>& map) {
+    const size_t count = Count();
+    map.clear();
+    map.reserve(count);
+    for (size_t i = 0; i < count && ok_; ++i) {
+      K key{};
+      Get(key);
+      Get(map[std::move(key)]);
+    }
   }
   template <HasFields T>
   void Get(T& value) {

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <map>
+#include <unordered_map>
+#include <utility>
 
 namespace mg::archive {
 namespace {
@@ -28,6 +31,11 @@ struct Outer {
   std::vector<std::string> words;
   std::vector<Inner> inners;
   std::optional<Inner> maybe_inner;
+  float weight = 0;
+  uint16_t small = 0;
+  std::pair<uint64_t, uint32_t> hashed;
+  std::unordered_map<std::string, std::vector<uint32_t>> index;
+  std::map<std::string, double, std::less<>> weights;
   bool operator==(const Outer&) const = default;
 };
 
@@ -39,7 +47,7 @@ void Fields(A& a, Inner& i) {
 template <typename A>
 void Fields(A& a, Outer& o) {
   a(o.id, o.year, o.big, o.count, o.flag, o.ratio, o.colour, o.maybe_colour, o.maybe_text, o.words,
-    o.inners, o.maybe_inner);
+    o.inners, o.maybe_inner, o.weight, o.small, o.hashed, o.index, o.weights);
 }
 
 // The same struct with a member missing from its list, as a forgetful edit would leave it.
@@ -68,6 +76,11 @@ Outer Sample() {
   o.words = {"", "two", std::string(300, 'x')};
   o.inners = {{"a", std::nullopt}, {"b", 1e300}};
   o.maybe_inner = Inner{"c", 0.0};
+  o.weight = 0.75f;
+  o.small = 65535;
+  o.hashed = {std::numeric_limits<uint64_t>::max(), 7};
+  o.index = {{"almond", {0, 4294967295u}}, {"", {}}};
+  o.weights = {{"Mg", 24.305}, {"O", 15.999}, {"H", 1.008}};
   return o;
 }
 
@@ -94,8 +107,12 @@ TEST(Archive, AHugeCountFailsWithoutAllocatingIt) {
   // A vector count of 2^63 in front of nothing.
   Outer empty;
   std::string bytes = Encode(empty);
-  const std::string words_and_after = Encode(std::vector<std::string>{}) +
-                                      Encode(std::vector<Inner>{}) + Encode(std::optional<Inner>{});
+  const std::string words_and_after =
+      Encode(std::vector<std::string>{}) + Encode(std::vector<Inner>{}) +
+      Encode(std::optional<Inner>{}) + Encode(0.0f) + Encode(uint16_t{0}) +
+      Encode(std::pair<uint64_t, uint32_t>{}) +
+      Encode(std::unordered_map<std::string, std::vector<uint32_t>>{}) +
+      Encode(std::map<std::string, double, std::less<>>{});
   bytes.resize(bytes.size() - words_and_after.size());
   bytes += std::string("\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 9);
   EXPECT_FALSE(Decode<Outer>(bytes).has_value());

@@ -6,20 +6,23 @@
 namespace mg {
 
 std::string NormalizeName(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // Written into a buffer of the input's size (the output is never longer), then cut: this runs
+  // for every name of every index at start-up.
+  std::string out(text.size(), '\0');
+  size_t size = 0;
   bool pending_space = false;
   for (unsigned char c : text) {
     const bool keep =
         (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
     if (!keep) {
-      pending_space = !out.empty();
+      pending_space = size != 0;
       continue;
     }
-    if (pending_space) out.push_back(' ');
+    if (pending_space) out[size++] = ' ';
     pending_space = false;
-    out.push_back(static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c));
+    out[size++] = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
   }
+  out.resize(size);
   return out;
 }
 

@@ -21,7 +21,9 @@ struct BuiltInTree {
 std::span<const BuiltInTree> BuiltInTrees();
 
 // The loaded structures kept whole (core/precompiled.h Snapshot): the knowledge base ("kb"), the
-// medicines catalogue ("medicines") and the embedded food table ("foods").
+// compound catalogue ("compounds"), the medicines catalogue ("medicines"), the embedded food table
+// ("foods") and its search index
+// ("food-search").
 std::span<const Snapshot> BuiltInSnapshots();
 
 // Installs the trees and the snapshots for this process (precompiled::Install), each beside the

@@ -4,8 +4,8 @@
 //    (ops::LintData), so a data file with a problem fails the build with file:line messages.
 // 2. Parses every embedded TOML file, encodes its tree, decodes it again and checks the result
 //    equals the parse.
-// 3. Loads the structures a snapshot is kept of (the knowledge base, the medicines catalogue
-//    and the food table), encodes them, decodes them
+// 3. Loads the structures a snapshot is kept of (the knowledge base, the compound catalogue,
+//    the medicines catalogue, the food table and its search index), encodes them, decodes them
 //    again and checks the result equals the load (core/archive.h: a member missing from a
 //    struct's list fails here), then writes OUTPUT.cc defining precompiled::BuiltInTrees() and
 //    precompiled::BuiltInSnapshots().
@@ -23,6 +23,7 @@
 #include "core/embedded.h"
 #include "core/precompiled.h"
 #include "foods/foods.h"
+#include "foods/search.h"
 #include "kb/kb.h"
 #include "ops/data_lint.h"
 #include "products/catalogue.h"
@@ -118,6 +119,10 @@ int main(int argc, char** argv) {
 
   auto compounds = mg::chem::CompoundCatalog::Load(std::nullopt);
   if (!compounds.ok()) return Fail(compounds.error().message);
+  const std::string compounds_bytes = compounds->Encode();
+  if (!add_snapshot("compounds", compounds_bytes,
+                    mg::chem::CompoundCatalog::Decode(compounds_bytes) == *compounds))
+    return 1;
   auto catalogue = mg::products::Catalogue::Load(std::nullopt, *kb, *compounds);
   if (!catalogue.ok()) return Fail(catalogue.error().message);
   const std::string catalogue_bytes = catalogue->Encode();
@@ -129,6 +134,14 @@ int main(int argc, char** argv) {
   if (!foods.ok()) return Fail(foods.error().message);
   const std::string foods_bytes = mg::foods::EncodeFoods(foods->foods());
   if (!add_snapshot("foods", foods_bytes, mg::foods::DecodeFoods(foods_bytes) == foods->foods()))
+    return 1;
+
+  auto search = mg::foods::FoodSearch::Build(*foods);
+  if (!search.ok()) return Fail(search.error().message);
+  const std::string search_bytes = search->Encode();
+  const auto search_decoded = mg::foods::FoodSearch::Decode(search_bytes, *foods);
+  if (!add_snapshot("food-search", search_bytes,
+                    search_decoded && search_decoded->SameIndex(*search)))
     return 1;
 
   const std::string source = fmt::format(

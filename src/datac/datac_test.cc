@@ -10,6 +10,7 @@
 #include "core/precompiled.h"
 #include "datac/built_in.h"
 #include "foods/foods.h"
+#include "foods/search.h"
 #include "kb/kb.h"
 #include "ops/context.h"
 #include "products/catalogue.h"
@@ -160,14 +161,37 @@ TEST(BuiltInSnapshots, EachDecodesToWhatItsLoaderBuildsFromTheText) {
   EXPECT_EQ(foods_snapshot->origin(), foods_text->origin());
   ASSERT_FALSE(foods_snapshot->foods().empty());
   EXPECT_NE(foods_snapshot->FindBySource(foods_snapshot->foods().front().source), nullptr);
+  EXPECT_TRUE(foods_snapshot->is_embedded_table());
+
+  auto search_snapshot = foods::FoodSearch::Build(*foods_snapshot);
+  ASSERT_TRUE(search_snapshot.ok());
+  EXPECT_EQ(FoundCount(), before + 4);
+  {
+    TextOnly text_only;
+    auto search_text = foods::FoodSearch::Build(*foods_snapshot);
+    ASSERT_TRUE(search_text.ok());
+    EXPECT_TRUE(search_snapshot->SameIndex(*search_text));
+    for (const char* query : {"pumpkin seeds", "cashues", "almond milk", "spinach"}) {
+      const auto a = search_snapshot->Search(query, 5);
+      const auto b = search_text->Search(query, 5);
+      ASSERT_EQ(a.size(), b.size()) << query;
+      for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].food, b[i].food) << query;
+    }
+  }
 
   {  // A TextOnly scope (how a failed load is read again) bypasses the snapshots too.
     TextOnly text_only;
     EXPECT_FALSE(products::Catalogue::BuiltIn().has_value());
     auto kb_again = kb::LoadKnowledgeBase(std::nullopt);
     ASSERT_TRUE(kb_again.ok());
-    EXPECT_EQ(FoundCount(), before + 3);
+    EXPECT_EQ(FoundCount(), before + 4);
   }
+  const auto compounds_snapshot = chem::CompoundCatalog::Load(std::nullopt);
+  ASSERT_TRUE(compounds_snapshot.ok());
+  EXPECT_EQ(FoundCount(), before + 5);
+  EXPECT_TRUE(*compounds_snapshot == *compounds);
+  ASSERT_TRUE(compounds_snapshot->Resolve("citrate").ok());
+  EXPECT_GT((*compounds_snapshot->Resolve("citrate"))->magnesium_fraction, 0.0);
   UninstallBuiltIn();
 }
 

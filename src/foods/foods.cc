@@ -208,6 +208,7 @@ Result<FoodDb> LoadEmbeddedFoods() {
     if (auto foods = DecodeFoods(*snapshot)) {
       FoodDb out(std::move(*foods));
       out.set_origin(origin());
+      out.embedded_table_ = true;
       return out;
     }
   }
@@ -219,6 +220,7 @@ Result<FoodDb> LoadEmbeddedFoods() {
   for (Food& food : foods) food.common = true;
   FoodDb out(std::move(foods));
   out.set_origin(origin());
+  out.embedded_table_ = true;
   return out;
 }
 

@@ -70,11 +70,15 @@ class FoodDb {
   // Where the foods came from, for messages: "embedded table" or a store path.
   const std::string& origin() const { return origin_; }
   void set_origin(std::string origin) { origin_ = std::move(origin); }
+  // True for the table LoadEmbeddedFoods() returns (whose search index the build keeps).
+  bool is_embedded_table() const { return embedded_table_; }
 
  private:
   std::vector<Food> foods_;
   std::unordered_map<std::string, size_t> by_source_;
   std::string origin_;
+  bool embedded_table_ = false;
+  friend Result<FoodDb> LoadEmbeddedFoods();
 };
 
 // The curated table compiled into the binary (data/foods/foods.csv).

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/archive.h"
 #include "core/data_files.h"
 #include "core/data_reader.h"
+#include "core/precompiled.h"
 #include "core/text.h"
 
 namespace mg::foods {
@@ -198,38 +200,39 @@ Result<SearchSynonyms> ParseSearchSynonyms(const DataFile& file) {
   return out;
 }
 
-Result<FoodSearch> FoodSearch::Build(const FoodDb& db) {
-  FoodSearch index;
-  index.db_ = &db;
+Result<FoodSearch> FoodSearch::BuildIndex(const FoodDb& db) {
+  FoodSearch search;
+  search.db_ = &db;
+  Index& index = search.index_;
   // Synonyms.
   auto file = LoadEmbeddedFile("foods/synonyms.toml");
   if (!file.ok()) return file.error();
   auto synonyms = ParseSearchSynonyms(*file);
   if (!synonyms.ok()) return synonyms.error();
-  index.synonyms_ = std::move(synonyms).value();
+  index.synonyms = std::move(synonyms).value();
 
   // Postings, built per food in order so each list stays sorted by food.
   std::unordered_map<std::string, uint32_t> ids;
   std::vector<std::vector<std::pair<uint32_t, float>>> lists;
-  index.name_length_.resize(db.size());
+  index.name_length.resize(db.size());
   for (size_t i = 0; i < db.size(); ++i) {
     const Food& food = db[i];
     const auto food_id = static_cast<uint32_t>(i);
     const auto name_words = SearchTokens(food.name);
-    for (const auto& w : name_words) index.AddTerm(w, food_id, kNameWeight, ids, lists);
-    index.exact_foods_[WordSetKey(name_words)].push_back(food_id);
+    for (const auto& w : name_words) AddTerm(w, food_id, kNameWeight, ids, lists);
+    index.exact_foods[WordSetKey(name_words)].push_back(food_id);
     auto distinct = name_words;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    index.name_length_[i] = static_cast<uint16_t>(std::min<size_t>(distinct.size(), 65535));
+    index.name_length[i] = static_cast<uint16_t>(std::min<size_t>(distinct.size(), 65535));
     for (const auto& alias : food.aliases) {
       const auto words = SearchTokens(alias);
-      for (const auto& w : words) index.AddTerm(w, food_id, kAliasWeight, ids, lists);
-      index.exact_foods_[WordSetKey(words)].push_back(food_id);
+      for (const auto& w : words) AddTerm(w, food_id, kAliasWeight, ids, lists);
+      index.exact_foods[WordSetKey(words)].push_back(food_id);
     }
     if (!food.usda_description.empty() && food.usda_description != food.name) {
       for (const auto& w : SearchTokens(food.usda_description)) {
-        index.AddTerm(w, food_id, kDescriptionWeight, ids, lists);
+        AddTerm(w, food_id, kDescriptionWeight, ids, lists);
       }
     }
   }
@@ -237,38 +240,64 @@ Result<FoodSearch> FoodSearch::Build(const FoodDb& db) {
   std::vector<std::pair<std::string, uint32_t>> sorted(ids.begin(), ids.end());
   std::sort(sorted.begin(), sorted.end());
   const double n = static_cast<double>(std::max<size_t>(db.size(), 1));
-  index.posting_offsets_.push_back(0);
+  index.posting_offsets.push_back(0);
   for (auto& [term, old_id] : sorted) {
     const auto& list = lists[old_id];
-    const auto new_id = static_cast<uint32_t>(index.terms_.size());
-    index.term_ids_.emplace(term, new_id);
+    const auto new_id = static_cast<uint32_t>(index.terms.size());
+    index.term_ids.emplace(term, new_id);
     for (const auto& [food, weight] : list) {
-      index.posting_food_.push_back(food);
-      index.posting_weight_.push_back(weight);
+      index.posting_food.push_back(food);
+      index.posting_weight.push_back(weight);
     }
-    index.posting_offsets_.push_back(static_cast<uint32_t>(index.posting_food_.size()));
-    index.idf_.push_back(static_cast<float>(std::log(1.0 + n / static_cast<double>(list.size()))));
+    index.posting_offsets.push_back(static_cast<uint32_t>(index.posting_food.size()));
+    index.idf.push_back(static_cast<float>(std::log(1.0 + n / static_cast<double>(list.size()))));
     if (term.size() >= 3) {
-      index.deletes_.emplace_back(Hash(term), new_id);
+      index.deletes.emplace_back(Hash(term), new_id);
       for (size_t i = 0; i < term.size(); ++i) {
         std::string variant = term;
         variant.erase(i, 1);
-        index.deletes_.emplace_back(Hash(variant), new_id);
+        index.deletes.emplace_back(Hash(variant), new_id);
       }
     }
-    index.terms_.push_back(std::move(term));
+    index.terms.push_back(std::move(term));
   }
-  std::sort(index.deletes_.begin(), index.deletes_.end());
-  index.deletes_.erase(std::unique(index.deletes_.begin(), index.deletes_.end()),
-                       index.deletes_.end());
-  return index;
+  std::sort(index.deletes.begin(), index.deletes.end());
+  index.deletes.erase(std::unique(index.deletes.begin(), index.deletes.end()), index.deletes.end());
+  return search;
+}
+
+template <typename A>
+void Fields(A& a, FoodSearch::Index& index) {
+  a(index.terms, index.term_ids, index.posting_offsets, index.posting_food, index.posting_weight,
+    index.idf, index.deletes, index.name_length, index.exact_foods, index.synonyms);
+}
+
+std::string FoodSearch::Encode() const { return archive::Encode(index_); }
+
+std::optional<FoodSearch> FoodSearch::Decode(std::string_view bytes, const FoodDb& db) {
+  auto index = archive::Decode<Index>(bytes);
+  if (!index || index->name_length.size() != db.size()) return std::nullopt;
+  FoodSearch search;
+  search.db_ = &db;
+  search.index_ = std::move(*index);
+  return search;
+}
+
+Result<FoodSearch> FoodSearch::Build(const FoodDb& db) {
+  // The data compiler built this index from the same embedded foods and synonyms.
+  if (db.is_embedded_table()) {
+    if (const auto snapshot = precompiled::FindSnapshot("food-search")) {
+      if (auto search = Decode(*snapshot, db)) return std::move(*search);
+    }
+  }
+  return BuildIndex(db);
 }
 
 void FoodSearch::PrepareTwoEdits() const {
   std::call_once(two_edits_->built, [this] {
     auto& deletes = two_edits_->deletes;
-    for (size_t id = 0; id < terms_.size(); ++id) {
-      const std::string& term = terms_[id];
+    for (size_t id = 0; id < index_.terms.size(); ++id) {
+      const std::string& term = index_.terms[id];
       if (term.size() < kTwoEditMinLength) continue;
       for (const std::string& variant : Deletions(term, /*two=*/true)) {
         if (variant.size() == term.size() - 2) {
@@ -292,25 +321,28 @@ void FoodSearch::MatchToken(std::string_view token, bool last, std::vector<TermM
     }
     out.push_back({term, quality});
   };
-  if (auto it = term_ids_.find(std::string(token)); it != term_ids_.end()) add(it->second, 1.0f);
+  if (auto it = index_.term_ids.find(std::string(token)); it != index_.term_ids.end())
+    add(it->second, 1.0f);
   // Prefixes: any word of three letters or more, and the word being typed from two letters.
   if (token.size() >= 3 || (last && token.size() >= 2)) {
-    auto lo = std::lower_bound(terms_.begin(), terms_.end(), token);
+    auto lo = std::lower_bound(index_.terms.begin(), index_.terms.end(), token);
     size_t count = 0;
-    for (auto it = lo; it != terms_.end() && it->starts_with(token) && count < kMaxPrefixTerms;
+    for (auto it = lo;
+         it != index_.terms.end() && it->starts_with(token) && count < kMaxPrefixTerms;
          ++it, ++count) {
       if (it->size() == token.size()) continue;
       const float ratio = static_cast<float>(token.size()) / static_cast<float>(it->size());
-      add(static_cast<uint32_t>(it - terms_.begin()), 0.6f + 0.3f * ratio);
+      add(static_cast<uint32_t>(it - index_.terms.begin()), 0.6f + 0.3f * ratio);
     }
   }
   // One edit away, for words of four letters or more.
   if (token.size() >= 4) {
     auto probe = [&](uint64_t h) {
-      auto range = std::equal_range(deletes_.begin(), deletes_.end(), std::make_pair(h, 0u),
-                                    [](const auto& a, const auto& b) { return a.first < b.first; });
+      auto range =
+          std::equal_range(index_.deletes.begin(), index_.deletes.end(), std::make_pair(h, 0u),
+                           [](const auto& a, const auto& b) { return a.first < b.first; });
       for (auto it = range.first; it != range.second; ++it) {
-        const std::string& term = terms_[it->second];
+        const std::string& term = index_.terms[it->second];
         if (term != token && WithinOneEdit(token, term)) add(it->second, kFuzzyQuality);
       }
     };
@@ -339,14 +371,14 @@ void FoodSearch::MatchTwoEdits(std::string_view token, std::vector<TermMatch>& o
       if (std::any_of(out.begin(), out.end(),
                       [&](const TermMatch& m) { return m.term == it->second; }))
         continue;
-      if (EditDistance(token, terms_[it->second], 2) <= 2)
+      if (EditDistance(token, index_.terms[it->second], 2) <= 2)
         out.push_back({it->second, kTwoEditQuality});
     }
   };
-  probe(deletes_, Hash(token));
+  probe(index_.deletes, Hash(token));
   probe(deletes2, Hash(token));
   for (const std::string& variant : Deletions(token, /*two=*/true)) {
-    probe(deletes_, Hash(variant));
+    probe(index_.deletes, Hash(variant));
     probe(deletes2, Hash(variant));
   }
 }
@@ -369,8 +401,9 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
     MatchToken(tokens[t], t + 1 == tokens.size(), matches);
     // Synonyms of this word count as the word itself (a one-word expansion only; longer
     // expansions are searched as a whole variant of the query by Search()).
-    if (auto syn = synonyms_.find(tokens[t]); syn != synonyms_.end() && syn->second.size() == 1) {
-      if (auto it = term_ids_.find(syn->second[0]); it != term_ids_.end()) {
+    if (auto syn = index_.synonyms.find(tokens[t]);
+        syn != index_.synonyms.end() && syn->second.size() == 1) {
+      if (auto it = index_.term_ids.find(syn->second[0]); it != index_.term_ids.end()) {
         matches.push_back({it->second, kSynonymQuality});
       }
     }
@@ -381,10 +414,10 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
     float slot_idf = 0;
     for (const auto& m : matches) {
       if (m.quality >= 1.0f) {
-        slot_idf = idf_[m.term];
+        slot_idf = index_.idf[m.term];
         break;
       }
-      slot_idf = std::max(slot_idf, idf_[m.term]);
+      slot_idf = std::max(slot_idf, index_.idf[m.term]);
     }
     if (matches.empty()) {
       // An unknown word still counts against every food, at a typical weight.
@@ -396,9 +429,10 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
     s.slot_touched.clear();
     for (const auto& m : matches) {
       const float base = m.quality * slot_idf;
-      for (uint32_t p = posting_offsets_[m.term]; p < posting_offsets_[m.term + 1]; ++p) {
-        const uint32_t f = posting_food_[p];
-        const float v = base * posting_weight_[p];
+      for (uint32_t p = index_.posting_offsets[m.term]; p < index_.posting_offsets[m.term + 1];
+           ++p) {
+        const uint32_t f = index_.posting_food[p];
+        const float v = base * index_.posting_weight[p];
         if (s.slot_stamp[f] != slot_gen) {
           s.slot_stamp[f] = slot_gen;
           s.slot_best[f] = v;
@@ -425,8 +459,8 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
   uint8_t best_matched = 0;
   for (uint32_t f : s.touched) best_matched = std::max(best_matched, s.matched[f]);
   // Exact name (or alias) matches, ignoring word order, get a bonus.
-  const auto exact = exact_foods_.find(WordSetKey(tokens));
-  if (exact != exact_foods_.end()) {
+  const auto exact = index_.exact_foods.find(WordSetKey(tokens));
+  if (exact != index_.exact_foods.end()) {
     for (uint32_t f : exact->second) {
       if (s.query_stamp[f] == query_gen) s.total[f] += 0.5f * norm;
     }
@@ -436,7 +470,7 @@ void FoodSearch::SearchTokensInto(const std::vector<std::string>& tokens,
     float score = s.total[f] / norm;
     const size_t missing = slots - s.matched[f];
     for (size_t i = 0; i < missing; ++i) score *= 0.55f;
-    const int extra = static_cast<int>(name_length_[f]) - static_cast<int>(s.matched[f]);
+    const int extra = static_cast<int>(index_.name_length[f]) - static_cast<int>(s.matched[f]);
     if (extra > 0) score /= 1.0f + 0.07f * static_cast<float>(extra);
     if ((*db_)[f].common) score += 0.12f;
     results.push_back({f, score, s.matched[f], static_cast<int>(slots)});
@@ -463,8 +497,8 @@ std::vector<SearchHit> FoodSearch::Search(std::string_view query, size_t limit) 
   std::vector<std::string> variant;
   bool expanded = false;
   for (const auto& t : tokens) {
-    auto syn = synonyms_.find(t);
-    if (syn != synonyms_.end() && syn->second.size() > 1) {
+    auto syn = index_.synonyms.find(t);
+    if (syn != index_.synonyms.end() && syn->second.size() > 1) {
       for (const auto& w : syn->second) {
         if (std::find(variant.begin(), variant.end(), w) == variant.end()) variant.push_back(w);
       }
@@ -513,15 +547,15 @@ std::optional<std::string> FoodSearch::DidYouMean(std::string_view query) const 
   bool changed = false;
   for (size_t t = 0; t < tokens.size(); ++t) {
     MatchToken(tokens[t], t + 1 == tokens.size(), matches);
-    if (!matches.empty() || synonyms_.contains(tokens[t])) continue;
+    if (!matches.empty() || index_.synonyms.contains(tokens[t])) continue;
     // Only here, for a word nothing matched: a pass over the vocabulary (a few thousand words).
     const size_t limit = std::min<size_t>(3, tokens[t].size() / 2);
     size_t best_distance = limit + 1;
     uint32_t best = 0;
-    for (uint32_t term = 0; term < terms_.size(); ++term) {
-      const size_t d = EditDistance(tokens[t], terms_[term], limit);
+    for (uint32_t term = 0; term < index_.terms.size(); ++term) {
+      const size_t d = EditDistance(tokens[t], index_.terms[term], limit);
       const auto postings = [&](uint32_t i) {
-        return posting_offsets_[i + 1] - posting_offsets_[i];
+        return index_.posting_offsets[i + 1] - index_.posting_offsets[i];
       };
       if (d < best_distance ||
           (d == best_distance && d <= limit && postings(term) > postings(best))) {
@@ -530,7 +564,7 @@ std::optional<std::string> FoodSearch::DidYouMean(std::string_view query) const 
       }
     }
     if (best_distance <= limit) {
-      tokens[t] = terms_[best];
+      tokens[t] = index_.terms[best];
       changed = true;
     }
   }

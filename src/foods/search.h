@@ -46,9 +46,18 @@ Result<SearchSynonyms> ParseSearchSynonyms(const DataFile& file);
 
 class FoodSearch {
  public:
-  // Builds the index over `db` (which must outlive the index) with the embedded synonyms.
+  // Builds the index over `db` (which must outlive the index) with the embedded synonyms. For
+  // the embedded table (LoadEmbeddedFoods) it decodes the index the data compiler built from the
+  // same foods and synonyms instead, when one is installed (core/precompiled.h).
   // Errors: kDataError when data/foods/synonyms.toml is malformed.
   static Result<FoodSearch> Build(const FoodDb& db);
+
+  // The index in the binary form of core/archive.h, and back, over `db` (the foods it was
+  // built from); nullopt when `bytes` is not such a form or was built over another number of
+  // foods. SameIndex compares everything Build computed.
+  std::string Encode() const;
+  static std::optional<FoodSearch> Decode(std::string_view bytes, const FoodDb& db);
+  bool SameIndex(const FoodSearch& other) const { return index_ == other.index_; }
 
   // Up to `limit` best matches, best first; empty when nothing matches.
   std::vector<SearchHit> Search(std::string_view query, size_t limit = 10) const;
@@ -60,7 +69,7 @@ class FoodSearch {
   // only if it finds something.
   std::optional<std::string> DidYouMean(std::string_view query) const;
 
-  size_t vocabulary_size() const { return terms_.size(); }
+  size_t vocabulary_size() const { return index_.terms.size(); }
 
   // The two-deletion index (for words two edits from every food word) costs more to build than
   // the rest of the index together and serves only a word that matches nothing nearer, so it is
@@ -80,30 +89,41 @@ class FoodSearch {
     int total;
   };
   FoodSearch() = default;
-  void AddTerm(std::string_view token, uint32_t food, float weight,
-               std::unordered_map<std::string, uint32_t>& ids,
-               std::vector<std::vector<std::pair<uint32_t, float>>>& lists);
+  static void AddTerm(std::string_view token, uint32_t food, float weight,
+                      std::unordered_map<std::string, uint32_t>& ids,
+                      std::vector<std::vector<std::pair<uint32_t, float>>>& lists);
   void MatchToken(std::string_view token, bool last, std::vector<TermMatch>& out) const;
   void MatchTwoEdits(std::string_view token, std::vector<TermMatch>& out) const;
   void SearchTokensInto(const std::vector<std::string>& tokens,
                         std::vector<Candidate>& results) const;
 
+  // Everything Build computes from the foods and the synonyms; the data compiler keeps the
+  // embedded table's (core/archive.h, snapshot "food-search").
+  struct Index {
+    std::vector<std::string> terms;  // Sorted, for prefix ranges.
+    std::unordered_map<std::string, uint32_t> term_ids;
+    std::vector<uint32_t> posting_offsets;  // terms.size() + 1 offsets into the postings.
+    std::vector<uint32_t> posting_food;
+    std::vector<float> posting_weight;
+    std::vector<float> idf;
+    std::vector<std::pair<uint64_t, uint32_t>> deletes;  // Hash of a term or 1-deletion -> term.
+    std::vector<uint16_t> name_length;                   // Distinct words in each food's name.
+    std::unordered_map<uint64_t, std::vector<uint32_t>> exact_foods;
+    SearchSynonyms synonyms;
+
+    bool operator==(const Index&) const = default;
+  };
+  template <typename A>
+  friend void Fields(A& a, Index& index);
+  static Result<FoodSearch> BuildIndex(const FoodDb& db);
+
   const FoodDb* db_ = nullptr;
-  std::vector<std::string> terms_;  // Sorted, for prefix ranges.
-  std::unordered_map<std::string, uint32_t> term_ids_;
-  std::vector<uint32_t> posting_offsets_;  // terms_.size() + 1 offsets into postings_.
-  std::vector<uint32_t> posting_food_;
-  std::vector<float> posting_weight_;
-  std::vector<float> idf_;
-  std::vector<std::pair<uint64_t, uint32_t>> deletes_;  // Hash of a term or a 1-deletion -> term.
+  Index index_;
   struct TwoEdits {
     std::once_flag built;
     std::vector<std::pair<uint64_t, uint32_t>> deletes;  // Hash of a 2-deletion -> term.
   };
   std::unique_ptr<TwoEdits> two_edits_ = std::make_unique<TwoEdits>();  // See PrepareTwoEdits.
-  std::vector<uint16_t> name_length_;  // Distinct words in each food's name.
-  std::unordered_map<uint64_t, std::vector<uint32_t>> exact_foods_;
-  SearchSynonyms synonyms_;
 };
 
 // A food named the way people name one: a source id ("sr28:11457") looked up exactly, or words

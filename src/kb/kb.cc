@@ -16,21 +16,20 @@ const T* Lookup(const std::vector<T>& items, const std::unordered_map<std::strin
   return it == index.end() ? nullptr : &items[it->second];
 }
 
-// Adds every name of an entity; the first entity to claim a key keeps it (the loader rejects
+// Adds one name of an entity; the first entity to claim a key keeps it (the loader rejects
 // clashes, so this only matters for hand-built bases).
-void AddKeys(std::unordered_map<std::string, size_t>& index, size_t position,
-             const std::vector<std::string>& names) {
-  for (const auto& name : names) {
-    const std::string key = NormalizeName(name);
-    if (!key.empty()) index.emplace(key, position);
-  }
+void AddKey(std::unordered_map<std::string, size_t>& index, size_t position,
+            std::string_view name) {
+  std::string key = NormalizeName(name);
+  if (!key.empty()) index.try_emplace(std::move(key), position);
 }
 
-std::vector<std::string> Names(const std::string& id, const std::string& name,
-                               const std::vector<std::string>& aliases) {
-  std::vector<std::string> names = {id, name};
-  names.insert(names.end(), aliases.begin(), aliases.end());
-  return names;
+// Adds an entity's id, name and aliases.
+void AddNames(std::unordered_map<std::string, size_t>& index, size_t position, std::string_view id,
+              std::string_view name, const std::vector<std::string>& aliases) {
+  AddKey(index, position, id);
+  AddKey(index, position, name);
+  for (const auto& alias : aliases) AddKey(index, position, alias);
 }
 
 }  // namespace
@@ -77,36 +76,38 @@ void KnowledgeBase::Reindex() {
     index->clear();
   }
   for (size_t i = 0; i < conditions.size(); ++i) {
-    const Condition& c = conditions[i];
-    AddKeys(condition_index_, i, Names(c.id, c.name, c.aliases));
+    AddNames(condition_index_, i, conditions[i].id, conditions[i].name, conditions[i].aliases);
   }
   for (size_t i = 0; i < forms.size(); ++i) {
-    AddKeys(form_index_, i, Names(forms[i].id, forms[i].name, forms[i].aliases));
+    AddNames(form_index_, i, forms[i].id, forms[i].name, forms[i].aliases);
   }
   for (size_t i = 0; i < diagnoses.size(); ++i) {
-    AddKeys(diagnosis_index_, i, Names(diagnoses[i].id, diagnoses[i].name, diagnoses[i].aliases));
+    AddNames(diagnosis_index_, i, diagnoses[i].id, diagnoses[i].name, diagnoses[i].aliases);
   }
   for (size_t i = 0; i < interactions.size(); ++i) {
-    AddKeys(interaction_index_, i, {interactions[i].id});
+    AddKey(interaction_index_, i, interactions[i].id);
     for (const Medicine& m : interactions[i].medicines) {
-      AddKeys(medicine_index_, i, Names(m.generic, m.generic, m.brands));
+      AddNames(medicine_index_, i, m.generic, m.generic, m.brands);
     }
   }
   for (size_t i = 0; i < contraindications.size(); ++i) {
-    AddKeys(contraindication_index_, i, {contraindications[i].id});
+    AddKey(contraindication_index_, i, contraindications[i].id);
   }
   for (size_t i = 0; i < red_flags.size(); ++i) {
-    AddKeys(red_flag_index_, i, {red_flags[i].id, red_flags[i].name});
+    AddKey(red_flag_index_, i, red_flags[i].id);
+    AddKey(red_flag_index_, i, red_flags[i].name);
   }
-  for (size_t i = 0; i < measures.size(); ++i) AddKeys(measure_index_, i, {measures[i].id});
+  for (size_t i = 0; i < measures.size(); ++i) AddKey(measure_index_, i, measures[i].id);
   for (size_t i = 0; i < mechanisms.size(); ++i) {
-    AddKeys(mechanism_index_, i, {mechanisms[i].id, mechanisms[i].name});
+    AddKey(mechanism_index_, i, mechanisms[i].id);
+    AddKey(mechanism_index_, i, mechanisms[i].name);
   }
   for (size_t i = 0; i < side_effects.size(); ++i) {
-    AddKeys(side_effect_index_, i, {side_effects[i].id, side_effects[i].name});
+    AddKey(side_effect_index_, i, side_effects[i].id);
+    AddKey(side_effect_index_, i, side_effects[i].name);
   }
-  for (size_t i = 0; i < citations.size(); ++i) AddKeys(citation_index_, i, {citations[i].id});
-  for (size_t i = 0; i < findings.size(); ++i) AddKeys(finding_index_, i, {findings[i].id});
+  for (size_t i = 0; i < citations.size(); ++i) AddKey(citation_index_, i, citations[i].id);
+  for (size_t i = 0; i < findings.size(); ++i) AddKey(finding_index_, i, findings[i].id);
 }
 
 const Condition* KnowledgeBase::FindCondition(std::string_view q) const {
@@ -154,7 +155,9 @@ std::vector<std::string> SuggestNamed(const std::vector<Entity>& entities, std::
                                       size_t limit) {
   std::vector<std::string> candidates;
   for (const Entity& e : entities) {
-    for (const auto& n : Names(e.id, e.name, e.aliases)) candidates.push_back(n);
+    candidates.push_back(e.id);
+    candidates.push_back(e.name);
+    candidates.insert(candidates.end(), e.aliases.begin(), e.aliases.end());
   }
   return CloseMatches(query, candidates, limit);
 }

@@ -132,6 +132,7 @@ void AppendUnique(std::vector<const T*>& out, const T* item) {
 
 std::string NameKey(std::string_view name) {
   std::string cleaned;
+  cleaned.reserve(name.size());
   for (size_t i = 0; i < name.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(name[i]);
     if (c == '\'' || c == '`') continue;
@@ -152,10 +153,8 @@ std::string NameKey(std::string_view name) {
     }
     cleaned.push_back(static_cast<char>(c));
   }
-  std::string key;
-  for (char c : NormalizeName(cleaned)) {
-    if (c != ' ') key.push_back(c);
-  }
+  std::string key = NormalizeName(cleaned);
+  key.erase(std::remove(key.begin(), key.end(), ' '), key.end());
   return key;
 }
 
@@ -704,9 +703,9 @@ void Catalogue::Reindex() {
   names_.clear();
   display_names_.clear();
   auto add = [&](bool is_product, size_t index, NameKind kind, const std::string& spelling) {
-    const std::string key = NameKey(spelling);
+    std::string key = NameKey(spelling);
     if (key.empty()) return;
-    auto& entries = names_[key];
+    auto& entries = names_[std::move(key)];
     for (const auto& e : entries) {
       if (e.is_product == is_product && e.index == index) return;  // Same thing, same key.
     }
