@@ -5,6 +5,7 @@
 #include <set>
 
 #include "chem/compounds.h"
+#include "core/data_files.h"
 #include "core/data_reader.h"
 #include "core/embedded.h"
 #include "core/precompiled.h"
@@ -186,9 +187,27 @@ TEST(BuiltInSnapshots, EachDecodesToWhatItsLoaderBuildsFromTheText) {
     ASSERT_TRUE(kb_again.ok());
     EXPECT_EQ(FoundCount(), before + 4);
   }
+  {  // A store of as many foods is not the embedded table: its own index is built, so a food
+     // renamed in it is found by its new name.
+    auto file = LoadEmbeddedFile("foods/foods.csv");
+    ASSERT_TRUE(file.ok());
+    std::string text = file->content;
+    const size_t at = text.find("sr28:12061,Almonds,");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 19, "sr28:12061,Zorblax,");
+    auto store = foods::ParseFoodTable(text, "a-store.csv");
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    ASSERT_EQ(store->size(), foods_snapshot->size());
+    EXPECT_FALSE(store->is_embedded_table());
+    auto search = foods::FoodSearch::Build(*store);
+    ASSERT_TRUE(search.ok());
+    EXPECT_FALSE(search->Search("zorblax").empty());
+    EXPECT_TRUE(search_snapshot->Search("zorblax").empty());
+  }
+  const size_t before_compounds = FoundCount();
   const auto compounds_snapshot = chem::CompoundCatalog::Load(std::nullopt);
   ASSERT_TRUE(compounds_snapshot.ok());
-  EXPECT_EQ(FoundCount(), before + 5);
+  EXPECT_EQ(FoundCount(), before_compounds + 1);  // The snapshot alone, no tree.
   EXPECT_TRUE(*compounds_snapshot == *compounds);
   ASSERT_TRUE(compounds_snapshot->Resolve("citrate").ok());
   EXPECT_GT((*compounds_snapshot->Resolve("citrate"))->magnesium_fraction, 0.0);
