@@ -72,7 +72,7 @@ Outer Sample() {
   o.ratio = -0.1;
   o.colour = Colour::kBlue;
   o.maybe_colour = Colour::kGreen;
-  o.maybe_text = std::string("with \0 a zero byte and \xc3\xa9", 28);
+  o.maybe_text = std::string("with ") + '\0' + " a zero byte and \xc3\xa9";
   o.words = {"", "two", std::string(300, 'x')};
   o.inners = {{"a", std::nullopt}, {"b", 1e300}};
   o.maybe_inner = Inner{"c", 0.0};
