@@ -15,6 +15,7 @@
 #include "cli/usage_errors.h"
 #include "core/utf8.h"
 #include "datac/built_in.h"
+#include "ops/context.h"
 
 namespace {
 
@@ -90,6 +91,8 @@ void RegisterCommands(CLI::App& app, mg::cli::CliContext& ctx, std::string_view 
 int main(int argc, char** argv) {
   // The built-in data files decode from trees parsed at build time instead of from TOML text.
   mg::precompiled::InstallBuiltIn();
+  // One command, then exit: what a command loaded is left for the exit to take back.
+  mg::ops::Context::KeepLoadedPiecesUntilExit();
   mg::cli::CliContext ctx;
   CLI::App app{
       "mgadvisor: honest, evidence-graded, safe guidance on magnesium for muscle, leg and nerve "

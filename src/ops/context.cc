@@ -1,9 +1,17 @@
 #include "ops/context.h"
 
+#include <atomic>
+#include <mutex>
+#include <vector>
+
 #include "core/precompiled.h"
 
 namespace mg::ops {
 namespace {
+
+std::atomic<bool> g_keep_until_exit{false};
+std::mutex g_kept_mutex;
+std::vector<const void*>* g_kept = nullptr;  // Never freed, like what it points to.
 
 // Wraps a loaded value in the unique_ptr the Lazy slot holds.
 template <typename T>
@@ -15,6 +23,27 @@ Result<std::unique_ptr<const T>> Own(Result<T> loaded) {
 }  // namespace
 
 Context::Context(ContextOptions options) : options_(std::move(options)) {}
+
+void Context::KeepLoadedPiecesUntilExit() { g_keep_until_exit.store(true); }
+
+Context::~Context() {
+  if (!g_keep_until_exit.load()) return;  // The members free their pieces as usual.
+  const std::lock_guard lock(g_kept_mutex);
+  if (g_kept == nullptr) g_kept = new std::vector<const void*>();
+  const auto keep = [](auto& lazy) {
+    if (lazy.loaded && lazy.loaded->ok()) g_kept->push_back(lazy.loaded->value().release());
+  };
+  keep(compounds_);
+  keep(references_);
+  keep(kb_);
+  keep(exclusions_);
+  keep(units_);
+  keep(outcomes_);
+  keep(foods_);
+  keep(catalogue_);
+  keep(plan_);
+  keep(checker_);
+}
 
 template <typename T, typename Load>
 Result<const T*> Context::Get(Lazy<T>& lazy, Load&& load) {

@@ -51,8 +51,16 @@ struct FoodStore {
 class Context {
  public:
   explicit Context(ContextOptions options);
+  ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
+
+  // For a process that runs one command and exits (the CLI calls it first): from then on, a
+  // Context's loaded pieces are not freed with it but left for the process's exit to take back
+  // at no cost. Freeing the knowledge base, catalogues and plan context was ~15 % of `plan`'s
+  // instructions. The pieces stay reachable from a static list, so leak checkers do not report
+  // them. A program that makes contexts again and again must not call it.
+  static void KeepLoadedPiecesUntilExit();
 
   // Each: the piece, or the loader's error (kDataError with file:line, kNotFound for --kb DIR).
   Result<const chem::CompoundCatalog*> compounds() const;

@@ -543,5 +543,23 @@ TEST_F(OpsJournalTest, TheVisitSummaryAveragesDaysWithEntriesAndRefusesTheFuture
   EXPECT_THAT(SummaryHtml(*summary, HtmlMode::kStandalone), Not(HasSubstr("<script")));
 }
 
+// The switch holds for the rest of the process (ctest runs each test in a process of its own).
+TEST(OpsContext, OnceToldToKeepPiecesTheyOutliveTheirContext) {
+  Context::KeepLoadedPiecesUntilExit();
+  const kb::KnowledgeBase* kept = nullptr;
+  const plan::PlanContext* plan = nullptr;
+  {
+    Context context({});
+    ASSERT_TRUE(context.kb().ok());
+    ASSERT_TRUE(context.plan().ok());
+    kept = *context.kb();
+    plan = *context.plan();
+  }
+  // Under ASan a freed piece read here is a use-after-free; kept, it is still whole.
+  ASSERT_NE(kept->FindCondition("restless legs"), nullptr);
+  EXPECT_EQ(kept->FindCondition("restless legs")->id, "restless_legs_syndrome");
+  EXPECT_FALSE(plan->kb.conditions.empty());
+}
+
 }  // namespace
 }  // namespace mg::ops
