@@ -22,13 +22,12 @@ std::span<const BuiltInTree> BuiltInTrees();
 
 // The loaded structures kept whole (core/precompiled.h Snapshot): the knowledge base ("kb"), the
 // compound catalogue ("compounds"), the medicines catalogue ("medicines"), the embedded food table
-// ("foods") and its search index
-// ("food-search").
+// ("foods") and its search index ("food-search").
 std::span<const Snapshot> BuiltInSnapshots();
 
-// Installs the trees and the snapshots for this process (precompiled::Install), each beside the
-// embedded text it was parsed from; a tree whose text differs in size is left out, so that file is
-// parsed. Call once at start, before any thread.
+// Installs the trees (precompiled::Install), each beside the embedded text it was parsed from, and
+// the snapshots (precompiled::InstallSnapshots). A tree whose text differs in size is left out, so
+// that file is parsed. Call once at start, before any thread.
 void InstallBuiltIn();
 
 }  // namespace mg::precompiled
