@@ -1,9 +1,14 @@
 #include "core/json_writer.h"
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/utf8.h"
 
@@ -18,12 +23,26 @@ bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
 // The position of the first byte at or after `from` that must be escaped (text.size() when
 // none), and in `high` whether a byte above 0x7F was passed (the text then needs the UTF-8
-// check). Eight bytes at a time: a plan is ~16 KB of text and this is its hottest loop.
+// check). A plan is ~16 KB of text and this is its hottest loop, so it looks at sixteen bytes at
+// a time with SSE2 (every x86-64 has it), else eight at a time in a plain word.
 size_t NextToEscape(std::string_view text, size_t from, bool& high) {
+  size_t i = from;
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  const __m128i below_space = _mm_set1_epi8(0x1F);
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    // A byte is a control character when min(byte, 0x1F) == byte (unsigned).
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                     _mm_cmpeq_epi8(_mm_min_epu8(x, below_space), x));
+    if (_mm_movemask_epi8(special) != 0) break;
+    high = high || _mm_movemask_epi8(x) != 0;  // The top bit of each byte.
+  }
+#endif
   constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   // Whether any byte of x is zero, or below n: exact for the word as a whole whatever the bytes.
   auto has_below = [](uint64_t x, uint64_t n) { return (x - kOnes * n) & ~x & kHigh; };
-  size_t i = from;
   for (; i + 8 <= text.size(); i += 8) {
     uint64_t x;
     std::memcpy(&x, text.data() + i, sizeof x);
@@ -41,12 +60,30 @@ size_t NextToEscape(std::string_view text, size_t from, bool& high) {
   return i;
 }
 
+// Texts up to this long, and their quotes, are written with one append (most are ids and
+// names: the calls, not the bytes, were the cost).
+constexpr size_t kShortText = 96;
+
 void AppendEscaped(std::string& out, std::string_view text) {
-  const size_t start = out.size();
   bool high = false;
+  size_t next = NextToEscape(text, 0, high);
+  if (next == text.size() && !high) {  // Nothing to escape or check: the common case.
+    if (text.size() <= kShortText) {
+      char quoted[kShortText + 2];
+      quoted[0] = '"';
+      std::memcpy(quoted + 1, text.data(), text.size());
+      quoted[text.size() + 1] = '"';
+      out.append(quoted, text.size() + 2);
+    } else {
+      out += '"';
+      out.append(text);
+      out += '"';
+    }
+    return;
+  }
+  const size_t start = out.size();
   out += '"';
   for (size_t i = 0;;) {
-    const size_t next = NextToEscape(text, i, high);
     out.append(text.data() + i, next - i);
     if (next == text.size()) break;
     switch (const auto c = static_cast<unsigned char>(text[next])) {
@@ -79,6 +116,7 @@ void AppendEscaped(std::string& out, std::string_view text) {
       }
     }
     i = next + 1;
+    next = NextToEscape(text, i, high);
   }
   out += '"';
   if (high && !IsValidUtf8(text)) {
@@ -89,11 +127,21 @@ void AppendEscaped(std::string& out, std::string_view text) {
   }
 }
 
+// A line break and the indentation of up to kMaxBreakDepth levels, appended in one piece.
+constexpr size_t kMaxBreakDepth = 32;
+constexpr std::string_view kBreak =
+    "\n                                                                ";
+static_assert(kBreak.size() == 1 + kMaxBreakDepth * kIndent);
+
 }  // namespace
 
 void JsonWriter::NewLine() {
-  out_ += '\n';
-  out_.append(levels_.size() * kIndent, ' ');
+  if (levels_.size() <= kMaxBreakDepth) {
+    out_.append(kBreak.data(), 1 + levels_.size() * kIndent);
+  } else {
+    out_ += '\n';
+    out_.append(levels_.size() * kIndent, ' ');
+  }
 }
 
 void JsonWriter::BeforeValue() {
@@ -141,7 +189,7 @@ JsonWriter& JsonWriter::EndArray() {
   return *this;
 }
 
-JsonWriter& JsonWriter::Key(std::string_view key) {
+bool JsonWriter::StartMember([[maybe_unused]] std::string_view key) {
   assert(!levels_.empty() && levels_.back().object && !after_key_);
   Level& level = levels_.back();
 #ifndef NDEBUG
@@ -149,12 +197,51 @@ JsonWriter& JsonWriter::Key(std::string_view key) {
   assert((level.empty || level.last_key < key) && "keys must come in ascending byte order");
   level.last_key = key;
 #endif
-  if (!level.empty) out_ += ',';
+  const bool first = level.empty;
   level.empty = false;
+  after_key_ = true;
+  return first;
+}
+
+JsonWriter& JsonWriter::Key(JsonKey key) {
+  const bool first = StartMember(key.text());
+  if (levels_.size() > kMaxBreakDepth) {
+    if (!first) out_ += ',';
+    NewLine();
+    AppendEscaped(out_, key.text());  // Nothing to escape: the quotes.
+    out_ += ": ";
+    return *this;
+  }
+  // The separator, line break, indentation and quoted key in one append.
+  constexpr size_t kShortKey = 40;
+  char line[2 + kMaxBreakDepth * kIndent + kShortKey + 4];
+  std::string_view text = key.text();
+  size_t n = 0;
+  if (!first) line[n++] = ',';
+  const size_t indent = 1 + levels_.size() * kIndent;
+  std::memcpy(line + n, kBreak.data(), indent);
+  n += indent;
+  line[n++] = '"';
+  const size_t inline_part = std::min(text.size(), kShortKey);
+  std::memcpy(line + n, text.data(), inline_part);
+  n += inline_part;
+  if (inline_part == text.size()) {
+    std::memcpy(line + n, "\": ", 3);
+    out_.append(line, n + 3);
+  } else {  // A long key: the rest after.
+    out_.append(line, n);
+    out_.append(text.substr(inline_part));
+    out_ += "\": ";
+  }
+  return *this;
+}
+
+JsonWriter& JsonWriter::DataKey(std::string_view key) {
+  const bool first = StartMember(key);
+  if (!first) out_ += ',';
   NewLine();
   AppendEscaped(out_, key);
   out_ += ": ";
-  after_key_ = true;
   return *this;
 }
 
@@ -166,17 +253,22 @@ JsonWriter& JsonWriter::String(std::string_view value) {
 
 JsonWriter& JsonWriter::Number(double value) {
   BeforeValue();
-  // nlohmann::json prints a whole number below 10^15 as its digits and ".0"; other values in its
-  // shortest round-trip form, which it alone defines exactly, so it writes those.
-  if (std::isfinite(value) && value == std::trunc(value) && std::fabs(value) < 1e15 &&
+  if (!std::isfinite(value)) {  // As nlohmann::json dumps them.
+    out_ += "null";
+    return *this;
+  }
+  char digits[64];
+  // A whole number below 10^15 prints as its digits and ".0", as nlohmann::json prints it.
+  if (value == std::trunc(value) && std::fabs(value) < 1e15 &&
       !(value == 0 && std::signbit(value))) {
-    char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, static_cast<int64_t>(value)).ptr;
     out_.append(digits, end);
     out_ += ".0";
-  } else {
-    out_ += nlohmann::json(value).dump();
+    return *this;
   }
+  // Other values: nlohmann::json's own conversion (grisu2), which its dump calls for every
+  // double: the same bytes, without a serializer and a string per number.
+  out_.append(digits, nlohmann::detail::to_chars(digits, digits + sizeof digits, value));
   return *this;
 }
 
@@ -215,18 +307,43 @@ JsonWriter& JsonWriter::Strings(const std::vector<std::string>& values) {
 
 JsonWriter& JsonWriter::Json(const nlohmann::json& value) {
   BeforeValue();
-  const std::string text =
-      value.dump(kIndent, ' ', false, nlohmann::json::error_handler_t::replace);
-  // Strings hold no raw line breaks (they are escaped), so every '\n' is the tree's own: indent
-  // what follows it to this depth.
+  AppendIndentedAgain(value.dump(kIndent, ' ', false, nlohmann::json::error_handler_t::replace), 0);
+  return *this;
+}
+
+void JsonWriter::AppendIndentedAgain(std::string_view text, size_t depth) {
+  // Strings hold no raw line breaks (they are escaped), so every '\n' is the layout's own, and
+  // `depth` levels of indentation follow it.
+  const size_t old_indent = depth * kIndent;
   const std::string indent(levels_.size() * kIndent, ' ');
   size_t start = 0;
-  for (size_t newline; (newline = text.find('\n', start)) != std::string::npos;
-       start = newline + 1) {
+  for (size_t newline; (newline = text.find('\n', start)) != std::string_view::npos;) {
     out_.append(text, start, newline + 1 - start);
     out_ += indent;
+    start = std::min(text.size(), newline + 1 + old_indent);
   }
   out_.append(text, start, text.size() - start);
+}
+
+JsonFragment JsonWriter::Prewrite(size_t depth, const std::function<void(JsonWriter&)>& write) {
+  JsonFragment fragment{.text = {}, .depth = depth};
+  JsonWriter w(fragment.text);
+  // The levels the value sits in; as after a key, the value starts at once (the document that
+  // places it writes its separator and line break).
+  w.levels_.assign(depth, Level{.object = false, .empty = false, .last_key = {}});
+  w.after_key_ = true;
+  write(w);
+  assert(w.levels_.size() == depth && !w.after_key_ && "Prewrite writes exactly one value");
+  return fragment;
+}
+
+JsonWriter& JsonWriter::Fragment(const JsonFragment& fragment) {
+  BeforeValue();
+  if (fragment.depth == levels_.size()) {
+    out_ += fragment.text;
+  } else {
+    AppendIndentedAgain(fragment.text, fragment.depth);
+  }
   return *this;
 }
 

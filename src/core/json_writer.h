@@ -21,6 +21,7 @@
 #define MGADVISOR_CORE_JSON_WRITER_H_
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -28,6 +29,34 @@
 #include <vector>
 
 namespace mg {
+
+// One value's JSON text written ahead of time (JsonWriter::Prewrite) for the nesting depth where
+// documents place it, so that each document copies it instead of writing it again: the parts of
+// a plan that are fixed knowledge-base text (issue 20).
+struct JsonFragment {
+  std::string text;
+  size_t depth = 0;
+};
+
+// A member's key written in the code, checked when the program is compiled: plain ASCII with
+// nothing to escape (a key that is not fails to compile). Writing one is then a single copy: a
+// plan has ~100 keys (issue 20).
+class JsonKey {
+ public:
+  template <size_t N>
+  consteval JsonKey(const char (&text)[N])  // NOLINT(google-explicit-constructor): w.Key("id").
+      : text_(text, N - 1) {
+    for (const char c : text_) {
+      if (c < 0x20 || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x80) {
+        throw "a JSON key in the code must be plain ASCII with nothing to escape";
+      }
+    }
+  }
+  std::string_view text() const { return text_; }
+
+ private:
+  std::string_view text_;
+};
 
 class JsonWriter {
  public:
@@ -38,8 +67,10 @@ class JsonWriter {
   JsonWriter& BeginArray();
   JsonWriter& EndArray();
   // The next member's key; REQUIRES: inside an object, after the previous member's key in byte
-  // order.
-  JsonWriter& Key(std::string_view key);
+  // order. Key() for keys written in the code, DataKey() for keys that come from data (escaped
+  // as they need).
+  JsonWriter& Key(JsonKey key);
+  JsonWriter& DataKey(std::string_view key);
 
   JsonWriter& String(std::string_view value);
   JsonWriter& Number(double value);  // As a double: 200 prints "200.0".
@@ -53,11 +84,22 @@ class JsonWriter {
   // A document built elsewhere as a tree, placed here at the current depth.
   JsonWriter& Json(const nlohmann::json& value);
 
+  // The one value `write` writes, as it reads `depth` levels deep in a document.
+  static JsonFragment Prewrite(size_t depth, const std::function<void(JsonWriter&)>& write);
+  // A prewritten value as the next value: copied whole when written for this depth, else
+  // indented again for this depth (the same bytes writing it here would give).
+  JsonWriter& Fragment(const JsonFragment& fragment);
+
  private:
   // Before a value: the separator and indentation an array element needs (a member's value
   // follows its key directly).
   void BeforeValue();
   void NewLine();
+  // `text` written at `depth` levels, placed at the current depth.
+  void AppendIndentedAgain(std::string_view text, size_t depth);
+  // Checks the key's order (debug builds) and marks the level as holding a member; returns
+  // whether it is the level's first.
+  bool StartMember(std::string_view key);
 
   struct Level {
     bool object = false;

@@ -18,7 +18,7 @@ void Write(const json& value, JsonWriter& w) {
     case json::value_t::object:
       w.BeginObject();
       for (const auto& [key, member] : value.items()) {
-        w.Key(key);
+        w.DataKey(key);
         Write(member, w);
       }
       w.EndObject();
@@ -111,6 +111,72 @@ TEST(JsonWriter, EscapesAnywhereInLongStrings) {
     for (int j = 0; j < length; ++j) s += pieces[random() % pieces.size()];
     EXPECT_EQ(Written(json(s)), Dumped(json(s)))
         << json(s).dump(-1, ' ', true, json::error_handler_t::replace);
+  }
+}
+
+// Runs of plain text of every length from 0 to 70 before and after each byte to escape and each
+// multi-byte letter, as values and as keys: the sixteen- and eight-byte scans and the one-append
+// paths for short texts and keys meet each of them at every position and across every size
+// boundary.
+TEST(JsonWriter, EscapesAfterPlainRunsOfEveryLength) {
+  const std::vector<std::string> specials = {"",     "\"", "\\",   "\n",   "\x01",
+                                             "\x1f", "µ",  "🙂", "\xff", "\x7f"};
+  for (size_t before = 0; before <= 70; ++before) {
+    for (const std::string& special : specials) {
+      for (const size_t after : {size_t{0}, size_t{1}, size_t{15}, before}) {
+        const std::string s = std::string(before, 'a') + special + std::string(after, 'b');
+        ASSERT_EQ(Written(json(s)), Dumped(json(s))) << before << " + " << after;
+        const json keyed = {{s, {{s, s}}}};
+        ASSERT_EQ(Written(keyed), Dumped(keyed)) << before << " + " << after;
+      }
+    }
+  }
+}
+
+// Deeper than the indentation kept ready for one append (32 levels), objects and arrays.
+TEST(JsonWriter, DeepNestingIndentsAsNlohmann) {
+  json deep = {{"leaf", "x"}, {"list", {1, 2}}};
+  for (int depth = 0; depth < 40; ++depth) {
+    deep = depth % 2 == 0 ? json{{"inner", deep}, {"n", depth}} : json::array({deep, depth});
+    ASSERT_EQ(Written(deep), Dumped(deep)) << depth;
+  }
+}
+
+// A value prewritten for one depth and placed at that depth, at shallower and at deeper ones (as
+// an array element and as a member) gives the bytes of the whole document's dump.
+TEST(JsonWriter, PrewrittenFragmentsAtAnyDepth) {
+  const std::vector<json> values = {
+      json("text \" with escapes \n"),
+      json(3.5),
+      json::object(),
+      json::array(),
+      {{"authors", "A"}, {"list", {1, {{"deep", {true, nullptr}}}, json::array()}}, {"year", 2020}},
+  };
+  for (const json& value : values) {
+    for (size_t written_at = 0; written_at <= 4; ++written_at) {
+      const JsonFragment fragment =
+          JsonWriter::Prewrite(written_at, [&](JsonWriter& w) { Write(value, w); });
+      EXPECT_EQ(fragment.depth, written_at);
+      for (size_t placed_at = 0; placed_at <= 4; ++placed_at) {
+        // `placed_at` levels: arrays with one element before the value, then a member.
+        json expected = value;
+        std::string text;
+        JsonWriter w(text);
+        for (size_t level = 0; level + 1 < placed_at; ++level) w.BeginArray().Integer(0);
+        if (placed_at > 0) w.BeginObject().Key("value");
+        w.Fragment(fragment);
+        if (placed_at > 0) {
+          w.Key("z").Null().EndObject();
+          expected = {{"value", expected}, {"z", nullptr}};
+        }
+        for (size_t level = 0; level + 1 < placed_at; ++level) {
+          w.EndArray();
+          expected = json::array({0, expected});
+        }
+        EXPECT_EQ(text, Dumped(expected))
+            << "written at " << written_at << ", placed at " << placed_at << ": " << Dumped(value);
+      }
+    }
   }
 }
 

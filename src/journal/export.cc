@@ -256,7 +256,7 @@ std::string SnapshotToText(const Snapshot& snapshot) {
     if (e.magnesium_mg) w.Key("magnesium_mg").Number(*e.magnesium_mg);
     if (!e.measures.empty()) {
       w.Key("measures").BeginObject();
-      for (const auto& [name, value] : e.measures) w.Key(name).Number(value);
+      for (const auto& [name, value] : e.measures) w.DataKey(name).Number(value);
       w.EndObject();
     }
     if (!e.note.empty()) w.Key("note").String(ValidUtf8(e.note, spare));
