@@ -39,7 +39,7 @@ bool AnyPersonFlag(const PersonFlags& flags) {
 
 ops::ContextOptions ContextOptionsOf(const CliContext& ctx,
                                      const std::optional<std::string>& foods_store) {
-  return {.kb_dir = ctx.kb_dir, .foods_store = foods_store};
+  return {.kb_dir = ctx.kb_dir, .foods_store = foods_store, .prewrite_plan_json = false};
 }
 
 Error AsFlags(Error error, std::initializer_list<FieldFlag> names) {

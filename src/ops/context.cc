@@ -136,6 +136,7 @@ Result<const plan::PlanContext*> Context::plan() const {
         plan::PlanContext::Assemble(**kb_loaded, **compounds_loaded, **references_loaded,
                                     **exclusions_loaded, **catalogue_loaded);
     if (!assembled.ok()) return assembled.error();
+    if (options_.prewrite_plan_json) (*assembled)->PrewriteJson();
     return std::unique_ptr<const plan::PlanContext>(std::move(assembled).value());
   });
 }

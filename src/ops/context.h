@@ -38,6 +38,9 @@ namespace mg::ops {
 struct ContextOptions {
   std::optional<std::string> kb_dir = {};       // --kb DIR: a knowledge base, not the built-in.
   std::optional<std::string> foods_store = {};  // A food store (default: foods::LoadFoods).
+  // The plan context's fixed JSON written once (plan::PlanContext::PrewriteJson): for a
+  // process that renders many plans, the server; one plan does not repay it.
+  bool prewrite_plan_json = false;
 };
 
 // The food store people search and log from, with its search index.

@@ -147,10 +147,31 @@ TEST(OpsContext, EachPieceLoadsOnceEvenWhenAskedFromManyThreads) {
   for (auto& t : threads) t.join();
   for (const auto* p : seen) EXPECT_EQ(p, seen[0]);
   // A broken --kb directory is an error of the pieces that need it only.
-  Context broken(ContextOptions{.kb_dir = "/nonexistent/kb", .foods_store = std::nullopt});
+  Context broken(ContextOptions{
+      .kb_dir = "/nonexistent/kb", .foods_store = std::nullopt, .prewrite_plan_json = false});
   EXPECT_TRUE(broken.compounds().ok());
   EXPECT_EQ(broken.kb().error().code, ErrorCode::kNotFound);
   EXPECT_EQ(broken.plan().error().code, ErrorCode::kNotFound);
+}
+
+// A context for many plans (the server's) has the plan document's fixed JSON written once; a
+// one-command context leaves it out, and both render the same plan to the same bytes.
+TEST(OpsContext, PrewritesThePlanJsonOnlyWhenAsked) {
+  Context many(ContextOptions{
+      .kb_dir = std::nullopt, .foods_store = std::nullopt, .prewrite_plan_json = true});
+  Context one(ContextOptions{});
+  const plan::PlanContext& prewritten = **many.plan();
+  const plan::PlanContext& plain = **one.plan();
+  EXPECT_EQ(prewritten.prewritten_json.citations.size(), prewritten.kb.citations.size());
+  EXPECT_EQ(prewritten.prewritten_json.red_flags.size(), prewritten.kb.red_flags.size());
+  EXPECT_TRUE(plain.prewritten_json.citations.empty());
+  auto doc = plan::ParseProfileText(
+      R"({"age": 70, "sex": "male", "complaints": ["leg cramps", "restless legs"]})", "p.json");
+  ASSERT_TRUE(doc.ok());
+  auto a = PlanForProfile(many, *doc, std::nullopt);
+  auto b = PlanForProfile(one, *doc, std::nullopt);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->Render(prewritten, plan::Format::kJson), b->Render(plain, plan::Format::kJson));
 }
 
 TEST_F(OpsJournalTest, ImportRefusesWhatTheJournalCouldNotReadAndWritesNothing) {

@@ -1,7 +1,6 @@
 #include "plan/food_ranking.h"
 
 #include <algorithm>
-#include <map>
 
 namespace mg::plan {
 
@@ -20,12 +19,13 @@ double FoodScore(const Policy& policy, const foods::RichFood& food) {
   return food.mg_per_serving * std::min(1.0, density);
 }
 
-std::vector<foods::RichFood> RankFoodsForPlans(const foods::FoodDb& foods, const Policy& policy) {
-  std::vector<foods::RichFood> out;
+std::vector<RankedFood> RankFoodsForPlans(const foods::FoodDb& foods, const Policy& policy) {
+  std::vector<RankedFood> out;
   for (const foods::RichFood& rich :
        foods::RichestInMagnesium(foods, foods::ExclusionSet{}, {.limit = foods.size()})) {
     const foods::Food& food = *rich.food;
-    if (FoodGroupOf(policy, food) == nullptr) continue;
+    const Policy::FoodGroup* group = FoodGroupOf(policy, food);
+    if (group == nullptr) continue;
     if (std::any_of(policy.never_suggest_tags.begin(), policy.never_suggest_tags.end(),
                     [&](const std::string& tag) { return food.HasTag(tag); })) {
       continue;
@@ -34,9 +34,9 @@ std::vector<foods::RichFood> RankFoodsForPlans(const foods::FoodDb& foods, const
     if (!food.kcal || *food.kcal * food.serving.grams / 100.0 > policy.food_portion_kcal_at_most) {
       continue;
     }
-    out.push_back(rich);
+    out.push_back({rich, static_cast<size_t>(group - policy.food_groups.data())});
   }
-  std::stable_sort(out.begin(), out.end(), [&](const foods::RichFood& a, const foods::RichFood& b) {
+  std::stable_sort(out.begin(), out.end(), [&](const RankedFood& a, const RankedFood& b) {
     const double sa = FoodScore(policy, a), sb = FoodScore(policy, b);
     if (sa != sb) return sa > sb;
     return a.food->name < b.food->name;
@@ -44,27 +44,28 @@ std::vector<foods::RichFood> RankFoodsForPlans(const foods::FoodDb& foods, const
   return out;
 }
 
-std::vector<const foods::RichFood*> ChooseVariedFoods(
-    const std::vector<foods::RichFood>& ranked, const Policy& policy, size_t limit,
+std::vector<const RankedFood*> ChooseVariedFoods(
+    const std::vector<RankedFood>& ranked, const Policy& policy, size_t limit,
     const std::function<bool(const foods::Food&)>& suitable) {
-  std::vector<bool> chosen(ranked.size(), false);
-  std::map<const Policy::FoodGroup*, int> per_group;
-  size_t count = 0;
+  // Positions in `ranked` of the foods chosen: a handful, so a linear look-up beats a bit per
+  // ranked food (the list holds hundreds and the loop usually stops within the first dozens).
+  std::vector<size_t> chosen;
+  std::vector<int> per_group(policy.food_groups.size(), 0);
   for (const int cap : {policy.foods_per_group_first, policy.foods_per_group_at_most}) {
-    for (size_t i = 0; i < ranked.size() && count < limit; ++i) {
-      if (chosen[i]) continue;
-      const foods::Food& food = *ranked[i].food;
-      const Policy::FoodGroup* group = FoodGroupOf(policy, food);
-      if (group == nullptr || per_group[group] >= cap || !suitable(food)) continue;
-      chosen[i] = true;
-      ++per_group[group];
-      ++count;
+    for (size_t i = 0; i < ranked.size() && chosen.size() < limit; ++i) {
+      int& taken = per_group[ranked[i].group];
+      if (taken >= cap || std::find(chosen.begin(), chosen.end(), i) != chosen.end() ||
+          !suitable(*ranked[i].food)) {
+        continue;
+      }
+      chosen.push_back(i);
+      ++taken;
     }
   }
-  std::vector<const foods::RichFood*> out;
-  for (size_t i = 0; i < ranked.size(); ++i) {
-    if (chosen[i]) out.push_back(&ranked[i]);
-  }
+  std::sort(chosen.begin(), chosen.end());
+  std::vector<const RankedFood*> out;
+  out.reserve(chosen.size());
+  for (const size_t i : chosen) out.push_back(&ranked[i]);
   return out;
 }
 

@@ -27,14 +27,16 @@ double FoodScore(const Policy& policy, const foods::RichFood& food);
 
 // Every curated food the list may suggest, best score first (ties by name): in a food group, not
 // an ingredient, at least 10 mg per portion, a portion of at most `food_portion_kcal_at_most`,
-// no tag of `never_suggest_tags`.
-std::vector<foods::RichFood> RankFoodsForPlans(const foods::FoodDb& foods, const Policy& policy);
+// no tag of `never_suggest_tags`. Each carries its group's position in `policy.food_groups`,
+// found once here rather than on every plan (the plan is built six times per request: issue 20).
+std::vector<RankedFood> RankFoodsForPlans(const foods::FoodDb& foods, const Policy& policy);
 
 // Up to `limit` foods of `ranked` that `suitable` accepts, in rank order, at most
 // `foods_per_group_first` of each group; while the list is short, more from a group up to
-// `foods_per_group_at_most`. The result keeps the order of `ranked`.
-std::vector<const foods::RichFood*> ChooseVariedFoods(
-    const std::vector<foods::RichFood>& ranked, const Policy& policy, size_t limit,
+// `foods_per_group_at_most`. The result keeps the order of `ranked`; `suitable` is asked about a
+// food at most once per round, and only for foods its group still has room for.
+std::vector<const RankedFood*> ChooseVariedFoods(
+    const std::vector<RankedFood>& ranked, const Policy& policy, size_t limit,
     const std::function<bool(const foods::Food&)>& suitable);
 
 }  // namespace mg::plan

@@ -74,6 +74,18 @@ TEST(FoodRanking, ScoresPerPortionAndPer100Kcal) {
                    50 * 20 / policy.food_full_score_from_mg_per_100kcal);
 }
 
+// The group each ranked food carries is the one its category names, and every ranked food has
+// one (the list picks by that position, not by looking the category up again).
+TEST(FoodRanking, EachRankedFoodCarriesItsGroup) {
+  const PlanContext& c = Context();
+  ASSERT_FALSE(c.foods_by_magnesium.empty());
+  for (const RankedFood& rich : c.foods_by_magnesium) {
+    ASSERT_LT(rich.group, c.policy.food_groups.size()) << rich.food->name;
+    EXPECT_EQ(&c.policy.food_groups[rich.group], FoodGroupOf(c.policy, *rich.food))
+        << rich.food->name;
+  }
+}
+
 // Every combination of the exclusions people can state (each distinct set of excluded food
 // tags once: vegan already holds vegetarian's), for a toddler (spreads only) and an adult:
 // nothing excluded is offered, no group gives more than its share, a second food from a group

@@ -982,7 +982,7 @@ class PlanBuilder {
                             }));
     };
     const double factor = band != nullptr ? band->factor : 1;
-    for (const foods::RichFood* rich :
+    for (const RankedFood* rich :
          ChooseVariedFoods(c_.foods_by_magnesium, policy_, kFoodSuggestions, suitable)) {
       plan_.foods.push_back({rich->food, rich->mg_per_serving * factor, rich->mg_per_100kcal,
                              rich->food->serving.grams * factor, band});

@@ -30,6 +30,7 @@
 #include "core/data_files.h"
 #include "core/enum_names.h"
 #include "core/error.h"
+#include "core/json_writer.h"
 #include "dri/dri.h"
 #include "foods/foods.h"
 #include "kb/kb.h"
@@ -114,6 +115,12 @@ struct Policy {
   std::vector<std::string> refer_instead_of_self_care;
 };
 
+// A curated food the plan's list may suggest (food_ranking.h), with the position of its food
+// group in Policy::food_groups.
+struct RankedFood : foods::RichFood {
+  size_t group = 0;
+};
+
 // data/plan/child_portions.toml: a child's portion as a fraction of the usual (adult) one.
 struct ChildPortions {
   struct Band {
@@ -166,6 +173,13 @@ std::vector<std::string> CheckPolicyReferences(const Policy& policy, const std::
                                                const products::Catalogue& catalogue,
                                                const foods::FoodDb& foods);
 
+// The plan document's JSON of knowledge-base objects it shows whole, one per element of the
+// knowledge base's vector of the same name, written once when the context is assembled rather
+// than on every plan (render.h; issue 20).
+struct PrewrittenJson {
+  std::vector<JsonFragment> citations, measures, red_flags;
+};
+
 // Everything loaded once and shared by every plan. Immutable after Load(); thread-safe to share.
 struct PlanContext {
   kb::KnowledgeBase kb;
@@ -179,12 +193,13 @@ struct PlanContext {
   // Curated foods the list may suggest, best first by the policy's score (magnesium per portion
   // and per 100 kcal, see food_ranking.h), without exclusions: computed once so plans only
   // filter it and pick by food group.
-  std::vector<foods::RichFood> foods_by_magnesium;
+  std::vector<RankedFood> foods_by_magnesium;
 
   Messages messages;
   // The medicines and products catalogue: every medicine a profile names resolves through it
   // (brands, abbreviations, combinations), and every magnesium-containing one is counted.
   products::Catalogue catalogue;
+  PrewrittenJson prewritten_json;  // Of `kb`, by PrewriteJson(); empty until then.
 
   // Errors: whatever the loaders report (kDataError with file:line, kNotFound).
   static Result<std::unique_ptr<PlanContext>> Load(const std::optional<std::string>& kb_dir);
@@ -195,6 +210,11 @@ struct PlanContext {
                                                        dri::ReferenceTables references,
                                                        foods::Exclusions exclusions,
                                                        products::Catalogue catalogue);
+
+  // Writes `prewritten_json`, before the context is shared. Worth it where many plans are
+  // rendered (a server: half of each plan document's JSON is then copied), not for one plan:
+  // it costs several times what rendering one plan does.
+  void PrewriteJson();
 };
 
 // ---- Profile: a person's situation with every name resolved to a knowledge-base id. ----

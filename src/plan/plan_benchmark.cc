@@ -18,6 +18,7 @@ const PlanContext& Context() {
   static const auto context = [] {
     auto loaded = PlanContext::Load(std::nullopt);
     if (!loaded.ok()) std::abort();
+    (*loaded)->PrewriteJson();  // As the server's context (ops::ContextOptions).
     return std::move(loaded).value();
   }();
   return *context;

@@ -19,6 +19,7 @@ inline const PlanContext& Context() {
       ADD_FAILURE() << loaded.error().message;
       std::abort();
     }
+    (*loaded)->PrewriteJson();  // As the server's: the plans' JSON tested is what it sends.
     return loaded->release();
   }();
   return *context;

@@ -10,6 +10,7 @@
 #include "core/data_reader.h"
 #include "plan/food_ranking.h"
 #include "plan/plan.h"
+#include "plan/render.h"
 
 namespace mg::plan {
 namespace {
@@ -492,6 +493,8 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(kb::KnowledgeBase kb,
   context->foods_by_magnesium = RankFoodsForPlans(context->foods, context->policy);
   return context;
 }
+
+void PlanContext::PrewriteJson() { prewritten_json = PrewritePlanJson(kb); }
 
 Result<std::unique_ptr<PlanContext>> PlanContext::Load(const std::optional<std::string>& kb_dir) {
   auto kb = kb::LoadKnowledgeBase(kb_dir);

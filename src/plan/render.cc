@@ -428,6 +428,51 @@ Result<Format> ParseFormat(std::string_view name) {
 
 namespace {
 
+void WriteMeasure(const kb::Measure& m, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("advice").String(m.advice);
+  w.Key("certainty")
+      .StringOrNull(m.certainty ? std::optional(kb::ToString(*m.certainty)) : std::nullopt);
+  w.Key("citations").Strings(m.citation_ids);
+  w.Key("condition").String(m.condition_id);
+  w.Key("id").String(m.id);
+  w.Key("name").String(m.name);
+  w.Key("verdict").String(kb::ToString(m.verdict));
+  w.EndObject();
+}
+
+// One of a safety net's questions.
+void WriteRedFlag(const kb::RedFlag& flag, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("action").String(flag.action);
+  w.Key("citations").Strings(flag.citation_ids);
+  w.Key("question").String(flag.question);
+  w.Key("red_flag").String(flag.id);
+  w.Key("urgency").String(kb::ToString(flag.urgency));
+  w.EndObject();
+}
+
+// Where the plan document places each knowledge-base object it shows whole: a measure and a
+// source are elements of a top-level array; a red flag is a question in a safety net.
+constexpr size_t kMeasureDepth = 2, kSourceDepth = 2, kRedFlagDepth = 4;
+
+// `item`, an element of the context's knowledge base `all`, from its prewritten JSON when the
+// context holds it, else written now (a plan pointing elsewhere, or a context assembled without
+// them).
+template <typename T, typename WriteFn>
+void WritePrewritten(const std::vector<T>& all, const std::vector<JsonFragment>& prewritten,
+                     const T& item, JsonWriter& w, WriteFn write) {
+  // Compared as addresses: `item` may belong to another context's vector.
+  const auto at = reinterpret_cast<uintptr_t>(&item),
+             first = reinterpret_cast<uintptr_t>(all.data());
+  const size_t index = (at - first) / sizeof(T);
+  if (at >= first && index < all.size() && index < prewritten.size()) {
+    w.Fragment(prewritten[index]);
+  } else {
+    write(item, w);
+  }
+}
+
 // The JSON document, written as it is produced (core/json_writer.h): this runs on every plan
 // request, and building a tree first cost more than the plan itself (issue 20). Members come in
 // key order, as nlohmann::json's dump writes them, so the bytes equal the tree's dump.
@@ -525,16 +570,7 @@ void WritePlanJson(const Plan& plan, const PlanContext& c, JsonWriter& w) {
   w.EndArray();
   w.Key("measures").BeginArray();
   for (const kb::Measure* m : plan.measures) {
-    w.BeginObject();
-    w.Key("advice").String(m->advice);
-    w.Key("certainty")
-        .StringOrNull(m->certainty ? std::optional(kb::ToString(*m->certainty)) : std::nullopt);
-    w.Key("citations").Strings(m->citation_ids);
-    w.Key("condition").String(m->condition_id);
-    w.Key("id").String(m->id);
-    w.Key("name").String(m->name);
-    w.Key("verdict").String(kb::ToString(m->verdict));
-    w.EndObject();
+    WritePrewritten(c.kb.measures, c.prewritten_json.measures, *m, w, WriteMeasure);
   }
   w.EndArray();
   w.Key("noted_without_effect").BeginArray();
@@ -566,13 +602,7 @@ void WritePlanJson(const Plan& plan, const PlanContext& c, JsonWriter& w) {
     w.Key("condition_name").String(ConditionName(c, net.condition_id));
     w.Key("questions").BeginArray();
     for (const kb::RedFlag* flag : net.red_flags) {
-      w.BeginObject();
-      w.Key("action").String(flag->action);
-      w.Key("citations").Strings(flag->citation_ids);
-      w.Key("question").String(flag->question);
-      w.Key("red_flag").String(flag->id);
-      w.Key("urgency").String(kb::ToString(flag->urgency));
-      w.EndObject();
+      WritePrewritten(c.kb.red_flags, c.prewritten_json.red_flags, *flag, w, WriteRedFlag);
     }
     w.EndArray();
     w.EndObject();
@@ -594,8 +624,8 @@ void WritePlanJson(const Plan& plan, const PlanContext& c, JsonWriter& w) {
   }
   w.Key("sources").BeginArray();
   for (std::string_view id : cited) {
-    if (const kb::Citation* citation = c.kb.FindCitation(std::string(id))) {
-      kb::WriteJson(*citation, w);
+    if (const kb::Citation* citation = c.kb.FindCitation(id)) {
+      WritePrewritten(c.kb.citations, c.prewritten_json.citations, *citation, w, kb::WriteJson);
     }
   }
   w.EndArray();
@@ -681,6 +711,22 @@ void WritePlanJson(const Plan& plan, const PlanContext& c, JsonWriter& w) {
 json PlanToJson(const Plan& plan, const PlanContext& c) {
   // The same bytes read back as a tree: one writer of the document, so the two never differ.
   return json::parse(RenderPlan(plan, c, Format::kJson));
+}
+
+PrewrittenJson PrewritePlanJson(const kb::KnowledgeBase& kb) {
+  PrewrittenJson out;
+  auto prewrite = [](const auto& items, size_t depth, auto write) {
+    std::vector<JsonFragment> fragments;
+    fragments.reserve(items.size());
+    for (const auto& item : items) {
+      fragments.push_back(JsonWriter::Prewrite(depth, [&](JsonWriter& w) { write(item, w); }));
+    }
+    return fragments;
+  };
+  out.citations = prewrite(kb.citations, kSourceDepth, kb::WriteJson);
+  out.measures = prewrite(kb.measures, kMeasureDepth, WriteMeasure);
+  out.red_flags = prewrite(kb.red_flags, kRedFlagDepth, WriteRedFlag);
+  return out;
 }
 
 std::string RenderPlan(const Plan& plan, const PlanContext& context, Format format) {

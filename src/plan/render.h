@@ -24,6 +24,10 @@ nlohmann::json PlanToJson(const Plan& plan, const PlanContext& context);
 
 std::string RenderPlan(const Plan& plan, const PlanContext& context, Format format);
 
+// The JSON of every citation, measure and red flag of `kb` as the plan document places them
+// (PlanContext::prewritten_json).
+PrewrittenJson PrewritePlanJson(const kb::KnowledgeBase& kb);
+
 }  // namespace mg::plan
 
 #endif  // MGADVISOR_PLAN_RENDER_H_

@@ -68,8 +68,8 @@ Result<const plan::PlanContext*> Plan(const ApiState& state) { return state.cont
 
 Result<std::unique_ptr<ApiState>> ApiState::Load(const ServerOptions& options) {
   auto state = std::make_unique<ApiState>();
-  state->context = std::make_unique<ops::Context>(
-      ops::ContextOptions{.kb_dir = options.kb_dir, .foods_store = options.foods_store});
+  state->context = std::make_unique<ops::Context>(ops::ContextOptions{
+      .kb_dir = options.kb_dir, .foods_store = options.foods_store, .prewrite_plan_json = true});
   // Everything now: a data error is reported when the server starts, not on some request.
   MG_RETURN_IF_ERROR(state->context->LoadAll());
   auto openapi = LoadEmbeddedFile("server/openapi.json");
