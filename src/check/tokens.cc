@@ -1,7 +1,6 @@
 #include "check/tokens.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 
 #include "core/text.h"
@@ -9,7 +8,10 @@
 namespace mg::check {
 namespace {
 
-bool IsAsciiAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+// ASCII only, without the C library's locale look-up: this runs for every byte of every phrase
+// the checker loads and every page it checks.
+bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // The multi-byte punctuation prose uses; other non-ASCII bytes are letters (é, ü, µ...).
 enum class Special { kNone, kApostrophe, kDash, kSeparator };
@@ -111,11 +113,11 @@ std::vector<Token> Tokenize(std::string_view text) {
         continue;
       }
       if (s != Special::kNone) break;
-      if (static_cast<unsigned char>(d) < 0x80 && !std::isalpha(static_cast<unsigned char>(d)) &&
+      if (static_cast<unsigned char>(d) < 0x80 && !IsAsciiAlpha(d) &&
           !(IsAsciiDigit(d) && !token.text.empty())) {
         break;
       }
-      token.text += static_cast<char>(std::tolower(static_cast<unsigned char>(d)));
+      token.text += AsciiLower(d);
       ++i;
     }
     token.end = static_cast<uint32_t>(i);
@@ -125,9 +127,12 @@ std::vector<Token> Tokenize(std::string_view text) {
 }
 
 int PhraseIndex::Intern(const std::string& word) {
-  auto [it, inserted] = vocabulary_.emplace(word, static_cast<int>(vocabulary_.size()));
-  if (inserted) by_first_.emplace_back();
-  return it->second;
+  // Most words of the phrases are already known: look first, so only a new word makes a node.
+  if (const auto it = vocabulary_.find(word); it != vocabulary_.end()) return it->second;
+  const int id = static_cast<int>(vocabulary_.size());
+  vocabulary_.emplace(word, id);
+  by_first_.emplace_back();
+  return id;
 }
 
 bool PhraseIndex::Add(std::string_view phrase, int kind, int payload) {

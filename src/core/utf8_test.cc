@@ -2,7 +2,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <utf8.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,50 @@ TEST(Utf8Test, FindsTheFirstBadByteWithLineAndColumn) {
   EXPECT_EQ(problem->line, 2u);
   EXPECT_EQ(problem->column, 4u);
   EXPECT_EQ(problem->byte, 0xE9);
+}
+
+// The ASCII runs skipped eight bytes at a time change nothing: on random texts of ASCII, valid
+// characters of every length, stray continuation bytes, cut characters and bytes UTF-8 never
+// uses, in every order and at every offset, the first bad byte found is utf8cpp's reading the
+// whole text at once.
+TEST(Utf8Test, SkippingAsciiRunsFindsWhatReadingEveryByteFinds) {
+  const std::vector<std::string> pieces = {"a",
+                                           "plain ascii text ",
+                                           "\n",
+                                           "é",
+                                           "€",
+                                           "🙂",
+                                           "\x80",
+                                           "\xbf",
+                                           "\xc3",
+                                           "\xe2\x82",
+                                           "\xf0\x9f\x99",
+                                           "\xff",
+                                           "\xc0\xaf",
+                                           "\xed\xa0\x80",
+                                           "\x7f"};
+  std::mt19937 random(7);  // Fixed seed: the same texts every run.
+  int invalid = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const int count = static_cast<int>(random() % 12);
+    for (int j = 0; j < count; ++j) {
+      // Mostly valid pieces, so bad bytes fall after ASCII runs of many lengths.
+      const size_t piece = random() % 4 == 0 ? random() % pieces.size() : random() % 6;
+      text += pieces[piece];
+    }
+    const auto expected = utf8::find_invalid(text.begin(), text.end());
+    const auto problem = FindInvalidUtf8(text);
+    if (expected == text.end()) {
+      ASSERT_FALSE(problem.has_value()) << text;
+    } else {
+      ++invalid;
+      ASSERT_TRUE(problem.has_value()) << text;
+      ASSERT_EQ(problem->offset, static_cast<size_t>(expected - text.begin())) << text;
+    }
+  }
+  EXPECT_GT(invalid, 1000);
+  EXPECT_LT(invalid, 19000);
 }
 
 TEST(Utf8Test, RefusesWhatUtf8Forbids) {
