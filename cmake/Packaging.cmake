@@ -48,7 +48,8 @@ install(FILES README.md docs/OPERATIONS.md docs/API.md deploy/nginx-mgadvisor.co
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # The Debian package. Its library dependencies are read from the binary by dpkg-shlibdeps
-# (libpqxx, libsodium, libsqlite3, libjemalloc, zlib, libstdc++ at the versions it was built with).
+# (libpqxx, libjemalloc, zlib, libstdc++ at the versions it was built with; SQLite and libsodium
+# are linked in from their static archives, libsqlite3-dev's and libsodium-dev's).
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME mgadvisor)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
