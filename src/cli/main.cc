@@ -94,7 +94,10 @@ int main(int argc, char** argv) {
   // One command, then exit: what a command loaded is left for the exit to take back.
   mg::ops::Context::KeepLoadedPiecesUntilExit();
   mg::cli::CliContext ctx;
-  CLI::App app{
+  // Never taken apart, like the loaded pieces: destroying every command's options at exit was a
+  // seventh of `--help`'s instructions (issue 20). A static reference keeps it reachable, so leak
+  // checkers do not report it.
+  static CLI::App& app = *new CLI::App{
       "mgadvisor: honest, evidence-graded, safe guidance on magnesium for muscle, leg and nerve "
       "complaints.\nNot a substitute for a clinician."};
   app.require_subcommand(1);
