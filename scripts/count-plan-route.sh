@@ -14,18 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { echo "count-plan-route: $*" >&2; }
+source scripts/bench-lib.sh
 missing=()
 command -v valgrind >/dev/null || missing+=(valgrind)
 command -v python3 >/dev/null || missing+=(python3)
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  log "installing ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+mg_apt_install count-plan-route "${missing[@]}"
 
-source scripts/bench-lib.sh
 BIN=$(mg_release_binary "${1:-}")
 [ -x "$BIN" ] || { log "error: $BIN: not an executable mgadvisor binary"; exit 1; }
 
