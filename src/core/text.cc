@@ -5,10 +5,7 @@
 
 namespace mg {
 
-std::string NormalizeName(std::string_view text) {
-  // Written into a buffer of the input's size (the output is never longer), then cut: this runs
-  // for every name of every index at start-up.
-  std::string out(text.size(), '\0');
+size_t NormalizeNameTo(std::string_view text, char* out) {
   size_t size = 0;
   bool pending_space = false;
   for (unsigned char c : text) {
@@ -22,7 +19,14 @@ std::string NormalizeName(std::string_view text) {
     pending_space = false;
     out[size++] = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
   }
-  out.resize(size);
+  return size;
+}
+
+std::string NormalizeName(std::string_view text) {
+  // Written into a buffer of the input's size (the output is never longer), then cut: this runs
+  // for every name of every index at start-up.
+  std::string out(text.size(), '\0');
+  out.resize(NormalizeNameTo(text, out.data()));
   return out;
 }
 

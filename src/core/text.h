@@ -3,6 +3,8 @@
 #ifndef MGADVISOR_CORE_TEXT_H_
 #define MGADVISOR_CORE_TEXT_H_
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,16 @@ namespace mg {
 // Lower-cases ASCII letters, turns every run of non-alphanumeric bytes into one space and trims,
 // so "Magnesium-Citrate " and "magnesium citrate" compare equal. Non-ASCII bytes are kept.
 std::string NormalizeName(std::string_view text);
+// The same into `out`, which must have room for text.size() bytes (the result is never longer);
+// returns the size written. For lookups that should not allocate.
+size_t NormalizeNameTo(std::string_view text, char* out);
+
+// Hashes std::string and std::string_view alike, so that an unordered_map<std::string, T,
+// StringHash, std::equal_to<>> is searched with a string_view and no std::string is made.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
 
 // Levenshtein distance over bytes.
 int EditDistance(std::string_view a, std::string_view b);

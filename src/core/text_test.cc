@@ -14,6 +14,21 @@ TEST(NormalizeName, FoldsCasePunctuationAndSpaces) {
   EXPECT_EQ(NormalizeName("---"), "");
 }
 
+TEST(NormalizeName, IntoABufferWritesTheSameBytesAndNoMore) {
+  for (std::string_view text :
+       {"", "---", "  Magnesium-Citrate ", "night_cramps", "a  b", "Café au LAIT!", "x"}) {
+    std::string buffer(text.size() + 8, '#');
+    const size_t size = NormalizeNameTo(text, buffer.data());
+    EXPECT_EQ(buffer.substr(0, size), NormalizeName(text)) << text;
+    EXPECT_EQ(buffer.substr(text.size()), "########") << text;  // Nothing past text.size().
+  }
+}
+
+TEST(StringHash, HashesStringsAndViewsAlike) {
+  const std::string text = "leg cramps";
+  EXPECT_EQ(StringHash{}(text), StringHash{}(std::string_view("leg cramps")));
+}
+
 TEST(EditDistance, CountsInsertionsDeletionsSubstitutions) {
   EXPECT_EQ(EditDistance("", ""), 0);
   EXPECT_EQ(EditDistance("citrate", "citrate"), 0);

@@ -9,25 +9,60 @@
 namespace mg::kb {
 namespace {
 
-template <typename T>
-const T* Lookup(const std::vector<T>& items, const std::unordered_map<std::string, size_t>& index,
-                std::string_view key) {
-  const auto it = index.find(NormalizeName(key));
+template <typename T, typename Index>
+const T* Lookup(const std::vector<T>& items, const Index& index, std::string_view key) {
+  // Most lookups come from the engine with an id exactly as the data spells it (AddId).
+  if (const auto it = index.find(key); it != index.end()) return &items[it->second];
+  // Otherwise keys are ids and names, short: normalised on the stack, allocating nothing.
+  char buffer[128];
+  std::string long_key;
+  std::string_view normalized;
+  if (key.size() <= sizeof buffer) {
+    normalized = {buffer, NormalizeNameTo(key, buffer)};
+  } else {
+    long_key = NormalizeName(key);
+    normalized = long_key;
+  }
+  const auto it = index.find(normalized);
   return it == index.end() ? nullptr : &items[it->second];
+}
+
+template <typename T>
+std::vector<const T*> AtPositions(const std::vector<T>& items,
+                                  const std::vector<uint32_t>& positions) {
+  std::vector<const T*> out;
+  out.reserve(positions.size());
+  for (uint32_t position : positions) out.push_back(&items[position]);
+  return out;
 }
 
 // Adds one name of an entity; the first entity to claim a key keeps it (the loader rejects
 // clashes, so this only matters for hand-built bases).
-void AddKey(std::unordered_map<std::string, size_t>& index, size_t position,
-            std::string_view name) {
+template <typename Index>
+void AddKey(Index& index, size_t position, std::string_view name) {
   std::string key = NormalizeName(name);
   if (!key.empty()) index.try_emplace(std::move(key), position);
 }
 
+// Adds an entity's id: normalised, and also as spelt ("night_cramps"), so that the engine's own
+// lookups by id skip normalising. The spelt key leads where the normalised one does: a spelt
+// key never equals another entity's normalised key unless it is that key itself (normalised
+// keys have no capitals, underscores or repeated spaces).
+template <typename Index>
+void AddId(Index& index, size_t position, std::string_view id) {
+  std::string key = NormalizeName(id);
+  if (key.empty()) return;
+  const auto normalized = index.try_emplace(std::move(key), position).first;
+  if (normalized->second == position && normalized->first != id) {
+    index.try_emplace(std::string(id), position);
+  }
+}
+
 // Adds an entity's id, name and aliases.
-void AddNames(std::unordered_map<std::string, size_t>& index, size_t position, std::string_view id,
-              std::string_view name, const std::vector<std::string>& aliases) {
-  AddKey(index, position, id);
+template <typename Index>
+void AddNames(Index& index, size_t position, std::string_view id, std::string_view name,
+              const std::vector<std::string>& aliases) {
+  AddId(index, position, id);
   AddKey(index, position, name);
   for (const auto& alias : aliases) AddKey(index, position, alias);
 }
@@ -85,29 +120,57 @@ void KnowledgeBase::Reindex() {
     AddNames(diagnosis_index_, i, diagnoses[i].id, diagnoses[i].name, diagnoses[i].aliases);
   }
   for (size_t i = 0; i < interactions.size(); ++i) {
-    AddKey(interaction_index_, i, interactions[i].id);
+    AddId(interaction_index_, i, interactions[i].id);
     for (const Medicine& m : interactions[i].medicines) {
       AddNames(medicine_index_, i, m.generic, m.generic, m.brands);
     }
   }
   for (size_t i = 0; i < contraindications.size(); ++i) {
-    AddKey(contraindication_index_, i, contraindications[i].id);
+    AddId(contraindication_index_, i, contraindications[i].id);
   }
   for (size_t i = 0; i < red_flags.size(); ++i) {
-    AddKey(red_flag_index_, i, red_flags[i].id);
+    AddId(red_flag_index_, i, red_flags[i].id);
     AddKey(red_flag_index_, i, red_flags[i].name);
   }
-  for (size_t i = 0; i < measures.size(); ++i) AddKey(measure_index_, i, measures[i].id);
+  for (size_t i = 0; i < measures.size(); ++i) AddId(measure_index_, i, measures[i].id);
   for (size_t i = 0; i < mechanisms.size(); ++i) {
-    AddKey(mechanism_index_, i, mechanisms[i].id);
+    AddId(mechanism_index_, i, mechanisms[i].id);
     AddKey(mechanism_index_, i, mechanisms[i].name);
   }
   for (size_t i = 0; i < side_effects.size(); ++i) {
-    AddKey(side_effect_index_, i, side_effects[i].id);
+    AddId(side_effect_index_, i, side_effects[i].id);
     AddKey(side_effect_index_, i, side_effects[i].name);
   }
-  for (size_t i = 0; i < citations.size(); ++i) AddKey(citation_index_, i, citations[i].id);
-  for (size_t i = 0; i < findings.size(); ++i) AddKey(finding_index_, i, findings[i].id);
+  for (size_t i = 0; i < citations.size(); ++i) AddId(citation_index_, i, citations[i].id);
+  for (size_t i = 0; i < findings.size(); ++i) AddId(finding_index_, i, findings[i].id);
+
+  by_condition_.clear();
+  const auto entries = [&](std::string_view condition_id) -> ConditionEntries& {
+    auto it = by_condition_.find(condition_id);
+    if (it == by_condition_.end())
+      it = by_condition_.emplace(condition_id, ConditionEntries{}).first;
+    return it->second;
+  };
+  for (size_t i = 0; i < findings.size(); ++i) {
+    entries(findings[i].condition_id).findings.push_back(static_cast<uint32_t>(i));
+  }
+  for (size_t i = 0; i < measures.size(); ++i) {
+    entries(measures[i].condition_id).measures.push_back(static_cast<uint32_t>(i));
+  }
+  for (size_t i = 0; i < red_flags.size(); ++i) {
+    const auto& ids = red_flags[i].condition_ids;
+    for (size_t j = 0; j < ids.size(); ++j) {
+      // A flag that names a condition twice is listed once, as the scan it replaces did.
+      if (std::find(ids.begin(), ids.begin() + j, ids[j]) != ids.begin() + j) continue;
+      entries(ids[j]).red_flags.push_back(static_cast<uint32_t>(i));
+    }
+  }
+}
+
+const KnowledgeBase::ConditionEntries* KnowledgeBase::EntriesFor(
+    std::string_view condition_id) const {
+  const auto it = by_condition_.find(condition_id);
+  return it == by_condition_.end() ? nullptr : &it->second;
 }
 
 const Condition* KnowledgeBase::FindCondition(std::string_view q) const {
@@ -187,35 +250,25 @@ std::vector<std::string> KnowledgeBase::SuggestDiagnoses(std::string_view query,
 }
 
 std::vector<const Finding*> KnowledgeBase::FindingsFor(std::string_view condition_id) const {
-  std::vector<const Finding*> out;
-  for (const Finding& f : findings) {
-    if (f.condition_id == condition_id) out.push_back(&f);
-  }
-  return out;
+  const ConditionEntries* entries = EntriesFor(condition_id);
+  return entries ? AtPositions(findings, entries->findings) : std::vector<const Finding*>{};
 }
 
 std::vector<const Measure*> KnowledgeBase::MeasuresFor(std::string_view condition_id) const {
-  std::vector<const Measure*> out;
-  for (const Measure& m : measures) {
-    if (m.condition_id == condition_id) out.push_back(&m);
-  }
-  return out;
+  const ConditionEntries* entries = EntriesFor(condition_id);
+  return entries ? AtPositions(measures, entries->measures) : std::vector<const Measure*>{};
 }
 
 std::vector<const RedFlag*> KnowledgeBase::RedFlagsFor(std::string_view condition_id) const {
-  std::vector<const RedFlag*> out;
-  for (const RedFlag& r : red_flags) {
-    if (std::find(r.condition_ids.begin(), r.condition_ids.end(), condition_id) !=
-        r.condition_ids.end()) {
-      out.push_back(&r);
-    }
-  }
-  return out;
+  const ConditionEntries* entries = EntriesFor(condition_id);
+  return entries ? AtPositions(red_flags, entries->red_flags) : std::vector<const RedFlag*>{};
 }
 
 const Finding* KnowledgeBase::OralFinding(std::string_view condition_id) const {
-  for (const Finding& f : findings) {
-    if (f.condition_id == condition_id && f.route == Route::kOral) return &f;
+  const ConditionEntries* entries = EntriesFor(condition_id);
+  if (entries == nullptr) return nullptr;
+  for (uint32_t position : entries->findings) {
+    if (findings[position].route == Route::kOral) return &findings[position];
   }
   return nullptr;
 }

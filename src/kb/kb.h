@@ -31,6 +31,7 @@
 #include "core/data_files.h"
 #include "core/enum_names.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace mg::kb {
 
@@ -375,10 +376,20 @@ struct KnowledgeBase {
   bool operator==(const KnowledgeBase&) const = default;
 
  private:
-  using Index = std::unordered_map<std::string, size_t>;  // Normalised key -> vector position.
+  // Normalised key -> vector position. Positions, not pointers, so a copied base stays right.
+  using Index = std::unordered_map<std::string, size_t, StringHash, std::equal_to<>>;
   Index condition_index_, form_index_, diagnosis_index_, interaction_index_, medicine_index_,
       contraindication_index_, red_flag_index_, measure_index_, mechanism_index_,
       side_effect_index_, citation_index_, finding_index_;
+  // What names a condition id (exactly as the entities spell it), as positions in file order:
+  // FindingsFor, MeasuresFor, RedFlagsFor and OralFinding run for every complaint of every
+  // plan, six plans per request (issue 20), and scanning every entity was most of their cost.
+  struct ConditionEntries {
+    std::vector<uint32_t> findings, measures, red_flags;
+    bool operator==(const ConditionEntries&) const = default;
+  };
+  std::unordered_map<std::string, ConditionEntries, StringHash, std::equal_to<>> by_condition_;
+  const ConditionEntries* EntriesFor(std::string_view condition_id) const;
 };
 
 // Loads and validates data/kb/*.toml: the embedded copy, or the .toml files directly in `dir`.

@@ -5,9 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "chem/compounds.h"
+#include "core/text.h"
 #include "kb/embedded_kb_test_util.h"
 
 namespace mg::kb {
@@ -260,6 +263,101 @@ TEST(EmbeddedKb, RedFlagsHaveUrgencyAndConditions) {
   for (const RedFlag& r : kb.red_flags) EXPECT_FALSE(r.condition_ids.empty()) << r.id;
   EXPECT_FALSE(kb.RedFlagsFor("it_band_syndrome").empty());
   EXPECT_FALSE(kb.FindCondition("restless_legs_syndrome")->red_flag_ids.empty());
+}
+
+// What names a condition, by scanning every entity: what FindingsFor, MeasuresFor, RedFlagsFor
+// and OralFinding answered before they had an index.
+struct Scanned {
+  std::vector<const Finding*> findings;
+  std::vector<const Measure*> measures;
+  std::vector<const RedFlag*> red_flags;
+  const Finding* oral = nullptr;
+};
+Scanned Scan(const KnowledgeBase& kb, std::string_view condition_id) {
+  Scanned out;
+  for (const Finding& f : kb.findings) {
+    if (f.condition_id != condition_id) continue;
+    out.findings.push_back(&f);
+    if (out.oral == nullptr && f.route == Route::kOral) out.oral = &f;
+  }
+  for (const Measure& m : kb.measures) {
+    if (m.condition_id == condition_id) out.measures.push_back(&m);
+  }
+  for (const RedFlag& r : kb.red_flags) {
+    if (std::find(r.condition_ids.begin(), r.condition_ids.end(), condition_id) !=
+        r.condition_ids.end()) {
+      out.red_flags.push_back(&r);
+    }
+  }
+  return out;
+}
+
+void ExpectIndexMatchesScan(const KnowledgeBase& kb) {
+  std::vector<std::string> ids = {"", "no_such_condition", "Nocturnal_Leg_Cramps",
+                                  "nocturnal leg cramps"};
+  for (const Condition& c : kb.conditions) ids.push_back(c.id);
+  for (const Finding& f : kb.findings) ids.push_back(f.condition_id);
+  for (const RedFlag& r : kb.red_flags)
+    ids.insert(ids.end(), r.condition_ids.begin(), r.condition_ids.end());
+  for (const std::string& id : ids) {
+    const Scanned scanned = Scan(kb, id);
+    EXPECT_EQ(kb.FindingsFor(id), scanned.findings) << id;
+    EXPECT_EQ(kb.MeasuresFor(id), scanned.measures) << id;
+    EXPECT_EQ(kb.RedFlagsFor(id), scanned.red_flags) << id;
+    EXPECT_EQ(kb.OralFinding(id), scanned.oral) << id;
+  }
+}
+
+TEST(KnowledgeBaseIndex, PerConditionListsMatchAScanOfEveryEntity) {
+  ExpectIndexMatchesScan(EmbeddedKb());
+}
+
+TEST(KnowledgeBaseIndex, ACopyAnswersWithItsOwnEntities) {
+  const KnowledgeBase copy = EmbeddedKb();
+  ExpectIndexMatchesScan(copy);  // Pointers into `copy`, not into the base it was copied from.
+  const auto flags = copy.RedFlagsFor("it_band_syndrome");
+  ASSERT_FALSE(flags.empty());
+  EXPECT_GE(flags.front(), copy.red_flags.data());
+  EXPECT_LT(flags.front(), copy.red_flags.data() + copy.red_flags.size());
+}
+
+TEST(KnowledgeBaseIndex, AnEditedBaseAnswersAfterReindex) {
+  KnowledgeBase kb = EmbeddedKb();
+  // A flag naming one condition twice is listed once; a moved finding follows its condition.
+  kb.red_flags.front().condition_ids = {"migraine", "insomnia", "migraine"};
+  kb.findings.front().condition_id = "insomnia";
+  std::swap(kb.measures.front(), kb.measures.back());
+  kb.Reindex();
+  ExpectIndexMatchesScan(kb);
+}
+
+TEST(KnowledgeBaseIndex, AnIdAsSpeltFindsWhatItsNormalisedFormFinds) {
+  const KnowledgeBase& kb = EmbeddedKb();
+  for (const Condition& c : kb.conditions) {
+    EXPECT_EQ(kb.FindCondition(c.id), &c);
+    EXPECT_EQ(kb.FindCondition(NormalizeName(c.id)), &c);
+    std::string shouted = c.id;
+    for (char& ch : shouted) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    EXPECT_EQ(kb.FindCondition(shouted), &c) << shouted;
+    EXPECT_EQ(kb.FindCondition(" " + c.name + "-"), &c) << c.name;
+  }
+  for (const Citation& c : kb.citations) EXPECT_EQ(kb.FindCitation(c.id), &c);
+  for (const Contraindication& c : kb.contraindications) {
+    EXPECT_EQ(kb.FindContraindication(c.id), &c);
+  }
+  for (const Interaction& i : kb.interactions) {
+    EXPECT_EQ(kb.FindInteraction(i.id), &i);
+    for (const Medicine& m : i.medicines) {
+      // A medicine in two classes answers with its first, spelt or not.
+      EXPECT_EQ(kb.FindMedicine(m.generic), kb.FindMedicine(NormalizeName(m.generic)));
+    }
+  }
+  for (const RedFlag& r : kb.red_flags) EXPECT_EQ(kb.FindRedFlag(r.id), &r);
+  for (const Measure& m : kb.measures) EXPECT_EQ(kb.FindMeasure(m.id), &m);
+  for (const Finding& f : kb.findings) EXPECT_EQ(kb.FindFinding(f.id), &f);
+  EXPECT_EQ(kb.FindCondition(std::string(300, 'x')), nullptr);  // Longer than the stack buffer.
+  EXPECT_EQ(kb.FindCondition(std::string(200, '-') + "restless legs"),
+            kb.FindCondition("restless_legs_syndrome"));
 }
 
 // The spelling tables are the only place a value is written: every enumerator has exactly one

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/json_writer.h"
@@ -609,19 +610,22 @@ void WritePlanJson(const Plan& plan, const PlanContext& c, JsonWriter& w) {
   }
   w.EndArray();
   // Every source the text's "Sources" section lists, in the same order (by id), in full.
-  std::set<std::string_view> cited;
+  // Gathered in a vector, then sorted and made unique: the order of a std::set, without a node
+  // per citation on every request.
+  std::vector<std::string_view> cited;
+  const auto cite = [&](const std::vector<std::string>& ids) {
+    cited.insert(cited.end(), ids.begin(), ids.end());
+  };
   for (const auto& f : plan.findings) {
-    if (f.finding) cited.insert(f.finding->citation_ids.begin(), f.finding->citation_ids.end());
+    if (f.finding) cite(f.finding->citation_ids);
   }
-  for (const kb::Measure* m : plan.measures)
-    cited.insert(m->citation_ids.begin(), m->citation_ids.end());
+  for (const kb::Measure* m : plan.measures) cite(m->citation_ids);
   for (const auto& net : plan.safety_net) {
-    for (const kb::RedFlag* flag : net.red_flags)
-      cited.insert(flag->citation_ids.begin(), flag->citation_ids.end());
+    for (const kb::RedFlag* flag : net.red_flags) cite(flag->citation_ids);
   }
-  for (const kb::SideEffect* e : plan.watch_for) {
-    cited.insert(e->citation_ids.begin(), e->citation_ids.end());
-  }
+  for (const kb::SideEffect* e : plan.watch_for) cite(e->citation_ids);
+  std::sort(cited.begin(), cited.end());
+  cited.erase(std::unique(cited.begin(), cited.end()), cited.end());
   w.Key("sources").BeginArray();
   for (std::string_view id : cited) {
     if (const kb::Citation* citation = c.kb.FindCitation(id)) {
