@@ -9,6 +9,10 @@
 // the JSON shows only in part (a pointer of which it shows a name) are shared first when what is
 // shown is alike. plan_safety_test checks the result against the JSON comparison over a grid of
 // profiles and fields.
+//
+// Building a plan per field was most of a plan request's cost (issue 20), so a field whose
+// removal changes what the plan shows first (its reference values, its findings, the diet or
+// magnesium already taken: SurelyShownDifferently) is known to have an effect without one.
 #include <fmt/format.h>
 
 #include <functional>
@@ -172,6 +176,39 @@ void ShareWhatRendersAlike(const Plan& seen, Plan& other) {
 
 }  // namespace
 
+bool SurelyShownDifferently(const Profile& without, const Plan& plan, const PlanContext& context) {
+  // Each test repeats how BuildPlan fills one member from the profile, and that member is
+  // compared as NoteFieldsWithoutEffect compares it (after ShareWhatRendersAlike).
+  // LookUpReference: the reference row, compared by life stage.
+  const auto values = context.references.Lookup(without.reference, without.person);
+  if (values.ok() != (plan.reference_row != nullptr)) return true;
+  if (values.ok() && values->row->life_stage != plan.reference_row->life_stage) return true;
+  // LookUpReference: every magnesium already taken is listed.
+  if (without.magnesium_taken.size() != plan.magnesium_taken.size()) return true;
+  // Foods: the diet as given.
+  if (without.diet_mg_per_day != plan.totals.diet_mg ||
+      without.diet_is_lower_bound != plan.totals.diet_is_lower_bound) {
+    return true;
+  }
+  // RouteComplaints and Findings: one finding per complaint, routed to its pregnancy form in
+  // pregnancy, each condition once, in the order given.
+  const bool pregnant = without.person.state == dri::ReproductiveState::kPregnant;
+  size_t routed = 0;
+  for (const Complaint& complaint : without.complaints) {
+    std::string_view id = complaint.condition_id;
+    if (pregnant) {
+      const kb::Condition* condition = context.kb.FindCondition(id);
+      if (condition != nullptr && !condition->in_pregnancy.empty()) id = condition->in_pregnancy;
+    }
+    bool seen = false;
+    for (size_t i = 0; i < routed && !seen; ++i) seen = plan.findings[i].condition_id == id;
+    if (seen) continue;
+    if (routed == plan.findings.size() || plan.findings[routed].condition_id != id) return true;
+    ++routed;
+  }
+  return routed != plan.findings.size();
+}
+
 void NoteFieldsWithoutEffect(const Profile& profile, const PlanContext& context, Plan& plan) {
   plan.noted_without_effect.clear();
   // The trace is not what the reader sees: set aside while comparing, and put back.
@@ -181,8 +218,9 @@ void NoteFieldsWithoutEffect(const Profile& profile, const PlanContext& context,
   for (const Probe& probe : ProbesFor(profile, context)) {
     Profile without = profile;
     probe.remove(without);
-    Plan other = BuildPlan(without, context);
-    other.rules_fired.clear();
+    // Most fields (sex, a complaint, the diet) show at once: no plan needs building for them.
+    if (SurelyShownDifferently(without, plan, context)) continue;
+    Plan other = BuildPlan(without, context, Trace::kSkip);
     ShareWhatRendersAlike(plan, other);
     if (other == plan) noted.push_back({probe.field, probe.what});
   }

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <map>
 
 #include "core/numbers.h"
 #include "core/text.h"
@@ -102,8 +101,8 @@ std::string SpacingRule(const kb::Interaction& i) {
 
 class PlanBuilder {
  public:
-  PlanBuilder(const Profile& profile, const PlanContext& context)
-      : p_(profile), c_(context), policy_(context.policy) {}
+  PlanBuilder(const Profile& profile, const PlanContext& context, Trace trace)
+      : p_(profile), c_(context), trace_(trace), policy_(context.policy) {}
 
   Plan Build() {
     LookUpReference();
@@ -130,7 +129,15 @@ class PlanBuilder {
   }
 
  private:
-  void Fire(std::string rule) { plan_.rules_fired.push_back(std::move(rule)); }
+  // Records a rule in the trace: its name, or a prefix and an id ("interaction." + id), joined
+  // only when the trace is kept (the field probes build five plans per request without one).
+  void Fire(std::string_view rule, std::string_view id = {}) {
+    if (trace_ == Trace::kSkip) return;
+    std::string name;
+    name.reserve(rule.size() + id.size());
+    name.append(rule).append(id);
+    plan_.rules_fired.push_back(std::move(name));
+  }
 
   // The text for `rule` from data/plan/messages.toml with its {placeholders} filled. The loader
   // formatted every text with exactly these names, so this cannot fail on loaded data.
@@ -143,7 +150,7 @@ class PlanBuilder {
     return fmt::vformat(it->second, args);
   }
 
-  void Withhold(const std::string& rule) {
+  void Withhold(std::string_view rule) {
     plan_.supplement_withheld_for_safety = true;
     Fire(rule);
   }
@@ -197,7 +204,7 @@ class PlanBuilder {
       const kb::RedFlag* flag = c_.kb.FindRedFlag(id);
       if (flag == nullptr) continue;  // ResolveProfile guarantees ids resolve.
       plan_.referrals.push_back({flag->urgency, flag->name + ": " + flag->action, flag->id});
-      Fire("safety.red_flag." + flag->id);
+      Fire("safety.red_flag.", flag->id);
       if (flag->urgency == kb::Urgency::kEmergency) emergency_ = true;
     }
     if (emergency_) Withhold("safety.emergency_first");
@@ -206,20 +213,29 @@ class PlanBuilder {
   void Contraindications() {
     // One referral per cause: the most severe rule of a cause that fires speaks for it (an eGFR
     // of 25 is below 30 and below 60; the person needs one kidney referral, not two).
-    std::map<std::string, const kb::Contraindication*> referring;  // Cause → its rule.
+    // Cause → its rule; a handful of causes at most, so a vector searched in place.
+    std::vector<std::pair<std::string_view, const kb::Contraindication*>> referring;
+    const auto rule_of = [&](std::string_view cause) {
+      return std::find_if(referring.begin(), referring.end(),
+                          [&](const auto& entry) { return entry.first == cause; });
+    };
     for (const auto& ci : c_.kb.contraindications) {
       if (ci.cause.empty() || !Blocks(ci) || !TriggerFires(ci.trigger, p_)) continue;
-      auto [it, inserted] = referring.emplace(ci.cause, &ci);
-      if (!inserted && MoreSevere(ci, *it->second)) it->second = &ci;
+      const auto it = rule_of(ci.cause);
+      if (it == referring.end()) {
+        referring.emplace_back(ci.cause, &ci);
+      } else if (MoreSevere(ci, *it->second)) {
+        it->second = &ci;
+      }
     }
     for (const auto& ci : c_.kb.contraindications) {
       if (!TriggerFires(ci.trigger, p_)) continue;
-      Fire("safety.contraindication." + ci.id);
+      Fire("safety.contraindication.", ci.id);
       switch (ci.action) {
         case kb::ContraindicationAction::kNoSupplement:
         case kb::ContraindicationAction::kClinicianFirst:
           plan_.supplement_withheld_for_safety = true;
-          if (!ci.cause.empty() && referring.at(ci.cause) != &ci) break;
+          if (!ci.cause.empty() && rule_of(ci.cause)->second != &ci) break;
           plan_.referrals.push_back({ci.referral.value_or(kb::Urgency::kRoutine),
                                      ci.name + ": " + ci.reason + " " + ci.advice, ci.id});
           break;
@@ -258,7 +274,7 @@ class PlanBuilder {
       note.medicine_hours_assumed = medicine.hours_assumed;
       note.rule = SpacingRule(*interaction);
       plan_.interactions.push_back(std::move(note));
-      Fire("interaction." + interaction->id);
+      Fire("interaction.", interaction->id);
       if (interaction->action == kb::InteractionAction::kClinicianReview) {
         plan_.referrals.push_back(
             {kb::Urgency::kRoutine,
@@ -281,7 +297,7 @@ class PlanBuilder {
     for (Complaint complaint : p_.complaints) {
       const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
       if (pregnant && condition != nullptr && !condition->in_pregnancy.empty()) {
-        Fire("pregnancy.routed." + complaint.condition_id);
+        Fire("pregnancy.routed.", complaint.condition_id);
         complaint.condition_id = condition->in_pregnancy;
       }
       const bool seen =
@@ -359,7 +375,7 @@ class PlanBuilder {
         Fire(rule);
       }
       plan_.findings.push_back(note);
-      Fire("evidence." + complaint.condition_id);
+      Fire("evidence.", complaint.condition_id);
       for (const kb::Measure* measure : c_.kb.MeasuresFor(complaint.condition_id)) {
         if (measure->adults_only && p_.person.age_months < policy_.adult_measures_from_years * 12) {
           adult_measure_left_out = true;
@@ -459,7 +475,7 @@ class PlanBuilder {
           {kb::Urgency::kRoutine,
            Text("medicine.aggravates", {{"medicines", list}, {"complaint", complaint_name}}),
            "aggravating_medicine"});
-      Fire("medicine.aggravates." + complaint.condition_id);
+      Fire("medicine.aggravates.", complaint.condition_id);
     }
   }
 
@@ -627,7 +643,7 @@ class PlanBuilder {
     const auto reason = policy_.form_reasons.find(form.id);
     if (reason != policy_.form_reasons.end())
       s.reasons.push_back(form.name + ": " + reason->second);
-    Fire("form." + form.id);
+    Fire("form.", form.id);
   }
 
   bool DoseTimeAllowed(double hour) const {
@@ -1021,6 +1037,7 @@ class PlanBuilder {
 
   const Profile& p_;
   const PlanContext& c_;
+  const Trace trace_;
   const Policy& policy_;
   Plan plan_;
   bool emergency_ = false;
@@ -1063,8 +1080,8 @@ std::string FormatHour(double hour) {
   return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
 }
 
-Plan BuildPlan(const Profile& profile, const PlanContext& context) {
-  return PlanBuilder(profile, context).Build();
+Plan BuildPlan(const Profile& profile, const PlanContext& context, Trace trace) {
+  return PlanBuilder(profile, context, trace).Build();
 }
 
 Result<TrialDose> TrialDoseFromPlan(const Plan& plan, std::optional<double> requested_mg) {

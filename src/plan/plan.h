@@ -446,9 +446,13 @@ struct Plan {
 // when the finding's certainty is below the policy's minimum.
 VerdictPolicy PolicyFor(const kb::Finding& finding, const Policy& policy);
 
+// Whether BuildPlan records the rules it applied (Plan::rules_fired). A plan that is only
+// compared with another (NoteFieldsWithoutEffect) has no use for them.
+enum class Trace { kRecord, kSkip };
+
 // Builds the plan. Pure and deterministic. REQUIRES: `profile` came from ResolveProfile with
 // the same `context` (ids resolve).
-Plan BuildPlan(const Profile& profile, const PlanContext& context);
+Plan BuildPlan(const Profile& profile, const PlanContext& context, Trace trace = Trace::kRecord);
 
 // Lists in `plan.noted_without_effect` every field of `profile` (each complaint, medicine,
 // diagnosis and red flag on its own) whose removal leaves the plan, as the person reads it, the
@@ -456,6 +460,11 @@ Plan BuildPlan(const Profile& profile, const PlanContext& context);
 // BuildPlan(profile, context). A field at its default value (pregnant: false) counts as not given.
 // Age is never listed: it chooses the reference values every plan shows.
 void NoteFieldsWithoutEffect(const Profile& profile, const PlanContext& context, Plan& plan);
+// True only when BuildPlan(without, context) is sure to be shown differently from `plan`
+// (= BuildPlan(profile, context)), judged from `without` alone: its reference values, findings,
+// diet or magnesium already taken differ. False says nothing. NoteFieldsWithoutEffect's shortcut,
+// exposed for tests.
+bool SurelyShownDifferently(const Profile& without, const Plan& plan, const PlanContext& context);
 
 // What an n-of-1 trial may test: the plan's daily elemental dose and compound, so a trial never
 // tests more magnesium than the plan allows (supplemental UL, contraindications, interactions).

@@ -251,6 +251,28 @@ TEST(Plan, PrewrittenKnowledgeGivesTheSameJsonAsWritingIt) {
   EXPECT_GT(sources, 10u);
 }
 
+TEST(Plan, WithoutATraceOnlyTheTraceIsMissing) {
+  const PlanContext& c = Context();
+  size_t compared = 0;
+  for (const kb::Condition& condition : c.kb.conditions) {
+    for (const char* rest :
+         {R"("age": 40, "sex": "female", "medicines": ["omeprazole"])",
+          R"("age": 70, "sex": "male", "kidney": {"egfr": 25})",
+          R"("age": 30, "sex": "female", "pregnant": true)", R"("age": 3, "sex": "male")"}) {
+      const Profile profile =
+          ProfileFrom(fmt::format(R"({{"complaints": ["{}"], {}}})", condition.id, rest));
+      Plan traced = BuildPlan(profile, c);
+      const Plan untraced = BuildPlan(profile, c, Trace::kSkip);
+      EXPECT_FALSE(traced.rules_fired.empty()) << condition.id << rest;
+      EXPECT_TRUE(untraced.rules_fired.empty()) << condition.id << rest;
+      traced.rules_fired.clear();
+      EXPECT_TRUE(traced == untraced) << condition.id << rest;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 40u);
+}
+
 TEST(KeepsSpacing, AroundTheClock) {
   // Medicine at 08:00, 4 h either side: 04:00-12:00 is off limits.
   EXPECT_FALSE(KeepsSpacing(8, 8, 4, 4));
