@@ -110,6 +110,29 @@ void KnowledgeBase::Reindex() {
         &side_effect_index_, &citation_index_, &finding_index_}) {
     index->clear();
   }
+  // Room for every key up front (an id is kept as spelt and normalised): growing a map rehashes
+  // it, and this runs at every command's start-up.
+  const auto named = [](const auto& entities) {
+    size_t keys = 0;
+    for (const auto& e : entities) keys += 3 + e.aliases.size();
+    return keys;
+  };
+  condition_index_.reserve(named(conditions));
+  form_index_.reserve(named(forms));
+  diagnosis_index_.reserve(named(diagnoses));
+  size_t medicine_keys = 0;
+  for (const Interaction& i : interactions) {
+    for (const Medicine& m : i.medicines) medicine_keys += 2 + m.brands.size();
+  }
+  medicine_index_.reserve(medicine_keys);
+  interaction_index_.reserve(2 * interactions.size());
+  contraindication_index_.reserve(2 * contraindications.size());
+  red_flag_index_.reserve(3 * red_flags.size());
+  measure_index_.reserve(2 * measures.size());
+  mechanism_index_.reserve(3 * mechanisms.size());
+  side_effect_index_.reserve(3 * side_effects.size());
+  citation_index_.reserve(2 * citations.size());
+  finding_index_.reserve(2 * findings.size());
   for (size_t i = 0; i < conditions.size(); ++i) {
     AddNames(condition_index_, i, conditions[i].id, conditions[i].name, conditions[i].aliases);
   }
@@ -145,6 +168,7 @@ void KnowledgeBase::Reindex() {
   for (size_t i = 0; i < findings.size(); ++i) AddId(finding_index_, i, findings[i].id);
 
   by_condition_.clear();
+  by_condition_.reserve(conditions.size());
   const auto entries = [&](std::string_view condition_id) -> ConditionEntries& {
     auto it = by_condition_.find(condition_id);
     if (it == by_condition_.end())
