@@ -43,17 +43,13 @@ command -v wrk >/dev/null || missing+=(wrk)
 [ -n "$NGINX" ] || missing+=(nginx-light)
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
+source scripts/bench-lib.sh
 if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  log "installing ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  mg_apt_install bench-server "${missing[@]}"
   NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 
 # --- The binary under test. ------------------------------------------------------------------
-source scripts/bench-lib.sh
 BIN=$(mg_release_binary "${1:-}")
 [ -x "$BIN" ] || die "$BIN: not an executable mgadvisor binary"
 
