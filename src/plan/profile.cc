@@ -505,10 +505,11 @@ void ResolveDiet(const json& d, const PlanContext& context, Checker& check, Prof
           double total = 0;
           for (const auto& [key, servings] : answers.items()) {
             const std::string path = "diet.food_frequency." + key;
-            const auto item = std::find_if(
-                context.food_frequency.begin(), context.food_frequency.end(),
-                [&](const FoodFrequencyItem& candidate) { return candidate.id == key; });
-            if (item == context.food_frequency.end()) {
+            const FoodFrequencyItem* item = nullptr;
+            for (const auto& candidate : context.food_frequency) {
+              if (candidate.id == key) item = &candidate;
+            }
+            if (item == nullptr) {
               std::vector<std::string> ids;
               for (const auto& candidate : context.food_frequency) ids.push_back(candidate.id);
               check.Problem(path, "unknown item; known items are " + JoinAlternatives(ids));
