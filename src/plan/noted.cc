@@ -19,6 +19,7 @@
 
 #include "core/numbers.h"
 #include "plan/plan.h"
+#include "plan/pregnancy_route.h"
 
 namespace mg::plan {
 namespace {
@@ -196,10 +197,7 @@ bool SurelyShownDifferently(const Profile& without, const Plan& plan, const Plan
   size_t routed = 0;
   for (const Complaint& complaint : without.complaints) {
     std::string_view id = complaint.condition_id;
-    if (pregnant) {
-      const kb::Condition* condition = context.kb.FindCondition(id);
-      if (condition != nullptr && !condition->in_pregnancy.empty()) id = condition->in_pregnancy;
-    }
+    if (const std::string* routed = PregnancyRoute(context.kb, id, pregnant)) id = *routed;
     bool seen = false;
     for (size_t i = 0; i < routed && !seen; ++i) seen = plan.findings[i].condition_id == id;
     if (seen) continue;

@@ -10,6 +10,7 @@
 #include "core/numbers.h"
 #include "core/text.h"
 #include "plan/food_ranking.h"
+#include "plan/pregnancy_route.h"
 
 namespace mg::plan {
 namespace {
@@ -295,10 +296,9 @@ class PlanBuilder {
   void RouteComplaints() {
     const bool pregnant = p_.person.state == dri::ReproductiveState::kPregnant;
     for (Complaint complaint : p_.complaints) {
-      const kb::Condition* condition = c_.kb.FindCondition(complaint.condition_id);
-      if (pregnant && condition != nullptr && !condition->in_pregnancy.empty()) {
+      if (const std::string* routed = PregnancyRoute(c_.kb, complaint.condition_id, pregnant)) {
         Fire("pregnancy.routed.", complaint.condition_id);
-        complaint.condition_id = condition->in_pregnancy;
+        complaint.condition_id = *routed;
       }
       const bool seen =
           std::any_of(complaints_.begin(), complaints_.end(),
