@@ -15,6 +15,7 @@
 #ifndef MGADVISOR_OPS_CONTEXT_H_
 #define MGADVISOR_OPS_CONTEXT_H_
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -86,14 +87,28 @@ class Context {
   const ContextOptions& options() const { return options_; }
 
  private:
+  // One piece: not yet loaded (done false), or loaded (value) or failed (error). `value` is
+  // `owned` unless the piece lives inside another one: the plan context takes the knowledge base
+  // and catalogue a command has not asked for yet, instead of copying them, and kb() and
+  // catalogue() then answer with the plan context's own.
   template <typename T>
   struct Lazy {
-    std::once_flag once;
-    std::optional<Result<std::unique_ptr<const T>>> loaded;
+    std::atomic<bool> done{false};  // Set last, after value or error (release).
+    std::optional<Error> error;
+    std::unique_ptr<const T> owned;
+    const T* value = nullptr;
   };
+  // The piece, loading it on first use under load_mutex_.
   template <typename T, typename Load>
-  static Result<const T*> Get(Lazy<T>& lazy, Load&& load);
+  Result<const T*> Get(Lazy<T>& lazy, Load&& load) const;
+  // For the plan context: the piece as a value of its own, copied when it is already loaded,
+  // else loaded for the taker (a failure is remembered in `lazy`). REQUIRES: load_mutex_ held.
+  template <typename T, typename Load>
+  Result<T> Take(Lazy<T>& lazy, Load&& load) const;
 
+  // Loading is rare (once per piece) and pieces load one another, so one recursive mutex guards
+  // all of it; a loaded piece is read without it (Lazy::done).
+  mutable std::recursive_mutex load_mutex_;
   ContextOptions options_;
   mutable Lazy<chem::CompoundCatalog> compounds_;
   mutable Lazy<dri::ReferenceTables> references_;

@@ -154,6 +154,49 @@ TEST(OpsContext, EachPieceLoadsOnceEvenWhenAskedFromManyThreads) {
   EXPECT_EQ(broken.plan().error().code, ErrorCode::kNotFound);
 }
 
+// The plan context takes the pieces nobody asked for yet instead of copying them; asked for
+// later, each is the plan context's own. A piece loaded before the plan is copied, so both
+// orders hand out whole pieces that outlive nothing they point into.
+TEST(OpsContext, ThePlanContextLendsThePiecesItLoadedAndCopiesTheOthers) {
+  Context plan_first(ContextOptions{});
+  const plan::PlanContext& plan = **plan_first.plan();
+  EXPECT_EQ(*plan_first.kb(), &plan.kb);
+  EXPECT_EQ(*plan_first.catalogue(), &plan.catalogue);
+  EXPECT_EQ(*plan_first.compounds(), &plan.compounds);
+  EXPECT_EQ(*plan_first.references(), &plan.references);
+  EXPECT_EQ(*plan_first.exclusions(), &plan.exclusions);
+  // The checker, built later, points into the plan context's base, which lives as long.
+  ASSERT_TRUE(plan_first.checker().ok());
+
+  Context kb_first(ContextOptions{});
+  const kb::KnowledgeBase* kb = *kb_first.kb();
+  const products::Catalogue* catalogue = *kb_first.catalogue();
+  const plan::PlanContext& copied = **kb_first.plan();
+  EXPECT_NE(kb, &copied.kb);
+  EXPECT_EQ(*kb_first.kb(), kb);
+  EXPECT_EQ(*kb_first.catalogue(), catalogue);
+  EXPECT_EQ(*kb_first.exclusions(), &copied.exclusions);  // Not asked for before: lent.
+  EXPECT_EQ(copied.kb.conditions, kb->conditions);
+  EXPECT_EQ(copied.catalogue, *catalogue);
+
+  // The same plans either way, and the same as a context assembled on its own.
+  auto doc = plan::ParseProfileText(
+      R"({"age": 70, "sex": "female", "complaints": ["leg cramps"], "medicines": ["Maalox"]})",
+      "p.json");
+  ASSERT_TRUE(doc.ok());
+  auto a = PlanForProfile(plan_first, *doc, std::nullopt);
+  auto b = PlanForProfile(kb_first, *doc, std::nullopt);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->Render(plan, plan::Format::kJson), b->Render(copied, plan::Format::kJson));
+
+  // A piece that failed for the plan is remembered as failed for everyone.
+  Context broken(ContextOptions{
+      .kb_dir = "/nonexistent/kb", .foods_store = std::nullopt, .prewrite_plan_json = false});
+  EXPECT_EQ(broken.plan().error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(broken.kb().error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(broken.compounds().ok());
+}
+
 // A context for many plans (the server's) has the plan document's fixed JSON written once; a
 // one-command context leaves it out, and both render the same plan to the same bytes.
 TEST(OpsContext, PrewritesThePlanJsonOnlyWhenAsked) {
