@@ -25,6 +25,8 @@ constexpr std::array<char, 256> kNameBytes = [] {
 
 }  // namespace
 
+char NormalizedNameByte(unsigned char c) { return kNameBytes[c]; }
+
 size_t NormalizeNameTo(std::string_view text, char* out) {
   size_t size = 0;
   bool pending_space = false;

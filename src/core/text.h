@@ -17,6 +17,9 @@ std::string NormalizeName(std::string_view text);
 // The same into `out`, which must have room for text.size() bytes (the result is never longer);
 // returns the size written. For lookups that should not allocate.
 size_t NormalizeNameTo(std::string_view text, char* out);
+// One byte as NormalizeName keeps it (a letter lower-cased, a digit or non-ASCII byte as it is),
+// or 0 for a byte it treats as a separator: for keys that drop the separators altogether.
+char NormalizedNameByte(unsigned char c);
 
 // Hashes std::string and std::string_view alike, so that an unordered_map<std::string, T,
 // StringHash, std::equal_to<>> is searched with a string_view and no std::string is made.

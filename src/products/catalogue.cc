@@ -131,12 +131,14 @@ void AppendUnique(std::vector<const T*>& out, const T* item) {
 }  // namespace
 
 std::string NameKey(std::string_view name) {
-  std::string cleaned;
-  cleaned.reserve(name.size());
+  // NormalizeName without its spaces, in one pass: the key of every name of the catalogue is
+  // made at each start-up (issue 20). catalogue_test holds it to that definition.
+  std::string key;
+  key.reserve(name.size());
   for (size_t i = 0; i < name.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c == '\'' || c == '`') continue;
-    // U+2019 (right single quote), U+00AE (registered), U+2122 (trade mark), in UTF-8.
+    // U+2019 (right single quote), U+2122 (trade mark), U+00AE (registered), in UTF-8; the
+    // ASCII apostrophes are separators, which the key drops anyway.
     if (c == 0xE2 && i + 2 < name.size() && static_cast<unsigned char>(name[i + 1]) == 0x80 &&
         static_cast<unsigned char>(name[i + 2]) == 0x99) {
       i += 2;
@@ -151,10 +153,8 @@ std::string NameKey(std::string_view name) {
       i += 1;
       continue;
     }
-    cleaned.push_back(static_cast<char>(c));
+    if (const char kept = NormalizedNameByte(c); kept != 0) key.push_back(kept);
   }
-  std::string key = NormalizeName(cleaned);
-  key.erase(std::remove(key.begin(), key.end(), ' '), key.end());
   return key;
 }
 
@@ -571,7 +571,7 @@ class CatalogueBuilder {
         const std::string id =
             e.is_product ? catalogue_.products_[e.index].id : catalogue_.ingredients_[e.index].id;
         who.push_back(fmt::format("{} '{}' ({} '{}')", e.is_product ? "product" : "ingredient", id,
-                                  ToString(e.kind), e.spelling));
+                                  ToString(e.kind), catalogue_.Spelling(e)));
       }
       const auto& first = entries.front();
       const Where where = first.is_product
@@ -580,7 +580,7 @@ class CatalogueBuilder {
       problems_.Add(where.file, where.line,
                     fmt::format("the name '{}' is claimed by {}; a name may identify one thing "
                                 "only (a brand may be shared by products only)",
-                                first.spelling, JoinAlternatives(who)));
+                                catalogue_.Spelling(first), JoinAlternatives(who)));
     }
   }
 
@@ -701,33 +701,74 @@ Result<Catalogue> Catalogue::Parse(const std::vector<DataFile>& files, const kb:
 
 void Catalogue::Reindex() {
   names_.clear();
-  display_names_.clear();
-  auto add = [&](bool is_product, size_t index, NameKind kind, const std::string& spelling) {
+  size_t count = 0;
+  for (const Ingredient& g : ingredients_)
+    count += 1 + g.synonyms.size() + g.abbreviations.size() + g.brands.size();
+  for (const Product& p : products_)
+    count += p.names.size() + p.abbreviations.size() + p.brands.size();
+  names_.reserve(count);
+  auto add = [&](bool is_product, size_t index, NameKind kind, size_t position,
+                 const std::string& spelling) {
     std::string key = NameKey(spelling);
     if (key.empty()) return;
     auto& entries = names_[std::move(key)];
     for (const auto& e : entries) {
       if (e.is_product == is_product && e.index == index) return;  // Same thing, same key.
     }
-    entries.push_back({is_product, index, kind, spelling});
-    display_names_.push_back(spelling);
+    entries.push_back({is_product, index, kind, position});
+  };
+  auto add_all = [&](bool is_product, size_t index, NameKind kind,
+                     const std::vector<std::string>& names) {
+    for (size_t n = 0; n < names.size(); ++n) add(is_product, index, kind, n, names[n]);
   };
   for (size_t i = 0; i < ingredients_.size(); ++i) {
     const Ingredient& g = ingredients_[i];
-    add(false, i, NameKind::kGeneric, g.name);
-    for (const auto& n : g.synonyms) add(false, i, NameKind::kSynonym, n);
-    for (const auto& n : g.abbreviations) add(false, i, NameKind::kAbbreviation, n);
-    for (const auto& n : g.brands) add(false, i, NameKind::kBrand, n);
+    add(false, i, NameKind::kGeneric, 0, g.name);
+    add_all(false, i, NameKind::kSynonym, g.synonyms);
+    add_all(false, i, NameKind::kAbbreviation, g.abbreviations);
+    add_all(false, i, NameKind::kBrand, g.brands);
   }
   for (size_t i = 0; i < products_.size(); ++i) {
     const Product& p = products_[i];
-    for (const auto& n : p.names) add(true, i, NameKind::kGeneric, n);
-    for (const auto& n : p.abbreviations) add(true, i, NameKind::kAbbreviation, n);
-    for (const auto& n : p.brands) add(true, i, NameKind::kBrand, n);
+    add_all(true, i, NameKind::kGeneric, p.names);
+    add_all(true, i, NameKind::kAbbreviation, p.abbreviations);
+    add_all(true, i, NameKind::kBrand, p.brands);
   }
-  std::sort(display_names_.begin(), display_names_.end());
-  display_names_.erase(std::unique(display_names_.begin(), display_names_.end()),
-                       display_names_.end());
+}
+
+const std::string& Catalogue::Spelling(const NameEntry& e) const {
+  if (e.is_product) {
+    const Product& p = products_[e.index];
+    switch (e.kind) {
+      case NameKind::kAbbreviation:
+        return p.abbreviations[e.position];
+      case NameKind::kBrand:
+        return p.brands[e.position];
+      default:
+        return p.names[e.position];
+    }
+  }
+  const Ingredient& g = ingredients_[e.index];
+  switch (e.kind) {
+    case NameKind::kSynonym:
+      return g.synonyms[e.position];
+    case NameKind::kAbbreviation:
+      return g.abbreviations[e.position];
+    case NameKind::kBrand:
+      return g.brands[e.position];
+    default:
+      return g.name;
+  }
+}
+
+std::vector<std::string> Catalogue::DisplayNames() const {
+  std::vector<std::string> out;
+  for (const auto& [key, entries] : names_) {
+    for (const auto& e : entries) out.push_back(Spelling(e));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 const Ingredient* Catalogue::FindIngredient(std::string_view id) const {
@@ -759,7 +800,7 @@ Resolution Catalogue::ResolveExact(std::string_view name) const {
   if (it == names_.end()) return r;
   const NameEntry& first = it->second.front();
   r.matched_as = first.kind;
-  r.matched_name = first.spelling;
+  r.matched_name = Spelling(first);
   if (!first.is_product) {
     r.kind = MatchKind::kIngredient;
     r.ingredients.push_back(&ingredients_[first.index]);
@@ -807,7 +848,7 @@ Resolution Catalogue::Resolve(std::string_view name) const {
         if (hyphen) break;  // Try nothing else; report below.
         combined.kind = MatchKind::kUnknown;
         combined.unknown_part = part;
-        combined.suggestions = CloseMatches(part, display_names_);
+        combined.suggestions = CloseMatches(part, DisplayNames());
         break;
       }
       p.query = part;
@@ -829,10 +870,11 @@ Resolution Catalogue::Resolve(std::string_view name) const {
   }
   Resolution unknown;
   unknown.query = query;
-  unknown.suggestions = CloseMatches(query, display_names_);
+  const std::vector<std::string> display_names = DisplayNames();
+  unknown.suggestions = CloseMatches(query, display_names);
   if (unknown.suggestions.empty()) {
     if (const std::string shorter = WithoutTrailingStrength(query); !shorter.empty()) {
-      unknown.suggestions = CloseMatches(shorter, display_names_);
+      unknown.suggestions = CloseMatches(shorter, display_names);
     }
   }
   return unknown;

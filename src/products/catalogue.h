@@ -172,11 +172,13 @@ class Catalogue {
   std::vector<const Product*> MagnesiumProducts() const;
 
  private:
+  // A name of an ingredient or product: which list of the entity holds it and where, rather than
+  // a copy of it (the index of every name was ~13 % of `plan`'s start-up; issue 20).
   struct NameEntry {
     bool is_product = false;
     size_t index = 0;
     NameKind kind = NameKind::kGeneric;
-    std::string spelling;
+    size_t position = 0;  // In the entity's list of names of this kind (0: an ingredient's name).
 
     bool operator==(const NameEntry&) const = default;
   };
@@ -189,13 +191,17 @@ class Catalogue {
 
  private:
   Resolution ResolveExact(std::string_view name) const;
+  // The spelling an entry stands for.
+  const std::string& Spelling(const NameEntry& entry) const;
+  // Every spelling of every name, sorted and without repeats: the candidates of suggestions for
+  // a name nobody knows (made when one is asked for, as that is rare).
+  std::vector<std::string> DisplayNames() const;
   void Reindex();
 
   std::vector<Ingredient> ingredients_;
   std::vector<Product> products_;
   std::vector<DailyValue> daily_values_;
   std::unordered_map<std::string, std::vector<NameEntry>> names_;  // NameKey → entries.
-  std::vector<std::string> display_names_;                         // For suggestions.
 };
 
 // The comparison key of a name: lower case, without apostrophes, trademark signs, spaces or

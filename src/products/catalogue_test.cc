@@ -6,6 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/text.h"
 #include "products/products_test_util.h"
 
 namespace mg::products {
@@ -212,6 +217,89 @@ TEST(Catalogue, UnknownNamesComeBackWithCloseMatches) {
   EXPECT_EQ(part.unknown_part, "hydroclorothiazide");
   EXPECT_THAT(part.suggestions, Contains("hydrochlorothiazide"));
   EXPECT_FALSE(EmbeddedCatalogue().Resolve("").known());
+}
+
+// NameKey as it was first defined: one pass that drops apostrophes and the trademark signs,
+// then NormalizeName, then its spaces removed. The one-pass NameKey must give the same key for
+// every name, or names would stop resolving.
+std::string NameKeyByDefinition(std::string_view name) {
+  std::string cleaned;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const std::string_view rest = name.substr(i);
+    if (rest.starts_with("'") || rest.starts_with("`")) continue;
+    if (rest.starts_with("\u2019") || rest.starts_with("\u2122")) {
+      i += 2;
+      continue;
+    }
+    if (rest.starts_with("\u00AE")) {
+      i += 1;
+      continue;
+    }
+    cleaned += name[i];
+  }
+  std::string key = NormalizeName(cleaned);
+  std::erase(key, ' ');
+  return key;
+}
+
+// Every name of every ingredient and product, in every list.
+std::vector<std::string> AllNames(const Catalogue& catalogue) {
+  std::vector<std::string> names;
+  for (const Ingredient& g : catalogue.ingredients()) {
+    names.push_back(g.name);
+    for (const auto* list : {&g.synonyms, &g.abbreviations, &g.brands})
+      names.insert(names.end(), list->begin(), list->end());
+  }
+  for (const Product& p : catalogue.products()) {
+    for (const auto* list : {&p.names, &p.abbreviations, &p.brands})
+      names.insert(names.end(), list->begin(), list->end());
+  }
+  return names;
+}
+
+TEST(Catalogue, NameKeyIsTheNormalisedNameWithoutSeparators) {
+  std::vector<std::string> names = AllNames(EmbeddedCatalogue());
+  // Every byte, every pair of bytes, and the signs' bytes cut short or next to each other.
+  for (int a = 0; a < 256; ++a) {
+    names.emplace_back(1, static_cast<char>(a));
+    for (int b = 0; b < 256; b += 3) names.push_back({static_cast<char>(a), static_cast<char>(b)});
+  }
+  const std::vector<std::string> pieces = {"\u2019", "\u2122", "\u00AE", "\xE2\x80", "\xE2",
+                                           "\xC2",   "\xAE",   "'",      "`",        " ",
+                                           "-",      "A",      "z",      "9",        "\u00E9"};
+  uint32_t state = 12345;  // A fixed pseudo-random sequence: the same strings on every run.
+  for (int n = 0; n < 20000; ++n) {
+    std::string name;
+    for (int k = 0; k < 6; ++k) {
+      state = state * 1664525 + 1013904223;
+      name += pieces[(state >> 16) % pieces.size()];
+    }
+    names.push_back(name);
+  }
+  for (const auto& name : names) EXPECT_EQ(NameKey(name), NameKeyByDefinition(name)) << name;
+}
+
+TEST(Catalogue, ACopyResolvesEveryNameToItsOwnEntriesAndSpelling) {
+  const Catalogue& original = EmbeddedCatalogue();
+  const Catalogue copy = original;
+  EXPECT_EQ(copy, original);
+  const auto in = [](const auto* item, const auto& all) {
+    return item >= all.data() && item < all.data() + all.size();
+  };
+  const std::vector<std::string> names = AllNames(original);
+  ASSERT_GT(names.size(), 300u);
+  for (const auto& name : names) {
+    const Resolution a = original.Resolve(name), b = copy.Resolve(name);
+    ASSERT_TRUE(a.known()) << name;
+    EXPECT_EQ(a.matched_name, b.matched_name) << name;
+    EXPECT_EQ(a.matched_as, b.matched_as) << name;
+    EXPECT_EQ(ProductIds(a), ProductIds(b)) << name;
+    EXPECT_EQ(IngredientIds(a), IngredientIds(b)) << name;
+    for (const Product* p : b.products) EXPECT_TRUE(in(p, copy.products())) << name;
+    for (const Ingredient* i : b.ingredients) EXPECT_TRUE(in(i, copy.ingredients())) << name;
+  }
+  // The matched spelling is the catalogue's, whatever the spelling asked.
+  EXPECT_EQ(copy.Resolve("PHILLIPS MILK OF MAGNESIA").matched_name, "Phillips' Milk of Magnesia");
 }
 
 TEST(Catalogue, EveryMagnesiumProductHasAnAmountPerUnitAndAUnit) {
