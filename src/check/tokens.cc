@@ -126,18 +126,41 @@ std::vector<Token> Tokenize(std::string_view text) {
   return out;
 }
 
-int PhraseIndex::Intern(const std::string& word) {
+bool PlainWords(std::string_view text, std::vector<std::string_view>& words) {
+  words.clear();
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == ' ') {
+      if (i > start) words.push_back(text.substr(start, i - start));
+      start = i + 1;
+    } else if (text[i] < 'a' || text[i] > 'z') {
+      words.clear();
+      return false;
+    }
+  }
+  return true;
+}
+
+int PhraseIndex::Intern(std::string_view word) {
   // Most words of the phrases are already known: look first, so only a new word makes a node.
   if (const auto it = vocabulary_.find(word); it != vocabulary_.end()) return it->second;
   const int id = static_cast<int>(vocabulary_.size());
-  vocabulary_.emplace(word, id);
+  vocabulary_.emplace(std::string(word), id);
   by_first_.emplace_back();
   return id;
 }
 
 bool PhraseIndex::Add(std::string_view phrase, int kind, int payload) {
   Phrase p{{}, kind, payload};
-  for (const Token& t : Tokenize(phrase)) p.ids.push_back(Intern(t.text));
+  // Thousands of phrases are added at every start of `check` (issue 20): a plain one is split
+  // where it stands, and only the others are tokenised.
+  thread_local std::vector<std::string_view> words;
+  if (PlainWords(phrase, words)) {
+    p.ids.reserve(words.size());
+    for (const std::string_view word : words) p.ids.push_back(Intern(word));
+  } else {
+    for (const Token& t : Tokenize(phrase)) p.ids.push_back(Intern(t.text));
+  }
   if (p.ids.empty()) return false;
   by_first_[p.ids[0]].push_back(phrases_.size());
   phrases_.push_back(std::move(p));

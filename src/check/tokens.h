@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/text.h"
+
 namespace mg::check {
 
 struct Token {
@@ -24,6 +26,11 @@ struct Token {
 };
 
 std::vector<Token> Tokenize(std::string_view text);
+
+// The words of a text of lower-case ASCII letters and spaces only, which is what most phrases of
+// the checker's data are: the same words Tokenize() gives, as views into `text`, without making
+// a token. False (and `words` left empty) for any other text, which then takes Tokenize().
+bool PlainWords(std::string_view text, std::vector<std::string_view>& words);
 
 // Where a phrase was found: token range [begin, end) and what it stands for.
 struct Hit {
@@ -50,8 +57,8 @@ class PhraseIndex {
     int kind;
     int payload;
   };
-  int Intern(const std::string& word);
-  std::unordered_map<std::string, int> vocabulary_;
+  int Intern(std::string_view word);
+  std::unordered_map<std::string, int, StringHash, std::equal_to<>> vocabulary_;
   std::vector<std::vector<size_t>> by_first_;  // Token id -> phrases starting with it.
   std::vector<Phrase> phrases_;
 };
