@@ -279,6 +279,7 @@ void DecodeArray(Reader& in, toml::array& array, int depth) {
 const Entry* g_entries = nullptr;
 size_t g_count = 0;
 std::atomic<size_t> g_found{0};
+std::atomic<size_t> g_missed{0};
 const Snapshot* g_snapshots = nullptr;
 size_t g_snapshot_count = 0;
 thread_local bool t_text_only = false;
@@ -308,14 +309,18 @@ void Install(const Entry* entries, size_t count) {
 bool Installed() { return g_entries != nullptr; }
 
 std::optional<toml::table> Find(const DataFile& file) {
-  if (t_text_only || g_entries == nullptr) return std::nullopt;
-  const Entry* end = g_entries + g_count;
-  const Entry* entry = std::lower_bound(
-      g_entries, end, file.name,
-      [](const Entry& e, const std::string& name) { return e.name < std::string_view(name); });
-  if (entry == end || entry->name != file.name || entry->text != file.content) return std::nullopt;
-  auto table = Decode(entry->tree);
-  if (table) g_found.fetch_add(1, std::memory_order_relaxed);
+  auto table = [&]() -> std::optional<toml::table> {
+    if (t_text_only || g_entries == nullptr) return std::nullopt;
+    const Entry* end = g_entries + g_count;
+    const Entry* entry = std::lower_bound(
+        g_entries, end, file.name,
+        [](const Entry& e, const std::string& name) { return e.name < std::string_view(name); });
+    if (entry == end || entry->name != file.name || entry->text != file.content) {
+      return std::nullopt;
+    }
+    return Decode(entry->tree);
+  }();
+  (table ? g_found : g_missed).fetch_add(1, std::memory_order_relaxed);
   return table;
 }
 
@@ -339,5 +344,6 @@ TextOnly::TextOnly() : previous_(t_text_only) { t_text_only = true; }
 TextOnly::~TextOnly() { t_text_only = previous_; }
 
 size_t FoundCount() { return g_found.load(std::memory_order_relaxed); }
+size_t MissedCount() { return g_missed.load(std::memory_order_relaxed); }
 
 }  // namespace mg::precompiled

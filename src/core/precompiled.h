@@ -62,6 +62,9 @@ class TextOnly {
 // How many files Find() and snapshots FindSnapshot() have answered in this process (tests check
 // the fast path is taken).
 size_t FoundCount();
+// How many times Find() has answered nullopt in this process: a file the caller then parses from
+// its text (tests check that a command's loading parses none).
+size_t MissedCount();
 
 // A module's loaded structures kept whole, in its own binary form (core/archive.h): the
 // knowledge base as LoadKnowledgeBase(nullopt) builds it, named "kb". The data compiler writes

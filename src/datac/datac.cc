@@ -22,10 +22,12 @@
 #include "core/data_reader.h"
 #include "core/embedded.h"
 #include "core/precompiled.h"
+#include "dri/dri.h"
 #include "foods/foods.h"
 #include "foods/search.h"
 #include "kb/kb.h"
 #include "ops/data_lint.h"
+#include "plan/plan.h"
 #include "products/catalogue.h"
 
 namespace {
@@ -128,6 +130,20 @@ int main(int argc, char** argv) {
   const std::string catalogue_bytes = catalogue->Encode();
   if (!add_snapshot("medicines", catalogue_bytes,
                     mg::products::Catalogue::Decode(catalogue_bytes) == *catalogue))
+    return 1;
+
+  auto references = mg::dri::ReferenceTables::LoadEmbedded();
+  if (!references.ok()) return Fail(references.error().message);
+  const std::string references_bytes = references->Encode();
+  if (!add_snapshot("dri", references_bytes,
+                    mg::dri::ReferenceTables::Decode(references_bytes) == *references))
+    return 1;
+
+  auto messages = mg::plan::LoadEmbeddedMessages();
+  if (!messages.ok()) return Fail(messages.error().message);
+  const std::string messages_bytes = messages->Encode();
+  if (!add_snapshot("plan-messages", messages_bytes,
+                    mg::plan::Messages::Decode(messages_bytes) == *messages))
     return 1;
 
   auto foods = mg::foods::LoadEmbeddedFoods();

@@ -10,10 +10,12 @@
 #include "core/embedded.h"
 #include "core/precompiled.h"
 #include "datac/built_in.h"
+#include "dri/dri.h"
 #include "foods/foods.h"
 #include "foods/search.h"
 #include "kb/kb.h"
 #include "ops/context.h"
+#include "plan/plan.h"
 #include "products/catalogue.h"
 
 namespace mg::precompiled {
@@ -121,11 +123,13 @@ TEST(BuiltInTrees, APlanAndTheClaimCheckerLoadFromTrees) {
   };
   InstallBuiltIn();
   const size_t before = FoundCount();
+  const size_t missed_before = MissedCount();
   load();
   // Every TOML file a plan and the claim checker read came from its tree, and the knowledge base,
-  // catalogue and food table from their snapshots (3 of the count; the golden outputs of the CLI,
-  // which installs both, show they give the same answers).
-  EXPECT_GE(FoundCount() - before, 20u);
+  // catalogue, reference tables, plan messages and food table from their snapshots (5 of the
+  // count; the golden outputs of the CLI, which installs both, show they give the same answers).
+  EXPECT_EQ(MissedCount(), missed_before);  // Not one file parsed from its text.
+  EXPECT_GE(FoundCount() - before, 19u);
   UninstallBuiltIn();
 }
 
@@ -155,9 +159,32 @@ TEST(BuiltInSnapshots, EachDecodesToWhatItsLoaderBuildsFromTheText) {
   EXPECT_TRUE(*catalogue_snapshot == *catalogue_text);
   EXPECT_TRUE(catalogue_snapshot->Resolve("milk of magnesia").known());
 
+  auto references_text = [] {
+    TextOnly text_only;
+    return dri::ReferenceTables::LoadEmbedded();
+  }();
+  ASSERT_TRUE(references_text.ok());
+  auto references_snapshot = dri::ReferenceTables::LoadEmbedded();
+  ASSERT_TRUE(references_snapshot.ok());
+  EXPECT_EQ(FoundCount(), before + 3);
+  EXPECT_TRUE(*references_snapshot == *references_text);
+  ASSERT_FALSE(references_snapshot->set(dri::Reference::kEu).rows.empty());
+  EXPECT_GT(references_snapshot->set(dri::Reference::kUs).rows.front().line, 0);  // Lines kept.
+
+  auto messages_text = [] {
+    TextOnly text_only;
+    return plan::LoadEmbeddedMessages();
+  }();
+  ASSERT_TRUE(messages_text.ok());
+  auto messages_snapshot = plan::LoadEmbeddedMessages();
+  ASSERT_TRUE(messages_snapshot.ok());
+  EXPECT_EQ(FoundCount(), before + 4);
+  EXPECT_TRUE(*messages_snapshot == *messages_text);
+  EXPECT_TRUE(messages_snapshot->text.contains("noted.no_effect"));
+
   auto foods_snapshot = foods::LoadEmbeddedFoods();
   ASSERT_TRUE(foods_snapshot.ok());
-  EXPECT_EQ(FoundCount(), before + 3);
+  EXPECT_EQ(FoundCount(), before + 5);
   EXPECT_EQ(foods_snapshot->foods(), foods_text->foods());
   EXPECT_EQ(foods_snapshot->origin(), foods_text->origin());
   ASSERT_FALSE(foods_snapshot->foods().empty());
@@ -166,7 +193,7 @@ TEST(BuiltInSnapshots, EachDecodesToWhatItsLoaderBuildsFromTheText) {
 
   auto search_snapshot = foods::FoodSearch::Build(*foods_snapshot);
   ASSERT_TRUE(search_snapshot.ok());
-  EXPECT_EQ(FoundCount(), before + 4);
+  EXPECT_EQ(FoundCount(), before + 6);
   {
     TextOnly text_only;
     auto search_text = foods::FoodSearch::Build(*foods_snapshot);
@@ -185,7 +212,7 @@ TEST(BuiltInSnapshots, EachDecodesToWhatItsLoaderBuildsFromTheText) {
     EXPECT_FALSE(products::Catalogue::BuiltIn().has_value());
     auto kb_again = kb::LoadKnowledgeBase(std::nullopt);
     ASSERT_TRUE(kb_again.ok());
-    EXPECT_EQ(FoundCount(), before + 4);
+    EXPECT_EQ(FoundCount(), before + 6);
   }
   {  // A store of as many foods is not the embedded table: its own index is built, so a food
      // renamed in it is found by its new name.

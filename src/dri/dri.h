@@ -66,6 +66,8 @@ struct Row {
   std::optional<double> ul_supplemental_mg;  // nullopt: not established.
   std::string note;
   int line = 0;  // Where the row starts in its data file.
+
+  bool operator==(const Row&) const = default;
 };
 
 struct ReferenceSet {
@@ -74,6 +76,8 @@ struct ReferenceSet {
   std::string intake_name;  // What the set calls its intake value: "RDA" or "AI".
   std::vector<std::string> citations;
   std::vector<Row> rows;
+
+  bool operator==(const ReferenceSet&) const = default;
 };
 
 // The values that apply to one person.
@@ -90,6 +94,13 @@ class ReferenceTables {
   // Tables from sets already parsed (`data lint` of a data folder); `us` and `eu` must declare
   // those ids (kDataError otherwise).
   static Result<ReferenceTables> FromSets(ReferenceSet us, ReferenceSet eu);
+  // The binary form of core/archive.h, and back; nullopt when `bytes` is not one. LoadEmbedded()
+  // decodes the built-in snapshot "dri" when one is installed (core/precompiled.h), which the
+  // data compiler made by loading the same files with the same checks.
+  std::string Encode() const;
+  static std::optional<ReferenceTables> Decode(std::string_view bytes);
+
+  bool operator==(const ReferenceTables&) const = default;
 
   const ReferenceSet& set(Reference reference) const;
 
@@ -98,6 +109,9 @@ class ReferenceTables {
   Result<Values> Lookup(Reference reference, const Person& person) const;
 
  private:
+  template <typename A>
+  friend void Fields(A& a, ReferenceTables& tables);
+
   ReferenceSet us_;
   ReferenceSet eu_;
 };

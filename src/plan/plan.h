@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chem/compounds.h"
@@ -156,6 +157,11 @@ const std::vector<MessageSpec>& MessageSpecs();
 
 struct Messages {
   std::map<std::string, std::string, std::less<>> text;  // Rule id → text with {placeholders}.
+
+  bool operator==(const Messages&) const = default;
+  // The binary form of core/archive.h, and back; nullopt when `bytes` is not one.
+  std::string Encode() const;
+  static std::optional<Messages> Decode(std::string_view bytes);
 };
 
 // The loaders of data/plan/*.toml. Errors: kDataError with every problem, file:line each
@@ -164,6 +170,10 @@ struct Messages {
 Result<Policy> ParsePolicy(const DataFile& file, const kb::KnowledgeBase& kb);
 Result<std::vector<FoodFrequencyItem>> ParseFoodFrequency(const DataFile& file);
 Result<Messages> ParseMessages(const DataFile& file);
+// data/plan/messages.toml: the built-in snapshot "plan-messages" when one is installed (core/
+// precompiled.h; the data compiler made it with ParseMessages, which formats every text once to
+// check its placeholders), else the file through ParseMessages.
+Result<Messages> LoadEmbeddedMessages();
 Result<ChildPortions> ParseChildPortions(const DataFile& file, const kb::KnowledgeBase& kb);
 // The policy's references into other data: every [[aggravating_medicines]] ingredient must be in
 // the medicines catalogue, every [[food_group]] category a category of the food table (a misspelt
