@@ -130,40 +130,51 @@ Status ShowFormula(const CliContext& ctx, const std::string& formula) {
 }  // namespace
 
 void RegisterChemCommands(CLI::App& app, CliContext& ctx) {
-  auto* compounds =
-      app.add_subcommand("compounds", "List magnesium compounds with their elemental fractions");
-  compounds->callback([&ctx] { RunCommand(ctx, [&] { return ListCompounds(ctx); }); });
+  if (ctx.Registers("compounds")) {
+    auto* compounds =
+        app.add_subcommand("compounds", "List magnesium compounds with their elemental fractions");
+    compounds->callback([&ctx] { RunCommand(ctx, [&] { return ListCompounds(ctx); }); });
+  }
 
-  struct ElementalArgs {
-    std::string compound;
-    std::vector<std::string> amount;
-    std::string elemental;
-  };
-  auto args = std::make_shared<ElementalArgs>();
-  auto* elemental = app.add_subcommand(
-      "elemental",
-      "Elemental magnesium in an amount of a compound, or (--elemental) the compound mass to take");
-  elemental->add_option("compound", args->compound, "Compound name, e.g. \"magnesium citrate\"")
-      ->required();
-  elemental->add_option("amount", args->amount, "Compound mass, e.g. 1g or 500 mg")->expected(0, 2);
-  elemental->add_option("--elemental", args->elemental,
-                        "Magnesium wanted (mg, g, mmol, mEq); prints the compound mass holding it");
-  elemental->callback([&ctx, args] {
-    RunCommand(ctx, [&] { return Elemental(ctx, args->compound, args->amount, args->elemental); });
-  });
+  if (ctx.Registers("elemental")) {
+    struct ElementalArgs {
+      std::string compound;
+      std::vector<std::string> amount;
+      std::string elemental;
+    };
+    auto args = std::make_shared<ElementalArgs>();
+    auto* elemental = app.add_subcommand("elemental",
+                                         "Elemental magnesium in an amount of a compound, or "
+                                         "(--elemental) the compound mass to take");
+    elemental->add_option("compound", args->compound, "Compound name, e.g. \"magnesium citrate\"")
+        ->required();
+    elemental->add_option("amount", args->amount, "Compound mass, e.g. 1g or 500 mg")
+        ->expected(0, 2);
+    elemental->add_option(
+        "--elemental", args->elemental,
+        "Magnesium wanted (mg, g, mmol, mEq); prints the compound mass holding it");
+    elemental->callback([&ctx, args] {
+      RunCommand(ctx,
+                 [&] { return Elemental(ctx, args->compound, args->amount, args->elemental); });
+    });
+  }
 
-  auto formula = std::make_shared<std::string>();
-  auto* formula_cmd = app.add_subcommand(
-      "formula", "Molar mass and magnesium fraction of a chemical formula, e.g. \"MgSO4·7H2O\"");
-  formula_cmd->add_option("formula", *formula, "Formula with groups and hydrates")->required();
-  formula_cmd->callback(
-      [&ctx, formula] { RunCommand(ctx, [&] { return ShowFormula(ctx, *formula); }); });
+  if (ctx.Registers("formula")) {
+    auto formula = std::make_shared<std::string>();
+    auto* formula_cmd = app.add_subcommand(
+        "formula", "Molar mass and magnesium fraction of a chemical formula, e.g. \"MgSO4·7H2O\"");
+    formula_cmd->add_option("formula", *formula, "Formula with groups and hydrates")->required();
+    formula_cmd->callback(
+        [&ctx, formula] { RunCommand(ctx, [&] { return ShowFormula(ctx, *formula); }); });
+  }
 
-  auto words = std::make_shared<std::vector<std::string>>();
-  auto* convert =
-      app.add_subcommand("convert", "Convert an amount of magnesium between mg, mmol and mEq");
-  convert->add_option("amount", *words, "e.g. 10mmol, 20 mEq, 400mg")->required()->expected(1, 2);
-  convert->callback([&ctx, words] { RunCommand(ctx, [&] { return Convert(ctx, *words); }); });
+  if (ctx.Registers("convert")) {
+    auto words = std::make_shared<std::vector<std::string>>();
+    auto* convert =
+        app.add_subcommand("convert", "Convert an amount of magnesium between mg, mmol and mEq");
+    convert->add_option("amount", *words, "e.g. 10mmol, 20 mEq, 400mg")->required()->expected(1, 2);
+    convert->callback([&ctx, words] { RunCommand(ctx, [&] { return Convert(ctx, *words); }); });
+  }
 }
 
 }  // namespace mg::cli

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -24,6 +25,13 @@ struct CliContext {
   std::string reference = "us";       // --reference us|eu: which reference-intake set limits use.
   std::optional<std::string> kb_dir;  // --kb DIR: knowledge base directory instead of embedded.
   int exit_code = 0;                  // Set by a command's callback; returned by main.
+  // The one top-level command this run registers (cli/main.cc), or empty for every command: a
+  // module adds only the command that runs, since building the options of the others cost as
+  // much as a short command's own work.
+  std::string_view only_command;
+  bool Registers(std::string_view command) const {
+    return only_command.empty() || only_command == command;
+  }
 };
 
 // Runs `body` and turns a failed Status into an error message on stderr and the mapped exit code.

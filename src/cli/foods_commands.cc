@@ -232,71 +232,77 @@ Status Intake(const CliContext& ctx, const IntakeArgs& args) {
 }  // namespace
 
 void RegisterFoodsCommands(CLI::App& app, CliContext& ctx) {
-  auto* foods_cmd =
-      app.add_subcommand("foods", "Food magnesium data: search, richest foods, import");
-  foods_cmd->require_subcommand(1);
+  if (ctx.Registers("foods")) {
+    auto* foods_cmd =
+        app.add_subcommand("foods", "Food magnesium data: search, richest foods, import");
+    foods_cmd->require_subcommand(1);
 
-  auto search = std::make_shared<SearchArgs>();
-  auto* s = foods_cmd->add_subcommand(
-      "search",
-      "Find foods by name, forgiving typos (\"pumkin seeds\"), with magnesium per portion");
-  s->add_option("query", search->query, "Words of the food's name")->required();
-  s->add_option("--limit", search->limit, "How many results (default 10)")
-      ->check(CLI::Range(1, 1000));
-  s->add_option(
-      "--store", search->store,
-      "Food store to search (default: the imported store if any, else the built-in table)");
-  s->callback([&ctx, search] { RunCommand(ctx, [&] { return Search(ctx, *search); }); });
+    auto search = std::make_shared<SearchArgs>();
+    auto* s = foods_cmd->add_subcommand(
+        "search",
+        "Find foods by name, forgiving typos (\"pumkin seeds\"), with magnesium per portion");
+    s->add_option("query", search->query, "Words of the food's name")->required();
+    s->add_option("--limit", search->limit, "How many results (default 10)")
+        ->check(CLI::Range(1, 1000));
+    s->add_option(
+        "--store", search->store,
+        "Food store to search (default: the imported store if any, else the built-in table)");
+    s->callback([&ctx, search] { RunCommand(ctx, [&] { return Search(ctx, *search); }); });
 
-  auto richest = std::make_shared<RichestArgs>();
-  auto* r = foods_cmd->add_subcommand(
-      "richest", "Common foods richest in magnesium per usual portion or per 100 kcal");
-  r->add_option("--exclude", richest->exclude,
-                "Exclusions: vegan, vegetarian, nut allergy, dairy free, gluten free, ...");
-  r->add_option("--per", richest->per, "portion (default) or kcal")
-      ->check(CLI::IsMember({"portion", "kcal"}));
-  r->add_option("--limit", richest->limit, "How many foods (default 10)")
-      ->check(CLI::Range(1, 1000));
-  r->add_option("--store", richest->store,
-                "Food store (default: imported store or built-in table)");
-  r->callback([&ctx, richest] { RunCommand(ctx, [&] { return Richest(ctx, *richest); }); });
+    auto richest = std::make_shared<RichestArgs>();
+    auto* r = foods_cmd->add_subcommand(
+        "richest", "Common foods richest in magnesium per usual portion or per 100 kcal");
+    r->add_option("--exclude", richest->exclude,
+                  "Exclusions: vegan, vegetarian, nut allergy, dairy free, gluten free, ...");
+    r->add_option("--per", richest->per, "portion (default) or kcal")
+        ->check(CLI::IsMember({"portion", "kcal"}));
+    r->add_option("--limit", richest->limit, "How many foods (default 10)")
+        ->check(CLI::Range(1, 1000));
+    r->add_option("--store", richest->store,
+                  "Food store (default: imported store or built-in table)");
+    r->callback([&ctx, richest] { RunCommand(ctx, [&] { return Richest(ctx, *richest); }); });
 
-  auto import = std::make_shared<ImportArgs>();
-  auto* i = foods_cmd->add_subcommand(
-      "import",
-      "Import USDA food data into the food store. DIR holds one of (the format is detected):\n"
-      "  * SR28 ASCII (FOOD_DES.txt, NUT_DATA.txt, WEIGHT.txt, FD_GROUP.txt): the 'ASCII' zip "
-      "from\n"
-      "    https://www.ars.usda.gov/northeast-area/beltsville-md-bhnrc/beltsville-human-nutrition-"
-      "research-center/methods-and-application-of-food-composition-laboratory/mafcl-site-pages/"
-      "sr11-sr28/\n"
-      "  * FoodData Central CSV, SR Legacy or Foundation Foods (food.csv, food_nutrient.csv,\n"
-      "    nutrient.csv, food_portion.csv): https://fdc.nal.usda.gov/download-datasets\n"
-      "  * FNDDS 'At A Glance' tables saved as CSV (fndds_nutrient_values.csv,\n"
-      "    fndds_portions_and_weights.csv): https://www.ars.usda.gov/northeast-area/"
-      "beltsville-md-bhnrc/beltsville-human-nutrition-research-center/food-surveys-research-group/"
-      "docs/fndds-download-databases/\n"
-      "  DIR may also hold several of these in subfolders (sr28/, fndds_*/ ...): all are "
-      "imported.\n"
-      "The previous store is replaced only when the import succeeds.");
-  i->add_option("dir", import->dir, "Folder with the unzipped USDA files")->required();
-  i->add_option("--store", import->store,
-                "Store file to write (default $XDG_DATA_HOME/mgadvisor/foods.csv)");
-  i->callback([&ctx, import] { RunCommand(ctx, [&] { return Import(ctx, *import); }); });
-
-  auto intake = std::make_shared<IntakeArgs>();
-  auto* in = app.add_subcommand(
-      "intake",
-      "Magnesium per day from a food diary (CSV date,food,amount,unit[,type,compound]; JSON; or a "
-      "Cronometer servings export): food vs supplements, against your RDA and the supplemental "
-      "upper limit, top foods and the smallest changes that close a gap");
-  in->add_option("diary", intake->diary, "Diary file (.csv or .json)")->required();
-  AddPersonFlags(in, intake->person, /*required=*/true);
-  in->add_option("--exclude", intake->exclude,
-                 "Foods to leave out of suggestions: vegan, nut allergy, dairy free, ...");
-  in->add_option("--store", intake->store,
-                 "Food store (default: imported store or built-in table)");
-  in->callback([&ctx, intake] { RunCommand(ctx, [&] { return Intake(ctx, *intake); }); });
+    auto import = std::make_shared<ImportArgs>();
+    auto* i = foods_cmd->add_subcommand(
+        "import",
+        "Import USDA food data into the food store. DIR holds one of (the format is detected):\n"
+        "  * SR28 ASCII (FOOD_DES.txt, NUT_DATA.txt, WEIGHT.txt, FD_GROUP.txt): the 'ASCII' zip "
+        "from\n"
+        "    "
+        "https://www.ars.usda.gov/northeast-area/beltsville-md-bhnrc/beltsville-human-nutrition-"
+        "research-center/methods-and-application-of-food-composition-laboratory/mafcl-site-pages/"
+        "sr11-sr28/\n"
+        "  * FoodData Central CSV, SR Legacy or Foundation Foods (food.csv, food_nutrient.csv,\n"
+        "    nutrient.csv, food_portion.csv): https://fdc.nal.usda.gov/download-datasets\n"
+        "  * FNDDS 'At A Glance' tables saved as CSV (fndds_nutrient_values.csv,\n"
+        "    fndds_portions_and_weights.csv): https://www.ars.usda.gov/northeast-area/"
+        "beltsville-md-bhnrc/beltsville-human-nutrition-research-center/"
+        "food-surveys-research-group/"
+        "docs/fndds-download-databases/\n"
+        "  DIR may also hold several of these in subfolders (sr28/, fndds_*/ ...): all are "
+        "imported.\n"
+        "The previous store is replaced only when the import succeeds.");
+    i->add_option("dir", import->dir, "Folder with the unzipped USDA files")->required();
+    i->add_option("--store", import->store,
+                  "Store file to write (default $XDG_DATA_HOME/mgadvisor/foods.csv)");
+    i->callback([&ctx, import] { RunCommand(ctx, [&] { return Import(ctx, *import); }); });
+  }
+  if (ctx.Registers("intake")) {
+    auto intake = std::make_shared<IntakeArgs>();
+    auto* in = app.add_subcommand(
+        "intake",
+        "Magnesium per day from a food diary (CSV date,food,amount,unit[,type,compound]; JSON; or "
+        "a "
+        "Cronometer servings export): food vs supplements, against your RDA and the supplemental "
+        "upper limit, top foods and the smallest changes that close a gap");
+    in->add_option("diary", intake->diary, "Diary file (.csv or .json)")->required();
+    AddPersonFlags(in, intake->person, /*required=*/true);
+    in->add_option("--exclude", intake->exclude,
+                   "Foods to leave out of suggestions: vegan, nut allergy, dairy free, ...");
+    in->add_option("--store", intake->store,
+                   "Food store (default: imported store or built-in table)");
+    in->callback([&ctx, intake] { RunCommand(ctx, [&] { return Intake(ctx, *intake); }); });
+  }
 }
 
 }  // namespace mg::cli

@@ -1284,10 +1284,12 @@ void RegisterJournalBackup(CLI::App& app, CliContext& ctx) {
 }  // namespace
 
 void RegisterJournalCommands(CLI::App& app, CliContext& ctx) {
-  RegisterLog(app, ctx);
-  RegisterJournal(app, ctx);
-  RegisterSummary(app, ctx);
-  RegisterJournalBackup(app, ctx);
+  if (ctx.Registers("log")) RegisterLog(app, ctx);
+  if (ctx.Registers("journal")) {
+    RegisterJournal(app, ctx);
+    RegisterJournalBackup(app, ctx);
+  }
+  if (ctx.Registers("summary")) RegisterSummary(app, ctx);
 }
 
 }  // namespace mg::cli

@@ -113,40 +113,47 @@ Status DataLint(const CliContext& ctx, const std::string& dir_arg) {
 }  // namespace
 
 void RegisterKbCommands(CLI::App& app, CliContext& ctx) {
-  CLI::App* data = app.add_subcommand("data", "Check the data files mgadvisor reads");
-  data->require_subcommand(1);
-  auto data_dir = std::make_shared<std::string>();
-  CLI::App* data_lint = data->add_subcommand(
-      "lint",
-      "Check every data file (DIR: a folder laid out like data/; default: the built-in data): "
-      "unknown keys, bad values, references between files. Exit 0 if clean, 3 if not");
-  data_lint->add_option("DIR", *data_dir, "A data folder (chem/, dri/, foods/, kb/, plan/, ...)");
-  data_lint->callback(
-      [&ctx, data_dir] { RunCommand(ctx, [&] { return DataLint(ctx, *data_dir); }); });
+  if (ctx.Registers("data")) {
+    CLI::App* data = app.add_subcommand("data", "Check the data files mgadvisor reads");
+    data->require_subcommand(1);
+    auto data_dir = std::make_shared<std::string>();
+    CLI::App* data_lint = data->add_subcommand(
+        "lint",
+        "Check every data file (DIR: a folder laid out like data/; default: the built-in data): "
+        "unknown keys, bad values, references between files. Exit 0 if clean, 3 if not");
+    data_lint->add_option("DIR", *data_dir, "A data folder (chem/, dri/, foods/, kb/, plan/, ...)");
+    data_lint->callback(
+        [&ctx, data_dir] { RunCommand(ctx, [&] { return DataLint(ctx, *data_dir); }); });
+  }
 
-  CLI::App* kb = app.add_subcommand("kb", "Inspect and check the knowledge base");
-  kb->require_subcommand(1);
+  if (ctx.Registers("kb")) {
+    CLI::App* kb = app.add_subcommand("kb", "Inspect and check the knowledge base");
+    kb->require_subcommand(1);
 
-  auto lint_dir = std::make_shared<std::string>();
-  CLI::App* lint = kb->add_subcommand(
-      "lint",
-      "Validate knowledge-base files (DIR, or --kb, or the built-in base); exit 0 if clean");
-  lint->add_option("DIR", *lint_dir, "Directory holding the knowledge-base .toml files");
-  lint->callback([&ctx, lint_dir] { RunCommand(ctx, [&] { return Lint(ctx, *lint_dir); }); });
+    auto lint_dir = std::make_shared<std::string>();
+    CLI::App* lint = kb->add_subcommand(
+        "lint",
+        "Validate knowledge-base files (DIR, or --kb, or the built-in base); exit 0 if clean");
+    lint->add_option("DIR", *lint_dir, "Directory holding the knowledge-base .toml files");
+    lint->callback([&ctx, lint_dir] { RunCommand(ctx, [&] { return Lint(ctx, *lint_dir); }); });
 
-  auto kind = std::make_shared<std::string>("conditions");
-  CLI::App* list = kb->add_subcommand("list", "List entries of one kind (default: conditions)");
-  list->add_option("KIND", *kind, "What to list")
-      ->check(CLI::IsMember(kb::ListKinds()))
-      ->default_str("conditions");
-  list->callback([&ctx, kind] { RunCommand(ctx, [&] { return List(ctx, *kind); }); });
+    auto kind = std::make_shared<std::string>("conditions");
+    CLI::App* list = kb->add_subcommand("list", "List entries of one kind (default: conditions)");
+    list->add_option("KIND", *kind, "What to list")
+        ->check(CLI::IsMember(kb::ListKinds()))
+        ->default_str("conditions");
+    list->callback([&ctx, kind] { RunCommand(ctx, [&] { return List(ctx, *kind); }); });
+  }
 
-  auto words = std::make_shared<std::vector<std::string>>();
-  CLI::App* explain = app.add_subcommand(
-      "explain", "What the evidence says about a condition, form, medicine or claim, with sources");
-  explain->add_option("QUERY", *words, "An id or a common name, e.g. RLS, \"Epsom salt\"")
-      ->required();
-  explain->callback([&ctx, words] { RunCommand(ctx, [&] { return Explain(ctx, *words); }); });
+  if (ctx.Registers("explain")) {
+    auto words = std::make_shared<std::vector<std::string>>();
+    CLI::App* explain = app.add_subcommand(
+        "explain",
+        "What the evidence says about a condition, form, medicine or claim, with sources");
+    explain->add_option("QUERY", *words, "An id or a common name, e.g. RLS, \"Epsom salt\"")
+        ->required();
+    explain->callback([&ctx, words] { RunCommand(ctx, [&] { return Explain(ctx, *words); }); });
+  }
 }
 
 }  // namespace mg::cli

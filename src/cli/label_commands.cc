@@ -257,13 +257,16 @@ Status Lint(const CliContext& ctx, const std::string& dir_arg) {
 }  // namespace
 
 void RegisterLabelCommands(CLI::App& app, CliContext& ctx) {
-  auto path = std::make_shared<std::string>();
-  CLI::App* label = app.add_subcommand(
-      "label", "Read a Supplement Facts / Drug Facts / nutrition-information label (FILE or -)");
-  label->add_option("FILE", *path, "A text file with the label as printed, or - for stdin")
-      ->required();
-  label->callback([&ctx, path] { RunCommand(ctx, [&] { return ReadLabelCommand(ctx, *path); }); });
-
+  if (ctx.Registers("label")) {
+    auto path = std::make_shared<std::string>();
+    CLI::App* label = app.add_subcommand(
+        "label", "Read a Supplement Facts / Drug Facts / nutrition-information label (FILE or -)");
+    label->add_option("FILE", *path, "A text file with the label as printed, or - for stdin")
+        ->required();
+    label->callback(
+        [&ctx, path] { RunCommand(ctx, [&] { return ReadLabelCommand(ctx, *path); }); });
+  }
+  if (!ctx.Registers("medicines")) return;
   CLI::App* medicines =
       app.add_subcommand("medicines", "What names of medicines and products resolve to");
   medicines->require_subcommand(1);

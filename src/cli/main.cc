@@ -20,9 +20,9 @@
 namespace {
 
 // Each module's commands and the top-level names they add, so a run registers with CLI11 only the
-// module it runs: building the whole command tree was about a third of a short command's
-// instructions. Help, completion, a misspelt command and anything this table misses get the
-// whole tree, in this order (the order --help lists them).
+// command it runs (CliContext::only_command): building the whole command tree was about a third of
+// a short command's instructions. Help, completion, a misspelt command and anything this table
+// misses get the whole tree, in this order (the order --help lists them).
 struct Module {
   void (*add)(CLI::App&, mg::cli::CliContext&);
   std::array<std::string_view, 4> commands;
@@ -64,10 +64,12 @@ void RegisterCommands(CLI::App& app, mg::cli::CliContext& ctx, std::string_view 
   if (version_only) return;  // CLI11 answers --version before it looks for a command.
   for (const Module& module : kModules) {
     if (!Names(module, command)) continue;
+    ctx.only_command = command;
     module.add(app, ctx);
     if (!app.get_subcommands([&](const CLI::App* c) { return c->get_name() == command; }).empty())
-      return;  // Only this module's commands: the command runs as if all were there.
+      return;  // Only this command: it runs as if all were there.
   }
+  ctx.only_command = {};
   for (const Module& module : kModules) {
     if (!Names(module, command)) module.add(app, ctx);
   }

@@ -247,9 +247,7 @@ void RegisterProfileCommands(CLI::App& app, CliContext& ctx) {
   });
 }
 
-}  // namespace
-
-void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
+void RegisterPlanCommand(CLI::App& app, CliContext& ctx) {
   auto a = std::make_shared<PlanArgs>();
   auto* cmd = app.add_subcommand("plan", "A safe, explained magnesium plan for one person");
   cmd->add_option("--profile", a->profile_path, "Profile file (.toml or .json); see examples/");
@@ -296,7 +294,13 @@ void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
                   "With --product and --price: pills (or mL...) in the pack, when the label does "
                   "not say");
   cmd->callback([&ctx, a] { RunCommand(ctx, [&] { return MakePlan(ctx, *a); }); });
-  RegisterProfileCommands(app, ctx);
+}
+
+}  // namespace
+
+void RegisterPlanCommands(CLI::App& app, CliContext& ctx) {
+  if (ctx.Registers("plan")) RegisterPlanCommand(app, ctx);
+  if (ctx.Registers("profile")) RegisterProfileCommands(app, ctx);
 }
 
 }  // namespace mg::cli

@@ -363,9 +363,7 @@ void RegisterAdminCommands(CLI::App& app, CliContext& ctx) {
   });
 }
 
-}  // namespace
-
-void RegisterServerCommands(CLI::App& app, CliContext& ctx) {
+void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "Serve the JSON HTTP API on this computer (local mode)");
   cmd->add_option(
@@ -401,7 +399,13 @@ void RegisterServerCommands(CLI::App& app, CliContext& ctx) {
                   "invite (a code from `mgadvisor admin invite`) or closed")
       ->check(CLI::IsMember({"open", "invite", "closed"}));
   cmd->callback([&ctx, args] { RunCommand(ctx, [&] { return Serve(ctx, *args); }); });
-  RegisterAdminCommands(app, ctx);
+}
+
+}  // namespace
+
+void RegisterServerCommands(CLI::App& app, CliContext& ctx) {
+  if (ctx.Registers("serve")) RegisterServeCommand(app, ctx);
+  if (ctx.Registers("admin")) RegisterAdminCommands(app, ctx);
 }
 
 }  // namespace mg::cli
