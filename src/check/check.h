@@ -148,6 +148,20 @@ class Checker {
                                    const chem::CompoundCatalog& compounds,
                                    const std::vector<DataFile>& files);
 
+  // The checker of the built-in data/check, decoded from the snapshot the data compiler wrote
+  // and checked (core/precompiled.h), for the built-in `kb` and `compounds` (those of
+  // LoadKnowledgeBase(nullopt) and CompoundCatalog::Load(): the snapshot keeps positions in
+  // them). nullopt when no snapshot is installed: then Load().
+  static std::optional<Checker> BuiltIn(const kb::KnowledgeBase& kb,
+                                        const chem::CompoundCatalog& compounds);
+  // The loaded data in the binary form of core/archive.h, and back against the same `kb` and
+  // `compounds` (nullopt for damaged bytes, or bytes written against a base of other sizes).
+  std::string Encode() const;
+  static std::optional<Checker> Decode(std::string_view bytes, const kb::KnowledgeBase& kb,
+                                       const chem::CompoundCatalog& compounds);
+  // The same data (what the data compiler checks of Decode(Encode())).
+  bool operator==(const Checker& other) const;
+
   Checker(Checker&&) noexcept;
   Checker& operator=(Checker&&) noexcept;
   ~Checker();

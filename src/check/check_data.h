@@ -96,6 +96,7 @@ inline constexpr EnumName<kb::Verdict> kGradeNames[] = {
 struct Pattern {
   std::vector<int> groups;  // Group ids.
   std::vector<int> vetoes;  // Group ids: any of these present and the pattern does not apply.
+  bool operator==(const Pattern&) const = default;
 };
 
 struct Rule {
@@ -103,16 +104,19 @@ struct Rule {
   ClaimType claim_type = ClaimType::kEfficacy;
   std::string description;
   std::string explanation;  // Template with {placeholders}.
+  bool operator==(const Rule&) const = default;
 };
 
 struct GradeRow {  // How a claim of each strength reads against one evidence grade.
   kb::Verdict grade = kb::Verdict::kNotStudied;
   std::map<Strength, Verdict> verdicts;
+  bool operator==(const GradeRow&) const = default;
 };
 
 struct MechanismPattern {
   const kb::Mechanism* mechanism = nullptr;
   Pattern pattern;
+  bool operator==(const MechanismPattern&) const = default;
 };
 
 struct SafetyPattern {
@@ -123,12 +127,14 @@ struct SafetyPattern {
   std::vector<std::string> evidence;      // "side_effect:x", "mechanism:y", ...
   std::vector<std::string> citations;     // Collected from the evidence.
   std::string explanation;
+  bool operator==(const SafetyPattern&) const = default;
 };
 
 struct FormAbsorption {
   const kb::Form* form = nullptr;
   AbsorptionRank rank = AbsorptionRank::kUnknown;
   std::vector<std::string> citations;  // The form's absorption text is the knowledge base's.
+  bool operator==(const FormAbsorption&) const = default;
 };
 
 struct Position {
@@ -137,6 +143,7 @@ struct Position {
   Stance stance = Stance::kNoPosition;
   std::string text;
   std::vector<std::string> citations;
+  bool operator==(const Position&) const = default;
 };
 
 struct Organisation {
@@ -146,11 +153,13 @@ struct Organisation {
   std::string unlisted_text;
   std::vector<std::string> citations;
   std::vector<Position> positions;
+  bool operator==(const Organisation&) const = default;
 };
 
 struct Journal {
   std::string name;
   std::string venue;  // Prefix of kb::Citation::venue for this journal; "" when none is held.
+  bool operator==(const Journal&) const = default;
 };
 
 struct QuantityFact {
@@ -165,6 +174,7 @@ struct QuantityFact {
   std::vector<std::string> evidence;
   std::vector<std::string> citations;
   std::string explanation;
+  bool operator==(const QuantityFact&) const = default;
 };
 
 // Reference figures from src/dri, for dose claims.
@@ -175,12 +185,14 @@ struct DoseFacts {
   double rda_high = 0;  // Highest.
   std::vector<std::string> us_citations;
   std::vector<std::string> eu_citations;
+  bool operator==(const DoseFacts&) const = default;
 };
 
 struct ConditionContext {  // data/check/claims.toml [[context]]
   const kb::Condition* condition = nullptr;
   int when_group = -1;
   const kb::Condition* becomes = nullptr;
+  bool operator==(const ConditionContext&) const = default;
 };
 
 struct CheckData {
@@ -206,6 +218,7 @@ struct CheckData {
   PhraseIndex index;
   int group_count = 0;
 
+  bool operator==(const CheckData&) const = default;
   const Rule* FindRule(std::string_view id) const;
   const FormAbsorption* AbsorptionOf(const kb::Form* form) const;
 };

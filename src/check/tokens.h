@@ -51,11 +51,23 @@ class PhraseIndex {
   // Every occurrence of every phrase, in order of start then length (longest first).
   void Find(const std::vector<int>& ids, std::vector<Hit>& out) const;
 
+  bool operator==(const PhraseIndex&) const = default;
+  // What the binary form keeps (core/archive.h; check/check_snapshot.cc).
+  template <typename A>
+  friend void Fields(A& a, PhraseIndex& index) {
+    a(index.vocabulary_, index.by_first_, index.phrases_);
+  }
+
  private:
   struct Phrase {
     std::vector<int> ids;
-    int kind;
-    int payload;
+    int kind = 0;
+    int payload = 0;
+    bool operator==(const Phrase&) const = default;
+    template <typename A>
+    friend void Fields(A& a, Phrase& phrase) {
+      a(phrase.ids, phrase.kind, phrase.payload);
+    }
   };
   int Intern(std::string_view word);
   std::unordered_map<std::string, int, StringHash, std::equal_to<>> vocabulary_;

@@ -13,7 +13,10 @@
 // time), so a forgotten member fails the build instead of silently becoming empty.
 //
 // Members may be strings, bools, integers, floats, doubles, enums, std::optional, std::vector,
-// std::pair, std::map, std::unordered_map and other structs with Fields. The form is this build's
+// std::pair, std::map, std::unordered_map and other structs with Fields. A struct that points into
+// another structure kept elsewhere (the checker's data points into the knowledge base) keeps each
+// pointer as a position in that structure: Encode and Decode take it as their `context`, and
+// Fields writes the pointer with archive::Pointer. The form is this build's
 // own: no version, no stability promise; it is written and read by the same binary's code. Decode
 // is bounds-checked all the same, so a damaged form fails (nullopt) instead of reading past its
 // end.
@@ -47,6 +50,11 @@ concept Enum = std::is_enum_v<T>;
 
 class Writer {
  public:
+  static constexpr bool kReading = false;
+  explicit Writer(const void* context = nullptr) : context_(context) {}
+  // What Encode was given to resolve pointers against (nullptr when nothing).
+  const void* context() const { return context_; }
+
   template <typename... T>
   void operator()(const T&... values) {
     (Put(values), ...);
@@ -106,8 +114,8 @@ class Writer {
       Put(value);
     }
   }
-  template <typename K, typename V>
-  void Put(const std::unordered_map<K, V>& map) {
+  template <typename K, typename V, typename H, typename E>
+  void Put(const std::unordered_map<K, V, H, E>& map) {
     Varint(map.size());
     for (const auto& [key, value] : map) {
       Put(key);
@@ -122,11 +130,15 @@ class Writer {
   }
 
   std::string bytes_;
+  const void* context_;
 };
 
 class Reader {
  public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  static constexpr bool kReading = true;
+  explicit Reader(std::string_view bytes, const void* context = nullptr)
+      : bytes_(bytes), context_(context) {}
+  const void* context() const { return context_; }
 
   template <typename... T>
   void operator()(T&... values) {
@@ -135,6 +147,9 @@ class Reader {
   // True when every read so far stayed inside the bytes.
   bool ok() const { return ok_; }
   bool done() const { return at_ == bytes_.size(); }
+  // For a Fields function that read a value it cannot take (a position outside its list): the
+  // whole Decode fails, as for bytes that run short.
+  void Refuse() { Fail(); }
 
  private:
   uint64_t Fail() {
@@ -215,8 +230,8 @@ class Reader {
       Get(map.try_emplace(map.end(), std::move(key))->second);  // Written in order: O(1) each.
     }
   }
-  template <typename K, typename V>
-  void Get(std::unordered_map<K, V>& map) {
+  template <typename K, typename V, typename H, typename E>
+  void Get(std::unordered_map<K, V, H, E>& map) {
     const size_t count = Count();
     map.clear();
     map.reserve(count);
@@ -232,22 +247,65 @@ class Reader {
   }
 
   std::string_view bytes_;
+  const void* context_;
   size_t at_ = 0;
   bool ok_ = true;
 };
 
+// A pointer into `list` (part of the context, not of the archive), kept as its position there, or
+// -1 for nullptr. Reading a position outside the list refuses the whole Decode.
+template <typename A, typename T>
+void Pointer(A& a, const T*& pointer, const std::vector<T>& list) {
+  if constexpr (A::kReading) {
+    int64_t position = 0;
+    a(position);
+    if (position == -1) {
+      pointer = nullptr;
+    } else if (position < 0 || static_cast<uint64_t>(position) >= list.size()) {
+      a.Refuse();
+    } else {
+      pointer = &list[static_cast<size_t>(position)];
+    }
+  } else {
+    const int64_t position = pointer == nullptr ? -1 : pointer - list.data();
+    a(position);
+  }
+}
+
+// A vector of pointers into `list`, the same way.
+template <typename A, typename T>
+void Pointers(A& a, std::vector<const T*>& pointers, const std::vector<T>& list) {
+  std::vector<int64_t> positions;
+  if constexpr (A::kReading) {
+    a(positions);  // A vector's count is bounded by the bytes left, as for any other.
+    pointers.assign(positions.size(), nullptr);
+    for (size_t i = 0; i < positions.size() && a.ok(); ++i) {
+      const int64_t position = positions[i];
+      if (position == -1) continue;
+      if (position < 0 || static_cast<uint64_t>(position) >= list.size()) return a.Refuse();
+      pointers[i] = &list[static_cast<size_t>(position)];
+    }
+  } else {
+    positions.reserve(pointers.size());
+    for (const T* pointer : pointers) {
+      positions.push_back(pointer == nullptr ? -1 : pointer - list.data());
+    }
+    a(positions);
+  }
+}
+
 // The binary form of `value`.
 template <typename T>
-std::string Encode(const T& value) {
-  Writer writer;
+std::string Encode(const T& value, const void* context = nullptr) {
+  Writer writer(context);
   writer(value);
   return std::move(writer.bytes());
 }
 
 // The value Encode wrote; nullopt when `bytes` runs short or has bytes left over.
 template <typename T>
-std::optional<T> Decode(std::string_view bytes) {
-  Reader reader(bytes);
+std::optional<T> Decode(std::string_view bytes, const void* context = nullptr) {
+  Reader reader(bytes, context);
   std::optional<T> value(std::in_place);
   reader(*value);
   if (!reader.ok() || !reader.done()) return std::nullopt;

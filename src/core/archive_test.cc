@@ -128,5 +128,42 @@ TEST(Archive, AMemberLeftOutOfTheListIsCaughtByComparingTheRoundTrip) {
   EXPECT_NE(*decoded, original);
 }
 
+// Points into a list kept outside the archive (the context), as the checker's data points into
+// the knowledge base.
+struct Pointing {
+  const Inner* first = nullptr;
+  std::vector<const Inner*> others;
+  bool operator==(const Pointing&) const = default;
+};
+
+template <typename A>
+void Fields(A& a, Pointing& p) {
+  const auto& list = *static_cast<const std::vector<Inner>*>(a.context());
+  Pointer(a, p.first, list);
+  Pointers(a, p.others, list);
+}
+
+TEST(Archive, PointersComeBackAsTheSameElementsOfTheContext) {
+  const std::vector<Inner> list = {{"a", 1.0}, {"b", std::nullopt}, {"c", 3.0}};
+  const Pointing original{&list[2], {&list[0], nullptr, &list[2], &list[1]}};
+  const auto decoded = Decode<Pointing>(Encode(original, &list), &list);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(*decoded, original);  // The same addresses, not copies.
+  EXPECT_EQ(Decode<Pointing>(Encode(Pointing{}, &list), &list), Pointing{});
+}
+
+TEST(Archive, APositionOutsideTheContextIsRefused) {
+  const std::vector<Inner> list = {{"a", 1.0}, {"b", 2.0}, {"c", 3.0}};
+  const std::vector<Inner> shorter(list.begin(), list.begin() + 2);
+  for (const Pointing& pointing :
+       {Pointing{&list[2], {}}, Pointing{nullptr, {&list[1], &list[2]}}}) {
+    const std::string bytes = Encode(pointing, &list);
+    EXPECT_FALSE(Decode<Pointing>(bytes, &shorter).has_value());
+    EXPECT_EQ(Decode<Pointing>(bytes, &list), pointing);
+  }
+  // A position below -1 (zigzag 5 is -3), where a pointer was written.
+  EXPECT_FALSE(Decode<Pointing>(std::string("\x05\x00", 2), &list).has_value());
+}
+
 }  // namespace
 }  // namespace mg::archive

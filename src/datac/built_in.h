@@ -21,8 +21,9 @@ struct BuiltInTree {
 std::span<const BuiltInTree> BuiltInTrees();
 
 // The loaded structures kept whole (core/precompiled.h Snapshot): the knowledge base ("kb"), the
-// compound catalogue ("compounds"), the medicines catalogue ("medicines"), the embedded food table
-// ("foods") and its search index ("food-search").
+// compound catalogue ("compounds"), the medicines catalogue ("medicines"), the reference tables
+// ("dri"), the claim checker's data ("check"), the plan's messages ("plan-messages"), the
+// embedded food table ("foods") and its search index ("food-search").
 std::span<const Snapshot> BuiltInSnapshots();
 
 // Installs the trees (precompiled::Install), each beside the embedded text it was parsed from, and

@@ -5,7 +5,8 @@
 // 2. Parses every embedded TOML file, encodes its tree, decodes it again and checks the result
 //    equals the parse.
 // 3. Loads the structures a snapshot is kept of (the knowledge base, the compound catalogue,
-//    the medicines catalogue, the food table and its search index), encodes them, decodes them
+//    the medicines catalogue, the reference tables, the claim checker's data, the plan's
+//    messages, the food table and its search index), encodes them, decodes them
 //    again and checks the result equals the load (core/archive.h: a member missing from a
 //    struct's list fails here), then writes OUTPUT.cc defining precompiled::BuiltInTrees() and
 //    precompiled::BuiltInSnapshots().
@@ -17,6 +18,7 @@
 #include <fstream>
 #include <string>
 
+#include "check/check.h"
 #include "chem/compounds.h"
 #include "core/data_files.h"
 #include "core/data_reader.h"
@@ -137,6 +139,13 @@ int main(int argc, char** argv) {
   const std::string references_bytes = references->Encode();
   if (!add_snapshot("dri", references_bytes,
                     mg::dri::ReferenceTables::Decode(references_bytes) == *references))
+    return 1;
+
+  auto checker = mg::check::Checker::Load(*kb, *references, *compounds, std::nullopt);
+  if (!checker.ok()) return Fail(checker.error().message);
+  const std::string checker_bytes = checker->Encode();
+  const auto checker_decoded = mg::check::Checker::Decode(checker_bytes, *kb, *compounds);
+  if (!add_snapshot("check", checker_bytes, checker_decoded && *checker_decoded == *checker))
     return 1;
 
   auto messages = mg::plan::LoadEmbeddedMessages();

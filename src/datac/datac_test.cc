@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 
+#include "check/check.h"
 #include "chem/compounds.h"
 #include "core/data_files.h"
 #include "core/data_reader.h"
@@ -125,11 +126,13 @@ TEST(BuiltInTrees, APlanAndTheClaimCheckerLoadFromTrees) {
   const size_t before = FoundCount();
   const size_t missed_before = MissedCount();
   load();
-  // Every TOML file a plan and the claim checker read came from its tree, and the knowledge base,
-  // catalogue, reference tables, plan messages and food table from their snapshots (5 of the
-  // count; the golden outputs of the CLI, which installs both, show they give the same answers).
+  // Every TOML file a plan reads came from its tree, and the knowledge base, catalogue, reference
+  // tables, plan messages, food table and the claim checker from their snapshots (6 of the count;
+  // the golden outputs of the CLI, which installs both, show they give the same answers).
   EXPECT_EQ(MissedCount(), missed_before);  // Not one file parsed from its text.
-  EXPECT_GE(FoundCount() - before, 19u);
+  // 11: the plan's files and snapshots, and the checker's one snapshot in place of its nine
+  // data/check trees.
+  EXPECT_GE(FoundCount() - before, 11u);
   UninstallBuiltIn();
 }
 
@@ -239,6 +242,60 @@ TEST(BuiltInSnapshots, EachDecodesToWhatItsLoaderBuildsFromTheText) {
   ASSERT_TRUE(compounds_snapshot->Resolve("citrate").ok());
   EXPECT_GT((*compounds_snapshot->Resolve("citrate"))->magnesium_fraction, 0.0);
   UninstallBuiltIn();
+}
+
+TEST(BuiltInSnapshots, TheCheckerDecodesToWhatItsLoaderBuildsAndAnswersTheSame) {
+  auto kb = kb::LoadKnowledgeBase(std::nullopt);
+  ASSERT_TRUE(kb.ok());
+  auto compounds = chem::CompoundCatalog::Load(std::nullopt);
+  ASSERT_TRUE(compounds.ok());
+  auto tables = dri::ReferenceTables::LoadEmbedded();
+  ASSERT_TRUE(tables.ok());
+  auto text = check::Checker::Load(*kb, *tables, *compounds, std::nullopt);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  EXPECT_FALSE(check::Checker::BuiltIn(*kb, *compounds).has_value());  // Not installed yet.
+
+  InstallBuiltIn();
+  const size_t before = FoundCount();
+  auto snapshot = check::Checker::BuiltIn(*kb, *compounds);
+  ASSERT_TRUE(snapshot.has_value());
+  EXPECT_EQ(FoundCount(), before + 1);
+  EXPECT_TRUE(*snapshot == *text);
+  // The same answers, claim by claim, for sentences of every claim type and a whole page.
+  for (const char* sentence :
+       {"Magnesium cures restless legs in everyone.", "Magnesium oil is absorbed through the skin.",
+        "Magnesium glycinate is the best absorbed form.", "Take 800 mg of magnesium a day.",
+        "Magnesium has no side effects.", "Magnesium is involved in over 300 enzyme reactions.",
+        "A Harvard study found magnesium stops leg cramps.",
+        "The American Academy of Neurology recommends magnesium for migraine.",
+        "Magnesium blocks NMDA receptors in the brain.", "Magnesium may help with constipation.",
+        "The weather is nice today."}) {
+    const auto a = snapshot->CheckSentence(sentence);
+    const auto b = text->CheckSentence(sentence);
+    ASSERT_EQ(a.has_value(), b.has_value()) << sentence;
+    if (a) {
+      EXPECT_EQ(check::ToJson(*a), check::ToJson(*b)) << sentence;
+    }
+  }
+  auto page = check::ReadPage(
+      "<h1>Magnesium</h1><p>Our magnesium oil is absorbed through the skin. It relieves leg "
+      "cramps overnight! Doctors recommend 1000 mg daily.</p>",
+      "page.html");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(check::ToJson(snapshot->Check(*page)), check::ToJson(text->Check(*page)));
+  EXPECT_FALSE(snapshot->Check(*page).claims.empty());
+
+  // Against a base with one form fewer, the positions would point at the wrong entries: refused.
+  const std::filesystem::path other = KbWithout("kb/forms.toml", "form", "malate");
+  ASSERT_FALSE(other.empty());
+  {
+    TextOnly text_only;
+    auto smaller = kb::LoadKnowledgeBase(other.string());
+    ASSERT_TRUE(smaller.ok()) << smaller.error().message;
+    EXPECT_FALSE(check::Checker::Decode(text->Encode(), *smaller, *compounds).has_value());
+  }
+  UninstallBuiltIn();
+  std::filesystem::remove_all(other);
 }
 
 TEST(BuiltInSnapshots, ABaseFromAnotherFolderChecksTheCatalogueAgainstItself) {

@@ -207,10 +207,14 @@ Result<const check::Checker*> Context::checker() const {
     if (!kb_loaded.ok()) return kb_loaded.error();
     auto compounds_loaded = compounds();
     if (!compounds_loaded.ok()) return compounds_loaded.error();
+    // The checker keeps pointers into the knowledge base and catalogue, which this context owns
+    // for as long as it lives. The built-in one fits only the built-in base.
+    if (!options_.kb_dir) {
+      if (auto built_in = check::Checker::BuiltIn(**kb_loaded, **compounds_loaded))
+        return std::move(*built_in);
+    }
     auto references_loaded = references();
     if (!references_loaded.ok()) return references_loaded.error();
-    // The checker keeps pointers into the knowledge base and catalogue, which this context owns
-    // for as long as it lives.
     return check::Checker::Load(**kb_loaded, **references_loaded, **compounds_loaded, std::nullopt);
   });
 }
