@@ -9,10 +9,10 @@
 namespace mg::kb {
 namespace {
 
-template <typename T, typename Index>
-const T* Lookup(const std::vector<T>& items, const Index& index, std::string_view key) {
-  // Most lookups come from the engine with an id exactly as the data spells it (AddId).
-  if (const auto it = index.find(key); it != index.end()) return &items[it->second];
+template <typename T>
+const T* Lookup(const std::vector<T>& items, const KeyIndex& index, std::string_view key) {
+  // Most lookups come from the engine with an id exactly as the data spells it (AddSpeltIds).
+  if (const auto position = index.Find(key)) return &items[*position];
   // Otherwise keys are ids and names, short: normalised on the stack, allocating nothing.
   char buffer[128];
   std::string long_key;
@@ -23,8 +23,8 @@ const T* Lookup(const std::vector<T>& items, const Index& index, std::string_vie
     long_key = NormalizeName(key);
     normalized = long_key;
   }
-  const auto it = index.find(normalized);
-  return it == index.end() ? nullptr : &items[it->second];
+  const auto position = index.Find(normalized);
+  return position ? &items[*position] : nullptr;
 }
 
 template <typename T>
@@ -36,35 +36,46 @@ std::vector<const T*> AtPositions(const std::vector<T>& items,
   return out;
 }
 
-// Adds one name of an entity; the first entity to claim a key keeps it (the loader rejects
-// clashes, so this only matters for hand-built bases).
-template <typename Index>
-void AddKey(Index& index, size_t position, std::string_view name) {
-  std::string key = NormalizeName(name);
-  if (!key.empty()) index.try_emplace(std::move(key), position);
-}
-
-// Adds an entity's id: normalised, and also as spelt ("night_cramps"), so that the engine's own
-// lookups by id skip normalising. The spelt key leads where the normalised one does: a spelt
-// key never equals another entity's normalised key unless it is that key itself (normalised
-// keys have no capitals, underscores or repeated spaces).
-template <typename Index>
-void AddId(Index& index, size_t position, std::string_view id) {
-  std::string key = NormalizeName(id);
-  if (key.empty()) return;
-  const auto normalized = index.try_emplace(std::move(key), position).first;
-  if (normalized->second == position && normalized->first != id) {
-    index.try_emplace(std::string(id), position);
+// Adds one name of an entity, normalised; of entities claiming the same key the first keeps it
+// (the loader rejects clashes, so this only matters for hand-built bases).
+void AddKey(KeyIndex& index, size_t position, std::string_view name) {
+  char buffer[128];
+  if (name.size() <= sizeof buffer) {
+    index.Add({buffer, NormalizeNameTo(name, buffer)}, static_cast<uint32_t>(position));
+  } else {
+    index.Add(NormalizeName(name), static_cast<uint32_t>(position));
   }
 }
 
-// Adds an entity's id, name and aliases.
-template <typename Index>
-void AddNames(Index& index, size_t position, std::string_view id, std::string_view name,
+// Adds an entity's id, name and aliases, normalised.
+void AddNames(KeyIndex& index, size_t position, std::string_view id, std::string_view name,
               const std::vector<std::string>& aliases) {
-  AddId(index, position, id);
+  AddKey(index, position, id);
   AddKey(index, position, name);
   for (const auto& alias : aliases) AddKey(index, position, alias);
+}
+
+// Once the normalised keys are sealed: each id also as spelt ("night_cramps"), so that the
+// engine's own lookups by id skip normalising, where the normalised id leads to this very
+// entity. A spelt key never equals another entity's normalised key unless it is that key itself
+// (normalised keys have no capitals, underscores or repeated spaces), so it adds no new match.
+template <typename T, typename IdOf>
+void AddSpeltIds(KeyIndex& index, const std::vector<T>& items, IdOf id_of) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string& id = id_of(items[i]);
+    if (id.size() > 128) continue;  // Found by normalising, like any long key.
+    char buffer[128];
+    const std::string_view normalized(buffer, NormalizeNameTo(id, buffer));
+    if (normalized != id && index.Find(normalized) == i) {
+      index.Add(id, static_cast<uint32_t>(i));
+    }
+  }
+  index.Seal();
+}
+
+template <typename T>
+void AddSpeltIds(KeyIndex& index, const std::vector<T>& items) {
+  AddSpeltIds(index, items, [](const T& item) -> const std::string& { return item.id; });
 }
 
 }  // namespace
@@ -104,35 +115,12 @@ std::string_view Describe(Certainty c) {
 }
 
 void KnowledgeBase::Reindex() {
-  for (Index* index :
+  for (KeyIndex* index :
        {&condition_index_, &form_index_, &diagnosis_index_, &interaction_index_, &medicine_index_,
         &contraindication_index_, &red_flag_index_, &measure_index_, &mechanism_index_,
         &side_effect_index_, &citation_index_, &finding_index_}) {
-    index->clear();
+    index->Clear();
   }
-  // Room for every key up front (an id is kept as spelt and normalised): growing a map rehashes
-  // it, and this runs at every command's start-up.
-  const auto named = [](const auto& entities) {
-    size_t keys = 0;
-    for (const auto& e : entities) keys += 3 + e.aliases.size();
-    return keys;
-  };
-  condition_index_.reserve(named(conditions));
-  form_index_.reserve(named(forms));
-  diagnosis_index_.reserve(named(diagnoses));
-  size_t medicine_keys = 0;
-  for (const Interaction& i : interactions) {
-    for (const Medicine& m : i.medicines) medicine_keys += 2 + m.brands.size();
-  }
-  medicine_index_.reserve(medicine_keys);
-  interaction_index_.reserve(2 * interactions.size());
-  contraindication_index_.reserve(2 * contraindications.size());
-  red_flag_index_.reserve(3 * red_flags.size());
-  measure_index_.reserve(2 * measures.size());
-  mechanism_index_.reserve(3 * mechanisms.size());
-  side_effect_index_.reserve(3 * side_effects.size());
-  citation_index_.reserve(2 * citations.size());
-  finding_index_.reserve(2 * findings.size());
   for (size_t i = 0; i < conditions.size(); ++i) {
     AddNames(condition_index_, i, conditions[i].id, conditions[i].name, conditions[i].aliases);
   }
@@ -143,30 +131,55 @@ void KnowledgeBase::Reindex() {
     AddNames(diagnosis_index_, i, diagnoses[i].id, diagnoses[i].name, diagnoses[i].aliases);
   }
   for (size_t i = 0; i < interactions.size(); ++i) {
-    AddId(interaction_index_, i, interactions[i].id);
+    AddKey(interaction_index_, i, interactions[i].id);
     for (const Medicine& m : interactions[i].medicines) {
       AddNames(medicine_index_, i, m.generic, m.generic, m.brands);
     }
   }
   for (size_t i = 0; i < contraindications.size(); ++i) {
-    AddId(contraindication_index_, i, contraindications[i].id);
+    AddKey(contraindication_index_, i, contraindications[i].id);
   }
   for (size_t i = 0; i < red_flags.size(); ++i) {
-    AddId(red_flag_index_, i, red_flags[i].id);
+    AddKey(red_flag_index_, i, red_flags[i].id);
     AddKey(red_flag_index_, i, red_flags[i].name);
   }
-  for (size_t i = 0; i < measures.size(); ++i) AddId(measure_index_, i, measures[i].id);
+  for (size_t i = 0; i < measures.size(); ++i) AddKey(measure_index_, i, measures[i].id);
   for (size_t i = 0; i < mechanisms.size(); ++i) {
-    AddId(mechanism_index_, i, mechanisms[i].id);
+    AddKey(mechanism_index_, i, mechanisms[i].id);
     AddKey(mechanism_index_, i, mechanisms[i].name);
   }
   for (size_t i = 0; i < side_effects.size(); ++i) {
-    AddId(side_effect_index_, i, side_effects[i].id);
+    AddKey(side_effect_index_, i, side_effects[i].id);
     AddKey(side_effect_index_, i, side_effects[i].name);
   }
-  for (size_t i = 0; i < citations.size(); ++i) AddId(citation_index_, i, citations[i].id);
-  for (size_t i = 0; i < findings.size(); ++i) AddId(finding_index_, i, findings[i].id);
+  for (size_t i = 0; i < citations.size(); ++i) AddKey(citation_index_, i, citations[i].id);
+  for (size_t i = 0; i < findings.size(); ++i) AddKey(finding_index_, i, findings[i].id);
+  medicine_index_.Seal();  // Names only: no ids to add as spelt.
+  AddSpeltIds(condition_index_, conditions);
+  AddSpeltIds(form_index_, forms);
+  AddSpeltIds(diagnosis_index_, diagnoses);
+  AddSpeltIds(interaction_index_, interactions);
+  AddSpeltIds(contraindication_index_, contraindications);
+  AddSpeltIds(red_flag_index_, red_flags);
+  AddSpeltIds(measure_index_, measures);
+  AddSpeltIds(mechanism_index_, mechanisms);
+  AddSpeltIds(side_effect_index_, side_effects);
+  AddSpeltIds(citation_index_, citations);
+  AddSpeltIds(finding_index_, findings);
+  IndexConditionEntries();
+}
 
+bool KnowledgeBase::IndexesFit() const {
+  return condition_index_.Fits(conditions.size()) && form_index_.Fits(forms.size()) &&
+         diagnosis_index_.Fits(diagnoses.size()) && interaction_index_.Fits(interactions.size()) &&
+         medicine_index_.Fits(interactions.size()) &&
+         contraindication_index_.Fits(contraindications.size()) &&
+         red_flag_index_.Fits(red_flags.size()) && measure_index_.Fits(measures.size()) &&
+         mechanism_index_.Fits(mechanisms.size()) && side_effect_index_.Fits(side_effects.size()) &&
+         citation_index_.Fits(citations.size()) && finding_index_.Fits(findings.size());
+}
+
+void KnowledgeBase::IndexConditionEntries() {
   by_condition_.clear();
   by_condition_.reserve(conditions.size());
   const auto entries = [&](std::string_view condition_id) -> ConditionEntries& {

@@ -31,6 +31,7 @@
 #include "core/data_files.h"
 #include "core/enum_names.h"
 #include "core/error.h"
+#include "core/key_index.h"
 #include "core/text.h"
 
 namespace mg::kb {
@@ -376,8 +377,19 @@ struct KnowledgeBase {
   bool operator==(const KnowledgeBase&) const = default;
 
  private:
-  // Normalised key -> vector position. Positions, not pointers, so a copied base stays right.
-  using Index = std::unordered_map<std::string, size_t, StringHash, std::equal_to<>>;
+  // The binary form keeps the name indexes (kb/snapshot.cc): decoding them is two copies each,
+  // where Reindex() normalises and sorts every name.
+  template <typename A>
+  friend void Fields(A& a, KnowledgeBase& kb);
+  friend std::optional<KnowledgeBase> DecodeKnowledgeBase(std::string_view bytes);
+  // True when every index is sealed and points inside its list (a decoded base).
+  bool IndexesFit() const;
+  // Builds by_condition_ (Reindex() does it too).
+  void IndexConditionEntries();
+
+  // Normalised key -> vector position; also each id as spelt where it differs (see AddId in
+  // kb.cc). Positions, not pointers, so a copied base stays right.
+  using Index = KeyIndex;
   Index condition_index_, form_index_, diagnosis_index_, interaction_index_, medicine_index_,
       contraindication_index_, red_flag_index_, measure_index_, mechanism_index_,
       side_effect_index_, citation_index_, finding_index_;

@@ -360,6 +360,71 @@ TEST(KnowledgeBaseIndex, AnIdAsSpeltFindsWhatItsNormalisedFormFinds) {
             kb.FindCondition("restless_legs_syndrome"));
 }
 
+// The definition of a named lookup: the first entity in file order whose id, name or an alias
+// normalises to what the query normalises to.
+template <typename T>
+const T* ScanNamed(const std::vector<T>& items, std::string_view query) {
+  const std::string key = NormalizeName(query);
+  if (key.empty()) return nullptr;
+  for (const T& item : items) {
+    if (NormalizeName(item.id) == key || NormalizeName(item.name) == key) return &item;
+    if constexpr (requires { item.aliases; }) {
+      for (const auto& alias : item.aliases) {
+        if (NormalizeName(alias) == key) return &item;
+      }
+    }
+  }
+  return nullptr;
+}
+
+template <typename T, typename Find>
+void ExpectLookupsMatchScan(const std::vector<T>& items, Find find) {
+  std::vector<std::string> queries = {"", " ", "nothing of the kind", std::string(300, 'x')};
+  for (const T& item : items) {
+    std::vector<std::string> names = {item.id, item.name};
+    if constexpr (requires { item.aliases; }) {
+      names.insert(names.end(), item.aliases.begin(), item.aliases.end());
+    }
+    for (const std::string& name : names) {
+      std::string shouted = name;
+      for (char& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      queries.insert(queries.end(), {name, NormalizeName(name), shouted, "  " + name + "-",
+                                     name.substr(0, name.size() / 2)});
+    }
+  }
+  for (const std::string& query : queries) {
+    EXPECT_EQ(find(query), ScanNamed(items, query)) << query;
+  }
+}
+
+TEST(KnowledgeBaseIndex, EveryNamedLookupMatchesAScanOfEveryName) {
+  const KnowledgeBase& kb = EmbeddedKb();
+  ExpectLookupsMatchScan(kb.conditions, [&](std::string_view q) { return kb.FindCondition(q); });
+  ExpectLookupsMatchScan(kb.forms, [&](std::string_view q) { return kb.FindForm(q); });
+  ExpectLookupsMatchScan(kb.diagnoses, [&](std::string_view q) { return kb.FindDiagnosis(q); });
+  ExpectLookupsMatchScan(kb.red_flags, [&](std::string_view q) { return kb.FindRedFlag(q); });
+  ExpectLookupsMatchScan(kb.mechanisms, [&](std::string_view q) { return kb.FindMechanism(q); });
+  ExpectLookupsMatchScan(kb.side_effects, [&](std::string_view q) { return kb.FindSideEffect(q); });
+}
+
+TEST(KnowledgeBaseIndex, AnEditedBaseKeepsItsIndexesThroughTheBinaryForm) {
+  KnowledgeBase kb = EmbeddedKb();
+  // Two conditions claiming one name: the first keeps it, before and after the round trip.
+  kb.conditions.back().aliases.push_back(kb.conditions.front().name);
+  kb.Reindex();
+  const auto decoded = DecodeKnowledgeBase(EncodeKnowledgeBase(kb));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_TRUE(*decoded == kb);
+  EXPECT_EQ(decoded->FindCondition(kb.conditions.front().name), &decoded->conditions.front());
+  ExpectIndexMatchesScan(*decoded);
+  ExpectLookupsMatchScan(decoded->conditions,
+                         [&](std::string_view q) { return decoded->FindCondition(q); });
+  // An index that points past its list is refused, not searched.
+  KnowledgeBase shorter = kb;
+  shorter.conditions.pop_back();
+  EXPECT_FALSE(DecodeKnowledgeBase(EncodeKnowledgeBase(shorter)).has_value());
+}
+
 // The spelling tables are the only place a value is written: every enumerator has exactly one
 // spelling, no two share one, and ToString and the parser agree.
 template <typename E, size_t N>

@@ -85,18 +85,23 @@ void Fields(A& a, Mechanism& m) {
   a(m.id, m.name, m.status, m.statement, m.correction, m.relevance, m.corrects_id, m.citation_ids);
 }
 
-// The indexes are not kept: Reindex() rebuilds them from the entities.
+// The name indexes are kept (decoding them is two copies each; Reindex() normalises and sorts
+// every name); the entries by condition are rebuilt, which costs little.
 template <typename A>
 void Fields(A& a, KnowledgeBase& kb) {
   a(kb.citations, kb.conditions, kb.findings, kb.forms, kb.interactions, kb.contraindications,
     kb.diagnoses, kb.red_flags, kb.measures, kb.side_effects, kb.mechanisms);
+  a(kb.condition_index_, kb.form_index_, kb.diagnosis_index_, kb.interaction_index_,
+    kb.medicine_index_, kb.contraindication_index_, kb.red_flag_index_, kb.measure_index_,
+    kb.mechanism_index_, kb.side_effect_index_, kb.citation_index_, kb.finding_index_);
 }
 
 std::string EncodeKnowledgeBase(const KnowledgeBase& kb) { return archive::Encode(kb); }
 
 std::optional<KnowledgeBase> DecodeKnowledgeBase(std::string_view bytes) {
   auto kb = archive::Decode<KnowledgeBase>(bytes);
-  if (kb) kb->Reindex();
+  if (!kb || !kb->IndexesFit()) return std::nullopt;
+  kb->IndexConditionEntries();
   return kb;
 }
 
