@@ -59,23 +59,18 @@ void AddNames(KeyIndex& index, size_t position, std::string_view id, std::string
 // engine's own lookups by id skip normalising, where the normalised id leads to this very
 // entity. A spelt key never equals another entity's normalised key unless it is that key itself
 // (normalised keys have no capitals, underscores or repeated spaces), so it adds no new match.
-template <typename T, typename IdOf>
-void AddSpeltIds(KeyIndex& index, const std::vector<T>& items, IdOf id_of) {
+template <typename T>
+void AddSpeltIds(KeyIndex& index, const std::vector<T>& items) {
   for (size_t i = 0; i < items.size(); ++i) {
-    const std::string& id = id_of(items[i]);
-    if (id.size() > 128) continue;  // Found by normalising, like any long key.
+    const std::string& id = items[i].id;
     char buffer[128];
+    if (id.size() > sizeof buffer) continue;  // Found by normalising, like any long key.
     const std::string_view normalized(buffer, NormalizeNameTo(id, buffer));
     if (normalized != id && index.Find(normalized) == i) {
       index.Add(id, static_cast<uint32_t>(i));
     }
   }
   index.Seal();
-}
-
-template <typename T>
-void AddSpeltIds(KeyIndex& index, const std::vector<T>& items) {
-  AddSpeltIds(index, items, [](const T& item) -> const std::string& { return item.id; });
 }
 
 }  // namespace
