@@ -130,9 +130,10 @@ TEST(BuiltInTrees, APlanAndTheClaimCheckerLoadFromTrees) {
   // tables, plan messages, food table and the claim checker from their snapshots (6 of the count;
   // the golden outputs of the CLI, which installs both, show they give the same answers).
   EXPECT_EQ(MissedCount(), missed_before);  // Not one file parsed from its text.
-  // 11: the plan's files and snapshots, and the checker's one snapshot in place of its nine
-  // data/check trees.
-  EXPECT_GE(FoundCount() - before, 11u);
+  // 9: the plan's files and snapshots (its policy, child portions, food-frequency items and
+  // ranked foods one snapshot "plan" in place of three trees), and the checker's one snapshot in
+  // place of its nine data/check trees.
+  EXPECT_GE(FoundCount() - before, 9u);
   UninstallBuiltIn();
 }
 
@@ -312,6 +313,42 @@ TEST(BuiltInSnapshots, ABaseFromAnotherFolderChecksTheCatalogueAgainstItself) {
       << catalogue.error().message;
   UninstallBuiltIn();
   fs::remove_all(kb);
+}
+
+TEST(BuiltInSnapshots, ThePlanDataIsWhatTheTextGivesAndADamagedOneIsRefused) {
+  auto from_text = [] {
+    TextOnly text_only;
+    return plan::PlanContext::Load(std::nullopt);
+  }();
+  ASSERT_TRUE(from_text.ok()) << from_text.error().message;
+  ASSERT_FALSE((*from_text)->foods_by_magnesium.empty());
+  InstallBuiltIn();
+  const size_t before = FoundCount();
+  auto from_snapshot = plan::PlanContext::Load(std::nullopt);
+  ASSERT_TRUE(from_snapshot.ok()) << from_snapshot.error().message;
+  EXPECT_GT(FoundCount(), before);
+  EXPECT_TRUE((*from_snapshot)->SamePlanData(**from_text));
+  // The ranked foods point into the snapshot's own context, not the other one's.
+  const auto& foods = (*from_snapshot)->foods.foods();
+  for (const auto& ranked : (*from_snapshot)->foods_by_magnesium) {
+    ASSERT_GE(ranked.food, foods.data());
+    ASSERT_LT(ranked.food, foods.data() + foods.size());
+  }
+
+  // Read back into a context with a smaller food table: positions past it are refused, and a
+  // cut form too; either leaves the context as it was.
+  const std::string bytes = (*from_snapshot)->EncodePlanData();
+  plan::PlanContext& context = **from_text;
+  const plan::Policy policy = context.policy;
+  EXPECT_FALSE(context.DecodePlanData(bytes.substr(0, bytes.size() / 2)));
+  EXPECT_FALSE(context.DecodePlanData(bytes + "x"));
+  std::vector<foods::Food> fewer(context.foods.foods().begin(), context.foods.foods().begin() + 3);
+  context.foods = foods::FoodDb(std::move(fewer));
+  context.foods_by_magnesium.clear();
+  EXPECT_FALSE(context.DecodePlanData(bytes));
+  EXPECT_TRUE(context.foods_by_magnesium.empty());
+  EXPECT_TRUE(context.policy == policy);
+  UninstallBuiltIn();
 }
 
 }  // namespace

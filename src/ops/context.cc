@@ -183,7 +183,7 @@ Result<const plan::PlanContext*> Context::plan() const {
     auto assembled = plan::PlanContext::Assemble(
         std::move(kb_loaded).value(), std::move(compounds_loaded).value(),
         std::move(references_loaded).value(), std::move(exclusions_loaded).value(),
-        std::move(catalogue_loaded).value());
+        std::move(catalogue_loaded).value(), /*built_in=*/!options_.kb_dir);
     if (!assembled.ok()) return assembled.error();
     if (options_.prewrite_plan_json) (*assembled)->PrewriteJson();
     const plan::PlanContext& context = **assembled;

@@ -85,6 +85,7 @@ struct Policy {
     std::string name;
     std::vector<std::string> categories;
     int line = 0;  // Where `categories` is written, for the checks against foods.csv.
+    bool operator==(const FoodGroup&) const = default;
   };
   std::vector<FoodGroup> food_groups;
   // [children]: a laxative dose for a child is set by a clinician, below this age.
@@ -109,11 +110,14 @@ struct Policy {
     std::string group;  // In words, with its article: "an antidepressant".
     std::vector<std::string> ingredient_ids;
     int line = 0;  // Where `ingredients` is written, for the check against the catalogue.
+    bool operator==(const AggravatingMedicines&) const = default;
   };
   std::vector<AggravatingMedicines> aggravating_medicines;
   // [complaints]: complaints that need a diagnosis first (low magnesium): a referral, no
   // self-care supplement.
   std::vector<std::string> refer_instead_of_self_care;
+
+  bool operator==(const Policy&) const = default;
 };
 
 // A curated food the plan's list may suggest (food_ranking.h), with the position of its food
@@ -128,6 +132,7 @@ struct ChildPortions {
     double from_years = 0, below_years = 0;
     double factor = 1;
     std::string words;  // "two-fifths"
+    bool operator==(const Band&) const = default;
   };
   std::vector<Band> bands;  // Ordered, not overlapping.
   double whole_nuts_from_years = 5;
@@ -135,6 +140,7 @@ struct ChildPortions {
   std::vector<std::string> spread_words;  // Names of smooth spreads of that category.
   // The band for an age; nullptr for an adult (or a baby, who gets no list).
   const Band* For(double age_years) const;
+  bool operator==(const ChildPortions&) const = default;
 };
 
 struct FoodFrequencyItem {
@@ -142,6 +148,7 @@ struct FoodFrequencyItem {
   std::string question;
   double magnesium_mg = 0;  // Per serving.
   std::string example;
+  bool operator==(const FoodFrequencyItem&) const = default;
 };
 
 // ---- The warning and referral texts (data/plan/messages.toml), reviewed as data. ----
@@ -215,11 +222,21 @@ struct PlanContext {
   static Result<std::unique_ptr<PlanContext>> Load(const std::optional<std::string>& kb_dir);
   // The same from pieces already loaded (ops::Context loads each piece once for every command),
   // adding the plan's own data: the curated foods, policy, food-frequency items and messages.
-  static Result<std::unique_ptr<PlanContext>> Assemble(kb::KnowledgeBase kb,
-                                                       chem::CompoundCatalog compounds,
-                                                       dri::ReferenceTables references,
-                                                       foods::Exclusions exclusions,
-                                                       products::Catalogue catalogue);
+  // `built_in`: the pieces are the built-in ones (no `--kb DIR`). The plan's own data then
+  // comes from the built-in snapshot "plan", which the data compiler made from these same pieces
+  // (EncodePlanData) and checked, instead of being parsed, checked and ranked again (~0.65 M
+  // instructions, an eighth of `plan`'s start-up; issue 20).
+  static Result<std::unique_ptr<PlanContext>> Assemble(
+      kb::KnowledgeBase kb, chem::CompoundCatalog compounds, dri::ReferenceTables references,
+      foods::Exclusions exclusions, products::Catalogue catalogue, bool built_in = false);
+
+  // The plan's own data (policy, child portions, food-frequency items, ranked foods) in the
+  // binary form of core/archive.h; DecodePlanData reads it back into a context holding the same
+  // food table (ranked foods are kept as positions in it) and is false when `bytes` is not one.
+  std::string EncodePlanData() const;
+  bool DecodePlanData(std::string_view bytes);
+  // True when both contexts hold the same plan data (ranked foods compared by position).
+  bool SamePlanData(const PlanContext& other) const;
 
   // Writes `prewritten_json`, before the context is shared. Worth it where many plans are
   // rendered (a server: half of each plan document's JSON is then copied), not for one plan:

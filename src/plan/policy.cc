@@ -475,11 +475,121 @@ Result<Messages> LoadEmbeddedMessages() {
   return ParseMessages(*file);
 }
 
-Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(kb::KnowledgeBase kb,
-                                                           chem::CompoundCatalog compounds,
-                                                           dri::ReferenceTables references,
-                                                           foods::Exclusions exclusions,
-                                                           products::Catalogue catalogue) {
+// The binary form of the plan's own data (the snapshot "plan"). A member left out of a list here
+// is caught by the data compiler: the decoded data would then differ from what was loaded.
+template <typename A>
+void Fields(A& a, Policy::FoodGroup& g) {
+  a(g.name, g.categories, g.line);
+}
+
+template <typename A>
+void Fields(A& a, Policy::AggravatingMedicines& m) {
+  a(m.condition_id, m.group, m.ingredient_ids, m.line);
+}
+
+template <typename A>
+void Fields(A& a, Policy& p) {
+  a(p.verdict, p.min_certainty_to_recommend, p.default_target_mg, p.start_mg, p.weekly_step_mg,
+    p.split_above_mg, p.round_to_mg, p.min_useful_mg, p.night_dose_hour, p.evening_meal_hour,
+    p.morning_hour, p.earliest_hour, p.latest_hour, p.step_hours, p.min_hours_between_doses,
+    p.default_medicine_hour, p.form_preference, p.laxative_form_preference, p.compound_mg_per_pill,
+    p.form_reasons, p.product_measure_steps, p.never_suggest_tags, p.food_list_from_age_months,
+    p.renal_diet_egfr_below, p.renal_diet_ckd_stage_at_least, p.renal_diet_diagnoses,
+    p.food_full_score_from_mg_per_100kcal, p.food_portion_kcal_at_most, p.foods_per_group_first,
+    p.foods_per_group_at_most, p.food_groups, p.clinician_set_laxative_below_years,
+    p.adult_measures_from_years, p.risk_interactions, p.risk_diagnoses,
+    p.risk_sooner_for_conditions, p.iron_conditions, p.adult_ferritin_at_or_below_ug_l,
+    p.child_ferritin_below_ug_l, p.iron_child_below_years, p.aggravating_medicines,
+    p.refer_instead_of_self_care);
+}
+
+template <typename A>
+void Fields(A& a, ChildPortions::Band& b) {
+  a(b.from_years, b.below_years, b.factor, b.words);
+}
+
+template <typename A>
+void Fields(A& a, ChildPortions& c) {
+  a(c.bands, c.whole_nuts_from_years, c.nut_category, c.spread_words);
+}
+
+template <typename A>
+void Fields(A& a, FoodFrequencyItem& f) {
+  a(f.id, f.question, f.magnesium_mg, f.example);
+}
+
+// A ranked food points into the context's food table (the archive's context).
+template <typename A>
+void Fields(A& a, RankedFood& r) {
+  archive::Pointer(a, r.food, *static_cast<const std::vector<foods::Food>*>(a.context()));
+  a(r.mg_per_serving, r.mg_per_100kcal, r.group);
+}
+
+namespace {
+
+struct PlanData {
+  Policy* policy;
+  ChildPortions* child_portions;
+  std::vector<FoodFrequencyItem>* food_frequency;
+  std::vector<RankedFood>* foods_by_magnesium;
+};
+
+template <typename A>
+void Fields(A& a, PlanData& d) {
+  a(*d.policy, *d.child_portions, *d.food_frequency, *d.foods_by_magnesium);
+}
+
+}  // namespace
+
+std::string PlanContext::EncodePlanData() const {
+  // The writer only reads through these pointers.
+  auto& self = const_cast<PlanContext&>(*this);
+  const PlanData data{&self.policy, &self.child_portions, &self.food_frequency,
+                      &self.foods_by_magnesium};
+  return archive::Encode(data, &foods.foods());
+}
+
+bool PlanContext::DecodePlanData(std::string_view bytes) {
+  Policy decoded_policy;
+  ChildPortions decoded_portions;
+  std::vector<FoodFrequencyItem> decoded_frequency;
+  std::vector<RankedFood> decoded_ranking;
+  archive::Reader reader(bytes, &foods.foods());
+  PlanData data{&decoded_policy, &decoded_portions, &decoded_frequency, &decoded_ranking};
+  reader(data);
+  if (!reader.ok() || !reader.done()) return false;
+  for (const RankedFood& r : decoded_ranking) {
+    if (r.food == nullptr || r.group >= decoded_policy.food_groups.size()) return false;
+  }
+  policy = std::move(decoded_policy);
+  child_portions = std::move(decoded_portions);
+  food_frequency = std::move(decoded_frequency);
+  foods_by_magnesium = std::move(decoded_ranking);
+  return true;
+}
+
+bool PlanContext::SamePlanData(const PlanContext& other) const {
+  const auto position = [](const PlanContext& c, const RankedFood& r) {
+    return r.food - c.foods.foods().data();
+  };
+  if (!(policy == other.policy && child_portions == other.child_portions &&
+        food_frequency == other.food_frequency &&
+        foods_by_magnesium.size() == other.foods_by_magnesium.size())) {
+    return false;
+  }
+  for (size_t i = 0; i < foods_by_magnesium.size(); ++i) {
+    const RankedFood &a = foods_by_magnesium[i], &b = other.foods_by_magnesium[i];
+    if (position(*this, a) != position(other, b) || a.mg_per_serving != b.mg_per_serving ||
+        a.mg_per_100kcal != b.mg_per_100kcal || a.group != b.group) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(
+    kb::KnowledgeBase kb, chem::CompoundCatalog compounds, dri::ReferenceTables references,
+    foods::Exclusions exclusions, products::Catalogue catalogue, bool built_in) {
   auto context = std::make_unique<PlanContext>();
   context->catalogue = std::move(catalogue);
   context->kb = std::move(kb);
@@ -489,6 +599,15 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(kb::KnowledgeBase kb,
   auto foods = foods::LoadEmbeddedFoods();
   if (!foods.ok()) return foods.error();
   context->foods = std::move(foods).value();
+  auto messages = LoadEmbeddedMessages();
+  if (!messages.ok()) return messages.error();
+  context->messages = std::move(messages).value();
+  if (built_in) {
+    if (const auto snapshot = precompiled::FindSnapshot("plan");
+        snapshot && context->DecodePlanData(*snapshot)) {
+      return context;
+    }
+  }
   auto policy_file = LoadEmbeddedFile("plan/policy.toml");
   if (!policy_file.ok()) return policy_file.error();
   auto policy = ParsePolicy(*policy_file, context->kb);
@@ -507,9 +626,6 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(kb::KnowledgeBase kb,
   auto ffq = ParseFoodFrequency(*ffq_file);
   if (!ffq.ok()) return ffq.error();
   context->food_frequency = std::move(ffq).value();
-  auto messages = LoadEmbeddedMessages();
-  if (!messages.ok()) return messages.error();
-  context->messages = std::move(messages).value();
 
   // Ranked once without exclusions; plans filter it per person and pick by food group.
   context->foods_by_magnesium = RankFoodsForPlans(context->foods, context->policy);
@@ -531,7 +647,7 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Load(const std::optional<std::
   if (!catalogue.ok()) return catalogue.error();
   return Assemble(std::move(kb).value(), std::move(compounds).value(),
                   std::move(references).value(), std::move(exclusions).value(),
-                  std::move(catalogue).value());
+                  std::move(catalogue).value(), /*built_in=*/!kb_dir);
 }
 
 }  // namespace mg::plan

@@ -558,7 +558,8 @@ class CatalogueBuilder {
   // Every name identifies one ingredient or product; only brands may be shared, and only among
   // products (a family of strengths sold under one brand).
   void CheckNames() {
-    for (const auto& [key, entries] : catalogue_.names_) {
+    for (uint32_t group = 0; group + 1 < catalogue_.name_group_starts_.size(); ++group) {
+      const auto entries = catalogue_.NameGroup(group);
       std::set<std::pair<bool, size_t>> owners;
       bool only_product_brands = true;
       for (const auto& e : entries) {
@@ -662,17 +663,18 @@ void Fields(A& a, DailyValue& d) {
   a(d.id, d.name, d.magnesium_mg, d.markers, d.family, d.current, d.citation_ids, d.note);
 }
 
-// The name index is not kept: Reindex() rebuilds it from the entities.
+// The name index is kept: Decode checks it (NamesFit) instead of rebuilding it.
 template <typename A>
 void Fields(A& a, Catalogue& catalogue) {
-  a(catalogue.ingredients_, catalogue.products_, catalogue.daily_values_);
+  a(catalogue.ingredients_, catalogue.products_, catalogue.daily_values_, catalogue.name_keys_,
+    catalogue.name_group_starts_, catalogue.name_entries_);
 }
 
 std::string Catalogue::Encode() const { return archive::Encode(*this); }
 
 std::optional<Catalogue> Catalogue::Decode(std::string_view bytes) {
   auto catalogue = archive::Decode<Catalogue>(bytes);
-  if (catalogue) catalogue->Reindex();
+  if (catalogue && !catalogue->NamesFit()) return std::nullopt;
   return catalogue;
 }
 
@@ -700,18 +702,14 @@ Result<Catalogue> Catalogue::Parse(const std::vector<DataFile>& files, const kb:
 }
 
 void Catalogue::Reindex() {
-  names_.clear();
-  size_t count = 0;
-  for (const Ingredient& g : ingredients_)
-    count += 1 + g.synonyms.size() + g.abbreviations.size() + g.brands.size();
-  for (const Product& p : products_)
-    count += p.names.size() + p.abbreviations.size() + p.brands.size();
-  names_.reserve(count);
+  // Built once per load from files (the snapshot keeps the result): a sorted map groups the
+  // entries of one key in the order they are added, then each group gets a number.
+  std::map<std::string, std::vector<NameEntry>, std::less<>> groups;
   auto add = [&](bool is_product, size_t index, NameKind kind, size_t position,
                  const std::string& spelling) {
     std::string key = NameKey(spelling);
     if (key.empty()) return;
-    auto& entries = names_[std::move(key)];
+    auto& entries = groups[std::move(key)];
     for (const auto& e : entries) {
       if (e.is_product == is_product && e.index == index) return;  // Same thing, same key.
     }
@@ -734,6 +732,57 @@ void Catalogue::Reindex() {
     add_all(true, i, NameKind::kAbbreviation, p.abbreviations);
     add_all(true, i, NameKind::kBrand, p.brands);
   }
+  name_keys_.Clear();
+  name_group_starts_.clear();
+  name_entries_.clear();
+  size_t key_bytes = 0;
+  for (const auto& [key, entries] : groups) key_bytes += key.size();
+  name_keys_.Reserve(groups.size(), key_bytes);
+  name_group_starts_.reserve(groups.size() + 1);
+  for (const auto& [key, entries] : groups) {
+    name_keys_.Add(key, static_cast<uint32_t>(name_group_starts_.size()));
+    name_group_starts_.push_back(static_cast<uint32_t>(name_entries_.size()));
+    name_entries_.insert(name_entries_.end(), entries.begin(), entries.end());
+  }
+  name_group_starts_.push_back(static_cast<uint32_t>(name_entries_.size()));
+  name_keys_.Seal();
+}
+
+std::span<const Catalogue::NameEntry> Catalogue::NameGroup(uint32_t group) const {
+  return std::span<const NameEntry>(name_entries_)
+      .subspan(name_group_starts_[group],
+               name_group_starts_[group + 1] - name_group_starts_[group]);
+}
+
+bool Catalogue::NamesFit() const {
+  if (name_group_starts_.empty() || name_group_starts_.front() != 0 ||
+      name_group_starts_.back() != name_entries_.size() ||
+      !name_keys_.Fits(name_group_starts_.size() - 1)) {
+    return false;
+  }
+  for (size_t g = 0; g + 1 < name_group_starts_.size(); ++g) {
+    // Every group holds at least one entry: a name was added for each.
+    if (name_group_starts_[g] >= name_group_starts_[g + 1]) return false;
+  }
+  for (const NameEntry& e : name_entries_) {
+    if (e.is_product) {
+      if (e.index >= products_.size()) return false;
+      const Product& p = products_[e.index];
+      const size_t count = e.kind == NameKind::kAbbreviation ? p.abbreviations.size()
+                           : e.kind == NameKind::kBrand      ? p.brands.size()
+                                                             : p.names.size();
+      if (e.position >= count) return false;
+    } else {
+      if (e.index >= ingredients_.size()) return false;
+      const Ingredient& g = ingredients_[e.index];
+      const size_t count = e.kind == NameKind::kSynonym        ? g.synonyms.size()
+                           : e.kind == NameKind::kAbbreviation ? g.abbreviations.size()
+                           : e.kind == NameKind::kBrand        ? g.brands.size()
+                                                               : 1;
+      if (e.position >= count) return false;
+    }
+  }
+  return true;
 }
 
 const std::string& Catalogue::Spelling(const NameEntry& e) const {
@@ -763,9 +812,8 @@ const std::string& Catalogue::Spelling(const NameEntry& e) const {
 
 std::vector<std::string> Catalogue::DisplayNames() const {
   std::vector<std::string> out;
-  for (const auto& [key, entries] : names_) {
-    for (const auto& e : entries) out.push_back(Spelling(e));
-  }
+  out.reserve(name_entries_.size());
+  for (const auto& e : name_entries_) out.push_back(Spelling(e));
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -796,9 +844,10 @@ std::vector<const Product*> Catalogue::MagnesiumProducts() const {
 Resolution Catalogue::ResolveExact(std::string_view name) const {
   Resolution r;
   r.query = std::string(name);
-  const auto it = names_.find(NameKey(name));
-  if (it == names_.end()) return r;
-  const NameEntry& first = it->second.front();
+  const auto group = name_keys_.Find(NameKey(name));
+  if (!group) return r;
+  const auto entries = NameGroup(*group);
+  const NameEntry& first = entries.front();
   r.matched_as = first.kind;
   r.matched_name = Spelling(first);
   if (!first.is_product) {
@@ -807,7 +856,7 @@ Resolution Catalogue::ResolveExact(std::string_view name) const {
     return r;
   }
   r.kind = MatchKind::kProduct;
-  for (const auto& e : it->second) r.products.push_back(&products_[e.index]);
+  for (const auto& e : entries) r.products.push_back(&products_[e.index]);
   std::stable_sort(r.products.begin(), r.products.end(), [](const Product* a, const Product* b) {
     return a->magnesium_mg_per_unit.value_or(0) > b->magnesium_mg_per_unit.value_or(0);
   });
