@@ -190,6 +190,33 @@ CREATE TRIGGER entries_counted_in AFTER INSERT ON entries REFERENCING NEW TABLE 
 CREATE TRIGGER entries_counted_out AFTER DELETE ON entries REFERENCING OLD TABLE AS removed
   FOR EACH STATEMENT EXECUTE FUNCTION entries_removed();
 )sql",
+      // 11: the undo log as a ring of 50 slots per account (journal::kUndoDepth; see
+      // kUndoSlots). A change takes the slot after the account's newest, overwriting the oldest
+      // once all 50 are used, instead of an insert and a delete that first read the account's
+      // newest 50 lines (issue 20: that pruning was a third of PostgreSQL's work per add).
+      // undo_positions counts each account's changes: the newest is in slot changes % 50. Lines
+      // already there keep their order (slot: their place, oldest first; the newest 50 only).
+      R"sql(
+CREATE TABLE undo_positions (
+  user_id BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+  changes BIGINT NOT NULL CHECK (changes >= 0)
+);
+DELETE FROM entry_changes c
+  USING (SELECT user_id, seq, row_number() OVER (PARTITION BY user_id ORDER BY seq DESC) AS newer
+           FROM entry_changes) r
+ WHERE c.user_id = r.user_id AND c.seq = r.seq AND r.newer > 50;
+ALTER TABLE entry_changes ADD COLUMN slot INTEGER;
+UPDATE entry_changes c SET slot = (r.place % 50)::INTEGER
+  FROM (SELECT user_id, seq, row_number() OVER (PARTITION BY user_id ORDER BY seq) AS place
+          FROM entry_changes) r
+ WHERE c.user_id = r.user_id AND c.seq = r.seq;
+INSERT INTO undo_positions (user_id, changes)
+  SELECT user_id, count(*) FROM entry_changes GROUP BY user_id;
+ALTER TABLE entry_changes DROP CONSTRAINT entry_changes_pkey;
+ALTER TABLE entry_changes ALTER COLUMN slot SET NOT NULL;
+ALTER TABLE entry_changes ADD CONSTRAINT entry_changes_slot_check CHECK (slot >= 0 AND slot < 50);
+ALTER TABLE entry_changes ADD PRIMARY KEY (user_id, slot);
+)sql",
   };
   return kMigrations;
 }
@@ -461,14 +488,28 @@ Status LockAccount(pqxx::transaction_base& txn, int64_t user_id) {
 }
 
 // A journal::Store over the rows of one account. Every statement carries `user_id = $1`.
-// The undo log keeps each account's newest kUndoDepth changes. `seq` is one sequence for all
-// accounts, so the depth is counted in the account's own rows, never as a distance in `seq`
-// (other accounts' writes advance it: under load an account kept only a few changes). A
-// statement that logs a change also deletes the account's changes older than the newest
-// kUndoDepth - 1 it sees (it does not see its own insert), so with the new one kUndoDepth stay.
-// This is the OFFSET, in the newest-first order, of the oldest change kept.
-constexpr int kOldestKeptOffset = journal::kUndoDepth - 2;
-static_assert(kOldestKeptOffset >= 0);
+// The undo log keeps each account's newest kUndoDepth changes in a ring of that many slots
+// (migration 11): the account's count of changes (undo_positions) names the slot of its newest,
+// and a change takes the next slot, overwriting the oldest line once the ring is full. `seq`,
+// one sequence for all accounts, orders the lines newest first; other accounts' writes advance
+// it but never take a slot of this account's. Undo takes the newest line away and counts one
+// change back, so the next change takes that slot again.
+constexpr int kUndoSlots = 50;  // Fixed by migration 11's CHECK on entry_changes.slot.
+static_assert(kUndoSlots == journal::kUndoDepth);
+
+// Logs a change (kind $2, entry $3, the entry before it as JSON $4 or NULL) of account $1 in its
+// ring: counts the change, then writes the line into the slot the count names.
+const std::string& LogChangeSql() {
+  static const std::string sql = fmt::format(
+      "WITH position AS (INSERT INTO undo_positions (user_id, changes) VALUES ($1, 1) ON "
+      "CONFLICT (user_id) DO UPDATE SET changes = undo_positions.changes + 1 RETURNING changes) "
+      "INSERT INTO entry_changes (user_id, slot, kind, entry_id, before) SELECT $1, "
+      "(changes % {})::INTEGER, $2, $3, $4 FROM position ON CONFLICT (user_id, slot) DO UPDATE "
+      "SET seq = EXCLUDED.seq, kind = EXCLUDED.kind, entry_id = EXCLUDED.entry_id, before = "
+      "EXCLUDED.before",
+      kUndoSlots);
+  return sql;
+}
 
 class PgJournal final : public journal::Store {
  public:
@@ -487,31 +528,35 @@ class PgJournal final : public journal::Store {
                           return id;
                         });
     }
-    // The entry, its line in the undo log and the log's pruning in one statement: one round
-    // trip instead of five (BEGIN, lock, insert, log, COMMIT), which is most of what many people
-    // writing at once wait for (issue 20). Without the account lock, two adds to one account at
-    // the same moment may take the same next id: the second then fails on the primary key
-    // without writing anything, and is tried again with the first one visible.
+    // The entry and its line in the undo log's ring in one statement: one round trip instead
+    // of five (BEGIN, lock, insert, log, COMMIT), which is most of what many people writing at
+    // once wait for (issue 20). Without the account lock, two adds to one account at the same
+    // moment may take the same next id: the second then fails on the primary key without
+    // writing anything, and is tried again with the first one visible.
     for (int attempt = 1;; ++attempt) {
       auto id = pool_->Run<OneStatement>(
           Doing("adding an entry"), [&](pqxx::transaction_base& txn) -> Result<int64_t> {
-            static const HotStatement kAdd(
+            static const HotStatement kAdd(fmt::format(
                 "WITH added AS (INSERT INTO entries (user_id, id, date, kind, label, "
                 "magnesium_mg, value, intensity, note, measures) VALUES ($1, (SELECT "
                 "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1), $2, $3, $4, $5, "
-                "$6, $7, $8, $10) "
-                "RETURNING id), logged AS (INSERT INTO entry_changes (user_id, kind, "
-                "entry_id) SELECT $1, 'add', id FROM added), pruned AS (DELETE FROM "
-                "entry_changes WHERE user_id = $1 AND seq < (SELECT seq FROM entry_changes "
-                "WHERE user_id = $1 ORDER BY seq DESC OFFSET $9 LIMIT 1)) SELECT id FROM "
-                "added");
+                "$6, $7, $8, $9) RETURNING id), "
+                "position AS (INSERT INTO undo_positions (user_id, changes) SELECT $1, 1 FROM "
+                "added ON CONFLICT (user_id) DO UPDATE SET changes = undo_positions.changes + 1 "
+                "RETURNING changes), "
+                "logged AS (INSERT INTO entry_changes (user_id, slot, kind, entry_id) SELECT $1, "
+                "(p.changes % {})::INTEGER, 'add', a.id FROM added a, position p ON CONFLICT "
+                "(user_id, slot) DO UPDATE SET seq = EXCLUDED.seq, kind = EXCLUDED.kind, "
+                "entry_id = EXCLUDED.entry_id, before = EXCLUDED.before) "
+                "SELECT id FROM added",
+                kUndoSlots));
             try {
               return pool_
                   ->Exec(txn, kAdd, user_, journal::FormatDate(entry.date),
                          std::string(journal::EntryKindName(entry.kind)), entry.label,
                          NullableNumber(entry.magnesium_mg).get(),
                          NullableNumber(entry.value).get(), NullableNumber(entry.intensity).get(),
-                         entry.note, kOldestKeptOffset, journal::FormatMeasures(entry.measures))
+                         entry.note, journal::FormatMeasures(entry.measures))
                   .at(0)
                   .at(0)
                   .as<int64_t>();
@@ -538,11 +583,12 @@ class PgJournal final : public journal::Store {
         [&](pqxx::transaction_base& txn) -> Result<std::optional<journal::UndoneChange>> {
           MG_RETURN_IF_ERROR(LockAccount(txn, user_));
           auto rows = txn.exec_params(
-              "SELECT seq, kind, entry_id, before FROM entry_changes WHERE user_id = $1 "
+              "SELECT slot, kind, entry_id, before FROM entry_changes WHERE user_id = $1 "
               "ORDER BY seq DESC LIMIT 1",
               user_);
           if (rows.empty()) return std::optional<journal::UndoneChange>();
-          const int64_t seq = rows[0][0].as<int64_t>(), id = rows[0][2].as<int64_t>();
+          const int slot = rows[0][0].as<int>();
+          const int64_t id = rows[0][2].as<int64_t>();
           const std::string kind_name = rows[0][1].as<std::string>();
           auto kind = journal::ParseChangeKind(kind_name);
           if (!kind) {
@@ -566,7 +612,11 @@ class PgJournal final : public journal::Store {
               if (!inserted.ok()) return inserted.error();
             }
           }
-          txn.exec_params("DELETE FROM entry_changes WHERE user_id = $1 AND seq = $2", user_, seq);
+          // The line goes and the count steps back: the next change takes this slot again.
+          txn.exec_params(
+              "WITH undone AS (DELETE FROM entry_changes WHERE user_id = $1 AND slot = $2) UPDATE "
+              "undo_positions SET changes = changes - 1 WHERE user_id = $1",
+              user_, slot);
           return std::optional<journal::UndoneChange>(std::move(out));
         });
   }
@@ -759,12 +809,7 @@ class PgJournal final : public journal::Store {
       text = journal::EntryToJson(*before).dump(-1, ' ', false,
                                                 nlohmann::json::error_handler_t::replace);
     }
-    // One statement: the change is logged and the account's undo log cut to kUndoDepth changes.
-    txn.exec_params(
-        "WITH added AS (INSERT INTO entry_changes (user_id, kind, entry_id, before) VALUES ($1, "
-        "$2, $3, $4)) DELETE FROM entry_changes WHERE user_id = $1 AND seq < (SELECT seq FROM "
-        "entry_changes WHERE user_id = $1 ORDER BY seq DESC OFFSET $5 LIMIT 1)",
-        user_, std::string(journal::ChangeKindName(kind)), id, text, kOldestKeptOffset);
+    txn.exec_params(LogChangeSql(), user_, std::string(journal::ChangeKindName(kind)), id, text);
   }
 
   Result<journal::Entry> EntryFromLog(const std::string& text, int64_t id) {
@@ -1008,6 +1053,7 @@ class PgDatabase final : public accounts::Database {
           const std::string username = rows[0][0].as<std::string>();
           // Explicit rather than trusting the cascades alone, so the order never matters.
           txn.exec_params("DELETE FROM entry_changes WHERE user_id = $1", user_id);
+          txn.exec_params("DELETE FROM undo_positions WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM irls_items WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM entries WHERE user_id = $1", user_id);
           txn.exec_params("DELETE FROM profile WHERE user_id = $1", user_id);

@@ -393,10 +393,111 @@ TEST_F(PgDatabaseTest, EachAccountKeepsItsWholeUndoDepthWhileOthersWrite) {
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM entry_changes")[0][0].as<int64_t>(), 0);
 }
 
+// Migration 11 undone: the undo log as it was before its ring (a line per change, pruned).
+constexpr char kBeforeUndoRing[] =
+    "DROP TABLE undo_positions; ALTER TABLE entry_changes DROP CONSTRAINT entry_changes_pkey, "
+    "DROP CONSTRAINT entry_changes_slot_check, DROP COLUMN slot, ADD PRIMARY KEY (user_id, seq); "
+    "DELETE FROM schema_migrations WHERE version = 11;";
+
+// Undo after the ring wrapped: each undo gives back the newest change left, and a change made
+// after some undos takes the freed slot, so the log still holds the newest changes and no more.
+TEST_F(PgDatabaseTest, UndoAfterTheRingWrappedGivesTheNewestChangesInOrder) {
+  auto db = OpenPostgres(database_->url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto account = (*db)->CreateAccount("dana", "h", 1);
+  ASSERT_TRUE(account.ok());
+  auto store = (*db)->OpenJournal(*account, clock_);
+  ASSERT_TRUE(store.ok());
+  const auto add = [&] {
+    auto id = (*store)->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 3}));
+    EXPECT_TRUE(id.ok()) << id.error().message;
+    return id.ok() ? *id : -1;
+  };
+  const auto undo = [&]() -> int64_t {
+    auto u = (*store)->Undo();
+    EXPECT_TRUE(u.ok()) << u.error().message;
+    if (!u.ok() || !u->has_value()) return 0;
+    EXPECT_EQ((*u)->kind, journal::ChangeKind::kAdd);
+    return (*u)->entry.id;
+  };
+  for (int i = 1; i <= journal::kUndoDepth + 10; ++i) ASSERT_EQ(add(), i);
+  for (int64_t id = journal::kUndoDepth + 10; id > journal::kUndoDepth + 5; --id) {
+    ASSERT_EQ(undo(), id);
+  }
+  ASSERT_EQ(add(), journal::kUndoDepth + 6);  // Ids are the largest + 1 again.
+  ASSERT_EQ(add(), journal::kUndoDepth + 7);
+  std::vector<int64_t> undone;
+  for (int64_t id = undo(); id != 0; id = undo()) undone.push_back(id);
+  std::vector<int64_t> expected;
+  for (int64_t id = journal::kUndoDepth + 7; id >= 11; --id) expected.push_back(id);
+  EXPECT_EQ(undone, expected);
+  auto left = (*store)->List({});
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left->size(), 10u);
+}
+
+// A database from before migration 11 (a line per change): upgrading keeps each account's newest
+// kUndoDepth lines in their order, and undo then works through them and on into new changes.
+TEST_F(PgDatabaseTest, TheUndoRingMigrationKeepsTheNewestLinesInOrder) {
+  std::vector<int64_t> ids;
+  {
+    auto db = OpenPostgres(database_->url());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    for (const char* name : {"erin", "finn", "gus"}) {
+      auto id = (*db)->CreateAccount(name, "h", 1);
+      ASSERT_TRUE(id.ok());
+      ids.push_back(*id);
+    }
+    for (size_t a = 0; a < 2; ++a) {  // Gus has none.
+      auto store = (*db)->OpenJournal(ids[a], clock_);
+      ASSERT_TRUE(store.ok());
+      const int count = a == 0 ? journal::kUndoDepth + 3 : 3;
+      for (int i = 0; i < count; ++i) {
+        ASSERT_TRUE(
+            (*store)->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 1})).ok());
+      }
+    }
+  }
+  Sql(kBeforeUndoRing);
+  // Erin's log as the old pruning might have left it, with three lines older than the newest
+  // kUndoDepth (for her first three entries): the upgrade drops them.
+  Sql(
+      fmt::format("INSERT INTO entry_changes (user_id, seq, kind, entry_id) VALUES ({0}, -3, "
+                  "'add', 1), ({0}, -2, 'add', 2), ({0}, -1, 'add', 3)",
+                  ids[0]));
+  auto db = OpenPostgres(database_->url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_EQ(AppliedVersions(), PgSchemaVersion());
+  const int64_t first_undone[] = {4, 1, 0};  // The oldest change each can undo; 0: none.
+  const int64_t newest[] = {journal::kUndoDepth + 3, 3, 0};
+  for (size_t a = 0; a < ids.size(); ++a) {
+    auto store = (*db)->OpenJournal(ids[a], clock_);
+    ASSERT_TRUE(store.ok());
+    // A new change first: it goes after the lines already there.
+    auto added = (*store)->Add(MakeEntry(Day(2026, 11, 2), EntryKind::kPain, {.value = 2}));
+    ASSERT_TRUE(added.ok()) << added.error().message;
+    ASSERT_EQ(*added, newest[a] + 1);
+    std::vector<int64_t> undone;
+    for (;;) {
+      auto u = (*store)->Undo();
+      ASSERT_TRUE(u.ok()) << u.error().message;
+      if (!u->has_value()) break;
+      undone.push_back((*u)->entry.id);
+    }
+    std::vector<int64_t> expected;
+    // The ring holds kUndoDepth lines: with the new change, Erin's oldest kept line goes too.
+    const int64_t oldest = a == 0 ? first_undone[a] + 1 : first_undone[a];
+    for (int64_t id = newest[a] + 1; id >= std::max<int64_t>(oldest, 1); --id) {
+      expected.push_back(id);
+    }
+    EXPECT_EQ(undone, expected) << "account " << a;
+  }
+}
+
 // A database from before migration 10 (each account's count of entries): upgrading counts the
 // entries already there, and the counts then follow new writes.
 TEST_F(PgDatabaseTest, TheEntryCountMigrationCountsWhatIsAlreadyThere) {
-  ASSERT_EQ(PgSchemaVersion(), 10);  // A later migration: make this database at version 9 below.
+  ASSERT_EQ(PgSchemaVersion(), 11);  // A later migration: make this database at version 9 below.
   std::vector<int64_t> ids;
   {
     auto db = OpenPostgres(database_->url());
@@ -415,7 +516,8 @@ TEST_F(PgDatabaseTest, TheEntryCountMigrationCountsWhatIsAlreadyThere) {
       }
     }
   }
-  Sql("DROP TABLE entry_counts; DROP TRIGGER entries_counted_in ON entries; DROP TRIGGER "
+  Sql(std::string(kBeforeUndoRing) +
+      "DROP TABLE entry_counts; DROP TRIGGER entries_counted_in ON entries; DROP TRIGGER "
       "entries_counted_out ON entries; DROP FUNCTION entries_added(); DROP FUNCTION "
       "entries_removed(); DELETE FROM schema_migrations WHERE version = 10");
   auto db = OpenPostgres(database_->url());
