@@ -18,7 +18,8 @@
 # dropped at the end. Results also go to ${MG_ARTIFACTS_DIR:-build/artifacts}/bench-writers.json.
 #
 # Knobs: MG_WRITERS_ACCOUNTS (clients, default 16), MG_WRITERS_SECONDS (per run, 3),
-# MG_WRITERS_ROUNDS (3), MG_WRITERS_READ_EVERY (a read after every K writes, 4).
+# MG_WRITERS_ROUNDS (3), MG_WRITERS_READ_EVERY (a read after every K writes, 4),
+# MG_WRITERS_SERVE_ARGS (more arguments for `serve`, split on spaces: "--pool 8").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -76,7 +77,7 @@ done
   die "pgbench -i failed: $(cat "$WORK/pgbench-init.txt")"
 
 mkdir -p "$WORK/xdg"
-XDG_DATA_HOME="$WORK/xdg" "$BIN" serve --port 0 --json --no-access-log --db "$(db_url "$MG_DB")" \
+XDG_DATA_HOME="$WORK/xdg" "$BIN" serve --port 0 --json --no-access-log ${MG_WRITERS_SERVE_ARGS:-} --db "$(db_url "$MG_DB")" \
   >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 1 300); do
