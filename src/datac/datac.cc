@@ -156,26 +156,21 @@ int main(int argc, char** argv) {
     return 1;
 
   // The plan's own data, made as a plan command makes it without a snapshot, and read back into
-  // a context whose plan data was emptied first.
-  const auto assemble = [&] {
-    auto exclusions = mg::foods::Exclusions::Load();
-    if (!exclusions.ok())
-      return mg::Result<std::unique_ptr<mg::plan::PlanContext>>(exclusions.error());
-    return mg::plan::PlanContext::Assemble(*kb, *compounds, *references, std::move(*exclusions),
-                                           *catalogue);
-  };
-  auto plan_context = assemble();
+  // a copy of that context whose plan data was emptied first.
+  auto exclusions = mg::foods::Exclusions::Load();
+  if (!exclusions.ok()) return Fail(exclusions.error().message);
+  auto plan_context = mg::plan::PlanContext::Assemble(*kb, *compounds, *references,
+                                                      std::move(*exclusions), *catalogue);
   if (!plan_context.ok()) return Fail(plan_context.error().message);
   const std::string plan_bytes = (*plan_context)->EncodePlanData();
-  auto plan_decoded = assemble();
-  if (!plan_decoded.ok()) return Fail(plan_decoded.error().message);
-  (*plan_decoded)->policy = {};
-  (*plan_decoded)->child_portions = {};
-  (*plan_decoded)->food_frequency.clear();
-  (*plan_decoded)->foods_by_magnesium.clear();
-  if (!add_snapshot("plan", plan_bytes,
-                    (*plan_decoded)->DecodePlanData(plan_bytes) &&
-                        (*plan_decoded)->SamePlanData(**plan_context)))
+  mg::plan::PlanContext plan_decoded = **plan_context;
+  plan_decoded.policy = {};
+  plan_decoded.child_portions = {};
+  plan_decoded.food_frequency.clear();
+  plan_decoded.foods_by_magnesium.clear();
+  if (!add_snapshot(
+          "plan", plan_bytes,
+          plan_decoded.DecodePlanData(plan_bytes) && plan_decoded.SamePlanData(**plan_context)))
     return 1;
 
   auto foods = mg::foods::LoadEmbeddedFoods();

@@ -497,17 +497,22 @@ Status LockAccount(pqxx::transaction_base& txn, int64_t user_id) {
 constexpr int kUndoSlots = 50;  // Fixed by migration 11's CHECK on entry_changes.slot.
 static_assert(kUndoSlots == journal::kUndoDepth);
 
-// Logs a change (kind $2, entry $3, the entry before it as JSON $4 or NULL) of account $1 in its
-// ring: counts the change, then writes the line into the slot the count names.
+// The two halves of writing a line into an account's ring, shared by every statement that logs
+// a change: counting the change (its slot is the new count modulo kUndoSlots), and taking the
+// slot, whatever older line it held.
+constexpr char kCountChange[] =
+    "ON CONFLICT (user_id) DO UPDATE SET changes = undo_positions.changes + 1 RETURNING changes";
+constexpr char kTakeSlot[] =
+    "ON CONFLICT (user_id, slot) DO UPDATE SET seq = EXCLUDED.seq, kind = EXCLUDED.kind, "
+    "entry_id = EXCLUDED.entry_id, before = EXCLUDED.before";
+
+// Logs a change (kind $2, entry $3, the entry before it as JSON $4 or NULL) of account $1.
 const std::string& LogChangeSql() {
   static const std::string sql = fmt::format(
-      "WITH position AS (INSERT INTO undo_positions (user_id, changes) VALUES ($1, 1) ON "
-      "CONFLICT (user_id) DO UPDATE SET changes = undo_positions.changes + 1 RETURNING changes) "
+      "WITH position AS (INSERT INTO undo_positions (user_id, changes) VALUES ($1, 1) {}) "
       "INSERT INTO entry_changes (user_id, slot, kind, entry_id, before) SELECT $1, "
-      "(changes % {})::INTEGER, $2, $3, $4 FROM position ON CONFLICT (user_id, slot) DO UPDATE "
-      "SET seq = EXCLUDED.seq, kind = EXCLUDED.kind, entry_id = EXCLUDED.entry_id, before = "
-      "EXCLUDED.before",
-      kUndoSlots);
+      "(changes % {})::INTEGER, $2, $3, $4 FROM position {}",
+      kCountChange, kUndoSlots, kTakeSlot);
   return sql;
 }
 
@@ -542,14 +547,11 @@ class PgJournal final : public journal::Store {
                 "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1), $2, $3, $4, $5, "
                 "$6, $7, $8, $9) RETURNING id), "
                 "position AS (INSERT INTO undo_positions (user_id, changes) SELECT $1, 1 FROM "
-                "added ON CONFLICT (user_id) DO UPDATE SET changes = undo_positions.changes + 1 "
-                "RETURNING changes), "
+                "added {}), "
                 "logged AS (INSERT INTO entry_changes (user_id, slot, kind, entry_id) SELECT $1, "
-                "(p.changes % {})::INTEGER, 'add', a.id FROM added a, position p ON CONFLICT "
-                "(user_id, slot) DO UPDATE SET seq = EXCLUDED.seq, kind = EXCLUDED.kind, "
-                "entry_id = EXCLUDED.entry_id, before = EXCLUDED.before) "
+                "(p.changes % {})::INTEGER, 'add', a.id FROM added a, position p {}) "
                 "SELECT id FROM added",
-                kUndoSlots));
+                kCountChange, kUndoSlots, kTakeSlot));
             try {
               return pool_
                   ->Exec(txn, kAdd, user_, journal::FormatDate(entry.date),

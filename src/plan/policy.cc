@@ -525,46 +525,27 @@ void Fields(A& a, RankedFood& r) {
   a(r.mg_per_serving, r.mg_per_100kcal, r.group);
 }
 
-namespace {
-
-struct PlanData {
-  Policy* policy;
-  ChildPortions* child_portions;
-  std::vector<FoodFrequencyItem>* food_frequency;
-  std::vector<RankedFood>* foods_by_magnesium;
-};
-
+// A plan context's binary form holds only the plan's own data: the pieces it is assembled from
+// (knowledge base, catalogue, food table...) have snapshots of their own.
 template <typename A>
-void Fields(A& a, PlanData& d) {
-  a(*d.policy, *d.child_portions, *d.food_frequency, *d.foods_by_magnesium);
+void Fields(A& a, PlanContext& c) {
+  a(c.policy, c.child_portions, c.food_frequency, c.foods_by_magnesium);
 }
 
-}  // namespace
-
-std::string PlanContext::EncodePlanData() const {
-  // The writer only reads through these pointers.
-  auto& self = const_cast<PlanContext&>(*this);
-  const PlanData data{&self.policy, &self.child_portions, &self.food_frequency,
-                      &self.foods_by_magnesium};
-  return archive::Encode(data, &foods.foods());
-}
+std::string PlanContext::EncodePlanData() const { return archive::Encode(*this, &foods.foods()); }
 
 bool PlanContext::DecodePlanData(std::string_view bytes) {
-  Policy decoded_policy;
-  ChildPortions decoded_portions;
-  std::vector<FoodFrequencyItem> decoded_frequency;
-  std::vector<RankedFood> decoded_ranking;
+  PlanContext decoded;  // Only its plan data is read; this context is left alone on failure.
   archive::Reader reader(bytes, &foods.foods());
-  PlanData data{&decoded_policy, &decoded_portions, &decoded_frequency, &decoded_ranking};
-  reader(data);
+  reader(decoded);
   if (!reader.ok() || !reader.done()) return false;
-  for (const RankedFood& r : decoded_ranking) {
-    if (r.food == nullptr || r.group >= decoded_policy.food_groups.size()) return false;
+  for (const RankedFood& r : decoded.foods_by_magnesium) {
+    if (r.food == nullptr || r.group >= decoded.policy.food_groups.size()) return false;
   }
-  policy = std::move(decoded_policy);
-  child_portions = std::move(decoded_portions);
-  food_frequency = std::move(decoded_frequency);
-  foods_by_magnesium = std::move(decoded_ranking);
+  policy = std::move(decoded.policy);
+  child_portions = std::move(decoded.child_portions);
+  food_frequency = std::move(decoded.food_frequency);
+  foods_by_magnesium = std::move(decoded.foods_by_magnesium);
   return true;
 }
 

@@ -765,49 +765,41 @@ bool Catalogue::NamesFit() const {
     if (name_group_starts_[g] >= name_group_starts_[g + 1]) return false;
   }
   for (const NameEntry& e : name_entries_) {
-    if (e.is_product) {
-      if (e.index >= products_.size()) return false;
-      const Product& p = products_[e.index];
-      const size_t count = e.kind == NameKind::kAbbreviation ? p.abbreviations.size()
-                           : e.kind == NameKind::kBrand      ? p.brands.size()
-                                                             : p.names.size();
-      if (e.position >= count) return false;
-    } else {
-      if (e.index >= ingredients_.size()) return false;
-      const Ingredient& g = ingredients_[e.index];
-      const size_t count = e.kind == NameKind::kSynonym        ? g.synonyms.size()
-                           : e.kind == NameKind::kAbbreviation ? g.abbreviations.size()
-                           : e.kind == NameKind::kBrand        ? g.brands.size()
-                                                               : 1;
-      if (e.position >= count) return false;
-    }
+    if (e.index >= (e.is_product ? products_.size() : ingredients_.size())) return false;
+    const std::vector<std::string>* list = NameList(e);
+    if (e.position >= (list != nullptr ? list->size() : 1)) return false;
   }
   return true;
 }
 
-const std::string& Catalogue::Spelling(const NameEntry& e) const {
+const std::vector<std::string>* Catalogue::NameList(const NameEntry& e) const {
   if (e.is_product) {
     const Product& p = products_[e.index];
     switch (e.kind) {
       case NameKind::kAbbreviation:
-        return p.abbreviations[e.position];
+        return &p.abbreviations;
       case NameKind::kBrand:
-        return p.brands[e.position];
+        return &p.brands;
       default:
-        return p.names[e.position];
+        return &p.names;
     }
   }
   const Ingredient& g = ingredients_[e.index];
   switch (e.kind) {
     case NameKind::kSynonym:
-      return g.synonyms[e.position];
+      return &g.synonyms;
     case NameKind::kAbbreviation:
-      return g.abbreviations[e.position];
+      return &g.abbreviations;
     case NameKind::kBrand:
-      return g.brands[e.position];
+      return &g.brands;
     default:
-      return g.name;
+      return nullptr;  // The ingredient's one name.
   }
+}
+
+const std::string& Catalogue::Spelling(const NameEntry& e) const {
+  const std::vector<std::string>* list = NameList(e);
+  return list != nullptr ? (*list)[e.position] : ingredients_[e.index].name;
 }
 
 std::vector<std::string> Catalogue::DisplayNames() const {

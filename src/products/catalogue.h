@@ -197,6 +197,8 @@ class Catalogue {
 
  private:
   Resolution ResolveExact(std::string_view name) const;
+  // The list of names `entry` points into (by its kind); nullptr for an ingredient's one name.
+  const std::vector<std::string>* NameList(const NameEntry& entry) const;
   // The spelling an entry stands for.
   const std::string& Spelling(const NameEntry& entry) const;
   // Every spelling of every name, sorted and without repeats: the candidates of suggestions for
