@@ -1,8 +1,23 @@
 #include "core/key_index.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace mg {
+namespace {
+
+// FNV-1a, 64 bits: a few instructions a byte, the same on every machine (the table is kept in
+// a binary form made at build time), and good enough spread for ids and names.
+uint64_t HashKey(std::string_view key) {
+  uint64_t hash = 14695981039346656037ULL;
+  for (const char c : key) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+}  // namespace
 
 void KeyIndex::Reserve(size_t keys, size_t bytes) {
   slots_.reserve(keys);
@@ -28,15 +43,43 @@ void KeyIndex::Seal() {
                            [this](const Slot& a, const Slot& b) { return KeyOf(a) == KeyOf(b); }),
                slots_.end());
   sealed_ = slots_.size();
+  BuildTable();
+}
+
+void KeyIndex::BuildTable() {
+  table_.clear();
+  if (sealed_ == 0) return;
+  size_t cells = 8;
+  while (cells < 2 * sealed_) cells *= 2;
+  table_.assign(cells, 0);
+  for (size_t i = 0; i < sealed_; ++i) {
+    size_t cell = FirstCell(HashKey(KeyOf(slots_[i])));
+    while (table_[cell] != 0) cell = (cell + 1) & (cells - 1);
+    table_[cell] = static_cast<uint32_t>(i + 1);
+  }
+}
+
+std::optional<size_t> KeyIndex::SlotOf(std::string_view key) const {
+  if (table_.empty()) return std::nullopt;
+  const size_t mask = table_.size() - 1;
+  // Bounded by the table's size, so a damaged table without an empty cell cannot loop forever.
+  size_t cell = FirstCell(HashKey(key));
+  for (size_t probes = 0; probes < table_.size(); ++probes, cell = (cell + 1) & mask) {
+    const uint32_t entry = table_[cell];
+    if (entry == 0 || entry > sealed_) return std::nullopt;
+    const Slot& slot = slots_[entry - 1];
+    if (slot.size == key.size() &&
+        std::memcmp(bytes_.data() + slot.offset, key.data(), key.size()) == 0) {
+      return entry - 1;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<uint32_t> KeyIndex::Find(std::string_view key) const {
-  const auto end = slots_.begin() + static_cast<std::ptrdiff_t>(sealed_);
-  const auto it =
-      std::lower_bound(slots_.begin(), end, key,
-                       [this](const Slot& slot, std::string_view k) { return KeyOf(slot) < k; });
-  if (it == end || KeyOf(*it) != key) return std::nullopt;
-  return it->position;
+  const auto slot = SlotOf(key);
+  if (!slot) return std::nullopt;
+  return slots_[*slot].position;
 }
 
 bool KeyIndex::Fits(size_t count) const {
@@ -47,6 +90,21 @@ bool KeyIndex::Fits(size_t count) const {
     if (slot.size == 0 || slot.position >= count) return false;
     if (i > 0 && !(KeyOf(slots_[i - 1]) < KeyOf(slot))) return false;
   }
+  // The table: a power of two at least twice the slots (empty with none), every cell empty or
+  // naming a slot, and each slot found where probing for its own key leads. Then the n filled
+  // cells name the n slots once each.
+  if (slots_.empty()) return table_.empty();
+  const size_t cells = table_.size();
+  if (cells < 2 * slots_.size() || (cells & (cells - 1)) != 0) return false;
+  size_t filled = 0;
+  for (const uint32_t entry : table_) {
+    if (entry > slots_.size()) return false;
+    filled += entry != 0;
+  }
+  if (filled != slots_.size()) return false;
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (SlotOf(KeyOf(slots_[i])) != i) return false;
+  }
   return true;
 }
 
@@ -54,6 +112,7 @@ void KeyIndex::Clear() {
   bytes_.clear();
   slots_.clear();
   sealed_ = 0;
+  table_.clear();
 }
 
 }  // namespace mg
