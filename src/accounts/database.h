@@ -154,11 +154,18 @@ class Database {
   // already shows the account exists (sessions go with their account), so a backend may skip
   // looking again — one round trip less on every signed-in request. Deleted meanwhile, the
   // account's journal reads as empty and refuses writes with kNotFound, as a journal opened just
-  // before the deletion would.
+  // before the deletion would — or, when SessionJournalsCheckTheSession(), refuses both with
+  // kUnauthenticated, the session having gone with the account.
   virtual Result<std::unique_ptr<journal::Store>> OpenSessionJournal(const Session& session,
                                                                      const journal::Clock& clock) {
     return OpenJournal(session.user_id, clock);
   }
+  // True when every transaction of a journal from OpenSessionJournal checks that its session
+  // still exists and has not expired (failing with kUnauthenticated, having done nothing): the
+  // server may then open it from a session it found a moment ago (server/session_cache.h)
+  // without looking the session up again, and a sign-out through any app server still ends it
+  // at once.
+  virtual bool SessionJournalsCheckTheSession() const { return false; }
 
   // For GET /api/health?deep=1: one round trip to the database (SELECT 1) on a pooled
   // connection. Errors: kIoError naming the database (never its password) and why.

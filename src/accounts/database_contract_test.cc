@@ -4,6 +4,7 @@
 #include "accounts/database_contract_test.h"
 
 #include <atomic>
+#include <ctime>
 #include <optional>
 #include <set>
 #include <string>
@@ -290,7 +291,12 @@ TEST_P(DatabaseContractTest, DeleteAccountRemovesEverythingOfItAndNothingElse) {
   auto via_session =
       (*session_journal)->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kNote, {.note = "late"}));
   ASSERT_FALSE(via_session.ok());  // ...and a write still finds it gone.
-  EXPECT_EQ(via_session.error().code, ErrorCode::kNotFound) << via_session.error().message;
+  // A backend whose session journals check the session finds that first: it went with the
+  // account.
+  EXPECT_EQ(via_session.error().code, db_->SessionJournalsCheckTheSession()
+                                          ? ErrorCode::kUnauthenticated
+                                          : ErrorCode::kNotFound)
+      << via_session.error().message;
   auto reopened = db_->OpenJournal(anna, clock_);
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.error().code, ErrorCode::kNotFound);
@@ -316,6 +322,69 @@ TEST_P(DatabaseContractTest, DeleteAccountRemovesEverythingOfItAndNothingElse) {
   auto bert_failures = db_->CountAttempts("user:bert", 0);
   ASSERT_TRUE(bert_failures.ok());
   EXPECT_EQ(*bert_failures, 1);
+}
+
+TEST_P(DatabaseContractTest, ASessionJournalThatChecksItsSessionStopsTheMomentItEnds) {
+  if (!db_->SessionJournalsCheckTheSession()) {
+    GTEST_SKIP() << GetParam().name << ": its session journals do not check the session";
+  }
+  // The server opens such a journal from a session it found a moment ago without looking it up
+  // again (server/session_cache.h), so every transaction of it must check the session itself.
+  const int64_t anna = MakeAccount("anna");
+  const int64_t bert = MakeAccount("bert");
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  ASSERT_TRUE(db_->AddSession({"anna-token", anna, "c", now + 3600}).ok());
+  ASSERT_TRUE(db_->AddSession({"bert-token", bert, "c", now + 3600}).ok());
+  ASSERT_TRUE(db_->AddSession({"anna-expired", anna, "c", now - 1}).ok());
+  const auto open = [&](const std::string& token, int64_t user_id) {
+    auto store = db_->OpenSessionJournal({token, user_id, "c", now + 3600}, clock_);
+    EXPECT_TRUE(store.ok());
+    return store.ok() ? std::move(*store) : nullptr;
+  };
+  const Entry note = MakeEntry(Day(2026, 11, 1), EntryKind::kNote, {.note = "n"});
+  const Entry irls = MakeEntry(Day(2026, 11, 1), EntryKind::kIrls,
+                               {.value = 10, .irls_items = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}});
+  auto live = open("anna-token", anna);
+  ASSERT_NE(live, nullptr);
+  ASSERT_TRUE(live->Add(note).ok());
+  ASSERT_TRUE(live->Add(irls).ok());
+  auto page = live->ListPage({}, std::nullopt, 20, 0);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_EQ(page->entries.size(), 2u);
+
+  // Every kind of call, through a journal whose session is expired, another account's, or ended.
+  const auto expect_refused = [&](journal::Store& store, const std::string& what) {
+    SCOPED_TRACE(what);
+    const auto refused = [](const auto& result) {
+      return !result.ok() && result.error().code == ErrorCode::kUnauthenticated;
+    };
+    EXPECT_TRUE(refused(store.Add(note)));
+    EXPECT_TRUE(refused(store.Add(irls)));
+    EXPECT_TRUE(refused(store.ListPage({}, std::nullopt, 20, 0)));
+    EXPECT_TRUE(
+        refused(store.ListPage({.from = Day(2026, 1, 1), .to = {}}, EntryKind::kNote, 5, 0)));
+    EXPECT_TRUE(refused(store.List({})));
+    EXPECT_TRUE(refused(store.Delete(1)));
+    EXPECT_TRUE(refused(store.Undo()));
+    EXPECT_TRUE(refused(store.SetProfile(R"({"age": 30})")));
+    EXPECT_TRUE(refused(store.Profile()));
+    EXPECT_TRUE(refused(store.AddTrial("2026-11-05", "{}")));
+    EXPECT_TRUE(refused(store.LatestTrial()));
+    EXPECT_TRUE(refused(store.Export()));
+    EXPECT_TRUE(refused(store.Import({})));
+  };
+  expect_refused(*open("anna-expired", anna), "expired");
+  expect_refused(*open("bert-token", anna), "another account's session");
+  expect_refused(*open("no-such-token", anna), "unknown");
+  ASSERT_TRUE(db_->DeleteSession("anna-token").ok());
+  expect_refused(*live, "signed out after opening");
+  // Nothing of it was written: the account's own journal still holds the two entries.
+  auto entries = Journal(anna)->List({});
+  ASSERT_TRUE(entries.ok());
+  EXPECT_EQ(entries->size(), 2u);
+  auto profile = Journal(anna)->Profile();
+  ASSERT_TRUE(profile.ok());
+  EXPECT_FALSE(profile->has_value());
 }
 
 TEST_P(DatabaseContractTest, CalendarKeysNameOneAccountUntilReplacedRevokedOrDeleted) {

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <cstdint>
+#include <ctime>
 #include <exception>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -518,20 +519,27 @@ const std::string& LogChangeSql() {
 
 class PgJournal final : public journal::Store {
  public:
-  PgJournal(std::shared_ptr<Pool> pool, int64_t user_id, const journal::Clock& clock)
-      : pool_(std::move(pool)), user_(user_id), clock_(clock), where_("this journal") {}
+  // `session_token_hash`: the journal of a session (OpenSessionJournal), whose every transaction
+  // first checks that the session still exists and has not expired; empty: the account's journal
+  // as such (a calendar key, a shared journal, the command line).
+  PgJournal(std::shared_ptr<Pool> pool, int64_t user_id, const journal::Clock& clock,
+            std::string session_token_hash = {})
+      : pool_(std::move(pool)),
+        user_(user_id),
+        clock_(clock),
+        where_("this journal"),
+        session_(std::move(session_token_hash)) {}
 
   Result<int64_t> Add(const journal::Entry& entry) override {
     MG_RETURN_IF_ERROR(journal::ValidateEntry(entry, clock_.Today()));
     if (!entry.irls_items.empty()) {
-      return pool_->Run(Doing("adding an entry"),
-                        [&](pqxx::transaction_base& txn) -> Result<int64_t> {
-                          auto id = Insert(txn, entry, /*keep_id=*/false);
-                          if (id.ok()) {
-                            LogChange(txn, journal::ChangeKind::kAdd, *id, std::nullopt);
-                          }
-                          return id;
-                        });
+      return Run(Doing("adding an entry"), [&](pqxx::transaction_base& txn) -> Result<int64_t> {
+        auto id = Insert(txn, entry, /*keep_id=*/false);
+        if (id.ok()) {
+          LogChange(txn, journal::ChangeKind::kAdd, *id, std::nullopt);
+        }
+        return id;
+      });
     }
     // The entry and its line in the undo log's ring in one statement: one round trip instead
     // of five (BEGIN, lock, insert, log, COMMIT), which is most of what many people writing at
@@ -539,29 +547,31 @@ class PgJournal final : public journal::Store {
     // moment may take the same next id: the second then fails on the primary key without
     // writing anything, and is tried again with the first one visible.
     for (int attempt = 1;; ++attempt) {
+      // The session's check is in the statement too ($10, $11: kLiveSession), so that a
+      // session the server found lately costs no round trip of its own.
       auto id = pool_->Run<OneStatement>(
           Doing("adding an entry"), [&](pqxx::transaction_base& txn) -> Result<int64_t> {
             static const HotStatement kAdd(fmt::format(
                 "WITH added AS (INSERT INTO entries (user_id, id, date, kind, label, "
-                "magnesium_mg, value, intensity, note, measures) VALUES ($1, (SELECT "
-                "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1), $2, $3, $4, $5, "
-                "$6, $7, $8, $9) RETURNING id), "
+                "magnesium_mg, value, intensity, note, measures) SELECT $1::BIGINT, (SELECT "
+                "COALESCE(MAX(id), 0) + 1 FROM entries WHERE user_id = $1), $2::TEXT, $3::TEXT, "
+                "$4::TEXT, $5::DOUBLE PRECISION, $6::DOUBLE PRECISION, $7::DOUBLE PRECISION, "
+                "$8::TEXT, $9::TEXT WHERE {} RETURNING id), "
                 "position AS (INSERT INTO undo_positions (user_id, changes) SELECT $1, 1 FROM "
                 "added {}), "
                 "logged AS (INSERT INTO entry_changes (user_id, slot, kind, entry_id) SELECT $1, "
                 "(p.changes % {})::INTEGER, 'add', a.id FROM added a, position p {}) "
                 "SELECT id FROM added",
-                kCountChange, kUndoSlots, kTakeSlot));
+                LiveSessionSql(10), kCountChange, kUndoSlots, kTakeSlot));
             try {
-              return pool_
-                  ->Exec(txn, kAdd, user_, journal::FormatDate(entry.date),
-                         std::string(journal::EntryKindName(entry.kind)), entry.label,
-                         NullableNumber(entry.magnesium_mg).get(),
-                         NullableNumber(entry.value).get(), NullableNumber(entry.intensity).get(),
-                         entry.note, journal::FormatMeasures(entry.measures))
-                  .at(0)
-                  .at(0)
-                  .as<int64_t>();
+              const auto rows = pool_->Exec(
+                  txn, kAdd, user_, journal::FormatDate(entry.date),
+                  std::string(journal::EntryKindName(entry.kind)), entry.label,
+                  NullableNumber(entry.magnesium_mg).get(), NullableNumber(entry.value).get(),
+                  NullableNumber(entry.intensity).get(), entry.note,
+                  journal::FormatMeasures(entry.measures), SessionParameter(), NowUnix());
+              if (rows.empty()) return SessionEnded();
+              return rows.at(0).at(0).as<int64_t>();
             } catch (const pqxx::foreign_key_violation&) {
               // What LockAccount says in the other writes.
               return NotFound(fmt::format("account {} does not exist", user_));
@@ -573,14 +583,14 @@ class PgJournal final : public journal::Store {
 
   Status Replace(const journal::Entry& entry) override {
     MG_RETURN_IF_ERROR(journal::ValidateEntry(entry, clock_.Today()));
-    return pool_->Run(Doing("editing an entry"), [&](pqxx::transaction_base& txn) -> Status {
+    return Run(Doing("editing an entry"), [&](pqxx::transaction_base& txn) -> Status {
       MG_RETURN_IF_ERROR(LockAccount(txn, user_));
       return ReplaceIn(txn, entry, /*log=*/true);
     });
   }
 
   Result<std::optional<journal::UndoneChange>> Undo() override {
-    return pool_->Run(
+    return Run(
         Doing("undoing a change"),
         [&](pqxx::transaction_base& txn) -> Result<std::optional<journal::UndoneChange>> {
           MG_RETURN_IF_ERROR(LockAccount(txn, user_));
@@ -624,8 +634,8 @@ class PgJournal final : public journal::Store {
   }
 
   Result<std::vector<journal::Entry>> List(const journal::DateRange& range) override {
-    return pool_->Run<OneStatement>(
-        Doing("reading entries"), [&](pqxx::transaction_base& txn) { return ListIn(txn, range); });
+    return Run<OneStatement>(Doing("reading entries"),
+                             [&](pqxx::transaction_base& txn) { return ListIn(txn, range); });
   }
 
   // The page in SQL: a page of 20 reads 20 rows (and counts the rest), not the whole journal.
@@ -638,8 +648,9 @@ class PgJournal final : public journal::Store {
     const std::string limit_text = limit ? std::to_string(*limit) : "";
     return pool_->Run<OneStatement>(
         Doing("reading entries"), [&](pqxx::transaction_base& txn) -> Result<Page> {
-          // One statement (one snapshot); the count's row comes even when the page is empty.
-          // NULL $4 is every kind, NULL $5 no limit.
+          // One statement (one snapshot); the count's row comes even when the page is empty, so
+          // no row at all means the session's check (kLiveSession, the last two parameters)
+          // failed. NULL $4 is every kind, NULL $5 no limit.
           static const HotStatement kPage(
               std::string("SELECT c.total, p.* FROM (SELECT count(*) AS total FROM entries WHERE "
                           "user_id = $1 AND date >= $2 AND date <= $3 AND ($4::TEXT IS NULL OR "
@@ -647,7 +658,8 @@ class PgJournal final : public journal::Store {
               kEntryColumns +
               " FROM entries e WHERE e.user_id = $1 AND e.date >= $2 AND e.date <= $3 AND "
               "($4::TEXT IS NULL OR e.kind = $4) ORDER BY e.date DESC, e.id DESC LIMIT "
-              "$5::BIGINT OFFSET $6) p ON TRUE ORDER BY p.date, p.id");
+              "$5::BIGINT OFFSET $6) p ON TRUE WHERE " +
+              LiveSessionSql(7) + " ORDER BY p.date, p.id");
           // The whole journal (the page's default): its count is kept by the database
           // (migration 10), so a read costs the same however long the journal is.
           static const HotStatement kPageOfAll(
@@ -655,13 +667,16 @@ class PgJournal final : public journal::Store {
                           "WHERE user_id = $1), 0) AS total) c LEFT JOIN (SELECT ") +
               kEntryColumns +
               " FROM entries e WHERE e.user_id = $1 ORDER BY e.date DESC, e.id DESC LIMIT "
-              "$2::BIGINT OFFSET $3) p ON TRUE ORDER BY p.date, p.id");
+              "$2::BIGINT OFFSET $3) p ON TRUE WHERE " +
+              LiveSessionSql(4) + " ORDER BY p.date, p.id");
           const bool all = !range.from && !range.to && !kind;
           const auto rows =
               all ? pool_->Exec(txn, kPageOfAll, user_, limit ? limit_text.c_str() : nullptr,
-                                static_cast<int64_t>(offset))
+                                static_cast<int64_t>(offset), SessionParameter(), NowUnix())
                   : pool_->Exec(txn, kPage, user_, from, to, kind ? kind_name.c_str() : nullptr,
-                                limit ? limit_text.c_str() : nullptr, static_cast<int64_t>(offset));
+                                limit ? limit_text.c_str() : nullptr, static_cast<int64_t>(offset),
+                                SessionParameter(), NowUnix());
+          if (rows.empty()) return SessionEnded();
           Page page;
           for (const auto& row : rows) {
             page.total = row[0].as<size_t>();
@@ -675,7 +690,7 @@ class PgJournal final : public journal::Store {
   }
 
   Status Delete(int64_t id) override {
-    return pool_->Run(Doing("deleting an entry"), [&](pqxx::transaction_base& txn) -> Status {
+    return Run(Doing("deleting an entry"), [&](pqxx::transaction_base& txn) -> Status {
       MG_RETURN_IF_ERROR(LockAccount(txn, user_));
       auto before = ReadOne(txn, id);
       if (!before.ok()) return before.error();
@@ -686,7 +701,7 @@ class PgJournal final : public journal::Store {
   }
 
   Status SetProfile(const std::string& json) override {
-    return pool_->Run(Doing("writing the profile"), [&](pqxx::transaction_base& txn) -> Status {
+    return Run(Doing("writing the profile"), [&](pqxx::transaction_base& txn) -> Status {
       MG_RETURN_IF_ERROR(LockAccount(txn, user_));
       WriteProfile(txn, json);
       return {};
@@ -694,21 +709,21 @@ class PgJournal final : public journal::Store {
   }
 
   Result<std::optional<std::string>> Profile() override {
-    return pool_->Run<OneStatement>(Doing("reading the profile"),
-                                    [&](pqxx::transaction_base& txn) { return ReadProfile(txn); });
+    return Run<OneStatement>(Doing("reading the profile"),
+                             [&](pqxx::transaction_base& txn) { return ReadProfile(txn); });
   }
 
   Result<int64_t> AddTrial(const std::string& created, const std::string& json) override {
     if (!journal::ParseDate(created)) {
       return InvalidArgument(fmt::format("trial created: '{}' is not a YYYY-MM-DD date", created));
     }
-    return pool_->Run(Doing("writing a trial"), [&](pqxx::transaction_base& txn) {
+    return Run(Doing("writing a trial"), [&](pqxx::transaction_base& txn) {
       return InsertTrial(txn, {0, created, json}, /*keep_id=*/false);
     });
   }
 
   Result<std::optional<journal::TrialRecord>> LatestTrial() override {
-    return pool_->Run<OneStatement>(
+    return Run<OneStatement>(
         Doing("reading trials"),
         [&](pqxx::transaction_base& txn) -> Result<std::optional<journal::TrialRecord>> {
           auto rows = txn.exec_params(
@@ -721,7 +736,7 @@ class PgJournal final : public journal::Store {
 
   Result<journal::Snapshot> Export() override {
     // One repeatable-read transaction, so the snapshot is consistent.
-    return pool_->Run<ReadTxn>(
+    return Run<ReadTxn>(
         Doing("exporting"), [&](pqxx::transaction_base& txn) -> Result<journal::Snapshot> {
           journal::Snapshot snapshot;
           auto profile = ReadProfile(txn);
@@ -746,7 +761,7 @@ class PgJournal final : public journal::Store {
         return InvalidArgument(fmt::format("entry {}: {}", e.id, st.error().message));
       }
     }
-    return pool_->Run(Doing("importing"), [&](pqxx::transaction_base& txn) -> Status {
+    return Run(Doing("importing"), [&](pqxx::transaction_base& txn) -> Status {
       MG_RETURN_IF_ERROR(LockAccount(txn, user_));
       if (snapshot.profile_json) WriteProfile(txn, *snapshot.profile_json);
       for (const journal::Entry& e : snapshot.entries) {
@@ -967,10 +982,41 @@ class PgJournal final : public journal::Store {
     return {row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()};
   }
 
+  // True (as SQL) when this is not a session's journal, or its session (parameter $n, the
+  // token's hash, or NULL) still exists for this account and has not expired at $n+1 (unix
+  // seconds): the test FindSession applies.
+  static std::string LiveSessionSql(int n) {
+    return fmt::format(
+        "(${0}::TEXT IS NULL OR EXISTS (SELECT 1 FROM sessions WHERE token_hash = ${0}::TEXT "
+        "AND user_id = $1 AND expires > ${1}::BIGINT))",
+        n, n + 1);
+  }
+  const char* SessionParameter() const { return session_.empty() ? nullptr : session_.c_str(); }
+  static int64_t NowUnix() { return static_cast<int64_t>(std::time(nullptr)); }
+  static Error SessionEnded() {
+    return Error{ErrorCode::kUnauthenticated, "the session has expired or ended; sign in again"};
+  }
+
+  // pool_->Run, after checking the session (kLiveSession) in the same transaction: every change
+  // and read of a session's journal, but the two that check it in their own statement.
+  template <typename Isolation = pqxx::transaction<>, typename Body>
+  auto Run(std::string_view doing, Body&& body) -> decltype(body(std::declval<Isolation&>())) {
+    return pool_->Run<Isolation>(doing, [&](Isolation& txn) -> decltype(body(txn)) {
+      if (!session_.empty()) {
+        static const HotStatement kLiveSession("SELECT 1 WHERE " + LiveSessionSql(2));
+        if (pool_->Exec(txn, kLiveSession, user_, session_, NowUnix()).empty()) {
+          return SessionEnded();
+        }
+      }
+      return body(txn);
+    });
+  }
+
   std::shared_ptr<Pool> pool_;
   const int64_t user_;
   const journal::Clock& clock_;
   const std::string where_;
+  const std::string session_;  // The session's token hash; empty: not a session's journal.
 };
 
 accounts::Account AccountFrom(const pqxx::row& row) {
@@ -1392,8 +1438,9 @@ class PgDatabase final : public accounts::Database {
   Result<std::unique_ptr<journal::Store>> OpenSessionJournal(const accounts::Session& session,
                                                              const journal::Clock& clock) override {
     return std::unique_ptr<journal::Store>(
-        std::make_unique<PgJournal>(pool_, session.user_id, clock));
+        std::make_unique<PgJournal>(pool_, session.user_id, clock, session.token_hash));
   }
+  bool SessionJournalsCheckTheSession() const override { return true; }
 
   Status Ping() override {
     return pool_->Run<OneStatement>("checking the connection", [](pqxx::transaction_base& txn) {

@@ -183,14 +183,23 @@ AccountsApi::AccountsApi(std::shared_ptr<accounts::Database> database, bool secu
   PurgeExpired(Now());  // At start-up; then a little on every sign-in and sign-up.
 }
 
-Result<accounts::Session> AccountsApi::Authenticate(const HttpRequest& in) {
+Result<accounts::Session> AccountsApi::Authenticate(const HttpRequest& in, SessionUse use) {
   const std::string token = SessionCookie(in);
   if (token.empty()) return Error{ErrorCode::kUnauthenticated, "not signed in"};
-  auto session = database_->FindSession(accounts::TokenDigest(token), Now());
+  const std::string digest = accounts::TokenDigest(token);
+  const int64_t now = Now();
+  if (use == SessionUse::kSessionJournal && database_->SessionJournalsCheckTheSession()) {
+    if (auto remembered = sessions_.Find(digest, now, SessionCache::Clock::now())) {
+      return *std::move(remembered);
+    }
+  }
+  const uint64_t generation = sessions_.Generation();
+  auto session = database_->FindSession(digest, now);
   if (!session.ok()) return session.error();
   if (!*session) {
     return Error{ErrorCode::kUnauthenticated, "the session has expired or ended; sign in again"};
   }
+  sessions_.Remember(**session, generation, SessionCache::Clock::now());
   return **session;
 }
 
@@ -348,10 +357,14 @@ Status AccountsApi::SignOut(const HttpRequest& in, HttpResponse& out, bool delet
       return Error{ErrorCode::kForbidden, "password: wrong; the account was not deleted"};
     }
     // Deleting the account also deletes the attempts under its name.
+    // Forgotten after the database has changed, so that no lookup still running can put the
+    // session back (SessionCache::Generation).
     MG_RETURN_IF_ERROR(database_->DeleteAccount(session->user_id));
+    sessions_.ForgetAccount(session->user_id);
     MG_RETURN_IF_ERROR(database_->ReturnAttempts(*attempt));
   } else {
     MG_RETURN_IF_ERROR(database_->DeleteSession(session->token_hash));
+    sessions_.ForgetSession(session->token_hash);
   }
   out.SetHeader("Set-Cookie", SessionCookieHeader(in, "", 0));
   out.SetHeader("Cache-Control", "no-store");
@@ -470,6 +483,7 @@ Status AccountsApi::ResetPassword(const HttpRequest& in, HttpResponse& out) {
   if (!hash.ok()) return hash.error();
   auto reset = database_->ResetPassword(digest, *hash, now);
   if (!reset.ok()) return reset.error();
+  sessions_.ForgetAccount(*reset);  // Every session of the account ended with the reset.
   // The owner is back in: the name's failed sign-ins (perhaps why they asked) are forgotten.
   MG_RETURN_IF_ERROR(database_->ClearAttempts("user:" + (*account)->username));
   out.SetHeader("Set-Cookie", SessionCookieHeader(in, "", 0));
@@ -524,6 +538,7 @@ Status AccountsApi::ChangePassword(const HttpRequest& in, HttpResponse& out) {
   MG_RETURN_IF_ERROR(database_->AddPasswordReset(session->user_id, digest, now + 60));
   auto reset = database_->ResetPassword(digest, *hash, now);
   if (!reset.ok()) return reset.error();
+  sessions_.ForgetAccount(session->user_id);
   MG_RETURN_IF_ERROR(database_->ClearAttempts("user:" + (*account)->username));
   // This browser stays signed in, with a new session; every other one was signed out above.
   auto csrf_token = StartSession(in, out, session->user_id, now);

@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "server/http_transport.h"
 #include "server/server.h"
+#include "server/session_cache.h"
 
 namespace mg::server {
 
@@ -46,9 +47,15 @@ class AccountsApi {
   AccountsApi(std::shared_ptr<accounts::Database> database, bool secure_cookies,
               SignupMode signup = SignupMode::kOpen);
 
+  // What a session is wanted for. kSessionJournal: only to open its journal
+  // (Database::OpenSessionJournal), and nothing else.
+  enum class SessionUse { kAny, kSessionJournal };
   // The session named by the request's cookie. Errors: kUnauthenticated (none, unknown,
-  // expired, or its account is gone), kIoError.
-  Result<accounts::Session> Authenticate(const HttpRequest& in);
+  // expired, or its account is gone), kIoError. For kSessionJournal, when the database's session
+  // journals check the session in every transaction, a session this server found in the last
+  // two seconds is not looked up again (SessionCache): the journal's own check stops a session
+  // ended meanwhile, on this app server or another. Sessions ended here are forgotten at once.
+  Result<accounts::Session> Authenticate(const HttpRequest& in, SessionUse use = SessionUse::kAny);
   // Errors: kForbidden unless X-CSRF-Token equals the session's token.
   Status CheckCsrf(const accounts::Session& session, const HttpRequest& in) const;
   // The account whose secret calendar key this is (GET /api/calendar.ics?key=). Errors:
@@ -113,6 +120,9 @@ class AccountsApi {
   bool secure_cookies_;
   SignupMode signup_;
   std::counting_semaphore<> hash_slots_{kHashSlots};
+  // Sessions found lately: two seconds, so that an ending made through another app server
+  // reaches this one that soon; 10,000 of them, about 2 MB at most.
+  SessionCache sessions_{std::chrono::seconds(2), 10000};
 };
 
 }  // namespace mg::server

@@ -310,7 +310,7 @@ struct Server::Impl {
       if (!user_id.ok()) return user_id.error();
       return options.database->OpenJournal(*user_id, *clock);
     }
-    auto session = accounts->Authenticate(in);
+    auto session = accounts->Authenticate(in, AccountsApi::SessionUse::kSessionJournal);
     if (!session.ok()) return session.error();
     if (route.method != "GET") MG_RETURN_IF_ERROR(accounts->CheckCsrf(*session, in));
     return options.database->OpenSessionJournal(*session, *clock);
