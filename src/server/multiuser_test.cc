@@ -582,7 +582,16 @@ TEST_F(MultiUserTest, SessionsWorkOnEveryAppServerAndEndOnSignOut) {
   Browser replay = NewBrowser();
   replay.set_cookie(old_cookie);
   EXPECT_EQ(replay.Send("GET", "/api/journal/entries")->status, 401);
+  // The second server found the session a moment ago (it may keep it for two seconds,
+  // server/session_cache.h); the journal's own check of the session refuses it all the same.
   EXPECT_EQ(same_user.Send("GET", "/api/journal/entries")->status, 401);
+  auto late = same_user.Send("POST", "/api/journal/entries",
+                             R"({"date": "2026-11-22", "kind": "sleep", "value": 7})");
+  EXPECT_EQ(late->status, 401) << late->body;
+  EXPECT_EQ(same_user.Send("GET", "/api/journal/export")->status, 401);
+  Browser again = NewBrowser();
+  ASSERT_EQ(again.SignIn("anna", "amber river lantern"), 200);
+  EXPECT_EQ(Body(again.Send("GET", "/api/journal/entries"))["entries"].size(), 1u);
 }
 
 TEST_F(MultiUserTest, CookieFlagsAndBadInput) {
