@@ -37,9 +37,9 @@ class KeyIndex {
   void Seal();
   // The position of `key`, or nullopt. Requires a sealed index.
   std::optional<uint32_t> Find(std::string_view key) const;
-  // True when the index is sealed, its keys are strictly sorted and inside its buffer, every
-  // position is below `count`, and its hash table finds every key: what a decoded index must be
-  // before it is searched.
+  // True when the index is sealed, its keys are inside its buffer, every position is below
+  // `count`, and its hash table leads to every key once: what a decoded index must be before it
+  // is searched.
   bool Fits(size_t count) const;
   void Clear();
   size_t size() const { return slots_.size(); }

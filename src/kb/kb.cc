@@ -61,6 +61,7 @@ void AddNames(KeyIndex& index, size_t position, std::string_view id, std::string
 // (normalised keys have no capitals, underscores or repeated spaces), so it adds no new match.
 template <typename T>
 void AddSpeltIds(KeyIndex& index, const std::vector<T>& items) {
+  index.Seal();  // Find sees only sealed keys: unsealed, no spelt id would ever be added.
   for (size_t i = 0; i < items.size(); ++i) {
     const std::string& id = items[i].id;
     char buffer[128];

@@ -387,8 +387,8 @@ struct KnowledgeBase {
   // Builds by_condition_ (Reindex() does it too).
   void IndexConditionEntries();
 
-  // Normalised key -> vector position; also each id as spelt where it differs (see AddId in
-  // kb.cc). Positions, not pointers, so a copied base stays right.
+  // Normalised key -> vector position; also each id as spelt where it differs (see
+  // AddSpeltIds in kb.cc). Positions, not pointers, so a copied base stays right.
   using Index = KeyIndex;
   Index condition_index_, form_index_, diagnosis_index_, interaction_index_, medicine_index_,
       contraindication_index_, red_flag_index_, measure_index_, mechanism_index_,
