@@ -11,8 +11,9 @@
 // profiles and fields.
 //
 // Building a plan per field was most of a plan request's cost (issue 20), so a field whose
-// removal changes what the plan shows first (its reference values, its findings, the diet or
-// magnesium already taken: SurelyShownDifferently) is known to have an effect without one.
+// removal changes what the plan shows first (its reference values, its findings, its medicine
+// notes, the diet or magnesium already taken: SurelyShownDifferently) is known to have an
+// effect without one.
 #include <fmt/format.h>
 
 #include <functional>
@@ -191,6 +192,18 @@ bool SurelyShownDifferently(const Profile& without, const Plan& plan, const Plan
       without.diet_is_lower_bound != plan.totals.diet_is_lower_bound) {
     return true;
   }
+  // Medicines: a note for each medicine of a known interaction class and, for each one the
+  // catalogue does not know, its name among the unknown, in the order given; every plan shows
+  // both lists.
+  size_t notes = 0, unknown = 0;
+  for (const MedicineTaken& medicine : without.medicines) {
+    if (medicine.interaction_id.empty()) {
+      unknown += medicine.ingredient_ids.empty() ? 1 : 0;
+    } else if (context.kb.FindInteraction(medicine.interaction_id) != nullptr) {
+      ++notes;
+    }
+  }
+  if (notes != plan.interactions.size() || unknown != plan.unknown_medicines.size()) return true;
   // RouteComplaints and Findings: one finding per complaint, routed to its pregnancy form in
   // pregnancy, each condition once, in the order given.
   const bool pregnant = without.person.state == dri::ReproductiveState::kPregnant;

@@ -489,8 +489,8 @@ Plan BuildPlan(const Profile& profile, const PlanContext& context, Trace trace =
 void NoteFieldsWithoutEffect(const Profile& profile, const PlanContext& context, Plan& plan);
 // True only when BuildPlan(without, context) is sure to be shown differently from `plan`
 // (= BuildPlan(profile, context)), judged from `without` alone: its reference values, findings,
-// diet or magnesium already taken differ. False says nothing. NoteFieldsWithoutEffect's shortcut,
-// exposed for tests.
+// medicine notes, diet or magnesium already taken differ. False says nothing.
+// NoteFieldsWithoutEffect's shortcut, exposed for tests.
 bool SurelyShownDifferently(const Profile& without, const Plan& plan, const PlanContext& context);
 
 // What an n-of-1 trial may test: the plan's daily elemental dose and compound, so a trial never
