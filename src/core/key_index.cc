@@ -95,26 +95,23 @@ bool KeyIndex::Fits(size_t count) const {
     if (slot.offset > bytes_.size() || slot.size > bytes_.size() - slot.offset) return false;
     if (slot.size == 0 || slot.position >= count) return false;
   }
-  // The table: a power of two at least twice the slots (empty with none), each slot named by
-  // exactly one cell, and no empty cell between that cell and where probing for the slot's key
-  // starts, so that Find reaches it. This is what Find relies on, checked in one pass without
-  // comparing keys (it runs on every decoded snapshot at start-up); the slots' sort order, which
-  // only Seal() uses, is not checked.
+  // The table: a power of two at least twice the slots (empty with none), and each slot named by
+  // exactly one cell. Then Find stays inside the index and answers only with a slot whose key
+  // it compared. That every key sits where its probe leads is not checked here (it would hash
+  // every key of every snapshot at every start): the data compiler decodes each snapshot it
+  // makes and compares it, table included, with the one built from the text.
   if (slots_.empty()) return table_.empty();
   const size_t cells = table_.size();
   if (cells < 2 * slots_.size() || (cells & (cells - 1)) != 0) return false;
-  std::vector<bool> named(slots_.size(), false);
-  for (size_t cell = 0; cell < cells; ++cell) {
-    const uint32_t entry = table_[cell];
+  std::vector<uint8_t> named(slots_.size(), 0);
+  size_t filled = 0;
+  for (const uint32_t entry : table_) {
     if (entry == 0) continue;
-    if (entry > slots_.size() || named[entry - 1]) return false;
-    named[entry - 1] = true;
-    for (size_t at = FirstCell(HashKey(KeyOf(slots_[entry - 1]))); at != cell;
-         at = (at + 1) & (cells - 1)) {
-      if (table_[at] == 0) return false;
-    }
+    if (entry > slots_.size() || named[entry - 1] != 0) return false;
+    named[entry - 1] = 1;
+    ++filled;
   }
-  return std::find(named.begin(), named.end(), false) == named.end();
+  return filled == slots_.size();
 }
 
 void KeyIndex::Clear() {

@@ -38,8 +38,9 @@ class KeyIndex {
   // The position of `key`, or nullopt. Requires a sealed index.
   std::optional<uint32_t> Find(std::string_view key) const;
   // True when the index is sealed, its keys are inside its buffer, every position is below
-  // `count`, and its hash table leads to every key once: what a decoded index must be before it
-  // is searched.
+  // `count`, and its hash table names every key once: what a decoded index must be before it is
+  // searched (Find then answers only with keys it compared; that it finds every key is what
+  // equality with a freshly built index shows, as the data compiler checks).
   bool Fits(size_t count) const;
   void Clear();
   size_t size() const { return slots_.size(); }
