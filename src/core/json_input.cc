@@ -103,13 +103,14 @@ class Builder final : public json::json_sax_t {
   bool end_array() override { return Close(); }
   bool key(string_t& key) override {
     Frame& frame = frames_.back();
-    if (frame.container->contains(key)) {
-      frame.key = std::move(key);
-      frame.has_key = true;
-      return Fail(*read_ - 1, "the field appears twice; give it once");
-    }
-    frame.key = std::move(key);
+    // The member is made here, its value filled in when read: one search of the object per key,
+    // which also finds a key given twice.
+    auto [member, added] =
+        frame.container->get_ref<json::object_t&>().try_emplace(std::move(key), nullptr);
+    frame.key = &member->first;
     frame.has_key = true;
+    if (!added) return Fail(*read_ - 1, "the field appears twice; give it once");
+    frame.value = &member->second;
     return true;
   }
   bool parse_error(std::size_t position, const std::string& last_token,
@@ -128,7 +129,10 @@ class Builder final : public json::json_sax_t {
  private:
   struct Frame {
     json* container;
-    std::string key;  // Objects: the key whose value is being read.
+    // Objects: the key whose value is being read, and that value's place in the object
+    // (std::map nodes stay where they are).
+    const std::string* key = nullptr;
+    json* value = nullptr;
     bool has_key = false;
   };
 
@@ -141,7 +145,7 @@ class Builder final : public json::json_sax_t {
     if (frame.container->is_array()) {
       frame.container->push_back(std::move(value));
     } else {
-      (*frame.container)[frame.key] = std::move(value);
+      *frame.value = std::move(value);
       frame.has_key = false;
     }
     return true;
@@ -164,10 +168,10 @@ class Builder final : public json::json_sax_t {
         frame.container->push_back(std::move(empty));
         container = &frame.container->back();
       } else {
-        container = &((*frame.container)[frame.key] = std::move(empty));
+        container = &(*frame.value = std::move(empty));
       }
     }
-    frames_.push_back({container, "", false});
+    frames_.push_back({container, nullptr, nullptr, false});
     return true;
   }
 
@@ -189,7 +193,7 @@ class Builder final : public json::json_sax_t {
         const size_t index = i + 1 < frames_.size() && size > 0 ? size - 1 : size;
         segments.push_back(fmt::format("[{}]", index));
       } else if (frame.has_key) {
-        const std::string key = KeySegment(frame.key);
+        const std::string key = KeySegment(*frame.key);
         segments.push_back(segments.empty() || key.front() == '[' ? key : "." + key);
       }
     }

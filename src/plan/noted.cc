@@ -16,7 +16,9 @@
 // effect without one.
 #include <fmt/format.h>
 
-#include <functional>
+#include <algorithm>
+#include <string_view>
+#include <vector>
 
 #include "core/numbers.h"
 #include "plan/plan.h"
@@ -25,127 +27,202 @@
 namespace mg::plan {
 namespace {
 
-// One field of a profile as given: how to name it and how to take it away.
-struct Probe {
-  std::string field;
-  std::string what;
-  std::function<void(Profile&)> remove;
+// The fields of a profile a probe takes away, in the order they are tried.
+enum class Field {
+  kSex,
+  kPregnant,
+  kLactating,
+  kReference,
+  kComplaint,
+  kEgfr,
+  kCkdStage,
+  kDiagnosis,
+  kMedicine,
+  kMagnesiumTaken,
+  kDiet,
+  kFoodExclusions,
+  kRedFlag,
+  kRoute,
+  kSensitiveStomach,
+  kMaxPills,
+  kFerritin,
+  kIronDeficiency,
+  kProduct,
+  kGestationWeeks,
 };
 
-template <typename T>
-std::function<void(Profile&)> EraseAt(std::vector<T> Profile::*list, size_t index) {
-  return [list, index](Profile& p) { (p.*list).erase((p.*list).begin() + index); };
-}
+// One field of a profile as given; `index` is the element of a list field (for medicines, of
+// the distinct names). Only a field found to have no effect is named (Describe), so most
+// probes cost no text at all (issue 20).
+struct Probe {
+  Field field;
+  size_t index = 0;
+};
 
-std::vector<Probe> ProbesFor(const Profile& p, const PlanContext& c) {
-  std::vector<Probe> probes;
-  const bool pregnant = p.person.state == dri::ReproductiveState::kPregnant;
-  const bool lactating = p.person.state == dri::ReproductiveState::kLactating;
-  if (!pregnant && !lactating) {
-    // Sex cannot be taken away; the other sex stands for "not this one".
-    probes.push_back({"sex", fmt::format("sex ({})", dri::SexName(p.person.sex)), [](Profile& q) {
-                        q.person.sex =
-                            q.person.sex == dri::Sex::kFemale ? dri::Sex::kMale : dri::Sex::kFemale;
-                      }});
-  }
-  if (pregnant) {
-    probes.push_back({"pregnant", "pregnancy", [](Profile& q) {
-                        q.person.state = dri::ReproductiveState::kNone;
-                        q.gestation_weeks.reset();
-                      }});
-  }
-  if (lactating) {
-    probes.push_back({"lactating", "breastfeeding",
-                      [](Profile& q) { q.person.state = dri::ReproductiveState::kNone; }});
-  }
-  if (p.reference != dri::Reference::kUs) {
-    probes.push_back({"reference",
-                      fmt::format("reference values ({})", dri::ReferenceId(p.reference)),
-                      [](Profile& q) { q.reference = dri::Reference::kUs; }});
-  }
-  for (size_t i = 0; i < p.complaints.size(); ++i) {
-    const kb::Condition* condition = c.kb.FindCondition(p.complaints[i].condition_id);
-    probes.push_back({fmt::format("complaints[{}]", i),
-                      condition ? condition->name : p.complaints[i].condition_id,
-                      EraseAt(&Profile::complaints, i)});
-  }
-  if (p.egfr) {
-    probes.push_back({"kidney.egfr", fmt::format("eGFR {}", FormatNumber(*p.egfr, 1)),
-                      [](Profile& q) { q.egfr.reset(); }});
-  }
-  if (p.ckd_stage) {
-    probes.push_back({"kidney.ckd_stage",
-                      fmt::format("chronic kidney disease stage {}", *p.ckd_stage),
-                      [](Profile& q) { q.ckd_stage.reset(); }});
-  }
-  for (size_t i = 0; i < p.diagnosis_ids.size(); ++i) {
-    const kb::Diagnosis* diagnosis = c.kb.FindDiagnosis(p.diagnosis_ids[i]);
-    probes.push_back({fmt::format("diagnoses[{}]", i),
-                      diagnosis ? diagnosis->name : p.diagnosis_ids[i],
-                      EraseAt(&Profile::diagnosis_ids, i)});
-  }
-  // A medicine may stand for several entries (one per interaction class): taken away together.
-  std::vector<std::string> names;
+// The names of the medicines as given, each once: a medicine may stand for several entries
+// (one per interaction class), taken away together.
+std::vector<std::string_view> MedicineNames(const Profile& p) {
+  std::vector<std::string_view> names;
   for (const auto& m : p.medicines) {
     if (std::find(names.begin(), names.end(), m.name) == names.end()) names.push_back(m.name);
   }
-  for (size_t i = 0; i < names.size(); ++i) {
-    probes.push_back({fmt::format("medicines[{}]", i), names[i], [name = names[i]](Profile& q) {
-                        std::erase_if(q.medicines,
-                                      [&](const MedicineTaken& m) { return m.name == name; });
-                      }});
-  }
-  for (size_t i = 0; i < p.magnesium_taken.size(); ++i) {
-    probes.push_back({fmt::format("magnesium_taken[{}]", i), p.magnesium_taken[i].description,
-                      EraseAt(&Profile::magnesium_taken, i)});
-  }
-  if (p.diet_mg_per_day) {
-    probes.push_back({"diet", "your usual magnesium from food", [](Profile& q) {
-                        q.diet_mg_per_day.reset();
-                        q.diet_is_lower_bound = false;
-                      }});
-  }
-  if (!p.food_exclusions.ids.empty()) {
-    probes.push_back({"food_exclusions", "food exclusions",
-                      [](Profile& q) { q.food_exclusions = foods::ExclusionSet{}; }});
-  }
-  for (size_t i = 0; i < p.red_flag_ids.size(); ++i) {
-    const kb::RedFlag* flag = c.kb.FindRedFlag(p.red_flag_ids[i]);
-    probes.push_back({fmt::format("red_flags[{}]", i), flag ? flag->name : p.red_flag_ids[i],
-                      EraseAt(&Profile::red_flag_ids, i)});
-  }
-  if (p.route != RoutePreference::kAny) {
-    probes.push_back({"preferences.route", "the preferred route",
-                      [](Profile& q) { q.route = RoutePreference::kAny; }});
-  }
-  if (p.sensitive_stomach) {
-    probes.push_back({"preferences.sensitive_stomach", "a sensitive stomach",
-                      [](Profile& q) { q.sensitive_stomach = false; }});
-  }
-  if (p.max_pills_per_day) {
-    probes.push_back({"preferences.max_pills_per_day",
-                      fmt::format("at most {} pills a day", *p.max_pills_per_day),
-                      [](Profile& q) { q.max_pills_per_day.reset(); }});
-  }
-  if (p.ferritin_ug_l) {
-    probes.push_back({"ferritin_ug_l",
-                      fmt::format("ferritin {} µg/L", FormatNumber(*p.ferritin_ug_l, 1)),
-                      [](Profile& q) { q.ferritin_ug_l.reset(); }});
-  }
-  if (p.iron_deficiency) {
-    probes.push_back(
-        {"iron_deficiency", "iron deficiency", [](Profile& q) { q.iron_deficiency = false; }});
-  }
-  if (p.product) {
-    probes.push_back({"product", "your product (" + p.product->name + ")",
-                      [](Profile& q) { q.product.reset(); }});
-  }
-  if (p.gestation_weeks) {
-    probes.push_back({"gestation_weeks",
-                      fmt::format("{} weeks of pregnancy", FormatNumber(*p.gestation_weeks, 1)),
-                      [](Profile& q) { q.gestation_weeks.reset(); }});
-  }
+  return names;
+}
+
+std::vector<Probe> ProbesFor(const Profile& p, size_t medicine_names) {
+  std::vector<Probe> probes;
+  probes.reserve(16);
+  const auto each = [&](Field field, size_t count) {
+    for (size_t i = 0; i < count; ++i) probes.push_back({field, i});
+  };
+  const bool pregnant = p.person.state == dri::ReproductiveState::kPregnant;
+  const bool lactating = p.person.state == dri::ReproductiveState::kLactating;
+  // Sex cannot be taken away; the other sex stands for "not this one".
+  if (!pregnant && !lactating) probes.push_back({Field::kSex});
+  if (pregnant) probes.push_back({Field::kPregnant});
+  if (lactating) probes.push_back({Field::kLactating});
+  if (p.reference != dri::Reference::kUs) probes.push_back({Field::kReference});
+  each(Field::kComplaint, p.complaints.size());
+  if (p.egfr) probes.push_back({Field::kEgfr});
+  if (p.ckd_stage) probes.push_back({Field::kCkdStage});
+  each(Field::kDiagnosis, p.diagnosis_ids.size());
+  each(Field::kMedicine, medicine_names);
+  each(Field::kMagnesiumTaken, p.magnesium_taken.size());
+  if (p.diet_mg_per_day) probes.push_back({Field::kDiet});
+  if (!p.food_exclusions.ids.empty()) probes.push_back({Field::kFoodExclusions});
+  each(Field::kRedFlag, p.red_flag_ids.size());
+  if (p.route != RoutePreference::kAny) probes.push_back({Field::kRoute});
+  if (p.sensitive_stomach) probes.push_back({Field::kSensitiveStomach});
+  if (p.max_pills_per_day) probes.push_back({Field::kMaxPills});
+  if (p.ferritin_ug_l) probes.push_back({Field::kFerritin});
+  if (p.iron_deficiency) probes.push_back({Field::kIronDeficiency});
+  if (p.product) probes.push_back({Field::kProduct});
+  if (p.gestation_weeks) probes.push_back({Field::kGestationWeeks});
   return probes;
+}
+
+// `q` without the probe's field. `names`: MedicineNames of the profile `q` was copied from.
+void TakeAway(const Probe& probe, const std::vector<std::string_view>& names, Profile& q) {
+  const auto erase_at = [&](auto& list) { list.erase(list.begin() + probe.index); };
+  switch (probe.field) {
+    case Field::kSex:
+      q.person.sex = q.person.sex == dri::Sex::kFemale ? dri::Sex::kMale : dri::Sex::kFemale;
+      return;
+    case Field::kPregnant:
+      q.person.state = dri::ReproductiveState::kNone;
+      q.gestation_weeks.reset();
+      return;
+    case Field::kLactating:
+      q.person.state = dri::ReproductiveState::kNone;
+      return;
+    case Field::kReference:
+      q.reference = dri::Reference::kUs;
+      return;
+    case Field::kComplaint:
+      return erase_at(q.complaints);
+    case Field::kEgfr:
+      q.egfr.reset();
+      return;
+    case Field::kCkdStage:
+      q.ckd_stage.reset();
+      return;
+    case Field::kDiagnosis:
+      return erase_at(q.diagnosis_ids);
+    case Field::kMedicine:
+      std::erase_if(q.medicines,
+                    [&](const MedicineTaken& m) { return m.name == names[probe.index]; });
+      return;
+    case Field::kMagnesiumTaken:
+      return erase_at(q.magnesium_taken);
+    case Field::kDiet:
+      q.diet_mg_per_day.reset();
+      q.diet_is_lower_bound = false;
+      return;
+    case Field::kFoodExclusions:
+      q.food_exclusions = foods::ExclusionSet{};
+      return;
+    case Field::kRedFlag:
+      return erase_at(q.red_flag_ids);
+    case Field::kRoute:
+      q.route = RoutePreference::kAny;
+      return;
+    case Field::kSensitiveStomach:
+      q.sensitive_stomach = false;
+      return;
+    case Field::kMaxPills:
+      q.max_pills_per_day.reset();
+      return;
+    case Field::kFerritin:
+      q.ferritin_ug_l.reset();
+      return;
+    case Field::kIronDeficiency:
+      q.iron_deficiency = false;
+      return;
+    case Field::kProduct:
+      q.product.reset();
+      return;
+    case Field::kGestationWeeks:
+      q.gestation_weeks.reset();
+      return;
+  }
+}
+
+// The probe's field as the plan names it: its path in the profile, and in words.
+NotedField Describe(const Probe& probe, const std::vector<std::string_view>& names,
+                    const Profile& p, const PlanContext& c) {
+  const size_t i = probe.index;
+  switch (probe.field) {
+    case Field::kSex:
+      return {"sex", fmt::format("sex ({})", dri::SexName(p.person.sex))};
+    case Field::kPregnant:
+      return {"pregnant", "pregnancy"};
+    case Field::kLactating:
+      return {"lactating", "breastfeeding"};
+    case Field::kReference:
+      return {"reference", fmt::format("reference values ({})", dri::ReferenceId(p.reference))};
+    case Field::kComplaint: {
+      const kb::Condition* condition = c.kb.FindCondition(p.complaints[i].condition_id);
+      return {fmt::format("complaints[{}]", i),
+              condition ? condition->name : p.complaints[i].condition_id};
+    }
+    case Field::kEgfr:
+      return {"kidney.egfr", fmt::format("eGFR {}", FormatNumber(*p.egfr, 1))};
+    case Field::kCkdStage:
+      return {"kidney.ckd_stage", fmt::format("chronic kidney disease stage {}", *p.ckd_stage)};
+    case Field::kDiagnosis: {
+      const kb::Diagnosis* diagnosis = c.kb.FindDiagnosis(p.diagnosis_ids[i]);
+      return {fmt::format("diagnoses[{}]", i), diagnosis ? diagnosis->name : p.diagnosis_ids[i]};
+    }
+    case Field::kMedicine:
+      return {fmt::format("medicines[{}]", i), std::string(names[i])};
+    case Field::kMagnesiumTaken:
+      return {fmt::format("magnesium_taken[{}]", i), p.magnesium_taken[i].description};
+    case Field::kDiet:
+      return {"diet", "your usual magnesium from food"};
+    case Field::kFoodExclusions:
+      return {"food_exclusions", "food exclusions"};
+    case Field::kRedFlag: {
+      const kb::RedFlag* flag = c.kb.FindRedFlag(p.red_flag_ids[i]);
+      return {fmt::format("red_flags[{}]", i), flag ? flag->name : p.red_flag_ids[i]};
+    }
+    case Field::kRoute:
+      return {"preferences.route", "the preferred route"};
+    case Field::kSensitiveStomach:
+      return {"preferences.sensitive_stomach", "a sensitive stomach"};
+    case Field::kMaxPills:
+      return {"preferences.max_pills_per_day",
+              fmt::format("at most {} pills a day", *p.max_pills_per_day)};
+    case Field::kFerritin:
+      return {"ferritin_ug_l", fmt::format("ferritin {} µg/L", FormatNumber(*p.ferritin_ug_l, 1))};
+    case Field::kIronDeficiency:
+      return {"iron_deficiency", "iron deficiency"};
+    case Field::kProduct:
+      return {"product", "your product (" + p.product->name + ")"};
+    case Field::kGestationWeeks:
+      return {"gestation_weeks",
+              fmt::format("{} weeks of pregnancy", FormatNumber(*p.gestation_weeks, 1))};
+  }
+  return {};  // Not reached: every field is named above.
 }
 
 // Points `other`'s members at `seen`'s where the two differ only in what PlanToJson does not
@@ -226,14 +303,17 @@ void NoteFieldsWithoutEffect(const Profile& profile, const PlanContext& context,
   std::vector<std::string> rules_fired = std::move(plan.rules_fired);
   plan.rules_fired.clear();
   std::vector<NotedField> noted;
-  for (const Probe& probe : ProbesFor(profile, context)) {
-    Profile without = profile;
-    probe.remove(without);
+  const std::vector<std::string_view> names = MedicineNames(profile);
+  // One copy, assigned again for each probe: its lists and texts keep their memory.
+  Profile without;
+  for (const Probe& probe : ProbesFor(profile, names.size())) {
+    without = profile;
+    TakeAway(probe, names, without);
     // Most fields (sex, a complaint, the diet) show at once: no plan needs building for them.
     if (SurelyShownDifferently(without, plan, context)) continue;
     Plan other = BuildPlan(without, context, Trace::kSkip);
     ShareWhatRendersAlike(plan, other);
-    if (other == plan) noted.push_back({probe.field, probe.what});
+    if (other == plan) noted.push_back(Describe(probe, names, profile, context));
   }
   plan.rules_fired = std::move(rules_fired);
   plan.noted_without_effect = std::move(noted);

@@ -195,6 +195,13 @@ std::vector<std::string> CheckPolicyReferences(const Policy& policy, const std::
 // than on every plan (render.h; issue 20).
 struct PrewrittenJson {
   std::vector<JsonFragment> citations, measures, red_flags;
+  // The sources each finding, measure, red flag and side effect cites, as positions in the
+  // citations sorted by id (`citations_by_id` gives each position's element of kb.citations):
+  // the plan's "sources" list is then a sort of small integers, not of strings looked up one
+  // by one.
+  std::vector<std::vector<uint32_t>> sources_of_findings, sources_of_measures, sources_of_red_flags,
+      sources_of_side_effects;
+  std::vector<uint32_t> citations_by_id;
 };
 
 // Everything loaded once and shared by every plan. Immutable after Load(); thread-safe to share.

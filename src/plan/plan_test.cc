@@ -288,6 +288,10 @@ TEST(KeepsSpacing, AroundTheClock) {
   EXPECT_TRUE(KeepsSpacing(7, 8, std::nullopt, std::nullopt));
   EXPECT_EQ(FormatHour(21.5), "21:30");
   EXPECT_EQ(FormatHour(7), "07:00");
+  EXPECT_EQ(FormatHour(0), "00:00");
+  EXPECT_EQ(FormatHour(23.999), "00:00");  // Rounds to the minute, then onto the clock face.
+  EXPECT_EQ(FormatHour(24 + 9.25), "09:15");
+  EXPECT_EQ(FormatHour(-1), "23:00");
 }
 
 }  // namespace

@@ -135,16 +135,24 @@ class Checker {
     return value.get<bool>();
   }
 
+  // An element of a list field, and its path.
+  struct ListItem {
+    const json& value;  // In the document, which outlives the list: not copied.
+    std::string path;
+  };
   // A list field; a single value is accepted as a list of one.
-  std::vector<std::pair<json, std::string>> List(const json& object, const char* key) {
-    std::vector<std::pair<json, std::string>> out;
-    if (!object.contains(key)) return out;
-    const json& value = object.at(key);
+  std::vector<ListItem> List(const json& object, const char* key) {
+    std::vector<ListItem> out;
+    const auto found = object.find(key);
+    if (found == object.end()) return out;
+    const json& value = *found;
     if (value.is_array()) {
-      for (size_t i = 0; i < value.size(); ++i)
-        out.emplace_back(value[i], fmt::format("{}[{}]", key, i));
+      out.reserve(value.size());
+      for (size_t i = 0; i < value.size(); ++i) {
+        out.push_back({value[i], fmt::format("{}[{}]", key, i)});
+      }
     } else {
-      out.emplace_back(value, key);
+      out.push_back({value, key});
     }
     return out;
   }

@@ -457,21 +457,88 @@ void WriteRedFlag(const kb::RedFlag& flag, JsonWriter& w) {
 // source are elements of a top-level array; a red flag is a question in a safety net.
 constexpr size_t kMeasureDepth = 2, kSourceDepth = 2, kRedFlagDepth = 4;
 
+// Where `item` stands in `all`, or nullopt when it is not one of its elements (a plan of
+// another context). Compared as addresses.
+template <typename T>
+std::optional<size_t> IndexIn(const std::vector<T>& all, const T& item) {
+  const auto at = reinterpret_cast<uintptr_t>(&item),
+             first = reinterpret_cast<uintptr_t>(all.data());
+  const size_t index = (at - first) / sizeof(T);
+  if (at >= first && index < all.size()) return index;
+  return std::nullopt;
+}
+
 // `item`, an element of the context's knowledge base `all`, from its prewritten JSON when the
 // context holds it, else written now (a plan pointing elsewhere, or a context assembled without
 // them).
 template <typename T, typename WriteFn>
 void WritePrewritten(const std::vector<T>& all, const std::vector<JsonFragment>& prewritten,
                      const T& item, JsonWriter& w, WriteFn write) {
-  // Compared as addresses: `item` may belong to another context's vector.
-  const auto at = reinterpret_cast<uintptr_t>(&item),
-             first = reinterpret_cast<uintptr_t>(all.data());
-  const size_t index = (at - first) / sizeof(T);
-  if (at >= first && index < all.size() && index < prewritten.size()) {
-    w.Fragment(prewritten[index]);
+  // `item` may belong to another context's vector.
+  const auto index = IndexIn(all, item);
+  if (index && *index < prewritten.size()) {
+    w.Fragment(prewritten[*index]);
   } else {
     write(item, w);
   }
+}
+
+// Every source the text's "Sources" section lists, in the same order (by id), each once; ids
+// the knowledge base does not hold are left out.
+std::vector<const kb::Citation*> CitedSources(const Plan& plan, const PlanContext& c) {
+  std::vector<const kb::Citation*> sources;
+  // Fast: the positions prewritten for each cited object, sorted as integers (issue 20).
+  const PrewrittenJson& pre = c.prewritten_json;
+  std::vector<uint32_t> ranks;
+  bool all_prewritten = pre.citations_by_id.size() == c.kb.citations.size();
+  const auto cite = [&](const auto& all, const auto& item, const auto& sources_of) {
+    const auto index = IndexIn(all, item);
+    if (!index || *index >= sources_of.size()) {
+      all_prewritten = false;
+      return;
+    }
+    ranks.insert(ranks.end(), sources_of[*index].begin(), sources_of[*index].end());
+  };
+  for (const auto& f : plan.findings) {
+    if (f.finding && all_prewritten) cite(c.kb.findings, *f.finding, pre.sources_of_findings);
+  }
+  for (const kb::Measure* m : plan.measures) {
+    if (all_prewritten) cite(c.kb.measures, *m, pre.sources_of_measures);
+  }
+  for (const auto& net : plan.safety_net) {
+    for (const kb::RedFlag* flag : net.red_flags) {
+      if (all_prewritten) cite(c.kb.red_flags, *flag, pre.sources_of_red_flags);
+    }
+  }
+  for (const kb::SideEffect* e : plan.watch_for) {
+    if (all_prewritten) cite(c.kb.side_effects, *e, pre.sources_of_side_effects);
+  }
+  if (all_prewritten) {
+    std::sort(ranks.begin(), ranks.end());
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+    sources.reserve(ranks.size());
+    for (const uint32_t rank : ranks) sources.push_back(&c.kb.citations[pre.citations_by_id[rank]]);
+    return sources;
+  }
+  // Otherwise by the ids themselves: sorted and made unique, the order of a std::set.
+  std::vector<std::string_view> cited;
+  const auto cite_ids = [&](const std::vector<std::string>& ids) {
+    cited.insert(cited.end(), ids.begin(), ids.end());
+  };
+  for (const auto& f : plan.findings) {
+    if (f.finding) cite_ids(f.finding->citation_ids);
+  }
+  for (const kb::Measure* m : plan.measures) cite_ids(m->citation_ids);
+  for (const auto& net : plan.safety_net) {
+    for (const kb::RedFlag* flag : net.red_flags) cite_ids(flag->citation_ids);
+  }
+  for (const kb::SideEffect* e : plan.watch_for) cite_ids(e->citation_ids);
+  std::sort(cited.begin(), cited.end());
+  cited.erase(std::unique(cited.begin(), cited.end()), cited.end());
+  for (std::string_view id : cited) {
+    if (const kb::Citation* citation = c.kb.FindCitation(id)) sources.push_back(citation);
+  }
+  return sources;
 }
 
 // The JSON document, written as it is produced (core/json_writer.h): this runs on every plan
@@ -609,28 +676,9 @@ void WritePlanJson(const Plan& plan, const PlanContext& c, JsonWriter& w) {
     w.EndObject();
   }
   w.EndArray();
-  // Every source the text's "Sources" section lists, in the same order (by id), in full.
-  // Gathered in a vector, then sorted and made unique: the order of a std::set, without a node
-  // per citation on every request.
-  std::vector<std::string_view> cited;
-  const auto cite = [&](const std::vector<std::string>& ids) {
-    cited.insert(cited.end(), ids.begin(), ids.end());
-  };
-  for (const auto& f : plan.findings) {
-    if (f.finding) cite(f.finding->citation_ids);
-  }
-  for (const kb::Measure* m : plan.measures) cite(m->citation_ids);
-  for (const auto& net : plan.safety_net) {
-    for (const kb::RedFlag* flag : net.red_flags) cite(flag->citation_ids);
-  }
-  for (const kb::SideEffect* e : plan.watch_for) cite(e->citation_ids);
-  std::sort(cited.begin(), cited.end());
-  cited.erase(std::unique(cited.begin(), cited.end()), cited.end());
   w.Key("sources").BeginArray();
-  for (std::string_view id : cited) {
-    if (const kb::Citation* citation = c.kb.FindCitation(id)) {
-      WritePrewritten(c.kb.citations, c.prewritten_json.citations, *citation, w, kb::WriteJson);
-    }
+  for (const kb::Citation* citation : CitedSources(plan, c)) {
+    WritePrewritten(c.kb.citations, c.prewritten_json.citations, *citation, w, kb::WriteJson);
   }
   w.EndArray();
   w.Key("supplement");
@@ -730,6 +778,33 @@ PrewrittenJson PrewritePlanJson(const kb::KnowledgeBase& kb) {
   out.citations = prewrite(kb.citations, kSourceDepth, kb::WriteJson);
   out.measures = prewrite(kb.measures, kMeasureDepth, WriteMeasure);
   out.red_flags = prewrite(kb.red_flags, kRedFlagDepth, WriteRedFlag);
+
+  // Each citation's position among the citations sorted by id (ids are unique: kb.h).
+  out.citations_by_id.resize(kb.citations.size());
+  for (uint32_t i = 0; i < out.citations_by_id.size(); ++i) out.citations_by_id[i] = i;
+  std::sort(out.citations_by_id.begin(), out.citations_by_id.end(),
+            [&](uint32_t a, uint32_t b) { return kb.citations[a].id < kb.citations[b].id; });
+  std::vector<uint32_t> rank_of(kb.citations.size());
+  for (uint32_t rank = 0; rank < out.citations_by_id.size(); ++rank) {
+    rank_of[out.citations_by_id[rank]] = rank;
+  }
+  auto sources_of = [&](const auto& items) {
+    std::vector<std::vector<uint32_t>> all;
+    all.reserve(items.size());
+    for (const auto& item : items) {
+      std::vector<uint32_t>& ranks = all.emplace_back();
+      for (const std::string& id : item.citation_ids) {
+        const kb::Citation* citation = kb.FindCitation(id);
+        if (citation == nullptr) continue;  // As the ids' own path: not listed.
+        ranks.push_back(rank_of[static_cast<size_t>(citation - kb.citations.data())]);
+      }
+    }
+    return all;
+  };
+  out.sources_of_findings = sources_of(kb.findings);
+  out.sources_of_measures = sources_of(kb.measures);
+  out.sources_of_red_flags = sources_of(kb.red_flags);
+  out.sources_of_side_effects = sources_of(kb.side_effects);
   return out;
 }
 

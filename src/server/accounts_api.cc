@@ -188,7 +188,10 @@ Result<accounts::Session> AccountsApi::Authenticate(const HttpRequest& in, Sessi
   if (token.empty()) return Error{ErrorCode::kUnauthenticated, "not signed in"};
   const std::string digest = accounts::TokenDigest(token);
   const int64_t now = Now();
-  if (use == SessionUse::kSessionJournal && database_->SessionJournalsCheckTheSession()) {
+  // Only a backend whose session journals check the session themselves reads the cache back;
+  // for any other, remembering would be work for nothing.
+  const bool cacheable = database_->SessionJournalsCheckTheSession();
+  if (use == SessionUse::kSessionJournal && cacheable) {
     if (auto remembered = sessions_.Find(digest, now, SessionCache::Clock::now())) {
       return *std::move(remembered);
     }
@@ -199,7 +202,7 @@ Result<accounts::Session> AccountsApi::Authenticate(const HttpRequest& in, Sessi
   if (!*session) {
     return Error{ErrorCode::kUnauthenticated, "the session has expired or ended; sign in again"};
   }
-  sessions_.Remember(**session, generation, SessionCache::Clock::now());
+  if (cacheable) sessions_.Remember(**session, generation, SessionCache::Clock::now());
   return **session;
 }
 
