@@ -4,6 +4,7 @@
 #include <utf8.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <iterator>
@@ -350,7 +351,16 @@ std::string JsonPath(std::string_view parent, std::string_view key) {
 }
 
 std::string JsonPath(std::string_view parent, size_t index) {
-  return fmt::format("{}[{}]", parent, index);
+  // By hand, not with a format string: every element of every list in a request gets a path.
+  char digits[24];
+  char* end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  std::string path;
+  path.reserve(parent.size() + static_cast<size_t>(end - digits) + 2);
+  path.append(parent)
+      .append(1, '[')
+      .append(digits, static_cast<size_t>(end - digits))
+      .append(1, ']');
+  return path;
 }
 
 std::string JsonExcerpt(const json& value, size_t max_chars) {

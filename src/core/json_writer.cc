@@ -212,27 +212,19 @@ JsonWriter& JsonWriter::Key(JsonKey key) {
     out_ += ": ";
     return *this;
   }
-  // The separator, line break, indentation and quoted key in one append.
-  constexpr size_t kShortKey = 40;
-  char line[2 + kMaxBreakDepth * kIndent + kShortKey + 4];
-  std::string_view text = key.text();
-  size_t n = 0;
-  if (!first) line[n++] = ',';
-  const size_t indent = 1 + levels_.size() * kIndent;
-  std::memcpy(line + n, kBreak.data(), indent);
-  n += indent;
+  // The separator, line break, indentation and quoted key in one append. The break and the key
+  // are copied whole at their fixed sizes (a copy the compiler inlines) and then cut to what
+  // counts, by where the next part starts.
+  char line[1 + kBreak.size() + 1 + JsonKey::kMaxSize + 3];
+  line[0] = ',';
+  size_t n = first ? 0 : 1;
+  std::memcpy(line + n, kBreak.data(), kBreak.size());
+  n += 1 + levels_.size() * kIndent;
   line[n++] = '"';
-  const size_t inline_part = std::min(text.size(), kShortKey);
-  std::memcpy(line + n, text.data(), inline_part);
-  n += inline_part;
-  if (inline_part == text.size()) {
-    std::memcpy(line + n, "\": ", 3);
-    out_.append(line, n + 3);
-  } else {  // A long key: the rest after.
-    out_.append(line, n);
-    out_.append(text.substr(inline_part));
-    out_ += "\": ";
-  }
+  std::memcpy(line + n, key.padded(), JsonKey::kMaxSize);
+  n += key.text().size();
+  std::memcpy(line + n, "\": ", 3);
+  out_.append(line, n + 3);
   return *this;
 }
 

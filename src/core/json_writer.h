@@ -39,23 +39,32 @@ struct JsonFragment {
 };
 
 // A member's key written in the code, checked when the program is compiled: plain ASCII with
-// nothing to escape (a key that is not fails to compile). Writing one is then a single copy: a
-// plan has ~100 keys (issue 20).
+// nothing to escape, at most kMaxSize characters (a key that is not fails to compile). It is
+// kept in a buffer of fixed size, so writing one is a few copies of fixed size: a plan has ~100
+// keys (issue 20).
 class JsonKey {
  public:
+  static constexpr size_t kMaxSize = 48;
+
   template <size_t N>
   consteval JsonKey(const char (&text)[N])  // NOLINT(google-explicit-constructor): w.Key("id").
-      : text_(text, N - 1) {
-    for (const char c : text_) {
+      : size_(N - 1) {
+    if (N - 1 > kMaxSize) throw "a JSON key in the code must be at most kMaxSize characters";
+    for (size_t i = 0; i + 1 < N; ++i) {
+      const char c = text[i];
       if (c < 0x20 || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x80) {
         throw "a JSON key in the code must be plain ASCII with nothing to escape";
       }
+      padded_[i] = c;
     }
   }
-  std::string_view text() const { return text_; }
+  std::string_view text() const { return {padded_, size_}; }
+  // kMaxSize bytes: the text, then zeros.
+  const char* padded() const { return padded_; }
 
  private:
-  std::string_view text_;
+  char padded_[kMaxSize] = {};
+  size_t size_;
 };
 
 class JsonWriter {

@@ -1,6 +1,10 @@
 #include "core/numbers.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
 
 namespace mg {
 namespace {
@@ -42,6 +46,41 @@ TEST(FormatNumber, DropsTrailingZeros) {
   EXPECT_EQ(FormatNumber(12.5), "12.5");
   EXPECT_EQ(FormatNumber(-0.01), "0");
   EXPECT_EQ(FormatNumber(0.1234, 3), "0.123");
+}
+
+// FormatNumber writes fixed notation with the standard library; its digits must be fmt's
+// "{:.Nf}" (what it wrote before), halfway cases and the largest values included.
+TEST(FormatNumber, WritesTheDigitsFmtWrites) {
+  const auto fmt_way = [](double value, int decimals) {
+    std::string out = fmt::format("{:.{}f}", value, decimals);
+    if (out.find('.') != std::string::npos) {
+      while (out.back() == '0') out.pop_back();
+      if (out.back() == '.') out.pop_back();
+    }
+    return out == "-0" ? std::string("0") : out;
+  };
+  std::mt19937_64 random(20261204);
+  std::uniform_real_distribution<double> exponent(-8, 15);
+  size_t compared = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double magnitude = std::pow(10.0, exponent(random));
+    const double value = (random() % 2 == 0 ? 1 : -1) * magnitude;
+    for (int decimals = 0; decimals <= 4; ++decimals) {
+      ASSERT_EQ(FormatNumber(value, decimals), fmt_way(value, decimals))
+          << value << " " << decimals;
+      ++compared;
+    }
+  }
+  // Ties in decimal (exactly representable halves) and values just either side of them.
+  for (const double value : {0.5, 1.5, 2.5, 0.125, 0.375, 2.675, 1.005, 1e15 - 0.5, 999999.995,
+                             -0.05, -2.5, 1e-9, 5e-324, 123456789012345.6}) {
+    for (int decimals = 0; decimals <= 20; ++decimals) {
+      EXPECT_EQ(FormatNumber(value, decimals), fmt_way(value, decimals))
+          << value << " " << decimals;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 100000u);
 }
 
 }  // namespace

@@ -149,7 +149,7 @@ class Checker {
     if (value.is_array()) {
       out.reserve(value.size());
       for (size_t i = 0; i < value.size(); ++i) {
-        out.push_back({value[i], fmt::format("{}[{}]", key, i)});
+        out.push_back({value[i], JsonPath(key, i)});
       }
     } else {
       out.push_back({value, key});
@@ -380,7 +380,7 @@ void ResolveMedicines(const json& d, const PlanContext& context, Checker& check,
     const json time_list =
         times.is_null() ? json::array() : (times.is_array() ? times : json::array({times}));
     for (size_t i = 0; i < time_list.size(); ++i) {
-      const std::string time_path = fmt::format("{}.times[{}]", path, i);
+      const std::string time_path = JsonPath(path + ".times", i);
       const auto text = check.String(time_list[i], time_path);
       if (!text) continue;
       const auto hour = ParseClockTime(*text);

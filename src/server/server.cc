@@ -372,7 +372,7 @@ struct Server::Impl {
     request.clock = clock.get();
     request.journal = store.get();
     const bool https = options.secure_cookies || in.Header("X-Forwarded-Proto") == "https";
-    request.origin = fmt::format("{}://{}", https ? "https" : "http", in.Header("Host"));
+    request.origin = (https ? "https://" : "http://") + in.Header("Host");
     auto response = route.handler(*state, request);
     if (!response.ok()) return response.error();
     Write(std::move(*response), out);
