@@ -202,6 +202,12 @@ struct PrewrittenJson {
   std::vector<std::vector<uint32_t>> sources_of_findings, sources_of_measures, sources_of_red_flags,
       sources_of_side_effects;
   std::vector<uint32_t> citations_by_id;
+  // Each ranked food (PlanContext::foods_by_magnesium) as an adult's food suggestion, and for
+  // each food of the context's table its position among them (kNotRanked when it has none): the
+  // foods a plan suggests are mostly these, with the same numbers.
+  static constexpr uint32_t kNotRanked = UINT32_MAX;
+  std::vector<JsonFragment> ranked_foods;
+  std::vector<uint32_t> ranked_food_of;
 };
 
 // Everything loaded once and shared by every plan. Immutable after Load(); thread-safe to share.
@@ -223,7 +229,7 @@ struct PlanContext {
   // The medicines and products catalogue: every medicine a profile names resolves through it
   // (brands, abbreviations, combinations), and every magnesium-containing one is counted.
   products::Catalogue catalogue;
-  PrewrittenJson prewritten_json;  // Of `kb`, by PrewriteJson(); empty until then.
+  PrewrittenJson prewritten_json;  // By PrewriteJson(); empty until then.
 
   // Errors: whatever the loaders report (kDataError with file:line, kNotFound).
   static Result<std::unique_ptr<PlanContext>> Load(const std::optional<std::string>& kb_dir);

@@ -220,35 +220,42 @@ TEST(Plan, RenderingIsDeterministicAndJsonHasTheContractFields) {
               HasSubstr(". Magnesium supplement\n"));
 }
 
-// The citations, measures and red flags a context prewrites (PlanContext::prewritten_json) are
-// placed in the plan document as writing them there gives, for a plan with each condition of the
-// knowledge base (every measure and red flag a plan can show, and their sources). A context
-// without them writes them itself, as does one asked to render a plan of another context.
+// The citations, measures, red flags and ranked foods a context prewrites
+// (PlanContext::prewritten_json) are placed in the plan document as writing them there gives,
+// for plans with each condition of the knowledge base (every measure and red flag a plan can
+// show, and their sources), for an adult (the ranked foods as they are) and a child (a child's
+// portions, never prewritten). A context without them writes them itself, as does one asked to
+// render a plan of another context.
 TEST(Plan, PrewrittenKnowledgeGivesTheSameJsonAsWritingIt) {
   const PlanContext& c = Context();
   ASSERT_EQ(c.prewritten_json.citations.size(), c.kb.citations.size());
   ASSERT_EQ(c.prewritten_json.measures.size(), c.kb.measures.size());
   ASSERT_EQ(c.prewritten_json.red_flags.size(), c.kb.red_flags.size());
+  ASSERT_EQ(c.prewritten_json.ranked_foods.size(), c.foods_by_magnesium.size());
   PlanContext bare = c;
   bare.prewritten_json = {};
-  size_t measures = 0, questions = 0, sources = 0;
+  size_t measures = 0, questions = 0, sources = 0, foods = 0;
   for (const kb::Condition& condition : c.kb.conditions) {
-    const std::string profile = fmt::format(
-        R"({{"age": 40, "sex": "female", "complaints": ["{}"], "medicines": ["omeprazole"]}})",
-        condition.id);
-    const Plan plan = PlanFor(profile);
-    const std::string json = RenderPlan(plan, c, Format::kJson);
-    EXPECT_EQ(json, RenderPlan(plan, bare, Format::kJson)) << condition.id;
-    EXPECT_EQ(json, RenderPlan(BuildPlan(ProfileFrom(profile), bare), c, Format::kJson))
-        << condition.id;
-    const auto parsed = nlohmann::json::parse(json);
-    measures += parsed["measures"].size();
-    sources += parsed["sources"].size();
-    for (const auto& net : parsed["safety_net"]) questions += net["questions"].size();
+    for (const int age : {40, 6}) {
+      const std::string profile = fmt::format(
+          R"({{"age": {}, "sex": "female", "complaints": ["{}"], "medicines": ["omeprazole"]}})",
+          age, condition.id);
+      const Plan plan = PlanFor(profile);
+      const std::string json = RenderPlan(plan, c, Format::kJson);
+      EXPECT_EQ(json, RenderPlan(plan, bare, Format::kJson)) << condition.id;
+      EXPECT_EQ(json, RenderPlan(BuildPlan(ProfileFrom(profile), bare), c, Format::kJson))
+          << condition.id;
+      const auto parsed = nlohmann::json::parse(json);
+      measures += parsed["measures"].size();
+      sources += parsed["sources"].size();
+      foods += parsed["foods"].size();
+      for (const auto& net : parsed["safety_net"]) questions += net["questions"].size();
+    }
   }
   EXPECT_GT(measures, 10u);
   EXPECT_GT(questions, 10u);
   EXPECT_GT(sources, 10u);
+  EXPECT_GT(foods, 10u);
 }
 
 TEST(Plan, WithoutATraceOnlyTheTraceIsMissing) {

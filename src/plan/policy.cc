@@ -613,7 +613,7 @@ Result<std::unique_ptr<PlanContext>> PlanContext::Assemble(
   return context;
 }
 
-void PlanContext::PrewriteJson() { prewritten_json = PrewritePlanJson(kb); }
+void PlanContext::PrewriteJson() { prewritten_json = PrewritePlanJson(*this); }
 
 Result<std::unique_ptr<PlanContext>> PlanContext::Load(const std::optional<std::string>& kb_dir) {
   auto kb = kb::LoadKnowledgeBase(kb_dir);

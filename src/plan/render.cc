@@ -457,6 +457,33 @@ void WriteRedFlag(const kb::RedFlag& flag, JsonWriter& w) {
 // source are elements of a top-level array; a red flag is a question in a safety net.
 constexpr size_t kMeasureDepth = 2, kSourceDepth = 2, kRedFlagDepth = 4;
 
+// One food suggestion.
+void WriteFood(const FoodSuggestion& f, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("child_portion_factor")
+      .Number(f.child != nullptr ? std::optional(f.child->factor) : std::nullopt);
+  w.Key("food").String(f.food->name);
+  w.Key("magnesium_mg").Number(f.magnesium_per_serving_mg);
+  w.Key("magnesium_mg_per_100kcal")
+      .Number(f.magnesium_per_100kcal_mg > 0 ? std::optional(f.magnesium_per_100kcal_mg)
+                                             : std::nullopt);
+  w.Key("portion").String(f.child != nullptr
+                              ? fmt::format("{} of {}", f.child->words, f.food->serving.Label())
+                              : f.food->serving.Label());
+  w.Key("portion_g").Number(f.portion_g);
+  w.Key("source").String(f.food->source);
+  w.EndObject();
+}
+
+// A ranked food as an adult's suggestion: how the plan suggests it (plan.cc, Foods()), and
+// what its prewritten JSON is written from.
+FoodSuggestion AdultSuggestion(const RankedFood& rich) {
+  return {rich.food, rich.mg_per_serving, rich.mg_per_100kcal, rich.food->serving.grams, nullptr};
+}
+
+// Where a food suggestion sits in the document; its depth for a prewritten one.
+constexpr size_t kFoodDepth = 2;
+
 // Where `item` stands in `all`, or nullopt when it is not one of its elements (a plan of
 // another context). Compared as addresses.
 template <typename T>
@@ -481,6 +508,21 @@ void WritePrewritten(const std::vector<T>& all, const std::vector<JsonFragment>&
   } else {
     write(item, w);
   }
+}
+
+// The prewritten JSON of `f` when it is exactly a ranked food's adult suggestion (same food,
+// same numbers, no child's portion), else nullptr.
+const JsonFragment* PrewrittenFood(const FoodSuggestion& f, const PlanContext& c) {
+  const PrewrittenJson& pre = c.prewritten_json;
+  if (f.food == nullptr || f.child != nullptr) return nullptr;
+  const auto food = IndexIn(c.foods.foods(), *f.food);
+  if (!food || *food >= pre.ranked_food_of.size()) return nullptr;
+  const uint32_t rank = pre.ranked_food_of[*food];
+  if (rank == PrewrittenJson::kNotRanked || rank >= pre.ranked_foods.size() ||
+      rank >= c.foods_by_magnesium.size() || !(AdultSuggestion(c.foods_by_magnesium[rank]) == f)) {
+    return nullptr;
+  }
+  return &pre.ranked_foods[rank];
 }
 
 // Every source the text's "Sources" section lists, in the same order (by id), each once; ids
@@ -588,20 +630,12 @@ void WritePlanJson(const Plan& plan, const PlanContext& c, JsonWriter& w) {
                                            : std::optional<std::string_view>(plan.food_note));
   w.Key("foods").BeginArray();
   for (const auto& f : plan.foods) {
-    w.BeginObject();
-    w.Key("child_portion_factor")
-        .Number(f.child != nullptr ? std::optional(f.child->factor) : std::nullopt);
-    w.Key("food").String(f.food->name);
-    w.Key("magnesium_mg").Number(f.magnesium_per_serving_mg);
-    w.Key("magnesium_mg_per_100kcal")
-        .Number(f.magnesium_per_100kcal_mg > 0 ? std::optional(f.magnesium_per_100kcal_mg)
-                                               : std::nullopt);
-    w.Key("portion").String(f.child != nullptr
-                                ? fmt::format("{} of {}", f.child->words, f.food->serving.Label())
-                                : f.food->serving.Label());
-    w.Key("portion_g").Number(f.portion_g);
-    w.Key("source").String(f.food->source);
-    w.EndObject();
+    const JsonFragment* prewritten = PrewrittenFood(f, c);
+    if (prewritten != nullptr) {
+      w.Fragment(*prewritten);
+    } else {
+      WriteFood(f, w);
+    }
   }
   w.EndArray();
   w.Key("interactions").BeginArray();
@@ -765,7 +799,8 @@ json PlanToJson(const Plan& plan, const PlanContext& c) {
   return json::parse(RenderPlan(plan, c, Format::kJson));
 }
 
-PrewrittenJson PrewritePlanJson(const kb::KnowledgeBase& kb) {
+PrewrittenJson PrewritePlanJson(const PlanContext& context) {
+  const kb::KnowledgeBase& kb = context.kb;
   PrewrittenJson out;
   auto prewrite = [](const auto& items, size_t depth, auto write) {
     std::vector<JsonFragment> fragments;
@@ -805,6 +840,21 @@ PrewrittenJson PrewritePlanJson(const kb::KnowledgeBase& kb) {
   out.sources_of_measures = sources_of(kb.measures);
   out.sources_of_red_flags = sources_of(kb.red_flags);
   out.sources_of_side_effects = sources_of(kb.side_effects);
+
+  // Ranked foods whose food is in the context's own table (a copied context's point elsewhere:
+  // those are written on every plan, as before).
+  const std::vector<foods::Food>& table = context.foods.foods();
+  out.ranked_food_of.assign(table.size(), PrewrittenJson::kNotRanked);
+  out.ranked_foods.reserve(context.foods_by_magnesium.size());
+  for (uint32_t rank = 0; rank < context.foods_by_magnesium.size(); ++rank) {
+    const RankedFood& rich = context.foods_by_magnesium[rank];
+    out.ranked_foods.push_back(JsonWriter::Prewrite(
+        kFoodDepth, [&](JsonWriter& w) { WriteFood(AdultSuggestion(rich), w); }));
+    const auto food = rich.food == nullptr ? std::nullopt : IndexIn(table, *rich.food);
+    if (food && out.ranked_food_of[*food] == PrewrittenJson::kNotRanked) {
+      out.ranked_food_of[*food] = rank;
+    }
+  }
   return out;
 }
 

@@ -24,9 +24,9 @@ nlohmann::json PlanToJson(const Plan& plan, const PlanContext& context);
 
 std::string RenderPlan(const Plan& plan, const PlanContext& context, Format format);
 
-// The JSON of every citation, measure and red flag of `kb` as the plan document places them
-// (PlanContext::prewritten_json).
-PrewrittenJson PrewritePlanJson(const kb::KnowledgeBase& kb);
+// The JSON of every citation, measure and red flag of the context's knowledge base, and of each
+// of its ranked foods, as the plan document places them (PlanContext::prewritten_json).
+PrewrittenJson PrewritePlanJson(const PlanContext& context);
 
 }  // namespace mg::plan
 
