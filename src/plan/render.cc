@@ -841,8 +841,8 @@ PrewrittenJson PrewritePlanJson(const PlanContext& context) {
   out.sources_of_red_flags = sources_of(kb.red_flags);
   out.sources_of_side_effects = sources_of(kb.side_effects);
 
-  // Ranked foods whose food is in the context's own table (a copied context's point elsewhere:
-  // those are written on every plan, as before).
+  // Ranked foods whose food is in the context's own table (a copied context's ranked foods point
+  // into the original's table: those are written on every plan, as before).
   const std::vector<foods::Food>& table = context.foods.foods();
   out.ranked_food_of.assign(table.size(), PrewrittenJson::kNotRanked);
   out.ranked_foods.reserve(context.foods_by_magnesium.size());
