@@ -6,10 +6,10 @@
 #   scripts/bench-commands.sh [path/to/mgadvisor] [runs]   # default: builds the release preset; 15 runs
 #
 # Figures: the best (lowest) of the runs of user + system CPU of the child process (getrusage),
-# and its median wall time. When valgrind is installed, also the instructions each command
-# executes (callgrind, one run each): a count that does not move with the machine's load, so two
-# binaries can be compared on a busy machine. Nothing is asserted; a command that fails stops the
-# script.
+# and its median wall time. The runs are interleaved: each round runs every command once. When
+# valgrind is installed, also the instructions each command executes (callgrind, one run each): a
+# count that does not move with the machine's load, so two binaries can be compared on a busy
+# machine. Nothing is asserted; a command that fails stops the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -52,19 +52,31 @@ commands = [
     ("check claims.txt", [binary, "check", os.path.join(work, "claims.txt")]),
 ]
 
-def measure(argv):
-    cpu, wall = [], []
+def run_once(argv):
+    """One run: (CPU seconds of the child, wall seconds); a failing command stops the script."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(f"bench-commands: {' '.join(argv)} exited {done.returncode}: "
+                 f"{done.stderr.decode(errors='replace').strip()}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+def measure_interleaved():
+    """Each round runs every command once, the baseline included, so a busy stretch of the
+    machine lands on all of them alike instead of on whichever command's block it hit. With one
+    block of runs per command, the same binary's worst ratio moved between 1.9x and 2.9x within
+    minutes (issue 20)."""
+    cpu = [[] for _ in commands]
+    wall = [[] for _ in commands]
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wall.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode != 0:
-            sys.exit(f"bench-commands: {' '.join(argv)} exited {done.returncode}: "
-                     f"{done.stderr.decode(errors='replace').strip()}")
-        cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    return min(cpu) * 1000, statistics.median(wall) * 1000
+        for i, (_, argv) in enumerate(commands):
+            c, w = run_once(argv)
+            cpu[i].append(c)
+            wall[i].append(w)
+    return [(min(c) * 1000, statistics.median(w) * 1000) for c, w in zip(cpu, wall)]
 
 def instructions(argv):
     """Instructions executed by the whole process (valgrind's callgrind), or None without it."""
@@ -75,7 +87,9 @@ def instructions(argv):
     found = re.search(r"refs:\s+([\d,]+)", done.stderr)
     return int(found.group(1).replace(",", "")) if found else None
 
-rows = [(name, *measure(argv), instructions(argv)) for name, argv in commands]
+timings = measure_interleaved()
+rows = [(name, cpu, wall, instructions(argv))
+        for (name, argv), (cpu, wall) in zip(commands, timings)]
 base = rows[0][1]
 base_ins = rows[0][3]
 print(f"\nevery command vs sqlite3, best CPU of {runs} runs ({os.cpu_count()} CPUs, load average "
