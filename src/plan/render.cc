@@ -527,33 +527,42 @@ const JsonFragment* PrewrittenFood(const FoodSuggestion& f, const PlanContext& c
 
 // Every source the text's "Sources" section lists, in the same order (by id), each once; ids
 // the knowledge base does not hold are left out.
+// Calls `visit(all, object, sources_of)` for each knowledge-base object whose sources the plan
+// lists, in the plan's order: `all` is the knowledge base's vector holding the object, and
+// `sources_of` that vector's prewritten source positions (PrewrittenJson).
+template <typename Visit>
+void ForEachCitingObject(const Plan& plan, const PlanContext& c, Visit&& visit) {
+  const PrewrittenJson& pre = c.prewritten_json;
+  for (const auto& f : plan.findings) {
+    if (f.finding) visit(c.kb.findings, *f.finding, pre.sources_of_findings);
+  }
+  for (const kb::Measure* m : plan.measures) visit(c.kb.measures, *m, pre.sources_of_measures);
+  for (const auto& net : plan.safety_net) {
+    for (const kb::RedFlag* flag : net.red_flags) {
+      visit(c.kb.red_flags, *flag, pre.sources_of_red_flags);
+    }
+  }
+  for (const kb::SideEffect* e : plan.watch_for) {
+    visit(c.kb.side_effects, *e, pre.sources_of_side_effects);
+  }
+}
+
 std::vector<const kb::Citation*> CitedSources(const Plan& plan, const PlanContext& c) {
   std::vector<const kb::Citation*> sources;
   // Fast: the positions prewritten for each cited object, sorted as integers (issue 20).
   const PrewrittenJson& pre = c.prewritten_json;
   std::vector<uint32_t> ranks;
   bool all_prewritten = pre.citations_by_id.size() == c.kb.citations.size();
-  const auto cite = [&](const auto& all, const auto& item, const auto& sources_of) {
-    const auto index = IndexIn(all, item);
-    if (!index || *index >= sources_of.size()) {
-      all_prewritten = false;
-      return;
-    }
-    ranks.insert(ranks.end(), sources_of[*index].begin(), sources_of[*index].end());
-  };
-  for (const auto& f : plan.findings) {
-    if (f.finding && all_prewritten) cite(c.kb.findings, *f.finding, pre.sources_of_findings);
-  }
-  for (const kb::Measure* m : plan.measures) {
-    if (all_prewritten) cite(c.kb.measures, *m, pre.sources_of_measures);
-  }
-  for (const auto& net : plan.safety_net) {
-    for (const kb::RedFlag* flag : net.red_flags) {
-      if (all_prewritten) cite(c.kb.red_flags, *flag, pre.sources_of_red_flags);
-    }
-  }
-  for (const kb::SideEffect* e : plan.watch_for) {
-    if (all_prewritten) cite(c.kb.side_effects, *e, pre.sources_of_side_effects);
+  if (all_prewritten) {
+    ForEachCitingObject(plan, c, [&](const auto& all, const auto& item, const auto& sources_of) {
+      if (!all_prewritten) return;  // One object without them sends all down the slow way.
+      const auto index = IndexIn(all, item);
+      if (!index || *index >= sources_of.size()) {
+        all_prewritten = false;
+        return;
+      }
+      ranks.insert(ranks.end(), sources_of[*index].begin(), sources_of[*index].end());
+    });
   }
   if (all_prewritten) {
     std::sort(ranks.begin(), ranks.end());
@@ -562,19 +571,12 @@ std::vector<const kb::Citation*> CitedSources(const Plan& plan, const PlanContex
     for (const uint32_t rank : ranks) sources.push_back(&c.kb.citations[pre.citations_by_id[rank]]);
     return sources;
   }
-  // Otherwise by the ids themselves: sorted and made unique, the order of a std::set.
+  // Otherwise by the ids themselves (an object of another context, or none prewritten): sorted
+  // and made unique, the order of a std::set.
   std::vector<std::string_view> cited;
-  const auto cite_ids = [&](const std::vector<std::string>& ids) {
-    cited.insert(cited.end(), ids.begin(), ids.end());
-  };
-  for (const auto& f : plan.findings) {
-    if (f.finding) cite_ids(f.finding->citation_ids);
-  }
-  for (const kb::Measure* m : plan.measures) cite_ids(m->citation_ids);
-  for (const auto& net : plan.safety_net) {
-    for (const kb::RedFlag* flag : net.red_flags) cite_ids(flag->citation_ids);
-  }
-  for (const kb::SideEffect* e : plan.watch_for) cite_ids(e->citation_ids);
+  ForEachCitingObject(plan, c, [&](const auto&, const auto& item, const auto&) {
+    cited.insert(cited.end(), item.citation_ids.begin(), item.citation_ids.end());
+  });
   std::sort(cited.begin(), cited.end());
   cited.erase(std::unique(cited.begin(), cited.end()), cited.end());
   for (std::string_view id : cited) {
