@@ -19,7 +19,7 @@ BIN=$(mg_release_binary "${1:-}")
 RUNS=${2:-15}
 [ -x "$BIN" ] || { echo "bench-commands: $BIN is not an executable" >&2; exit 1; }
 BIN=$(realpath "$BIN")
-command -v sqlite3 >/dev/null || { echo "bench-commands: needs sqlite3 (apt-get install sqlite3)" >&2; exit 1; }
+command -v sqlite3 >/dev/null || mg_apt_install bench-commands sqlite3  # The baseline.
 
 WORK=$(mktemp -d -t mg-bench-commands.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

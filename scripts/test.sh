@@ -71,6 +71,9 @@ cmake --build --preset release --target mgadvisor journal_load -j "$(nproc)"
 # beside pgbench -N on the test PostgreSQL above, ~30 s; fails on any error or cross-account entry.
 ./scripts/bench-writers.sh build/release/src/cli/mgadvisor build/release/src/server/journal_load ||
   failed "bench-writers"
+# Every command's start-up (issue 20): each everyday command beside `sqlite3 :memory:`, 15
+# interleaved rounds, ~10 s; reported as ratios, failing only when a command fails.
+./scripts/bench-commands.sh build/release/src/cli/mgadvisor 15 || failed "bench-commands"
 end_phase "load test (release build + wrk)"
 
 # The Debian package (issue 19) from that release build: built with CPack, installed with apt-get,
