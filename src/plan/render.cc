@@ -525,8 +525,6 @@ const JsonFragment* PrewrittenFood(const FoodSuggestion& f, const PlanContext& c
   return &pre.ranked_foods[rank];
 }
 
-// Every source the text's "Sources" section lists, in the same order (by id), each once; ids
-// the knowledge base does not hold are left out.
 // Calls `visit(all, object, sources_of)` for each knowledge-base object whose sources the plan
 // lists, in the plan's order: `all` is the knowledge base's vector holding the object, and
 // `sources_of` that vector's prewritten source positions (PrewrittenJson).
@@ -547,6 +545,8 @@ void ForEachCitingObject(const Plan& plan, const PlanContext& c, Visit&& visit) 
   }
 }
 
+// Every source the text's "Sources" section lists, in the same order (by id), each once; ids
+// the knowledge base does not hold are left out.
 std::vector<const kb::Citation*> CitedSources(const Plan& plan, const PlanContext& c) {
   std::vector<const kb::Citation*> sources;
   // Fast: the positions prewritten for each cited object, sorted as integers (issue 20).
