@@ -69,4 +69,10 @@ std::vector<const RankedFood*> ChooseVariedFoods(
   return out;
 }
 
+FoodSuggestion SuggestFood(const RankedFood& rich, const ChildPortions::Band* child) {
+  const double factor = child != nullptr ? child->factor : 1;
+  return {rich.food, rich.mg_per_serving * factor, rich.mg_per_100kcal,
+          rich.food->serving.grams * factor, child};
+}
+
 }  // namespace mg::plan

@@ -1,5 +1,5 @@
 // The plan's food list: which curated foods it may suggest, in what order, and how a person's
-// list is picked from them. Private to mg_plan (plan.cc, policy.cc and their tests).
+// list is picked from them. Private to mg_plan (plan.cc, policy.cc, render.cc and their tests).
 //
 // Ranking per portion alone lets a calorie-heavy cupful win (a cup of hummus: 175 mg and 409
 // kcal); ranking per 100 kcal alone fills the list with leafy greens. So a food's score is its
@@ -38,6 +38,11 @@ std::vector<RankedFood> RankFoodsForPlans(const foods::FoodDb& foods, const Poli
 std::vector<const RankedFood*> ChooseVariedFoods(
     const std::vector<RankedFood>& ranked, const Policy& policy, size_t limit,
     const std::function<bool(const foods::Food&)>& suitable);
+
+// `rich` as the plan suggests it: an adult's usual portion, or with `child` that band's share of
+// it. The server's prewritten food JSON (render.cc) is written from the adult's suggestion, so
+// both come from here.
+FoodSuggestion SuggestFood(const RankedFood& rich, const ChildPortions::Band* child);
 
 }  // namespace mg::plan
 

@@ -997,11 +997,9 @@ class PlanBuilder {
                               return NormalizeName(food.name).find(word) != std::string::npos;
                             }));
     };
-    const double factor = band != nullptr ? band->factor : 1;
     for (const RankedFood* rich :
          ChooseVariedFoods(c_.foods_by_magnesium, policy_, kFoodSuggestions, suitable)) {
-      plan_.foods.push_back({rich->food, rich->mg_per_serving * factor, rich->mg_per_100kcal,
-                             rich->food->serving.grams * factor, band});
+      plan_.foods.push_back(SuggestFood(*rich, band));
     }
   }
 

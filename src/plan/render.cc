@@ -10,6 +10,7 @@
 #include "core/numbers.h"
 #include "core/text.h"
 #include "kb/explain.h"
+#include "plan/food_ranking.h"
 
 namespace mg::plan {
 namespace {
@@ -475,12 +476,6 @@ void WriteFood(const FoodSuggestion& f, JsonWriter& w) {
   w.EndObject();
 }
 
-// A ranked food as an adult's suggestion: how the plan suggests it (plan.cc, Foods()), and
-// what its prewritten JSON is written from.
-FoodSuggestion AdultSuggestion(const RankedFood& rich) {
-  return {rich.food, rich.mg_per_serving, rich.mg_per_100kcal, rich.food->serving.grams, nullptr};
-}
-
 // Where a food suggestion sits in the document; its depth for a prewritten one.
 constexpr size_t kFoodDepth = 2;
 
@@ -519,7 +514,8 @@ const JsonFragment* PrewrittenFood(const FoodSuggestion& f, const PlanContext& c
   if (!food || *food >= pre.ranked_food_of.size()) return nullptr;
   const uint32_t rank = pre.ranked_food_of[*food];
   if (rank == PrewrittenJson::kNotRanked || rank >= pre.ranked_foods.size() ||
-      rank >= c.foods_by_magnesium.size() || !(AdultSuggestion(c.foods_by_magnesium[rank]) == f)) {
+      rank >= c.foods_by_magnesium.size() ||
+      !(SuggestFood(c.foods_by_magnesium[rank], nullptr) == f)) {
     return nullptr;
   }
   return &pre.ranked_foods[rank];
@@ -851,7 +847,7 @@ PrewrittenJson PrewritePlanJson(const PlanContext& context) {
   for (uint32_t rank = 0; rank < context.foods_by_magnesium.size(); ++rank) {
     const RankedFood& rich = context.foods_by_magnesium[rank];
     out.ranked_foods.push_back(JsonWriter::Prewrite(
-        kFoodDepth, [&](JsonWriter& w) { WriteFood(AdultSuggestion(rich), w); }));
+        kFoodDepth, [&](JsonWriter& w) { WriteFood(SuggestFood(rich, nullptr), w); }));
     const auto food = rich.food == nullptr ? std::nullopt : IndexIn(table, *rich.food);
     if (food && out.ranked_food_of[*food] == PrewrittenJson::kNotRanked) {
       out.ranked_food_of[*food] = rank;
