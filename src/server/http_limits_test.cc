@@ -21,6 +21,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -494,6 +495,51 @@ class TransportTest : public ::testing::Test {
   std::thread thread_;
   int port_ = 0;
 };
+
+// Each I/O thread runs its own event loop, and a connection stays on one loop for its whole life
+// (taken in turn), so an inline answer is always written by the thread that read the request and
+// the connections share the threads evenly.
+TEST(TransportThreadsTest, EachConnectionStaysOnOneIoThreadAndTheThreadsShareThem) {
+  std::mutex mutex;
+  std::vector<std::thread::id> threads;  // The thread of each answer, in order.
+  HttpTransportOptions options;
+  options.io_threads = 2;
+  options.runs_inline = [](const HttpRequest&) { return true; };
+  auto transport = HttpTransport::Create(
+      options,
+      [&](HttpRequest&, HttpResponse& out) {
+        const std::lock_guard lock(mutex);
+        threads.push_back(std::this_thread::get_id());
+        out.SetContent("{}", "application/json");
+      },
+      [](int status, std::string_view, HttpResponse& out) { out.status = status; });
+  auto port = transport->Bind("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok()) << port.error().message;
+  std::thread runner([&] { (void)transport->Run(); });
+  constexpr int kConnections = 4, kRequests = 3;
+  std::vector<std::vector<std::thread::id>> by_connection(kConnections);
+  for (int c = 0; c < kConnections; ++c) {
+    auto client = RawClient::Connect(*port);
+    ASSERT_NE(client, nullptr);
+    for (int r = 0; r < kRequests; ++r) {
+      ASSERT_TRUE(client->Send("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+      ASSERT_TRUE(client->Read(5s).has_value()) << c << " " << r;
+      const std::lock_guard lock(mutex);
+      by_connection[c].push_back(threads.back());
+    }
+  }
+  const std::thread::id run_caller = runner.get_id();
+  transport->Stop();
+  runner.join();
+  for (int c = 0; c < kConnections; ++c) {
+    for (int r = 1; r < kRequests; ++r) EXPECT_EQ(by_connection[c][r], by_connection[c][0]) << c;
+  }
+  // In turn: the first and third connection on one thread, the second and fourth on the other.
+  EXPECT_NE(by_connection[0][0], by_connection[1][0]);
+  EXPECT_EQ(by_connection[0][0], by_connection[2][0]);
+  EXPECT_EQ(by_connection[1][0], by_connection[3][0]);
+  EXPECT_EQ(by_connection[0][0], run_caller);  // The first loop is run by Run()'s caller.
+}
 
 TEST_F(TransportTest, DecodesPathQueryAndHeadersCaseInsensitively) {
   Start({});

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -245,21 +245,38 @@ struct HttpTransport::Impl {
         handler(std::move(h)),
         render_error(std::move(r)),
         counts(options.max_connections, options.max_connections_per_address),
-        ioc(static_cast<int>(std::max<size_t>(options.io_threads, 1))),
-        workers(std::max<size_t>(options.worker_threads, 1)) {}
+        workers(std::max<size_t>(options.worker_threads, 1)) {
+    // Concurrency hint 1: each loop is run by one thread, so its scheduler never signals another
+    // (posts from the worker threads still take its lock, as they must).
+    for (size_t i = 0; i < std::max<size_t>(options.io_threads, 1); ++i) {
+      loops.push_back(std::make_unique<net::io_context>(1));
+    }
+  }
 
   class Session;
   struct Listener;
   void Accept(Listener& listener);
   void OnAccept(tcp::socket socket);
+  // The loop the next connection lives on: each in turn.
+  net::io_context& NextLoop() {
+    return *loops[next_loop.fetch_add(1, std::memory_order_relaxed) % loops.size()];
+  }
 
   const HttpTransportOptions options;
   const HttpHandler handler;
   const HttpErrorRenderer render_error;
   ConnectionCounts counts;
-  // Declared after what sessions use, so that handlers still queued when the context is destroyed
+  // Declared after what sessions use, so that handlers still queued when a loop is destroyed
   // (each holding a session) find the counts alive.
-  net::io_context ioc;
+  //
+  // One event loop per I/O thread, and each connection on one loop for its whole life: its
+  // handlers never run on two threads at once without needing a strand, and finishing an
+  // operation never wakes another thread. (One context shared by the I/O threads, with a strand
+  // per connection, cost a plan request about a tenth of its CPU time in the scheduler's lock, the
+  // strands and thread wake-ups: issue 20.) loops[0] is run by Run()'s caller and holds the
+  // acceptors.
+  std::vector<std::unique_ptr<net::io_context>> loops;
+  std::atomic<size_t> next_loop = 0;
   net::thread_pool workers;
   // One per Bind() (serve --lan listens on loopback and on a local-network address); a deque so
   // that the accept loops can hold references while more are added before Run().
@@ -273,7 +290,7 @@ struct HttpTransport::Impl {
 };
 
 // One connection: reads a request, has a worker answer it, writes the answer, and again while
-// keep-alive allows. All socket work runs on the connection's strand.
+// keep-alive allows. All socket work runs on the thread of the connection's loop.
 class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session> {
   // What a deadline is running for: waiting for a request to start, receiving one, writing an
   // answer, or lingering before the close.
@@ -552,21 +569,20 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
 };
 
 void HttpTransport::Impl::Accept(Listener& listener) {
-  listener.acceptor.async_accept(net::make_strand(ioc),
-                                 [this, &listener](error_code ec, tcp::socket socket) {
-                                   if (stopped || ec == net::error::operation_aborted) return;
-                                   if (ec) {
-                                     // Out of file descriptors or similar: wait a moment rather
-                                     // than spin.
-                                     listener.retry.emplace(ioc, std::chrono::milliseconds(50));
-                                     listener.retry->async_wait([this, &listener](error_code) {
-                                       if (!stopped) Accept(listener);
-                                     });
-                                     return;
-                                   }
-                                   OnAccept(std::move(socket));
-                                   Accept(listener);
-                                 });
+  listener.acceptor.async_accept(
+      NextLoop().get_executor(), [this, &listener](error_code ec, tcp::socket socket) {
+        if (stopped || ec == net::error::operation_aborted) return;
+        if (ec) {
+          // Out of file descriptors or similar: wait a moment rather than spin.
+          listener.retry.emplace(*loops[0], std::chrono::milliseconds(50));
+          listener.retry->async_wait([this, &listener](error_code) {
+            if (!stopped) Accept(listener);
+          });
+          return;
+        }
+        OnAccept(std::move(socket));
+        Accept(listener);
+      });
 }
 
 void HttpTransport::Impl::OnAccept(tcp::socket socket) {
@@ -608,7 +624,7 @@ Result<int> HttpTransport::Bind(const std::string& host, int port) {
   const std::string where =
       port == 0 ? fmt::format("{} (any port)", host) : fmt::format("{}:{}", host, port);
   error_code ec;
-  tcp::resolver resolver(impl_->ioc);
+  tcp::resolver resolver(*impl_->loops[0]);
   const auto endpoints = resolver.resolve(
       host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || endpoints.empty()) {
@@ -622,7 +638,7 @@ Result<int> HttpTransport::Bind(const std::string& host, int port) {
       break;
     }
   }
-  tcp::acceptor acceptor(impl_->ioc);
+  tcp::acceptor acceptor(*impl_->loops[0]);
   // SO_REUSEADDR only lets a restarted server bind while old connections linger in TIME_WAIT;
   // it does not let two servers listen on one port. SO_REUSEPORT (which would) is never set.
   acceptor.open(endpoint.protocol(), ec);
@@ -648,13 +664,16 @@ Status HttpTransport::Run() {
     return Error{ErrorCode::kInternal, "HttpTransport::Run before Bind"};
   }
   for (auto& listener : impl_->listeners) {
-    net::post(impl_->ioc, [impl = impl_.get(), &listener] { impl->Accept(listener); });
+    net::post(*impl_->loops[0], [impl = impl_.get(), &listener] { impl->Accept(listener); });
   }
+  // A loop with no connection yet has nothing to wait for; these keep each running until Stop().
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
+  for (auto& loop : impl_->loops) keep_running.push_back(net::make_work_guard(*loop));
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < impl_->options.io_threads; ++i) {
-    threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
+  for (size_t i = 1; i < impl_->loops.size(); ++i) {
+    threads.emplace_back([loop = impl_->loops[i].get()] { loop->run(); });
   }
-  impl_->ioc.run();
+  impl_->loops[0]->run();
   for (auto& thread : threads) thread.join();
   error_code ignored;
   // Refuse connections from now on, not leave them waiting.
@@ -664,9 +683,9 @@ Status HttpTransport::Run() {
 
 void HttpTransport::Stop() {
   impl_->stopped = true;
-  // Closing the acceptor on its own would race the I/O threads; stopping the context ends Run()
+  // Closing the acceptor on its own would race the I/O threads; stopping the loops ends Run()
   // and every pending operation with it.
-  impl_->ioc.stop();
+  for (auto& loop : impl_->loops) loop->stop();
 }
 
 }  // namespace mg::server
