@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <pqxx/pqxx>
 #include <thread>
@@ -391,6 +392,48 @@ TEST_F(PgDatabaseTest, EachAccountKeepsItsWholeUndoDepthWhileOthersWrite) {
     EXPECT_EQ(left->size(), static_cast<size_t>(kEach - undone_adds)) << "account " << s;
   }
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM entry_changes")[0][0].as<int64_t>(), 0);
+}
+
+// The counter tables (a row per account, updated by every write) are vacuumed by the writes
+// themselves, at most every two seconds, since autovacuum comes by only once a minute.
+TEST_F(PgDatabaseTest, WritesVacuumTheCounterTablesEveryTwoSecondsAtMost) {
+  auto db = OpenPostgres(database_->url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto id = (*db)->CreateAccount("anna", "h", 1);
+  ASSERT_TRUE(id.ok());
+  auto store = (*db)->OpenJournal(*id, clock_);
+  ASSERT_TRUE(store.ok());
+  const auto vacuums = [&](const char* table) {
+    return Sql(fmt::format("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = '{}'",
+                           table))[0][0]
+        .as<int64_t>();
+  };
+  // Counts reach the statistics views shortly after the VACUUM; waits for `n` of each table.
+  const auto wait_for = [&](int64_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while ((vacuums("entry_counts") < n || vacuums("undo_positions") < n) &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::min(vacuums("entry_counts"), vacuums("undo_positions"));
+  };
+  const auto add = [&] {
+    auto added = (*store)->Add(MakeEntry(Day(2026, 11, 1), EntryKind::kPain, {.value = 3}));
+    ASSERT_TRUE(added.ok()) << added.error().message;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  add();  // The first write vacuums.
+  EXPECT_EQ(wait_for(1), 1);
+  for (int i = 0; i < 20; ++i) add();  // Within the two seconds: none of these.
+  const bool within = std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1500);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  if (within) {
+    EXPECT_EQ(vacuums("entry_counts"), 1);
+    EXPECT_EQ(vacuums("undo_positions"), 1);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  add();  // Two seconds later: the next write vacuums again.
+  EXPECT_GE(wait_for(2), 2);
 }
 
 // Migration 11 undone: the undo log as it was before its ring (a line per change, pruned).
