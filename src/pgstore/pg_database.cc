@@ -455,11 +455,11 @@ class Pool {
   // Called after each journal write; at most every kCounterVacuumInterval, one caller vacuums
   // the two counter tables. They hold one row per account, and every write of that account
   // updates it (entry_counts by its triggers, undo_positions by the undo log), so under many
-  // writers each row gains a dead version per write. When pruning cannot keep up, reading the
-  // row means walking its versions, and PostgreSQL's time per write grew round by round:
-  // scripts/bench-writers.sh fell from ~70 % to ~40 % of pgbench within 20 s in about half of
-  // the runs. Autovacuum would clean them but visits a database only once a minute
-  // (autovacuum_naptime); with these two tables vacuumed every 2 s no run fell (issue 20). The
+  // writers each row gains a dead version per write. Measured (issue 20): PostgreSQL's time per
+  // write grew round by round and scripts/bench-writers.sh fell from ~70 % to ~40 % of pgbench
+  // within 20 s, in the runs where autovacuum (which visits a database once a minute,
+  // autovacuum_naptime) had not come by; with these two tables vacuumed every 2 s no run fell.
+  // (Most likely each read of a row walked its growing chain of versions.) The
   // tables are small (a row per account) and VACUUM skips the pages all-visible since the last
   // one, so this costs a few milliseconds. A failure costs the write nothing: it is reported
   // once and vacuuming is left to autovacuum from then on.
