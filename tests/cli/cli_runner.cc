@@ -34,8 +34,17 @@ namespace {
 // stderr on pipes whose other ends are returned in `in`, `out`, `err`.
 pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, int& in,
             int& out, int& err) {
+  // Close-on-exec, so that only this child gets them (dup2 below clears the flag on its 0, 1
+  // and 2). Another thread may start a child between our pipe2() and the parent's close() of
+  // the write ends; without the flag that child holds this one's stdout open for its whole
+  // life, and reading to end-of-file waits for it. That hung TwoWritersFault in CI: a `log note`
+  // whose pipes the last server inherited was read until the server stopped, which the test
+  // only did after joining the thread doing the reading.
   int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) std::abort();
+  if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 ||
+      pipe2(err_pipe, O_CLOEXEC) != 0) {
+    std::abort();
+  }
   ExecCommand command(args, env);  // Before fork(): the child must not allocate.
   const pid_t pid = fork();
   if (pid < 0) std::abort();

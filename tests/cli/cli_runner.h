@@ -55,6 +55,7 @@ class CliProcess {
   std::optional<std::string> ReadLine(std::chrono::milliseconds timeout);
   // Sends `signal` (SIGINT, SIGTERM...); false when the process is already gone.
   bool Signal(int signal);
+  pid_t pid() const { return pid_; }
   // Waits for the exit and the rest of the output. On timeout the process is killed and
   // exit_code is -1. `out` holds all of stdout, including lines ReadLine returned.
   CliResult Wait(std::chrono::milliseconds timeout);

@@ -71,8 +71,8 @@ testing::CliResult RunCliWithFileSizeLimit(const std::vector<std::string>& args,
   // files are opened before it is set.
   char out_name[] = "/tmp/mg_fault_outXXXXXX";
   char err_name[] = "/tmp/mg_fault_errXXXXXX";
-  const int out_fd = mkstemp(out_name);
-  const int err_fd = mkstemp(err_name);
+  const int out_fd = mkostemp(out_name, O_CLOEXEC);  // See Spawn in cli_runner.cc.
+  const int err_fd = mkostemp(err_name, O_CLOEXEC);
   if (out_fd < 0 || err_fd < 0) std::abort();
   testing::ExecCommand command(args, env);  // Before fork(): the child must not allocate.
   const pid_t pid = fork();
