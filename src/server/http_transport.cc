@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -12,6 +13,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdio>
@@ -23,6 +25,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "server/response_head.h"
 
 namespace mg::server {
 namespace {
@@ -244,6 +248,7 @@ struct HttpTransport::Impl {
       : options(std::move(o)),
         handler(std::move(h)),
         render_error(std::move(r)),
+        head_writer(options.default_headers),
         counts(options.max_connections, options.max_connections_per_address),
         workers(std::max<size_t>(options.worker_threads, 1)) {
     // Concurrency hint 1: each loop is run by one thread, so its scheduler never signals another
@@ -265,6 +270,7 @@ struct HttpTransport::Impl {
   const HttpTransportOptions options;
   const HttpHandler handler;
   const HttpErrorRenderer render_error;
+  const ResponseHeadWriter head_writer;  // Writes options.default_headers into answers.
   ConnectionCounts counts;
   // Declared after what sessions use, so that handlers still queued when a loop is destroyed
   // (each holding a session) find the counts alive.
@@ -338,6 +344,15 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
   // The request's clock starts at its first byte and covers its header and body.
   void ReadHeader() {
     Arm(impl_.options.request_timeout, Phase::kRequest);
+    // The header has usually arrived whole with the read that started the request: parse it
+    // here. Beast's async_read_header would parse the same bytes and then, having read nothing,
+    // post its completion through the loop (a queued handler and an allocation per request).
+    if (buffer_.size() > 0) {
+      parser_->eager(false);  // As async_read_header: stop at the end of the header.
+      error_code ec;
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+      if (ec ? ec != http::error::need_more : parser_->is_header_done()) return OnHeader(ec);
+    }
     http::async_read_header(
         socket_, buffer_, *parser_,
         [self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });
@@ -398,6 +413,14 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
   }
 
   void ReadBody() {
+    // As in ReadHeader: a body that came with the header is parsed without a read operation.
+    if (buffer_.size() > 0) {
+      parser_->eager(true);  // As async_read: as far as the bytes go, to the message's end.
+      error_code ec;
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+      if (ec && ec != http::error::need_more) return AnswerReadError(ec);
+      if (parser_->is_done()) return OnRequest();
+    }
     http::async_read(socket_, buffer_, *parser_,
                      [self = shared_from_this()](error_code ec, size_t) {
                        if (ec) return self->AnswerReadError(ec);
@@ -432,7 +455,7 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     }
     keep_alive_ = message.keep_alive() && ++requests_ < impl_.options.max_requests_per_connection &&
                   !impl_.stopped.load(std::memory_order_relaxed);
-    head_ = message.method() == http::verb::head;
+    head_request_ = message.method() == http::verb::head;
     version_ = message.version();
     // Nothing is read while the request is answered: one request at a time per connection, so
     // the pool's queue never holds more than one job per open connection.
@@ -465,11 +488,24 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     HttpResponse response;
     impl_.render_error(status, message, response);
     keep_alive_ = false;
-    head_ = false;
+    head_request_ = false;
     Write(std::move(response), linger);
   }
 
   void Write(HttpResponse response, bool linger) {
+    Arm(impl_.options.write_timeout, Phase::kWrite);
+    if (impl_.head_writer.Write(response.status, response.headers, version_, keep_alive_,
+                                response.body.size(), head_)) {
+      // The usual answer: its head written here, sent with the body in one system call.
+      body_ = std::move(response.body);
+      if (head_request_) body_.clear();  // Content-Length stays that of the GET.
+      const std::array<net::const_buffer, 2> buffers = {net::buffer(head_), net::buffer(body_)};
+      return net::async_write(socket_, buffers,
+                              [self = shared_from_this(), linger](error_code ec, size_t) {
+                                self->body_ = std::string();  // Idle connections hold none.
+                                self->AfterWrite(ec, linger);
+                              });
+    }
     response_.emplace(static_cast<http::status>(response.status), version_);
     for (const auto& [name, value] : response.headers) response_->insert(name, value);
     for (const auto& [name, value] : impl_.options.default_headers) {
@@ -478,16 +514,19 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     response_->body() = std::move(response.body);
     response_->keep_alive(keep_alive_);
     response_->prepare_payload();
-    if (head_) response_->body().clear();  // Content-Length stays that of the GET.
-    Arm(impl_.options.write_timeout, Phase::kWrite);
+    if (head_request_) response_->body().clear();  // Content-Length stays that of the GET.
     http::async_write(socket_, *response_,
                       [self = shared_from_this(), linger](error_code ec, size_t) {
                         self->response_.reset();
-                        if (ec) return self->Close();
-                        if (!self->keep_alive_) return linger ? self->Linger() : self->Close();
-                        self->coding_ = Coding::kIdentity;
-                        self->WaitForRequest();
+                        self->AfterWrite(ec, linger);
                       });
+  }
+
+  void AfterWrite(error_code ec, bool linger) {
+    if (ec) return Close();
+    if (!keep_alive_) return linger ? Linger() : Close();
+    coding_ = Coding::kIdentity;
+    WaitForRequest();
   }
 
   // Stops sending, then drops what the client still sends for a short while before closing.
@@ -557,6 +596,9 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
+  // An answer being written: its head and body (the usual way), or Beast's message.
+  std::string head_;
+  std::string body_;
   std::optional<http::response<http::string_body>> response_;
   const std::string address_;
   const bool counted_;
@@ -564,7 +606,7 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
   size_t requests_ = 0;
   size_t lingered_ = 0;
   bool keep_alive_ = false;
-  bool head_ = false;
+  bool head_request_ = false;  // A HEAD request: the answer goes without its body.
   unsigned version_ = 11;
 };
 
