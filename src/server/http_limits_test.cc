@@ -560,6 +560,51 @@ TEST_F(TransportTest, DecodesPathQueryAndHeadersCaseInsensitively) {
   EXPECT_EQ(res->status, 400);
 }
 
+// The transport parses what the buffer already holds without another read, and reads only
+// for what has not come yet: pipelined requests, a request in pieces, a body after its header,
+// a chunked body in one piece, all on one connection and each answered once, in order.
+TEST_F(TransportTest, RequestsAreAnsweredWhetherTheyArriveTogetherOrInPieces) {
+  Start({});
+  auto client = RawClient::Connect(port_);
+  ASSERT_NE(client, nullptr);
+  const auto answered = [&client](const std::string& path, size_t body_bytes) {
+    auto res = client->Read(5s);
+    ASSERT_TRUE(res.has_value()) << path;
+    EXPECT_EQ(res->status, 200) << path;
+    EXPECT_EQ(res->Json()["path"], path);
+    EXPECT_EQ(res->Json()["body_bytes"], body_bytes) << path;
+    EXPECT_EQ(res->Header("Content-Type"), "application/json") << path;
+  };
+  ASSERT_TRUE(
+      client->Send("POST /one HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
+                   "POST /two HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"));
+  answered("/one", 5);
+  answered("/two", 3);
+  for (const char* piece :
+       {"POST /three HTTP/1.1\r\nHo", "st: h\r\nContent-Length: 6\r\n\r\nab", "cdef"}) {
+    ASSERT_TRUE(client->Send(piece));
+    std::this_thread::sleep_for(50ms);
+  }
+  answered("/three", 6);
+  ASSERT_TRUE(client->Send("POST /four HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\n"));
+  std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(client->Send("wxyz"));
+  answered("/four", 4);
+  ASSERT_TRUE(
+      client->Send("POST /five HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"));
+  answered("/five", 5);
+  // HTTP/1.0 asking to stay open is told it does, and is answered again.
+  ASSERT_TRUE(client->Send("GET /six HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  auto res = client->Read(5s);
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->head.substr(0, 15), "HTTP/1.0 200 OK");
+  EXPECT_EQ(res->Header("Connection"), "keep-alive");
+  ASSERT_TRUE(client->Send("GET /seven HTTP/1.0\r\n\r\n"));
+  answered("/seven", 0);
+  EXPECT_TRUE(client->ClosedWithin(5000ms));  // HTTP/1.0 without keep-alive: closed after.
+}
+
 TEST_F(TransportTest, OversizeHeadersAre431) {
   Start({});
   auto client = RawClient::Connect(port_);
