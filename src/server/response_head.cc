@@ -41,8 +41,9 @@ ResponseHeadWriter::ResponseHeadWriter(const HttpHeaders& defaults)
 
 bool ResponseHeadWriter::Write(int status, const HttpHeaders& headers, unsigned version,
                                bool keep_alive, size_t content_length, std::string& out) const {
-  // Beast leaves Content-Length out of these and refuses a body with them.
-  if ((status >= 100 && status < 200) || status == 204 || status == 304) return false;
+  // Beast leaves Content-Length out of these and refuses a body with them; and it writes any
+  // status as three digits, so one outside 100-999 stays its business.
+  if (status < 200 || status > 999 || status == 204 || status == 304) return false;
   if (version != 10 && version != 11) return false;
   if (defaults_reworked_ || BeastWouldRework(headers)) return false;
 

@@ -6,9 +6,9 @@
 //
 // Only the ordinary answers take this path; for anything whose header block Beast would rework
 // (a handler's own Connection, Content-Length or Transfer-Encoding, a value with surrounding
-// blanks that Beast trims, a 1xx/204/304 status, an HTTP version other than 1.0 and 1.1)
-// ResponseHeadWriter::Write declines and the transport serializes with Beast as before.
-// response_head_test compares the two byte for byte.
+// blanks that Beast trims, a 1xx/204/304 status or one outside 100-999, an HTTP version other
+// than 1.0 and 1.1) ResponseHeadWriter::Write declines and the transport serializes with Beast
+// as before. response_head_test compares the two byte for byte.
 #ifndef MGADVISOR_SERVER_RESPONSE_HEAD_H_
 #define MGADVISOR_SERVER_RESPONSE_HEAD_H_
 
