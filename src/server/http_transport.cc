@@ -348,9 +348,7 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     // here. Beast's async_read_header would parse the same bytes and then, having read nothing,
     // post its completion through the loop (a queued handler and an allocation per request).
     if (buffer_.size() > 0) {
-      parser_->eager(false);  // As async_read_header: stop at the end of the header.
-      error_code ec;
-      buffer_.consume(parser_->put(buffer_.data(), ec));
+      const error_code ec = ParseBuffered(/*eager=*/false);  // As async_read_header.
       if (ec ? ec != http::error::need_more : parser_->is_header_done()) return OnHeader(ec);
     }
     http::async_read_header(
@@ -412,12 +410,20 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     ReadBody();
   }
 
+  // Feeds the parser what the buffer holds and drops what it used. Not eager: it stops at the
+  // end of the header; eager: it goes on into the body, as far as the bytes go. need_more means
+  // the rest has not arrived.
+  error_code ParseBuffered(bool eager) {
+    parser_->eager(eager);
+    error_code ec;
+    buffer_.consume(parser_->put(buffer_.data(), ec));
+    return ec;
+  }
+
   void ReadBody() {
     // As in ReadHeader: a body that came with the header is parsed without a read operation.
     if (buffer_.size() > 0) {
-      parser_->eager(true);  // As async_read: as far as the bytes go, to the message's end.
-      error_code ec;
-      buffer_.consume(parser_->put(buffer_.data(), ec));
+      const error_code ec = ParseBuffered(/*eager=*/true);  // As async_read.
       if (ec && ec != http::error::need_more) return AnswerReadError(ec);
       if (parser_->is_done()) return OnRequest();
     }
